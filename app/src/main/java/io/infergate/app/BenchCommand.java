@@ -1,0 +1,134 @@
+package io.infergate.app;
+
+import io.infergate.bench.sim.StreamingProbe;
+import io.infergate.bench.sim.VirtualFleetRun;
+import io.infergate.simulator.engine.EngineConfig;
+import io.infergate.simulator.engine.Preset;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code infergate bench}: benchmarks. For now the two that measure the simulator itself; the policy lab
+ * and the load generator against gateways join here.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity.",
+        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class})
+public final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Simulated requests per second of real time in the discrete-event loop. */
+    @Command(name = "sim-loop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Runs a seeded fleet of engines in virtual time and reports how fast it simulates.")
+    static final class SimLoop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--engines", defaultValue = "8", description = "Engines in the fleet (default: ${DEFAULT-VALUE}).")
+        int engines;
+
+        @Option(names = "--requests", defaultValue = "100000", description = "Requests (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Arrivals per simulated second (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--shared-prefix", defaultValue = "0.3",
+                description = "Share of requests with a common 1,000-token system prompt (default: ${DEFAULT-VALUE}).")
+        double sharedPrefix;
+
+        @Option(names = "--preset", defaultValue = "llama-3.1-8b-h100", description = "Engine preset (default: ${DEFAULT-VALUE}).")
+        String preset;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--repeat", defaultValue = "3", description = "Timed runs after one warm-up run (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Override
+        public Integer call() {
+            EngineConfig config = Preset.byId(preset).config();
+            VirtualFleetRun run = new VirtualFleetRun(config, engines, requests, rate, sharedPrefix, seed);
+            PrintWriter out = spec.commandLine().getOut();
+            run.run(); // warm-up: JIT
+            for (int i = 0; i < repeat; i++) {
+                VirtualFleetRun.Result r = run.run();
+                out.printf(Locale.ROOT, "run %d: %,d requests, %,d tokens, %,d steps in %.1f s simulated, %.2f s real:"
+                                + " %,.0f requests/s, %.0fx real time; TTFT p50 %d ms p99 %d ms; prefix hit %.1f%%,"
+                                + " %d preemptions%n",
+                        i + 1, r.completed(), r.outputTokens(), r.steps(), r.simulatedNanos() / 1e9,
+                        r.wallNanos() / 1e9, r.requestsPerRealSecond(), r.speedup(),
+                        r.ttftMillis().getValueAtPercentile(50), r.ttftMillis().getValueAtPercentile(99),
+                        r.prefixHitRate() * 100, r.preemptions());
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** Client-side TTFT and inter-token times of concurrent streams against running simulator replicas. */
+    @Command(name = "sim-capacity", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Closed-loop streaming load against simulator replicas; reports client-side TTFT and ITL.")
+    static final class SimCapacity implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--target", required = true, split = ",",
+                description = "Replica base URLs, e.g. http://127.0.0.1:8000 (repeat or comma-separate).")
+        List<URI> targets;
+
+        @Option(names = "--model", defaultValue = "meta-llama/Llama-3.1-8B-Instruct", description = "Model (default: ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--streams", defaultValue = "64", description = "Concurrent streams (default: ${DEFAULT-VALUE}).")
+        int streams;
+
+        @Option(names = "--prompt-chars", defaultValue = "800", description = "Prompt characters (default: ${DEFAULT-VALUE}).")
+        int promptChars;
+
+        @Option(names = "--output-tokens", defaultValue = "200", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
+        int outputTokens;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--duration", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+        int duration;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            StreamingProbe probe = new StreamingProbe(targets, model, streams, promptChars, outputTokens,
+                    Duration.ofSeconds(warmup), Duration.ofSeconds(duration));
+            StreamingProbe.Result r = probe.run();
+            PrintWriter out = spec.commandLine().getOut();
+            Histogram itl = r.itlMicros();
+            Histogram ttft = r.ttftMicros();
+            out.printf(Locale.ROOT, "streams=%d targets=%d completed=%d failed=%d tokens/s=%.0f%n", streams,
+                    targets.size(), r.completed(), r.failed(), r.tokens() / r.seconds());
+            out.printf(Locale.ROOT, "client ITL ms: mean %.2f p50 %.2f p90 %.2f p99 %.2f%n", itl.getMean() / 1000,
+                    itl.getValueAtPercentile(50) / 1000.0, itl.getValueAtPercentile(90) / 1000.0,
+                    itl.getValueAtPercentile(99) / 1000.0);
+            out.printf(Locale.ROOT, "client TTFT ms: mean %.1f p50 %.1f p99 %.1f%n", ttft.getMean() / 1000,
+                    ttft.getValueAtPercentile(50) / 1000.0, ttft.getValueAtPercentile(99) / 1000.0);
+            out.flush();
+            return r.failed() == 0 ? 0 : 1;
+        }
+    }
+}
