@@ -1,5 +1,6 @@
 package io.infergate.app;
 
+import io.infergate.bench.sim.FleetModelStats;
 import io.infergate.bench.sim.StreamingProbe;
 import io.infergate.bench.sim.VirtualFleetRun;
 import io.infergate.simulator.engine.EngineConfig;
@@ -106,6 +107,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--output-tokens", defaultValue = "200", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
         int outputTokens;
 
+        @Option(names = "--admin", description = "The simulator's admin URL: also report the model's inter-token time"
+                + " over the measured window and how far the clients' is from it.")
+        URI admin;
+
         @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default: ${DEFAULT-VALUE}).")
         int warmup;
 
@@ -113,9 +118,14 @@ public final class BenchCommand implements Runnable {
         int duration;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws InterruptedException, java.io.IOException {
             StreamingProbe probe = new StreamingProbe(targets, model, streams, promptChars, outputTokens,
                     Duration.ofSeconds(warmup), Duration.ofSeconds(duration));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            // the probe's measured window starts after the warm-up; read the model's side at the same moments
+            java.util.concurrent.CompletableFuture<FleetModelStats[]> model = admin == null ? null
+                    : java.util.concurrent.CompletableFuture.supplyAsync(() -> modelWindow(http),
+                            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             StreamingProbe.Result r = probe.run();
             PrintWriter out = spec.commandLine().getOut();
             Histogram itl = r.itlMicros();
@@ -127,8 +137,35 @@ public final class BenchCommand implements Runnable {
                     itl.getValueAtPercentile(99) / 1000.0);
             out.printf(Locale.ROOT, "client TTFT ms: mean %.1f p50 %.1f p99 %.1f%n", ttft.getMean() / 1000,
                     ttft.getValueAtPercentile(50) / 1000.0, ttft.getValueAtPercentile(99) / 1000.0);
+            if (model != null) {
+                FleetModelStats[] window = model.join();
+                double modelItl = window[1].meanItlMillisSince(window[0]);
+                out.printf(Locale.ROOT, "model ITL ms: mean %.2f; client/model = %.3f (%+.1f%%)%n", modelItl,
+                        itl.getMean() / 1000 / modelItl, (itl.getMean() / 1000 / modelItl - 1) * 100);
+            }
             out.flush();
             return r.failed() == 0 ? 0 : 1;
+        }
+
+        private static void waitUntil(long deadline) {
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        }
+
+        private FleetModelStats[] modelWindow(java.net.http.HttpClient http) {
+            try {
+                long start = System.nanoTime();
+                waitUntil(start + Duration.ofSeconds(warmup).toNanos());
+                FleetModelStats before = FleetModelStats.read(http, admin);
+                waitUntil(start + Duration.ofSeconds(warmup + duration).toNanos());
+                return new FleetModelStats[] {before, FleetModelStats.read(http, admin)};
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

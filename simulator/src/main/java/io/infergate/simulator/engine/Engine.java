@@ -50,6 +50,7 @@ public final class Engine {
     private final ArrayList<Seq> running = new ArrayList<>();
     private final Map<String, Seq> live = new HashMap<>();
     private StepPlan inFlight;
+    private long lastStepEndNanos = Long.MIN_VALUE;
 
     // per-step scratch, reused so a step allocates nothing but its plan
     private final LinkedHashSet<String> stepLoras = new LinkedHashSet<>();
@@ -197,10 +198,27 @@ public final class Engine {
      * @throws IllegalStateException if the previous step was not finished
      */
     public StepPlan beginStep() {
+        return beginStep(clock.nanoTime());
+    }
+
+    /**
+     * Schedules one step that starts at {@code startNanos}, which may lie slightly in the past: a real-time
+     * driver that woke up late starts the next step where the previous one ended, so its wake-up latency
+     * does not add to every inter-token time. Requests that arrived after {@code startNanos} are not seen.
+     *
+     * @return the step, or null when nothing can run at that time (see {@link #nextReadyNanos()})
+     * @throws IllegalStateException    if the previous step was not finished
+     * @throws IllegalArgumentException if {@code startNanos} is in the future or before the previous step's end
+     */
+    public StepPlan beginStep(long startNanos) {
         if (inFlight != null) {
             throw new IllegalStateException("beginStep: the previous step was not finished");
         }
-        long now = clock.nanoTime();
+        if (startNanos > clock.nanoTime() || startNanos < lastStepEndNanos) {
+            throw new IllegalArgumentException("startNanos: " + startNanos + " (expected: between the previous step's end "
+                    + lastStepEndNanos + " and now " + clock.nanoTime() + ")");
+        }
+        long now = startNanos;
         int budget = config.maxNumBatchedTokens();
         int capacity = running.size() + waiting.size();
         Seq[] seqs = new Seq[Math.max(1, Math.min(capacity, config.maxNumSeqs()))];
@@ -344,6 +362,7 @@ public final class Engine {
         }
         inFlight = null;
         long end = plan.endNanos();
+        lastStepEndNanos = end;
         int emitted = 0;
         for (int i = 0; i < plan.size; i++) {
             Seq seq = plan.seqs[i];

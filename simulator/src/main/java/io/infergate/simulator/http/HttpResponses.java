@@ -55,16 +55,7 @@ public final class HttpResponses {
 
     /** The OpenAI-shaped error body of {@code e}, with its status (and nothing else). */
     public static FullHttpResponse error(ByteBufAllocator alloc, ApiError e) {
-        return json(alloc, HttpResponseStatus.valueOf(e.status()), g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("message", e.message());
-            g.writeStringField("type", e.type());
-            g.writeStringField("param", e.param());
-            g.writeNumberField("code", e.status());
-            g.writeEndObject();
-            g.writeEndObject();
-        });
+        return json(alloc, HttpResponseStatus.valueOf(e.status()), OpenAiBodies.errorBody(e));
     }
 
     /**

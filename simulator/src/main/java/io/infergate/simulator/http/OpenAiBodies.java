@@ -79,6 +79,11 @@ final class OpenAiBodies {
 
     /** An error inside an already started stream, as vLLM sends it: {@code data: {"error": {...}}}. */
     static Json.Writer streamError(ApiError e) {
+        return errorBody(e);
+    }
+
+    /** vLLM's error body {@code {"error": {"message", "type", "param", "code"}}}, in a response or a stream. */
+    static Json.Writer errorBody(ApiError e) {
         return g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("error");
