@@ -206,6 +206,24 @@ class EngineTest {
         assertThat(engine.metrics().kvCacheUsage()).isEqualTo(0.21);
     }
 
+    @Test
+    void aLateDriverCanStartTheNextStepWhereThePreviousEndedButNotEarlierOrInTheFuture() {
+        VirtualClock clock = new VirtualClock();
+        EngineConfig config = H100.toBuilder().frontendOverheadNanos(0).build();
+        Engine engine = new Engine(config, clock, new EngineMetrics(config), 1);
+        engine.submit(request("r", SimHarness.prompt(100, 1), 10));
+        StepPlan first = engine.beginStep();
+        clock.advanceTo(first.endNanos() + 500_000); // woke up 0.5 ms late
+        engine.finishStep(first);
+
+        assertThatThrownBy(() -> engine.beginStep(clock.nanoTime() + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("startNanos");
+        assertThatThrownBy(() -> engine.beginStep(first.endNanos() - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("previous step's end");
+        StepPlan second = engine.beginStep(first.endNanos());
+        assertThat(second.startNanos()).isEqualTo(first.endNanos());
+    }
+
     private static void runSteps(Engine engine, VirtualClock clock, int steps) {
         for (int i = 0; i < steps; i++) {
             StepPlan plan = engine.beginStep();
