@@ -1,0 +1,67 @@
+package io.infergate.app;
+
+import io.infergate.api.Manifests;
+import io.infergate.api.Problem;
+import io.infergate.api.load.LoadResult;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code infergate validate -f FILE...}: loads the manifests together (references may cross files), prints every
+ * problem as {@code FILE:LINE:COL: error: Kind/name: field.path: message} followed by a summary line, and exits
+ * 0 when there are no errors (warnings allowed), 1 when there are errors, 2 on usage errors such as a file that
+ * does not exist. Runs on the caller's thread; reads files and blocks.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Loads Kubernetes-shaped manifests (Gateway, HTTPRoute, TCPRoute, InferencePool, InferenceModel, "
+                    + "InferenceObjective, InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret) "
+                    + "and reports every problem with file, line, kind/name and field.",
+            "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error."
+        })
+public final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+            description = "Manifest file (YAML, multi-document, or JSON); repeat to load several together.")
+    List<Path> files;
+
+    @Override
+    public Integer call() {
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (Files.exists(f) ? "not a regular file: " : "file not found: ") + f);
+            }
+        }
+        LoadResult result = Manifests.load(files);
+        PrintWriter out = spec.commandLine().getOut();
+        for (Problem p : result.problems()) {
+            out.println(p.format());
+        }
+        long errors = result.errors().size();
+        long warnings = result.warnings().size();
+        out.println(summary(errors, warnings, result.manifests().all().size(), files.size()));
+        out.flush();
+        return errors > 0 ? 1 : 0;
+    }
+
+    static String summary(long errors, long warnings, int objects, int fileCount) {
+        return plural(errors, "error") + ", " + plural(warnings, "warning") + " in " + plural(objects, "object")
+                + " from " + plural(fileCount, "file");
+    }
+
+    private static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+}
