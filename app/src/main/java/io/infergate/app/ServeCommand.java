@@ -1,0 +1,191 @@
+package io.infergate.app;
+
+import io.infergate.api.Manifests;
+import io.infergate.api.Problem;
+import io.infergate.api.load.LoadResult;
+import io.infergate.app.serve.ServeLauncher;
+import io.infergate.app.serve.ServeRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code infergate serve}: the standalone gateway.
+ *
+ * <p>With {@code --config FILE...} it serves those manifests and reloads them when a file changes (a version
+ * with errors is logged problem by problem and the last good configuration keeps serving). Without
+ * {@code --config} it serves the <b>embedded default</b>: simulated vLLM replicas started in-process and a demo
+ * manifest set, then prints copy-paste {@code curl} examples. Either way an admin listener (default
+ * {@code 127.0.0.1:9090}) serves {@code /metrics}, {@code /healthz}, {@code /readyz}, {@code /api/pools} and
+ * {@code /api/config}. Ctrl-C or SIGTERM drains in-flight requests (up to {@code --drain-timeout}) and exits 0.
+ *
+ * <p>Exit status: 1 when the initial configuration has errors (every problem is printed to stderr) or cannot be
+ * served (a port in use, an unusable certificate), 2 for bad options.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+            "Runs the inference gateway: Gateway API listeners, HTTPRoutes and InferencePools from Kubernetes-shaped "
+                    + "manifests, with the endpoint picker in-process.",
+            "Without --config: the embedded default, 4 simulated vLLM replicas with LoRA adapters and a demo "
+                    + "manifest set, listening on --port (default 8080)."
+        })
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Manifest file(s) to serve, watched and reloaded on change (repeatable). "
+                    + "Without it: the embedded default.")
+    List<Path> configs = List.of();
+
+    @Option(names = "--port", defaultValue = "8080",
+            description = "Embedded default only: the gateway's port; 0 = ephemeral (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--replicas", defaultValue = "4",
+            description = "Embedded default only: simulated replicas to start (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0",
+            description = "Address every gateway listener binds (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--admin-port", defaultValue = "9090",
+            description = "Admin listener port (/metrics, /healthz, /readyz, /api/pools, /api/config); "
+                    + "0 = ephemeral, -1 = none (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+            description = "Address the admin listener binds; it shows the configuration, keep it private "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String adminHost;
+
+    @Option(names = "--max-body-bytes", defaultValue = "16777216",
+            description = "Larger request bodies get a 413 (default: ${DEFAULT-VALUE}).")
+    int maxBodyBytes;
+
+    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "On shutdown, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--reload-debounce", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "Config files must stay unchanged this long before a reload (default: ${DEFAULT-VALUE}).")
+    Duration reloadDebounce;
+
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Embedded default only: seed of the simulated replicas (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** Tests (and side-by-side runs): bind every listener on an ephemeral port whatever the manifests say. */
+    @Option(names = "--ephemeral-ports", hidden = true)
+    boolean ephemeralPorts;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        ServeRuntime runtime = start();
+        if (runtime == null) {
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runtime.close();
+            stopped.countDown();
+        }, "serve-shutdown"));
+        ServeLauncher.printBanner(runtime, host, out);
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Validates the options, loads the configuration and starts everything.
+     *
+     * @return the running gateway, or null when the configuration has errors or cannot be served (the reasons
+     *         are printed to stderr)
+     * @throws CommandLine.ParameterException for bad options
+     */
+    public ServeRuntime start() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!configs.isEmpty() && spec.commandLine().getParseResult() != null) {
+            for (String embeddedOnly : List.of("--port", "--replicas", "--seed")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(embeddedOnly)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), embeddedOnly
+                            + " applies to the embedded default only (with --config, ports come from the "
+                            + "Gateway listeners)");
+                }
+            }
+        }
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0..65535)");
+        }
+        if (adminPort < -1 || adminPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--admin-port: " + adminPort + " (expected: -1 = none, 0 = ephemeral, or a port)");
+        }
+        if (replicas < 1 || replicas > 254) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--replicas: " + replicas + " (expected: 1..254)");
+        }
+        if (maxBodyBytes < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
+        }
+        ServeLauncher launcher = new ServeLauncher(host, adminHost, adminPort, maxBodyBytes, drainTimeout,
+                reloadDebounce, ephemeralPorts);
+        try {
+            if (configs.isEmpty()) {
+                return launcher.startEmbedded(replicas, port, seed);
+            }
+            LoadResult loaded = Manifests.load(configs);
+            loaded.problems().forEach(p -> err.println(p.format()));
+            if (loaded.hasErrors()) {
+                err.println(loaded.errors().size() + " error(s); nothing served");
+                err.flush();
+                return null;
+            }
+            return launcher.startFiles(configs, loaded, warnings(loaded));
+        } catch (RuntimeException e) {
+            // a port in use, a certificate that does not load, replicas that cannot start
+            err.println("infergate serve: " + e.getMessage());
+            err.flush();
+            return null;
+        }
+    }
+
+    private static List<String> warnings(LoadResult loaded) {
+        return loaded.warnings().stream().map(Problem::format).toList();
+    }
+
+    /** Parses {@code 30s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                if (v.endsWith("m")) {
+                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' (expected: a duration such as 500ms, 30s, 2m or PT30S)");
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.infergate.gateway;
+
+import io.infergate.gateway.config.ListenerConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * Data-plane settings that do not come from manifests. Immutable.
+ *
+ * @param bindHost            the address every listener binds, default {@code 0.0.0.0}
+ * @param portMapper          the port to bind for a listener; default {@link ListenerConfig#port()}, tests map
+ *                            every listener to 0 (ephemeral, see {@link GatewayServer#boundPorts()})
+ * @param maxRequestBodyBytes request bodies above this are refused with 413, default 16 MiB
+ * @param idleTimeout         a connection (client or upstream) with no read and no write for this long is closed;
+ *                            there is no total timeout, so a long stream lives as long as tokens flow. Default 5 min
+ * @param connectTimeout      upstream connect timeout, default 5 s
+ * @param drainTimeout        how long {@link GatewayServer#close()} lets in-flight requests finish, default 30 s
+ * @param eventLoopThreads    worker event loops, 0 = Netty's default (2 x cores)
+ * @param random              the calling event loop's generator for weighted backend and model choices; default
+ *                            {@code ThreadLocalRandom::current}; a test may pass one seeded generator when it
+ *                            drives requests one at a time
+ */
+public record GatewayOptions(String bindHost, ToIntFunction<ListenerConfig> portMapper, int maxRequestBodyBytes,
+                             Duration idleTimeout, Duration connectTimeout, Duration drainTimeout,
+                             int eventLoopThreads, Supplier<RandomGenerator> random) {
+
+    public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
+
+    public GatewayOptions {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(portMapper, "portMapper");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(random, "random");
+        if (maxRequestBodyBytes < 1) {
+            throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 1)");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+        }
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
+        }
+        if (eventLoopThreads < 0) {
+            throw new IllegalArgumentException("eventLoopThreads: " + eventLoopThreads + " (expected: >= 0)");
+        }
+    }
+
+    public static GatewayOptions defaults() {
+        return new GatewayOptions("0.0.0.0", ListenerConfig::port, DEFAULT_MAX_REQUEST_BODY_BYTES,
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 0, ThreadLocalRandom::current);
+    }
+
+    public GatewayOptions withBindHost(String v) {
+        return new GatewayOptions(v, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout,
+                eventLoopThreads, random);
+    }
+
+    public GatewayOptions withPortMapper(ToIntFunction<ListenerConfig> v) {
+        return new GatewayOptions(bindHost, v, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout,
+                eventLoopThreads, random);
+    }
+
+    public GatewayOptions withMaxRequestBodyBytes(int v) {
+        return new GatewayOptions(bindHost, portMapper, v, idleTimeout, connectTimeout, drainTimeout,
+                eventLoopThreads, random);
+    }
+
+    public GatewayOptions withIdleTimeout(Duration v) {
+        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, v, connectTimeout, drainTimeout,
+                eventLoopThreads, random);
+    }
+
+    public GatewayOptions withDrainTimeout(Duration v) {
+        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, v,
+                eventLoopThreads, random);
+    }
+
+    public GatewayOptions withEventLoopThreads(int v) {
+        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout,
+                drainTimeout, v, random);
+    }
+
+    public GatewayOptions withRandom(Supplier<RandomGenerator> v) {
+        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout,
+                drainTimeout, eventLoopThreads, v);
+    }
+}

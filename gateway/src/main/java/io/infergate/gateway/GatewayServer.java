@@ -1,0 +1,293 @@
+package io.infergate.gateway;
+
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.gateway.proxy.DrainEvent;
+import io.infergate.gateway.proxy.HttpFrontendHandler;
+import io.infergate.gateway.proxy.ProxyRuntime;
+import io.infergate.gateway.proxy.RequestRouter;
+import io.infergate.gateway.proxy.TcpProxyHandlers;
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pick.LeastInFlightPicker;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone data plane: one server socket per Gateway listener (HTTP, HTTPS, TCP), all on one Netty NIO
+ * event-loop group, proxying to InferencePool endpoints and Services.
+ *
+ * <h2>Configuration</h2>
+ * The current {@link GatewayConfig} sits in an {@link AtomicReference}; every request reads it once when its body
+ * is complete and uses that instance to the end, so a reload never shows a request half of each. {@link #update}
+ * swaps it, re-binds listeners whose port, protocol or TLS context changed, binds new ones and closes removed ones
+ * (their open connections finish their current request).
+ *
+ * <h2>Threading</h2>
+ * {@link #start}, {@link #update} and {@link #close} block (binding, draining) and must not be called from an
+ * event loop; they are serialised on this object. Everything else is safe from any thread.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final AtomicReference<GatewayConfig> config;
+    private final GatewayOptions options;
+    private final InFlightTracker inFlight = new InFlightTracker();
+    private final ProxyRuntime runtime;
+    private final Map<String, Bound> bound = new LinkedHashMap<>();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private ChannelGroup connections;
+    private boolean closed;
+
+    private record Bound(ListenerConfig config, Channel channel) {
+        int port() {
+            return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+    }
+
+    public GatewayServer(GatewayConfig initial, GatewayOptions options, ProxyListener listener) {
+        this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+        this.options = Objects.requireNonNull(options, "options");
+        RequestRouter router = new RequestRouter(new LeastInFlightPicker(inFlight, options.random()));
+        this.runtime = new ProxyRuntime(config::get, options, Objects.requireNonNull(listener, "listener"), inFlight,
+                router, System::nanoTime);
+    }
+
+    /**
+     * Binds every listener.
+     *
+     * @throws UncheckedIOException naming the listener and port when one cannot be bound (nothing stays bound)
+     * @throws IllegalStateException if already started or closed
+     */
+    public synchronized void start() {
+        if (boss != null || closed) {
+            throw new IllegalStateException("gateway already started or closed");
+        }
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), NioIoHandler.newFactory());
+        connections = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
+        try {
+            for (ListenerConfig l : config.get().listeners()) {
+                bind(l);
+            }
+        } catch (RuntimeException e) {
+            shutdownNow();
+            throw e;
+        }
+    }
+
+    private void bind(ListenerConfig l) {
+        int port = options.portMapper().applyAsInt(l);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(l.isTcp() ? tcpInitializer(l.id()) : httpInitializer(l.id()));
+        if (l.isTcp()) {
+            b.childOption(ChannelOption.AUTO_READ, false);
+        }
+        Channel ch;
+        try {
+            ch = b.bind(options.bindHost(), port).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            throw new UncheckedIOException("listener " + l.id() + ": cannot bind " + options.bindHost() + ":" + port
+                    + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        Bound bd = new Bound(l, ch);
+        bound.put(l.id(), bd);
+        log.info("listener {} ({}) listening on {}:{}", l.id(), l.protocol(), options.bindHost(), bd.port());
+    }
+
+    private ChannelInitializer<SocketChannel> httpInitializer(String listenerId) {
+        long idleNanos = options.idleTimeout().toNanos();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                connections.add(ch);
+                ChannelPipeline p = ch.pipeline();
+                ListenerConfig l = config.get().listener(listenerId);
+                if (l == null) {
+                    ch.close();
+                    return;
+                }
+                if (l.ssl().isPresent()) {
+                    SslContext ssl = l.ssl().get();
+                    p.addLast(ssl.newHandler(ch.alloc()));
+                }
+                p.addLast(new HttpServerCodec(),
+                        new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                        new HttpFrontendHandler(runtime, listenerId));
+            }
+        };
+    }
+
+    private ChannelInitializer<SocketChannel> tcpInitializer(String listenerId) {
+        long idleNanos = options.idleTimeout().toNanos();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                connections.add(ch);
+                ch.pipeline().addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                        new TcpProxyHandlers.Frontend(runtime, listenerId));
+            }
+        };
+    }
+
+    /**
+     * Publishes a new configuration: requests whose body completes after this call use it. Listeners are
+     * re-bound only when their port, protocol or TLS context changed.
+     *
+     * @throws UncheckedIOException when a new or changed listener cannot be bound; the new configuration is still
+     *                              in force and the other listeners are bound
+     */
+    public synchronized void update(GatewayConfig next) {
+        Objects.requireNonNull(next, "next");
+        if (closed) {
+            throw new IllegalStateException("gateway is closed");
+        }
+        config.set(next);
+        Set<String> hostPorts = new HashSet<>();
+        for (PoolRuntime p : next.pools()) {
+            for (Endpoint e : p.snapshot().endpoints()) {
+                hostPorts.add(e.hostPort());
+            }
+        }
+        inFlight.retainOnly(hostPorts);
+        if (boss == null) {
+            return; // not started: start() binds whatever is current
+        }
+        Set<String> keep = new HashSet<>();
+        List<UncheckedIOException> failures = new ArrayList<>();
+        for (ListenerConfig l : next.listeners()) {
+            keep.add(l.id());
+            Bound old = bound.get(l.id());
+            if (old != null && l.sameSocketAs(old.config())
+                    && options.portMapper().applyAsInt(l) == options.portMapper().applyAsInt(old.config())) {
+                bound.put(l.id(), new Bound(l, old.channel()));
+                continue;
+            }
+            if (old != null) {
+                old.channel().close().syncUninterruptibly();
+                bound.remove(l.id());
+            }
+            try {
+                bind(l);
+            } catch (UncheckedIOException e) {
+                failures.add(e);
+            }
+        }
+        for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!keep.contains(e.getKey())) {
+                log.info("listener {} removed, closing port {}", e.getKey(), e.getValue().port());
+                e.getValue().channel().close().syncUninterruptibly();
+                it.remove();
+            }
+        }
+        if (!failures.isEmpty()) {
+            UncheckedIOException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    public GatewayConfig config() {
+        return config.get();
+    }
+
+    /** Listener id to the port it is bound to. */
+    public synchronized Map<String, Integer> boundPorts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        bound.forEach((id, b) -> out.put(id, b.port()));
+        return out;
+    }
+
+    public InFlightTracker inFlight() {
+        return inFlight;
+    }
+
+    /** Requests being forwarded right now. */
+    public int activeRequests() {
+        return runtime.activeExchanges();
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish for up to the drain timeout (idle keep-alive connections close
+     * at once, busy ones after their response), then closes everything. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (boss == null) {
+            return;
+        }
+        for (Bound b : bound.values()) {
+            b.channel().close().syncUninterruptibly();
+        }
+        bound.clear();
+        var drained = runtime.drain();
+        for (Channel ch : connections) {
+            ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        }
+        try {
+            drained.get(options.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("drain timeout {} reached with {} request(s) in flight; closing them", options.drainTimeout(),
+                    runtime.activeExchanges());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        shutdownNow();
+    }
+
+    private void shutdownNow() {
+        for (Bound b : bound.values()) {
+            b.channel().close();
+        }
+        bound.clear();
+        if (connections != null) {
+            connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

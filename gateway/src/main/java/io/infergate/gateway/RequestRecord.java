@@ -1,0 +1,25 @@
+package io.infergate.gateway;
+
+/**
+ * What happened to one HTTP request, for access logs and metrics. Immutable.
+ *
+ * @param requestId        the {@code x-request-id} (the client's, or generated)
+ * @param listener         the listener id, {@code namespace/gateway/listener}
+ * @param incomingModel    the body's {@code model}, or null when the request had none
+ * @param targetModel      the model name sent upstream, or null when no model was resolved
+ * @param pool             {@code namespace/name} of the InferencePool, or null (Service backend, or failed early)
+ * @param endpoint         {@code host:port} of the last upstream tried, or null when none was
+ * @param status           the status sent to the client; 499 when the client went away before the end
+ * @param ttftNanos        request received to first response body byte written to the client, -1 if none
+ * @param durationNanos    request received to the end of the response
+ * @param promptTokens     from the response's {@code usage}, -1 when unknown
+ * @param completionTokens from {@code usage}, or counted from streamed content events; -1 when unknown
+ * @param priority         the resolved priority (0 when none applied)
+ * @param errorType        the OpenAI error type of a gateway-generated error or failure, null on success
+ * @param attempts         upstream attempts made (0 when the gateway answered itself)
+ */
+public record RequestRecord(String requestId, String listener, String method, String path, String incomingModel,
+                            String targetModel, String pool, String endpoint, int status, long ttftNanos,
+                            long durationNanos, int promptTokens, int completionTokens, int priority,
+                            String errorType, int attempts) {
+}

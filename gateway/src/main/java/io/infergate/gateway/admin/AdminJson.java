@@ -1,0 +1,189 @@
+package io.infergate.gateway.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infergate.api.model.BackendRef;
+import io.infergate.api.model.HttpRoute;
+import io.infergate.api.model.InferenceModel;
+import io.infergate.api.model.ManifestSet;
+import io.infergate.api.model.ParentRef;
+import io.infergate.api.model.TcpRoute;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pick.PoolId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON documents of the admin API, built from one read of the source (one configuration snapshot).
+ * Stateless and thread-safe; never blocks.
+ */
+final class AdminJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private AdminJson() {}
+
+    /** {@code GET /api/pools}: every pool, its models and its endpoints with our in-flight count. */
+    static String pools(AdminSource source) {
+        GatewayConfig config = source.config();
+        InFlightTracker inFlight = source.inFlight();
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode pools = root.putArray("pools");
+        for (PoolRuntime p : config.pools()) {
+            ObjectNode pool = pools.addObject();
+            putId(pool, p.id());
+            pool.put("strictModels", p.models().isStrict());
+            ArrayNode names = pool.putArray("modelNames");
+            p.models().incomingModelNames().forEach(names::add);
+            ArrayNode models = pool.putArray("inferenceModels");
+            for (InferenceModel m : config.manifests().effectiveInferenceModels()) {
+                if (references(m, p.id())) {
+                    models.add(model(m));
+                }
+            }
+            pool.put("readyEndpoints", p.snapshot().endpoints().size());
+            ArrayNode endpoints = pool.putArray("endpoints");
+            long total = 0;
+            for (Endpoint e : p.snapshot().endpoints()) {
+                int n = inFlight.inFlight(e);
+                total += n;
+                ObjectNode ep = endpoints.addObject();
+                ep.put("name", e.name());
+                ep.put("address", e.hostPort());
+                ep.put("source", e.source().source());
+                ep.put("rank", e.source().rank());
+                ep.put("inFlight", n);
+                ObjectNode labels = ep.putObject("labels");
+                e.labels().forEach(labels::put);
+            }
+            pool.put("inFlight", total);
+        }
+        return write(root);
+    }
+
+    /** {@code GET /api/config}: sources and last reload, listeners, routes, pools. */
+    static String config(AdminSource source) {
+        GatewayConfig config = source.config();
+        ConfigStatus status = source.configStatus();
+        Map<String, Integer> bound = source.boundPorts();
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode sources = root.putArray("sources");
+        status.sources().forEach(sources::add);
+        status.lastReload().ifPresentOrElse(r -> {
+            ObjectNode reload = root.putObject("lastReload");
+            reload.put("at", r.at().toString());
+            reload.put("applied", r.applied());
+            reload.put("message", r.message());
+            ArrayNode problems = reload.putArray("problems");
+            r.problems().forEach(problems::add);
+        }, () -> root.putNull("lastReload"));
+        ArrayNode listeners = root.putArray("listeners");
+        for (ListenerConfig l : config.listeners()) {
+            ObjectNode n = listeners.addObject();
+            n.put("id", l.id());
+            n.put("protocol", l.protocol());
+            n.put("port", l.port());
+            Integer b = bound.get(l.id());
+            if (b == null) {
+                n.putNull("boundPort");
+            } else {
+                n.put("boundPort", b);
+            }
+            ArrayNode pools = n.putArray("pools");
+            l.pools().forEach(id -> pools.add(id.toString()));
+        }
+        ManifestSet set = config.manifests();
+        ArrayNode routes = root.putArray("routes");
+        for (HttpRoute r : set.httpRoutes()) {
+            ObjectNode n = route(routes, "HTTPRoute", r.metadata().namespace(), r.metadata().name(), r.parentRefs());
+            ArrayNode hostnames = n.putArray("hostnames");
+            r.hostnames().forEach(hostnames::add);
+            ArrayNode rules = n.putArray("rules");
+            for (HttpRoute.Rule rule : r.rules()) {
+                ObjectNode rn = rules.addObject();
+                rn.put("matches", rule.matches().size());
+                ArrayNode backends = rn.putArray("backends");
+                rule.backendRefs().forEach(b -> backends.add(backend(b.ref())));
+            }
+        }
+        for (TcpRoute r : set.tcpRoutes()) {
+            ObjectNode n = route(routes, "TCPRoute", r.metadata().namespace(), r.metadata().name(), r.parentRefs());
+            ArrayNode rules = n.putArray("rules");
+            for (TcpRoute.Rule rule : r.rules()) {
+                ArrayNode backends = rules.addObject().putArray("backends");
+                rule.backendRefs().forEach(b -> backends.add(backend(b)));
+            }
+        }
+        ArrayNode pools = root.putArray("pools");
+        config.pools().forEach(p -> pools.add(p.id().toString()));
+        return write(root);
+    }
+
+    /** A small JSON object with one string field, for errors. */
+    static String message(String key, String value) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put(key, value);
+        return write(root);
+    }
+
+    private static ObjectNode route(ArrayNode routes, String kind, String namespace, String name,
+                                    List<ParentRef> parents) {
+        ObjectNode n = routes.addObject();
+        n.put("kind", kind);
+        n.put("namespace", namespace);
+        n.put("name", name);
+        ArrayNode refs = n.putArray("parentRefs");
+        for (ParentRef p : parents) {
+            refs.add(p.namespace() + "/" + p.name() + p.sectionName().map(s -> "/" + s).orElse(""));
+        }
+        return n;
+    }
+
+    private static String backend(BackendRef b) {
+        return b.kind() + " " + b.namespace() + "/" + b.name()
+                + (b.port().isPresent() && !b.isInferencePool() ? ":" + b.port().getAsInt() : "")
+                + " weight " + b.weight();
+    }
+
+    private static ObjectNode model(InferenceModel m) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("name", m.metadata().name());
+        n.put("modelName", m.modelName());
+        n.put("criticality", m.effectiveCriticality().yaml());
+        ArrayNode targets = n.putArray("targetModels");
+        for (InferenceModel.TargetModel t : m.targetModels()) {
+            ObjectNode tn = targets.addObject();
+            tn.put("name", t.name());
+            if (t.weight().isPresent()) {
+                tn.put("weight", t.weight().getAsInt());
+            }
+        }
+        return n;
+    }
+
+    private static boolean references(InferenceModel m, PoolId pool) {
+        return m.metadata().namespace().equals(pool.namespace()) && m.poolRef().name().equals(pool.name())
+                && m.poolRef().group().equals(pool.group());
+    }
+
+    private static void putId(ObjectNode n, PoolId id) {
+        n.put("namespace", id.namespace());
+        n.put("name", id.name());
+        n.put("group", id.group());
+    }
+
+    private static String write(ObjectNode root) {
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // a tree of strings and numbers always serializes
+            throw new IllegalStateException(e);
+        }
+    }
+}

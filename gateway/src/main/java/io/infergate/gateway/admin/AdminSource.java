@@ -1,0 +1,77 @@
+package io.infergate.gateway.admin;
+
+import io.infergate.gateway.GatewayServer;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.scheduler.pick.InFlightTracker;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What the admin server shows. Every method is called on the admin event loop, once per admin request, and
+ * must return promptly without blocking (reads of published snapshots and counters).
+ */
+public interface AdminSource {
+
+    /** The configuration being served. */
+    GatewayConfig config();
+
+    /** Listener id to bound port, for listeners whose socket is open. */
+    Map<String, Integer> boundPorts();
+
+    /** The data plane's in-flight counters. */
+    InFlightTracker inFlight();
+
+    /** Whether the gateway is running (false before start and once a shutdown began). */
+    boolean running();
+
+    /** Where the configuration came from and the last reload's result. */
+    ConfigStatus configStatus();
+
+    /** The Prometheus text of the metrics. */
+    String metrics();
+
+    /**
+     * The usual wiring: a started {@link GatewayServer}, its metrics, the reloader's status and a running flag.
+     */
+    static AdminSource of(GatewayServer server, GatewayMetrics metrics, Supplier<ConfigStatus> status,
+                          BooleanSupplier running) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(running, "running");
+        return new AdminSource() {
+            @Override
+            public GatewayConfig config() {
+                return server.config();
+            }
+
+            @Override
+            public Map<String, Integer> boundPorts() {
+                return server.boundPorts();
+            }
+
+            @Override
+            public InFlightTracker inFlight() {
+                return server.inFlight();
+            }
+
+            @Override
+            public boolean running() {
+                return running.getAsBoolean();
+            }
+
+            @Override
+            public ConfigStatus configStatus() {
+                return status.get();
+            }
+
+            @Override
+            public String metrics() {
+                return metrics.scrape(server.config(), server.inFlight());
+            }
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package io.infergate.gateway.config;
+
+import io.infergate.api.model.BackendRef;
+import io.infergate.api.model.EndpointSlice;
+import io.infergate.api.model.Gateway;
+import io.infergate.api.model.HttpRoute;
+import io.infergate.api.model.InferencePool;
+import io.infergate.api.model.ManifestSet;
+import io.infergate.api.model.Pod;
+import io.infergate.api.model.Service;
+import io.infergate.gateway.route.PoolBackend;
+import io.infergate.gateway.route.RouteTable;
+import io.infergate.gateway.route.ServiceBackend;
+import io.infergate.gateway.route.TcpRouteTable;
+import io.infergate.scheduler.model.PoolModels;
+import io.infergate.scheduler.pick.PoolId;
+import io.infergate.scheduler.pick.PoolSnapshot;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the data plane needs, compiled once from a validated {@link ManifestSet}: one {@link ListenerConfig}
+ * per listener of every Gateway (route tables, TLS context), one {@link PoolRuntime} per InferencePool (model
+ * resolution and ready endpoints) and the endpoints of every Service port. Nothing is re-parsed per request.
+ *
+ * <p>Immutable (apart from the Service round-robin counters, which are atomics) and safe from any thread. The
+ * server publishes a whole new instance on reload; a request reads one instance from start to end.
+ */
+public final class GatewayConfig {
+
+    private final ManifestSet manifests;
+    private final List<ListenerConfig> listeners;
+    private final Map<String, ListenerConfig> listenersById;
+    private final List<PoolRuntime> pools;
+    private final Map<PoolId, PoolRuntime> poolsById;
+    private final Map<ServiceBackend, ServiceTarget> services;
+
+    private GatewayConfig(ManifestSet manifests, List<ListenerConfig> listeners, List<PoolRuntime> pools,
+                          Map<ServiceBackend, ServiceTarget> services) {
+        this.manifests = manifests;
+        this.listeners = List.copyOf(listeners);
+        Map<String, ListenerConfig> byId = new LinkedHashMap<>();
+        listeners.forEach(l -> byId.put(l.id(), l));
+        this.listenersById = Map.copyOf(byId);
+        this.pools = List.copyOf(pools);
+        Map<PoolId, PoolRuntime> pById = new HashMap<>();
+        pools.forEach(p -> pById.put(p.id(), p));
+        this.poolsById = Map.copyOf(pById);
+        this.services = Map.copyOf(services);
+    }
+
+    /**
+     * Compiles a set that passed validation. Runs on the control plane (reads certificate files).
+     *
+     * @throws IllegalArgumentException if the set cannot be served: two listeners bind the same port, an HTTPS
+     *                                  listener has no usable certificate
+     */
+    public static GatewayConfig compile(ManifestSet set) {
+        Objects.requireNonNull(set, "set");
+        List<PoolRuntime> pools = new ArrayList<>();
+        for (InferencePool pool : set.inferencePools()) {
+            pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool)));
+        }
+        Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
+        for (Service svc : set.services()) {
+            for (Service.Port port : svc.ports()) {
+                ServiceBackend b = new ServiceBackend(svc.metadata().namespace(), svc.metadata().name(), port.port());
+                services.put(b, new ServiceTarget(b, serviceEndpoints(set, svc, port)));
+            }
+        }
+        List<ListenerConfig> listeners = new ArrayList<>();
+        Map<Integer, String> ports = new HashMap<>();
+        for (Gateway gw : set.gateways()) {
+            for (Gateway.Listener l : gw.listeners()) {
+                String id = gw.metadata().namespace() + "/" + gw.metadata().name() + "/" + l.name();
+                String clash = ports.putIfAbsent(l.port(), id);
+                if (clash != null && l.port() != 0) {
+                    throw new IllegalArgumentException("listener " + id + ": port " + l.port()
+                            + " is already used by listener " + clash + " (expected: one listener per port)");
+                }
+                listeners.add(listener(set, gw, l, id));
+            }
+        }
+        return new GatewayConfig(set, listeners, pools, services);
+    }
+
+    private static ListenerConfig listener(ManifestSet set, Gateway gw, Gateway.Listener l, String id) {
+        String protocol = l.protocol().name();
+        if (l.protocol() == Gateway.Protocol.TCP) {
+            return new ListenerConfig(id, protocol, l.port(), Optional.empty(),
+                    Optional.of(TcpRouteTable.compile(set, gw, l)), Optional.empty(), List.of());
+        }
+        RouteTable table = RouteTable.compile(set, gw, l);
+        Optional<SslContext> ssl = l.protocol() == Gateway.Protocol.HTTPS
+                ? Optional.of(TlsContexts.forListener(set, gw, l, id)) : Optional.empty();
+        Set<PoolId> reachable = new LinkedHashSet<>();
+        for (HttpRoute route : table.routes()) {
+            for (HttpRoute.Rule rule : route.rules()) {
+                for (HttpRoute.Backend b : rule.backendRefs()) {
+                    BackendRef ref = b.ref();
+                    if (ref.isInferencePool() && ref.weight() > 0) {
+                        set.inferencePoolFor(ref.group(), ref.namespace(), ref.name())
+                                .ifPresent(p -> reachable.add(PoolId.of(p)));
+                    }
+                }
+            }
+        }
+        return new ListenerConfig(id, protocol, l.port(), Optional.of(table), Optional.empty(), ssl,
+                List.copyOf(reachable));
+    }
+
+    /**
+     * A Service port's endpoints: each ready Pod its selector matches (same namespace) at the numeric target
+     * port, then each ready address of the EndpointSlices labelled with the Service's name, at the slice port
+     * of the same name (or the only slice port, or the target port). A named target port cannot be resolved
+     * against Pods (their container ports are not modelled), so such a port has only EndpointSlice endpoints.
+     */
+    static List<InetSocketAddress> serviceEndpoints(ManifestSet set, Service svc, Service.Port port) {
+        Set<InetSocketAddress> out = new LinkedHashSet<>();
+        int target = port.targetPortNumber().orElse(port.targetPortName().isPresent() ? -1 : port.port());
+        String ns = svc.metadata().namespace();
+        if (!svc.selector().isEmpty() && target > 0) {
+            for (Pod pod : set.pods()) {
+                if (pod.metadata().namespace().equals(ns) && pod.isReady() && selects(svc.selector(),
+                        pod.metadata().labels())) {
+                    out.add(InetSocketAddress.createUnresolved(pod.podIp().orElseThrow(), target));
+                }
+            }
+        }
+        for (EndpointSlice slice : set.endpointSlices()) {
+            if (!slice.metadata().namespace().equals(ns)
+                    || !svc.metadata().name().equals(slice.metadata().labels().get(EndpointSlice.SERVICE_NAME_LABEL))) {
+                continue;
+            }
+            int slicePort = slicePort(slice, port, target);
+            if (slicePort <= 0) {
+                continue;
+            }
+            for (EndpointSlice.Endpoint e : slice.endpoints()) {
+                if (e.isReady()) {
+                    for (String address : e.addresses()) {
+                        out.add(InetSocketAddress.createUnresolved(address, slicePort));
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static int slicePort(EndpointSlice slice, Service.Port port, int target) {
+        for (EndpointSlice.Port p : slice.ports()) {
+            if (p.name().isPresent() && p.name().equals(port.name())) {
+                return p.port();
+            }
+        }
+        return slice.ports().size() == 1 ? slice.ports().get(0).port() : target;
+    }
+
+    private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public ManifestSet manifests() {
+        return manifests;
+    }
+
+    /** Every listener of every Gateway, in document order. */
+    public List<ListenerConfig> listeners() {
+        return listeners;
+    }
+
+    /** The listener with this id, or null. */
+    public ListenerConfig listener(String id) {
+        return listenersById.get(id);
+    }
+
+    public List<PoolRuntime> pools() {
+        return pools;
+    }
+
+    /** The pool a route backend names, or null when it is not declared. */
+    public PoolRuntime pool(PoolBackend backend) {
+        return poolsById.get(new PoolId(backend.group(), backend.namespace(), backend.name()));
+    }
+
+    /** The pool with this id, or null. */
+    public PoolRuntime pool(PoolId id) {
+        return poolsById.get(id);
+    }
+
+    /** The endpoints of a Service port, or null when the Service or the port is not declared. */
+    public ServiceTarget service(ServiceBackend backend) {
+        return services.get(backend);
+    }
+}

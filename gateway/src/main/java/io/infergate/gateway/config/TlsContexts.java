@@ -1,0 +1,67 @@
+package io.infergate.gateway.config;
+
+import io.infergate.api.model.Gateway;
+import io.infergate.api.model.ManifestSet;
+import io.infergate.api.model.Secret;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Builds the server {@link SslContext} of an HTTPS listener from the first certificate reference of its
+ * {@code tls} block: a {@code kubernetes.io/tls} Secret with PEM in {@code tls.crt} / {@code tls.key}, or the
+ * files its annotations name. Only HTTP/1.1 is offered (no ALPN h2 yet).
+ *
+ * <p>Runs on the control plane; reads files (blocking). Anything that cannot be turned into a context is an
+ * {@link IllegalArgumentException} naming the listener, so an HTTPS listener is never served without TLS.
+ */
+final class TlsContexts {
+
+    private TlsContexts() {
+    }
+
+    static SslContext forListener(ManifestSet set, Gateway gateway, Gateway.Listener listener, String id) {
+        Gateway.ListenerTls tls = listener.tls().orElseThrow(() -> new IllegalArgumentException("listener " + id
+                + ": protocol HTTPS without tls.certificateRefs (expected: a kubernetes.io/tls Secret)"));
+        if (tls.certificateRefs().isEmpty()) {
+            throw new IllegalArgumentException("listener " + id + ": tls.certificateRefs is empty (expected: one"
+                    + " kubernetes.io/tls Secret)");
+        }
+        Gateway.SecretRef ref = tls.certificateRefs().get(0);
+        Secret secret = set.secret(ref.namespace(), ref.name()).orElseThrow(() -> new IllegalArgumentException(
+                "listener " + id + ": Secret " + ref.namespace() + "/" + ref.name() + " is not declared"));
+        byte[] cert = pem(secret, Secret.TLS_CERT_KEY, secret.certFile(), id);
+        byte[] key = pem(secret, Secret.TLS_PRIVATE_KEY_KEY, secret.keyFile(), id);
+        try (InputStream c = new ByteArrayInputStream(cert); InputStream k = new ByteArrayInputStream(key)) {
+            return SslContextBuilder.forServer(c, k)
+                    .applicationProtocolConfig(ApplicationProtocolConfig.DISABLED)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("listener " + id + ": Secret " + ref.namespace() + "/" + ref.name()
+                    + " does not hold a usable PEM certificate and PKCS#8 key: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] pem(Secret secret, String key, Optional<Path> file, String id) {
+        Optional<byte[]> inline = secret.bytes(key);
+        if (inline.isPresent()) {
+            return inline.get();
+        }
+        if (file.isPresent()) {
+            try {
+                return Files.readAllBytes(file.get());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("listener " + id + ": cannot read " + file.get() + " of Secret "
+                        + secret.metadata().namespace() + "/" + secret.metadata().name() + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException("listener " + id + ": Secret " + secret.metadata().namespace() + "/"
+                + secret.metadata().name() + " has no " + key + " (expected: data, stringData or a file annotation)");
+    }
+}

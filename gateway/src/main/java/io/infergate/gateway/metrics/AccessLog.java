@@ -1,0 +1,107 @@
+package io.infergate.gateway.metrics;
+
+import io.infergate.gateway.ProxyListener;
+import io.infergate.gateway.RequestRecord;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One access-log line per finished request, in logfmt ({@code key=value}, values with spaces or quotes quoted),
+ * at INFO on the SLF4J logger {@value #LOGGER}:
+ * <pre>
+ * request_id=7f3a.. method=POST path=/v1/chat/completions status=200 model=food-review
+ * target_model=food-review-v1 pool=default/vllm endpoint=127.0.0.1:8000 priority=0 ttft_ms=41.2
+ * prompt_tokens=12 completion_tokens=96 duration_ms=912.4 attempts=1 listener=default/gw/http error=-
+ * </pre>
+ * (one line). Absent values are {@code -}; {@code ttft_ms} is {@code -} when no first token reached the client.
+ *
+ * <p>Threading: called on event loops. Formatting is a few appends; the write itself is the logging backend's,
+ * so configure an asynchronous appender for this logger when the console or disk may stall (the default
+ * configuration writes to stderr synchronously). Disabled at INFO, it costs one level check.
+ */
+public final class AccessLog implements ProxyListener {
+
+    /** The logger name. */
+    public static final String LOGGER = "io.infergate.access";
+
+    private final Consumer<String> sink;
+    private final Logger logger;
+
+    /** Writes to the {@value #LOGGER} logger. */
+    public AccessLog() {
+        this.logger = LoggerFactory.getLogger(LOGGER);
+        this.sink = logger::info;
+    }
+
+    /** Writes every line to {@code sink} (for tests). */
+    AccessLog(Consumer<String> sink) {
+        this.logger = null;
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public void onComplete(RequestRecord r) {
+        if (logger != null && !logger.isInfoEnabled()) {
+            return;
+        }
+        sink.accept(format(r));
+    }
+
+    /** The line for one record. */
+    static String format(RequestRecord r) {
+        StringBuilder b = new StringBuilder(256);
+        field(b, "request_id", r.requestId());
+        field(b, "method", r.method());
+        field(b, "path", r.path());
+        b.append(" status=").append(r.status());
+        field(b, "model", r.incomingModel());
+        field(b, "target_model", r.targetModel());
+        field(b, "pool", r.pool());
+        field(b, "endpoint", r.endpoint());
+        b.append(" priority=").append(r.priority());
+        b.append(" ttft_ms=").append(r.ttftNanos() > 0 ? millis(r.ttftNanos()) : "-");
+        b.append(" prompt_tokens=").append(r.promptTokens());
+        b.append(" completion_tokens=").append(r.completionTokens());
+        b.append(" duration_ms=").append(millis(r.durationNanos()));
+        b.append(" attempts=").append(r.attempts());
+        field(b, "listener", r.listener());
+        field(b, "error", r.errorType());
+        return b.substring(1);
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    private static void field(StringBuilder b, String key, String value) {
+        b.append(' ').append(key).append('=');
+        if (value == null || value.isEmpty()) {
+            b.append('-');
+            return;
+        }
+        boolean quote = false;
+        for (int i = 0; i < value.length() && !quote; i++) {
+            char c = value.charAt(i);
+            quote = c <= ' ' || c == '"' || c == '=' || c == '\\';
+        }
+        if (!quote) {
+            b.append(value);
+            return;
+        }
+        b.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c);
+            }
+        }
+        b.append('"');
+    }
+}

@@ -1,0 +1,269 @@
+package io.infergate.gateway.metrics;
+
+import io.infergate.gateway.ProxyListener;
+import io.infergate.gateway.RequestRecord;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.InFlightTracker;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * The gateway's Prometheus metrics: records every finished request ({@link #onComplete}) and renders the text
+ * exposition ({@link #scrape}).
+ *
+ * <h2>Families</h2>
+ * Per (incoming {@code model_name}, {@code target_model_name}), with the Inference Extension EPP's names, types,
+ * labels and buckets (gie.md §4.3):
+ * <ul>
+ *   <li>{@code inference_objective_request_total} (+ {@code priority}), {@code _request_error_total}
+ *       (+ {@code error_code}, the EPP's codes), {@code _request_duration_seconds}, {@code _request_ttft_seconds},
+ *       {@code _request_tpot_seconds}, {@code _normalized_time_per_output_token_seconds}, {@code _input_tokens},
+ *       {@code _output_tokens};</li>
+ *   <li>the same under the v0.5 names {@code inference_model_*} for the families v0.5 had (request total without
+ *       {@code priority}, errors, duration, NTPOT, input and output tokens; v0.5 had no TTFT or TPOT), so
+ *       dashboards of either era work; {@link #GatewayMetrics(boolean) turn them off} if unwanted;</li>
+ *   <li>{@code inference_pool_ready_pods{name,namespace}}: ready endpoints (pod x target port, as the EPP counts
+ *       them) of each pool of the current configuration, computed at scrape time;</li>
+ *   <li>ours: {@code infergate_requests_total{listener,code}} for every request (also those without a model),
+ *       {@code infergate_upstream_retries_total{pool}}, {@code infergate_endpoint_requests_total{pool,endpoint}}
+ *       and {@code infergate_endpoint_in_flight_requests{pool,endpoint}} (the picker's own load signal).</li>
+ * </ul>
+ * Which request lands where: a request counts in {@code request_total} when it has a model name; when its status
+ * is not 2xx, or it carries an error type (a stream cut short after its 2xx headers went out), it also counts in
+ * {@code request_error_total} and nothing else; a successful request feeds the duration,
+ * token (only counts above 0, as the EPP does), TTFT (when a first token was seen), NTPOT (latency / output
+ * tokens) and TPOT ((latency - TTFT) / (output tokens - 1)) histograms.
+ *
+ * <p>Not exported because nothing measures them yet (they are left out rather than faked):
+ * {@code inference_pool_average_kv_cache_utilization}, {@code _average_queue_size},
+ * {@code _average_running_requests}, {@code _per_pod_queue_size} (need model-server scraping),
+ * {@code inference_objective_running_requests} (needs a request-start hook), {@code _request_sizes},
+ * {@code _response_sizes} and {@code _prompt_cached_tokens} (the request record carries no byte counts or cached
+ * tokens).
+ *
+ * <p>Threading: {@link #onComplete} is called on event loops; it never blocks and allocates only a label key
+ * on the way to existing series (first sight of a label set allocates the series). {@link #scrape} may run on
+ * any thread concurrently with recording; it sorts label sets so the output is deterministic. Label values are
+ * escaped, so client-chosen model names cannot break the exposition (their cardinality is bounded by the
+ * gateway answering 404 to models a strict pool does not know).
+ */
+public final class GatewayMetrics implements ProxyListener {
+
+    private static final List<String> MODEL = List.of("model_name", "target_model_name");
+    private static final List<String> MODEL_PRIORITY = List.of("model_name", "target_model_name", "priority");
+    private static final List<String> MODEL_ERROR = List.of("model_name", "target_model_name", "error_code");
+    private static final List<String> POOL = List.of("name", "namespace");
+    private static final List<String> LISTENER_CODE = List.of("listener", "code");
+    private static final List<String> POOL_ONLY = List.of("pool");
+    private static final List<String> POOL_ENDPOINT = List.of("pool", "endpoint");
+    /** The status a record carries when the client went away before the end (nginx's convention). */
+    private static final int CLIENT_CLOSED = 499;
+    private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private record ModelKey(String model, String target) {}
+
+    private record ListenerKey(String listener, int status) {}
+
+    private record EndpointKey(String pool, String endpoint) {}
+
+    private final boolean legacyModelNames;
+    private final ConcurrentHashMap<ModelKey, ModelSeries> models = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ListenerKey, LongAdder> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> retries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EndpointKey, LongAdder> endpointRequests = new ConcurrentHashMap<>();
+
+    /** Metrics with both the current and the legacy ({@code inference_model_*}) names. */
+    public GatewayMetrics() {
+        this(true);
+    }
+
+    /** @param legacyModelNames whether to also render the v0.5 {@code inference_model_*} families */
+    public GatewayMetrics(boolean legacyModelNames) {
+        this.legacyModelNames = legacyModelNames;
+    }
+
+    @Override
+    public void onComplete(RequestRecord r) {
+        requests.computeIfAbsent(new ListenerKey(orEmpty(r.listener()), r.status()), k -> new LongAdder()).increment();
+        if (r.pool() != null && r.attempts() > 1) {
+            retries.computeIfAbsent(r.pool(), k -> new LongAdder()).add(r.attempts() - 1L);
+        }
+        if (r.pool() != null && r.endpoint() != null) {
+            endpointRequests.computeIfAbsent(new EndpointKey(r.pool(), r.endpoint()), k -> new LongAdder()).increment();
+        }
+        if (r.incomingModel() == null || r.incomingModel().isEmpty()) {
+            return;
+        }
+        ModelSeries s = models.computeIfAbsent(new ModelKey(r.incomingModel(), orEmpty(r.targetModel())),
+                k -> new ModelSeries());
+        s.request(r.priority());
+        boolean ok = r.status() >= 200 && r.status() <= 299;
+        if (!ok || r.errorType() != null) {
+            // a 2xx with an error type is a response cut short after it started: the model server broke off
+            s.error(ok ? ErrorCodes.MODEL_SERVER_ERROR : ErrorCodes.of(r.status(), isUpstreamError(r)));
+            return;
+        }
+        double seconds = r.durationNanos() / NANOS_PER_SECOND;
+        s.duration.observe(seconds);
+        if (r.ttftNanos() > 0) {
+            s.ttft.observe(r.ttftNanos() / NANOS_PER_SECOND);
+        }
+        if (r.promptTokens() > 0) {
+            s.inputTokens.observe(r.promptTokens());
+        }
+        if (r.completionTokens() > 0) {
+            s.outputTokens.observe(r.completionTokens());
+            s.ntpot.observe(seconds / r.completionTokens());
+            if (r.completionTokens() > 1 && r.ttftNanos() > 0 && r.durationNanos() >= r.ttftNanos()) {
+                s.tpot.observe((r.durationNanos() - r.ttftNanos()) / NANOS_PER_SECOND / (r.completionTokens() - 1));
+            }
+        }
+    }
+
+    /**
+     * Whether the model server produced the error response: an endpoint answered and the gateway named no error
+     * type of its own (the record's {@code errorType} is set for errors the gateway produced or mapped).
+     */
+    private static boolean isUpstreamError(RequestRecord r) {
+        return r.endpoint() != null && r.errorType() == null && r.status() != CLIENT_CLOSED;
+    }
+
+    /** The content type of {@link #scrape}'s output. */
+    public static String contentType() {
+        return Exposition.CONTENT_TYPE;
+    }
+
+    /**
+     * Renders every family.
+     *
+     * @param config   the configuration being served, for the pool gauges; null leaves them out
+     * @param inFlight the data plane's in-flight counters; null leaves the in-flight gauge out
+     */
+    public String scrape(GatewayConfig config, InFlightTracker inFlight) {
+        StringBuilder sb = new StringBuilder(8192);
+        Exposition out = new Exposition(sb);
+        List<Map.Entry<ModelKey, ModelSeries>> series = sorted(models,
+                Comparator.comparing(ModelKey::model).thenComparing(ModelKey::target));
+        writeObjective(out, "inference_objective", series, true);
+        if (legacyModelNames) {
+            writeObjective(out, "inference_model", series, false);
+        }
+        if (config != null) {
+            writePools(out, config, inFlight);
+        }
+        out.family("infergate_requests_total", "counter",
+                "Requests the gateway answered, by listener and HTTP status (499: the client went away first).");
+        for (var e : sorted(requests,
+                Comparator.comparing(ListenerKey::listener).thenComparingInt(ListenerKey::status))) {
+            out.sample("infergate_requests_total", LISTENER_CODE,
+                    List.of(e.getKey().listener(), Integer.toString(e.getKey().status())), e.getValue().sum());
+        }
+        out.family("infergate_upstream_retries_total", "counter",
+                "Upstream attempts after the first (connect failure or 5xx before any byte reached the client).");
+        for (var e : sorted(retries, Comparator.naturalOrder())) {
+            out.sample("infergate_upstream_retries_total", POOL_ONLY, List.of(e.getKey()), e.getValue().sum());
+        }
+        out.family("infergate_endpoint_requests_total", "counter", "Requests served by each pool endpoint.");
+        for (var e : sorted(endpointRequests,
+                Comparator.comparing(EndpointKey::pool).thenComparing(EndpointKey::endpoint))) {
+            out.sample("infergate_endpoint_requests_total", POOL_ENDPOINT,
+                    List.of(e.getKey().pool(), e.getKey().endpoint()), e.getValue().sum());
+        }
+        return sb.toString();
+    }
+
+    private static void writeObjective(Exposition out, String prefix, List<Map.Entry<ModelKey, ModelSeries>> series,
+                                       boolean current) {
+        String what = current ? "inference objective" : "inference model";
+        String total = prefix + "_request_total";
+        out.family(total, "counter", "Counter of " + what + " requests broken out for each model and target model.");
+        for (var e : series) {
+            ModelKey k = e.getKey();
+            if (current) {
+                for (var p : sorted(e.getValue().requestsByPriority, Comparator.naturalOrder())) {
+                    out.sample(total, MODEL_PRIORITY, List.of(k.model(), k.target(), p.getKey().toString()),
+                            p.getValue().sum());
+                }
+            } else {
+                out.sample(total, MODEL, List.of(k.model(), k.target()), e.getValue().requests());
+            }
+        }
+        String errors = prefix + "_request_error_total";
+        out.family(errors, "counter",
+                "Counter of " + what + " requests errors broken out for each model and target model.");
+        for (var e : series) {
+            ModelKey k = e.getKey();
+            for (var c : sorted(e.getValue().errorsByCode, Comparator.naturalOrder())) {
+                out.sample(errors, MODEL_ERROR, List.of(k.model(), k.target(), c.getKey()), c.getValue().sum());
+            }
+        }
+        histograms(out, prefix + "_request_duration_seconds",
+                what + " response latency distribution in seconds for each model and target model.",
+                series, s -> s.duration);
+        if (current) {
+            histograms(out, prefix + "_request_ttft_seconds",
+                    what + " time to first token distribution in seconds for each model and target model.",
+                    series, s -> s.ttft);
+            histograms(out, prefix + "_request_tpot_seconds",
+                    what + " time per output token after the first, in seconds, for each model and target model.",
+                    series, s -> s.tpot);
+        }
+        histograms(out, prefix + "_normalized_time_per_output_token_seconds",
+                what + " latency divided by number of output tokens in seconds for each model and target model.",
+                series, s -> s.ntpot);
+        histograms(out, prefix + "_input_tokens",
+                what + " input token count distribution for requests in each model.", series, s -> s.inputTokens);
+        histograms(out, prefix + "_output_tokens",
+                what + " output token count distribution for requests in each model.", series, s -> s.outputTokens);
+    }
+
+    private static void histograms(Exposition out, String name, String help,
+                                   List<Map.Entry<ModelKey, ModelSeries>> series, Function<ModelSeries, Histogram> h) {
+        out.family(name, "histogram", Character.toUpperCase(help.charAt(0)) + help.substring(1));
+        for (var e : series) {
+            Histogram histogram = h.apply(e.getValue());
+            if (histogram.snapshot().count() > 0) {
+                out.histogram(name, MODEL, List.of(e.getKey().model(), e.getKey().target()), histogram);
+            }
+        }
+    }
+
+    private static void writePools(Exposition out, GatewayConfig config, InFlightTracker inFlight) {
+        List<PoolRuntime> pools = new ArrayList<>(config.pools());
+        pools.sort(Comparator.comparing((PoolRuntime p) -> p.id().namespace()).thenComparing(p -> p.id().name()));
+        out.family("inference_pool_ready_pods", "gauge", "The number of ready pods in the inference server pool.");
+        for (PoolRuntime p : pools) {
+            out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()),
+                    (long) p.snapshot().endpoints().size());
+        }
+        if (inFlight == null) {
+            return;
+        }
+        out.family("infergate_endpoint_in_flight_requests", "gauge",
+                "Requests this gateway has in flight on each pool endpoint.");
+        for (PoolRuntime p : pools) {
+            for (Endpoint e : p.snapshot().endpoints()) {
+                out.sample("infergate_endpoint_in_flight_requests", POOL_ENDPOINT,
+                        List.of(p.id().toString(), e.hostPort()), (long) inFlight.inFlight(e));
+            }
+        }
+    }
+
+    private static <K, V> List<Map.Entry<K, V>> sorted(Map<K, V> map, Comparator<? super K> order) {
+        List<Map.Entry<K, V>> out = new ArrayList<>(map.entrySet());
+        out.sort(Map.Entry.comparingByKey(order));
+        return out;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

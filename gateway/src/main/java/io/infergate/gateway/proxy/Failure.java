@@ -1,0 +1,57 @@
+package io.infergate.gateway.proxy;
+
+/**
+ * Every way the gateway itself can answer a request with an error, with its HTTP status and the OpenAI error
+ * {@code type} and {@code code}. {@link ErrorResponses} turns one into a response; nothing else builds error
+ * responses.
+ */
+public enum Failure {
+    /** The request line or headers could not be decoded. */
+    BAD_HTTP(400, "invalid_request_error", "bad_request"),
+    /** The body is not a JSON object, or a field the gateway reads has the wrong type. */
+    MALFORMED_BODY(400, "invalid_request_error", "invalid_body"),
+    /** {@code /v1/chat/completions} or {@code /v1/completions} without a {@code model}. */
+    MISSING_MODEL(400, "invalid_request_error", "missing_model"),
+    /** No HTTPRoute rule matches. */
+    NO_ROUTE(404, "invalid_request_error", "route_not_found"),
+    /** A strict pool (one with InferenceModels) does not serve this model. */
+    UNKNOWN_MODEL(404, "invalid_request_error", "model_not_found"),
+    /** The body is larger than {@code maxRequestBodyBytes}. */
+    BODY_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    /** The picker shed the request (priority below the saturation line, or no endpoint fits). */
+    SHED(429, "rate_limit_error", "rate_limited"),
+    /** The chosen backendRef does not resolve, or the rule has none (Gateway API: 500). */
+    INVALID_BACKEND(500, "server_error", "invalid_backend"),
+    /** A bug: an unexpected exception while handling the request. */
+    INTERNAL(500, "server_error", "internal_error"),
+    /** Every upstream attempt failed to connect or broke before a response. */
+    UPSTREAM_FAILED(502, "server_error", "upstream_failed"),
+    /** The backend has no ready endpoint, or the listener is being removed / the gateway is shutting down. */
+    NO_ENDPOINT(503, "server_error", "no_ready_endpoint"),
+    /** The upstream connect or the upstream response went idle for longer than the idle timeout. */
+    UPSTREAM_TIMEOUT(504, "server_error", "upstream_timeout");
+
+    private final int status;
+    private final String type;
+    private final String code;
+
+    Failure(int status, String type, String code) {
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The OpenAI error {@code type}. */
+    public String type() {
+        return type;
+    }
+
+    /** The OpenAI error {@code code}. */
+    public String code() {
+        return code;
+    }
+}

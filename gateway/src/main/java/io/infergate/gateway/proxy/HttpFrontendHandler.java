@@ -1,0 +1,318 @@
+package io.infergate.gateway.proxy;
+
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.ListenerConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of the HTTP proxy (the "frontend handler" of Netty's HexDumpProxy), one per client connection,
+ * behind an {@code HttpServerCodec}. It reads one request at a time into a bounded heap buffer, asks the
+ * {@link RequestRouter} what to do with it, and either answers at once or hands the request to a
+ * {@link ProxyExchange}, which streams the response back and calls {@link #exchangeDone} when it is over.
+ *
+ * <h2>Body limit</h2>
+ * A {@code Content-Length} above {@code maxRequestBodyBytes} is refused with 413 before any body byte is read; a
+ * chunked body is refused as soon as it grows past the limit. The rest of a refused body is read and dropped so the
+ * client sees the 413 rather than a connection reset, then the connection closes.
+ *
+ * <h2>Reading while a response streams</h2>
+ * The client connection keeps reading during an exchange, so a client that goes away is noticed at once and its
+ * upstream request is aborted ({@link ProxyExchange#clientGone}). Pipelined requests that arrive meanwhile are
+ * queued and reading stops until the current response is done (backpressure on a pipelining client); they are
+ * then handled in order.
+ *
+ * <p>Threading: all methods run on the connection's event loop. Bad input never throws out of here: a decoding
+ * failure is a 400 and the connection closes.
+ */
+public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
+
+    private final ProxyRuntime rt;
+    private final String listenerId;
+    private final int maxBody;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+    private ChannelHandlerContext ctx;
+
+    // the request being received; no need to be volatile: same event loop
+    private HttpRequest request;
+    private ByteBuf body;
+    private RequestLog current;
+    private boolean keepAlive;
+    private boolean discarding;
+    private boolean closeAfterDiscard;
+    private boolean closeWhenIdle;
+    private ProxyExchange exchange;
+
+    public HttpFrontendHandler(ProxyRuntime rt, String listenerId) {
+        this.rt = rt;
+        this.listenerId = listenerId;
+        this.maxBody = rt.options().maxRequestBodyBytes();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null || !pending.isEmpty()) {
+            pending.add(msg);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(msg);
+    }
+
+    private void handle(Object msg) {
+        try {
+            if (msg instanceof HttpRequest req) {
+                onRequest(req);
+            }
+            if (msg instanceof HttpContent c) {
+                onContent(c);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        String id = req.headers().get(HeaderNames.X_REQUEST_ID);
+        if (id == null || id.isBlank()) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            id = Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        }
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        current = new RequestLog(id, listenerId, req.method().name(), q < 0 ? uri : uri.substring(0, q),
+                rt.nanoTime());
+        keepAlive = HttpUtil.isKeepAlive(req) && !rt.isDraining();
+        if (req.decoderResult().isFailure()) {
+            // the decoder drops everything after a bad message: answer and close
+            respond(Failure.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
+            return;
+        }
+        long length = HttpUtil.getContentLength(req, -1L);
+        if (length > maxBody) {
+            discarding = true;
+            closeAfterDiscard = true;
+            respond(Failure.BODY_TOO_LARGE, tooLarge(length), false);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+            req.headers().remove(HttpHeaderNames.EXPECT);
+        }
+        request = req;
+        body = ctx.alloc().heapBuffer((int) Math.min(length > 0 ? length : 256, maxBody), maxBody);
+    }
+
+    private String tooLarge(long length) {
+        return "request body of " + (length >= 0 ? length + " bytes" : "more than " + maxBody + " bytes")
+                + " exceeds the limit of " + maxBody + " bytes";
+    }
+
+    private void onContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (discarding || request == null) {
+            if (last && discarding) {
+                discarding = false;
+                if (closeAfterDiscard) {
+                    closeAfterFlush();
+                }
+            }
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            dropRequest();
+            discarding = !last;
+            closeAfterDiscard = true;
+            respond(Failure.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
+            if (last) {
+                closeAfterFlush();
+            }
+            return;
+        }
+        ByteBuf data = c.content();
+        if (data.readableBytes() > maxBody - body.readableBytes()) {
+            dropRequest();
+            discarding = !last;
+            closeAfterDiscard = true;
+            respond(Failure.BODY_TOO_LARGE, tooLarge(-1), false);
+            if (last) {
+                closeAfterFlush();
+            }
+            return;
+        }
+        body.writeBytes(data);
+        if (last) {
+            HttpRequest r = request;
+            ByteBuf b = body;
+            request = null;
+            body = null;
+            dispatch(r, b);
+        }
+    }
+
+    private void dispatch(HttpRequest req, ByteBuf b) {
+        GatewayConfig config = rt.config();
+        ListenerConfig listener = config.listener(listenerId);
+        if (listener == null || listener.routes().isEmpty()) {
+            b.release();
+            respond(Failure.NO_ENDPOINT, "listener " + listenerId + " is being removed", false);
+            return;
+        }
+        Plan plan;
+        try {
+            plan = rt.router().plan(config, listener, req, b, current, rt.options().random().get(), ctx.alloc());
+        } catch (ProxyException e) {
+            b.release();
+            respond(e.failure(), e.status(), e.getMessage(), keepAlive);
+            return;
+        } catch (RuntimeException e) {
+            b.release();
+            log.error("request {}: unexpected failure while routing", current.requestId, e);
+            respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
+            return;
+        }
+        switch (plan) {
+            case Plan.Answer a -> {
+                b.release();
+                FullHttpResponse r = a.response();
+                r.headers().set(HeaderNames.X_REQUEST_ID, current.requestId);
+                current.status = r.status().code();
+                finishLocal(r, keepAlive);
+            }
+            case Plan.Forward f -> {
+                exchange = new ProxyExchange(this, ctx, rt, current, req, f, keepAlive);
+                current = null;
+                exchange.start();
+            }
+        }
+    }
+
+    private void respond(Failure failure, String message, boolean keepAlive) {
+        respond(failure, failure.status(), message, keepAlive);
+    }
+
+    /** A gateway-generated error: the one path through {@link ErrorResponses}. */
+    private void respond(Failure failure, int status, String message, boolean keepAlive) {
+        current.status = status;
+        current.errorType = failure.type();
+        finishLocal(ErrorResponses.of(ctx.alloc(), failure, status, message, current.requestId, keepAlive),
+                keepAlive);
+    }
+
+    private void finishLocal(FullHttpResponse response, boolean keepAlive) {
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        RequestLog done = current;
+        current = null;
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            rt.complete(done.toRecord(rt.nanoTime()));
+            if (!f.isSuccess() || (!keepAlive && !discarding)) {
+                ctx.close();
+            }
+        });
+        if (keepAlive && closeWhenIdle) {
+            closeAfterFlush();
+        }
+    }
+
+    private void closeAfterFlush() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void dropRequest() {
+        request = null;
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    /** Called by the exchange exactly once, on this event loop, when its response is over. */
+    void exchangeDone(ProxyExchange ex, boolean keepAliveAfter) {
+        if (exchange != ex) {
+            return;
+        }
+        exchange = null;
+        if (!keepAliveAfter || closeWhenIdle || !ctx.channel().isActive()) {
+            releasePending();
+            closeAfterFlush();
+            return;
+        }
+        while (exchange == null && !pending.isEmpty() && ctx.channel().isActive()) {
+            handle(pending.poll());
+        }
+        if (pending.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void releasePending() {
+        Object m;
+        while ((m = pending.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        dropRequest();
+        releasePending();
+        if (exchange != null) {
+            exchange.clientGone();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            // while an exchange runs, the upstream's idle timeout decides
+            if (exchange == null) {
+                ctx.close();
+            }
+            return;
+        }
+        if (evt == DrainEvent.INSTANCE) {
+            closeWhenIdle = true;
+            if (exchange == null && request == null) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,35 @@
+package io.infergate.gateway.proxy;
+
+import io.infergate.api.model.HttpRoute;
+import io.infergate.scheduler.openai.EncodedModelName;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.util.List;
+
+/** What {@link RequestRouter} decided for one request: answer it here, or forward it. */
+sealed interface Plan {
+
+    /** The gateway answers by itself (e.g. {@code GET /v1/models}). */
+    record Answer(FullHttpResponse response) implements Plan {
+    }
+
+    /**
+     * Forward the request.
+     *
+     * @param targets     the addresses to try in order (first preferred, the rest retry fallbacks); not empty
+     * @param body        the body to send (spliced when the model was rewritten); owned by the plan's receiver
+     * @param upstreamModel the model name the upstream answers with, null when no rewrite is needed
+     * @param clientModel the name to restore in the response, null when no rewrite is needed
+     * @param filters     the matched rule's filters (header modifiers)
+     */
+    record Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
+                   EncodedModelName clientModel, List<HttpRoute.Filter> filters) implements Plan {
+        public Forward {
+            targets = List.copyOf(targets);
+            filters = List.copyOf(filters);
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("targets: empty (expected: at least one)");
+            }
+        }
+    }
+}

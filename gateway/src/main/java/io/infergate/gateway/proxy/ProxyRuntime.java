@@ -1,0 +1,107 @@
+package io.infergate.gateway.proxy;
+
+import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.ProxyListener;
+import io.infergate.gateway.RequestRecord;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.scheduler.pick.InFlightTracker;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every connection handler of one gateway shares: the current configuration (read once per request), the
+ * options, the in-flight tracker, the router, the upstream connector, and the drain state. Thread-safe: the
+ * config supplier reads an atomic reference, the counters are atomics, everything else is immutable.
+ */
+public final class ProxyRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyRuntime.class);
+
+    private final Supplier<GatewayConfig> config;
+    private final GatewayOptions options;
+    private final ProxyListener listener;
+    private final InFlightTracker inFlight;
+    private final RequestRouter router;
+    private final Upstreams upstreams;
+    private final LongSupplier ticker;
+    private final AtomicInteger activeExchanges = new AtomicInteger();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean draining;
+
+    public ProxyRuntime(Supplier<GatewayConfig> config, GatewayOptions options, ProxyListener listener,
+                        InFlightTracker inFlight, RequestRouter router, LongSupplier ticker) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+        this.router = Objects.requireNonNull(router, "router");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.upstreams = new Upstreams(options);
+    }
+
+    public GatewayConfig config() {
+        return config.get();
+    }
+
+    public GatewayOptions options() {
+        return options;
+    }
+
+    InFlightTracker inFlight() {
+        return inFlight;
+    }
+
+    RequestRouter router() {
+        return router;
+    }
+
+    Upstreams upstreams() {
+        return upstreams;
+    }
+
+    long nanoTime() {
+        return ticker.getAsLong();
+    }
+
+    void complete(RequestRecord record) {
+        try {
+            listener.onComplete(record);
+        } catch (RuntimeException e) {
+            log.warn("ProxyListener failed on request {}", record.requestId(), e);
+        }
+    }
+
+    void exchangeStarted() {
+        activeExchanges.incrementAndGet();
+    }
+
+    void exchangeEnded() {
+        if (activeExchanges.decrementAndGet() == 0 && draining) {
+            drained.complete(null);
+        }
+    }
+
+    /** Requests being forwarded right now (for draining and tests). */
+    public int activeExchanges() {
+        return activeExchanges.get();
+    }
+
+    /** Whether the gateway is shutting down: responses carry {@code Connection: close}. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Starts draining; the returned future completes when no request is being forwarded any more. */
+    public CompletableFuture<Void> drain() {
+        draining = true;
+        if (activeExchanges.get() == 0) {
+            drained.complete(null);
+        }
+        return drained;
+    }
+}

@@ -1,0 +1,285 @@
+package io.infergate.gateway.proxy;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.gateway.config.ServiceTarget;
+import io.infergate.gateway.route.BackendChoice;
+import io.infergate.gateway.route.PoolBackend;
+import io.infergate.gateway.route.RouteMatch;
+import io.infergate.gateway.route.ServiceBackend;
+import io.infergate.scheduler.model.ModelHeaders;
+import io.infergate.scheduler.model.Resolution;
+import io.infergate.scheduler.openai.BadRequestBodyException;
+import io.infergate.scheduler.openai.EncodedModelName;
+import io.infergate.scheduler.openai.ModelSplicer;
+import io.infergate.scheduler.openai.OpenAiRequestScanner;
+import io.infergate.scheduler.openai.ScannedRequest;
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.EndpointPicker;
+import io.infergate.scheduler.pick.PickRequest;
+import io.infergate.scheduler.pick.PickResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The inbound phase of one HTTP request, from a complete body to a {@link Plan}: strip control headers, scan the
+ * body, set the model headers, match a route, choose a backend, resolve the model, splice the body, pick the
+ * endpoints. Every refusal is a {@link ProxyException} carrying its {@link Failure}.
+ *
+ * <p><b>Model headers.</b> {@code X-Gateway-Model-Name} is the body's {@code model}. {@code X-Gateway-Base-Model-Name}
+ * is set to the same value: GIE's Body-Based Routing looks the base model up in a ConfigMap that standalone mode
+ * does not have, and a pool's base model is not declared anywhere in our manifests; the incoming name is the one
+ * value that keeps routes matching either header on a model name working. Values a client sent for either header
+ * are dropped first, so a client cannot steer routing with them on a body-less request.
+ *
+ * <p>Stateless apart from its collaborators; called on the client connection's event loop; never blocks. The
+ * allocation of a spliced body copy is the only per-request copy.
+ */
+public final class RequestRouter {
+
+    private static final String CHAT = "/v1/chat/completions";
+    private static final String COMPLETIONS = "/v1/completions";
+    private static final String EMBEDDINGS = "/v1/embeddings";
+    private static final String MODELS = "/v1/models";
+
+    private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
+    private final EndpointPicker picker;
+
+    public RequestRouter(EndpointPicker picker) {
+        this.picker = picker;
+    }
+
+    /**
+     * Plans one request. On success the returned {@link Plan.Forward} owns {@code body} (or a spliced copy, in which
+     * case {@code body} was released); on a {@link ProxyException} or an {@link Plan.Answer} the caller still owns
+     * {@code body}.
+     *
+     * @param request its headers are edited in place: control headers removed, model headers set
+     * @param body    the complete request body (a heap buffer, possibly empty)
+     */
+    Plan plan(GatewayConfig config, ListenerConfig listener, HttpRequest request, ByteBuf body, RequestLog log,
+              RandomGenerator random, ByteBufAllocator alloc) {
+        HttpHeaders headers = request.headers();
+        String rewriteHeader = headers.get(HeaderNames.MODEL_NAME_REWRITE);
+        String objectiveHeader = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
+        String fairness = headers.get(HeaderNames.FAIRNESS_ID);
+        stripControlHeaders(headers);
+        String path = log.path;
+
+        ScannedRequest scanned = null;
+        if (body.isReadable()) {
+            if (isJson(headers, path)) {
+                scanned = scan(body);
+                if (scanned.hasModel()) {
+                    headers.set(HeaderNames.X_GATEWAY_MODEL_NAME, scanned.model());
+                    headers.set(HeaderNames.X_GATEWAY_BASE_MODEL_NAME, scanned.model());
+                    log.incomingModel = scanned.model();
+                } else if (path.equals(CHAT) || path.equals(COMPLETIONS)) {
+                    throw new ProxyException(Failure.MISSING_MODEL, "you must provide a model parameter");
+                }
+            }
+        } else if (path.equals(MODELS) && HttpMethod.GET.equals(request.method())) {
+            return new Plan.Answer(models(config, listener, alloc));
+        }
+
+        RouteMatch match = listener.routes().orElseThrow()
+                .match(new NettyRequestView(request.method().name(), request.uri(), headers))
+                .orElseThrow(() -> new ProxyException(Failure.NO_ROUTE, "no route for " + request.method() + " "
+                        + hostOf(headers) + path));
+        return switch (match.backends().choose(random)) {
+            case BackendChoice.Failed f -> throw new ProxyException(Failure.INVALID_BACKEND,
+                    "route cannot forward: " + f.detail());
+            case BackendChoice.Picked(PoolBackend pool) -> toPool(config, pool, match, scanned, body, rewriteHeader,
+                    objectiveHeader, fairness, log, random, alloc);
+            case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
+        };
+    }
+
+    private Plan toPool(GatewayConfig config, PoolBackend backend, RouteMatch match, ScannedRequest scanned,
+                        ByteBuf body, String rewriteHeader, String objectiveHeader, String fairness, RequestLog log,
+                        RandomGenerator random, ByteBufAllocator alloc) {
+        PoolRuntime pool = config.pool(backend);
+        if (pool == null) {
+            throw new ProxyException(Failure.INVALID_BACKEND, "InferencePool " + backend.displayName()
+                    + " is not declared");
+        }
+        log.pool = pool.id().toString();
+        String target = "";
+        EncodedModelName upstreamName = null;
+        EncodedModelName clientName = null;
+        int priority = 0;
+        int promptBytes = 0;
+        ByteBuf out = body;
+        if (scanned != null && scanned.hasModel()) {
+            switch (pool.models().resolve(scanned.model(), rewriteHeader, objectiveHeader, random)) {
+                case Resolution.UnknownModel u -> throw new ProxyException(Failure.UNKNOWN_MODEL, u.message());
+                case Resolution.Resolved r -> {
+                    target = r.targetModel();
+                    priority = r.priority();
+                    if (r.rewritten()) {
+                        upstreamName = EncodedModelName.of(r.targetModel());
+                        clientName = EncodedModelName.of(r.incomingModel());
+                        out = splice(body, scanned, upstreamName, alloc);
+                    }
+                }
+            }
+            promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
+        }
+        log.targetModel = target.isEmpty() ? null : target;
+        log.priority = priority;
+        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes,
+                fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness, "");
+        switch (picker.pick(pick, pool.snapshot())) {
+            case PickResult.Rejected r -> {
+                if (out != body) {
+                    out.release();
+                }
+                throw new ProxyException(r.httpStatus() == 429 ? Failure.SHED : Failure.NO_ENDPOINT,
+                        r.httpStatus(), r.message());
+            }
+            case PickResult.Picked p -> {
+                List<UpstreamTarget> targets = new ArrayList<>(p.endpoints().size());
+                for (Endpoint e : p.endpoints()) {
+                    targets.add(UpstreamTarget.of(e));
+                }
+                if (out != body) {
+                    body.release();
+                }
+                return new Plan.Forward(targets, out, upstreamName, clientName, match.filters());
+            }
+        }
+    }
+
+    private static Plan toService(GatewayConfig config, ServiceBackend backend, RouteMatch match, ByteBuf body) {
+        ServiceTarget svc = config.service(backend);
+        List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
+        if (rotation.isEmpty()) {
+            throw new ProxyException(Failure.NO_ENDPOINT, "Service " + backend.displayName()
+                    + " has no ready endpoint");
+        }
+        List<UpstreamTarget> targets = new ArrayList<>(rotation.size());
+        for (InetSocketAddress a : rotation) {
+            targets.add(UpstreamTarget.of(a));
+        }
+        return new Plan.Forward(targets, body, null, null, match.filters());
+    }
+
+    private ScannedRequest scan(ByteBuf body) {
+        try {
+            if (body.hasArray()) {
+                return scanner.scan(body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes());
+            }
+            byte[] copy = new byte[body.readableBytes()];
+            body.getBytes(body.readerIndex(), copy);
+            return scanner.scan(copy);
+        } catch (BadRequestBodyException e) {
+            throw new ProxyException(Failure.MALFORMED_BODY, e.getMessage());
+        }
+    }
+
+    private static ByteBuf splice(ByteBuf body, ScannedRequest scanned, EncodedModelName model,
+                                  ByteBufAllocator alloc) {
+        int length = ModelSplicer.splicedLength(scanned, model);
+        ByteBuf out = alloc.heapBuffer(length, length);
+        byte[] src;
+        int offset;
+        if (body.hasArray()) {
+            src = body.array();
+            offset = body.arrayOffset() + body.readerIndex();
+        } else {
+            src = new byte[body.readableBytes()];
+            body.getBytes(body.readerIndex(), src);
+            offset = 0;
+        }
+        ModelSplicer.spliceInto(src, offset, scanned, model, out.array(), out.arrayOffset());
+        return out.writerIndex(length);
+    }
+
+    /** A body is scanned as JSON when it says so, says nothing, or goes to an OpenAI inference path. */
+    private static boolean isJson(HttpHeaders headers, String path) {
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json") || path.equals(CHAT)
+                || path.equals(COMPLETIONS) || path.equals(EMBEDDINGS);
+    }
+
+    /** Removes the headers a client must not set: endpoint-picker protocol headers and our control headers. */
+    static void stripControlHeaders(HttpHeaders headers) {
+        List<String> remove = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (startsWithIgnoreCase(name, HeaderNames.DESTINATION_ENDPOINT_PREFIX)
+                    || startsWithIgnoreCase(name, HeaderNames.INFERENCE_PREFIX)) {
+                if (remove == null) {
+                    remove = new ArrayList<>(2);
+                }
+                remove.add(name.toString());
+            }
+        }
+        if (remove != null) {
+            remove.forEach(headers::remove);
+        }
+        headers.remove(HeaderNames.MODEL_NAME_REWRITE);
+        headers.remove(HeaderNames.X_GATEWAY_MODEL_NAME);
+        headers.remove(HeaderNames.X_GATEWAY_BASE_MODEL_NAME);
+    }
+
+    private static boolean startsWithIgnoreCase(CharSequence s, String prefix) {
+        if (s.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.toLowerCase(s.charAt(i)) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String hostOf(HttpHeaders headers) {
+        String h = headers.get(HttpHeaderNames.HOST);
+        return h == null ? "" : h;
+    }
+
+    /** {@code GET /v1/models}: the incoming model names of the pools this listener's routes reach. */
+    private static FullHttpResponse models(GatewayConfig config, ListenerConfig listener, ByteBufAllocator alloc) {
+        Set<String> names = new LinkedHashSet<>();
+        for (var id : listener.pools()) {
+            Optional.ofNullable(config.pool(id)).ifPresent(p -> names.addAll(p.models().incomingModelNames()));
+        }
+        StringBuilder json = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        JsonStringEncoder enc = JsonStringEncoder.getInstance();
+        boolean first = true;
+        for (String name : names) {
+            json.append(first ? "" : ",").append("{\"id\":\"").append(enc.quoteAsString(name))
+                    .append("\",\"object\":\"model\",\"created\":0,\"owned_by\":\"infergate\"}");
+            first = false;
+        }
+        byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                alloc.buffer(bytes.length).writeBytes(bytes));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return r;
+    }
+}

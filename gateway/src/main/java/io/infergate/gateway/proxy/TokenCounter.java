@@ -1,0 +1,112 @@
+package io.infergate.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Counts tokens in a response body as it streams, without parsing JSON: the last {@code "prompt_tokens": N} and
+ * {@code "completion_tokens": N} seen (the final {@code usage} of a stream with {@code include_usage}, or the
+ * {@code usage} of a JSON body), and, as a fallback for streams without usage, the SSE events (blank-line
+ * separated) that carry a non-empty {@code "content"} or {@code "text"} string, one token each as vLLM sends them.
+ * Patterns may be split across chunks. Confined to one event loop; looks at each byte once.
+ */
+final class TokenCounter {
+
+    private static final byte[] PROMPT = "\"prompt_tokens\":".getBytes();
+    private static final byte[] COMPLETION = "\"completion_tokens\":".getBytes();
+    private static final byte[] CONTENT = "\"content\":".getBytes();
+    private static final byte[] TEXT = "\"text\":".getBytes();
+
+    // per pattern: how many bytes matched so far
+    private int prompt;
+    private int completion;
+    private int content;
+    private int text;
+    // after a key: 0 = none, 1 = reading prompt digits, 2 = completion digits, 3 = expecting a string value
+    private int after;
+    private long number;
+    private boolean digits;
+    private boolean valueOpen;
+    private boolean eventHasContent;
+    private byte previous;
+
+    private int promptTokens = -1;
+    private int usageCompletionTokens = -1;
+    private int contentEvents;
+
+    void feed(ByteBuf buf) {
+        for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {
+            byte c = buf.getByte(i);
+            if (after != 0) {
+                afterKey(c);
+            }
+            prompt = step(PROMPT, prompt, c, 1);
+            completion = step(COMPLETION, completion, c, 2);
+            content = step(CONTENT, content, c, 3);
+            text = step(TEXT, text, c, 3);
+            if (c == '\n' && previous == '\n') {
+                if (eventHasContent) {
+                    contentEvents++;
+                }
+                eventHasContent = false;
+            }
+            previous = c;
+        }
+    }
+
+    private int step(byte[] pattern, int matched, byte c, int onMatch) {
+        if (pattern[matched] == c) {
+            matched++;
+            if (matched == pattern.length) {
+                after = onMatch;
+                number = 0;
+                digits = false;
+                valueOpen = false;
+                return 0;
+            }
+            return matched;
+        }
+        // every pattern starts with a quote and has no other prefix-suffix overlap worth tracking
+        return c == '"' ? 1 : 0;
+    }
+
+    private void afterKey(byte c) {
+        if (after == 3) {
+            if (valueOpen) {
+                if (c != '"') {
+                    eventHasContent = true;
+                }
+                after = 0;
+            } else if (c == '"') {
+                valueOpen = true;
+            } else if (c != ' ') {
+                after = 0;
+            }
+            return;
+        }
+        if (c >= '0' && c <= '9') {
+            number = Math.min(Integer.MAX_VALUE, number * 10 + (c - '0'));
+            digits = true;
+        } else if (c != ' ' || digits) {
+            if (digits) {
+                if (after == 1) {
+                    promptTokens = (int) number;
+                } else {
+                    usageCompletionTokens = (int) number;
+                }
+            }
+            after = 0;
+        }
+    }
+
+    int promptTokens() {
+        return promptTokens;
+    }
+
+    /** From {@code usage} when present, else the number of content events (or -1 when there were none). */
+    int completionTokens() {
+        if (usageCompletionTokens >= 0) {
+            return usageCompletionTokens;
+        }
+        return contentEvents > 0 ? contentEvents : -1;
+    }
+}

@@ -1,0 +1,220 @@
+package io.infergate.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infergate.api.Manifests;
+import io.infergate.api.load.LoadResult;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pick.Lease;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminServerTest {
+
+    private static final String MANIFESTS = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              gatewayClassName: infergate
+              listeners: [{name: http, protocol: HTTP, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: llm}
+            spec:
+              parentRefs: [{name: gw}]
+              rules:
+                - backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: pool}]
+            ---
+            apiVersion: inference.networking.k8s.io/v1
+            kind: InferencePool
+            metadata: {name: pool}
+            spec:
+              selector: {matchLabels: {app: m}}
+              targetPorts: [{number: 8000}]
+            ---
+            apiVersion: inference.networking.x-k8s.io/v1alpha2
+            kind: InferenceModel
+            metadata: {name: base}
+            spec:
+              modelName: base-model
+              criticality: Critical
+              poolRef: {group: inference.networking.k8s.io, name: pool}
+            """;
+    private static final String POD = """
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a, labels: {app: m}}
+            status: {podIP: 10.0.0.1}
+            """;
+
+    /** A source whose every part a test can change. */
+    private static final class FakeSource implements AdminSource {
+        volatile GatewayConfig config;
+        final Map<String, Integer> bound = new ConcurrentHashMap<>();
+        final InFlightTracker inFlight = new InFlightTracker();
+        volatile boolean running = true;
+        volatile ConfigStatus status = ConfigStatus.loaded(List.of("/etc/gw.yaml"), Instant.EPOCH, List.of());
+        final GatewayMetrics metrics = new GatewayMetrics();
+
+        @Override public GatewayConfig config() { return config; }
+        @Override public Map<String, Integer> boundPorts() { return bound; }
+        @Override public InFlightTracker inFlight() { return inFlight; }
+        @Override public boolean running() { return running; }
+        @Override public ConfigStatus configStatus() { return status; }
+        @Override public String metrics() { return metrics.scrape(config, inFlight); }
+    }
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private FakeSource source;
+    private AdminServer server;
+
+    private static GatewayConfig config(String yaml) {
+        LoadResult r = Manifests.load("gw.yaml", yaml);
+        assertThat(r.errors()).isEmpty();
+        return GatewayConfig.compile(r.manifests());
+    }
+
+    @BeforeEach
+    void start() {
+        source = new FakeSource();
+        source.config = config(MANIFESTS + POD);
+        source.bound.put("default/gw/http", 43210);
+        server = new AdminServer("127.0.0.1", 0, source).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        client.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest req) throws Exception {
+        return client.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void bindsAnEphemeralPort() {
+        assertThat(server.port()).isPositive();
+        assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port());
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(r.body()).contains("# TYPE inference_pool_ready_pods gauge\n")
+                .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 1\n");
+    }
+
+    @Test
+    void healthzFollowsTheRunningFlag() throws Exception {
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        source.running = false;
+        assertThat(get("/healthz").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void readyzNeedsBoundListenersAndAReadyEndpoint() throws Exception {
+        assertThat(get("/readyz")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ready\n");
+        });
+        source.bound.clear();
+        assertThat(get("/readyz")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).contains("listener default/gw/http (HTTP port 8080) is not bound");
+        });
+        source.bound.put("default/gw/http", 43210);
+        source.config = config(MANIFESTS);
+        assertThat(get("/readyz")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo("no InferencePool has a ready endpoint (pools: default/pool)\n");
+        });
+    }
+
+    @Test
+    void poolsListEndpointsModelsAndInFlight() throws Exception {
+        Lease lease = source.inFlight.acquire(source.config.pools().get(0).snapshot().endpoints().get(0));
+        HttpResponse<String> r = get("/api/pools");
+        lease.release();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+        JsonNode pool = json.readTree(r.body()).get("pools").get(0);
+        assertThat(pool.get("name").asText()).isEqualTo("pool");
+        assertThat(pool.get("group").asText()).isEqualTo("inference.networking.k8s.io");
+        assertThat(pool.get("modelNames").get(0).asText()).isEqualTo("base-model");
+        assertThat(pool.get("inferenceModels").get(0).get("criticality").asText()).isEqualTo("Critical");
+        assertThat(pool.get("readyEndpoints").asInt()).isEqualTo(1);
+        JsonNode ep = pool.get("endpoints").get(0);
+        assertThat(ep.get("name").asText()).isEqualTo("a-rank-0");
+        assertThat(ep.get("address").asText()).isEqualTo("10.0.0.1:8000");
+        assertThat(ep.get("inFlight").asInt()).isEqualTo(1);
+        assertThat(ep.get("labels").get("app").asText()).isEqualTo("m");
+        assertThat(pool.get("inFlight").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void configShowsSourcesReloadListenersAndRoutes() throws Exception {
+        source.status = source.status.withReload(new ConfigStatus.Reload(Instant.parse("2026-01-02T03:04:05Z"),
+                false, "1 error; keeping the last good configuration",
+                List.of("gw.yaml:3:5: error: Gateway/gw: spec: boom")));
+        JsonNode root = json.readTree(get("/api/config").body());
+        assertThat(root.get("sources").get(0).asText()).isEqualTo("/etc/gw.yaml");
+        JsonNode reload = root.get("lastReload");
+        assertThat(reload.get("applied").asBoolean()).isFalse();
+        assertThat(reload.get("at").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(reload.get("problems").get(0).asText()).isEqualTo("gw.yaml:3:5: error: Gateway/gw: spec: boom");
+        JsonNode listener = root.get("listeners").get(0);
+        assertThat(listener.get("id").asText()).isEqualTo("default/gw/http");
+        assertThat(listener.get("boundPort").asInt()).isEqualTo(43210);
+        assertThat(listener.get("pools").get(0).asText()).isEqualTo("default/pool");
+        JsonNode route = root.get("routes").get(0);
+        assertThat(route.get("kind").asText()).isEqualTo("HTTPRoute");
+        assertThat(route.get("name").asText()).isEqualTo("llm");
+        assertThat(route.get("rules").get(0).get("backends").get(0).asText())
+                .isEqualTo("InferencePool default/pool weight 1");
+        assertThat(root.get("pools").get(0).asText()).isEqualTo("default/pool");
+    }
+
+    @Test
+    void unknownPathsAre404AndOtherMethods405() throws Exception {
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("allow")).hasValue("GET, HEAD");
+        assertThat(get("/healthz?verbose=1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSecondServerOnTheSamePortFailsClearly() {
+        AdminServer clash = new AdminServer("127.0.0.1", server.port(), source);
+        org.assertj.core.api.Assertions.assertThatThrownBy(clash::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("admin listener: cannot bind 127.0.0.1:" + server.port());
+        assertThat(Optional.of(clash.port())).contains(-1);
+    }
+}

@@ -1,0 +1,138 @@
+package io.infergate.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.RequestRecord;
+import io.infergate.simulator.server.FleetSpec;
+import io.infergate.simulator.server.ReplicaSpec;
+import io.infergate.simulator.server.SimReplica;
+import io.infergate.simulator.server.SimulatorFleet;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Endpoints that refuse connections or die mid-stream, with the gateway in front. */
+class GatewayFailoverIT {
+
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private SimulatorFleet fleet;
+    private GatewayFixture gw;
+
+    @AfterEach
+    void stop() {
+        if (gw != null) {
+            gw.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private HttpResponse<String> complete(String requestId) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/completions"))
+                .header("content-type", "application/json").header("x-request-id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
+                        + "\",\"prompt\":\"hi\",\"max_tokens\":2}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRefusingEndpointIsRetriedOnTheNextOne() throws Exception {
+        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(2))
+                .loraModules(GatewayFixture.loras()).build())).start();
+        int dead = closedPort();
+        List<Integer> ports = List.of(dead, fleet.replica(0).port(), fleet.replica(1).port());
+        gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults());
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> r = complete("retry-" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        await().until(() -> gw.records.size() == 30);
+        List<RequestRecord> retried = gw.records.stream().filter(r -> r.attempts() > 1).toList();
+        // the dead endpoint comes first in about a third of the picks (random tie-break among idle endpoints)
+        assertThat(retried).isNotEmpty();
+        assertThat(gw.records).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.endpoint()).isNotEqualTo("127.0.0.1:" + dead);
+        });
+        assertThat(gw.server.inFlight().inFlight(gw.server.config().pools().get(0).snapshot().endpoints().get(0)))
+                .isZero();
+    }
+
+    @Test
+    void aReplicaStoppedMidStreamEndsTheStreamCleanlyAndLaterRequestsGoElsewhere() throws Exception {
+        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(2))
+                .loraModules(GatewayFixture.loras()).build())).start();
+        SimReplica victim = fleet.replica(0);
+        List<Integer> ports = List.of(victim.port(), fleet.replica(1).port());
+        gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults());
+
+        // long streams until one lands on the victim
+        List<CompletableFuture<HttpResponse<InputStream>>> streams = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            streams.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/completions"))
+                    .header("content-type", "application/json").header("x-request-id", "long-" + i)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
+                            + "\",\"prompt\":\"go\",\"max_tokens\":5000,\"ignore_eos\":true,\"stream\":true}"))
+                    .build(), HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        await().until(() -> victim.connectionCount() > 0);
+        List<HttpResponse<InputStream>> responses = new ArrayList<>();
+        for (var f : streams) {
+            HttpResponse<InputStream> r = f.get(10, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            responses.add(r);
+        }
+        victim.stop();
+
+        await().until(() -> gw.records.stream().anyMatch(r -> "upstream_disconnected".equals(r.errorType())));
+        // the cut streams got an SSE error event and a clean end of the chunked body: reading them reaches EOF
+        int cut = 0;
+        for (HttpResponse<InputStream> resp : responses) {
+            String id = resp.headers().firstValue("x-request-id").orElseThrow();
+            boolean wasCut = gw.records.stream().anyMatch(r -> r.requestId().equals(id)
+                    && "upstream_disconnected".equals(r.errorType()));
+            try (InputStream in = resp.body()) {
+                if (wasCut) {
+                    String text = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (java.io.IOException e) {
+                            return "IOException: " + e;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+                    assertThat(text).contains("data: {").endsWith("\"code\":\"upstream_failed\"}}\n\n");
+                    cut++;
+                }
+            }
+        }
+        assertThat(cut).isPositive();
+
+        int victimPort = victim.port();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = complete("after-" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        await().until(() -> gw.records.stream().filter(r -> r.requestId().startsWith("after-")).count() == 10);
+        assertThat(gw.records.stream().filter(r -> r.requestId().startsWith("after-")))
+                .allSatisfy(r -> assertThat(r.endpoint()).isNotEqualTo("127.0.0.1:" + victimPort));
+    }
+}
