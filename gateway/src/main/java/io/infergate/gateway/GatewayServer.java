@@ -67,6 +67,8 @@ public final class GatewayServer implements AutoCloseable {
     private final InFlightTracker inFlight = new InFlightTracker();
     private final ProxyRuntime runtime;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
+    // read without the lock: close() holds it for the whole drain, and the admin API must still answer
+    private volatile Map<String, Integer> boundPorts = Map.of();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ChannelGroup connections;
@@ -129,6 +131,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         Bound bd = new Bound(l, ch);
         bound.put(l.id(), bd);
+        publishPorts();
         log.info("listener {} ({}) listening on {}:{}", l.id(), l.protocol(), options.bindHost(), bd.port());
     }
 
@@ -198,11 +201,13 @@ public final class GatewayServer implements AutoCloseable {
             if (old != null && l.sameSocketAs(old.config())
                     && options.portMapper().applyAsInt(l) == options.portMapper().applyAsInt(old.config())) {
                 bound.put(l.id(), new Bound(l, old.channel()));
+                publishPorts();
                 continue;
             }
             if (old != null) {
                 old.channel().close().syncUninterruptibly();
                 bound.remove(l.id());
+                publishPorts();
             }
             try {
                 bind(l);
@@ -218,6 +223,7 @@ public final class GatewayServer implements AutoCloseable {
                 it.remove();
             }
         }
+        publishPorts();
         if (!failures.isEmpty()) {
             UncheckedIOException first = failures.get(0);
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
@@ -230,10 +236,15 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Listener id to the port it is bound to. */
-    public synchronized Map<String, Integer> boundPorts() {
+    public Map<String, Integer> boundPorts() {
+        return boundPorts;
+    }
+
+    /** Called under the lock after every change to {@link #bound}. */
+    private void publishPorts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         bound.forEach((id, b) -> out.put(id, b.port()));
-        return out;
+        boundPorts = java.util.Collections.unmodifiableMap(out);
     }
 
     public InFlightTracker inFlight() {
@@ -262,6 +273,7 @@ public final class GatewayServer implements AutoCloseable {
             b.channel().close().syncUninterruptibly();
         }
         bound.clear();
+        publishPorts();
         var drained = runtime.drain();
         for (Channel ch : connections) {
             ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
@@ -284,6 +296,7 @@ public final class GatewayServer implements AutoCloseable {
             b.channel().close();
         }
         bound.clear();
+        publishPorts();
         if (connections != null) {
             connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
