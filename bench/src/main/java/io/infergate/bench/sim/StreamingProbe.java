@@ -58,7 +58,7 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
                              Duration warmup, Duration duration) {
 
     public StreamingProbe {
-        targets = List.copyOf(targets);
+        targets = targets.stream().map(StreamingProbe::withPort).toList();
         if (targets.isEmpty() || streams < 1 || promptChars < 1 || outputTokens < 2) {
             throw new IllegalArgumentException("targets " + targets.size() + ", streams " + streams + ", promptChars "
                     + promptChars + ", outputTokens " + outputTokens + " (expected: >= 1, >= 1, >= 1, >= 2)");
@@ -217,6 +217,14 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    /** Checks a target is {@code http://host[:port]} and spells out the default port 80. */
+    private static URI withPort(URI target) {
+        if (!"http".equalsIgnoreCase(target.getScheme()) || target.getHost() == null) {
+            throw new IllegalArgumentException("target: '" + target + "' (expected: http://HOST[:PORT])");
+        }
+        return target.getPort() > 0 ? target : URI.create("http://" + target.getHost() + ":80");
     }
 
     private static FullHttpRequest request(URI target, byte[] body) {
