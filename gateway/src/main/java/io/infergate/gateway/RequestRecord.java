@@ -10,7 +10,10 @@ package io.infergate.gateway;
  * @param pool             {@code namespace/name} of the InferencePool, or null (Service backend, or failed early)
  * @param endpoint         {@code host:port} of the last upstream tried, or null when none was
  * @param status           the status sent to the client; 499 when the client went away before the end
- * @param ttftNanos        request received to first response body byte written to the client, -1 if none
+ * @param ttftNanos        time to first token: request received to the moment the first non-empty body chunk of a
+ *                         streamed ({@code text/event-stream}) response is handed to the client connection
+ *                         (written, not necessarily flushed yet); -1 for a non-streamed response, whose body the
+ *                         model server sends only after the last token, and when no body byte was sent
  * @param durationNanos    request received to the end of the response
  * @param promptTokens     from the response's {@code usage}, -1 when unknown
  * @param completionTokens from {@code usage}, or counted from streamed content events; -1 when unknown

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Body limit</h2>
  * A {@code Content-Length} above {@code maxRequestBodyBytes} is refused with 413 before any body byte is read; a
  * chunked body is refused as soon as it grows past the limit. The rest of a refused body is read and dropped so the
- * client sees the 413 rather than a connection reset, then the connection closes.
+ * client sees the 413 rather than a connection reset, then the connection closes. Dropping is capped at
+ * the larger of 1 MiB and the limit: a client that keeps sending past that gets the
+ * connection closed at once, so a refused request cannot hold the connection and event loop for an unbounded body.
  *
  * <h2>Reading while a response streams</h2>
  * The client connection keeps reading during an exchange, so a client that goes away is noticed at once and its
@@ -51,6 +53,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyRuntime rt;
     private final String listenerId;
     private final int maxBody;
+    private final long maxDiscard;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
 
@@ -60,6 +63,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private RequestLog current;
     private boolean keepAlive;
     private boolean discarding;
+    private long discarded;
     private boolean closeAfterDiscard;
     private boolean closeWhenIdle;
     private ProxyExchange exchange;
@@ -68,6 +72,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         this.rt = rt;
         this.listenerId = listenerId;
         this.maxBody = rt.options().maxRequestBodyBytes();
+        this.maxDiscard = maxDiscardBytes(maxBody);
+    }
+
+    /** How many bytes of a refused body are read and dropped before the connection is closed instead. */
+    static long maxDiscardBytes(int maxRequestBodyBytes) {
+        return Math.max(1L << 20, maxRequestBodyBytes);
     }
 
     @Override
@@ -116,7 +126,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > maxBody) {
-            discarding = true;
+            startDiscarding();
             closeAfterDiscard = true;
             respond(Failure.BODY_TOO_LARGE, tooLarge(length), false);
             return;
@@ -138,9 +148,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private void onContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
         if (discarding || request == null) {
-            if (last && discarding) {
+            if (!discarding) {
+                return;
+            }
+            discarded += c.content().readableBytes();
+            if (last || discarded > maxDiscard) {
+                // past the cap the client has had more than a fair chance to read the 413: stop reading and close
                 discarding = false;
-                if (closeAfterDiscard) {
+                if (closeAfterDiscard || !last) {
                     closeAfterFlush();
                 }
             }
@@ -148,7 +163,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (c.decoderResult().isFailure()) {
             dropRequest();
-            discarding = !last;
+            if (!last) {
+                startDiscarding();
+            }
             closeAfterDiscard = true;
             respond(Failure.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
             if (last) {
@@ -159,7 +176,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         ByteBuf data = c.content();
         if (data.readableBytes() > maxBody - body.readableBytes()) {
             dropRequest();
-            discarding = !last;
+            if (!last) {
+                startDiscarding();
+            }
             closeAfterDiscard = true;
             respond(Failure.BODY_TOO_LARGE, tooLarge(-1), false);
             if (last) {
@@ -245,6 +264,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void closeAfterFlush() {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void startDiscarding() {
+        discarding = true;
+        discarded = 0;
     }
 
     private void dropRequest() {

@@ -278,6 +278,8 @@ final class ProxyExchange {
         boolean last = c instanceof LastHttpContent;
         if (content.isReadable()) {
             tokens.feed(content);
+            // only a stream's first byte is a first token; a JSON body comes after generation ended, so its first
+            // byte would report the whole latency as TTFT and make GatewayMetrics' TPOT (duration - ttft) near 0
             if (sse && record.ttftNanos < 0) {
                 record.ttftNanos = rt.nanoTime() - record.startNanos;
             }

@@ -136,6 +136,21 @@ class GatewayProxyIT {
     }
 
     @Test
+    void nonStreamedRecordHasNoTtftButTokensAndDuration() throws Exception {
+        HttpResponse<String> r = post("/v1/chat/completions", chat("canary", 50, false), "x-request-id", "rec-2");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/json"));
+        org.awaitility.Awaitility.await().until(() -> gw.records.stream().anyMatch(x -> x.requestId().equals("rec-2")));
+        RequestRecord rec = recordOf("rec-2");
+        assertThat(rec.status()).isEqualTo(200);
+        // a JSON body arrives after the last token: its first byte is not a first token (see RequestRecord)
+        assertThat(rec.ttftNanos()).isEqualTo(-1);
+        assertThat(rec.durationNanos()).isPositive();
+        assertThat(rec.completionTokens()).isEqualTo(12);
+    }
+
+    @Test
     void ninetyTenSplitOverAThousandRequestsWithTheNameRestoredInJson() throws Exception {
         int n = 1000;
         Semaphore window = new Semaphore(32);

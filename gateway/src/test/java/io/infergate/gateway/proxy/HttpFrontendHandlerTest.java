@@ -129,6 +129,35 @@ class HttpFrontendHandlerTest {
     }
 
     @Test
+    void droppingARefusedBodyStopsAtTheCapAndClosesTheConnection() throws Exception {
+        EmbeddedChannel ch = channel(100);
+        long cap = HttpFrontendHandler.maxDiscardBytes(100);
+        assertThat(cap).isEqualTo(1 << 20);
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions");
+        HttpUtil.setContentLength(head, 64L << 20); // declares far more than the cap
+        ch.writeInbound(head);
+        error(ch.readOutbound(), 413, "request_too_large");
+        byte[] chunk = new byte[64 * 1024];
+        long sent = 0;
+        while (sent + chunk.length <= cap) {
+            ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+            sent += chunk.length;
+        }
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).as("still dropping at exactly the cap").isTrue();
+        // one byte past the cap: no LastHttpContent has come, yet the connection closes
+        ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[1])));
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(records).singleElement().extracting(RequestRecord::status).isEqualTo(413);
+    }
+
+    @Test
+    void theDropCapIsTheBodyLimitWhenThatIsLarger() {
+        assertThat(HttpFrontendHandler.maxDiscardBytes(16 << 20)).isEqualTo(16L << 20);
+    }
+
+    @Test
     void chunkedBodyGrowingOverTheLimitIs413() throws Exception {
         EmbeddedChannel ch = channel(100);
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions");
