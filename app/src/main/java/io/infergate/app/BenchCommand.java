@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * and the load generator against gateways join here.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity.",
-        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class})
+        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; HTTP load.",
+        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, BenchCommand.Load.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -166,6 +166,82 @@ public final class BenchCommand implements Runnable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Open-loop (fixed arrival rate) or closed-loop (--max) load of non-streaming completions against one URL. */
+    @Command(name = "load", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Open-loop HTTP load at a fixed arrival rate (latency from the scheduled send time, so no"
+                    + " coordinated omission), or with --max a closed loop for saturation throughput.")
+    static final class Load implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--target", required = true,
+                description = "URL to POST to, e.g. http://127.0.0.1:8000/v1/completions (a bare base URL gets"
+                        + " /v1/completions).")
+        URI target;
+
+        @Option(names = "--rate", defaultValue = "500", description = "Arrivals per second (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--arrivals", defaultValue = "POISSON",
+                description = "POISSON or CONSTANT (default: ${DEFAULT-VALUE}).")
+        io.infergate.bench.load.OpenLoopLoad.Arrivals arrivals;
+
+        @Option(names = "--duration", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+        double duration;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Unrecorded seconds first (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        @Option(names = "--body-bytes", defaultValue = "4096",
+                description = "Request body size; the prompt is padded to it (default: ${DEFAULT-VALUE}).")
+        int bodyBytes;
+
+        @Option(names = "--model", defaultValue = "meta-llama/Llama-3.1-8B-Instruct", description = "Model (default: ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--max", description = "Closed loop: --connections connections back to back; reports saturation"
+                + " throughput (--rate is ignored).")
+        boolean max;
+
+        @Option(names = "--connections", defaultValue = "64",
+                description = "--max: connections (default: ${DEFAULT-VALUE}). Open loop: the most connections to"
+                        + " open, beyond that requests wait (default with no --max: 4096).")
+        Integer connections;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Poisson seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            URI url = target.getRawPath() == null || target.getRawPath().isEmpty() || "/".equals(target.getRawPath())
+                    ? target.resolve("/v1/completions") : target;
+            var load = new io.infergate.bench.load.OpenLoopLoad(url,
+                    io.infergate.bench.load.OpenLoopLoad.body(model, bodyBytes));
+            Duration w = Duration.ofNanos((long) (warmup * 1e9));
+            Duration d = Duration.ofNanos((long) (duration * 1e9));
+            boolean connectionsGiven = spec.commandLine().getParseResult().hasMatchedOption("--connections");
+            var r = max ? load.closedLoop(connections, w, d)
+                    : load.openLoop(arrivals, rate, w, d, connectionsGiven ? connections : 4096, seed);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "target=%s mode=%s rate=%s body=%d scheduled=%d completed=%d errors=%d"
+                            + " achieved=%.1f connections=%d%n", url, max ? "max" : "open",
+                    max ? "-" : String.format(Locale.ROOT, "%.0f", rate), bodyBytes, r.scheduled(), r.completed(),
+                    r.errors(), r.achievedRate(), r.connections());
+            print(out, max ? "latency ms (from send)" : "latency ms (from scheduled send)", r.latencyMicros());
+            if (!max) {
+                print(out, "service ms (from actual send)", r.serviceMicros());
+            }
+            out.flush();
+            return r.errors() == 0 ? 0 : 1;
+        }
+
+        private static void print(PrintWriter out, String label, Histogram h) {
+            out.printf(Locale.ROOT, "%s: p50 %.3f p90 %.3f p99 %.3f max %.3f%n", label,
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
         }
     }
 }
