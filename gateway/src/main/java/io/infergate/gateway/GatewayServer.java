@@ -3,8 +3,8 @@ package io.infergate.gateway;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.gateway.http.HttpPipelines;
 import io.infergate.gateway.proxy.DrainEvent;
-import io.infergate.gateway.proxy.HttpFrontendHandler;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.gateway.proxy.TcpProxyHandlers;
@@ -15,7 +15,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -23,8 +22,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -46,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The standalone data plane: one server socket per Gateway listener (HTTP, HTTPS, TCP), all on one Netty NIO
- * event-loop group, proxying to InferencePool endpoints and Services.
+ * event-loop group, proxying to InferencePool endpoints and Services. HTTP listeners speak HTTP/1.1 and HTTP/2 with
+ * prior knowledge; HTTPS listeners offer {@code h2} and {@code http/1.1} by ALPN (see {@link HttpPipelines}).
  *
  * <h2>Configuration</h2>
  * The current {@link GatewayConfig} sits in an {@link AtomicReference}; every request reads it once when its body
@@ -136,24 +134,17 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private ChannelInitializer<SocketChannel> httpInitializer(String listenerId) {
-        long idleNanos = options.idleTimeout().toNanos();
+        HttpPipelines pipelines = new HttpPipelines(runtime, listenerId);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connections.add(ch);
-                ChannelPipeline p = ch.pipeline();
                 ListenerConfig l = config.get().listener(listenerId);
                 if (l == null) {
                     ch.close();
                     return;
                 }
-                if (l.ssl().isPresent()) {
-                    SslContext ssl = l.ssl().get();
-                    p.addLast(ssl.newHandler(ch.alloc()));
-                }
-                p.addLast(new HttpServerCodec(),
-                        new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
-                        new HttpFrontendHandler(runtime, listenerId));
+                pipelines.initConnection(ch, l.ssl());
             }
         };
     }

@@ -3,9 +3,12 @@ package io.infergate.gateway.config;
 import io.infergate.api.model.Gateway;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.Secret;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +19,7 @@ import java.util.Optional;
 /**
  * Builds the server {@link SslContext} of an HTTPS listener from the first certificate reference of its
  * {@code tls} block: a {@code kubernetes.io/tls} Secret with PEM in {@code tls.crt} / {@code tls.key}, or the
- * files its annotations name. Only HTTP/1.1 is offered (no ALPN h2 yet).
+ * files its annotations name. ALPN offers {@code h2} first, then {@code http/1.1}.
  *
  * <p>Runs on the control plane; reads files (blocking). Anything that cannot be turned into a context is an
  * {@link IllegalArgumentException} naming the listener, so an HTTPS listener is never served without TLS.
@@ -40,7 +43,12 @@ final class TlsContexts {
         byte[] key = pem(secret, Secret.TLS_PRIVATE_KEY_KEY, secret.keyFile(), id);
         try (InputStream c = new ByteArrayInputStream(cert); InputStream k = new ByteArrayInputStream(key)) {
             return SslContextBuilder.forServer(c, k)
-                    .applicationProtocolConfig(ApplicationProtocolConfig.DISABLED)
+                    // h2 needs TLS 1.2+ with the RFC 9113 cipher suites; clients without ALPN get HTTP/1.1
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("listener " + id + ": Secret " + ref.namespace() + "/" + ref.name()

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * queued and reading stops until the current response is done (backpressure on a pipelining client); they are
  * then handled in order.
  *
+ * <h2>HTTP/2</h2>
+ * With {@code http2} set, one instance serves one stream (a child channel): closing the channel ends the stream,
+ * not the connection, the request's {@code x-http2-*} conversion headers are dropped, and "closing the connection
+ * after the response" becomes "ending the stream", which the stream does anyway.
+ *
  * <p>Threading: all methods run on the connection's event loop. Bad input never throws out of here: a decoding
  * failure is a 400 and the connection closes.
  */
@@ -52,6 +58,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyRuntime rt;
     private final String listenerId;
+    private final boolean http2;
     private final int maxBody;
     private final long maxDiscard;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
@@ -68,9 +75,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean closeWhenIdle;
     private ProxyExchange exchange;
 
-    public HttpFrontendHandler(ProxyRuntime rt, String listenerId) {
+    /**
+     * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
+     *              {@code Http2StreamFrameToHttpObjectCodec}) rather than an HTTP/1.1 connection
+     */
+    public HttpFrontendHandler(ProxyRuntime rt, String listenerId, boolean http2) {
         this.rt = rt;
         this.listenerId = listenerId;
+        this.http2 = http2;
         this.maxBody = rt.options().maxRequestBodyBytes();
         this.maxDiscard = maxDiscardBytes(maxBody);
     }
@@ -118,7 +130,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         int q = uri.indexOf('?');
         current = new RequestLog(id, listenerId, req.method().name(), q < 0 ? uri : uri.substring(0, q),
                 rt.nanoTime());
-        keepAlive = HttpUtil.isKeepAlive(req) && !rt.isDraining();
+        // an HTTP/2 stream carries exactly one request: "not keep-alive" ends the stream, never the connection
+        keepAlive = !http2 && HttpUtil.isKeepAlive(req) && !rt.isDraining();
+        if (http2) {
+            removeHttp2ExtensionHeaders(req);
+        }
         if (req.decoderResult().isFailure()) {
             // the decoder drops everything after a bad message: answer and close
             respond(Failure.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
@@ -138,6 +154,16 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         request = req;
         body = ctx.alloc().heapBuffer((int) Math.min(length > 0 ? length : 256, maxBody), maxBody);
+    }
+
+    /**
+     * Drops the {@code x-http2-*} headers Netty's HTTP/2-to-HTTP/1 conversion adds (stream id, scheme, ...): they
+     * describe our hop, not the request, and a client could otherwise send them to the model server.
+     */
+    private static void removeHttp2ExtensionHeaders(HttpRequest req) {
+        for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            req.headers().remove(n.text());
+        }
     }
 
     private String tooLarge(long length) {
@@ -263,6 +289,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeAfterFlush() {
+        if (http2) {
+            // a stream channel accepts only frames, so no empty-buffer marker: writes are ordered, so closing after
+            // the flush ends the stream after its response (a reset only if the client is still sending)
+            ctx.flush();
+            ctx.close();
+            return;
+        }
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -19,7 +19,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
-/** HTTPS listeners: TLS from a kubernetes.io/tls Secret (certificate files), or a refusal to start. */
+/**
+ * HTTPS listeners: TLS from a kubernetes.io/tls Secret (certificate files) with ALPN h2 and http/1.1, or a refusal to
+ * start.
+ */
 class GatewayConfigTlsIT {
 
     private static String manifests(String secretAnnotations) {
@@ -73,14 +76,17 @@ class GatewayConfigTlsIT {
                     return new X509Certificate[0];
                 }
             }}, null);
-            HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1)
-                    .build();
-            HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("https://localhost:"
-                    + server.boundPorts().get("default/gw/https") + "/v1/models")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            // answered by the gateway itself, over TLS; no route attaches, so no pool and no model
-            assertThat(resp.statusCode()).isEqualTo(200);
-            assertThat(resp.body()).isEqualTo("{\"object\":\"list\",\"data\":[]}");
+            URI models = URI.create("https://localhost:" + server.boundPorts().get("default/gw/https") + "/v1/models");
+            for (HttpClient.Version version : HttpClient.Version.values()) {
+                // HTTP_2 is negotiated by ALPN; HTTP_1_1 is a client that offers only http/1.1
+                HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(version).build();
+                HttpResponse<String> resp = client.send(HttpRequest.newBuilder(models).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                // answered by the gateway itself, over TLS; no route attaches, so no pool and no model
+                assertThat(resp.version()).isEqualTo(version);
+                assertThat(resp.statusCode()).isEqualTo(200);
+                assertThat(resp.body()).isEqualTo("{\"object\":\"list\",\"data\":[]}");
+            }
         }
     }
 

@@ -1,0 +1,92 @@
+package io.infergate.gateway.http;
+
+import io.infergate.gateway.proxy.HttpFrontendHandler;
+import io.infergate.gateway.proxy.ProxyRuntime;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the pipeline of one client connection once its HTTP version is known.
+ *
+ * <p><b>HTTP/1.1</b>: {@code HttpServerCodec} and one {@link HttpFrontendHandler} for the
+ * connection. <b>HTTP/2</b>: Netty's frame codec and multiplexer; every stream becomes a child channel with its own
+ * {@code Http2StreamFrameToHttpObjectCodec} and {@link HttpFrontendHandler}, so the proxy logic (routing, body
+ * limits, model rewriting, streaming with backpressure) is the same code for both versions. Backpressure on HTTP/2
+ * is per stream: a response write completes only when the stream's flow-control window let it out, and the
+ * upstream is read again only then.
+ *
+ * <p>Stateless apart from its settings; the methods run on the connection's event loop.
+ */
+public final class HttpPipelines {
+
+    /** Streams one client may have open at once; more are refused by the codec with REFUSED_STREAM. */
+    static final int MAX_CONCURRENT_STREAMS = 1000;
+    /**
+     * Per-stream receive window. The 64 KiB default would make a 200 KiB prompt wait for WINDOW_UPDATE round trips;
+     * the body is buffered whole anyway (bounded by the body limit), so a larger window costs no extra memory.
+     */
+    static final int INITIAL_WINDOW_BYTES = 1 << 20;
+    /** Same budget HTTP/1.1 gets from {@code HttpServerCodec}'s 8 KiB header limit, with room for HPACK framing. */
+    static final long MAX_HEADER_LIST_BYTES = 16 * 1024;
+
+    private final ProxyRuntime runtime;
+    private final String listenerId;
+    private final long idleNanos;
+    private final long gracefulShutdownMillis;
+
+    public HttpPipelines(ProxyRuntime runtime, String listenerId) {
+        this.runtime = runtime;
+        this.listenerId = listenerId;
+        this.idleNanos = runtime.options().idleTimeout().toNanos();
+        this.gracefulShutdownMillis = runtime.options().drainTimeout().toMillis();
+    }
+
+    /**
+     * Sets up a new client connection: TLS (when the listener has a context), an idle timer over the raw bytes that
+     * covers the whole life of the connection, and the handler that chooses the HTTP version, which then appends
+     * {@link #http1} or {@link #http2}.
+     */
+    public void initConnection(Channel ch, Optional<SslContext> ssl) {
+        ChannelPipeline p = ch.pipeline();
+        ssl.ifPresent(ctx -> p.addLast(ctx.newHandler(ch.alloc())));
+        p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+        p.addLast(ssl.isPresent() ? new TlsVersionNegotiator(this) : new CleartextVersionDetector(this));
+    }
+
+    /** Appends the HTTP/1.1 handlers. */
+    void http1(ChannelPipeline p) {
+        p.addLast(new HttpServerCodec(), new HttpFrontendHandler(runtime, listenerId, false));
+    }
+
+    /** Appends the HTTP/2 handlers; the client's connection preface must still be unread. */
+    void http2(ChannelPipeline p) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .initialWindowSize(INITIAL_WINDOW_BYTES)
+                        .maxHeaderListSize(MAX_HEADER_LIST_BYTES))
+                .gracefulShutdownTimeoutMillis(gracefulShutdownMillis)
+                .build();
+        p.addLast(new Http2ConnectionGuard(codec.connection()),
+                codec,
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                new HttpFrontendHandler(runtime, listenerId, true));
+                    }
+                }));
+    }
+}
