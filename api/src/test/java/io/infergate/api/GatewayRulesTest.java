@@ -90,6 +90,28 @@ class GatewayRulesTest {
     }
 
     @Test
+    void listenersOfTwoGatewaysShareAPortOnlyWithDistinctHostnames() {
+        String second = """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata:
+                  name: other
+                spec:
+                  gatewayClassName: infergate
+                  listeners:
+                    - name: web
+                      protocol: HTTP
+                      port: 8080
+                """;
+        // line 50: the second Gateway's listener, which has no hostname, like gw's http listener
+        error(BASE + second, 50, "Gateway/other", "spec.listeners[0].hostname",
+                "port 8080 with no hostname is already used by Gateway/gw listener http");
+        assertThat(Yaml.load(BASE + second.replace("      port: 8080\n", "      port: 8080\n      hostname: a.example.com\n"))
+                .problems()).isEmpty();
+    }
+
+    @Test
     void tlsNotAllowedOnHttp() {
         error(BASE.replace("      port: 8080\n", "      port: 8080\n      tls:\n        certificateRefs:\n"
                 + "          - name: cert\n"), 12, "Gateway/gw", "spec.listeners[0].tls",

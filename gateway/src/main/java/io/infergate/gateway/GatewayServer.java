@@ -2,6 +2,7 @@ package io.infergate.gateway;
 
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.ListenerGroup;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.http.HttpPipelines;
 import io.infergate.gateway.proxy.DrainEvent;
@@ -42,14 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standalone data plane: one server socket per Gateway listener (HTTP, HTTPS, TCP), all on one Netty NIO
+ * The standalone data plane: one server socket per port of the Gateway listeners (HTTP, HTTPS, TCP; listeners on
+ * one port share it by hostname, see {@link ListenerGroup}), all on one Netty NIO
  * event-loop group, proxying to InferencePool endpoints and Services. HTTP listeners speak HTTP/1.1 and HTTP/2 with
  * prior knowledge; HTTPS listeners offer {@code h2} and {@code http/1.1} by ALPN (see {@link HttpPipelines}).
  *
  * <h2>Configuration</h2>
  * The current {@link GatewayConfig} sits in an {@link AtomicReference}; every request reads it once when its body
  * is complete and uses that instance to the end, so a reload never shows a request half of each. {@link #update}
- * swaps it, re-binds listeners whose port, protocol or TLS context changed, binds new ones and closes removed ones
+ * swaps it, re-binds sockets whose port or protocol changed, binds new ones and closes removed ones
  * (their open connections finish their current request).
  *
  * <h2>Threading</h2>
@@ -72,7 +74,7 @@ public final class GatewayServer implements AutoCloseable {
     private ChannelGroup connections;
     private boolean closed;
 
-    private record Bound(ListenerConfig config, Channel channel) {
+    private record Bound(ListenerGroup group, Channel channel) {
         int port() {
             return ((InetSocketAddress) channel.localAddress()).getPort();
         }
@@ -100,8 +102,8 @@ public final class GatewayServer implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), NioIoHandler.newFactory());
         connections = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
         try {
-            for (ListenerConfig l : config.get().listeners()) {
-                bind(l);
+            for (ListenerGroup g : config.get().groups()) {
+                bind(g);
             }
         } catch (RuntimeException e) {
             shutdownNow();
@@ -109,42 +111,48 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private void bind(ListenerConfig l) {
-        int port = options.portMapper().applyAsInt(l);
+    private int mappedPort(ListenerGroup g) {
+        return options.portMapper().applyAsInt(g.first());
+    }
+
+    private void bind(ListenerGroup g) {
+        int port = mappedPort(g);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(l.isTcp() ? tcpInitializer(l.id()) : httpInitializer(l.id()));
-        if (l.isTcp()) {
+                .childHandler(g.isTcp() ? tcpInitializer(g.first().id()) : httpInitializer(g.key()));
+        if (g.isTcp()) {
             b.childOption(ChannelOption.AUTO_READ, false);
         }
+        String names = String.join(", ", g.listeners().stream().map(ListenerConfig::id).toList());
         Channel ch;
         try {
             ch = b.bind(options.bindHost(), port).syncUninterruptibly().channel();
         } catch (Exception e) {
-            throw new UncheckedIOException("listener " + l.id() + ": cannot bind " + options.bindHost() + ":" + port
+            throw new UncheckedIOException("listener " + names + ": cannot bind " + options.bindHost() + ":" + port
                     + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
         }
-        Bound bd = new Bound(l, ch);
-        bound.put(l.id(), bd);
+        Bound bd = new Bound(g, ch);
+        bound.put(g.key(), bd);
         publishPorts();
-        log.info("listener {} ({}) listening on {}:{}", l.id(), l.protocol(), options.bindHost(), bd.port());
+        log.info("listener {} ({}) listening on {}:{}", names, g.protocol(), options.bindHost(), bd.port());
     }
 
-    private ChannelInitializer<SocketChannel> httpInitializer(String listenerId) {
-        HttpPipelines pipelines = new HttpPipelines(runtime, listenerId);
+    private ChannelInitializer<SocketChannel> httpInitializer(String groupKey) {
+        HttpPipelines pipelines = new HttpPipelines(runtime, groupKey);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connections.add(ch);
-                ListenerConfig l = config.get().listener(listenerId);
-                if (l == null) {
+                // the group as of now: a reload that changed certificates or hostnames applies to new connections
+                ListenerGroup g = config.get().group(groupKey);
+                if (g == null) {
                     ch.close();
                     return;
                 }
-                pipelines.initConnection(ch, l.ssl());
+                pipelines.initConnection(ch, g);
             }
         };
     }
@@ -162,8 +170,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Publishes a new configuration: requests whose body completes after this call use it. Listeners are
-     * re-bound only when their port, protocol or TLS context changed.
+     * Publishes a new configuration: requests whose body completes after this call use it, connections accepted
+     * after it get its TLS certificates. A socket is re-bound only when its port or protocol changed.
      *
      * @throws UncheckedIOException when a new or changed listener cannot be bound; the new configuration is still
      *                              in force and the other listeners are bound
@@ -186,22 +194,22 @@ public final class GatewayServer implements AutoCloseable {
         }
         Set<String> keep = new HashSet<>();
         List<UncheckedIOException> failures = new ArrayList<>();
-        for (ListenerConfig l : next.listeners()) {
-            keep.add(l.id());
-            Bound old = bound.get(l.id());
-            if (old != null && l.sameSocketAs(old.config())
-                    && options.portMapper().applyAsInt(l) == options.portMapper().applyAsInt(old.config())) {
-                bound.put(l.id(), new Bound(l, old.channel()));
+        for (ListenerGroup g : next.groups()) {
+            keep.add(g.key());
+            Bound old = bound.get(g.key());
+            if (old != null && old.group().protocol().equals(g.protocol()) && mappedPort(old.group()) == mappedPort(g)) {
+                bound.put(g.key(), new Bound(g, old.channel()));
                 publishPorts();
                 continue;
             }
             if (old != null) {
+                log.info("listener {} changed protocol or port, re-binding", g.first().id());
                 old.channel().close().syncUninterruptibly();
-                bound.remove(l.id());
+                bound.remove(g.key());
                 publishPorts();
             }
             try {
-                bind(l);
+                bind(g);
             } catch (UncheckedIOException e) {
                 failures.add(e);
             }
@@ -209,7 +217,8 @@ public final class GatewayServer implements AutoCloseable {
         for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!keep.contains(e.getKey())) {
-                log.info("listener {} removed, closing port {}", e.getKey(), e.getValue().port());
+                log.info("listener {} removed, closing port {}", e.getValue().group().listeners().stream()
+                        .map(ListenerConfig::id).toList(), e.getValue().port());
                 e.getValue().channel().close().syncUninterruptibly();
                 it.remove();
             }
@@ -226,7 +235,7 @@ public final class GatewayServer implements AutoCloseable {
         return config.get();
     }
 
-    /** Listener id to the port it is bound to. */
+    /** Listener id to the port it is bound to (listeners sharing a socket map to the same port). */
     public Map<String, Integer> boundPorts() {
         return boundPorts;
     }
@@ -234,7 +243,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Called under the lock after every change to {@link #bound}. */
     private void publishPorts() {
         Map<String, Integer> out = new LinkedHashMap<>();
-        bound.forEach((id, b) -> out.put(id, b.port()));
+        bound.values().forEach(b -> b.group().listeners().forEach(l -> out.put(l.id(), b.port())));
         boundPorts = java.util.Collections.unmodifiableMap(out);
     }
 

@@ -20,6 +20,8 @@ final class GatewayRules {
         // one socket per port across all Gateways: protocols on one port must agree
         Map<Integer, String> portOwner = new HashMap<>();
         Map<Integer, Gateway.Protocol> portProtocol = new HashMap<>();
+        // listeners sharing a port are told apart by hostname, across Gateways too: they end up on one socket
+        Map<String, String> portHostOwner = new HashMap<>();
         for (Gateway g : r.set().gateways()) {
             List<Gateway.Listener> listeners = g.listeners();
             r.maxItems(g, "spec.listeners", listeners.size(), 64);
@@ -60,6 +62,17 @@ final class GatewayRules {
                     r.error(g, path + ".port", "port " + l.port() + " is already used by " + first + " ("
                             + other + "); expected: one TCP listener per port, or HTTP/HTTPS listeners of one"
                             + " protocol sharing it by hostname");
+                } else if (other != null) {
+                    String sameHost = portHostOwner.putIfAbsent(l.port() + "|" + l.hostname().orElse(""), owner);
+                    if (sameHost != null && !sameHost.startsWith(g.displayName() + " ")) {
+                        // within one Gateway the combination rule above has said it already
+                        r.error(g, path + ".hostname", "port " + l.port() + " with "
+                                + l.hostname().map(h -> "hostname \"" + h + "\"").orElse("no hostname")
+                                + " is already used by " + sameHost + "; expected: a distinct hostname per listener"
+                                + " on a shared port");
+                    }
+                } else {
+                    portHostOwner.put(l.port() + "|" + l.hostname().orElse(""), owner);
                 }
             }
         }

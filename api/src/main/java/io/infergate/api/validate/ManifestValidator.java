@@ -8,7 +8,8 @@ import java.util.List;
  * Checks a loaded {@link ManifestSet} against every rule the loader does not: ranges, formats, uniqueness,
  * list limits and the CEL rules of the CRDs (gie.md §1, Gateway API v1), and references between objects
  * (route parents and backends, pool references, endpoint picker Services, certificate Secrets). Model-name
- * clashes between InferenceModels are warnings (the oldest wins, as the reference EPP does).
+ * clashes between InferenceModels are warnings (the oldest wins, as the reference EPP does). Body-Based Routing's
+ * ConfigMaps are checked as BBR reads them; a model name mapped to two base models is an error ({@code BbrRules}).
  *
  * <p>Immutability rules (such as "modelName is immutable") need a previous version of the object, which a file
  * does not have; they belong to the cluster-mode watcher, not here.
@@ -29,6 +30,7 @@ public final class ManifestValidator {
         RouteRules.check(r);
         InferenceRules.check(r);
         CoreRules.check(r);
+        BbrRules.check(r);
         return List.copyOf(r.problems());
     }
 }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,9 +41,12 @@ public final class GatewayConfig {
     private final ManifestSet manifests;
     private final List<ListenerConfig> listeners;
     private final Map<String, ListenerConfig> listenersById;
+    private final List<ListenerGroup> groups;
+    private final Map<String, ListenerGroup> groupsByKey;
     private final List<PoolRuntime> pools;
     private final Map<PoolId, PoolRuntime> poolsById;
     private final Map<ServiceBackend, ServiceTarget> services;
+    private final BaseModels baseModels;
 
     private GatewayConfig(ManifestSet manifests, List<ListenerConfig> listeners, List<PoolRuntime> pools,
                           Map<ServiceBackend, ServiceTarget> services) {
@@ -51,18 +55,28 @@ public final class GatewayConfig {
         Map<String, ListenerConfig> byId = new LinkedHashMap<>();
         listeners.forEach(l -> byId.put(l.id(), l));
         this.listenersById = Map.copyOf(byId);
+        Map<String, List<ListenerConfig>> members = new LinkedHashMap<>();
+        listeners.forEach(l -> members.computeIfAbsent(ListenerGroup.keyOf(l), k -> new ArrayList<>()).add(l));
+        List<ListenerGroup> g = new ArrayList<>();
+        members.forEach((key, ls) -> g.add(new ListenerGroup(key, ls.get(0).port(), ls.get(0).protocol(), ls)));
+        this.groups = List.copyOf(g);
+        Map<String, ListenerGroup> gByKey = new HashMap<>();
+        g.forEach(x -> gByKey.put(x.key(), x));
+        this.groupsByKey = Map.copyOf(gByKey);
         this.pools = List.copyOf(pools);
         Map<PoolId, PoolRuntime> pById = new HashMap<>();
         pools.forEach(p -> pById.put(p.id(), p));
         this.poolsById = Map.copyOf(pById);
         this.services = Map.copyOf(services);
+        this.baseModels = BaseModels.compile(manifests);
     }
 
     /**
      * Compiles a set that passed validation. Runs on the control plane (reads certificate files).
      *
-     * @throws IllegalArgumentException if the set cannot be served: two listeners bind the same port, an HTTPS
-     *                                  listener has no usable certificate
+     * @throws IllegalArgumentException if the set cannot be served: listeners on one port that cannot share it
+     *                                  (different protocols, TCP, the same hostname), an HTTPS listener without a
+     *                                  usable certificate
      */
     public static GatewayConfig compile(ManifestSet set) {
         Objects.requireNonNull(set, "set");
@@ -78,25 +92,43 @@ public final class GatewayConfig {
             }
         }
         List<ListenerConfig> listeners = new ArrayList<>();
-        Map<Integer, String> ports = new HashMap<>();
+        Map<String, String> sockets = new HashMap<>(); // port|hostname -> listener id
+        Map<Integer, ListenerConfig> portOwners = new HashMap<>();
         for (Gateway gw : set.gateways()) {
             for (Gateway.Listener l : gw.listeners()) {
                 String id = gw.metadata().namespace() + "/" + gw.metadata().name() + "/" + l.name();
-                String clash = ports.putIfAbsent(l.port(), id);
-                if (clash != null && l.port() != 0) {
-                    throw new IllegalArgumentException("listener " + id + ": port " + l.port()
-                            + " is already used by listener " + clash + " (expected: one listener per port)");
+                ListenerConfig compiled = listener(set, gw, l, id);
+                if (l.port() != 0) {
+                    checkSharing(compiled, portOwners.putIfAbsent(l.port(), compiled),
+                            sockets.putIfAbsent(l.port() + "|" + l.hostname().orElse(""), id));
                 }
-                listeners.add(listener(set, gw, l, id));
+                listeners.add(compiled);
             }
         }
         return new GatewayConfig(set, listeners, pools, services);
     }
 
+    /** Listeners may share a port only as HTTP with HTTP or HTTPS with HTTPS, each with its own hostname. */
+    private static void checkSharing(ListenerConfig l, ListenerConfig portOwner, String sameHostname) {
+        if (portOwner == null) {
+            return;
+        }
+        if (!portOwner.protocol().equals(l.protocol()) || l.isTcp()) {
+            throw new IllegalArgumentException("listener " + l.id() + ": port " + l.port() + " is already used by "
+                    + portOwner.id() + " (" + portOwner.protocol() + "); expected: one TCP listener per port, or"
+                    + " HTTP/HTTPS listeners of one protocol sharing it by hostname");
+        }
+        if (sameHostname != null) {
+            throw new IllegalArgumentException("listener " + l.id() + ": port " + l.port() + " and hostname "
+                    + l.hostname().map(h -> "\"" + h + "\"").orElse("(any)") + " are already used by " + sameHostname
+                    + " (expected: a distinct hostname per listener on a shared port)");
+        }
+    }
+
     private static ListenerConfig listener(ManifestSet set, Gateway gw, Gateway.Listener l, String id) {
         String protocol = l.protocol().name();
         if (l.protocol() == Gateway.Protocol.TCP) {
-            return new ListenerConfig(id, protocol, l.port(), Optional.empty(),
+            return new ListenerConfig(id, protocol, l.port(), Optional.empty(), Optional.empty(),
                     Optional.of(TcpRouteTable.compile(set, gw, l)), Optional.empty(), List.of());
         }
         RouteTable table = RouteTable.compile(set, gw, l);
@@ -114,7 +146,8 @@ public final class GatewayConfig {
                 }
             }
         }
-        return new ListenerConfig(id, protocol, l.port(), Optional.of(table), Optional.empty(), ssl,
+        return new ListenerConfig(id, protocol, l.port(), l.hostname().map(h -> h.toLowerCase(Locale.ROOT)),
+                Optional.of(table), Optional.empty(), ssl,
                 List.copyOf(reachable));
     }
 
@@ -188,6 +221,16 @@ public final class GatewayConfig {
         return listenersById.get(id);
     }
 
+    /** One entry per socket to bind, in document order of each group's first listener. */
+    public List<ListenerGroup> groups() {
+        return groups;
+    }
+
+    /** The group with this {@link ListenerGroup#key() key}, or null. */
+    public ListenerGroup group(String key) {
+        return groupsByKey.get(key);
+    }
+
     public List<PoolRuntime> pools() {
         return pools;
     }
@@ -205,5 +248,10 @@ public final class GatewayConfig {
     /** The endpoints of a Service port, or null when the Service or the port is not declared. */
     public ServiceTarget service(ServiceBackend backend) {
         return services.get(backend);
+    }
+
+    /** The {@code X-Gateway-Base-Model-Name} mapping of the bbr-managed ConfigMaps. */
+    public BaseModels baseModels() {
+        return baseModels;
     }
 }

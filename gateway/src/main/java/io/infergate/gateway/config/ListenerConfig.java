@@ -15,17 +15,21 @@ import io.infergate.scheduler.pick.PoolId;
  * @param protocol  {@code HTTP}, {@code HTTPS} or {@code TCP}
  * @param port      the port the manifest asks for (the server may map it, see
  *                  {@link io.infergate.gateway.GatewayOptions#portMapper()})
+ * @param hostname  the listener's hostname (exact or {@code *.suffix}, lower case); empty = every host. Listeners
+ *                  on one port are told apart by it, see {@link ListenerGroup}
  * @param routes    the HTTPRoute table (HTTP and HTTPS listeners only)
  * @param tcpRoutes the TCPRoute table (TCP listeners only)
  * @param ssl       the server TLS context (HTTPS listeners only; present whenever the protocol is HTTPS)
  * @param pools     the InferencePools some attached route can reach, for {@code GET /v1/models}
  */
-public record ListenerConfig(String id, String protocol, int port, Optional<RouteTable> routes,
+public record ListenerConfig(String id, String protocol, int port, Optional<String> hostname,
+                             Optional<RouteTable> routes,
                              Optional<TcpRouteTable> tcpRoutes, Optional<SslContext> ssl, List<PoolId> pools) {
 
     public ListenerConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(tcpRoutes, "tcpRoutes");
         Objects.requireNonNull(ssl, "ssl");
@@ -48,12 +52,4 @@ public record ListenerConfig(String id, String protocol, int port, Optional<Rout
         return "TCP".equals(protocol);
     }
 
-    /**
-     * Whether a running socket for {@code previous} can keep serving this listener, swapping only the tables: same
-     * protocol and port, and the same TLS context object (a new certificate needs a new context, hence a re-bind).
-     */
-    public boolean sameSocketAs(ListenerConfig previous) {
-        return protocol.equals(previous.protocol) && port == previous.port
-                && ssl.orElse(null) == previous.ssl.orElse(null);
-    }
 }

@@ -1,5 +1,6 @@
 package io.infergate.gateway.http;
 
+import io.infergate.gateway.config.ListenerGroup;
 import io.infergate.gateway.proxy.HttpFrontendHandler;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.netty.channel.Channel;
@@ -12,9 +13,8 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,32 +42,42 @@ public final class HttpPipelines {
     static final long MAX_HEADER_LIST_BYTES = 16 * 1024;
 
     private final ProxyRuntime runtime;
-    private final String listenerId;
+    private final String groupKey;
     private final long idleNanos;
     private final long gracefulShutdownMillis;
 
-    public HttpPipelines(ProxyRuntime runtime, String listenerId) {
+    /**
+     * @param groupKey the {@link ListenerGroup#key()} of the socket: each request picks its listener from the group
+     *                 current when its body is complete
+     */
+    public HttpPipelines(ProxyRuntime runtime, String groupKey) {
         this.runtime = runtime;
-        this.listenerId = listenerId;
+        this.groupKey = groupKey;
         this.idleNanos = runtime.options().idleTimeout().toNanos();
         this.gracefulShutdownMillis = runtime.options().drainTimeout().toMillis();
     }
 
     /**
-     * Sets up a new client connection: TLS (when the listener has a context), an idle timer over the raw bytes that
-     * covers the whole life of the connection, and the handler that chooses the HTTP version, which then appends
-     * {@link #http1} or {@link #http2}.
+     * Sets up a new client connection: TLS for an HTTPS group (the certificate chosen by SNI when listeners share
+     * the port), an idle timer over the raw bytes that covers the whole life of the connection, and the handler
+     * that chooses the HTTP version, which then appends {@link #http1} or {@link #http2}.
      */
-    public void initConnection(Channel ch, Optional<SslContext> ssl) {
+    public void initConnection(Channel ch, ListenerGroup group) {
         ChannelPipeline p = ch.pipeline();
-        ssl.ifPresent(ctx -> p.addLast(ctx.newHandler(ch.alloc())));
+        if (group.isHttps()) {
+            if (group.listeners().size() == 1) {
+                p.addLast(group.first().ssl().orElseThrow().newHandler(ch.alloc()));
+            } else {
+                p.addLast(new SniHandler(group::sslFor));
+            }
+        }
         p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
-        p.addLast(ssl.isPresent() ? new TlsVersionNegotiator(this) : new CleartextVersionDetector(this));
+        p.addLast(group.isHttps() ? new TlsVersionNegotiator(this) : new CleartextVersionDetector(this));
     }
 
     /** Appends the HTTP/1.1 handlers. */
     void http1(ChannelPipeline p) {
-        p.addLast(new HttpServerCodec(), new HttpFrontendHandler(runtime, listenerId, false));
+        p.addLast(new HttpServerCodec(), new HttpFrontendHandler(runtime, groupKey, false));
     }
 
     /** Appends the HTTP/2 handlers; the client's connection preface must still be unread. */
@@ -85,7 +95,7 @@ public final class HttpPipelines {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                new HttpFrontendHandler(runtime, listenerId, true));
+                                new HttpFrontendHandler(runtime, groupKey, true));
                     }
                 }));
     }

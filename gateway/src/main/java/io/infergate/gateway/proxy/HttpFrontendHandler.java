@@ -2,6 +2,7 @@ package io.infergate.gateway.proxy;
 
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.ListenerGroup;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -57,7 +58,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
 
     private final ProxyRuntime rt;
-    private final String listenerId;
+    private final String groupKey;
     private final boolean http2;
     private final int maxBody;
     private final long maxDiscard;
@@ -79,9 +80,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
      * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
      *              {@code Http2StreamFrameToHttpObjectCodec}) rather than an HTTP/1.1 connection
      */
-    public HttpFrontendHandler(ProxyRuntime rt, String listenerId, boolean http2) {
+    public HttpFrontendHandler(ProxyRuntime rt, String groupKey, boolean http2) {
         this.rt = rt;
-        this.listenerId = listenerId;
+        this.groupKey = groupKey;
         this.http2 = http2;
         this.maxBody = rt.options().maxRequestBodyBytes();
         this.maxDiscard = maxDiscardBytes(maxBody);
@@ -128,7 +129,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         String uri = req.uri();
         int q = uri.indexOf('?');
-        current = new RequestLog(id, listenerId, req.method().name(), q < 0 ? uri : uri.substring(0, q),
+        current = new RequestLog(id, listenerIdFor(rt.config(), req), req.method().name(),
+                q < 0 ? uri : uri.substring(0, q),
                 rt.nanoTime());
         // an HTTP/2 stream carries exactly one request: "not keep-alive" ends the stream, never the connection
         keepAlive = !http2 && HttpUtil.isKeepAlive(req) && !rt.isDraining();
@@ -164,6 +166,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
             req.headers().remove(n.text());
         }
+    }
+
+    /** The listener the request would be served by now, for the log; the group key when no listener takes it. */
+    private String listenerIdFor(GatewayConfig config, HttpRequest req) {
+        ListenerGroup group = config.group(groupKey);
+        ListenerConfig l = group == null || group.isTcp() ? null
+                : group.select(req.headers().get(HttpHeaderNames.HOST));
+        return l == null ? groupKey : l.id();
     }
 
     private String tooLarge(long length) {
@@ -224,12 +234,21 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void dispatch(HttpRequest req, ByteBuf b) {
         GatewayConfig config = rt.config();
-        ListenerConfig listener = config.listener(listenerId);
-        if (listener == null || listener.routes().isEmpty()) {
+        ListenerGroup group = config.group(groupKey);
+        if (group == null || group.isTcp()) {
             b.release();
-            respond(Failure.NO_ENDPOINT, "listener " + listenerId + " is being removed", false);
+            respond(Failure.NO_ENDPOINT, "listener " + current.listener + " is being removed", false);
             return;
         }
+        String authority = req.headers().get(HttpHeaderNames.HOST);
+        ListenerConfig listener = group.select(authority);
+        if (listener == null) {
+            b.release();
+            respond(Failure.NO_ROUTE, "no listener on port " + group.port() + " accepts host \""
+                    + (authority == null ? "" : authority) + "\"", keepAlive);
+            return;
+        }
+        current.listener = listener.id();
         Plan plan;
         try {
             plan = rt.router().plan(config, listener, req, b, current, rt.options().random().get(), ctx.alloc());

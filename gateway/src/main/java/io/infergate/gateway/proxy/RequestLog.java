@@ -8,7 +8,7 @@ import io.infergate.gateway.RequestRecord;
  */
 final class RequestLog {
     final String requestId;
-    final String listener;
+    String listener; // settled when the body is complete: the listener is chosen by host from the config of then
     final String method;
     final String path;
     final long startNanos;

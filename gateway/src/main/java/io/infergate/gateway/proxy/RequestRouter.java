@@ -47,11 +47,14 @@ import java.util.random.RandomGenerator;
  * body, set the model headers, match a route, choose a backend, resolve the model, splice the body, pick the
  * endpoints. Every refusal is a {@link ProxyException} carrying its {@link Failure}.
  *
- * <p><b>Model headers.</b> {@code X-Gateway-Model-Name} is the body's {@code model}. {@code X-Gateway-Base-Model-Name}
- * is set to the same value: GIE's Body-Based Routing looks the base model up in a ConfigMap that standalone mode
- * does not have, and a pool's base model is not declared anywhere in our manifests; the incoming name is the one
- * value that keeps routes matching either header on a model name working. Values a client sent for either header
- * are dropped first, so a client cannot steer routing with them on a body-less request.
+ * <p><b>Model headers.</b> Both are set from the body before route matching, as GIE's Body-Based Routing (BBR)
+ * does. {@code X-Gateway-Model-Name} is the body's {@code model}. {@code X-Gateway-Base-Model-Name} is that model's
+ * base model from the ConfigMaps labelled {@code inference.networking.k8s.io/bbr-managed: "true"}
+ * ({@link io.infergate.gateway.config.BaseModels}): the {@code baseModel} of the ConfigMap that lists the model as
+ * an adapter or as its base model, and the empty string (BBR's value) for a model no ConfigMap names. When the
+ * configuration declares no such ConfigMap at all, it is the incoming name, so that routes matching either header
+ * on a model name work without one. Values a client sent for either header are dropped first, so a client cannot
+ * steer routing with them on a body-less request.
  *
  * <p>Stateless apart from its collaborators; called on the client connection's event loop; never blocks. The
  * allocation of a spliced body copy is the only per-request copy.
@@ -93,7 +96,8 @@ public final class RequestRouter {
                 scanned = scan(body);
                 if (scanned.hasModel()) {
                     headers.set(HeaderNames.X_GATEWAY_MODEL_NAME, scanned.model());
-                    headers.set(HeaderNames.X_GATEWAY_BASE_MODEL_NAME, scanned.model());
+                    headers.set(HeaderNames.X_GATEWAY_BASE_MODEL_NAME,
+                            config.baseModels().baseModelOf(scanned.model()));
                     log.incomingModel = scanned.model();
                 } else if (path.equals(CHAT) || path.equals(COMPLETIONS)) {
                     throw new ProxyException(Failure.MISSING_MODEL, "you must provide a model parameter");

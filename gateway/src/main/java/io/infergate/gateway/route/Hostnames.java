@@ -10,19 +10,19 @@ import java.util.Optional;
  * labels in front of the suffix, never the suffix itself), or {@link #ANY} (the empty string: no hostname was
  * given). Stateless.
  */
-final class Hostnames {
+public final class Hostnames {
 
     /** Matches every host: neither the listener nor the route named one. */
     static final String ANY = "";
 
     private Hostnames() {}
 
-    static boolean isWildcard(String pattern) {
+    public static boolean isWildcard(String pattern) {
         return pattern.startsWith("*.");
     }
 
     /** Whether a wildcard pattern ({@code *.example.com}) covers a concrete lower-case host. */
-    static boolean wildcardCovers(String wildcard, String host) {
+    public static boolean wildcardCovers(String wildcard, String host) {
         int suffix = wildcard.length() - 1; // ".example.com"
         return host.length() > suffix && host.regionMatches(host.length() - suffix, wildcard, 1, suffix);
     }
@@ -74,7 +74,7 @@ final class Hostnames {
      * The host to match: the authority without its port, in lower case. Returns the argument itself when it is
      * already in that form, so the common case allocates nothing.
      */
-    static String requestHost(String authority) {
+    public static String requestHost(String authority) {
         int end = authority.length();
         if (!authority.isEmpty() && authority.charAt(0) == '[') {
             int close = authority.indexOf(']');
