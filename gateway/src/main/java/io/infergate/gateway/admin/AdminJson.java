@@ -67,7 +67,7 @@ final class AdminJson {
         return write(root);
     }
 
-    /** {@code GET /api/config}: sources and last reload, listeners, routes, pools. */
+    /** {@code GET /api/config}: sources and last reload, listeners, routes, pools, the base-model map. */
     static String config(AdminSource source) {
         GatewayConfig config = source.config();
         ConfigStatus status = source.configStatus();
@@ -89,6 +89,7 @@ final class AdminJson {
             n.put("id", l.id());
             n.put("protocol", l.protocol());
             n.put("port", l.port());
+            l.hostname().ifPresentOrElse(h -> n.put("hostname", h), () -> n.putNull("hostname"));
             Integer b = bound.get(l.id());
             if (b == null) {
                 n.putNull("boundPort");
@@ -122,6 +123,13 @@ final class AdminJson {
         }
         ArrayNode pools = root.putArray("pools");
         config.pools().forEach(p -> pools.add(p.id().toString()));
+        // what X-Gateway-Base-Model-Name is set to; null = no bbr-managed ConfigMap, the header is the model itself
+        if (config.baseModels().declared()) {
+            ObjectNode base = root.putObject("baseModels");
+            new java.util.TreeMap<>(config.baseModels().mappings()).forEach(base::put);
+        } else {
+            root.putNull("baseModels");
+        }
         return write(root);
     }
 

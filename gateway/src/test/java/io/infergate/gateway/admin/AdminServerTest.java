@@ -197,6 +197,28 @@ class AdminServerTest {
         assertThat(route.get("rules").get(0).get("backends").get(0).asText())
                 .isEqualTo("InferencePool default/pool weight 1");
         assertThat(root.get("pools").get(0).asText()).isEqualTo("default/pool");
+        assertThat(listener.get("hostname").isNull()).isTrue();
+        assertThat(root.get("baseModels").isNull()).isTrue(); // no bbr-managed ConfigMap: header = model
+    }
+
+    @Test
+    void configShowsTheBaseModelMapOfBbrManagedConfigMaps() throws Exception {
+        source.config = config(MANIFESTS + POD + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: llama
+                  labels: {inference.networking.k8s.io/bbr-managed: "true"}
+                data:
+                  baseModel: base-model
+                  adapters: |
+                    - sql-lora
+                """);
+        JsonNode base = json.readTree(get("/api/config").body()).get("baseModels");
+        assertThat(base.get("base-model").asText()).isEqualTo("base-model");
+        assertThat(base.get("sql-lora").asText()).isEqualTo("base-model");
+        assertThat(base.size()).isEqualTo(2);
     }
 
     @Test
