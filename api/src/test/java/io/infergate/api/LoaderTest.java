@@ -34,7 +34,8 @@ class LoaderTest {
                 kind: Deployment
                 metadata:
                   name: d
-                """, 2, "", "kind", "unknown kind Deployment (expected one of: ConfigMap, EndpointSlice, Gateway,");
+                """, 2, "", "kind", "unknown kind Deployment (expected one of: ConfigMap, EndpointPickerConfig,"
+                + " EndpointSlice, Gateway,");
         assertThat(p.message()).contains("InferencePool", "TCPRoute");
     }
 

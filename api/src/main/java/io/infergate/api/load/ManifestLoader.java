@@ -4,6 +4,7 @@ import io.infergate.api.Location;
 import io.infergate.api.Problem;
 import io.infergate.api.model.ApiGroups;
 import io.infergate.api.model.ConfigMap;
+import io.infergate.api.model.EndpointPickerConfig;
 import io.infergate.api.model.EndpointSlice;
 import io.infergate.api.model.FieldIndex;
 import io.infergate.api.model.Gateway;
@@ -84,6 +85,7 @@ public final class ManifestLoader {
         register("v1", ConfigMap.KIND, CoreDecoders::configMap);
         register("v1", Secret.KIND, CoreDecoders::secret);
         register(ApiGroups.DISCOVERY_V1, EndpointSlice.KIND, CoreDecoders::endpointSlice);
+        register(ApiGroups.INFERENCE_X_V1ALPHA1, EndpointPickerConfig.KIND, EndpointPickerConfigLoader::decodeDocument);
     }
 
     private final List<Resource> resources = new ArrayList<>();
@@ -176,7 +178,9 @@ public final class ManifestLoader {
             return;
         }
         ctx.object(kind + "/" + peekName(doc));
-        ObjectMeta meta = MetaDecoder.decode(root);
+        // GIE's EndpointPickerConfig has no metadata; in a manifest set it may have some
+        ObjectMeta meta = kind.equals(EndpointPickerConfig.KIND) && !root.has("metadata")
+                ? ObjectMeta.of(EndpointPickerConfig.DEFAULT_NAME) : MetaDecoder.decode(root);
         ctx.object(kind + "/" + meta.name());
         Origin origin = new Origin(ctx.location(doc), sequence++);
         if (KINDS_WITH_STATUS.contains(kind)) {

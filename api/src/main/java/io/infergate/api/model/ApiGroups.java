@@ -15,6 +15,8 @@ public final class ApiGroups {
     public static final String GATEWAY_V1ALPHA2 = GATEWAY + "/v1alpha2";
     public static final String INFERENCE_V1 = INFERENCE + "/v1";
     public static final String INFERENCE_X_V1ALPHA2 = INFERENCE_X + "/v1alpha2";
+    /** EndpointPickerConfig (not a CRD: the endpoint picker's own configuration file). */
+    public static final String INFERENCE_X_V1ALPHA1 = INFERENCE_X + "/v1alpha1";
     public static final String DISCOVERY_V1 = DISCOVERY + "/v1";
 
     private ApiGroups() {}

@@ -103,6 +103,11 @@ public final class ManifestSet {
         return ofType(Secret.class);
     }
 
+    /** EndpointPickerConfig documents of the set (not those inside ConfigMaps), in document order. */
+    public List<EndpointPickerConfig> endpointPickerConfigs() {
+        return ofType(EndpointPickerConfig.class);
+    }
+
     /** The object with this group, kind, namespace and name (the first one, if declared twice). */
     public Optional<Resource> find(String group, String kind, String namespace, String name) {
         return Optional.ofNullable(byKey.get(key(group, kind, namespace, name)));

@@ -9,7 +9,7 @@ import java.time.Instant;
  */
 public sealed interface Resource
         permits Gateway, HttpRoute, TcpRoute, InferencePool, InferenceModel, InferenceObjective,
-                InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret {
+                InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret, EndpointPickerConfig {
 
     /**
      * Oldest first: objects with a {@code creationTimestamp} (in timestamp order) come before objects without

@@ -19,6 +19,7 @@ import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
 import io.infergate.scheduler.pick.PickRequest;
+import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.pick.PickResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -134,6 +135,7 @@ public final class RequestRouter {
         EncodedModelName clientName = null;
         int priority = 0;
         int promptBytes = 0;
+        PromptBytes prompt = PromptBytes.NONE;
         ByteBuf out = body;
         if (scanned != null && scanned.hasModel()) {
             switch (pool.models().resolve(scanned.model(), rewriteHeader, objectiveHeader, random)) {
@@ -149,11 +151,12 @@ public final class RequestRouter {
                 }
             }
             promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
+            prompt = promptOf(body, scanned);
         }
         log.targetModel = target.isEmpty() ? null : target;
         log.priority = priority;
         PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes,
-                fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness, "");
+                fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness, "", prompt);
         switch (picker.pick(pick, pool.snapshot())) {
             case PickResult.Rejected r -> {
                 if (out != body) {
@@ -200,6 +203,25 @@ public final class RequestRouter {
         } catch (BadRequestBodyException e) {
             throw new ProxyException(Failure.MALFORMED_BODY, e.getMessage());
         }
+    }
+
+    /**
+     * The messages (chat) or prompt (completions) bytes of the body as a view for prefix hashing; the scan offsets
+     * are relative to the body's reader index. The body is a heap buffer (the frontend allocates it so); anything
+     * else yields no prompt rather than a copy.
+     */
+    private static PromptBytes promptOf(ByteBuf body, ScannedRequest scanned) {
+        if (!body.hasArray()) {
+            return PromptBytes.NONE;
+        }
+        int start = body.arrayOffset() + body.readerIndex();
+        if (scanned.hasMessages()) {
+            return new PromptBytes(body.array(), start + scanned.messagesOffset(), scanned.messagesLength());
+        }
+        if (scanned.promptLength() > 0) {
+            return new PromptBytes(body.array(), start + scanned.promptOffset(), scanned.promptLength());
+        }
+        return PromptBytes.NONE;
     }
 
     private static ByteBuf splice(ByteBuf body, ScannedRequest scanned, EncodedModelName model,

@@ -3,12 +3,15 @@ package io.infergate.scheduler.pick;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Our own in-flight requests per endpoint address ({@link Endpoint#hostPort()}): the one piece of mutable
  * state shared on the hot path. The data plane {@link #acquire}s a {@link Lease} when it commits a request to
  * an endpoint and releases it exactly once when the request ends (end of stream, error, client abort);
- * pickers read {@link #inFlight}.
+ * pickers read {@link #inFlight} and {@link #inFlightTokens}. Each lease gives back exactly the tokens it added
+ * (prompt tokens at the first token or at release, whichever comes first; output tokens at release), so the
+ * token sums cannot drift however a request ends.
  *
  * <p>Thread-safe and lock-free for readers; acquire and release are a map lookup plus one atomic update and
  * never block beyond that. Counts never go negative: the only decrement is a lease's first release, paired
@@ -19,19 +22,51 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InFlightTracker {
 
-    private final ConcurrentHashMap<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Load> counters = new ConcurrentHashMap<>();
 
-    /** Counts one more request on {@code endpoint} until the returned lease is released. */
+    /** One address's load: requests, and the tokens they are still expected to cost. */
+    static final class Load {
+        final AtomicInteger requests = new AtomicInteger();
+        final AtomicLong tokens = new AtomicLong();
+
+        boolean idle() {
+            return requests.get() == 0;
+        }
+    }
+
+    /** Counts one more request on {@code endpoint} until the returned lease is released; no token estimate. */
     public Lease acquire(Endpoint endpoint) {
-        AtomicInteger counter = counters.computeIfAbsent(endpoint.hostPort(), k -> new AtomicInteger());
-        counter.incrementAndGet();
-        return new Lease(endpoint, counter);
+        return acquire(endpoint, 0, 0);
+    }
+
+    /**
+     * Counts one more request on {@code endpoint} with its estimated cost: {@code promptTokens} not yet prefilled
+     * (released at the first token, {@link Lease#firstToken}) and {@code outputTokens} expected (released when
+     * the lease is). Both >= 0.
+     */
+    public Lease acquire(Endpoint endpoint, long promptTokens, long outputTokens) {
+        if (promptTokens < 0 || outputTokens < 0) {
+            throw new IllegalArgumentException("tokens: " + promptTokens + ", " + outputTokens + " (expected: >= 0)");
+        }
+        Load load = counters.computeIfAbsent(endpoint.hostPort(), k -> new Load());
+        load.requests.incrementAndGet();
+        load.tokens.addAndGet(promptTokens + outputTokens);
+        return new Lease(endpoint, load, promptTokens, outputTokens);
     }
 
     /** Our requests currently in flight on {@code endpoint}, >= 0. */
     public int inFlight(Endpoint endpoint) {
-        AtomicInteger counter = counters.get(endpoint.hostPort());
-        return counter == null ? 0 : counter.get();
+        Load load = counters.get(endpoint.hostPort());
+        return load == null ? 0 : load.requests.get();
+    }
+
+    /**
+     * The tokens our in-flight requests on {@code endpoint} are still expected to cost: prompt tokens of requests
+     * before their first token plus the output estimates of all of them, >= 0.
+     */
+    public long inFlightTokens(Endpoint endpoint) {
+        Load load = counters.get(endpoint.hostPort());
+        return load == null ? 0 : load.tokens.get();
     }
 
     /**
@@ -40,7 +75,7 @@ public final class InFlightTracker {
      */
     public void retainOnly(Set<String> hostPorts) {
         for (var e : counters.entrySet()) {
-            if (!hostPorts.contains(e.getKey()) && e.getValue().get() == 0) {
+            if (!hostPorts.contains(e.getKey()) && e.getValue().idle()) {
                 counters.remove(e.getKey(), e.getValue());
             }
         }

@@ -1,6 +1,5 @@
 package io.infergate.scheduler.pick;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -13,23 +12,43 @@ public final class Lease implements AutoCloseable {
     private static final AtomicIntegerFieldUpdater<Lease> RELEASED =
             AtomicIntegerFieldUpdater.newUpdater(Lease.class, "released");
 
-    private final Endpoint endpoint;
-    private final AtomicInteger counter;
-    private volatile int released;
+    private static final AtomicIntegerFieldUpdater<Lease> PREFILLED =
+            AtomicIntegerFieldUpdater.newUpdater(Lease.class, "prefilled");
 
-    Lease(Endpoint endpoint, AtomicInteger counter) {
+    private final Endpoint endpoint;
+    private final InFlightTracker.Load load;
+    private final long promptTokens;
+    private final long outputTokens;
+    private volatile int released;
+    private volatile int prefilled;
+
+    Lease(Endpoint endpoint, InFlightTracker.Load load, long promptTokens, long outputTokens) {
         this.endpoint = endpoint;
-        this.counter = counter;
+        this.load = load;
+        this.promptTokens = promptTokens;
+        this.outputTokens = outputTokens;
     }
 
     public Endpoint endpoint() {
         return endpoint;
     }
 
-    /** Ends the count; returns whether this call did it (false when already released). */
+    /**
+     * The first token arrived: the prompt is prefilled, so its tokens no longer load the endpoint. Idempotent, and
+     * a no-op after {@link #release()}.
+     */
+    public void firstToken() {
+        if (released == 0 && PREFILLED.compareAndSet(this, 0, 1)) {
+            load.tokens.addAndGet(-promptTokens);
+        }
+    }
+
+    /** Ends the count and gives back the tokens still held; returns whether this call did it. */
     public boolean release() {
         if (RELEASED.compareAndSet(this, 0, 1)) {
-            counter.decrementAndGet();
+            long back = outputTokens + (PREFILLED.compareAndSet(this, 0, 1) ? promptTokens : 0);
+            load.tokens.addAndGet(-back);
+            load.requests.decrementAndGet();
             return true;
         }
         return false;

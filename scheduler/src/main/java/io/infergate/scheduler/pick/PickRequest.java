@@ -13,9 +13,11 @@ import java.util.Objects;
  *                    estimate tokens from it (GIE uses about 4 bytes per token)
  * @param fairnessId  the {@code x-gateway-inference-fairness-id}, {@code "default-flow"} when absent
  * @param sessionId   a session affinity key from the request, empty when there is none
+ * @param prompt      the user-input bytes for prefix-cache affinity ({@link PromptBytes#NONE} when unknown); a
+ *                    view valid during the pick only
  */
 public record PickRequest(String requestId, String targetModel, int priority, int promptBytes, String fairnessId,
-                          String sessionId) {
+                          String sessionId, PromptBytes prompt) {
     public PickRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(targetModel, "targetModel");
@@ -24,10 +26,12 @@ public record PickRequest(String requestId, String targetModel, int priority, in
         }
         Objects.requireNonNull(fairnessId, "fairnessId");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(prompt, "prompt");
     }
 
     /** A request with the default fairness id and no session. */
     public static PickRequest of(String requestId, String targetModel, int priority, int promptBytes) {
-        return new PickRequest(requestId, targetModel, priority, promptBytes, io.infergate.scheduler.model.ModelHeaders.DEFAULT_FAIRNESS_ID, "");
+        return new PickRequest(requestId, targetModel, priority, promptBytes,
+                io.infergate.scheduler.model.ModelHeaders.DEFAULT_FAIRNESS_ID, "", PromptBytes.NONE);
     }
 }

@@ -153,4 +153,53 @@ class InFlightTrackerTest {
         assertThat(winners.get()).isEqualTo(1);
         assertThat(tracker.inFlight(e)).isEqualTo(1);
     }
+
+    @Test
+    void tokensGoBackExactlyOnceHoweverTheRequestEnds() {
+        InFlightTracker tracker = new InFlightTracker();
+        Endpoint e = endpoint(1);
+        Lease streamed = tracker.acquire(e, 100, 20);
+        Lease aborted = tracker.acquire(e, 50, 10);
+        assertThat(tracker.inFlightTokens(e)).isEqualTo(180);
+
+        streamed.firstToken(); // prompt prefilled: only the output estimate remains
+        streamed.firstToken();
+        assertThat(tracker.inFlightTokens(e)).isEqualTo(80);
+        aborted.release(); // ended before its first token: prompt and output go back together
+        aborted.firstToken(); // late, after release: no effect
+        assertThat(tracker.inFlightTokens(e)).isEqualTo(20);
+        streamed.release();
+        streamed.release();
+        assertThat(tracker.inFlightTokens(e)).isZero();
+        assertThat(tracker.inFlight(e)).isZero();
+    }
+
+    @Test
+    void concurrentFirstTokenAndReleaseNeverDrift() throws Exception {
+        InFlightTracker tracker = new InFlightTracker();
+        Endpoint e = endpoint(2);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 500; round++) {
+                Lease l = tracker.acquire(e, 7, 3);
+                CountDownLatch go = new CountDownLatch(1);
+                Future<?> a = pool.submit(() -> {
+                    go.await();
+                    l.firstToken();
+                    return null;
+                });
+                Future<?> b = pool.submit(() -> {
+                    go.await();
+                    l.release();
+                    return null;
+                });
+                go.countDown();
+                a.get(10, TimeUnit.SECONDS);
+                b.get(10, TimeUnit.SECONDS);
+                assertThat(tracker.inFlightTokens(e)).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

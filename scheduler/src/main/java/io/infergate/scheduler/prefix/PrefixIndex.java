@@ -1,0 +1,472 @@
+package io.infergate.scheduler.prefix;
+
+import io.infergate.scheduler.pick.Endpoint;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The approximate prefix-cache index of GIE's {@code approx-prefix-cache-producer} (v1.5.0
+ * {@code approximateprefix/indexer.go}): which endpoints probably still hold which prompt blocks in their KV
+ * cache, learnt only from our own routing decisions. Per endpoint it keeps an LRU of block hashes
+ * ({@value #DEFAULT_LRU_CAPACITY_PER_ENDPOINT} by default, or the endpoint's {@code num_gpu_blocks} via
+ * {@link #setCapacity}); evicting a hash from an endpoint's LRU removes the endpoint from that hash's owners.
+ *
+ * <p><b>Endpoints</b> are keyed by {@link Endpoint#hostPort()}, as in {@code InFlightTracker}: a KV cache
+ * belongs to a model-server process, i.e. an address (each data-parallel rank has its own port), whatever the
+ * endpoint is called. Keys are interned to small int ids, reused after {@link #removeEndpoint}.
+ *
+ * <p><b>Matching</b> ({@link #matchLengths}) is GIE's greedy walk, reproduced exactly: for each hash in order,
+ * every endpoint holding it gets +1, and the walk stops at the first hash that <em>no</em> endpoint in the
+ * index holds. Two consequences worth knowing: an endpoint that lacks block 1 but holds block 2 still gets +1
+ * at block 2 if someone else holds block 1; and endpoints outside the candidate list (even ones the pool has
+ * dropped but the index not yet purged) keep the walk going. Candidates the index does not know score 0.
+ *
+ * <p><b>Learning</b> ({@link #add}): after a pick, the request's hashes are added for the chosen endpoint only
+ * (and, with disaggregated serving, the prefill endpoint). {@link AddOrder} says in which order they enter the
+ * LRU; {@link AddOrder#PROMPT_ORDER} is GIE's.
+ *
+ * <p><b>Threading.</b> All methods are thread-safe and may be called from event loops. The owners of a hash
+ * live in one of 256 stripes, each a primitive table under its own lock held for a single lookup
+ * or update (well under a microsecond; exceptionally a resize of that stripe, linear in its size: about 8K pairs
+ * per stripe with 64 full endpoints). Each endpoint's LRU has its own fair lock; locks are always taken
+ * endpoint first, then one stripe at a time, so there is no deadlock.
+ * <ul>
+ *   <li>{@link #matchLengths} takes only stripe locks, one per hash walked, never an endpoint lock, so it never
+ *       waits for a writer longer than one stripe operation. It costs about 0.1 µs per hash walked (mostly a
+ *       cache miss each), tens of microseconds for 256 hashes.</li>
+ *   <li>{@link #add} holds the endpoint's lock for its whole hash list and may wait for another {@code add} to
+ *       the same endpoint. A new hash in a full LRU costs about 0.3 µs (three cache misses: lookup, eviction,
+ *       insert), so up to about 100 µs for 256 new hashes. Call it after the request has been sent upstream, so
+ *       it never delays a pick, or hand it to another thread as GIE does; it reads no caller state.</li>
+ *   <li>{@link #removeEndpoint}, {@link #retainOnly} and a lowering {@link #setCapacity} are control-plane
+ *       calls; they work in batches of 64 entries (about 20 µs) and release the endpoint lock between batches,
+ *       so a concurrent {@code add} waits at most one batch.</li>
+ * </ul>
+ * Reads are not linearisable against writes: a match running beside an add may see part of it, and a match
+ * that resolved a candidate just before that endpoint was removed may, if its id is reused at once, count the
+ * new owner's blocks. The index is an approximation of remote caches anyway; neither case breaks an invariant.
+ *
+ * <p><b>Memory</b> is bounded by entries: an entry (one hash held by one endpoint) costs a 16-byte pair slot in
+ * a stripe table that grows past 2/3 load to 1/3 (and shrinks only below 1/8 after removals), plus a 16-byte
+ * LRU node, so 40 to 80 bytes while the index fills, about 50 when endpoints are full. Entries never exceed the
+ * sum of the endpoints' capacities (during a lowering {@code setCapacity}, the old one): 64 endpoints at the
+ * default capacity hold at most 2,000,000 entries, about 100 MB. (GIE's Go indexer spends more: an LRU list
+ * element and map entry per entry, plus a Go map of pods per hash.)
+ *
+ * <p>Bad arguments ({@code null}, non-positive default capacity) throw; no method fails on content.
+ */
+public final class PrefixIndex {
+
+    /** GIE's {@code lruCapacityPerServer}: 64 GB of free HBM / 128 KB per token / 16 tokens per block. */
+    public static final int DEFAULT_LRU_CAPACITY_PER_ENDPOINT = 31_250;
+
+    static final int STRIPES = 256;
+    static final int BATCH = 64;
+    private static final int STRIPE_SHIFT = 64 - Integer.numberOfTrailingZeros(STRIPES);
+
+    /** The order in which {@link #add} enters a request's hashes into the endpoint's LRU. */
+    public enum AddOrder {
+        /**
+         * First block first, as GIE does: the prompt's first block ends up the least recent of the request's
+         * blocks and is evicted before the rest.
+         */
+        PROMPT_ORDER,
+        /**
+         * Last block first, so the prompt's first block is the most recent: blocks leave the LRU tail first, the
+         * way vLLM frees a request's KV blocks, and a prefix never disappears before its continuation.
+         */
+        TAIL_FIRST
+    }
+
+    private final int defaultCapacity;
+    private final AddOrder addOrder;
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final ConcurrentHashMap<String, EndpointEntry> endpoints = new ConcurrentHashMap<>();
+    private final IdPool ids = new IdPool();
+
+    /** GIE's defaults: {@value #DEFAULT_LRU_CAPACITY_PER_ENDPOINT} entries per endpoint, prompt order. */
+    public PrefixIndex() {
+        this(DEFAULT_LRU_CAPACITY_PER_ENDPOINT, AddOrder.PROMPT_ORDER);
+    }
+
+    /**
+     * @param defaultCapacity LRU capacity of an endpoint whose {@code num_gpu_blocks} is unknown, >= 1
+     * @param addOrder        the order in which {@link #add} enters hashes
+     */
+    public PrefixIndex(int defaultCapacity, AddOrder addOrder) {
+        if (defaultCapacity < 1) {
+            throw new IllegalArgumentException("defaultCapacity: " + defaultCapacity + " (expected: >= 1)");
+        }
+        this.defaultCapacity = defaultCapacity;
+        this.addOrder = Objects.requireNonNull(addOrder, "addOrder");
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
+    }
+
+    public int defaultCapacity() {
+        return defaultCapacity;
+    }
+
+    public AddOrder addOrder() {
+        return addOrder;
+    }
+
+    /**
+     * The number of leading {@code hashes} matched for each candidate, by GIE's greedy walk (see the class
+     * comment); {@code result[i]} belongs to {@code candidates.get(i)} and lies in {@code [0, hashes.length]}.
+     * Neither argument is modified. Allocates the result and one small scratch array.
+     */
+    public int[] matchLengths(long[] hashes, List<Endpoint> candidates) {
+        int n = candidates.size();
+        int[] matches = new int[n];
+        if (hashes.length == 0 || n == 0) {
+            return matches;
+        }
+        int[] candidateIds = new int[n];
+        int bound = ids.bound();
+        boolean anyKnown = false;
+        for (int i = 0; i < n; i++) {
+            EndpointEntry e = endpoints.get(candidates.get(i).hostPort());
+            candidateIds[i] = e == null ? -1 : e.id;
+            if (e != null) {
+                anyKnown = true;
+                bound = Math.max(bound, e.id + 1);
+            }
+        }
+        if (!anyKnown) {
+            return matches; // the walk could only count endpoints that are not candidates
+        }
+        int[] countsById = new int[bound];
+        for (long hash : hashes) {
+            Stripe s = stripe(hash);
+            int owners;
+            s.lock.lock();
+            try {
+                owners = s.table.countOwners(hash, countsById);
+            } finally {
+                s.lock.unlock();
+            }
+            if (owners == 0) {
+                break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            matches[i] = candidateIds[i] < 0 ? 0 : countsById[candidateIds[i]];
+        }
+        return matches;
+    }
+
+    /**
+     * Records that {@code endpoint} now holds the blocks {@code hashes} (after it was picked for a request with
+     * these hashes): hashes it already holds become most recent, new ones are added, and when its LRU is full the
+     * least recent hash is evicted for each new one. Holds the endpoint's lock for the whole list.
+     */
+    public void add(Endpoint endpoint, long[] hashes) {
+        Objects.requireNonNull(hashes, "hashes");
+        if (hashes.length == 0) {
+            return;
+        }
+        EndpointEntry e = entry(endpoint.hostPort());
+        e.lock.lock();
+        try {
+            if (e.removed) {
+                return; // the endpoint left while this request was being picked: nothing to learn
+            }
+            if (addOrder == AddOrder.PROMPT_ORDER) {
+                for (long hash : hashes) {
+                    put(e, hash);
+                }
+            } else {
+                for (int i = hashes.length - 1; i >= 0; i--) {
+                    put(e, hashes[i]);
+                }
+            }
+            e.size = e.lru.size();
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /**
+     * Sets the endpoint's LRU capacity from its {@code num_gpu_blocks} (vLLM {@code cache_config_info}), or back
+     * to the default when {@code numGpuBlocks <= 0} (unknown), as GIE's {@code autoTune} does. Cheap when the
+     * capacity is unchanged, so it can run after every scrape. Lowering it evicts least recent entries in
+     * batches before returning. Unlike GIE, which reads the metric once when the endpoint's LRU is created, this
+     * applies whenever called.
+     */
+    public void setCapacity(Endpoint endpoint, int numGpuBlocks) {
+        int capacity = numGpuBlocks > 0 ? numGpuBlocks : defaultCapacity;
+        EndpointEntry e = entry(endpoint.hostPort());
+        if (e.capacity == capacity) {
+            return;
+        }
+        e.lock.lock();
+        try {
+            if (e.removed) {
+                return;
+            }
+            e.lru.setCapacity(capacity);
+            e.capacity = capacity;
+        } finally {
+            e.lock.unlock();
+        }
+        boolean over = true;
+        while (over) {
+            e.lock.lock();
+            try {
+                if (e.removed) {
+                    return;
+                }
+                EndpointLru lru = e.lru;
+                for (int k = 0; k < BATCH && lru.size() > lru.capacity(); k++) {
+                    evictTail(e);
+                }
+                e.size = lru.size();
+                over = lru.size() > lru.capacity();
+            } finally {
+                e.lock.unlock();
+            }
+        }
+    }
+
+    /** Forgets the endpoint with this {@link Endpoint#hostPort()} and all its entries. No-op when unknown. */
+    public void removeEndpoint(String hostPort) {
+        EndpointEntry e = endpoints.get(hostPort);
+        if (e != null && endpoints.remove(hostPort, e)) {
+            purge(e);
+        }
+    }
+
+    /**
+     * Forgets every endpoint whose {@link Endpoint#hostPort()} is not in {@code hostPorts} (GIE purges pods that
+     * no longer exist every two minutes; call this when a new pool snapshot is published).
+     */
+    public void retainOnly(Set<String> hostPorts) {
+        for (EndpointEntry e : endpoints.values()) {
+            if (!hostPorts.contains(e.key) && endpoints.remove(e.key, e)) {
+                purge(e);
+            }
+        }
+    }
+
+    /**
+     * Entries (hash, endpoint) in the index: the sum of the endpoints' LRU sizes, as GIE reports in
+     * {@code inference_extension_prefix_indexer_size}. A moment's view under concurrent writes.
+     */
+    public long size() {
+        long total = 0;
+        for (EndpointEntry e : endpoints.values()) {
+            total += e.size;
+        }
+        return total;
+    }
+
+    /** Entries held by the endpoint with this {@link Endpoint#hostPort()}; 0 when unknown. */
+    public int size(String hostPort) {
+        EndpointEntry e = endpoints.get(hostPort);
+        return e == null ? 0 : e.size;
+    }
+
+    /** The LRU capacity of the endpoint with this {@link Endpoint#hostPort()} (the default when unknown). */
+    public int capacity(String hostPort) {
+        EndpointEntry e = endpoints.get(hostPort);
+        return e == null ? defaultCapacity : e.capacity;
+    }
+
+    /** Endpoints the index has state for (learnt blocks or a capacity). */
+    public int endpointCount() {
+        return endpoints.size();
+    }
+
+    /** Inserts or touches one hash; caller holds {@code e.lock}. */
+    private void put(EndpointEntry e, long hash) {
+        Stripe s = stripe(hash);
+        int node;
+        s.lock.lock();
+        try {
+            int slot = s.table.find(hash, e.id);
+            node = slot < 0 ? -1 : s.table.node(slot);
+        } finally {
+            s.lock.unlock();
+        }
+        EndpointLru lru = e.lru;
+        if (node >= 0) {
+            lru.moveToFront(node);
+            return;
+        }
+        // Pairs of this endpoint change only under e.lock, so the pair is still absent below.
+        if (lru.size() >= lru.capacity()) {
+            node = evictTailKeepNode(e);
+        } else {
+            node = lru.allocate();
+        }
+        lru.linkFront(node, hash);
+        s.lock.lock();
+        try {
+            s.table.insert(hash, e.id, node);
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** Evicts the least recent entry and frees its node; caller holds {@code e.lock}. */
+    private void evictTail(EndpointEntry e) {
+        e.lru.free(evictTailKeepNode(e));
+    }
+
+    /** Evicts the least recent entry and returns its unlinked node for reuse; caller holds {@code e.lock}. */
+    private int evictTailKeepNode(EndpointEntry e) {
+        EndpointLru lru = e.lru;
+        int node = lru.tail();
+        long victim = lru.key(node);
+        Stripe s = stripe(victim);
+        s.lock.lock();
+        try {
+            s.table.remove(victim, e.id);
+        } finally {
+            s.lock.unlock();
+        }
+        lru.unlink(node);
+        return node;
+    }
+
+    /** Removes all pairs of an endpoint already taken out of {@link #endpoints}, then releases its id. */
+    private void purge(EndpointEntry e) {
+        e.removed = true; // adds and capacity changes that still hold e give up from now on
+        boolean more = true;
+        while (more) {
+            e.lock.lock();
+            try {
+                EndpointLru lru = e.lru;
+                for (int k = 0; k < BATCH && lru.size() > 0; k++) {
+                    evictTail(e);
+                }
+                more = lru.size() > 0;
+                if (!more) {
+                    lru.clear();
+                }
+                e.size = lru.size();
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        ids.release(e.id);
+    }
+
+    private EndpointEntry entry(String hostPort) {
+        EndpointEntry e = endpoints.get(hostPort);
+        return e != null ? e : endpoints.computeIfAbsent(hostPort, k -> new EndpointEntry(k, ids.acquire(), defaultCapacity));
+    }
+
+    private Stripe stripe(long hash) {
+        return stripes[(int) (HashOwnerTable.mix(hash) >>> STRIPE_SHIFT)];
+    }
+
+    /**
+     * Checks, while nothing writes, that every pair belongs to a known endpoint and points at that endpoint's LRU
+     * node for the same hash in the right stripe, and that every LRU entry has its pair. For tests.
+     */
+    void checkInvariants() {
+        Map<Integer, EndpointEntry> byId = new HashMap<>();
+        Map<Integer, Map<Integer, Long>> nodesById = new HashMap<>();
+        for (EndpointEntry e : endpoints.values()) {
+            e.lock.lock();
+            try {
+                check(byId.put(e.id, e) == null, "id " + e.id + " used twice");
+                check(e.size == e.lru.size(), e.key + ": size " + e.size + " != lru " + e.lru.size());
+                check(e.lru.size() <= e.lru.capacity(), e.key + ": over capacity");
+                Map<Integer, Long> nodes = new HashMap<>();
+                int[] linked = e.lru.nodesMostRecentFirst();
+                for (int node : linked) {
+                    nodes.put(node, e.lru.key(node));
+                }
+                check(nodes.size() == linked.length, e.key + ": node linked twice");
+                nodesById.put(e.id, nodes);
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        long[] pairs = new long[1];
+        for (int i = 0; i < STRIPES; i++) {
+            Stripe s = stripes[i];
+            int stripeIndex = i;
+            s.lock.lock();
+            try {
+                s.table.forEach((hash, owner, node) -> {
+                    check(stripe(hash) == stripes[stripeIndex], "hash " + hash + " in the wrong stripe");
+                    Map<Integer, Long> nodes = nodesById.get(owner);
+                    check(nodes != null, "pair of unknown endpoint id " + owner);
+                    Long key = nodes.get(node);
+                    check(key != null && key == hash, "pair (" + hash + ", " + owner + ") points at node " + node
+                            + " holding " + key);
+                    pairs[0]++;
+                });
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        long entries = nodesById.values().stream().mapToLong(Map::size).sum();
+        check(pairs[0] == entries, "pairs " + pairs[0] + " != LRU entries " + entries);
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException("prefix index invariant broken: " + message);
+        }
+    }
+
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final HashOwnerTable table = new HashOwnerTable();
+    }
+
+    private static final class EndpointEntry {
+        final String key;
+        final int id;
+        // fair: batched purges and evictions release it between batches and must let waiting adds in
+        final ReentrantLock lock = new ReentrantLock(true);
+        final EndpointLru lru;
+        // written under lock, read without it by size() and setCapacity's fast path
+        volatile int size;
+        volatile int capacity;
+        volatile boolean removed;
+
+        EndpointEntry(String key, int id, int capacity) {
+            this.key = key;
+            this.id = id;
+            this.lru = new EndpointLru(capacity);
+            this.capacity = capacity;
+        }
+    }
+
+    /** Small endpoint ids, lowest free first, so scratch arrays indexed by id stay as small as the pool. */
+    private static final class IdPool {
+        private final BitSet used = new BitSet();
+        private volatile int bound;
+
+        synchronized int acquire() {
+            int id = used.nextClearBit(0);
+            used.set(id);
+            if (id >= bound) {
+                bound = id + 1;
+            }
+            return id;
+        }
+
+        synchronized void release(int id) {
+            used.clear(id);
+        }
+
+        /** One more than the highest id ever handed out. */
+        int bound() {
+            return bound;
+        }
+    }
+}

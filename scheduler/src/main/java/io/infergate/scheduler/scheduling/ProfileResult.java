@@ -1,0 +1,27 @@
+package io.infergate.scheduler.scheduling;
+
+import io.infergate.scheduler.pick.Endpoint;
+import java.util.List;
+import java.util.Objects;
+
+/** The outcome of one {@link SchedulerProfile#run}: chosen endpoints (best first) or why there are none. */
+public sealed interface ProfileResult {
+
+    /** @param endpoints at least one, best first */
+    record Chosen(List<Endpoint> endpoints, Explanation explanation) implements ProfileResult {
+        public Chosen {
+            endpoints = List.copyOf(endpoints);
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("endpoints: empty");
+            }
+            Objects.requireNonNull(explanation, "explanation");
+        }
+    }
+
+    /** @param reason e.g. which filter left no endpoint */
+    record Failed(String reason) implements ProfileResult {
+        public Failed {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.infergate.scheduler.scheduling.plugins;
+
+import io.infergate.scheduler.metrics.ModelServerMetrics;
+import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.SchedulingContext;
+
+/**
+ * GIE v0.5 {@code lora-affinity-filter} (soft affinity): "affinity" endpoints have the target adapter running or
+ * waiting, "available" ones have room for one more adapter ({@code active + waiting < max}). With both groups
+ * non-empty it keeps the affinity group with probability {@code threshold} (default 0.999), else the available
+ * group; with one non-empty it keeps that one; with none it fails.
+ */
+public final class LoraAffinityFilter implements SelectingFilter {
+
+    public static final String TYPE = "lora-affinity-filter";
+    public static final double DEFAULT_THRESHOLD = 0.999;
+
+    private final String name;
+    private final double threshold;
+
+    public LoraAffinityFilter(String name, double threshold) {
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("threshold: " + threshold + " (expected: 0..1)");
+        }
+        this.name = name;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean[] select(SchedulingContext ctx, Candidates c) {
+        int n = c.size();
+        String target = ctx.request().targetModel();
+        boolean[] affinity = new boolean[n];
+        boolean[] available = new boolean[n];
+        boolean anyAffinity = false;
+        boolean anyAvailable = false;
+        for (int i = 0; i < n; i++) {
+            ModelServerMetrics m = c.metrics(i);
+            if (!m.hasLoraInfo()) {
+                continue;
+            }
+            affinity[i] = m.activeAdapters().contains(target) || m.waitingAdapters().contains(target);
+            available[i] = m.hasMaxLoras() && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
+            anyAffinity |= affinity[i];
+            anyAvailable |= available[i];
+        }
+        if (anyAffinity && anyAvailable) {
+            return ctx.random().nextDouble() < threshold ? affinity : available;
+        }
+        return anyAffinity ? affinity : available;
+    }
+}

@@ -1,0 +1,48 @@
+package io.infergate.scheduler.scheduling.plugins;
+
+import io.infergate.scheduler.metrics.ModelServerMetrics;
+import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Set;
+
+/**
+ * GIE {@code lora-affinity-scorer}, in GIE's order: the target model is a running adapter 1.0; there is room for
+ * one more adapter ({@code active + waiting < max}) 0.8; it is a waiting adapter 0.6; otherwise 0. An endpoint
+ * without LoRA info has no adapters and no room (GIE's zero values), so it scores 0.
+ */
+public final class LoraAffinityScorer implements Scorer {
+
+    public static final String TYPE = "lora-affinity-scorer";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void score(SchedulingContext ctx, Candidates c, double[] scores) {
+        String target = ctx.request().targetModel();
+        for (int i = 0; i < c.size(); i++) {
+            scores[i] = score(c.metrics(i), target);
+        }
+    }
+
+    static double score(ModelServerMetrics m, String target) {
+        if (!m.hasLoraInfo()) {
+            return 0.0;
+        }
+        Set<String> active = m.activeAdapters();
+        Set<String> waiting = m.waitingAdapters();
+        if (active.contains(target)) {
+            return 1.0;
+        }
+        if (m.hasMaxLoras() && active.size() + waiting.size() < m.maxLoras()) {
+            return 0.8;
+        }
+        if (waiting.contains(target)) {
+            return 0.6;
+        }
+        return 0.0;
+    }
+}

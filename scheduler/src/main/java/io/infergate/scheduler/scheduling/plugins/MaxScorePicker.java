@@ -1,0 +1,23 @@
+package io.infergate.scheduler.scheduling.plugins;
+
+import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.Picker;
+import io.infergate.scheduler.scheduling.SchedulingContext;
+
+/** GIE {@code max-score-picker}: shuffle, stable sort by total score descending (random tie-break), take N. */
+public final class MaxScorePicker implements Picker {
+
+    public static final String TYPE = "max-score-picker";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public int[] pick(SchedulingContext ctx, Candidates candidates, double[] totals, int max) {
+        int[] order = Shuffle.permutation(candidates.size(), ctx.random());
+        Shuffle.sortDescending(order, totals);
+        return Shuffle.head(order, max);
+    }
+}

@@ -1,0 +1,72 @@
+package io.infergate.scheduler.scheduling.plugins;
+
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.prefix.PrefixHasher;
+import io.infergate.scheduler.prefix.PrefixIndex;
+import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.PostPick;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
+
+/**
+ * GIE {@code prefix-cache-scorer} with its {@code approx-prefix-cache-producer}: the score is the share of the
+ * request's prompt blocks that the approximate index believes the endpoint holds (GIE's greedy longest-prefix
+ * walk, {@link PrefixIndex#matchLengths}); after the pick the blocks are recorded for the chosen endpoint only.
+ * With autoTune (GIE's default) an endpoint's index capacity follows its {@code num_gpu_blocks} when scraped.
+ *
+ * <p>Thread-safe: the index is; the hasher is immutable.
+ */
+public final class PrefixCacheScorer implements Scorer, PostPick {
+
+    public static final String TYPE = "prefix-cache-scorer";
+
+    private final PrefixIndex index;
+    private final PrefixHasher hasher;
+    private final boolean autoTune;
+
+    public PrefixCacheScorer(PrefixIndex index, PrefixHasher hasher, boolean autoTune) {
+        this.index = Objects.requireNonNull(index, "index");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.autoTune = autoTune;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    public PrefixHasher hasher() {
+        return hasher;
+    }
+
+    public PrefixIndex index() {
+        return index;
+    }
+
+    @Override
+    public void score(SchedulingContext ctx, Candidates c, double[] scores) {
+        long[] hashes = ctx.prefixHashes();
+        if (hashes.length == 0) {
+            return; // GIE: no full block, every score 0
+        }
+        int[] matches = index.matchLengths(hashes, c.endpoints());
+        for (int i = 0; i < c.size(); i++) {
+            scores[i] = (double) matches[i] / hashes.length;
+            if (autoTune && c.metrics(i).hasNumGpuBlocks()) {
+                Endpoint e = c.endpoint(i);
+                if (index.capacity(e.hostPort()) != c.metrics(i).numGpuBlocks()) {
+                    index.setCapacity(e, c.metrics(i).numGpuBlocks());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void picked(SchedulingContext ctx, Endpoint primary) {
+        long[] hashes = ctx.prefixHashes();
+        if (hashes.length > 0) {
+            index.add(primary, hashes);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.infergate.scheduler.scheduling.plugins;
+
+import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.SchedulingContext;
+
+/** GIE {@code running-requests-size-scorer}: min-max over running requests, fewer is better; unknown scores 0. */
+public final class RunningRequestsSizeScorer implements Scorer {
+
+    public static final String TYPE = "running-requests-size-scorer";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void score(SchedulingContext ctx, Candidates c, double[] scores) {
+        int n = c.size();
+        double[] v = new double[n];
+        boolean[] known = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            known[i] = c.metrics(i).hasRunningRequests();
+            v[i] = c.metrics(i).runningRequests();
+        }
+        MinMax.lowerIsBetter(v, known, n, scores);
+    }
+}

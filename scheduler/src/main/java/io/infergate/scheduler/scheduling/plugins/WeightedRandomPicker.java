@@ -1,0 +1,38 @@
+package io.infergate.scheduler.scheduling.plugins;
+
+import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.Picker;
+import io.infergate.scheduler.scheduling.SchedulingContext;
+
+/**
+ * GIE {@code weighted-random-picker}: Efraimidis-Spirakis A-Res sampling without replacement, key = U^(1/score)
+ * (score <= 0 gives key 0), top N keys; when every score is 0 it is a random picker.
+ */
+public final class WeightedRandomPicker implements Picker {
+
+    public static final String TYPE = "weighted-random-picker";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public int[] pick(SchedulingContext ctx, Candidates candidates, double[] totals, int max) {
+        int n = candidates.size();
+        double[] keys = new double[n];
+        boolean anyPositive = false;
+        for (int i = 0; i < n; i++) {
+            double u = ctx.random().nextDouble();
+            if (totals[i] > 0) {
+                keys[i] = Math.pow(u, 1.0 / totals[i]);
+                anyPositive = true;
+            }
+        }
+        int[] order = Shuffle.permutation(n, ctx.random());
+        if (anyPositive) {
+            Shuffle.sortDescending(order, keys);
+        }
+        return Shuffle.head(order, max);
+    }
+}

@@ -1,0 +1,117 @@
+package io.infergate.scheduler.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.infergate.scheduler.datastore.ScrapedMetrics;
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.PickRequest;
+import io.infergate.scheduler.pick.PromptBytes;
+import io.infergate.scheduler.prefix.PrefixHasher;
+import io.infergate.scheduler.prefix.PrefixIndex;
+import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Profiles on hand-built candidates: GIE's worked example, clamping, and the fallbacks order. */
+class SchedulerProfileTest {
+
+    private static final PrefixHasher HASHER = PrefixHasher.defaults();
+
+    private static byte[] prompt(int blocks) {
+        byte[] b = new byte[blocks * HASHER.blockBytes()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) ('a' + i % 26);
+        }
+        return b;
+    }
+
+    private static SchedulingContext ctx(byte[] prompt, long seed) {
+        PickRequest r = new PickRequest("r1", "m", 0, prompt.length, "default-flow", "",
+                new PromptBytes(prompt, 0, prompt.length));
+        return new SchedulingContext(r, Pods.NOW, new SplittableRandom(seed), HASHER);
+    }
+
+    @Test
+    void theWorkedExampleOfGie() {
+        // gie.md §3.3: A (q 0, kv 0.2, prefix 0/10), B (5, 0.5, 5/10), C (10, 0.9, 10/10) -> 3.6, 3.5, 3.2
+        byte[] p = prompt(10);
+        PrefixIndex index = new PrefixIndex();
+        long[] hashes = HASHER.hash("m", "", p, 0, p.length);
+        assertThat(hashes).hasSize(10);
+        List<Endpoint> eps = List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2));
+        index.add(eps.get(1), Arrays.copyOf(hashes, 5));
+        index.add(eps.get(2), hashes);
+        SchedulerProfile profile = BuiltInProfiles.named(BuiltInProfiles.GIE_V1_DEFAULT, index, HASHER);
+        Candidates c = Candidates.of(eps, List.of(Pods.metrics(0, 0.2), Pods.metrics(5, 0.5), Pods.metrics(10, 0.9)));
+
+        ProfileResult r = profile.run(ctx(p, 1), c);
+
+        assertThat(r).isInstanceOf(ProfileResult.Chosen.class);
+        ProfileResult.Chosen chosen = (ProfileResult.Chosen) r;
+        assertThat(chosen.endpoints()).containsExactly(eps.get(0), eps.get(1), eps.get(2));
+        assertThat(chosen.explanation().totals()).containsExactly(new double[] {3.6, 3.5, 3.2},
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(chosen.explanation().scorers()).containsExactly("queue-scorer", "kv-cache-utilization-scorer",
+                "prefix-cache-scorer");
+    }
+
+    @Test
+    void scoresAreClampedAndWeightsNotNormalised() {
+        Scorer wild = new Scorer() {
+            @Override
+            public String type() {
+                return "wild";
+            }
+
+            @Override
+            public void score(SchedulingContext ctx, Candidates c, double[] s) {
+                s[0] = 7;
+                s[1] = -3;
+                s[2] = Double.NaN;
+            }
+        };
+        SchedulerProfile p = new SchedulerProfile("p", List.of(), List.of(new WeightedScorer(wild, 5)),
+                new io.infergate.scheduler.scheduling.plugins.MaxScorePicker(), 3);
+        Candidates c = Candidates.of(List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
+                List.of(Pods.metrics(0, 0), Pods.metrics(0, 0), Pods.metrics(0, 0)));
+        ProfileResult.Chosen r = (ProfileResult.Chosen) p.run(ctx(new byte[0], 1), c);
+        assertThat(r.explanation().totals()).containsExactly(5.0, 0.0, 0.0);
+        assertThat(r.endpoints().get(0)).isEqualTo(Pods.endpoint(0));
+    }
+
+    @Test
+    void aFilterThatLeavesNothingFailsTheProfile() {
+        SchedulerProfile p = new SchedulerProfile("p", List.of(new io.infergate.scheduler.scheduling.plugins
+                .LowQueueFilter("low", 1)), List.of(), new io.infergate.scheduler.scheduling.plugins.RandomPicker(), 1);
+        Candidates c = Candidates.of(List.of(Pods.endpoint(0)), List.of(Pods.metrics(5, 0.1)));
+        assertThat(p.run(ctx(new byte[0], 1), c)).isEqualTo(new ProfileResult.Failed(
+                "no endpoints available: filter low left none"));
+    }
+
+    @Test
+    void maxScoreBreaksTiesRandomlyButReproduciblyPerSeed() {
+        SchedulerProfile p = BuiltInProfiles.named(BuiltInProfiles.GIE_V1_DEFAULT, new PrefixIndex(), HASHER);
+        List<Endpoint> eps = List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2), Pods.endpoint(3));
+        List<ScrapedMetrics> same = List.of(Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5),
+                Pods.metrics(1, 0.5));
+        java.util.Set<Endpoint> firsts = new java.util.HashSet<>();
+        for (long seed = 0; seed < 40; seed++) {
+            Endpoint a = ((ProfileResult.Chosen) p.run(ctx(new byte[0], seed), Candidates.of(eps, same)))
+                    .endpoints().get(0);
+            Endpoint b = ((ProfileResult.Chosen) p.run(ctx(new byte[0], seed), Candidates.of(eps, same)))
+                    .endpoints().get(0);
+            assertThat(a).isEqualTo(b);
+            firsts.add(a);
+        }
+        assertThat(firsts).hasSize(4);
+    }
+
+    @Test
+    void explanationNamesEveryScore() {
+        String s = new Explanation(List.of(Pods.endpoint(0)), List.of("q"), new double[] {2}, new double[][] {{0.5}},
+                new double[] {1.0}).toString();
+        assertThat(s).isEqualTo("pod0-rank-0=1.0 (q=0.5)");
+    }
+}
