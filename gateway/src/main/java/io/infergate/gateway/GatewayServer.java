@@ -11,7 +11,12 @@ import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.gateway.proxy.TcpProxyHandlers;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
-import io.infergate.scheduler.pick.LeastInFlightPicker;
+import io.infergate.gateway.picker.PoolPickers;
+import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.scheduler.datastore.Datastore;
+import io.infergate.scheduler.datastore.HttpMetricsFetcher;
+import io.infergate.scheduler.datastore.MetricsScraper;
+import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -36,6 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,6 +72,12 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicReference<GatewayConfig> config;
     private final GatewayOptions options;
     private final InFlightTracker inFlight = new InFlightTracker();
+    private final MetricsExtractor extractor = MetricsExtractor.withBuiltins();
+    private final Datastore datastore = new Datastore(e -> extractor.mappingFor(e.labels()).engine());
+    private final SchedulingOptions scheduling;
+    private final PoolPickers pickers;
+    private ScheduledExecutorService controlPlane;
+    private MetricsScraper scraper;
     private final ProxyRuntime runtime;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
     // read without the lock: close() holds it for the whole drain, and the admin API must still answer
@@ -81,9 +94,17 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public GatewayServer(GatewayConfig initial, GatewayOptions options, ProxyListener listener) {
+        this(initial, options, SchedulingOptions.defaults(), listener);
+    }
+
+    public GatewayServer(GatewayConfig initial, GatewayOptions options, SchedulingOptions scheduling,
+                         ProxyListener listener) {
         this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.options = Objects.requireNonNull(options, "options");
-        RequestRouter router = new RequestRouter(new LeastInFlightPicker(inFlight, options.random()));
+        this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
+        this.pickers = new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random());
+        pickers.update(initial);
+        RequestRouter router = new RequestRouter(pickers::picker);
         this.runtime = new ProxyRuntime(config::get, options, Objects.requireNonNull(listener, "listener"), inFlight,
                 router, System::nanoTime);
     }
@@ -101,6 +122,7 @@ public final class GatewayServer implements AutoCloseable {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), NioIoHandler.newFactory());
         connections = new DefaultChannelGroup("gateway-connections", GlobalEventExecutor.INSTANCE);
+        startScraping();
         try {
             for (ListenerGroup g : config.get().groups()) {
                 bind(g);
@@ -108,6 +130,31 @@ public final class GatewayServer implements AutoCloseable {
         } catch (RuntimeException e) {
             shutdownNow();
             throw e;
+        }
+    }
+
+    /** Scrapes every endpoint's metrics on one control-plane thread (the HTTP client completes on it too). */
+    private void startScraping() {
+        if (scheduling.metricsInterval().isZero()) {
+            return;
+        }
+        controlPlane = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "infergate-scraper");
+            t.setDaemon(true);
+            return t;
+        });
+        scraper = new MetricsScraper(datastore, new HttpMetricsFetcher(controlPlane, "http", "/metrics"), extractor,
+                System::nanoTime, scheduling.metricsInterval(),
+                MetricsScraper.defaultTimeout(scheduling.metricsInterval()));
+        scraper.start(controlPlane);
+    }
+
+    private void stopScraping() {
+        if (scraper != null) {
+            scraper.close();
+        }
+        if (controlPlane != null) {
+            controlPlane.shutdownNow();
         }
     }
 
@@ -181,6 +228,7 @@ public final class GatewayServer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("gateway is closed");
         }
+        pickers.update(next); // before publishing: requests on the new config find their pool's scheduler ready
         config.set(next);
         Set<String> hostPorts = new HashSet<>();
         for (PoolRuntime p : next.pools()) {
@@ -251,6 +299,16 @@ public final class GatewayServer implements AutoCloseable {
         return inFlight;
     }
 
+    /** Every pool's endpoints with their latest metrics. */
+    public Datastore datastore() {
+        return datastore;
+    }
+
+    /** Each pool's scheduler and prefix index. */
+    public PoolPickers pickers() {
+        return pickers;
+    }
+
     /** Requests being forwarded right now. */
     public int activeRequests() {
         return runtime.activeExchanges();
@@ -292,6 +350,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void shutdownNow() {
+        stopScraping();
         for (Bound b : bound.values()) {
             b.channel().close();
         }

@@ -15,6 +15,7 @@ import io.infergate.gateway.route.TcpRouteTable;
 import io.infergate.scheduler.model.PoolModels;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
+import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -82,7 +83,8 @@ public final class GatewayConfig {
         Objects.requireNonNull(set, "set");
         List<PoolRuntime> pools = new ArrayList<>();
         for (InferencePool pool : set.inferencePools()) {
-            pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool)));
+            pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool),
+                    schedulingProfile(pool)));
         }
         Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
         for (Service svc : set.services()) {
@@ -106,6 +108,18 @@ public final class GatewayConfig {
             }
         }
         return new GatewayConfig(set, listeners, pools, services);
+    }
+
+    /** The pool's built-in scheduling profile annotation, checked against the names that exist. */
+    private static String schedulingProfile(InferencePool pool) {
+        String name = pool.metadata().annotations().getOrDefault(PoolRuntime.PROFILE_ANNOTATION, "").strip();
+        if (!name.isEmpty() && !BuiltInProfiles.NAMES.contains(name)) {
+            throw new IllegalArgumentException("InferencePool " + pool.metadata().namespace() + "/"
+                    + pool.metadata().name() + ": annotation " + PoolRuntime.PROFILE_ANNOTATION + ": \"" + name
+                    + "\" (expected one of: " + String.join(", ", new java.util.TreeSet<>(BuiltInProfiles.NAMES))
+                    + ")");
+        }
+        return name;
     }
 
     /** Listeners may share a port only as HTTP with HTTP or HTTPS with HTTPS, each with its own hostname. */

@@ -21,9 +21,12 @@ sealed interface Plan {
      * @param upstreamModel the model name the upstream answers with, null when no rewrite is needed
      * @param clientModel the name to restore in the response, null when no rewrite is needed
      * @param filters     the matched rule's filters (header modifiers)
+     * @param promptTokens estimated prompt tokens (in-flight token load until the first token), >= 0
+     * @param outputTokens estimated output tokens (in-flight token load until the end), >= 0
      */
     record Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
-                   EncodedModelName clientModel, List<HttpRoute.Filter> filters) implements Plan {
+                   EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens,
+                   long outputTokens) implements Plan {
         public Forward {
             targets = List.copyOf(targets);
             filters = List.copyOf(filters);

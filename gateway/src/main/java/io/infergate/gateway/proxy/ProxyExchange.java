@@ -135,7 +135,7 @@ final class ProxyExchange {
         record.attempts++;
         record.endpoint = t.hostPort();
         if (t.endpoint() != null) {
-            lease = rt.inFlight().acquire(t.endpoint());
+            lease = rt.inFlight().acquire(t.endpoint(), plan.promptTokens(), plan.outputTokens());
         }
         Channel reused = freshOnly ? null : rt.upstreams().reuse(client.channel().eventLoop(), t.address(), this);
         if (reused != null) {
@@ -282,6 +282,9 @@ final class ProxyExchange {
             // byte would report the whole latency as TTFT and make GatewayMetrics' TPOT (duration - ttft) near 0
             if (sse && record.ttftNanos < 0) {
                 record.ttftNanos = rt.nanoTime() - record.startNanos;
+                if (lease != null) {
+                    lease.firstToken(); // prefilled: the prompt no longer loads the endpoint
+                }
             }
         }
         if (restorer == null) {

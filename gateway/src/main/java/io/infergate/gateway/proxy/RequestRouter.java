@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -63,15 +64,27 @@ import java.util.random.RandomGenerator;
 public final class RequestRouter {
 
     private static final String CHAT = "/v1/chat/completions";
+    /** GIE's assumption: about 4 characters (bytes) of prompt per token. */
+    static final int BYTES_PER_TOKEN = 4;
+    /** Output tokens assumed for a request that sets no limit (about ShareGPT's mean output length). */
+    static final long DEFAULT_OUTPUT_ESTIMATE = 200;
+    /** A large {@code max_tokens} is a ceiling, not a forecast: the estimate never assumes more than this. */
+    static final long MAX_OUTPUT_ESTIMATE = 2048;
     private static final String COMPLETIONS = "/v1/completions";
     private static final String EMBEDDINGS = "/v1/embeddings";
     private static final String MODELS = "/v1/models";
 
     private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
-    private final EndpointPicker picker;
+    private final Function<PoolRuntime, EndpointPicker> pickers;
 
+    /** One picker for every pool (tests, the interim least-in-flight picker). */
     public RequestRouter(EndpointPicker picker) {
-        this.picker = picker;
+        this(pool -> picker);
+    }
+
+    /** @param pickers each pool's picker; called on event loops, must not block */
+    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers) {
+        this.pickers = pickers;
     }
 
     /**
@@ -157,7 +170,7 @@ public final class RequestRouter {
         log.priority = priority;
         PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes,
                 fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness, "", prompt);
-        switch (picker.pick(pick, pool.snapshot())) {
+        switch (pickers.apply(pool).pick(pick, pool.snapshot())) {
             case PickResult.Rejected r -> {
                 if (out != body) {
                     out.release();
@@ -173,7 +186,8 @@ public final class RequestRouter {
                 if (out != body) {
                     body.release();
                 }
-                return new Plan.Forward(targets, out, upstreamName, clientName, match.filters());
+                return new Plan.Forward(targets, out, upstreamName, clientName, match.filters(),
+                        promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned));
             }
         }
     }
@@ -189,7 +203,7 @@ public final class RequestRouter {
         for (InetSocketAddress a : rotation) {
             targets.add(UpstreamTarget.of(a));
         }
-        return new Plan.Forward(targets, body, null, null, match.filters());
+        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0);
     }
 
     private ScannedRequest scan(ByteBuf body) {
@@ -203,6 +217,15 @@ public final class RequestRouter {
         } catch (BadRequestBodyException e) {
             throw new ProxyException(Failure.MALFORMED_BODY, e.getMessage());
         }
+    }
+
+    /** The output tokens a request is expected to produce, for the in-flight token load. */
+    static long outputEstimate(ScannedRequest scanned) {
+        if (scanned == null) {
+            return 0;
+        }
+        long limit = scanned.maxCompletionTokens() > 0 ? scanned.maxCompletionTokens() : scanned.maxTokens();
+        return limit > 0 ? Math.min(limit, MAX_OUTPUT_ESTIMATE) : DEFAULT_OUTPUT_ESTIMATE;
     }
 
     /**

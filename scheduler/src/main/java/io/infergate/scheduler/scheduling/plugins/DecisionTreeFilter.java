@@ -41,6 +41,11 @@ public final class DecisionTreeFilter implements SelectingFilter {
         return name;
     }
 
+    /** The root of the tree. */
+    public Node root() {
+        return root;
+    }
+
     @Override
     public void filter(SchedulingContext ctx, Candidates candidates) {
         Node node = root;

@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling.plugins;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
 
 /**
  * Ours ({@code in-flight-requests-scorer}): min-max over the requests we have in flight on each endpoint, fewer
@@ -13,9 +14,25 @@ public final class InFlightRequestsScorer implements Scorer {
 
     public static final String TYPE = "in-flight-requests-scorer";
 
+    private final String name;
+
+    public InFlightRequestsScorer() {
+        this(TYPE);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public InFlightRequestsScorer(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

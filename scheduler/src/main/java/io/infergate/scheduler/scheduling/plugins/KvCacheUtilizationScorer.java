@@ -11,6 +11,7 @@ public final class KvCacheUtilizationScorer implements Scorer {
     public static final String LEGACY_TYPE = "kv-cache-scorer";
 
     private final String type;
+    private final String name;
 
     public KvCacheUtilizationScorer() {
         this(TYPE);
@@ -18,12 +19,26 @@ public final class KvCacheUtilizationScorer implements Scorer {
 
     /** @param type the name it was configured by ({@link #TYPE} or {@link #LEGACY_TYPE}) */
     public KvCacheUtilizationScorer(String type) {
+        this(type, type);
+    }
+
+    /**
+     * @param type the name it was configured by ({@link #TYPE} or {@link #LEGACY_TYPE})
+     * @param name the instance name of an EndpointPickerConfig plugin (defaults to the type)
+     */
+    public KvCacheUtilizationScorer(String type, String name) {
         this.type = type;
+        this.name = name;
     }
 
     @Override
     public String type() {
         return type;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

@@ -36,6 +36,10 @@ public final class LoraAffinityFilter implements SelectingFilter {
         return name;
     }
 
+    public double threshold() {
+        return threshold;
+    }
+
     @Override
     public boolean[] select(SchedulingContext ctx, Candidates c) {
         int n = c.size();

@@ -4,6 +4,7 @@ import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -15,9 +16,25 @@ public final class LoraAffinityScorer implements Scorer {
 
     public static final String TYPE = "lora-affinity-scorer";
 
+    private final String name;
+
+    public LoraAffinityScorer() {
+        this(TYPE);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public LoraAffinityScorer(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

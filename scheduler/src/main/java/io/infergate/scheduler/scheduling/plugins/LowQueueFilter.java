@@ -33,6 +33,10 @@ public final class LowQueueFilter implements SelectingFilter {
         return name;
     }
 
+    public int threshold() {
+        return threshold;
+    }
+
     @Override
     public boolean[] select(SchedulingContext ctx, Candidates c) {
         boolean[] keep = new boolean[c.size()];

@@ -3,15 +3,32 @@ package io.infergate.scheduler.scheduling.plugins;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Picker;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
 
 /** GIE {@code max-score-picker}: shuffle, stable sort by total score descending (random tie-break), take N. */
 public final class MaxScorePicker implements Picker {
 
     public static final String TYPE = "max-score-picker";
 
+    private final String name;
+
+    public MaxScorePicker() {
+        this(TYPE);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public MaxScorePicker(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

@@ -21,11 +21,18 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
 
     public static final String TYPE = "prefix-cache-scorer";
 
+    private final String name;
     private final PrefixIndex index;
     private final PrefixHasher hasher;
     private final boolean autoTune;
 
     public PrefixCacheScorer(PrefixIndex index, PrefixHasher hasher, boolean autoTune) {
+        this(TYPE, index, hasher, autoTune);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public PrefixCacheScorer(String name, PrefixIndex index, PrefixHasher hasher, boolean autoTune) {
+        this.name = Objects.requireNonNull(name, "name");
         this.index = Objects.requireNonNull(index, "index");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.autoTune = autoTune;
@@ -34,6 +41,16 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Whether endpoint index capacities follow their scraped {@code num_gpu_blocks}. */
+    public boolean autoTune() {
+        return autoTune;
     }
 
     public PrefixHasher hasher() {

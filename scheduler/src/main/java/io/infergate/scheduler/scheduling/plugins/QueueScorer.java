@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling.plugins;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
 
 /**
  * GIE {@code queue-scorer}: min-max over the waiting-queue size of the candidates, shorter is better. GIE reads an
@@ -13,9 +14,25 @@ public final class QueueScorer implements Scorer {
 
     public static final String TYPE = "queue-scorer";
 
+    private final String name;
+
+    public QueueScorer() {
+        this(TYPE);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public QueueScorer(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

@@ -3,15 +3,32 @@ package io.infergate.scheduler.scheduling.plugins;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Picker;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
 
 /** GIE {@code random-picker}: shuffle, take N; scores are ignored. */
 public final class RandomPicker implements Picker {
 
     public static final String TYPE = "random-picker";
 
+    private final String name;
+
+    public RandomPicker() {
+        this(TYPE);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public RandomPicker(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Ours ({@code session-affinity-scorer}; GIE has none, issue #675): a request carrying a session id (header
@@ -21,12 +22,21 @@ public final class SessionAffinityScorer implements Scorer, PostPick {
     public static final String TYPE = "session-affinity-scorer";
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
 
+    private final String name;
+    private final int maxSessions;
     private final Map<String, String> sessions;
 
     public SessionAffinityScorer(int maxSessions) {
+        this(TYPE, maxSessions);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public SessionAffinityScorer(String name, int maxSessions) {
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions: " + maxSessions + " (expected: >= 1)");
         }
+        this.name = Objects.requireNonNull(name, "name");
+        this.maxSessions = maxSessions;
         this.sessions = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -38,6 +48,16 @@ public final class SessionAffinityScorer implements Scorer, PostPick {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The most sessions remembered at once. */
+    public int maxSessions() {
+        return maxSessions;
     }
 
     @Override

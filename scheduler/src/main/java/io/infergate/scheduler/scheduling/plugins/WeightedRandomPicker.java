@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling.plugins;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Picker;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Objects;
 
 /**
  * GIE {@code weighted-random-picker}: Efraimidis-Spirakis A-Res sampling without replacement, key = U^(1/score)
@@ -12,9 +13,25 @@ public final class WeightedRandomPicker implements Picker {
 
     public static final String TYPE = "weighted-random-picker";
 
+    private final String name;
+
+    public WeightedRandomPicker() {
+        this(TYPE);
+    }
+
+    /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
+    public WeightedRandomPicker(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override
