@@ -5,6 +5,7 @@ import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
+import io.infergate.gateway.picker.SchedulingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Embedded default only: seed of the simulated replicas (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--scheduling-profile", defaultValue = "infergate-default", paramLabel = "NAME",
+            description = "Built-in scheduling profile of pools without the infergate.io/scheduling-profile "
+                    + "annotation: infergate-default, gie-v1-default or gie-v0-filter-tree "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String schedulingProfile;
+
+    @Option(names = "--refresh-metrics-interval", defaultValue = "50ms", converter = DurationConverter.class,
+            description = "How often every endpoint's /metrics is scraped; 0 = never (default: ${DEFAULT-VALUE}).")
+    Duration metricsInterval;
+
     /** Tests (and side-by-side runs): bind every listener on an ephemeral port whatever the manifests say. */
     @Option(names = "--ephemeral-ports", hidden = true)
     boolean ephemeralPorts;
@@ -140,8 +151,15 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
         }
+        SchedulingOptions scheduling;
+        try {
+            scheduling = new SchedulingOptions(schedulingProfile, metricsInterval);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scheduling-profile / "
+                    + "--refresh-metrics-interval: " + e.getMessage());
+        }
         ServeLauncher launcher = new ServeLauncher(host, adminHost, adminPort, maxBodyBytes, drainTimeout,
-                reloadDebounce, ephemeralPorts);
+                reloadDebounce, ephemeralPorts, scheduling);
         try {
             if (configs.isEmpty()) {
                 return launcher.startEmbedded(replicas, port, seed);
@@ -172,6 +190,9 @@ public final class ServeCommand implements Callable<Integer> {
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(java.util.Locale.ROOT);
             try {
+                if (v.equals("0")) {
+                    return Duration.ZERO;
+                }
                 if (v.endsWith("ms")) {
                     return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
                 }

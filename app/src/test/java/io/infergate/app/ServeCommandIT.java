@@ -204,4 +204,20 @@ class ServeCommandIT {
         assertThat(cl.execute("serve", "--config", config.toString(), "--port", "9999")).isEqualTo(2);
         assertThat(err.toString()).contains("--port applies to the embedded default only");
     }
+
+    @Test
+    void anUnknownSchedulingProfileIsAUsageError() throws Exception {
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, manifests(replica.port(), ""));
+        CommandLine cl = Main.newCommandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("serve", "--config", config.toString(), "--scheduling-profile", "fastest"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("defaultProfile: fastest (expected one of: gie-v0-filter-tree,"
+                + " gie-v1-default, infergate-default)");
+        assertThat(cl.execute("serve", "--config", config.toString(), "--refresh-metrics-interval", "soon"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("'soon' (expected: a duration such as 500ms");
+    }
 }

@@ -5,6 +5,7 @@ import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.ListenerGroup;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.http.HttpPipelines;
+import io.infergate.gateway.metrics.SchedulerLatency;
 import io.infergate.gateway.proxy.DrainEvent;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.infergate.gateway.proxy.RequestRouter;
@@ -76,6 +77,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Datastore datastore = new Datastore(e -> extractor.mappingFor(e.labels()).engine());
     private final SchedulingOptions scheduling;
     private final PoolPickers pickers;
+    private final SchedulerLatency schedulerLatency = new SchedulerLatency();
     private ScheduledExecutorService controlPlane;
     private MetricsScraper scraper;
     private final ProxyRuntime runtime;
@@ -104,7 +106,7 @@ public final class GatewayServer implements AutoCloseable {
         this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
         this.pickers = new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random());
         pickers.update(initial);
-        RequestRouter router = new RequestRouter(pickers::picker);
+        RequestRouter router = new RequestRouter(pickers::picker, System::nanoTime, schedulerLatency::record);
         this.runtime = new ProxyRuntime(config::get, options, Objects.requireNonNull(listener, "listener"), inFlight,
                 router, System::nanoTime);
     }
@@ -307,6 +309,11 @@ public final class GatewayServer implements AutoCloseable {
     /** Each pool's scheduler and prefix index. */
     public PoolPickers pickers() {
         return pickers;
+    }
+
+    /** How long the endpoint picker's decisions take. */
+    public SchedulerLatency schedulerLatency() {
+        return schedulerLatency;
     }
 
     /** Requests being forwarded right now. */

@@ -5,6 +5,7 @@ import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.admin.AdminServer;
 import io.infergate.gateway.admin.AdminSource;
@@ -44,9 +45,17 @@ public final class ServeLauncher {
     private final Duration drainTimeout;
     private final Duration reloadDebounce;
     private final boolean ephemeralPorts;
+    private final SchedulingOptions scheduling;
 
     public ServeLauncher(String host, String adminHost, int adminPort, int maxBodyBytes, Duration drainTimeout,
                          Duration reloadDebounce, boolean ephemeralPorts) {
+        this(host, adminHost, adminPort, maxBodyBytes, drainTimeout, reloadDebounce, ephemeralPorts,
+                SchedulingOptions.defaults());
+    }
+
+    public ServeLauncher(String host, String adminHost, int adminPort, int maxBodyBytes, Duration drainTimeout,
+                         Duration reloadDebounce, boolean ephemeralPorts, SchedulingOptions scheduling) {
+        this.scheduling = scheduling;
         this.host = host;
         this.adminHost = adminHost;
         this.adminPort = adminPort;
@@ -101,7 +110,7 @@ public final class ServeLauncher {
                 .withPortMapper(ports)
                 .withMaxRequestBodyBytes(maxBodyBytes)
                 .withDrainTimeout(drainTimeout);
-        GatewayServer gateway = new GatewayServer(config, options, listener);
+        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener);
         AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
         Supplier<ConfigStatus> status = fixedStatus != null ? fixedStatus
                 : () -> reloader.get() != null ? reloader.get().status() : reload.initial();

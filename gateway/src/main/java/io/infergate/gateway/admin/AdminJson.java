@@ -13,11 +13,24 @@ import io.infergate.api.model.TcpRoute;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.gateway.metrics.EndpointFreshness;
+import io.infergate.gateway.picker.PoolPickers;
+import io.infergate.scheduler.datastore.Datastore;
+import io.infergate.scheduler.datastore.EndpointSlot;
+import io.infergate.scheduler.datastore.PoolState;
+import io.infergate.scheduler.datastore.ScrapedMetrics;
+import io.infergate.scheduler.metrics.MetricsProblem;
+import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.PoolId;
+import io.infergate.scheduler.prefix.PrefixIndex;
+import io.infergate.scheduler.scheduling.Scheduler;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The JSON documents of the admin API, built from one read of the source (one configuration snapshot).
@@ -29,11 +42,18 @@ final class AdminJson {
 
     private AdminJson() {}
 
-    /** {@code GET /api/pools}: every pool, its models and its endpoints with our in-flight count. */
+    /**
+     * {@code GET /api/pools}: every pool, its models, its scheduling profile and prefix index size, and its endpoints
+     * with our in-flight load and their scraped model-server metrics (values, age, fresh or stale and why).
+     */
     static String pools(AdminSource source) {
         GatewayConfig config = source.config();
         InFlightTracker inFlight = source.inFlight();
+        Datastore datastore = source.datastore();
+        PoolPickers pickers = source.pickers();
+        long now = source.nanoTime();
         ObjectNode root = MAPPER.createObjectNode();
+        root.put("metricsStalenessThresholdMs", EndpointFreshness.STALENESS_THRESHOLD.toMillis());
         ArrayNode pools = root.putArray("pools");
         for (PoolRuntime p : config.pools()) {
             ObjectNode pool = pools.addObject();
@@ -47,24 +67,117 @@ final class AdminJson {
                     models.add(model(m));
                 }
             }
+            Scheduler scheduler = pickers == null ? null : pickers.scheduler(p.id());
+            putOrNull(pool, "schedulingProfile", scheduler == null ? null : scheduler.profile().name());
+            PrefixIndex index = pickers == null ? null : pickers.prefixIndex(p.id());
+            if (index == null) {
+                pool.putNull("prefixIndexSize");
+            } else {
+                pool.put("prefixIndexSize", index.size());
+            }
             pool.put("readyEndpoints", p.snapshot().endpoints().size());
+            Map<String, EndpointSlot> slots = slotsOf(datastore, p);
             ArrayNode endpoints = pool.putArray("endpoints");
             long total = 0;
+            long totalTokens = 0;
+            int fresh = 0;
             for (Endpoint e : p.snapshot().endpoints()) {
                 int n = inFlight.inFlight(e);
+                long tokens = inFlight.inFlightTokens(e);
                 total += n;
+                totalTokens += tokens;
                 ObjectNode ep = endpoints.addObject();
                 ep.put("name", e.name());
                 ep.put("address", e.hostPort());
                 ep.put("source", e.source().source());
                 ep.put("rank", e.source().rank());
                 ep.put("inFlight", n);
+                ep.put("inFlightTokens", tokens);
                 ObjectNode labels = ep.putObject("labels");
                 e.labels().forEach(labels::put);
+                EndpointSlot slot = slots.get(e.hostPort());
+                if (slot == null) {
+                    ep.putNull("metrics"); // no datastore, or the pool is not published to it yet
+                } else if (scraped(ep.putObject("metrics"), slot.metrics(), now)) {
+                    fresh++;
+                }
             }
             pool.put("inFlight", total);
+            pool.put("inFlightTokens", totalTokens);
+            if (datastore == null) {
+                pool.putNull("freshEndpoints");
+            } else {
+                pool.put("freshEndpoints", fresh);
+            }
         }
         return write(root);
+    }
+
+    /** The pool's slots by address, empty without a datastore or before the pool was published to it. */
+    private static Map<String, EndpointSlot> slotsOf(Datastore datastore, PoolRuntime pool) {
+        PoolState state = datastore == null ? null : datastore.state(pool.id());
+        if (state == null) {
+            return Map.of();
+        }
+        Map<String, EndpointSlot> out = new HashMap<>();
+        state.slots().forEach(s -> out.put(s.hostPort(), s));
+        return out;
+    }
+
+    /** Writes one endpoint's scraped metrics into {@code n}; unknown values are null. Returns whether fresh. */
+    private static boolean scraped(ObjectNode n, ScrapedMetrics scraped, long now) {
+        ModelServerMetrics m = scraped.metrics();
+        EndpointFreshness f = EndpointFreshness.of(scraped, now);
+        n.put("engine", m.engine());
+        putCount(n, "waitingQueue", m.waitingQueue());
+        putCount(n, "runningRequests", m.runningRequests());
+        if (m.hasKvUsage()) {
+            n.put("kvUsage", m.kvUsage());
+        } else {
+            n.putNull("kvUsage");
+        }
+        putSet(n, "activeAdapters", m.activeAdapters());
+        putSet(n, "waitingAdapters", m.waitingAdapters());
+        putCount(n, "maxLoras", m.maxLoras());
+        putCount(n, "blockSize", m.blockSize());
+        putCount(n, "numGpuBlocks", m.numGpuBlocks());
+        if (f.everRead()) {
+            n.put("ageMs", TimeUnit.NANOSECONDS.toMillis(f.ageNanos()));
+        } else {
+            n.putNull("ageMs");
+        }
+        n.put("fresh", f.fresh());
+        putOrNull(n, "staleReason", f.staleReason());
+        ArrayNode problems = n.putArray("problems");
+        for (MetricsProblem problem : m.problems()) {
+            problems.add(problem.toString());
+        }
+        return f.fresh();
+    }
+
+    private static void putCount(ObjectNode n, String key, int value) {
+        if (value == ModelServerMetrics.UNKNOWN) {
+            n.putNull(key);
+        } else {
+            n.put(key, value);
+        }
+    }
+
+    private static void putSet(ObjectNode n, String key, Set<String> values) {
+        if (values == null) {
+            n.putNull(key); // no LoRA info in the scrape
+        } else {
+            ArrayNode a = n.putArray(key);
+            values.forEach(a::add);
+        }
+    }
+
+    private static void putOrNull(ObjectNode n, String key, String value) {
+        if (value == null) {
+            n.putNull(key);
+        } else {
+            n.put(key, value);
+        }
     }
 
     /** {@code GET /api/config}: sources and last reload, listeners, routes, pools, the base-model map. */

@@ -3,6 +3,9 @@ package io.infergate.gateway.admin;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.gateway.metrics.SchedulingView;
+import io.infergate.gateway.picker.PoolPickers;
+import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.pick.InFlightTracker;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +35,24 @@ public interface AdminSource {
 
     /** The Prometheus text of the metrics. */
     String metrics();
+
+    /** Every pool's endpoints with their latest scraped metrics; null (the default) leaves them out of the API. */
+    default Datastore datastore() {
+        return null;
+    }
+
+    /** Each pool's scheduler and prefix index; null (the default) leaves them out of the API. */
+    default PoolPickers pickers() {
+        return null;
+    }
+
+    /**
+     * Now, on the clock the scraper stamps read times with (the gateway's {@code System.nanoTime()}), for the
+     * metrics' ages and staleness. Tests override it.
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
 
     /**
      * The usual wiring: a started {@link GatewayServer}, its metrics, the reloader's status and a running flag.
@@ -70,7 +91,18 @@ public interface AdminSource {
 
             @Override
             public String metrics() {
-                return metrics.scrape(server.config(), server.inFlight());
+                return metrics.scrape(server.config(), server.inFlight(), new SchedulingView(server.datastore(),
+                        server.pickers(), server.schedulerLatency(), nanoTime()));
+            }
+
+            @Override
+            public Datastore datastore() {
+                return server.datastore();
+            }
+
+            @Override
+            public PoolPickers pickers() {
+                return server.pickers();
             }
         };
     }

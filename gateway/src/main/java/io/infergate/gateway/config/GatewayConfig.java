@@ -15,7 +15,11 @@ import io.infergate.gateway.route.TcpRouteTable;
 import io.infergate.scheduler.model.PoolModels;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
+import io.infergate.scheduler.scheduling.config.SchedulerSetup;
+import io.infergate.scheduler.scheduling.config.SchedulerSetupFactory;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
+import io.infergate.api.Problem;
+import io.infergate.api.model.EndpointPickerConfig;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -83,8 +87,10 @@ public final class GatewayConfig {
         Objects.requireNonNull(set, "set");
         List<PoolRuntime> pools = new ArrayList<>();
         for (InferencePool pool : set.inferencePools()) {
+            String profile = schedulingProfile(pool);
+            Optional<EndpointPickerConfig> pickerConfig = pickerConfig(set, pool, profile);
             pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool),
-                    schedulingProfile(pool)));
+                    profile, pickerConfig, flowControl(pool)));
         }
         Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
         for (Service svc : set.services()) {
@@ -110,16 +116,48 @@ public final class GatewayConfig {
         return new GatewayConfig(set, listeners, pools, services);
     }
 
-    /** The pool's built-in scheduling profile annotation, checked against the names that exist. */
-    private static String schedulingProfile(InferencePool pool) {
-        String name = pool.metadata().annotations().getOrDefault(PoolRuntime.PROFILE_ANNOTATION, "").strip();
-        if (!name.isEmpty() && !BuiltInProfiles.NAMES.contains(name)) {
+    /** The pool's flow-control annotation: "true" or "false" (absent = false). */
+    private static boolean flowControl(InferencePool pool) {
+        String v = pool.metadata().annotations().getOrDefault(PoolRuntime.FLOW_CONTROL_ANNOTATION, "false").strip();
+        if (!v.equals("true") && !v.equals("false")) {
             throw new IllegalArgumentException("InferencePool " + pool.metadata().namespace() + "/"
-                    + pool.metadata().name() + ": annotation " + PoolRuntime.PROFILE_ANNOTATION + ": \"" + name
-                    + "\" (expected one of: " + String.join(", ", new java.util.TreeSet<>(BuiltInProfiles.NAMES))
-                    + ")");
+                    + pool.metadata().name() + ": annotation " + PoolRuntime.FLOW_CONTROL_ANNOTATION + ": \"" + v
+                    + "\" (expected: \"true\" or \"false\")");
         }
-        return name;
+        return v.equals("true");
+    }
+
+    /** The pool's scheduling-profile annotation (a built-in name or an EndpointPickerConfig name), or "". */
+    private static String schedulingProfile(InferencePool pool) {
+        return pool.metadata().annotations().getOrDefault(PoolRuntime.PROFILE_ANNOTATION, "").strip();
+    }
+
+    /**
+     * The EndpointPickerConfig a non-built-in profile name refers to (same namespace as the pool), checked by
+     * building it once, so a configuration that cannot be scheduled is refused at load (a reload keeps the last
+     * good one).
+     */
+    private static Optional<EndpointPickerConfig> pickerConfig(ManifestSet set, InferencePool pool, String name) {
+        if (name.isEmpty() || BuiltInProfiles.NAMES.contains(name)) {
+            return Optional.empty();
+        }
+        String where = "InferencePool " + pool.metadata().namespace() + "/" + pool.metadata().name()
+                + ": annotation " + PoolRuntime.PROFILE_ANNOTATION + ": \"" + name + "\"";
+        EndpointPickerConfig config = set.endpointPickerConfigs().stream()
+                .filter(c -> c.metadata().name().equals(name)
+                        && c.metadata().namespace().equals(pool.metadata().namespace()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(where + " (expected one of: "
+                        + String.join(", ", new java.util.TreeSet<>(BuiltInProfiles.NAMES))
+                        + ", or the name of an EndpointPickerConfig in namespace " + pool.metadata().namespace()
+                        + ")"));
+        List<Problem> problems = new ArrayList<>();
+        SchedulerSetup setup = SchedulerSetupFactory.build(config, problems::add, null);
+        if (setup.hasErrors()) {
+            throw new IllegalArgumentException(where + ": the EndpointPickerConfig cannot be used: "
+                    + setup.errors().stream().map(Problem::format).collect(java.util.stream.Collectors.joining("; ")));
+        }
+        return Optional.of(config);
     }
 
     /** Listeners may share a port only as HTTP with HTTP or HTTPS with HTTPS, each with its own hostname. */

@@ -36,6 +36,9 @@ final class Buckets {
     /** Completion tokens. */
     static final Buckets OUTPUT_TOKENS = of(1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192);
 
+    /** One scheduling decision ({@code inference_extension_scheduler_e2e_duration_seconds}): 100 us to 100 ms. */
+    static final Buckets SCHEDULER_E2E = of(0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1);
+
     private final double[] bounds;
     private final String[] labels;
 

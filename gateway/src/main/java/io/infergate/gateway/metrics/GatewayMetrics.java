@@ -4,16 +4,26 @@ import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.scheduler.datastore.EndpointSlot;
+import io.infergate.scheduler.datastore.PoolState;
+import io.infergate.scheduler.datastore.ScrapedMetrics;
+import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.prefix.PrefixIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's Prometheus metrics: records every finished request ({@link #onComplete}) and renders the text
@@ -32,22 +42,36 @@ import java.util.function.Function;
  *       dashboards of either era work; {@link #GatewayMetrics(boolean) turn them off} if unwanted;</li>
  *   <li>{@code inference_pool_ready_pods{name,namespace}}: ready endpoints (pod x target port, as the EPP counts
  *       them) of each pool of the current configuration, computed at scrape time;</li>
+ *   <li>from the endpoint picker's datastore ({@link SchedulingView}), at scrape time:
+ *       {@code inference_pool_average_kv_cache_utilization}, {@code _average_queue_size} and
+ *       {@code _average_running_requests{name,namespace}}, means over the pool's <em>fresh</em> endpoints only
+ *       ({@link EndpointFreshness}: last scrape succeeded, at most 2 s old; an endpoint whose scrape lacked the value
+ *       does not count for it; no sample while no endpoint qualifies, where the EPP would keep its last value);
+ *       {@code inference_pool_per_pod_queue_size{name,namespace,model_server_pod}}, the last waiting queue read of
+ *       every endpoint (stale ones too, as the EPP; never-read ones are left out);
+ *       {@code inference_extension_prefix_indexer_size} (no labels, as the EPP: the sum over all pools);
+ *       {@code inference_extension_scheduler_e2e_duration_seconds} (no labels, the EPP's buckets);</li>
  *   <li>ours: {@code infergate_requests_total{listener,code}} for every request (also those without a model),
- *       {@code infergate_upstream_retries_total{pool}}, {@code infergate_endpoint_requests_total{pool,endpoint}}
- *       and {@code infergate_endpoint_in_flight_requests{pool,endpoint}} (the picker's own load signal).</li>
+ *       {@code infergate_upstream_retries_total{pool}}, {@code infergate_endpoint_requests_total{pool,endpoint}},
+ *       {@code infergate_requests_shed_total{pool,model_name}} (429 {@code rate_limit_error} from the picker),
+ *       {@code infergate_endpoint_in_flight_requests} and {@code _in_flight_tokens{pool,endpoint}} (the picker's
+ *       own load signals), {@code infergate_endpoint_metrics_age_seconds{pool,endpoint}} (endpoints read at least
+ *       once) and {@code infergate_endpoint_stale{pool,endpoint}} (1 or 0).</li>
  * </ul>
- * Which request lands where: a request counts in {@code request_total} when it has a model name; when its status
+ * The pool families {@code inference_pool_*} carry {@code namespace} next to the EPP's {@code name}: one EPP serves
+ * one pool, one gateway several, and two pools of one name would otherwise collide.
+ *
+ * <p>Which request lands where: a request counts in {@code request_total} when it has a model name; when its status
  * is not 2xx, or it carries an error type (a stream cut short after its 2xx headers went out), it also counts in
  * {@code request_error_total} and nothing else; a successful request feeds the duration,
  * token (only counts above 0, as the EPP does), TTFT (when a first token was seen), NTPOT (latency / output
  * tokens) and TPOT ((latency - TTFT) / (output tokens - 1)) histograms.
  *
  * <p>Not exported because nothing measures them yet (they are left out rather than faked):
- * {@code inference_pool_average_kv_cache_utilization}, {@code _average_queue_size},
- * {@code _average_running_requests}, {@code _per_pod_queue_size} (need model-server scraping),
  * {@code inference_objective_running_requests} (needs a request-start hook), {@code _request_sizes},
  * {@code _response_sizes} and {@code _prompt_cached_tokens} (the request record carries no byte counts or cached
- * tokens).
+ * tokens), and the {@code inference_extension_flow_control_*} families (no flow controller is wired into the
+ * gateway yet).
  *
  * <p>Threading: {@link #onComplete} is called on event loops; it never blocks and allocates only a label key
  * on the way to existing series (first sight of a label set allocates the series). {@link #scrape} may run on
@@ -61,6 +85,11 @@ public final class GatewayMetrics implements ProxyListener {
     private static final List<String> MODEL_PRIORITY = List.of("model_name", "target_model_name", "priority");
     private static final List<String> MODEL_ERROR = List.of("model_name", "target_model_name", "error_code");
     private static final List<String> POOL = List.of("name", "namespace");
+    private static final List<String> POOL_POD = List.of("name", "namespace", "model_server_pod");
+    private static final List<String> POOL_MODEL = List.of("pool", "model_name");
+    /** The OpenAI error type of a request the picker shed ({@code Failure.SHED}). */
+    private static final String SHED_ERROR_TYPE = "rate_limit_error";
+    private static final int TOO_MANY_REQUESTS = 429;
     private static final List<String> LISTENER_CODE = List.of("listener", "code");
     private static final List<String> POOL_ONLY = List.of("pool");
     private static final List<String> POOL_ENDPOINT = List.of("pool", "endpoint");
@@ -74,11 +103,14 @@ public final class GatewayMetrics implements ProxyListener {
 
     private record EndpointKey(String pool, String endpoint) {}
 
+    private record ShedKey(String pool, String model) {}
+
     private final boolean legacyModelNames;
     private final ConcurrentHashMap<ModelKey, ModelSeries> models = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ListenerKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> retries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<EndpointKey, LongAdder> endpointRequests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ShedKey, LongAdder> shed = new ConcurrentHashMap<>();
 
     /** Metrics with both the current and the legacy ({@code inference_model_*}) names. */
     public GatewayMetrics() {
@@ -98,6 +130,10 @@ public final class GatewayMetrics implements ProxyListener {
         }
         if (r.pool() != null && r.endpoint() != null) {
             endpointRequests.computeIfAbsent(new EndpointKey(r.pool(), r.endpoint()), k -> new LongAdder()).increment();
+        }
+        if (r.pool() != null && r.status() == TOO_MANY_REQUESTS && SHED_ERROR_TYPE.equals(r.errorType())) {
+            // the gateway's own 429 (a model server's 429 is passed on without an error type)
+            shed.computeIfAbsent(new ShedKey(r.pool(), orEmpty(r.incomingModel())), k -> new LongAdder()).increment();
         }
         if (r.incomingModel() == null || r.incomingModel().isEmpty()) {
             return;
@@ -142,12 +178,24 @@ public final class GatewayMetrics implements ProxyListener {
     }
 
     /**
-     * Renders every family.
+     * Renders every family but those of the endpoint picker's datastore.
      *
      * @param config   the configuration being served, for the pool gauges; null leaves them out
-     * @param inFlight the data plane's in-flight counters; null leaves the in-flight gauge out
+     * @param inFlight the data plane's in-flight counters; null leaves the in-flight gauges out
      */
     public String scrape(GatewayConfig config, InFlightTracker inFlight) {
+        return scrape(config, inFlight, null);
+    }
+
+    /**
+     * Renders every family.
+     *
+     * @param config     the configuration being served, for the pool gauges; null leaves them out
+     * @param inFlight   the data plane's in-flight counters; null leaves the in-flight gauges out
+     * @param scheduling the endpoint picker's state; null leaves out the scraped-metrics gauges, the prefix index
+     *                   size and the scheduling latency
+     */
+    public String scrape(GatewayConfig config, InFlightTracker inFlight, SchedulingView scheduling) {
         StringBuilder sb = new StringBuilder(8192);
         Exposition out = new Exposition(sb);
         List<Map.Entry<ModelKey, ModelSeries>> series = sorted(models,
@@ -157,7 +205,12 @@ public final class GatewayMetrics implements ProxyListener {
             writeObjective(out, "inference_model", series, false);
         }
         if (config != null) {
-            writePools(out, config, inFlight);
+            writePools(out, config, inFlight, scheduling);
+        }
+        if (scheduling != null && scheduling.latency() != null) {
+            String name = "inference_extension_scheduler_e2e_duration_seconds";
+            out.family(name, "histogram", "End-to-end scheduling latency distribution in seconds.");
+            out.histogram(name, List.of(), List.of(), scheduling.latency().histogram());
         }
         out.family("infergate_requests_total", "counter",
                 "Requests the gateway answered, by listener and HTTP status (499: the client went away first).");
@@ -176,6 +229,13 @@ public final class GatewayMetrics implements ProxyListener {
                 Comparator.comparing(EndpointKey::pool).thenComparing(EndpointKey::endpoint))) {
             out.sample("infergate_endpoint_requests_total", POOL_ENDPOINT,
                     List.of(e.getKey().pool(), e.getKey().endpoint()), e.getValue().sum());
+        }
+        out.family("infergate_requests_shed_total", "counter",
+                "Requests the endpoint picker refused with 429 (pool saturated and the request sheddable, or no"
+                        + " endpoint fits), by pool and incoming model.");
+        for (var e : sorted(shed, Comparator.comparing(ShedKey::pool).thenComparing(ShedKey::model))) {
+            out.sample("infergate_requests_shed_total", POOL_MODEL, List.of(e.getKey().pool(), e.getKey().model()),
+                    e.getValue().sum());
         }
         return sb.toString();
     }
@@ -236,7 +296,8 @@ public final class GatewayMetrics implements ProxyListener {
         }
     }
 
-    private static void writePools(Exposition out, GatewayConfig config, InFlightTracker inFlight) {
+    private static void writePools(Exposition out, GatewayConfig config, InFlightTracker inFlight,
+                                   SchedulingView scheduling) {
         List<PoolRuntime> pools = new ArrayList<>(config.pools());
         pools.sort(Comparator.comparing((PoolRuntime p) -> p.id().namespace()).thenComparing(p -> p.id().name()));
         out.family("inference_pool_ready_pods", "gauge", "The number of ready pods in the inference server pool.");
@@ -244,17 +305,145 @@ public final class GatewayMetrics implements ProxyListener {
             out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()),
                     (long) p.snapshot().endpoints().size());
         }
-        if (inFlight == null) {
-            return;
+        Map<PoolRuntime, List<Scraped>> scraped = scheduling == null ? Map.of() : scraped(pools, scheduling);
+        if (scheduling != null) {
+            writeScrapedPools(out, pools, scraped, scheduling);
         }
-        out.family("infergate_endpoint_in_flight_requests", "gauge",
-                "Requests this gateway has in flight on each pool endpoint.");
-        for (PoolRuntime p : pools) {
-            for (Endpoint e : p.snapshot().endpoints()) {
-                out.sample("infergate_endpoint_in_flight_requests", POOL_ENDPOINT,
-                        List.of(p.id().toString(), e.hostPort()), (long) inFlight.inFlight(e));
+        if (inFlight != null) {
+            out.family("infergate_endpoint_in_flight_requests", "gauge",
+                    "Requests this gateway has in flight on each pool endpoint.");
+            for (PoolRuntime p : pools) {
+                for (Endpoint e : distinctAddresses(p.snapshot().endpoints())) {
+                    out.sample("infergate_endpoint_in_flight_requests", POOL_ENDPOINT,
+                            List.of(p.id().toString(), e.hostPort()), (long) inFlight.inFlight(e));
+                }
+            }
+            out.family("infergate_endpoint_in_flight_tokens", "gauge",
+                    "Tokens this gateway's in-flight requests on each pool endpoint are still expected to cost"
+                            + " (prompt tokens until the first token, plus the output estimate).");
+            for (PoolRuntime p : pools) {
+                for (Endpoint e : distinctAddresses(p.snapshot().endpoints())) {
+                    out.sample("infergate_endpoint_in_flight_tokens", POOL_ENDPOINT,
+                            List.of(p.id().toString(), e.hostPort()), inFlight.inFlightTokens(e));
+                }
             }
         }
+        if (scheduling != null) {
+            writeFreshness(out, scraped);
+        }
+    }
+
+    /** One endpoint's slot as this scrape saw it: its metrics and their freshness, read once. */
+    private record Scraped(Endpoint endpoint, ModelServerMetrics metrics, EndpointFreshness freshness) {}
+
+    /** Each pool's distinct slots (two endpoints at one address share one) with one read of their metrics. */
+    private static Map<PoolRuntime, List<Scraped>> scraped(List<PoolRuntime> pools, SchedulingView scheduling) {
+        Map<PoolRuntime, List<Scraped>> out = new LinkedHashMap<>();
+        for (PoolRuntime p : pools) {
+            PoolState state = scheduling.datastore().state(p.id());
+            if (state == null) {
+                continue; // not published yet: nothing scraped to show
+            }
+            List<Scraped> list = new ArrayList<>(state.slots().size());
+            Set<EndpointSlot> seen = new HashSet<>();
+            for (EndpointSlot slot : state.slots()) {
+                if (seen.add(slot)) {
+                    ScrapedMetrics m = slot.metrics(); // one volatile read: values and freshness agree
+                    list.add(new Scraped(slot.endpoint(), m.metrics(),
+                            EndpointFreshness.of(m, scheduling.nowNanos())));
+                }
+            }
+            out.put(p, list);
+        }
+        return out;
+    }
+
+    private static void writeScrapedPools(Exposition out, List<PoolRuntime> pools,
+                                          Map<PoolRuntime, List<Scraped>> scraped, SchedulingView scheduling) {
+        averages(out, "inference_pool_average_kv_cache_utilization",
+                "The average kv cache utilization for an inference server pool.", scraped,
+                ModelServerMetrics::hasKvUsage, ModelServerMetrics::kvUsage);
+        averages(out, "inference_pool_average_queue_size",
+                "The average number of requests pending in the model server queue.", scraped,
+                ModelServerMetrics::hasWaitingQueue, ModelServerMetrics::waitingQueue);
+        averages(out, "inference_pool_average_running_requests",
+                "The average number of running requests across model servers in the pool.", scraped,
+                ModelServerMetrics::hasRunningRequests, ModelServerMetrics::runningRequests);
+        out.family("inference_pool_per_pod_queue_size", "gauge",
+                "The total number of requests pending in the model server queue for each underlying pod.");
+        scraped.forEach((p, list) -> {
+            for (Scraped s : list) {
+                if (s.metrics().hasWaitingQueue()) {
+                    out.sample("inference_pool_per_pod_queue_size", POOL_POD,
+                            List.of(p.id().name(), p.id().namespace(), s.endpoint().name()),
+                            (long) s.metrics().waitingQueue());
+                }
+            }
+        });
+        if (scheduling.pickers() != null) {
+            long size = 0;
+            for (PoolRuntime p : pools) {
+                PrefixIndex index = scheduling.pickers().prefixIndex(p.id());
+                size += index == null ? 0 : index.size();
+            }
+            out.family("inference_extension_prefix_indexer_size", "gauge", "Size of the prefix indexer.");
+            out.sample("inference_extension_prefix_indexer_size", List.of(), List.of(), size);
+        }
+    }
+
+    /** The mean of a value over each pool's fresh endpoints that have it; no sample for a pool without one. */
+    private static void averages(Exposition out, String name, String help, Map<PoolRuntime, List<Scraped>> scraped,
+                                 Predicate<ModelServerMetrics> has, ToDoubleFunction<ModelServerMetrics> value) {
+        out.family(name, "gauge", help);
+        scraped.forEach((p, list) -> {
+            double sum = 0;
+            int n = 0;
+            for (Scraped s : list) {
+                if (s.freshness().fresh() && has.test(s.metrics())) {
+                    sum += value.applyAsDouble(s.metrics());
+                    n++;
+                }
+            }
+            if (n > 0) {
+                out.sample(name, POOL, List.of(p.id().name(), p.id().namespace()), sum / n);
+            }
+        });
+    }
+
+    private static void writeFreshness(Exposition out, Map<PoolRuntime, List<Scraped>> scraped) {
+        out.family("infergate_endpoint_metrics_age_seconds", "gauge",
+                "Age of each endpoint's last successfully scraped model-server metrics (endpoints never read are"
+                        + " absent).");
+        scraped.forEach((p, list) -> {
+            for (Scraped s : list) {
+                if (s.freshness().everRead()) {
+                    out.sample("infergate_endpoint_metrics_age_seconds", POOL_ENDPOINT,
+                            List.of(p.id().toString(), s.endpoint().hostPort()),
+                            s.freshness().ageNanos() / NANOS_PER_SECOND);
+                }
+            }
+        });
+        out.family("infergate_endpoint_stale", "gauge",
+                "1 when an endpoint's metrics are stale (last scrape failed, never read, or older than "
+                        + EndpointFreshness.STALENESS_THRESHOLD.toSeconds() + " s), else 0.");
+        scraped.forEach((p, list) -> {
+            for (Scraped s : list) {
+                out.sample("infergate_endpoint_stale", POOL_ENDPOINT,
+                        List.of(p.id().toString(), s.endpoint().hostPort()), s.freshness().fresh() ? 0L : 1L);
+            }
+        });
+    }
+
+    /** The endpoints with the first of each address: counters are per address, a series per address too. */
+    private static List<Endpoint> distinctAddresses(List<Endpoint> endpoints) {
+        Set<String> seen = new HashSet<>();
+        List<Endpoint> out = new ArrayList<>(endpoints.size());
+        for (Endpoint e : endpoints) {
+            if (seen.add(e.hostPort())) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private static <K, V> List<Map.Entry<K, V>> sorted(Map<K, V> map, Comparator<? super K> order) {

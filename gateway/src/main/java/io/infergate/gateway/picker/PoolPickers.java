@@ -10,6 +10,8 @@ import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.Scheduler;
+import io.infergate.scheduler.scheduling.config.SchedulerSetup;
+import io.infergate.scheduler.scheduling.config.SchedulerSetupFactory;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +34,11 @@ import java.util.random.RandomGenerator;
  */
 public final class PoolPickers {
 
-    private record Entry(String profile, Scheduler scheduler) {
+    /** What a pool's scheduler was built from: a profile name, or a configuration (compared by identity). */
+    private record Entry(String profile, Object config, Scheduler scheduler) {
+        boolean builtFrom(String p, Object c) {
+            return profile.equals(p) && config == c;
+        }
     }
 
     private final Datastore datastore;
@@ -55,7 +61,7 @@ public final class PoolPickers {
     /** The pool's picker. */
     public EndpointPicker picker(PoolRuntime pool) {
         Entry e = entries.get(pool.id());
-        if (e != null && e.profile().equals(profileOf(pool))) {
+        if (e != null && e.builtFrom(profileOf(pool), pool.pickerConfig().orElse(null))) {
             return e.scheduler();
         }
         return build(pool).scheduler();
@@ -81,7 +87,7 @@ public final class PoolPickers {
             datastore.publish(pool.snapshot());
             pool.snapshot().endpoints().forEach(e -> addresses.add(e.hostPort()));
             Entry e = entries.get(pool.id());
-            if (e == null || !e.profile().equals(profileOf(pool))) {
+            if (e == null || !e.builtFrom(profileOf(pool), pool.pickerConfig().orElse(null))) {
                 build(pool);
             }
         }
@@ -97,15 +103,26 @@ public final class PoolPickers {
 
     private synchronized Entry build(PoolRuntime pool) {
         String profile = profileOf(pool);
+        Object config = pool.pickerConfig().orElse(null);
         Entry existing = entries.get(pool.id());
-        if (existing != null && existing.profile().equals(profile)) {
+        if (existing != null && existing.builtFrom(profile, config)) {
             return existing;
         }
         PrefixIndex index = indexes.computeIfAbsent(pool.id(), id -> new PrefixIndex());
-        PrefixHasher hasher = PrefixHasher.defaults();
-        Scheduler s = new Scheduler(datastore, inFlight, BuiltInProfiles.named(profile, index, hasher),
-                UtilizationSaturationDetector.withDefaults(), hasher, nanoTime, random);
-        Entry e = new Entry(profile, s);
+        Scheduler s;
+        if (pool.pickerConfig().isPresent()) {
+            // validated when the configuration was compiled; problems here would be a bug
+            var config0 = pool.pickerConfig().get();
+            // at least FALLBACKS endpoints, as the built-in profiles: the gateway retries on the next one
+            SchedulerSetup setup = SchedulerSetupFactory.build(config0, "", path -> config0.origin().location(),
+                    p -> { }, index, SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(BuiltInProfiles.FALLBACKS));
+            s = setup.scheduler(datastore, inFlight, nanoTime, random);
+        } else {
+            PrefixHasher hasher = PrefixHasher.defaults();
+            s = new Scheduler(datastore, inFlight, BuiltInProfiles.named(profile, index, hasher),
+                    UtilizationSaturationDetector.withDefaults(), hasher, nanoTime, random);
+        }
+        Entry e = new Entry(profile, config, s);
         entries.put(pool.id(), e);
         return e;
     }

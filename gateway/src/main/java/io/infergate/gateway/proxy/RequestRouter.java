@@ -42,6 +42,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -76,6 +78,8 @@ public final class RequestRouter {
 
     private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
     private final Function<PoolRuntime, EndpointPicker> pickers;
+    private final LongSupplier nanoTime;
+    private final LongConsumer pickNanos;
 
     /** One picker for every pool (tests, the interim least-in-flight picker). */
     public RequestRouter(EndpointPicker picker) {
@@ -84,7 +88,20 @@ public final class RequestRouter {
 
     /** @param pickers each pool's picker; called on event loops, must not block */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers) {
+        this(pickers, () -> 0L, nanos -> { });
+    }
+
+    /**
+     * @param pickers   each pool's picker; called on event loops, must not block
+     * @param nanoTime  the clock picks are timed with
+     * @param pickNanos receives how long each pick took, rejected ones included; called on event loops, must not
+     *                  block
+     */
+    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime,
+                         LongConsumer pickNanos) {
         this.pickers = pickers;
+        this.nanoTime = nanoTime;
+        this.pickNanos = pickNanos;
     }
 
     /**
@@ -170,7 +187,11 @@ public final class RequestRouter {
         log.priority = priority;
         PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes,
                 fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness, "", prompt);
-        switch (pickers.apply(pool).pick(pick, pool.snapshot())) {
+        EndpointPicker picker = pickers.apply(pool);
+        long pickStart = nanoTime.getAsLong();
+        PickResult picked = picker.pick(pick, pool.snapshot());
+        pickNanos.accept(nanoTime.getAsLong() - pickStart);
+        switch (picked) {
             case PickResult.Rejected r -> {
                 if (out != body) {
                     out.release();

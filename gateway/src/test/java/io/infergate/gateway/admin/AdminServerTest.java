@@ -8,6 +8,15 @@ import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.gateway.metrics.SchedulerLatency;
+import io.infergate.gateway.metrics.SchedulingView;
+import io.infergate.gateway.picker.PoolPickers;
+import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.scheduler.datastore.Datastore;
+import io.infergate.scheduler.datastore.EndpointSlot;
+import io.infergate.scheduler.datastore.ScrapedMetrics;
+import io.infergate.scheduler.metrics.MetricsProblem;
+import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.Lease;
 import java.net.URI;
@@ -18,6 +27,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +75,17 @@ class AdminServerTest {
             status: {podIP: 10.0.0.1}
             """;
 
+    private static final String POD_B = """
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: b, labels: {app: m}}
+            status: {podIP: 10.0.0.2}
+            """;
+    private static final long MS = 1_000_000L;
+    /** The fake clock: scraped metrics' ages are measured against it. */
+    private static final long NOW = 60_000 * MS;
+
     /** A source whose every part a test can change. */
     private static final class FakeSource implements AdminSource {
         volatile GatewayConfig config;
@@ -72,13 +94,33 @@ class AdminServerTest {
         volatile boolean running = true;
         volatile ConfigStatus status = ConfigStatus.loaded(List.of("/etc/gw.yaml"), Instant.EPOCH, List.of());
         final GatewayMetrics metrics = new GatewayMetrics();
+        final Datastore datastore = new Datastore(e -> "vllm");
+        final PoolPickers pickers = new PoolPickers(datastore, inFlight, SchedulingOptions.defaults(), () -> NOW,
+                () -> new SplittableRandom(1));
+        final SchedulerLatency latency = new SchedulerLatency();
 
         @Override public GatewayConfig config() { return config; }
         @Override public Map<String, Integer> boundPorts() { return bound; }
         @Override public InFlightTracker inFlight() { return inFlight; }
         @Override public boolean running() { return running; }
         @Override public ConfigStatus configStatus() { return status; }
-        @Override public String metrics() { return metrics.scrape(config, inFlight); }
+        @Override public Datastore datastore() { return datastore; }
+        @Override public PoolPickers pickers() { return pickers; }
+        @Override public long nanoTime() { return NOW; }
+        @Override public String metrics() {
+            return metrics.scrape(config, inFlight, new SchedulingView(datastore, pickers, latency, NOW));
+        }
+
+        /** Serves {@code c}, publishing its pools to the datastore as the gateway does. */
+        void serve(GatewayConfig c) {
+            pickers.update(c);
+            config = c;
+        }
+
+        EndpointSlot slot(String hostPort) {
+            return datastore.state(config.pools().get(0).id()).slots().stream()
+                    .filter(s -> s.hostPort().equals(hostPort)).findFirst().orElseThrow();
+        }
     }
 
     private final HttpClient client = HttpClient.newHttpClient();
@@ -95,7 +137,7 @@ class AdminServerTest {
     @BeforeEach
     void start() {
         source = new FakeSource();
-        source.config = config(MANIFESTS + POD);
+        source.serve(config(MANIFESTS + POD));
         source.bound.put("default/gw/http", 43210);
         server = new AdminServer("127.0.0.1", 0, source).start();
     }
@@ -238,5 +280,95 @@ class AdminServerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("admin listener: cannot bind 127.0.0.1:" + server.port());
         assertThat(Optional.of(clash.port())).contains(-1);
+    }
+
+    @Test
+    void poolsShowScrapedMetricsTheirAgeAndFreshness() throws Exception {
+        source.serve(config(MANIFESTS + POD + POD_B));
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 2, 3, 0.5,
+                Set.of("sql-lora"), Set.of(), 4, 16, 1000, List.of()), NOW - 100 * MS, null));
+        Lease lease = source.inFlight.acquire(source.config.pools().get(0).snapshot().endpoints().get(0), 10, 20);
+        JsonNode root = json.readTree(get("/api/pools").body());
+        lease.release();
+        assertThat(root.get("metricsStalenessThresholdMs").asLong()).isEqualTo(2000);
+        JsonNode pool = root.get("pools").get(0);
+        assertThat(pool.get("schedulingProfile").asText()).isEqualTo("infergate-default");
+        assertThat(pool.get("prefixIndexSize").isIntegralNumber()).isTrue();
+        assertThat(pool.get("prefixIndexSize").asLong()).isZero();
+        assertThat(pool.get("freshEndpoints").asInt()).isEqualTo(1);
+        assertThat(pool.get("inFlightTokens").asLong()).isEqualTo(30);
+
+        JsonNode a = pool.get("endpoints").get(0);
+        assertThat(a.get("address").asText()).isEqualTo("10.0.0.1:8000");
+        assertThat(a.get("inFlight").asInt()).isEqualTo(1);
+        assertThat(a.get("inFlightTokens").asLong()).isEqualTo(30);
+        JsonNode m = a.get("metrics");
+        assertThat(m.get("engine").asText()).isEqualTo("vllm");
+        assertThat(m.get("waitingQueue").asInt()).isEqualTo(2);
+        assertThat(m.get("runningRequests").asInt()).isEqualTo(3);
+        assertThat(m.get("kvUsage").asDouble()).isEqualTo(0.5);
+        assertThat(m.get("activeAdapters").toString()).isEqualTo("[\"sql-lora\"]");
+        assertThat(m.get("waitingAdapters").toString()).isEqualTo("[]");
+        assertThat(m.get("maxLoras").asInt()).isEqualTo(4);
+        assertThat(m.get("blockSize").asInt()).isEqualTo(16);
+        assertThat(m.get("numGpuBlocks").asInt()).isEqualTo(1000);
+        assertThat(m.get("ageMs").asLong()).isEqualTo(100);
+        assertThat(m.get("fresh").asBoolean()).isTrue();
+        assertThat(m.get("staleReason").isNull()).isTrue();
+        assertThat(m.get("problems").toString()).isEqualTo("[]");
+
+        JsonNode b = pool.get("endpoints").get(1).get("metrics");
+        assertThat(pool.get("endpoints").get(1).get("inFlightTokens").asLong()).isZero();
+        for (String unknown : List.of("waitingQueue", "runningRequests", "kvUsage", "activeAdapters",
+                "waitingAdapters", "maxLoras", "blockSize", "numGpuBlocks", "ageMs")) {
+            assertThat(b.get(unknown).isNull()).as(unknown).isTrue();
+        }
+        assertThat(b.get("fresh").asBoolean()).isFalse();
+        assertThat(b.get("staleReason").asText()).isEqualTo("not scraped yet");
+    }
+
+    @Test
+    void aFailedScrapeKeepsTheOldValuesAndSaysWhy() throws Exception {
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 9, 1, 0.125, null,
+                null, -1, -1, -1, List.of(new MetricsProblem(MetricsProblem.Kind.MISSING, "vllm:lora_requests_info"))),
+                NOW - 50 * MS, "scrape failed: ConnectException: refused"));
+        JsonNode pool = json.readTree(get("/api/pools").body()).get("pools").get(0);
+        JsonNode m = pool.get("endpoints").get(0).get("metrics");
+        assertThat(m.get("waitingQueue").asInt()).isEqualTo(9);
+        assertThat(m.get("ageMs").asLong()).isEqualTo(50);
+        assertThat(m.get("fresh").asBoolean()).isFalse();
+        assertThat(m.get("staleReason").asText()).isEqualTo("scrape failed: ConnectException: refused");
+        assertThat(m.get("problems").get(0).asText()).isEqualTo("MISSING: vllm:lora_requests_info");
+        assertThat(pool.get("freshEndpoints").asInt()).isZero();
+
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 9, 1, 0.125, null,
+                null, -1, -1, -1, List.of()), NOW - 2500 * MS, null));
+        m = json.readTree(get("/api/pools").body()).get("pools").get(0).get("endpoints").get(0).get("metrics");
+        assertThat(m.get("staleReason").asText()).isEqualTo("metrics are 2500 ms old (threshold 2000 ms)");
+    }
+
+    @Test
+    void metricsShowTheScrapedPoolGauges() throws Exception {
+        source.serve(config(MANIFESTS + POD + POD_B));
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 2, 3, 0.5, null,
+                null, -1, -1, -1, List.of()), NOW - 1500 * MS, null));
+        source.latency.record(250_000);
+        String body = get("/metrics").body();
+        assertThat(body)
+                .contains("inference_pool_average_kv_cache_utilization{name=\"pool\",namespace=\"default\"} 0.5\n")
+                .contains("inference_pool_average_queue_size{name=\"pool\",namespace=\"default\"} 2\n")
+                .contains("inference_pool_average_running_requests{name=\"pool\",namespace=\"default\"} 3\n")
+                .contains("inference_pool_per_pod_queue_size{name=\"pool\",namespace=\"default\","
+                        + "model_server_pod=\"a-rank-0\"} 2\n")
+                .doesNotContain("model_server_pod=\"b-rank-0\"")
+                .contains("infergate_endpoint_metrics_age_seconds{pool=\"default/pool\",endpoint=\"10.0.0.1:8000\"}"
+                        + " 1.5\n")
+                .contains("infergate_endpoint_stale{pool=\"default/pool\",endpoint=\"10.0.0.1:8000\"} 0\n")
+                .contains("infergate_endpoint_stale{pool=\"default/pool\",endpoint=\"10.0.0.2:8000\"} 1\n")
+                .contains("inference_extension_prefix_indexer_size 0\n")
+                .contains("inference_extension_scheduler_e2e_duration_seconds_bucket{le=\"0.0002\"} 0\n")
+                .contains("inference_extension_scheduler_e2e_duration_seconds_bucket{le=\"0.0005\"} 1\n")
+                .contains("inference_extension_scheduler_e2e_duration_seconds_count 1\n")
+                .contains("# TYPE infergate_requests_shed_total counter\n");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
@@ -60,7 +61,10 @@ class GatewayFailoverIT {
                 .loraModules(GatewayFixture.loras()).build())).start();
         int dead = closedPort();
         List<Integer> ports = List.of(dead, fleet.replica(0).port(), fleet.replica(1).port());
-        gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults());
+        // no scraping: with metrics the picker would never choose the dead endpoint (its scrapes fail), and this
+        // test is about what happens when a chosen endpoint refuses the connection
+        gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults(),
+                SchedulingOptions.defaults().withMetricsInterval(Duration.ZERO));
         for (int i = 0; i < 30; i++) {
             HttpResponse<String> r = complete("retry-" + i);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -8,6 +8,7 @@ import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.simulator.engine.EngineConfig;
 import io.infergate.simulator.engine.OutputLengthDistribution;
 import io.infergate.simulator.engine.Preset;
@@ -25,9 +26,14 @@ final class GatewayFixture implements AutoCloseable {
     final ConcurrentLinkedQueue<RequestRecord> records = new ConcurrentLinkedQueue<>();
 
     GatewayFixture(String manifests, GatewayOptions options) {
+        this(manifests, options, SchedulingOptions.defaults());
+    }
+
+    GatewayFixture(String manifests, GatewayOptions options, SchedulingOptions scheduling) {
         LoadResult r = Manifests.load("test.yaml", manifests);
         assertThat(r.errors()).as(manifests).isEmpty();
-        server = new GatewayServer(GatewayConfig.compile(r.manifests()), options.withPortMapper(l -> 0), records::add);
+        server = new GatewayServer(GatewayConfig.compile(r.manifests()), options.withPortMapper(l -> 0), scheduling,
+                records::add);
         server.start();
     }
 

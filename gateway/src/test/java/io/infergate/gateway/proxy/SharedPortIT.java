@@ -1,7 +1,6 @@
 package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.Manifests;
@@ -12,7 +11,6 @@ import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -209,12 +207,12 @@ class SharedPortIT {
         assertThat(server.boundPorts().get("default/gw/main")).isEqualTo(first);
         assertThat(get(first, "a.example.com")).isEqualTo("HTTP/1.1 200 OK | main");
 
-        // HTTP -> HTTPS: re-bound (an ephemeral port here, so a new number), and it speaks TLS
+        // HTTP -> HTTPS: re-bound (an ephemeral port here, so a new number), and it speaks TLS. (Whether the old
+        // port refuses connections is not asserted: on a busy machine another process may take it at once.)
         server.update(compile(manifests(List.of(
                 "{name: main, protocol: HTTPS, port: 8080, tls: {certificateRefs: [{name: cert-a}]}}"), names, ports)));
         int tlsPort = server.boundPorts().get("default/gw/main");
         assertThat(tlsPort).isNotEqualTo(first);
-        assertThatThrownBy(() -> new Socket("127.0.0.1", first).close()).isInstanceOf(ConnectException.class);
         try (SSLSocket s = tls(tlsPort, "a.example.com")) {
             assertThat(peerName(s)).isEqualTo("CN=localhost");
         }
@@ -233,7 +231,6 @@ class SharedPortIT {
                 "{name: main, protocol: HTTPS, port: 9443, tls: {certificateRefs: [{name: cert-b}]}}"), names, ports)));
         int moved = server.boundPorts().get("default/gw/main");
         assertThat(moved).isNotEqualTo(tlsPort);
-        assertThatThrownBy(() -> new Socket("127.0.0.1", tlsPort).close()).isInstanceOf(ConnectException.class);
         try (SSLSocket s = tls(moved, "b.example.com")) {
             assertThat(get(s, "b.example.com")).isEqualTo("HTTP/1.1 200 OK | main");
         }

@@ -13,14 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
  * Scrapes every endpoint of the {@link Datastore} once per interval (GIE: 50 ms) and stores what it read in the
  * endpoint's slot. A scrape that is still running when the next tick comes is not doubled: that endpoint skips the
- * tick. Each fetch times out before the interval ends. A failed fetch, or a page from which nothing could be read,
- * keeps the last values and marks the endpoint stale with the reason; a page that is partly readable updates what
+ * tick. Each fetch times out before the interval ends; a timeout changes nothing (the last values keep aging and
+ * turn stale by age, 200 ms for admission), so one slow answer on a busy machine does not count as a failure. A
+ * failed fetch (refused, an HTTP error), or a page from which nothing could be read, keeps the last values and marks
+ * the endpoint stale at once with the reason; a page that is partly readable updates what
  * it could (GIE issue #495) and keeps the problems for the admin API.
  *
  * <p>Threading: {@link #tick} runs on the injected control-plane scheduler (or a test thread); fetch completions
@@ -37,6 +40,7 @@ public final class MetricsScraper implements AutoCloseable {
     private final Duration timeout;
     private final Set<String> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private final Map<String, Long> scrapes = new ConcurrentHashMap<>();
+    private final Map<String, Long> timeouts = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> task;
 
     /**
@@ -103,6 +107,11 @@ public final class MetricsScraper implements AutoCloseable {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                     : error;
+            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof TimeoutException) {
+                // a slow answer is no news, not bad news: the values keep aging and turn stale by their age
+                timeouts.merge(slot.hostPort(), 1L, Long::sum);
+                return;
+            }
             slot.metrics(slot.metrics().failed("scrape failed: " + describe(cause)));
             return;
         }
@@ -129,6 +138,11 @@ public final class MetricsScraper implements AutoCloseable {
     /** Completed scrapes (successful or not) of an address, for tests and the admin API. */
     public long scrapes(String hostPort) {
         return scrapes.getOrDefault(hostPort, 0L);
+    }
+
+    /** Scrapes of an address that timed out (they leave the last values in place to age). */
+    public long timeouts(String hostPort) {
+        return timeouts.getOrDefault(hostPort, 0L);
     }
 
     public Duration interval() {

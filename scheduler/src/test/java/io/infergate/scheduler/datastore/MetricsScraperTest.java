@@ -130,4 +130,19 @@ class MetricsScraperTest {
         assertThat(next.slots().get(0).metrics().everRead()).isFalse();
         assertThat(datastore.slots()).hasSize(2);
     }
+
+    @Test
+    void aTimeoutLeavesTheValuesToAgeInsteadOfFailingTheEndpoint() {
+        EndpointSlot slot = slot();
+        MetricsScraper s = scraper();
+        s.tick();
+        pending.get(0).complete(VLLM.getBytes(StandardCharsets.UTF_8));
+        ScrapedMetrics before = slot.metrics();
+        s.tick();
+        pending.get(1).completeExceptionally(new java.net.http.HttpTimeoutException("request timed out"));
+        assertThat(slot.metrics()).isSameAs(before);
+        assertThat(s.timeouts("10.0.0.1:8000")).isEqualTo(1);
+        clock.addAndGet(300_000_000L);
+        assertThat(slot.metrics().isFresh(clock.get(), 200_000_000L)).isFalse();
+    }
 }
