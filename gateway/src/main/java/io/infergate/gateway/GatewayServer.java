@@ -12,7 +12,9 @@ import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.gateway.proxy.TcpProxyHandlers;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
+import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.HttpMetricsFetcher;
@@ -44,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,6 +80,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Datastore datastore = new Datastore(e -> extractor.mappingFor(e.labels()).engine());
     private final SchedulingOptions scheduling;
     private final PoolPickers pickers;
+    private final PoolFlowControls flows;
     private final SchedulerLatency schedulerLatency = new SchedulerLatency();
     private ScheduledExecutorService controlPlane;
     private MetricsScraper scraper;
@@ -105,10 +109,21 @@ public final class GatewayServer implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
         this.pickers = new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random());
+        this.flows = new PoolFlowControls(datastore, inFlight, UtilizationSaturationDetector.withDefaults(),
+                scheduling.flowControl(), System::nanoTime);
         pickers.update(initial);
-        RequestRouter router = new RequestRouter(pickers::picker, System::nanoTime, schedulerLatency::record);
-        this.runtime = new ProxyRuntime(config::get, options, Objects.requireNonNull(listener, "listener"), inFlight,
-                router, System::nanoTime);
+        flows.update(initial);
+        RequestRouter router = new RequestRouter(pickers::picker, pool -> flows.controller(pool.id()),
+                System::nanoTime, schedulerLatency::record);
+        ProxyListener user = Objects.requireNonNull(listener, "listener");
+        ProxyListener poking = r -> {
+            try {
+                user.onComplete(r);
+            } finally {
+                flows.pokeAll(); // a request ended: capacity may have appeared for a queued one
+            }
+        };
+        this.runtime = new ProxyRuntime(config::get, options, poking, inFlight, router, System::nanoTime);
     }
 
     /**
@@ -136,15 +151,24 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Scrapes every endpoint's metrics on one control-plane thread (the HTTP client completes on it too). */
+    /**
+     * The control plane: one daemon thread that scrapes metrics (the HTTP client completes on it too), lets flow
+     * control dispatch after every scrape interval and expires requests that waited past their TTL.
+     */
     private void startScraping() {
-        if (scheduling.metricsInterval().isZero()) {
-            return;
-        }
         controlPlane = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "infergate-scraper");
+            Thread t = new Thread(r, "infergate-control");
             t.setDaemon(true);
             return t;
         });
+        long poke = (scheduling.metricsInterval().isZero() ? Duration.ofMillis(50) : scheduling.metricsInterval())
+                .toNanos();
+        controlPlane.scheduleAtFixedRate(flows::pokeAll, poke, poke, TimeUnit.NANOSECONDS);
+        long sweep = scheduling.flowControl().expirySweepInterval().toNanos();
+        controlPlane.scheduleAtFixedRate(flows::sweepAll, sweep, sweep, TimeUnit.NANOSECONDS);
+        if (scheduling.metricsInterval().isZero()) {
+            return;
+        }
         scraper = new MetricsScraper(datastore, new HttpMetricsFetcher(controlPlane, "http", "/metrics"), extractor,
                 System::nanoTime, scheduling.metricsInterval(),
                 MetricsScraper.defaultTimeout(scheduling.metricsInterval()));
@@ -152,6 +176,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void stopScraping() {
+        flows.close(); // anything still queued gets 503
         if (scraper != null) {
             scraper.close();
         }
@@ -231,6 +256,7 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalStateException("gateway is closed");
         }
         pickers.update(next); // before publishing: requests on the new config find their pool's scheduler ready
+        flows.update(next);
         config.set(next);
         Set<String> hostPorts = new HashSet<>();
         for (PoolRuntime p : next.pools()) {
@@ -304,6 +330,11 @@ public final class GatewayServer implements AutoCloseable {
     /** Every pool's endpoints with their latest metrics. */
     public Datastore datastore() {
         return datastore;
+    }
+
+    /** The flow controllers of pools with flow control. */
+    public PoolFlowControls flowControls() {
+        return flows;
     }
 
     /** Each pool's scheduler and prefix index. */

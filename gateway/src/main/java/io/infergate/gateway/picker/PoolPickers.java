@@ -35,9 +35,9 @@ import java.util.random.RandomGenerator;
 public final class PoolPickers {
 
     /** What a pool's scheduler was built from: a profile name, or a configuration (compared by identity). */
-    private record Entry(String profile, Object config, Scheduler scheduler) {
-        boolean builtFrom(String p, Object c) {
-            return profile.equals(p) && config == c;
+    private record Entry(String profile, Object config, boolean flowControl, Scheduler scheduler) {
+        boolean builtFrom(PoolRuntime pool, String p) {
+            return profile.equals(p) && config == pool.pickerConfig().orElse(null) && flowControl == pool.flowControl();
         }
     }
 
@@ -61,7 +61,7 @@ public final class PoolPickers {
     /** The pool's picker. */
     public EndpointPicker picker(PoolRuntime pool) {
         Entry e = entries.get(pool.id());
-        if (e != null && e.builtFrom(profileOf(pool), pool.pickerConfig().orElse(null))) {
+        if (e != null && e.builtFrom(pool, profileOf(pool))) {
             return e.scheduler();
         }
         return build(pool).scheduler();
@@ -87,7 +87,7 @@ public final class PoolPickers {
             datastore.publish(pool.snapshot());
             pool.snapshot().endpoints().forEach(e -> addresses.add(e.hostPort()));
             Entry e = entries.get(pool.id());
-            if (e == null || !e.builtFrom(profileOf(pool), pool.pickerConfig().orElse(null))) {
+            if (e == null || !e.builtFrom(pool, profileOf(pool))) {
                 build(pool);
             }
         }
@@ -105,7 +105,7 @@ public final class PoolPickers {
         String profile = profileOf(pool);
         Object config = pool.pickerConfig().orElse(null);
         Entry existing = entries.get(pool.id());
-        if (existing != null && existing.builtFrom(profile, config)) {
+        if (existing != null && existing.builtFrom(pool, profile)) {
             return existing;
         }
         PrefixIndex index = indexes.computeIfAbsent(pool.id(), id -> new PrefixIndex());
@@ -119,10 +119,12 @@ public final class PoolPickers {
             s = setup.scheduler(datastore, inFlight, nanoTime, random);
         } else {
             PrefixHasher hasher = PrefixHasher.defaults();
+            // with flow control, sheddable requests wait in the queue instead of being dropped (GIE)
             s = new Scheduler(datastore, inFlight, BuiltInProfiles.named(profile, index, hasher),
-                    UtilizationSaturationDetector.withDefaults(), hasher, nanoTime, random);
+                    pool.flowControl() ? null : UtilizationSaturationDetector.withDefaults(), hasher, nanoTime,
+                    random);
         }
-        Entry e = new Entry(profile, config, s);
+        Entry e = new Entry(profile, config, pool.flowControl(), s);
         entries.put(pool.id(), e);
         return e;
     }

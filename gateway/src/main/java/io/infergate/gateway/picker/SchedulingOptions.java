@@ -1,6 +1,7 @@
 package io.infergate.gateway.picker;
 
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
+import io.infergate.scheduler.admission.FlowControlConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,8 +12,14 @@ import java.util.Objects;
  *                        annotation; default {@value BuiltInProfiles#INFERGATE_DEFAULT}
  * @param metricsInterval how often each endpoint's {@code /metrics} is scraped (GIE: 50 ms); zero turns scraping
  *                        off, and the scorers then see every endpoint as unknown (in-flight scorers still work)
+ * @param flowControl     the queue limits and TTL of pools with flow control on; by default GIE's limits with a
+ *                        30 s TTL (GIE waits until the client gives up; a bounded wait is kinder to clients
+ *                        without their own timeout)
  */
-public record SchedulingOptions(String defaultProfile, Duration metricsInterval) {
+public record SchedulingOptions(String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl) {
+
+    /** The TTL of a queued request unless configured otherwise. */
+    public static final Duration DEFAULT_QUEUE_TTL = Duration.ofSeconds(30);
 
     public SchedulingOptions {
         Objects.requireNonNull(defaultProfile, "defaultProfile");
@@ -23,6 +30,12 @@ public record SchedulingOptions(String defaultProfile, Duration metricsInterval)
         if (metricsInterval.isNegative()) {
             throw new IllegalArgumentException("metricsInterval: " + metricsInterval + " (expected: >= 0)");
         }
+        Objects.requireNonNull(flowControl, "flowControl");
+    }
+
+    /** Convenience for the two options {@code serve} exposes; flow control at its defaults. */
+    public SchedulingOptions(String defaultProfile, Duration metricsInterval) {
+        this(defaultProfile, metricsInterval, FlowControlConfig.DEFAULT.withRequestTtl(DEFAULT_QUEUE_TTL));
     }
 
     public static SchedulingOptions defaults() {
@@ -30,10 +43,14 @@ public record SchedulingOptions(String defaultProfile, Duration metricsInterval)
     }
 
     public SchedulingOptions withDefaultProfile(String v) {
-        return new SchedulingOptions(v, metricsInterval);
+        return new SchedulingOptions(v, metricsInterval, flowControl);
     }
 
     public SchedulingOptions withMetricsInterval(Duration v) {
-        return new SchedulingOptions(defaultProfile, v);
+        return new SchedulingOptions(defaultProfile, v, flowControl);
+    }
+
+    public SchedulingOptions withFlowControl(FlowControlConfig v) {
+        return new SchedulingOptions(defaultProfile, metricsInterval, v);
     }
 }

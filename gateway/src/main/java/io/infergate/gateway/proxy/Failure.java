@@ -28,6 +28,8 @@ public enum Failure {
     UPSTREAM_FAILED(502, "server_error", "upstream_failed"),
     /** The backend has no ready endpoint, or the listener is being removed / the gateway is shutting down. */
     NO_ENDPOINT(503, "server_error", "no_ready_endpoint"),
+    /** The request waited in flow control longer than the TTL (or the queue was shut down). */
+    QUEUE_TIMEOUT(503, "server_error", "queue_timeout"),
     /** The upstream connect or the upstream response went idle for longer than the idle timeout. */
     UPSTREAM_TIMEOUT(504, "server_error", "upstream_timeout");
 

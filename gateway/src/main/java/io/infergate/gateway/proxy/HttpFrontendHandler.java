@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.infergate.scheduler.admission.Outcome;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -75,6 +76,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean closeAfterDiscard;
     private boolean closeWhenIdle;
     private ProxyExchange exchange;
+    // a request waiting in flow control, and its body (released when the wait ends either way)
+    private Plan.Deferred waiting;
+    private ByteBuf waitingBody;
 
     /**
      * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
@@ -100,7 +104,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (exchange != null || !pending.isEmpty()) {
+        if (exchange != null || waiting != null || !pending.isEmpty()) {
             pending.add(msg);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -251,7 +255,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         current.listener = listener.id();
         Plan plan;
         try {
-            plan = rt.router().plan(config, listener, req, b, current, rt.options().random().get(), ctx.alloc());
+            plan = rt.router().plan(config, listener, req, b, current, rt.options().random().get(), ctx.alloc(),
+                    ctx.executor());
         } catch (ProxyException e) {
             b.release();
             respond(e.failure(), e.status(), e.getMessage(), keepAlive);
@@ -262,7 +267,57 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
             return;
         }
+        carryOut(plan, req, b);
+    }
+
+    /** Acts on a plan; for a deferred one, waits (without blocking) for flow control to let the request go. */
+    private void carryOut(Plan plan, HttpRequest req, ByteBuf b) {
         switch (plan) {
+            case Plan.Deferred d -> {
+                waiting = d;
+                waitingBody = b;
+                // completes on this event loop (the executor given to plan); reading goes on meanwhile, so a client
+                // that leaves is seen and its ticket cancelled
+                d.ticket().outcome().whenComplete((outcome, error) -> {
+                    if (waiting != d) {
+                        return; // the client went away and the wait was already cleaned up
+                    }
+                    waiting = null;
+                    waitingBody = null;
+                    if (!ctx.channel().isActive()) {
+                        d.discard().run();
+                        b.release();
+                        return;
+                    }
+                    if (outcome instanceof Outcome.Dispatched) {
+                        Plan next;
+                        try {
+                            next = d.resume().get();
+                        } catch (ProxyException e) {
+                            b.release();
+                            respond(e.failure(), e.status(), e.getMessage(), keepAlive);
+                            drainPending();
+                            return;
+                        } catch (RuntimeException e) {
+                            b.release();
+                            log.error("request {}: unexpected failure while picking", current.requestId, e);
+                            respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
+                            drainPending();
+                            return;
+                        }
+                        carryOut(next, req, b);
+                        drainPending();
+                        return;
+                    }
+                    d.discard().run();
+                    b.release();
+                    ProxyException e = outcome == null
+                            ? new ProxyException(Failure.INTERNAL, "flow control failed: " + error)
+                            : RequestRouter.flowFailure(outcome);
+                    respond(e.failure(), e.status(), e.getMessage(), keepAlive);
+                    drainPending();
+                });
+            }
             case Plan.Answer a -> {
                 b.release();
                 FullHttpResponse r = a.response();
@@ -342,11 +397,16 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             closeAfterFlush();
             return;
         }
-        while (exchange == null && !pending.isEmpty() && ctx.channel().isActive()) {
+        drainPending();
+    }
+
+    /** Handles requests that arrived while one was in progress, in order, then reads again. */
+    private void drainPending() {
+        while (exchange == null && waiting == null && !pending.isEmpty() && ctx.channel().isActive()) {
             handle(pending.poll());
         }
         if (pending.isEmpty()) {
-            ctx.channel().config().setAutoRead(true);
+            ctx.channel().config().setAutoRead(true); // keep reading during an exchange: a client leaving is seen
         }
     }
 
@@ -361,6 +421,19 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         dropRequest();
         releasePending();
+        if (waiting != null) {
+            Plan.Deferred d = waiting;
+            ByteBuf b = waitingBody;
+            waiting = null;
+            waitingBody = null;
+            d.ticket().cancel();
+            d.discard().run();
+            b.release();
+            current.status = 499;
+            current.errorType = "client_closed";
+            rt.complete(current.toRecord(rt.nanoTime()));
+            current = null;
+        }
         if (exchange != null) {
             exchange.clientGone();
         }

@@ -9,6 +9,17 @@ import java.util.List;
 /** What {@link RequestRouter} decided for one request: answer it here, or forward it. */
 sealed interface Plan {
 
+    /**
+     * The pool has flow control and the request waits in its queue: when {@code ticket}'s outcome is
+     * {@code Dispatched}, {@code resume} picks the endpoint and returns the plan (a {@link Forward}, owning the body
+     * to send, or it throws {@link ProxyException}); any other outcome, or a client that went away, calls
+     * {@code discard} instead. Exactly one of the two is called. The caller keeps owning the request body, as for
+     * a synchronous plan.
+     */
+    record Deferred(io.infergate.scheduler.admission.Ticket<Object> ticket, java.util.function.Supplier<Plan> resume,
+                    Runnable discard) implements Plan {
+    }
+
     /** The gateway answers by itself (e.g. {@code GET /v1/models}). */
     record Answer(FullHttpResponse response) implements Plan {
     }

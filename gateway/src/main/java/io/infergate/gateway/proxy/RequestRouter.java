@@ -41,6 +41,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.admission.FlowKey;
+import io.infergate.scheduler.admission.Outcome;
+import io.infergate.scheduler.admission.Ticket;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -80,6 +85,7 @@ public final class RequestRouter {
     private final Function<PoolRuntime, EndpointPicker> pickers;
     private final LongSupplier nanoTime;
     private final LongConsumer pickNanos;
+    private final Function<PoolRuntime, FlowController<Object>> flows;
 
     /** One picker for every pool (tests, the interim least-in-flight picker). */
     public RequestRouter(EndpointPicker picker) {
@@ -99,21 +105,33 @@ public final class RequestRouter {
      */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime,
                          LongConsumer pickNanos) {
+        this(pickers, pool -> null, nanoTime, pickNanos);
+    }
+
+    /**
+     * @param flows each pool's flow controller, or null for a pool without flow control; called on event loops
+     */
+    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
+                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
+                         LongConsumer pickNanos) {
         this.pickers = pickers;
+        this.flows = flows;
         this.nanoTime = nanoTime;
         this.pickNanos = pickNanos;
     }
 
     /**
      * Plans one request. On success the returned {@link Plan.Forward} owns {@code body} (or a spliced copy, in which
-     * case {@code body} was released); on a {@link ProxyException} or an {@link Plan.Answer} the caller still owns
-     * {@code body}.
+     * case {@code body} was released); on a {@link ProxyException}, an {@link Plan.Answer} or a {@link Plan.Deferred}
+     * (the request waits in flow control) the caller still owns {@code body}.
+     *
+     * @param executor where a deferred request's outcome is delivered (the connection's event loop)
      *
      * @param request its headers are edited in place: control headers removed, model headers set
      * @param body    the complete request body (a heap buffer, possibly empty)
      */
     Plan plan(GatewayConfig config, ListenerConfig listener, HttpRequest request, ByteBuf body, RequestLog log,
-              RandomGenerator random, ByteBufAllocator alloc) {
+              RandomGenerator random, ByteBufAllocator alloc, Executor executor) {
         HttpHeaders headers = request.headers();
         String rewriteHeader = headers.get(HeaderNames.MODEL_NAME_REWRITE);
         String objectiveHeader = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
@@ -146,13 +164,14 @@ public final class RequestRouter {
             case BackendChoice.Failed f -> throw new ProxyException(Failure.INVALID_BACKEND,
                     "route cannot forward: " + f.detail());
             case BackendChoice.Picked(PoolBackend pool) -> toPool(config, pool, match, scanned, body, rewriteHeader,
+                    executor,
                     objectiveHeader, fairness, log, random, alloc);
             case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
         };
     }
 
     private Plan toPool(GatewayConfig config, PoolBackend backend, RouteMatch match, ScannedRequest scanned,
-                        ByteBuf body, String rewriteHeader, String objectiveHeader, String fairness, RequestLog log,
+                        ByteBuf body, String rewriteHeader, Executor executor, String objectiveHeader, String fairness, RequestLog log,
                         RandomGenerator random, ByteBufAllocator alloc) {
         PoolRuntime pool = config.pool(backend);
         if (pool == null) {
@@ -185,8 +204,56 @@ public final class RequestRouter {
         }
         log.targetModel = target.isEmpty() ? null : target;
         log.priority = priority;
-        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes,
-                fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness, "", prompt);
+        String flowId = fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
+        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes, flowId, "", prompt);
+        Pending pending = new Pending(pool, pick, body, out, upstreamName, clientName, match.filters(),
+                promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned));
+        FlowController<Object> queue = flows.apply(pool);
+        if (queue == null) {
+            return pickAndForward(pending);
+        }
+        Ticket<Object> ticket = queue.enqueue(FlowKey.of(flowId, priority), out.readableBytes(), pending, executor);
+        Outcome now = ticket.outcome().toCompletableFuture().getNow(null);
+        if (now instanceof Outcome.Dispatched) {
+            return pickAndForward(pending); // the fast path: capacity and an empty queue
+        }
+        if (now != null) {
+            pending.discard();
+            throw flowFailure(now);
+        }
+        return new Plan.Deferred(ticket, () -> pickAndForward(pending), pending::discard);
+    }
+
+    /** What a request needs to be picked for once it may go: everything {@link #toPool} worked out. */
+    private record Pending(PoolRuntime pool, PickRequest pick, ByteBuf body, ByteBuf out,
+                           EncodedModelName upstreamName, EncodedModelName clientName,
+                           List<io.infergate.api.model.HttpRoute.Filter> filters, long promptTokens,
+                           long outputTokens) {
+        /** Releases the spliced copy, if any (the caller owns {@code body}). */
+        void discard() {
+            if (out != body) {
+                out.release();
+            }
+        }
+    }
+
+    /** The HTTP answer for a request flow control did not dispatch. */
+    static ProxyException flowFailure(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Rejected r when r.httpStatus() == 429 -> new ProxyException(Failure.SHED, 429, r.message());
+            case Outcome.Rejected r -> new ProxyException(Failure.NO_ENDPOINT, r.httpStatus(), r.message());
+            case Outcome.Expired e -> new ProxyException(Failure.QUEUE_TIMEOUT, e.message());
+            case Outcome.Cancelled c -> new ProxyException(Failure.QUEUE_TIMEOUT, c.message());
+            case Outcome.Dispatched d -> throw new IllegalArgumentException("dispatched is not a failure");
+        };
+    }
+
+    /** Picks the endpoints and builds the forward plan; on a rejection the spliced copy is released. */
+    private Plan pickAndForward(Pending pending) {
+        PoolRuntime pool = pending.pool();
+        PickRequest pick = pending.pick();
+        ByteBuf body = pending.body();
+        ByteBuf out = pending.out();
         EndpointPicker picker = pickers.apply(pool);
         long pickStart = nanoTime.getAsLong();
         PickResult picked = picker.pick(pick, pool.snapshot());
@@ -207,8 +274,8 @@ public final class RequestRouter {
                 if (out != body) {
                     body.release();
                 }
-                return new Plan.Forward(targets, out, upstreamName, clientName, match.filters(),
-                        promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned));
+                return new Plan.Forward(targets, out, pending.upstreamName(), pending.clientName(),
+                        pending.filters(), pending.promptTokens(), pending.outputTokens());
             }
         }
     }

@@ -199,7 +199,7 @@ class HttpFrontendHandlerTest {
                 .set("authorization", "Bearer x");
         RequestLog log = new RequestLog("id", "default/gw/http", "POST", "/v1/completions", 0);
         Plan plan = router.plan(CONFIG, CONFIG.listener("default/gw/http"), req, req.content().retain(), log,
-                new SplittableRandom(3), ByteBufAllocator.DEFAULT);
+                new SplittableRandom(3), ByteBufAllocator.DEFAULT, Runnable::run);
         try {
             assertThat(plan).isInstanceOfSatisfying(Plan.Forward.class, f -> {
                 assertThat(f.targets()).extracting(UpstreamTarget::hostPort)

@@ -75,7 +75,7 @@ class RequestRouterPickTimingTest {
     private Plan plan(RequestRouter router, FullHttpRequest req) {
         RequestLog log = new RequestLog("id", "default/gw/http", "POST", "/v1/completions", 0);
         return router.plan(CONFIG, CONFIG.listener("default/gw/http"), req, req.content(), log,
-                new SplittableRandom(1), ByteBufAllocator.DEFAULT);
+                new SplittableRandom(1), ByteBufAllocator.DEFAULT, Runnable::run);
     }
 
     private static FullHttpRequest post() {

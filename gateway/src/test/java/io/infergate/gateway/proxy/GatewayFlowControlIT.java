@@ -1,0 +1,116 @@
+package io.infergate.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.scheduler.admission.FlowControlConfig;
+import io.infergate.scheduler.admission.FlowController;
+import io.infergate.simulator.fault.MetricsFault;
+import io.infergate.simulator.server.FleetSpec;
+import io.infergate.simulator.server.ReplicaSpec;
+import io.infergate.simulator.server.SimReplica;
+import io.infergate.simulator.server.SimulatorFleet;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flow control in the gateway against simulated replicas: while the pool has no capacity (its metrics fail, so it
+ * counts as saturated) requests wait in the queue instead of being shed; they go as soon as capacity returns, and
+ * one that waits past the TTL gets 503.
+ */
+class GatewayFlowControlIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static SimulatorFleet fleet;
+    private static GatewayFixture gw;
+
+    @BeforeAll
+    static void start() {
+        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(3))
+                .loraModules(GatewayFixture.loras()).seed(9).build())).start();
+        List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
+        String manifests = GatewayFixture.manifests(ports, ports.get(0)).replace("metadata: {name: pool}",
+                "metadata: {name: pool, annotations: {infergate.io/flow-control: \"true\"}}");
+        gw = new GatewayFixture(manifests, GatewayOptions.defaults(), SchedulingOptions.defaults()
+                .withFlowControl(FlowControlConfig.DEFAULT.withRequestTtl(Duration.ofSeconds(2))
+                        .withExpirySweepInterval(Duration.ofMillis(100))));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gw != null) {
+            gw.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        metricsFault(MetricsFault.NONE);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> chat(String model) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static FlowController<Object> queue() {
+        return gw.server.flowControls().controller(gw.server.config().pools().stream()
+                .filter(p -> p.id().name().equals("pool")).findFirst().orElseThrow().id());
+    }
+
+    private static void metricsFault(MetricsFault fault) {
+        if (fleet != null) {
+            fleet.replicas().forEach(r -> r.faults().set(r.faults().config().withMetricsFault(fault)));
+        }
+    }
+
+    private static void awaitMetrics(boolean failing) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gw.server.datastore().slots().stream()
+                .allMatch(s -> failing ? s.metrics().failure() != null
+                        : s.metrics().failure() == null && s.metrics().everRead()));
+    }
+
+    @Test
+    void requestsWaitWhileThePoolIsSaturatedGoWhenCapacityReturnsAndExpireAfterTheTtl() throws Exception {
+        assertThat(queue()).isNotNull();
+        awaitMetrics(false);
+        assertThat(chat("batch-less").get().statusCode()).isEqualTo(404); // unknown model: refused before queueing
+        assertThat(chat(GatewayFixture.BASE_MODEL).get().statusCode()).isEqualTo(200); // fast path
+
+        metricsFault(MetricsFault.FAILING);
+        try {
+            awaitMetrics(true);
+            CompletableFuture<HttpResponse<String>> waiting = chat("canary");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queue().queuedRequests() == 1);
+            assertThat(waiting).isNotDone();
+            metricsFault(MetricsFault.NONE);
+            awaitMetrics(false);
+            HttpResponse<String> released = waiting.get();
+            assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+            assertThat(JSON.readTree(released.body()).path("model").asText()).isEqualTo("canary");
+
+            metricsFault(MetricsFault.FAILING);
+            awaitMetrics(true);
+            HttpResponse<String> expired = chat(GatewayFixture.BASE_MODEL).get();
+            assertThat(expired.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(expired.body()).path("error").path("code").asText()).isEqualTo("queue_timeout");
+            assertThat(queue().stats().expired()).isEqualTo(1);
+        } finally {
+            metricsFault(MetricsFault.NONE);
+        }
+    }
+}
