@@ -97,6 +97,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How often every endpoint's /metrics is scraped; 0 = never (default: ${DEFAULT-VALUE}).")
     Duration metricsInterval;
 
+    @Option(names = "--debug-scores",
+            description = "Let a request ask for the picker's per-scorer scores with the header "
+                    + "'x-infergate-debug: scores' (answered in 'x-infergate-scores'); off by default.")
+    boolean debugScores;
+
     /** Tests (and side-by-side runs): bind every listener on an ephemeral port whatever the manifests say. */
     @Option(names = "--ephemeral-ports", hidden = true)
     boolean ephemeralPorts;
@@ -153,7 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         SchedulingOptions scheduling;
         try {
-            scheduling = new SchedulingOptions(schedulingProfile, metricsInterval);
+            scheduling = new SchedulingOptions(schedulingProfile, metricsInterval).withDebugScores(debugScores);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--scheduling-profile / "
                     + "--refresh-metrics-interval: " + e.getMessage());

@@ -114,7 +114,7 @@ public final class GatewayServer implements AutoCloseable {
         pickers.update(initial);
         flows.update(initial);
         RequestRouter router = new RequestRouter(pickers::picker, pool -> flows.controller(pool.id()),
-                System::nanoTime, schedulerLatency::record);
+                System::nanoTime, schedulerLatency::record, scheduling.debugScores());
         ProxyListener user = Objects.requireNonNull(listener, "listener");
         ProxyListener poking = r -> {
             try {

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param flowControl     the queue limits and TTL of pools with flow control on; by default GIE's limits with a
  *                        30 s TTL (GIE waits until the client gives up; a bounded wait is kinder to clients
  *                        without their own timeout)
+ * @param debugScores     whether a request may ask for the picker's scores ({@code x-infergate-debug: scores});
+ *                        off by default, since the answer shows the pool's endpoints
  */
-public record SchedulingOptions(String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl) {
+public record SchedulingOptions(String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl,
+                                boolean debugScores) {
 
     /** The TTL of a queued request unless configured otherwise. */
     public static final Duration DEFAULT_QUEUE_TTL = Duration.ofSeconds(30);
@@ -35,7 +38,7 @@ public record SchedulingOptions(String defaultProfile, Duration metricsInterval,
 
     /** Convenience for the two options {@code serve} exposes; flow control at its defaults. */
     public SchedulingOptions(String defaultProfile, Duration metricsInterval) {
-        this(defaultProfile, metricsInterval, FlowControlConfig.DEFAULT.withRequestTtl(DEFAULT_QUEUE_TTL));
+        this(defaultProfile, metricsInterval, FlowControlConfig.DEFAULT.withRequestTtl(DEFAULT_QUEUE_TTL), false);
     }
 
     public static SchedulingOptions defaults() {
@@ -43,14 +46,18 @@ public record SchedulingOptions(String defaultProfile, Duration metricsInterval,
     }
 
     public SchedulingOptions withDefaultProfile(String v) {
-        return new SchedulingOptions(v, metricsInterval, flowControl);
+        return new SchedulingOptions(v, metricsInterval, flowControl, debugScores);
     }
 
     public SchedulingOptions withMetricsInterval(Duration v) {
-        return new SchedulingOptions(defaultProfile, v, flowControl);
+        return new SchedulingOptions(defaultProfile, v, flowControl, debugScores);
     }
 
     public SchedulingOptions withFlowControl(FlowControlConfig v) {
-        return new SchedulingOptions(defaultProfile, metricsInterval, v);
+        return new SchedulingOptions(defaultProfile, metricsInterval, v, debugScores);
+    }
+
+    public SchedulingOptions withDebugScores(boolean v) {
+        return new SchedulingOptions(defaultProfile, metricsInterval, flowControl, v);
     }
 }

@@ -34,10 +34,11 @@ sealed interface Plan {
      * @param filters     the matched rule's filters (header modifiers)
      * @param promptTokens estimated prompt tokens (in-flight token load until the first token), >= 0
      * @param outputTokens estimated output tokens (in-flight token load until the end), >= 0
+     * @param scores       the picker's explanation for the {@code x-infergate-scores} response header, or null
      */
     record Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
                    EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens,
-                   long outputTokens) implements Plan {
+                   long outputTokens, String scores) implements Plan {
         public Forward {
             targets = List.copyOf(targets);
             filters = List.copyOf(filters);

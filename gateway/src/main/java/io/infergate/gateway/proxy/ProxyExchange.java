@@ -260,6 +260,9 @@ final class ProxyExchange {
         if (!h.contains(HeaderNames.X_REQUEST_ID)) {
             h.set(HeaderNames.X_REQUEST_ID, record.requestId);
         }
+        if (plan.scores() != null) {
+            h.set(HeaderNames.SCORES, plan.scores());
+        }
         applyFilters(h, plan.filters(), HttpRoute.FilterType.RESPONSE_HEADER_MODIFIER);
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
         record.status = resp.status().code();

@@ -20,6 +20,7 @@ import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
 import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.pick.PromptBytes;
+import io.infergate.scheduler.scheduling.Scheduler;
 import io.infergate.scheduler.pick.PickResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -86,6 +87,7 @@ public final class RequestRouter {
     private final LongSupplier nanoTime;
     private final LongConsumer pickNanos;
     private final Function<PoolRuntime, FlowController<Object>> flows;
+    private final boolean debugScores;
 
     /** One picker for every pool (tests, the interim least-in-flight picker). */
     public RequestRouter(EndpointPicker picker) {
@@ -114,6 +116,17 @@ public final class RequestRouter {
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
                          Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
                          LongConsumer pickNanos) {
+        this(pickers, flows, nanoTime, pickNanos, false);
+    }
+
+    /**
+     * @param debugScores whether a request may ask, with {@code x-infergate-debug: scores}, for the picker's
+     *                    per-scorer scores in the {@code x-infergate-scores} response header
+     */
+    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
+                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
+                         LongConsumer pickNanos, boolean debugScores) {
+        this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
         this.nanoTime = nanoTime;
@@ -136,6 +149,10 @@ public final class RequestRouter {
         String rewriteHeader = headers.get(HeaderNames.MODEL_NAME_REWRITE);
         String objectiveHeader = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
         String fairness = headers.get(HeaderNames.FAIRNESS_ID);
+        String sessionHeader = headers.get(HeaderNames.SESSION_ID);
+        String session = sessionHeader == null ? "" : sessionHeader.strip();
+        boolean debug = debugScores && "scores".equalsIgnoreCase(headers.get(HeaderNames.DEBUG));
+        headers.remove(HeaderNames.DEBUG);
         stripControlHeaders(headers);
         String path = log.path;
 
@@ -164,14 +181,14 @@ public final class RequestRouter {
             case BackendChoice.Failed f -> throw new ProxyException(Failure.INVALID_BACKEND,
                     "route cannot forward: " + f.detail());
             case BackendChoice.Picked(PoolBackend pool) -> toPool(config, pool, match, scanned, body, rewriteHeader,
-                    executor,
+                    executor, session, debug,
                     objectiveHeader, fairness, log, random, alloc);
             case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
         };
     }
 
     private Plan toPool(GatewayConfig config, PoolBackend backend, RouteMatch match, ScannedRequest scanned,
-                        ByteBuf body, String rewriteHeader, Executor executor, String objectiveHeader, String fairness, RequestLog log,
+                        ByteBuf body, String rewriteHeader, Executor executor, String session, boolean debug, String objectiveHeader, String fairness, RequestLog log,
                         RandomGenerator random, ByteBufAllocator alloc) {
         PoolRuntime pool = config.pool(backend);
         if (pool == null) {
@@ -205,9 +222,9 @@ public final class RequestRouter {
         log.targetModel = target.isEmpty() ? null : target;
         log.priority = priority;
         String flowId = fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
-        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes, flowId, "", prompt);
+        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes, flowId, session, prompt);
         Pending pending = new Pending(pool, pick, body, out, upstreamName, clientName, match.filters(),
-                promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned));
+                promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned), debug);
         FlowController<Object> queue = flows.apply(pool);
         if (queue == null) {
             return pickAndForward(pending);
@@ -228,7 +245,7 @@ public final class RequestRouter {
     private record Pending(PoolRuntime pool, PickRequest pick, ByteBuf body, ByteBuf out,
                            EncodedModelName upstreamName, EncodedModelName clientName,
                            List<io.infergate.api.model.HttpRoute.Filter> filters, long promptTokens,
-                           long outputTokens) {
+                           long outputTokens, boolean debug) {
         /** Releases the spliced copy, if any (the caller owns {@code body}). */
         void discard() {
             if (out != body) {
@@ -256,7 +273,15 @@ public final class RequestRouter {
         ByteBuf out = pending.out();
         EndpointPicker picker = pickers.apply(pool);
         long pickStart = nanoTime.getAsLong();
-        PickResult picked = picker.pick(pick, pool.snapshot());
+        PickResult picked;
+        String scores = null;
+        if (pending.debug() && picker instanceof Scheduler scheduler) {
+            Scheduler.Decision d = scheduler.decide(pick, pool.snapshot());
+            picked = d.result();
+            scores = d.explanation() == null ? "none (rejected before scoring)" : d.explanation().toString();
+        } else {
+            picked = picker.pick(pick, pool.snapshot());
+        }
         pickNanos.accept(nanoTime.getAsLong() - pickStart);
         switch (picked) {
             case PickResult.Rejected r -> {
@@ -275,7 +300,7 @@ public final class RequestRouter {
                     body.release();
                 }
                 return new Plan.Forward(targets, out, pending.upstreamName(), pending.clientName(),
-                        pending.filters(), pending.promptTokens(), pending.outputTokens());
+                        pending.filters(), pending.promptTokens(), pending.outputTokens(), scores);
             }
         }
     }
@@ -291,7 +316,7 @@ public final class RequestRouter {
         for (InetSocketAddress a : rotation) {
             targets.add(UpstreamTarget.of(a));
         }
-        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0);
+        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0, null);
     }
 
     private ScannedRequest scan(ByteBuf body) {

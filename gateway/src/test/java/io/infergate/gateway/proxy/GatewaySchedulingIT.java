@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.server.FleetSpec;
@@ -107,5 +108,35 @@ class GatewaySchedulingIT {
         }
         awaitSlots(s -> s.metrics().failure() == null);
         assertThat(chat("batch").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theScoresOfADecisionAreShownOnlyWhenTheGatewayAllowsIt() throws Exception {
+        HttpRequest.Builder ask = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
+                .header("content-type", "application/json").header("x-infergate-debug", "scores")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"));
+        HttpResponse<String> off = http.send(ask.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(off.statusCode()).isEqualTo(200);
+        assertThat(off.headers().firstValue("x-infergate-scores")).isEmpty();
+
+        List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
+        GatewayFixture debug = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(0)),
+                GatewayOptions.defaults(), SchedulingOptions.defaults().withDebugScores(true));
+        try {
+            HttpResponse<String> on = http.send(HttpRequest.newBuilder(URI.create(debug.url()
+                            + "/v1/chat/completions")).header("content-type", "application/json")
+                    .header("x-infergate-debug", "scores")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
+                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(on.statusCode()).isEqualTo(200);
+            // one entry per endpoint: name=total (scorer=score, ...)
+            assertThat(on.headers().firstValue("x-infergate-scores")).hasValueSatisfying(v -> assertThat(v)
+                    .contains("sim-pod-rank-0=").contains("sim-pod-rank-1=").contains("prefix-cache-scorer=")
+                    .contains("in-flight-requests-scorer="));
+        } finally {
+            debug.close();
+        }
     }
 }
