@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; HTTP load.",
-        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, BenchCommand.Load.class})
+        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, BenchCommand.Load.class,
+                BenchCommand.StubBackendCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -169,18 +170,27 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** Open-loop (fixed arrival rate) or closed-loop (--max) load of non-streaming completions against one URL. */
+    /**
+     * Open-loop (fixed arrival rate) load of non-streaming completions against one URL or several in turn, or
+     * closed-loop (--max) load against one.
+     */
     @Command(name = "load", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Open-loop HTTP load at a fixed arrival rate (latency from the scheduled send time, so no"
-                    + " coordinated omission), or with --max a closed loop for saturation throughput.")
+                    + " coordinated omission), against one target or several taking turns; or with --max a closed"
+                    + " loop for saturation throughput.")
     static final class Load implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(names = "--target", required = true,
                 description = "URL to POST to, e.g. http://127.0.0.1:8000/v1/completions (a bare base URL gets"
-                        + " /v1/completions).")
-        URI target;
+                        + " /v1/completions). Open loop: repeat it to interleave several targets (see --slice).")
+        List<URI> targets;
+
+        @Option(names = "--slice", defaultValue = "1",
+                description = "With several targets: they take turns in slices of this many seconds of one schedule,"
+                        + " so all see the same background load (default: ${DEFAULT-VALUE}).")
+        double slice;
 
         @Option(names = "--rate", defaultValue = "500", description = "Arrivals per second (default: ${DEFAULT-VALUE}).")
         double rate;
@@ -196,7 +206,8 @@ public final class BenchCommand implements Runnable {
         double warmup;
 
         @Option(names = "--body-bytes", defaultValue = "4096",
-                description = "Request body size; the prompt is padded to it (default: ${DEFAULT-VALUE}).")
+                description = "Request body size; the prompt (for a .../chat/completions target: the one user"
+                        + " message) is padded to it (default: ${DEFAULT-VALUE}).")
         int bodyBytes;
 
         @Option(names = "--model", defaultValue = "meta-llama/Llama-3.1-8B-Instruct", description = "Model (default: ${DEFAULT-VALUE}).")
@@ -208,40 +219,114 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--connections", defaultValue = "64",
                 description = "--max: connections (default: ${DEFAULT-VALUE}). Open loop: the most connections to"
-                        + " open, beyond that requests wait (default with no --max: 4096).")
+                        + " open per target, beyond that requests wait (default with no --max: 4096).")
         Integer connections;
 
         @Option(names = "--seed", defaultValue = "1", description = "Poisson seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--preconnect", defaultValue = "0",
+                description = "Open loop: connections opened to each target before the schedule starts"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int preconnect;
+
+        @Option(names = "--timeline", description = "Also print requests, new connections and latency per second.")
+        boolean timeline;
+
+        @Option(names = "--prewarm", defaultValue = "0",
+                description = "Open loop: seconds of closed loop on 4 connections first, unrecorded, so this JVM's own"
+                        + " JIT warm-up cannot build a backlog at the start of the schedule (default: ${DEFAULT-VALUE}).")
+        double prewarm;
+
         @Override
         public Integer call() throws InterruptedException {
-            URI url = target.getRawPath() == null || target.getRawPath().isEmpty() || "/".equals(target.getRawPath())
-                    ? target.resolve("/v1/completions") : target;
-            var load = new io.infergate.bench.load.OpenLoopLoad(url,
-                    io.infergate.bench.load.OpenLoopLoad.body(model, bodyBytes));
+            List<URI> urls = targets.stream().map(t -> t.getRawPath() == null || t.getRawPath().isEmpty()
+                    || "/".equals(t.getRawPath()) ? t.resolve("/v1/completions") : t).toList();
+            if (max && urls.size() > 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max takes one --target");
+            }
+            byte[] body = io.infergate.bench.load.OpenLoopLoad.bodyFor(urls.get(0), model, bodyBytes);
+            var seconds = new io.infergate.bench.load.Timeline();
+            var load = new io.infergate.bench.load.OpenLoopLoad(urls, body,
+                    io.infergate.bench.load.OpenLoopLoad.Clock.SYSTEM, seconds, Duration.ofSeconds(10));
             Duration w = Duration.ofNanos((long) (warmup * 1e9));
             Duration d = Duration.ofNanos((long) (duration * 1e9));
             boolean connectionsGiven = spec.commandLine().getParseResult().hasMatchedOption("--connections");
-            var r = max ? load.closedLoop(connections, w, d)
-                    : load.openLoop(arrivals, rate, w, d, connectionsGiven ? connections : 4096, seed);
+            if (!max && prewarm > 0) {
+                new io.infergate.bench.load.OpenLoopLoad(urls.get(0), body).closedLoop(4,
+                        Duration.ofNanos((long) (prewarm * 1e9)), Duration.ZERO);
+            }
+            int limit = connectionsGiven ? connections : 4096;
+            var results = max ? List.of(load.closedLoop(connections, w, d)) : urls.size() == 1
+                    ? List.of(load.openLoop(arrivals, rate, w, d, limit, preconnect, seed))
+                    : load.interleaved(arrivals, rate, w, d, Duration.ofNanos((long) (slice * 1e9)), limit, preconnect,
+                            seed);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "target=%s mode=%s rate=%s body=%d scheduled=%d completed=%d errors=%d"
-                            + " achieved=%.1f connections=%d%n", url, max ? "max" : "open",
-                    max ? "-" : String.format(Locale.ROOT, "%.0f", rate), bodyBytes, r.scheduled(), r.completed(),
-                    r.errors(), r.achievedRate(), r.connections());
-            print(out, max ? "latency ms (from send)" : "latency ms (from scheduled send)", r.latencyMicros());
-            if (!max) {
-                print(out, "service ms (from actual send)", r.serviceMicros());
+            long errors = 0;
+            for (int i = 0; i < urls.size(); i++) {
+                var r = results.get(i);
+                errors += r.errors();
+                out.printf(Locale.ROOT, "target=%s mode=%s rate=%s body=%d scheduled=%d completed=%d errors=%d"
+                                + " achieved=%.1f connections=%d sent=%d%n", urls.get(i), max ? "max" : "open",
+                        max ? "-" : String.format(Locale.ROOT, "%.0f", rate), bodyBytes, r.scheduled(), r.completed(),
+                        r.errors(), r.achievedRate(), r.connections(), r.sent());
+                print(out, max ? "latency ms (from send)" : "latency ms (from scheduled send)", r.latencyMicros());
+                if (!max) {
+                    print(out, "service ms (from actual send)", r.serviceMicros());
+                }
+            }
+            if (timeline) {
+                seconds.print(out);
             }
             out.flush();
-            return r.errors() == 0 ? 0 : 1;
+            return errors == 0 ? 0 : 1;
         }
 
         private static void print(PrintWriter out, String label, Histogram h) {
             out.printf(Locale.ROOT, "%s: p50 %.3f p90 %.3f p99 %.3f max %.3f%n", label,
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        }
+    }
+
+    /** A trivial OpenAI-shaped backend that answers at once: the upstream for measuring a proxy's own cost. */
+    @Command(name = "stub-backend", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Answers POST /v1/chat/completions and /v1/completions at once with a fixed one-token JSON"
+                    + " completion echoing the request's model (keep-alive, not streamed); GET /stats shows counters."
+                    + " Runs until Ctrl-C or SIGTERM.")
+    static final class StubBackendCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "8000", description = "First port; 0 = ephemeral (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--ports", defaultValue = "1",
+                description = "Consecutive ports to serve from --port, like that many replicas (default: ${DEFAULT-VALUE}).")
+        int ports;
+
+        @Option(names = "--threads", defaultValue = "1", description = "Event loops (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var stub = io.infergate.bench.stub.StubBackend.start(host, port, ports, threads);
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stub.close();
+                System.err.println("stub backend stopped: " + stub.stats());
+                stopped.countDown();
+            }, "stub-shutdown"));
+            PrintWriter out = spec.commandLine().getOut();
+            for (int p : stub.ports()) {
+                out.println("stub backend listening on http://" + host + ":" + p);
+            }
+            out.flush();
+            stopped.await();
+            return 0;
         }
     }
 }

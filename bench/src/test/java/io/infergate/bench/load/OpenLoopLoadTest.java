@@ -1,6 +1,7 @@
 package io.infergate.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,6 +66,8 @@ class OpenLoopLoadTest {
     private EventLoopGroup group;
     private Channel server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final java.util.Map<String, AtomicInteger> byPath = new java.util.concurrent.ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
     private volatile int failEvery;
 
@@ -75,11 +78,13 @@ class OpenLoopLoadTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        accepted.incrementAndGet();
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
                                         int n = requests.incrementAndGet();
+                                        byPath.computeIfAbsent(req.uri(), u -> new AtomicInteger()).incrementAndGet();
                                         if (n <= 3) {
                                             bodies.add(req.content().toString(StandardCharsets.UTF_8));
                                         }
@@ -115,6 +120,102 @@ class OpenLoopLoadTest {
             assertThat(json.get("max_tokens").asInt()).isEqualTo(1);
             assertThat(json.get("stream").asBoolean()).isFalse();
         }
+    }
+
+    @Test
+    void chatBodyIsAnExactSizeChatCompletionChosenByTheTargetPath() throws Exception {
+        for (int size : new int[] {4096, 200 * 1024}) {
+            byte[] body = OpenLoopLoad.chatBody("m\"x", size);
+            assertThat(body).hasSize(size);
+            JsonNode json = new ObjectMapper().readTree(body);
+            assertThat(json.get("model").asText()).isEqualTo("m\"x");
+            assertThat(json.at("/messages/0/role").asText()).isEqualTo("user");
+            assertThat(json.at("/messages/0/content").asText()).startsWith("the quick brown fox");
+            assertThat(json.get("messages").size()).isEqualTo(1);
+            assertThat(json.get("max_tokens").asInt()).isEqualTo(1);
+            assertThat(json.get("stream").asBoolean()).isFalse();
+        }
+        assertThat(OpenLoopLoad.bodyFor(URI.create("http://h:1/v1/chat/completions"), "m", 600))
+                .isEqualTo(OpenLoopLoad.chatBody("m", 600));
+        assertThat(OpenLoopLoad.bodyFor(URI.create("http://h:1/v1/completions"), "m", 600))
+                .isEqualTo(OpenLoopLoad.body("m", 600));
+    }
+
+    @Test
+    void preconnectedConnectionsAreTheWholePoolWhenTheyAreTheLimit() throws Exception {
+        List<Long> connectedAt = new CopyOnWriteArrayList<>();
+        AtomicLong startedAt = new AtomicLong(-1);
+        VirtualClock clock = new VirtualClock(0);
+        OpenLoopLoad load = new OpenLoopLoad(url(), OpenLoopLoad.body("m", 256), clock, new OpenLoopLoad.Observer() {
+            @Override
+            public void finished(long index, long intendedNanos, long sentNanos, long endNanos, boolean ok) {
+            }
+
+            @Override
+            public void started(long startNanos) {
+                startedAt.set(startNanos);
+            }
+
+            @Override
+            public void connected(long nanos) {
+                connectedAt.add(nanos);
+            }
+        }, Duration.ofSeconds(30));
+        OpenLoopLoad.Result r = load.openLoop(OpenLoopLoad.Arrivals.POISSON, 2000, Duration.ZERO,
+                Duration.ofSeconds(1), 4, 4, 5);
+        assertThat(r.errors()).isZero();
+        assertThat(r.completed()).isEqualTo(r.scheduled()).isEqualTo(requests.get());
+        assertThat(r.connections()).isEqualTo(4);
+        assertThat(accepted.get()).isEqualTo(4);
+        // all four were up before the schedule started
+        assertThat(connectedAt).hasSize(4).allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(startedAt.get()));
+        assertThatThrownBy(() -> load.openLoop(OpenLoopLoad.Arrivals.POISSON, 10, Duration.ZERO,
+                Duration.ofSeconds(1), 2, 3, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: 0..2");
+    }
+
+    @Test
+    void interleavedTargetsTakeTurnsInSlicesOfOneSchedule() throws Exception {
+        VirtualClock clock = new VirtualClock(0);
+        URI a = url().resolve("/a");
+        URI b = url().resolve("/b");
+        OpenLoopLoad load = new OpenLoopLoad(List.of(a, b), OpenLoopLoad.body("m", 300), clock,
+                OpenLoopLoad.Observer.NONE, Duration.ofSeconds(30));
+        // 100/s evenly for 1 s warm-up + 2 s measured, slices of 0.5 s: a, b, a, b, a, b
+        List<OpenLoopLoad.Result> r = load.interleaved(OpenLoopLoad.Arrivals.CONSTANT, 100, Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofMillis(500), 2, 2, 1);
+        assertThat(r).hasSize(2);
+        assertThat(byPath.get("/a").get()).isEqualTo(150);
+        assertThat(byPath.get("/b").get()).isEqualTo(150);
+        for (OpenLoopLoad.Result t : r) {
+            assertThat(t.scheduled()).isEqualTo(100);
+            assertThat(t.completed()).isEqualTo(100);
+            assertThat(t.errors()).isZero();
+            assertThat(t.seconds()).isEqualTo(1.0);
+            assertThat(t.achievedRate()).isEqualTo(100.0);
+            assertThat(t.sent()).isEqualTo(150);
+            assertThat(t.connections()).isEqualTo(2); // its own pool, opened up front
+            assertThat(t.latencyMicros().getTotalCount()).isEqualTo(100);
+        }
+        assertThat(accepted.get()).isEqualTo(4);
+        assertThatThrownBy(() -> load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 1, Duration.ZERO,
+                Duration.ofSeconds(1), 1, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void turnsAreSlicesInRotationAndTheirShareOfAWindowIsExact() {
+        long s = 1_000;
+        assertThat(OpenLoopLoad.turn(0, s, 3)).isZero();
+        assertThat(OpenLoopLoad.turn(999, s, 3)).isZero();
+        assertThat(OpenLoopLoad.turn(1_000, s, 3)).isEqualTo(1);
+        assertThat(OpenLoopLoad.turn(5_500, s, 3)).isEqualTo(2);
+        assertThat(OpenLoopLoad.turn(6_000, s, 3)).isZero();
+        // window [1500, 7250): slice 1 (its second half: target 1), 2 (target 2), 3 (0), 4 (1), 5 (2), 6 (0),
+        // 7 (its first quarter: target 1)
+        assertThat(OpenLoopLoad.turnNanos(0, 3, s, 1_500, 7_250)).isEqualTo(1_000 + 1_000);
+        assertThat(OpenLoopLoad.turnNanos(1, 3, s, 1_500, 7_250)).isEqualTo(500 + 1_000 + 250);
+        assertThat(OpenLoopLoad.turnNanos(2, 3, s, 1_500, 7_250)).isEqualTo(1_000 + 1_000);
+        assertThat(OpenLoopLoad.turnNanos(0, 1, s, 1_500, 7_250)).isEqualTo(5_750);
     }
 
     @Test
