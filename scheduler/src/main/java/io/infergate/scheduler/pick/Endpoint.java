@@ -13,8 +13,18 @@ import java.util.Objects;
  * @param port   the target port, 1..65535
  * @param labels the Pod's labels; empty when the endpoint came from an EndpointSlice
  * @param source the pool endpoint this was built from
+ * @param hostPort {@code host:port} with brackets around IPv6 hosts, as {@code x-gateway-destination-endpoint}
+ *                 spells it; also the key of the endpoint's in-flight counter and prefix-index entry (the load is on
+ *                 the address, whatever its name); must equal {@code source.hostPort()}
  */
-public record Endpoint(String name, String host, int port, Map<String, String> labels, PoolEndpoint source) {
+public record Endpoint(String name, String host, int port, Map<String, String> labels, PoolEndpoint source,
+                       String hostPort) {
+
+    /** The endpoint with its {@link #hostPort()} computed once (it keys every per-endpoint map on the hot path). */
+    public Endpoint(String name, String host, int port, Map<String, String> labels, PoolEndpoint source) {
+        this(name, host, port, labels, source, source.hostPort());
+    }
+
     public Endpoint {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
@@ -23,17 +33,12 @@ public record Endpoint(String name, String host, int port, Map<String, String> l
         }
         labels = Map.copyOf(labels);
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(hostPort, "hostPort");
     }
 
     public static Endpoint of(PoolEndpoint e, Map<String, String> labels) {
         return new Endpoint(e.name(), e.address(), e.port(), labels, e);
     }
 
-    /**
-     * {@code host:port} with brackets around IPv6 hosts, as {@code x-gateway-destination-endpoint} spells it.
-     * It is also the key of the endpoint's in-flight counter: the load is on the address, whatever its name.
-     */
-    public String hostPort() {
-        return source.hostPort();
-    }
+
 }

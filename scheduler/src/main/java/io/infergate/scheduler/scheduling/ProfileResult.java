@@ -7,14 +7,23 @@ import java.util.Objects;
 /** The outcome of one {@link SchedulerProfile#run}: chosen endpoints (best first) or why there are none. */
 public sealed interface ProfileResult {
 
-    /** @param endpoints at least one, best first */
-    record Chosen(List<Endpoint> endpoints, Explanation explanation) implements ProfileResult {
+    /**
+     * @param endpoints   at least one, best first
+     * @param explainer   builds the explanation when asked (most decisions never are: building it copies every
+     *                    score array)
+     */
+    record Chosen(List<Endpoint> endpoints, java.util.function.Supplier<Explanation> explainer)
+            implements ProfileResult {
         public Chosen {
             endpoints = List.copyOf(endpoints);
             if (endpoints.isEmpty()) {
                 throw new IllegalArgumentException("endpoints: empty");
             }
-            Objects.requireNonNull(explanation, "explanation");
+            Objects.requireNonNull(explainer, "explainer");
+        }
+
+        public Explanation explanation() {
+            return explainer.get();
         }
     }
 

@@ -62,7 +62,7 @@ public record SchedulerProfile(String name, List<Filter> filters, List<WeightedS
         for (int i : picked) {
             chosen.add(candidates.endpoint(i));
         }
-        return new ProfileResult.Chosen(chosen, new Explanation(candidates.endpoints(), names, weights, scores,
+        return new ProfileResult.Chosen(chosen, () -> new Explanation(candidates.endpoints(), names, weights, scores,
                 totals));
     }
 }
