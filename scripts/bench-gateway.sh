@@ -17,7 +17,8 @@
 # round; the table shows the median over rounds, "added" = proxy minus direct of the same run; then saturation.
 # Usage: scripts/bench-gateway.sh [seconds per target and run] [body sizes] [rates] [rounds] [wrk connections]
 # Environment: INFERGATE_JAR (benchmark that jar instead of building app/target/infergate.jar),
-#   GATEWAY_JAVA_OPTS (the gateway's extra JVM flags), BENCH_GATEWAY_WARMUP (s, default 20),
+#   GATEWAY_JAVA_OPTS (the gateway's extra JVM flags), GATEWAY_ARGS (extra `serve` flags, e.g.
+#   "--scheduling-profile gie-v0-filter-tree" or "--refresh-metrics-interval 0"), BENCH_GATEWAY_WARMUP (s, default 20),
 #   BENCH_SATURATION_SECONDS (default 6), BENCH_CLIENT_CPU (default 0), BENCH_PROXY_CPU (default 1).
 # Prints Markdown tables on stdout; every raw result goes to stderr.
 set -euo pipefail
@@ -120,7 +121,7 @@ status: {podIP: 127.0.0.1}
 YAML
 # shellcheck disable=SC2086
 (ig "$proxy_cpu" ${GATEWAY_JAVA_OPTS:-} "-Xlog:gc:file=$work/gateway-gc.log:timemillis" -jar "$jar" \
-    serve --config "$work/gateway.yaml" --admin-port $gw_admin) >"$work/gateway.log" 2>&1 &
+    serve --config "$work/gateway.yaml" --admin-port $gw_admin ${GATEWAY_ARGS:-}) >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=($gw_pid)
 wait_http "http://127.0.0.1:$gw_admin/readyz"
 
