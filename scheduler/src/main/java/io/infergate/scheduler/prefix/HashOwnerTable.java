@@ -12,15 +12,36 @@ package io.infergate.scheduler.prefix;
  * <p>Memory: 16 bytes per slot (8 hash, 4 owner, 4 node); the table grows past 2/3 load and shrinks below 1/8
  * (to 1/3), so a pair costs 24 to 48 bytes, 128 at most right after a big removal.
  *
- * <p>Not thread-safe: {@link PrefixIndex} guards each table with its stripe's lock.
+ * <p>Not thread-safe: {@link PrefixIndex} guards each table with its stripe's lock. The one exception is
+ * {@link #collectOwners}, which is safe to run during a concurrent write <em>as an optimistic read</em>: it never
+ * throws or loops forever on a table being changed (the arrays and their mask are swapped as one object on resize,
+ * and the probe is bounded by the capacity), though what it returns then is garbage the caller must discard after
+ * failing to validate its stamp.
  */
 final class HashOwnerTable {
 
     private static final int MIN_CAPACITY = 16;
     private static final int MAX_CAPACITY = 1 << 30;
 
+    /** The slot arrays with their mask, replaced as one object by a resize so a racing reader sees one generation. */
+    private static final class Slots {
+        final long[] hashes;
+        final int[] owners; // owner id + 1; 0 marks an empty slot
+        final int[] nodes;
+        final int mask;
+
+        Slots(int capacity) {
+            hashes = new long[capacity];
+            owners = new int[capacity];
+            nodes = new int[capacity];
+            mask = capacity - 1;
+        }
+    }
+
+    private Slots slots;
+    // mirrors of slots' fields for the single-threaded write paths, so they read like plain arrays
     private long[] hashes;
-    private int[] owners; // owner id + 1; 0 marks an empty slot
+    private int[] owners;
     private int[] nodes;
     private int mask;
     private int size;
@@ -89,16 +110,25 @@ final class HashOwnerTable {
     }
 
     /**
-     * Adds one to {@code countsByOwner[owner]} for every owner of {@code hash} (owners beyond the array are
-     * counted in the result only) and returns how many owners the hash has.
+     * Writes the owners of {@code hash} to {@code out} (as many as fit) and returns how many owners it has, which
+     * may exceed {@code out.length}. Safe as an optimistic read beside a writer (see the class comment): reads the
+     * slot arrays once, probes at most the capacity, and never writes.
      */
-    int countOwners(long hash, int[] countsByOwner) {
+    int collectOwners(long hash, int[] out) {
+        Slots t = slots;
+        long[] hs = t.hashes;
+        int[] os = t.owners;
+        int m = t.mask;
         int found = 0;
-        for (int i = home(hash); owners[i] != 0; i = (i + 1) & mask) {
-            if (hashes[i] == hash) {
-                int owner = owners[i] - 1;
-                if (owner < countsByOwner.length) {
-                    countsByOwner[owner]++;
+        int i = (int) mix(hash) & m;
+        for (int probes = 0; probes <= m; probes++, i = (i + 1) & m) {
+            int o = os[i];
+            if (o == 0) {
+                break;
+            }
+            if (hs[i] == hash) {
+                if (found < out.length) {
+                    out[found] = o - 1;
                 }
                 found++;
             }
@@ -174,9 +204,11 @@ final class HashOwnerTable {
     }
 
     private void allocate(int capacity) {
-        hashes = new long[capacity];
-        owners = new int[capacity];
-        nodes = new int[capacity];
-        mask = capacity - 1;
+        Slots t = new Slots(capacity);
+        hashes = t.hashes;
+        owners = t.owners;
+        nodes = t.nodes;
+        mask = t.mask;
+        slots = t; // last: an optimistic reader that sees the new object sees it whole (and validates anyway)
     }
 }

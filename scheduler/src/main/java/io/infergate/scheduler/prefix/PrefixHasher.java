@@ -119,7 +119,7 @@ public final class PrefixHasher {
         long previous = h.digest();
         long[] out = new long[n];
         for (int i = 0, p = offset; i < n; i++, p += blockBytes) {
-            previous = h.reset(0).update(input, p, blockBytes).updateLongLE(previous).digest();
+            previous = XxHash64.hashWithLongSuffix(input, p, blockBytes, previous, 0);
             out[i] = previous;
         }
         return out;

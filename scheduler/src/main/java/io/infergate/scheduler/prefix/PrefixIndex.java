@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The approximate prefix-cache index of GIE's {@code approx-prefix-cache-producer} (v1.5.0
@@ -27,23 +30,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * at block 2 if someone else holds block 1; and endpoints outside the candidate list (even ones the pool has
  * dropped but the index not yet purged) keep the walk going. Candidates the index does not know score 0.
  *
- * <p><b>Learning</b> ({@link #add}): after a pick, the request's hashes are added for the chosen endpoint only
- * (and, with disaggregated serving, the prefill endpoint). {@link AddOrder} says in which order they enter the
+ * <p><b>Learning</b> ({@link #learn}, {@link #add}): after a pick, the request's hashes are added for the chosen
+ * endpoint only (and, with disaggregated serving, the prefill endpoint). {@link AddOrder} says in which order they enter the
  * LRU; {@link AddOrder#PROMPT_ORDER} is GIE's.
  *
  * <p><b>Threading.</b> All methods are thread-safe and may be called from event loops. The owners of a hash
- * live in one of 256 stripes, each a primitive table under its own lock held for a single lookup
+ * live in one of 256 stripes, each a primitive table under its own {@link StampedLock}, held for a single lookup
  * or update (well under a microsecond; exceptionally a resize of that stripe, linear in its size: about 8K pairs
  * per stripe with 64 full endpoints). Each endpoint's LRU has its own fair lock; locks are always taken
  * endpoint first, then one stripe at a time, so there is no deadlock.
  * <ul>
- *   <li>{@link #matchLengths} takes only stripe locks, one per hash walked, never an endpoint lock, so it never
- *       waits for a writer longer than one stripe operation. It costs about 0.1 µs per hash walked (mostly a
- *       cache miss each), tens of microseconds for 256 hashes.</li>
+ *   <li>{@link #matchLengths} reads each stripe optimistically: no lock is taken and nothing shared is written
+ *       unless a writer changed that stripe during the read, in which case the read is repeated under the read
+ *       lock. So matches on several event loops never contend with each other, and the CPU overlaps the cache
+ *       misses of successive hashes instead of serialising them behind lock instructions. It never waits for a
+ *       writer longer than one stripe operation.</li>
  *   <li>{@link #add} holds the endpoint's lock for its whole hash list and may wait for another {@code add} to
  *       the same endpoint. A new hash in a full LRU costs about 0.3 µs (three cache misses: lookup, eviction,
- *       insert), so up to about 100 µs for 256 new hashes. Call it after the request has been sent upstream, so
- *       it never delays a pick, or hand it to another thread as GIE does; it reads no caller state.</li>
+ *       insert), so up to about 100 µs for 256 new hashes. {@link #learn} hands it to the index's learner
+ *       (a {@link BackgroundLearner} in the gateway, the calling thread by default), so that it never delays a
+ *       pick; it reads no caller state.</li>
  *   <li>{@link #removeEndpoint}, {@link #retainOnly} and a lowering {@link #setCapacity} are control-plane
  *       calls; they work in batches of 64 entries (about 20 µs) and release the endpoint lock between batches,
  *       so a concurrent {@code add} waits at most one batch.</li>
@@ -86,6 +92,7 @@ public final class PrefixIndex {
 
     private final int defaultCapacity;
     private final AddOrder addOrder;
+    private final Executor learner;
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final ConcurrentHashMap<String, EndpointEntry> endpoints = new ConcurrentHashMap<>();
     private final IdPool ids = new IdPool();
@@ -95,11 +102,25 @@ public final class PrefixIndex {
         this(DEFAULT_LRU_CAPACITY_PER_ENDPOINT, AddOrder.PROMPT_ORDER);
     }
 
+    /** GIE's defaults, learning through {@code learner} (see {@link #PrefixIndex(int, AddOrder, Executor)}). */
+    public PrefixIndex(Executor learner) {
+        this(DEFAULT_LRU_CAPACITY_PER_ENDPOINT, AddOrder.PROMPT_ORDER, learner);
+    }
+
+    /** An index that learns on the calling thread ({@link #learn} is {@link #add}): deterministic. */
+    public PrefixIndex(int defaultCapacity, AddOrder addOrder) {
+        this(defaultCapacity, addOrder, Runnable::run);
+    }
+
     /**
      * @param defaultCapacity LRU capacity of an endpoint whose {@code num_gpu_blocks} is unknown, >= 1
      * @param addOrder        the order in which {@link #add} enters hashes
+     * @param learner         runs the {@link #add} of each {@link #learn}: {@code Runnable::run} to learn on the
+     *                        deciding thread (deterministic, for tests and the policy lab), a
+     *                        {@link BackgroundLearner} to take the add off the event loop (the gateway)
      */
-    public PrefixIndex(int defaultCapacity, AddOrder addOrder) {
+    public PrefixIndex(int defaultCapacity, AddOrder addOrder, Executor learner) {
+        this.learner = Objects.requireNonNull(learner, "learner");
         if (defaultCapacity < 1) {
             throw new IllegalArgumentException("defaultCapacity: " + defaultCapacity + " (expected: >= 1)");
         }
@@ -144,23 +165,76 @@ public final class PrefixIndex {
             return matches; // the walk could only count endpoints that are not candidates
         }
         int[] countsById = new int[bound];
+        int[] owners = new int[Math.min(bound, 64)];
         for (long hash : hashes) {
             Stripe s = stripe(hash);
-            int owners;
-            s.lock.lock();
-            try {
-                owners = s.table.countOwners(hash, countsById);
-            } finally {
-                s.lock.unlock();
+            int found = collectOwners(s, hash, owners);
+            if (found > owners.length) {
+                owners = new int[Math.max(found, owners.length * 2)];
+                found = collectOwners(s, hash, owners);
+                if (found > owners.length) { // grew again between the two reads: read under the lock
+                    owners = new int[found * 2];
+                    long stamp = s.lock.readLock();
+                    try {
+                        found = s.table.collectOwners(hash, owners);
+                    } finally {
+                        s.lock.unlockRead(stamp);
+                    }
+                }
             }
-            if (owners == 0) {
+            if (found == 0) {
                 break;
+            }
+            for (int k = 0; k < found; k++) {
+                int id = owners[k];
+                if (id < countsById.length) {
+                    countsById[id]++;
+                }
             }
         }
         for (int i = 0; i < n; i++) {
             matches[i] = candidateIds[i] < 0 ? 0 : countsById[candidateIds[i]];
         }
         return matches;
+    }
+
+    /**
+     * The owners of {@code hash} in its stripe, read optimistically (no write to shared memory, so concurrent
+     * matches on other event loops do not contend and the CPU can overlap the cache misses of successive hashes),
+     * falling back to the read lock when a writer intervened. Returns the owner count; writes as many as fit.
+     */
+    private static int collectOwners(Stripe s, long hash, int[] out) {
+        long stamp = s.lock.tryOptimisticRead();
+        if (stamp != 0) {
+            int found = s.table.collectOwners(hash, out);
+            if (s.lock.validate(stamp)) {
+                return found;
+            }
+        }
+        stamp = s.lock.readLock();
+        try {
+            return s.table.collectOwners(hash, out);
+        } finally {
+            s.lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Records, through the index's learner (see {@link #PrefixIndex(int, AddOrder, Executor)}), that
+     * {@code endpoint} now holds the blocks {@code hashes}: {@link #add} on the learner's thread, or on the calling
+     * thread when the learner runs tasks inline or refuses this one. {@code hashes} must not change afterwards.
+     */
+    public void learn(Endpoint endpoint, long[] hashes) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(hashes, "hashes");
+        if (hashes.length == 0) {
+            return;
+        }
+        try {
+            learner.execute(() -> add(endpoint, hashes));
+        } catch (RejectedExecutionException e) {
+            add(endpoint, hashes); // a full or closed learner: learn now rather than forget
+        }
     }
 
     /**
@@ -289,12 +363,12 @@ public final class PrefixIndex {
     private void put(EndpointEntry e, long hash) {
         Stripe s = stripe(hash);
         int node;
-        s.lock.lock();
+        long stamp = s.lock.readLock();
         try {
             int slot = s.table.find(hash, e.id);
             node = slot < 0 ? -1 : s.table.node(slot);
         } finally {
-            s.lock.unlock();
+            s.lock.unlockRead(stamp);
         }
         EndpointLru lru = e.lru;
         if (node >= 0) {
@@ -308,11 +382,11 @@ public final class PrefixIndex {
             node = lru.allocate();
         }
         lru.linkFront(node, hash);
-        s.lock.lock();
+        stamp = s.lock.writeLock();
         try {
             s.table.insert(hash, e.id, node);
         } finally {
-            s.lock.unlock();
+            s.lock.unlockWrite(stamp);
         }
     }
 
@@ -327,11 +401,11 @@ public final class PrefixIndex {
         int node = lru.tail();
         long victim = lru.key(node);
         Stripe s = stripe(victim);
-        s.lock.lock();
+        long stamp = s.lock.writeLock();
         try {
             s.table.remove(victim, e.id);
         } finally {
-            s.lock.unlock();
+            s.lock.unlockWrite(stamp);
         }
         lru.unlink(node);
         return node;
@@ -397,7 +471,7 @@ public final class PrefixIndex {
         for (int i = 0; i < STRIPES; i++) {
             Stripe s = stripes[i];
             int stripeIndex = i;
-            s.lock.lock();
+            long stamp = s.lock.readLock();
             try {
                 s.table.forEach((hash, owner, node) -> {
                     check(stripe(hash) == stripes[stripeIndex], "hash " + hash + " in the wrong stripe");
@@ -409,7 +483,7 @@ public final class PrefixIndex {
                     pairs[0]++;
                 });
             } finally {
-                s.lock.unlock();
+                s.lock.unlockRead(stamp);
             }
         }
         long entries = nodesById.values().stream().mapToLong(Map::size).sum();
@@ -423,7 +497,7 @@ public final class PrefixIndex {
     }
 
     private static final class Stripe {
-        final ReentrantLock lock = new ReentrantLock();
+        final StampedLock lock = new StampedLock();
         final HashOwnerTable table = new HashOwnerTable();
     }
 

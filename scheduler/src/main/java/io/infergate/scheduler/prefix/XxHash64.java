@@ -66,6 +66,46 @@ public final class XxHash64 {
         return finish(h, input, p, end - p);
     }
 
+    /**
+     * XXH64 of {@code input[offset, offset + length)} followed by the 8 little-endian bytes of {@code suffix}: the
+     * same value as streaming both, without the streaming buffer. This is the prefix chain's step (a block, then the
+     * previous hash), so it is worth a path of its own: when {@code length % 32} is 0, 8 or 16 (any block of a
+     * multiple of 8 bytes up to 16 past a stripe, including the default 64) the suffix is consumed as one more
+     * 8-byte lane; other lengths take the streaming path.
+     */
+    public static long hashWithLongSuffix(byte[] input, int offset, int length, long suffix, long seed) {
+        Objects.checkFromIndexSize(offset, length, input.length);
+        int rest = length & (STRIPE - 1);
+        if (rest != 0 && rest != 8 && rest != 16) {
+            return new Streaming(seed).update(input, offset, length).updateLongLE(suffix).digest();
+        }
+        int p = offset;
+        int end = offset + length;
+        long h;
+        if (length >= STRIPE) {
+            long v1 = seed + PRIME64_1 + PRIME64_2;
+            long v2 = seed + PRIME64_2;
+            long v3 = seed;
+            long v4 = seed - PRIME64_1;
+            int limit = end - STRIPE;
+            do {
+                v1 = round(v1, readLong(input, p));
+                v2 = round(v2, readLong(input, p + 8));
+                v3 = round(v3, readLong(input, p + 16));
+                v4 = round(v4, readLong(input, p + 24));
+                p += STRIPE;
+            } while (p <= limit);
+            h = converge(v1, v2, v3, v4);
+        } else {
+            h = seed + PRIME64_5; // length is 0, 8 or 16 here: with the suffix, still under one stripe
+        }
+        h += length + 8L;
+        for (; p < end; p += 8) {
+            h = lane(h, readLong(input, p));
+        }
+        return avalanche(lane(h, suffix));
+    }
+
     /** A new streaming hasher with {@code seed}. */
     public static Streaming streaming(long seed) {
         return new Streaming(seed);
@@ -94,8 +134,7 @@ public final class XxHash64 {
     private static long finish(long h, byte[] b, int p, int length) {
         int end = p + length;
         while (p + 8 <= end) {
-            h ^= round(0, readLong(b, p));
-            h = Long.rotateLeft(h, 27) * PRIME64_1 + PRIME64_4;
+            h = lane(h, readLong(b, p));
             p += 8;
         }
         if (p + 4 <= end) {
@@ -108,6 +147,16 @@ public final class XxHash64 {
             h = Long.rotateLeft(h, 11) * PRIME64_1;
             p++;
         }
+        return avalanche(h);
+    }
+
+    /** Consumes one 8-byte word of the tail. */
+    private static long lane(long h, long word) {
+        h ^= round(0, word);
+        return Long.rotateLeft(h, 27) * PRIME64_1 + PRIME64_4;
+    }
+
+    private static long avalanche(long h) {
         h ^= h >>> 33;
         h *= PRIME64_2;
         h ^= h >>> 29;

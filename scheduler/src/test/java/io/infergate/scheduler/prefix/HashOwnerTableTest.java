@@ -24,10 +24,13 @@ class HashOwnerTableTest {
         assertThat(t.node(t.find(7, 3))).isEqualTo(101);
         assertThat(t.find(7, 1)).isEqualTo(-1);
 
-        int[] counts = new int[2]; // owner 3 lies beyond the array: counted in the result only
-        assertThat(t.countOwners(7, counts)).isEqualTo(2);
-        assertThat(counts).containsExactly(1, 0);
-        assertThat(t.countOwners(9, counts)).isZero();
+        int[] owners = new int[2];
+        assertThat(t.collectOwners(7, owners)).isEqualTo(2);
+        assertThat(owners).containsExactlyInAnyOrder(0, 3);
+        int[] one = new int[1]; // more owners than room: all counted, as many as fit written
+        assertThat(t.collectOwners(7, one)).isEqualTo(2);
+        assertThat(one[0]).isIn(0, 3);
+        assertThat(t.collectOwners(9, owners)).isZero();
 
         assertThat(t.remove(7, 0)).isTrue();
         assertThat(t.remove(7, 0)).isFalse();
@@ -85,7 +88,7 @@ class HashOwnerTableTest {
             owners.merge(e.getKey().hash(), 1, Integer::sum);
         }
         for (Map.Entry<Long, Integer> e : owners.entrySet()) {
-            int counted = t.countOwners(e.getKey(), new int[6]);
+            int counted = t.collectOwners(e.getKey(), new int[6]);
             if (counted != e.getValue()) {
                 problems.add("hash " + e.getKey() + " has " + counted + " owners, expected " + e.getValue());
             }

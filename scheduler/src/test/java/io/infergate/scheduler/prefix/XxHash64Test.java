@@ -143,6 +143,28 @@ class XxHash64Test {
     }
 
     @Test
+    void hashWithLongSuffixEqualsTheHashOfTheConcatenationAtEveryLength() {
+        java.util.Random random = new java.util.Random(7);
+        byte[] data = new byte[140];
+        random.nextBytes(data);
+        for (int length = 0; length <= 130; length++) {
+            for (long seed : new long[] {0, 1, -7}) {
+                long suffix = random.nextLong();
+                byte[] joined = new byte[length + 8];
+                System.arraycopy(data, 3, joined, 0, length);
+                for (int i = 0; i < 8; i++) {
+                    joined[length + i] = (byte) (suffix >>> (8 * i));
+                }
+                assertThat(XxHash64.hashWithLongSuffix(data, 3, length, suffix, seed))
+                        .as("length %d seed %d", length, seed)
+                        .isEqualTo(XxHash64.hash(joined, seed));
+            }
+        }
+        assertThatThrownBy(() -> XxHash64.hashWithLongSuffix(data, 100, 41, 0, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void seedChangesTheHash() {
         byte[] abc = ascii("abc");
         assertThat(XxHash64.hash(abc, 1)).isNotEqualTo(XxHash64.hash(abc, 0));

@@ -7,8 +7,10 @@ import java.util.Objects;
 /**
  * GIE v0.5 {@code decision-tree-filter}: run {@code current}; if it kept something, continue with
  * {@code nextOnSuccess} on what it kept; if it kept nothing, continue with {@code nextOnFailure} on the input
- * unchanged; {@code nextOnSuccessOrFailure} is used for whichever of the two is missing. A leaf ends there. The
- * tree as a whole never fails: at worst it returns its input.
+ * unchanged; {@code nextOnSuccessOrFailure} is used for whichever of the two is missing. A node with no next
+ * branch ends the walk with what its filter returned: so a failing leaf leaves <em>no</em> candidates and the
+ * profile fails, exactly as GIE's {@code DecisionTreeFilter.Filter} returns the leaf's empty result. (The
+ * standard trees end in {@code least-kv-cache-filter}, which never empties a non-empty set.)
  *
  * <p>Stateless apart from the tree; thread-safe. See GIE v0.5.1 example manifests (research notes gie.md §3.5).
  */
@@ -56,6 +58,9 @@ public final class DecisionTreeFilter implements SelectingFilter {
                 node = node.onSuccess() != null ? node.onSuccess() : node.onSuccessOrFailure();
             } else {
                 node = node.onFailure() != null ? node.onFailure() : node.onSuccessOrFailure();
+                if (node == null) {
+                    candidates.retain(keep); // a failing leaf: GIE returns its empty result
+                }
             }
         }
     }

@@ -83,7 +83,7 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
     public void picked(SchedulingContext ctx, Endpoint primary) {
         long[] hashes = ctx.prefixHashes();
         if (hashes.length > 0) {
-            index.add(primary, hashes);
+            index.learn(primary, hashes); // on the index's learner: off the event loop in the gateway
         }
     }
 }
