@@ -118,15 +118,20 @@ class EndpointPickerConfigManifestTest {
                 "bundle.yaml:15:17: error: ConfigMap/epp: schedulingProfiles[0].plugins[0].weight: found -2.0"));
         assertThat(exact.locate("plugins[0].type")).isEqualTo(new io.infergate.api.Location("bundle.yaml", 10, 13));
 
-        // without the file's text (here "bundle.yaml" is no file), positions are relative to the value
-        EndpointPickerConfigResult relative = EndpointPickerConfigLoader.fromConfigMap(set, cm, "config.yaml");
-        assertThat(relative.problems()).singleElement().satisfies(p -> assertThat(p.format()).startsWith(
-                "bundle.yaml#data[config.yaml]:9:13: error: ConfigMap/epp: schedulingProfiles[0].plugins[0].weight:"));
+        // "bundle.yaml" is no file, but the set kept the text it was loaded from
+        assertThat(set.sourceText("bundle.yaml")).contains(manifest);
+        EndpointPickerConfigResult kept = EndpointPickerConfigLoader.fromConfigMap(set, cm, "config.yaml");
+        assertThat(kept.problems()).extracting(Problem::format).isEqualTo(exact.problems().stream()
+                .map(Problem::format).toList());
 
-        // a text that is not the one the ConfigMap was read from is not trusted
+        // a text that is not the one the ConfigMap was read from is not trusted: the value's line, and where in it
         EndpointPickerConfigResult other = EndpointPickerConfigLoader.fromConfigMap(set, cm, "config.yaml",
                 Optional.of(manifest.replace("queue-scorer", "kv-cache-scorer")));
-        assertThat(other.problems().get(0).location().file()).isEqualTo("bundle.yaml#data[config.yaml]");
+        assertThat(other.problems()).singleElement().satisfies(p -> assertThat(p.format()).isEqualTo(
+                "bundle.yaml:6:16: error: ConfigMap/epp: schedulingProfiles[0].plugins[0].weight: found -2.0"
+                        + " (expected: a finite number >= 0; scores are multiplied by the weight and summed, so a"
+                        + " negative weight would prefer the endpoints the scorer rates worst)"
+                        + " (at line 9, column 13 of data[config.yaml])"));
 
         EndpointPickerConfigResult missing = EndpointPickerConfigLoader.fromConfigMap(set, cm, "plugins.yaml");
         assertThat(missing.config()).isEmpty();
@@ -135,7 +140,7 @@ class EndpointPickerConfigManifestTest {
     }
 
     @Test
-    void foldedOrQuotedValuesArePlacedRelativeToTheValue() {
+    void foldedOrQuotedValuesArePlacedAtTheirKeyWithThePositionInsideTheValue() {
         String manifest = """
                 apiVersion: v1
                 kind: ConfigMap
@@ -148,9 +153,33 @@ class EndpointPickerConfigManifestTest {
         EndpointPickerConfigResult r = EndpointPickerConfigLoader.fromConfigMap(set, set.configMaps().get(0),
                 "config.json", Optional.of(manifest));
         assertThat(r.problems()).singleElement().satisfies(p -> {
-            assertThat(p.location()).isEqualTo(new io.infergate.api.Location("bundle.yaml#data[config.json]", 1, 111));
-            assertThat(p.message()).startsWith("unknown plugin type \"nope\"");
+            assertThat(p.location()).isEqualTo(new io.infergate.api.Location("bundle.yaml", 6, 16));
+            assertThat(p.field()).isEqualTo("plugins[0].type");
+            assertThat(p.message()).startsWith("unknown plugin type \"nope\"")
+                    .endsWith(" (at line 1, column 111 of data[config.json])");
         });
+    }
+
+    @Test
+    void whatAValueHoldsIsJudgedFromItsFirstDocument() {
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("apiVersion: x\nkind: EndpointPickerConfig\n")).isEmpty();
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("{\"kind\": \"EndpointPickerConfig\"}")).isEmpty();
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("kind: Secret\n")).contains("kind Secret");
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("plugins: []\n")).contains("no kind field");
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("hello")).contains("string \"hello\"");
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("- a\n")).contains("a list");
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("# nothing\n")).contains("no document");
+        // unreadable YAML may still be meant as one: the strict loader says what is wrong, at its line
+        assertThat(EndpointPickerConfigLoader.whyNotAConfig("kind: EndpointPickerConfig\nplugins: [\n")).isEmpty();
+    }
+
+    @Test
+    void aSetKeepsTheTextOfFilesWithConfigMapsOnly() {
+        ManifestSet set = Manifests.load(List.of(DIR.resolve("gie-example-f.yaml"), DIR.resolve("companion-f.yaml")))
+                .manifests();
+        assertThat(set.sourceText(DIR.resolve("gie-example-f.yaml").toString()))
+                .contains(EndpointPickerConfigTest.read(DIR.resolve("gie-example-f.yaml")));
+        assertThat(set.sourceText(DIR.resolve("companion-f.yaml").toString())).isEmpty();
     }
 
     // --- as a document of a manifest set

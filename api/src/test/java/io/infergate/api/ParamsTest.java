@@ -119,6 +119,30 @@ class ParamsTest {
     }
 
     @Test
+    void onlyTheFirstFinishReports() {
+        Params p = params();
+        p.finish(Severity.ERROR);
+        int reported = problems.size();
+        p.finish(Severity.WARNING);
+        assertThat(problems).hasSize(reported).allMatch(Problem::isError);
+    }
+
+    @Test
+    void listItemsAreReadAsObjectsSharingTheSink() {
+        Params p = params();
+        List<ConfigTree> items = p.list("list");
+        assertThat(p.object(items.get(0))).isEmpty();
+        Params third = p.object(items.get(2)).orElseThrow();
+        assertThat(third.integer("three")).hasValue(3);
+        third.string("four");
+        third.error("four", "required here");
+        assertThat(formatted()).containsExactly(
+                "p.yaml:15:12: error: plugins[1].parameters.list[0]: found integer 1 (expected: an object)",
+                "p.yaml:15:22: error: plugins[1].parameters.list[2].four: required here");
+        assertThat(p.hasErrors()).isTrue();
+    }
+
+    @Test
     void treesCompareByContentNotPosition() {
         String a = "apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\nplugins:\n"
                 + "- type: queue-scorer\n  parameters: {x: 1, y: [a, {z: true}]}\n";

@@ -18,13 +18,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code infergate bench}: benchmarks. For now the two that measure the simulator itself; the policy lab
- * and the load generator against gateways join here.
+ * {@code infergate bench}: benchmarks. The two that measure the simulator itself, HTTP load against gateways, a stub
+ * backend, and the JMH micro-benchmarks of the endpoint picker; the policy lab joins here.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; HTTP load.",
+        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; HTTP load;"
+                + " JMH micro-benchmarks of the endpoint picker.",
         subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, BenchCommand.Load.class,
-                BenchCommand.StubBackendCommand.class})
+                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -326,6 +327,39 @@ public final class BenchCommand implements Runnable {
             }
             out.flush();
             stopped.await();
+            return 0;
+        }
+    }
+
+    /**
+     * JMH's own command line over the benchmarks in this jar ({@code io.infergate.bench.jmh}): every argument goes to
+     * {@code org.openjdk.jmh.Main} unchanged, so {@code -h} is JMH's help and {@code -l} lists the benchmarks. Forked
+     * benchmark JVMs get this JVM's class path (the fat jar) and flags. With no arguments it prints its usage and the
+     * list instead of running everything with JMH's defaults (hours). {@code scripts/bench-jmh.sh} runs the set
+     * documented in docs/benchmarks.md.
+     */
+    @Command(name = "jmh", versionProvider = VersionProvider.class,
+            description = "Runs JMH benchmarks of the endpoint picker (DecisionBenchmark, ScrapeBenchmark,"
+                    + " ScrapeHttpBenchmark) with JMH's own arguments, e.g.:"
+                    + " infergate bench jmh DecisionBenchmark -p endpoints=64 -f 1 -prof gc;"
+                    + " -h for JMH's options, -l to list.")
+    static final class Jmh implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        // no options of its own, not even --help: everything, in order, is JMH's
+        @picocli.CommandLine.Unmatched
+        List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (args.isEmpty()) {
+                spec.commandLine().usage(spec.commandLine().getOut());
+                spec.commandLine().getOut().flush();
+                org.openjdk.jmh.Main.main(new String[] {"-l"});
+                return 0;
+            }
+            org.openjdk.jmh.Main.main(args.toArray(new String[0])); // exits the JVM itself on a bad command line
             return 0;
         }
     }

@@ -169,7 +169,8 @@ public final class ServeCommand implements Callable<Integer> {
             if (configs.isEmpty()) {
                 return launcher.startEmbedded(replicas, port, seed);
             }
-            LoadResult loaded = Manifests.load(configs);
+            // the scheduling configuration too, so that its warnings are printed with the rest
+            LoadResult loaded = ValidateCommand.withScheduling(Manifests.load(configs));
             loaded.problems().forEach(p -> err.println(p.format()));
             if (loaded.hasErrors()) {
                 err.println(loaded.errors().size() + " error(s); nothing served");

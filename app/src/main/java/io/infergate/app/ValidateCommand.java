@@ -3,9 +3,12 @@ package io.infergate.app;
 import io.infergate.api.Manifests;
 import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.scheduler.scheduling.config.PoolSchedulingResolver;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,13 +21,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code infergate validate -f FILE...}: loads the manifests together (references may cross files), prints every
  * problem as {@code FILE:LINE:COL: error: Kind/name: field.path: message} followed by a summary line, and exits
  * 0 when there are no errors (warnings allowed), 1 when there are errors, 2 on usage errors such as a file that
- * does not exist. Runs on the caller's thread; reads files and blocks.
+ * does not exist. Besides the manifests' own rules it checks what {@code serve} builds from them: every pool's
+ * scheduling annotations, the EndpointPickerConfig each names (a document, or a ConfigMap value, with problems at
+ * their line in the ConfigMap's file) and every EndpointPickerConfig document's plugin parameters
+ * ({@link PoolSchedulingResolver}). Runs on the caller's thread; reads files and blocks.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "Loads Kubernetes-shaped manifests (Gateway, HTTPRoute, TCPRoute, InferencePool, InferenceModel, "
-                    + "InferenceObjective, InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret) "
-                    + "and reports every problem with file, line, kind/name and field.",
+                    + "InferenceObjective, InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret, "
+                    + "EndpointPickerConfig) and reports every problem with file, line, kind/name and field, "
+                    + "including the EndpointPickerConfig each pool's infergate.io/scheduling-profile names.",
             "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error."
         })
 public final class ValidateCommand implements Callable<Integer> {
@@ -44,7 +51,7 @@ public final class ValidateCommand implements Callable<Integer> {
                         (Files.exists(f) ? "not a regular file: " : "file not found: ") + f);
             }
         }
-        LoadResult result = Manifests.load(files);
+        LoadResult result = withScheduling(Manifests.load(files));
         PrintWriter out = spec.commandLine().getOut();
         for (Problem p : result.problems()) {
             out.println(p.format());
@@ -54,6 +61,14 @@ public final class ValidateCommand implements Callable<Integer> {
         out.println(summary(errors, warnings, result.manifests().all().size(), files.size()));
         out.flush();
         return errors > 0 ? 1 : 0;
+    }
+
+    /** The load's problems plus those of the pools' scheduling configuration, by position. */
+    static LoadResult withScheduling(LoadResult loaded) {
+        List<Problem> all = new ArrayList<>(loaded.problems());
+        all.addAll(PoolSchedulingResolver.resolve(loaded.manifests(), GatewayConfig.SETUP_OPTIONS).problems());
+        all.sort(Problem.BY_POSITION);
+        return new LoadResult(loaded.manifests(), all);
     }
 
     static String summary(long errors, long warnings, int objects, int fileCount) {

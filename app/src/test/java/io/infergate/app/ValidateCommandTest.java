@@ -95,4 +95,73 @@ class ValidateCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Missing required option: '--filename=FILE'");
     }
+
+    @Test
+    void anEndpointPickerConfigInAConfigMapIsCheckedAtItsLinesInTheManifest(@TempDir Path dir) throws Exception {
+        Path pool = dir.resolve("pool.yaml");
+        Path cm = dir.resolve("epp.yaml");
+        Files.writeString(pool, POOL.replace("  name: pool\n", """
+                  name: pool
+                  annotations:
+                    infergate.io/scheduling-profile: plugins-config/default-plugins.yaml
+                """));
+        Files.writeString(cm, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: plugins-config
+                data:
+                  default-plugins.yaml: |
+                    apiVersion: inference.networking.x-k8s.io/v1alpha1
+                    kind: EndpointPickerConfig
+                    plugins:
+                    - type: low-queue-filter
+                      parameters:
+                        threshold: 12x
+                    - type: core-metrics-extractor
+                      parameters:
+                        engineConfigs:
+                        - name: myengine
+                          queuedRequestSpec: my_queue_depth
+                    - type: random-picker
+                """);
+        Run r = run("validate", "-f", pool.toString(), "-f", cm.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out().lines().toList()).containsExactly(
+                cm + ":12:20: error: ConfigMap/plugins-config: plugins[0].parameters.threshold: found string \"12x\""
+                        + " (expected: an integer)",
+                cm + ":16:11: warning: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]: engine"
+                        + " \"myengine\" reads no queuedRequestsSpec and no kvUsageSpec: its endpoints count as"
+                        + " saturated for shedding and flow control, which need the waiting queue and the KV-cache"
+                        + " usage (GIE reads the missing value as 0)",
+                cm + ":17:30: error: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]"
+                        + ".queuedRequestSpec: unknown parameter \"queuedRequestSpec\" (accepted: name,"
+                        + " queuedRequestsSpec, runningRequestsSpec, kvUsageSpec, loraSpec, cacheInfoSpec,"
+                        + " cacheBlockSizeSpec, cacheNumBlocksSpec, cacheBlockSizeLabelName, cacheNumBlocksLabelName)",
+                "2 errors, 1 warning in 2 objects from 2 files");
+    }
+
+    @Test
+    void aReferenceToAMissingConfigMapKeyIsAnErrorAtTheAnnotation(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("pool.yaml");
+        Files.writeString(f, POOL.replace("  name: pool\n", """
+                  name: pool
+                  annotations:
+                    infergate.io/scheduling-profile: plugins-config/plugins.yaml
+                """) + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: plugins-config}
+                data:
+                  default-plugins.yaml: "kind: EndpointPickerConfig"
+                """);
+        Run r = run("validate", "-f", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out().lines().toList()).containsExactly(
+                f + ":6:38: error: InferencePool/pool: metadata.annotations.infergate.io/scheduling-profile:"
+                        + " \"plugins-config/plugins.yaml\": ConfigMap default/plugins-config has no key"
+                        + " \"plugins.yaml\" (keys: default-plugins.yaml)",
+                "1 error, 0 warnings in 2 objects from 1 file");
+    }
 }

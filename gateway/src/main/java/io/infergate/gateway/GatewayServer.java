@@ -14,12 +14,11 @@ import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
-import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.HttpMetricsFetcher;
 import io.infergate.scheduler.datastore.MetricsScraper;
-import io.infergate.scheduler.metrics.MetricsExtractor;
+import io.infergate.scheduler.prefix.BackgroundLearner;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -76,8 +75,10 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicReference<GatewayConfig> config;
     private final GatewayOptions options;
     private final InFlightTracker inFlight = new InFlightTracker();
-    private final MetricsExtractor extractor = MetricsExtractor.withBuiltins();
-    private final Datastore datastore = new Datastore(e -> extractor.mappingFor(e.labels()).engine());
+    // each pool is read with its own extractor (its EndpointPickerConfig's core-metrics-extractor), set on publish
+    private final Datastore datastore = new Datastore();
+    // prefix-index updates after each pick run here, off the event loops (bounded; inline when it falls behind)
+    private final BackgroundLearner prefixLearner = new BackgroundLearner();
     private final SchedulingOptions scheduling;
     private final PoolPickers pickers;
     private final PoolFlowControls flows;
@@ -108,9 +109,9 @@ public final class GatewayServer implements AutoCloseable {
         this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.options = Objects.requireNonNull(options, "options");
         this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
-        this.pickers = new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random());
-        this.flows = new PoolFlowControls(datastore, inFlight, UtilizationSaturationDetector.withDefaults(),
-                scheduling.flowControl(), System::nanoTime);
+        this.pickers = new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random(),
+                prefixLearner);
+        this.flows = new PoolFlowControls(datastore, inFlight, scheduling.flowControl(), System::nanoTime);
         pickers.update(initial);
         flows.update(initial);
         RequestRouter router = new RequestRouter(pickers::picker, pool -> flows.controller(pool.id()),
@@ -150,7 +151,6 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** Scrapes every endpoint's metrics on one control-plane thread (the HTTP client completes on it too). */
     /**
      * The control plane: one daemon thread that scrapes metrics (the HTTP client completes on it too), lets flow
      * control dispatch after every scrape interval and expires requests that waited past their TTL.
@@ -169,7 +169,7 @@ public final class GatewayServer implements AutoCloseable {
         if (scheduling.metricsInterval().isZero()) {
             return;
         }
-        scraper = new MetricsScraper(datastore, new HttpMetricsFetcher(controlPlane, "http", "/metrics"), extractor,
+        scraper = new MetricsScraper(datastore, new HttpMetricsFetcher(controlPlane, "http", "/metrics"),
                 System::nanoTime, scheduling.metricsInterval(),
                 MetricsScraper.defaultTimeout(scheduling.metricsInterval()));
         scraper.start(controlPlane);
@@ -177,6 +177,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private void stopScraping() {
         flows.close(); // anything still queued gets 503
+        prefixLearner.close();
         if (scraper != null) {
             scraper.close();
         }

@@ -23,12 +23,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -73,28 +77,29 @@ public final class EndpointPickerConfigLoader {
      * configuration.
      */
     public static EndpointPickerConfigResult load(String sourceName, String text) {
-        return decodeText(sourceName, text, "", UnaryOperator.identity());
+        return decodeText(sourceName, text, "", UnaryOperator.identity(), (at, message) -> message);
     }
 
     /**
-     * Loads {@code data[key]} of a ConfigMap of {@code set}, reading the text of the file the ConfigMap came from
-     * (its {@link Origin}) when that is a readable file, to place problems exactly; see
-     * {@link #fromConfigMap(ManifestSet, ConfigMap, String, Optional)}.
+     * Loads {@code data[key]} of a ConfigMap of {@code set}, placing problems with the text of the file the ConfigMap
+     * came from: the text the set kept when it was loaded ({@link ManifestSet#sourceText}), else the file as it is
+     * now on disk; see {@link #fromConfigMap(ManifestSet, ConfigMap, String, Optional)}.
      */
     public static EndpointPickerConfigResult fromConfigMap(ManifestSet set, ConfigMap configMap, String key) {
-        return fromConfigMap(set, configMap, key, readQuietly(configMap.origin().location().file()));
+        String file = configMap.origin().location().file();
+        return fromConfigMap(set, configMap, key, set.sourceText(file).or(() -> readQuietly(file)));
     }
 
     /**
-     * Loads {@code data[key]} of a ConfigMap of {@code set} as a standalone configuration (GIE's format, no metadata).
-     * Problems name the object {@code ConfigMap/<name>} and give field paths inside the value
-     * ({@code plugins[0].type}).
+     * Loads {@code data[key]} of a ConfigMap of {@code set} as a standalone configuration (GIE's format, no metadata),
+     * with the same strict decoding and rules as every other configuration. Problems name the object
+     * {@code ConfigMap/<name>} and give field paths inside the value ({@code plugins[0].type}).
      *
      * <p>Positions: when {@code sourceText} is the text of the file the ConfigMap was loaded from and the value was
-     * written as a literal block scalar ({@code key: |}, as GIE's charts and examples do), positions are exact lines
-     * and columns of that file; every line of the value is checked against the file first. Otherwise (another
-     * scalar style, a changed file, no text) positions are relative to the value: line 1 is the value's first line,
-     * and the file is named {@code <file>#data[<key>]}.
+     * written as a literal block scalar ({@code key: |}, as GIE's charts and examples do), positions are the exact
+     * lines and columns of that file; every line of the value is checked against the file first. Otherwise (another
+     * scalar style, a text that does not match, no text) every problem is placed where the value starts in the
+     * file (the line of the key), and its message ends with the line and column inside the value.
      */
     public static EndpointPickerConfigResult fromConfigMap(ManifestSet set, ConfigMap configMap, String key,
                                                            Optional<String> sourceText) {
@@ -108,10 +113,48 @@ public final class EndpointPickerConfigLoader {
         }
         String label = file + "#data[" + key + "]";
         Location valueAt = set.locate(configMap, "data." + key);
-        UnaryOperator<Location> place = sourceText.flatMap(t -> BlockShift.of(t, valueAt, value))
-                .<UnaryOperator<Location>>map(shift -> at -> shift.apply(file, at))
-                .orElse(UnaryOperator.identity());
-        return decodeText(label, value, object, place);
+        Optional<BlockShift> shift = sourceText.flatMap(t -> BlockShift.of(t, valueAt, value));
+        if (shift.isPresent()) {
+            return decodeText(label, value, object, at -> shift.get().apply(file, at), (at, message) -> message);
+        }
+        // no line of the value can be trusted to be a line of the file: point at the value, say where inside it
+        return decodeText(label, value, object, at -> valueAt, (at, message) -> at.line() == 0 ? message
+                : message + " (at line " + at.line() + ", column " + at.column() + " of data[" + key + "])");
+    }
+
+    /**
+     * Why {@code text} (a ConfigMap value, say) is not an EndpointPickerConfig, judged from its first document
+     * without decoding it: {@code "kind Secret"}, {@code "no kind field"}, {@code "a list"}, {@code "no document"}.
+     * Empty when its first document declares {@code kind: EndpointPickerConfig}, and also when the text is not
+     * readable YAML: only the strict loader can say what is wrong with it then, at the right line. Never throws.
+     */
+    public static Optional<String> whyNotAConfig(String text) {
+        LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema()).setAllowDuplicateKeys(true).build();
+        Node doc;
+        try {
+            Iterator<Node> documents = new Compose(settings).composeAllFromReader(new StringReader(text)).iterator();
+            doc = null;
+            while (doc == null && documents.hasNext()) {
+                Node next = documents.next();
+                doc = next == null || Obj.isNull(next) ? null : next;
+            }
+        } catch (YamlEngineException e) {
+            return Optional.empty();
+        }
+        if (doc == null) {
+            return Optional.of("no document");
+        }
+        if (!(doc instanceof MappingNode m)) {
+            return Optional.of(Obj.describe(doc));
+        }
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("kind")) {
+                return t.getValueNode() instanceof ScalarNode v && v.getValue().equals(EndpointPickerConfig.KIND)
+                        ? Optional.empty() : Optional.of("kind " + (t.getValueNode() instanceof ScalarNode v
+                        ? v.getValue() : Obj.describe(t.getValueNode())));
+            }
+        }
+        return Optional.of("no kind field");
     }
 
     /** The {@link ManifestLoader} decoder of the kind: metadata already read (or defaulted) by the caller. */
@@ -123,8 +166,13 @@ public final class EndpointPickerConfigLoader {
         return config;
     }
 
+    /**
+     * @param place  where a position inside {@code text} is in the file the user edits
+     * @param remark the message of a problem at a position inside {@code text}, as the user reads it
+     */
     private static EndpointPickerConfigResult decodeText(String label, String text, String object,
-                                                         UnaryOperator<Location> place) {
+                                                         UnaryOperator<Location> place,
+                                                         BiFunction<Location, String, String> remark) {
         List<Problem> problems = new ArrayList<>();
         DecodeContext ctx = new DecodeContext(label, problems);
         ctx.object(object);
@@ -144,7 +192,8 @@ public final class EndpointPickerConfigLoader {
         Map<String, Location> fields = new HashMap<>();
         ctx.fields().forEach((path, at) -> fields.put(path, place.apply(at)));
         List<Problem> placed = problems.stream()
-                .map(p -> new Problem(p.severity(), place.apply(p.location()), p.object(), p.field(), p.message()))
+                .map(p -> new Problem(p.severity(), place.apply(p.location()), p.object(), p.field(),
+                        remark.apply(p.location(), p.message())))
                 .sorted(Problem.BY_POSITION)
                 .toList();
         return new EndpointPickerConfigResult(config, object, new FieldIndex(docStart, fields), placed);

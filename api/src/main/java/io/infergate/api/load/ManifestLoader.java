@@ -91,6 +91,8 @@ public final class ManifestLoader {
     private final List<Resource> resources = new ArrayList<>();
     private final Map<Integer, FieldIndex> fields = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
+    /** The text of each file that holds a ConfigMap: its values may be configurations, read again later. */
+    private final Map<String, String> sources = new HashMap<>();
     private int sequence;
 
     private static void register(String apiVersion, String kind, KindDecoder decoder) {
@@ -127,10 +129,38 @@ public final class ManifestLoader {
 
     /** Adds every document read from {@code reader}; the reader is read to the end but not closed. */
     public ManifestLoader add(String sourceName, Reader reader) {
+        String text;
+        try {
+            text = readAll(reader);
+        } catch (IOException | RuntimeException e) {
+            problems.add(Problem.error(new Location(sourceName, 0, 0), "", "", "cannot read: " + e));
+            return this;
+        }
         LoadSettings settings = LoadSettings.builder().setLabel(sourceName).setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // Obj reports duplicates with a field path
                 .build();
-        Iterator<Node> documents = new Compose(settings).composeAllFromReader(reader).iterator();
+        Iterator<Node> documents = new Compose(settings).composeAllFromReader(new StringReader(text)).iterator();
+        int before = resources.size();
+        documents(sourceName, documents);
+        for (int i = before; i < resources.size(); i++) {
+            if (resources.get(i) instanceof ConfigMap) {
+                sources.put(sourceName, text);
+                break;
+            }
+        }
+        return this;
+    }
+
+    private static String readAll(Reader reader) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        for (int n = reader.read(buf); n >= 0; n = reader.read(buf)) {
+            sb.append(buf, 0, n);
+        }
+        return sb.toString();
+    }
+
+    private void documents(String sourceName, Iterator<Node> documents) {
         while (true) {
             Node doc;
             try {
@@ -150,12 +180,11 @@ public final class ManifestLoader {
             }
             document(sourceName, doc);
         }
-        return this;
     }
 
     /** The set and problems of everything added so far. */
     public LoadResult result() {
-        return new LoadResult(new ManifestSet(resources, fields), problems);
+        return new LoadResult(new ManifestSet(resources, fields, sources), problems);
     }
 
     private void document(String sourceName, Node doc) {

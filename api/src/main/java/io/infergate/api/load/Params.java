@@ -38,6 +38,7 @@ public final class Params {
     private final Consumer<Problem> sink;
     private final int[] errors; // shared with nested readers
     private final Set<String> accepted = new LinkedHashSet<>();
+    private boolean finished;
 
     private Params(ConfigTree.Mapping tree, String object, Consumer<Problem> sink, int[] errors) {
         this.tree = Objects.requireNonNull(tree, "tree");
@@ -205,6 +206,18 @@ public final class Params {
         return Optional.empty();
     }
 
+    /**
+     * An item of a {@link #list} (or any node of the tree) read as an object by its own reader that shares this
+     * one's sink; empty, and reported, when it is not an object.
+     */
+    public Optional<Params> object(ConfigTree node) {
+        if (node instanceof ConfigTree.Mapping m) {
+            return Optional.of(new Params(m, object, sink, errors));
+        }
+        wrongType(node, "an object");
+        return Optional.empty();
+    }
+
     /** The items of a list; empty when absent or not a list (the latter reported). */
     public List<ConfigTree> list(String key) {
         Optional<ConfigTree> v = raw(key);
@@ -241,9 +254,15 @@ public final class Params {
 
     /**
      * Reports every key no getter asked for, listing the accepted ones. GIE ignores unknown parameters, so a
-     * {@link Severity#WARNING} keeps its behaviour; call after all getters.
+     * {@link Severity#WARNING} keeps its behaviour; call after all getters. Only the first call reports: a plugin
+     * that is strict about its parameters finishes with {@link Severity#ERROR} itself, and the caller's later
+     * lenient call changes nothing.
      */
     public void finish(Severity severity) {
+        if (finished) {
+            return;
+        }
+        finished = true;
         for (Map.Entry<String, ConfigTree> e : tree.entries().entrySet()) {
             if (!accepted.contains(e.getKey())) {
                 String message = "unknown parameter \"" + e.getKey() + "\" (accepted: "

@@ -17,6 +17,10 @@ import java.util.Optional;
  *
  * <p>A set may contain objects that have problems (a missing required field is filled with an empty value);
  * consumers must not serve a set whose load or validation produced errors.
+ *
+ * <p>The set also keeps the text of every file that holds a ConfigMap ({@link #sourceText}), so that a
+ * configuration embedded in a ConfigMap value can be loaded later with problems placed on the lines of that file,
+ * even when the file has changed on disk since.
  */
 public final class ManifestSet {
 
@@ -24,10 +28,21 @@ public final class ManifestSet {
     private final Map<Integer, FieldIndex> fields;
     private final Map<Class<?>, List<Resource>> byType = new HashMap<>();
     private final Map<String, Resource> byKey = new HashMap<>();
+    private final Map<String, String> sources;
 
     public ManifestSet(List<? extends Resource> resources, Map<Integer, FieldIndex> fields) {
+        this(resources, fields, Map.of());
+    }
+
+    /**
+     * @param sources file name (as in {@link Location#file()}) to the text it was loaded from; only files whose
+     *                ConfigMaps may be read again need to be here
+     */
+    public ManifestSet(List<? extends Resource> resources, Map<Integer, FieldIndex> fields,
+                       Map<String, String> sources) {
         this.resources = List.copyOf(resources);
         this.fields = Map.copyOf(fields);
+        this.sources = Map.copyOf(sources);
         for (Resource r : this.resources) {
             byType.computeIfAbsent(r.getClass(), k -> new ArrayList<>()).add(r);
             // first one wins; the validator reports duplicates
@@ -234,6 +249,11 @@ public final class ManifestSet {
         Objects.requireNonNull(resource, "resource");
         FieldIndex index = fields.get(resource.origin().sequence());
         return index == null ? resource.origin().location() : index.locate(fieldPath);
+    }
+
+    /** The text {@code file} was loaded from, when the set kept it (files holding ConfigMaps). */
+    public Optional<String> sourceText(String file) {
+        return Optional.ofNullable(sources.get(file));
     }
 
     /** Whether the manifest wrote the field itself rather than leaving it to a default. */

@@ -69,6 +69,8 @@ final class AdminJson {
             }
             Scheduler scheduler = pickers == null ? null : pickers.scheduler(p.id());
             putOrNull(pool, "schedulingProfile", scheduler == null ? null : scheduler.profile().name());
+            putOrNull(pool, "schedulingConfig", p.pickerConfig().map(c -> c.source()).orElse(null));
+            pool.put("flowControl", p.flowControl());
             PrefixIndex index = pickers == null ? null : pickers.prefixIndex(p.id());
             if (index == null) {
                 pool.putNull("prefixIndexSize");

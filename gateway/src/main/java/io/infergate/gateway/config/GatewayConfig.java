@@ -15,11 +15,10 @@ import io.infergate.gateway.route.TcpRouteTable;
 import io.infergate.scheduler.model.PoolModels;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
-import io.infergate.scheduler.scheduling.config.SchedulerSetup;
+import io.infergate.scheduler.scheduling.config.PoolSchedulingResolver;
 import io.infergate.scheduler.scheduling.config.SchedulerSetupFactory;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import io.infergate.api.Problem;
-import io.infergate.api.model.EndpointPickerConfig;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything the data plane needs, compiled once from a validated {@link ManifestSet}: one {@link ListenerConfig}
@@ -42,6 +42,13 @@ import java.util.Set;
  * server publishes a whole new instance on reload; a request reads one instance from start to end.
  */
 public final class GatewayConfig {
+
+    /**
+     * How EndpointPickerConfigs are built for the gateway: with at least {@link BuiltInProfiles#FALLBACKS}
+     * endpoints per pick, as the built-in profiles, since the gateway retries on the next one.
+     */
+    public static final SchedulerSetupFactory.Options SETUP_OPTIONS = SchedulerSetupFactory.Options.DEFAULT
+            .withMinEndpoints(BuiltInProfiles.FALLBACKS);
 
     private final ManifestSet manifests;
     private final List<ListenerConfig> listeners;
@@ -81,16 +88,23 @@ public final class GatewayConfig {
      *
      * @throws IllegalArgumentException if the set cannot be served: listeners on one port that cannot share it
      *                                  (different protocols, TCP, the same hostname), an HTTPS listener without a
-     *                                  usable certificate
+     *                                  usable certificate, a pool whose scheduling annotations or
+     *                                  EndpointPickerConfig have errors ({@link PoolSchedulingResolver}; the
+     *                                  message lists every such problem with file, line and field)
      */
     public static GatewayConfig compile(ManifestSet set) {
         Objects.requireNonNull(set, "set");
+        PoolSchedulingResolver.Resolution scheduling = PoolSchedulingResolver.resolve(set, SETUP_OPTIONS);
+        if (scheduling.hasErrors()) {
+            List<Problem> errors = scheduling.errors();
+            throw new IllegalArgumentException(errors.size() + (errors.size() == 1 ? " error" : " errors")
+                    + " in the scheduling configuration of the InferencePools: " + errors.stream()
+                    .map(Problem::format).collect(Collectors.joining("; ")));
+        }
         List<PoolRuntime> pools = new ArrayList<>();
         for (InferencePool pool : set.inferencePools()) {
-            String profile = schedulingProfile(pool);
-            Optional<EndpointPickerConfig> pickerConfig = pickerConfig(set, pool, profile);
             pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool),
-                    profile, pickerConfig, flowControl(pool)));
+                    scheduling.pool(pool)));
         }
         Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
         for (Service svc : set.services()) {
@@ -114,50 +128,6 @@ public final class GatewayConfig {
             }
         }
         return new GatewayConfig(set, listeners, pools, services);
-    }
-
-    /** The pool's flow-control annotation: "true" or "false" (absent = false). */
-    private static boolean flowControl(InferencePool pool) {
-        String v = pool.metadata().annotations().getOrDefault(PoolRuntime.FLOW_CONTROL_ANNOTATION, "false").strip();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException("InferencePool " + pool.metadata().namespace() + "/"
-                    + pool.metadata().name() + ": annotation " + PoolRuntime.FLOW_CONTROL_ANNOTATION + ": \"" + v
-                    + "\" (expected: \"true\" or \"false\")");
-        }
-        return v.equals("true");
-    }
-
-    /** The pool's scheduling-profile annotation (a built-in name or an EndpointPickerConfig name), or "". */
-    private static String schedulingProfile(InferencePool pool) {
-        return pool.metadata().annotations().getOrDefault(PoolRuntime.PROFILE_ANNOTATION, "").strip();
-    }
-
-    /**
-     * The EndpointPickerConfig a non-built-in profile name refers to (same namespace as the pool), checked by
-     * building it once, so a configuration that cannot be scheduled is refused at load (a reload keeps the last
-     * good one).
-     */
-    private static Optional<EndpointPickerConfig> pickerConfig(ManifestSet set, InferencePool pool, String name) {
-        if (name.isEmpty() || BuiltInProfiles.NAMES.contains(name)) {
-            return Optional.empty();
-        }
-        String where = "InferencePool " + pool.metadata().namespace() + "/" + pool.metadata().name()
-                + ": annotation " + PoolRuntime.PROFILE_ANNOTATION + ": \"" + name + "\"";
-        EndpointPickerConfig config = set.endpointPickerConfigs().stream()
-                .filter(c -> c.metadata().name().equals(name)
-                        && c.metadata().namespace().equals(pool.metadata().namespace()))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(where + " (expected one of: "
-                        + String.join(", ", new java.util.TreeSet<>(BuiltInProfiles.NAMES))
-                        + ", or the name of an EndpointPickerConfig in namespace " + pool.metadata().namespace()
-                        + ")"));
-        List<Problem> problems = new ArrayList<>();
-        SchedulerSetup setup = SchedulerSetupFactory.build(config, problems::add, null);
-        if (setup.hasErrors()) {
-            throw new IllegalArgumentException(where + ": the EndpointPickerConfig cannot be used: "
-                    + setup.errors().stream().map(Problem::format).collect(java.util.stream.Collectors.joining("; ")));
-        }
-        return Optional.of(config);
     }
 
     /** Listeners may share a port only as HTTP with HTTP or HTTPS with HTTPS, each with its own hostname. */

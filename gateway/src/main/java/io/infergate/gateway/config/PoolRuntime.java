@@ -3,35 +3,47 @@ package io.infergate.gateway.config;
 import io.infergate.scheduler.model.PoolModels;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
-import io.infergate.api.model.EndpointPickerConfig;
+import io.infergate.scheduler.scheduling.config.PoolPickerConfig;
+import io.infergate.scheduler.scheduling.config.PoolScheduling;
+import io.infergate.scheduler.scheduling.config.PoolSchedulingResolver;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One InferencePool as the data plane uses it: model resolution, the ready endpoints and how to schedule among
- * them, all compiled from one manifest set. Immutable; replaced as a whole on reload.
+ * One InferencePool as the data plane uses it: model resolution, the ready endpoints and how to schedule and admit
+ * requests among them, all compiled from one manifest set. Immutable; replaced as a whole on reload.
  *
- * @param schedulingProfile what the pool's {@value #PROFILE_ANNOTATION} annotation names: a built-in profile, or
- *                          an EndpointPickerConfig of the manifest set (then {@code pickerConfig} is present);
- *                          empty for the gateway's default
- * @param pickerConfig      the EndpointPickerConfig the annotation names, validated and buildable
- * @param flowControl       whether requests queue in flow control when the pool is saturated (annotation
- *                          {@value #FLOW_CONTROL_ANNOTATION}{@code : "true"}) instead of only shedding
+ * @param scheduling what the pool's {@value #PROFILE_ANNOTATION} and {@value #FLOW_CONTROL_ANNOTATION} annotations
+ *                   and the EndpointPickerConfig they name say: profile, flow control, saturation detector, metrics
+ *                   extractor ({@link PoolSchedulingResolver})
  */
-public record PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, String schedulingProfile,
-                          Optional<EndpointPickerConfig> pickerConfig, boolean flowControl) {
+public record PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling) {
 
     /** The InferencePool annotation that turns flow control on ({@code "true"}) for the pool. */
-    public static final String FLOW_CONTROL_ANNOTATION = "infergate.io/flow-control";
+    public static final String FLOW_CONTROL_ANNOTATION = PoolSchedulingResolver.FLOW_CONTROL_ANNOTATION;
 
-    /** The InferencePool annotation that chooses a built-in scheduling profile. */
-    public static final String PROFILE_ANNOTATION = "infergate.io/scheduling-profile";
+    /** The InferencePool annotation that chooses a built-in profile or an EndpointPickerConfig. */
+    public static final String PROFILE_ANNOTATION = PoolSchedulingResolver.PROFILE_ANNOTATION;
 
     public PoolRuntime {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(snapshot, "snapshot");
-        Objects.requireNonNull(schedulingProfile, "schedulingProfile");
-        Objects.requireNonNull(pickerConfig, "pickerConfig");
+        Objects.requireNonNull(scheduling, "scheduling");
+    }
+
+    /** The profile annotation as written ({@code ""}: the gateway's default profile). */
+    public String schedulingProfile() {
+        return scheduling.profile();
+    }
+
+    /** The EndpointPickerConfig the profile annotation names. */
+    public Optional<PoolPickerConfig> pickerConfig() {
+        return scheduling.pickerConfig();
+    }
+
+    /** Whether requests wait in flow control while the pool is saturated, instead of being shed. */
+    public boolean flowControl() {
+        return scheduling.flowControl();
     }
 }

@@ -12,9 +12,12 @@ import java.util.Objects;
  *                        annotation; default {@value BuiltInProfiles#INFERGATE_DEFAULT}
  * @param metricsInterval how often each endpoint's {@code /metrics} is scraped (GIE: 50 ms); zero turns scraping
  *                        off, and the scorers then see every endpoint as unknown (in-flight scorers still work)
- * @param flowControl     the queue limits and TTL of pools with flow control on; by default GIE's limits with a
- *                        30 s TTL (GIE waits until the client gives up; a bounded wait is kinder to clients
- *                        without their own timeout)
+ * @param flowControl     the queue limits and TTL of pools with flow control by annotation
+ *                        ({@code infergate.io/flow-control: "true"}); by default GIE's limits with a 30 s TTL (GIE
+ *                        waits until the client gives up; a bounded wait is kinder to clients without their own
+ *                        timeout). A pool whose EndpointPickerConfig enables the {@code flowControl} feature gate
+ *                        uses that configuration's section instead. Its {@code expirySweepInterval} is how often
+ *                        every pool's queue is swept for expired requests
  * @param debugScores     whether a request may ask for the picker's scores ({@code x-infergate-debug: scores});
  *                        off by default, since the answer shows the pool's endpoints
  */

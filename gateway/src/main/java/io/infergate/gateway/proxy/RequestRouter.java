@@ -278,7 +278,8 @@ public final class RequestRouter {
         if (pending.debug() && picker instanceof Scheduler scheduler) {
             Scheduler.Decision d = scheduler.decide(pick, pool.snapshot());
             picked = d.result();
-            scores = d.explanation() == null ? "none (rejected before scoring)" : d.explanation().toString();
+            var explanation = d.explanation();
+            scores = explanation == null ? "none (rejected before scoring)" : explanation.toString();
         } else {
             picked = picker.pick(pick, pool.snapshot());
         }
@@ -342,22 +343,15 @@ public final class RequestRouter {
     }
 
     /**
-     * The messages (chat) or prompt (completions) bytes of the body as a view for prefix hashing; the scan offsets
-     * are relative to the body's reader index. The body is a heap buffer (the frontend allocates it so); anything
-     * else yields no prompt rather than a copy.
+     * The messages (chat) or prompt (completions) bytes of the body as a view for prefix hashing, by the rule of
+     * {@link PromptBytes#of}; the scan offsets are relative to the body's reader index. The body is a heap buffer
+     * (the frontend allocates it so); anything else yields no prompt rather than a copy.
      */
     private static PromptBytes promptOf(ByteBuf body, ScannedRequest scanned) {
         if (!body.hasArray()) {
             return PromptBytes.NONE;
         }
-        int start = body.arrayOffset() + body.readerIndex();
-        if (scanned.hasMessages()) {
-            return new PromptBytes(body.array(), start + scanned.messagesOffset(), scanned.messagesLength());
-        }
-        if (scanned.promptLength() > 0) {
-            return new PromptBytes(body.array(), start + scanned.promptOffset(), scanned.promptLength());
-        }
-        return PromptBytes.NONE;
+        return PromptBytes.of(scanned, body.array(), body.arrayOffset() + body.readerIndex());
     }
 
     private static ByteBuf splice(ByteBuf body, ScannedRequest scanned, EncodedModelName model,

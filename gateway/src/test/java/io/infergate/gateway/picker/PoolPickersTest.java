@@ -8,9 +8,16 @@ import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.scheduler.datastore.Datastore;
+import io.infergate.scheduler.datastore.ScrapedMetrics;
+import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pick.PickRequest;
+import io.infergate.scheduler.pick.PickResult;
+import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.scheduling.Scheduler;
 import io.infergate.scheduler.scheduling.WeightedScorer;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -86,9 +93,12 @@ class PoolPickersTest {
     void aProfileThatDoesNotExistIsRefusedAtLoad() {
         assertThatThrownBy(() -> compile(POOL.formatted("infergate.io/scheduling-profile: fastest")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("InferencePool default/pool: annotation infergate.io/scheduling-profile:"
-                        + " \"fastest\" (expected one of: gie-v0-filter-tree, gie-v1-default, infergate-default,"
-                        + " or the name of an EndpointPickerConfig in namespace default)");
+                .hasMessage("1 error in the scheduling configuration of the InferencePools: pools.yaml:5:50: error:"
+                        + " InferencePool/pool: metadata.annotations.infergate.io/scheduling-profile: \"fastest\" names"
+                        + " no scheduling profile (expected one of: gie-v0-filter-tree, gie-v1-default,"
+                        + " infergate-default; or the name of an EndpointPickerConfig, or of a ConfigMap holding one,"
+                        + " in namespace default: EndpointPickerConfigs there: none; ConfigMaps: none; or"
+                        + " <configmap>/<key>)");
     }
 
     @Test
@@ -99,5 +109,54 @@ class PoolPickersTest {
         Scheduler other = schedulerOf(p, compile(POOL.formatted("infergate.io/scheduling-profile: gie-v1-default")));
         assertThat(other).isNotSameAs(first);
         assertThat(p.prefixIndex(compile(POOL.formatted("")).pools().get(0).id())).isNotNull();
+    }
+
+    @Test
+    void anEndpointPickerConfigInAConfigMapCanBeNamed() {
+        GatewayConfig config = compile(POOL.formatted("infergate.io/scheduling-profile: epp/config.yaml") + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: epp}
+                data:
+                  config.yaml: |
+                    apiVersion: inference.networking.x-k8s.io/v1alpha1
+                    kind: EndpointPickerConfig
+                    plugins:
+                    - type: kv-cache-utilization-scorer
+                    - type: weighted-random-picker
+                """);
+        Scheduler s = schedulerOf(pickers(SchedulingOptions.defaults()), config);
+        assertThat(s.profile().scorers()).extracting(WeightedScorer::scorer).extracting(x -> x.type())
+                .containsExactly("kv-cache-utilization-scorer");
+        assertThat(s.profile().picker().type()).isEqualTo("weighted-random-picker");
+        assertThat(config.pools().get(0).pickerConfig().orElseThrow().source())
+                .isEqualTo("ConfigMap/epp[config.yaml]");
+    }
+
+    /** A sheddable request to a pool whose one endpoint is saturated: shed by the scheduler, or not. */
+    private static PickResult sheddable(String annotations) {
+        GatewayConfig config = compile(POOL.formatted(annotations) + EPC);
+        Datastore datastore = new Datastore();
+        SplittableRandom random = new SplittableRandom(1);
+        PoolPickers p = new PoolPickers(datastore, new InFlightTracker(), SchedulingOptions.defaults(), () -> 0L,
+                () -> random);
+        p.update(config);
+        PoolRuntime pool = config.pools().get(0);
+        datastore.state(pool.id()).slots().get(0).metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 50, 0,
+                0.99, Set.of(), Set.of(), 4, 16, 1000, List.of()), 0L, null));
+        return p.picker(pool).pick(new PickRequest("r", "m", -1, 0, "default-flow", "",
+                new PromptBytes(new byte[0], 0, 0)), pool.snapshot());
+    }
+
+    @Test
+    void aFlowControlledPoolsSchedulerShedsNothingItself() {
+        assertThat(sheddable("infergate.io/scheduling-profile: queue-only")).isInstanceOfSatisfying(
+                PickResult.Rejected.class, r -> assertThat(r.httpStatus()).isEqualTo(429));
+        // flow control by annotation on a configuration without the gate: the flow controller gates, not the picker
+        assertThat(sheddable("infergate.io/scheduling-profile: queue-only, infergate.io/flow-control: \"true\""))
+                .isInstanceOf(PickResult.Picked.class);
+        assertThat(sheddable("infergate.io/flow-control: \"true\"")).isInstanceOf(PickResult.Picked.class);
+        assertThat(sheddable("")).isInstanceOf(PickResult.Rejected.class);
     }
 }

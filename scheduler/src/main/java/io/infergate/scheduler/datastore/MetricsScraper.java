@@ -1,10 +1,10 @@
 package io.infergate.scheduler.datastore;
 
-import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.metrics.MetricsProblem;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
 
 /**
  * Scrapes every endpoint of the {@link Datastore} once per interval (GIE: 50 ms) and stores what it read in the
- * endpoint's slot. A scrape that is still running when the next tick comes is not doubled: that endpoint skips the
- * tick. Each fetch times out before the interval ends; a timeout changes nothing (the last values keep aging and
+ * endpoint's slot, read with the slot's {@link EndpointSlot#extractor() extractor} (its pool's
+ * {@code core-metrics-extractor}; an address in two pools is scraped once for each). A scrape that is still running
+ * when the next tick comes is not doubled: that endpoint skips the tick. A tick walks the pools in place (no copy of
+ * the slots). Each fetch times out before the interval ends; a timeout changes nothing (the last values keep aging and
  * turn stale by age, 200 ms for admission), so one slow answer on a busy machine does not count as a failure. A
  * failed fetch (refused, an HTTP error), or a page from which nothing could be read, keeps the last values and marks
  * the endpoint stale at once with the reason; a page that is partly readable updates what
@@ -34,11 +36,11 @@ public final class MetricsScraper implements AutoCloseable {
 
     private final Datastore datastore;
     private final MetricsFetcher fetcher;
-    private final MetricsExtractor extractor;
     private final LongSupplier nanoTime;
     private final Duration interval;
     private final Duration timeout;
-    private final Set<String> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    /** Slots with a scrape in flight; by identity (a slot does not override equals). */
+    private final Set<EndpointSlot> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private final Map<String, Long> scrapes = new ConcurrentHashMap<>();
     private final Map<String, Long> timeouts = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> task;
@@ -47,11 +49,10 @@ public final class MetricsScraper implements AutoCloseable {
      * @param interval between scrapes of one endpoint, > 0
      * @param timeout  of one fetch, > 0 and shorter than {@code interval}
      */
-    public MetricsScraper(Datastore datastore, MetricsFetcher fetcher, MetricsExtractor extractor,
-                          LongSupplier nanoTime, Duration interval, Duration timeout) {
+    public MetricsScraper(Datastore datastore, MetricsFetcher fetcher, LongSupplier nanoTime, Duration interval,
+                          Duration timeout) {
         this.datastore = Objects.requireNonNull(datastore, "datastore");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
-        this.extractor = Objects.requireNonNull(extractor, "extractor");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
@@ -80,9 +81,13 @@ public final class MetricsScraper implements AutoCloseable {
 
     /** Starts one scrape of every endpoint that has none running. */
     public void tick() {
-        for (EndpointSlot slot : datastore.slots()) {
-            if (running.add(slot.hostPort())) {
-                scrape(slot);
+        for (PoolState pool : datastore.states()) {
+            List<EndpointSlot> slots = pool.slots();
+            for (int i = 0; i < slots.size(); i++) {
+                EndpointSlot slot = slots.get(i);
+                if (running.add(slot)) { // false also for a second endpoint sharing the slot's address
+                    scrape(slot);
+                }
             }
         }
     }
@@ -93,11 +98,11 @@ public final class MetricsScraper implements AutoCloseable {
                 try {
                     store(slot, body, error);
                 } finally {
-                    running.remove(slot.hostPort());
+                    running.remove(slot);
                 }
             });
         } catch (RuntimeException e) {
-            running.remove(slot.hostPort());
+            running.remove(slot);
             slot.metrics(slot.metrics().failed("scrape failed: " + e));
         }
     }
@@ -117,7 +122,8 @@ public final class MetricsScraper implements AutoCloseable {
         }
         ModelServerMetrics read;
         try {
-            read = extractor.extract(slot.endpoint().labels(), body);
+            // the extractor as of now: a reload that changed the pool's mappings applies from this scrape on
+            read = slot.extractor().extract(slot.endpoint().labels(), body);
         } catch (RuntimeException e) {
             slot.metrics(slot.metrics().failed("cannot read the metrics page: " + e));
             return;

@@ -31,6 +31,8 @@ import java.util.Set;
  */
 public final class MetricsExtractor {
 
+    private static final MetricsExtractor BUILTINS = new Builder().build();
+
     private final String engineLabelKey;
     private final String defaultEngine;
     private final Map<String, CompiledMapping> mappings;
@@ -52,9 +54,12 @@ public final class MetricsExtractor {
         this.mappings = Map.copyOf(m);
     }
 
-    /** The built-in mappings, default engine {@code vllm}, engine label {@value EngineMapping#ENGINE_TYPE_LABEL}. */
+    /**
+     * The built-in mappings, default engine {@code vllm}, engine label {@value EngineMapping#ENGINE_TYPE_LABEL}: one
+     * shared instance (an extractor is immutable), so pools without their own configuration share its parsers.
+     */
     public static MetricsExtractor withBuiltins() {
-        return builder().build();
+        return BUILTINS;
     }
 
     public static Builder builder() {

@@ -70,6 +70,24 @@ public final class InFlightTracker {
     }
 
     /**
+     * Reads both counts of each endpoint with one lookup: {@code requests[i]} and {@code tokens[i]} become
+     * {@link #inFlight} and {@link #inFlightTokens} of {@code endpoints[i]} (for the scheduler, which needs both
+     * for every candidate). The arrays must be at least as long as {@code endpoints}.
+     */
+    public void read(Endpoint[] endpoints, int[] requests, long[] tokens) {
+        for (int i = 0; i < endpoints.length; i++) {
+            Load load = counters.get(endpoints[i].hostPort());
+            if (load == null) {
+                requests[i] = 0;
+                tokens[i] = 0;
+            } else {
+                requests[i] = load.requests.get();
+                tokens[i] = load.tokens.get();
+            }
+        }
+    }
+
+    /**
      * Forgets the idle counters of addresses not in {@code hostPorts}. Called by the single snapshot writer after
      * publishing a new snapshot; counters with requests still in flight stay until a later call finds them idle.
      */

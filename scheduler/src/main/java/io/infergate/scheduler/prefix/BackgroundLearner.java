@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,15 @@ import org.slf4j.LoggerFactory;
  * behind the decisions, which an approximation of remote caches tolerates.
  *
  * <p><b>Bounded.</b> At most {@code capacity} adds wait; when the queue is full (the thread cannot keep up) or the
- * learner is closed, {@link #execute} throws {@link RejectedExecutionException} and {@code learn} adds on the
- * caller's thread instead: nothing is forgotten and memory stays bounded, at the price of the caller doing the work
- * it would have done without a learner. {@link #inlined()} counts those.
+ * learner is closed, {@link #execute} throws {@link RejectedExecutionException} and {@code learn} drops that
+ * update (see {@link PrefixIndex#learn} for why dropping beats doing it on the event loop). {@link #rejected()}
+ * counts those.
+ *
+ * <p><b>Waking.</b> Handing a task over must cost the event loop next to nothing, so {@link #execute} does not
+ * wake the thread (a futex wake-up per request costs microseconds). While there is traffic the thread polls,
+ * pausing {@value #POLL_PAUSE_MICROS} µs when the queue is empty, so an update waits at most that long; after
+ * {@value #IDLE_BEFORE_SLEEP_MILLIS} ms without work it parks until the next {@code execute} wakes it, so an idle
+ * gateway spends no CPU on it.
  *
  * <p><b>Threading.</b> {@link #execute} is thread-safe and never blocks. A task that throws is logged and the thread
  * goes on. {@link #close} stops taking tasks, lets the thread finish those queued and waits for it up to a second.
@@ -31,13 +38,18 @@ public final class BackgroundLearner implements Executor, AutoCloseable {
     /** Default queue length: a few milliseconds of decisions at tens of thousands per second. */
     public static final int DEFAULT_CAPACITY = 8192;
 
+    static final long POLL_PAUSE_MICROS = 200;
+    static final long IDLE_BEFORE_SLEEP_MILLIS = 100;
+
     private static final Runnable STOP = () -> { };
 
     private final BlockingQueue<Runnable> queue;
     private final Thread thread;
     private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong inlined = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private volatile boolean closed;
+    // set by the thread before it parks without a timeout; execute wakes it only then
+    private volatile boolean sleeping;
 
     /** A learner with a queue of {@value #DEFAULT_CAPACITY} and a thread named {@code infergate-prefix-learner}. */
     public BackgroundLearner() {
@@ -63,8 +75,11 @@ public final class BackgroundLearner implements Executor, AutoCloseable {
         Objects.requireNonNull(task, "task");
         // remainingCapacity() > 1 keeps the last slot for STOP; a racing pair may both pass and one then fail offer
         if (closed || queue.remainingCapacity() <= 1 || !queue.offer(task)) {
-            inlined.incrementAndGet();
+            rejected.incrementAndGet();
             throw new RejectedExecutionException(closed ? "prefix learner closed" : "prefix learner queue full");
+        }
+        if (sleeping) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -78,18 +93,29 @@ public final class BackgroundLearner implements Executor, AutoCloseable {
         return completed.get();
     }
 
-    /** Adds refused because the queue was full or the learner closed, so run by their callers. */
-    public long inlined() {
-        return inlined.get();
+    /** Tasks refused because the queue was full or the learner closed. */
+    public long rejected() {
+        return rejected.get();
     }
 
     private void run() {
+        long lastWork = System.nanoTime();
         while (true) {
-            Runnable task;
-            try {
-                task = queue.take();
-            } catch (InterruptedException e) {
-                return; // only close() interrupts, after its grace period
+            Runnable task = queue.poll();
+            if (task == null) {
+                if (System.nanoTime() - lastWork < TimeUnit.MILLISECONDS.toNanos(IDLE_BEFORE_SLEEP_MILLIS)) {
+                    LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(POLL_PAUSE_MICROS));
+                } else {
+                    sleeping = true;
+                    if (queue.isEmpty()) { // checked after announcing: a task offered since then wakes us
+                        LockSupport.park(this);
+                    }
+                    sleeping = false;
+                }
+                if (Thread.interrupted()) {
+                    return; // only close() interrupts, after its grace period
+                }
+                continue;
             }
             if (task == STOP) {
                 return;
@@ -100,6 +126,7 @@ public final class BackgroundLearner implements Executor, AutoCloseable {
                 log.error("prefix index update failed", e);
             }
             completed.incrementAndGet();
+            lastWork = System.nanoTime();
         }
     }
 
@@ -110,6 +137,7 @@ public final class BackgroundLearner implements Executor, AutoCloseable {
         }
         closed = true;
         queue.offer(STOP); // the spare slot guarantees room
+        LockSupport.unpark(thread);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {

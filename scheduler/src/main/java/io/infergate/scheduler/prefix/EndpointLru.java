@@ -3,12 +3,14 @@ package io.infergate.scheduler.prefix;
 import java.util.Arrays;
 
 /**
- * The recency order of the block hashes one endpoint holds: a doubly linked list threaded through parallel
- * primitive arrays (node = index), most recent at the head. It holds no lookup structure of its own; the
- * {@link HashOwnerTable} pair of (hash, endpoint) stores the node index.
+ * The block hashes one endpoint holds, in recency order: a doubly linked list threaded through parallel primitive
+ * arrays (node = index), most recent at the head, plus an open-addressing map from hash to node so that touching
+ * a hash the endpoint already holds needs no shared structure. Keys are unique: {@link #linkFront} must not be
+ * given a key already in the list.
  *
- * <p>Memory: 16 bytes per node (8 key, 4 prev, 4 next). Arrays start at 16 nodes and double, never beyond the
- * capacity in force when they grow; freed nodes are reused through a free list, and {@link #clear} drops them.
+ * <p>Memory: 16 bytes per node (8 key, 4 prev, 4 next) plus 12 bytes per map slot at most 2/3 full (18 to 36 per
+ * entry). Node arrays start at 16 nodes and double, never beyond the capacity in force when they grow; freed
+ * nodes are reused through a free list, and {@link #clear} drops everything.
  *
  * <p>Not thread-safe: {@link PrefixIndex} guards each list with its endpoint's lock.
  */
@@ -26,6 +28,10 @@ final class EndpointLru {
     private int allocated;       // nodes ever handed out: [0, allocated) are in the list or free
     private int size;
     private int capacity;
+    // key -> node: slot i is map[2i] = key, map[2i + 1] = node + 1 (0: empty), side by side so a probe is one
+    // cache miss; linear probing with backward-shift deletion
+    private long[] map = new long[2 * INITIAL_NODES];
+    private int mapMask = INITIAL_NODES - 1;
 
     EndpointLru(int capacity) {
         setCapacity(capacity);
@@ -56,6 +62,16 @@ final class EndpointLru {
         return keys[node];
     }
 
+    /** The node holding {@code key}, or -1. */
+    int find(long key) {
+        for (int i = slot(key); map[2 * i + 1] != 0; i = (i + 1) & mapMask) {
+            if (map[2 * i] == key) {
+                return (int) map[2 * i + 1] - 1;
+            }
+        }
+        return NONE;
+    }
+
     /** A node that is in no list, for {@link #linkFront}. Requires {@code size() < capacity()}. */
     int allocate() {
         if (freeHead != NONE) {
@@ -75,9 +91,14 @@ final class EndpointLru {
         return allocated++;
     }
 
-    /** Makes an unlinked node the most recent entry, holding {@code key}. */
+    /** Makes an unlinked node the most recent entry, holding {@code key} (not already in the list). */
     void linkFront(int node, long key) {
         keys[node] = key;
+        mapPut(key, node);
+        linkFrontLinks(node);
+    }
+
+    private void linkFrontLinks(int node) {
         prev[node] = NONE;
         next[node] = head;
         if (head != NONE) {
@@ -89,8 +110,13 @@ final class EndpointLru {
         size++;
     }
 
-    /** Unlinks a node; the caller then links it again or {@link #free}s it. */
+    /** Unlinks a node and forgets its key; the caller then links it again or {@link #free}s it. */
     void unlink(int node) {
+        mapRemove(keys[node]);
+        unlinkLinks(node);
+    }
+
+    private void unlinkLinks(int node) {
         int p = prev[node];
         int n = next[node];
         if (p != NONE) {
@@ -114,9 +140,8 @@ final class EndpointLru {
 
     void moveToFront(int node) {
         if (node != head) {
-            long key = keys[node];
-            unlink(node);
-            linkFront(node, key);
+            unlinkLinks(node);
+            linkFrontLinks(node);
         }
     }
 
@@ -130,6 +155,59 @@ final class EndpointLru {
         freeHead = NONE;
         allocated = 0;
         size = 0;
+        map = new long[2 * INITIAL_NODES];
+        mapMask = INITIAL_NODES - 1;
+    }
+
+    private int slot(long key) {
+        return (int) HashOwnerTable.mix(key) & mapMask;
+    }
+
+    private void mapPut(long key, int node) {
+        if ((size + 1) * 3L > (mapMask + 1) * 2L) {
+            resizeMap((mapMask + 1) * 2);
+        }
+        int i = slot(key);
+        while (map[2 * i + 1] != 0) {
+            i = (i + 1) & mapMask;
+        }
+        map[2 * i] = key;
+        map[2 * i + 1] = node + 1L;
+    }
+
+    private void mapRemove(long key) {
+        int hole = slot(key);
+        while (map[2 * hole + 1] != 0 && map[2 * hole] != key) {
+            hole = (hole + 1) & mapMask;
+        }
+        if (map[2 * hole + 1] == 0) {
+            throw new IllegalStateException("key " + key + " not in the map");
+        }
+        for (int j = (hole + 1) & mapMask; map[2 * j + 1] != 0; j = (j + 1) & mapMask) {
+            int home = slot(map[2 * j]);
+            if (((j - home) & mapMask) >= ((j - hole) & mapMask)) {
+                map[2 * hole] = map[2 * j];
+                map[2 * hole + 1] = map[2 * j + 1];
+                hole = j;
+            }
+        }
+        map[2 * hole + 1] = 0;
+    }
+
+    private void resizeMap(int newCapacity) {
+        long[] old = map;
+        map = new long[2 * newCapacity];
+        mapMask = newCapacity - 1;
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i + 1] != 0) {
+                int j = slot(old[i]);
+                while (map[2 * j + 1] != 0) {
+                    j = (j + 1) & mapMask;
+                }
+                map[2 * j] = old[i];
+                map[2 * j + 1] = old[i + 1];
+            }
+        }
     }
 
     /** The keys from most to least recent; for tests and invariant checks. */

@@ -1,20 +1,23 @@
 package io.infergate.scheduler.prefix;
 
 /**
- * A multimap from block hash to the endpoints (owners, small int ids) that hold it, stored as one slot per
- * (hash, owner) pair in parallel primitive arrays with linear probing: no boxing, no per-hash objects. A hash
- * held by k endpoints occupies k slots, all reachable from its home slot without crossing an empty slot; deletion
- * shifts later entries back instead of leaving tombstones, so lookups never degrade.
+ * A map from block hash to the set of endpoints (owners, small int ids) that hold it, stored as one slot per hash:
+ * the hash followed by its owners as a bitmap of {@code words} longs, side by side in one array (one cache miss
+ * reads both), with linear probing. A
+ * hash held by 40 endpoints is one slot, not 40, so probe runs stay short however popular a prefix is, and a
+ * match reads a hash's owners as a few words it can add to its counters in one go. Deletion shifts later entries
+ * back instead of leaving tombstones, so lookups never degrade. A slot is empty exactly when its bitmap is zero:
+ * a hash whose last owner leaves is deleted.
  *
- * <p>Each pair also carries the index of its node in the owner's {@link EndpointLru}, so touching a hash that an
- * endpoint already holds costs one lookup here.
+ * <p>The bitmap width grows (the table is rebuilt) when an owner id beyond it is added; ids are kept small by
+ * {@link PrefixIndex}, so 64 endpoints fit in one word.
  *
- * <p>Memory: 16 bytes per slot (8 hash, 4 owner, 4 node); the table grows past 2/3 load and shrinks below 1/8
- * (to 1/3), so a pair costs 24 to 48 bytes, 128 at most right after a big removal.
+ * <p>Memory: {@code 8 + 8 × words} bytes per slot; the table grows past 2/3 load and shrinks below 1/8 (to 1/3),
+ * so 24 to 48 bytes per hash with one word, 128 at most right after a big removal.
  *
  * <p>Not thread-safe: {@link PrefixIndex} guards each table with its stripe's lock. The one exception is
- * {@link #collectOwners}, which is safe to run during a concurrent write <em>as an optimistic read</em>: it never
- * throws or loops forever on a table being changed (the arrays and their mask are swapped as one object on resize,
+ * {@link #readOwners}, which is safe to run during a concurrent write <em>as an optimistic read</em>: it never
+ * throws or loops forever on a table being changed (the arrays, mask and width are swapped as one object on resize,
  * and the probe is bounded by the capacity), though what it returns then is garbage the caller must discard after
  * failing to validate its stamp.
  */
@@ -23,31 +26,32 @@ final class HashOwnerTable {
     private static final int MIN_CAPACITY = 16;
     private static final int MAX_CAPACITY = 1 << 30;
 
-    /** The slot arrays with their mask, replaced as one object by a resize so a racing reader sees one generation. */
+    /** The slot array with its mask and width, replaced as one object so a racing reader sees one generation. */
     private static final class Slots {
-        final long[] hashes;
-        final int[] owners; // owner id + 1; 0 marks an empty slot
-        final int[] nodes;
+        final long[] data; // slot i: data[i * stride] is the hash, the next {@code words} longs its owner bitmap
         final int mask;
+        final int words;
+        final int stride;
 
-        Slots(int capacity) {
-            hashes = new long[capacity];
-            owners = new int[capacity];
-            nodes = new int[capacity];
+        Slots(int capacity, int words) {
+            stride = words + 1;
+            data = new long[capacity * stride];
             mask = capacity - 1;
+            this.words = words;
         }
     }
 
     private Slots slots;
-    // mirrors of slots' fields for the single-threaded write paths, so they read like plain arrays
-    private long[] hashes;
-    private int[] owners;
-    private int[] nodes;
+    // mirrors of slots' fields for the single-threaded write paths
+    private long[] data;
     private int mask;
-    private int size;
+    private int words;
+    private int stride;
+    private int size;  // hashes
+    private long pairs; // (hash, owner) pairs: set bits
 
     HashOwnerTable() {
-        allocate(MIN_CAPACITY);
+        allocate(MIN_CAPACITY, 1);
     }
 
     /** murmur3's 64-bit finaliser: spreads any input (not only XXH64 output) over all bits. */
@@ -57,115 +61,164 @@ final class HashOwnerTable {
         return h ^ (h >>> 33);
     }
 
+    /** Distinct hashes held. */
     int size() {
         return size;
+    }
+
+    /** (hash, owner) pairs held. */
+    long pairs() {
+        return pairs;
     }
 
     int capacity() {
         return mask + 1;
     }
 
-    /** The slot of the pair, or -1. */
-    int find(long hash, int owner) {
-        int o = owner + 1;
-        for (int i = home(hash); owners[i] != 0; i = (i + 1) & mask) {
-            if (hashes[i] == hash && owners[i] == o) {
-                return i;
-            }
-        }
-        return -1;
+    /** Bitmap width in longs: owners up to {@code 64 × words - 1} fit without a rebuild. */
+    int words() {
+        return words;
     }
 
-    /** The LRU node stored with the pair in {@code slot}. */
-    int node(int slot) {
-        return nodes[slot];
+    /** Whether {@code owner} holds {@code hash}. */
+    boolean has(long hash, int owner) {
+        int slot = find(hash);
+        int w = owner >>> 6;
+        return slot >= 0 && w < words && (data[slot * stride + 1 + w] & (1L << owner)) != 0;
     }
 
-    /** Adds a pair the caller knows is absent. */
-    void insert(long hash, int owner, int node) {
-        if (owner < 0 || owner == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("owner: " + owner + " (expected: 0.." + (Integer.MAX_VALUE - 1) + ")");
+    /** Adds {@code owner} to the owners of {@code hash}; true if it was not there. */
+    boolean set(long hash, int owner) {
+        if (owner < 0 || owner >= (MAX_CAPACITY >>> 1)) {
+            throw new IllegalArgumentException("owner: " + owner + " (expected: 0.." + ((MAX_CAPACITY >>> 1) - 1) + ")");
         }
-        if ((size + 1) * 3L > capacity() * 2L) {
-            resize(capacity() * 2);
+        if ((owner >>> 6) >= words) {
+            rebuild(capacity(), (owner >>> 6) + 1);
         }
-        int i = home(hash);
-        while (owners[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        hashes[i] = hash;
-        owners[i] = owner + 1;
-        nodes[i] = node;
-        size++;
-    }
-
-    /** Removes the pair if present; true if it was. */
-    boolean remove(long hash, int owner) {
-        int slot = find(hash, owner);
+        int slot = find(hash);
         if (slot < 0) {
+            if ((size + 1) * 3L > capacity() * 2L) {
+                rebuild(capacity() * 2, words);
+            }
+            slot = home(hash);
+            while (!empty(slot)) {
+                slot = (slot + 1) & mask;
+            }
+            data[slot * stride] = hash;
+            size++;
+        }
+        int i = slot * stride + 1 + (owner >>> 6);
+        long bit = 1L << owner;
+        if ((data[i] & bit) != 0) {
             return false;
         }
-        removeAt(slot);
+        data[i] |= bit;
+        pairs++;
+        return true;
+    }
+
+    /** Removes {@code owner} from the owners of {@code hash} (the hash goes with its last owner); true if it was there. */
+    boolean clear(long hash, int owner) {
+        int slot = find(hash);
+        int w = owner >>> 6;
+        if (slot < 0 || owner < 0 || w >= words) {
+            return false;
+        }
+        int i = slot * stride + 1 + w;
+        long bit = 1L << owner;
+        if ((data[i] & bit) == 0) {
+            return false;
+        }
+        data[i] &= ~bit;
+        pairs--;
+        if (empty(slot)) {
+            removeAt(slot);
+        }
         return true;
     }
 
     /**
-     * Writes the owners of {@code hash} to {@code out} (as many as fit) and returns how many owners it has, which
-     * may exceed {@code out.length}. Safe as an optimistic read beside a writer (see the class comment): reads the
-     * slot arrays once, probes at most the capacity, and never writes.
+     * Copies the owner bitmap of {@code hash} into {@code out} (at most {@code out.length} words; the rest of
+     * {@code out} is left alone) and returns how many words it copied, 0 when the hash is absent. Safe as an
+     * optimistic read beside a writer (see the class comment): reads the slot arrays once, probes at most the
+     * capacity, never writes to the table.
      */
-    int collectOwners(long hash, int[] out) {
+    int readOwners(long hash, long[] out) {
         Slots t = slots;
-        long[] hs = t.hashes;
-        int[] os = t.owners;
+        long[] d = t.data;
         int m = t.mask;
-        int found = 0;
+        int w = t.words;
+        int st = t.stride;
         int i = (int) mix(hash) & m;
         for (int probes = 0; probes <= m; probes++, i = (i + 1) & m) {
-            int o = os[i];
-            if (o == 0) {
-                break;
+            int base = i * st;
+            if (isZero(d, base + 1, w)) {
+                return 0;
             }
-            if (hs[i] == hash) {
-                if (found < out.length) {
-                    out[found] = o - 1;
-                }
-                found++;
+            if (d[base] == hash) {
+                int n = Math.min(w, out.length);
+                System.arraycopy(d, base + 1, out, 0, n);
+                return n;
             }
         }
-        return found;
+        return 0;
     }
 
-    /** Calls {@code visitor} for every pair; for invariant checks in tests. */
+    /** Calls {@code visitor} for every (hash, owner) pair; for invariant checks in tests. */
     void forEach(PairVisitor visitor) {
-        for (int i = 0; i <= mask; i++) {
-            if (owners[i] != 0) {
-                visitor.visit(hashes[i], owners[i] - 1, nodes[i]);
+        for (int slot = 0; slot <= mask; slot++) {
+            for (int w = 0; w < words; w++) {
+                long bits = data[slot * stride + 1 + w];
+                while (bits != 0) {
+                    visitor.visit(data[slot * stride], (w << 6) + Long.numberOfTrailingZeros(bits));
+                    bits &= bits - 1;
+                }
             }
         }
     }
 
     @FunctionalInterface
     interface PairVisitor {
-        void visit(long hash, int owner, int node);
+        void visit(long hash, int owner);
+    }
+
+    /** The slot holding {@code hash}, or -1. */
+    private int find(long hash) {
+        for (int i = home(hash); !empty(i); i = (i + 1) & mask) {
+            if (data[i * stride] == hash) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean empty(int slot) {
+        return isZero(data, slot * stride + 1, words);
+    }
+
+    private static boolean isZero(long[] a, int from, int n) {
+        for (int k = 0; k < n; k++) {
+            if (a[from + k] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void removeAt(int slot) {
         int hole = slot;
-        for (int j = (hole + 1) & mask; owners[j] != 0; j = (j + 1) & mask) {
-            int home = home(hashes[j]);
+        for (int j = (hole + 1) & mask; !empty(j); j = (j + 1) & mask) {
+            int home = home(data[j * stride]);
             // the entry at j may fill the hole only if the hole lies on its probe path [home, j]
             if (((j - home) & mask) >= ((j - hole) & mask)) {
-                hashes[hole] = hashes[j];
-                owners[hole] = owners[j];
-                nodes[hole] = nodes[j];
+                System.arraycopy(data, j * stride, data, hole * stride, stride);
                 hole = j;
             }
         }
-        owners[hole] = 0;
+        java.util.Arrays.fill(data, hole * stride, (hole + 1) * stride, 0L);
         size--;
         if (capacity() > MIN_CAPACITY && size * 8L < capacity()) {
-            resize(capacityFor(size));
+            rebuild(capacityFor(size), words);
         }
     }
 
@@ -182,33 +235,38 @@ final class HashOwnerTable {
         return c;
     }
 
-    private void resize(int newCapacity) {
-        if (newCapacity > MAX_CAPACITY) {
-            throw new IllegalStateException("prefix index stripe full: " + size + " pairs");
+    private void rebuild(int newCapacity, int newWords) {
+        if (newCapacity > MAX_CAPACITY || (long) newCapacity * (newWords + 1) > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("prefix index stripe full: " + size + " hashes, " + newWords + " words");
         }
-        long[] oldHashes = hashes;
-        int[] oldOwners = owners;
-        int[] oldNodes = nodes;
-        allocate(newCapacity);
-        for (int i = 0; i < oldOwners.length; i++) {
-            if (oldOwners[i] != 0) {
-                int j = home(oldHashes[i]);
-                while (owners[j] != 0) {
-                    j = (j + 1) & mask;
+        long[] old = data;
+        int oldWords = words;
+        int oldStride = stride;
+        int oldCapacity = mask + 1;
+        Slots t = new Slots(newCapacity, newWords);
+        for (int i = 0; i < oldCapacity; i++) {
+            int from = i * oldStride;
+            if (!isZero(old, from + 1, oldWords)) {
+                int j = (int) mix(old[from]) & t.mask;
+                while (!isZero(t.data, j * t.stride + 1, newWords)) {
+                    j = (j + 1) & t.mask;
                 }
-                hashes[j] = oldHashes[i];
-                owners[j] = oldOwners[i];
-                nodes[j] = oldNodes[i];
+                t.data[j * t.stride] = old[from];
+                System.arraycopy(old, from + 1, t.data, j * t.stride + 1, Math.min(oldWords, newWords));
             }
         }
+        install(t);
     }
 
-    private void allocate(int capacity) {
-        Slots t = new Slots(capacity);
-        hashes = t.hashes;
-        owners = t.owners;
-        nodes = t.nodes;
+    private void allocate(int capacity, int w) {
+        install(new Slots(capacity, w));
+    }
+
+    private void install(Slots t) {
+        data = t.data;
         mask = t.mask;
-        slots = t; // last: an optimistic reader that sees the new object sees it whole (and validates anyway)
+        words = t.words;
+        stride = t.stride;
+        slots = t; // last, and filled before: an optimistic reader that sees it sees it whole (and validates anyway)
     }
 }

@@ -1,6 +1,7 @@
 package io.infergate.scheduler.prefix;
 
 import io.infergate.scheduler.openai.ScannedRequest;
+import io.infergate.scheduler.pick.PromptBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -24,8 +25,8 @@ import java.util.Objects;
  * same conversation prefix, so it gets the same hashes; two clients that format identical messages differently
  * (whitespace, key order, escapes) do not share hashes, where GIE's would. For completions GIE hashes the
  * decoded prompt text; we hash the string's raw bytes between the quotes (escapes left as sent), and the raw
- * JSON value when the prompt is an array. {@link #hash(String, String, ScannedRequest, byte[], int)} applies this
- * choice to a scanned body.
+ * JSON value when the prompt is an array. {@link PromptBytes#of} makes this choice for a scanned body, for
+ * {@link #hash(String, String, ScannedRequest, byte[], int)} and the gateway alike.
  *
  * <p>Immutable and thread-safe; call it from any thread. Cost is linear in the hashed bytes (at most
  * {@code maxPrefixBlocks × blockBytes}, 16 KiB by default), with one {@code long[]} and one small hasher
@@ -134,20 +135,7 @@ public final class PrefixHasher {
      * @param bodyStart index in {@code body} of the body's first byte ({@link ScannedRequest} offsets count from it)
      */
     public long[] hash(String model, String cacheSalt, ScannedRequest scanned, byte[] body, int bodyStart) {
-        Objects.checkFromIndexSize(bodyStart, scanned.bodyLength(), body.length);
-        if (scanned.hasMessages()) {
-            return hash(model, cacheSalt, body, bodyStart + scanned.messagesOffset(), scanned.messagesLength());
-        }
-        if (scanned.hasPrompt()) {
-            int offset = bodyStart + scanned.promptOffset();
-            int length = scanned.promptLength();
-            if (body[offset] == '"') {
-                offset++;
-                length -= 2;
-            }
-            return hash(model, cacheSalt, body, offset, length);
-        }
-        Objects.requireNonNull(model, "model");
-        return NO_HASHES;
+        PromptBytes p = PromptBytes.of(scanned, body, bodyStart);
+        return hash(model, cacheSalt, p.array(), p.offset(), p.length());
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -31,13 +32,18 @@ import java.util.concurrent.locks.StampedLock;
  * dropped but the index not yet purged) keep the walk going. Candidates the index does not know score 0.
  *
  * <p><b>Learning</b> ({@link #learn}, {@link #add}): after a pick, the request's hashes are added for the chosen
- * endpoint only (and, with disaggregated serving, the prefill endpoint). {@link AddOrder} says in which order they enter the
- * LRU; {@link AddOrder#PROMPT_ORDER} is GIE's.
+ * endpoint only (and, with disaggregated serving, the prefill endpoint). {@link AddOrder} says in which order they
+ * enter the LRU; {@link AddOrder#PROMPT_ORDER} is GIE's.
+ *
+ * <p><b>Layout.</b> A hash's owners are one bitmap in its stripe's table ({@link HashOwnerTable}), and a match
+ * adds each walked hash's bitmap to a bit-sliced counter: a few word operations per hash, however many endpoints
+ * hold it, where a list of owners would cost one step per owner (a system prompt sent to 40 endpoints). Each
+ * endpoint's LRU ({@link EndpointLru}) has its own hash-to-node map, so touching a hash it already holds needs no
+ * stripe at all; only new and evicted hashes change a stripe.
  *
  * <p><b>Threading.</b> All methods are thread-safe and may be called from event loops. The owners of a hash
  * live in one of 256 stripes, each a primitive table under its own {@link StampedLock}, held for a single lookup
- * or update (well under a microsecond; exceptionally a resize of that stripe, linear in its size: about 8K pairs
- * per stripe with 64 full endpoints). Each endpoint's LRU has its own fair lock; locks are always taken
+ * or update (well under a microsecond; exceptionally a resize of that stripe, linear in its size). Each endpoint's LRU has its own fair lock; locks are always taken
  * endpoint first, then one stripe at a time, so there is no deadlock.
  * <ul>
  *   <li>{@link #matchLengths} reads each stripe optimistically: no lock is taken and nothing shared is written
@@ -46,8 +52,9 @@ import java.util.concurrent.locks.StampedLock;
  *       misses of successive hashes instead of serialising them behind lock instructions. It never waits for a
  *       writer longer than one stripe operation.</li>
  *   <li>{@link #add} holds the endpoint's lock for its whole hash list and may wait for another {@code add} to
- *       the same endpoint. A new hash in a full LRU costs about 0.3 µs (three cache misses: lookup, eviction,
- *       insert), so up to about 100 µs for 256 new hashes. {@link #learn} hands it to the index's learner
+ *       the same endpoint. A touched hash costs one lookup in the endpoint's own map; a new hash in a full LRU
+ *       costs several cache misses (the LRU's map and nodes, the evicted hash's stripe, the new hash's stripe),
+ *       up to about 0.8 µs on a large index, so up to about 200 µs for 256 new hashes. {@link #learn} hands it to the index's learner
  *       (a {@link BackgroundLearner} in the gateway, the calling thread by default), so that it never delays a
  *       pick; it reads no caller state.</li>
  *   <li>{@link #removeEndpoint}, {@link #retainOnly} and a lowering {@link #setCapacity} are control-plane
@@ -58,9 +65,9 @@ import java.util.concurrent.locks.StampedLock;
  * that resolved a candidate just before that endpoint was removed may, if its id is reused at once, count the
  * new owner's blocks. The index is an approximation of remote caches anyway; neither case breaks an invariant.
  *
- * <p><b>Memory</b> is bounded by entries: an entry (one hash held by one endpoint) costs a 16-byte pair slot in
- * a stripe table that grows past 2/3 load to 1/3 (and shrinks only below 1/8 after removals), plus a 16-byte
- * LRU node, so 40 to 80 bytes while the index fills, about 50 when endpoints are full. Entries never exceed the
+ * <p><b>Memory</b> is bounded by entries: an entry (one hash held by one endpoint) costs a 16-byte LRU node and
+ * 18 to 36 bytes of the endpoint's map, plus its share of the hash's stripe slot (16 bytes per hash with up to 64
+ * endpoint ids, at 1/3 to 2/3 load, shared by all the hash's owners): about 40 to 100 bytes per entry. Entries never exceed the
  * sum of the endpoints' capacities (during a lowering {@code setCapacity}, the old one): 64 endpoints at the
  * default capacity hold at most 2,000,000 entries, about 100 MB. (GIE's Go indexer spends more: an LRU list
  * element and map entry per entry, plus a Go map of pods per hash.)
@@ -93,6 +100,7 @@ public final class PrefixIndex {
     private final int defaultCapacity;
     private final AddOrder addOrder;
     private final Executor learner;
+    private final LongAdder droppedUpdates = new LongAdder();
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final ConcurrentHashMap<String, EndpointEntry> endpoints = new ConcurrentHashMap<>();
     private final IdPool ids = new IdPool();
@@ -164,56 +172,62 @@ public final class PrefixIndex {
         if (!anyKnown) {
             return matches; // the walk could only count endpoints that are not candidates
         }
-        int[] countsById = new int[bound];
-        int[] owners = new int[Math.min(bound, 64)];
+        // Per-owner counts as a bit-sliced counter: plane b holds bit b of every owner's count, one bit per owner,
+        // so adding a hash's owner bitmap is a ripple-carry add of a few words, however many owners it has.
+        int words = (bound + 63) >>> 6;
+        int planes = 32 - Integer.numberOfLeadingZeros(hashes.length);
+        long[] counter = new long[planes * words];
+        long[] owners = new long[words];
         for (long hash : hashes) {
-            Stripe s = stripe(hash);
-            int found = collectOwners(s, hash, owners);
-            if (found > owners.length) {
-                owners = new int[Math.max(found, owners.length * 2)];
-                found = collectOwners(s, hash, owners);
-                if (found > owners.length) { // grew again between the two reads: read under the lock
-                    owners = new int[found * 2];
-                    long stamp = s.lock.readLock();
-                    try {
-                        found = s.table.collectOwners(hash, owners);
-                    } finally {
-                        s.lock.unlockRead(stamp);
-                    }
+            int read = readOwners(stripe(hash), hash, owners);
+            boolean anyOwner = false;
+            for (int w = 0; w < read; w++) {
+                long carry = owners[w];
+                anyOwner |= carry != 0;
+                for (int b = 0; carry != 0 && b < planes; b++) {
+                    int k = b * words + w;
+                    long both = counter[k] & carry;
+                    counter[k] ^= carry;
+                    carry = both;
                 }
             }
-            if (found == 0) {
+            if (!anyOwner) {
                 break;
-            }
-            for (int k = 0; k < found; k++) {
-                int id = owners[k];
-                if (id < countsById.length) {
-                    countsById[id]++;
-                }
             }
         }
         for (int i = 0; i < n; i++) {
-            matches[i] = candidateIds[i] < 0 ? 0 : countsById[candidateIds[i]];
+            int id = candidateIds[i];
+            if (id >= 0) {
+                int w = id >>> 6;
+                int count = 0;
+                for (int b = 0; b < planes; b++) {
+                    count |= (int) ((counter[b * words + w] >>> id) & 1L) << b;
+                }
+                matches[i] = count;
+            }
         }
         return matches;
     }
 
     /**
-     * The owners of {@code hash} in its stripe, read optimistically (no write to shared memory, so concurrent
+     * The owner bitmap of {@code hash} in its stripe, read optimistically (no write to shared memory, so concurrent
      * matches on other event loops do not contend and the CPU can overlap the cache misses of successive hashes),
-     * falling back to the read lock when a writer intervened. Returns the owner count; writes as many as fit.
+     * falling back to the read lock when a writer intervened. Returns how many words of {@code out} it filled
+     * (0 when nobody holds the hash). A hash whose only owners have ids beyond {@code out} (endpoints that joined
+     * after the caller sized it, none of them candidates) reads as all-zero words and ends the walk early: a
+     * difference from GIE's walk only during the instant an endpoint joins.
      */
-    private static int collectOwners(Stripe s, long hash, int[] out) {
+    private static int readOwners(Stripe s, long hash, long[] out) {
         long stamp = s.lock.tryOptimisticRead();
         if (stamp != 0) {
-            int found = s.table.collectOwners(hash, out);
+            int read = s.table.readOwners(hash, out);
             if (s.lock.validate(stamp)) {
-                return found;
+                return read;
             }
         }
         stamp = s.lock.readLock();
         try {
-            return s.table.collectOwners(hash, out);
+            return s.table.readOwners(hash, out);
         } finally {
             s.lock.unlockRead(stamp);
         }
@@ -221,8 +235,12 @@ public final class PrefixIndex {
 
     /**
      * Records, through the index's learner (see {@link #PrefixIndex(int, AddOrder, Executor)}), that
-     * {@code endpoint} now holds the blocks {@code hashes}: {@link #add} on the learner's thread, or on the calling
-     * thread when the learner runs tasks inline or refuses this one. {@code hashes} must not change afterwards.
+     * {@code endpoint} now holds the blocks {@code hashes}: {@link #add} on the learner's thread, or at once when
+     * the learner runs tasks inline. When the learner refuses the task (its queue is full because updates arrive
+     * faster than one thread can apply them, or it is closed) the update is dropped and counted in
+     * {@link #droppedUpdates()}: the index then misses one request's blocks, which costs at most a later cache
+     * hit, whereas adding on the caller's thread would put up to a couple of hundred microseconds back on the
+     * event loop exactly when it is busiest. {@code hashes} must not change afterwards.
      */
     public void learn(Endpoint endpoint, long[] hashes) {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -233,8 +251,13 @@ public final class PrefixIndex {
         try {
             learner.execute(() -> add(endpoint, hashes));
         } catch (RejectedExecutionException e) {
-            add(endpoint, hashes); // a full or closed learner: learn now rather than forget
+            droppedUpdates.increment();
         }
+    }
+
+    /** Updates {@link #learn} dropped because the learner refused them. */
+    public long droppedUpdates() {
+        return droppedUpdates.sum();
     }
 
     /**
@@ -361,30 +384,23 @@ public final class PrefixIndex {
 
     /** Inserts or touches one hash; caller holds {@code e.lock}. */
     private void put(EndpointEntry e, long hash) {
-        Stripe s = stripe(hash);
-        int node;
-        long stamp = s.lock.readLock();
-        try {
-            int slot = s.table.find(hash, e.id);
-            node = slot < 0 ? -1 : s.table.node(slot);
-        } finally {
-            s.lock.unlockRead(stamp);
-        }
         EndpointLru lru = e.lru;
+        int node = lru.find(hash);
         if (node >= 0) {
-            lru.moveToFront(node);
+            lru.moveToFront(node); // a touch: the endpoint's own map, no shared structure
             return;
         }
-        // Pairs of this endpoint change only under e.lock, so the pair is still absent below.
+        // The endpoint's bits change only under e.lock, so the hash is still absent for it below.
         if (lru.size() >= lru.capacity()) {
             node = evictTailKeepNode(e);
         } else {
             node = lru.allocate();
         }
         lru.linkFront(node, hash);
-        stamp = s.lock.writeLock();
+        Stripe s = stripe(hash);
+        long stamp = s.lock.writeLock();
         try {
-            s.table.insert(hash, e.id, node);
+            s.table.set(hash, e.id);
         } finally {
             s.lock.unlockWrite(stamp);
         }
@@ -403,7 +419,7 @@ public final class PrefixIndex {
         Stripe s = stripe(victim);
         long stamp = s.lock.writeLock();
         try {
-            s.table.remove(victim, e.id);
+            s.table.clear(victim, e.id);
         } finally {
             s.lock.unlockWrite(stamp);
         }
@@ -449,20 +465,22 @@ public final class PrefixIndex {
      */
     void checkInvariants() {
         Map<Integer, EndpointEntry> byId = new HashMap<>();
-        Map<Integer, Map<Integer, Long>> nodesById = new HashMap<>();
+        Map<Integer, java.util.Set<Long>> keysById = new HashMap<>();
         for (EndpointEntry e : endpoints.values()) {
             e.lock.lock();
             try {
                 check(byId.put(e.id, e) == null, "id " + e.id + " used twice");
                 check(e.size == e.lru.size(), e.key + ": size " + e.size + " != lru " + e.lru.size());
                 check(e.lru.size() <= e.lru.capacity(), e.key + ": over capacity");
-                Map<Integer, Long> nodes = new HashMap<>();
+                java.util.Set<Long> keys = new java.util.HashSet<>();
                 int[] linked = e.lru.nodesMostRecentFirst();
                 for (int node : linked) {
-                    nodes.put(node, e.lru.key(node));
+                    long key = e.lru.key(node);
+                    check(keys.add(key), e.key + ": hash " + key + " linked twice");
+                    check(e.lru.find(key) == node, e.key + ": map sends hash " + key + " to node "
+                            + e.lru.find(key) + ", not " + node);
                 }
-                check(nodes.size() == linked.length, e.key + ": node linked twice");
-                nodesById.put(e.id, nodes);
+                keysById.put(e.id, keys);
             } finally {
                 e.lock.unlock();
             }
@@ -473,20 +491,18 @@ public final class PrefixIndex {
             int stripeIndex = i;
             long stamp = s.lock.readLock();
             try {
-                s.table.forEach((hash, owner, node) -> {
+                s.table.forEach((hash, owner) -> {
                     check(stripe(hash) == stripes[stripeIndex], "hash " + hash + " in the wrong stripe");
-                    Map<Integer, Long> nodes = nodesById.get(owner);
-                    check(nodes != null, "pair of unknown endpoint id " + owner);
-                    Long key = nodes.get(node);
-                    check(key != null && key == hash, "pair (" + hash + ", " + owner + ") points at node " + node
-                            + " holding " + key);
+                    java.util.Set<Long> keys = keysById.get(owner);
+                    check(keys != null, "pair of unknown endpoint id " + owner);
+                    check(keys.contains(hash), "pair (" + hash + ", " + owner + ") not in that endpoint's LRU");
                     pairs[0]++;
                 });
             } finally {
                 s.lock.unlockRead(stamp);
             }
         }
-        long entries = nodesById.values().stream().mapToLong(Map::size).sum();
+        long entries = keysById.values().stream().mapToLong(java.util.Set::size).sum();
         check(pairs[0] == entries, "pairs " + pairs[0] + " != LRU entries " + entries);
     }
 

@@ -82,8 +82,18 @@ public final class Scheduler implements EndpointPicker {
         return decide(request, snapshot).result();
     }
 
-    /** A decision with its explanation (null when rejected before scoring), for the debug header and the lab. */
-    public record Decision(PickResult result, Explanation explanation) {
+    /**
+     * A decision with the means to explain it, for the debug header and the lab.
+     *
+     * @param explainer builds the explanation on demand (it copies every candidate's scores, so a decision nobody
+     *                  asks about never pays for it); null when the request was rejected before scoring
+     */
+    public record Decision(PickResult result, Supplier<Explanation> explainer) {
+
+        /** The explanation, built now (each call builds it again); null when rejected before scoring. */
+        public Explanation explanation() {
+            return explainer == null ? null : explainer.get();
+        }
     }
 
     /** Like {@link #pick}, with the explanation of the choice. */
@@ -110,7 +120,7 @@ public final class Scheduler implements EndpointPicker {
                         log.error("post-pick hook {} failed for request {}", hook, request.requestId(), e);
                     }
                 }
-                yield new Decision(PickResult.picked(c.endpoints()), c.explanation());
+                yield new Decision(PickResult.picked(c.endpoints()), c.explainer());
             }
         };
     }
@@ -132,9 +142,8 @@ public final class Scheduler implements EndpointPicker {
         long[] tokens = new long[n];
         for (int i = 0; i < n; i++) {
             metrics[i] = slots.get(i).metrics();
-            requests[i] = inFlight.inFlight(endpoints[i]);
-            tokens[i] = inFlight.inFlightTokens(endpoints[i]);
         }
+        inFlight.read(endpoints, requests, tokens);
         return new Candidates(endpoints, metrics, requests, tokens);
     }
 

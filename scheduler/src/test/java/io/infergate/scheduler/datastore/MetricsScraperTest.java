@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.scheduler.metrics.EngineMapping;
 import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PoolId;
@@ -32,7 +33,7 @@ class MetricsScraperTest {
             """;
 
     private final AtomicLong clock = new AtomicLong(5_000_000_000L);
-    private final Datastore datastore = new Datastore(e -> "vllm");
+    private final Datastore datastore = new Datastore();
     private final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
     private final List<Endpoint> fetched = new ArrayList<>();
 
@@ -49,8 +50,7 @@ class MetricsScraperTest {
     }
 
     private MetricsScraper scraper() {
-        return new MetricsScraper(datastore, fetcher, MetricsExtractor.withBuiltins(), clock::get,
-                Duration.ofMillis(50), Duration.ofMillis(40));
+        return new MetricsScraper(datastore, fetcher, clock::get, Duration.ofMillis(50), Duration.ofMillis(40));
     }
 
     @Test
@@ -114,8 +114,8 @@ class MetricsScraperTest {
 
     @Test
     void aTimeoutNotShorterThanTheIntervalIsRefused() {
-        assertThatThrownBy(() -> new MetricsScraper(datastore, fetcher, MetricsExtractor.withBuiltins(), clock::get,
-                Duration.ofMillis(50), Duration.ofMillis(50)))
+        assertThatThrownBy(() -> new MetricsScraper(datastore, fetcher, clock::get, Duration.ofMillis(50),
+                Duration.ofMillis(50)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter than the interval");
         assertThat(MetricsScraper.defaultTimeout(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(40));
     }
@@ -144,5 +144,63 @@ class MetricsScraperTest {
         assertThat(s.timeouts("10.0.0.1:8000")).isEqualTo(1);
         clock.addAndGet(300_000_000L);
         assertThat(slot.metrics().isFresh(clock.get(), 200_000_000L)).isFalse();
+    }
+
+    // --- each pool's own extractor
+
+    private static final String MYENGINE = """
+            # TYPE my_queue_depth gauge
+            my_queue_depth 4
+            # TYPE my_kv_usage gauge
+            my_kv_usage 0.625
+            """;
+
+    private static final MetricsExtractor CUSTOM = MetricsExtractor.builder()
+            .mapping(EngineMapping.builder("myengine").queuedRequestsSpec("my_queue_depth")
+                    .kvUsageSpec("my_kv_usage").build())
+            .build();
+
+    private static Endpoint labelled(String ip, String engine) {
+        return Endpoint.of(new PoolEndpoint("p-" + ip, "p", ip, 8000, 0),
+                Map.of(EngineMapping.ENGINE_TYPE_LABEL, engine));
+    }
+
+    @Test
+    void eachPoolsEndpointsAreReadWithThatPoolsExtractor() {
+        Endpoint e = labelled("10.0.0.9", "myengine");
+        PoolId custom = new PoolId("g", "ns", "custom");
+        PoolId plain = new PoolId("g", "ns", "plain");
+        EndpointSlot mine = datastore.publish(new PoolSnapshot(custom, List.of(e)), CUSTOM).slots().get(0);
+        EndpointSlot builtin = datastore.publish(new PoolSnapshot(plain, List.of(e))).slots().get(0);
+        assertThat(mine.metrics().metrics().engine()).isEqualTo("myengine"); // shown before the first scrape
+        MetricsScraper s = scraper();
+        s.tick();
+        assertThat(fetched).hasSize(2); // one address, two pools: scraped once for each
+        pending.forEach(f -> f.complete(MYENGINE.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(mine.metrics().failure()).isNull();
+        assertThat(mine.metrics().metrics().waitingQueue()).isEqualTo(4);
+        assertThat(mine.metrics().metrics().kvUsage()).isEqualTo(0.625);
+        // the built-in mappings know no "myengine": read as vllm, nothing found, stale with the reason
+        assertThat(builtin.metrics().failure()).startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE:"
+                + " endpoint label inference.networking.k8s.io/engine-type=myengine names no metrics mapping");
+    }
+
+    @Test
+    void aSnapshotWithoutAnExtractorKeepsThePoolsAndANewOneAppliesFromTheNextScrape() {
+        Endpoint e = labelled("10.0.0.9", "myengine");
+        PoolId pool = new PoolId("g", "ns", "custom");
+        EndpointSlot slot = datastore.publish(new PoolSnapshot(pool, List.of(e)), CUSTOM).slots().get(0);
+        PoolState again = datastore.publish(new PoolSnapshot(pool, List.of(e)));
+        assertThat(again.extractor()).isSameAs(CUSTOM);
+        assertThat(again.slots().get(0)).isSameAs(slot);
+        assertThat(slot.extractor()).isSameAs(CUSTOM);
+
+        datastore.publish(new PoolSnapshot(pool, List.of(e)), MetricsExtractor.withBuiltins());
+        assertThat(slot.extractor()).isSameAs(MetricsExtractor.withBuiltins());
+        MetricsScraper s = scraper();
+        s.tick();
+        pending.get(0).complete(MYENGINE.getBytes(StandardCharsets.UTF_8));
+        assertThat(slot.metrics().failure()).contains("UNKNOWN_ENGINE");
     }
 }

@@ -26,34 +26,35 @@ class BackgroundLearnerTest {
             assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(index.matchLengths(new long[] {1, 2, 3}, List.of(A, B))).containsExactly(3, 0);
             assertThat(learner.completed()).isGreaterThanOrEqualTo(1);
-            assertThat(learner.inlined()).isZero();
+            assertThat(learner.rejected()).isZero();
         }
     }
 
     @Test
-    void aFullQueueMakesLearnAddOnTheCallerSoNothingIsForgotten() throws Exception {
-        try (BackgroundLearner learner = new BackgroundLearner(1, "test-learner")) {
-            CountDownLatch blocking = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            learner.execute(() -> {
-                blocking.countDown();
-                awaitQuietly(release);
-            });
-            assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue(); // the thread is busy, the queue empty
-            learner.execute(() -> { }); // fills the one slot
-            assertThatThrownBy(() -> learner.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+    void aFullQueueDropsTheUpdateAndCountsItInsteadOfAddingOnTheCaller() throws Exception {
+        BackgroundLearner learner = new BackgroundLearner(1, "test-learner");
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        learner.execute(() -> {
+            blocking.countDown();
+            awaitQuietly(release);
+        });
+        assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue(); // the thread is busy, the queue empty
+        learner.execute(() -> { }); // fills the one slot
+        assertThatThrownBy(() -> learner.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
 
-            PrefixIndex index = new PrefixIndex(learner);
-            index.learn(B, new long[] {7, 8});
-            // refused by the full queue, so added inline: visible at once, while the learner is still blocked
-            assertThat(index.matchLengths(new long[] {7, 8}, List.of(A, B))).containsExactly(0, 2);
-            assertThat(learner.inlined()).isEqualTo(2);
-            release.countDown();
-        }
+        PrefixIndex index = new PrefixIndex(learner);
+        index.learn(B, new long[] {7, 8});
+        assertThat(index.droppedUpdates()).isEqualTo(1);
+        assertThat(learner.rejected()).isEqualTo(2);
+        release.countDown();
+        learner.close(); // runs what is queued, then stops
+        assertThat(learner.completed()).isEqualTo(2);
+        assertThat(index.matchLengths(new long[] {7, 8}, List.of(A, B))).containsExactly(0, 0); // dropped
     }
 
     @Test
-    void aClosedLearnerRefusesAndLearnStillAdds() {
+    void aClosedLearnerRefusesAndLearnDropsTheUpdate() {
         BackgroundLearner learner = new BackgroundLearner(4, "test-learner");
         learner.close();
         learner.close(); // idempotent
@@ -61,7 +62,8 @@ class BackgroundLearnerTest {
                 .hasMessageContaining("closed");
         PrefixIndex index = new PrefixIndex(learner);
         index.learn(A, new long[] {5});
-        assertThat(index.matchLengths(new long[] {5}, List.of(A))).containsExactly(1);
+        assertThat(index.droppedUpdates()).isEqualTo(1);
+        assertThat(index.matchLengths(new long[] {5}, List.of(A))).containsExactly(0);
     }
 
     @Test

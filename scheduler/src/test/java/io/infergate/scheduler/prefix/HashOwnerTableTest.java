@@ -7,101 +7,125 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class HashOwnerTableTest {
 
-    private record Pair(long hash, int owner) {
+    @Test
+    void setClearHasAndReadOwners() {
+        HashOwnerTable t = new HashOwnerTable();
+        assertThat(t.set(7, 0)).isTrue();
+        assertThat(t.set(7, 3)).isTrue();
+        assertThat(t.set(7, 3)).isFalse();
+        assertThat(t.set(8, 0)).isTrue();
+        assertThat(t.size()).isEqualTo(2);
+        assertThat(t.pairs()).isEqualTo(3);
+        assertThat(t.has(7, 3)).isTrue();
+        assertThat(t.has(7, 1)).isFalse();
+
+        long[] out = new long[1];
+        assertThat(t.readOwners(7, out)).isEqualTo(1);
+        assertThat(out[0]).isEqualTo(0b1001L);
+        assertThat(t.readOwners(9, out)).isZero();
+
+        assertThat(t.clear(7, 0)).isTrue();
+        assertThat(t.clear(7, 0)).isFalse();
+        assertThat(t.has(7, 3)).isTrue();
+        assertThat(t.clear(7, 3)).isTrue(); // the last owner: the hash goes
+        assertThat(t.size()).isEqualTo(1);
+        assertThat(t.readOwners(7, out)).isZero();
+        assertThat(t.clear(99, 5)).isFalse();
+        assertThat(t.clear(8, 500)).isFalse(); // beyond the width: absent, no failure
     }
 
     @Test
-    void findInsertRemoveAndCount() {
+    void ownersBeyondSixtyFourWidenTheBitmapsAndKeepTheOthers() {
         HashOwnerTable t = new HashOwnerTable();
-        t.insert(7, 0, 100);
-        t.insert(7, 3, 101);
-        t.insert(8, 0, 102);
-        assertThat(t.size()).isEqualTo(3);
-        assertThat(t.node(t.find(7, 3))).isEqualTo(101);
-        assertThat(t.find(7, 1)).isEqualTo(-1);
-
-        int[] owners = new int[2];
-        assertThat(t.collectOwners(7, owners)).isEqualTo(2);
-        assertThat(owners).containsExactlyInAnyOrder(0, 3);
-        int[] one = new int[1]; // more owners than room: all counted, as many as fit written
-        assertThat(t.collectOwners(7, one)).isEqualTo(2);
-        assertThat(one[0]).isIn(0, 3);
-        assertThat(t.collectOwners(9, owners)).isZero();
-
-        assertThat(t.remove(7, 0)).isTrue();
-        assertThat(t.remove(7, 0)).isFalse();
-        assertThat(t.find(7, 3)).isNotNegative();
-        assertThat(t.size()).isEqualTo(2);
+        for (long h = 0; h < 50; h++) {
+            t.set(h, (int) h % 64);
+        }
+        t.set(3, 130);
+        assertThat(t.words()).isEqualTo(3);
+        for (long h = 0; h < 50; h++) {
+            assertThat(t.has(h, (int) h % 64)).as("hash %d", h).isTrue();
+        }
+        long[] out = new long[3];
+        assertThat(t.readOwners(3, out)).isEqualTo(3);
+        assertThat(out).containsExactly(1L << 3, 0L, 1L << (130 - 128));
+        long[] narrow = new long[1]; // a reader sized before the widening reads what fits
+        assertThat(t.readOwners(3, narrow)).isEqualTo(1);
+        assertThat(narrow[0]).isEqualTo(1L << 3);
     }
 
     /**
-     * Random inserts and removals over a small key space (so probe runs collide, wrap around and shift back) and
-     * growth and shrinking, checked against a HashMap after every step.
+     * Random sets and clears over a small key space (so probe runs collide, wrap around and shift back) and growth
+     * and shrinking, checked against a reference map after every few thousand steps.
      */
     @Test
     void agreesWithAReferenceMapUnderRandomOperations() {
         SplittableRandom random = new SplittableRandom(20240601);
         HashOwnerTable t = new HashOwnerTable();
-        Map<Pair, Integer> reference = new HashMap<>();
-        int node = 0;
+        Map<Long, TreeSet<Integer>> reference = new HashMap<>();
         for (int step = 0; step < 120_000; step++) {
-            // phases: grow to a few thousand pairs, shrink to almost nothing, repeat
             boolean growing = (step / 20_000) % 2 == 0;
             long hash = random.nextInt(3_000) * 0x1000_0000_0000L + random.nextInt(3); // some share low bits
-            int owner = random.nextInt(6);
-            Pair p = new Pair(hash, owner);
+            int owner = random.nextInt(step < 60_000 ? 6 : 70); // later: wider than one word
+            TreeSet<Integer> owners = reference.computeIfAbsent(hash, h -> new TreeSet<>());
             if (random.nextInt(10) < (growing ? 7 : 2)) {
-                if (!reference.containsKey(p)) {
-                    t.insert(hash, owner, node);
-                    reference.put(p, node++);
-                }
+                assertThat(t.set(hash, owner)).isEqualTo(owners.add(owner));
             } else {
-                assertThat(t.remove(hash, owner)).isEqualTo(reference.remove(p) != null);
+                assertThat(t.clear(hash, owner)).isEqualTo(owners.remove(owner));
+            }
+            if (owners.isEmpty()) {
+                reference.remove(hash);
             }
             if (step % 4_999 == 0) {
                 assertSame(t, reference);
             }
         }
         assertSame(t, reference);
-        for (Pair p : reference.keySet().toArray(Pair[]::new)) {
-            assertThat(t.remove(p.hash(), p.owner())).isTrue();
+        for (var e : new ArrayList<>(reference.entrySet())) {
+            for (int owner : e.getValue()) {
+                assertThat(t.clear(e.getKey(), owner)).isTrue();
+            }
         }
         assertThat(t.size()).isZero();
+        assertThat(t.pairs()).isZero();
         assertThat(t.capacity()).isEqualTo(16);
     }
 
     /** Plain comparisons collected into one assertion: AssertJ per pair would dominate the run time. */
-    private static void assertSame(HashOwnerTable t, Map<Pair, Integer> reference) {
+    private static void assertSame(HashOwnerTable t, Map<Long, TreeSet<Integer>> reference) {
         assertThat(t.size()).isEqualTo(reference.size());
         assertThat(t.size() * 3L).isLessThanOrEqualTo(t.capacity() * 2L);
         List<String> problems = new ArrayList<>();
-        Map<Long, Integer> owners = new HashMap<>();
-        for (Map.Entry<Pair, Integer> e : reference.entrySet()) {
-            int slot = t.find(e.getKey().hash(), e.getKey().owner());
-            if (slot < 0 || t.node(slot) != e.getValue()) {
-                problems.add("lost or wrong node: " + e);
+        long[] out = new long[t.words()];
+        long expectedPairs = 0;
+        for (var e : reference.entrySet()) {
+            expectedPairs += e.getValue().size();
+            java.util.Arrays.fill(out, 0);
+            t.readOwners(e.getKey(), out);
+            TreeSet<Integer> read = new TreeSet<>();
+            for (int w = 0; w < out.length; w++) {
+                for (long bits = out[w]; bits != 0; bits &= bits - 1) {
+                    read.add(w * 64 + Long.numberOfTrailingZeros(bits));
+                }
             }
-            owners.merge(e.getKey().hash(), 1, Integer::sum);
+            if (!read.equals(e.getValue())) {
+                problems.add("hash " + e.getKey() + ": " + read + ", expected " + e.getValue());
+            }
         }
-        for (Map.Entry<Long, Integer> e : owners.entrySet()) {
-            int counted = t.collectOwners(e.getKey(), new int[6]);
-            if (counted != e.getValue()) {
-                problems.add("hash " + e.getKey() + " has " + counted + " owners, expected " + e.getValue());
+        long[] visited = new long[1];
+        t.forEach((hash, owner) -> {
+            TreeSet<Integer> owners = reference.get(hash);
+            if (owners == null || !owners.contains(owner)) {
+                problems.add("unexpected pair (" + hash + ", " + owner + ")");
             }
-        }
-        int[] pairs = new int[1];
-        t.forEach((hash, owner, node) -> {
-            Integer expected = reference.get(new Pair(hash, owner));
-            if (expected == null || expected != node) {
-                problems.add("unexpected pair (" + hash + ", " + owner + ") -> " + node);
-            }
-            pairs[0]++;
+            visited[0]++;
         });
         assertThat(problems).isEmpty();
-        assertThat(pairs[0]).isEqualTo(reference.size());
+        assertThat(t.pairs()).isEqualTo(expectedPairs);
+        assertThat(visited[0]).isEqualTo(expectedPairs);
     }
 }

@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling.config;
 import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.admission.FairnessPolicy;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
+import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.scheduling.plugins.SelectingFilter;
 import java.util.Objects;
 
@@ -115,10 +116,23 @@ public sealed interface PluginInstance {
         }
     }
 
+    /** {@code core-metrics-extractor}: how a pool's metrics pages are read (engine label, engine mappings). */
+    record Extractor(String name, MetricsExtractor extractor) implements PluginInstance {
+        public Extractor {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(extractor, "extractor");
+        }
+
+        @Override
+        public String type() {
+            return PluginTypes.CORE_METRICS_EXTRACTOR;
+        }
+    }
+
     /**
      * A type GIE requires or defaults that changes nothing in Infergate's scheduling, because Infergate does the
-     * same thing built in (the OpenAI parser, the single-profile handler, FCFS ordering, the metrics extractor, the
-     * static usage limit of 1.0, in-flight load accounting).
+     * same thing built in (the OpenAI parser, the single-profile handler, FCFS ordering, the static usage limit of
+     * 1.0, in-flight load accounting).
      *
      * @param note why it has no effect, for logs and the admin API
      */

@@ -7,7 +7,6 @@ import io.infergate.api.model.PluginType;
 import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.admission.FairnessPolicy;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
-import io.infergate.scheduler.metrics.EngineMapping;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.plugins.DecisionTreeFilter;
@@ -58,12 +57,13 @@ import java.util.function.Function;
  *   <li>{@code utilization-detector} ({@code queueDepthThreshold} 5, {@code kvCacheUtilThreshold} 0.8,
  *       {@code metricsStalenessThreshold} 200ms, {@code headroom} 0), also usable as a filter, as in GIE;</li>
  *   <li>{@code approx-prefix-cache-producer} ({@link PrefixSettings}), {@code metrics-data-source}
- *       ({@code scheme}, {@code path}, {@code insecureSkipVerify}), the fairness policies
- *       {@code global-strict-fairness-policy} and {@code round-robin-fairness-policy};</li>
+ *       ({@code scheme}, {@code path}, {@code insecureSkipVerify}), {@code core-metrics-extractor}
+ *       ({@code engineLabelKey}, {@code defaultEngine}, {@code engineConfigs}; strict, see
+ *       {@link CoreMetricsExtractorFactory}), the fairness policies {@code global-strict-fairness-policy} and
+ *       {@code round-robin-fairness-policy};</li>
  *   <li>accepted without effect, because Infergate does the same built in: {@code openai-parser},
  *       {@code single-profile-handler}, {@code fcfs-ordering-policy}, {@code static-usage-limit-policy}
- *       (threshold 1.0 only), {@code core-metrics-extractor} (its engine parameters are not applied yet: a
- *       warning), {@code inflight-load-producer}.</li>
+ *       (threshold 1.0 only), {@code inflight-load-producer}.</li>
  * </ul>
  * Every other type of {@link PluginTypes} ({@code latency-scorer}, {@code predicted-latency-scorer}, the SLO
  * filters and admitter, {@code prefix-cache-affinity-filter}, {@code edf-ordering-policy},
@@ -72,7 +72,8 @@ import java.util.function.Function;
  *
  * <p>Parameters are read as GIE's factories read them (Go {@code encoding/json}: an integer field takes only an
  * integer, a duration is a Go duration string) through {@link Params}, so every problem names file, line and field.
- * A parameter the plugin does not know is a warning (GIE ignores it). A value GIE would refuse is an error, and so
+ * A parameter the plugin does not know is a warning (GIE ignores it), except for {@code core-metrics-extractor}, whose
+ * parameters are read strictly. A value GIE would refuse is an error, and so
  * is one that GIE accepts but that silently disables the plugin (a block size of 0, say).
  *
  * <p>Immutable and thread-safe; factories run on the thread that builds a setup, never block, and report bad input
@@ -258,17 +259,7 @@ public final class PluginRegistry {
             return new PluginInstance.Accepted(name, PluginTypes.STATIC_USAGE_LIMIT_POLICY,
                     "the flow controller dispatches while the pool is below saturation (limit 1.0)");
         });
-        m.put(PluginTypes.CORE_METRICS_EXTRACTOR, (name, p, h) -> {
-            for (String key : List.of("engineLabelKey", "defaultEngine", "engineConfigs")) {
-                if (p.has(key)) {
-                    p.warning(key, "not applied yet: Infergate reads metrics with its built-in engine mappings ("
-                            + String.join(", ", EngineMapping.builtins().stream().map(EngineMapping::engine)
-                            .toList()) + "), chosen by the pod label " + EngineMapping.ENGINE_TYPE_LABEL);
-                }
-            }
-            return new PluginInstance.Accepted(name, PluginTypes.CORE_METRICS_EXTRACTOR,
-                    "Infergate reads the Model Server Protocol metrics with its engine mappings");
-        });
+        m.put(PluginTypes.CORE_METRICS_EXTRACTOR, CoreMetricsExtractorFactory::create);
         return new PluginRegistry(m);
     }
 

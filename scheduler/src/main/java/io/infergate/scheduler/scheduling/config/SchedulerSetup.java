@@ -4,6 +4,7 @@ import io.infergate.api.Problem;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
+import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
@@ -35,23 +36,27 @@ import java.util.random.RandomGenerator;
  * @param flowControl        the flow-control settings when the {@code flowControl} feature gate is on, else null
  * @param metricsSource      where to scrape model-server metrics, or null when the configuration turns metrics
  *                           collection off (a {@code dataLayer} section without sources)
+ * @param metricsExtractor   how metrics pages are read: the {@code core-metrics-extractor} the data layer uses, or
+ *                           the built-in mappings
  * @param defaultConfig      whether no configuration was given and GIE's built-in default was used
  * @param problems           every problem found, the loader's included, by position
  */
 public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher, PrefixIndex prefixIndex,
                              UtilizationSaturationDetector.Config saturationDetector, FlowControlConfig flowControl,
-                             MetricsSource metricsSource, boolean defaultConfig, List<Problem> problems) {
+                             MetricsSource metricsSource, MetricsExtractor metricsExtractor, boolean defaultConfig,
+                             List<Problem> problems) {
 
     public SchedulerSetup {
         problems = List.copyOf(problems);
         boolean errors = problems.stream().anyMatch(Problem::isError);
         if (errors && (profile != null || prefixHasher != null || prefixIndex != null || saturationDetector != null
-                || flowControl != null || metricsSource != null)) {
+                || flowControl != null || metricsSource != null || metricsExtractor != null)) {
             throw new IllegalArgumentException("a setup with errors has no runtime parts");
         }
         if (!errors) {
             Objects.requireNonNull(profile, "profile");
             Objects.requireNonNull(saturationDetector, "saturationDetector");
+            Objects.requireNonNull(metricsExtractor, "metricsExtractor");
             if ((prefixHasher == null) != (prefixIndex == null)) {
                 throw new IllegalArgumentException("prefixHasher and prefixIndex: one is null (expected: both or"
                         + " neither)");
@@ -61,7 +66,7 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
 
     /** A setup that failed: only problems. */
     static SchedulerSetup failed(List<Problem> problems) {
-        return new SchedulerSetup(null, null, null, null, null, null, false, problems);
+        return new SchedulerSetup(null, null, null, null, null, null, null, false, problems);
     }
 
     public boolean hasErrors() {
@@ -86,11 +91,24 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
      */
     public Scheduler scheduler(Datastore datastore, InFlightTracker inFlight, LongSupplier nanoTime,
                                Supplier<RandomGenerator> random) {
+        return scheduler(datastore, inFlight, nanoTime, random, flowControl != null);
+    }
+
+    /**
+     * A scheduler running this setup's profile, for a pool whose requests do ({@code flowControlled}) or do not pass
+     * a flow controller first, whatever this configuration's feature gate says (the gateway may turn flow control on
+     * for a pool by annotation): with flow control the scheduler sheds nothing itself, without it its legacy
+     * admission sheds sheddable requests with the configured saturation detector.
+     *
+     * @throws IllegalStateException when {@link #hasErrors()}
+     */
+    public Scheduler scheduler(Datastore datastore, InFlightTracker inFlight, LongSupplier nanoTime,
+                               Supplier<RandomGenerator> random, boolean flowControlled) {
         if (hasErrors()) {
             throw new IllegalStateException("the EndpointPickerConfig has errors: " + errors().get(0).format());
         }
-        UtilizationSaturationDetector detector = flowControl == null
-                ? new UtilizationSaturationDetector(saturationDetector) : null;
+        UtilizationSaturationDetector detector = flowControlled ? null
+                : new UtilizationSaturationDetector(saturationDetector);
         return new Scheduler(datastore, inFlight, profile, detector, prefixHasher, nanoTime, random);
     }
 

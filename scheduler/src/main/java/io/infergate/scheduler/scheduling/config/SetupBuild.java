@@ -16,6 +16,7 @@ import io.infergate.scheduler.admission.BandConfig;
 import io.infergate.scheduler.admission.FairnessPolicy;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
+import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.Filter;
@@ -112,13 +113,14 @@ final class SetupBuild implements PluginRegistry.Handle {
         UtilizationSaturationDetector.Config detector = saturationDetector();
         FlowControlConfig flowControl = flowControl();
         SchedulerSetup.MetricsSource metrics = metricsSource();
+        MetricsExtractor extractor = metricsExtractor();
         List<Problem> sorted = problems.stream().sorted(Problem.BY_POSITION).toList();
         if (ownErrors || sorted.stream().anyMatch(Problem::isError) || profile == null) {
             return SchedulerSetup.failed(sorted);
         }
         boolean prefix = usesPrefix(profile);
         return new SchedulerSetup(profile, prefix ? prefixHasher : null, prefix ? prefixIndex() : null, detector,
-                flowControl, metrics, defaultConfig, sorted);
+                flowControl, metrics, extractor, defaultConfig, sorted);
     }
 
     // --- problems
@@ -509,5 +511,68 @@ final class SetupBuild implements PluginRegistry.Handle {
             }
         }
         return first; // null: no sources, metrics collection is off
+    }
+
+    /**
+     * The {@code core-metrics-extractor} whose parameters read the metrics (GIE {@code ensureDataLayer}): with a
+     * {@code dataLayer} section, the one its metrics source lists; without one, the plugin named
+     * {@code core-metrics-extractor}, else GIE's default; with legacy metrics, the built-in mappings. A declared
+     * extractor that thereby goes unused gets a warning.
+     */
+    private MetricsExtractor metricsExtractor() {
+        Set<Integer> listed = new HashSet<>();
+        int used;
+        if (config.hasFeatureGate(EndpointPickerConfig.FEATURE_LEGACY_METRICS)) {
+            used = -1; // GIE's legacy polling reads the built-in mappings
+        } else if (config.dataLayer().isEmpty()) {
+            Integer i = byName.get(PluginTypes.CORE_METRICS_EXTRACTOR);
+            used = i != null && instances[i] instanceof PluginInstance.Extractor ? i : -1;
+        } else {
+            used = listedExtractor(config.dataLayer().get().sources(), listed);
+        }
+        for (int i = 0; i < instances.length; i++) {
+            if (i != used && !listed.contains(i) && instances[i] instanceof PluginInstance.Extractor x
+                    && Integer.valueOf(i).equals(byName.get(x.name()))) {
+                warning("plugins[" + i + "]", "core-metrics-extractor \"" + x.name() + "\" is not used: "
+                        + (config.hasFeatureGate(EndpointPickerConfig.FEATURE_LEGACY_METRICS)
+                        ? "feature gate \"enableLegacyMetrics\" reads the built-in engine mappings"
+                        : config.dataLayer().isEmpty() ? "without a dataLayer section GIE reads metrics with the"
+                        + " plugin named core-metrics-extractor" : "no dataLayer source lists it in its extractors")
+                        + " (expected: the extractor the data layer uses)");
+            }
+        }
+        return used >= 0 ? ((PluginInstance.Extractor) instances[used]).extractor()
+                : MetricsExtractor.withBuiltins();
+    }
+
+    /**
+     * The plugin index of the extractor the first metrics source lists, -1 for none; a second one is an error. Adds
+     * every extractor a source lists to {@code listed}.
+     */
+    private int listedExtractor(List<EndpointPickerConfig.DataSource> sources, Set<Integer> listed) {
+        for (int k = 0; k < sources.size(); k++) {
+            Integer source = byName.get(sources.get(k).pluginRef());
+            if (source == null || !(instances[source] instanceof PluginInstance.DataSource)) {
+                continue;
+            }
+            int found = -1;
+            List<String> extractors = sources.get(k).extractors();
+            for (int j = 0; j < extractors.size(); j++) {
+                Integer i = byName.get(extractors.get(j));
+                if (i == null || !(instances[i] instanceof PluginInstance.Extractor)) {
+                    continue; // undeclared, another kind (reported), or an extractor that does nothing here
+                }
+                listed.add(i);
+                if (found < 0) {
+                    found = i;
+                } else if (found != i) {
+                    error("dataLayer.sources[" + k + "].extractors[" + j + "].pluginRef", "a second core-metrics-extractor on"
+                            + " one source is not supported by Infergate yet (expected: one; both would write the"
+                            + " same endpoint metrics)");
+                }
+            }
+            return found; // only the first source is scraped (a second is reported by metricsSource)
+        }
+        return -1;
     }
 }

@@ -21,12 +21,9 @@ public final class InFlightRequestsScorer extends MinMaxScorer {
     }
 
     @Override
-    boolean known(Candidates c, int i) {
-        return true;
-    }
-
-    @Override
-    double value(Candidates c, int i) {
-        return c.inFlight(i);
+    void values(Candidates c, double[] out) {
+        for (int i = 0; i < c.size(); i++) {
+            out[i] = c.inFlight(i);
+        }
     }
 }

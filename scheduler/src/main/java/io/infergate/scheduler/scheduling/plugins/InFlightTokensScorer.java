@@ -21,12 +21,9 @@ public final class InFlightTokensScorer extends MinMaxScorer {
     }
 
     @Override
-    boolean known(Candidates c, int i) {
-        return true;
-    }
-
-    @Override
-    double value(Candidates c, int i) {
-        return c.inFlightTokens(i);
+    void values(Candidates c, double[] out) {
+        for (int i = 0; i < c.size(); i++) {
+            out[i] = c.inFlightTokens(i);
+        }
     }
 }

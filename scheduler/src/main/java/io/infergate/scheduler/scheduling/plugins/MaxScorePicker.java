@@ -34,7 +34,6 @@ public final class MaxScorePicker implements Picker {
     @Override
     public int[] pick(SchedulingContext ctx, Candidates candidates, double[] totals, int max) {
         int[] order = Shuffle.permutation(candidates.size(), ctx.random());
-        Shuffle.sortDescending(order, totals);
-        return Shuffle.head(order, max);
+        return Shuffle.topDescending(order, totals, max);
     }
 }

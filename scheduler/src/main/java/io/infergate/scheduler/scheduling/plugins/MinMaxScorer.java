@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling.plugins;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -21,11 +22,12 @@ abstract class MinMaxScorer implements Scorer {
         this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** Whether candidate {@code i}'s value is known. */
-    abstract boolean known(Candidates c, int i);
-
-    /** Candidate {@code i}'s value (read only when known). */
-    abstract double value(Candidates c, int i);
+    /**
+     * Writes each candidate's value to {@code out[i]}, {@link Double#NaN} when unknown. One call per decision
+     * with the loop inside the subclass, rather than a virtual call per candidate: this base class serves four
+     * scorers, so per-candidate calls from here would be megamorphic and never inlined.
+     */
+    abstract void values(Candidates c, double[] out);
 
     @Override
     public final String type() {
@@ -40,23 +42,24 @@ abstract class MinMaxScorer implements Scorer {
     @Override
     public final void score(SchedulingContext ctx, Candidates c, double[] scores) {
         int n = c.size();
+        values(c, scores); // the values first, normalised in place below
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            if (known(c, i)) {
-                min = Math.min(min, value(c, i));
-                max = Math.max(max, value(c, i));
+            double v = scores[i];
+            if (v == v) { // known (not NaN)
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
-        boolean none = min == Double.POSITIVE_INFINITY;
+        if (min == Double.POSITIVE_INFINITY) {
+            Arrays.fill(scores, 0, n, 1.0); // nothing known: nothing tells them apart
+            return;
+        }
+        double range = max - min;
         for (int i = 0; i < n; i++) {
-            if (none) {
-                scores[i] = 1.0;
-            } else if (!known(c, i)) {
-                scores[i] = 0.0;
-            } else {
-                scores[i] = max == min ? 1.0 : (max - value(c, i)) / (max - min);
-            }
+            double v = scores[i];
+            scores[i] = v != v ? 0.0 : range == 0 ? 1.0 : (max - v) / range;
         }
     }
 }

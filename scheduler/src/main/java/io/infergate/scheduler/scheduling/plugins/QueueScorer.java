@@ -21,12 +21,10 @@ public final class QueueScorer extends MinMaxScorer {
     }
 
     @Override
-    boolean known(Candidates c, int i) {
-        return c.metrics(i).hasWaitingQueue();
-    }
-
-    @Override
-    double value(Candidates c, int i) {
-        return c.metrics(i).waitingQueue();
+    void values(Candidates c, double[] out) {
+        for (int i = 0; i < c.size(); i++) {
+            var m = c.metrics(i);
+            out[i] = m.hasWaitingQueue() ? m.waitingQueue() : Double.NaN;
+        }
     }
 }

@@ -17,12 +17,10 @@ public final class RunningRequestsSizeScorer extends MinMaxScorer {
     }
 
     @Override
-    boolean known(Candidates c, int i) {
-        return c.metrics(i).hasRunningRequests();
-    }
-
-    @Override
-    double value(Candidates c, int i) {
-        return c.metrics(i).runningRequests();
+    void values(Candidates c, double[] out) {
+        for (int i = 0; i < c.size(); i++) {
+            var m = c.metrics(i);
+            out[i] = m.hasRunningRequests() ? m.runningRequests() : Double.NaN;
+        }
     }
 }

@@ -40,6 +40,36 @@ final class Shuffle {
         }
     }
 
+    /**
+     * The first {@code max} of {@code order} as {@link #sortDescending} would leave them, without sorting the rest:
+     * {@code max} selection passes, each taking the earliest remaining position with the highest key, so ties keep
+     * their order exactly as the stable sort keeps them. O(max × n) instead of O(n²) for the few fallbacks a
+     * decision returns out of tens or hundreds of candidates. May return {@code order} itself (sorted) when
+     * {@code max >= order.length}.
+     */
+    static int[] topDescending(int[] order, double[] key, int max) {
+        int n = order.length;
+        if (max >= n) {
+            sortDescending(order, key);
+            return order;
+        }
+        int[] top = new int[Math.max(0, max)];
+        boolean[] taken = new boolean[n];
+        for (int t = 0; t < top.length; t++) {
+            int best = -1;
+            double bestKey = 0;
+            for (int p = 0; p < n; p++) {
+                if (!taken[p] && (best < 0 || key[order[p]] > bestKey)) {
+                    best = p;
+                    bestKey = key[order[p]];
+                }
+            }
+            taken[best] = true;
+            top[t] = order[best];
+        }
+        return top;
+    }
+
     static int[] head(int[] order, int max) {
         return order.length <= max ? order : java.util.Arrays.copyOf(order, max);
     }

@@ -47,9 +47,6 @@ public final class WeightedRandomPicker implements Picker {
             }
         }
         int[] order = Shuffle.permutation(n, ctx.random());
-        if (anyPositive) {
-            Shuffle.sortDescending(order, keys);
-        }
-        return Shuffle.head(order, max);
+        return anyPositive ? Shuffle.topDescending(order, keys, max) : Shuffle.head(order, max);
     }
 }

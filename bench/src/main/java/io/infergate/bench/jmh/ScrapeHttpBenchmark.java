@@ -1,0 +1,131 @@
+package io.infergate.bench.jmh;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.infergate.api.model.PoolEndpoint;
+import io.infergate.scheduler.datastore.HttpMetricsFetcher;
+import io.infergate.scheduler.metrics.MetricsExtractor;
+import io.infergate.scheduler.metrics.ModelServerMetrics;
+import io.infergate.scheduler.pick.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One scrape end to end over loopback: the real {@link HttpMetricsFetcher} (JDK HTTP client, HTTP/1.1 keep-alive,
+ * callbacks on a single control-plane thread as in the gateway) GETs the ~30 KiB vLLM page ({@link VllmPage}) from a
+ * JDK {@code HttpServer} in the same JVM, and the body is extracted: one scrape after another
+ * ({@link #fetchAndExtract}), or a tick's worth at once ({@link #concurrentTick}), as the scraper starts them.
+ *
+ * <p>The score is wall time per scrape (client, loopback, server, and the hand-offs between their threads). For the
+ * CPU, run it with {@code -prof "io.infergate.bench.jmh.CpuProfiler:threads=}{@value #SERVER_THREADS}{@code "}:
+ * {@code cpu.process} is the whole JVM per scrape, {@code cpu.matched} the server's two threads (the JDK's dispatcher
+ * and the handler), {@code cpu.other} the rest, i.e. what the gateway would spend per scrape: the client's threads
+ * plus GC (slightly overstated by what the JIT and JMH spend meanwhile).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ScrapeHttpBenchmark {
+
+    static final Duration TIMEOUT = Duration.ofMillis(500);
+    /** The server's handler thread; its other one is the JDK's {@code HTTP-Dispatcher}. */
+    static final String SERVER_THREAD = "bench-metrics-server";
+    /** The names of the server's threads, for {@link CpuProfiler}. */
+    public static final String SERVER_THREADS = "HTTP-Dispatcher|" + SERVER_THREAD;
+
+    private byte[] page;
+    private HttpServer server;
+    private ExecutorService serverExecutor;
+    private ExecutorService clientExecutor;
+    private HttpMetricsFetcher fetcher;
+    private MetricsExtractor extractor;
+    private Endpoint endpoint;
+    @SuppressWarnings("unchecked")
+    private final CompletableFuture<ModelServerMetrics>[] tick = new CompletableFuture[ScrapeBenchmark.TICK_ENDPOINTS];
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        page = VllmPage.bytes();
+        // as uvicorn does; without it Nagle's algorithm and delayed ACKs hold each response ~40 ms on loopback.
+        // Read once, when the JDK server's configuration class loads: before the first server in this JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        serverExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, SERVER_THREAD);
+            t.setDaemon(true);
+            return t;
+        });
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                2 * ScrapeBenchmark.TICK_ENDPOINTS);
+        server.createContext("/metrics", this::serve);
+        server.setExecutor(serverExecutor);
+        server.start();
+        clientExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-control-plane");
+            t.setDaemon(true);
+            return t;
+        });
+        fetcher = new HttpMetricsFetcher(clientExecutor, "http", "/metrics");
+        extractor = MetricsExtractor.withBuiltins();
+        int port = server.getAddress().getPort();
+        endpoint = Endpoint.of(new PoolEndpoint("vllm-0-rank-0", "vllm-0", "127.0.0.1", port, 0),
+                ScrapeBenchmark.LABELS);
+        fetcher.fetch(endpoint, TIMEOUT).join(); // connects, and starts the server's handler thread
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+            in.readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            out.write(page);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        server.stop(0);
+        serverExecutor.shutdownNow();
+        clientExecutor.shutdownNow();
+        serverExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        clientExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Benchmark
+    public ModelServerMetrics fetchAndExtract() {
+        byte[] body = fetcher.fetch(endpoint, TIMEOUT).join();
+        return extractor.extract(endpoint.labels(), body);
+    }
+
+    /**
+     * One scraper tick's worth: {@value ScrapeBenchmark#TICK_ENDPOINTS} fetches started at once, each extracted on
+     * the fetcher's executor thread when its body arrives (where {@code MetricsScraper} stores it), then all awaited.
+     * Reported per scrape. The client may open up to that many connections, all kept alive.
+     */
+    @Benchmark
+    @OperationsPerInvocation(ScrapeBenchmark.TICK_ENDPOINTS)
+    public ModelServerMetrics concurrentTick() {
+        for (int i = 0; i < tick.length; i++) {
+            tick[i] = fetcher.fetch(endpoint, TIMEOUT).thenApply(body -> extractor.extract(endpoint.labels(), body));
+        }
+        CompletableFuture.allOf(tick).join();
+        return tick[tick.length - 1].join();
+    }
+}

@@ -1,0 +1,35 @@
+package io.infergate.bench.jmh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.IterationResultMetaData;
+import org.openjdk.jmh.results.Result;
+
+/** The loopback scrape benchmark, called directly: a real server on an ephemeral port, the real fetcher. */
+class ScrapeHttpBenchmarkIT {
+
+    @Test
+    void scrapesOverLoopbackReadThePageAndTheServerThreadsAreFoundByName() throws Exception {
+        ScrapeHttpBenchmark b = new ScrapeHttpBenchmark();
+        b.setUp();
+        try {
+            CpuProfiler cpu = new CpuProfiler("threads=" + ScrapeHttpBenchmark.SERVER_THREADS);
+            cpu.beforeIteration(null, null);
+            for (int i = 0; i < 5; i++) {
+                ScrapeBenchmarkTest.assertPageValues(b.fetchAndExtract());
+            }
+            ScrapeBenchmarkTest.assertPageValues(b.concurrentTick()); // 100 at once, over as many connections
+            List<Result> r = cpu.afterIteration(null, null, new IterationResult(null, null,
+                    new IterationResultMetaData(105, 105)));
+
+            assertThat(r).extracting(Result::getLabel).containsExactly("cpu.process", "cpu.matched", "cpu.other");
+            assertThat(r.get(1).getScore()).as("the server's threads served 105 pages").isPositive();
+            assertThat(r.get(0).getScore()).isGreaterThan(r.get(1).getScore());
+        } finally {
+            b.tearDown();
+        }
+    }
+}
