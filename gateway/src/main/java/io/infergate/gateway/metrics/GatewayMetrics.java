@@ -50,6 +50,8 @@ import java.util.function.ToDoubleFunction;
  *       {@code inference_pool_per_pod_queue_size{name,namespace,model_server_pod}}, the last waiting queue read of
  *       every endpoint (stale ones too, as the EPP; never-read ones are left out);
  *       {@code inference_extension_prefix_indexer_size} (no labels, as the EPP: the sum over all pools);
+ *       ours beside it: {@code infergate_prefix_index_dropped_updates_total{pool}} (updates the background learner
+ *       could not take, so the index missed them);
  *       {@code inference_extension_scheduler_e2e_duration_seconds} (no labels, the EPP's buckets);</li>
  *   <li>ours: {@code infergate_requests_total{listener,code}} for every request (also those without a model),
  *       {@code infergate_upstream_retries_total{pool}}, {@code infergate_endpoint_requests_total{pool,endpoint}},
@@ -388,6 +390,15 @@ public final class GatewayMetrics implements ProxyListener {
             }
             out.family("inference_extension_prefix_indexer_size", "gauge", "Size of the prefix indexer.");
             out.sample("inference_extension_prefix_indexer_size", List.of(), List.of(), size);
+            out.family("infergate_prefix_index_dropped_updates_total", "counter",
+                    "Prefix-index updates dropped because the background learner's queue was full.");
+            for (PoolRuntime p : pools) {
+                PrefixIndex index = scheduling.pickers().prefixIndex(p.id());
+                if (index != null) {
+                    out.sample("infergate_prefix_index_dropped_updates_total", POOL_ONLY,
+                            List.of(p.id().toString()), index.droppedUpdates());
+                }
+            }
         }
     }
 

@@ -180,6 +180,8 @@ class SchedulingMetricsTest {
         assertThat(e.types).containsEntry("inference_extension_prefix_indexer_size", "gauge");
         assertThat(family(e, "inference_extension_prefix_indexer_size"))
                 .containsOnly(Map.entry("inference_extension_prefix_indexer_size", 3.0));
+        assertThat(e.types).containsEntry("infergate_prefix_index_dropped_updates_total", "counter");
+        assertThat(e.value("infergate_prefix_index_dropped_updates_total{pool=\"default/pool\"}")).isZero();
     }
 
     @Test

@@ -80,6 +80,8 @@ public final class PrefixIndex {
     public static final int DEFAULT_LRU_CAPACITY_PER_ENDPOINT = 31_250;
 
     static final int STRIPES = 256;
+    /** Optimistic reads of one stripe before {@link #matchLengths} takes its read lock. */
+    static final int OPTIMISTIC_ATTEMPTS = 16;
     static final int BATCH = 64;
     private static final int STRIPE_SHIFT = 64 - Integer.numberOfTrailingZeros(STRIPES);
 
@@ -218,14 +220,19 @@ public final class PrefixIndex {
      * difference from GIE's walk only during the instant an endpoint joins.
      */
     private static int readOwners(Stripe s, long hash, long[] out) {
-        long stamp = s.lock.tryOptimisticRead();
-        if (stamp != 0) {
-            int read = s.table.readOwners(hash, out);
-            if (s.lock.validate(stamp)) {
-                return read;
+        // A writer holds a stripe for well under a microsecond, so retrying the optimistic read a few times beats
+        // queueing for the read lock, which can park this thread and makes the writer pay a wake-up to release it.
+        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+            long stamp = s.lock.tryOptimisticRead();
+            if (stamp != 0) {
+                int read = s.table.readOwners(hash, out);
+                if (s.lock.validate(stamp)) {
+                    return read;
+                }
             }
+            Thread.onSpinWait();
         }
-        stamp = s.lock.readLock();
+        long stamp = s.lock.readLock();
         try {
             return s.table.readOwners(hash, out);
         } finally {
