@@ -42,28 +42,9 @@ public final class XxHash64 {
     /** XXH64 of {@code input[offset, offset + length)}. */
     public static long hash(byte[] input, int offset, int length, long seed) {
         Objects.checkFromIndexSize(offset, length, input.length);
-        int p = offset;
-        int end = offset + length;
-        long h;
-        if (length >= STRIPE) {
-            long v1 = seed + PRIME64_1 + PRIME64_2;
-            long v2 = seed + PRIME64_2;
-            long v3 = seed;
-            long v4 = seed - PRIME64_1;
-            int limit = end - STRIPE;
-            do {
-                v1 = round(v1, readLong(input, p));
-                v2 = round(v2, readLong(input, p + 8));
-                v3 = round(v3, readLong(input, p + 16));
-                v4 = round(v4, readLong(input, p + 24));
-                p += STRIPE;
-            } while (p <= limit);
-            h = converge(v1, v2, v3, v4);
-        } else {
-            h = seed + PRIME64_5;
-        }
-        h += length;
-        return finish(h, input, p, end - p);
+        long h = stripes(input, offset, length, seed) + length;
+        int p = offset + (length & -STRIPE);
+        return finish(h, input, p, offset + length - p);
     }
 
     /**
@@ -79,31 +60,35 @@ public final class XxHash64 {
         if (rest != 0 && rest != 8 && rest != 16) {
             return new Streaming(seed).update(input, offset, length).updateLongLE(suffix).digest();
         }
-        int p = offset;
+        // below one stripe, length is 0, 8 or 16 here: with the suffix, still under one stripe
+        long h = stripes(input, offset, length, seed) + length + 8L;
         int end = offset + length;
-        long h;
-        if (length >= STRIPE) {
-            long v1 = seed + PRIME64_1 + PRIME64_2;
-            long v2 = seed + PRIME64_2;
-            long v3 = seed;
-            long v4 = seed - PRIME64_1;
-            int limit = end - STRIPE;
-            do {
-                v1 = round(v1, readLong(input, p));
-                v2 = round(v2, readLong(input, p + 8));
-                v3 = round(v3, readLong(input, p + 16));
-                v4 = round(v4, readLong(input, p + 24));
-                p += STRIPE;
-            } while (p <= limit);
-            h = converge(v1, v2, v3, v4);
-        } else {
-            h = seed + PRIME64_5; // length is 0, 8 or 16 here: with the suffix, still under one stripe
-        }
-        h += length + 8L;
-        for (; p < end; p += 8) {
+        for (int p = offset + (length & -STRIPE); p < end; p += 8) {
             h = lane(h, readLong(input, p));
         }
         return avalanche(lane(h, suffix));
+    }
+
+    /**
+     * The accumulator after every full 32-byte stripe of {@code input[offset, offset + length)}, converged, or
+     * {@code seed + PRIME64_5} when there is none; the caller adds the length and finishes the
+     * {@code length % 32} bytes left at {@code offset + (length & -32)}.
+     */
+    private static long stripes(byte[] input, int offset, int length, long seed) {
+        if (length < STRIPE) {
+            return seed + PRIME64_5;
+        }
+        long v1 = seed + PRIME64_1 + PRIME64_2;
+        long v2 = seed + PRIME64_2;
+        long v3 = seed;
+        long v4 = seed - PRIME64_1;
+        for (int p = offset, limit = offset + length - STRIPE; p <= limit; p += STRIPE) {
+            v1 = round(v1, readLong(input, p));
+            v2 = round(v2, readLong(input, p + 8));
+            v3 = round(v3, readLong(input, p + 16));
+            v4 = round(v4, readLong(input, p + 24));
+        }
+        return converge(v1, v2, v3, v4);
     }
 
     /** A new streaming hasher with {@code seed}. */
