@@ -10,13 +10,13 @@ import io.infergate.gateway.proxy.DrainEvent;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.gateway.proxy.TcpProxyHandlers;
+import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.Datastore;
-import io.infergate.scheduler.datastore.HttpMetricsFetcher;
 import io.infergate.scheduler.datastore.MetricsScraper;
 import io.infergate.scheduler.prefix.BackgroundLearner;
 import io.netty.bootstrap.ServerBootstrap;
@@ -85,6 +85,7 @@ public final class GatewayServer implements AutoCloseable {
     private final SchedulerLatency schedulerLatency = new SchedulerLatency();
     private ScheduledExecutorService controlPlane;
     private MetricsScraper scraper;
+    private NettyMetricsFetcher fetcher;
     private final ProxyRuntime runtime;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
     // read without the lock: close() holds it for the whole drain, and the admin API must still answer
@@ -152,8 +153,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * The control plane: one daemon thread that scrapes metrics (the HTTP client completes on it too), lets flow
-     * control dispatch after every scrape interval and expires requests that waited past their TTL.
+     * The control plane: one daemon thread that starts the metrics scrapes, lets flow control dispatch after every
+     * scrape interval and expires requests that waited past their TTL. The scrapes' I/O, and reading the pages, run
+     * on the fetcher's own event loop ({@code infergate-scrape}), not on the proxy's workers.
      */
     private void startScraping() {
         controlPlane = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -169,8 +171,8 @@ public final class GatewayServer implements AutoCloseable {
         if (scheduling.metricsInterval().isZero()) {
             return;
         }
-        scraper = new MetricsScraper(datastore, new HttpMetricsFetcher(controlPlane, "http", "/metrics"),
-                System::nanoTime, scheduling.metricsInterval(),
+        fetcher = new NettyMetricsFetcher("http", "/metrics");
+        scraper = new MetricsScraper(datastore, fetcher, System::nanoTime, scheduling.metricsInterval(),
                 MetricsScraper.defaultTimeout(scheduling.metricsInterval()));
         scraper.start(controlPlane);
     }
@@ -183,6 +185,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (controlPlane != null) {
             controlPlane.shutdownNow();
+        }
+        if (fetcher != null) {
+            fetcher.close(); // after the ticks stopped; scrapes in flight fail, which nobody reads any more
         }
     }
 

@@ -3,7 +3,9 @@ package io.infergate.bench.jmh;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.datastore.HttpMetricsFetcher;
+import io.infergate.scheduler.datastore.MetricsFetcher;
 import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
@@ -23,22 +25,28 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One scrape end to end over loopback: the real {@link HttpMetricsFetcher} (JDK HTTP client, HTTP/1.1 keep-alive,
- * callbacks on a single control-plane thread as in the gateway) GETs the ~30 KiB vLLM page ({@link VllmPage}) from a
- * JDK {@code HttpServer} in the same JVM, and the body is extracted: one scrape after another
- * ({@link #fetchAndExtract}), or a tick's worth at once ({@link #concurrentTick}), as the scraper starts them.
+ * One scrape end to end over loopback: a real fetcher GETs the ~30 KiB vLLM page ({@link VllmPage}) from a JDK
+ * {@code HttpServer} in the same JVM, and the body is extracted: one scrape after another ({@link #fetchAndExtract}),
+ * or a tick's worth at once ({@link #concurrentTick}), as the scraper starts them. {@link #client} picks the fetcher:
+ * {@code jdk}, the scheduler's {@link HttpMetricsFetcher} (JDK HTTP client, HTTP/1.1 keep-alive, callbacks on a
+ * single control-plane thread as the gateway had it), or {@code netty}, the gateway's {@link NettyMetricsFetcher}
+ * (keep-alive, its own event loop thread {@value NettyMetricsFetcher#THREAD_NAME}, which the callbacks run on).
  *
  * <p>The score is wall time per scrape (client, loopback, server, and the hand-offs between their threads). For the
  * CPU, run it with {@code -prof "io.infergate.bench.jmh.CpuProfiler:threads=}{@value #SERVER_THREADS}{@code "}:
  * {@code cpu.process} is the whole JVM per scrape, {@code cpu.matched} the server's two threads (the JDK's dispatcher
  * and the handler), {@code cpu.other} the rest, i.e. what the gateway would spend per scrape: the client's threads
- * plus GC (slightly overstated by what the JIT and JMH spend meanwhile).
+ * plus GC (slightly overstated by what the JIT and JMH spend meanwhile). In a run's last iteration the split is
+ * wrong: JMH has run {@link #tearDown} (which ends the server's threads) before the profiler reads them, so
+ * {@code cpu.matched} is 0 and everything lands in {@code cpu.other}; average the other iterations (JSON
+ * {@code rawData}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,7 +63,12 @@ public class ScrapeHttpBenchmark {
     private HttpServer server;
     private ExecutorService serverExecutor;
     private ExecutorService clientExecutor;
-    private HttpMetricsFetcher fetcher;
+    private MetricsFetcher fetcher;
+    private NettyMetricsFetcher netty;
+
+    /** Which fetcher: {@code jdk} ({@link HttpMetricsFetcher}) or {@code netty} ({@link NettyMetricsFetcher}). */
+    @Param({"jdk", "netty"})
+    public String client = "jdk";
     private MetricsExtractor extractor;
     private Endpoint endpoint;
     @SuppressWarnings("unchecked")
@@ -77,12 +90,18 @@ public class ScrapeHttpBenchmark {
         server.createContext("/metrics", this::serve);
         server.setExecutor(serverExecutor);
         server.start();
-        clientExecutor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bench-control-plane");
-            t.setDaemon(true);
-            return t;
-        });
-        fetcher = new HttpMetricsFetcher(clientExecutor, "http", "/metrics");
+        switch (client) {
+            case "jdk" -> {
+                clientExecutor = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "bench-control-plane");
+                    t.setDaemon(true);
+                    return t;
+                });
+                fetcher = new HttpMetricsFetcher(clientExecutor, "http", "/metrics");
+            }
+            case "netty" -> fetcher = netty = new NettyMetricsFetcher("http", "/metrics");
+            default -> throw new IllegalArgumentException("client: " + client + " (expected: jdk or netty)");
+        }
         extractor = MetricsExtractor.withBuiltins();
         int port = server.getAddress().getPort();
         endpoint = Endpoint.of(new PoolEndpoint("vllm-0-rank-0", "vllm-0", "127.0.0.1", port, 0),
@@ -101,11 +120,16 @@ public class ScrapeHttpBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
+        if (netty != null) {
+            netty.close();
+        }
         server.stop(0);
         serverExecutor.shutdownNow();
-        clientExecutor.shutdownNow();
         serverExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        clientExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        if (clientExecutor != null) {
+            clientExecutor.shutdownNow();
+            clientExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     @Benchmark
@@ -116,8 +140,9 @@ public class ScrapeHttpBenchmark {
 
     /**
      * One scraper tick's worth: {@value ScrapeBenchmark#TICK_ENDPOINTS} fetches started at once, each extracted on
-     * the fetcher's executor thread when its body arrives (where {@code MetricsScraper} stores it), then all awaited.
-     * Reported per scrape. The client may open up to that many connections, all kept alive.
+     * the thread that completes the fetch when its body arrives (where {@code MetricsScraper} stores it: the JDK
+     * client's executor, the Netty fetcher's event loop), then all awaited. Reported per scrape. Both clients open
+     * up to that many connections to the one server, all kept alive (the gateway has one per endpoint).
      */
     @Benchmark
     @OperationsPerInvocation(ScrapeBenchmark.TICK_ENDPOINTS)

@@ -3,17 +3,20 @@ package io.infergate.bench.jmh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.IterationResultMetaData;
 import org.openjdk.jmh.results.Result;
 
-/** The loopback scrape benchmark, called directly: a real server on an ephemeral port, the real fetcher. */
+/** The loopback scrape benchmark, called directly: a real server on an ephemeral port, each real fetcher. */
 class ScrapeHttpBenchmarkIT {
 
-    @Test
-    void scrapesOverLoopbackReadThePageAndTheServerThreadsAreFoundByName() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "netty"})
+    void scrapesOverLoopbackReadThePageAndTheServerThreadsAreFoundByName(String client) throws Exception {
         ScrapeHttpBenchmark b = new ScrapeHttpBenchmark();
+        b.client = client;
         b.setUp();
         try {
             CpuProfiler cpu = new CpuProfiler("threads=" + ScrapeHttpBenchmark.SERVER_THREADS);
