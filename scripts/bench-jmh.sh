@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the endpoint picker, from the fat jar (`infergate bench jmh`), with -prof gc for bytes per operation:
 #   - DecisionBenchmark: one scheduling decision (prefix hashing included, body parsing not) for every combination of
-#     8/64/256 endpoints, 1/16/200 KiB prompts and the profiles infergate-default and gie-v1-default;
+#     8/64/256 endpoints, 1/16/200 KiB prompts and the profiles infergate-default and gie-v1-default, with the prefix
+#     index learning on the deciding thread (-p learner=background: on the gateway's BackgroundLearner thread);
 #   - ScrapeBenchmark: one metrics scrape of a ~30 KiB vLLM page without the network (parse + extract, and one
-#     scraper tick over 100 endpoints, per scrape); ScrapeHttpBenchmark: the same over loopback HTTP with the real
-#     fetcher and a JDK HttpServer in the same JVM.
+#     scraper tick over 100 endpoints, per scrape); ScrapeHttpBenchmark: the same over loopback HTTP with either
+#     fetcher (-p client=jdk|netty: the scheduler's JDK-client one or the gateway's Netty one, both by default)
+#     against a JDK HttpServer in the same JVM.
 # Every run also reports CPU per operation (io.infergate.bench.jmh.CpuProfiler: cpu.process = the whole benchmark JVM,
 # GC included; for the scrapes cpu.matched = the loopback server's threads, cpu.other = the rest, i.e. the client).
 # Usage: scripts/bench-jmh.sh [results dir, default bench-results/jmh] [extra JMH arguments, e.g. -p endpoints=64]
