@@ -11,6 +11,8 @@
 # Usage: scripts/bench-gateway-ab.sh "OPTIONS A" "OPTIONS B" [rate] [seconds per run] [rounds] [body bytes]
 # Environment: INFERGATE_JAR, BENCH_GATEWAY_WARMUP (s per gateway, default 30), BENCH_CLIENT_CPU, BENCH_PROXY_CPU.
 set -euo pipefail
+# shellcheck source=scripts/bench-stub-manifest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 opts_a=${1?options A}
 opts_b=${2?options B}
@@ -67,34 +69,7 @@ for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; 
 
 declare -A gw_port=([A]=18080 [B]=18082) gw_pid opts=([A]=$opts_a [B]=$opts_b)
 for v in A B; do
-  cat >"$work/gateway-$v.yaml" <<YAML
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: infergate
-  listeners: [{name: http, protocol: HTTP, port: ${gw_port[$v]}}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: llm}
-spec:
-  parentRefs: [{name: gw}]
-  rules:
-    - backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: pool}]
----
-apiVersion: inference.networking.k8s.io/v1
-kind: InferencePool
-metadata: {name: pool}
-spec:
-  selector: {matchLabels: {app: stub}}
-  targetPorts: [{number: $stub_port}, {number: $((stub_port + 1))}, {number: $((stub_port + 2))}, {number: $((stub_port + 3))}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: stub-0, labels: {app: stub}}
-status: {podIP: 127.0.0.1}
-YAML
+  write_stub_gateway_yaml "$work/gateway-$v.yaml" "${gw_port[$v]}" "$stub_port"
   o=${opts[$v]//@no-access-log/-Dlogback.configurationFile=$work/logback-no-access.xml}
   # shellcheck disable=SC2086
   (ig "$proxy_cpu" $o "-Xlog:gc:file=$work/gc-$v.log:timemillis" -jar "$jar" serve --config "$work/gateway-$v.yaml" \

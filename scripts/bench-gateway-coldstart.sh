@@ -14,6 +14,8 @@
 # Usage: scripts/bench-gateway-coldstart.sh [rate] [measured seconds] [repeats]
 # Environment: INFERGATE_JAR, GATEWAY_JAVA_OPTS, BENCH_GATEWAY_WARMUP, BENCH_CLIENT_CPU (0), BENCH_PROXY_CPU (1).
 set -euo pipefail
+# shellcheck source=scripts/bench-stub-manifest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rate=${1:-500}
 seconds=${2:-10}
@@ -57,34 +59,7 @@ stub_conns() { curl -s "http://127.0.0.1:$stub_port/stats" | sed -n 's/.*"connec
 pids+=($!)
 for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; done
 
-cat >"$work/gateway.yaml" <<YAML
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: infergate
-  listeners: [{name: http, protocol: HTTP, port: $gw_port}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: llm}
-spec:
-  parentRefs: [{name: gw}]
-  rules:
-    - backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: pool}]
----
-apiVersion: inference.networking.k8s.io/v1
-kind: InferencePool
-metadata: {name: pool}
-spec:
-  selector: {matchLabels: {app: stub}}
-  targetPorts: [{number: $stub_port}, {number: $((stub_port + 1))}, {number: $((stub_port + 2))}, {number: $((stub_port + 3))}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: stub-0, labels: {app: stub}}
-status: {podIP: 127.0.0.1}
-YAML
+write_stub_gateway_yaml "$work/gateway.yaml" "$gw_port" "$stub_port"
 awk -v n=4096 'BEGIN { head = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"";
   tail = "\"}],\"max_tokens\":1,\"stream\":false}"; w = "the quick brown fox jumps over the lazy dog ";
   k = n - length(head) - length(tail); s = ""; while (length(s) < k) s = s w; printf "%s%s%s", head, substr(s, 1, k), tail }' \

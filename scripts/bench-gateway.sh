@@ -22,6 +22,8 @@
 #   BENCH_SATURATION_SECONDS (default 6), BENCH_CLIENT_CPU (default 0), BENCH_PROXY_CPU (default 1).
 # Prints Markdown tables on stdout; every raw result goes to stderr.
 set -euo pipefail
+# shellcheck source=scripts/bench-stub-manifest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-6}
 bodies=${2:-"4096 204800"}
@@ -91,34 +93,7 @@ stub_pid=$!; pids+=($stub_pid)
 for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; done
 
 # 2. the gateway, with a GC log (wall-clock ms) to line its pauses up with each run
-cat >"$work/gateway.yaml" <<YAML
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: infergate
-  listeners: [{name: http, protocol: HTTP, port: $gw_port}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: llm}
-spec:
-  parentRefs: [{name: gw}]
-  rules:
-    - backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: pool}]
----
-apiVersion: inference.networking.k8s.io/v1
-kind: InferencePool
-metadata: {name: pool}
-spec:
-  selector: {matchLabels: {app: stub}}
-  targetPorts: [{number: $stub_port}, {number: $((stub_port + 1))}, {number: $((stub_port + 2))}, {number: $((stub_port + 3))}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: stub-0, labels: {app: stub}}
-status: {podIP: 127.0.0.1}
-YAML
+write_stub_gateway_yaml "$work/gateway.yaml" "$gw_port" "$stub_port"
 # shellcheck disable=SC2086
 (ig "$proxy_cpu" ${GATEWAY_JAVA_OPTS:-} "-Xlog:gc:file=$work/gateway-gc.log:timemillis" -jar "$jar" \
     serve --config "$work/gateway.yaml" --admin-port $gw_admin ${GATEWAY_ARGS:-}) >"$work/gateway.log" 2>&1 &
