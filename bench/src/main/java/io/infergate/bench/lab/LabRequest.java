@@ -1,0 +1,40 @@
+package io.infergate.bench.lab;
+
+import io.infergate.bench.workload.WorkloadRequest;
+import io.infergate.scheduler.pick.PickRequest;
+import java.util.Objects;
+
+/**
+ * One request as a router in the lab sees it: the workload request, the JSON body the real-time path would send,
+ * the pick request the gateway would build from it, and the token ids the simulated engine will receive. Immutable
+ * (callers must not modify the arrays).
+ *
+ * @param id      unique in the run ({@code "r<sequence>"})
+ * @param source  the workload request
+ * @param body    the {@code /v1/completions} body (UTF-8 JSON), as sent to a real gateway
+ * @param pick    what the gateway's scheduler receives: target model, priority, prompt bytes, fairness id, session
+ * @param tokens  the prompt's token ids as the simulated engine tokenizes the same text
+ * @param text    the prompt text (SGLang's cache-aware router matches on raw text)
+ */
+public record LabRequest(String id, WorkloadRequest source, byte[] body, PickRequest pick, int[] tokens,
+                         String text) {
+
+    public LabRequest {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(pick, "pick");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(text, "text");
+    }
+
+    /** The model or adapter the request names ({@link WorkloadRequest#model()}). */
+    public String model() {
+        return source.model();
+    }
+
+    /** {@code max_tokens}: also the number of tokens the simulated engine generates (the workloads ignore EOS). */
+    public int maxOutputTokens() {
+        return source.maxOutputTokens();
+    }
+}
