@@ -30,10 +30,18 @@ final class PrometheusTextWriter {
     private final TextDialect dialect;
     private final boolean emitCreated;
     private final String createdValue;
-    private final StringBuilder out = new StringBuilder(32 * 1024);
+    private final StringBuilder out;
     private final Set<String> families = new HashSet<>();
+    private final boolean histograms;
 
     PrometheusTextWriter(TextDialect dialect, MetricsOptions options) {
+        this(dialect, options, true);
+    }
+
+    /** @param histograms false to leave every histogram family out (see {@link MetricsRenderer#renderGauges}) */
+    PrometheusTextWriter(TextDialect dialect, MetricsOptions options, boolean histograms) {
+        this.histograms = histograms;
+        this.out = new StringBuilder(histograms ? 32 * 1024 : 4 * 1024);
         this.dialect = dialect;
         this.emitCreated = options.emitCreated() && dialect.hasCreated();
         this.createdValue = dialect.number(options.createdUnixSeconds());
@@ -71,6 +79,9 @@ final class PrometheusTextWriter {
 
     /** A histogram with one series. */
     void histogram(String name, String help, Labels labels, Histogram.Snapshot snapshot) {
+        if (!histograms) {
+            return;
+        }
         header(name, help, "histogram");
         switch (dialect.histogramLayout()) {
             case BUCKETS_COUNT_SUM -> {

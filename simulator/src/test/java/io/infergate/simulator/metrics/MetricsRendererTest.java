@@ -46,6 +46,31 @@ class MetricsRendererTest {
 
     @ParameterizedTest
     @EnumSource(MetricsFlavor.class)
+    void theGaugesPageIsTheFullPageWithoutItsHistogramFamilies(MetricsFlavor flavor) {
+        EngineMetrics m = filled(flavor, loraConfig(), 7);
+        MetricsOptions options = MetricsOptions.defaults();
+
+        String full = MetricsRenderer.render(flavor, m, options);
+        String gauges = MetricsRenderer.renderGauges(flavor, m, options);
+
+        assertThat(gauges).doesNotContain(" histogram\n").contains(" gauge\n");
+        // every line of the gauges page is a line of the full page, in the same order
+        List<String> fullLines = new ArrayList<>(List.of(full.split("\n")));
+        int at = 0;
+        for (String line : gauges.split("\n")) {
+            int found = fullLines.subList(at, fullLines.size()).indexOf(line);
+            assertThat(found).as("line %s", line).isNotNegative();
+            at += found + 1;
+        }
+        if (full.contains(" histogram\n")) {
+            assertThat(gauges.length()).isLessThan(full.length() / 2);
+        } else {
+            assertThat(gauges).isEqualTo(full); // Triton: no histogram families at all
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MetricsFlavor.class)
     void anEmptyEngineRendersZerosAndEmptyHistograms(MetricsFlavor flavor) {
         EngineMetrics m = flavor.newEngineMetrics(Preset.DEFAULT.config());
 
