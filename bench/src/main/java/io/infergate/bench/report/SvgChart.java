@@ -36,6 +36,17 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
     /** With {@link Scale#AUTO}, the max/min ratio above which the y axis is logarithmic. */
     public static final double LOG_RATIO = 50;
 
+    /** Colour-blind-friendly first (Okabe-Ito), then Tableau; past these, lines repeat colours with dashes. */
+    private static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
+        "#F0E442", "#000000", "#8c564b", "#7f7f7f"};
+    private static final String[] DASHES = {"", "6 3", "2 3", "8 3 2 3"};
+
+    private static final int WIDTH = 760;
+    private static final int HEIGHT = 440;
+    private static final int LEFT = 78;
+    private static final int TOP = 44;
+    private static final int BOTTOM = 56;
+
     /** The y axis scale. */
     public enum Scale {
         /** Linear, from zero when every value is non-negative. */
@@ -70,17 +81,6 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
         Objects.requireNonNull(scale, "scale");
         series = List.copyOf(series);
     }
-
-    /** Colour-blind-friendly first (Okabe-Ito), then Tableau; past these, lines repeat colours with dashes. */
-    private static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
-        "#F0E442", "#000000", "#8c564b", "#7f7f7f"};
-    private static final String[] DASHES = {"", "6 3", "2 3", "8 3 2 3"};
-
-    private static final int WIDTH = 760;
-    private static final int HEIGHT = 440;
-    private static final int LEFT = 78;
-    private static final int TOP = 44;
-    private static final int BOTTOM = 56;
 
     /**
      * A chart of one metric of seed means against the rate, one series per policy in the order the policies
@@ -175,7 +175,18 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
         svg.append("<text x=\"").append(num((LEFT + right) / 2.0)).append("\" y=\"24\" text-anchor=\"middle\" "
                 + "font-size=\"15\" font-weight=\"bold\">").append(escape(title)).append("</text>\n");
 
-        // grid and ticks
+        // grid and ticks; on a log axis, faint lines at 2..9 of each decade so values can be read off
+        if (log) {
+            svg.append("<g class=\"minor-grid\" stroke=\"#f3f3f3\" stroke-width=\"1\">\n");
+            for (int i = 0; i + 1 < y.ticks.length; i++) {
+                for (int m = 2; m <= 9; m++) {
+                    double py = f.py(y.ticks[i] * m);
+                    svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(num(py)).append("\" x2=\"")
+                            .append(right).append("\" y2=\"").append(num(py)).append("\"/>\n");
+                }
+            }
+            svg.append("</g>\n");
+        }
         svg.append("<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
         for (double t : x.ticks) {
             svg.append("<line x1=\"").append(num(f.px(t))).append("\" y1=\"").append(TOP).append("\" x2=\"")
