@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; HTTP load;"
                 + " JMH micro-benchmarks of the endpoint picker.",
         subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, BenchCommand.Load.class,
-                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class})
+                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class, BenchLabCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
