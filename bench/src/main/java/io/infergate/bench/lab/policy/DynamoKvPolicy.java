@@ -95,6 +95,23 @@ public final class DynamoKvPolicy implements LabPolicy {
         if (n == 0) {
             return Route.refused(503, "no endpoints");
         }
+        Costs c = costs(request, view);
+        int chosen = pick(c.cost);
+        int w = worker(endpoints.get(chosen));
+        index.record(w, c.hashes, view.nowNanos());
+        long prefillTokens = Math.max(request.tokens().length - (long) c.overlap[chosen] * view.blockSize(), 0);
+        Sequence previous = sequences.put(request.id(), new Sequence(w, c.hashes, prefillTokens));
+        if (previous != null) {
+            release(previous); // a retried id: the lab ends the first attempt before retrying, but be safe
+        }
+        active.get(w).add(c.hashes, prefillTokens);
+        return Route.to(chosen);
+    }
+
+    /** The request's blocks, and each endpoint's overlap and cost (Dynamo's linear {@code worker_logit}). */
+    Costs costs(LabRequest request, LabView view) {
+        List<Endpoint> endpoints = view.endpoints();
+        int n = endpoints.size();
         long now = view.nowNanos();
         int blockSize = view.blockSize();
         index.expire(now);
@@ -111,16 +128,16 @@ public final class DynamoKvPolicy implements LabPolicy {
             double decodeBlocks = load.blocks.size() + load.newBlocks(hashes);
             cost[i] = config.prefillLoadScale() * adjustedPrefill + decodeBlocks;
         }
-        int chosen = config.temperature() == 0 ? Ties.argMin(cost, random) : softmaxSample(cost);
-        int w = worker(endpoints.get(chosen));
-        index.record(w, hashes, now);
-        long prefillTokens = Math.max(isl - (long) overlap[chosen] * blockSize, 0);
-        Sequence previous = sequences.put(request.id(), new Sequence(w, hashes, prefillTokens));
-        if (previous != null) {
-            release(previous); // a retried id: the lab ends the first attempt before retrying, but be safe
-        }
-        active.get(w).add(hashes, prefillTokens);
-        return Route.to(chosen);
+        return new Costs(hashes, overlap, cost);
+    }
+
+    /** Argmin with a uniform tie-break at temperature 0, softmax sampling above. */
+    int pick(double[] cost) {
+        return config.temperature() == 0 ? Ties.argMin(cost, random) : softmaxSample(cost);
+    }
+
+    /** One decision's inputs: the request's block hashes, and per endpoint its overlap (blocks) and cost. */
+    record Costs(long[] hashes, int[] overlap, double[] cost) {
     }
 
     @Override

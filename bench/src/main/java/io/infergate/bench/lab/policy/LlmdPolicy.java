@@ -160,6 +160,11 @@ public final class LlmdPolicy implements LabPolicy {
         return index;
     }
 
+    /** Adds {@code tokens} to the endpoint's in-flight charge as if a request were prefilling there, for tests. */
+    void charge(Endpoint endpoint, long tokens) {
+        inFlight(endpoint.hostPort())[0] += tokens;
+    }
+
     /**
      * prefix-cache-affinity-filter: fills {@code kept} with the surviving endpoint indexes and returns how many.
      * The exploration draw happens only where the plugin draws it (more than one endpoint, threshold above 0).
