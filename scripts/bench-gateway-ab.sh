@@ -95,7 +95,7 @@ gcs() { awk -v a="$1" -v b="$2" -F'[][]' '/Pause/ { t = $2 + 0; if (t >= a && t 
 for ((round = 0; round < rounds; round++)); do
   for v in $([ $((round % 2)) = 0 ] && echo A B || echo B A); do
     t0=$(date +%s%3N); j0=$(jiffies "${gw_pid[$v]}")
-    out=$( (ig "$client_cpu" -jar "$jar" bench load --target "http://127.0.0.1:${gw_port[$v]}$path" --rate "$rate" \
+    out=$( (ig "$client_cpu" -jar "$jar" bench http-load --target "http://127.0.0.1:${gw_port[$v]}$path" --rate "$rate" \
         --body-bytes "$body" --model m --warmup 1 --duration "$seconds" --preconnect 64 --connections 64 --prewarm 2) \
         2>>"$work/client.err" || true)
     t1=$(date +%s%3N); j1=$(jiffies "${gw_pid[$v]}")

@@ -82,7 +82,7 @@ run() { # case repeat gc-log pool-options...
   local name=$1 rep=$2 gclog=$3; shift 3
   local s0 s1 t0 t1 j0 j1 out
   s0=$(stub_conns); t0=$(date +%s%3N); j0=$(jiffies "$gw_pid")
-  out=$( (ig "$client_cpu" -jar "$jar" bench load --target "http://127.0.0.1:$gw_port$path" --rate "$rate" \
+  out=$( (ig "$client_cpu" -jar "$jar" bench http-load --target "http://127.0.0.1:$gw_port$path" --rate "$rate" \
       --body-bytes 4096 --model m --warmup $warmup --duration "$seconds" --timeline "$@") 2>>"$work/client.err" || true)
   t1=$(date +%s%3N); j1=$(jiffies "$gw_pid"); s1=$(stub_conns)
   echo "== $name, run $rep"$'\n'"$out" >&2

@@ -5,7 +5,7 @@
 #     at once with a fixed one-token JSON body, so that "via proxy - direct" is the proxy's own cost;
 #   - `infergate serve --config` with one InferencePool over the 4 ports (extra JVM flags: $GATEWAY_JAVA_OPTS);
 #   - Debian nginx (installed when missing), 1 worker, keep-alive upstream, round-robin over the same 4 ports;
-#   - clients: `infergate bench load` for the latency table: open loop, Poisson arrivals, latency from the
+#   - clients: `infergate bench http-load` for the latency table: open loop, Poisson arrivals, latency from the
 #     scheduled send time, 64 keep-alive connections per target opened before the run; the three targets (direct,
 #     infergate, nginx) take turns in 1 s slices of one schedule, so they share whatever else the machine does;
 #     wrk (closed loop) for saturation.
@@ -166,7 +166,7 @@ us_per_req() { awk -v j="$1" -v hz=$hz -v n="$2" 'BEGIN{printf "%.0f", (n > 0 ? 
 load() { # body rate targets...
   local b=$1 r=$2 t; shift 2
   local args=(); for t in "$@"; do args+=(--target "http://127.0.0.1:${port[$t]}$path"); done
-  (ig "$client_cpu" -jar "$jar" bench load "${args[@]}" --slice 1 --body-bytes "$b" --model "$model" --rate "$r" \
+  (ig "$client_cpu" -jar "$jar" bench http-load "${args[@]}" --slice 1 --body-bytes "$b" --model "$model" --rate "$r" \
       --warmup $warmup --duration $((seconds * $#)) --preconnect $conns --connections $conns --prewarm $prewarm)
 }
 wrk_run() { # target body seconds
@@ -179,7 +179,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {if (NR 
 range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR == 1 {a = $1} {b = $1} END {if (NR > 1) printf " (%+.2f..%+.2f)", a, b}'; }
 sum() { tr ' ' '\n' | awk '{s += $1} END {print s + 0}'; }
 
-# request bodies for wrk: the same JSON as `bench load` sends
+# request bodies for wrk: the same JSON as `bench http-load` sends
 for b in $bodies; do
   awk -v n="$b" -v m="$model" 'BEGIN { head = "{\"model\":\"" m "\",\"messages\":[{\"role\":\"user\",\"content\":\"";
     tail = "\"}],\"max_tokens\":1,\"stream\":false}"; w = "the quick brown fox jumps over the lazy dog ";

@@ -18,13 +18,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code infergate bench}: benchmarks. The two that measure the simulator itself, HTTP load against gateways, a stub
- * backend, and the JMH micro-benchmarks of the endpoint picker; the policy lab joins here.
+ * {@code infergate bench}: benchmarks. The two that measure the simulator itself, streaming workload load against a
+ * live target ({@code load}), non-streaming HTTP load for a proxy's own overhead ({@code http-load}), a stub
+ * backend, the JMH micro-benchmarks of the endpoint picker, and the policy lab ({@code lab}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; HTTP load;"
-                + " JMH micro-benchmarks of the endpoint picker.",
-        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, BenchCommand.Load.class,
+        description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; streaming"
+                + " workload load (load) and non-streaming HTTP load (http-load);"
+                + " JMH micro-benchmarks of the endpoint picker; the policy lab (lab).",
+        subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, StreamingLoadCommand.class,
+                BenchCommand.HttpLoad.class,
                 BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class, BenchLabCommand.class})
 public final class BenchCommand implements Runnable {
 
@@ -173,13 +176,14 @@ public final class BenchCommand implements Runnable {
 
     /**
      * Open-loop (fixed arrival rate) load of non-streaming completions against one URL or several in turn, or
-     * closed-loop (--max) load against one.
+     * closed-loop (--max) load against one: a proxy's own overhead ({@code scripts/bench-gateway*.sh}). The streaming
+     * workload load is {@link StreamingLoadCommand}.
      */
-    @Command(name = "load", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    @Command(name = "http-load", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Open-loop HTTP load at a fixed arrival rate (latency from the scheduled send time, so no"
                     + " coordinated omission), against one target or several taking turns; or with --max a closed"
                     + " loop for saturation throughput.")
-    static final class Load implements Callable<Integer> {
+    static final class HttpLoad implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
