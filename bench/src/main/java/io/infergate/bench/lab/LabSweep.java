@@ -125,7 +125,8 @@ public record LabSweep(Workload workload, Map<String, Function<LabEnvironment, L
     public LabSettings settingsFor(long seed) {
         LabSettings s = settings.withSeed(seed);
         if (!workload.adapters().isEmpty()) {
-            s = s.withEngine(s.engine().toBuilder().enableLora(true).maxLoras(workload.maxLoras()).build());
+            s = s.withEngine(s.engine().toBuilder().enableLora(true)
+                    .maxLoras(workload.maxLoras()).maxCpuLoras(workload.maxLoras()).build()); // vLLM: cpu = gpu slots
         }
         return s;
     }

@@ -28,6 +28,8 @@ public final class InFlightTracker {
     static final class Load {
         final AtomicInteger requests = new AtomicInteger();
         final AtomicLong tokens = new AtomicLong();
+        /** Requests not yet at their first token: prompts the endpoint still has to prefill. */
+        final AtomicInteger prefilling = new AtomicInteger();
 
         boolean idle() {
             return requests.get() == 0;
@@ -50,6 +52,7 @@ public final class InFlightTracker {
         }
         Load load = counters.computeIfAbsent(endpoint.hostPort(), k -> new Load());
         load.requests.incrementAndGet();
+        load.prefilling.incrementAndGet();
         load.tokens.addAndGet(promptTokens + outputTokens);
         return new Lease(endpoint, load, promptTokens, outputTokens);
     }
@@ -70,19 +73,40 @@ public final class InFlightTracker {
     }
 
     /**
-     * Reads both counts of each endpoint with one lookup: {@code requests[i]} and {@code tokens[i]} become
-     * {@link #inFlight} and {@link #inFlightTokens} of {@code endpoints[i]} (for the scheduler, which needs both
-     * for every candidate). The arrays must be at least as long as {@code endpoints}.
+     * Our requests on {@code endpoint} that have not had their first token yet, >= 0: each one is a prompt the
+     * endpoint still has to prefill, and a new request sent there waits behind them for its own first token.
      */
+    public int prefilling(Endpoint endpoint) {
+        Load load = counters.get(endpoint.hostPort());
+        return load == null ? 0 : load.prefilling.get();
+    }
+
+    /** {@link #read(Endpoint[], int[], long[], int[])} without the prefilling counts. */
     public void read(Endpoint[] endpoints, int[] requests, long[] tokens) {
+        read(endpoints, requests, tokens, null);
+    }
+
+    /**
+     * Reads the counts of each endpoint with one lookup: {@code requests[i]} and {@code tokens[i]} become
+     * {@link #inFlight} and {@link #inFlightTokens} of {@code endpoints[i]} (for the scheduler, which needs both
+     * for every candidate), and {@code prefilling[i]} {@link #prefilling} unless that array is null. The arrays
+     * must be at least as long as {@code endpoints}.
+     */
+    public void read(Endpoint[] endpoints, int[] requests, long[] tokens, int[] prefilling) {
         for (int i = 0; i < endpoints.length; i++) {
             Load load = counters.get(endpoints[i].hostPort());
             if (load == null) {
                 requests[i] = 0;
                 tokens[i] = 0;
+                if (prefilling != null) {
+                    prefilling[i] = 0;
+                }
             } else {
                 requests[i] = load.requests.get();
                 tokens[i] = load.tokens.get();
+                if (prefilling != null) {
+                    prefilling[i] = load.prefilling.get();
+                }
             }
         }
     }

@@ -40,14 +40,18 @@ public final class Lease implements AutoCloseable {
     public void firstToken() {
         if (released == 0 && PREFILLED.compareAndSet(this, 0, 1)) {
             load.tokens.addAndGet(-promptTokens);
+            load.prefilling.decrementAndGet();
         }
     }
 
     /** Ends the count and gives back the tokens still held; returns whether this call did it. */
     public boolean release() {
         if (RELEASED.compareAndSet(this, 0, 1)) {
-            long back = outputTokens + (PREFILLED.compareAndSet(this, 0, 1) ? promptTokens : 0);
-            load.tokens.addAndGet(-back);
+            boolean wasPrefilling = PREFILLED.compareAndSet(this, 0, 1);
+            load.tokens.addAndGet(-(outputTokens + (wasPrefilling ? promptTokens : 0)));
+            if (wasPrefilling) {
+                load.prefilling.decrementAndGet();
+            }
             load.requests.decrementAndGet();
             return true;
         }

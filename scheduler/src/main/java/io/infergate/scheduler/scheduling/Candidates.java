@@ -19,17 +19,20 @@ public final class Candidates {
     private final ScrapedMetrics[] metrics;
     private final int[] inFlight;
     private final long[] inFlightTokens;
+    private final int[] prefilling;
     private int size;
 
-    Candidates(Endpoint[] endpoints, ScrapedMetrics[] metrics, int[] inFlight, long[] inFlightTokens) {
+    Candidates(Endpoint[] endpoints, ScrapedMetrics[] metrics, int[] inFlight, long[] inFlightTokens,
+               int[] prefilling) {
         if (metrics.length != endpoints.length || inFlight.length != endpoints.length
-                || inFlightTokens.length != endpoints.length) {
+                || inFlightTokens.length != endpoints.length || prefilling.length != endpoints.length) {
             throw new IllegalArgumentException("arrays of different lengths");
         }
         this.endpoints = endpoints;
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.inFlightTokens = inFlightTokens;
+        this.prefilling = prefilling;
         this.size = endpoints.length;
     }
 
@@ -37,14 +40,20 @@ public final class Candidates {
     public static Candidates of(List<Endpoint> endpoints, List<ScrapedMetrics> metrics) {
         int n = endpoints.size();
         return new Candidates(endpoints.toArray(new Endpoint[0]), metrics.toArray(new ScrapedMetrics[0]), new int[n],
-                new long[n]);
+                new long[n], new int[n]);
     }
 
     /** Same, with our in-flight requests and tokens per endpoint. */
     public static Candidates of(List<Endpoint> endpoints, List<ScrapedMetrics> metrics, int[] inFlight,
                                 long[] inFlightTokens) {
+        return of(endpoints, metrics, inFlight, inFlightTokens, new int[endpoints.size()]);
+    }
+
+    /** Same, with our requests per endpoint that have not had their first token yet. */
+    public static Candidates of(List<Endpoint> endpoints, List<ScrapedMetrics> metrics, int[] inFlight,
+                                long[] inFlightTokens, int[] prefilling) {
         return new Candidates(endpoints.toArray(new Endpoint[0]), metrics.toArray(new ScrapedMetrics[0]),
-                inFlight.clone(), inFlightTokens.clone());
+                inFlight.clone(), inFlightTokens.clone(), prefilling.clone());
     }
 
     public int size() {
@@ -76,6 +85,12 @@ public final class Candidates {
         return inFlightTokens[check(i)];
     }
 
+    /** Our requests on candidate {@code i} still waiting for their first token ({@link
+     * io.infergate.scheduler.pick.InFlightTracker#prefilling}). */
+    public int prefilling(int i) {
+        return prefilling[check(i)];
+    }
+
     /** The endpoints in position order (a copy). */
     public List<Endpoint> endpoints() {
         List<Endpoint> out = new ArrayList<>(size);
@@ -100,6 +115,7 @@ public final class Candidates {
                 metrics[w] = metrics[r];
                 inFlight[w] = inFlight[r];
                 inFlightTokens[w] = inFlightTokens[r];
+                prefilling[w] = prefilling[r];
                 w++;
             }
         }
@@ -113,7 +129,8 @@ public final class Candidates {
     /** An independent copy, for trying a filter without committing to its result. */
     public Candidates copy() {
         return new Candidates(java.util.Arrays.copyOf(endpoints, size), java.util.Arrays.copyOf(metrics, size),
-                java.util.Arrays.copyOf(inFlight, size), java.util.Arrays.copyOf(inFlightTokens, size));
+                java.util.Arrays.copyOf(inFlight, size), java.util.Arrays.copyOf(inFlightTokens, size),
+                java.util.Arrays.copyOf(prefilling, size));
     }
 
     /** Keeps only the candidate at position {@code i}. */

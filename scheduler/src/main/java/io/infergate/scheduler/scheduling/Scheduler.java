@@ -140,11 +140,12 @@ public final class Scheduler implements EndpointPicker {
         ScrapedMetrics[] metrics = new ScrapedMetrics[n];
         int[] requests = new int[n];
         long[] tokens = new long[n];
+        int[] prefilling = new int[n];
         for (int i = 0; i < n; i++) {
             metrics[i] = slots.get(i).metrics();
         }
-        inFlight.read(endpoints, requests, tokens);
-        return new Candidates(endpoints, metrics, requests, tokens);
+        inFlight.read(endpoints, requests, tokens, prefilling);
+        return new Candidates(endpoints, metrics, requests, tokens, prefilling);
     }
 
     /** The saturation detector's view of the candidates. */

@@ -161,17 +161,31 @@ class InFlightTrackerTest {
         Lease streamed = tracker.acquire(e, 100, 20);
         Lease aborted = tracker.acquire(e, 50, 10);
         assertThat(tracker.inFlightTokens(e)).isEqualTo(180);
+        assertThat(tracker.prefilling(e)).isEqualTo(2);
 
         streamed.firstToken(); // prompt prefilled: only the output estimate remains
         streamed.firstToken();
         assertThat(tracker.inFlightTokens(e)).isEqualTo(80);
+        assertThat(tracker.prefilling(e)).isEqualTo(1);
         aborted.release(); // ended before its first token: prompt and output go back together
         aborted.firstToken(); // late, after release: no effect
         assertThat(tracker.inFlightTokens(e)).isEqualTo(20);
+        assertThat(tracker.prefilling(e)).isZero();
         streamed.release();
         streamed.release();
         assertThat(tracker.inFlightTokens(e)).isZero();
         assertThat(tracker.inFlight(e)).isZero();
+        assertThat(tracker.prefilling(e)).isZero();
+
+        Endpoint[] both = {e, endpoint(9)};
+        tracker.acquire(e, 5, 5);
+        int[] requests = new int[2];
+        long[] tokens = new long[2];
+        int[] prefilling = new int[2];
+        tracker.read(both, requests, tokens, prefilling);
+        assertThat(requests).containsExactly(1, 0);
+        assertThat(tokens).containsExactly(10, 0);
+        assertThat(prefilling).containsExactly(1, 0);
     }
 
     @Test
@@ -197,6 +211,7 @@ class InFlightTrackerTest {
                 a.get(10, TimeUnit.SECONDS);
                 b.get(10, TimeUnit.SECONDS);
                 assertThat(tracker.inFlightTokens(e)).isZero();
+                assertThat(tracker.prefilling(e)).isZero();
             }
         } finally {
             pool.shutdownNow();

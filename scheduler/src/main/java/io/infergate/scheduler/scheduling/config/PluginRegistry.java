@@ -47,6 +47,7 @@ import java.util.function.Function;
  *       {@code prefix-cache-scorer} ({@link PrefixSettings}), {@code token-load-scorer}
  *       ({@code queueThresholdTokens}, default 4194304; GIE's formula over Infergate's in-flight tokens, see
  *       {@link TokenLoadScorer}), and ours: {@code in-flight-requests-scorer}, {@code in-flight-tokens-scorer},
+ *       {@code prefill-queue-scorer},
  *       {@code session-affinity-scorer} ({@code maxSessions}, default 100000);</li>
  *   <li>pickers {@code max-score-picker}, {@code random-picker}, {@code weighted-random-picker}
  *       ({@code maxNumOfEndpoints}, default 1; GIE falls back to 1 for a value below 1, with a warning here);</li>
@@ -197,6 +198,8 @@ public final class PluginRegistry {
         scorer(m, LoraAffinityScorer.TYPE, LoraAffinityScorer::new);
         scorer(m, InFlightRequestsScorer.TYPE, InFlightRequestsScorer::new);
         scorer(m, InFlightTokensScorer.TYPE, InFlightTokensScorer::new);
+        scorer(m, io.infergate.scheduler.scheduling.plugins.PrefillQueueScorer.TYPE,
+                io.infergate.scheduler.scheduling.plugins.PrefillQueueScorer::new);
         m.put(PrefixCacheScorer.TYPE, (name, p, h) -> {
             PrefixSettings.read(p); // checked here; the setup decides which plugin's settings hash (GIE: one producer)
             return new PluginInstance.Scorer(name, PrefixCacheScorer.TYPE, new PrefixCacheScorer(name,
