@@ -22,7 +22,6 @@ import io.infergate.simulator.engine.EngineConfig;
 import io.infergate.simulator.engine.Preset;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
-import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
 import java.net.URI;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class LabAgreesWithRealTimeIT {
             seed -> new SharedPrefix(new SharedPrefix.Config(150, 5, 6000, 1200, 32), Workloads.MODEL, seed));
     private static final double RATE = 3;
     private static final Duration DURATION = Duration.ofSeconds(25);
-    private static final Duration WARMUP = Duration.ofSeconds(5);
+    private static final Duration WARM_UP = Duration.ofSeconds(5); // the warm-up run's arrivals
     private static final long SEED = 7;
     private static final String PROFILE = BuiltInProfiles.INFERGATE_DEFAULT;
     private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(50);
@@ -78,7 +77,7 @@ class LabAgreesWithRealTimeIT {
             StreamingLoad load = new StreamingLoad(URI.create(gw.url()), Duration.ofSeconds(60));
             // JIT-compile the client, gateway and simulator paths first, with other texts (another seed), so they
             // share no prefix with the measured requests and leave only unrelated blocks in the caches
-            load.run(WORKLOAD.schedule(Arrivals.stages(1, List.of(Arrivals.Stage.of(RATE, WARMUP))), SEED + 1,
+            load.run(WORKLOAD.schedule(Arrivals.stages(1, List.of(Arrivals.Stage.of(RATE, WARM_UP))), SEED + 1,
                     Integer.MAX_VALUE));
             real = load.run(requests).records();
         }
