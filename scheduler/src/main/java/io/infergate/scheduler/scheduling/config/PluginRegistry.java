@@ -11,6 +11,7 @@ import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.plugins.DecisionTreeFilter;
 import io.infergate.scheduler.scheduling.plugins.InFlightRequestsScorer;
+import io.infergate.scheduler.scheduling.plugins.StickyLoraFilter;
 import io.infergate.scheduler.scheduling.plugins.InFlightTokensScorer;
 import io.infergate.scheduler.scheduling.plugins.KvCacheUtilizationScorer;
 import io.infergate.scheduler.scheduling.plugins.LeastBandFilter;
@@ -47,12 +48,13 @@ import java.util.function.Function;
  *       {@code prefix-cache-scorer} ({@link PrefixSettings}), {@code token-load-scorer}
  *       ({@code queueThresholdTokens}, default 4194304; GIE's formula over Infergate's in-flight tokens, see
  *       {@link TokenLoadScorer}), and ours: {@code in-flight-requests-scorer}, {@code in-flight-tokens-scorer},
- *       {@code prefill-queue-scorer},
+ *       {@code prefill-queue-scorer}, {@code least-recently-picked-scorer},
  *       {@code session-affinity-scorer} ({@code maxSessions}, default 100000);</li>
  *   <li>pickers {@code max-score-picker}, {@code random-picker}, {@code weighted-random-picker}
  *       ({@code maxNumOfEndpoints}, default 1; GIE falls back to 1 for a value below 1, with a warning here);</li>
  *   <li>GIE v0.5 filters {@code low-queue-filter} ({@code threshold}, default 128), {@code lora-affinity-filter}
- *       ({@code threshold}, default 0.999), {@code least-queue-filter}, {@code least-kv-cache-filter} and
+ *       ({@code threshold}, default 0.999), ours {@code sticky-lora-affinity-filter} ({@code memoryMillis}, default
+ *       2000), {@code least-queue-filter}, {@code least-kv-cache-filter} and
  *       {@code decision-tree-filter} ({@code current}, {@code nextOnSuccess}, {@code nextOnFailure},
  *       {@code nextOnSuccessOrFailure}, each {@code {pluginRef: <filter>}} or {@code {decisionTree: {...}}});</li>
  *   <li>{@code utilization-detector} ({@code queueDepthThreshold} 5, {@code kvCacheUtilThreshold} 0.8,
@@ -200,6 +202,8 @@ public final class PluginRegistry {
         scorer(m, InFlightTokensScorer.TYPE, InFlightTokensScorer::new);
         scorer(m, io.infergate.scheduler.scheduling.plugins.PrefillQueueScorer.TYPE,
                 io.infergate.scheduler.scheduling.plugins.PrefillQueueScorer::new);
+        scorer(m, io.infergate.scheduler.scheduling.plugins.LeastRecentlyPickedScorer.TYPE,
+                io.infergate.scheduler.scheduling.plugins.LeastRecentlyPickedScorer::new);
         m.put(PrefixCacheScorer.TYPE, (name, p, h) -> {
             PrefixSettings.read(p); // checked here; the setup decides which plugin's settings hash (GIE: one producer)
             return new PluginInstance.Scorer(name, PrefixCacheScorer.TYPE, new PrefixCacheScorer(name,
@@ -232,6 +236,9 @@ public final class PluginRegistry {
         m.put(LoraAffinityFilter.TYPE, (name, p, h) -> new PluginInstance.Filter(name, LoraAffinityFilter.TYPE,
                 new LoraAffinityFilter(name, p.number("threshold", 0, 1)
                         .orElse(LoraAffinityFilter.DEFAULT_THRESHOLD))));
+        m.put(StickyLoraFilter.TYPE, (name, p, h) -> new PluginInstance.Filter(name, StickyLoraFilter.TYPE,
+                new StickyLoraFilter(name, p.integer("memoryMillis", 1, Integer.MAX_VALUE)
+                        .orElse((int) (StickyLoraFilter.DEFAULT_MEMORY_NANOS / 1_000_000)) * 1_000_000L)));
         m.put(LeastBandFilter.QUEUE_TYPE, (name, p, h) -> new PluginInstance.Filter(name, LeastBandFilter.QUEUE_TYPE,
                 LeastBandFilter.queue(name)));
         m.put(LeastBandFilter.KV_TYPE, (name, p, h) -> new PluginInstance.Filter(name, LeastBandFilter.KV_TYPE,

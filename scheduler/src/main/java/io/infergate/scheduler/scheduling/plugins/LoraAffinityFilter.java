@@ -8,7 +8,9 @@ import io.infergate.scheduler.scheduling.SchedulingContext;
  * GIE v0.5 {@code lora-affinity-filter} (soft affinity): "affinity" endpoints have the target adapter running or
  * waiting, "available" ones have room for one more adapter ({@code active + waiting < max}). With both groups
  * non-empty it keeps the affinity group with probability {@code threshold} (default 0.999), else the available
- * group; with one non-empty it keeps that one; with none it fails.
+ * group; with one non-empty it keeps that one; with none it fails, or, built fail-open (Infergate's default profile),
+ * keeps every candidate: an engine that never ran an adapter exposes no LoRA info at all, so a fleet that has not
+ * served an adapter yet has neither group.
  */
 public final class LoraAffinityFilter implements SelectingFilter {
 
@@ -17,8 +19,15 @@ public final class LoraAffinityFilter implements SelectingFilter {
 
     private final String name;
     private final double threshold;
+    private final boolean failOpen;
 
     public LoraAffinityFilter(String name, double threshold) {
+        this(name, threshold, false);
+    }
+
+    /** @param failOpen keep every candidate, instead of none, when no candidate has affinity or room */
+    public LoraAffinityFilter(String name, double threshold, boolean failOpen) {
+        this.failOpen = failOpen;
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold: " + threshold + " (expected: 0..1)");
         }
@@ -60,6 +69,10 @@ public final class LoraAffinityFilter implements SelectingFilter {
         }
         if (anyAffinity && anyAvailable) {
             return ctx.random().nextDouble() < threshold ? affinity : available;
+        }
+        if (!anyAffinity && !anyAvailable && failOpen) {
+            java.util.Arrays.fill(available, true);
+            return available;
         }
         return anyAffinity ? affinity : available;
     }
