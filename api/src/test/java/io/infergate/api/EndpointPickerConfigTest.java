@@ -409,7 +409,8 @@ class EndpointPickerConfigTest {
         Problem p = error(yaml, "kv-cache-scorrer", "plugins[1].type", "unknown plugin type \"kv-cache-scorrer\""
                 + " (expected one of: queue-scorer, kv-cache-utilization-scorer, ");
         assertThat(p.message()).contains("low-queue-filter", "decision-tree-filter", "kv-cache-scorer,",
-                "in-flight-requests-scorer", "in-flight-tokens-scorer", "session-affinity-scorer)");
+                "in-flight-requests-scorer", "in-flight-tokens-scorer", "session-affinity-scorer",
+                "prefill-queue-scorer", "least-recently-picked-scorer", "sticky-lora-affinity-filter)");
         assertThat(p.location().column()).isEqualTo(9);
     }
 

@@ -82,6 +82,9 @@ public final class PluginTypes {
     public static final String IN_FLIGHT_REQUESTS_SCORER = "in-flight-requests-scorer";
     public static final String IN_FLIGHT_TOKENS_SCORER = "in-flight-tokens-scorer";
     public static final String SESSION_AFFINITY_SCORER = "session-affinity-scorer";
+    public static final String PREFILL_QUEUE_SCORER = "prefill-queue-scorer";
+    public static final String LEAST_RECENTLY_PICKED_SCORER = "least-recently-picked-scorer";
+    public static final String STICKY_LORA_AFFINITY_FILTER = "sticky-lora-affinity-filter";
 
     private static final Map<String, PluginType> BY_NAME = new LinkedHashMap<>();
 
@@ -135,6 +138,9 @@ public final class PluginTypes {
         ours(IN_FLIGHT_REQUESTS_SCORER, Role.SCORER);
         ours(IN_FLIGHT_TOKENS_SCORER, Role.SCORER);
         ours(SESSION_AFFINITY_SCORER, Role.SCORER);
+        ours(PREFILL_QUEUE_SCORER, Role.SCORER);
+        ours(LEAST_RECENTLY_PICKED_SCORER, Role.SCORER);
+        ours(STICKY_LORA_AFFINITY_FILTER, Role.FILTER);
     }
 
     /** Every accepted type, GIE v1.5.0 first, then GIE v0.5.1-only, then Infergate's (unmodifiable). */

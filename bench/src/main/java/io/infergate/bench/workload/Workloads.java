@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  *       1,200-token questions, 1,000 tokens out);</li>
  *   <li>{@code shared-prefix-small}: llm-d's precise-prefix guide (150 x 5, 2,000 / 500 / 500);</li>
  *   <li>{@code multi-turn}: GIE's short-questions / few-system-prompts multi-chat (context grows per turn);</li>
- *   <li>{@code multi-lora}: ShareGPT-like over 15 adapters in 12/6/2 % tiers (40 % base), servers with max-loras 3;</li>
+ *   <li>{@code multi-lora}: ShareGPT-like over 15 adapters in 5 x 12, 5 x 6 and 5 x 2 % tiers (every request names
+ *       an adapter), servers with max-loras 3;</li>
  *   <li>{@code priority}: ShareGPT-like with 20 % Critical, 50 % Standard, 30 % Sheddable.</li>
  * </ul>
  * Stateless and thread-safe.
@@ -68,7 +69,7 @@ public final class Workloads {
         MultiLora lora = MultiLora.gieTiers();
         List<String> names = new ArrayList<>();
         lora.adapters().forEach(a -> names.add(a.name()));
-        return new Workload("multi-lora", "ShareGPT-like chat over 15 LoRA adapters (12/6/2 % tiers, 40 % base),"
+        return new Workload("multi-lora", "ShareGPT-like chat over 15 LoRA adapters (5 x 12, 5 x 6, 5 x 2 % of requests),"
                 + " max-loras " + MultiLora.GIE_SERVER_MAX_LORAS, MODEL, names, MultiLora.GIE_SERVER_MAX_LORAS,
                 seed -> lora.apply(new ShareGptLike(MODEL, seed), seed ^ 0x2545F4914F6CDD1DL));
     }

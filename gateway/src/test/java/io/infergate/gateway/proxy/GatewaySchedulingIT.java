@@ -134,7 +134,7 @@ class GatewaySchedulingIT {
             // one entry per endpoint: name=total (scorer=score, ...)
             assertThat(on.headers().firstValue("x-infergate-scores")).hasValueSatisfying(v -> assertThat(v)
                     .contains("sim-pod-rank-0=").contains("sim-pod-rank-1=").contains("prefix-cache-scorer=")
-                    .contains("in-flight-requests-scorer="));
+                    .contains("prefill-queue-scorer="));
         } finally {
             debug.close();
         }

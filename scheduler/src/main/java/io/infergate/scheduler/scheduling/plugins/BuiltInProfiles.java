@@ -12,8 +12,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@value #GIE_V1_DEFAULT}: GIE v1.5's default, queue x2, KV x2, prefix x3, max-score;</li>
  *   <li>{@value #GIE_V0_FILTER_TREE}: GIE v0.5's shipped filter tree (example 1.6f), random among survivors;</li>
- *   <li>{@value #INFERGATE_DEFAULT}: ours, GIE's signals plus our exact in-flight load and LoRA affinity. The
- *       weights are a first setting, to be tuned in the policy lab (benchmark issue).</li>
+ *   <li>{@value #INFERGATE_DEFAULT}: ours, tuned in the policy lab: GIE's prefix and KV signals, our exact count
+ *       of prompts waiting for their first token, rotation among equals in pools without adapters, and sticky LoRA
+ *       placement with GIE's queue signal in pools with adapters ({@link #infergateDefault}).</li>
  * </ul>
  * Every profile returns up to {@link #FALLBACKS} endpoints, best first: GIE's default is one, but the gateway
  * retries a failed connection or an early 5xx on the next, and extra endpoints never change the first choice.
@@ -45,18 +46,30 @@ public final class BuiltInProfiles {
                     new MaxScorePicker(), FALLBACKS);
             case GIE_V0_FILTER_TREE -> new SchedulerProfile(name, List.of(filterTree()), List.of(),
                     new RandomPicker(), FALLBACKS);
-            case INFERGATE_DEFAULT -> new SchedulerProfile(name, List.of(), List.of(
-                    new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3),
-                    new WeightedScorer(new InFlightRequestsScorer(), 2),
-                    new WeightedScorer(new QueueScorer(), 1),
-                    new WeightedScorer(new KvCacheUtilizationScorer(), 1),
-                    new WeightedScorer(new InFlightTokensScorer(), 1),
-                    new WeightedScorer(new LoraAffinityScorer(), 1),
-                    new WeightedScorer(new SessionAffinityScorer(SessionAffinityScorer.DEFAULT_MAX_SESSIONS), 1)),
-                    new MaxScorePicker(), FALLBACKS);
+            case INFERGATE_DEFAULT -> infergateDefault(name, index, hasher);
             default -> throw new IllegalArgumentException("scheduling profile \"" + name + "\" (expected one of: "
                     + String.join(", ", List.of(GIE_V1_DEFAULT, GIE_V0_FILTER_TREE, INFERGATE_DEFAULT)) + ")");
         };
+    }
+
+    /**
+     * Ours, tuned in the policy lab (docs/benchmarks.md, "Policy lab"): GIE's prefix affinity and KV headroom, our
+     * session affinity, and load signals that depend on the pool. Every pool: the prompts still waiting for their
+     * first token (ours, exact, x1). Pools without adapters: those prompts again (x1 more) and the least recently
+     * picked endpoint (x1), which spread neighbouring requests like round-robin where scraped queues would herd.
+     * Pools with adapters: the sticky LoRA affinity filter first, then GIE's scraped queue (x2), which keeps each
+     * adapter on few engines (see {@link LoraPoolGate} for why the two kinds differ).
+     */
+    static SchedulerProfile infergateDefault(String name, PrefixIndex index, PrefixHasher hasher) {
+        return new SchedulerProfile(name, List.of(new StickyLoraFilter()), List.of(
+                new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3),
+                new WeightedScorer(new KvCacheUtilizationScorer(), 1),
+                new WeightedScorer(new SessionAffinityScorer(SessionAffinityScorer.DEFAULT_MAX_SESSIONS), 1),
+                new WeightedScorer(new PrefillQueueScorer(), 1),
+                new WeightedScorer(new LoraPoolGate(new PrefillQueueScorer(), false), 1),
+                new WeightedScorer(new LoraPoolGate(new LeastRecentlyPickedScorer(), false), 1),
+                new WeightedScorer(new LoraPoolGate(new QueueScorer(), true), 2)),
+                new MaxScorePicker(), FALLBACKS);
     }
 
     /** GIE v0.5.1's {@code low-latency-filter} tree of example 1.6f. */

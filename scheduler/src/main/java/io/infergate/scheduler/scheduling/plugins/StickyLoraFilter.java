@@ -70,8 +70,8 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     public boolean[] select(SchedulingContext ctx, Candidates c) {
         int n = c.size();
         String target = ctx.request().targetModel();
-        if (!anyLoraInfo(c)) {
-            return everyone(n); // no engine in the pool runs LoRA (or none has run an adapter yet)
+        if (!LoraPoolGate.isLoraPool(c)) {
+            return everyone(n); // no engine in the pool runs LoRA
         }
         Map<String, Long> mine = recent.get(target);
         long now = ctx.nowNanos();
@@ -105,14 +105,7 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
         return all;
     }
 
-    private static boolean anyLoraInfo(Candidates c) {
-        for (int i = 0; i < c.size(); i++) {
-            if (c.metrics(i).hasLoraInfo()) {
-                return true;
-            }
-        }
-        return false;
-    }
+
 
     @Override
     public void picked(SchedulingContext ctx, Endpoint primary) {

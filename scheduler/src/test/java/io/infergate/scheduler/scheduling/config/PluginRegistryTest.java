@@ -21,7 +21,8 @@ class PluginRegistryTest {
                 "fcfs-ordering-policy", "static-usage-limit-policy", "utilization-detector", "openai-parser",
                 "metrics-data-source", "core-metrics-extractor", "low-queue-filter", "lora-affinity-filter",
                 "least-queue-filter", "least-kv-cache-filter", "decision-tree-filter", "kv-cache-scorer",
-                "in-flight-requests-scorer", "in-flight-tokens-scorer", "session-affinity-scorer");
+                "in-flight-requests-scorer", "in-flight-tokens-scorer", "session-affinity-scorer",
+                "prefill-queue-scorer", "least-recently-picked-scorer", "sticky-lora-affinity-filter");
         assertThat(r.unsupportedTypes()).containsExactly(
                 "latency-scorer", "predicted-latency-scorer", "prefix-cache-affinity-filter",
                 "slo-headroom-tier-filter", "header-based-testing-filter", "predicted-latency-producer",
@@ -57,7 +58,8 @@ class PluginRegistryTest {
                         + " type latency-scorer is not supported by Infergate yet (supported: queue-scorer,"
                         + " kv-cache-utilization-scorer, running-requests-size-scorer, lora-affinity-scorer,"
                         + " prefix-cache-scorer, token-load-scorer, kv-cache-scorer, in-flight-requests-scorer,"
-                        + " in-flight-tokens-scorer, session-affinity-scorer)",
+                        + " in-flight-tokens-scorer, session-affinity-scorer, prefill-queue-scorer,"
+                        + " least-recently-picked-scorer)",
                 Epc.FILE + ":" + Epc.lineOf(body, "type: vllmgrpc-parser") + ":9: error: plugins[3].type: plugin"
                         + " type vllmgrpc-parser is not supported by Infergate yet (supported: openai-parser)");
     }
