@@ -255,7 +255,7 @@ class ParametersTest {
                 """, "queue-scorer}", Severity.ERROR, "plugins[0].parameters.current.pluginRef",
                 "plugin \"queue-scorer\" has type queue-scorer, which is not a filter (expected: a plugin of type"
                         + " utilization-detector, low-queue-filter, lora-affinity-filter, least-queue-filter,"
-                        + " least-kv-cache-filter, decision-tree-filter)");
+                        + " least-kv-cache-filter, decision-tree-filter, sticky-lora-affinity-filter)");
     }
 
     @Test
