@@ -27,7 +27,7 @@ for w in "${workloads[@]}"; do
     shared-prefix) rates=4,8,10.4,13,20,28; duration=120; warmup=30 ;;
     # round-robin saturates near 1,150 req/s
     sharegpt)      rates=400,800,1000,1100,1200; duration=60; warmup=15 ;;
-    multi-lora)    rates=200,400,500,600,700; duration=60; warmup=15 ;;
+    multi-lora)    rates=200,400,600; duration=40; warmup=10 ;;
     multi-turn)    rates=10,20,30,40,50; duration=60; warmup=15 ;;
     priority)      rates=800,1100,1300; duration=60; warmup=15 ;;
     *) echo "unknown workload $w" >&2; exit 2 ;;

@@ -95,6 +95,10 @@ final class BenchLabCommand implements Callable<Integer> {
     @Option(names = "--slo-tpot-ms", defaultValue = "100", description = "Goodput TPOT bound (default: ${DEFAULT-VALUE}).")
     double sloTpotMs;
 
+    @Option(names = "--flow-control", description = "Queue every request in the gateway's flow control (GIE's defaults)"
+            + " in front of every policy, instead of shedding sheddable requests at once.")
+    boolean flowControl;
+
     @Option(names = "--threads", defaultValue = "2", description = "Runs at a time (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -111,7 +115,8 @@ final class BenchLabCommand implements Callable<Integer> {
         }
         LabSettings settings = option("--preset / --replicas / delays", () -> new LabSettings(
                 Preset.byId(preset).config(), replicas, Duration.ofMillis(scrapeIntervalMs),
-                Duration.ofMillis(scrapeDelayMs), Duration.ofNanos(networkDelayUs * 1000), Duration.ofMinutes(5), 1));
+                Duration.ofMillis(scrapeDelayMs), Duration.ofNanos(networkDelayUs * 1000), Duration.ofMinutes(5), 1,
+                flowControl));
         Slo slo = option("--slo-ttft-ms / --slo-tpot-ms", () -> new Slo(sloTtftMs, sloTpotMs));
         for (String name : workloads) {
             LabSweep sweep = option("--workload / --rates / --duration / --warmup / --cv / --threads", () ->

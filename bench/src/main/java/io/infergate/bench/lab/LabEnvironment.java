@@ -15,7 +15,15 @@ import java.util.function.LongSupplier;
  * @param snapshot  the pool
  * @param nanoTime  virtual time
  * @param seed      the run's policy seed
+ * @param flowControl the lab queues requests in front of the policy ({@link LabSettings#flowControl()}), so a
+ *                    policy must not shed on its own
  */
 public record LabEnvironment(Datastore datastore, InFlightTracker inFlight, PoolSnapshot snapshot, LongSupplier nanoTime,
-                             long seed) {
+                             long seed, boolean flowControl) {
+
+    /** Without flow control. */
+    public LabEnvironment(Datastore datastore, InFlightTracker inFlight, PoolSnapshot snapshot, LongSupplier nanoTime,
+                          long seed) {
+        this(datastore, inFlight, snapshot, nanoTime, seed, false);
+    }
 }

@@ -18,9 +18,19 @@ import java.util.Objects;
  * @param drainLimit     how long after the last arrival requests may still run; then they are aborted and counted
  *                       failed (a policy that lets a backlog grow past any client's patience cannot hide it)
  * @param seed           seeds the engines and the policies (the workload has its own seed)
+ * @param flowControl    requests wait in the gateway's flow-control queue (GIE's defaults: priority bands,
+ *                       fairness, FCFS, utilization detector over the scraped and in-flight load) until the pool has
+ *                       capacity, for every policy; the scheduler-backed policies then queue sheddable requests
+ *                       instead of dropping them, as the gateway does with flow control on
  */
 public record LabSettings(EngineConfig engine, int replicas, Duration scrapeInterval, Duration scrapeDelay,
-                          Duration networkDelay, Duration drainLimit, long seed) {
+                          Duration networkDelay, Duration drainLimit, long seed, boolean flowControl) {
+
+    /** Without flow control (the gateway's default). */
+    public LabSettings(EngineConfig engine, int replicas, Duration scrapeInterval, Duration scrapeDelay,
+                       Duration networkDelay, Duration drainLimit, long seed) {
+        this(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, false);
+    }
 
     /** 8 Llama-3.1-8B H100 replicas, 50 ms scrapes answered in 2 ms, 250 µs one-way network, 5 minutes of drain. */
     public static LabSettings defaults() {
@@ -54,14 +64,18 @@ public record LabSettings(EngineConfig engine, int replicas, Duration scrapeInte
     }
 
     public LabSettings withReplicas(int n) {
-        return new LabSettings(engine, n, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed);
+        return new LabSettings(engine, n, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl);
     }
 
     public LabSettings withSeed(long s) {
-        return new LabSettings(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, s);
+        return new LabSettings(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, s, flowControl);
     }
 
     public LabSettings withEngine(EngineConfig e) {
-        return new LabSettings(e, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed);
+        return new LabSettings(e, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl);
+    }
+
+    public LabSettings withFlowControl(boolean on) {
+        return new LabSettings(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, on);
     }
 }

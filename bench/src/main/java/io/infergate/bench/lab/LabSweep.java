@@ -113,6 +113,8 @@ public record LabSweep(Workload workload, Map<String, Function<LabEnvironment, L
         m.put("scrape", settings.scrapeInterval().toMillis() + " ms every endpoint, answered after "
                 + settings.scrapeDelay().toMillis() + " ms");
         m.put("network", String.format(Locale.ROOT, "%.3f ms one way", settings.networkDelay().toNanos() / 1e6));
+        m.put("admission", settings.flowControl() ? "flow control (GIE defaults) in front of every policy"
+                : "none for the baselines; GIE's utilization detector sheds sheddable requests for the scheduler's profiles");
         m.put("arrivals", (cv == 1 ? "Poisson" : cv == 0 ? "constant" : "gamma cv " + cv) + ", " + duration.toSeconds()
                 + " s per run, first " + warmup.toSeconds() + " s not counted");
         m.put("seeds", seeds.toString());

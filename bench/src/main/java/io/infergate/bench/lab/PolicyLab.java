@@ -4,6 +4,13 @@ import io.infergate.api.model.PoolEndpoint;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
+import io.infergate.scheduler.admission.FlowControlConfig;
+import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.admission.FlowKey;
+import io.infergate.scheduler.admission.Outcome;
+import io.infergate.scheduler.admission.PoolSignals;
+import io.infergate.scheduler.admission.Ticket;
+import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.MetricsScraper;
 import io.infergate.scheduler.datastore.ScrapedMetrics;
@@ -46,7 +53,10 @@ import java.util.function.Function;
  * {@link MetricsScraper} every scrape interval, from the engines' real vLLM {@code /metrics} text, with a scrape
  * delay; the {@link InFlightTracker} is held by leases taken at the pick, eased at the first token and released at
  * the end, exactly as the gateway's proxy does; the scheduler-backed policies run the real
- * {@link io.infergate.scheduler.scheduling.Scheduler} with its prefix index and admission.
+ * {@link io.infergate.scheduler.scheduling.Scheduler} with its prefix index and admission; with
+ * {@link LabSettings#flowControl()} every request first waits in the gateway's {@link FlowController} (GIE's default
+ * bands, fairness and FCFS, capacity by the utilization detector over {@link PoolSignals}), poked after every scrape
+ * and every request's end as the gateway pokes it.
  *
  * <p>A request's life: it leaves the client at its arrival time; one network delay later the policy routes it
  * (a refusal is recorded as shed (429) or failed (anything else)); one more delay later the chosen engine queues
@@ -118,6 +128,8 @@ public final class PolicyLab {
         private final PoolSnapshot snapshot;
         private final MetricsScraper scraper;
         private final LabPolicy policy;
+        /** The gateway's flow-control queue in front of the policy, or null without flow control. */
+        private final FlowController<Object> flow;
         private final RequestRecord[] records;
         private final int[] perEndpoint;
         private final long delay;
@@ -152,7 +164,15 @@ public final class PolicyLab {
             scraper = new MetricsScraper(datastore, this::fetch, loop.clock()::nanoTime, settings.scrapeInterval(),
                     MetricsScraper.defaultTimeout(settings.scrapeInterval()));
             this.policy = Objects.requireNonNull(factory.apply(new LabEnvironment(datastore, inFlight, snapshot,
-                    loop.clock()::nanoTime, settings.seed())), "policy");
+                    loop.clock()::nanoTime, settings.seed(), settings.flowControl())), "policy");
+            if (settings.flowControl()) {
+                UtilizationSaturationDetector detector = new UtilizationSaturationDetector(
+                        UtilizationSaturationDetector.Config.DEFAULT);
+                flow = new FlowController<>(FlowControlConfig.DEFAULT, () -> !detector.isSaturated(
+                        PoolSignals.of(datastore, inFlight, POOL, loop.now())), loop.clock()::nanoTime);
+            } else {
+                flow = null;
+            }
             this.records = new RequestRecord[this.requests.size()];
             this.perEndpoint = new int[settings.replicas()];
         }
@@ -185,6 +205,9 @@ public final class PolicyLab {
                 return; // nothing left to route: let the loop run dry
             }
             scraper.tick();
+            if (flow != null) {
+                flow.sweepExpired();
+            }
             loop.scheduleAfter(settings.scrapeInterval().toNanos(), this::scrapeTick);
         }
 
@@ -197,7 +220,10 @@ public final class PolicyLab {
             byte[] page = MetricsRenderer.renderGauges(MetricsFlavor.VLLM, engine.metrics(), MetricsOptions.defaults())
                     .getBytes(StandardCharsets.UTF_8);
             CompletableFuture<byte[]> f = new CompletableFuture<>();
-            loop.scheduleAfter(settings.scrapeDelay().toNanos(), () -> f.complete(page));
+            loop.scheduleAfter(settings.scrapeDelay().toNanos(), () -> {
+                f.complete(page);
+                poke(); // fresh metrics may show capacity (the gateway pokes after a scrape too)
+            });
             return f;
         }
 
@@ -215,13 +241,45 @@ public final class PolicyLab {
             }
             open++;
             loop.schedule(w.arrivalNanos(), () -> {
-                loop.scheduleAfter(delay, () -> route(i, w));
+                loop.scheduleAfter(delay, () -> admit(i, w));
                 scheduleNextArrival();
             });
         }
 
-        private void route(int i, WorkloadRequest w) {
+        /** Through the flow-control queue when there is one, then to the policy. */
+        private void admit(int i, WorkloadRequest w) {
             LabRequest request = toLabRequest(i, w);
+            if (flow == null) {
+                route(i, w, request);
+                return;
+            }
+            String fairness = request.pick().fairnessId();
+            Ticket<Object> ticket = flow.enqueue(FlowKey.of(fairness, w.priority()), request.body().length, null,
+                    Runnable::run); // outcomes complete on the loop's thread, inside enqueue or a poke
+            ticket.outcome().whenComplete((outcome, error) -> {
+                switch (outcome) {
+                    case Outcome.Dispatched d -> route(i, w, request);
+                    case Outcome.Rejected r -> record(i, r.httpStatus() == 429
+                            ? RequestRecord.shed(w.arrivalNanos(), 429, w.priority(), request.tokens().length)
+                            : RequestRecord.failed(w.arrivalNanos(), r.httpStatus(), w.priority(),
+                            request.tokens().length));
+                    // a queue TTL is flow control giving up on purpose: shed, with the gateway's 503
+                    case Outcome.Expired e -> record(i, RequestRecord.shed(w.arrivalNanos(), 503, w.priority(),
+                            request.tokens().length));
+                    case Outcome.Cancelled c -> record(i, RequestRecord.failed(w.arrivalNanos(), 0, w.priority(),
+                            request.tokens().length));
+                    case null -> throw new IllegalStateException("flow control failed request r" + i, error);
+                }
+            });
+        }
+
+        private void poke() {
+            if (flow != null) {
+                flow.poke();
+            }
+        }
+
+        private void route(int i, WorkloadRequest w, LabRequest request) {
             Route route;
             try {
                 route = policy.route(request, this);
@@ -290,6 +348,7 @@ public final class PolicyLab {
             lease.release();
             policy.onFinish(request, ep, this);
             record(i, r);
+            poke(); // a request ended: the gateway lets its queues dispatch
         }
 
         private void record(int i, RequestRecord r) {

@@ -41,7 +41,9 @@ public final class SchedulerPolicy implements LabPolicy {
         PrefixHasher hasher = PrefixHasher.defaults();
         SplittableRandom random = new SplittableRandom(env.seed() ^ 0x632BE59BD9B4E019L);
         this.scheduler = new Scheduler(env.datastore(), env.inFlight(), profile.apply(new PrefixIndex(), hasher),
-                new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT), hasher,
+                // with flow control, sheddable requests wait in the queue instead of being dropped (the gateway's rule)
+                env.flowControl() ? null : new UtilizationSaturationDetector(UtilizationSaturationDetector.Config
+                        .DEFAULT), hasher,
                 env.nanoTime(), () -> (RandomGenerator) random);
         List<Endpoint> endpoints = env.snapshot().endpoints();
         for (int i = 0; i < endpoints.size(); i++) {

@@ -182,6 +182,26 @@ class PolicyLabTest {
     }
 
     @Test
+    void withFlowControlSheddableRequestsWaitInTheQueueInsteadOfBeingDropped() {
+        Workload priority = Workloads.named("priority");
+        List<WorkloadRequest> reqs = requests(priority, 600, 4, 2);
+        LabSettings plain = settings(2).withSeed(2);
+
+        RunSummary dropped = RunSummary.of(new PolicyLab(plain).run(reqs, List.of(),
+                LabPolicies.named("gie-v1-default")).records(), Slo.INTERACTIVE);
+        PolicyLab.Result queued = new PolicyLab(plain.withFlowControl(true)).run(reqs, List.of(),
+                LabPolicies.named("gie-v1-default"));
+        RunSummary q = RunSummary.of(queued.records(), Slo.INTERACTIVE);
+
+        assertThat(dropped.shed()).as("the saturation detector drops sheddable requests").isPositive();
+        assertThat(q.sent()).isEqualTo(reqs.size());
+        assertThat(q.shed()).isLessThan(dropped.shed());
+        assertThat(q.completed()).isGreaterThan(dropped.completed());
+        assertThat(queued.records()).filteredOn(r -> r.status() == RequestRecord.Status.SHED)
+                .allSatisfy(r -> assertThat(r.httpStatus()).isIn(429, 503));
+    }
+
+    @Test
     void requestsOutOfArrivalOrderAreRejected() {
         List<WorkloadRequest> reqs = requests(SMALL, 10, 2, 1);
         List<WorkloadRequest> reversed = new ArrayList<>(reqs);

@@ -3,17 +3,13 @@ package io.infergate.gateway.picker;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.scheduler.admission.EndpointSignals;
+import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
-import io.infergate.scheduler.datastore.EndpointSlot;
-import io.infergate.scheduler.datastore.PoolState;
-import io.infergate.scheduler.datastore.ScrapedMetrics;
-import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.PoolId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,9 +28,8 @@ import java.util.function.LongSupplier;
  * and arrival, as capacity appears.
  *
  * <p><b>Capacity</b> is GIE's utilization detector over the pool's endpoints, with the pool's current thresholds
- * (its configuration's {@code utilization-detector}, else GIE's defaults) and one correction so that a burst between two scrapes cannot all pass on the same stale reading: an endpoint's waiting
- * queue counts, on top of the scraped value, the requests of ours it has beyond what it reported as running and
- * waiting (requests we sent since its last scrape).
+ * (its configuration's {@code utilization-detector}, else GIE's defaults) over {@link PoolSignals}: the scraped
+ * signals, corrected so that a burst between two scrapes cannot all pass on the same stale reading.
  *
  * <p><b>Reloads.</b> A pool keeps its controller, and its queue, while its settings stay equal. When they change,
  * a new controller takes the pool's new requests at once and the old one is <em>retired</em>: it accepts nothing
@@ -215,26 +210,7 @@ public final class PoolFlowControls implements AutoCloseable {
     }
 
     private List<EndpointSignals> signals(PoolId pool) {
-        PoolState state = datastore.state(pool);
-        if (state == null) {
-            return List.of();
-        }
-        long now = nanoTime.getAsLong();
-        List<EndpointSignals> out = new ArrayList<>(state.slots().size());
-        for (int i = 0; i < state.slots().size(); i++) {
-            EndpointSlot slot = state.slots().get(i);
-            ScrapedMetrics s = slot.metrics();
-            ModelServerMetrics m = s.metrics();
-            if (s.failure() != null || !s.everRead() || !m.hasWaitingQueue() || !m.hasKvUsage()) {
-                out.add(EndpointSignals.NO_METRICS);
-                continue;
-            }
-            int reported = m.waitingQueue() + Math.max(0, m.runningRequests());
-            int ours = inFlight.inFlight(state.endpoints().get(i));
-            int waiting = m.waitingQueue() + Math.max(0, ours - reported);
-            out.add(EndpointSignals.of(s.ageNanos(now), waiting, m.kvUsage()));
-        }
-        return out;
+        return PoolSignals.of(datastore, inFlight, pool, nanoTime.getAsLong());
     }
 
     @Override

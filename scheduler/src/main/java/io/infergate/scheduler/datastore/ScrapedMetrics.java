@@ -22,9 +22,17 @@ public record ScrapedMetrics(ModelServerMetrics metrics, long readAtNanos, Strin
         Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** An endpoint not scraped yet: nothing known, stale with the reason "not scraped yet". */
+    /** The {@link #failure} of an endpoint no scrape has been tried on yet. */
+    public static final String NOT_YET = "not scraped yet";
+
+    /** An endpoint not scraped yet: nothing known, stale with the reason {@value #NOT_YET}. */
     public static ScrapedMetrics notYet(String engine) {
-        return new ScrapedMetrics(ModelServerMetrics.unknown(engine, java.util.List.of()), NEVER, "not scraped yet");
+        return new ScrapedMetrics(ModelServerMetrics.unknown(engine, java.util.List.of()), NEVER, NOT_YET);
+    }
+
+    /** Whether the latest scrape was tried and failed (not merely: none tried yet). */
+    public boolean attemptFailed() {
+        return failure != null && !NOT_YET.equals(failure);
     }
 
     public boolean everRead() {

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ours ({@code least-recently-picked-scorer}), after llm-d's {@code no-hit-lru-scorer}: min-max over when each
- * endpoint was last picked, longest ago best; an endpoint never picked scores best. Among endpoints the load
+ * endpoint was last picked, longest ago best; an endpoint never picked scores best, one whose last scrape failed
+ * worst (it is least recently picked because it is down). Among endpoints the load
  * signals cannot tell apart it rotates like round-robin, which keeps consecutive requests (and so their prefills)
  * off the same engine step.
  *
@@ -44,6 +45,10 @@ public final class LeastRecentlyPickedScorer extends MinMaxScorer implements Pos
     @Override
     void values(Candidates c, double[] out) {
         for (int i = 0; i < c.size(); i++) {
+            if (c.scraped(i).attemptFailed()) {
+                out[i] = Double.NaN; // probably down: "least recently picked" only because it failed; scores 0
+                continue;
+            }
             AtomicLong t = lastPick.get(c.endpoint(i).hostPort());
             out[i] = t == null ? NEVER : t.get();
         }

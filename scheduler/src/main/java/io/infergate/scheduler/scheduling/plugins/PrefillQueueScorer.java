@@ -17,6 +17,8 @@ import java.util.Objects;
  * (measured in the policy lab: GIE's default herds ShareGPT-like traffic to 4x round-robin's TTFT p90 at 800 req/s
  * on 8 replicas). Our counts move with every pick and every first token.
  *
+ * <p>An endpoint whose last scrape was tried and failed scores 0, like an unknown value in the other scorers.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class PrefillQueueScorer implements Scorer {
@@ -47,7 +49,9 @@ public final class PrefillQueueScorer implements Scorer {
     @Override
     public void score(SchedulingContext ctx, Candidates c, double[] scores) {
         for (int i = 0; i < c.size(); i++) {
-            scores[i] = 1.0 / (1 + c.prefilling(i));
+            // an endpoint whose last scrape failed is probably down: it has no prompts of ours waiting only
+            // because nothing reaches it, so it must not look like the emptiest
+            scores[i] = c.scraped(i).attemptFailed() ? 0 : 1.0 / (1 + c.prefilling(i));
         }
     }
 }

@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * has affinity for the target model when its last scrape shows the adapter running or waiting, or when we sent
  * that model there within the last {@code memoryNanos}; it is available when its last scrape shows room for one
  * more adapter. The filter keeps the affinity group when there is one, else the available group, else everyone
- * (fail-open). In a pool where no engine shows LoRA info (LoRA disabled, or no adapter run yet) it keeps everyone,
- * so pools without adapters are never narrowed; in a LoRA pool it treats a base-model request like GIE does, as one
- * more model competing for slots. (Constraining only names a scrape has shown as adapters was tried: the first
- * burst of a new adapter then spread by load before any scrape showed it, and the spiral below came back.)
+ * (fail-open). In a pool where no engine shows LoRA info it keeps everyone, so pools without adapters are never
+ * narrowed. Our own picks count only for names some scrape has shown as an adapter: the base model needs no slot,
+ * and remembering where it went would keep it on one endpoint forever (each pick renews the memory). So the first
+ * requests for a brand-new adapter, before any scrape shows it, are placed like GIE places them (endpoints with
+ * room); from its first appearance in a scrape on, it sticks.
  *
  * <p>Why the memory: scrapes lag. A burst of requests for an adapter that no engine has yet all see "nowhere" and
  * would each be placed by load, so the adapter lands on several engines at once; with max-loras slots per engine
@@ -42,6 +43,8 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     private final String name;
     private final long memoryNanos;
     private final ConcurrentHashMap<String, Map<String, Long>> recent = new ConcurrentHashMap<>();
+    /** Names some scrape showed as a running or waiting adapter. */
+    private final java.util.Set<String> adapters = ConcurrentHashMap.newKeySet();
 
     public StickyLoraFilter() {
         this(TYPE, DEFAULT_MEMORY_NANOS);
@@ -73,7 +76,10 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
         if (!LoraPoolGate.isLoraPool(c)) {
             return everyone(n); // no engine in the pool runs LoRA
         }
-        Map<String, Long> mine = recent.get(target);
+        learnAdapters(c);
+        // our own picks count only for names a scrape has shown as an adapter: a model that needs no adapter slot
+        // (the base model) must never be narrowed to the endpoints it went to last, or it would stay on one forever
+        Map<String, Long> mine = adapters.contains(target) ? recent.get(target) : null;
         long now = ctx.nowNanos();
         boolean[] affinity = new boolean[n];
         boolean[] available = new boolean[n];
@@ -97,6 +103,27 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
             return affinity;
         }
         return anyAvailable ? available : everyone(n);
+    }
+
+    private void learnAdapters(Candidates c) {
+        if (adapters.size() >= MAX_MODELS) {
+            adapters.clear();
+        }
+        for (int i = 0; i < c.size(); i++) {
+            ModelServerMetrics m = c.metrics(i);
+            if (m.hasLoraInfo()) {
+                for (String a : m.activeAdapters()) {
+                    if (!adapters.contains(a)) {
+                        adapters.add(a);
+                    }
+                }
+                for (String a : m.waitingAdapters()) {
+                    if (!adapters.contains(a)) {
+                        adapters.add(a);
+                    }
+                }
+            }
+        }
     }
 
     private static boolean[] everyone(int n) {

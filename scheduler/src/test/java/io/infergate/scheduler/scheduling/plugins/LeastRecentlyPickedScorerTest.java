@@ -32,6 +32,18 @@ class LeastRecentlyPickedScorerTest {
     }
 
     @Test
+    void anEndpointWhoseScrapeFailedScoresWorstThoughNeverPicked() {
+        scorer.picked(at(100), endpoints.get(0));
+        List<ScrapedMetrics> metrics = List.of(ScrapedMetrics.notYet("vllm"), ScrapedMetrics.notYet("vllm"),
+                ScrapedMetrics.notYet("vllm").failed("scrape failed: timeout"));
+        double[] s = new double[3];
+
+        scorer.score(at(200), Candidates.of(endpoints, metrics), s);
+
+        assertThat(s).containsExactly(0.0, 1.0, 0.0);
+    }
+
+    @Test
     void pickingTheBestScoreOverItAloneRotatesLikeRoundRobin() {
         int[] counts = new int[3];
         Endpoint previous = null;

@@ -32,6 +32,20 @@ class PrefillQueueScorerTest {
     }
 
     @Test
+    void anEndpointWhoseScrapeFailedScoresZero() {
+        List<Endpoint> endpoints = List.of(endpoint(1), endpoint(2));
+        ScrapedMetrics down = ScrapedMetrics.notYet("vllm").failed("scrape failed: connection refused");
+        Candidates c = Candidates.of(endpoints, List.of(ScrapedMetrics.notYet("vllm"), down), new int[2], new long[2],
+                new int[] {2, 0});
+        double[] scores = new double[2];
+
+        new PrefillQueueScorer().score(new SchedulingContext(PickRequest.of("r", "m", 0, 10), 0,
+                new SplittableRandom(1), null), c, scores);
+
+        assertThat(scores).containsExactly(1.0 / 3, 0.0);
+    }
+
+    @Test
     void followsTheCandidatesWhenAFilterRemovedSome() {
         List<Endpoint> endpoints = List.of(endpoint(1), endpoint(2), endpoint(3));
         List<ScrapedMetrics> metrics = endpoints.stream().map(e -> ScrapedMetrics.notYet("vllm")).toList();

@@ -34,15 +34,26 @@ class StickyLoraFilterTest {
     }
 
     @Test
-    void ourOwnRecentPicksCountAsAffinityUntilTheMemoryRunsOut() {
-        // nothing scraped shows "new" anywhere yet; we sent it to endpoint 3 (full, by its stale scrape)
+    void ourOwnRecentPicksOfAKnownAdapterCountAsAffinityUntilTheMemoryRunsOut() {
+        // "z" was seen running on endpoint 3 once; the latest scrapes show it nowhere; we sent it to endpoint 2
+        filter.select(at("z", 0), candidates(lora(Set.of(), Set.of()), lora(Set.of(), Set.of()),
+                lora(Set.of("x", "y", "z"), Set.of())));
         Candidates c = candidates(lora(Set.of("a"), Set.of()), lora(Set.of(), Set.of()),
-                lora(Set.of("x", "y", "z"), Set.of()));
-        filter.picked(at("new", 10 * SECOND), c.endpoint(2));
+                lora(Set.of("x", "y", "w"), Set.of()));
+        filter.picked(at("z", 10 * SECOND), c.endpoint(1));
 
-        assertThat(filter.select(at("new", 11 * SECOND), c)).containsExactly(false, false, true);
+        assertThat(filter.select(at("z", 11 * SECOND), c)).containsExactly(false, true, false);
         assertThat(filter.select(at("other", 11 * SECOND), c)).containsExactly(true, true, false);
-        assertThat(filter.select(at("new", 13 * SECOND), c)).containsExactly(true, true, false); // forgotten
+        assertThat(filter.select(at("z", 13 * SECOND), c)).containsExactly(true, true, false); // forgotten: room
+    }
+
+    @Test
+    void theBaseModelIsNeverKeptWhereItWentLast() {
+        Candidates c = candidates(lora(Set.of("a"), Set.of()), lora(Set.of(), Set.of()));
+        filter.picked(at("base", 0), c.endpoint(1));
+
+        // never shown as an adapter: GIE's rule (room), not our memory
+        assertThat(filter.select(at("base", 1), c)).containsExactly(true, true);
     }
 
     @Test
