@@ -24,6 +24,8 @@
 # Prints the comparison (Markdown) on stdout and writes it to <results>/comparison.md, next to one JSON report per
 # run (<target>-rate<R>.json: a SweepReport with one point) and every log; progress goes to stderr.
 set -euo pipefail
+# shellcheck source=scripts/bench-stub-manifest.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 workload=${1:-shared-prefix-small}
 rates=${2:-6}
@@ -111,39 +113,7 @@ stop_fleet() {
 start_fleet
 
 # ---- Infergate ----
-{
-  cat <<YAML
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: infergate
-  listeners: [{name: http, protocol: HTTP, port: $gw_port}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: llm}
-spec:
-  parentRefs: [{name: gw}]
-  rules:
-    - backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: pool}]
----
-apiVersion: inference.networking.k8s.io/v1
-kind: InferencePool
-metadata: {name: pool}
-spec:
-  selector: {matchLabels: {app: sim}}
-  targetPorts:
-YAML
-  for ((i = 0; i < replicas; i++)); do echo "    - {number: $((base + i))}"; done
-  cat <<YAML
----
-apiVersion: v1
-kind: Pod
-metadata: {name: sim-0, labels: {app: sim}}
-status: {podIP: 127.0.0.1}
-YAML
-} >"$results/gateway.yaml"
+write_pool_gateway_yaml "$results/gateway.yaml" "$gw_port" "$base" "$replicas" sim
 # shellcheck disable=SC2086
 "$java" ${GATEWAY_JAVA_OPTS:-} -jar "$jar" serve --config "$results/gateway.yaml" --admin-port "$gw_admin" \
     ${GATEWAY_ARGS:-} >"$results/gateway.log" 2>&1 &

@@ -1,8 +1,12 @@
-# Sourced by the gateway benchmark scripts: the manifest they all serve.
-# write_stub_gateway_yaml FILE GATEWAY_PORT STUB_PORT writes a Gateway listening on GATEWAY_PORT whose one HTTPRoute
-# sends everything to an InferencePool of the four stub-backend ports STUB_PORT..STUB_PORT+3 on 127.0.0.1.
-write_stub_gateway_yaml() {
-  local file=$1 gw=$2 stub=$3
+# Sourced by the benchmark scripts: the manifest they serve.
+# write_pool_gateway_yaml FILE GATEWAY_PORT FIRST_PORT COUNT APP writes a Gateway listening on GATEWAY_PORT whose one
+# HTTPRoute sends everything to an InferencePool of the COUNT ports FIRST_PORT.. on 127.0.0.1 (one Pod labelled
+# app=APP).
+write_pool_gateway_yaml() {
+  local file=$1 gw=$2 first=$3 count=$4 app=$5 ports="" i
+  for ((i = 0; i < count; i++)); do
+    ports+="${ports:+, }{number: $((first + i))}"
+  done
   cat >"$file" <<YAML
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -23,12 +27,17 @@ apiVersion: inference.networking.k8s.io/v1
 kind: InferencePool
 metadata: {name: pool}
 spec:
-  selector: {matchLabels: {app: stub}}
-  targetPorts: [{number: $stub}, {number: $((stub + 1))}, {number: $((stub + 2))}, {number: $((stub + 3))}]
+  selector: {matchLabels: {app: $app}}
+  targetPorts: [$ports]
 ---
 apiVersion: v1
 kind: Pod
-metadata: {name: stub-0, labels: {app: stub}}
+metadata: {name: $app-0, labels: {app: $app}}
 status: {podIP: 127.0.0.1}
 YAML
+}
+
+# write_stub_gateway_yaml FILE GATEWAY_PORT STUB_PORT: the pool of the four stub-backend ports STUB_PORT..STUB_PORT+3.
+write_stub_gateway_yaml() {
+  write_pool_gateway_yaml "$1" "$2" "$3" 4 stub
 }
