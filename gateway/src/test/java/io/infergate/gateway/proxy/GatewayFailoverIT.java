@@ -89,16 +89,21 @@ class GatewayFailoverIT {
         List<Integer> ports = List.of(victim.port(), fleet.replica(1).port());
         gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults());
 
-        // long streams until one lands on the victim
+        // long streams until one lands on the victim: the picker is free to put the first ones on the other replica
+        io.infergate.scheduler.pick.Endpoint onVictim = gw.server.config().pools().get(0).snapshot().endpoints()
+                .stream().filter(e -> e.port() == victim.port()).findFirst().orElseThrow();
         List<CompletableFuture<HttpResponse<InputStream>>> streams = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            streams.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/completions"))
+        for (int i = 0; i < 16 && gw.server.inFlight().inFlight(onVictim) == 0; i++) {
+            CompletableFuture<HttpResponse<InputStream>> stream = http.sendAsync(HttpRequest.newBuilder(
+                            URI.create(gw.url() + "/v1/completions"))
                     .header("content-type", "application/json").header("x-request-id", "long-" + i)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
                             + "\",\"prompt\":\"go\",\"max_tokens\":5000,\"ignore_eos\":true,\"stream\":true}"))
-                    .build(), HttpResponse.BodyHandlers.ofInputStream()));
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            streams.add(stream);
+            await().until(stream::isDone); // response headers: the stream is placed and counted in flight
         }
-        await().until(() -> victim.connectionCount() > 0);
+        assertThat(gw.server.inFlight().inFlight(onVictim)).as("a stream on the victim").isPositive();
         List<HttpResponse<InputStream>> responses = new ArrayList<>();
         for (var f : streams) {
             HttpResponse<InputStream> r = f.get(10, TimeUnit.SECONDS);
