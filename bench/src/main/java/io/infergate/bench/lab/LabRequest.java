@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param pick    what the gateway's scheduler receives: target model, priority, prompt bytes, fairness id, session
  * @param tokens  the prompt's token ids as the simulated engine tokenizes the same text
  * @param text    the prompt text (SGLang's cache-aware router matches on raw text)
+ * @param outputEstimate the output tokens the gateway charges the request's in-flight lease with
+ *                       ({@code RequestRouter.outputEstimate}), >= 0
  */
 public record LabRequest(String id, WorkloadRequest source, byte[] body, PickRequest pick, int[] tokens,
-                         String text) {
+                         String text, long outputEstimate) {
 
     public LabRequest {
         Objects.requireNonNull(id, "id");
@@ -26,6 +28,9 @@ public record LabRequest(String id, WorkloadRequest source, byte[] body, PickReq
         Objects.requireNonNull(pick, "pick");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(text, "text");
+        if (outputEstimate < 0) {
+            throw new IllegalArgumentException("outputEstimate: " + outputEstimate + " (expected: >= 0)");
+        }
     }
 
     /** The model or adapter the request names ({@link WorkloadRequest#model()}). */

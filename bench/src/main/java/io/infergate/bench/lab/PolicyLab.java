@@ -4,6 +4,7 @@ import io.infergate.api.model.PoolEndpoint;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
+import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.FlowKey;
@@ -71,10 +72,6 @@ public final class PolicyLab {
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
 
-    // the gateway's token estimate for its in-flight accounting (RequestRouter): 4 bytes a token; output = max_tokens
-    // capped, or a default when absent
-    private static final int BYTES_PER_TOKEN = 4;
-    private static final long MAX_OUTPUT_ESTIMATE = 2048;
 
     private final LabSettings settings;
 
@@ -294,8 +291,9 @@ public final class PolicyLab {
             }
             int ep = route.endpoint();
             perEndpoint[ep]++;
-            Lease lease = inFlight.acquire(endpoints.get(ep), request.pick().promptBytes() / BYTES_PER_TOKEN,
-                    Math.min(w.maxOutputTokens(), MAX_OUTPUT_ESTIMATE));
+            // charged as the gateway's proxy charges its leases
+            Lease lease = inFlight.acquire(endpoints.get(ep), request.pick().promptBytes()
+                    / RequestRouter.BYTES_PER_TOKEN, request.outputEstimate());
             loop.scheduleAfter(delay, () -> submit(i, w, request, ep, lease));
         }
 
@@ -379,7 +377,8 @@ public final class PolicyLab {
             String fairness = w.fairnessId().isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : w.fairnessId();
             PickRequest pick = new PickRequest("r" + i, w.model(), w.priority(), promptBytes, fairness,
                     w.sessionId(), PromptBytes.of(scanned, body, 0));
-            return new LabRequest("r" + i, w, body, pick, ApproxTokenizer.encode(w.prompt(), true), w.prompt());
+            return new LabRequest("r" + i, w, body, pick, ApproxTokenizer.encode(w.prompt(), true), w.prompt(),
+                    RequestRouter.outputEstimate(scanned));
         }
 
         @Override

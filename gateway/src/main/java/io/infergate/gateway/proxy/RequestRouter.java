@@ -72,8 +72,8 @@ import java.util.random.RandomGenerator;
 public final class RequestRouter {
 
     private static final String CHAT = "/v1/chat/completions";
-    /** GIE's assumption: about 4 characters (bytes) of prompt per token. */
-    static final int BYTES_PER_TOKEN = 4;
+    /** GIE's assumption: about 4 characters (bytes) of prompt per token (the policy lab charges leases the same). */
+    public static final int BYTES_PER_TOKEN = 4;
     /** Output tokens assumed for a request that sets no limit (about ShareGPT's mean output length). */
     static final long DEFAULT_OUTPUT_ESTIMATE = 200;
     /** A large {@code max_tokens} is a ceiling, not a forecast: the estimate never assumes more than this. */
@@ -334,7 +334,12 @@ public final class RequestRouter {
     }
 
     /** The output tokens a request is expected to produce, for the in-flight token load. */
-    static long outputEstimate(ScannedRequest scanned) {
+    /**
+     * The output tokens a request's in-flight lease is charged with: its {@code max_completion_tokens} or
+     * {@code max_tokens} capped at {@value #MAX_OUTPUT_ESTIMATE}, else {@value #DEFAULT_OUTPUT_ESTIMATE}; 0 without a
+     * scanned body. The policy lab charges its leases with the same estimate.
+     */
+    public static long outputEstimate(ScannedRequest scanned) {
         if (scanned == null) {
             return 0;
         }

@@ -124,7 +124,7 @@ final class FakeView implements LabView {
         PickRequest pick = new PickRequest(id, MODEL, 0, prompt.length, "default-flow", "",
                 new PromptBytes(prompt, 0, prompt.length));
         WorkloadRequest source = WorkloadRequest.of(MODEL, WorkloadRequest.STANDARD, text, 16, "", "");
-        return new LabRequest(id, source, body, pick, tokens, text);
+        return new LabRequest(id, source, body, pick, tokens, text, source.maxOutputTokens());
     }
 
     /** {@code count} token ids starting at {@code first}, consecutive. */
