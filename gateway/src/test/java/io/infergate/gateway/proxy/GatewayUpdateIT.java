@@ -142,7 +142,12 @@ class GatewayUpdateIT {
         // (b) the added listener is bound, the removed one closed, the kept one untouched
         assertThat(gw.server.boundPorts()).containsOnlyKeys("default/gw/http", "default/gw/extra");
         assertThat(gw.port("http")).isEqualTo(httpPort);
-        assertThatThrownBy(() -> new Socket("127.0.0.1", tcpPort).close()).isInstanceOf(ConnectException.class);
+        // the removed listener's port is closed: it refuses connections, unless the kernel handed the same ephemeral
+        // number to the listener just added (seen in CI: bind(0) may reuse a port freed a moment before)
+        assertThat(gw.server.boundPorts()).doesNotContainKey("default/gw/tcp");
+        if (gw.port("extra") != tcpPort) {
+            assertThatThrownBy(() -> new Socket("127.0.0.1", tcpPort).close()).isInstanceOf(ConnectException.class);
+        }
 
         // (a) a new request, on either listener, goes to the new pool while the old stream is still open
         for (String[] c : new String[][] {{"http", "fresh-http"}, {"extra", "fresh-extra"}}) {
