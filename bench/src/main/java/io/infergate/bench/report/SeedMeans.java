@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 
 /**
@@ -126,11 +125,11 @@ public record SeedMeans(String policy, double rate, List<Long> seeds, RunSummary
         return Math.toIntExact(total);
     }
 
-    private static double mean(List<RunSummary> ss, ToDoubleFunction<RunSummary> f) {
+    private static double mean(List<RunSummary> ss, SummaryMetric f) {
         double total = 0;
         int n = 0;
         for (RunSummary s : ss) {
-            double v = f.applyAsDouble(s);
+            double v = f.of(s);
             if (!Double.isNaN(v)) {
                 total += v;
                 n++;

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 
 /**
  * A line chart as a standalone SVG document, written by hand so reports need no plotting library: x is usually
@@ -89,11 +88,11 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
      * @param metric e.g. {@code RunSummary::ttftP90}
      */
     public static SvgChart ofMeans(String title, String yTitle, List<SeedMeans> means,
-                                   ToDoubleFunction<RunSummary> metric, Scale scale) {
+                                   SummaryMetric metric, Scale scale) {
         Map<String, List<Point>> byPolicy = new LinkedHashMap<>();
         for (SeedMeans m : means) {
             byPolicy.computeIfAbsent(m.policy(), k -> new ArrayList<>())
-                    .add(new Point(m.rate(), metric.applyAsDouble(m.mean())));
+                    .add(new Point(m.rate(), metric.of(m.mean())));
         }
         List<Series> series = new ArrayList<>();
         byPolicy.forEach((name, points) -> series.add(new Series(name, points)));

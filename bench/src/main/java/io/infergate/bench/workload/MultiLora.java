@@ -47,7 +47,10 @@ public record MultiLora(List<Adapter> adapters) {
         if (adapters.isEmpty()) {
             throw new IllegalArgumentException("adapters: empty (expected: at least one)");
         }
-        double sum = adapters.stream().mapToDouble(Adapter::share).sum();
+        double sum = 0;
+        for (Adapter a : adapters) {
+            sum += a.share();
+        }
         if (sum > 1 + 1e-9) {
             throw new IllegalArgumentException("adapter shares: sum " + sum + " (expected: <= 1)");
         }

@@ -40,7 +40,7 @@ public final class LeastRequestPolicy implements LabPolicy {
         if (n == 0) {
             return Route.refused(503, "no endpoints");
         }
-        long[] load = new long[n];
+        double[] load = new double[n]; // request counts: exact in a double
         for (int i = 0; i < n; i++) {
             load[i] = view.inFlight(i);
         }

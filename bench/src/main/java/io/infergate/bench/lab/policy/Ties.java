@@ -12,24 +12,6 @@ final class Ties {
     private Ties() {
     }
 
-    /** The index of the smallest value, a uniformly random one among equal smallest values. */
-    static int argMin(long[] values, SplittableRandom random) {
-        int best = -1;
-        long bestValue = Long.MAX_VALUE;
-        int ties = 0;
-        for (int i = 0; i < values.length; i++) {
-            long v = values[i];
-            if (best < 0 || v < bestValue) {
-                best = i;
-                bestValue = v;
-                ties = 1;
-            } else if (v == bestValue && random.nextInt(++ties) == 0) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     /** The index of the smallest value, a uniformly random one among exactly equal smallest values. */
     static int argMin(double[] values, SplittableRandom random) {
         int best = -1;

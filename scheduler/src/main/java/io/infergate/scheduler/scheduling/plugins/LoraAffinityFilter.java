@@ -62,8 +62,8 @@ public final class LoraAffinityFilter implements SelectingFilter {
             if (!m.hasLoraInfo()) {
                 continue;
             }
-            affinity[i] = m.activeAdapters().contains(target) || m.waitingAdapters().contains(target);
-            available[i] = m.hasMaxLoras() && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
+            affinity[i] = runsOrQueues(m, target);
+            available[i] = hasRoom(m);
             anyAffinity |= affinity[i];
             anyAvailable |= available[i];
         }
@@ -75,5 +75,15 @@ public final class LoraAffinityFilter implements SelectingFilter {
             return available;
         }
         return anyAffinity ? affinity : available;
+    }
+
+    /** GIE's "affinity": the endpoint runs or queues {@code target} (the metrics must have LoRA info). */
+    static boolean runsOrQueues(ModelServerMetrics m, String target) {
+        return m.activeAdapters().contains(target) || m.waitingAdapters().contains(target);
+    }
+
+    /** GIE's "available": room for one more adapter, {@code active + waiting < max} (LoRA info required). */
+    static boolean hasRoom(ModelServerMetrics m) {
+        return m.hasMaxLoras() && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
     }
 }

@@ -88,9 +88,8 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
         for (int i = 0; i < n; i++) {
             ModelServerMetrics m = c.metrics(i);
             if (m.hasLoraInfo()) {
-                affinity[i] = m.activeAdapters().contains(target) || m.waitingAdapters().contains(target);
-                available[i] = m.hasMaxLoras()
-                        && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
+                affinity[i] = LoraAffinityFilter.runsOrQueues(m, target);
+                available[i] = LoraAffinityFilter.hasRoom(m);
             }
             if (!affinity[i] && mine != null) {
                 Long at = mine.get(c.endpoint(i).hostPort());
