@@ -187,6 +187,36 @@ class ModelTest {
     }
 
     @Test
+    void activePortsAnnotationNarrowsAPodsRanks() {
+        ManifestSet set = Yaml.load(V1.replace("    - number: 8000\n", "    - number: 8000\n    - number: 8001\n"
+                + "    - number: 8002\n") + """
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: a
+                  labels: {app: vllm}
+                  annotations: {inference.networking.k8s.io/active-ports: "8000, 8002"}
+                status: {podIP: 10.0.0.1}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: b
+                  labels: {app: vllm}
+                  annotations: {inference.networking.k8s.io/active-ports: "none"}
+                status: {podIP: 10.0.0.2}
+                """).manifests();
+        assertThat(set.endpoints(set.inferencePools().get(0))).extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
+                        org.assertj.core.groups.Tuple.tuple("a-rank-2", "10.0.0.1:8002"),
+                        org.assertj.core.groups.Tuple.tuple("b-rank-0", "10.0.0.2:8000"),
+                        org.assertj.core.groups.Tuple.tuple("b-rank-1", "10.0.0.2:8001"),
+                        org.assertj.core.groups.Tuple.tuple("b-rank-2", "10.0.0.2:8002"));
+    }
+
+    @Test
     void podWithoutAnIpIsAWarning() {
         Yaml.single("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers: [{name: x}]\n",
                 Severity.WARNING, 1, "Pod/a", "status.podIP", "no status.podIP");

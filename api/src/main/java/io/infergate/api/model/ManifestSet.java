@@ -169,16 +169,22 @@ public final class ManifestSet {
                 .toList();
     }
 
+    /** The Pod annotation that narrows which of the pool's target ports a Pod serves ({@code "8000,8002"}). */
+    public static final String ACTIVE_PORTS_ANNOTATION = "inference.networking.k8s.io/active-ports";
+
     /**
      * The pool's ready endpoints: each ready selected Pod and each ready address of an EndpointSlice whose
-     * labels the selector matches, times each target port.
+     * labels the selector matches, times each target port. A Pod with the {@value #ACTIVE_PORTS_ANNOTATION}
+     * annotation serves only the target ports it lists (ranks keep their index in targetPorts); an annotation that
+     * lists no valid port number is ignored, as if absent.
      */
     public List<PoolEndpoint> endpoints(InferencePool pool) {
         List<PoolEndpoint> out = new ArrayList<>();
         Map<String, Boolean> seen = new LinkedHashMap<>();
         for (Pod pod : podsSelectedBy(pool)) {
             if (pod.isReady() && seen.putIfAbsent(pod.podIp().orElseThrow(), true) == null) {
-                addRanks(out, pool, pod.metadata().name(), pod.podIp().orElseThrow());
+                addRanks(out, pool, pod.metadata().name(), pod.podIp().orElseThrow(),
+                        activePorts(pod.metadata().annotations().get(ACTIVE_PORTS_ANNOTATION)));
             }
         }
         for (EndpointSlice slice : endpointSlices()) {
@@ -192,7 +198,8 @@ public final class ManifestSet {
                 }
                 for (String address : e.addresses()) {
                     if (seen.putIfAbsent(address, true) == null) {
-                        addRanks(out, pool, e.hostname().orElse(slice.metadata().name() + "-" + address), address);
+                        addRanks(out, pool, e.hostname().orElse(slice.metadata().name() + "-" + address), address,
+                                null);
                     }
                 }
             }
@@ -200,11 +207,28 @@ public final class ManifestSet {
         return out;
     }
 
-    private static void addRanks(List<PoolEndpoint> out, InferencePool pool, String source, String address) {
+    /** The port numbers an active-ports annotation lists, or null (every port) when it lists none. */
+    static java.util.Set<Integer> activePorts(String annotation) {
+        if (annotation == null) {
+            return null;
+        }
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (String part : annotation.split(",")) {
+            try {
+                ports.add(Integer.parseInt(part.strip()));
+            } catch (NumberFormatException ignored) {
+                // not a port: skipped, like the reference picker skips what it cannot parse
+            }
+        }
+        return ports.isEmpty() ? null : ports;
+    }
+
+    private static void addRanks(List<PoolEndpoint> out, InferencePool pool, String source, String address,
+                                 java.util.Set<Integer> active) {
         List<Integer> ports = pool.targetPorts();
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
-            if (port >= 1 && port <= 65535) {
+            if (port >= 1 && port <= 65535 && (active == null || active.contains(port))) {
                 out.add(new PoolEndpoint(source + "-rank-" + i, source, address, port, i));
             }
         }
