@@ -44,7 +44,7 @@ class HelmChartTest {
     private static final Path EXAMPLES = REPO.resolve("deploy/examples");
     private static final String RELEASE = "demo";
     private static final String NAMESPACE = "llm";
-    /** The chart needs gRPC probes (Kubernetes 1.27+); helm template assumes 1.20 unless told. */
+    /** The chart needs gRPC probes (Kubernetes 1.27+); helm-java's template assumes 1.20 unless told. */
     private static final String KUBE_VERSION = "v1.31.0";
 
     /** Verbs that change objects; only status subresources and leases may have them. */
@@ -86,6 +86,9 @@ class HelmChartTest {
         assertThat(list(service, "spec", "ports")).singleElement()
                 .satisfies(p -> assertThat(map(p)).containsEntry("port", 80).containsEntry("targetPort", 80));
         assertThat(containerPort(container, "http")).isEqualTo(80);
+        // a non-root process binds the listener's port 80 thanks to this (safe) sysctl
+        assertThat(list(r.one("Deployment"), "spec", "template", "spec", "securityContext", "sysctls"))
+                .containsExactly(Map.of("name", "net.ipv4.ip_unprivileged_port_start", "value", "0"));
 
         Map<String, Object> role = r.one("ClusterRole");
         assertRulesAreLeastPrivilege(role);
@@ -220,6 +223,24 @@ class HelmChartTest {
     }
 
     @Test
+    void anUnknownProviderFailsTheValuesSchema() {
+        assertThatThrownBy(() -> render(Map.of("mode", "picker", "inferencePool.modelServers.matchLabels.app", "vllm",
+                "provider.name", "nginx"))).hasMessageContaining("/provider/name");
+    }
+
+    @Test
+    void gatewayModeWithoutPrivilegedPortsMapsServicePortsToHighTargetPorts() {
+        Rendered r = render(Map.of(), resource("deploy/gateway-high-ports.yaml"));
+
+        Map<String, Object> pod = map(r.one("Deployment"), "spec", "template", "spec");
+        assertThat(map(pod, "securityContext")).doesNotContainKey("sysctls");
+        assertThat(containerPort(onlyContainer(r.one("Deployment")), "http")).isEqualTo(8080);
+        assertThat(string(r.one("Service"), "spec", "type")).isEqualTo("ClusterIP");
+        assertThat(list(r.one("Service"), "spec", "ports")).singleElement()
+                .satisfies(p -> assertThat(map(p)).containsEntry("port", 80).containsEntry("targetPort", 8080));
+    }
+
+    @Test
     void anUnknownModeFailsTheValuesSchema() {
         assertThatThrownBy(() -> render(Map.of("mode", "bogus")))
                 .hasMessageContaining("values don't meet the specifications of the schema")
@@ -276,6 +297,19 @@ class HelmChartTest {
         assertThat(map(v1Pool, "properties", "targetPorts")).containsEntry("maxItems", 8);
         assertThat(map(v1Pool, "properties", "endpointPickerRef", "properties", "failureMode"))
                 .containsEntry("default", "FailClose");
+        assertThat(celRules(map(v1Pool, "properties", "targetPorts")))
+                .containsExactly("self.all(p1, self.exists_one(p2, p1.number==p2.number))");
+        assertThat(celRules(map(v1Pool, "properties", "endpointPickerRef")))
+                .containsExactly("self.kind != 'Service' || has(self.port)");
+
+        Map<String, Object> model = map(list(found.get("inferencemodels.inference.networking.x-k8s.io"),
+                "spec", "versions").getFirst());
+        assertThat(list(model, "additionalPrinterColumns")).extracting(c -> map(c).get("name"))
+                .containsExactly("Model Name", "Inference Pool", "Criticality", "Age");
+        Map<String, Object> modelSpec = map(model, "schema", "openAPIV3Schema", "properties", "spec", "properties");
+        assertThat(celRules(map(modelSpec, "modelName"))).containsExactly("self == oldSelf");
+        assertThat(celRules(map(modelSpec, "targetModels")))
+                .containsExactly("self.all(model, has(model.weight)) || self.all(model, !has(model.weight))");
     }
 
     @Test
@@ -409,6 +443,10 @@ class HelmChartTest {
             }
         }
         return docs;
+    }
+
+    private static List<Object> celRules(Map<String, Object> schema) {
+        return list(schema, "x-kubernetes-validations").stream().map(v -> map(v).get("rule")).toList();
     }
 
     private static void assertCommonPodSettings(Map<String, Object> deployment) {
