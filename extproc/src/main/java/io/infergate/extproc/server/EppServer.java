@@ -146,6 +146,11 @@ public final class EppServer implements AutoCloseable {
             return t;
         });
         controlPlane.scheduleWithFixedDelay(health::refresh, 200, 200, TimeUnit.MILLISECONDS);
+        // flow control dispatches as capacity frees up (after every scrape) and expires what waited too long
+        long poke = (options.metricsInterval().isZero() ? Duration.ofMillis(50) : options.metricsInterval()).toNanos();
+        controlPlane.scheduleAtFixedRate(state.flows()::pokeAll, poke, poke, TimeUnit.NANOSECONDS);
+        long sweep = state.sweepInterval().toNanos();
+        controlPlane.scheduleAtFixedRate(state.flows()::sweepAll, sweep, sweep, TimeUnit.NANOSECONDS);
         if (!options.metricsInterval().isZero()) {
             fetcher = new NettyMetricsFetcher("http", "/metrics");
             scraper = new MetricsScraper(state.datastore(), fetcher, System::nanoTime, options.metricsInterval(),

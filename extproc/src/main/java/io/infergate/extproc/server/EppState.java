@@ -5,6 +5,7 @@ import io.infergate.api.model.ManifestSet;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.Datastore;
@@ -12,6 +13,7 @@ import io.infergate.scheduler.pick.EndpointPicker;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.prefix.BackgroundLearner;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +45,8 @@ public final class EppState implements AutoCloseable {
     private final InFlightTracker inFlight = new InFlightTracker();
     private final BackgroundLearner learner;
     private final PoolPickers pickers;
+    private final PoolFlowControls flows;
+    private final Duration sweepInterval;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AtomicReference<Served> served = new AtomicReference<>();
     private volatile PickerConfigOverride override;
@@ -58,6 +62,8 @@ public final class EppState implements AutoCloseable {
         this.learner = learner;
         Executor learn = learner == null ? Runnable::run : learner;
         this.pickers = new PoolPickers(datastore, inFlight, scheduling, nanoTime, random, learn);
+        this.flows = new PoolFlowControls(datastore, inFlight, scheduling.flowControl(), nanoTime);
+        this.sweepInterval = scheduling.flowControl().expirySweepInterval();
     }
 
     /**
@@ -70,6 +76,7 @@ public final class EppState implements AutoCloseable {
         PickerConfigOverride o = override;
         GatewayConfig config = GatewayConfig.compile(o == null ? set : o.apply(set, poolId));
         pickers.update(config);
+        flows.update(config);
         PoolRuntime pool = config.pool(poolId);
         if (pool == null) {
             served.set(null);
@@ -118,12 +125,23 @@ public final class EppState implements AutoCloseable {
         return pickers;
     }
 
+    /** The flow controllers of pools with flow control (the served one, when it has it). */
+    public PoolFlowControls flows() {
+        return flows;
+    }
+
+    /** How often queued requests past their TTL are expired. */
+    public Duration sweepInterval() {
+        return sweepInterval;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
 
     @Override
     public void close() {
+        flows.close(); // anything still queued gets 503
         if (learner != null) {
             learner.close();
         }

@@ -13,6 +13,10 @@ import io.grpc.stub.StreamObserver;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.proxy.RequestRouter;
+import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.admission.FlowKey;
+import io.infergate.scheduler.admission.Outcome;
+import io.infergate.scheduler.admission.Ticket;
 import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
@@ -78,7 +82,12 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             ModelHeaders.MODEL_NAME_REWRITE, Messages.SUBSET_HINT_KEY, Messages.DESTINATION_ENDPOINT,
             Messages.DESTINATION_ENDPOINT_SERVED, "content-length");
 
-    private enum Phase { REQUEST_HEADERS, REQUEST_BODY, RESPONSE_HEADERS, RESPONSE_BODY, FINISHED }
+    private enum Phase { REQUEST_HEADERS, REQUEST_BODY, QUEUED, RESPONSE_HEADERS, RESPONSE_BODY, FINISHED }
+
+    /** A request ready to be picked for: what {@link #decide} worked out. */
+    private record Pending(PoolSnapshot candidates, PickRequest pick, byte[] body, int length, long promptTokens,
+                           long outputTokens) {
+    }
 
     private final EppState state;
     private final StreamSettings settings;
@@ -105,6 +114,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     private int status = 200;
     private String errorType;
     private boolean closed;
+    private Ticket<Object> ticket;
 
     EppStream(EppState state, StreamSettings settings, StreamObserver<ProcessingResponse> out) {
         this.state = state;
@@ -114,7 +124,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     }
 
     @Override
-    public void onNext(ProcessingRequest request) {
+    public synchronized void onNext(ProcessingRequest request) {
         if (closed) {
             return; // a refusal already finished this stream; Envoy may still be sending what it had in flight
         }
@@ -139,8 +149,11 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     }
 
     @Override
-    public void onError(Throwable t) {
+    public synchronized void onError(Throwable t) {
         // the gateway cancelled or reset the stream (client gone, timeout): release what the request held
+        if (ticket != null) {
+            ticket.cancel(); // still queued in flow control: leave the queue
+        }
         if (!closed) {
             status = 499;
             finishRequest();
@@ -149,7 +162,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     }
 
     @Override
-    public void onCompleted() {
+    public synchronized void onCompleted() {
         if (!closed) {
             finishRequest();
             closed = true;
@@ -249,11 +262,68 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         List<Endpoint> candidates = candidates(pool.snapshot().endpoints());
         String fairness = headers.getOrDefault(ModelHeaders.FAIRNESS_ID, "");
+        String flowId = fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
         int promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
         PickRequest pick = new PickRequest(headers.get("x-request-id"), targetModel, priority, promptBytes,
-                fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness,
-                headers.getOrDefault("x-session-id", "").strip(), PromptBytes.of(scanned, raw, 0));
-        PickResult result = served.picker().pick(pick, new PoolSnapshot(pool.id(), candidates));
+                flowId, headers.getOrDefault("x-session-id", "").strip(), PromptBytes.of(scanned, raw, 0));
+        Pending pending = new Pending(new PoolSnapshot(pool.id(), candidates), pick, outBody, outLength,
+                promptBytes / RequestRouter.BYTES_PER_TOKEN, RequestRouter.outputEstimate(scanned));
+        FlowController<Object> queue = state.flows().controller(pool.id());
+        if (queue == null) {
+            pickAndSend(pending);
+        } else {
+            admit(queue, FlowKey.of(flowId, priority), pending);
+        }
+    }
+
+    /**
+     * Flow control: a request may go at once, be refused, or wait in its band's queue; then its stream waits too
+     * (the gRPC thread is free meanwhile) and continues on the thread that dispatches or expires it.
+     */
+    private void admit(FlowController<Object> queue, FlowKey key, Pending pending) {
+        ticket = queue.enqueue(key, pending.length(), pending, Runnable::run);
+        Outcome now = ticket.outcome().toCompletableFuture().getNow(null);
+        if (now != null) {
+            admitted(now, pending);
+            return;
+        }
+        phase = Phase.QUEUED;
+        ticket.outcome().whenComplete((outcome, failure) -> resume(outcome, failure, pending));
+    }
+
+    private synchronized void resume(Outcome outcome, Throwable failure, Pending pending) {
+        if (closed || phase != Phase.QUEUED) {
+            return; // the stream ended while the request waited
+        }
+        try {
+            if (failure != null) {
+                throw new InferenceError(InferenceError.Code.INTERNAL, "flow control failed: " + failure);
+            }
+            admitted(outcome, pending);
+        } catch (InferenceError e) {
+            refuse(e);
+        } catch (RuntimeException e) {
+            log.warn("ext_proc stream {} failed after queueing", headers.get("x-request-id"), e);
+            fail(Status.INTERNAL.withDescription("endpoint picker failed: " + e));
+        }
+    }
+
+    private void admitted(Outcome outcome, Pending pending) {
+        ticket = null;
+        switch (outcome) {
+            case Outcome.Dispatched d -> pickAndSend(pending);
+            case Outcome.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
+                    r.message());
+            case Outcome.Expired e -> throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
+                    e.message());
+            case Outcome.Cancelled c -> throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
+                    c.message());
+        }
+    }
+
+    /** Picks among the candidates and answers with the destination and the (rewritten) body. */
+    private void pickAndSend(Pending pending) {
+        PickResult result = served.picker().pick(pending.pick(), pending.candidates());
         switch (result) {
             case PickResult.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
                     r.message());
@@ -264,11 +334,10 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                 for (int i = 0; i < n; i++) {
                     destination.append(i == 0 ? "" : ",").append(chosen.get(i).hostPort());
                 }
-                lease = state.inFlight().acquire(chosen.get(0), promptBytes / RequestRouter.BYTES_PER_TOKEN,
-                        RequestRouter.outputEstimate(scanned));
+                lease = state.inFlight().acquire(chosen.get(0), pending.promptTokens(), pending.outputTokens());
                 phase = Phase.RESPONSE_HEADERS;
-                out.onNext(Messages.requestHeaders(destination.toString(), outLength, copiedHeaders()));
-                for (ProcessingResponse chunk : Messages.requestBody(outBody, outLength)) {
+                out.onNext(Messages.requestHeaders(destination.toString(), pending.length(), copiedHeaders()));
+                for (ProcessingResponse chunk : Messages.requestBody(pending.body(), pending.length())) {
                     out.onNext(chunk);
                 }
             }
@@ -416,6 +485,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         return switch (p) {
             case REQUEST_HEADERS -> "request headers";
             case REQUEST_BODY -> "request body chunks";
+            case QUEUED -> "nothing (the request waits in flow control)";
             case RESPONSE_HEADERS -> "response headers";
             case RESPONSE_BODY -> "response body chunks";
             case FINISHED -> "nothing more (the response ended)";

@@ -71,6 +71,11 @@ final class EnvoySide {
             throw new AssertionError("expected a response, got " + describe(e));
         }
 
+        /** Responses (or endings) received and not read yet. */
+        int pending() {
+            return events.size();
+        }
+
         /** How the stream ended: null when completed normally; fails when a response came instead. */
         Status end() {
             Object e = poll();

@@ -466,6 +466,27 @@ class EppProtocolTest {
     }
 
     @Test
+    void withFlowControlARequestWaitsWhileThePoolIsSaturatedThenGoes() throws IOException {
+        start(pool("{number: 8000}", 1, "").replace("metadata: {name: pool, namespace: default}",
+                "metadata: {name: pool, namespace: default, annotations: {infergate.io/flow-control: \"true\"}}"));
+        metrics("192.168.1.1:8000", 50, 0.99);
+        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null)).send(requestBody(chat("m"), true));
+        state.flows().pokeAll();
+        assertThat(s.pending()).as("nothing is answered while the request is queued").isZero();
+        metrics("192.168.1.1:8000", 0, 0.1);
+        state.flows().pokeAll();
+        assertThat(EnvoySide.setHeaders(s.next())).containsEntry("x-gateway-destination-endpoint", "192.168.1.1:8000");
+
+        // a queued request whose client goes away leaves the queue
+        metrics("192.168.1.1:8000", 50, 0.99);
+        EnvoySide.Stream gone = envoy.open().send(requestHeaders(post(CHAT), false, null))
+                .send(requestBody(chat("m"), true));
+        assertThat(state.flows().controller(POOL_ID).queuedRequests()).isEqualTo(1);
+        gone.cancel();
+        assertThat(state.flows().controller(POOL_ID).queuedRequests()).isZero();
+    }
+
+    @Test
     void aTooLargeBodyIs413() throws IOException {
         start(pool("{number: 8000}", 1, ""), "gie-v1-default", settings().withMaxRequestBodyBytes(100));
         EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null))
