@@ -135,8 +135,7 @@ public final class LeaderElection implements AutoCloseable {
                 .withRetryPeriod(settings.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
-                        id -> LOG.info("lease {}/{}: leader is now {}", settings.leaseNamespace(),
-                                settings.leaseName(), id)))
+                        this::newLeader))
                 .build()).build();
         CompletableFuture<?> f = elector.start();
         running = f;
@@ -146,6 +145,12 @@ public final class LeaderElection implements AutoCloseable {
                 executor.execute(this::compete);
             }
         });
+    }
+
+    private void newLeader(String id) {
+        if (id != null && !id.isEmpty()) {
+            LOG.debug("lease {}/{}: leader is {}", settings.leaseNamespace(), settings.leaseName(), id);
+        }
     }
 
     private void started() {

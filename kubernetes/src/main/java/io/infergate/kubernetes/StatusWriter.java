@@ -372,9 +372,10 @@ public final class StatusWriter {
         throw new IllegalArgumentException("no status is written for " + kind + " " + apiVersion);
     }
 
-    /** Status values compared through JSON, so that Integer 1 and Long 1 are the same. */
+    /** Status values compared through JSON text, so that Integer 1 and Long 1 are the same. */
     private Object normalized(Object status) {
-        return status == null ? Map.of() : client.getKubernetesSerialization().convertValue(status, Object.class);
+        var json = client.getKubernetesSerialization();
+        return status == null ? Map.of() : json.unmarshal(json.asJson(status), Map.class);
     }
 
     @SuppressWarnings("unchecked")
