@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * name {@code cluster:Kind/namespace/name} and loaded with the same {@link ManifestLoader} plus validation
  * ({@link Manifests#validated}), so problems read like file problems with the object as the "file".
  *
+ * <p>When the scope watches Gateways, HTTPRoutes and TCPRoutes are kept only if a parentRef names a Gateway in the
+ * set (of a served class, in the watched namespaces): another implementation's routes would otherwise be errors
+ * ("Gateway is not declared") in our set.
+ *
  * <p><b>Threading.</b> Informer events arrive on fabric8's threads and only schedule a rebuild. Rebuilds and the
  * callback run on one control-plane thread (a single-thread scheduler, injectable), never concurrently. Changes
  * that arrive within the debounce window (default {@value #DEFAULT_DEBOUNCE_MILLIS} ms) after the first one are
@@ -229,7 +233,10 @@ public final class ClusterWatch implements AutoCloseable {
         FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
                 Resource<GenericKubernetesResource>> filtered = scope.namespace().isPresent()
                 ? op.inNamespace(scope.namespace().get()) : op.inAnyNamespace();
-        return kind.labelSelector().isEmpty() ? filtered : filtered.withLabels(kind.labelSelector());
+        if (!kind.labelSelector().isEmpty()) {
+            filtered = filtered.withLabels(kind.labelSelector());
+        }
+        return kind.fieldSelector().isEmpty() ? filtered : filtered.withFields(kind.fieldSelector());
     }
 
     private CompletableFuture<Void> startInformer(Watched w, FilterWatchListDeletable<GenericKubernetesResource,
@@ -332,25 +339,44 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** Every kept object as text, kinds in scope order, objects by namespace and name (the age tie-break). */
     private List<Source> collect() {
-        Map<String, String> nextCache = new HashMap<>();
-        List<Source> out = new ArrayList<>();
+        Map<WatchedKind, List<GenericKubernetesResource>> items = new java.util.LinkedHashMap<>();
         for (Watched w : watched) {
             SharedIndexInformer<GenericKubernetesResource> informer = w.informer;
             if (informer == null || w.absent) {
                 continue;
             }
-            List<GenericKubernetesResource> items = new ArrayList<>(informer.getStore().list());
-            items.sort(Comparator.comparing((GenericKubernetesResource r) -> nullToEmpty(r.getMetadata().getNamespace()))
+            List<GenericKubernetesResource> list = new ArrayList<>(informer.getStore().list());
+            list.sort(Comparator.comparing((GenericKubernetesResource r) -> nullToEmpty(r.getMetadata().getNamespace()))
                     .thenComparing(r -> nullToEmpty(r.getMetadata().getName())));
-            for (GenericKubernetesResource r : items) {
-                String key = w.kind + "|" + r.getMetadata().getUid() + "|" + r.getMetadata().getResourceVersion();
+            items.put(w.kind, list);
+        }
+        // routes are kept only when they attach to a Gateway in the set: a route of another implementation's
+        // Gateway (or of a Gateway outside the watched namespace) would only be an unresolvable parentRef here
+        java.util.Set<String> gateways = null;
+        if (items.containsKey(WatchScope.GATEWAY)) {
+            gateways = new java.util.HashSet<>();
+            for (GenericKubernetesResource g : items.get(WatchScope.GATEWAY)) {
+                if (ResourceText.keeps(g, scope)) {
+                    gateways.add(g.getMetadata().getNamespace() + "/" + g.getMetadata().getName());
+                }
+            }
+        }
+        Map<String, String> nextCache = new HashMap<>();
+        List<Source> out = new ArrayList<>();
+        for (Map.Entry<WatchedKind, List<GenericKubernetesResource>> e : items.entrySet()) {
+            WatchedKind kind = e.getKey();
+            for (GenericKubernetesResource r : e.getValue()) {
+                if (gateways != null && ResourceText.isRoute(r) && !ResourceText.attachesTo(r, gateways)) {
+                    continue;
+                }
+                String key = kind + "|" + r.getMetadata().getUid() + "|" + r.getMetadata().getResourceVersion();
                 String text = textCache.get(key);
                 if (text == null) {
                     text = ResourceText.of(r, scope, serialization).orElse("");
                 }
                 nextCache.put(key, text);
                 if (!text.isEmpty()) {
-                    out.add(new Source(sourceName(w.kind, r), text));
+                    out.add(new Source(sourceName(kind, r), text));
                 }
             }
         }

@@ -2,13 +2,17 @@ package io.infergate.kubernetes;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.infergate.api.model.ApiGroups;
 import io.infergate.api.model.Gateway;
+import io.infergate.api.model.HttpRoute;
+import io.infergate.api.model.TcpRoute;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.Pod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns a cached cluster object into the manifest text the file loader reads. Stateless and thread-safe.
@@ -33,7 +37,7 @@ final class ResourceText {
 
     /**
      * The object as YAML text, or empty when the scope leaves it out (a terminating Pod, a Gateway of a class we
-     * do not serve, a pool other than the picker's).
+     * do not serve, a pool other than the picker's). Routes are filtered by {@link #attachesTo} in the watch.
      */
     static Optional<String> of(GenericKubernetesResource r, WatchScope scope, KubernetesSerialization json) {
         if (!keeps(r, scope)) {
@@ -67,7 +71,8 @@ final class ResourceText {
         return Optional.of(json.asYaml(out));
     }
 
-    private static boolean keeps(GenericKubernetesResource r, WatchScope scope) {
+    /** Whether the scope keeps this object (before conversion). */
+    static boolean keeps(GenericKubernetesResource r, WatchScope scope) {
         if (r.getMetadata() == null || r.getMetadata().getName() == null) {
             return false;
         }
@@ -85,6 +90,35 @@ final class ResourceText {
             return apiVersion.startsWith(p.group() + "/") && p.name().equals(r.getMetadata().getName());
         }
         return true;
+    }
+
+    static boolean isRoute(GenericKubernetesResource r) {
+        return HttpRoute.KIND.equals(r.getKind()) || TcpRoute.KIND.equals(r.getKind());
+    }
+
+    /**
+     * Whether a route's parentRefs name one of these Gateways ({@code namespace/name}); a parentRef's group and kind
+     * default to the Gateway API's, its namespace to the route's.
+     */
+    static boolean attachesTo(GenericKubernetesResource route, Set<String> gateways) {
+        Object spec = route.getAdditionalProperties().get("spec");
+        Object parents = spec instanceof Map<?, ?> s ? s.get("parentRefs") : null;
+        if (!(parents instanceof List<?> list)) {
+            return false;
+        }
+        for (Object p : list) {
+            if (p instanceof Map<?, ?> ref) {
+                Object group = ref.get("group");
+                Object kind = ref.get("kind");
+                Object ns = ref.get("namespace");
+                if ((group == null || ApiGroups.GATEWAY.equals(group)) && (kind == null || Gateway.KIND.equals(kind))
+                        && gateways.contains((ns == null ? route.getMetadata().getNamespace() : ns) + "/"
+                        + ref.get("name"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> podStatus(Map<?, ?> s) {

@@ -56,8 +56,12 @@ public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Se
     /** Only the ConfigMaps that Body-Based Routing reads ({@link ConfigMap#BBR_MANAGED_LABEL}{@code =true}). */
     public static final WatchedKind BBR_CONFIG_MAP = WatchedKind.builtIn("v1", ConfigMap.KIND, "configmaps")
             .withLabels(Map.of(ConfigMap.BBR_MANAGED_LABEL, "true"));
-    /** Secrets, for the certificates of HTTPS listeners; only watched when asked for (it needs wide RBAC). */
-    public static final WatchedKind SECRET = WatchedKind.builtIn("v1", Secret.KIND, "secrets");
+    /**
+     * TLS Secrets ({@code type: kubernetes.io/tls}), for the certificates of HTTPS listeners; only watched when
+     * asked for (it needs read access to Secrets).
+     */
+    public static final WatchedKind SECRET = WatchedKind.builtIn("v1", Secret.KIND, "secrets")
+            .withFields(Map.of("type", "kubernetes.io/tls"));
 
     public WatchScope {
         Objects.requireNonNull(namespace, "namespace");

@@ -186,12 +186,19 @@ class ClusterWatchTest {
         try (MockCluster c = new MockCluster()) {
             c.apply(gateway("ours", "infergate"));
             c.apply(gateway("theirs", "istio"));
+            c.apply(StatusWriterTest.route("to-ours", "ours", "inference.networking.k8s.io", "p")
+                    .replace("namespace: app", "namespace: infra"));
+            c.apply(StatusWriterTest.route("to-theirs", "theirs", "inference.networking.k8s.io", "p")
+                    .replace("namespace: app", "namespace: infra"));
+            c.apply(POOL.replace("name: vllm-qwen3-32b, namespace: ml", "name: p, namespace: infra"));
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.of("infra"), Set.of("infergate"), false),
                     latest)) {
                 w.start().get(10, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(2)).until(() -> latest.result.get() != null);
                 assertThat(latest.set().gateways()).extracting(g -> g.metadata().name()).containsExactly("ours");
+                assertThat(latest.set().httpRoutes()).extracting(r -> r.metadata().name()).containsExactly("to-ours");
+                assertThat(latest.result.get().errors()).isEmpty();
             }
         }
     }
