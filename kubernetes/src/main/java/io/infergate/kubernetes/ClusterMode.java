@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * object, never concurrently: a callback that is slow delays the next set and the status writes. {@link #isReady()},
  * {@link #isLeader()}, {@link #hasSynced()} and {@link #current()} may be called from any thread and never block.
  *
+ * <p>Status is written after each new set and, every {@link Builder#statusResync} (default 60 s), again for the
+ * current set, so that a failed write or a status someone else overwrote is repaired; unchanged status is not
+ * rewritten.
+ *
  * <p><b>Readiness.</b> Ready when every informer has synced and this replica is the leader; without leader
  * election every replica leads (and writes status).
  *
@@ -44,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterMode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMode.class);
+    public static final Duration DEFAULT_STATUS_RESYNC = Duration.ofSeconds(60);
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -53,6 +59,7 @@ public final class ClusterMode implements AutoCloseable {
     private final Optional<StatusWriter> status;
     private final Optional<LeaderElection> election;
     private final Consumer<LoadResult> onChange;
+    private final Duration statusResync;
     private volatile boolean closed;
 
     private ClusterMode(Builder b) {
@@ -60,6 +67,7 @@ public final class ClusterMode implements AutoCloseable {
         this.client = ownsClient ? new KubernetesClientBuilder().build() : b.client;
         this.scope = b.scope;
         this.onChange = b.onChange;
+        this.statusResync = b.statusResync;
         this.control = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "infergate-cluster-control");
             t.setDaemon(true);
@@ -88,6 +96,7 @@ public final class ClusterMode implements AutoCloseable {
         private Optional<LeaderElection.Settings> leaderElection = Optional.empty();
         private Duration debounce = ClusterWatch.DEFAULT_DEBOUNCE;
         private Clock clock = Clock.systemUTC();
+        private Duration statusResync = DEFAULT_STATUS_RESYNC;
 
         private Builder(WatchScope scope) {
             this.scope = Objects.requireNonNull(scope, "scope");
@@ -134,6 +143,18 @@ public final class ClusterMode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often the leader re-checks all status even without a change (a failed write, or a status another
+         * actor overwrote, is repaired then); default 60 s; zero turns it off.
+         */
+        public Builder statusResync(Duration every) {
+            if (every.isNegative()) {
+                throw new IllegalArgumentException("statusResync: " + every + " (expected: zero or more)");
+            }
+            this.statusResync = every;
+            return this;
+        }
+
         /** The clock of condition lastTransitionTimes. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -153,6 +174,11 @@ public final class ClusterMode implements AutoCloseable {
     public CompletableFuture<Void> start() {
         CompletableFuture<Void> synced = watch.start();
         election.ifPresent(LeaderElection::start);
+        if (status.isPresent() && statusResync.isPositive()) {
+            long ms = statusResync.toMillis();
+            control.scheduleWithFixedDelay(() -> watch.current().ifPresent(this::writeStatus), ms, ms,
+                    TimeUnit.MILLISECONDS);
+        }
         return synced;
     }
 
@@ -170,7 +196,13 @@ public final class ClusterMode implements AutoCloseable {
         if (closed || status.isEmpty() || !isLeader()) {
             return;
         }
-        StatusWriter.Report r = status.get().write(result.manifests(), scope.writesPoolStatus());
+        StatusWriter.Report r;
+        try {
+            r = status.get().write(result.manifests(), scope.writesPoolStatus());
+        } catch (RuntimeException e) { // a scheduled task that throws would never run again
+            LOG.error("writing status failed", e);
+            return;
+        }
         if (r.written() > 0 || r.failed() > 0) {
             LOG.info("status: {} written, {} unchanged, {} failed", r.written(), r.unchanged(), r.failed());
         }

@@ -57,6 +57,67 @@ class ResourceTextTest {
     }
 
     @Test
+    void clusterShapedEndpointSlicesServicesAndConfigMapsLoadCleanly() {
+        String slice = """
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: vllm-abcde
+                  namespace: ml
+                  generateName: vllm-
+                  labels: {kubernetes.io/service-name: vllm, endpointslice.kubernetes.io/managed-by: x}
+                  ownerReferences: [{apiVersion: v1, kind: Service, name: vllm, uid: u}]
+                addressType: IPv4
+                endpoints:
+                  - addresses: [10.0.0.5]
+                    conditions: {ready: true, serving: true, terminating: false}
+                    nodeName: n1
+                    zone: z1
+                    targetRef: {kind: Pod, name: vllm-0, namespace: ml, uid: u2}
+                ports: [{name: http, port: 8000, protocol: TCP}]
+                """;
+        String service = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: vllm, namespace: ml}
+                spec:
+                  clusterIP: 10.96.0.10
+                  clusterIPs: [10.96.0.10]
+                  ipFamilies: [IPv4]
+                  ipFamilyPolicy: SingleStack
+                  internalTrafficPolicy: Cluster
+                  ports: [{name: http, port: 8000, protocol: TCP, targetPort: 8000}]
+                  selector: {app: vllm}
+                  sessionAffinity: None
+                  type: ClusterIP
+                status: {loadBalancer: {}}
+                """;
+        String configMap = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: llama-adapters
+                  namespace: ml
+                  labels: {inference.networking.k8s.io/bbr-managed: "true"}
+                data:
+                  baseModel: meta-llama/Llama-3.1-8B-Instruct
+                  adapters: |
+                    - food-review-1
+                    - "food-review-2"
+                """;
+        StringBuilder all = new StringBuilder();
+        for (String doc : new String[] {slice, service, configMap}) {
+            all.append(ResourceText.of(parse(doc), WatchScope.forServe(Optional.empty()), json).orElseThrow())
+                    .append("\n");
+        }
+        LoadResult r = Manifests.load("cluster", all.toString());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.manifests().endpointSlices().get(0).endpoints().get(0).isReady()).isTrue();
+        assertThat(io.infergate.api.model.BbrConfigMap.all(r.manifests())).singleElement()
+                .satisfies(b -> assertThat(b.adapterNames()).containsExactly("food-review-1", "food-review-2"));
+    }
+
+    @Test
     void terminatingPodsAndForeignGatewaysAreLeftOut() {
         GenericKubernetesResource pod = parse("""
                 apiVersion: v1
