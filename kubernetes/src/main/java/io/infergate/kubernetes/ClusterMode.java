@@ -3,6 +3,7 @@ package io.infergate.kubernetes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.InferenceModel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -198,7 +199,7 @@ public final class ClusterMode implements AutoCloseable {
         }
         StatusWriter.Report r;
         try {
-            r = status.get().write(result.manifests(), scope.writesPoolStatus());
+            r = status.get().write(result.manifests(), scope.writesPoolStatus(), this::ownsModel);
         } catch (RuntimeException e) { // a scheduled task that throws would never run again
             LOG.error("writing status failed", e);
             return;
@@ -206,6 +207,12 @@ public final class ClusterMode implements AutoCloseable {
         if (r.written() > 0 || r.failed() > 0) {
             LOG.info("status: {} written, {} unchanged, {} failed", r.written(), r.unchanged(), r.failed());
         }
+    }
+
+    /** In picker scope, only the InferenceModels of the picker's pool; otherwise all. */
+    private boolean ownsModel(InferenceModel m) {
+        return scope.pool().map(p -> p.name().equals(m.poolRef().name()) && p.group().equals(m.poolRef().group()))
+                .orElse(true);
     }
 
     /** On an election thread: hand the status of the current set to the control thread. */

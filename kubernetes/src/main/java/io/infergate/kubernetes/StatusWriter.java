@@ -89,8 +89,16 @@ public final class StatusWriter {
     /** What one {@link #write} did: objects whose status was written, already right, or not written (error). */
     public record Report(int written, int unchanged, int failed) {}
 
-    /** Writes pool parents (when {@code pools}) and InferenceModel acceptance for the set. Blocks. */
+    /** Writes pool parents (when {@code pools}) and the acceptance of every InferenceModel of the set. Blocks. */
     public Report write(ManifestSet set, boolean pools) {
+        return write(set, pools, m -> true);
+    }
+
+    /**
+     * Writes pool parents (when {@code pools}) and the acceptance of the InferenceModels that {@code models} selects
+     * (a picker writes only its own pool's). Clashes are judged among all InferenceModels of the set. Blocks.
+     */
+    public Report write(ManifestSet set, boolean pools, Predicate<InferenceModel> models) {
         Counter c = new Counter();
         if (pools) {
             Map<InferencePool, List<GatewayKey>> parents = poolParents(set, servedClass);
@@ -110,6 +118,9 @@ public final class StatusWriter {
         Map<InferenceModel, Optional<InferenceModel>> claims = modelClaims(set);
         for (Map.Entry<InferenceModel, Optional<InferenceModel>> e : claims.entrySet()) {
             InferenceModel m = e.getKey();
+            if (!models.test(m)) {
+                continue;
+            }
             Condition accepted = e.getValue().map(winner -> new Condition("Accepted", "False", "ModelNameInUse",
                     "modelName \"" + m.modelName() + "\" is already used by the older InferenceModel "
                             + winner.metadata().namespace() + "/" + winner.metadata().name() + " in pool "

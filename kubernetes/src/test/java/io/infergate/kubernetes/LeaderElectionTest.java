@@ -15,7 +15,7 @@ class LeaderElectionTest {
 
     private static LeaderElection.Settings settings(String identity) {
         return LeaderElection.Settings.of("infergate-system", "infergate-test").withIdentity(identity)
-                .withDurations(Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(100));
+                .withDurations(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(100));
     }
 
     @Test
@@ -40,7 +40,7 @@ class LeaderElectionTest {
                 a.close(); // releases the lease
                 assertThat(a.isLeader()).isFalse();
                 assertThat(stopsA.get()).isEqualTo(1);
-                await().atMost(Duration.ofSeconds(5)).until(b::isLeader);
+                await().atMost(Duration.ofSeconds(8)).until(b::isLeader);
                 assertThat(startsA.get()).isEqualTo(1);
                 assertThat(startsB.get()).isEqualTo(1);
             }
@@ -62,7 +62,7 @@ class LeaderElectionTest {
                 await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                         .until(() -> first.isReady() && !second.isReady());
                 first.close();
-                await().atMost(Duration.ofSeconds(5)).until(second::isReady);
+                await().atMost(Duration.ofSeconds(8)).until(second::isReady);
             }
         }
     }

@@ -257,6 +257,29 @@ class StatusWriterTest {
     }
 
     @Test
+    void aPickerWritesOnlyItsOwnPoolsModelsAndNoPoolStatus() throws Exception {
+        try (MockCluster c = new MockCluster()) {
+            c.apply(POOL);
+            c.apply(gateway("conformance-primary"));
+            c.apply(route("route-primary", "conformance-primary", "inference.networking.k8s.io",
+                    "primary-inference-pool"));
+            // sorts first: were it written, it would be written before the picker's own model
+            c.apply(model("a-other-pool", "chat").replace("name: primary-inference-pool", "name: other-pool"));
+            c.apply(model("mine", "chat"));
+            try (ClusterMode picker = ClusterMode.builder(WatchScope.forPicker("app", "primary-inference-pool",
+                    "inference.networking.k8s.io")).client(c.client).debounce(Duration.ofMillis(20)).build()) {
+                picker.start().get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(5)).until(() ->
+                        !status(c, WatchScope.INFERENCE_MODEL, "app", "mine").isEmpty());
+                assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "mine"), "Accepted"))
+                        .containsEntry("status", "True");
+                assertThat(status(c, WatchScope.INFERENCE_MODEL, "app", "a-other-pool")).isEmpty();
+                assertThat(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void nothingIsWrittenWhenNothingChangedAndTransitionTimesStay() {
         String yaml = POOL + "---\n" + EPP_SERVICE + "---\n" + gateway("conformance-primary") + "---\n"
                 + route("route-primary", "conformance-primary", "inference.networking.k8s.io",
