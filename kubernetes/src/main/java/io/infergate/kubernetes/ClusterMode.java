@@ -121,7 +121,7 @@ public final class ClusterMode implements AutoCloseable {
 
         /** Written into InferencePool parent entries; default {@value StatusWriter#DEFAULT_CONTROLLER_NAME}. */
         public Builder controllerName(String controllerName) {
-            this.controllerName = Objects.requireNonNull(controllerName, "controllerName");
+            this.controllerName = StatusWriter.checkControllerName(controllerName);
             return this;
         }
 

@@ -76,14 +76,19 @@ public final class StatusWriter {
      */
     public StatusWriter(KubernetesClient client, String controllerName, Set<String> gatewayClassNames, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
-        this.controllerName = Objects.requireNonNull(controllerName, "controllerName");
+        this.controllerName = checkControllerName(controllerName);
+        Set<String> classes = Set.copyOf(gatewayClassNames);
+        this.servedClass = c -> classes.isEmpty() || classes.contains(c);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    static String checkControllerName(String controllerName) {
+        Objects.requireNonNull(controllerName, "controllerName");
         if (!controllerName.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?/.+")) {
             throw new IllegalArgumentException("controllerName: \"" + controllerName + "\" (expected: DOMAIN/PATH,"
                     + " e.g. " + DEFAULT_CONTROLLER_NAME + ")");
         }
-        Set<String> classes = Set.copyOf(gatewayClassNames);
-        this.servedClass = c -> classes.isEmpty() || classes.contains(c);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        return controllerName;
     }
 
     /** What one {@link #write} did: objects whose status was written, already right, or not written (error). */
