@@ -1,0 +1,97 @@
+package io.infergate.kubernetes;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * A fabric8 mock API server in CRUD mode on an ephemeral port, with the CRDs of our kinds installed (status
+ * subresource on) and a client for it. Paths under {@code notInstalled} prefixes answer 404, as an API server does
+ * for a CRD that is not installed (the CRUD mode would answer an empty list).
+ */
+final class MockCluster implements AutoCloseable {
+
+    static final List<WatchedKind> ALL_CRDS = List.of(WatchScope.POOL_V1, WatchScope.POOL_V1ALPHA2,
+            WatchScope.INFERENCE_MODEL, WatchScope.INFERENCE_OBJECTIVE, WatchScope.INFERENCE_MODEL_REWRITE,
+            WatchScope.GATEWAY, WatchScope.HTTP_ROUTE, WatchScope.TCP_ROUTE);
+
+    final KubernetesMockServer server;
+    final KubernetesClient client;
+
+    MockCluster() {
+        this(List.of());
+    }
+
+    MockCluster(List<String> notInstalled) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
+        Dispatcher dispatcher = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                for (String prefix : notInstalled) {
+                    if (request.getPath().startsWith(prefix)) {
+                        return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":"
+                                + "\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+                    }
+                }
+                return crud.dispatch(request);
+            }
+
+            @Override
+            public void shutdown() {
+                crud.shutdown();
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+        server.init();
+        client = server.createClient();
+        for (WatchedKind k : ALL_CRDS) {
+            if (notInstalled.stream().anyMatch(p -> ("/apis/" + k.apiVersion() + "/").startsWith(p))) {
+                continue;
+            }
+            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+                    .withNewMetadata().withName(k.plural() + "." + k.group()).endMetadata()
+                    .withNewSpec().withGroup(k.group()).withScope("Namespaced")
+                    .withNewNames().withKind(k.kind()).withPlural(k.plural()).endNames()
+                    .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
+                    .withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
+                    .endSpec().build()).createOr(existing -> existing.update());
+        }
+    }
+
+    /** Creates or replaces one object written in YAML. */
+    GenericKubernetesResource apply(String yaml) {
+        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(yaml,
+                GenericKubernetesResource.class);
+        return client.resource(r).createOr(existing -> existing.update());
+    }
+
+    /** Deletes one object. */
+    void delete(WatchedKind kind, String namespace, String name) {
+        client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).delete();
+    }
+
+    /** The object as the server has it now, or null. */
+    GenericKubernetesResource get(WatchedKind kind, String namespace, String name) {
+        return client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
