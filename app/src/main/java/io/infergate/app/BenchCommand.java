@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " JMH micro-benchmarks of the endpoint picker; the policy lab (lab).",
         subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, StreamingLoadCommand.class,
                 BenchCommand.HttpLoad.class,
-                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class, BenchLabCommand.class})
+                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class, BenchLabCommand.class, BenchEppCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

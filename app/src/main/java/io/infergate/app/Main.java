@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An inference gateway for self-hosted LLM model servers.",
-        subcommands = {ServeCommand.class, SimCommand.class, BenchCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, EppCommand.class, SimCommand.class, BenchCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -64,7 +64,7 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     /** The load's problems plus those of the pools' scheduling configuration, by position. */
-    static LoadResult withScheduling(LoadResult loaded) {
+    public static LoadResult withScheduling(LoadResult loaded) {
         List<Problem> all = new ArrayList<>(loaded.problems());
         all.addAll(PoolSchedulingResolver.resolve(loaded.manifests(), GatewayConfig.SETUP_OPTIONS).problems());
         all.sort(Problem.BY_POSITION);
