@@ -318,6 +318,48 @@ class ExternalPickerIT {
         assertThat(records).allSatisfy(rec -> assertThat(rec.targetModel()).isEqualTo(BASE_MODEL));
     }
 
+    @Test
+    void thePickersHeadersAndBodyReachTheModelServer() throws Exception {
+        // a model server that echoes the body it got and reports the headers of interest
+        com.sun.net.httpserver.HttpServer echo = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        echo.createContext("/", ex -> {
+            byte[] got = ex.getRequestBody().readAllBytes();
+            var h = ex.getRequestHeaders();
+            ex.getResponseHeaders().set("content-type", "application/json");
+            ex.getResponseHeaders().set("x-seen-tag", String.valueOf(h.getFirst("x-picker-tag")));
+            ex.getResponseHeaders().set("x-seen-length", String.valueOf(h.getFirst("content-length")));
+            ex.getResponseHeaders().set("x-seen-destination",
+                    String.valueOf(h.getFirst("x-gateway-destination-endpoint")));
+            ex.getResponseHeaders().set("x-seen-request-id", String.valueOf(h.getFirst("x-request-id")));
+            ex.sendResponseHeaders(200, got.length);
+            ex.getResponseBody().write(got);
+            ex.close();
+        });
+        echo.start();
+        try {
+            int port = echo.getAddress().getPort();
+            picker = new FakePicker(false);
+            start(manifests(List.of(port), REF_CLOSE, H2C, picker.port()));
+            String longer = "meta-llama/Llama-3.1-8B-Instruct-with-a-longer-name";
+            picker.script = rec -> new FakePicker.Route(ep(port), null, Map.of("x-picker-tag", "blue"),
+                    rec.bodyText().replace("\"alias\"", "\"" + longer + "\"").getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> r = post(completion("alias", false), null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            // the model server saw the picker's body; the client sees its own name again
+            assertThat(r.body()).isEqualTo(completion("alias", false));
+            assertThat(r.headers().firstValue("x-seen-tag")).contains("blue");
+            assertThat(r.headers().firstValue("x-seen-length"))
+                    .contains(String.valueOf(completion(longer, false).length()));
+            assertThat(r.headers().firstValue("x-seen-destination")).contains("null");
+            assertThat(r.headers().firstValue("x-seen-request-id")).isPresent()
+                    .contains(picker.received.peek().headers().get("x-request-id"));
+            assertThat(r.headers().firstValue(FakePicker.SERVED_ECHO)).contains(ep(port));
+        } finally {
+            echo.stop(0);
+        }
+    }
+
     // ---- ImmediateResponse and failures --------------------------------------------------------------------
 
     @Test
