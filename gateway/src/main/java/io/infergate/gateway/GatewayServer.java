@@ -13,6 +13,7 @@ import io.infergate.gateway.proxy.TcpProxyHandlers;
 import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.gateway.picker.ExternalPickers;
 import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.gateway.picker.SchedulingOptions;
@@ -82,6 +83,7 @@ public final class GatewayServer implements AutoCloseable {
     private final SchedulingOptions scheduling;
     private final PoolPickers pickers;
     private final PoolFlowControls flows;
+    private final ExternalPickers external;
     private final SchedulerLatency schedulerLatency = new SchedulerLatency();
     private ScheduledExecutorService controlPlane;
     private MetricsScraper scraper;
@@ -107,6 +109,17 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer(GatewayConfig initial, GatewayOptions options, SchedulingOptions scheduling,
                          ProxyListener listener) {
+        this(initial, options, scheduling, listener, ExternalPickers.NONE);
+    }
+
+    /**
+     * @param external the client of external endpoint pickers (pools whose {@code endpointPickerRef} names a
+     *                 declared Service); this server owns it: it is told of every configuration before it is
+     *                 published and closed with the server
+     */
+    public GatewayServer(GatewayConfig initial, GatewayOptions options, SchedulingOptions scheduling,
+                         ProxyListener listener, ExternalPickers external) {
+        this.external = Objects.requireNonNull(external, "external");
         this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.options = Objects.requireNonNull(options, "options");
         this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
@@ -115,8 +128,9 @@ public final class GatewayServer implements AutoCloseable {
         this.flows = new PoolFlowControls(datastore, inFlight, scheduling.flowControl(), System::nanoTime);
         pickers.update(initial);
         flows.update(initial);
+        external.update(initial);
         RequestRouter router = new RequestRouter(pickers::picker, pool -> flows.controller(pool.id()),
-                System::nanoTime, schedulerLatency::record, scheduling.debugScores());
+                System::nanoTime, schedulerLatency::record, scheduling.debugScores(), external);
         ProxyListener user = Objects.requireNonNull(listener, "listener");
         ProxyListener poking = r -> {
             try {
@@ -263,6 +277,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         pickers.update(next); // before publishing: requests on the new config find their pool's scheduler ready
         flows.update(next);
+        external.update(next);
         config.set(next);
         Set<String> hostPorts = new HashSet<>();
         for (PoolRuntime p : next.pools()) {
@@ -369,6 +384,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         closed = true;
         if (boss == null) {
+            external.close();
             return;
         }
         for (Bound b : bound.values()) {
@@ -395,6 +411,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private void shutdownNow() {
         stopScraping();
+        external.close();
         for (Bound b : bound.values()) {
             b.channel().close();
         }

@@ -100,10 +100,13 @@ final class InferenceRules {
             r.error(p, path, "port is required when kind is 'Service' or unspecified (defaults to 'Service')");
         }
         e.port().ifPresent(port -> r.range(p, portPath, port, 1, 65535));
+        if ("infergate.io".equals(e.group()) && "EndpointPicker".equals(e.kind())) {
+            return; // names the in-process picker explicitly
+        }
         if (!e.isService()) {
             r.warning(p, path + ".kind", "endpoint picker of group \"" + e.group() + "\" kind " + e.kind()
-                    + " cannot be resolved by Infergate (expected: a core Service); the in-process picker serves"
-                    + " this pool");
+                    + " cannot be resolved by Infergate (expected: a core Service, or group infergate.io kind"
+                    + " EndpointPicker for the in-process picker); requests to this pool follow its failureMode");
             return;
         }
         if (e.name().isEmpty()) {

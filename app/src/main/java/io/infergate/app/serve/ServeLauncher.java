@@ -110,7 +110,9 @@ public final class ServeLauncher {
                 .withPortMapper(ports)
                 .withMaxRequestBodyBytes(maxBodyBytes)
                 .withDrainTimeout(drainTimeout);
-        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener);
+        // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
+        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener,
+                new io.infergate.extproc.client.GrpcExternalPickers());
         AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
         Supplier<ConfigStatus> status = fixedStatus != null ? fixedStatus
                 : () -> reloader.get() != null ? reloader.get().status() : reload.initial();

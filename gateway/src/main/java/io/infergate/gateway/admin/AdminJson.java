@@ -71,6 +71,13 @@ final class AdminJson {
             putOrNull(pool, "schedulingProfile", scheduler == null ? null : scheduler.profile().name());
             putOrNull(pool, "schedulingConfig", p.pickerConfig().map(c -> c.source()).orElse(null));
             pool.put("flowControl", p.flowControl());
+            pool.put("endpointPicker", switch (p.picker()) {
+                case io.infergate.gateway.config.PickerRef.BuiltIn b -> "in-process";
+                case io.infergate.gateway.config.PickerRef.External e -> "external " + e.name() + " ("
+                        + (e.tls() ? "TLS" : "h2c") + ", " + e.failureMode().yaml() + ")";
+                case io.infergate.gateway.config.PickerRef.Invalid i -> "invalid (" + i.failureMode().yaml() + "): "
+                        + i.reason();
+            });
             PrefixIndex index = pickers == null ? null : pickers.prefixIndex(p.id());
             if (index == null) {
                 pool.putNull("prefixIndexSize");

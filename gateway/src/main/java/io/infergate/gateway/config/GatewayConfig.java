@@ -93,7 +93,28 @@ public final class GatewayConfig {
      *                                  message lists every such problem with file, line and field)
      */
     public static GatewayConfig compile(ManifestSet set) {
+        return compile(set, Options.STANDALONE);
+    }
+
+    /**
+     * How a set is compiled where standalone and cluster mode differ.
+     *
+     * @param missingPickerServiceIsBuiltIn whether an {@code endpointPickerRef} naming a Service that is not
+     *                                      declared means the in-process picker (standalone files: the GIE
+     *                                      quick-start manifests reference an EPP Service they do not declare) or
+     *                                      an invalid reference (cluster mode: the Service really is missing)
+     */
+    public record Options(boolean missingPickerServiceIsBuiltIn) {
+        /** Standalone files: {@code compile(set)}. */
+        public static final Options STANDALONE = new Options(true);
+        /** Cluster mode: references are taken literally. */
+        public static final Options CLUSTER = new Options(false);
+    }
+
+    /** {@link #compile(ManifestSet)} with explicit {@link Options}. */
+    public static GatewayConfig compile(ManifestSet set, Options options) {
         Objects.requireNonNull(set, "set");
+        Objects.requireNonNull(options, "options");
         PoolSchedulingResolver.Resolution scheduling = PoolSchedulingResolver.resolve(set, SETUP_OPTIONS);
         if (scheduling.hasErrors()) {
             List<Problem> errors = scheduling.errors();
@@ -104,7 +125,7 @@ public final class GatewayConfig {
         List<PoolRuntime> pools = new ArrayList<>();
         for (InferencePool pool : set.inferencePools()) {
             pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool),
-                    scheduling.pool(pool)));
+                    scheduling.pool(pool), PickerRef.resolve(set, pool, options.missingPickerServiceIsBuiltIn())));
         }
         Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
         for (Service svc : set.services()) {

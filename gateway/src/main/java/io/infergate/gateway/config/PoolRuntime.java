@@ -16,8 +16,11 @@ import java.util.Optional;
  * @param scheduling what the pool's {@value #PROFILE_ANNOTATION} and {@value #FLOW_CONTROL_ANNOTATION} annotations
  *                   and the EndpointPickerConfig they name say: profile, flow control, saturation detector, metrics
  *                   extractor ({@link PoolSchedulingResolver})
+ * @param picker     which endpoint picker serves the pool: in-process, external over ext_proc, or an invalid
+ *                   reference ({@link PickerRef#resolve})
  */
-public record PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling) {
+public record PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling,
+                          PickerRef picker) {
 
     /** The InferencePool annotation that turns flow control on ({@code "true"}) for the pool. */
     public static final String FLOW_CONTROL_ANNOTATION = PoolSchedulingResolver.FLOW_CONTROL_ANNOTATION;
@@ -30,6 +33,12 @@ public record PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, P
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(scheduling, "scheduling");
+        Objects.requireNonNull(picker, "picker");
+    }
+
+    /** A pool served by the in-process picker. */
+    public PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling) {
+        this(id, models, snapshot, scheduling, PickerRef.BuiltIn.INSTANCE);
     }
 
     /** The profile annotation as written ({@code ""}: the gateway's default profile). */

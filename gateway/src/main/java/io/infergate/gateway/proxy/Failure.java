@@ -20,6 +20,8 @@ public enum Failure {
     BODY_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     /** The picker shed the request (priority below the saturation line, or no endpoint fits). */
     SHED(429, "rate_limit_error", "rate_limited"),
+    /** An external endpoint picker answered the request itself with a 4xx other than 429 (its status is kept). */
+    PICKER_REJECTED(400, "invalid_request_error", "rejected_by_endpoint_picker"),
     /** The chosen backendRef does not resolve, or the rule has none (Gateway API: 500). */
     INVALID_BACKEND(500, "server_error", "invalid_backend"),
     /** A bug: an unexpected exception while handling the request. */
@@ -28,6 +30,13 @@ public enum Failure {
     UPSTREAM_FAILED(502, "server_error", "upstream_failed"),
     /** The backend has no ready endpoint, or the listener is being removed / the gateway is shutting down. */
     NO_ENDPOINT(503, "server_error", "no_ready_endpoint"),
+    /**
+     * The pool's endpoint picker reference is invalid, or its external picker is unreachable, failed, timed out,
+     * returned no endpoint of the pool, or answered with a 5xx itself; the pool fails closed.
+     */
+    PICKER_UNAVAILABLE(503, "server_error", "endpoint_picker_unavailable"),
+    /** An external endpoint picker answered with something the protocol does not allow; the pool fails closed. */
+    PICKER_MALFORMED(500, "server_error", "endpoint_picker_malformed_response"),
     /** The request waited in flow control longer than the TTL (or the queue was shut down). */
     QUEUE_TIMEOUT(503, "server_error", "queue_timeout"),
     /** The upstream connect or the upstream response went idle for longer than the idle timeout. */

@@ -79,6 +79,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     // a request waiting in flow control, and its body (released when the wait ends either way)
     private Plan.Deferred waiting;
     private ByteBuf waitingBody;
+    // a request waiting for its external endpoint picker, and its body (same rules as a flow-control wait)
+    private Plan.External picking;
+    private ByteBuf pickingBody;
 
     /**
      * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
@@ -104,7 +107,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (exchange != null || waiting != null || !pending.isEmpty()) {
+        if (exchange != null || waiting != null || picking != null || !pending.isEmpty()) {
             pending.add(msg);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -318,6 +321,47 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     drainPending();
                 });
             }
+            case Plan.External e -> {
+                picking = e;
+                pickingBody = b;
+                // the picker's threads complete the decision: hop back to this event loop before touching anything
+                e.call().decision().whenCompleteAsync((decision, error) -> {
+                    if (picking != e) {
+                        e.call().cancel(); // the client went away and the wait was already cleaned up
+                        return;
+                    }
+                    picking = null;
+                    pickingBody = null;
+                    if (!ctx.channel().isActive()) {
+                        e.call().cancel();
+                        b.release();
+                        return;
+                    }
+                    Plan next;
+                    try {
+                        next = e.resume().apply(decision, error);
+                    } catch (ProxyException x) {
+                        e.call().cancel();
+                        b.release();
+                        respond(x.failure(), x.status(), x.getMessage(), keepAlive);
+                        drainPending();
+                        return;
+                    } catch (RuntimeException x) {
+                        e.call().cancel();
+                        b.release();
+                        log.error("request {}: unexpected failure after the endpoint picker's decision",
+                                current.requestId, x);
+                        respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
+                        drainPending();
+                        return;
+                    }
+                    if (!(next instanceof Plan.Forward f && f.picker() == e.call())) {
+                        e.call().cancel();
+                    }
+                    carryOut(next, req, b);
+                    drainPending();
+                }, ctx.executor());
+            }
             case Plan.Answer a -> {
                 b.release();
                 FullHttpResponse r = a.response();
@@ -402,7 +446,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Handles requests that arrived while one was in progress, in order, then reads again. */
     private void drainPending() {
-        while (exchange == null && waiting == null && !pending.isEmpty() && ctx.channel().isActive()) {
+        while (exchange == null && waiting == null && picking == null && !pending.isEmpty()
+                && ctx.channel().isActive()) {
             handle(pending.poll());
         }
         if (pending.isEmpty()) {
@@ -428,6 +473,18 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             waitingBody = null;
             d.ticket().cancel();
             d.discard().run();
+            b.release();
+            current.status = 499;
+            current.errorType = "client_closed";
+            rt.complete(current.toRecord(rt.nanoTime()));
+            current = null;
+        }
+        if (picking != null) {
+            Plan.External e = picking;
+            ByteBuf b = pickingBody;
+            picking = null;
+            pickingBody = null;
+            e.call().cancel();
             b.release();
             current.status = 499;
             current.errorType = "client_closed";

@@ -20,6 +20,21 @@ sealed interface Plan {
                     Runnable discard) implements Plan {
     }
 
+    /**
+     * The pool's picker is external and was called: when {@code call}'s decision completes (the receiver hops back
+     * to its event loop), {@code resume} turns the decision, or the failure, into the next plan (a {@link Forward}
+     * or {@link Answer}, or it throws {@link ProxyException}). {@code resume} follows the ownership rule of
+     * {@link RequestRouter#plan}: a {@link Forward} owns the body it carries (the request body, or the picker's
+     * body, in which case the request body was released); otherwise the caller still owns the request body. A
+     * receiver that no longer needs the decision (the client went away) calls {@code call.cancel()} instead, and
+     * so does a receiver whose next plan is anything but a {@link Forward} carrying {@code call} (whose exchange
+     * ends the call itself).
+     */
+    record External(io.infergate.gateway.picker.ExternalPickCall call,
+                    java.util.function.BiFunction<io.infergate.gateway.picker.ExternalDecision, Throwable, Plan> resume)
+            implements Plan {
+    }
+
     /** The gateway answers by itself (e.g. {@code GET /v1/models}). */
     record Answer(FullHttpResponse response) implements Plan {
     }
@@ -35,10 +50,21 @@ sealed interface Plan {
      * @param promptTokens estimated prompt tokens (in-flight token load until the first token), >= 0
      * @param outputTokens estimated output tokens (in-flight token load until the end), >= 0
      * @param scores       the picker's explanation for the {@code x-infergate-scores} response header, or null
+     * @param picker       the external picker's call, for the response phase (served endpoint, response headers),
+     *                     or null for the in-process picker; the exchange ends it
      */
     record Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
                    EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens,
-                   long outputTokens, String scores) implements Plan {
+                   long outputTokens, String scores, io.infergate.gateway.picker.ExternalPickCall picker)
+            implements Plan {
+
+        /** A plan of the in-process picker or a Service backend. */
+        Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
+                EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens, long outputTokens,
+                String scores) {
+            this(targets, body, upstreamModel, clientModel, filters, promptTokens, outputTokens, scores, null);
+        }
+
         public Forward {
             targets = List.copyOf(targets);
             filters = List.copyOf(filters);

@@ -1,6 +1,7 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.api.model.HttpRoute;
+import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.scheduler.openai.ModelNameRestorer;
 import io.infergate.scheduler.pick.Lease;
 import io.netty.buffer.ByteBuf;
@@ -58,6 +59,14 @@ import org.slf4j.LoggerFactory;
  * (the server may have closed the idle connection just as it was reused). A 5xx on the last attempt is passed
  * through unchanged (it is the model server's own answer).
  *
+ * <h2>External picker's response phase</h2>
+ * When an external endpoint picker chose the endpoints ({@link Plan.Forward#picker()}), the final upstream response
+ * headers (after any retries) are first reported to it with the endpoint that served them; the upstream messages
+ * that arrive meanwhile are held and reading stops, and the response goes on to the client, with the headers the
+ * picker set, once its answer is back on this event loop (the picker's client bounds the wait). A close of the
+ * upstream connection while held is judged after the held messages, which may contain the whole response. The
+ * call is cancelled when the exchange ends, a no-op once the response phase closed it.
+ *
  * <h2>Ending</h2>
  * Exactly one of: the response completed; a gateway error response; the stream was cut after it started (the
  * client gets an SSE {@code error} event and the end of the chunked body when the response is chunked, otherwise
@@ -95,6 +104,13 @@ final class ProxyExchange {
     private boolean sse;
     private boolean done;
     private ChannelFuture lastWrite;
+    // external picker's response phase: upstream messages held until it answered, and what it asked to set
+    private java.util.ArrayDeque<Object> parked;
+    private boolean parkedReadComplete;
+    private boolean parkedClosed;
+    private Throwable parkedCloseCause;
+    private boolean pickerAsked;
+    private List<HeaderEntry> pickerHeaders = List.of();
 
     ProxyExchange(HttpFrontendHandler frontend, ChannelHandlerContext client, ProxyRuntime rt, RequestLog record,
                   HttpRequest request, Plan.Forward plan, boolean clientKeepAlive) {
@@ -207,6 +223,10 @@ final class ProxyExchange {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (parked != null) {
+            parked.add(msg);
+            return;
+        }
         if (msg instanceof HttpResponse resp) {
             if (resp.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
@@ -223,6 +243,10 @@ final class ProxyExchange {
                 ReferenceCountUtil.release(msg); // interim response; the final one follows
                 return;
             }
+            if (plan.picker() != null && !pickerAsked) {
+                askPicker(ch, resp, msg);
+                return;
+            }
             startResponse(resp);
             if (!(msg instanceof HttpContent)) {
                 return;
@@ -236,6 +260,46 @@ final class ProxyExchange {
             }
             forwardContent(c);
         }
+    }
+
+    /**
+     * Reports the served endpoint and the response headers to the external picker, and holds the upstream's
+     * messages (reading stops) until its answer is back on this event loop: its header mutations go on the
+     * response to the client. The picker never fails a response: no answer in time means no mutations.
+     */
+    private void askPicker(Channel ch, HttpResponse resp, Object msg) {
+        pickerAsked = true;
+        parked = new java.util.ArrayDeque<>(4);
+        parked.add(msg);
+        List<HeaderEntry> headers = new java.util.ArrayList<>(resp.headers().size() + 1);
+        headers.add(new HeaderEntry(":status", Integer.toString(resp.status().code())));
+        for (java.util.Map.Entry<String, String> e : resp.headers()) {
+            headers.add(new HeaderEntry(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        }
+        plan.picker().responseHeaders(headers, target().hostPort()).whenCompleteAsync((set, error) -> {
+            if (done || ch != upstream) {
+                return; // end() released what was held
+            }
+            pickerHeaders = set == null ? List.of() : set;
+            java.util.ArrayDeque<Object> held = parked;
+            parked = null;
+            Object m;
+            while ((m = held.poll()) != null) {
+                if (done) {
+                    ReferenceCountUtil.release(m);
+                } else {
+                    onUpstreamMessage(ch, m);
+                }
+            }
+            if (parkedReadComplete) {
+                parkedReadComplete = false;
+                onUpstreamReadComplete(ch);
+            }
+            if (parkedClosed) {
+                parkedClosed = false;
+                onUpstreamClosed(ch, parkedCloseCause);
+            }
+        }, client.executor());
     }
 
     private void startResponse(HttpResponse resp) {
@@ -262,6 +326,13 @@ final class ProxyExchange {
         }
         if (plan.scores() != null) {
             h.set(HeaderNames.SCORES, plan.scores());
+        }
+        for (HeaderEntry set : pickerHeaders) {
+            String name = set.name();
+            if (!name.startsWith(":") && !name.equalsIgnoreCase("content-length")
+                    && !name.equalsIgnoreCase("transfer-encoding") && !name.equalsIgnoreCase("connection")) {
+                h.set(name, set.value());
+            }
         }
         applyFilters(h, plan.filters(), HttpRoute.FilterType.RESPONSE_HEADER_MODIFIER);
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -318,6 +389,10 @@ final class ProxyExchange {
         if (ch != upstream || done) {
             return;
         }
+        if (parked != null) {
+            parkedReadComplete = true; // no further read until the picker answered
+            return;
+        }
         ChannelFuture f = lastWrite;
         lastWrite = null;
         if (f == null) {
@@ -346,6 +421,12 @@ final class ProxyExchange {
 
     void onUpstreamClosed(Channel ch, Throwable cause) {
         if (ch != upstream || done || responseComplete) {
+            return;
+        }
+        if (parked != null) {
+            // the held messages may hold the whole response: judge the close after they were handled
+            parkedClosed = true;
+            parkedCloseCause = cause;
             return;
         }
         String why = cause == null ? "closed the connection" : cause.toString();
@@ -450,6 +531,13 @@ final class ProxyExchange {
     private void end(boolean keepAlive) {
         done = true;
         plan.body().release();
+        if (parked != null) {
+            parked.forEach(ReferenceCountUtil::release);
+            parked = null;
+        }
+        if (plan.picker() != null) {
+            plan.picker().cancel(); // a no-op once the response phase ended the stream
+        }
         record.promptTokens = tokens.promptTokens();
         record.completionTokens = tokens.completionTokens();
         rt.complete(record.toRecord(rt.nanoTime()));

@@ -3,7 +3,10 @@ package io.infergate.gateway.proxy;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.gateway.picker.ExternalPickers;
+import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.gateway.config.ServiceTarget;
 import io.infergate.gateway.route.BackendChoice;
 import io.infergate.gateway.route.PoolBackend;
@@ -88,6 +91,7 @@ public final class RequestRouter {
     private final LongConsumer pickNanos;
     private final Function<PoolRuntime, FlowController<Object>> flows;
     private final boolean debugScores;
+    private final ExternalPickers external;
 
     /** One picker for every pool (tests, the interim least-in-flight picker). */
     public RequestRouter(EndpointPicker picker) {
@@ -126,6 +130,17 @@ public final class RequestRouter {
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
                          Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
                          LongConsumer pickNanos, boolean debugScores) {
+        this(pickers, flows, nanoTime, pickNanos, debugScores, ExternalPickers.NONE);
+    }
+
+    /**
+     * @param external the client of pools whose {@code endpointPickerRef} names an external picker
+     *                 ({@link PickerRef.External}); called on event loops, must not block
+     */
+    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
+                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
+                         LongConsumer pickNanos, boolean debugScores, ExternalPickers external) {
+        this.external = java.util.Objects.requireNonNull(external, "external");
         this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
@@ -180,22 +195,34 @@ public final class RequestRouter {
         return switch (match.backends().choose(random)) {
             case BackendChoice.Failed f -> throw new ProxyException(Failure.INVALID_BACKEND,
                     "route cannot forward: " + f.detail());
-            case BackendChoice.Picked(PoolBackend pool) -> toPool(config, pool, match, scanned, body, rewriteHeader,
-                    executor, session, debug,
-                    objectiveHeader, fairness, log, random, alloc);
+            case BackendChoice.Picked(PoolBackend pool) -> toPool(config, listener, request, pool, match, scanned,
+                    body, rewriteHeader, executor, session, debug, objectiveHeader, fairness, log, random, alloc);
             case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
         };
     }
 
-    private Plan toPool(GatewayConfig config, PoolBackend backend, RouteMatch match, ScannedRequest scanned,
-                        ByteBuf body, String rewriteHeader, Executor executor, String session, boolean debug, String objectiveHeader, String fairness, RequestLog log,
-                        RandomGenerator random, ByteBufAllocator alloc) {
+    private Plan toPool(GatewayConfig config, ListenerConfig listener, HttpRequest request, PoolBackend backend,
+                        RouteMatch match, ScannedRequest scanned, ByteBuf body, String rewriteHeader,
+                        Executor executor, String session, boolean debug, String objectiveHeader, String fairness,
+                        RequestLog log, RandomGenerator random, ByteBufAllocator alloc) {
         PoolRuntime pool = config.pool(backend);
         if (pool == null) {
             throw new ProxyException(Failure.INVALID_BACKEND, "InferencePool " + backend.displayName()
                     + " is not declared");
         }
         log.pool = pool.id().toString();
+        if (pool.picker() instanceof PickerRef.Invalid invalid) {
+            return failureMode(pool, invalid.failureMode(), Failure.PICKER_UNAVAILABLE,
+                    "endpoint picker reference is invalid: " + invalid.reason(), body, match, scanned, random);
+        }
+        if (pool.picker() instanceof PickerRef.External ext) {
+            List<HeaderEntry> control = new ArrayList<>(3);
+            addIfPresent(control, HeaderNames.MODEL_NAME_REWRITE, rewriteHeader);
+            addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
+            addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
+            return ExternalRouting.call(external, pool, ext, listener, request, control, match, scanned, body, log,
+                    random, alloc, scanner);
+        }
         String target = "";
         EncodedModelName upstreamName = null;
         EncodedModelName clientName = null;
@@ -239,6 +266,40 @@ public final class RequestRouter {
             throw flowFailure(now);
         }
         return new Plan.Deferred(ticket, () -> pickAndForward(pending), pending::discard);
+    }
+
+    private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {
+        if (value != null) {
+            out.add(new HeaderEntry(name.toString(), value));
+        }
+    }
+
+    /**
+     * What a pool does when its picker cannot decide: fail closed with {@code failure}, or (FailOpen) forward the
+     * original body to random ready endpoints of the pool (the first preferred, the rest retry fallbacks). On a
+     * {@link Plan.Forward} the plan owns {@code body}; on a {@link ProxyException} the caller still does.
+     */
+    static Plan failureMode(PoolRuntime pool, io.infergate.api.model.InferencePool.FailureMode mode, Failure failure,
+                            String message, ByteBuf body, RouteMatch match, ScannedRequest scanned,
+                            RandomGenerator random) {
+        if (mode != io.infergate.api.model.InferencePool.FailureMode.FAIL_OPEN) {
+            throw new ProxyException(failure, message);
+        }
+        List<Endpoint> ready = new ArrayList<>(pool.snapshot().endpoints());
+        if (ready.isEmpty()) {
+            throw new ProxyException(Failure.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
+                    + message + "; failing open)");
+        }
+        List<UpstreamTarget> targets = new ArrayList<>(ProxyExchange.MAX_ATTEMPTS);
+        while (!ready.isEmpty() && targets.size() < ProxyExchange.MAX_ATTEMPTS) {
+            targets.add(UpstreamTarget.of(ready.remove(random.nextInt(ready.size()))));
+        }
+        org.slf4j.LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(),
+                message);
+        long promptBytes = scanned == null ? 0 : scanned.hasMessages() ? scanned.messagesLength()
+                : Math.max(0, scanned.promptLength());
+        return new Plan.Forward(targets, body, null, null, match.filters(), promptBytes / BYTES_PER_TOKEN,
+                outputEstimate(scanned), null);
     }
 
     /** What a request needs to be picked for once it may go: everything {@link #toPool} worked out. */

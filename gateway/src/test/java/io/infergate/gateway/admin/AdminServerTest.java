@@ -210,6 +210,7 @@ class AdminServerTest {
         assertThat(pool.get("modelNames").get(0).asText()).isEqualTo("base-model");
         assertThat(pool.get("inferenceModels").get(0).get("criticality").asText()).isEqualTo("Critical");
         assertThat(pool.get("readyEndpoints").asInt()).isEqualTo(1);
+        assertThat(pool.get("endpointPicker").asText()).isEqualTo("in-process");
         JsonNode ep = pool.get("endpoints").get(0);
         assertThat(ep.get("name").asText()).isEqualTo("a-rank-0");
         assertThat(ep.get("address").asText()).isEqualTo("10.0.0.1:8000");
