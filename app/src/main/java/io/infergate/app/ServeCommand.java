@@ -6,6 +6,8 @@ import io.infergate.api.load.LoadResult;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
 import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.kubernetes.LeaderElection;
+import io.infergate.kubernetes.WatchScope;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +50,33 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Manifest file(s) to serve, watched and reloaded on change (repeatable). "
                     + "Without it: the embedded default.")
     List<Path> configs = List.of();
+
+    @Option(names = "--kubernetes",
+            description = "Cluster mode: serve the Gateways (of --gateway-class), routes, InferencePools and model "
+                    + "objects of the Kubernetes API server (in-cluster, else ~/.kube/config), and write their status.")
+    boolean kubernetes;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Cluster mode: watch this namespace only (default: all namespaces).")
+    String namespace;
+
+    @Option(names = "--gateway-class", paramLabel = "NAME", split = ",",
+            description = "Cluster mode: serve the Gateways of these GatewayClasses (default: every Gateway).")
+    List<String> gatewayClasses = List.of();
+
+    @Option(names = "--controller-name", defaultValue = "infergate.io/gateway-controller", paramLabel = "NAME",
+            description = "Cluster mode: the controllerName written into InferencePool status "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String controllerName;
+
+    @Option(names = "--ha-enable-leader-election",
+            description = "Cluster mode: only the replica holding the Lease writes status and reports ready.")
+    boolean leaderElection;
+
+    @Option(names = "--lease-namespace", paramLabel = "NS",
+            description = "Cluster mode: namespace of the leader-election Lease 'infergate-gateway' "
+                    + "(default: $NAMESPACE, else 'default').")
+    String leaseNamespace;
 
     @Option(names = "--port", defaultValue = "8080",
             description = "Embedded default only: the gateway's port; 0 = ephemeral (default: ${DEFAULT-VALUE}).")
@@ -132,12 +161,25 @@ public final class ServeCommand implements Callable<Integer> {
      */
     public ServeRuntime start() {
         PrintWriter err = spec.commandLine().getErr();
-        if (!configs.isEmpty() && spec.commandLine().getParseResult() != null) {
+        if (kubernetes && !configs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--kubernetes and --config exclude each other (the cluster is the configuration)");
+        }
+        if (!kubernetes && spec.commandLine().getParseResult() != null) {
+            for (String clusterOnly : List.of("--namespace", "--gateway-class", "--ha-enable-leader-election",
+                    "--lease-namespace")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(clusterOnly)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), clusterOnly
+                            + " applies to cluster mode only (--kubernetes)");
+                }
+            }
+        }
+        if ((kubernetes || !configs.isEmpty()) && spec.commandLine().getParseResult() != null) {
             for (String embeddedOnly : List.of("--port", "--replicas", "--seed")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(embeddedOnly)) {
                     throw new CommandLine.ParameterException(spec.commandLine(), embeddedOnly
-                            + " applies to the embedded default only (with --config, ports come from the "
-                            + "Gateway listeners)");
+                            + " applies to the embedded default only (with --config or --kubernetes, ports come "
+                            + "from the Gateway listeners)");
                 }
             }
         }
@@ -166,6 +208,14 @@ public final class ServeCommand implements Callable<Integer> {
         ServeLauncher launcher = new ServeLauncher(host, adminHost, adminPort, maxBodyBytes, drainTimeout,
                 reloadDebounce, ephemeralPorts, scheduling);
         try {
+            if (kubernetes) {
+                String leaseNs = leaseNamespace != null ? leaseNamespace : java.util.Optional
+                        .ofNullable(System.getenv("NAMESPACE")).filter(v -> !v.isBlank()).orElse("default");
+                return launcher.startCluster(WatchScope.forServe(java.util.Optional.ofNullable(namespace),
+                                java.util.Set.copyOf(gatewayClasses), true), controllerName,
+                        leaderElection ? java.util.Optional.of(LeaderElection.Settings.of(leaseNs,
+                                "infergate-gateway")) : java.util.Optional.empty(), java.util.Optional.empty());
+            }
             if (configs.isEmpty()) {
                 return launcher.startEmbedded(replicas, port, seed);
             }

@@ -19,6 +19,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.infergate.kubernetes.ClusterMode;
+import io.infergate.kubernetes.LeaderElection;
+import io.infergate.kubernetes.WatchScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +100,34 @@ public final class ServeLauncher {
 
     private record ReloadSpec(List<Path> files, ConfigStatus initial) {}
 
+    /**
+     * Cluster mode: Gateways, routes, pools, Pods, Services and model objects from the API server; listeners open
+     * as Gateways appear. Status is written while this replica leads. Ready ({@code /readyz}) once every informer
+     * synced (and this replica leads, with leader election).
+     *
+     * @param client the API client; empty: in-cluster configuration, else {@code ~/.kube/config}
+     */
+    public ServeRuntime startCluster(WatchScope scope, String controllerName,
+                                     Optional<LeaderElection.Settings> election, Optional<KubernetesClient> client) {
+        AtomicReference<ConfigStatus> status = new AtomicReference<>(ConfigStatus.loaded(
+                List.of("the Kubernetes API server"), Clock.systemUTC().instant(), List.of()));
+        ServeRuntime runtime = start(ClusterConfigs.empty(), ephemeralPorts, Optional.empty(), status::get, null);
+        try {
+            ClusterMode.Builder builder = ClusterMode.builder(scope).controllerName(controllerName)
+                    .onChange(result -> status.set(ClusterConfigs.apply(runtime.gateway(), result, status.get(),
+                            Clock.systemUTC())));
+            election.ifPresent(builder::leaderElection);
+            client.ifPresent(builder::client);
+            ClusterMode cluster = builder.build();
+            runtime.cluster(cluster, cluster::isReady);
+            cluster.start();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
     private ServeRuntime start(GatewayConfig config, boolean ephemeral, Optional<EmbeddedDefault> embedded,
                                Supplier<ConfigStatus> fixedStatus, ReloadSpec reload) {
         GatewayMetrics metrics = new GatewayMetrics();
@@ -121,7 +153,7 @@ public final class ServeLauncher {
             gateway.start();
             if (adminPort >= 0) {
                 runtime.admin(new AdminServer(adminHost, adminPort,
-                        AdminSource.of(gateway, metrics, status, runtime::isRunning)).start());
+                        AdminSource.of(gateway, metrics, status, runtime::isServing)).start());
             }
             if (reload != null) {
                 reloader.set(new ConfigReloader(reload.files(), reloadDebounce, gateway::update, reload.initial(),

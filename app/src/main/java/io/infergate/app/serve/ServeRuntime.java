@@ -32,6 +32,8 @@ public final class ServeRuntime implements AutoCloseable {
     private volatile boolean running;
     private AdminServer admin;
     private ConfigReloader reloader;
+    private AutoCloseable cluster;
+    private volatile java.util.function.BooleanSupplier ready = () -> true;
     private boolean closed;
 
     ServeRuntime(GatewayServer gateway, GatewayMetrics metrics, Optional<EmbeddedDefault> embedded,
@@ -50,12 +52,23 @@ public final class ServeRuntime implements AutoCloseable {
         this.reloader = reloader;
     }
 
+    /** Cluster mode: the watch to close first, and what readiness also needs (synced, leader). */
+    void cluster(AutoCloseable watch, java.util.function.BooleanSupplier clusterReady) {
+        this.cluster = watch;
+        this.ready = clusterReady;
+    }
+
     void markRunning() {
         running = true;
     }
 
     public boolean isRunning() {
         return running;
+    }
+
+    /** Running, and in cluster mode synced (and leading, with leader election): what {@code /readyz} needs. */
+    public boolean isServing() {
+        return running && ready.getAsBoolean();
     }
 
     public GatewayServer gateway() {
@@ -97,6 +110,13 @@ public final class ServeRuntime implements AutoCloseable {
         }
         closed = true;
         running = false;
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                log.warn("closing the cluster watch failed", e);
+            }
+        }
         if (reloader != null) {
             reloader.close();
         }
