@@ -123,7 +123,7 @@ public final class EppCommand implements Callable<Integer> {
             description = "Cluster mode: only the replica holding the Lease reports ready (active-passive).")
     boolean leaderElection;
 
-    @Option(names = "--kube-namespace-lease", paramLabel = "NS", hidden = true,
+    @Option(names = "--lease-namespace", paramLabel = "NS",
             description = "Namespace of the leader-election Lease (default: the pool's).")
     String leaseNamespace;
 
@@ -201,7 +201,7 @@ public final class EppCommand implements Callable<Integer> {
                             "--pool-name is required without --manifests (cluster mode)");
                 }
                 return launcher.startCluster(new PoolId(poolGroup, namespace, poolName), leaderElection,
-                        leaseNamespace == null ? namespace : leaseNamespace);
+                        leaseNamespace == null ? namespace : leaseNamespace, Optional.empty());
             }
             LoadResult loaded = ValidateCommand.withScheduling(Manifests.load(manifests));
             loaded.problems().forEach(p -> err.println(p.format()));

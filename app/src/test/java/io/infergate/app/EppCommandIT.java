@@ -3,13 +3,6 @@ package io.infergate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import io.envoyproxy.envoy.config.core.v3.HeaderMap;
-import io.envoyproxy.envoy.config.core.v3.HeaderValue;
-import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
-import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
-import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
-import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -19,7 +12,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.grpc.stub.StreamObserver;
 import io.infergate.app.epp.EppRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,33 +72,8 @@ class EppCommandIT {
         return ((EppCommand) parsed.subcommand().commandSpec().userObject()).start();
     }
 
-    /** A body-less request: the picker answers with a random ready endpoint. */
     private String headerOnlyPick() throws Exception {
-        CompletableFuture<String> destination = new CompletableFuture<>();
-        StreamObserver<ProcessingRequest>[] req = new StreamObserver[1];
-        req[0] = ExternalProcessorGrpc.newStub(channel).process(new StreamObserver<>() {
-            @Override
-            public void onNext(ProcessingResponse r) {
-                r.getRequestHeaders().getResponse().getHeaderMutation().getSetHeadersList().stream()
-                        .filter(h -> h.getHeader().getKey().equals("x-gateway-destination-endpoint"))
-                        .findFirst().ifPresent(h -> destination.complete(h.getHeader().getRawValue().toStringUtf8()));
-                req[0].onCompleted();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                destination.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                destination.complete("none");
-            }
-        });
-        req[0].onNext(ProcessingRequest.newBuilder().setRequestHeaders(HttpHeaders.newBuilder().setEndOfStream(true)
-                .setHeaders(HeaderMap.newBuilder().addHeaders(HeaderValue.newBuilder().setKey(":path")
-                        .setRawValue(ByteString.copyFromUtf8("/v1/models"))))).build());
-        return destination.get(10, TimeUnit.SECONDS);
+        return EnvoyProbe.headerOnlyPick(channel);
     }
 
     @Test

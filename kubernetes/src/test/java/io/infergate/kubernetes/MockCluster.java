@@ -22,16 +22,16 @@ import java.util.Queue;
  * subresource on) and a client for it. Paths under {@code notInstalled} prefixes answer 404, as an API server does
  * for a CRD that is not installed (the CRUD mode would answer an empty list).
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
     static final List<WatchedKind> ALL_CRDS = List.of(WatchScope.POOL_V1, WatchScope.POOL_V1ALPHA2,
             WatchScope.INFERENCE_MODEL, WatchScope.INFERENCE_OBJECTIVE, WatchScope.INFERENCE_MODEL_REWRITE,
             WatchScope.GATEWAY, WatchScope.HTTP_ROUTE, WatchScope.TCP_ROUTE);
 
-    final KubernetesMockServer server;
-    final KubernetesClient client;
+    public final KubernetesMockServer server;
+    public final KubernetesClient client;
 
-    MockCluster() {
+    public MockCluster() {
         this(List.of());
     }
 
@@ -73,19 +73,19 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** Creates or replaces one object written in YAML. */
-    GenericKubernetesResource apply(String yaml) {
+    public GenericKubernetesResource apply(String yaml) {
         GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(yaml,
                 GenericKubernetesResource.class);
         return client.resource(r).createOr(existing -> existing.update());
     }
 
     /** Deletes one object. */
-    void delete(WatchedKind kind, String namespace, String name) {
+    public void delete(WatchedKind kind, String namespace, String name) {
         client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).delete();
     }
 
     /** The object as the server has it now, or null. */
-    GenericKubernetesResource get(WatchedKind kind, String namespace, String name) {
+    public GenericKubernetesResource get(WatchedKind kind, String namespace, String name) {
         return client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get();
     }
 

@@ -2,6 +2,7 @@ package io.infergate.app.epp;
 
 import io.infergate.api.load.LoadResult;
 import io.infergate.app.ValidateCommand;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infergate.kubernetes.ClusterMode;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
@@ -91,11 +92,14 @@ public final class EppLauncher {
      * InferenceModel status written while this replica leads; ready once synced (and leading, with leader election).
      *
      * @param leaseNamespace where the leader-election Lease lives (its name is {@code infergate-epp-<pool>})
+     * @param client         the API client; empty: in-cluster configuration, else {@code ~/.kube/config}
      */
-    public EppRuntime startCluster(PoolId pool, boolean leaderElection, String leaseNamespace) {
+    public EppRuntime startCluster(PoolId pool, boolean leaderElection, String leaseNamespace,
+                                   Optional<KubernetesClient> client) {
         EppState state = newState(pool);
         ClusterMode.Builder builder = ClusterMode.builder(WatchScope.forPicker(pool.namespace(), pool.name(),
                 pool.group())).onChange(result -> apply(state, result));
+        client.ifPresent(builder::client);
         if (leaderElection) {
             builder.leaderElection(LeaderElection.Settings.of(leaseNamespace, "infergate-epp-" + pool.name()));
         }
