@@ -188,8 +188,26 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             headerOnly();
         } else {
             phase = Phase.REQUEST_BODY;
-            body = new Bytes(Math.min(64 * 1024, settings.maxRequestBodyBytes()));
+            body = new Bytes(initialBodyCapacity(headers.get("content-length")));
         }
+    }
+
+    /**
+     * Room for the body: its Content-Length when the client sent one (so a 200 KiB prompt is copied once, not
+     * regrown), capped by the body limit; else 64 KiB to grow from.
+     */
+    private int initialBodyCapacity(String contentLength) {
+        if (contentLength != null) {
+            try {
+                long n = Long.parseLong(contentLength.strip());
+                if (n >= 0) {
+                    return (int) Math.min(n, settings.maxRequestBodyBytes());
+                }
+            } catch (NumberFormatException ignored) {
+                // not a number: the body will tell
+            }
+        }
+        return Math.min(64 * 1024, settings.maxRequestBodyBytes());
     }
 
     /** A request without a body ({@code GET /v1/models}): a uniformly random ready endpoint, no scheduling. */

@@ -2,6 +2,7 @@ package io.infergate.extproc.server;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
@@ -65,12 +66,15 @@ public final class Messages {
                 .build();
     }
 
-    /** The body re-sent in chunks of at most {@value #BODY_CHUNK_LIMIT} bytes, end of stream on the last. */
+    /**
+     * The body re-sent in chunks of at most {@value #BODY_CHUNK_LIMIT} bytes, end of stream on the last. The chunks
+     * share {@code body} without copying it: the caller must not change the array afterwards.
+     */
     public static List<ProcessingResponse> requestBody(byte[] body, int length) {
         return chunks(body, length, true);
     }
 
-    /** A buffered response body re-sent in chunks, end of stream on the last. */
+    /** A buffered response body re-sent in chunks, end of stream on the last; shares {@code body} likewise. */
     public static List<ProcessingResponse> responseBody(byte[] body, int length) {
         return chunks(body, length, false);
     }
@@ -82,10 +86,12 @@ public final class Messages {
 
     private static List<ProcessingResponse> chunks(byte[] body, int length, boolean request) {
         List<ProcessingResponse> out = new ArrayList<>(length / BODY_CHUNK_LIMIT + 1);
+        // a body of hundreds of KiB is common (long prompts): wrap it once instead of copying every chunk
+        ByteString whole = UnsafeByteOperations.unsafeWrap(body, 0, length);
         int offset = 0;
         do {
             int n = Math.min(BODY_CHUNK_LIMIT, length - offset);
-            BodyResponse r = bodyResponse(ByteString.copyFrom(body, offset, n), offset + n == length);
+            BodyResponse r = bodyResponse(whole.substring(offset, offset + n), offset + n == length);
             ProcessingResponse.Builder b = ProcessingResponse.newBuilder();
             out.add(request ? b.setRequestBody(r).build() : b.setResponseBody(r).build());
             offset += n;

@@ -536,6 +536,10 @@ public final class OpenAiRequestScanner {
     private static int skipString(byte[] b, int p, int end, int base) {
         int i = p + 1;
         while (true) {
+            // prompts are long runs of plain ASCII: skip them eight bytes at a time
+            while (i + Long.BYTES <= end && isPlain((long) LONGS.get(b, i))) {
+                i += Long.BYTES;
+            }
             if (i >= end) {
                 throw eof(i, base);
             }
@@ -552,6 +556,29 @@ public final class OpenAiRequestScanner {
                 throw syntax(String.format("unescaped control character 0x%02x in string", c), i, base);
             }
         }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Whether eight bytes need no attention inside a string: all ASCII, none a control character, a quote or a
+     * backslash (SWAR: a byte test on all eight lanes at once; exact, since any lane that fails makes it false).
+     */
+    static boolean isPlain(long w) {
+        if ((w & HIGHS) != 0) {
+            return false; // non-ASCII: UTF-8 is checked byte by byte
+        }
+        long controls = (w - ONES * 0x20) & ~w & HIGHS; // some lane < 0x20 (lanes are < 0x80 here)
+        long quotes = hasZero(w ^ (ONES * '"'));
+        long backslashes = hasZero(w ^ (ONES * '\\'));
+        return (controls | quotes | backslashes) == 0;
+    }
+
+    private static long hasZero(long v) {
+        return (v - ONES) & ~v & HIGHS;
     }
 
     /** {@code i} is the backslash. */

@@ -389,4 +389,17 @@ class OpenAiRequestScannerTest {
         }
         return out;
     }
+
+    @org.junit.jupiter.api.Test
+    void theEightByteStringSkipFlagsExactlyTheBytesThatNeedAttention() {
+        for (int lane = 0; lane < 8; lane++) {
+            for (int v = 0; v < 256; v++) {
+                long w = 0x6161616161616161L; // "aaaaaaaa"
+                w = (w & ~(0xFFL << (8 * lane))) | ((long) v << (8 * lane));
+                boolean special = v < 0x20 || v >= 0x80 || v == '"' || v == '\\';
+                org.assertj.core.api.Assertions.assertThat(OpenAiRequestScanner.isPlain(w))
+                        .as("byte 0x%02x in lane %d", v, lane).isEqualTo(!special);
+            }
+        }
+    }
 }
