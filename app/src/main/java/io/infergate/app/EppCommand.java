@@ -68,6 +68,10 @@ public final class EppCommand implements Callable<Integer> {
             description = "An EndpointPickerConfig (inference.networking.x-k8s.io/v1alpha1) that schedules the pool.")
     Path configFile;
 
+    @Option(names = "--config-text", paramLabel = "YAML",
+            description = "The same as --config-file, given inline.")
+    String configText;
+
     @Option(names = "--scheduling-profile", defaultValue = "infergate-default", paramLabel = "NAME",
             description = "Built-in profile when neither --config-file nor the pool's annotation chooses one: "
                     + "infergate-default, gie-v1-default or gie-v0-filter-tree (default: ${DEFAULT-VALUE}).")
@@ -178,11 +182,17 @@ public final class EppCommand implements Callable<Integer> {
                     + "--refresh-metrics-interval: " + e.getMessage());
         }
         Optional<PickerConfigOverride> override = Optional.empty();
-        if (configFile != null) {
-            EndpointPickerConfigResult config = EndpointPickerConfigLoader.load(configFile);
+        if (configFile != null && configText != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--config-file and --config-text exclude each other");
+        }
+        if (configFile != null || configText != null) {
+            EndpointPickerConfigResult config = configFile != null ? EndpointPickerConfigLoader.load(configFile)
+                    : EndpointPickerConfigLoader.load("--config-text", configText);
             config.problems().forEach(p -> err.println(p.format()));
             if (config.config().isEmpty() || config.problems().stream().anyMatch(Problem::isError)) {
-                err.println("infergate epp: " + configFile + " has errors; not started");
+                err.println("infergate epp: " + (configFile != null ? configFile : "--config-text")
+                        + " has errors; not started");
                 err.flush();
                 return null;
             }

@@ -148,5 +148,11 @@ class EppCommandIT {
         assertThat(cl.execute("epp", "--manifests", file.toString(), "--config-file", config.toString(),
                 "--grpc-port", "0", "--grpc-health-port", "0", "--metrics-port", "-1")).isEqualTo(1);
         assertThat(err.toString()).contains("bad-config.yaml").contains("no-such-plugin").contains("not started");
+
+        StringWriter inline = new StringWriter();
+        cl.setErr(new PrintWriter(inline, true));
+        assertThat(cl.execute("epp", "--manifests", file.toString(), "--config-text", Files.readString(config),
+                "--grpc-port", "0", "--grpc-health-port", "0", "--metrics-port", "-1")).isEqualTo(1);
+        assertThat(inline.toString()).contains("--config-text").contains("no-such-plugin").contains("not started");
     }
 }

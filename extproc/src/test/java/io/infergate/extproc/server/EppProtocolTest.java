@@ -83,6 +83,21 @@ class EppProtocolTest {
         return y + extra;
     }
 
+    /** An InferenceModelRewrite that sends every request for {@code from} to {@code to}. */
+    private static String rewrite(String from, String to) {
+        return """
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModelRewrite
+                metadata: {name: r, namespace: default}
+                spec:
+                  poolRef: {group: inference.networking.k8s.io, name: pool}
+                  rules:
+                    - matches: [{model: {type: Exact, value: %s}}]
+                      targets: [{modelRewrite: %s, weight: 1}]
+                """.formatted(from, to);
+    }
+
     private void start(String manifests, String profile, StreamSettings settings) throws IOException {
         LoadResult loaded = Manifests.validated(Manifests.load("test.yaml", manifests));
         assertThat(loaded.hasErrors()).as("%s", loaded.problems()).isFalse();
@@ -254,17 +269,7 @@ class EppProtocolTest {
 
     @Test
     void aBodySplitMidStringIsParsedWhole() throws IOException {
-        start(pool("{number: 8000}", 3, """
-                ---
-                apiVersion: inference.networking.x-k8s.io/v1alpha2
-                kind: InferenceModelRewrite
-                metadata: {name: r, namespace: default}
-                spec:
-                  poolRef: {group: inference.networking.k8s.io, name: pool}
-                  rules:
-                    - matches: [{model: {type: Exact, value: food-review}}]
-                      targets: [{modelRewrite: food-review-v2, weight: 100}]
-                """));
+        start(pool("{number: 8000}", 3, rewrite("food-review", "food-review-v2")));
         String full = chat("food-review");
         int cut = full.indexOf("review") + 2; // inside the model string
         EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null))
@@ -277,17 +282,7 @@ class EppProtocolTest {
 
     @Test
     void aRewrittenModelIsRestoredInABufferedJsonResponse() throws IOException {
-        start(pool("{number: 8000}", 3, """
-                ---
-                apiVersion: inference.networking.x-k8s.io/v1alpha2
-                kind: InferenceModelRewrite
-                metadata: {name: r, namespace: default}
-                spec:
-                  poolRef: {group: inference.networking.k8s.io, name: pool}
-                  rules:
-                    - matches: [{model: {type: Exact, value: food-review}}]
-                      targets: [{modelRewrite: food-review-v2, weight: 100}]
-                """));
+        start(pool("{number: 8000}", 3, rewrite("food-review", "food-review-v2")));
         EnvoySide.Stream s = envoy.open();
         ProcessingResponse h = pick(s, post(CHAT), chat("food-review"), new ArrayList<>(), null);
         String served = EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint");
@@ -306,17 +301,7 @@ class EppProtocolTest {
 
     @Test
     void streamedChunksPassThroughRestoredAndUsageIsCounted() throws IOException {
-        start(pool("{number: 8000}", 3, """
-                ---
-                apiVersion: inference.networking.x-k8s.io/v1alpha2
-                kind: InferenceModelRewrite
-                metadata: {name: r, namespace: default}
-                spec:
-                  poolRef: {group: inference.networking.k8s.io, name: pool}
-                  rules:
-                    - matches: [{model: {type: Exact, value: a}}]
-                      targets: [{modelRewrite: b, weight: 1}]
-                """));
+        start(pool("{number: 8000}", 3, rewrite("a", "b")));
         EnvoySide.Stream s = envoy.open();
         ProcessingResponse h = pick(s, post(CHAT), chat("a"), new ArrayList<>(), null);
         s.send(responseHeaders(Map.of(":status", "200", "content-type", "text/event-stream"),
