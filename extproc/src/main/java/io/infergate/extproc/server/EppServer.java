@@ -8,6 +8,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.gateway.metrics.SchedulingView;
 import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.datastore.MetricsScraper;
 import io.infergate.api.model.ManifestSet;
@@ -159,11 +160,16 @@ public final class EppServer implements AutoCloseable {
         }
     }
 
-    /** The Prometheus text of the picker: request counters, pool gauges, in-flight load. */
+    /**
+     * The Prometheus text of the picker: request counters and token histograms, the pool's gauges (ready endpoints,
+     * scraped queue and KV averages), our in-flight load, the prefix index and the scheduling latency, with the
+     * reference picker's names.
+     */
     public String scrape() {
         GatewayConfig config = state.served().map(EppState.Served::config).orElse(null);
         return state.metrics().scrape(config == null ? GatewayConfig.compile(ManifestSet.empty()) : config,
-                state.inFlight());
+                state.inFlight(), new SchedulingView(state.datastore(), state.pickers(), state.schedulerLatency(),
+                        System.nanoTime()));
     }
 
     /** Ports actually bound: {@code grpc}, {@code health}, {@code metrics}. */

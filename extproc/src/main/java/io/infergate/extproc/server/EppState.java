@@ -5,6 +5,7 @@ import io.infergate.api.model.ManifestSet;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.gateway.metrics.SchedulerLatency;
 import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.gateway.picker.SchedulingOptions;
@@ -48,6 +49,7 @@ public final class EppState implements AutoCloseable {
     private final PoolFlowControls flows;
     private final Duration sweepInterval;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    private final SchedulerLatency schedulerLatency = new SchedulerLatency();
     private final AtomicReference<Served> served = new AtomicReference<>();
     private volatile PickerConfigOverride override;
 
@@ -133,6 +135,11 @@ public final class EppState implements AutoCloseable {
     /** How often queued requests past their TTL are expired. */
     public Duration sweepInterval() {
         return sweepInterval;
+    }
+
+    /** How long picks took ({@code inference_extension_scheduler_e2e_duration_seconds}). */
+    public SchedulerLatency schedulerLatency() {
+        return schedulerLatency;
     }
 
     public GatewayMetrics metrics() {

@@ -341,7 +341,9 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
 
     /** Picks among the candidates and answers with the destination and the (rewritten) body. */
     private void pickAndSend(Pending pending) {
+        long pickStart = settings.nanoTime().getAsLong();
         PickResult result = served.picker().pick(pending.pick(), pending.candidates());
+        state.schedulerLatency().record(settings.nanoTime().getAsLong() - pickStart);
         switch (result) {
             case PickResult.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
                     r.message());

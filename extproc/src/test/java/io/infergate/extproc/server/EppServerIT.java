@@ -158,7 +158,9 @@ class EppServerIT {
                 + server.boundPorts().get("metrics") + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("inference_objective_request_total{model_name=\"friendly\","
-                + "target_model_name=\"base\",priority=\"0\"} 6");
+                + "target_model_name=\"base\",priority=\"0\"} 6")
+                .contains("inference_extension_scheduler_e2e_duration_seconds_count 6")
+                .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 2");
     }
 
     @Test
