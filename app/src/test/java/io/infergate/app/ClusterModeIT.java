@@ -156,6 +156,9 @@ class ClusterModeIT {
                     .contains("type=ResolvedRefs");
         });
 
+        // one user's broken object is left out; everyone else's changes keep applying
+        cluster.apply(pool().replace("name: pool", "name: broken").replace("number: " + replica.port(),
+                "number: 70000"));
         cluster.apply(pod(false)); // changed: the only pod is not ready any more
         await().atMost(WITHIN).until(() -> status(port) == 503);
         cluster.apply(pod(true));

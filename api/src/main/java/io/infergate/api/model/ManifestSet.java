@@ -51,6 +51,14 @@ public final class ManifestSet {
         byType.replaceAll((k, v) -> List.copyOf(v));
     }
 
+    /**
+     * This set without the objects {@code drop} selects; the rest keep their field positions and source texts (for
+     * cluster mode, which leaves out objects with errors and serves the others).
+     */
+    public ManifestSet without(java.util.function.Predicate<? super Resource> drop) {
+        return new ManifestSet(resources.stream().filter(r -> !drop.test(r)).toList(), fields, sources);
+    }
+
     /** An empty set. */
     public static ManifestSet empty() {
         return new ManifestSet(List.of(), Map.of());

@@ -1,7 +1,7 @@
 package io.infergate.app.epp;
 
 import io.infergate.api.load.LoadResult;
-import io.infergate.app.ValidateCommand;
+import io.infergate.app.serve.ClusterSets;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infergate.kubernetes.ClusterMode;
 import io.infergate.kubernetes.LeaderElection;
@@ -119,16 +119,22 @@ public final class EppLauncher {
     }
 
     /**
-     * Serves a set the cluster produced, unless it has errors: then every problem is logged and the last good set
-     * keeps serving, as a file reload with errors does.
+     * Serves what of a set the cluster produced can be served: objects with errors are left out
+     * ({@link ClusterSets}); errors that cannot be pinned on an object keep the last good set serving.
      */
     static void apply(EppState state, LoadResult result) {
-        LoadResult checked = ValidateCommand.withScheduling(result);
+        ClusterSets.Servable servable = ClusterSets.of(result);
+        LoadResult checked = servable.result();
+        if (checked.hasErrors() || !servable.leftOut().isEmpty()) {
+            servable.problems().forEach(p -> log.warn("{}", p));
+        }
         if (checked.hasErrors()) {
-            checked.errors().forEach(p -> log.warn("{}", p.format()));
             log.warn("{} error(s) in the cluster's objects; the picker keeps its last good configuration",
                     checked.errors().size());
             return;
+        }
+        if (!servable.leftOut().isEmpty()) {
+            log.warn("left out {} object(s) with errors: {}", servable.leftOut().size(), servable.leftOut());
         }
         try {
             state.update(checked.manifests());

@@ -1,9 +1,7 @@
 package io.infergate.app.serve;
 
-import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.api.model.ManifestSet;
-import io.infergate.app.ValidateCommand;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.admin.ConfigStatus;
 import io.infergate.gateway.config.GatewayConfig;
@@ -14,10 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How {@code serve --kubernetes} turns what the informers produce into the served configuration: validated like a
- * file (scheduling configurations included), compiled for cluster mode (an endpointPickerRef to a Service that does
- * not exist is invalid, not the built-in picker), applied. A set with errors is not served: every problem is logged
- * and the last good configuration stays, as a file reload with errors does; {@code /api/config} shows the attempt.
- * Runs on the cluster watch's control thread.
+ * file (scheduling configurations included), objects with errors left out ({@link ClusterSets}), compiled for
+ * cluster mode (an endpointPickerRef to a Service that does not exist is invalid, not the built-in picker), applied.
+ * Every problem is logged and {@code /api/config} shows the attempt. Errors that cannot be pinned on an object keep
+ * the last good configuration serving. Runs on the cluster watch's control thread.
  */
 final class ClusterConfigs {
 
@@ -35,10 +33,11 @@ final class ClusterConfigs {
         return GatewayConfig.compile(set, GatewayConfig.Options.CLUSTER);
     }
 
-    /** Applies a new set when it can be served; returns the status to show either way. */
+    /** Applies what of a new set can be served; returns the status to show either way. */
     static ConfigStatus apply(GatewayServer gateway, LoadResult result, ConfigStatus previous, Clock clock) {
-        LoadResult checked = ValidateCommand.withScheduling(result);
-        List<String> problems = checked.problems().stream().map(Problem::format).toList();
+        ClusterSets.Servable servable = ClusterSets.of(result);
+        LoadResult checked = servable.result();
+        List<String> problems = servable.problems();
         if (checked.hasErrors()) {
             problems.forEach(p -> log.warn("{}", p));
             log.warn("{} error(s) in the cluster's objects; the last good configuration keeps serving",
@@ -46,14 +45,20 @@ final class ClusterConfigs {
             return previous.withReload(new ConfigStatus.Reload(clock.instant(), false,
                     checked.errors().size() + " error(s); not applied", problems));
         }
+        if (!servable.leftOut().isEmpty()) {
+            problems.forEach(p -> log.warn("{}", p));
+            log.warn("left out {} object(s) with errors: {}", servable.leftOut().size(), servable.leftOut());
+        }
         try {
             gateway.update(compile(checked.manifests()));
         } catch (RuntimeException e) {
             log.warn("the cluster's objects cannot be served, the last good configuration stays: {}", e.getMessage());
             return previous.withReload(new ConfigStatus.Reload(clock.instant(), false, e.getMessage(), problems));
         }
-        log.info("applied the cluster's objects: {} object(s), {} warning(s)", checked.manifests().all().size(),
-                problems.size());
-        return previous.withReload(new ConfigStatus.Reload(clock.instant(), true, "applied", problems));
+        String message = servable.leftOut().isEmpty() ? "applied"
+                : "applied without " + servable.leftOut().size() + " object(s) with errors: "
+                        + String.join(", ", servable.leftOut());
+        log.info("{}: {} object(s), {} problem(s)", message, checked.manifests().all().size(), problems.size());
+        return previous.withReload(new ConfigStatus.Reload(clock.instant(), true, message, problems));
     }
 }
