@@ -21,6 +21,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.StreamObserver;
+import io.infergate.extproc.server.ServingCertificate;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,9 +93,12 @@ final class FakePicker implements AutoCloseable {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new Service());
         if (tls) {
-            SelfSignedCert cert = SelfSignedCert.generate();
-            b.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(cert.keys().getPrivate(),
-                    cert.certificate())).build());
+            // the certificate the real picker generates when it is given none
+            ServingCertificate cert = ServingCertificate.selfSigned("localhost");
+            b.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(
+                    new java.io.ByteArrayInputStream(cert.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                    new java.io.ByteArrayInputStream(cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII))))
+                    .build());
         }
         server = b.build().start();
     }
