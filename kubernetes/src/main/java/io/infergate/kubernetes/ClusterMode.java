@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster mode in one object, for {@code infergate serve --kubernetes} and {@code infergate epp}: a
- * {@link ClusterWatch} that feeds manifest sets to the application, a {@link StatusWriter} that writes InferencePool
- * and InferenceModel status while this replica leads, and optional {@link LeaderElection}.
+ * {@link ClusterWatch} that feeds manifest sets to the application, a {@link StatusWriter} that writes status while
+ * this replica leads (serve scope: Gateways, routes, InferencePools and InferenceModels; picker scope: its pool's
+ * InferenceModels), and optional {@link LeaderElection}.
  *
  * <pre>{@code
  * ClusterMode cluster = ClusterMode.builder(WatchScope.forServe(Optional.empty()))

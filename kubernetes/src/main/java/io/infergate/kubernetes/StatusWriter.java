@@ -12,6 +12,7 @@ import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.ParentRef;
 import io.infergate.api.model.Resource;
+import io.infergate.api.model.TcpRoute;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * controllerName are touched (the shared-ownership model of the Inference Extension); our entry goes when no route
  * references the pool any more. v1alpha2 pools: {@code status.parent}, which has no controllerName: we own the
  * entries naming the placeholder {@code Status/default} or a Gateway in the set, and keep the others.</li>
+ * <li><b>Gateways and routes</b> (with pool parents), as the Gateway controller of the classes we serve; computed
+ * by {@link GatewayStatus}. A Gateway gets {@code Accepted} and {@code Programmed} conditions and
+ * {@code status.listeners} (supportedKinds, attachedRoutes, Accepted/Programmed/ResolvedRefs); its
+ * {@code addresses} are left as they are. An HTTPRoute or TCPRoute gets one {@code status.parents} entry with our
+ * controllerName per parentRef naming a Gateway of ours ({@code Accepted}, or {@code Accepted=False} with
+ * NoMatchingParent / NotAllowedByListeners / NoMatchingListenerHostname; {@code ResolvedRefs}, or
+ * {@code ResolvedRefs=False/BackendNotFound} for a missing InferencePool or Service); other controllers' entries
+ * are kept.</li>
  * <li><b>InferenceModel acceptance.</b> {@code Accepted=True/Accepted}, or {@code Accepted=False/ModelNameInUse} for
  * every InferenceModel that loses a modelName clash in its pool (the oldest wins; {@link Resource#OLDEST_FIRST}).
  * Conditions of other types are kept.</li>
@@ -94,13 +103,17 @@ public final class StatusWriter {
     /** What one {@link #write} did: objects whose status was written, already right, or not written (error). */
     public record Report(int written, int unchanged, int failed) {}
 
-    /** Writes pool parents (when {@code pools}) and the acceptance of every InferenceModel of the set. Blocks. */
+    /**
+     * Writes pool parents, Gateway and route status (when {@code pools}: serve scope) and the acceptance of every
+     * InferenceModel of the set. Blocks.
+     */
     public Report write(ManifestSet set, boolean pools) {
         return write(set, pools, m -> true);
     }
 
     /**
-     * Writes pool parents (when {@code pools}) and the acceptance of the InferenceModels that {@code models} selects
+     * Writes pool parents, Gateway and route status (when {@code pools}) and the acceptance of the InferenceModels
+     * that {@code models} selects
      * (a picker writes only its own pool's). Clashes are judged among all InferenceModels of the set. Blocks.
      */
     public Report write(ManifestSet set, boolean pools, Predicate<InferenceModel> models) {
@@ -119,6 +132,7 @@ public final class StatusWriter {
                 c.add(update(pool.apiVersion(), pool.kind(), pool.metadata().namespace(), pool.metadata().name(),
                         live -> poolStatus(live, pool.isLegacy(), gateways, resolved, known)));
             }
+            writeGatewaysAndRoutes(set, c);
         }
         Map<InferenceModel, Optional<InferenceModel>> claims = modelClaims(set);
         for (Map.Entry<InferenceModel, Optional<InferenceModel>> e : claims.entrySet()) {
@@ -135,6 +149,25 @@ public final class StatusWriter {
                     live -> modelStatus(live, accepted)));
         }
         return new Report(c.written, c.unchanged, c.failed);
+    }
+
+    /** As the Gateway controller of our classes: Gateways (conditions, listeners) and route parents. */
+    private void writeGatewaysAndRoutes(ManifestSet set, Counter c) {
+        for (Gateway g : set.gateways()) {
+            if (!servedClass.test(g.gatewayClassName())) {
+                continue;
+            }
+            List<GatewayStatus.ListenerStatus> listeners = GatewayStatus.listeners(set, g);
+            c.add(update(g.apiVersion(), g.kind(), g.metadata().namespace(), g.metadata().name(),
+                    live -> GatewayStatus.gatewayStatus(live.getAdditionalProperties().get("status"),
+                            generation(live), listeners, this::condition)));
+        }
+        for (Resource route : GatewayStatus.routes(set)) {
+            List<GatewayStatus.RouteParent> parents = GatewayStatus.routeParents(set, route, servedClass);
+            c.add(update(route.apiVersion(), route.kind(), route.metadata().namespace(), route.metadata().name(),
+                    live -> GatewayStatus.routeStatus(live.getAdditionalProperties().get("status"),
+                            generation(live), parents, controllerName, this::condition)));
+        }
     }
 
     private static final class Counter {
@@ -298,28 +331,37 @@ public final class StatusWriter {
 
     private Map<String, Object> modelStatus(GenericKubernetesResource live, Condition accepted) {
         Map<String, Object> status = copyOf(live.getAdditionalProperties().get("status"));
-        List<Map<String, Object>> old = listOfMaps(status.get("conditions"));
-        List<Map<String, Object>> next = new ArrayList<>();
-        boolean placed = false;
-        for (Map<String, Object> c : old) {
-            if (accepted.type().equals(c.get("type"))) {
-                if (!placed) {
-                    next.add(condition(accepted, generation(live), old));
-                    placed = true;
-                }
-            } else {
-                next.add(c);
-            }
-        }
-        if (!placed) {
-            next.add(condition(accepted, generation(live), old));
-        }
-        status.put("conditions", next);
+        status.put("conditions", mergeConditions(listOfMaps(status.get("conditions")), List.of(accepted),
+                generation(live), this::condition));
         return status;
     }
 
+    /**
+     * The conditions {@code old} with each of {@code ours} replacing the first of its type (or appended), in
+     * place; duplicates of our types go, conditions of other types are kept.
+     */
+    static List<Map<String, Object>> mergeConditions(List<Map<String, Object>> old, List<Condition> ours,
+                                                     long generation, GatewayStatus.ConditionMaker conditions) {
+        List<Map<String, Object>> next = new ArrayList<>();
+        Set<String> placed = new java.util.HashSet<>();
+        for (Map<String, Object> c : old) {
+            Optional<Condition> mine = ours.stream().filter(o -> o.type().equals(c.get("type"))).findFirst();
+            if (mine.isEmpty()) {
+                next.add(c);
+            } else if (placed.add(mine.get().type())) {
+                next.add(conditions.make(mine.get(), generation, old));
+            }
+        }
+        for (Condition o : ours) {
+            if (placed.add(o.type())) {
+                next.add(conditions.make(o, generation, old));
+            }
+        }
+        return next;
+    }
+
     /** The condition as the API writes it; lastTransitionTime kept from the old condition of that type and status. */
-    private Map<String, Object> condition(Condition c, long generation, List<Map<String, Object>> previous) {
+    Map<String, Object> condition(Condition c, long generation, List<Map<String, Object>> previous) {
         String time = null;
         for (Map<String, Object> p : previous) {
             if (c.type().equals(p.get("type")) && c.status().equals(p.get("status"))
@@ -380,10 +422,14 @@ public final class StatusWriter {
 
     private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext contextOf(String apiVersion,
                                                                                           String kind) {
-        for (WatchedKind k : List.of(WatchScope.POOL_V1, WatchScope.POOL_V1ALPHA2, WatchScope.INFERENCE_MODEL)) {
+        for (WatchedKind k : List.of(WatchScope.POOL_V1, WatchScope.POOL_V1ALPHA2, WatchScope.INFERENCE_MODEL,
+                WatchScope.GATEWAY, WatchScope.HTTP_ROUTE)) {
             if (k.apiVersion().equals(apiVersion) && k.kind().equals(kind)) {
                 return k.context();
             }
+        }
+        if (TcpRoute.KIND.equals(kind)) {
+            return WatchScope.TCP_ROUTE.context(); // a v1 manifest is the same object: the watch reads v1alpha2
         }
         throw new IllegalArgumentException("no status is written for " + kind + " " + apiVersion);
     }
@@ -395,12 +441,12 @@ public final class StatusWriter {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> copyOf(Object o) {
+    static Map<String, Object> copyOf(Object o) {
         return o instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> listOfMaps(Object o) {
+    static List<Map<String, Object>> listOfMaps(Object o) {
         if (!(o instanceof List<?> l)) {
             return List.of();
         }

@@ -291,16 +291,17 @@ class StatusWriterTest {
             ManifestSet set = Manifests.load("test.yaml", yaml).manifests();
             Clock t0 = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
             StatusWriter first = new StatusWriter(c.client, CONTROLLER, Set.of(), t0);
-            assertThat(first.write(set, true)).isEqualTo(new StatusWriter.Report(2, 0, 0));
+            // pool, model, Gateway and route
+            assertThat(first.write(set, true)).isEqualTo(new StatusWriter.Report(4, 0, 0));
 
             Clock later = Clock.offset(t0, Duration.ofHours(1));
             StatusWriter second = new StatusWriter(c.client, CONTROLLER, Set.of(), later);
-            assertThat(second.write(set, true)).isEqualTo(new StatusWriter.Report(0, 2, 0));
+            assertThat(second.write(set, true)).isEqualTo(new StatusWriter.Report(0, 4, 0));
 
             // a changed condition gets a new time; the unchanged one keeps its old time
             ManifestSet withoutService = Manifests.load("test.yaml", yaml.replace(EPP_SERVICE + "---\n", ""))
                     .manifests();
-            assertThat(second.write(withoutService, true)).isEqualTo(new StatusWriter.Report(1, 1, 0));
+            assertThat(second.write(withoutService, true)).isEqualTo(new StatusWriter.Report(1, 3, 0));
             Map<String, Object> parent = ourParents(c, WatchScope.POOL_V1, "parents").get(0);
             assertThat(condition(parent, "Accepted")).containsEntry("lastTransitionTime", "2026-03-01T10:00:00Z");
             assertThat(condition(parent, "ResolvedRefs")).containsEntry("lastTransitionTime", "2026-03-01T11:00:00Z")

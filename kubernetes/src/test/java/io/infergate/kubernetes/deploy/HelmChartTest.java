@@ -101,7 +101,8 @@ class HelmChartTest {
                 "gateway.networking.k8s.io/tcproutes"));
         assertThat(writable(role)).containsExactlyInAnyOrder("inference.networking.k8s.io/inferencepools/status",
                 "inference.networking.x-k8s.io/inferencepools/status",
-                "inference.networking.x-k8s.io/inferencemodels/status");
+                "inference.networking.x-k8s.io/inferencemodels/status", "gateway.networking.k8s.io/gateways/status",
+                "gateway.networking.k8s.io/httproutes/status", "gateway.networking.k8s.io/tcproutes/status");
         assertThat(string(r.one("ClusterRoleBinding"), "roleRef", "name")).isEqualTo(name(role));
     }
 
