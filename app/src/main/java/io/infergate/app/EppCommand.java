@@ -198,8 +198,7 @@ public final class EppCommand implements Callable<Integer> {
             }
             override = Optional.of(new PickerConfigOverride(config.config().get()));
         }
-        String namespace = poolNamespace != null ? poolNamespace
-                : Optional.ofNullable(System.getenv("NAMESPACE")).filter(s -> !s.isBlank()).orElse("default");
+        String namespace = PodNamespace.or(poolNamespace);
         StreamSettings settings = StreamSettings.defaults().withMaxDestinationEndpoints(maxEndpoints)
                 .withSubsetFilter(!disableSubsetFilter).withMaxRequestBodyBytes(maxBodyBytes);
         EppLauncher launcher = new EppLauncher(scheduling, settings, override, host, grpcPort, healthPort,

@@ -209,8 +209,7 @@ public final class ServeCommand implements Callable<Integer> {
                 reloadDebounce, ephemeralPorts, scheduling);
         try {
             if (kubernetes) {
-                String leaseNs = leaseNamespace != null ? leaseNamespace : java.util.Optional
-                        .ofNullable(System.getenv("NAMESPACE")).filter(v -> !v.isBlank()).orElse("default");
+                String leaseNs = PodNamespace.or(leaseNamespace);
                 return launcher.startCluster(WatchScope.forServe(java.util.Optional.ofNullable(namespace),
                                 java.util.Set.copyOf(gatewayClasses), true), controllerName,
                         leaderElection ? java.util.Optional.of(LeaderElection.Settings.of(leaseNs,
