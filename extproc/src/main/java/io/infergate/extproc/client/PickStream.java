@@ -300,8 +300,8 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
 
     @Override
     public void onError(Throwable t) {
-        synchronized (this) {
-            ended = true;
+        if (alreadyEnded()) {
+            return; // our own cancel coming back: whoever ended the stream has already chosen the outcome
         }
         Status s = Status.fromThrowable(t);
         fail(name + " failed: " + s.getCode() + (s.getDescription() == null ? "" : " " + s.getDescription()), false);
@@ -309,8 +309,8 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
 
     @Override
     public void onCompleted() {
-        synchronized (this) {
-            ended = true;
+        if (alreadyEnded()) {
+            return;
         }
         fail(name + " closed the stream without a decision", true);
     }
@@ -369,7 +369,21 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
         responsePhase.complete(List.of());
     }
 
-    /** Half-closes (done) or cancels the stream, once. Called under the lock. */
+    /**
+     * Marks the stream ended; true when it had already ended. Every path that ends
+     * the stream here ({@link #endStream}) completes the futures itself, so the {@code CANCELLED} that gRPC reports
+     * for our own cancel must not race it to the decision: a timeout stays a timeout, whichever thread runs first.
+     */
+    private synchronized boolean alreadyEnded() {
+        boolean before = ended;
+        ended = true;
+        return before;
+    }
+
+    /**
+     * Half-closes (done) or cancels the stream, once. Called under the lock; the caller then completes the futures
+     * (see {@link #alreadyEnded}).
+     */
     private void endStream(boolean halfClose) {
         if (ended) {
             return;
