@@ -20,15 +20,18 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code infergate bench}: benchmarks. The two that measure the simulator itself, streaming workload load against a
  * live target ({@code load}), non-streaming HTTP load for a proxy's own overhead ({@code http-load}), a stub
- * backend, the JMH micro-benchmarks of the endpoint picker, and the policy lab ({@code lab}).
+ * backend, the JMH micro-benchmarks of the endpoint picker, the policy lab ({@code lab}) and its agreement with the
+ * real gateway ({@code lab-vs-real}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; streaming"
                 + " workload load (load) and non-streaming HTTP load (http-load);"
-                + " JMH micro-benchmarks of the endpoint picker; the policy lab (lab).",
+                + " JMH micro-benchmarks of the endpoint picker; the policy lab (lab) and how close it is to the"
+                + " real gateway (lab-vs-real).",
         subcommands = {BenchCommand.SimLoop.class, BenchCommand.SimCapacity.class, StreamingLoadCommand.class,
                 BenchCommand.HttpLoad.class,
-                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class, BenchLabCommand.class, BenchEppCommand.class})
+                BenchCommand.StubBackendCommand.class, BenchCommand.Jmh.class, BenchLabCommand.class,
+                BenchLabVsRealCommand.class, BenchEppCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
