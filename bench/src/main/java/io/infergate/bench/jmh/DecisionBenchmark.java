@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -75,6 +76,13 @@ public class DecisionBenchmark {
     @Param({INLINE})
     public String learner = INLINE;
 
+    /**
+     * The scheduler's clock, which also stamps the metrics' read time. Decisions depend on it (metrics turn stale
+     * after 200 ms, LoRA stickiness lasts 2 s, least-recently-picked compares pick times), so tests replace it with
+     * a virtual one before {@link #setUp} to decide the same on a fast or a loaded machine.
+     */
+    LongSupplier nanoTime = System::nanoTime;
+
     private BenchPool pool;
     private List<ChatPrompts.Prompt> prompts;
     private PrefixIndex index;
@@ -86,7 +94,7 @@ public class DecisionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        pool = new BenchPool(endpoints, SEED, System.nanoTime());
+        pool = new BenchPool(endpoints, SEED, nanoTime.getAsLong());
         prompts = ChatPrompts.build(promptKiB * 1024, ChatPrompts.COUNT, SEED);
         // GIE's defaults; autoTune sizes each endpoint's LRU from num_gpu_blocks
         index = switch (learner) {
@@ -100,7 +108,7 @@ public class DecisionBenchmark {
         SplittableRandom random = new SplittableRandom(SEED);
         // as the gateway builds a pool's scheduler for a built-in profile (PoolPickers)
         scheduler = new Scheduler(pool.datastore(), inFlight, BuiltInProfiles.named(profile, index, hasher),
-                UtilizationSaturationDetector.withDefaults(), hasher, System::nanoTime, () -> random);
+                UtilizationSaturationDetector.withDefaults(), hasher, nanoTime, () -> random);
         leases = new Lease[endpoints * IN_FLIGHT_PER_ENDPOINT];
         decisions = 0;
         for (int i = 0; i < WARM_DECISIONS; i++) {

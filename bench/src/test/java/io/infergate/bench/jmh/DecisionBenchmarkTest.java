@@ -8,6 +8,7 @@ import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,12 +16,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The decision benchmark's set-up and operation, called directly: each decision picks, the state stays realistic. */
 class DecisionBenchmarkTest {
 
+    /** Virtual time per clock read (one per decision): a quick machine's pace, the same however loaded this one is. */
+    private static final long NANOS_PER_READ = 10_000;
+
+    /** A benchmark on virtual time, so its decisions (metric ages, stickiness, pick times) do not depend on speed. */
+    private static DecisionBenchmark benchmark() {
+        DecisionBenchmark b = new DecisionBenchmark();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        b.nanoTime = () -> now.addAndGet(NANOS_PER_READ);
+        return b;
+    }
+
     @ParameterizedTest
     @CsvSource({"8, 1, " + BuiltInProfiles.INFERGATE_DEFAULT, "8, 16, " + BuiltInProfiles.GIE_V1_DEFAULT,
             "64, 16, " + BuiltInProfiles.INFERGATE_DEFAULT})
     void everyDecisionPicksAnEndpointOfThePoolAndTheWarmedIndexMatchesSharedPrefixes(int endpoints, int kib,
                                                                                       String profile) {
-        DecisionBenchmark b = new DecisionBenchmark();
+        DecisionBenchmark b = benchmark();
         b.endpoints = endpoints;
         b.promptKiB = kib;
         b.profile = profile;
@@ -64,7 +76,7 @@ class DecisionBenchmarkTest {
 
     @Test
     void withABackgroundLearnerDecisionsStillPickAndTheIndexLearnsByTheEnd() {
-        DecisionBenchmark b = new DecisionBenchmark();
+        DecisionBenchmark b = benchmark();
         b.endpoints = 8;
         b.promptKiB = 1;
         b.profile = BuiltInProfiles.GIE_V1_DEFAULT;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.bench.load.OpenLoopLoad;
+import io.infergate.testing.Patience;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -181,6 +182,8 @@ class StubBackendTest {
 
     /** Writes one request and reads exactly one Content-Length framed response. */
     private static Response roundTrip(Socket s, String raw) throws IOException {
+        // a safety net against a hang, never a measure of speed: a stub that stops answering fails the test
+        s.setSoTimeout((int) Patience.EVENTUALLY.toMillis());
         OutputStream out = s.getOutputStream();
         out.write(raw.getBytes(StandardCharsets.UTF_8));
         out.flush();
