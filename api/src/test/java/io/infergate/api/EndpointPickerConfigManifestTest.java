@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * EndpointPickerConfig inside manifests: as a document of a manifest set, and as a ConfigMap value (GIE's example
- * manifests and Helm chart ship it that way), including gie.md §1.6 example f.
+ * manifests and Helm chart ship it that way), including GIE v0.5.1's
+ * {@code config/manifests/inferencepool-resources.yaml}.
  */
 class EndpointPickerConfigManifestTest {
 

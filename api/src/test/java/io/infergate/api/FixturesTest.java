@@ -9,8 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Inference Extension's example manifests (gie.md §1.6, copied verbatim) load unchanged. Alone, each reports
- * only references to objects declared elsewhere; with small companion files declaring those, nothing.
+ * The Inference Extension's example manifests (copied verbatim; sources in
+ * {@code src/test/resources/manifests/README.md}) load unchanged. Alone, each
+ * reports only references to objects declared elsewhere; with small companion files declaring those, nothing.
  */
 class FixturesTest {
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.infergate.api.load.LoadResult;
 import org.junit.jupiter.api.Test;
 
-/** One test per Inference Extension rule of gie.md §1, each with a bad manifest. */
+/** One test per Inference Extension rule (the CRD types in GIE's {@code api/} and {@code apix/}), each with a bad
+ * manifest.
+ */
 class InferenceRulesTest {
 
     private static final String POOL = """

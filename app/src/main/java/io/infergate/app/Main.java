@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code infergate} command line: one fat jar, one subcommand per job (see ARCHITECTURE.md §1).
+ * The {@code infergate} command line: one fat jar, one subcommand per job (see {@code docs/architecture.md}).
  * Bad options print a specific message and the usage, and exit with status 2.
  */
 @Command(

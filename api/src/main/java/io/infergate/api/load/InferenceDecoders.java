@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Decoders for the Inference Extension kinds (gie.md §1). Both InferencePool versions produce the same
- * {@link InferencePool} record; the CRD defaults (FailClose, kind Service, group "", appProtocol http, poolRef
- * groups) are applied here.
+ * Decoders for the Inference Extension kinds (GIE {@code api/v1}, {@code apix/v1alpha2}; see {@code
+ * docs/architecture.md}). Both InferencePool versions produce the same {@link InferencePool} record; the CRD defaults
+ * (FailClose, kind Service, group "", appProtocol http, poolRef groups) are applied here.
  */
 final class InferenceDecoders {
 

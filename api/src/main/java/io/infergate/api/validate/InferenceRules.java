@@ -18,9 +18,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Inference Extension rules of gie.md §1: InferencePool (v1 and v1alpha2), InferenceModel,
- * InferenceObjective, InferenceModelRewrite, and their references. CRD immutability rules (e.g. "modelName is
- * immutable") compare an update with the stored object; a file has no previous version, so they do not apply.
+ * The Inference Extension rules (GIE {@code api/v1/inferencepool_types.go}, {@code apix/v1alpha2/*_types.go}):
+ * InferencePool (v1 and v1alpha2), InferenceModel, InferenceObjective, InferenceModelRewrite, and their references. CRD
+ * immutability rules (e.g. "modelName is immutable") compare an update with the stored object; a file has no previous
+ * version, so they do not apply.
  */
 final class InferenceRules {
 

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Checks a loaded {@link ManifestSet} against every rule the loader does not: ranges, formats, uniqueness,
- * list limits and the CEL rules of the CRDs (gie.md §1, Gateway API v1), and references between objects
- * (route parents and backends, pool references, endpoint picker Services, certificate Secrets). Model-name
+ * list limits and the CEL rules of the CRDs (GIE {@code config/crd/bases}, Gateway API v1), and references between
+ * objects (route parents and backends, pool references, endpoint picker Services, certificate Secrets). Model-name
  * clashes between InferenceModels are warnings (the oldest wins, as the reference EPP does). Body-Based Routing's
  * ConfigMaps are checked as BBR reads them; a model name mapped to two base models is an error ({@code BbrRules}).
  *

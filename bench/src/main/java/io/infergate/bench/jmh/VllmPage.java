@@ -11,7 +11,8 @@ import java.io.UncheckedIOException;
  * buckets each), five {@code vllm:lora_requests_info} series, {@code vllm:cache_config_info} with all its labels, and
  * the HTTP metrics of prometheus_fastapi_instrumentator over five handlers; no {@code _created} series (vLLM turns
  * them off). Families, labels, label order, HELP texts and number formatting follow the real pages and the field
- * list quoted in the project's research notes (sim.md §2.1); the values are made up but consistent.
+ * list of vLLM's {@code vllm/v1/metrics/loggers.py} and {@code docs/design/metrics.md}; the values are made up but
+ * consistent.
  *
  * <p>What the extractor reads from it: {@value #WAITING} waiting, {@value #RUNNING} running, KV usage
  * {@value #KV_USAGE}, the latest LoRA series (running {@code sql-lora,code-lora}, waiting {@code summarize-lora},

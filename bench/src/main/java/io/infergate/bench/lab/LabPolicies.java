@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The policies the lab compares, by name: the baselines of research/peers.md, each implementing its published rule
+ * The policies the lab compares, by name: the baselines of other routers, each implementing its published rule
  * (package {@code io.infergate.bench.lab.policy}), and the gateway's own built-in scheduling profiles running the
  * real scheduler. Stateless and thread-safe; each factory call builds a new policy for one run.
  */

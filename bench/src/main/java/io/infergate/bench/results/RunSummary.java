@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The metrics of one run (one policy at one rate, or one real-time load run), computed from its
- * {@link RequestRecord}s with inference-perf's definitions (research/sim.md §5.6). Immutable.
+ * {@link RequestRecord}s with inference-perf's definitions ({@code kubernetes-sigs/inference-perf}
+ * {@code docs/metrics.md}, {@code docs/goodput.md}). Immutable.
  *
  * <p>Latency percentiles are over completed requests only and exact (nearest rank on the sorted values), so the
  * same records always give the same numbers. Shed and failed requests are counted apart and never hidden: goodput

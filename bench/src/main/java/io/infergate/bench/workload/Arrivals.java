@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * An arrival process: a sequence of stages, each at a constant mean rate for a duration, with inter-arrival gaps of
- * a given coefficient of variation (research/sim.md §5.5):
+ * a given coefficient of variation (vLLM {@code vllm/benchmarks/serve.py} {@code get_request}, inference-perf's load
+ * types):
  * <ul>
  *   <li>{@code cv = 1}: exponential gaps, a Poisson process ({@link #poisson}; inference-perf {@code poisson},
  *       vLLM {@code --burstiness 1});</li>

@@ -16,7 +16,7 @@ public interface LengthDistribution {
 
     /**
      * ShareGPT-like prompt lengths: mean 202 tokens (the vLLM v0.6 blog's ShareGPT sample, Llama-3 tokenizer,
-     * research/sim.md §5.1), see {@link LogNormalLengths#SHAREGPT_INPUT}.
+     * blog.vllm.ai/2024/09/05/perf-update.html), see {@link LogNormalLengths#SHAREGPT_INPUT}.
      */
     static LengthDistribution shareGptInput() {
         return LogNormalLengths.SHAREGPT_INPUT;
@@ -34,7 +34,7 @@ public interface LengthDistribution {
 
     /**
      * A normal distribution rounded and resampled until it falls in {@code [min, max]} (the GIE multi-chat configs
-     * use q~N(30, 9), o~N(1000, 300); research/sim.md §5.3).
+     * use q~N(30, 9), o~N(1000, 300); GIE {@code benchmarking/prefix-cache-aware/}).
      */
     static LengthDistribution normal(double mean, double sd, int min, int max) {
         return new Normal(mean, sd, min, max);

@@ -11,11 +11,12 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>Means 202 (input) and 179 (output) tokens: the vLLM v0.6 performance blog's ShareGPT sample (500
  *       prompts, Llama-3 tokenizer), the same numbers GIE's simulator uses as N(202, 20) / N(179, 17)
- *       (research/sim.md §3 and §5.1). A normal with sd 20 has no tail; real ShareGPT lengths are heavy-tailed
- *       with medians well below the means, hence a log-normal.</li>
+ *       (GIE's {@code tools/simulations/llm_ig_simulation}, since removed upstream). A normal with sd 20 has no tail;
+ *       real ShareGPT lengths are heavy-tailed with medians well below the means, hence a log-normal.</li>
  *   <li>{@code sigma = 1.0}: gives median/mean = {@code exp(-sigma^2/2)} ≈ 0.61, the ratio the Azure 2023
- *       conversation trace shows for outputs (median 129 / mean 211, sim.md §5.2); no published ShareGPT
- *       median was at hand, so this is a calibration choice, not a sourced fit.</li>
+ *       conversation trace shows for outputs (median 129 / mean 211, microsoft/vidur {@code
+ *       data/processed_traces/splitwise_conv.csv}); no published ShareGPT median was at hand, so this is a calibration
+ *       choice, not a sourced fit.</li>
  *   <li>Bounds {@code [4, 1024]}: vLLM's ShareGPT filter ({@code min_len=4, max_prompt_len=1024}); the output
  *       uses the same upper bound (the filter's {@code max_total_len=2048} is not modelled jointly).</li>
  * </ul>

@@ -11,11 +11,11 @@ import java.util.SplittableRandom;
  * with probability {@code share(i)}, or stays what the content generator chose with the remaining probability.
  *
  * <p>{@link #gieTiers()} is GIE's multi-LoRA benchmark ({@code benchmarking/multilora-workload/
- * multilora-values.yaml}, research/sim.md §5.4): 15 adapters in three tiers, <em>each</em> adapter of a tier taking
- * that tier's share: 5 x 12 % (60 %), 5 x 6 % (30 %), 5 x 2 % (10 %), 100 % in all, so no request goes to the base
- * model. The benchmark's servers run {@code --max-loras} {@value #GIE_SERVER_MAX_LORAS}: at most three adapters
- * resident per server, so with 15 in play adapter affinity matters; that is fleet configuration, not part of the
- * request stream.
+ * multilora-values.yaml} in {@code kubernetes-sigs/gateway-api-inference-extension}): 15 adapters in three tiers,
+ * <em>each</em> adapter of a tier taking that tier's share: 5 x 12 % (60 %), 5 x 6 % (30 %), 5 x 2 % (10 %), 100 % in
+ * all, so no request goes to the base model. The benchmark's servers run {@code --max-loras} {@value
+ * #GIE_SERVER_MAX_LORAS}: at most three adapters resident per server, so with 15 in play adapter affinity matters; that
+ * is fleet configuration, not part of the request stream.
  *
  * <p>Immutable and thread-safe; the iterators {@link #apply} returns are not.
  *

@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * Multi-turn chat sessions whose context grows, after inference-perf's {@code shared_prefix} with
- * {@code enable_multi_turn_chat} (research/sim.md §5.3): {@code groups} system prompts; each of the
- * {@code groups * sessionsPerGroup} sessions uses one of them and runs {@code turns} turns. Turn {@code n}'s prompt is
- * turn {@code n-1}'s prompt, then that turn's answer, then a new question; so every prompt is a byte prefix of the
- * session's next one, and sessions of a group share the system prompt.
+ * {@code enable_multi_turn_chat} ({@code inference_perf/datagen/synthetic/shared_prefix_datagen.py}): {@code groups}
+ * system prompts; each of the {@code groups * sessionsPerGroup} sessions uses one of them and runs {@code turns} turns.
+ * Turn {@code n}'s prompt is turn {@code n-1}'s prompt, then that turn's answer, then a new question; so every prompt
+ * is a byte prefix of the session's next one, and sessions of a group share the system prompt.
  *
  * <p>The answer is synthesized here ({@link Text} of the turn's sampled output length), not taken from the server:
  * a replayed workload must not depend on what a run returned. The server sees the same context growth a real

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * The prefix-cache benchmark of inference-perf's {@code shared_prefix} data type (research/sim.md §5.3):
+ * The prefix-cache benchmark of inference-perf's {@code shared_prefix} data type
+ * ({@code kubernetes-sigs/inference-perf} {@code inference_perf/datagen/synthetic/shared_prefix_datagen.py}):
  * {@code groups} system prompts of {@code systemPromptTokens}, each with {@code promptsPerGroup} distinct questions
  * of {@code questionTokens}; every request is one (group, question) pair, its prompt the system prompt followed by
  * the question, its {@code max_tokens} {@code outputTokens}. All prompts of a group share exactly the system

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ext_proc stream, that is one HTTP request passing through the gateway, as the Endpoint Picker protocol runs
- * it (gie.md §2.2):
+ * it (GIE {@code docs/proposals/004-endpoint-picker-protocol/README.md}; the reference picker's
+ * {@code pkg/epp/handlers/{server,request,response}.go} at v1.5.0; summarized in {@code docs/epp.md}):
  * <ol>
  *   <li><b>Request headers</b> are stored (lower-case names; {@code raw_value} before {@code value}; an
  *       {@code x-request-id} is generated when missing). With {@code end_of_stream} (no body) a uniformly random

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A request the picker refuses, answered as an ext_proc {@code ImmediateResponse} with the reference picker's
- * status code and body text {@code "inference error: <Code> - <message>"} (gie.md §2.6). The one place codes map to
- * HTTP statuses.
+ * status code and body text {@code "inference error: <Code> - <message>"} (GIE v1.5.0 {@code
+ * pkg/common/error/error.go}). The one place codes map to HTTP statuses.
  */
 public final class InferenceError extends RuntimeException {
 

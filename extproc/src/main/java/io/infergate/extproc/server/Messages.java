@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the ext_proc responses of the Endpoint Picker protocol (gie.md §2.2). Stateless.
+ * Builds the ext_proc responses of the Endpoint Picker protocol (GIE
+ * {@code docs/proposals/004-endpoint-picker-protocol/README.md}; {@code docs/epp.md}). Stateless.
  */
 public final class Messages {
 

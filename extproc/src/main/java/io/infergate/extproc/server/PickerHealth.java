@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The standard {@code grpc.health.v1.Health} service with the reference picker's service names (gie.md §2.7):
+ * The standard {@code grpc.health.v1.Health} service with the reference picker's service names (GIE v1.5.0
+ * {@code cmd/epp/runner/health.go}):
  * {@code liveness} is always SERVING; {@code readiness}, {@code envoy.service.ext_proc.v3.ExternalProcessor}, the
  * empty name and {@code inference-extension} (the name the reference manifests probe) are SERVING while
  * {@code ready} says so (the pool synced, and this replica leads when leader election is on); any other name is

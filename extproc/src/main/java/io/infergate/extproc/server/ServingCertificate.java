@@ -29,8 +29,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * The certificate and private key the picker serves TLS with, as PEM text: read from a directory holding
  * {@code tls.crt} and {@code tls.key} (a Kubernetes TLS Secret mounted as a volume; the reference picker's
  * {@code --cert-path}), or generated at start: a self-signed EC P-256 certificate valid for ten years, as the
- * reference picker does when no certificate is given (gateways connect to it without verifying, gie.md §2.1).
- * Immutable.
+ * reference picker does when no certificate is given (gateways connect to it without verifying; GIE {@code
+ * cmd/epp/runner/runner.go}, {@code --secure-serving}). Immutable.
  */
 public record ServingCertificate(String certificatePem, String privateKeyPem) {
 

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The gateway's subset hint (gie.md §2.4): {@code metadata_context.filter_metadata["envoy.lb.subset_hint"]
- * ["x-gateway-destination-endpoint-subset"]}, a list of {@code ip:port} or {@code ip} strings, or one string with a
- * comma list (as the lightweight reference picker also accepts). An entry with a port matches that endpoint
- * exactly; an entry without one matches every port of that IP (every data-parallel rank of the pod), as the
- * reference picker matches. Immutable.
+ * The gateway's subset hint (GIE {@code docs/proposals/004-endpoint-picker-protocol/README.md}): {@code
+ * metadata_context.filter_metadata["envoy.lb.subset_hint"] ["x-gateway-destination-endpoint-subset"]}, a list of {@code
+ * ip:port} or {@code ip} strings, or one string with a comma list (as the lightweight reference picker also accepts).
+ * An entry with a port matches that endpoint exactly; an entry without one matches every port of that IP (every
+ * data-parallel rank of the pod), as the reference picker matches. Immutable.
  */
 record SubsetHint(List<String> entries) {
 

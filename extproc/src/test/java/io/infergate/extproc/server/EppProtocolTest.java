@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Endpoint Picker protocol as Envoy drives it, message by message, against the picker in-process: the hermetic
- * cases of the reference picker's integration test (gie.md §5.3) and the picker side of the conformance semantics
- * (§5.1).
+ * cases of the reference picker's integration test (GIE v1.5.0 {@code test/integration/epp/hermetic_test.go}) and the
+ * picker side of the conformance semantics (GIE v1.6.0 {@code conformance/}).
  */
 class EppProtocolTest {
 

@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdminServer implements AutoCloseable {
 
-    /** The default port of {@code infergate serve}'s admin listener (the EPP's metrics port, gie.md §8.14). */
+    /** The default port of {@code infergate serve}'s admin listener (the reference EPP's metrics port, GIE {@code
+     * cmd/epp/runner/runner.go}).
+     */
     public static final int DEFAULT_PORT = 9090;
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
 

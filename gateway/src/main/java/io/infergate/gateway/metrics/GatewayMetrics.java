@@ -31,7 +31,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <h2>Families</h2>
  * Per (incoming {@code model_name}, {@code target_model_name}), with the Inference Extension EPP's names, types,
- * labels and buckets (gie.md §4.3):
+ * labels and buckets (GIE v1.5.0 {@code pkg/epp/metrics/metrics.go}):
  * <ul>
  *   <li>{@code inference_objective_request_total} (+ {@code priority}), {@code _request_error_total}
  *       (+ {@code error_code}, the EPP's codes), {@code _request_duration_seconds}, {@code _request_ttft_seconds},

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Serving several base models behind one route, the way GIE's guide does with Body-Based Routing: one pool per
- * base model, an HTTPRoute matching {@code X-Gateway-Base-Model-Name} exactly (gie.md example 1.6e, and the
- * inferencepool Helm chart's route), and bbr-managed ConfigMaps mapping each LoRA adapter to its base model.
+ * base model, an HTTPRoute matching {@code X-Gateway-Base-Model-Name} exactly (GIE v0.5.1 {@code
+ * site-src/guides/serve-multiple-genai-models.md}, and the inferencepool Helm chart's route), and bbr-managed
+ * ConfigMaps mapping each LoRA adapter to its base model.
  */
 class GatewayBaseModelIT {
 

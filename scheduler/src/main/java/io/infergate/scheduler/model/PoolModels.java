@@ -39,10 +39,10 @@ import java.util.random.RandomGenerator;
  *   <li>the {@code x-gateway-model-name-rewrite} header;</li>
  *   <li>the incoming name, unchanged.</li>
  * </ol>
- * A matching rule therefore overrides the header, as the reference EPP does (gie.md §2.8). Exact rules come
- * before InferenceModel targets because InferenceModelRewrite is the current traffic-splitting API and an
- * operator who adds an exact rule next to a legacy InferenceModel means it to take over; the InferenceModel
- * still supplies the criticality.
+ * A matching rule therefore overrides the header, as the reference EPP does (GIE v1.5.0 {@code
+ * pkg/epp/requestcontrol/director.go}). Exact rules come before InferenceModel targets because InferenceModelRewrite is
+ * the current traffic-splitting API and an operator who adds an exact rule next to a legacy InferenceModel means it to
+ * take over; the InferenceModel still supplies the criticality.
  *
  * <h2>Priority</h2>
  * The InferenceObjective of the pool named by the {@code x-gateway-inference-objective} header (GIE v1 binds

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Real model-server scrapes (docs and third-party samples, research/sim.md §2) read with the built-in mappings. */
+/** Real model-server scrapes (docs and third-party samples, sources in resources/metrics/README.md) read with the
+ * built-in mappings.
+ */
 class MetricsExtractorFixturesTest {
 
     static final MetricsExtractor EXTRACTOR = MetricsExtractor.withBuiltins();
@@ -69,7 +71,7 @@ class MetricsExtractorFixturesTest {
                 "vllm:cache_config_info (cache info): no matching series");
     }
 
-    /** gie.md §4.1: the series with the largest value (creation time) wins, here the second line. */
+    /** GIE's {@code loraspec.go}: the series with the largest value (creation time) wins, here the second line. */
     @Test
     void loraRequestsInfoOfVllmPr13303PicksTheNewestSeries() {
         ModelServerMetrics m = extract("vllm", MetricsResources.VLLM_LORA_PR13303);

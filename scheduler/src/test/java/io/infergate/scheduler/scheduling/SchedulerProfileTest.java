@@ -35,7 +35,8 @@ class SchedulerProfileTest {
 
     @Test
     void theWorkedExampleOfGie() {
-        // gie.md §3.3: A (q 0, kv 0.2, prefix 0/10), B (5, 0.5, 5/10), C (10, 0.9, 10/10) -> 3.6, 3.5, 3.2
+        // the worked example of docs/scheduling.md:
+        // A (q 0, kv 0.2, prefix 0/10), B (5, 0.5, 5/10), C (10, 0.9, 10/10) -> 3.6, 3.5, 3.2
         byte[] p = prompt(10);
         PrefixIndex index = new PrefixIndex();
         long[] hashes = HASHER.hash("m", "", p, 0, p.length);

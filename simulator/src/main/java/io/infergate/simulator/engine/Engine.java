@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated model-server engine with vLLM V1 semantics (research/sim.md §1): continuous batching in
- * steps, chunked prefill, a paged KV cache with automatic prefix caching, recompute preemption and LoRA
+ * One simulated model-server engine with vLLM V1 semantics ({@code vllm/v1/core/sched/scheduler.py}): continuous
+ * batching in steps, chunked prefill, a paged KV cache with automatic prefix caching, recompute preemption and LoRA
  * slots, timed by a {@link StepTimeModel}.
  *
  * <p>A driver runs the engine: {@link #beginStep()} schedules a step at the clock's current time and says

@@ -2,7 +2,7 @@ package io.infergate.simulator.engine;
 
 /**
  * Paged KV cache with automatic prefix caching, after vLLM V1's {@code BlockPool} and
- * {@code KVCacheManager} (research/sim.md §1.3-1.4):
+ * {@code KVCacheManager} ({@code vllm/v1/core/}, {@code docs/design/prefix_caching.md}):
  * <ul>
  *   <li>block 0 is the reserved null block; usage is {@code 1 - free / (numBlocks - 1)}, where free blocks
  *       include cached blocks no live request references, so a warm cache does not raise usage;</li>

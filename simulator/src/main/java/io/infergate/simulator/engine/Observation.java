@@ -1,7 +1,7 @@
 package io.infergate.simulator.engine;
 
 /**
- * The distributions an engine records, each with vLLM's bucket bounds (research/sim.md §2.1). Metric
+ * The distributions an engine records, each with vLLM's bucket bounds ({@code vllm/v1/metrics/loggers.py}). Metric
  * flavors whose servers use other buckets pass their own to {@link EngineMetrics}.
  */
 public enum Observation {

@@ -20,7 +20,9 @@ public sealed interface OutputLengthDistribution {
     /** The spec string this distribution was parsed from (round-trips through {@link #parse}). */
     String spec();
 
-    /** ShareGPT-like answers: mean 179 tokens (sim.md §5.1) with a heavy tail. */
+    /** ShareGPT-like answers: mean 179 tokens (the vLLM v0.6 blog, blog.vllm.ai/2024/09/05/perf-update.html) with a
+     * heavy tail.
+     */
     OutputLengthDistribution DEFAULT = new LogNormal(179, 0.9);
 
     record Fixed(int tokens) implements OutputLengthDistribution {

@@ -5,15 +5,16 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Named model/GPU deployments with calibrated step-time constants and KV capacity (research/sim.md §1.2,
- * §1.3 and §4.5). Batch limits follow vLLM's {@code vllm serve} defaults for the GPU class.
+ * Named model/GPU deployments with calibrated step-time constants and KV capacity ({@code docs/simulator.md},
+ * "Step time"). Batch limits follow vLLM's {@code vllm serve} defaults for the GPU class
+ * ({@code EngineArgs.get_batch_defaults} in {@code vllm/engine/arg_utils.py}).
  */
 public enum Preset {
 
     /**
      * Llama-3.1-8B BF16 on one H100-80GB: batch-1 ITL ~7 ms, 128 decodes + ~400 prefill tokens ~12 ms,
      * ~37k prompt tokens/s; ~26k KV blocks; H100 defaults 8192 batched tokens / 1024 seqs. The compute
-     * regime's base is 1.2 ms rather than sim.md's 1.5 so that the busy-step check lands at 12.4 ms (sim.md
+     * regime's base is 1.2 ms rather than the fit's 1.5 so that the busy-step check lands at 12.4 ms (the fit
      * rounds its own 12.6 ms to 12.5; the measurement was 11.6-12.0 ms).
      */
     LLAMA_3_1_8B_H100("llama-3.1-8b-h100", "meta-llama/Llama-3.1-8B-Instruct", 26_000, 1024, 8192,
@@ -66,9 +67,9 @@ public enum Preset {
     public EngineConfig config() {
         return new EngineConfig(modelName, 16, numGpuBlocks, maxNumSeqs, maxNumBatchedTokens, 0, 131_072,
                 true, true, false, 1, 1, 16,
-                150_000_000L, // 150 ms to load an adapter from disk (sim.md §1.6: 100-1000 ms)
-                10_000_000L,  // 10 ms CPU->GPU copy of a rank-16 adapter (sim.md §1.6: 5-50 ms)
-                15_000_000L,  // API server + tokenizer: light-load TTFT ~30 ms for 200 tokens (sim.md §4.3)
+                150_000_000L, // 150 ms to load an adapter from disk (estimate: 100-1000 ms, predibase/lorax#433)
+                10_000_000L,  // 10 ms CPU->GPU copy of a rank-16 adapter (estimate: 5-50 ms)
+                15_000_000L,  // API server + tokenizer: light-load TTFT ~30 ms for 200 tokens (docs/simulator.md)
                 0.9, stepTime, OutputLengthDistribution.DEFAULT);
     }
 

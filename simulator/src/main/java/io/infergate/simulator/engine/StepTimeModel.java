@@ -1,7 +1,7 @@
 package io.infergate.simulator.engine;
 
 /**
- * The two-regime (roofline-style) cost of one engine step, from research/sim.md §4.5: a step costs
+ * The two-regime (roofline-style) cost of one engine step ({@code docs/simulator.md}, "Step time"): a step costs
  * whichever is larger, the memory-bound term (weights plus KV reads) or the compute-bound term
  * (tokens times FLOPs).
  *

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Which model server's {@code /metrics} the simulator imitates. The names are the engine types of the
- * gateway's Model Server Protocol (research/sim.md §2.2): GIE/llm-d pick the metric names by the pod's
- * {@code inference.networking.k8s.io/engine-type} label.
+ * gateway's Model Server Protocol (GIE {@code docs/proposals/003-model-server-protocol/README.md}): GIE/llm-d pick the
+ * metric names by the pod's {@code inference.networking.k8s.io/engine-type} label.
  *
  * <p>A flavor also fixes the histogram buckets: create the engine's {@link EngineMetrics} with
  * {@link #newEngineMetrics(EngineConfig)} so that the histograms the engine fills have the bounds the real

@@ -11,7 +11,7 @@ final class ServerBuckets {
     private ServerBuckets() {
     }
 
-    // SGLang: the bounds in its production_metrics.md scrape (research/sim.md §2.3, fixtures/metrics/sglang.txt).
+    // SGLang: the bounds in its docs/references/production_metrics.md scrape (test resource metrics/sglang.txt).
     // Newer SGLang releases changed them more than once; this is the set a documented scrape shows.
     private static final double[] SGLANG_TTFT = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75,
             1.0, 2.5, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0};

@@ -6,7 +6,7 @@ import io.infergate.simulator.engine.Observation;
 
 /**
  * SGLang's {@code /metrics} ({@code --enable-metrics}): names, HELP texts, order and buckets of the scrape in
- * SGLang's {@code docs/references/production_metrics.md} (research/sim.md §2.3, fixtures/metrics/sglang.txt),
+ * SGLang's {@code docs/references/production_metrics.md} (sgl-project/sglang; test resource metrics/sglang.txt),
  * which {@code SchedulerMetricsCollector} and {@code TokenizerMetricsCollector} expose through
  * {@code prometheus_client}'s multiprocess collector. Every series has the {@code model_name} label only (newer
  * releases add shard labels such as {@code tp_rank}; readers sum over them).

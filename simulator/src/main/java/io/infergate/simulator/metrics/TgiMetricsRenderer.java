@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Hugging Face text-generation-inference's {@code /metrics}: the {@code tgi_*} names its router records
- * ({@code router/src/server.rs}, {@code backends/v3}; research/sim.md §2.4) with the HELP texts of its
+ * (huggingface/text-generation-inference {@code router/src/server.rs}, {@code backends/v3}) with the HELP texts of its
  * {@code describe_*} calls (the first description of a name wins, as in the exporter), exposed by
  * {@code metrics-exporter-prometheus} 0.15.
  *

@@ -9,19 +9,20 @@ import java.util.List;
 /**
  * Triton Inference Server with the TensorRT-LLM backend (metrics port 8002): the {@code nv_trt_llm_*}
  * families of the inflight-batching backend and Triton's base {@code nv_inference_*} families, with the names,
- * HELP texts and label shapes of the tensorrtllm_backend README's "Triton Metrics" sample (research/sim.md §2.5,
- * fixtures/metrics/triton-trtllm.txt), printed by prometheus-cpp. Every series is labelled with the Triton model
- * that runs the engine, {@code model="tensorrt_llm"}, and {@code version="1"}; the served model name does not
- * appear, as in a real ensemble deployment.
+ * HELP texts and label shapes of the tensorrtllm_backend README's "Triton Metrics" sample
+ * (triton-inference-server/tensorrtllm_backend {@code README.md}; test resource metrics/triton-trtllm.txt), printed by
+ * prometheus-cpp. Every series is labelled with the Triton model that runs the engine, {@code model="tensorrt_llm"},
+ * and {@code version="1"}; the served model name does not appear, as in a real ensemble deployment.
  *
  * <p>Mapping from the engine. {@code nv_trt_llm_request_metrics}: waiting = queued, scheduled = active =
  * requests in the batch, max = {@code max_num_seqs}, context = requests that ran a prefill chunk in the
  * last step; {@code generation_requests} = the rest of the batch, {@code total_context_tokens} = the last
  * step's prefill tokens. {@code nv_trt_llm_kv_cache_block_metrics}: usable blocks (vLLM's null block excluded),
  * fraction = the engine's usage. {@code nv_trt_llm_general_metrics}: the iteration counter is the engine's step
- * count; the timestamp is when the last step ran (Unix seconds). The runtime-memory family is not exposed. The base counters: success =
- * stop + length, failure = aborted, inference and execution counts = finished requests, and durations in
- * microseconds from the engine's end-to-end, queue and running-time histograms; compute input/output are 0.
+ * count; the timestamp is when the last step ran (Unix seconds). The runtime-memory family is not exposed. The base
+ * counters: success = stop + length, failure = aborted, inference and execution counts = finished requests, and
+ * durations in microseconds from the engine's end-to-end, queue and running-time histograms; compute input/output are
+ * 0.
  *
  * <p>Threading: stateless, any thread.
  */

@@ -13,7 +13,8 @@ import java.util.List;
  * Python {@code prometheus_client}, with its labels {@code model_name} and {@code engine_type="trtllm"}. GIE's
  * {@code trtllm-serve} engine type reads {@code trtllm_num_requests_waiting}, {@code _running},
  * {@code trtllm_kv_cache_utilization}, {@code trtllm_kv_cache_tokens_per_block} and
- * {@code trtllm_kv_cache_max_blocks} (research/sim.md §2.2).
+ * {@code trtllm_kv_cache_max_blocks} (GIE's {@code
+ * pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go}).
  *
  * <p>Mapping from the engine: running = requests in the batch ({@code numActiveRequests}), waiting = queued;
  * the KV block gauges count usable blocks (vLLM's reserved null block excluded); the hit rate is prefix-cache

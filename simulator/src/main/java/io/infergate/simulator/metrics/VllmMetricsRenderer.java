@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * vLLM V1's {@code /metrics}: names, HELP texts, types and label shapes of {@code PrometheusStatLogger} in
- * {@code vllm/v1/metrics/loggers.py} (≈v0.10–0.11, research/sim.md §2.1), exposed through Python
+ * {@code vllm/v1/metrics/loggers.py} (vllm-project/vllm ≈v0.10–0.11, and {@code docs/design/metrics.md}), exposed
+ * through Python
  * {@code prometheus_client} in the API-server process.
  *
  * <ul>

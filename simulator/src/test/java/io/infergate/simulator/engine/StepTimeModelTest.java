@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** The calibration points of research/sim.md §4.5 for the default preset. */
+/** The calibration points of {@code docs/simulator.md} ("Step time") for the default preset. */
 class StepTimeModelTest {
 
     private final StepTimeModel h100 = Preset.LLAMA_3_1_8B_H100.stepTime();

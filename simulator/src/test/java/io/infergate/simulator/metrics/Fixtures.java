@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Test support: real {@code /metrics} samples from test resources ({@code metrics/*.txt}, copied from shared/fixtures). */
+/**
+ * Test support: real {@code /metrics} samples from test resources ({@code metrics/*.txt}: the documented vLLM,
+ * SGLang and Triton samples also in {@code scheduler/src/test/resources/metrics}, whose README names their sources).
+ */
 final class Fixtures {
 
     static final String VLLM = "metrics/vllm-v1-docs-excerpt.txt";

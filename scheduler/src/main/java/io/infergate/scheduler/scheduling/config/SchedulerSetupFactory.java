@@ -20,7 +20,8 @@ import java.util.function.Function;
 
 /**
  * Compiles a loaded EndpointPickerConfig into a {@link SchedulerSetup}, applying GIE v1.5.0's defaulting exactly
- * ({@code pkg/epp/config/loader/defaults.go}, {@code configloader.go}; research notes gie.md §3.3):
+ * ({@code kubernetes-sigs/gateway-api-inference-extension} {@code pkg/epp/config/loader/defaults.go}, {@code
+ * configloader.go}):
  * <ol>
  *   <li>No configuration at all (a {@linkplain EndpointPickerConfigResult#isBlank() blank} result): GIE's
  *       built-in default, {@link #gieDefaultConfig()}: {@code queue-scorer} x2,

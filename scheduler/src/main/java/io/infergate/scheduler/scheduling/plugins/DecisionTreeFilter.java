@@ -12,7 +12,8 @@ import java.util.Objects;
  * profile fails, exactly as GIE's {@code DecisionTreeFilter.Filter} returns the leaf's empty result. (The
  * standard trees end in {@code least-kv-cache-filter}, which never empties a non-empty set.)
  *
- * <p>Stateless apart from the tree; thread-safe. See GIE v0.5.1 example manifests (research notes gie.md §3.5).
+ * <p>Stateless apart from the tree; thread-safe. See GIE v0.5.1's
+ * {@code config/manifests/inferencepool-resources.yaml} and v0.3.0's {@code pkg/epp/scheduling/filter.go}.
  */
 public final class DecisionTreeFilter implements SelectingFilter {
 

@@ -1,6 +1,6 @@
 /**
- * The built-in scheduling plugins: GIE's pickers and scorers with their formulas as in GIE v1.5.0 (research
- * notes gie.md §3.2-§3.4), GIE v0.5's filter tree, and our own load and session scorers. Each class says which
- * GIE type it implements and where it departs from it.
+ * The built-in scheduling plugins: GIE's pickers and scorers with their formulas as in GIE v1.5.0
+ * ({@code pkg/epp/framework/plugins/scheduling/}; {@code docs/scheduling.md}), GIE v0.5's filter tree, and our own load
+ * and session scorers. Each class says which GIE type it implements and where it departs from it.
  */
 package io.infergate.scheduler.scheduling.plugins;

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Each of GIE's defaulting rules (gie.md §3.3), one configuration at a time. */
+/** Each of GIE's defaulting rules (v1.5.0 {@code pkg/epp/config/loader/defaults.go}), one configuration at a time. */
 class DefaultingTest {
 
     private static List<String> filters(SchedulerProfile p) {

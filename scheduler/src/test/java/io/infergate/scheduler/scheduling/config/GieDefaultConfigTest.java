@@ -69,7 +69,8 @@ class GieDefaultConfigTest {
 
     @Test
     void itReproducesTheWorkedExampleAndKeepsItsFirstChoiceWithFallbacks() {
-        // gie.md §3.3: A (q 0, kv 0.2, prefix 0/10) 3.6, B (5, 0.5, 5/10) 3.5, C (10, 0.9, 10/10) 3.2
+        // the worked example of docs/scheduling.md:
+        // A (q 0, kv 0.2, prefix 0/10) 3.6, B (5, 0.5, 5/10) 3.5, C (10, 0.9, 10/10) 3.2
         for (int min : new int[] {1, 3}) {
             SchedulerSetup setup = SchedulerSetupFactory.build(BLANK, null,
                     SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(min));

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which scheduling a pool gets from its annotations: built-in profiles, EndpointPickerConfig documents, and
- * EndpointPickerConfigs inside ConfigMaps as GIE deploys them (gie.md §1.6 example f, byte for byte), with every
- * problem at its line: the annotation's, or the one inside the ConfigMap.
+ * EndpointPickerConfigs inside ConfigMaps as GIE deploys them (v0.5.1 {@code
+ * config/manifests/inferencepool-resources.yaml}, byte for byte), with every problem at its line: the annotation's, or
+ * the one inside the ConfigMap.
  */
 class PoolSchedulingResolverTest {
 
