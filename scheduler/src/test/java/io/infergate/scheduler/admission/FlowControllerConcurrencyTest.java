@@ -2,6 +2,7 @@ package io.infergate.scheduler.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.testing.Patience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -101,10 +102,10 @@ class FlowControllerConcurrencyTest {
             });
             start.countDown();
             for (Future<?> f : producers) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(Patience.SECONDS, TimeUnit.SECONDS);
             }
             producersDone.set(true);
-            sweeper.get(60, TimeUnit.SECONDS);
+            sweeper.get(Patience.SECONDS, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }

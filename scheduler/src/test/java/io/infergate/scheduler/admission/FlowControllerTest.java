@@ -3,6 +3,7 @@ package io.infergate.scheduler.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.testing.Patience;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -467,7 +468,7 @@ class FlowControllerTest {
                     .toCompletableFuture();
             gate.open();
             controller.poke(); // dispatched from the test thread, resumed on the event loop
-            assertThat(seen.get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Dispatched.class);
+            assertThat(seen.get(Patience.SECONDS, TimeUnit.SECONDS)).isInstanceOf(Outcome.Dispatched.class);
             assertThat(thread.get()).isEqualTo("event-loop-1");
         } finally {
             eventLoop.shutdownNow();

@@ -3,6 +3,7 @@ package io.infergate.scheduler.pick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.testing.Patience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,10 +110,10 @@ class InFlightTrackerTest {
             }
             start.countDown();
             for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(Patience.SECONDS, TimeUnit.SECONDS);
             }
             done.set(true);
-            reader.get(60, TimeUnit.SECONDS);
+            reader.get(Patience.SECONDS, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }
@@ -145,7 +146,7 @@ class InFlightTrackerTest {
             }
             start.countDown();
             for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(Patience.SECONDS, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
@@ -208,8 +209,8 @@ class InFlightTrackerTest {
                     return null;
                 });
                 go.countDown();
-                a.get(10, TimeUnit.SECONDS);
-                b.get(10, TimeUnit.SECONDS);
+                a.get(Patience.SECONDS, TimeUnit.SECONDS);
+                b.get(Patience.SECONDS, TimeUnit.SECONDS);
                 assertThat(tracker.inFlightTokens(e)).isZero();
                 assertThat(tracker.prefilling(e)).isZero();
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.prefix.PrefixIndex.AddOrder;
+import io.infergate.testing.Patience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +90,7 @@ class PrefixIndexConcurrencyTest {
             }
             start.countDown();
             for (Future<Void> f : futures) {
-                f.get(120, TimeUnit.SECONDS);
+                f.get(Patience.SECONDS, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();

@@ -16,13 +16,13 @@ import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.http.Json;
+import io.infergate.testing.Patience;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -34,11 +34,12 @@ class FaultInjectionIT {
 
     private SimReplica replica;
     private OpenAIClient client;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
 
     @BeforeEach
     void start() {
-        replica = new SimReplica(ReplicaSpec.builder(TestEngines.fast()).seed(3).build()).start();
+        replica = new SimReplica(ReplicaSpec.builder(TestEngines.fast()).seed(3).http(TestEngines.PATIENT_HTTP).build())
+                .start();
         client = OpenAIOkHttpClient.builder().baseUrl(replica.url() + "/v1").apiKey("x").maxRetries(0).build();
     }
 
@@ -50,6 +51,7 @@ class FaultInjectionIT {
 
     private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(replica.url() + path)).header("content-type", "application/json")
+                .timeout(Patience.EVENTUALLY)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -81,7 +83,7 @@ class FaultInjectionIT {
         replica.faults().set(FaultConfig.NONE.withCrashAfterChunks(3));
         try (RawHttp raw = new RawHttp(replica.port())) {
             raw.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-                    + "\"max_tokens\":200,\"ignore_eos\":true,\"stream\":true}");
+                    + "\"max_tokens\":" + TestEngines.ENDLESS_ANSWER_TOKENS + ",\"ignore_eos\":true,\"stream\":true}");
             RawHttp.Ending end = raw.readToEnd();
             assertThat(end.text()).startsWith("HTTP/1.1 200 OK");
             // at most three events: a reset may discard bytes still in flight, so fewer can arrive (the exact
@@ -89,7 +91,7 @@ class FaultInjectionIT {
             assertThat(end.text().split("data: ", -1).length - 1).isBetween(0, 3);
             assertThat(end.text()).doesNotContain("[DONE]");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().untilAsserted(() ->
                 assertThat(replica.engine().metrics().finished(FinishReason.ABORT)).isEqualTo(1));
 
         // the SDK sees a broken stream, not a clean end
@@ -114,7 +116,8 @@ class FaultInjectionIT {
 
     @Test
     void failingAndGarbledMetrics() throws Exception {
-        HttpRequest scrape = HttpRequest.newBuilder(URI.create(replica.url() + "/metrics")).GET().build();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create(replica.url() + "/metrics")).timeout(Patience.EVENTUALLY)
+                .GET().build();
         replica.faults().set(FaultConfig.NONE.withMetricsFault(MetricsFault.FAILING));
         assertThat(http.send(scrape, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(500);
         replica.faults().set(FaultConfig.NONE.withMetricsFault(MetricsFault.GARBLED));
@@ -127,14 +130,15 @@ class FaultInjectionIT {
     void stopResetsConnectionsAndAbortsRequestsThenStartServesOnTheSamePort() throws Exception {
         int port = replica.port();
         try (RawHttp raw = new RawHttp(port)) {
-            raw.post("/v1/completions", "{\"prompt\":\"long\",\"max_tokens\":5000,\"ignore_eos\":true,\"stream\":true}");
+            raw.post("/v1/completions", "{\"prompt\":\"long\",\"max_tokens\":" + TestEngines.ENDLESS_ANSWER_TOKENS
+                    + ",\"ignore_eos\":true,\"stream\":true}");
             raw.readUntil("data: ");
             replica.stop();
             RawHttp.Ending end = raw.readToEnd();
             assertThat(end.text()).doesNotContain("[DONE]");
         }
         assertThat(replica.isListening()).isFalse();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().untilAsserted(() ->
                 assertThat(replica.engine().metrics().finished(FinishReason.ABORT)).isEqualTo(1));
         assertThatThrownBy(() -> post("/health", "{}")).isInstanceOf(ConnectException.class);
 

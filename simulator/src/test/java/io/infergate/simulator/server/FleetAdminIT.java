@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.http.Json;
+import io.infergate.testing.Patience;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
 class FleetAdminIT {
 
     private static SimulatorFleet fleet;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
 
     @BeforeAll
     static void start() {
-        fleet = new SimulatorFleet(new FleetSpec(3, 0, 0, ReplicaSpec.builder(TestEngines.fast()).seed(11).build())).start();
+        fleet = new SimulatorFleet(new FleetSpec(3, 0, 0, ReplicaSpec.builder(TestEngines.fast()).seed(11)
+                .http(TestEngines.PATIENT_HTTP).build())).start();
     }
 
     @AfterAll
@@ -41,7 +42,8 @@ class FleetAdminIT {
         HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json);
         return http.send(HttpRequest.newBuilder(URI.create(fleet.adminUrl() + path)).method(method, body)
-                .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                .header("content-type", "application/json").timeout(Patience.EVENTUALLY).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -122,8 +124,8 @@ class FleetAdminIT {
         JsonNode started = Json.MAPPER.readTree(admin("POST", "/replicas/2/start", null).body());
         assertThat(started.get("listening").asBoolean()).isTrue();
         assertThat(started.get("port").asInt()).isEqualTo(r.port());
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(r.url() + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(r.url() + "/health"))
+                .timeout(Patience.EVENTUALLY).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 }

@@ -1,5 +1,6 @@
 package io.infergate.simulator.server;
 
+import io.infergate.testing.Patience;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,8 @@ final class RawHttp implements AutoCloseable {
 
     RawHttp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(20_000);
+        // a read waits for the server as long as a test waits for anything: a safety net, never a measure
+        socket.setSoTimeout(Math.toIntExact(Patience.EVENTUALLY.toMillis()));
         in = socket.getInputStream();
     }
 

@@ -20,12 +20,12 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.http.Json;
+import io.infergate.testing.Patience;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +38,14 @@ class SimReplicaIT {
 
     private static SimReplica replica;
     private static OpenAIClient client;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private static String model;
 
     @BeforeAll
     static void start() {
         replica = new SimReplica(ReplicaSpec.builder(TestEngines.fast()).modelRoot("/models/llama-3.1-8b")
-                .loraModules(Map.of("static-lora", "/adapters/static")).seed(7).build()).start();
+                .loraModules(Map.of("static-lora", "/adapters/static")).seed(7).http(TestEngines.PATIENT_HTTP).build())
+                .start();
         client = OpenAIOkHttpClient.builder().baseUrl(replica.url() + "/v1").apiKey("x").maxRetries(0).build();
         model = replica.models().baseName();
     }
@@ -61,13 +62,13 @@ class SimReplicaIT {
 
     private static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(replica.url() + path))
-                .header("content-type", "application/json")
+                .header("content-type", "application/json").timeout(Patience.EVENTUALLY)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(replica.url() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(replica.url() + path)).timeout(Patience.EVENTUALLY).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -240,11 +241,12 @@ class SimReplicaIT {
     void aClientThatDisconnectsMidStreamAbortsItsEngineRequest() throws Exception {
         long aborted = replica.engine().metrics().finished(FinishReason.ABORT);
         try (RawHttp raw = new RawHttp(replica.port())) {
-            raw.post("/v1/completions", "{\"prompt\":\"go on forever\",\"max_tokens\":5000,\"ignore_eos\":true,\"stream\":true}");
+            raw.post("/v1/completions", "{\"prompt\":\"go on forever\",\"max_tokens\":"
+                    + TestEngines.ENDLESS_ANSWER_TOKENS + ",\"ignore_eos\":true,\"stream\":true}");
             String seen = raw.readUntil("data: ");
             assertThat(seen).startsWith("HTTP/1.1 200 OK").contains("text/event-stream");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().untilAsserted(() ->
                 assertThat(replica.engine().metrics().finished(FinishReason.ABORT)).isEqualTo(aborted + 1));
     }
 
@@ -253,10 +255,11 @@ class SimReplicaIT {
         long aborted = replica.engine().metrics().finished(FinishReason.ABORT);
         long received = replica.engine().metrics().requestsReceived();
         try (RawHttp raw = new RawHttp(replica.port())) {
-            raw.post("/v1/completions", "{\"prompt\":\"a long one\",\"max_tokens\":5000,\"ignore_eos\":true}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> replica.engine().metrics().requestsReceived() > received);
+            raw.post("/v1/completions", "{\"prompt\":\"a long one\",\"max_tokens\":"
+                    + TestEngines.ENDLESS_ANSWER_TOKENS + ",\"ignore_eos\":true}");
+            await().until(() -> replica.engine().metrics().requestsReceived() > received);
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().untilAsserted(() ->
                 assertThat(replica.engine().metrics().finished(FinishReason.ABORT)).isEqualTo(aborted + 1));
     }
 
