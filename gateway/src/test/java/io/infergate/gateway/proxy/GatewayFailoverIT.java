@@ -100,6 +100,10 @@ class GatewayFailoverIT {
         List<Integer> ports = List.of(victim.port(), fleet.replica(1).port());
         gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults());
 
+        // both replicas scraped first: until then the LoRA filter keeps only the one that was (it shows room for an
+        // adapter, the other shows nothing yet), however many streams go out
+        await().until(() -> gw.server.datastore().slots().size() == 2
+                && gw.server.datastore().slots().stream().allMatch(s -> s.metrics().everRead()));
         // long streams until one lands on the victim: the picker is free to put the first ones on the other replica
         io.infergate.scheduler.pick.Endpoint onVictim = gw.server.config().pools().get(0).snapshot().endpoints()
                 .stream().filter(e -> e.port() == victim.port()).findFirst().orElseThrow();

@@ -140,9 +140,11 @@ class GatewaySchedulingIT {
                             + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(on.statusCode()).isEqualTo(200);
-            // one entry per endpoint: name=total (scorer=score, ...)
+            // one entry per endpoint scored: name=total (scorer=score, ...). Which endpoints are scored depends on
+            // timing: the profile's sticky LoRA filter keeps only the endpoints whose last scrape shows room for an
+            // adapter when there are any, so one not scraped yet by this new gateway (or with its slots full) is not
             assertThat(on.headers().firstValue("x-infergate-scores")).hasValueSatisfying(v -> assertThat(v)
-                    .contains("sim-pod-rank-0=").contains("sim-pod-rank-1=").contains("prefix-cache-scorer=")
+                    .containsPattern("sim-pod-rank-[01]=").contains("prefix-cache-scorer=")
                     .contains("prefill-queue-scorer="));
         } finally {
             debug.close();
