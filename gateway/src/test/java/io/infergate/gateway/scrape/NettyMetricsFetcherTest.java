@@ -42,6 +42,11 @@ class NettyMetricsFetcherTest {
      * closed for idleness between two fetches, however slowly the machine gets to the second one.
      */
     private static final Duration NEVER_IDLE = Duration.ofHours(1);
+    /**
+     * A fetch or idle timeout a test expects to fire: short, to keep the test quick, and safe on a loaded machine
+     * because nothing can end the fetch or the idleness first (the server never answers; no request follows).
+     */
+    private static final Duration FIRES = Duration.ofMillis(200);
     /** Larger than one read and than the decoder's chunk, so a body arrives in pieces. */
     private static final byte[] PAGE = page(40_000);
 
@@ -82,7 +87,8 @@ class NettyMetricsFetcherTest {
     }
 
     private static ThrowableAssertAlternative<?> assertFails(CompletableFuture<byte[]> f) {
-        return assertThat(f).failsWithin(Patience.EVENTUALLY).withThrowableOfType(ExecutionException.class).havingCause();
+        return assertThat(f).failsWithin(Patience.EVENTUALLY).withThrowableOfType(ExecutionException.class)
+                .havingCause();
     }
 
     @Test
@@ -188,10 +194,11 @@ class NettyMetricsFetcherTest {
 
         // The timeout may fire after the request reached the server or, on a loaded machine, before it was even
         // sent (the connection still opening): either way the fetch fails with it and its connection is closed.
-        var f = fetcher.fetch(endpoint(), Duration.ofMillis(200));
+        var f = fetcher.fetch(endpoint(), FIRES);
 
         assertFails(f).isInstanceOf(TimeoutException.class)
-                .withMessage("timed out after 200 ms: GET 127.0.0.1:" + server.port() + "/metrics");
+                .withMessage("timed out after " + FIRES.toMillis() + " ms: GET 127.0.0.1:" + server.port()
+                        + "/metrics");
         await().untilAsserted(() -> {
             assertThat(server.closed).hasValue(1);
             assertThat(fetcher.openConnections()).isZero();
@@ -246,8 +253,7 @@ class NettyMetricsFetcherTest {
     @Test
     void idleConnectionsClose() throws Exception {
         server = new PageServer(PageServer.page(PAGE));
-        fetcher = new NettyMetricsFetcher("http", "/metrics", NettyMetricsFetcher.DEFAULT_MAX_BODY_BYTES,
-                Duration.ofMillis(100));
+        fetcher = new NettyMetricsFetcher("http", "/metrics", NettyMetricsFetcher.DEFAULT_MAX_BODY_BYTES, FIRES);
 
         assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
 
@@ -282,7 +288,7 @@ class NettyMetricsFetcherTest {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
             fetcher = new NettyMetricsFetcher(group, "http", "/metrics", NettyMetricsFetcher.DEFAULT_MAX_BODY_BYTES,
-                    Duration.ofSeconds(30));
+                    NEVER_IDLE);
             assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
 
             fetcher.close();
