@@ -8,11 +8,11 @@ import io.infergate.gateway.RequestRecord;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,7 @@ class GatewayBaseModelIT {
 
     private static final String LLAMA = GatewayFixture.BASE_MODEL;
     private static final String DEEPSEEK = "deepseek/vllm-deepseek-r1";
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
 
     private static SimulatorFleet llama;
     private static SimulatorFleet deepseek;

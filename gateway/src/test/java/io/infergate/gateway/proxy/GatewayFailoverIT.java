@@ -10,8 +10,11 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
+import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,24 +31,32 @@ import org.junit.jupiter.api.Test;
 /** Endpoints that refuse connections or die mid-stream, with the gateway in front. */
 class GatewayFailoverIT {
 
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private SimulatorFleet fleet;
     private GatewayFixture gw;
+    private Socket refusing;
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         if (gw != null) {
             gw.close();
         }
         if (fleet != null) {
             fleet.close();
         }
+        if (refusing != null) {
+            refusing.close();
+        }
     }
 
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /**
+     * A loopback port that refuses connections for the whole test: bound but not listening, so (unlike a port closed
+     * again at once) no other process on a busy machine can take it and answer.
+     */
+    private int refusingPort() throws IOException {
+        refusing = new Socket();
+        refusing.bind(new InetSocketAddress("127.0.0.1", 0));
+        return refusing.getLocalPort();
     }
 
     private HttpResponse<String> complete(String requestId) throws Exception {
@@ -59,7 +70,7 @@ class GatewayFailoverIT {
     void aRefusingEndpointIsRetriedOnTheNextOne() throws Exception {
         fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(2))
                 .loraModules(GatewayFixture.loras()).build())).start();
-        int dead = closedPort();
+        int dead = refusingPort();
         List<Integer> ports = List.of(dead, fleet.replica(0).port(), fleet.replica(1).port());
         // no scraping: with metrics the picker would never choose the dead endpoint (its scrapes fail), and this
         // test is about what happens when a chosen endpoint refuses the connection
@@ -89,6 +100,10 @@ class GatewayFailoverIT {
         List<Integer> ports = List.of(victim.port(), fleet.replica(1).port());
         gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(1)), GatewayOptions.defaults());
 
+        // both replicas scraped first: until then the LoRA filter keeps only the one that was (it shows room for an
+        // adapter, the other shows nothing yet), however many streams go out
+        await().until(() -> gw.server.datastore().slots().size() == 2
+                && gw.server.datastore().slots().stream().allMatch(s -> s.metrics().everRead()));
         // long streams until one lands on the victim: the picker is free to put the first ones on the other replica
         io.infergate.scheduler.pick.Endpoint onVictim = gw.server.config().pools().get(0).snapshot().endpoints()
                 .stream().filter(e -> e.port() == victim.port()).findFirst().orElseThrow();
@@ -106,7 +121,7 @@ class GatewayFailoverIT {
         assertThat(gw.server.inFlight().inFlight(onVictim)).as("a stream on the victim").isPositive();
         List<HttpResponse<InputStream>> responses = new ArrayList<>();
         for (var f : streams) {
-            HttpResponse<InputStream> r = f.get(10, TimeUnit.SECONDS);
+            HttpResponse<InputStream> r = f.get(Patience.SECONDS, TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
             responses.add(r);
         }
@@ -127,7 +142,7 @@ class GatewayFailoverIT {
                         } catch (java.io.IOException e) {
                             return "IOException: " + e;
                         }
-                    }).get(10, TimeUnit.SECONDS);
+                    }).get(Patience.SECONDS, TimeUnit.SECONDS);
                     assertThat(text).contains("data: {").endsWith("\"code\":\"upstream_failed\"}}\n\n");
                     cut++;
                 }

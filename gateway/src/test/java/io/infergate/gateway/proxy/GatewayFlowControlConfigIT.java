@@ -8,17 +8,18 @@ import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.scheduler.admission.FlowControlStats;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayFlowControlConfigIT {
 
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private SimulatorFleet fleet;
     private GatewayFixture gw;
     private List<Integer> ports;
@@ -50,7 +51,7 @@ class GatewayFlowControlConfigIT {
                 - type: queue-scorer
                 - type: kv-cache-utilization-scorer
                 flowControl:
-                  defaultRequestTTL: 30s
+                  # no defaultRequestTTL: a queued request waits for capacity, however slow the machine
                   priorityBands:
                   - {priority: 0, maxRequests: %d}
                 """.formatted(bandLimit);
@@ -61,8 +62,9 @@ class GatewayFlowControlConfigIT {
         fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(3))
                 .loraModules(GatewayFixture.loras()).seed(11).build())).start();
         ports = fleet.replicas().stream().map(SimReplica::port).toList();
-        gw = new GatewayFixture(manifests(1), GatewayOptions.defaults(), SchedulingOptions.defaults()
-                .withMetricsInterval(Duration.ofMillis(20)));
+        // the default scrape interval (50 ms): a scrape times out after four fifths of it, and this test needs
+        // scrapes to succeed (and to fail by the fault, not by timing out) on a loaded machine too
+        gw = new GatewayFixture(manifests(1), GatewayOptions.defaults(), SchedulingOptions.defaults());
     }
 
     @AfterEach
@@ -97,7 +99,7 @@ class GatewayFlowControlConfigIT {
     }
 
     private void awaitMetrics(boolean failing) {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gw.server.datastore().state(pool().id())
+        Awaitility.await().until(() -> gw.server.datastore().state(pool().id())
                 .slots().stream().allMatch(s -> failing ? s.metrics().failure() != null
                         : s.metrics().failure() == null && s.metrics().everRead()));
     }
@@ -114,11 +116,14 @@ class GatewayFlowControlConfigIT {
         assertThat(queue().config().band(0).maxRequests()).isEqualTo(1);
         awaitMetrics(false);
         assertThat(canary().get().statusCode()).isEqualTo(200); // capacity: straight through
+        // (straight through unless the metrics aged past the detector's 200 ms on a loaded machine; then it waited a
+        // moment: either way, what the controller dispatched so far is not what this test is about)
+        FlowControlStats before = queue().stats();
 
         metricsFault(MetricsFault.FAILING); // stale metrics count as saturated: requests wait
         awaitMetrics(true);
         CompletableFuture<HttpResponse<String>> first = canary();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queue().queuedRequests() == 1);
+        Awaitility.await().until(() -> queue().queuedRequests() == 1);
         HttpResponse<String> over = canary().get();
         assertThat(over.statusCode()).as(over.body()).isEqualTo(429);
         assertThat(over.body()).contains("priority 0 has 1 requests queued, maxRequests 1");
@@ -131,7 +136,7 @@ class GatewayFlowControlConfigIT {
         assertThat(gw.server.flowControls().retiredQueued(pool().id())).isEqualTo(1);
         CompletableFuture<HttpResponse<String>> second = canary();
         CompletableFuture<HttpResponse<String>> third = canary();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queue().queuedRequests() == 2);
+        Awaitility.await().until(() -> queue().queuedRequests() == 2);
         assertThat(first).isNotDone();
 
         metricsFault(MetricsFault.NONE);
@@ -139,7 +144,8 @@ class GatewayFlowControlConfigIT {
             HttpResponse<String> done = r.get();
             assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         }
-        // the old controller dispatched the request it held (besides the first one, which went straight through)
-        assertThat(old.stats().dispatched() - old.stats().dispatchedImmediately()).isEqualTo(1);
+        // the old controller dispatched the request it held
+        assertThat(old.stats().dispatched() - old.stats().dispatchedImmediately()
+                - (before.dispatched() - before.dispatchedImmediately())).isEqualTo(1);
     }
 }

@@ -7,11 +7,13 @@ import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,38 +31,56 @@ import org.junit.jupiter.api.Test;
  * Flow control in the gateway against simulated replicas: while the pool has no capacity (its metrics fail, so it
  * counts as saturated) requests wait in the queue instead of being shed; they go as soon as capacity returns, and
  * one that waits past the TTL gets 503.
+ *
+ * <p>The two outcomes of a queued request race each other (capacity returns, or the TTL lapses), so each test lets
+ * only one of them happen: the release test has no TTL, the expiry test never gives capacity back.
  */
 class GatewayFlowControlIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    /** No TTL ({@link FlowControlConfig#requestTtl()} 0): the release test's queued request waits for capacity. */
+    private static final Duration NEVER_EXPIRES = Duration.ZERO;
+    /**
+     * The TTL of the expiry test, short to keep it quick: safe under any load, since the pool's metrics fail for the
+     * whole wait and nothing but the TTL can end the request.
+     */
+    private static final Duration EXPIRES = Duration.ofSeconds(1);
     private static SimulatorFleet fleet;
-    private static GatewayFixture gw;
+    private GatewayFixture gw;
 
     @BeforeAll
-    static void start() {
+    static void startFleet() {
         fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(3))
                 .loraModules(GatewayFixture.loras()).seed(9).build())).start();
-        List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
-        String manifests = GatewayFixture.manifests(ports, ports.get(0)).replace("metadata: {name: pool}",
-                "metadata: {name: pool, annotations: {infergate.io/flow-control: \"true\"}}");
-        gw = new GatewayFixture(manifests, GatewayOptions.defaults(), SchedulingOptions.defaults()
-                .withFlowControl(FlowControlConfig.DEFAULT.withRequestTtl(Duration.ofSeconds(2))
-                        .withExpirySweepInterval(Duration.ofMillis(100))));
     }
 
     @AfterAll
-    static void stop() {
-        if (gw != null) {
-            gw.close();
-        }
+    static void stopFleet() {
         if (fleet != null) {
             fleet.close();
         }
-        metricsFault(MetricsFault.NONE);
     }
 
-    private static CompletableFuture<HttpResponse<String>> chat(String model) {
+    @AfterEach
+    void stop() {
+        metricsFault(MetricsFault.NONE);
+        if (gw != null) {
+            gw.close();
+        }
+    }
+
+    /** A gateway in front of the fleet whose pool has flow control, with the given request TTL. */
+    private static GatewayFixture gateway(Duration requestTtl) {
+        List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
+        String manifests = GatewayFixture.manifests(ports, ports.get(0)).replace("metadata: {name: pool}",
+                "metadata: {name: pool, annotations: {infergate.io/flow-control: \"true\"}}");
+        return new GatewayFixture(manifests, GatewayOptions.defaults(), SchedulingOptions.defaults()
+                .withFlowControl(FlowControlConfig.DEFAULT.withRequestTtl(requestTtl)
+                        .withExpirySweepInterval(Duration.ofMillis(100))));
+    }
+
+    private CompletableFuture<HttpResponse<String>> chat(String model) {
         return http.sendAsync(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
@@ -67,7 +88,7 @@ class GatewayFlowControlIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static FlowController<Object> queue() {
+    private FlowController<Object> queue() {
         return gw.server.flowControls().controller(gw.server.config().pools().stream()
                 .filter(p -> p.id().name().equals("pool")).findFirst().orElseThrow().id());
     }
@@ -78,39 +99,43 @@ class GatewayFlowControlIT {
         }
     }
 
-    private static void awaitMetrics(boolean failing) {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gw.server.datastore().slots().stream()
-                .allMatch(s -> failing ? s.metrics().failure() != null
-                        : s.metrics().failure() == null && s.metrics().everRead()));
+    private void awaitMetrics(boolean failing) {
+        Awaitility.await().until(() -> {
+            List<EndpointSlot> slots = gw.server.datastore().slots();
+            return !slots.isEmpty() && slots.stream().allMatch(s -> failing ? s.metrics().failure() != null
+                    : s.metrics().failure() == null && s.metrics().everRead());
+        });
     }
 
     @Test
-    void requestsWaitWhileThePoolIsSaturatedGoWhenCapacityReturnsAndExpireAfterTheTtl() throws Exception {
+    void requestsWaitWhileThePoolIsSaturatedAndGoWhenCapacityReturns() throws Exception {
+        gw = gateway(NEVER_EXPIRES);
         assertThat(queue()).isNotNull();
         awaitMetrics(false);
         assertThat(chat("batch-less").get().statusCode()).isEqualTo(404); // unknown model: refused before queueing
         assertThat(chat(GatewayFixture.BASE_MODEL).get().statusCode()).isEqualTo(200); // fast path
 
         metricsFault(MetricsFault.FAILING);
-        try {
-            awaitMetrics(true);
-            CompletableFuture<HttpResponse<String>> waiting = chat("canary");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queue().queuedRequests() == 1);
-            assertThat(waiting).isNotDone();
-            metricsFault(MetricsFault.NONE);
-            awaitMetrics(false);
-            HttpResponse<String> released = waiting.get();
-            assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
-            assertThat(JSON.readTree(released.body()).path("model").asText()).isEqualTo("canary");
+        awaitMetrics(true);
+        CompletableFuture<HttpResponse<String>> waiting = chat("canary");
+        Awaitility.await().until(() -> queue().queuedRequests() == 1);
+        assertThat(waiting).isNotDone();
+        metricsFault(MetricsFault.NONE);
+        awaitMetrics(false);
+        HttpResponse<String> released = waiting.get();
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        assertThat(JSON.readTree(released.body()).path("model").asText()).isEqualTo("canary");
+        assertThat(queue().stats().expired()).isZero();
+    }
 
-            metricsFault(MetricsFault.FAILING);
-            awaitMetrics(true);
-            HttpResponse<String> expired = chat(GatewayFixture.BASE_MODEL).get();
-            assertThat(expired.statusCode()).isEqualTo(503);
-            assertThat(JSON.readTree(expired.body()).path("error").path("code").asText()).isEqualTo("queue_timeout");
-            assertThat(queue().stats().expired()).isEqualTo(1);
-        } finally {
-            metricsFault(MetricsFault.NONE);
-        }
+    @Test
+    void aRequestThatWaitsPastTheTtlGets503() throws Exception {
+        gw = gateway(EXPIRES);
+        metricsFault(MetricsFault.FAILING); // for the rest of the test: capacity never returns
+        awaitMetrics(true);
+        HttpResponse<String> expired = chat(GatewayFixture.BASE_MODEL).get();
+        assertThat(expired.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(expired.body()).path("error").path("code").asText()).isEqualTo("queue_timeout");
+        assertThat(queue().stats().expired()).isEqualTo(1);
     }
 }

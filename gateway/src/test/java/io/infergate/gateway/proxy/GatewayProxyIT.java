@@ -19,6 +19,7 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -27,7 +28,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -45,14 +45,16 @@ class GatewayProxyIT {
     private static SimulatorFleet fleet;
     private static GatewayFixture gw;
     private static OpenAIClient sdk;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
 
     @BeforeAll
     static void start() {
         fleet = new SimulatorFleet(new FleetSpec(3, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(12))
                 .loraModules(GatewayFixture.loras()).seed(11).build())).start();
         List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
-        // one event loop and one seeded generator: the draws happen in request order, so the split is reproducible
+        // one event loop and one seeded generator. (The picker's tie-breaks draw from it too, as often as the
+        // endpoints happen to tie, which depends on timing: so the split is not exactly reproducible, and the test
+        // asserts it within bounds five standard deviations wide.)
         SplittableRandom seeded = new SplittableRandom(42);
         gw = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(0)),
                 GatewayOptions.defaults().withEventLoopThreads(1).withRandom(() -> seeded));
@@ -219,7 +221,7 @@ class GatewayProxyIT {
         String body = "{\"model\":\"" + GatewayFixture.BASE_MODEL + "\",\"prompt\":\"go\",\"max_tokens\":10000,"
                 + "\"ignore_eos\":true,\"stream\":true}";
         try (Socket s = new Socket("127.0.0.1", gw.port("http"))) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout((int) Patience.EVENTUALLY.toMillis()); // only against a hang: the first event must come
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
@@ -234,8 +236,7 @@ class GatewayProxyIT {
                 seen.append(new String(buf, 0, k, StandardCharsets.US_ASCII));
             }
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> totalAborts() > abortsBefore);
+        org.awaitility.Awaitility.await().until(() -> totalAborts() > abortsBefore);
         org.awaitility.Awaitility.await().until(() -> gw.server.activeRequests() == 0);
         assertThat(gw.records).anySatisfy(r -> assertThat(r.status()).isEqualTo(499));
     }

@@ -12,11 +12,11 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class GatewaySchedulingIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private static SimulatorFleet fleet;
     private static GatewayFixture gw;
 
@@ -74,7 +74,7 @@ class GatewaySchedulingIT {
     }
 
     private static void awaitSlots(Predicate<EndpointSlot> condition) {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+        Awaitility.await().until(() -> {
             List<EndpointSlot> slots = gw.server.datastore().slots();
             return !slots.isEmpty() && slots.stream().allMatch(condition);
         });
@@ -90,7 +90,7 @@ class GatewaySchedulingIT {
         EndpointSlot any = gw.server.datastore().slots().get(0);
         assertThat(any.metrics().metrics().engine()).isEqualTo("vllm");
         assertThat(any.metrics().metrics().hasKvUsage()).isTrue();
-        assertThat(chat("batch").statusCode()).isEqualTo(200);
+        awaitSheddableServed();
 
         metricsFault(MetricsFault.FAILING);
         try {
@@ -107,7 +107,16 @@ class GatewaySchedulingIT {
             metricsFault(MetricsFault.NONE);
         }
         awaitSlots(s -> s.metrics().failure() == null);
-        assertThat(chat("batch").statusCode()).isEqualTo(200);
+        awaitSheddableServed();
+    }
+
+    /**
+     * A Sheddable request is served once the metrics are fresh. Not asserted of a single request: admission counts
+     * metrics older than 200 ms (the detector's threshold) as saturation, and on a loaded machine scrapes can time out
+     * for that long; so this sends until one goes through, which fresh metrics guarantee.
+     */
+    private static void awaitSheddableServed() {
+        Awaitility.await().until(() -> chat("batch").statusCode() == 200);
     }
 
     @Test
@@ -131,9 +140,11 @@ class GatewaySchedulingIT {
                             + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(on.statusCode()).isEqualTo(200);
-            // one entry per endpoint: name=total (scorer=score, ...)
+            // one entry per endpoint scored: name=total (scorer=score, ...). Which endpoints are scored depends on
+            // timing: the profile's sticky LoRA filter keeps only the endpoints whose last scrape shows room for an
+            // adapter when there are any, so one not scraped yet by this new gateway (or with its slots full) is not
             assertThat(on.headers().firstValue("x-infergate-scores")).hasValueSatisfying(v -> assertThat(v)
-                    .contains("sim-pod-rank-0=").contains("sim-pod-rank-1=").contains("prefix-cache-scorer=")
+                    .containsPattern("sim-pod-rank-[01]=").contains("prefix-cache-scorer=")
                     .contains("prefill-queue-scorer="));
         } finally {
             debug.close();

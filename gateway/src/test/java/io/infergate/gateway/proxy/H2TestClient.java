@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.testing.Patience;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -105,7 +106,7 @@ final class H2TestClient implements AutoCloseable {
 
     /** Sends and waits for the whole response. */
     Response exchange(FullHttpRequest request) throws Exception {
-        return send(request).response().get(30, TimeUnit.SECONDS);
+        return send(request).response().get(Patience.SECONDS, TimeUnit.SECONDS);
     }
 
     @Override
