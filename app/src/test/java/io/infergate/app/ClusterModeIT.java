@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * machine it can take seconds, so the test waits with {@link Patience}.
  */
 class ClusterModeIT {
+
     private MockCluster cluster;
     private SimReplica replica;
     private ServeRuntime serve;
