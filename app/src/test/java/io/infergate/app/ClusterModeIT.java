@@ -20,6 +20,7 @@ import io.infergate.simulator.engine.OutputLengthDistribution;
 import io.infergate.simulator.engine.Preset;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
+import io.infergate.testing.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,12 +37,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cluster mode end to end against the fabric8 mock API server (CRUD mode, our CRDs installed): objects created,
- * changed and deleted through the API show up in routing within a second, for {@code serve --kubernetes} and for
- * {@code epp}; the gateway writes the InferencePool's parent status.
+ * changed and deleted through the API show up in routing, for {@code serve --kubernetes} and for {@code epp}; the
+ * gateway writes the InferencePool's parent status. How fast a change shows up is not measured here: on a loaded
+ * machine it can take seconds, so the test waits with {@link Patience}.
  */
 class ClusterModeIT {
 
-    private static final Duration WITHIN = Duration.ofSeconds(1);
     private MockCluster cluster;
     private SimReplica replica;
     private ServeRuntime serve;
@@ -117,7 +118,7 @@ class ClusterModeIT {
                 Duration.ofMillis(50), true, SchedulingOptions.defaults().withMetricsInterval(Duration.ofMillis(20)));
         serve = launcher.startCluster(WatchScope.forServe(Optional.empty(), Set.of("infergate"), true),
                 "infergate.io/gateway-controller", Optional.empty(), Optional.of(cluster.client));
-        await().atMost(Duration.ofSeconds(10)).until(serve::isServing);
+        await().until(serve::isServing);
 
         cluster.apply(pool());
         cluster.apply(pod(true));
@@ -138,12 +139,12 @@ class ClusterModeIT {
                   rules:
                     - backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: pool}]
                 """);
-        await().atMost(WITHIN).until(() -> serve.boundPorts().containsKey("llm/gw/http"));
+        await().until(() -> serve.boundPorts().containsKey("llm/gw/http"));
         int port = serve.boundPorts().get("llm/gw/http");
-        await().atMost(WITHIN).until(() -> status(port) == 200);
+        await().until(() -> status(port) == 200);
 
         // the gateway is the pool's parent, Accepted and ResolvedRefs
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        await().untilAsserted(() -> {
             GenericKubernetesResource p = cluster.get(WatchScope.POOL_V1, "llm", "pool");
             @SuppressWarnings("unchecked")
             Map<String, Object> status = (Map<String, Object>) p.getAdditionalProperties().get("status");
@@ -160,11 +161,11 @@ class ClusterModeIT {
         cluster.apply(pool().replace("name: pool", "name: broken").replace("number: " + replica.port(),
                 "number: 70000"));
         cluster.apply(pod(false)); // changed: the only pod is not ready any more
-        await().atMost(WITHIN).until(() -> status(port) == 503);
+        await().until(() -> status(port) == 503);
         cluster.apply(pod(true));
-        await().atMost(WITHIN).until(() -> status(port) == 200);
+        await().until(() -> status(port) == 200);
         cluster.delete(WatchScope.HTTP_ROUTE, "llm", "llm"); // deleted: no route
-        await().atMost(WITHIN).until(() -> status(port) == 404);
+        await().until(() -> status(port) == 404);
     }
 
     @Test
@@ -176,15 +177,16 @@ class ClusterModeIT {
                 Optional.of(cluster.client));
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", epp.server().boundPorts().get("grpc"),
                 InsecureChannelCredentials.create()).build();
-        assertThat(EnvoyProbe.headerOnlyPick(channel)).isEqualTo("status 500"); // no pool yet
-        assertThat(epp.server().health().status("readiness").name()).isEqualTo("NOT_SERVING");
+        // no pool yet. (Readiness is left alone here: it turns SERVING when the informers have synced, pool or no
+        // pool, which races this first pick; that it waits for the sync is ClusterMode's, tested in kubernetes.)
+        assertThat(EnvoyProbe.headerOnlyPick(channel)).isEqualTo("status 500");
 
         cluster.apply(pool());
         cluster.apply(pod(true));
-        await().atMost(WITHIN).until(() -> EnvoyProbe.headerOnlyPick(channel).equals("127.0.0.1:" + replica.port()));
+        await().until(() -> EnvoyProbe.headerOnlyPick(channel).equals("127.0.0.1:" + replica.port()));
         assertThat(epp.server().health().status("readiness").name()).isEqualTo("SERVING");
 
         cluster.delete(WatchScope.POD, "llm", "sim-0");
-        await().atMost(WITHIN).until(() -> EnvoyProbe.headerOnlyPick(channel).equals("status 500"));
+        await().until(() -> EnvoyProbe.headerOnlyPick(channel).equals("status 500"));
     }
 }

@@ -2,12 +2,14 @@ package io.infergate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.app.serve.EmbeddedDefault;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
+import io.infergate.testing.Patience;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
@@ -80,9 +82,11 @@ class EmbeddedDefaultIT {
             JsonNode pool = json.readTree(get(admin + "/api/pools").body()).get("pools").get(0);
             assertThat(pool.get("name").asText()).isEqualTo("vllm-llama3-8b");
             assertThat(pool.get("endpoints")).hasSize(4);
-            assertThat(get(admin + "/metrics").body())
+            // the gateway counts a request once its last byte reached the client, which may be after the client
+            // read it
+            await().untilAsserted(() -> assertThat(get(admin + "/metrics").body())
                     .contains("inference_pool_ready_pods{name=\"vllm-llama3-8b\",namespace=\"default\"} 4")
-                    .contains("inference_objective_request_total{model_name=\"food-review\"");
+                    .contains("inference_objective_request_total{model_name=\"food-review\""));
             assertThat(get(admin + "/api/config").body()).contains("embedded default");
 
             StringWriter banner = new StringWriter();
@@ -103,7 +107,8 @@ class EmbeddedDefaultIT {
     private static void assertRefused(int port) {
         assertThatThrownBy(() -> {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                // refused at once on loopback; the bound is only against a hang
+                s.connect(new InetSocketAddress("127.0.0.1", port), (int) Patience.EVENTUALLY.toMillis());
             }
         }).isInstanceOf(ConnectException.class);
     }

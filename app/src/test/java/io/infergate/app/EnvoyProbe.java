@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import io.infergate.testing.Patience;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +53,6 @@ final class EnvoyProbe {
         req[0].onNext(ProcessingRequest.newBuilder().setRequestHeaders(HttpHeaders.newBuilder().setEndOfStream(true)
                 .setHeaders(HeaderMap.newBuilder().addHeaders(HeaderValue.newBuilder().setKey(":path")
                         .setRawValue(ByteString.copyFromUtf8("/v1/models"))))).build());
-        return answer.get(10, TimeUnit.SECONDS);
+        return answer.get(Patience.SECONDS, TimeUnit.SECONDS);
     }
 }

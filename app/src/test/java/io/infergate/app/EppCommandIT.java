@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -103,9 +102,9 @@ class EppCommandIT {
                 .build();
         assertThat(headerOnlyPick()).isEqualTo("10.1.0.1:8000");
 
-        Files.writeString(file, manifests(3));
+        ConfigFiles.replace(file, manifests(3));
         Set<String> seen = new HashSet<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().until(() -> {
             seen.add(headerOnlyPick());
             return seen.contains("10.1.0.3:8000");
         });

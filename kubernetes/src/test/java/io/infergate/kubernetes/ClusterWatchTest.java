@@ -8,6 +8,7 @@ import io.infergate.api.model.InferenceModel;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.testing.Patience;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -102,9 +103,9 @@ class ClusterWatchTest {
             c.apply(pod("vllm-0", "10.0.0.1", true));
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.empty()), latest)) {
-                w.start().get(10, TimeUnit.SECONDS);
+                w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 assertThat(w.hasSynced()).isTrue();
-                await().atMost(Duration.ofSeconds(2)).until(() -> latest.result.get() != null);
+                await().until(() -> latest.result.get() != null);
                 assertThat(latest.result.get().errors()).isEmpty();
                 assertThat(latest.endpoints()).containsExactly("10.0.0.1");
                 InferencePool pool = latest.set().inferencePools().get(0);
@@ -112,26 +113,26 @@ class ClusterWatchTest {
                 assertThat(pool.metadata().creationTimestamp()).isPresent();
 
                 c.apply(pod("vllm-1", "10.0.0.2", true));
-                await().atMost(Duration.ofSeconds(1)).until(() -> latest.endpoints().size() == 2);
+                await().until(() -> latest.endpoints().size() == 2);
                 assertThat(latest.endpoints()).containsExactly("10.0.0.1", "10.0.0.2");
 
                 c.apply(pod("vllm-1", "10.0.0.2", false)); // not Ready any more
-                await().atMost(Duration.ofSeconds(1)).until(() -> latest.endpoints().equals(List.of("10.0.0.1")));
+                await().until(() -> latest.endpoints().equals(List.of("10.0.0.1")));
 
                 var terminating = c.get(WatchScope.POD, "ml", "vllm-0");
                 terminating.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
                 c.client.resource(terminating).update();
-                await().atMost(Duration.ofSeconds(1)).until(() -> latest.endpoints().isEmpty());
+                await().until(() -> latest.endpoints().isEmpty());
                 assertThat(latest.set().pods()).extracting(p -> p.metadata().name()).containsExactly("vllm-1");
 
                 c.apply(MODEL);
-                await().atMost(Duration.ofSeconds(1)).until(() -> latest.set().inferenceModels().size() == 1);
+                await().until(() -> latest.set().inferenceModels().size() == 1);
                 InferenceModel m = latest.set().inferenceModels().get(0);
                 assertThat(m.modelName()).isEqualTo("chat");
                 assertThat(m.criticality()).contains(InferenceModel.Criticality.CRITICAL);
 
                 c.delete(WatchScope.INFERENCE_MODEL, "ml", "chat");
-                await().atMost(Duration.ofSeconds(1)).until(() -> latest.set().inferenceModels().isEmpty());
+                await().until(() -> latest.set().inferenceModels().isEmpty());
                 assertThat(latest.result.get().errors()).isEmpty();
                 assertThat(latest.overlapped).isFalse();
             }
@@ -146,13 +147,13 @@ class ClusterWatchTest {
             c.apply(pod("vllm-0", "10.0.0.1", true));
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.empty()), latest)) {
-                w.start().get(10, TimeUnit.SECONDS);
+                w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 assertThat(w.absentKinds()).containsExactlyInAnyOrder(WatchScope.POOL_V1ALPHA2,
                         WatchScope.INFERENCE_MODEL, WatchScope.INFERENCE_OBJECTIVE, WatchScope.INFERENCE_MODEL_REWRITE,
                         WatchScope.TCP_ROUTE);
-                await().atMost(Duration.ofSeconds(2)).until(() -> latest.endpoints().equals(List.of("10.0.0.1")));
+                await().until(() -> latest.endpoints().equals(List.of("10.0.0.1")));
                 c.apply(pod("vllm-1", "10.0.0.2", true));
-                await().atMost(Duration.ofSeconds(1)).until(() -> latest.endpoints().size() == 2);
+                await().until(() -> latest.endpoints().size() == 2);
             }
         }
     }
@@ -169,8 +170,8 @@ class ClusterWatchTest {
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forPicker("ml", "vllm-qwen3-32b", "inference.networking.k8s.io"),
                     latest)) {
-                w.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(2)).until(() -> latest.result.get() != null);
+                w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() -> latest.result.get() != null);
                 ManifestSet set = latest.set();
                 assertThat(set.inferencePools()).extracting(p -> p.metadata().namespace() + "/" + p.metadata().name())
                         .containsExactly("ml/vllm-qwen3-32b");
@@ -194,8 +195,8 @@ class ClusterWatchTest {
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.of("infra"), Set.of("infergate"), false),
                     latest)) {
-                w.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(2)).until(() -> latest.result.get() != null);
+                w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() -> latest.result.get() != null);
                 assertThat(latest.set().gateways()).extracting(g -> g.metadata().name()).containsExactly("ours");
                 assertThat(latest.set().httpRoutes()).extracting(r -> r.metadata().name()).containsExactly("to-ours");
                 assertThat(latest.result.get().errors()).isEmpty();
@@ -209,8 +210,8 @@ class ClusterWatchTest {
             c.apply(POOL.replace("targetPorts:", "unknownField: 1\n  targetPorts:"));
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.of("ml")), latest)) {
-                w.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(2)).until(() -> latest.result.get() != null);
+                w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() -> latest.result.get() != null);
                 assertThat(latest.result.get().errors()).isNotEmpty().allSatisfy(p ->
                         assertThat(p.location().file()).isEqualTo("cluster:InferencePool/ml/vllm-qwen3-32b"));
             }

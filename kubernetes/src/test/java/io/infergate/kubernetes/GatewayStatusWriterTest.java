@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.infergate.api.Manifests;
 import io.infergate.api.model.ManifestSet;
+import io.infergate.testing.Patience;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,8 +74,8 @@ class GatewayStatusWriterTest {
                     .updateStatus();
 
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         status(c, WatchScope.GATEWAY, "infra", "gw").containsKey("listeners"));
                 Map<String, Object> gw = status(c, WatchScope.GATEWAY, "infra", "gw");
                 assertThat(text(condition(gw, "Accepted"))).isEqualTo("Accepted=True/Accepted");
@@ -92,7 +93,7 @@ class GatewayStatusWriterTest {
                                 "ResolvedRefs=True/ResolvedRefs");
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "both");
-                await().atMost(Duration.ofSeconds(2)).until(() ->
+                await().until(() ->
                         ((Number) listener(c, "http").get("attachedRoutes")).intValue() == 0);
                 assertThat(((Number) listener(c, "alt").get("attachedRoutes")).intValue()).isEqualTo(1);
             }
@@ -122,8 +123,8 @@ class GatewayStatusWriterTest {
                     .updateStatus();
 
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() -> ourParents(c, "good").size() == 1
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() -> ourParents(c, "good").size() == 1
                         && ourParents(c, "missing-pool").size() == 1 && ourParents(c, "no-listener").size() == 1);
 
                 Map<String, Object> good = ourParents(c, "good").get(0);
@@ -154,8 +155,8 @@ class GatewayStatusWriterTest {
             c.apply(GATEWAY);
             c.apply(GatewayStatusTest.route("theirs", "{name: other, namespace: infra}"));
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         status(c, WatchScope.GATEWAY, "infra", "gw").containsKey("listeners"));
                 assertThat(status(c, WatchScope.GATEWAY, "infra", "other")).isEmpty();
                 assertThat(status(c, WatchScope.HTTP_ROUTE, "app", "theirs")).isEmpty();

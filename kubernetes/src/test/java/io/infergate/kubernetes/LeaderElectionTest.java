@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.infergate.testing.Patience;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,9 +14,23 @@ import org.junit.jupiter.api.Test;
 
 class LeaderElectionTest {
 
+    /**
+     * Long enough that a leader on a machine at load 10 never misses its renew deadline (a lost lease would let the
+     * other replica lead and fail the test); takeover does not wait for it, since closing releases the lease.
+     */
+    private static final Duration LEASE = Duration.ofSeconds(20);
+    private static final Duration RENEW_DEADLINE = Duration.ofSeconds(15);
+    /** Short, so that the passive replica tries to take the lease many times while the test watches it fail. */
+    private static final Duration RETRY = Duration.ofMillis(100);
+    /**
+     * How long the test watches the passive replica not lead. Only a false pass can come of it being short (a
+     * replica that would wrongly take the lease later goes unseen), never a false failure.
+     */
+    private static final Duration WATCH_PASSIVE = Duration.ofSeconds(1);
+
     private static LeaderElection.Settings settings(String identity) {
         return LeaderElection.Settings.of("infergate-system", "infergate-test").withIdentity(identity)
-                .withDurations(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(100));
+                .withDurations(LEASE, RENEW_DEADLINE, RETRY);
     }
 
     @Test
@@ -29,18 +44,17 @@ class LeaderElectionTest {
             LeaderElection b = new LeaderElection(c.client, settings("replica-b"), startsB::incrementAndGet, () -> { });
             try (a; b) {
                 a.start();
-                await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+                await().until(a::isLeader);
                 b.start();
-                // b keeps retrying every 100 ms; for the length of a lease it must never lead while a holds it
-                await().during(Duration.ofMillis(1600)).atMost(Duration.ofSeconds(3))
-                        .until(() -> a.isLeader() && !b.isLeader());
+                // b keeps retrying every RETRY; it must never lead while a holds the lease
+                await().during(WATCH_PASSIVE).until(() -> a.isLeader() && !b.isLeader());
                 assertThat(c.client.leases().inNamespace("infergate-system").withName("infergate-test").get()
                         .getSpec().getHolderIdentity()).isEqualTo("replica-a");
 
-                a.close(); // releases the lease
+                a.close(); // releases the lease: b takes over at its next retry, not when the lease expires
                 assertThat(a.isLeader()).isFalse();
                 assertThat(stopsA.get()).isEqualTo(1);
-                await().atMost(Duration.ofSeconds(8)).until(b::isLeader);
+                await().until(b::isLeader);
                 assertThat(startsA.get()).isEqualTo(1);
                 assertThat(startsB.get()).isEqualTo(1);
             }
@@ -55,14 +69,13 @@ class LeaderElectionTest {
             ClusterMode second = ClusterMode.builder(WatchScope.forPicker("ml", "pool", "inference.networking.k8s.io"))
                     .client(c.client).leaderElection(settings("epp-2")).build();
             try (first; second) {
-                first.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(first::isReady);
-                second.start().get(10, TimeUnit.SECONDS);
+                first.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(first::isReady);
+                second.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 assertThat(second.hasSynced()).isTrue();
-                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                        .until(() -> first.isReady() && !second.isReady());
+                await().during(WATCH_PASSIVE).until(() -> first.isReady() && !second.isReady());
                 first.close();
-                await().atMost(Duration.ofSeconds(8)).until(second::isReady);
+                await().until(second::isReady);
             }
         }
     }
@@ -74,7 +87,7 @@ class LeaderElectionTest {
                     .build()) {
                 assertThat(mode.isLeader()).isTrue();
                 assertThat(mode.isReady()).isFalse();
-                mode.start().get(10, TimeUnit.SECONDS);
+                mode.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 assertThat(mode.isReady()).isTrue();
             }
         }

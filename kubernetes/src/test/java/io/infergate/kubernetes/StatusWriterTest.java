@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.infergate.api.Manifests;
 import io.infergate.api.model.ManifestSet;
+import io.infergate.testing.Patience;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,8 +138,8 @@ class StatusWriterTest {
                     .updateStatus();
 
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         ourParents(c, WatchScope.POOL_V1, "parents").size() == 2);
                 List<Map<String, Object>> ours = ourParents(c, WatchScope.POOL_V1, "parents");
                 assertThat(ours).extracting(StatusWriterTest::gatewayOf).containsExactly(
@@ -155,13 +156,13 @@ class StatusWriterTest {
                         .hasSize(3);
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "route-secondary");
-                await().atMost(Duration.ofSeconds(2)).until(() ->
+                await().until(() ->
                         ourParents(c, WatchScope.POOL_V1, "parents").size() == 1);
                 assertThat(ourParents(c, WatchScope.POOL_V1, "parents")).extracting(StatusWriterTest::gatewayOf)
                         .containsExactly("gateway.networking.k8s.io/Gateway/infra/conformance-primary");
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "route-primary");
-                await().atMost(Duration.ofSeconds(2)).until(() ->
+                await().until(() ->
                         ourParents(c, WatchScope.POOL_V1, "parents").isEmpty());
                 assertThat(list(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool").get("parents")))
                         .extracting(p -> p.get("controllerName")).containsExactly("istio.io/gateway-controller");
@@ -177,8 +178,8 @@ class StatusWriterTest {
             c.apply(route("route-primary", "conformance-primary", "inference.networking.k8s.io",
                     "primary-inference-pool"));
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         ourParents(c, WatchScope.POOL_V1, "parents").size() == 1);
                 Map<String, Object> parent = ourParents(c, WatchScope.POOL_V1, "parents").get(0);
                 assertThat(condition(parent, "Accepted")).containsEntry("status", "True");
@@ -186,7 +187,7 @@ class StatusWriterTest {
                         .containsEntry("reason", "InvalidExtensionRef");
 
                 c.apply(EPP_SERVICE);
-                await().atMost(Duration.ofSeconds(2)).until(() -> "True".equals(condition(
+                await().until(() -> "True".equals(condition(
                         ourParents(c, WatchScope.POOL_V1, "parents").get(0), "ResolvedRefs").get("status")));
             }
         }
@@ -208,8 +209,8 @@ class StatusWriterTest {
             c.apply(route("route-primary", "conformance-primary", "inference.networking.x-k8s.io",
                     "primary-inference-pool"));
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         ourParents(c, WatchScope.POOL_V1ALPHA2, "parent").size() == 1);
                 Map<String, Object> parent = ourParents(c, WatchScope.POOL_V1ALPHA2, "parent").get(0);
                 assertThat(parent).doesNotContainKey("controllerName");
@@ -217,7 +218,7 @@ class StatusWriterTest {
                 assertThat(condition(parent, "ResolvedRefs")).containsEntry("status", "True");
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "route-primary");
-                await().atMost(Duration.ofSeconds(2)).until(() ->
+                await().until(() ->
                         ourParents(c, WatchScope.POOL_V1ALPHA2, "parent").isEmpty());
             }
         }
@@ -230,13 +231,13 @@ class StatusWriterTest {
             // created first, but last by name: only its age can make it win
             GenericKubernetesResource older = c.apply(model("z-older", "chat"));
             Instant olderCreated = Instant.parse(older.getMetadata().getCreationTimestamp());
-            await().atMost(Duration.ofSeconds(3)).until(() -> Instant.now().getEpochSecond()
+            await().until(() -> Instant.now().getEpochSecond()
                     > olderCreated.getEpochSecond()); // creationTimestamp has one-second resolution
             c.apply(model("a-newer", "chat"));
             c.apply(model("other", "summarize"));
             try (ClusterMode cluster = cluster(c)) {
-                cluster.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         !status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer").isEmpty()
                                 && !status(c, WatchScope.INFERENCE_MODEL, "app", "z-older").isEmpty()
                                 && !status(c, WatchScope.INFERENCE_MODEL, "app", "other").isEmpty());
@@ -250,7 +251,7 @@ class StatusWriterTest {
                         .get("message").toString()).contains("app/z-older");
 
                 c.delete(WatchScope.INFERENCE_MODEL, "app", "z-older");
-                await().atMost(Duration.ofSeconds(2)).until(() -> "True".equals(condition(
+                await().until(() -> "True".equals(condition(
                         status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer"), "Accepted").get("status")));
             }
         }
@@ -268,8 +269,8 @@ class StatusWriterTest {
             c.apply(model("mine", "chat"));
             try (ClusterMode picker = ClusterMode.builder(WatchScope.forPicker("app", "primary-inference-pool",
                     "inference.networking.k8s.io")).client(c.client).debounce(Duration.ofMillis(20)).build()) {
-                picker.start().get(10, TimeUnit.SECONDS);
-                await().atMost(Duration.ofSeconds(5)).until(() ->
+                picker.start().get(Patience.SECONDS, TimeUnit.SECONDS);
+                await().until(() ->
                         !status(c, WatchScope.INFERENCE_MODEL, "app", "mine").isEmpty());
                 assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "mine"), "Accepted"))
                         .containsEntry("status", "True");

@@ -87,6 +87,8 @@ final class FakePicker implements AutoCloseable {
     final ConcurrentLinkedQueue<Map<String, String>> responseHeaders = new ConcurrentLinkedQueue<>();
     /** Streams the gateway cancelled. */
     final java.util.concurrent.atomic.AtomicInteger cancelled = new java.util.concurrent.atomic.AtomicInteger();
+    /** What each cancelled stream had delivered, for those cancelled after the picker was asked to decide. */
+    final ConcurrentLinkedQueue<Received> cancelledAfterDeciding = new ConcurrentLinkedQueue<>();
     volatile Function<Received, Answer> script = FakePicker::routeBySelection;
 
     FakePicker(boolean tls) throws Exception {
@@ -121,6 +123,7 @@ final class FakePicker implements AutoCloseable {
                 private final ByteArrayOutputStream body = new ByteArrayOutputStream();
                 private boolean headersEos;
                 private int chunks;
+                private Received decided;
 
                 @Override
                 public void onNext(ProcessingRequest req) {
@@ -163,6 +166,7 @@ final class FakePicker implements AutoCloseable {
 
                 private void decide() {
                     Received r = new Received(Map.copyOf(headers), body.toByteArray(), headersEos, chunks);
+                    decided = r;
                     received.add(r);
                     switch (script.apply(r)) {
                         case Immediate im -> {
@@ -211,6 +215,9 @@ final class FakePicker implements AutoCloseable {
 
                 @Override
                 public void onError(Throwable t) {
+                    if (decided != null) {
+                        cancelledAfterDeciding.add(decided);
+                    }
                     cancelled.incrementAndGet();
                 }
 

@@ -25,8 +25,8 @@ import io.infergate.gateway.picker.ExternalDecision;
 import io.infergate.gateway.picker.ExternalPickRequest;
 import io.infergate.gateway.picker.ExternalPickerException;
 import io.infergate.gateway.picker.HeaderEntry;
+import io.infergate.testing.Patience;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -83,7 +83,7 @@ class PickStreamTest {
     private PickStream start(String body) {
         PickStream s = new PickStream("test picker", new ExternalPickRequest("r1",
                 List.of(new HeaderEntry(":method", "POST"), new HeaderEntry(":path", "/v1/completions")),
-                body.getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(5), timer);
+                body.getBytes(StandardCharsets.UTF_8)), Patience.EVENTUALLY, timer); // every script here decides
         s.start(channel);
         return s;
     }
@@ -101,7 +101,7 @@ class PickStreamTest {
     }
 
     private static ExternalDecision decision(PickStream s) throws Exception {
-        return s.decision().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return s.decision().toCompletableFuture().get(Patience.SECONDS, TimeUnit.SECONDS);
     }
 
     @Test
@@ -168,7 +168,7 @@ class PickStreamTest {
         PickStream s = start("");
         assertThat(decision(s)).isInstanceOf(ExternalDecision.Route.class);
         List<HeaderEntry> set = s.responseHeaders(List.of(new HeaderEntry(":status", "200")), "10.0.0.1:8000")
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+                .toCompletableFuture().get(Patience.SECONDS, TimeUnit.SECONDS);
         assertThat(set).containsExactly(new HeaderEntry("x-served", "10.0.0.1:8000"));
         assertThat(seen).hasSize(2);
         assertThat(seen.stream().skip(1).findFirst().orElseThrow().getResponseHeaders().getEndOfStream()).isFalse();

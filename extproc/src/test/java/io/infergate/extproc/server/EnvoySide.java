@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.infergate.testing.Patience;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ final class EnvoySide {
             requests.onError(Status.CANCELLED.withDescription("client went away").asRuntimeException());
         }
 
-        /** The next response; fails when the stream ended or nothing came within five seconds. */
+        /** The next response; fails when the stream ended, or when nothing came at all (a hung picker). */
         ProcessingResponse next() {
             Object e = poll();
             if (e instanceof ProcessingResponse r) {
@@ -115,9 +116,9 @@ final class EnvoySide {
 
         private Object poll() {
             try {
-                Object e = events.poll(5, TimeUnit.SECONDS);
+                Object e = events.poll(Patience.SECONDS, TimeUnit.SECONDS);
                 if (e == null) {
-                    throw new AssertionError("nothing from the picker within 5 s");
+                    throw new AssertionError("nothing from the picker within " + Patience.EVENTUALLY);
                 }
                 return e;
             } catch (InterruptedException ex) {

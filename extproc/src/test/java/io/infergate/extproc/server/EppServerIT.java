@@ -26,6 +26,7 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
+import io.infergate.testing.Patience;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,7 +113,7 @@ class EppServerIT {
     @Test
     void envoysRoundTripOverTlsReachesAScrapedReplicaAndRestoresTheModelName() throws Exception {
         // the scraper has read both replicas before we ask
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.state().datastore().slots().stream()
+        await().until(() -> server.state().datastore().slots().stream()
                 .allMatch(s -> s.metrics().everRead()));
         EnvoySide envoy = new EnvoySide(channel);
         List<String> served = new ArrayList<>();
