@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.IterationResultMetaData;
@@ -16,6 +19,10 @@ class CpuProfilerTest {
         return new IterationResult(null, null, new IterationResultMetaData(n, n));
     }
 
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private static long burn(int rounds) {
         long x = 1;
         for (int i = 0; i < rounds; i++) {
@@ -24,12 +31,27 @@ class CpuProfilerTest {
         return x;
     }
 
+    /**
+     * Burns CPU on the calling thread until both this thread's and the process's CPU clocks have visibly moved. A fixed
+     * amount of work is not enough: the process clock counts in 10 ms scheduler ticks, and on a loaded machine a short
+     * burst can fall between them.
+     */
+    private static long burnUntilCounted() {
+        long thread0 = THREADS.getCurrentThreadCpuTime();
+        long process0 = OS.getProcessCpuTime();
+        long x = 0;
+        do {
+            x += burn(1_000_000);
+        } while (THREADS.getCurrentThreadCpuTime() - thread0 < 20_000_000L || OS.getProcessCpuTime() <= process0);
+        return x | 1;
+    }
+
     @Test
     void cpuOfMatchingThreadsIsSplitFromTheRest() throws Exception {
         CpuProfiler p = new CpuProfiler("threads=cpu-profiler-test-.*");
         p.beforeIteration(null, null);
         long[] sink = new long[1];
-        Thread burner = new Thread(() -> sink[0] = burn(50_000_000), "cpu-profiler-test-burner");
+        Thread burner = new Thread(() -> sink[0] = burnUntilCounted(), "cpu-profiler-test-burner");
         burner.start();
         burner.join();
         List<Result> r = p.afterIteration(null, null, ops(1_000));
@@ -45,11 +67,11 @@ class CpuProfilerTest {
     @Test
     void aLiveMatchingThreadIsCounted() throws Exception {
         CpuProfiler p = new CpuProfiler("threads=cpu-profiler-test-live");
-        java.util.concurrent.CountDownLatch burnt = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch burnt = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         long[] sink = new long[1];
         Thread live = new Thread(() -> {
-            sink[0] = burn(50_000_000);
+            sink[0] = burnUntilCounted();
             burnt.countDown();
             try {
                 done.await();
@@ -71,7 +93,7 @@ class CpuProfilerTest {
     void withoutOptionsOnlyTheProcessIsReported() {
         CpuProfiler p = new CpuProfiler();
         p.beforeIteration(null, null);
-        burn(1_000_000);
+        burnUntilCounted();
         assertThat(p.afterIteration(null, null, ops(10))).extracting(Result::getLabel).containsExactly("cpu.process");
         assertThat(new CpuProfiler("").afterIteration(null, null, ops(0))).isEmpty();
     }

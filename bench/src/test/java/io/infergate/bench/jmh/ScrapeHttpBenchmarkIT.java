@@ -1,6 +1,7 @@
 package io.infergate.bench.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.infergate.testing.Patience;
 import java.util.List;
@@ -35,7 +36,9 @@ class ScrapeHttpBenchmarkIT {
 
             assertThat(r).extracting(Result::getLabel).containsExactly("cpu.process", "cpu.matched", "cpu.other");
             assertThat(r.get(1).getScore()).as("the server's threads served 105 pages").isPositive();
-            assertThat(r.get(0).getScore()).isGreaterThan(r.get(1).getScore());
+            // not process > matched: the process clock counts in 10 ms scheduler ticks, the threads' in nanoseconds,
+            // so on a loaded machine a short run's process total can read below its server threads' share
+            assertThat(r.get(1).getScore() + r.get(2).getScore()).isCloseTo(r.get(0).getScore(), within(1e-9));
         } finally {
             b.tearDown();
         }
