@@ -9,7 +9,7 @@
 #   scripts/bench-gateway-ab.sh "" "@no-access-log"
 #   scripts/bench-gateway-ab.sh "" "-Dio.netty.eventLoopThreads=1"
 # Usage: scripts/bench-gateway-ab.sh "OPTIONS A" "OPTIONS B" [rate] [seconds per run] [rounds] [body bytes]
-# Environment: INFERGATE_JAR, BENCH_GATEWAY_WARMUP (s per gateway, default 30), BENCH_CLIENT_CPU, BENCH_PROXY_CPU.
+# Environment: INFERGATE_JAR, INFERGATE_BENCH_JAR (the jar with `bench`; default app/target/infergate-bench.jar, or INFERGATE_JAR when only that is set), BENCH_GATEWAY_WARMUP (s per gateway, default 30), BENCH_CLIENT_CPU, BENCH_PROXY_CPU.
 set -euo pipefail
 # shellcheck source=scripts/bench-stub-manifest.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
@@ -30,11 +30,14 @@ cd "$root"
 command -v wrk >/dev/null || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2; }
 if [ -z "${INFERGATE_JAR:-}" ]; then
   ./infergate --version >/dev/null
+  ./infergate bench --version >/dev/null # and the bench jar
 fi
 . "$root/scripts/find-jdk.sh"
 infergate_find_jdk
 jar=$(mktemp /tmp/infergate-bench.XXXXXX.jar)
 cp "${INFERGATE_JAR:-app/target/infergate.jar}" "$jar"
+bench_jar=$(mktemp /tmp/infergate-bench-bench.XXXXXX.jar) # the load tools are in the bench jar
+cp "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-app/target/infergate-bench.jar}}" "$bench_jar"
 ig() { local cpu=$1; shift; exec taskset -c "$cpu" "$INFERGATE_JAVA_HOME/bin/java" "$@"; }
 
 work=$(mktemp -d /tmp/bench-ab.XXXXXX)
@@ -43,7 +46,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work" "$jar"
+  rm -rf "$work" "$jar" "$bench_jar"
 }
 trap cleanup EXIT INT TERM
 wait_http() { for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
@@ -63,7 +66,7 @@ cat >"$work/logback-no-access.xml" <<'XML'
 </configuration>
 XML
 
-(ig "$client_cpu" -jar "$jar" bench stub-backend --port $stub_port --ports 4) >"$work/stub.log" 2>&1 &
+(ig "$client_cpu" -jar "$bench_jar" bench stub-backend --port $stub_port --ports 4) >"$work/stub.log" 2>&1 &
 pids+=($!)
 for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; done
 
@@ -95,7 +98,7 @@ gcs() { awk -v a="$1" -v b="$2" -F'[][]' '/Pause/ { t = $2 + 0; if (t >= a && t 
 for ((round = 0; round < rounds; round++)); do
   for v in $([ $((round % 2)) = 0 ] && echo A B || echo B A); do
     t0=$(date +%s%3N); j0=$(jiffies "${gw_pid[$v]}")
-    out=$( (ig "$client_cpu" -jar "$jar" bench http-load --target "http://127.0.0.1:${gw_port[$v]}$path" --rate "$rate" \
+    out=$( (ig "$client_cpu" -jar "$bench_jar" bench http-load --target "http://127.0.0.1:${gw_port[$v]}$path" --rate "$rate" \
         --body-bytes "$body" --model m --warmup 1 --duration "$seconds" --preconnect 64 --connections 64 --prewarm 2) \
         2>>"$work/client.err" || true)
     t1=$(date +%s%3N); j1=$(jiffies "${gw_pid[$v]}")

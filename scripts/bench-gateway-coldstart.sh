@@ -12,7 +12,7 @@
 # the gateway's GC pauses and CPU, and "settled after": the first second (from the start of the run, warm-up
 # included) after which every second's p99 stays under 20 ms. Per-second timelines go to stderr.
 # Usage: scripts/bench-gateway-coldstart.sh [rate] [measured seconds] [repeats]
-# Environment: INFERGATE_JAR, GATEWAY_JAVA_OPTS, BENCH_GATEWAY_WARMUP, BENCH_CLIENT_CPU (0), BENCH_PROXY_CPU (1).
+# Environment: INFERGATE_JAR, INFERGATE_BENCH_JAR (the jar with `bench`; default app/target/infergate-bench.jar, or INFERGATE_JAR when only that is set), GATEWAY_JAVA_OPTS, BENCH_GATEWAY_WARMUP, BENCH_CLIENT_CPU (0), BENCH_PROXY_CPU (1).
 set -euo pipefail
 # shellcheck source=scripts/bench-stub-manifest.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
@@ -33,11 +33,14 @@ cd "$root"
 command -v wrk >/dev/null || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2; }
 if [ -z "${INFERGATE_JAR:-}" ]; then
   ./infergate --version >/dev/null
+  ./infergate bench --version >/dev/null # and the bench jar
 fi
 . "$root/scripts/find-jdk.sh"
 infergate_find_jdk
 jar=$(mktemp /tmp/infergate-bench.XXXXXX.jar)
 cp "${INFERGATE_JAR:-app/target/infergate.jar}" "$jar"
+bench_jar=$(mktemp /tmp/infergate-bench-bench.XXXXXX.jar) # the load tools are in the bench jar
+cp "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-app/target/infergate-bench.jar}}" "$bench_jar"
 ig() { local cpu=$1; shift; exec taskset -c "$cpu" "$INFERGATE_JAVA_HOME/bin/java" "$@"; }
 
 work=$(mktemp -d /tmp/bench-coldstart.XXXXXX)
@@ -47,7 +50,7 @@ gw_pid=
 cleanup() {
   for p in "${pids[@]}" $gw_pid; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}" $gw_pid; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work" "$jar"
+  rm -rf "$work" "$jar" "$bench_jar"
 }
 trap cleanup EXIT INT TERM
 wait_http() { for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
@@ -55,7 +58,7 @@ hz=$(getconf CLK_TCK)
 jiffies() { [ -r "/proc/$1/stat" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 stub_conns() { curl -s "http://127.0.0.1:$stub_port/stats" | sed -n 's/.*"connections":\([0-9]*\).*/\1/p'; }
 
-(ig "$client_cpu" -jar "$jar" bench stub-backend --port $stub_port --ports 4) >"$work/stub.log" 2>&1 &
+(ig "$client_cpu" -jar "$bench_jar" bench stub-backend --port $stub_port --ports 4) >"$work/stub.log" 2>&1 &
 pids+=($!)
 for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; done
 
@@ -82,7 +85,7 @@ run() { # case repeat gc-log pool-options...
   local name=$1 rep=$2 gclog=$3; shift 3
   local s0 s1 t0 t1 j0 j1 out
   s0=$(stub_conns); t0=$(date +%s%3N); j0=$(jiffies "$gw_pid")
-  out=$( (ig "$client_cpu" -jar "$jar" bench http-load --target "http://127.0.0.1:$gw_port$path" --rate "$rate" \
+  out=$( (ig "$client_cpu" -jar "$bench_jar" bench http-load --target "http://127.0.0.1:$gw_port$path" --rate "$rate" \
       --body-bytes 4096 --model m --warmup $warmup --duration "$seconds" --timeline "$@") 2>>"$work/client.err" || true)
   t1=$(date +%s%3N); j1=$(jiffies "$gw_pid"); s1=$(stub_conns)
   echo "== $name, run $rep"$'\n'"$out" >&2

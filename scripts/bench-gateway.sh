@@ -16,7 +16,7 @@
 # requests on one core); then `rounds` rounds of latency runs, one per (body, rate), the targets' order rotating per
 # round; the table shows the median over rounds, "added" = proxy minus direct of the same run; then saturation.
 # Usage: scripts/bench-gateway.sh [seconds per target and run] [body sizes] [rates] [rounds] [wrk connections]
-# Environment: INFERGATE_JAR (benchmark that jar instead of building app/target/infergate.jar),
+# Environment: INFERGATE_JAR / INFERGATE_BENCH_JAR (benchmark that jar instead of building app/target/infergate.jar),
 #   GATEWAY_JAVA_OPTS (the gateway's extra JVM flags), GATEWAY_ARGS (extra `serve` flags, e.g.
 #   "--scheduling-profile gie-v0-filter-tree" or "--refresh-metrics-interval 0"), BENCH_GATEWAY_WARMUP (s, default 20),
 #   BENCH_SATURATION_SECONDS (default 6), BENCH_CLIENT_CPU (default 0), BENCH_PROXY_CPU (default 1).
@@ -55,11 +55,14 @@ need wrk wrk
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 if [ -z "${INFERGATE_JAR:-}" ]; then
   ./infergate --version >/dev/null # builds the jar when sources changed
+  ./infergate bench --version >/dev/null # and the bench jar
 fi
 . "$root/scripts/find-jdk.sh"
 infergate_find_jdk
 jar=$(mktemp /tmp/infergate-bench.XXXXXX.jar) # run a copy, so a rebuild meanwhile cannot change it
 cp "${INFERGATE_JAR:-app/target/infergate.jar}" "$jar"
+bench_jar=$(mktemp /tmp/infergate-bench-bench.XXXXXX.jar) # the load tools are in the bench jar
+cp "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-app/target/infergate-bench.jar}}" "$bench_jar"
 # exec: backgrounded with &, $! is then the JVM itself (taskset execs too) and the trap can stop it
 ig() { local cpu=$1; shift; exec taskset -c "$cpu" "$INFERGATE_JAVA_HOME/bin/java" "$@"; }
 
@@ -70,7 +73,7 @@ cleanup() {
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work" "$jar"
+  rm -rf "$work" "$jar" "$bench_jar"
 }
 trap cleanup EXIT INT TERM
 
@@ -88,7 +91,7 @@ stub_stats() { curl -s "http://127.0.0.1:$stub_port/stats" | sed -n 's/.*"connec
 pct_of() { awk -v j="$1" -v w="$2" -v hz=$hz -v n="${3:-1}" 'BEGIN{v = j / hz / (w / 1000) / n * 100; printf "%.0f", (v < 0 ? 0 : v)}'; }
 
 # 1. the backend
-(ig "$client_cpu" -jar "$jar" bench stub-backend --port $stub_port --ports 4) >"$work/stub.log" 2>&1 &
+(ig "$client_cpu" -jar "$bench_jar" bench stub-backend --port $stub_port --ports 4) >"$work/stub.log" 2>&1 &
 stub_pid=$!; pids+=($stub_pid)
 for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; done
 
@@ -166,7 +169,7 @@ us_per_req() { awk -v j="$1" -v hz=$hz -v n="$2" 'BEGIN{printf "%.0f", (n > 0 ? 
 load() { # body rate targets...
   local b=$1 r=$2 t; shift 2
   local args=(); for t in "$@"; do args+=(--target "http://127.0.0.1:${port[$t]}$path"); done
-  (ig "$client_cpu" -jar "$jar" bench http-load "${args[@]}" --slice 1 --body-bytes "$b" --model "$model" --rate "$r" \
+  (ig "$client_cpu" -jar "$bench_jar" bench http-load "${args[@]}" --slice 1 --body-bytes "$b" --model "$model" --rate "$r" \
       --warmup $warmup --duration $((seconds * $#)) --preconnect $conns --connections $conns --prewarm $prewarm)
 }
 wrk_run() { # target body seconds

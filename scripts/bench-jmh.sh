@@ -10,7 +10,7 @@
 # Every run also reports CPU per operation (io.infergate.bench.jmh.CpuProfiler: cpu.process = the whole benchmark JVM,
 # GC included; for the scrapes cpu.matched = the loopback server's threads, cpu.other = the rest, i.e. the client).
 # Usage: scripts/bench-jmh.sh [results dir, default bench-results/jmh] [extra JMH arguments, e.g. -p endpoints=64]
-# Environment: INFERGATE_JAR (run that jar instead of building app/target/infergate.jar),
+# Environment: INFERGATE_BENCH_JAR or INFERGATE_JAR (run that jar instead of building app/target/infergate-bench.jar),
 #   JMH_SETTINGS (replaces the default "-f 1 -wi 3 -w 2s -i 5 -r 2s"; the full decision matrix then takes ~6 min),
 #   JMH_BENCHMARKS (which of "decision scrape" to run, default both).
 # Writes into the results dir: <name>.json (JMH's JSON result), <name>.txt (JMH's output), machine.txt.
@@ -22,8 +22,8 @@ settings=${JMH_SETTINGS:-"-f 1 -wi 3 -w 2s -i 5 -r 2s"}
 benchmarks=${JMH_BENCHMARKS:-"decision scrape"}
 cd "$root"
 
-if [ -z "${INFERGATE_JAR:-}" ]; then
-  ./infergate --version >/dev/null # builds the jar when sources changed
+if [ -z "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-}}" ]; then
+  ./infergate bench --version >/dev/null # builds the jars when sources changed
 fi
 # shellcheck source=scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
@@ -31,7 +31,7 @@ infergate_find_jdk
 # run a copy, so a rebuild meanwhile cannot change it under the forked benchmark JVMs (they load classes from it)
 jar=$(mktemp /tmp/infergate-jmh.XXXXXX.jar)
 trap 'rm -f "$jar"' EXIT
-cp "${INFERGATE_JAR:-app/target/infergate.jar}" "$jar"
+cp "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-app/target/infergate-bench.jar}}" "$jar"
 mkdir -p "$out"
 
 {

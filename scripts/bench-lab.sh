@@ -3,7 +3,7 @@
 # light load to past round-robin's saturation, on 8 simulated Llama-3.1-8B H100 replicas, in virtual time.
 # Same seeds, same numbers on any machine. Seeds 1-5 were used to tune infergate-default; the report uses 6-10.
 # Usage: scripts/bench-lab.sh [out dir] [seeds] [workload ...]
-#   defaults: bench-results/lab, 6-10, all workloads below. Environment: LAB_THREADS (default 2), INFERGATE_JAR.
+#   defaults: bench-results/lab, 6-10, all workloads below. Environment: LAB_THREADS (default 2), INFERGATE_BENCH_JAR (a jar with `bench`, e.g. app/target/infergate-bench.jar; INFERGATE_JAR also works).
 # Per workload: <out>/<workload>.json, .md, -ttft-p90.svg, -throughput.svg.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,10 +14,10 @@ workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(shared-prefix sharegpt multi-lora multi-turn priority)
 threads=${LAB_THREADS:-2}
 cd "$root"
-if [ -n "${INFERGATE_JAR:-}" ]; then
+if [ -n "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-}}" ]; then
   . "$root/scripts/find-jdk.sh"
   infergate_find_jdk
-  run() { "$INFERGATE_JAVA_HOME/bin/java" -jar "$INFERGATE_JAR" "$@"; }
+  run() { "$INFERGATE_JAVA_HOME/bin/java" -jar "${INFERGATE_BENCH_JAR:-$INFERGATE_JAR}" "$@"; }
 else
   run() { ./infergate "$@"; }
 fi

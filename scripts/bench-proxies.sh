@@ -20,7 +20,7 @@
 #   (warm-up seconds per target, default 8, 0 = none), BENCH_PROXIES_TARGETS (default "infergate nginx haproxy"),
 #   BENCH_PROXIES_PORT (first port used, default 18300), BENCH_SLO_TTFT_MS (default 2000), BENCH_SLO_TPOT_MS
 #   (default 100), SIM_ARGS (extra `sim` flags, e.g. "--preset llama-3.1-8b-a100"), GATEWAY_ARGS (extra `serve`
-#   flags), GATEWAY_JAVA_OPTS, INFERGATE_JAR (use that jar instead of building app/target/infergate.jar).
+#   flags), GATEWAY_JAVA_OPTS, INFERGATE_JAR / INFERGATE_BENCH_JAR (use that jar instead of building app/target/infergate.jar).
 # Prints the comparison (Markdown) on stdout and writes it to <results>/comparison.md, next to one JSON report per
 # run (<target>-rate<R>.json: a SweepReport with one point) and every log; progress goes to stderr.
 set -euo pipefail
@@ -63,6 +63,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
 if [ -z "${INFERGATE_JAR:-}" ]; then
   ./infergate --version >/dev/null # builds the jar when sources changed
+  ./infergate bench --version >/dev/null # and the bench jar
 fi
 # shellcheck source=scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
@@ -71,6 +72,8 @@ java=$INFERGATE_JAVA_HOME/bin/java
 mkdir -p "$results"
 jar=$(mktemp /tmp/infergate-proxies.XXXXXX.jar) # run a copy, so a rebuild meanwhile cannot change it
 cp "${INFERGATE_JAR:-app/target/infergate.jar}" "$jar"
+bench_jar=$(mktemp /tmp/infergate-proxies-bench.XXXXXX.jar) # the load tools are in the bench jar
+cp "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-app/target/infergate-bench.jar}}" "$bench_jar"
 work=$(mktemp -d /tmp/bench-proxies.XXXXXX)
 echo "results: $results; work dir: $work; load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
@@ -81,7 +84,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -n "$sim_pid" ] && wait "$sim_pid" 2>/dev/null || true
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work" "$jar"
+  rm -rf "$work" "$jar" "$bench_jar"
 }
 trap cleanup EXIT INT TERM
 
@@ -193,7 +196,7 @@ load() { # target rate seed seconds json|-
   local args=(bench load --target "http://127.0.0.1:${port[$1]}" --workload "$workload" --rate "$2" --seed "$3"
               --duration "$4" --slo-ttft-ms "$slo_ttft" --slo-tpot-ms "$slo_tpot" --timeout 120 --label "$1")
   [ "$5" != - ] && args+=(--json "$5")
-  "$java" -jar "$jar" "${args[@]}"
+  "$java" -jar "$bench_jar" "${args[@]}"
 }
 fresh_fleet() { stop_fleet; start_fleet; probe "http://127.0.0.1:${port[$1]}"; }
 

@@ -11,7 +11,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.infergate.app.epp.EppRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;

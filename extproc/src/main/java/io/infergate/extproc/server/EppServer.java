@@ -1,7 +1,7 @@
 package io.infergate.extproc.server;
 
 import com.sun.net.httpserver.HttpServer;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;

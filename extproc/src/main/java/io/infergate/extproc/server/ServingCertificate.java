@@ -3,6 +3,7 @@ package io.infergate.extproc.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.security.Signature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +15,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.Objects;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The certificate and private key the picker serves TLS with, as PEM text: read from a directory holding
@@ -56,26 +48,37 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
         }
     }
 
-    /** A new self-signed certificate for {@code localhost} and the given host name. */
+    /**
+     * A new self-signed certificate for {@code localhost} and the given host name: subject and issuer
+     * {@code CN=infergate-epp}, both names as DNS subject alternative names, key usage digitalSignature (critical),
+     * extended key usage serverAuth, valid from an hour ago for ten years. Encoded by {@link X509Der} and signed
+     * with SHA256withECDSA through the JDK's own providers.
+     */
     public static ServingCertificate selfSigned(String hostName) {
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
             gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair keys = gen.generateKeyPair();
             Instant now = Instant.now();
-            X500Name subject = new X500Name("CN=infergate-epp");
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(3650))), subject, keys.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.dNSName, hostName)}));
-            byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
-                    .getEncoded();
+            byte[] tbs = X509Der.selfSignedTbs(SUBJECT_CN, new BigInteger(63, new SecureRandom()).add(BigInteger.ONE),
+                    now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), keys.getPublic().getEncoded(),
+                    localhostAnd(hostName));
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(keys.getPrivate());
+            signer.update(tbs);
+            byte[] der = X509Der.certificate(tbs, signer.sign());
             return new ServingCertificate(pem("CERTIFICATE", der), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** The common name of the generated certificate's subject and issuer. */
+    public static final String SUBJECT_CN = "infergate-epp";
+
+    private static java.util.List<String> localhostAnd(String hostName) {
+        return hostName == null || hostName.isBlank() || hostName.equals("localhost")
+                ? java.util.List.of("localhost") : java.util.List.of("localhost", hostName);
     }
 
     private static String pem(String type, byte[] der) {
