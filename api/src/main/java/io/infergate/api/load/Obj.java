@@ -1,5 +1,6 @@
 package io.infergate.api.load;
 
+import io.infergate.api.model.ConfigTree;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -287,7 +288,7 @@ final class Obj {
 
     private OptionalInt asInt(Node n, String at) {
         if (n instanceof ScalarNode s && Tag.INT.equals(n.getTag())) {
-            BigInteger v = parseInt(s.getValue());
+            BigInteger v = ConfigTree.Scalar.parseInteger(s.getValue()).orElse(null);
             if (v != null && v.bitLength() < 32) {
                 return OptionalInt.of(v.intValue());
             }
@@ -296,27 +297,6 @@ final class Obj {
         }
         ctx.error(n, at, "found " + describe(n) + " (expected: an integer)");
         return OptionalInt.empty();
-    }
-
-    private static BigInteger parseInt(String text) {
-        String t = text.replace("_", "");
-        boolean negative = t.startsWith("-");
-        if (t.startsWith("-") || t.startsWith("+")) {
-            t = t.substring(1);
-        }
-        try {
-            BigInteger v;
-            if (t.startsWith("0x")) {
-                v = new BigInteger(t.substring(2), 16);
-            } else if (t.startsWith("0o")) {
-                v = new BigInteger(t.substring(2), 8);
-            } else {
-                v = new BigInteger(t);
-            }
-            return negative ? v.negate() : v;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     static boolean isNull(Node n) {

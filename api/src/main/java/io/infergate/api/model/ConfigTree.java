@@ -232,7 +232,7 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
 
         /** The integer value, or empty when this is not an integer (YAML 1.2 forms: decimal, 0x hex, 0o octal). */
         public Optional<BigInteger> integerValue() {
-            return kind == Kind.INTEGER ? Optional.ofNullable(parseInteger(text)) : Optional.empty();
+            return kind == Kind.INTEGER ? parseInteger(text) : Optional.empty();
         }
 
         /** The numeric value of an integer or float ({@code .inf}, {@code .nan} included), else empty. */
@@ -312,7 +312,11 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
             return sb.append('"').toString();
         }
 
-        private static BigInteger parseInteger(String text) {
+        /**
+         * The value of YAML integer text (decimal, {@code 0x} hex, {@code 0o} octal, optional sign, {@code _}
+         * separators), or empty when it is none: the one integer parser of the loaders.
+         */
+        public static Optional<BigInteger> parseInteger(String text) {
             String t = text.replace("_", "");
             boolean negative = t.startsWith("-");
             if (t.startsWith("-") || t.startsWith("+")) {
@@ -327,9 +331,9 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
                 } else {
                     v = new BigInteger(t);
                 }
-                return negative ? v.negate() : v;
+                return Optional.of(negative ? v.negate() : v);
             } catch (NumberFormatException e) {
-                return null;
+                return Optional.empty();
             }
         }
 

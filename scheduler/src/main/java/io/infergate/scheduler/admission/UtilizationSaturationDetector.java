@@ -1,5 +1,6 @@
 package io.infergate.scheduler.admission;
 
+import io.infergate.api.model.PluginTypes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +32,7 @@ import java.util.Objects;
 public final class UtilizationSaturationDetector {
 
     /** The plugin type name in {@code EndpointPickerConfig}, byte-for-byte GIE's. */
-    public static final String TYPE = "utilization-detector";
+    public static final String TYPE = PluginTypes.UTILIZATION_DETECTOR;
 
     /**
      * The detector's parameters, with GIE's names and defaults ({@link #DEFAULT}).

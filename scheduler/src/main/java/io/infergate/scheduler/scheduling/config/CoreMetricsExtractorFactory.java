@@ -59,7 +59,10 @@ final class CoreMetricsExtractorFactory {
     private CoreMetricsExtractorFactory() {
     }
 
-    static PluginInstance create(String name, Params p, PluginRegistry.Handle h) {
+    /** Builds the {@code core-metrics-extractor} plugin (see above). */
+    static final PluginFactory FACTORY = CoreMetricsExtractorFactory::create;
+
+    static PluginInstance create(String name, Params p, PluginFactory.Handle h) {
         MetricsExtractor.Builder builder = MetricsExtractor.builder();
         String labelKey = p.string("engineLabelKey").orElse("");
         if (!labelKey.isEmpty() && !validLabelKey(labelKey)) {

@@ -8,7 +8,7 @@ import io.infergate.scheduler.scheduling.plugins.SelectingFilter;
 import java.util.Objects;
 
 /**
- * What a {@link PluginRegistry.Factory} made of one {@code plugins[i]} entry of an EndpointPickerConfig: a small
+ * What a {@link PluginFactory} made of one {@code plugins[i]} entry of an EndpointPickerConfig: a small
  * closed set, one kind per part of the runtime the plugin feeds. {@link SchedulerSetupFactory} wires them: profile
  * plugins into the {@link io.infergate.scheduler.scheduling.SchedulerProfile}, the detector into admission, fairness
  * policies into flow control, and so on.

@@ -49,6 +49,13 @@ public record PrefixSettings(boolean autoTune, int blockSizeTokens, int maxPrefi
     public static final PrefixSettings DEFAULT = new PrefixSettings(true, PrefixHasher.DEFAULT_BLOCK_SIZE_TOKENS,
             PrefixHasher.DEFAULT_MAX_PREFIX_BLOCKS, PrefixIndex.DEFAULT_LRU_CAPACITY_PER_ENDPOINT);
 
+    /**
+     * Builds the {@code approx-prefix-cache-producer} plugin: its parameters are these settings, and decide how the
+     * setup hashes and indexes prompts.
+     */
+    public static final PluginFactory PRODUCER_FACTORY = (name, p, h) -> new PluginInstance.PrefixProducer(name,
+            read(p));
+
     public PrefixSettings {
         if (blockSizeTokens < 1 || blockSizeTokens > MAX_BLOCK_SIZE_TOKENS) {
             throw new IllegalArgumentException("blockSizeTokens: " + blockSizeTokens + " (expected: 1.."

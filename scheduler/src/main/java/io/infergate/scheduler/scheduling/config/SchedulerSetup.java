@@ -1,6 +1,7 @@
 package io.infergate.scheduler.scheduling.config;
 
 import io.infergate.api.Problem;
+import io.infergate.api.load.Params;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
@@ -123,6 +124,9 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
 
         public static final MetricsSource DEFAULT = new MetricsSource("http", "/metrics", true);
 
+        /** Builds the {@code metrics-data-source} plugin from its parameters (see above). */
+        public static final PluginFactory FACTORY = MetricsSource::create;
+
         public MetricsSource {
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
                 throw new IllegalArgumentException("scheme: " + scheme + " (expected: http or https)");
@@ -130,6 +134,21 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
             if (path == null || !path.startsWith("/")) {
                 throw new IllegalArgumentException("path: " + path + " (expected: starting with /)");
             }
+        }
+
+        private static PluginInstance create(String name, Params p, PluginFactory.Handle h) {
+            String scheme = p.string("scheme").orElse(DEFAULT.scheme());
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                p.error("scheme", "found \"" + scheme + "\" (expected: http or https)");
+                scheme = DEFAULT.scheme();
+            }
+            String path = p.string("path").orElse(DEFAULT.path());
+            if (!path.startsWith("/")) {
+                p.error("path", "found \"" + path + "\" (expected: a URL path starting with /)");
+                path = DEFAULT.path();
+            }
+            boolean insecure = p.bool("insecureSkipVerify").orElse(DEFAULT.insecureSkipVerify());
+            return new PluginInstance.DataSource(name, new MetricsSource(scheme, path, insecure));
         }
     }
 }

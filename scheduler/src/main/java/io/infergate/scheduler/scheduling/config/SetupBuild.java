@@ -25,6 +25,7 @@ import io.infergate.scheduler.scheduling.WeightedScorer;
 import io.infergate.scheduler.scheduling.plugins.MaxScorePicker;
 import io.infergate.scheduler.scheduling.plugins.PrefixCacheScorer;
 import io.infergate.scheduler.scheduling.plugins.SelectingFilter;
+import io.infergate.scheduler.scheduling.plugins.UtilizationFilter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import java.util.function.Function;
  * applySystemDefaults}, {@code buildSchedulerConfig}, the flow-control and data-layer builders) over one
  * configuration. Single use, confined to the calling thread; never throws on bad input.
  */
-final class SetupBuild implements PluginRegistry.Handle {
+final class SetupBuild implements PluginFactory.Handle {
 
     private static final int NEW = 0;
     private static final int BUSY = 1;
@@ -241,7 +242,7 @@ final class SetupBuild implements PluginRegistry.Handle {
         Plugin p = plugins.get(i);
         PluginInstance made = new PluginInstance.Invalid(p.name(), p.type());
         if (!p.type().isEmpty() && PluginTypes.isKnown(p.type())) { // else reported by the loader
-            Optional<PluginRegistry.Factory> factory = registry.factory(p.type());
+            Optional<PluginFactory> factory = registry.factory(p.type());
             if (factory.isEmpty()) {
                 error("plugins[" + i + "].type", registry.unsupportedMessage(p.type()));
             } else {

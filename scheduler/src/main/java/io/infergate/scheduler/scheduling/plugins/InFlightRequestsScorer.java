@@ -1,6 +1,8 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 
 /**
  * Ours ({@code in-flight-requests-scorer}): min-max over the requests we have in flight on each endpoint, fewer
@@ -9,7 +11,10 @@ import io.infergate.scheduler.scheduling.Candidates;
  */
 public final class InFlightRequestsScorer extends MinMaxScorer {
 
-    public static final String TYPE = "in-flight-requests-scorer";
+    public static final String TYPE = PluginTypes.IN_FLIGHT_REQUESTS_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, InFlightRequestsScorer::new);
 
     public InFlightRequestsScorer() {
         this(TYPE);

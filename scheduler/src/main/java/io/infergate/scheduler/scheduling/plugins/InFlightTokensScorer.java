@@ -1,6 +1,8 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 
 /**
  * Ours ({@code in-flight-tokens-scorer}, in the spirit of llm-d's token-load scorer): min-max over the tokens our
@@ -9,7 +11,10 @@ import io.infergate.scheduler.scheduling.Candidates;
  */
 public final class InFlightTokensScorer extends MinMaxScorer {
 
-    public static final String TYPE = "in-flight-tokens-scorer";
+    public static final String TYPE = PluginTypes.IN_FLIGHT_TOKENS_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, InFlightTokensScorer::new);
 
     public InFlightTokensScorer() {
         this(TYPE);

@@ -1,14 +1,22 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
-import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 
 /** GIE {@code kv-cache-utilization-scorer} (v0.5 name {@code kv-cache-scorer}): 1 - KV usage; unknown scores 0. */
 public final class KvCacheUtilizationScorer implements Scorer {
 
-    public static final String TYPE = "kv-cache-utilization-scorer";
-    public static final String LEGACY_TYPE = "kv-cache-scorer";
+    public static final String TYPE = PluginTypes.KV_CACHE_UTILIZATION_SCORER;
+    public static final String LEGACY_TYPE = PluginTypes.KV_CACHE_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, n -> new KvCacheUtilizationScorer(TYPE, n));
+    /** The same under its GIE v0.5 name. */
+    public static final PluginFactory LEGACY_FACTORY = PluginFactory.scorer(LEGACY_TYPE,
+            n -> new KvCacheUtilizationScorer(LEGACY_TYPE, n));
 
     private final String type;
     private final String name;

@@ -1,8 +1,10 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 
 /**
  * GIE v0.5 {@code least-queue-filter} and {@code least-kv-cache-filter}: keeps the endpoints in the lowest band of
@@ -11,8 +13,13 @@ import io.infergate.scheduler.scheduling.SchedulingContext;
  */
 public final class LeastBandFilter implements SelectingFilter {
 
-    public static final String QUEUE_TYPE = "least-queue-filter";
-    public static final String KV_TYPE = "least-kv-cache-filter";
+    public static final String QUEUE_TYPE = PluginTypes.LEAST_QUEUE_FILTER;
+    public static final String KV_TYPE = PluginTypes.LEAST_KV_CACHE_FILTER;
+
+    /** Builds {@code least-queue-filter} from its instance name; it has no parameters. */
+    public static final PluginFactory QUEUE_FACTORY = PluginFactory.filter(QUEUE_TYPE, LeastBandFilter::queue);
+    /** Builds {@code least-kv-cache-filter} from its instance name; it has no parameters. */
+    public static final PluginFactory KV_FACTORY = PluginFactory.filter(KV_TYPE, LeastBandFilter::kvCache);
 
     private final String type;
     private final String name;

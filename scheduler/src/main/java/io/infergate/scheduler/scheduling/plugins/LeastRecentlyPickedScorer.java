@@ -1,9 +1,11 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.PostPick;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LeastRecentlyPickedScorer extends MinMaxScorer implements PostPick {
 
-    public static final String TYPE = "least-recently-picked-scorer";
+    public static final String TYPE = PluginTypes.LEAST_RECENTLY_PICKED_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, LeastRecentlyPickedScorer::new);
     static final int MAX_TRACKED = 65_536;
     /** Never picked: longer ago than anything picked (a value, not infinity, so min-max stays finite). */
     private static final double NEVER = -0x1p62;

@@ -1,8 +1,11 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
+import io.infergate.scheduler.scheduling.config.PluginInstance;
 
 /**
  * GIE v0.5 {@code lora-affinity-filter} (soft affinity): "affinity" endpoints have the target adapter running or
@@ -14,8 +17,12 @@ import io.infergate.scheduler.scheduling.SchedulingContext;
  */
 public final class LoraAffinityFilter implements SelectingFilter {
 
-    public static final String TYPE = "lora-affinity-filter";
+    public static final String TYPE = PluginTypes.LORA_AFFINITY_FILTER;
     public static final double DEFAULT_THRESHOLD = 0.999;
+
+    /** Reads {@code threshold} (a fraction in 0..1, default {@value #DEFAULT_THRESHOLD}). */
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
+            new LoraAffinityFilter(name, p.number("threshold", 0, 1).orElse(DEFAULT_THRESHOLD)));
 
     private final String name;
     private final double threshold;

@@ -1,9 +1,11 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.scheduling.Candidates;
-import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,7 +16,10 @@ import java.util.Set;
  */
 public final class LoraAffinityScorer implements Scorer {
 
-    public static final String TYPE = "lora-affinity-scorer";
+    public static final String TYPE = PluginTypes.LORA_AFFINITY_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, LoraAffinityScorer::new);
 
     private final String name;
 

@@ -1,7 +1,10 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
+import io.infergate.scheduler.scheduling.config.PluginInstance;
 
 /**
  * GIE v0.5 {@code low-queue-filter}: keeps endpoints whose waiting queue is at most {@code threshold} (default 128;
@@ -9,8 +12,12 @@ import io.infergate.scheduler.scheduling.SchedulingContext;
  */
 public final class LowQueueFilter implements SelectingFilter {
 
-    public static final String TYPE = "low-queue-filter";
+    public static final String TYPE = PluginTypes.LOW_QUEUE_FILTER;
     public static final int DEFAULT_THRESHOLD = 128;
+
+    /** Reads {@code threshold} (0 or more, default {@value #DEFAULT_THRESHOLD}). */
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
+            new LowQueueFilter(name, p.integer("threshold", 0, Integer.MAX_VALUE).orElse(DEFAULT_THRESHOLD)));
 
     private final String name;
     private final int threshold;

@@ -1,8 +1,10 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
-import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 import java.util.Objects;
 
 /**
@@ -23,7 +25,10 @@ import java.util.Objects;
  */
 public final class PrefillQueueScorer implements Scorer {
 
-    public static final String TYPE = "prefill-queue-scorer";
+    public static final String TYPE = PluginTypes.PREFILL_QUEUE_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, PrefillQueueScorer::new);
 
     private final String name;
 

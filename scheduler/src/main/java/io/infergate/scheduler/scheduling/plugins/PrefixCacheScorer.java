@@ -1,12 +1,16 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.PostPick;
-import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
+import io.infergate.scheduler.scheduling.config.PluginInstance;
+import io.infergate.scheduler.scheduling.config.PrefixSettings;
 import java.util.Objects;
 
 /**
@@ -19,7 +23,17 @@ import java.util.Objects;
  */
 public final class PrefixCacheScorer implements Scorer, PostPick {
 
-    public static final String TYPE = "prefix-cache-scorer";
+    public static final String TYPE = PluginTypes.PREFIX_CACHE_SCORER;
+
+    /**
+     * Builds it on the setup's shared index and hasher. Its parameters are the producer's ({@link PrefixSettings}),
+     * checked here; the setup decides which plugin's settings hash (GIE: one producer).
+     */
+    public static final PluginFactory FACTORY = (name, p, h) -> {
+        PrefixSettings.read(p);
+        return new PluginInstance.Scorer(name, TYPE, new PrefixCacheScorer(name, h.prefixIndex(), h.prefixHasher(),
+                h.prefixSettings().autoTune()));
+    };
 
     private final String name;
     private final PrefixIndex index;

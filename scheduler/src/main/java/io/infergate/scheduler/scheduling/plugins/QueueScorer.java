@@ -1,6 +1,8 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 
 /**
  * GIE {@code queue-scorer}: min-max over the waiting-queue size of the candidates, shorter is better. GIE reads an
@@ -9,7 +11,10 @@ import io.infergate.scheduler.scheduling.Candidates;
  */
 public final class QueueScorer extends MinMaxScorer {
 
-    public static final String TYPE = "queue-scorer";
+    public static final String TYPE = PluginTypes.QUEUE_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, QueueScorer::new);
 
     public QueueScorer() {
         this(TYPE);

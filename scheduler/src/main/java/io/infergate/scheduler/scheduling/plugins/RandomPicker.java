@@ -1,14 +1,19 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Picker;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 import java.util.Objects;
 
 /** GIE {@code random-picker}: shuffle, take N; scores are ignored. */
 public final class RandomPicker implements Picker {
 
-    public static final String TYPE = "random-picker";
+    public static final String TYPE = PluginTypes.RANDOM_PICKER;
+
+    /** Builds it from its instance name, with the pickers' {@code maxNumOfEndpoints}. */
+    public static final PluginFactory FACTORY = PluginFactory.picker(TYPE, RandomPicker::new);
 
     private final String name;
 

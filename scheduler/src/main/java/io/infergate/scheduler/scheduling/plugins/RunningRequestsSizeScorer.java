@@ -1,11 +1,16 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 
 /** GIE {@code running-requests-size-scorer}: min-max over running requests, fewer is better; unknown scores 0. */
 public final class RunningRequestsSizeScorer extends MinMaxScorer {
 
-    public static final String TYPE = "running-requests-size-scorer";
+    public static final String TYPE = PluginTypes.RUNNING_REQUESTS_SIZE_SCORER;
+
+    /** Builds it from its instance name; it has no parameters. */
+    public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, RunningRequestsSizeScorer::new);
 
     public RunningRequestsSizeScorer() {
         this(TYPE);

@@ -1,10 +1,13 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.PostPick;
-import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
+import io.infergate.scheduler.scheduling.config.PluginInstance;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +22,12 @@ import java.util.Objects;
  */
 public final class SessionAffinityScorer implements Scorer, PostPick {
 
-    public static final String TYPE = "session-affinity-scorer";
+    public static final String TYPE = PluginTypes.SESSION_AFFINITY_SCORER;
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
+
+    /** Reads {@code maxSessions} (1 or more, default {@value #DEFAULT_MAX_SESSIONS}). */
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Scorer(name, TYPE,
+            new SessionAffinityScorer(name, p.integer("maxSessions", 1, Integer.MAX_VALUE).orElse(DEFAULT_MAX_SESSIONS)));
 
     private final String name;
     private final int maxSessions;

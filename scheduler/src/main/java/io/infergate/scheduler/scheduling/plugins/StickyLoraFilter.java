@@ -1,10 +1,13 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.PostPick;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
+import io.infergate.scheduler.scheduling.config.PluginInstance;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +38,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StickyLoraFilter implements SelectingFilter, PostPick {
 
-    public static final String TYPE = "sticky-lora-affinity-filter";
+    public static final String TYPE = PluginTypes.STICKY_LORA_AFFINITY_FILTER;
     /** Long enough for a few 50 ms scrapes to show the adapter loaded. */
     public static final long DEFAULT_MEMORY_NANOS = 2_000_000_000L;
+
+    /** Reads {@code memoryMillis} (1 or more, default 2000). */
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
+            new StickyLoraFilter(name, p.integer("memoryMillis", 1, Integer.MAX_VALUE)
+                    .orElse((int) (DEFAULT_MEMORY_NANOS / 1_000_000)) * 1_000_000L));
+
     static final int MAX_MODELS = 4096;
 
     private final String name;

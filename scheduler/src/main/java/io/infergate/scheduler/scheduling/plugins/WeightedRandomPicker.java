@@ -1,8 +1,10 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.Picker;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
 import java.util.Objects;
 
 /**
@@ -11,7 +13,10 @@ import java.util.Objects;
  */
 public final class WeightedRandomPicker implements Picker {
 
-    public static final String TYPE = "weighted-random-picker";
+    public static final String TYPE = PluginTypes.WEIGHTED_RANDOM_PICKER;
+
+    /** Builds it from its instance name, with the pickers' {@code maxNumOfEndpoints}. */
+    public static final PluginFactory FACTORY = PluginFactory.picker(TYPE, WeightedRandomPicker::new);
 
     private final String name;
 

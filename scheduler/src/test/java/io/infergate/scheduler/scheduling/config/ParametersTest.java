@@ -7,6 +7,7 @@ import io.infergate.api.Severity;
 import io.infergate.scheduler.scheduling.plugins.LoraAffinityFilter;
 import io.infergate.scheduler.scheduling.plugins.LowQueueFilter;
 import io.infergate.scheduler.scheduling.plugins.SessionAffinityScorer;
+import io.infergate.scheduler.scheduling.plugins.TokenLoadScorer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

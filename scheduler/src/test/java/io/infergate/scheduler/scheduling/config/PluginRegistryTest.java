@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.infergate.api.Problem;
 import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.plugins.TokenLoadScorer;
 import org.junit.jupiter.api.Test;
 
 /** Which GIE types Infergate builds, and what happens to the rest. */

@@ -1,9 +1,13 @@
-package io.infergate.scheduler.scheduling.config;
+package io.infergate.scheduler.scheduling.plugins;
 
+import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.Scorer;
+import io.infergate.scheduler.scheduling.config.PluginFactory;
+import io.infergate.scheduler.scheduling.config.PluginInstance;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * GIE's {@code token-load-scorer} (v1.5.0 {@code scorer/tokenload}) with its formula unchanged,
@@ -18,16 +22,32 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe; runs on the deciding thread.
  */
-final class TokenLoadScorer implements Scorer {
+public final class TokenLoadScorer implements Scorer {
 
-    static final String TYPE = "token-load-scorer";
+    public static final String TYPE = PluginTypes.TOKEN_LOAD_SCORER;
     /** GIE's default: 4Mi tokens, 128 requests of 32K tokens. */
-    static final long DEFAULT_QUEUE_THRESHOLD_TOKENS = 4_194_304L;
+    public static final long DEFAULT_QUEUE_THRESHOLD_TOKENS = 4_194_304L;
+
+    /**
+     * Reads {@code queueThresholdTokens} (default {@value #DEFAULT_QUEUE_THRESHOLD_TOKENS}); a value of 0 or less is
+     * a warning and the default applies, as GIE does.
+     */
+    public static final PluginFactory FACTORY = (name, p, h) -> {
+        long threshold = DEFAULT_QUEUE_THRESHOLD_TOKENS;
+        OptionalLong v = p.longInteger("queueThresholdTokens");
+        if (v.isPresent() && v.getAsLong() <= 0) {
+            p.warning("queueThresholdTokens", "found " + v.getAsLong() + " (expected: > 0); GIE falls back to"
+                    + " the default " + threshold + ", as here");
+        } else if (v.isPresent()) {
+            threshold = v.getAsLong();
+        }
+        return new PluginInstance.Scorer(name, TYPE, new TokenLoadScorer(name, threshold));
+    };
 
     private final String name;
     private final double threshold;
 
-    TokenLoadScorer(String name, long queueThresholdTokens) {
+    public TokenLoadScorer(String name, long queueThresholdTokens) {
         if (queueThresholdTokens <= 0) {
             throw new IllegalArgumentException("queueThresholdTokens: " + queueThresholdTokens + " (expected: > 0)");
         }
@@ -45,7 +65,7 @@ final class TokenLoadScorer implements Scorer {
         return name;
     }
 
-    long queueThresholdTokens() {
+    public long queueThresholdTokens() {
         return (long) threshold;
     }
 
