@@ -4,7 +4,6 @@ import io.infergate.api.model.PoolEndpoint;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
-import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.FlowKey;
@@ -19,6 +18,7 @@ import io.infergate.scheduler.metrics.EngineMapping;
 import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.Lease;
@@ -292,8 +292,8 @@ public final class PolicyLab {
             int ep = route.endpoint();
             perEndpoint[ep]++;
             // charged as the gateway's proxy charges its leases
-            Lease lease = inFlight.acquire(endpoints.get(ep), request.pick().promptBytes()
-                    / RequestRouter.BYTES_PER_TOKEN, request.outputEstimate());
+            Lease lease = inFlight.acquire(endpoints.get(ep), TokenEstimate.promptTokens(
+                    request.pick().promptBytes()), request.outputEstimate());
             loop.scheduleAfter(delay, () -> submit(i, w, request, ep, lease));
         }
 
@@ -378,7 +378,7 @@ public final class PolicyLab {
             PickRequest pick = new PickRequest("r" + i, w.model(), w.priority(), promptBytes, fairness,
                     w.sessionId(), PromptBytes.of(scanned, body, 0));
             return new LabRequest("r" + i, w, body, pick, ApproxTokenizer.encode(w.prompt(), true), w.prompt(),
-                    RequestRouter.outputEstimate(scanned));
+                    TokenEstimate.outputTokens(scanned));
         }
 
         @Override

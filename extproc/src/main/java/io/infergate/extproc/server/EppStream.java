@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.PoolRuntime;
-import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.FlowKey;
 import io.infergate.scheduler.admission.Outcome;
@@ -31,6 +30,8 @@ import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.pick.PickResult;
 import io.infergate.scheduler.pick.PoolSnapshot;
 import io.infergate.scheduler.pick.PromptBytes;
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -215,7 +216,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         served = state.served().orElse(null);
         List<Endpoint> endpoints = served == null ? List.of() : served.pool().snapshot().endpoints();
         if (endpoints.isEmpty()) {
-            throw new InferenceError(InferenceError.Code.INTERNAL, "no pods available in datastore");
+            throw new InferenceError(ErrorCode.INTERNAL, "no pods available in datastore");
         }
         endpoints = candidates(endpoints);
         Endpoint e = endpoints.get(random.nextInt(endpoints.size()));
@@ -228,7 +229,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         expect(Phase.REQUEST_BODY, "a request body chunk");
         ByteString bytes = chunk.getBody();
         if (body.length() + bytes.size() > settings.maxRequestBodyBytes()) {
-            throw new InferenceError(InferenceError.Code.PAYLOAD_TOO_LARGE, "request body is larger than "
+            throw new InferenceError(ErrorCode.BODY_TOO_LARGE, "request body is larger than "
                     + settings.maxRequestBodyBytes() + " bytes");
         }
         body.append(bytes);
@@ -246,7 +247,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
 
     /** The whole body is here: run the pipeline and answer with the destination and the (rewritten) body. */
     private void decide() {
-        served = state.served().orElseThrow(() -> new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
+        served = state.served().orElseThrow(() -> new InferenceError(ErrorCode.NO_ENDPOINT,
                 "InferencePool " + state.poolId() + " is not known to the endpoint picker (yet)"));
         PoolRuntime pool = served.pool();
         byte[] raw = body.array();
@@ -255,18 +256,18 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         try {
             scanned = scanner.scan(raw, 0, length);
         } catch (BadRequestBodyException e) {
-            throw new InferenceError(InferenceError.Code.BAD_REQUEST, "error unmarshaling request body: "
+            throw new InferenceError(ErrorCode.MALFORMED_BODY, "error unmarshaling request body: "
                     + e.getMessage());
         }
         if (!scanned.hasModel()) {
-            throw new InferenceError(InferenceError.Code.BAD_REQUEST, "model not found in request body");
+            throw new InferenceError(ErrorCode.MISSING_MODEL, "model not found in request body");
         }
         incomingModel = scanned.model();
         byte[] outBody = raw;
         int outLength = length;
         switch (pool.models().resolve(incomingModel, headers.get(ModelHeaders.MODEL_NAME_REWRITE),
                 headers.get(ModelHeaders.INFERENCE_OBJECTIVE), random)) {
-            case Resolution.UnknownModel u -> throw new InferenceError(InferenceError.Code.NOT_FOUND, u.message());
+            case Resolution.UnknownModel u -> throw new InferenceError(ErrorCode.UNKNOWN_MODEL, u.message());
             case Resolution.Resolved r -> {
                 targetModel = r.targetModel();
                 priority = r.priority();
@@ -285,7 +286,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         PickRequest pick = new PickRequest(headers.get("x-request-id"), targetModel, priority, promptBytes,
                 flowId, headers.getOrDefault("x-session-id", "").strip(), PromptBytes.of(scanned, raw, 0));
         Pending pending = new Pending(new PoolSnapshot(pool.id(), candidates), pick, outBody, outLength,
-                promptBytes / RequestRouter.BYTES_PER_TOKEN, RequestRouter.outputEstimate(scanned));
+                TokenEstimate.promptTokens(promptBytes), TokenEstimate.outputTokens(scanned));
         FlowController<Object> queue = state.flows().controller(pool.id());
         if (queue == null) {
             pickAndSend(pending);
@@ -315,7 +316,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         try {
             if (failure != null) {
-                throw new InferenceError(InferenceError.Code.INTERNAL, "flow control failed: " + failure);
+                throw new InferenceError(ErrorCode.INTERNAL, "flow control failed: " + failure);
             }
             admitted(outcome, pending);
         } catch (InferenceError e) {
@@ -330,12 +331,10 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         ticket = null;
         switch (outcome) {
             case Outcome.Dispatched d -> pickAndSend(pending);
-            case Outcome.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
-                    r.message());
-            case Outcome.Expired e -> throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
-                    e.message());
-            case Outcome.Cancelled c -> throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
-                    c.message());
+            case Outcome.Rejected r -> throw new InferenceError(r.httpStatus() == 429 ? ErrorCode.SHED
+                    : ErrorCode.NO_ENDPOINT, r.httpStatus(), r.message());
+            case Outcome.Expired e -> throw new InferenceError(ErrorCode.QUEUE_TIMEOUT, e.message());
+            case Outcome.Cancelled c -> throw new InferenceError(ErrorCode.QUEUE_TIMEOUT, c.message());
         }
     }
 
@@ -345,8 +344,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         PickResult result = served.picker().pick(pending.pick(), pending.candidates());
         state.schedulerLatency().record(settings.nanoTime().getAsLong() - pickStart);
         switch (result) {
-            case PickResult.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
-                    r.message());
+            case PickResult.Rejected r -> throw new InferenceError(r.httpStatus() == 429 ? ErrorCode.SHED
+                    : ErrorCode.NO_ENDPOINT, r.httpStatus(), r.message());
             case PickResult.Picked p -> {
                 List<Endpoint> chosen = p.endpoints();
                 int n = Math.min(settings.maxDestinationEndpoints(), chosen.size());
@@ -372,7 +371,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         List<Endpoint> allowed = subset.get().filter(endpoints);
         if (allowed.isEmpty()) {
-            throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
+            throw new InferenceError(ErrorCode.NO_ENDPOINT,
                     "failed to find endpoint candidates for serving the request");
         }
         return allowed;
@@ -515,7 +514,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     /** Answers with an ImmediateResponse and finishes the stream. */
     private void refuse(InferenceError e) {
         status = e.httpStatus();
-        errorType = e.code().wire();
+        errorType = e.reference().wire();
         if (log.isDebugEnabled()) {
             log.debug("request {} refused: {}", headers.get("x-request-id"), e.body());
         }

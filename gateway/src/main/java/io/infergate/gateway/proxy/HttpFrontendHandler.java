@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.ListenerGroup;
@@ -146,14 +147,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (req.decoderResult().isFailure()) {
             // the decoder drops everything after a bad message: answer and close
-            respond(Failure.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
+            respond(ErrorCode.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
             return;
         }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > maxBody) {
             startDiscarding();
             closeAfterDiscard = true;
-            respond(Failure.BODY_TOO_LARGE, tooLarge(length), false);
+            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(length), false);
             return;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
@@ -210,7 +211,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 startDiscarding();
             }
             closeAfterDiscard = true;
-            respond(Failure.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
+            respond(ErrorCode.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
             if (last) {
                 closeAfterFlush();
             }
@@ -223,7 +224,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 startDiscarding();
             }
             closeAfterDiscard = true;
-            respond(Failure.BODY_TOO_LARGE, tooLarge(-1), false);
+            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), false);
             if (last) {
                 closeAfterFlush();
             }
@@ -244,14 +245,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         ListenerGroup group = config.group(groupKey);
         if (group == null || group.isTcp()) {
             b.release();
-            respond(Failure.NO_ENDPOINT, "listener " + current.listener + " is being removed", false);
+            respond(ErrorCode.NO_ENDPOINT, "listener " + current.listener + " is being removed", false);
             return;
         }
         String authority = req.headers().get(HttpHeaderNames.HOST);
         ListenerConfig listener = group.select(authority);
         if (listener == null) {
             b.release();
-            respond(Failure.NO_ROUTE, "no listener on port " + group.port() + " accepts host \""
+            respond(ErrorCode.NO_ROUTE, "no listener on port " + group.port() + " accepts host \""
                     + (authority == null ? "" : authority) + "\"", keepAlive);
             return;
         }
@@ -267,7 +268,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             b.release();
             log.error("request {}: unexpected failure while routing", current.requestId, e);
-            respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
+            respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
             return;
         }
         carryOut(plan, req, b);
@@ -304,7 +305,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         } catch (RuntimeException e) {
                             b.release();
                             log.error("request {}: unexpected failure while picking", current.requestId, e);
-                            respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
+                            respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
                             drainPending();
                             return;
                         }
@@ -315,7 +316,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     d.discard().run();
                     b.release();
                     ProxyException e = outcome == null
-                            ? new ProxyException(Failure.INTERNAL, "flow control failed: " + error)
+                            ? new ProxyException(ErrorCode.INTERNAL, "flow control failed: " + error)
                             : RequestRouter.flowFailure(outcome);
                     respond(e.failure(), e.status(), e.getMessage(), keepAlive);
                     drainPending();
@@ -351,7 +352,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         b.release();
                         log.error("request {}: unexpected failure after the endpoint picker's decision",
                                 current.requestId, x);
-                        respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
+                        respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
                         drainPending();
                         return;
                     }
@@ -377,12 +378,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void respond(Failure failure, String message, boolean keepAlive) {
+    private void respond(ErrorCode failure, String message, boolean keepAlive) {
         respond(failure, failure.status(), message, keepAlive);
     }
 
     /** A gateway-generated error: the one path through {@link ErrorResponses}. */
-    private void respond(Failure failure, int status, String message, boolean keepAlive) {
+    private void respond(ErrorCode failure, int status, String message, boolean keepAlive) {
         current.status = status;
         current.errorType = failure.type();
         finishLocal(ErrorResponses.of(ctx.alloc(), failure, status, message, current.requestId, keepAlive),

@@ -1,5 +1,7 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
@@ -58,7 +60,7 @@ import java.util.random.RandomGenerator;
 /**
  * The inbound phase of one HTTP request, from a complete body to a {@link Plan}: strip control headers, scan the
  * body, set the model headers, match a route, choose a backend, resolve the model, splice the body, pick the
- * endpoints. Every refusal is a {@link ProxyException} carrying its {@link Failure}.
+ * endpoints. Every refusal is a {@link ProxyException} carrying its {@link ErrorCode}.
  *
  * <p><b>Model headers.</b> Both are set from the body before route matching, as GIE's Body-Based Routing (BBR)
  * does. {@code X-Gateway-Model-Name} is the body's {@code model}. {@code X-Gateway-Base-Model-Name} is that model's
@@ -75,12 +77,6 @@ import java.util.random.RandomGenerator;
 public final class RequestRouter {
 
     private static final String CHAT = "/v1/chat/completions";
-    /** GIE's assumption: about 4 characters (bytes) of prompt per token (the policy lab charges leases the same). */
-    public static final int BYTES_PER_TOKEN = 4;
-    /** Output tokens assumed for a request that sets no limit (about ShareGPT's mean output length). */
-    static final long DEFAULT_OUTPUT_ESTIMATE = 200;
-    /** A large {@code max_tokens} is a ceiling, not a forecast: the estimate never assumes more than this. */
-    static final long MAX_OUTPUT_ESTIMATE = 2048;
     private static final String COMPLETIONS = "/v1/completions";
     private static final String EMBEDDINGS = "/v1/embeddings";
     private static final String MODELS = "/v1/models";
@@ -181,7 +177,7 @@ public final class RequestRouter {
                             config.baseModels().baseModelOf(scanned.model()));
                     log.incomingModel = scanned.model();
                 } else if (path.equals(CHAT) || path.equals(COMPLETIONS)) {
-                    throw new ProxyException(Failure.MISSING_MODEL, "you must provide a model parameter");
+                    throw new ProxyException(ErrorCode.MISSING_MODEL, "you must provide a model parameter");
                 }
             }
         } else if (path.equals(MODELS) && HttpMethod.GET.equals(request.method())) {
@@ -190,10 +186,10 @@ public final class RequestRouter {
 
         RouteMatch match = listener.routes().orElseThrow()
                 .match(new NettyRequestView(request.method().name(), request.uri(), headers))
-                .orElseThrow(() -> new ProxyException(Failure.NO_ROUTE, "no route for " + request.method() + " "
+                .orElseThrow(() -> new ProxyException(ErrorCode.NO_ROUTE, "no route for " + request.method() + " "
                         + hostOf(headers) + path));
         return switch (match.backends().choose(random)) {
-            case BackendChoice.Failed f -> throw new ProxyException(Failure.INVALID_BACKEND,
+            case BackendChoice.Failed f -> throw new ProxyException(ErrorCode.INVALID_BACKEND,
                     "route cannot forward: " + f.detail());
             case BackendChoice.Picked(PoolBackend pool) -> toPool(config, listener, request, pool, match, scanned,
                     body, rewriteHeader, executor, session, debug, objectiveHeader, fairness, log, random, alloc);
@@ -207,12 +203,12 @@ public final class RequestRouter {
                         RequestLog log, RandomGenerator random, ByteBufAllocator alloc) {
         PoolRuntime pool = config.pool(backend);
         if (pool == null) {
-            throw new ProxyException(Failure.INVALID_BACKEND, "InferencePool " + backend.displayName()
+            throw new ProxyException(ErrorCode.INVALID_BACKEND, "InferencePool " + backend.displayName()
                     + " is not declared");
         }
         log.pool = pool.id().toString();
         if (pool.picker() instanceof PickerRef.Invalid invalid) {
-            return failureMode(pool, invalid.failureMode(), Failure.PICKER_UNAVAILABLE,
+            return failureMode(pool, invalid.failureMode(), ErrorCode.PICKER_UNAVAILABLE,
                     "endpoint picker reference is invalid: " + invalid.reason(), body, match, scanned, random);
         }
         if (pool.picker() instanceof PickerRef.External ext) {
@@ -232,7 +228,7 @@ public final class RequestRouter {
         ByteBuf out = body;
         if (scanned != null && scanned.hasModel()) {
             switch (pool.models().resolve(scanned.model(), rewriteHeader, objectiveHeader, random)) {
-                case Resolution.UnknownModel u -> throw new ProxyException(Failure.UNKNOWN_MODEL, u.message());
+                case Resolution.UnknownModel u -> throw new ProxyException(ErrorCode.UNKNOWN_MODEL, u.message());
                 case Resolution.Resolved r -> {
                     target = r.targetModel();
                     priority = r.priority();
@@ -251,7 +247,7 @@ public final class RequestRouter {
         String flowId = fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
         PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes, flowId, session, prompt);
         Pending pending = new Pending(pool, pick, body, out, upstreamName, clientName, match.filters(),
-                promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned), debug);
+                TokenEstimate.promptTokens(promptBytes), TokenEstimate.outputTokens(scanned), debug);
         FlowController<Object> queue = flows.apply(pool);
         if (queue == null) {
             return pickAndForward(pending);
@@ -279,7 +275,7 @@ public final class RequestRouter {
      * original body to random ready endpoints of the pool (the first preferred, the rest retry fallbacks). On a
      * {@link Plan.Forward} the plan owns {@code body}; on a {@link ProxyException} the caller still does.
      */
-    static Plan failureMode(PoolRuntime pool, io.infergate.api.model.InferencePool.FailureMode mode, Failure failure,
+    static Plan failureMode(PoolRuntime pool, io.infergate.api.model.InferencePool.FailureMode mode, ErrorCode failure,
                             String message, ByteBuf body, RouteMatch match, ScannedRequest scanned,
                             RandomGenerator random) {
         if (mode != io.infergate.api.model.InferencePool.FailureMode.FAIL_OPEN) {
@@ -287,7 +283,7 @@ public final class RequestRouter {
         }
         List<Endpoint> ready = new ArrayList<>(pool.snapshot().endpoints());
         if (ready.isEmpty()) {
-            throw new ProxyException(Failure.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
+            throw new ProxyException(ErrorCode.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
                     + message + "; failing open)");
         }
         List<UpstreamTarget> targets = new ArrayList<>(ProxyExchange.MAX_ATTEMPTS);
@@ -296,10 +292,9 @@ public final class RequestRouter {
         }
         org.slf4j.LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(),
                 message);
-        long promptBytes = scanned == null ? 0 : scanned.hasMessages() ? scanned.messagesLength()
-                : Math.max(0, scanned.promptLength());
-        return new Plan.Forward(targets, body, null, null, match.filters(), promptBytes / BYTES_PER_TOKEN,
-                outputEstimate(scanned), null);
+        return new Plan.Forward(targets, body, null, null, match.filters(),
+                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)), TokenEstimate.outputTokens(scanned),
+                null);
     }
 
     /** What a request needs to be picked for once it may go: everything {@link #toPool} worked out. */
@@ -318,10 +313,10 @@ public final class RequestRouter {
     /** The HTTP answer for a request flow control did not dispatch. */
     static ProxyException flowFailure(Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Rejected r when r.httpStatus() == 429 -> new ProxyException(Failure.SHED, 429, r.message());
-            case Outcome.Rejected r -> new ProxyException(Failure.NO_ENDPOINT, r.httpStatus(), r.message());
-            case Outcome.Expired e -> new ProxyException(Failure.QUEUE_TIMEOUT, e.message());
-            case Outcome.Cancelled c -> new ProxyException(Failure.QUEUE_TIMEOUT, c.message());
+            case Outcome.Rejected r when r.httpStatus() == 429 -> new ProxyException(ErrorCode.SHED, 429, r.message());
+            case Outcome.Rejected r -> new ProxyException(ErrorCode.NO_ENDPOINT, r.httpStatus(), r.message());
+            case Outcome.Expired e -> new ProxyException(ErrorCode.QUEUE_TIMEOUT, e.message());
+            case Outcome.Cancelled c -> new ProxyException(ErrorCode.QUEUE_TIMEOUT, c.message());
             case Outcome.Dispatched d -> throw new IllegalArgumentException("dispatched is not a failure");
         };
     }
@@ -350,7 +345,7 @@ public final class RequestRouter {
                 if (out != body) {
                     out.release();
                 }
-                throw new ProxyException(r.httpStatus() == 429 ? Failure.SHED : Failure.NO_ENDPOINT,
+                throw new ProxyException(r.httpStatus() == 429 ? ErrorCode.SHED : ErrorCode.NO_ENDPOINT,
                         r.httpStatus(), r.message());
             }
             case PickResult.Picked p -> {
@@ -371,7 +366,7 @@ public final class RequestRouter {
         ServiceTarget svc = config.service(backend);
         List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
         if (rotation.isEmpty()) {
-            throw new ProxyException(Failure.NO_ENDPOINT, "Service " + backend.displayName()
+            throw new ProxyException(ErrorCode.NO_ENDPOINT, "Service " + backend.displayName()
                     + " has no ready endpoint");
         }
         List<UpstreamTarget> targets = new ArrayList<>(rotation.size());
@@ -390,22 +385,8 @@ public final class RequestRouter {
             body.getBytes(body.readerIndex(), copy);
             return scanner.scan(copy);
         } catch (BadRequestBodyException e) {
-            throw new ProxyException(Failure.MALFORMED_BODY, e.getMessage());
+            throw new ProxyException(ErrorCode.MALFORMED_BODY, e.getMessage());
         }
-    }
-
-    /** The output tokens a request is expected to produce, for the in-flight token load. */
-    /**
-     * The output tokens a request's in-flight lease is charged with: its {@code max_completion_tokens} or
-     * {@code max_tokens} capped at {@value #MAX_OUTPUT_ESTIMATE}, else {@value #DEFAULT_OUTPUT_ESTIMATE}; 0 without a
-     * scanned body. The policy lab charges its leases with the same estimate.
-     */
-    public static long outputEstimate(ScannedRequest scanned) {
-        if (scanned == null) {
-            return 0;
-        }
-        long limit = scanned.maxCompletionTokens() > 0 ? scanned.maxCompletionTokens() : scanned.maxTokens();
-        return limit > 0 ? Math.min(limit, MAX_OUTPUT_ESTIMATE) : DEFAULT_OUTPUT_ESTIMATE;
     }
 
     /**
