@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.infergate.scheduler.admission.Outcome;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -289,36 +288,25 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     waiting = null;
                     waitingBody = null;
                     if (!ctx.channel().isActive()) {
-                        d.discard().run();
                         b.release();
                         return;
                     }
-                    if (outcome instanceof Outcome.Dispatched) {
-                        Plan next;
-                        try {
-                            next = d.resume().get();
-                        } catch (ProxyException e) {
-                            b.release();
-                            respond(e.failure(), e.status(), e.getMessage(), keepAlive);
-                            drainPending();
-                            return;
-                        } catch (RuntimeException e) {
-                            b.release();
-                            log.error("request {}: unexpected failure while picking", current.requestId, e);
-                            respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
-                            drainPending();
-                            return;
-                        }
-                        carryOut(next, req, b);
+                    Plan next;
+                    try {
+                        next = d.resume().apply(outcome, error);
+                    } catch (ProxyException e) {
+                        b.release();
+                        respond(e.failure(), e.status(), e.getMessage(), keepAlive);
+                        drainPending();
+                        return;
+                    } catch (RuntimeException e) {
+                        b.release();
+                        log.error("request {}: unexpected failure while picking", current.requestId, e);
+                        respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
                         drainPending();
                         return;
                     }
-                    d.discard().run();
-                    b.release();
-                    ProxyException e = outcome == null
-                            ? new ProxyException(ErrorCode.INTERNAL, "flow control failed: " + error)
-                            : RequestRouter.flowFailure(outcome);
-                    respond(e.failure(), e.status(), e.getMessage(), keepAlive);
+                    carryOut(next, req, b);
                     drainPending();
                 });
             }
@@ -473,7 +461,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             waiting = null;
             waitingBody = null;
             d.ticket().cancel();
-            d.discard().run();
             b.release();
             current.status = 499;
             current.errorType = "client_closed";

@@ -1,7 +1,12 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.Decision;
+import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PoolState;
+import io.infergate.scheduler.pipeline.RequestPipeline;
 import io.infergate.scheduler.pipeline.TokenEstimate;
+import io.infergate.scheduler.pick.PoolSnapshot;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
@@ -14,7 +19,6 @@ import io.infergate.gateway.route.BackendChoice;
 import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteMatch;
 import io.infergate.gateway.route.ServiceBackend;
-import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
@@ -23,10 +27,6 @@ import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
-import io.infergate.scheduler.pick.PickRequest;
-import io.infergate.scheduler.pick.PromptBytes;
-import io.infergate.scheduler.scheduling.Scheduler;
-import io.infergate.scheduler.pick.PickResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -48,9 +48,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import io.infergate.scheduler.admission.FlowController;
-import io.infergate.scheduler.admission.FlowKey;
-import io.infergate.scheduler.admission.Outcome;
-import io.infergate.scheduler.admission.Ticket;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -83,8 +80,7 @@ public final class RequestRouter {
 
     private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
     private final Function<PoolRuntime, EndpointPicker> pickers;
-    private final LongSupplier nanoTime;
-    private final LongConsumer pickNanos;
+    private final RequestPipeline pipeline;
     private final Function<PoolRuntime, FlowController<Object>> flows;
     private final boolean debugScores;
     private final ExternalPickers external;
@@ -140,8 +136,7 @@ public final class RequestRouter {
         this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
-        this.nanoTime = nanoTime;
-        this.pickNanos = pickNanos;
+        this.pipeline = new RequestPipeline(nanoTime, pickNanos);
     }
 
     /**
@@ -219,49 +214,78 @@ public final class RequestRouter {
             return ExternalRouting.call(external, pool, ext, listener, request, control, match, scanned, body, log,
                     random, alloc, scanner);
         }
-        String target = "";
-        EncodedModelName upstreamName = null;
-        EncodedModelName clientName = null;
-        int priority = 0;
-        int promptBytes = 0;
-        PromptBytes prompt = PromptBytes.NONE;
-        ByteBuf out = body;
-        if (scanned != null && scanned.hasModel()) {
-            switch (pool.models().resolve(scanned.model(), rewriteHeader, objectiveHeader, random)) {
-                case Resolution.UnknownModel u -> throw new ProxyException(ErrorCode.UNKNOWN_MODEL, u.message());
-                case Resolution.Resolved r -> {
-                    target = r.targetModel();
-                    priority = r.priority();
-                    if (r.rewritten()) {
-                        upstreamName = EncodedModelName.of(r.targetModel());
-                        clientName = EncodedModelName.of(r.incomingModel());
-                        out = splice(body, scanned, upstreamName, alloc);
-                    }
+        byte[] array = body.hasArray() ? body.array() : null;
+        int offset = array == null ? 0 : body.arrayOffset() + body.readerIndex();
+        ParsedRequest parsed = new ParsedRequest(log.requestId, scanned, array, offset, body.readableBytes(),
+                rewriteHeader, objectiveHeader, fairness, session, debug, null, random, executor);
+        return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, match, log, alloc);
+    }
+
+    /**
+     * A pool as the pipeline sees it: the picker and the flow controller are looked up when the pipeline asks (the
+     * picker only once a queued request may go).
+     */
+    private final class PoolView implements PoolState {
+        private final PoolRuntime pool;
+
+        PoolView(PoolRuntime pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
+                                  RandomGenerator random) {
+            return pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+        }
+
+        @Override
+        public PoolSnapshot snapshot() {
+            return pool.snapshot();
+        }
+
+        @Override
+        public EndpointPicker picker() {
+            return pickers.apply(pool);
+        }
+
+        @Override
+        public FlowController<Object> flowControl() {
+            return flows.apply(pool);
+        }
+    }
+
+    /**
+     * The pipeline's decision as a plan: a refusal is thrown, a forward splices the body when the model was
+     * rewritten (then it owns the copy and {@code body} is released), a queued request resumes the same way once
+     * flow control has spoken.
+     */
+    private static Plan toPlan(Decision decision, ByteBuf body, ScannedRequest scanned, RouteMatch match,
+                               RequestLog log, ByteBufAllocator alloc) {
+        if (decision.request() != null) {
+            String target = decision.request().targetModel();
+            log.targetModel = target.isEmpty() ? null : target;
+            log.priority = decision.request().priority();
+        }
+        return switch (decision) {
+            case Decision.Refuse r -> throw new ProxyException(r.code(), r.status(), r.message());
+            case Decision.Queued q -> new Plan.Deferred(q.ticket(),
+                    (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, match, log, alloc));
+            case Decision.Forward f -> {
+                List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
+                for (Endpoint e : f.endpoints()) {
+                    targets.add(UpstreamTarget.of(e));
                 }
+                Decision.Rewrite rewrite = f.rewrite();
+                ByteBuf out = body;
+                if (rewrite != null) {
+                    out = splice(body, scanned, rewrite.upstream(), alloc);
+                    body.release();
+                }
+                yield new Plan.Forward(targets, out, rewrite == null ? null : rewrite.upstream(),
+                        rewrite == null ? null : rewrite.client(), match.filters(), f.promptTokens(),
+                        f.outputTokens(), f.explanation());
             }
-            promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
-            prompt = promptOf(body, scanned);
-        }
-        log.targetModel = target.isEmpty() ? null : target;
-        log.priority = priority;
-        String flowId = fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
-        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes, flowId, session, prompt);
-        Pending pending = new Pending(pool, pick, body, out, upstreamName, clientName, match.filters(),
-                TokenEstimate.promptTokens(promptBytes), TokenEstimate.outputTokens(scanned), debug);
-        FlowController<Object> queue = flows.apply(pool);
-        if (queue == null) {
-            return pickAndForward(pending);
-        }
-        Ticket<Object> ticket = queue.enqueue(FlowKey.of(flowId, priority), out.readableBytes(), pending, executor);
-        Outcome now = ticket.outcome().toCompletableFuture().getNow(null);
-        if (now instanceof Outcome.Dispatched) {
-            return pickAndForward(pending); // the fast path: capacity and an empty queue
-        }
-        if (now != null) {
-            pending.discard();
-            throw flowFailure(now);
-        }
-        return new Plan.Deferred(ticket, () -> pickAndForward(pending), pending::discard);
+        };
     }
 
     private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {
@@ -297,71 +321,6 @@ public final class RequestRouter {
                 null);
     }
 
-    /** What a request needs to be picked for once it may go: everything {@link #toPool} worked out. */
-    private record Pending(PoolRuntime pool, PickRequest pick, ByteBuf body, ByteBuf out,
-                           EncodedModelName upstreamName, EncodedModelName clientName,
-                           List<io.infergate.api.model.HttpRoute.Filter> filters, long promptTokens,
-                           long outputTokens, boolean debug) {
-        /** Releases the spliced copy, if any (the caller owns {@code body}). */
-        void discard() {
-            if (out != body) {
-                out.release();
-            }
-        }
-    }
-
-    /** The HTTP answer for a request flow control did not dispatch. */
-    static ProxyException flowFailure(Outcome outcome) {
-        return switch (outcome) {
-            case Outcome.Rejected r when r.httpStatus() == 429 -> new ProxyException(ErrorCode.SHED, 429, r.message());
-            case Outcome.Rejected r -> new ProxyException(ErrorCode.NO_ENDPOINT, r.httpStatus(), r.message());
-            case Outcome.Expired e -> new ProxyException(ErrorCode.QUEUE_TIMEOUT, e.message());
-            case Outcome.Cancelled c -> new ProxyException(ErrorCode.QUEUE_TIMEOUT, c.message());
-            case Outcome.Dispatched d -> throw new IllegalArgumentException("dispatched is not a failure");
-        };
-    }
-
-    /** Picks the endpoints and builds the forward plan; on a rejection the spliced copy is released. */
-    private Plan pickAndForward(Pending pending) {
-        PoolRuntime pool = pending.pool();
-        PickRequest pick = pending.pick();
-        ByteBuf body = pending.body();
-        ByteBuf out = pending.out();
-        EndpointPicker picker = pickers.apply(pool);
-        long pickStart = nanoTime.getAsLong();
-        PickResult picked;
-        String scores = null;
-        if (pending.debug() && picker instanceof Scheduler scheduler) {
-            Scheduler.Decision d = scheduler.decide(pick, pool.snapshot());
-            picked = d.result();
-            var explanation = d.explanation();
-            scores = explanation == null ? "none (rejected before scoring)" : explanation.toString();
-        } else {
-            picked = picker.pick(pick, pool.snapshot());
-        }
-        pickNanos.accept(nanoTime.getAsLong() - pickStart);
-        switch (picked) {
-            case PickResult.Rejected r -> {
-                if (out != body) {
-                    out.release();
-                }
-                throw new ProxyException(r.httpStatus() == 429 ? ErrorCode.SHED : ErrorCode.NO_ENDPOINT,
-                        r.httpStatus(), r.message());
-            }
-            case PickResult.Picked p -> {
-                List<UpstreamTarget> targets = new ArrayList<>(p.endpoints().size());
-                for (Endpoint e : p.endpoints()) {
-                    targets.add(UpstreamTarget.of(e));
-                }
-                if (out != body) {
-                    body.release();
-                }
-                return new Plan.Forward(targets, out, pending.upstreamName(), pending.clientName(),
-                        pending.filters(), pending.promptTokens(), pending.outputTokens(), scores);
-            }
-        }
-    }
-
     private static Plan toService(GatewayConfig config, ServiceBackend backend, RouteMatch match, ByteBuf body) {
         ServiceTarget svc = config.service(backend);
         List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
@@ -387,18 +346,6 @@ public final class RequestRouter {
         } catch (BadRequestBodyException e) {
             throw new ProxyException(ErrorCode.MALFORMED_BODY, e.getMessage());
         }
-    }
-
-    /**
-     * The messages (chat) or prompt (completions) bytes of the body as a view for prefix hashing, by the rule of
-     * {@link PromptBytes#of}; the scan offsets are relative to the body's reader index. The body is a heap buffer
-     * (the frontend allocates it so); anything else yields no prompt rather than a copy.
-     */
-    private static PromptBytes promptOf(ByteBuf body, ScannedRequest scanned) {
-        if (!body.hasArray()) {
-            return PromptBytes.NONE;
-        }
-        return PromptBytes.of(scanned, body.array(), body.arrayOffset() + body.readerIndex());
     }
 
     private static ByteBuf splice(ByteBuf body, ScannedRequest scanned, EncodedModelName model,
