@@ -56,8 +56,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The inbound phase of one HTTP request, from a complete body to a {@link Plan}: strip control headers, scan the
- * body, set the model headers, match a route, choose a backend, resolve the model, splice the body, pick the
- * endpoints. Every refusal is a {@link ProxyException} carrying its {@link ErrorCode}.
+ * body, set the model headers, match a route, choose a backend; for a pool with the in-process picker the rest
+ * (resolve the model, flow control, pick, explain) is the transport-free {@link RequestPipeline}, whose
+ * {@link Decision} this class only translates (splicing the body when the model was rewritten). Every refusal is a
+ * {@link ProxyException} carrying its {@link ErrorCode}.
  *
  * <p><b>Model headers.</b> Both are set from the body before route matching, as GIE's Body-Based Routing (BBR)
  * does. {@code X-Gateway-Model-Name} is the body's {@code model}. {@code X-Gateway-Base-Model-Name} is that model's
@@ -85,14 +87,9 @@ public final class RequestRouter {
     private final boolean debugScores;
     private final ExternalPickers external;
 
-    /** One picker for every pool (tests, the interim least-in-flight picker). */
+    /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
-        this(pool -> picker);
-    }
-
-    /** @param pickers each pool's picker; called on event loops, must not block */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers) {
-        this(pickers, () -> 0L, nanos -> { });
+        this(pool -> picker, () -> 0L, nanos -> { });
     }
 
     /**
@@ -103,31 +100,20 @@ public final class RequestRouter {
      */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime,
                          LongConsumer pickNanos) {
-        this(pickers, pool -> null, nanoTime, pickNanos);
+        this(pickers, pool -> null, nanoTime, pickNanos, false, ExternalPickers.NONE);
     }
 
     /**
-     * @param flows each pool's flow controller, or null for a pool without flow control; called on event loops
-     */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
-                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
-                         LongConsumer pickNanos) {
-        this(pickers, flows, nanoTime, pickNanos, false);
-    }
-
-    /**
+     * @param pickers     each pool's picker; called on event loops, must not block
+     * @param flows       each pool's flow controller, or null for a pool without flow control; called on event
+     *                    loops
+     * @param nanoTime    the clock picks are timed with
+     * @param pickNanos   receives how long each pick took, rejected ones included; called on event loops, must
+     *                    not block
      * @param debugScores whether a request may ask, with {@code x-infergate-debug: scores}, for the picker's
      *                    per-scorer scores in the {@code x-infergate-scores} response header
-     */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
-                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
-                         LongConsumer pickNanos, boolean debugScores) {
-        this(pickers, flows, nanoTime, pickNanos, debugScores, ExternalPickers.NONE);
-    }
-
-    /**
-     * @param external the client of pools whose {@code endpointPickerRef} names an external picker
-     *                 ({@link PickerRef.External}); called on event loops, must not block
+     * @param external    the client of pools whose {@code endpointPickerRef} names an external picker
+     *                    ({@link PickerRef.External}); called on event loops, must not block
      */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
                          Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
