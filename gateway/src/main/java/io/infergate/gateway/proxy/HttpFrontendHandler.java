@@ -23,6 +23,7 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -256,21 +257,30 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current.listener = listener.id();
-        Plan plan;
+        Plan plan = step(() -> rt.router().plan(config, listener, req, b, current, rt.options().random().get(),
+                ctx.alloc(), ctx.executor()), b, "while routing");
+        if (plan != null) {
+            carryOut(plan, req, b);
+        }
+    }
+
+    /**
+     * Runs one planning step (the router's plan, or the resumption of a deferred or external one). A refusal
+     * ({@link ProxyException}) or a bug is answered here, the frontend's one mapping of both, after {@code b} is
+     * released; then the result is null.
+     */
+    private Plan step(Supplier<Plan> next, ByteBuf b, String when) {
         try {
-            plan = rt.router().plan(config, listener, req, b, current, rt.options().random().get(), ctx.alloc(),
-                    ctx.executor());
+            return next.get();
         } catch (ProxyException e) {
             b.release();
             respond(e.failure(), e.status(), e.getMessage(), keepAlive);
-            return;
         } catch (RuntimeException e) {
             b.release();
-            log.error("request {}: unexpected failure while routing", current.requestId, e);
+            log.error("request {}: unexpected failure {}", current.requestId, when, e);
             respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
-            return;
         }
-        carryOut(plan, req, b);
+        return null;
     }
 
     /** Acts on a plan; for a deferred one, waits (without blocking) for flow control to let the request go. */
@@ -291,22 +301,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         b.release();
                         return;
                     }
-                    Plan next;
-                    try {
-                        next = d.resume().apply(outcome, error);
-                    } catch (ProxyException e) {
-                        b.release();
-                        respond(e.failure(), e.status(), e.getMessage(), keepAlive);
-                        drainPending();
-                        return;
-                    } catch (RuntimeException e) {
-                        b.release();
-                        log.error("request {}: unexpected failure while picking", current.requestId, e);
-                        respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
-                        drainPending();
-                        return;
+                    Plan next = step(() -> d.resume().apply(outcome, error), b, "while picking");
+                    if (next != null) {
+                        carryOut(next, req, b);
                     }
-                    carryOut(next, req, b);
                     drainPending();
                 });
             }
@@ -326,28 +324,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         b.release();
                         return;
                     }
-                    Plan next;
-                    try {
-                        next = e.resume().apply(decision, error);
-                    } catch (ProxyException x) {
-                        e.call().cancel();
-                        b.release();
-                        respond(x.failure(), x.status(), x.getMessage(), keepAlive);
-                        drainPending();
-                        return;
-                    } catch (RuntimeException x) {
-                        e.call().cancel();
-                        b.release();
-                        log.error("request {}: unexpected failure after the endpoint picker's decision",
-                                current.requestId, x);
-                        respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
-                        drainPending();
-                        return;
-                    }
+                    Plan next = step(() -> e.resume().apply(decision, error), b,
+                            "after the endpoint picker's decision");
                     if (!(next instanceof Plan.Forward f && f.picker() == e.call())) {
-                        e.call().cancel();
+                        e.call().cancel(); // only a forward carrying the call ends it; anything else ends it here
                     }
-                    carryOut(next, req, b);
+                    if (next != null) {
+                        carryOut(next, req, b);
+                    }
                     drainPending();
                 }, ctx.executor());
             }
