@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param tokens  the prompt's token ids as the simulated engine tokenizes the same text
  * @param text    the prompt text (SGLang's cache-aware router matches on raw text)
  * @param outputEstimate the output tokens the gateway charges the request's in-flight lease with
- *                       ({@code RequestRouter.outputEstimate}), >= 0
+ *                       ({@code TokenEstimate.outputTokens}), >= 0
  */
 public record LabRequest(String id, WorkloadRequest source, byte[] body, PickRequest pick, int[] tokens,
                          String text, long outputEstimate) {

@@ -4,13 +4,9 @@ import io.infergate.api.model.PoolEndpoint;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
-import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
-import io.infergate.scheduler.admission.FlowKey;
-import io.infergate.scheduler.admission.Outcome;
 import io.infergate.scheduler.admission.PoolSignals;
-import io.infergate.scheduler.admission.Ticket;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.MetricsScraper;
@@ -19,6 +15,14 @@ import io.infergate.scheduler.metrics.EngineMapping;
 import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
+import io.infergate.scheduler.model.Resolution;
+import io.infergate.scheduler.pick.EndpointPicker;
+import io.infergate.scheduler.pick.PickResult;
+import io.infergate.scheduler.pipeline.Decision;
+import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PoolState;
+import io.infergate.scheduler.pipeline.RequestPipeline;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.Lease;
@@ -44,6 +48,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -68,6 +75,9 @@ import java.util.function.Function;
  * {@link #run}.
  */
 public final class PolicyLab {
+
+    /** No model resolution in the lab draws on it: every workload model resolves to itself. */
+    private static final RandomGenerator NO_RANDOM = new SplittableRandom(0);
 
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
@@ -132,6 +142,8 @@ public final class PolicyLab {
         private final long delay;
         private final String baseModel;
         private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
+        /** The gateway's pipeline; picks are not timed (the lab's clock is virtual). */
+        private final RequestPipeline pipeline = RequestPipeline.untimed();
         private int open; // requests sent and not yet recorded
         private long lastRecordNanos;
         private int nextArrival;
@@ -243,31 +255,93 @@ public final class PolicyLab {
             });
         }
 
-        /** Through the flow-control queue when there is one, then to the policy. */
+        /**
+         * Through the gateway's own {@link RequestPipeline}: model resolution, token estimates, the flow-control
+         * queue when there is one, then the policy as the pool's picker.
+         */
         private void admit(int i, WorkloadRequest w) {
-            LabRequest request = toLabRequest(i, w);
-            if (flow == null) {
-                route(i, w, request);
-                return;
-            }
-            String fairness = request.pick().fairnessId();
-            Ticket<Object> ticket = flow.enqueue(FlowKey.of(fairness, w.priority()), request.body().length, null,
-                    Runnable::run); // outcomes complete on the loop's thread, inside enqueue or a poke
-            ticket.outcome().whenComplete((outcome, error) -> {
-                switch (outcome) {
-                    case Outcome.Dispatched d -> route(i, w, request);
-                    case Outcome.Rejected r -> record(i, r.httpStatus() == 429
-                            ? RequestRecord.shed(w.arrivalNanos(), 429, w.priority(), request.tokens().length)
-                            : RequestRecord.failed(w.arrivalNanos(), r.httpStatus(), w.priority(),
-                            request.tokens().length));
-                    // a queue TTL is flow control giving up on purpose: shed, with the gateway's 503
-                    case Outcome.Expired e -> record(i, RequestRecord.shed(w.arrivalNanos(), 503, w.priority(),
-                            request.tokens().length));
-                    case Outcome.Cancelled c -> record(i, RequestRecord.failed(w.arrivalNanos(), 0, w.priority(),
-                            request.tokens().length));
-                    case null -> throw new IllegalStateException("flow control failed request r" + i, error);
+            byte[] body = RequestBodies.completion(w);
+            ScannedRequest scanned = scanner.scan(body);
+            LabRequest request = toLabRequest(i, w, body, scanned);
+            ParsedRequest parsed = new ParsedRequest(request.id(), scanned, body, 0, body.length, null, null,
+                    w.fairnessId(), w.sessionId(), false, null, NO_RANDOM, Runnable::run);
+            LabPool pool = new LabPool(request, w.priority());
+            // outcomes of queued requests complete on the loop's thread, inside enqueue or a poke
+            decided(i, w, request, pool, pipeline.decide(parsed, pool));
+        }
+
+        private void decided(int i, WorkloadRequest w, LabRequest request, LabPool pool, Decision decision) {
+            switch (decision) {
+                case Decision.Forward f -> routed(i, w, request, pool.routed, f);
+                case Decision.Queued q -> q.ticket().outcome().whenComplete((outcome, error) ->
+                        decided(i, w, request, pool, q.resume(outcome, error)));
+                case Decision.Refuse r -> {
+                    int tokens = request.tokens().length;
+                    record(i, switch (r.code()) {
+                        case SHED -> RequestRecord.shed(w.arrivalNanos(), 429, w.priority(), tokens);
+                        // a queue TTL is flow control giving up on purpose: shed, with the gateway's 503 (the lab
+                        // never cancels a queued request, so QUEUE_TIMEOUT is always an expiry here)
+                        case QUEUE_TIMEOUT -> RequestRecord.shed(w.arrivalNanos(), 503, w.priority(), tokens);
+                        case INTERNAL -> throw new IllegalStateException("request " + request.id() + ": "
+                                + r.message());
+                        default -> RequestRecord.failed(w.arrivalNanos(), r.status(), w.priority(), tokens);
+                    });
                 }
-            });
+            }
+        }
+
+        /**
+         * The lab's pool as the pipeline sees it, for one request: no InferenceModels (the workload's priority
+         * stands in for its InferenceObjective's), the fleet, the flow controller, and the policy as the picker.
+         */
+        private final class LabPool implements PoolState, EndpointPicker {
+            private final LabRequest request;
+            private final int priority;
+            /** The endpoint index the policy chose, when it chose one. */
+            private int routed = -1;
+
+            LabPool(LabRequest request, int priority) {
+                this.request = request;
+                this.priority = priority;
+            }
+
+            @Override
+            public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
+                                      RandomGenerator random) {
+                return new Resolution.Resolved(incomingModel, incomingModel, priority,
+                        Resolution.TargetSource.INCOMING, Optional.empty(), Optional.empty(), Optional.empty());
+            }
+
+            @Override
+            public PoolSnapshot snapshot() {
+                return snapshot;
+            }
+
+            @Override
+            public EndpointPicker picker() {
+                return this;
+            }
+
+            @Override
+            public FlowController<Object> flowControl() {
+                return flow;
+            }
+
+            @Override
+            public PickResult pick(PickRequest pick, PoolSnapshot candidates) {
+                Route route;
+                try {
+                    route = policy.route(request, Run.this);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("policy " + policy.name() + " failed on request "
+                            + request.id(), e);
+                }
+                if (!route.routed()) {
+                    return new PickResult.Rejected(route.status(), route.reason());
+                }
+                routed = route.endpoint();
+                return new PickResult.Picked(List.of(endpoints.get(routed)));
+            }
         }
 
         private void poke() {
@@ -276,24 +350,10 @@ public final class PolicyLab {
             }
         }
 
-        private void route(int i, WorkloadRequest w, LabRequest request) {
-            Route route;
-            try {
-                route = policy.route(request, this);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("policy " + policy.name() + " failed on request " + request.id(), e);
-            }
-            if (!route.routed()) {
-                record(i, route.status() == 429
-                        ? RequestRecord.shed(w.arrivalNanos(), 429, w.priority(), request.tokens().length)
-                        : RequestRecord.failed(w.arrivalNanos(), route.status(), w.priority(), request.tokens().length));
-                return;
-            }
-            int ep = route.endpoint();
+        private void routed(int i, WorkloadRequest w, LabRequest request, int ep, Decision.Forward f) {
             perEndpoint[ep]++;
             // charged as the gateway's proxy charges its leases
-            Lease lease = inFlight.acquire(endpoints.get(ep), request.pick().promptBytes()
-                    / RequestRouter.BYTES_PER_TOKEN, request.outputEstimate());
+            Lease lease = inFlight.acquire(endpoints.get(ep), f.promptTokens(), f.outputTokens());
             loop.scheduleAfter(delay, () -> submit(i, w, request, ep, lease));
         }
 
@@ -370,15 +430,13 @@ public final class PolicyLab {
             }
         }
 
-        private LabRequest toLabRequest(int i, WorkloadRequest w) {
-            byte[] body = RequestBodies.completion(w);
-            ScannedRequest scanned = scanner.scan(body);
-            int promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
+        private LabRequest toLabRequest(int i, WorkloadRequest w, byte[] body, ScannedRequest scanned) {
+            int promptBytes = TokenEstimate.promptBytes(scanned);
             String fairness = w.fairnessId().isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : w.fairnessId();
             PickRequest pick = new PickRequest("r" + i, w.model(), w.priority(), promptBytes, fairness,
                     w.sessionId(), PromptBytes.of(scanned, body, 0));
             return new LabRequest("r" + i, w, body, pick, ApproxTokenizer.encode(w.prompt(), true), w.prompt(),
-                    RequestRouter.outputEstimate(scanned));
+                    TokenEstimate.outputTokens(scanned));
         }
 
         @Override

@@ -11,27 +11,25 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.infergate.gateway.RequestRecord;
-import io.infergate.gateway.config.PoolRuntime;
-import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.scheduler.admission.FlowController;
-import io.infergate.scheduler.admission.FlowKey;
 import io.infergate.scheduler.admission.Outcome;
 import io.infergate.scheduler.admission.Ticket;
 import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
-import io.infergate.scheduler.openai.EncodedModelName;
 import io.infergate.scheduler.openai.ModelNameRestorer;
 import io.infergate.scheduler.openai.ModelSplicer;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.Lease;
-import io.infergate.scheduler.pick.PickRequest;
-import io.infergate.scheduler.pick.PickResult;
 import io.infergate.scheduler.pick.PoolSnapshot;
-import io.infergate.scheduler.pick.PromptBytes;
-import java.nio.charset.StandardCharsets;
+import io.infergate.scheduler.pick.EndpointPicker;
+import io.infergate.scheduler.pipeline.Decision;
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PoolState;
+import io.infergate.scheduler.pipeline.RequestPipeline;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,15 +83,11 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
 
     private enum Phase { REQUEST_HEADERS, REQUEST_BODY, QUEUED, RESPONSE_HEADERS, RESPONSE_BODY, FINISHED }
 
-    /** A request ready to be picked for: what {@link #decide} worked out. */
-    private record Pending(PoolSnapshot candidates, PickRequest pick, byte[] body, int length, long promptTokens,
-                           long outputTokens) {
-    }
-
     private final EppState state;
     private final StreamSettings settings;
     private final StreamObserver<ProcessingResponse> out;
     private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
+    private final RequestPipeline pipeline;
     private final long startNanos;
 
     private Phase phase = Phase.REQUEST_HEADERS;
@@ -122,6 +116,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         this.settings = settings;
         this.out = out;
         this.startNanos = settings.nanoTime().getAsLong();
+        this.pipeline = new RequestPipeline(settings.nanoTime(), state.schedulerLatency()::record);
     }
 
     @Override
@@ -216,7 +211,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         served = state.served().orElse(null);
         List<Endpoint> endpoints = served == null ? List.of() : served.pool().snapshot().endpoints();
         if (endpoints.isEmpty()) {
-            throw new InferenceError(InferenceError.Code.INTERNAL, "no pods available in datastore");
+            throw new InferenceError(ErrorCode.INTERNAL, "no pods available in datastore");
         }
         endpoints = candidates(endpoints);
         Endpoint e = endpoints.get(random.nextInt(endpoints.size()));
@@ -229,7 +224,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         expect(Phase.REQUEST_BODY, "a request body chunk");
         ByteString bytes = chunk.getBody();
         if (body.length() + bytes.size() > settings.maxRequestBodyBytes()) {
-            throw new InferenceError(InferenceError.Code.PAYLOAD_TOO_LARGE, "request body is larger than "
+            throw new InferenceError(ErrorCode.BODY_TOO_LARGE, "request body is larger than "
                     + settings.maxRequestBodyBytes() + " bytes");
         }
         body.append(bytes);
@@ -247,78 +242,82 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
 
     /** The whole body is here: run the pipeline and answer with the destination and the (rewritten) body. */
     private void decide() {
-        served = state.served().orElseThrow(() -> new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
+        served = state.served().orElseThrow(() -> new InferenceError(ErrorCode.NO_ENDPOINT,
                 "InferencePool " + state.poolId() + " is not known to the endpoint picker (yet)"));
-        PoolRuntime pool = served.pool();
         byte[] raw = body.array();
         int length = body.length();
         ScannedRequest scanned;
         try {
             scanned = scanner.scan(raw, 0, length);
         } catch (BadRequestBodyException e) {
-            throw new InferenceError(InferenceError.Code.BAD_REQUEST, "error unmarshaling request body: "
+            throw new InferenceError(ErrorCode.MALFORMED_BODY, "error unmarshaling request body: "
                     + e.getMessage());
         }
         if (!scanned.hasModel()) {
-            throw new InferenceError(InferenceError.Code.BAD_REQUEST, "model not found in request body");
+            throw new InferenceError(ErrorCode.MISSING_MODEL, "model not found in request body");
         }
         incomingModel = scanned.model();
-        byte[] outBody = raw;
-        int outLength = length;
-        switch (pool.models().resolve(incomingModel, headers.get(ModelHeaders.MODEL_NAME_REWRITE),
-                headers.get(ModelHeaders.INFERENCE_OBJECTIVE), random)) {
-            case Resolution.UnknownModel u -> throw new InferenceError(InferenceError.Code.NOT_FOUND, u.message());
-            case Resolution.Resolved r -> {
-                targetModel = r.targetModel();
-                priority = r.priority();
-                if (r.rewritten()) {
-                    EncodedModelName upstream = EncodedModelName.of(targetModel);
-                    outBody = ModelSplicer.splice(raw, 0, scanned, upstream);
-                    outLength = outBody.length;
-                    restorer = new ModelNameRestorer(upstream, EncodedModelName.of(incomingModel));
-                }
-            }
+        ParsedRequest parsed = new ParsedRequest(headers.get("x-request-id"), scanned, raw, 0, length,
+                headers.get(ModelHeaders.MODEL_NAME_REWRITE), headers.get(ModelHeaders.INFERENCE_OBJECTIVE),
+                headers.get(ModelHeaders.FAIRNESS_ID), headers.getOrDefault("x-session-id", "").strip(), false,
+                subset.isEmpty() ? null : subset.get()::filter, random, Runnable::run);
+        act(pipeline.decide(parsed, new ServedPool(state, served)), scanned, raw, length);
+    }
+
+    /** The served pool as the pipeline sees it. */
+    private record ServedPool(EppState state, EppState.Served served) implements PoolState {
+        @Override
+        public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
+                                  RandomGenerator random) {
+            return served.pool().models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
         }
-        List<Endpoint> candidates = candidates(pool.snapshot().endpoints());
-        String fairness = headers.getOrDefault(ModelHeaders.FAIRNESS_ID, "");
-        String flowId = fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
-        int promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
-        PickRequest pick = new PickRequest(headers.get("x-request-id"), targetModel, priority, promptBytes,
-                flowId, headers.getOrDefault("x-session-id", "").strip(), PromptBytes.of(scanned, raw, 0));
-        Pending pending = new Pending(new PoolSnapshot(pool.id(), candidates), pick, outBody, outLength,
-                promptBytes / RequestRouter.BYTES_PER_TOKEN, RequestRouter.outputEstimate(scanned));
-        FlowController<Object> queue = state.flows().controller(pool.id());
-        if (queue == null) {
-            pickAndSend(pending);
-        } else {
-            admit(queue, FlowKey.of(flowId, priority), pending);
+
+        @Override
+        public PoolSnapshot snapshot() {
+            return served.pool().snapshot();
+        }
+
+        @Override
+        public EndpointPicker picker() {
+            return served.picker();
+        }
+
+        @Override
+        public FlowController<Object> flowControl() {
+            return state.flows().controller(served.pool().id());
         }
     }
 
     /**
-     * Flow control: a request may go at once, be refused, or wait in its band's queue; then its stream waits too
-     * (the gRPC thread is free meanwhile) and continues on the thread that dispatches or expires it.
+     * Acts on the pipeline's decision: a refusal is thrown; a queued request makes its stream wait too (the gRPC
+     * thread is free meanwhile) and continue on the thread that dispatches or expires it; a forward answers with
+     * the destination and the (rewritten) body.
      */
-    private void admit(FlowController<Object> queue, FlowKey key, Pending pending) {
-        ticket = queue.enqueue(key, pending.length(), pending, Runnable::run);
-        Outcome now = ticket.outcome().toCompletableFuture().getNow(null);
-        if (now != null) {
-            admitted(now, pending);
-            return;
+    private void act(Decision decision, ScannedRequest scanned, byte[] raw, int length) {
+        if (decision.request() != null) {
+            targetModel = decision.request().targetModel();
+            priority = decision.request().priority();
         }
-        phase = Phase.QUEUED;
-        ticket.outcome().whenComplete((outcome, failure) -> resume(outcome, failure, pending));
+        switch (decision) {
+            case Decision.Refuse r -> throw new InferenceError(r.code(), r.status(), r.message());
+            case Decision.Queued q -> {
+                ticket = q.ticket();
+                phase = Phase.QUEUED;
+                ticket.outcome().whenComplete((outcome, failure) -> resume(q, outcome, failure, scanned, raw,
+                        length));
+            }
+            case Decision.Forward f -> send(f, scanned, raw, length);
+        }
     }
 
-    private synchronized void resume(Outcome outcome, Throwable failure, Pending pending) {
+    private synchronized void resume(Decision.Queued queued, Outcome outcome, Throwable failure,
+                                     ScannedRequest scanned, byte[] raw, int length) {
         if (closed || phase != Phase.QUEUED) {
             return; // the stream ended while the request waited
         }
+        ticket = null;
         try {
-            if (failure != null) {
-                throw new InferenceError(InferenceError.Code.INTERNAL, "flow control failed: " + failure);
-            }
-            admitted(outcome, pending);
+            act(queued.resume(outcome, failure), scanned, raw, length);
         } catch (InferenceError e) {
             refuse(e);
         } catch (RuntimeException e) {
@@ -327,41 +326,27 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
     }
 
-    private void admitted(Outcome outcome, Pending pending) {
-        ticket = null;
-        switch (outcome) {
-            case Outcome.Dispatched d -> pickAndSend(pending);
-            case Outcome.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
-                    r.message());
-            case Outcome.Expired e -> throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
-                    e.message());
-            case Outcome.Cancelled c -> throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
-                    c.message());
+    /** Answers with the destination and the (rewritten) body. */
+    private void send(Decision.Forward f, ScannedRequest scanned, byte[] raw, int length) {
+        byte[] outBody = raw;
+        int outLength = length;
+        Decision.Rewrite rewrite = f.rewrite();
+        if (rewrite != null) {
+            outBody = ModelSplicer.splice(raw, 0, scanned, rewrite.upstream());
+            outLength = outBody.length;
+            restorer = new ModelNameRestorer(rewrite.upstream(), rewrite.client());
         }
-    }
-
-    /** Picks among the candidates and answers with the destination and the (rewritten) body. */
-    private void pickAndSend(Pending pending) {
-        long pickStart = settings.nanoTime().getAsLong();
-        PickResult result = served.picker().pick(pending.pick(), pending.candidates());
-        state.schedulerLatency().record(settings.nanoTime().getAsLong() - pickStart);
-        switch (result) {
-            case PickResult.Rejected r -> throw new InferenceError(InferenceError.Code.ofStatus(r.httpStatus()),
-                    r.message());
-            case PickResult.Picked p -> {
-                List<Endpoint> chosen = p.endpoints();
-                int n = Math.min(settings.maxDestinationEndpoints(), chosen.size());
-                StringBuilder destination = new StringBuilder();
-                for (int i = 0; i < n; i++) {
-                    destination.append(i == 0 ? "" : ",").append(chosen.get(i).hostPort());
-                }
-                lease = state.inFlight().acquire(chosen.get(0), pending.promptTokens(), pending.outputTokens());
-                phase = Phase.RESPONSE_HEADERS;
-                out.onNext(Messages.requestHeaders(destination.toString(), pending.length(), copiedHeaders()));
-                for (ProcessingResponse chunk : Messages.requestBody(pending.body(), pending.length())) {
-                    out.onNext(chunk);
-                }
-            }
+        List<Endpoint> chosen = f.endpoints();
+        int n = Math.min(settings.maxDestinationEndpoints(), chosen.size());
+        StringBuilder destination = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            destination.append(i == 0 ? "" : ",").append(chosen.get(i).hostPort());
+        }
+        lease = state.inFlight().acquire(chosen.get(0), f.promptTokens(), f.outputTokens());
+        phase = Phase.RESPONSE_HEADERS;
+        out.onNext(Messages.requestHeaders(destination.toString(), outLength, copiedHeaders()));
+        for (ProcessingResponse chunk : Messages.requestBody(outBody, outLength)) {
+            out.onNext(chunk);
         }
         body = null; // the request body is not needed any more: let a long response not hold it
     }
@@ -373,8 +358,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         List<Endpoint> allowed = subset.get().filter(endpoints);
         if (allowed.isEmpty()) {
-            throw new InferenceError(InferenceError.Code.SERVICE_UNAVAILABLE,
-                    "failed to find endpoint candidates for serving the request");
+            throw new InferenceError(ErrorCode.NO_ENDPOINT, RequestPipeline.NO_CANDIDATES);
         }
         return allowed;
     }
@@ -516,7 +500,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     /** Answers with an ImmediateResponse and finishes the stream. */
     private void refuse(InferenceError e) {
         status = e.httpStatus();
-        errorType = e.code().wire();
+        errorType = e.reference().wire();
         if (log.isDebugEnabled()) {
             log.debug("request {} refused: {}", headers.get("x-request-id"), e.body());
         }

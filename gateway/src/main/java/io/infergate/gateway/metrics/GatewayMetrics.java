@@ -89,7 +89,7 @@ public final class GatewayMetrics implements ProxyListener {
     private static final List<String> POOL = List.of("name", "namespace");
     private static final List<String> POOL_POD = List.of("name", "namespace", "model_server_pod");
     private static final List<String> POOL_MODEL = List.of("pool", "model_name");
-    /** The OpenAI error type of a request the picker shed ({@code Failure.SHED}). */
+    /** The OpenAI error type of a request the picker shed ({@code ErrorCode.SHED}). */
     private static final String SHED_ERROR_TYPE = "rate_limit_error";
     private static final int TOO_MANY_REQUESTS = 429;
     private static final List<String> LISTENER_CODE = List.of("listener", "code");

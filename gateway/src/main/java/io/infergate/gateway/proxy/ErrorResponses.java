@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where a {@link Failure} becomes an HTTP response: status, OpenAI error body
+ * The one place where an {@link ErrorCode} becomes an HTTP response: status, OpenAI error body
  * {@code {"error":{"message":...,"type":...,"code":...}}}, and one log line with the request id. Client errors
  * (4xx) log at debug, gateway and upstream failures (5xx) at warn.
  *
@@ -28,7 +29,7 @@ public final class ErrorResponses {
     }
 
     /** The response for a failure with its default status. */
-    public static FullHttpResponse of(ByteBufAllocator alloc, Failure failure, String message, String requestId,
+    public static FullHttpResponse of(ByteBufAllocator alloc, ErrorCode failure, String message, String requestId,
                                       boolean keepAlive) {
         return of(alloc, failure, failure.status(), message, requestId, keepAlive);
     }
@@ -38,7 +39,7 @@ public final class ErrorResponses {
         return of(alloc, e.failure(), e.status(), e.getMessage(), requestId, keepAlive);
     }
 
-    static FullHttpResponse of(ByteBufAllocator alloc, Failure failure, int status, String message, String requestId,
+    static FullHttpResponse of(ByteBufAllocator alloc, ErrorCode failure, int status, String message, String requestId,
                                boolean keepAlive) {
         if (status >= 500) {
             log.warn("request {}: {} {} ({})", requestId, status, message, failure.code());

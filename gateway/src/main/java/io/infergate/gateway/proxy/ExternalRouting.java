@@ -1,5 +1,7 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
@@ -107,7 +109,7 @@ final class ExternalRouting {
                 : cause instanceof CancellationException ? "endpoint picker " + ext.name() + ": call cancelled"
                 : "endpoint picker " + ext.name() + " failed: " + cause;
         return RequestRouter.failureMode(pool, ext.failureMode(),
-                malformed ? Failure.PICKER_MALFORMED : Failure.PICKER_UNAVAILABLE, message, body, match, scanned,
+                malformed ? ErrorCode.PICKER_MALFORMED : ErrorCode.PICKER_UNAVAILABLE, message, body, match, scanned,
                 random);
     }
 
@@ -116,13 +118,13 @@ final class ExternalRouting {
         String message = im.message().isBlank() ? "endpoint picker " + ext.name() + " answered " + status
                 : im.message();
         if (status == 429) {
-            throw new ProxyException(Failure.SHED, 429, message);
+            throw new ProxyException(ErrorCode.SHED, 429, message);
         }
         if (status >= 400 && status < 500) {
-            throw new ProxyException(Failure.PICKER_REJECTED, status, message);
+            throw new ProxyException(ErrorCode.PICKER_REJECTED, status, message);
         }
         if (status >= 500 && status <= 599) {
-            throw new ProxyException(Failure.PICKER_UNAVAILABLE, status, message);
+            throw new ProxyException(ErrorCode.PICKER_UNAVAILABLE, status, message);
         }
         // not an error status: pass the picker's answer on as it is
         byte[] text = im.message().getBytes(StandardCharsets.UTF_8);
@@ -141,12 +143,12 @@ final class ExternalRouting {
         try {
             listed = parseDestinations(r.destination());
         } catch (IllegalArgumentException e) {
-            return RequestRouter.failureMode(pool, ext.failureMode(), Failure.PICKER_MALFORMED, "endpoint picker "
+            return RequestRouter.failureMode(pool, ext.failureMode(), ErrorCode.PICKER_MALFORMED, "endpoint picker "
                     + ext.name() + " returned a malformed x-gateway-destination-endpoint \"" + r.destination()
                     + "\": " + e.getMessage(), body, match, scanned, random);
         }
         if (listed.isEmpty()) {
-            return RequestRouter.failureMode(pool, ext.failureMode(), Failure.PICKER_UNAVAILABLE, "endpoint picker "
+            return RequestRouter.failureMode(pool, ext.failureMode(), ErrorCode.PICKER_UNAVAILABLE, "endpoint picker "
                     + ext.name() + " returned no endpoint", body, match, scanned, random);
         }
         Map<String, Endpoint> byHostPort = new HashMap<>();
@@ -161,7 +163,7 @@ final class ExternalRouting {
             }
         }
         if (targets.isEmpty()) {
-            return RequestRouter.failureMode(pool, ext.failureMode(), Failure.PICKER_UNAVAILABLE, "endpoint picker "
+            return RequestRouter.failureMode(pool, ext.failureMode(), ErrorCode.PICKER_UNAVAILABLE, "endpoint picker "
                     + ext.name() + " returned no ready endpoint of InferencePool " + pool.id() + " ("
                     + r.destination() + ")", body, match, scanned, random);
         }
@@ -188,10 +190,8 @@ final class ExternalRouting {
             out = alloc.heapBuffer(r.body().length).writeBytes(r.body());
             body.release();
         }
-        long promptBytes = scanned == null ? 0 : scanned.hasMessages() ? scanned.messagesLength()
-                : scanned.promptLength();
         return new Plan.Forward(targets, out, upstream, client, match.filters(),
-                promptBytes / RequestRouter.BYTES_PER_TOKEN, RequestRouter.outputEstimate(scanned), null, call);
+                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)), TokenEstimate.outputTokens(scanned), null, call);
     }
 
     private static String modelOf(byte[] body, OpenAiRequestScanner scanner) {

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.ListenerGroup;
@@ -21,8 +22,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.infergate.scheduler.admission.Outcome;
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,14 +147,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (req.decoderResult().isFailure()) {
             // the decoder drops everything after a bad message: answer and close
-            respond(Failure.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
+            respond(ErrorCode.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
             return;
         }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > maxBody) {
             startDiscarding();
             closeAfterDiscard = true;
-            respond(Failure.BODY_TOO_LARGE, tooLarge(length), false);
+            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(length), false);
             return;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
@@ -210,7 +211,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 startDiscarding();
             }
             closeAfterDiscard = true;
-            respond(Failure.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
+            respond(ErrorCode.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
             if (last) {
                 closeAfterFlush();
             }
@@ -223,7 +224,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 startDiscarding();
             }
             closeAfterDiscard = true;
-            respond(Failure.BODY_TOO_LARGE, tooLarge(-1), false);
+            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), false);
             if (last) {
                 closeAfterFlush();
             }
@@ -244,33 +245,42 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         ListenerGroup group = config.group(groupKey);
         if (group == null || group.isTcp()) {
             b.release();
-            respond(Failure.NO_ENDPOINT, "listener " + current.listener + " is being removed", false);
+            respond(ErrorCode.NO_ENDPOINT, "listener " + current.listener + " is being removed", false);
             return;
         }
         String authority = req.headers().get(HttpHeaderNames.HOST);
         ListenerConfig listener = group.select(authority);
         if (listener == null) {
             b.release();
-            respond(Failure.NO_ROUTE, "no listener on port " + group.port() + " accepts host \""
+            respond(ErrorCode.NO_ROUTE, "no listener on port " + group.port() + " accepts host \""
                     + (authority == null ? "" : authority) + "\"", keepAlive);
             return;
         }
         current.listener = listener.id();
-        Plan plan;
+        Plan plan = step(() -> rt.router().plan(config, listener, req, b, current, rt.options().random().get(),
+                ctx.alloc(), ctx.executor()), b, "while routing");
+        if (plan != null) {
+            carryOut(plan, req, b);
+        }
+    }
+
+    /**
+     * Runs one planning step (the router's plan, or the resumption of a deferred or external one). A refusal
+     * ({@link ProxyException}) or a bug is answered here, the frontend's one mapping of both, after {@code b} is
+     * released; then the result is null.
+     */
+    private Plan step(Supplier<Plan> next, ByteBuf b, String when) {
         try {
-            plan = rt.router().plan(config, listener, req, b, current, rt.options().random().get(), ctx.alloc(),
-                    ctx.executor());
+            return next.get();
         } catch (ProxyException e) {
             b.release();
             respond(e.failure(), e.status(), e.getMessage(), keepAlive);
-            return;
         } catch (RuntimeException e) {
             b.release();
-            log.error("request {}: unexpected failure while routing", current.requestId, e);
-            respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
-            return;
+            log.error("request {}: unexpected failure {}", current.requestId, when, e);
+            respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
         }
-        carryOut(plan, req, b);
+        return null;
     }
 
     /** Acts on a plan; for a deferred one, waits (without blocking) for flow control to let the request go. */
@@ -288,36 +298,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     waiting = null;
                     waitingBody = null;
                     if (!ctx.channel().isActive()) {
-                        d.discard().run();
                         b.release();
                         return;
                     }
-                    if (outcome instanceof Outcome.Dispatched) {
-                        Plan next;
-                        try {
-                            next = d.resume().get();
-                        } catch (ProxyException e) {
-                            b.release();
-                            respond(e.failure(), e.status(), e.getMessage(), keepAlive);
-                            drainPending();
-                            return;
-                        } catch (RuntimeException e) {
-                            b.release();
-                            log.error("request {}: unexpected failure while picking", current.requestId, e);
-                            respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
-                            drainPending();
-                            return;
-                        }
+                    Plan next = step(() -> d.resume().apply(outcome, error), b, "while picking");
+                    if (next != null) {
                         carryOut(next, req, b);
-                        drainPending();
-                        return;
                     }
-                    d.discard().run();
-                    b.release();
-                    ProxyException e = outcome == null
-                            ? new ProxyException(Failure.INTERNAL, "flow control failed: " + error)
-                            : RequestRouter.flowFailure(outcome);
-                    respond(e.failure(), e.status(), e.getMessage(), keepAlive);
                     drainPending();
                 });
             }
@@ -337,28 +324,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         b.release();
                         return;
                     }
-                    Plan next;
-                    try {
-                        next = e.resume().apply(decision, error);
-                    } catch (ProxyException x) {
-                        e.call().cancel();
-                        b.release();
-                        respond(x.failure(), x.status(), x.getMessage(), keepAlive);
-                        drainPending();
-                        return;
-                    } catch (RuntimeException x) {
-                        e.call().cancel();
-                        b.release();
-                        log.error("request {}: unexpected failure after the endpoint picker's decision",
-                                current.requestId, x);
-                        respond(Failure.INTERNAL, "internal error while routing the request", keepAlive);
-                        drainPending();
-                        return;
-                    }
+                    Plan next = step(() -> e.resume().apply(decision, error), b,
+                            "after the endpoint picker's decision");
                     if (!(next instanceof Plan.Forward f && f.picker() == e.call())) {
-                        e.call().cancel();
+                        e.call().cancel(); // only a forward carrying the call ends it; anything else ends it here
                     }
-                    carryOut(next, req, b);
+                    if (next != null) {
+                        carryOut(next, req, b);
+                    }
                     drainPending();
                 }, ctx.executor());
             }
@@ -377,12 +350,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void respond(Failure failure, String message, boolean keepAlive) {
+    private void respond(ErrorCode failure, String message, boolean keepAlive) {
         respond(failure, failure.status(), message, keepAlive);
     }
 
     /** A gateway-generated error: the one path through {@link ErrorResponses}. */
-    private void respond(Failure failure, int status, String message, boolean keepAlive) {
+    private void respond(ErrorCode failure, int status, String message, boolean keepAlive) {
         current.status = status;
         current.errorType = failure.type();
         finishLocal(ErrorResponses.of(ctx.alloc(), failure, status, message, current.requestId, keepAlive),
@@ -472,7 +445,6 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             waiting = null;
             waitingBody = null;
             d.ticket().cancel();
-            d.discard().run();
             b.release();
             current.status = 499;
             current.errorType = "client_closed";

@@ -10,14 +10,14 @@ import java.util.List;
 sealed interface Plan {
 
     /**
-     * The pool has flow control and the request waits in its queue: when {@code ticket}'s outcome is
-     * {@code Dispatched}, {@code resume} picks the endpoint and returns the plan (a {@link Forward}, owning the body
-     * to send, or it throws {@link ProxyException}); any other outcome, or a client that went away, calls
-     * {@code discard} instead. Exactly one of the two is called. The caller keeps owning the request body, as for
-     * a synchronous plan.
+     * The pool has flow control and the request waits in its queue: when {@code ticket}'s outcome completes,
+     * {@code resume} turns it (or the failure it completed with) into the next plan: a {@link Forward}, owning the
+     * body to send, or it throws {@link ProxyException}. A receiver whose client went away cancels the ticket
+     * instead. The caller keeps owning the request body, as for a synchronous plan.
      */
-    record Deferred(io.infergate.scheduler.admission.Ticket<Object> ticket, java.util.function.Supplier<Plan> resume,
-                    Runnable discard) implements Plan {
+    record Deferred(io.infergate.scheduler.admission.Ticket<Object> ticket,
+                    java.util.function.BiFunction<io.infergate.scheduler.admission.Outcome, Throwable, Plan> resume)
+            implements Plan {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
 import java.util.Objects;
 
 /**
@@ -10,15 +11,15 @@ import java.util.Objects;
 public final class ProxyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final Failure failure;
+    private final ErrorCode failure;
     private final int status;
 
-    public ProxyException(Failure failure, String message) {
+    public ProxyException(ErrorCode failure, String message) {
         this(failure, failure.status(), message);
     }
 
     /** With a status other than the failure's default (a picker rejection carries its own). */
-    public ProxyException(Failure failure, int status, String message) {
+    public ProxyException(ErrorCode failure, int status, String message) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.failure = Objects.requireNonNull(failure, "failure");
         if (status < 400 || status > 599) {
@@ -27,7 +28,7 @@ public final class ProxyException extends RuntimeException {
         this.status = status;
     }
 
-    public Failure failure() {
+    public ErrorCode failure() {
         return failure;
     }
 

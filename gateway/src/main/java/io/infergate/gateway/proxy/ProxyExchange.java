@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.api.model.HttpRoute;
 import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.scheduler.openai.ModelNameRestorer;
@@ -170,8 +171,8 @@ final class ProxyExchange {
                 send();
             } else {
                 Throwable cause = cf.cause();
-                nextAttemptOrFail(cause instanceof ConnectTimeoutException ? Failure.UPSTREAM_TIMEOUT
-                        : Failure.UPSTREAM_FAILED, "cannot connect to " + t.hostPort() + ": " + cause.getMessage());
+                nextAttemptOrFail(cause instanceof ConnectTimeoutException ? ErrorCode.UPSTREAM_TIMEOUT
+                        : ErrorCode.UPSTREAM_FAILED, "cannot connect to " + t.hostPort() + ": " + cause.getMessage());
             }
         });
     }
@@ -203,7 +204,7 @@ final class ProxyExchange {
         }
     }
 
-    private void nextAttemptOrFail(Failure failure, String message) {
+    private void nextAttemptOrFail(ErrorCode failure, String message) {
         abandonUpstream();
         if (attempt + 1 < maxAttempts()) {
             log.debug("request {}: attempt {} failed ({}), trying the next endpoint", record.requestId, attempt + 1,
@@ -236,7 +237,7 @@ final class ProxyExchange {
             int code = resp.status().code();
             if (code >= 500 && attempt + 1 < maxAttempts()) {
                 ReferenceCountUtil.release(msg);
-                nextAttemptOrFail(Failure.UPSTREAM_FAILED, "upstream " + target().hostPort() + " answered " + code);
+                nextAttemptOrFail(ErrorCode.UPSTREAM_FAILED, "upstream " + target().hostPort() + " answered " + code);
                 return;
             }
             if (code < 200) {
@@ -438,7 +439,7 @@ final class ProxyExchange {
                 attemptNow(true);
                 return;
             }
-            nextAttemptOrFail(Failure.UPSTREAM_FAILED, "upstream " + target().hostPort() + " " + why
+            nextAttemptOrFail(ErrorCode.UPSTREAM_FAILED, "upstream " + target().hostPort() + " " + why
                     + " before responding");
             return;
         }
@@ -452,7 +453,7 @@ final class ProxyExchange {
         String why = "upstream " + target().hostPort() + " idle for " + rt.options().idleTimeout();
         if (!responseStarted) {
             abandonUpstream();
-            fail(Failure.UPSTREAM_TIMEOUT, why); // no retry: the model server may still be working on it
+            fail(ErrorCode.UPSTREAM_TIMEOUT, why); // no retry: the model server may still be working on it
         } else {
             cutStream(why);
         }
@@ -491,7 +492,7 @@ final class ProxyExchange {
         end(success && clientKeepAlive && !rt.isDraining());
     }
 
-    private void fail(Failure failure, String message) {
+    private void fail(ErrorCode failure, String message) {
         releaseLease();
         record.status = failure.status();
         record.errorType = failure.type();
@@ -516,7 +517,7 @@ final class ProxyExchange {
             }
             if (sse) {
                 byte[] event = ("\n\ndata: " + new String(ErrorResponses.json("the model server connection was lost"
-                        + " mid-stream", Failure.UPSTREAM_FAILED.type(), Failure.UPSTREAM_FAILED.code()),
+                        + " mid-stream", ErrorCode.UPSTREAM_FAILED.type(), ErrorCode.UPSTREAM_FAILED.code()),
                         StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
                 client.write(new DefaultHttpContent(client.alloc().buffer(event.length).writeBytes(event)));
             }

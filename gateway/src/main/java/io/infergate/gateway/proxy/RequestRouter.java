@@ -1,5 +1,12 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.Decision;
+import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PoolState;
+import io.infergate.scheduler.pipeline.RequestPipeline;
+import io.infergate.scheduler.pipeline.TokenEstimate;
+import io.infergate.scheduler.pick.PoolSnapshot;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
@@ -12,7 +19,6 @@ import io.infergate.gateway.route.BackendChoice;
 import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteMatch;
 import io.infergate.gateway.route.ServiceBackend;
-import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
@@ -21,10 +27,6 @@ import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
-import io.infergate.scheduler.pick.PickRequest;
-import io.infergate.scheduler.pick.PromptBytes;
-import io.infergate.scheduler.scheduling.Scheduler;
-import io.infergate.scheduler.pick.PickResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -46,9 +48,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import io.infergate.scheduler.admission.FlowController;
-import io.infergate.scheduler.admission.FlowKey;
-import io.infergate.scheduler.admission.Outcome;
-import io.infergate.scheduler.admission.Ticket;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -57,8 +56,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The inbound phase of one HTTP request, from a complete body to a {@link Plan}: strip control headers, scan the
- * body, set the model headers, match a route, choose a backend, resolve the model, splice the body, pick the
- * endpoints. Every refusal is a {@link ProxyException} carrying its {@link Failure}.
+ * body, set the model headers, match a route, choose a backend; for a pool with the in-process picker the rest
+ * (resolve the model, flow control, pick, explain) is the transport-free {@link RequestPipeline}, whose
+ * {@link Decision} this class only translates (splicing the body when the model was rewritten). Every refusal is a
+ * {@link ProxyException} carrying its {@link ErrorCode}.
  *
  * <p><b>Model headers.</b> Both are set from the body before route matching, as GIE's Body-Based Routing (BBR)
  * does. {@code X-Gateway-Model-Name} is the body's {@code model}. {@code X-Gateway-Base-Model-Name} is that model's
@@ -75,32 +76,20 @@ import java.util.random.RandomGenerator;
 public final class RequestRouter {
 
     private static final String CHAT = "/v1/chat/completions";
-    /** GIE's assumption: about 4 characters (bytes) of prompt per token (the policy lab charges leases the same). */
-    public static final int BYTES_PER_TOKEN = 4;
-    /** Output tokens assumed for a request that sets no limit (about ShareGPT's mean output length). */
-    static final long DEFAULT_OUTPUT_ESTIMATE = 200;
-    /** A large {@code max_tokens} is a ceiling, not a forecast: the estimate never assumes more than this. */
-    static final long MAX_OUTPUT_ESTIMATE = 2048;
     private static final String COMPLETIONS = "/v1/completions";
     private static final String EMBEDDINGS = "/v1/embeddings";
     private static final String MODELS = "/v1/models";
 
     private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
     private final Function<PoolRuntime, EndpointPicker> pickers;
-    private final LongSupplier nanoTime;
-    private final LongConsumer pickNanos;
+    private final RequestPipeline pipeline;
     private final Function<PoolRuntime, FlowController<Object>> flows;
     private final boolean debugScores;
     private final ExternalPickers external;
 
-    /** One picker for every pool (tests, the interim least-in-flight picker). */
+    /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
-        this(pool -> picker);
-    }
-
-    /** @param pickers each pool's picker; called on event loops, must not block */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers) {
-        this(pickers, () -> 0L, nanos -> { });
+        this(pool -> picker, () -> 0L, nanos -> { });
     }
 
     /**
@@ -111,31 +100,20 @@ public final class RequestRouter {
      */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime,
                          LongConsumer pickNanos) {
-        this(pickers, pool -> null, nanoTime, pickNanos);
+        this(pickers, pool -> null, nanoTime, pickNanos, false, ExternalPickers.NONE);
     }
 
     /**
-     * @param flows each pool's flow controller, or null for a pool without flow control; called on event loops
-     */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
-                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
-                         LongConsumer pickNanos) {
-        this(pickers, flows, nanoTime, pickNanos, false);
-    }
-
-    /**
+     * @param pickers     each pool's picker; called on event loops, must not block
+     * @param flows       each pool's flow controller, or null for a pool without flow control; called on event
+     *                    loops
+     * @param nanoTime    the clock picks are timed with
+     * @param pickNanos   receives how long each pick took, rejected ones included; called on event loops, must
+     *                    not block
      * @param debugScores whether a request may ask, with {@code x-infergate-debug: scores}, for the picker's
      *                    per-scorer scores in the {@code x-infergate-scores} response header
-     */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
-                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
-                         LongConsumer pickNanos, boolean debugScores) {
-        this(pickers, flows, nanoTime, pickNanos, debugScores, ExternalPickers.NONE);
-    }
-
-    /**
-     * @param external the client of pools whose {@code endpointPickerRef} names an external picker
-     *                 ({@link PickerRef.External}); called on event loops, must not block
+     * @param external    the client of pools whose {@code endpointPickerRef} names an external picker
+     *                    ({@link PickerRef.External}); called on event loops, must not block
      */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
                          Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
@@ -144,8 +122,7 @@ public final class RequestRouter {
         this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
-        this.nanoTime = nanoTime;
-        this.pickNanos = pickNanos;
+        this.pipeline = new RequestPipeline(nanoTime, pickNanos);
     }
 
     /**
@@ -181,7 +158,7 @@ public final class RequestRouter {
                             config.baseModels().baseModelOf(scanned.model()));
                     log.incomingModel = scanned.model();
                 } else if (path.equals(CHAT) || path.equals(COMPLETIONS)) {
-                    throw new ProxyException(Failure.MISSING_MODEL, "you must provide a model parameter");
+                    throw new ProxyException(ErrorCode.MISSING_MODEL, "you must provide a model parameter");
                 }
             }
         } else if (path.equals(MODELS) && HttpMethod.GET.equals(request.method())) {
@@ -190,10 +167,10 @@ public final class RequestRouter {
 
         RouteMatch match = listener.routes().orElseThrow()
                 .match(new NettyRequestView(request.method().name(), request.uri(), headers))
-                .orElseThrow(() -> new ProxyException(Failure.NO_ROUTE, "no route for " + request.method() + " "
+                .orElseThrow(() -> new ProxyException(ErrorCode.NO_ROUTE, "no route for " + request.method() + " "
                         + hostOf(headers) + path));
         return switch (match.backends().choose(random)) {
-            case BackendChoice.Failed f -> throw new ProxyException(Failure.INVALID_BACKEND,
+            case BackendChoice.Failed f -> throw new ProxyException(ErrorCode.INVALID_BACKEND,
                     "route cannot forward: " + f.detail());
             case BackendChoice.Picked(PoolBackend pool) -> toPool(config, listener, request, pool, match, scanned,
                     body, rewriteHeader, executor, session, debug, objectiveHeader, fairness, log, random, alloc);
@@ -207,12 +184,12 @@ public final class RequestRouter {
                         RequestLog log, RandomGenerator random, ByteBufAllocator alloc) {
         PoolRuntime pool = config.pool(backend);
         if (pool == null) {
-            throw new ProxyException(Failure.INVALID_BACKEND, "InferencePool " + backend.displayName()
+            throw new ProxyException(ErrorCode.INVALID_BACKEND, "InferencePool " + backend.displayName()
                     + " is not declared");
         }
         log.pool = pool.id().toString();
         if (pool.picker() instanceof PickerRef.Invalid invalid) {
-            return failureMode(pool, invalid.failureMode(), Failure.PICKER_UNAVAILABLE,
+            return failureMode(pool, invalid.failureMode(), ErrorCode.PICKER_UNAVAILABLE,
                     "endpoint picker reference is invalid: " + invalid.reason(), body, match, scanned, random);
         }
         if (pool.picker() instanceof PickerRef.External ext) {
@@ -223,49 +200,78 @@ public final class RequestRouter {
             return ExternalRouting.call(external, pool, ext, listener, request, control, match, scanned, body, log,
                     random, alloc, scanner);
         }
-        String target = "";
-        EncodedModelName upstreamName = null;
-        EncodedModelName clientName = null;
-        int priority = 0;
-        int promptBytes = 0;
-        PromptBytes prompt = PromptBytes.NONE;
-        ByteBuf out = body;
-        if (scanned != null && scanned.hasModel()) {
-            switch (pool.models().resolve(scanned.model(), rewriteHeader, objectiveHeader, random)) {
-                case Resolution.UnknownModel u -> throw new ProxyException(Failure.UNKNOWN_MODEL, u.message());
-                case Resolution.Resolved r -> {
-                    target = r.targetModel();
-                    priority = r.priority();
-                    if (r.rewritten()) {
-                        upstreamName = EncodedModelName.of(r.targetModel());
-                        clientName = EncodedModelName.of(r.incomingModel());
-                        out = splice(body, scanned, upstreamName, alloc);
-                    }
+        byte[] array = body.hasArray() ? body.array() : null;
+        int offset = array == null ? 0 : body.arrayOffset() + body.readerIndex();
+        ParsedRequest parsed = new ParsedRequest(log.requestId, scanned, array, offset, body.readableBytes(),
+                rewriteHeader, objectiveHeader, fairness, session, debug, null, random, executor);
+        return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, match, log, alloc);
+    }
+
+    /**
+     * A pool as the pipeline sees it: the picker and the flow controller are looked up when the pipeline asks (the
+     * picker only once a queued request may go).
+     */
+    private final class PoolView implements PoolState {
+        private final PoolRuntime pool;
+
+        PoolView(PoolRuntime pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
+                                  RandomGenerator random) {
+            return pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+        }
+
+        @Override
+        public PoolSnapshot snapshot() {
+            return pool.snapshot();
+        }
+
+        @Override
+        public EndpointPicker picker() {
+            return pickers.apply(pool);
+        }
+
+        @Override
+        public FlowController<Object> flowControl() {
+            return flows.apply(pool);
+        }
+    }
+
+    /**
+     * The pipeline's decision as a plan: a refusal is thrown, a forward splices the body when the model was
+     * rewritten (then it owns the copy and {@code body} is released), a queued request resumes the same way once
+     * flow control has spoken.
+     */
+    private static Plan toPlan(Decision decision, ByteBuf body, ScannedRequest scanned, RouteMatch match,
+                               RequestLog log, ByteBufAllocator alloc) {
+        if (decision.request() != null) {
+            String target = decision.request().targetModel();
+            log.targetModel = target.isEmpty() ? null : target;
+            log.priority = decision.request().priority();
+        }
+        return switch (decision) {
+            case Decision.Refuse r -> throw new ProxyException(r.code(), r.status(), r.message());
+            case Decision.Queued q -> new Plan.Deferred(q.ticket(),
+                    (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, match, log, alloc));
+            case Decision.Forward f -> {
+                List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
+                for (Endpoint e : f.endpoints()) {
+                    targets.add(UpstreamTarget.of(e));
                 }
+                Decision.Rewrite rewrite = f.rewrite();
+                ByteBuf out = body;
+                if (rewrite != null) {
+                    out = splice(body, scanned, rewrite.upstream(), alloc);
+                    body.release();
+                }
+                yield new Plan.Forward(targets, out, rewrite == null ? null : rewrite.upstream(),
+                        rewrite == null ? null : rewrite.client(), match.filters(), f.promptTokens(),
+                        f.outputTokens(), f.explanation());
             }
-            promptBytes = scanned.hasMessages() ? scanned.messagesLength() : scanned.promptLength();
-            prompt = promptOf(body, scanned);
-        }
-        log.targetModel = target.isEmpty() ? null : target;
-        log.priority = priority;
-        String flowId = fairness == null || fairness.isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairness;
-        PickRequest pick = new PickRequest(log.requestId, target, priority, promptBytes, flowId, session, prompt);
-        Pending pending = new Pending(pool, pick, body, out, upstreamName, clientName, match.filters(),
-                promptBytes / BYTES_PER_TOKEN, outputEstimate(scanned), debug);
-        FlowController<Object> queue = flows.apply(pool);
-        if (queue == null) {
-            return pickAndForward(pending);
-        }
-        Ticket<Object> ticket = queue.enqueue(FlowKey.of(flowId, priority), out.readableBytes(), pending, executor);
-        Outcome now = ticket.outcome().toCompletableFuture().getNow(null);
-        if (now instanceof Outcome.Dispatched) {
-            return pickAndForward(pending); // the fast path: capacity and an empty queue
-        }
-        if (now != null) {
-            pending.discard();
-            throw flowFailure(now);
-        }
-        return new Plan.Deferred(ticket, () -> pickAndForward(pending), pending::discard);
+        };
     }
 
     private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {
@@ -279,7 +285,7 @@ public final class RequestRouter {
      * original body to random ready endpoints of the pool (the first preferred, the rest retry fallbacks). On a
      * {@link Plan.Forward} the plan owns {@code body}; on a {@link ProxyException} the caller still does.
      */
-    static Plan failureMode(PoolRuntime pool, io.infergate.api.model.InferencePool.FailureMode mode, Failure failure,
+    static Plan failureMode(PoolRuntime pool, io.infergate.api.model.InferencePool.FailureMode mode, ErrorCode failure,
                             String message, ByteBuf body, RouteMatch match, ScannedRequest scanned,
                             RandomGenerator random) {
         if (mode != io.infergate.api.model.InferencePool.FailureMode.FAIL_OPEN) {
@@ -287,7 +293,7 @@ public final class RequestRouter {
         }
         List<Endpoint> ready = new ArrayList<>(pool.snapshot().endpoints());
         if (ready.isEmpty()) {
-            throw new ProxyException(Failure.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
+            throw new ProxyException(ErrorCode.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
                     + message + "; failing open)");
         }
         List<UpstreamTarget> targets = new ArrayList<>(ProxyExchange.MAX_ATTEMPTS);
@@ -296,82 +302,16 @@ public final class RequestRouter {
         }
         org.slf4j.LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(),
                 message);
-        long promptBytes = scanned == null ? 0 : scanned.hasMessages() ? scanned.messagesLength()
-                : Math.max(0, scanned.promptLength());
-        return new Plan.Forward(targets, body, null, null, match.filters(), promptBytes / BYTES_PER_TOKEN,
-                outputEstimate(scanned), null);
-    }
-
-    /** What a request needs to be picked for once it may go: everything {@link #toPool} worked out. */
-    private record Pending(PoolRuntime pool, PickRequest pick, ByteBuf body, ByteBuf out,
-                           EncodedModelName upstreamName, EncodedModelName clientName,
-                           List<io.infergate.api.model.HttpRoute.Filter> filters, long promptTokens,
-                           long outputTokens, boolean debug) {
-        /** Releases the spliced copy, if any (the caller owns {@code body}). */
-        void discard() {
-            if (out != body) {
-                out.release();
-            }
-        }
-    }
-
-    /** The HTTP answer for a request flow control did not dispatch. */
-    static ProxyException flowFailure(Outcome outcome) {
-        return switch (outcome) {
-            case Outcome.Rejected r when r.httpStatus() == 429 -> new ProxyException(Failure.SHED, 429, r.message());
-            case Outcome.Rejected r -> new ProxyException(Failure.NO_ENDPOINT, r.httpStatus(), r.message());
-            case Outcome.Expired e -> new ProxyException(Failure.QUEUE_TIMEOUT, e.message());
-            case Outcome.Cancelled c -> new ProxyException(Failure.QUEUE_TIMEOUT, c.message());
-            case Outcome.Dispatched d -> throw new IllegalArgumentException("dispatched is not a failure");
-        };
-    }
-
-    /** Picks the endpoints and builds the forward plan; on a rejection the spliced copy is released. */
-    private Plan pickAndForward(Pending pending) {
-        PoolRuntime pool = pending.pool();
-        PickRequest pick = pending.pick();
-        ByteBuf body = pending.body();
-        ByteBuf out = pending.out();
-        EndpointPicker picker = pickers.apply(pool);
-        long pickStart = nanoTime.getAsLong();
-        PickResult picked;
-        String scores = null;
-        if (pending.debug() && picker instanceof Scheduler scheduler) {
-            Scheduler.Decision d = scheduler.decide(pick, pool.snapshot());
-            picked = d.result();
-            var explanation = d.explanation();
-            scores = explanation == null ? "none (rejected before scoring)" : explanation.toString();
-        } else {
-            picked = picker.pick(pick, pool.snapshot());
-        }
-        pickNanos.accept(nanoTime.getAsLong() - pickStart);
-        switch (picked) {
-            case PickResult.Rejected r -> {
-                if (out != body) {
-                    out.release();
-                }
-                throw new ProxyException(r.httpStatus() == 429 ? Failure.SHED : Failure.NO_ENDPOINT,
-                        r.httpStatus(), r.message());
-            }
-            case PickResult.Picked p -> {
-                List<UpstreamTarget> targets = new ArrayList<>(p.endpoints().size());
-                for (Endpoint e : p.endpoints()) {
-                    targets.add(UpstreamTarget.of(e));
-                }
-                if (out != body) {
-                    body.release();
-                }
-                return new Plan.Forward(targets, out, pending.upstreamName(), pending.clientName(),
-                        pending.filters(), pending.promptTokens(), pending.outputTokens(), scores);
-            }
-        }
+        return new Plan.Forward(targets, body, null, null, match.filters(),
+                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)), TokenEstimate.outputTokens(scanned),
+                null);
     }
 
     private static Plan toService(GatewayConfig config, ServiceBackend backend, RouteMatch match, ByteBuf body) {
         ServiceTarget svc = config.service(backend);
         List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
         if (rotation.isEmpty()) {
-            throw new ProxyException(Failure.NO_ENDPOINT, "Service " + backend.displayName()
+            throw new ProxyException(ErrorCode.NO_ENDPOINT, "Service " + backend.displayName()
                     + " has no ready endpoint");
         }
         List<UpstreamTarget> targets = new ArrayList<>(rotation.size());
@@ -390,34 +330,8 @@ public final class RequestRouter {
             body.getBytes(body.readerIndex(), copy);
             return scanner.scan(copy);
         } catch (BadRequestBodyException e) {
-            throw new ProxyException(Failure.MALFORMED_BODY, e.getMessage());
+            throw new ProxyException(ErrorCode.MALFORMED_BODY, e.getMessage());
         }
-    }
-
-    /** The output tokens a request is expected to produce, for the in-flight token load. */
-    /**
-     * The output tokens a request's in-flight lease is charged with: its {@code max_completion_tokens} or
-     * {@code max_tokens} capped at {@value #MAX_OUTPUT_ESTIMATE}, else {@value #DEFAULT_OUTPUT_ESTIMATE}; 0 without a
-     * scanned body. The policy lab charges its leases with the same estimate.
-     */
-    public static long outputEstimate(ScannedRequest scanned) {
-        if (scanned == null) {
-            return 0;
-        }
-        long limit = scanned.maxCompletionTokens() > 0 ? scanned.maxCompletionTokens() : scanned.maxTokens();
-        return limit > 0 ? Math.min(limit, MAX_OUTPUT_ESTIMATE) : DEFAULT_OUTPUT_ESTIMATE;
-    }
-
-    /**
-     * The messages (chat) or prompt (completions) bytes of the body as a view for prefix hashing, by the rule of
-     * {@link PromptBytes#of}; the scan offsets are relative to the body's reader index. The body is a heap buffer
-     * (the frontend allocates it so); anything else yields no prompt rather than a copy.
-     */
-    private static PromptBytes promptOf(ByteBuf body, ScannedRequest scanned) {
-        if (!body.hasArray()) {
-            return PromptBytes.NONE;
-        }
-        return PromptBytes.of(scanned, body.array(), body.arrayOffset() + body.readerIndex());
     }
 
     private static ByteBuf splice(ByteBuf body, ScannedRequest scanned, EncodedModelName model,

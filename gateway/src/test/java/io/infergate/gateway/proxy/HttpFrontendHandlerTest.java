@@ -9,7 +9,7 @@ import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.scheduler.pick.InFlightTracker;
-import io.infergate.scheduler.pick.LeastInFlightPicker;
+import io.infergate.scheduler.pick.PickResult;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -40,8 +40,10 @@ class HttpFrontendHandlerTest {
 
     private final List<RequestRecord> records = new ArrayList<>();
     private final InFlightTracker tracker = new InFlightTracker();
-    private final RequestRouter router = new RequestRouter(new LeastInFlightPicker(tracker,
-            () -> new SplittableRandom(1)));
+    /** A test double for the picker: the pool's endpoints in their order. */
+    private final RequestRouter router = new RequestRouter((request, pool) -> pool.isEmpty()
+            ? new PickResult.Rejected(503, "no ready endpoint in InferencePool " + pool.pool())
+            : new PickResult.Picked(pool.endpoints()));
     private EmbeddedChannel channel;
 
     private EmbeddedChannel channel(int maxBody) {

@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 public sealed interface Outcome permits Outcome.Dispatched, Outcome.Rejected, Outcome.Expired, Outcome.Cancelled {
 
-    /** Dispatched without waiting: the fast path of {@link FlowController} and every admit of {@link LegacyAdmission}. */
+    /** Dispatched without waiting: the fast path of {@link FlowController}. */
     Dispatched DISPATCHED_IMMEDIATELY = new Dispatched(0);
 
     /** Time between enqueue and this outcome, in nanoseconds of the controller's ticker; 0 when never queued. */

@@ -5,8 +5,9 @@
  * <ul>
  *   <li><b>What it does.</b> {@link io.infergate.scheduler.admission.UtilizationSaturationDetector} is GIE's
  *   {@code utilization-detector}: a pool saturation gradient (mean roofline score of the candidates) and a filter
- *   of overloaded endpoints. {@link io.infergate.scheduler.admission.LegacyAdmission} sheds sheddable requests
- *   (priority &lt; 0) with 429 while the pool is saturated; it is the default. With flow control enabled for the
+ *   of overloaded endpoints. Given the detector, the {@link io.infergate.scheduler.scheduling.Scheduler} sheds
+ *   sheddable requests (priority &lt; 0) with 429 while the pool is saturated (GIE's legacy admission); it is the
+ *   default. With flow control enabled for the
  *   pool, {@link io.infergate.scheduler.admission.FlowController} queues every request instead, by priority band,
  *   fairness id and arrival, and dispatches while {@link io.infergate.scheduler.admission.PoolCapacity} says the
  *   pool can take more; limits reject with 429, the TTL and client cancellation end with 503.</li>

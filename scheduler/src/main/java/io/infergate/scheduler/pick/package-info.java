@@ -5,9 +5,7 @@
  * {@link io.infergate.scheduler.pick.PickRequest}, and gets a sealed
  * {@link io.infergate.scheduler.pick.PickResult}: ordered endpoints (first preferred, rest fallbacks) or a
  * rejection with its HTTP status. For each attempt it holds a {@link io.infergate.scheduler.pick.Lease} from
- * {@link io.infergate.scheduler.pick.InFlightTracker}, the only mutable state pickers read.
- *
- * <p>{@link io.infergate.scheduler.pick.LeastInFlightPicker} is the default picker until the scoring
- * scheduler (filters, scorers, profiles) implements the same interface.
+ * {@link io.infergate.scheduler.pick.InFlightTracker}, the only mutable state pickers read. The picker of every
+ * pool is the scoring {@link io.infergate.scheduler.scheduling.Scheduler} (filters, scorers, profiles).
  */
 package io.infergate.scheduler.pick;

@@ -1,11 +1,17 @@
-package io.infergate.gateway.proxy;
+package io.infergate.scheduler.pipeline;
 
 /**
- * Every way the gateway itself can answer a request with an error, with its HTTP status and the OpenAI error
- * {@code type} and {@code code}. {@link ErrorResponses} turns one into a response; nothing else builds error
- * responses.
+ * The refusal table: every way infergate itself answers a request with an error, with its HTTP status and the
+ * OpenAI error {@code type} and {@code code}, and ({@link #reference}) the reference endpoint picker's error code an
+ * ext_proc {@code ImmediateResponse} carries. Both transports read this one table: {@code serve} renders an entry
+ * as an HTTP response with an OpenAI error body ({@code ErrorResponses}), {@code epp} as an {@code ImmediateResponse}
+ * ({@code InferenceError}); nothing else maps refusals to statuses.
+ *
+ * <p>A refusal may carry a status other than its entry's default (a picker's or flow control's rejection keeps its
+ * own status); {@link ReferenceCode#ofStatus} then chooses the ext_proc code from that status, as the reference
+ * picker does. Immutable; any thread.
  */
-public enum Failure {
+public enum ErrorCode {
     /** The request line or headers could not be decoded. */
     BAD_HTTP(400, "invalid_request_error", "bad_request"),
     /** The body is not a JSON object, or a field the gateway reads has the wrong type. */
@@ -46,7 +52,7 @@ public enum Failure {
     private final String type;
     private final String code;
 
-    Failure(int status, String type, String code) {
+    ErrorCode(int status, String type, String code) {
         this.status = status;
         this.type = type;
         this.code = code;
@@ -64,5 +70,51 @@ public enum Failure {
     /** The OpenAI error {@code code}. */
     public String code() {
         return code;
+    }
+
+    /** The reference picker's error code for this entry with its default status. */
+    public ReferenceCode reference() {
+        return ReferenceCode.ofStatus(status);
+    }
+
+    /**
+     * The reference endpoint picker's error codes (GIE v1.5.0 {@code pkg/common/error/error.go}), with the HTTP status each is answered with: what an
+     * ext_proc {@code ImmediateResponse} says, as {@code "inference error: <wire> - <message>"}.
+     */
+    public enum ReferenceCode {
+        BAD_REQUEST("BadRequest", 400),
+        NOT_FOUND("NotFound", 404),
+        PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),
+        RESOURCE_EXHAUSTED("ResourceExhausted", 429),
+        INTERNAL("Internal", 500),
+        SERVICE_UNAVAILABLE("ServiceUnavailable", 503);
+
+        private final String wire;
+        private final int httpStatus;
+
+        ReferenceCode(String wire, int httpStatus) {
+            this.wire = wire;
+            this.httpStatus = httpStatus;
+        }
+
+        /** The code's name on the wire, e.g. {@code "ServiceUnavailable"}. */
+        public String wire() {
+            return wire;
+        }
+
+        /** The status the {@code ImmediateResponse} carries. */
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        /** The code a refusal with this HTTP status is reported with (an unlisted 5xx is Internal, 4xx BadRequest). */
+        public static ReferenceCode ofStatus(int status) {
+            for (ReferenceCode c : values()) {
+                if (c.httpStatus == status) {
+                    return c;
+                }
+            }
+            return status >= 500 ? INTERNAL : BAD_REQUEST;
+        }
     }
 }

@@ -1,0 +1,10 @@
+/**
+ * The request pipeline shared by every transport. {@link io.infergate.scheduler.pipeline.RequestPipeline} turns a
+ * {@link io.infergate.scheduler.pipeline.ParsedRequest} and a {@link io.infergate.scheduler.pipeline.PoolState} into
+ * a {@link io.infergate.scheduler.pipeline.Decision} (forward, queued, refuse); {@code serve}, {@code epp} and the
+ * policy lab only translate decisions into their wire formats. What a request is charged with is
+ * {@link io.infergate.scheduler.pipeline.TokenEstimate}; the one refusal table is
+ * {@link io.infergate.scheduler.pipeline.ErrorCode}, which {@code serve} renders as HTTP responses with OpenAI
+ * error bodies and {@code epp} as ext_proc {@code ImmediateResponse}s.
+ */
+package io.infergate.scheduler.pipeline;
