@@ -78,8 +78,9 @@ public enum ErrorCode {
     }
 
     /**
-     * The reference endpoint picker's error codes (GIE v1.5.0 {@code pkg/common/error/error.go}), with the HTTP status each is answered with: what an
-     * ext_proc {@code ImmediateResponse} says, as {@code "inference error: <wire> - <message>"}.
+     * The reference endpoint picker's error codes (GIE v1.5.0 {@code pkg/common/error/error.go}), with the HTTP
+     * status each is answered with: what an ext_proc {@code ImmediateResponse} says, as
+     * {@code "inference error: <wire> - <message>"}.
      */
     public enum ReferenceCode {
         BAD_REQUEST("BadRequest", 400),
