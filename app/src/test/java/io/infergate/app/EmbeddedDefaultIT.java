@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.app.serve.EmbeddedDefault;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
@@ -22,12 +20,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@code infergate serve} without {@code --config}: the embedded default, on ephemeral ports. */
 class EmbeddedDefaultIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
+    private final JsonMapper json = JsonMapper.shared();
 
     private static ServeCommand command(String... args) {
         CommandLine.ParseResult parsed = Main.newCommandLine().parseArgs(args);
@@ -70,17 +70,17 @@ class EmbeddedDefaultIT {
             HttpResponse<String> lora = post(port, "{\"model\":\"food-review\",\"messages\":[{\"role\":\"user\","
                     + "\"content\":\"Review: the soup was cold.\"}],\"max_tokens\":4}");
             assertThat(lora.statusCode()).isEqualTo(200);
-            assertThat(json.readTree(lora.body()).get("model").asText()).isEqualTo("food-review");
+            assertThat(json.readTree(lora.body()).get("model").asString()).isEqualTo("food-review");
 
             HttpResponse<String> models = get("http://127.0.0.1:" + port + "/v1/models");
             assertThat(models.statusCode()).isEqualTo(200);
-            assertThat(json.readTree(models.body()).get("data").findValuesAsText("id"))
+            assertThat(json.readTree(models.body()).get("data").findValuesAsString("id"))
                     .contains(base, "food-review", "llama-batch");
 
             String admin = runtime.admin().orElseThrow().url();
             assertThat(get(admin + "/readyz").statusCode()).isEqualTo(200);
             JsonNode pool = json.readTree(get(admin + "/api/pools").body()).get("pools").get(0);
-            assertThat(pool.get("name").asText()).isEqualTo("vllm-llama3-8b");
+            assertThat(pool.get("name").asString()).isEqualTo("vllm-llama3-8b");
             assertThat(pool.get("endpoints")).hasSize(4);
             // the gateway counts a request once its last byte reached the client, which may be after the client
             // read it

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The product jar as shipped (app/target/infergate.jar, built in the package phase before this runs): no larger
- * than {@link #LIMIT_BYTES} (a heavy optional capability ships as an add-on jar instead), no benchmarks inside, and
+ * than {@link #LIMIT_BYTES} (a heavy optional capability ships as an add-on jar instead), no benchmarks inside,
+ * one Jackson (3.x, the one fabric8 serializes with; Jackson 3 itself still uses the 2.x annotations package), and
  * {@code epp} run from it answers an ext_proc pick over TLS. The last proves that the shade filter keeping only
  * the Envoy API packages we reach left nothing out that protobuf loads at class init, that gRPC runs on our Netty
  * with the JDK's TLS, and that the self-signed certificate works in a handshake.
@@ -48,6 +49,9 @@ class ProductJarIT {
             assertThat(zip.stream().filter(e -> e.getName().startsWith("io/grpc/netty/shaded/")).count()).isZero();
             assertThat(zip.stream().filter(e -> e.getName().startsWith("org/bouncycastle/")).count()).isZero();
             assertThat(zip.stream().filter(e -> e.getName().startsWith("io/vertx/")).count()).isZero();
+            assertThat(zip.getEntry("tools/jackson/databind/ObjectMapper.class")).as("Jackson 3").isNotNull();
+            assertThat(zip.stream().filter(e -> e.getName().startsWith("com/fasterxml/jackson/core/")
+                    || e.getName().startsWith("com/fasterxml/jackson/databind/")).count()).as("Jackson 2").isZero();
         }
         Path bench = JAR.resolveSibling("infergate-bench.jar");
         try (ZipFile zip = new ZipFile(bench.toFile())) {

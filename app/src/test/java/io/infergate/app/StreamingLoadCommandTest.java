@@ -2,8 +2,6 @@ package io.infergate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.bench.workload.TraceFile;
 import io.infergate.bench.workload.WorkloadRequest;
 import io.infergate.simulator.engine.Preset;
@@ -17,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class StreamingLoadCommandTest {
 
@@ -104,10 +104,10 @@ class StreamingLoadCommandTest {
             assertThat(status).as(out.toString()).isZero();
             assertThat(out.toString()).contains("target=direct sent=3 completed=3 shed=0 failed=0")
                     .contains("ITL ms:").contains("| direct | 3 |");
-            JsonNode report = new ObjectMapper().readTree(json.toFile());
-            assertThat(report.path("workload").asText()).isEqualTo("sharegpt");
+            JsonNode report = JsonMapper.shared().readTree(json.toFile());
+            assertThat(report.path("workload").asString()).isEqualTo("sharegpt");
             JsonNode point = report.path("points").path(0);
-            assertThat(point.path("policy").asText()).isEqualTo("direct");
+            assertThat(point.path("policy").asString()).isEqualTo("direct");
             assertThat(point.path("rate").asDouble()).isEqualTo(20);
             assertThat(point.path("summary").path("completed").asInt()).isEqualTo(3);
             assertThat(report.path("itlMillis").path("count").asLong()).isPositive();

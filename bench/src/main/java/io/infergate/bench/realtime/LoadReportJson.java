@@ -1,8 +1,5 @@
 package io.infergate.bench.realtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infergate.bench.results.RunSummary;
 import io.infergate.bench.results.SweepReport;
 import java.io.IOException;
@@ -14,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes the result of one real-time load run: a {@link SweepReport} as JSON (with one extra top-level field,
@@ -32,8 +32,8 @@ public final class LoadReportJson {
             + " | goodput % | prefix hit % | shed | failed |\n"
             + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT); // NaN is written "NaN" (Jackson's default)
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT).build(); // NaN is written "NaN" (Jackson's default)
 
     private LoadReportJson() {
     }
@@ -67,11 +67,7 @@ public final class LoadReportJson {
         for (double p : new double[] {50, 90, 99, 99.9}) {
             itl.put("p" + (p == Math.rint(p) ? String.valueOf((int) p) : String.valueOf(p)), itlMs(itlMicros, p));
         }
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return MAPPER.writeValueAsString(root);
     }
 
     /** Human-readable: every {@link RunSummary} metric and the ITL percentiles, then the Markdown row. */

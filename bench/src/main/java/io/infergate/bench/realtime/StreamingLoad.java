@@ -1,7 +1,5 @@
 package io.infergate.bench.realtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.bench.load.OpenLoopLoad;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
@@ -34,7 +32,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -44,6 +41,9 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An open-loop load generator for streamed completions: sends a workload's requests to one target (a gateway, a
@@ -92,7 +92,7 @@ public final class StreamingLoad {
     /** Time after the last request's timeout that {@link #run} still waits for the event loop before giving up. */
     private static final long GRACE_NANOS = Duration.ofSeconds(10).toNanos();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     /**
      * The outcome of one run.
@@ -482,7 +482,7 @@ public final class StreamingLoad {
             JsonNode event;
             try {
                 event = JSON.readTree(line, from, n - from);
-            } catch (IOException bad) {
+            } catch (JacksonException bad) {
                 e.streamError = true;
                 return;
             }
@@ -496,7 +496,7 @@ public final class StreamingLoad {
             }
             JsonNode choice = event.path("choices").path(0);
             JsonNode text = choice.has("text") ? choice.get("text") : choice.path("delta").path("content");
-            if (text.isTextual() && !text.asText().isEmpty()) {
+            if (text.isString() && !text.asString().isEmpty()) {
                 if (e.firstToken < 0) {
                     e.firstToken = now;
                 } else {

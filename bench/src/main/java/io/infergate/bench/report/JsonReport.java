@@ -1,13 +1,5 @@
 package io.infergate.bench.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.bench.results.RunSummary;
 import io.infergate.bench.results.SweepReport;
 import java.io.IOException;
@@ -22,10 +14,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A {@link SweepReport} as pretty-printed JSON, and back. The layout, in this field order:
@@ -65,13 +66,15 @@ public final class JsonReport {
     /** The value of the {@code format} field; changes when the layout changes incompatibly. */
     public static final String FORMAT = "infergate-sweep-report/1";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonMapper MAPPER = JsonMapper.shared();
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectNameValueSpacing(Separators.Spacing.AFTER))
             // DefaultIndenter's default line end is the platform's; reports must be the same bytes everywhere
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    /** The caller's {@link Writer} stays open: {@link #write(Writer, SweepReport)} appends the final newline. */
+    private static final ObjectWriter WRITER = MAPPER.writer().with(PRETTY)
+            .without(StreamWriteFeature.AUTO_CLOSE_TARGET);
 
     private JsonReport() {
     }
@@ -98,31 +101,31 @@ public final class JsonReport {
 
     /** Writes the report and a final newline; flushes, does not close {@code out}. */
     public static void write(Writer out, SweepReport report) throws IOException {
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.setPrettyPrinter(PRETTY);
+        try (JsonGenerator g = WRITER.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("format", FORMAT);
-            g.writeStringField("workload", report.workload());
-            g.writeStringField("description", report.description());
-            g.writeObjectFieldStart("settings");
+            g.writeStringProperty("format", FORMAT);
+            g.writeStringProperty("workload", report.workload());
+            g.writeStringProperty("description", report.description());
+            g.writeObjectPropertyStart("settings");
             for (Map.Entry<String, String> e : report.settings().entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
+                g.writeStringProperty(e.getKey(), e.getValue());
             }
             g.writeEndObject();
-            g.writeArrayFieldStart("points");
+            g.writeArrayPropertyStart("points");
             for (SweepReport.Point p : report.points()) {
                 g.writeStartObject();
-                g.writeStringField("policy", p.policy());
-                g.writeFieldName("rate");
+                g.writeStringProperty("policy", p.policy());
+                g.writeName("rate");
                 writeDouble(g, p.rate());
-                g.writeNumberField("seed", p.seed());
-                g.writeFieldName("summary");
+                g.writeNumberProperty("seed", p.seed());
+                g.writeName("summary");
                 writeRecord(g, p.summary());
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
+        } catch (JacksonIOException e) {
+            throw e.getCause(); // the Writer's own failure, as this method's signature promises
         }
         out.write('\n');
         out.flush();
@@ -151,7 +154,9 @@ public final class JsonReport {
         JsonNode root;
         try {
             root = MAPPER.readTree(in);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonIOException e) {
+            throw e.getCause(); // the Reader's own failure, not a format problem
+        } catch (JacksonException e) {
             throw new ReportFormatException(source, "", "not JSON: " + e.getOriginalMessage(), e);
         }
         return parse(root, source);
@@ -160,7 +165,7 @@ public final class JsonReport {
     private static JsonNode tree(String json, String source) {
         try {
             return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new ReportFormatException(source, "", "not JSON: " + e.getOriginalMessage(), e);
         }
     }
@@ -180,8 +185,7 @@ public final class JsonReport {
             throw new ReportFormatException(source, "settings", s + " (expected: an object of strings)");
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : s.properties()) {
             settings.put(e.getKey(), string(e.getValue(), "settings." + e.getKey(), source));
         }
         JsonNode ps = field(root, "points", "", source);
@@ -206,10 +210,10 @@ public final class JsonReport {
 
     // ---- records by their components: RunSummary and the Slo inside it
 
-    private static void writeRecord(JsonGenerator g, Record r) throws IOException {
+    private static void writeRecord(JsonGenerator g, Record r) {
         g.writeStartObject();
         for (RecordComponent c : r.getClass().getRecordComponents()) {
-            g.writeFieldName(c.getName());
+            g.writeName(c.getName());
             switch (component(r, c)) {
                 case Integer i -> g.writeNumber(i);
                 case Long l -> g.writeNumber(l);
@@ -272,7 +276,7 @@ public final class JsonReport {
 
     // ---- fields
 
-    private static void writeDouble(JsonGenerator g, double d) throws IOException {
+    private static void writeDouble(JsonGenerator g, double d) {
         if (Double.isNaN(d)) {
             g.writeNull();
         } else if (Double.isInfinite(d)) {
@@ -291,10 +295,10 @@ public final class JsonReport {
     }
 
     private static String string(JsonNode v, String path, String source) {
-        if (!v.isTextual()) {
+        if (!v.isString()) {
             throw new ReportFormatException(source, path, v + " (expected: a string)");
         }
-        return v.textValue();
+        return v.stringValue();
     }
 
     private static double number(JsonNode v, String path, String source) {
@@ -304,8 +308,8 @@ public final class JsonReport {
         if (v.isNumber()) {
             return v.doubleValue();
         }
-        if (v.isTextual()) {
-            switch (v.textValue()) {
+        if (v.isString()) {
+            switch (v.stringValue()) {
                 case "Infinity" -> {
                     return Double.POSITIVE_INFINITY;
                 }

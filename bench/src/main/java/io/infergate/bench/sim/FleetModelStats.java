@@ -1,13 +1,14 @@
 package io.infergate.bench.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the simulator's step-time model predicts for a fleet, read from its admin API
@@ -31,7 +32,12 @@ public record FleetModelStats(long decodeTokens, long decodeTokenModelNanos) {
         if (r.statusCode() != 200) {
             throw new IOException("GET " + admin.resolve("/replicas") + ": HTTP " + r.statusCode());
         }
-        JsonNode replicas = new ObjectMapper().readTree(r.body()).path("replicas");
+        JsonNode replicas;
+        try {
+            replicas = JsonMapper.shared().readTree(r.body()).path("replicas");
+        } catch (JacksonException e) {
+            throw new IOException("GET " + admin.resolve("/replicas") + ": not JSON: " + e.getOriginalMessage(), e);
+        }
         if (!replicas.isArray()) {
             throw new IOException("GET " + admin.resolve("/replicas") + ": no 'replicas' array (expected the simulator admin API)");
         }

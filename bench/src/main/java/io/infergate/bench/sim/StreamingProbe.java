@@ -1,7 +1,5 @@
 package io.infergate.bench.sim;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,8 +24,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +32,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A closed-loop streaming load: {@code streams} keep-alive connections, each sending one streaming
@@ -237,8 +235,7 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
     }
 
     private String requestBody() {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode b = json.createObjectNode();
+        ObjectNode b = JsonMapper.shared().createObjectNode();
         b.put("model", model);
         StringBuilder prompt = new StringBuilder(promptChars);
         String words = "the quick brown fox jumps over a lazy dog while the gateway routes every token ";
@@ -249,10 +246,6 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
         b.put("max_tokens", outputTokens);
         b.put("ignore_eos", true);
         b.put("stream", true);
-        try {
-            return json.writeValueAsString(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonMapper.shared().writeValueAsString(b);
     }
 }

@@ -1,9 +1,5 @@
 package io.infergate.bench.stub;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -30,7 +26,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,6 +33,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * A trivial OpenAI-shaped model server for measuring proxies: it answers at once, so what a client measures
@@ -168,23 +168,23 @@ public final class StubBackend implements AutoCloseable {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            for (JsonToken t = p.nextToken(); t == JsonToken.PROPERTY_NAME; t = p.nextToken()) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("model".equals(name)) {
-                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    return value == JsonToken.VALUE_STRING ? p.getString() : null;
                 }
                 p.skipChildren();
             }
             return null;
-        } catch (IOException e) {
+        } catch (JacksonException e) {
             return null; // malformed JSON
         }
     }
 
     /** The completion answered to a request for {@code model} on {@code path} with a body of {@code bodyBytes}. */
     static byte[] completion(String path, String model, int bodyBytes) {
-        String m = new String(JsonStringEncoder.getInstance().quoteAsString(model));
+        String m = new String(JsonStringEncoder.getInstance().quoteAsCharArray(model));
         int prompt = Math.max(1, bodyBytes / 4);
         String choice = CHAT.equals(path)
                 ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"logprobs\":null,"
@@ -197,7 +197,7 @@ public final class StubBackend implements AutoCloseable {
     }
 
     static byte[] error(int status, String message) {
-        String msg = new String(JsonStringEncoder.getInstance().quoteAsString(message));
+        String msg = new String(JsonStringEncoder.getInstance().quoteAsCharArray(message));
         return ("{\"error\":{\"message\":\"" + msg + "\",\"type\":\"invalid_request_error\",\"param\":null,"
                 + "\"code\":" + status + "}}").getBytes(StandardCharsets.UTF_8);
     }

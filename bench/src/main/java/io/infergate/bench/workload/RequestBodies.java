@@ -1,7 +1,7 @@
 package io.infergate.bench.workload;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * The HTTP body of a workload request: an OpenAI {@code /v1/completions} request whose {@code prompt} is the

@@ -1,10 +1,5 @@
 package io.infergate.bench.workload;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -15,6 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Workloads as JSONL: one JSON object per line, one line per request, with the {@link WorkloadRequest} fields:
@@ -33,8 +35,9 @@ import java.util.List;
  */
 public final class TraceFile {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonMapper MAPPER = JsonMapper.shared();
+    /** One generator a line, each on the caller's {@link Writer}, which must stay open for the next. */
+    private static final ObjectWriter WRITER = MAPPER.writer().without(StreamWriteFeature.AUTO_CLOSE_TARGET);
 
     private TraceFile() {
     }
@@ -50,18 +53,19 @@ public final class TraceFile {
     /** Writes one line per request; does not close {@code out}. */
     public static void write(Writer out, Iterable<WorkloadRequest> requests) throws IOException {
         for (WorkloadRequest r : requests) {
-            try (JsonGenerator g = FACTORY.createGenerator(out)) {
-                g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            try (JsonGenerator g = WRITER.createGenerator(out)) {
                 g.writeStartObject();
-                g.writeNumberField("arrivalNanos", r.arrivalNanos());
-                g.writeStringField("model", r.model());
-                g.writeNumberField("priority", r.priority());
-                g.writeStringField("prompt", r.prompt());
-                g.writeNumberField("inputTokens", r.inputTokens());
-                g.writeNumberField("maxOutputTokens", r.maxOutputTokens());
-                g.writeStringField("sessionId", r.sessionId());
-                g.writeStringField("fairnessId", r.fairnessId());
+                g.writeNumberProperty("arrivalNanos", r.arrivalNanos());
+                g.writeStringProperty("model", r.model());
+                g.writeNumberProperty("priority", r.priority());
+                g.writeStringProperty("prompt", r.prompt());
+                g.writeNumberProperty("inputTokens", r.inputTokens());
+                g.writeNumberProperty("maxOutputTokens", r.maxOutputTokens());
+                g.writeStringProperty("sessionId", r.sessionId());
+                g.writeStringProperty("fairnessId", r.fairnessId());
                 g.writeEndObject();
+            } catch (JacksonIOException e) {
+                throw e.getCause(); // the Writer's own failure, as this method's signature promises
             }
             out.write('\n');
         }
@@ -94,7 +98,7 @@ public final class TraceFile {
         JsonNode o;
         try {
             o = MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new TraceFormatException(source, n, "not JSON: " + e.getOriginalMessage());
         }
         if (o == null || !o.isObject()) {
@@ -143,9 +147,9 @@ public final class TraceFile {
         if (v == null || v.isNull()) {
             throw new TraceFormatException(source, n, "field " + name + ": missing");
         }
-        if (!v.isTextual()) {
+        if (!v.isString()) {
             throw new TraceFormatException(source, n, "field " + name + ": " + v + " (expected: a string)");
         }
-        return v.textValue();
+        return v.stringValue();
     }
 }

@@ -2,8 +2,6 @@ package io.infergate.bench.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -11,10 +9,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class ChatPromptsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     @ParameterizedTest
     @ValueSource(ints = {1, 16, 200})
@@ -27,13 +27,13 @@ class ChatPromptsTest {
             assertThat(p.request().prompt().array()).isSameAs(p.body());
             assertThat(p.request().prompt().offset()).isEqualTo(p.offset());
             JsonNode body = JSON.readTree(p.body());
-            assertThat(body.get("model").asText()).isEqualTo(p.model()).isEqualTo(p.request().targetModel());
+            assertThat(body.get("model").asString()).isEqualTo(p.model()).isEqualTo(p.request().targetModel());
             JsonNode messages = body.get("messages");
             assertThat(JSON.writeValueAsString(messages)).isEqualTo(p.messages()); // compact, as built
-            assertThat(messages.get(0).get("role").asText()).isEqualTo("system");
+            assertThat(messages.get(0).get("role").asString()).isEqualTo("system");
             JsonNode last = messages.get(messages.size() - 1);
-            assertThat(last.get("role").asText()).isEqualTo("user");
-            assertThat(last.get("content").asText()).startsWith("Ticket 0000000000000000: ");
+            assertThat(last.get("role").asString()).isEqualTo("user");
+            assertThat(last.get("content").asString()).startsWith("Ticket 0000000000000000: ");
         }
     }
 
@@ -53,7 +53,7 @@ class ChatPromptsTest {
         }
         assertThat(changed).isEqualTo(6);
         JsonNode messages = JSON.readTree(p.body()).get("messages");
-        assertThat(messages.get(messages.size() - 1).get("content").asText()).startsWith("Ticket 0000000000abc123: ");
+        assertThat(messages.get(messages.size() - 1).get("content").asString()).startsWith("Ticket 0000000000abc123: ");
         assertThat(p.messages()).hasSize(16 * 1024);
     }
 
@@ -99,7 +99,7 @@ class ChatPromptsTest {
         for (int length = 20; length < 400; length++) {
             String text = ChatPrompts.text(r, "", length);
             assertThat(text).hasSize(length);
-            assertThat(JSON.readTree("\"" + text + "\"").isTextual()).isTrue();
+            assertThat(JSON.readTree("\"" + text + "\"").isString()).isTrue();
         }
     }
 

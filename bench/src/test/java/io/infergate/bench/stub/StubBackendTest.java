@@ -3,8 +3,6 @@ package io.infergate.bench.stub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infergate.bench.load.OpenLoopLoad;
 import io.infergate.testing.Patience;
 import io.netty.buffer.ByteBuf;
@@ -20,10 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class StubBackendTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final StubBackend.Counters counters = new StubBackend.Counters();
     private final EmbeddedChannel channel = new EmbeddedChannel(StubBackend.pipeline(counters));
@@ -80,11 +80,11 @@ class StubBackendTest {
         assertThat(r.head()).containsIgnoringCase("content-type: application/json");
         assertThat(r.closes()).isFalse();
         JsonNode json = r.json();
-        assertThat(json.get("object").asText()).isEqualTo("chat.completion");
-        assertThat(json.get("model").asText()).isEqualTo("m\"x/é");
-        assertThat(json.at("/choices/0/message/role").asText()).isEqualTo("assistant");
-        assertThat(json.at("/choices/0/message/content").asText()).isEqualTo("ok");
-        assertThat(json.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+        assertThat(json.get("object").asString()).isEqualTo("chat.completion");
+        assertThat(json.get("model").asString()).isEqualTo("m\"x/é");
+        assertThat(json.at("/choices/0/message/role").asString()).isEqualTo("assistant");
+        assertThat(json.at("/choices/0/message/content").asString()).isEqualTo("ok");
+        assertThat(json.at("/choices/0/finish_reason").asString()).isEqualTo("length");
         int bytes = body.getBytes(StandardCharsets.UTF_8).length;
         assertThat(json.at("/usage/prompt_tokens").asInt()).isEqualTo(bytes / 4);
         assertThat(json.at("/usage/completion_tokens").asInt()).isEqualTo(1);
@@ -97,16 +97,16 @@ class StubBackendTest {
         Response r = exchange(request("POST", "/v1/completions", new String(big, StandardCharsets.UTF_8), ""));
         assertThat(r.status()).isEqualTo(200);
         JsonNode json = r.json();
-        assertThat(json.get("object").asText()).isEqualTo("text_completion");
-        assertThat(json.get("model").asText()).isEqualTo("big-model");
-        assertThat(json.at("/choices/0/text").asText()).isEqualTo("ok");
+        assertThat(json.get("object").asString()).isEqualTo("text_completion");
+        assertThat(json.get("model").asString()).isEqualTo("big-model");
+        assertThat(json.at("/choices/0/text").asString()).isEqualTo("ok");
         assertThat(counters.snapshot().bodyBytes()).isEqualTo(200 * 1024);
     }
 
     @Test
     void keepsTheConnectionForTheNextRequestUnlessAskedToClose() throws IOException {
         String body = new String(OpenLoopLoad.chatBody("a", 4096), StandardCharsets.UTF_8);
-        assertThat(exchange(request("POST", "/v1/chat/completions", body, "")).json().get("model").asText())
+        assertThat(exchange(request("POST", "/v1/chat/completions", body, "")).json().get("model").asString())
                 .isEqualTo("a");
         assertThat(channel.isOpen()).isTrue();
         Response last = exchange(request("POST", "/v1/chat/completions", body, "connection: close\r\n"));
@@ -122,7 +122,7 @@ class StubBackendTest {
         for (String bad : List.of("{\"messages\":[]}", "{\"model\":7}", "[\"model\"]", "{\"model\":", "not json", "")) {
             Response r = exchange(request("POST", "/v1/chat/completions", bad, ""));
             assertThat(r.status()).as(bad).isEqualTo(400);
-            assertThat(r.json().at("/error/type").asText()).isEqualTo("invalid_request_error");
+            assertThat(r.json().at("/error/type").asString()).isEqualTo("invalid_request_error");
             assertThat(r.json().at("/error/code").asInt()).isEqualTo(400);
             assertThat(channel.isOpen()).isTrue();
         }
@@ -133,7 +133,7 @@ class StubBackendTest {
         exchange(request("POST", "/v1/completions", "{\"model\":\"m\"}", ""));
         Response models = exchange(request("GET", "/v1/models", "", ""));
         assertThat(models.status()).isEqualTo(200);
-        assertThat(models.json().get("object").asText()).isEqualTo("list");
+        assertThat(models.json().get("object").asString()).isEqualTo("list");
         assertThat(models.json().get("data").size()).isZero();
         Response stats = exchange(request("GET", "/stats?x=1", "", ""));
         assertThat(stats.json().get("requests").asLong()).isEqualTo(3);
@@ -171,7 +171,7 @@ class StubBackendTest {
             }
             try (Socket s = new Socket("127.0.0.1", ports.get(1))) {
                 assertThat(roundTrip(s, request("POST", "/v1/chat/completions", body, "")).json().get("model")
-                        .asText()).isEqualTo("p");
+                        .asString()).isEqualTo("p");
             }
             StubBackend.Stats stats = stub.stats();
             assertThat(stats.connections()).isEqualTo(2);

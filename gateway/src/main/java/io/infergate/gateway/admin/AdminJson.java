@@ -1,9 +1,9 @@
 package io.infergate.gateway.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.InferenceModel;
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class AdminJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private AdminJson() {}
 
@@ -309,11 +309,6 @@ final class AdminJson {
     }
 
     private static String write(ObjectNode root) {
-        try {
-            return MAPPER.writeValueAsString(root) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            // a tree of strings and numbers always serializes
-            throw new IllegalStateException(e);
-        }
+        return MAPPER.writeValueAsString(root) + "\n"; // a tree of strings and numbers always serializes
     }
 }

@@ -1,7 +1,7 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.scheduler.pipeline.ErrorCode;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -63,7 +63,7 @@ public final class ErrorResponses {
     /** The JSON error object as bytes, e.g. for an SSE error event. */
     static byte[] json(String message, String type, String code) {
         JsonStringEncoder enc = JsonStringEncoder.getInstance();
-        return ("{\"error\":{\"message\":\"" + new String(enc.quoteAsString(message)) + "\",\"type\":\"" + type
+        return ("{\"error\":{\"message\":\"" + new String(enc.quoteAsCharArray(message)) + "\",\"type\":\"" + type
                 + "\",\"code\":\"" + code + "\"}}").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -7,7 +7,7 @@ import io.infergate.scheduler.pipeline.PoolState;
 import io.infergate.scheduler.pipeline.RequestPipeline;
 import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.infergate.scheduler.pick.PoolSnapshot;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.io.JsonStringEncoder;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
@@ -407,7 +407,7 @@ public final class RequestRouter {
         JsonStringEncoder enc = JsonStringEncoder.getInstance();
         boolean first = true;
         for (String name : names) {
-            json.append(first ? "" : ",").append("{\"id\":\"").append(enc.quoteAsString(name))
+            json.append(first ? "" : ",").append("{\"id\":\"").append(enc.quoteAsCharArray(name))
                     .append("\",\"object\":\"model\",\"created\":0,\"owned_by\":\"infergate\"}");
             first = false;
         }

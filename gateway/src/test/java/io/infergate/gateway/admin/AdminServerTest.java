@@ -2,8 +2,8 @@ package io.infergate.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.config.GatewayConfig;
@@ -124,7 +124,7 @@ class AdminServerTest {
     }
 
     private final HttpClient client = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
+    private final JsonMapper json = JsonMapper.shared();
     private FakeSource source;
     private AdminServer server;
 
@@ -205,17 +205,17 @@ class AdminServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
         JsonNode pool = json.readTree(r.body()).get("pools").get(0);
-        assertThat(pool.get("name").asText()).isEqualTo("pool");
-        assertThat(pool.get("group").asText()).isEqualTo("inference.networking.k8s.io");
-        assertThat(pool.get("modelNames").get(0).asText()).isEqualTo("base-model");
-        assertThat(pool.get("inferenceModels").get(0).get("criticality").asText()).isEqualTo("Critical");
+        assertThat(pool.get("name").asString()).isEqualTo("pool");
+        assertThat(pool.get("group").asString()).isEqualTo("inference.networking.k8s.io");
+        assertThat(pool.get("modelNames").get(0).asString()).isEqualTo("base-model");
+        assertThat(pool.get("inferenceModels").get(0).get("criticality").asString()).isEqualTo("Critical");
         assertThat(pool.get("readyEndpoints").asInt()).isEqualTo(1);
-        assertThat(pool.get("endpointPicker").asText()).isEqualTo("in-process");
+        assertThat(pool.get("endpointPicker").asString()).isEqualTo("in-process");
         JsonNode ep = pool.get("endpoints").get(0);
-        assertThat(ep.get("name").asText()).isEqualTo("a-rank-0");
-        assertThat(ep.get("address").asText()).isEqualTo("10.0.0.1:8000");
+        assertThat(ep.get("name").asString()).isEqualTo("a-rank-0");
+        assertThat(ep.get("address").asString()).isEqualTo("10.0.0.1:8000");
         assertThat(ep.get("inFlight").asInt()).isEqualTo(1);
-        assertThat(ep.get("labels").get("app").asText()).isEqualTo("m");
+        assertThat(ep.get("labels").get("app").asString()).isEqualTo("m");
         assertThat(pool.get("inFlight").asInt()).isEqualTo(1);
     }
 
@@ -225,21 +225,21 @@ class AdminServerTest {
                 false, "1 error; keeping the last good configuration",
                 List.of("gw.yaml:3:5: error: Gateway/gw: spec: boom")));
         JsonNode root = json.readTree(get("/api/config").body());
-        assertThat(root.get("sources").get(0).asText()).isEqualTo("/etc/gw.yaml");
+        assertThat(root.get("sources").get(0).asString()).isEqualTo("/etc/gw.yaml");
         JsonNode reload = root.get("lastReload");
         assertThat(reload.get("applied").asBoolean()).isFalse();
-        assertThat(reload.get("at").asText()).isEqualTo("2026-01-02T03:04:05Z");
-        assertThat(reload.get("problems").get(0).asText()).isEqualTo("gw.yaml:3:5: error: Gateway/gw: spec: boom");
+        assertThat(reload.get("at").asString()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(reload.get("problems").get(0).asString()).isEqualTo("gw.yaml:3:5: error: Gateway/gw: spec: boom");
         JsonNode listener = root.get("listeners").get(0);
-        assertThat(listener.get("id").asText()).isEqualTo("default/gw/http");
+        assertThat(listener.get("id").asString()).isEqualTo("default/gw/http");
         assertThat(listener.get("boundPort").asInt()).isEqualTo(43210);
-        assertThat(listener.get("pools").get(0).asText()).isEqualTo("default/pool");
+        assertThat(listener.get("pools").get(0).asString()).isEqualTo("default/pool");
         JsonNode route = root.get("routes").get(0);
-        assertThat(route.get("kind").asText()).isEqualTo("HTTPRoute");
-        assertThat(route.get("name").asText()).isEqualTo("llm");
-        assertThat(route.get("rules").get(0).get("backends").get(0).asText())
+        assertThat(route.get("kind").asString()).isEqualTo("HTTPRoute");
+        assertThat(route.get("name").asString()).isEqualTo("llm");
+        assertThat(route.get("rules").get(0).get("backends").get(0).asString())
                 .isEqualTo("InferencePool default/pool weight 1");
-        assertThat(root.get("pools").get(0).asText()).isEqualTo("default/pool");
+        assertThat(root.get("pools").get(0).asString()).isEqualTo("default/pool");
         assertThat(listener.get("hostname").isNull()).isTrue();
         assertThat(root.get("baseModels").isNull()).isTrue(); // no bbr-managed ConfigMap: header = model
     }
@@ -259,8 +259,8 @@ class AdminServerTest {
                     - sql-lora
                 """);
         JsonNode base = json.readTree(get("/api/config").body()).get("baseModels");
-        assertThat(base.get("base-model").asText()).isEqualTo("base-model");
-        assertThat(base.get("sql-lora").asText()).isEqualTo("base-model");
+        assertThat(base.get("base-model").asString()).isEqualTo("base-model");
+        assertThat(base.get("sql-lora").asString()).isEqualTo("base-model");
         assertThat(base.size()).isEqualTo(2);
     }
 
@@ -293,18 +293,18 @@ class AdminServerTest {
         lease.release();
         assertThat(root.get("metricsStalenessThresholdMs").asLong()).isEqualTo(2000);
         JsonNode pool = root.get("pools").get(0);
-        assertThat(pool.get("schedulingProfile").asText()).isEqualTo("infergate-default");
+        assertThat(pool.get("schedulingProfile").asString()).isEqualTo("infergate-default");
         assertThat(pool.get("prefixIndexSize").isIntegralNumber()).isTrue();
         assertThat(pool.get("prefixIndexSize").asLong()).isZero();
         assertThat(pool.get("freshEndpoints").asInt()).isEqualTo(1);
         assertThat(pool.get("inFlightTokens").asLong()).isEqualTo(30);
 
         JsonNode a = pool.get("endpoints").get(0);
-        assertThat(a.get("address").asText()).isEqualTo("10.0.0.1:8000");
+        assertThat(a.get("address").asString()).isEqualTo("10.0.0.1:8000");
         assertThat(a.get("inFlight").asInt()).isEqualTo(1);
         assertThat(a.get("inFlightTokens").asLong()).isEqualTo(30);
         JsonNode m = a.get("metrics");
-        assertThat(m.get("engine").asText()).isEqualTo("vllm");
+        assertThat(m.get("engine").asString()).isEqualTo("vllm");
         assertThat(m.get("waitingQueue").asInt()).isEqualTo(2);
         assertThat(m.get("runningRequests").asInt()).isEqualTo(3);
         assertThat(m.get("kvUsage").asDouble()).isEqualTo(0.5);
@@ -325,7 +325,7 @@ class AdminServerTest {
             assertThat(b.get(unknown).isNull()).as(unknown).isTrue();
         }
         assertThat(b.get("fresh").asBoolean()).isFalse();
-        assertThat(b.get("staleReason").asText()).isEqualTo("not scraped yet");
+        assertThat(b.get("staleReason").asString()).isEqualTo("not scraped yet");
     }
 
     @Test
@@ -338,14 +338,14 @@ class AdminServerTest {
         assertThat(m.get("waitingQueue").asInt()).isEqualTo(9);
         assertThat(m.get("ageMs").asLong()).isEqualTo(50);
         assertThat(m.get("fresh").asBoolean()).isFalse();
-        assertThat(m.get("staleReason").asText()).isEqualTo("scrape failed: ConnectException: refused");
-        assertThat(m.get("problems").get(0).asText()).isEqualTo("MISSING: vllm:lora_requests_info");
+        assertThat(m.get("staleReason").asString()).isEqualTo("scrape failed: ConnectException: refused");
+        assertThat(m.get("problems").get(0).asString()).isEqualTo("MISSING: vllm:lora_requests_info");
         assertThat(pool.get("freshEndpoints").asInt()).isZero();
 
         source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 9, 1, 0.125, null,
                 null, -1, -1, -1, List.of()), NOW - 2500 * MS, null));
         m = json.readTree(get("/api/pools").body()).get("pools").get(0).get("endpoints").get(0).get("metrics");
-        assertThat(m.get("staleReason").asText()).isEqualTo("metrics are 2500 ms old (threshold 2000 ms)");
+        assertThat(m.get("staleReason").asString()).isEqualTo("metrics are 2500 ms old (threshold 2000 ms)");
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.infergate.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
@@ -45,7 +45,7 @@ class CustomEngineMetricsIT {
             my_kv_usage 0.42
             """;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final JsonMapper json = JsonMapper.shared();
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpServer custom;
     private HttpServer unknown;
@@ -170,7 +170,7 @@ class CustomEngineMetricsIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         Map<String, JsonNode> out = new HashMap<>();
-        json.readTree(r.body()).get("pools").forEach(p -> out.put(p.get("name").asText(), p));
+        json.readTree(r.body()).get("pools").forEach(p -> out.put(p.get("name").asString(), p));
         return out;
     }
 
@@ -190,20 +190,20 @@ class CustomEngineMetricsIT {
         Map<String, JsonNode> pools = Awaitility.await().until(this::poolsByName, p -> p.get("mine").get("endpoints")
                 .get(0).get("metrics").get("staleReason").isNull());
         JsonNode mine = pools.get("mine");
-        assertThat(mine.get("schedulingConfig").asText()).isEqualTo("ConfigMap/engines[epp.yaml]");
+        assertThat(mine.get("schedulingConfig").asString()).isEqualTo("ConfigMap/engines[epp.yaml]");
         JsonNode metrics = mine.get("endpoints").get(0).get("metrics");
-        assertThat(metrics.get("engine").asText()).isEqualTo("myengine");
+        assertThat(metrics.get("engine").asString()).isEqualTo("myengine");
         assertThat(metrics.get("waitingQueue").asInt()).isEqualTo(7);
         assertThat(metrics.get("kvUsage").asDouble()).isEqualTo(0.42);
         assertThat(metrics.get("runningRequests").isNull()).isTrue(); // not configured: unknown
 
         // a label naming no engine: read as the default engine (vllm), nothing found, stale with the reason
-        String typo = pools.get("typo").get("endpoints").get(0).get("metrics").get("staleReason").asText();
+        String typo = pools.get("typo").get("endpoints").get(0).get("metrics").get("staleReason").asString();
         assertThat(typo).startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE: endpoint label"
                 + " inference.networking.k8s.io/engine-type=my-engine names no metrics mapping (expected one of:"
                 + " myengine, sglang, tgi, triton-tensorrt-llm, trtllm-serve, vllm); read as the default engine vllm");
         // the same Pod in a pool without the configuration: the built-in mappings know no myengine
-        assertThat(pools.get("builtin").get("endpoints").get(0).get("metrics").get("staleReason").asText())
+        assertThat(pools.get("builtin").get("endpoints").get(0).get("metrics").get("staleReason").asString())
                 .startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE: endpoint label"
                         + " inference.networking.k8s.io/engine-type=myengine names no metrics mapping");
         assertThat(pools.get("builtin").get("schedulingConfig").isNull()).isTrue();

@@ -2,7 +2,7 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.admission.FlowControlConfig;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayFlowControlIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     /** No TTL ({@link FlowControlConfig#requestTtl()} 0): the release test's queued request waits for capacity. */
     private static final Duration NEVER_EXPIRES = Duration.ZERO;
@@ -124,7 +124,7 @@ class GatewayFlowControlIT {
         awaitMetrics(false);
         HttpResponse<String> released = waiting.get();
         assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
-        assertThat(JSON.readTree(released.body()).path("model").asText()).isEqualTo("canary");
+        assertThat(JSON.readTree(released.body()).path("model").asString()).isEqualTo("canary");
         assertThat(queue().stats().expired()).isZero();
     }
 
@@ -135,7 +135,7 @@ class GatewayFlowControlIT {
         awaitMetrics(true);
         HttpResponse<String> expired = chat(GatewayFixture.BASE_MODEL).get();
         assertThat(expired.statusCode()).isEqualTo(503);
-        assertThat(JSON.readTree(expired.body()).path("error").path("code").asText()).isEqualTo("queue_timeout");
+        assertThat(JSON.readTree(expired.body()).path("error").path("code").asString()).isEqualTo("queue_timeout");
         assertThat(queue().stats().expired()).isEqualTo(1);
     }
 }

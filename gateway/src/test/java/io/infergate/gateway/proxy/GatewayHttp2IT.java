@@ -2,8 +2,8 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** HTTP/2 with prior knowledge on a cleartext listener, against simulated replicas; HTTP/1.1 on the same port. */
 class GatewayHttp2IT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static SimulatorFleet fleet;
     private static GatewayFixture gw;
 
@@ -92,12 +92,12 @@ class GatewayHttp2IT {
                     chat("no-such-model", 5, false)));
             assertThat(unknown.status()).isEqualTo(404);
             JsonNode err = JSON.readTree(unknown.body()).path("error");
-            assertThat(err.path("message").asText()).contains("no-such-model");
-            assertThat(err.path("code").asText()).isEqualTo("model_not_found");
+            assertThat(err.path("message").asString()).contains("no-such-model");
+            assertThat(err.path("code").asString()).isEqualTo("model_not_found");
 
             H2TestClient.Response bad = client.exchange(H2TestClient.post("/v1/chat/completions", "{\"model\":"));
             assertThat(bad.status()).isEqualTo(400);
-            assertThat(JSON.readTree(bad.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(JSON.readTree(bad.body()).path("error").path("type").asString()).isEqualTo("invalid_request_error");
 
             H2TestClient.Response large = client.exchange(H2TestClient.post("/v1/chat/completions",
                     "{\"model\":\"canary\",\"prompt\":\"" + "x".repeat(70 * 1024) + "\"}"));
@@ -110,7 +110,7 @@ class GatewayHttp2IT {
             H2TestClient.Response ok = client.exchange(H2TestClient.post("/v1/chat/completions",
                     chat(GatewayFixture.BASE_MODEL, 3, false)));
             assertThat(ok.status()).isEqualTo(200);
-            assertThat(JSON.readTree(ok.body()).path("model").asText()).isEqualTo(GatewayFixture.BASE_MODEL);
+            assertThat(JSON.readTree(ok.body()).path("model").asString()).isEqualTo(GatewayFixture.BASE_MODEL);
             assertThat(client.isOpen()).isTrue();
         }
     }
@@ -144,7 +144,7 @@ class GatewayHttp2IT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
-        assertThat(JSON.readTree(r.body()).path("model").asText()).isEqualTo(GatewayFixture.BASE_MODEL);
+        assertThat(JSON.readTree(r.body()).path("model").asString()).isEqualTo(GatewayFixture.BASE_MODEL);
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.infergate.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 /** Three simulated replicas behind the gateway, on ephemeral ports, driven by the OpenAI SDK and raw HTTP. */
 class GatewayProxyIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static SimulatorFleet fleet;
     private static GatewayFixture gw;
     private static OpenAIClient sdk;
@@ -169,7 +169,7 @@ class GatewayProxyIT {
             HttpResponse<String> r = f.join();
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             // the simulator answers with the adapter it served; the client must see the name it sent
-            assertThat(JSON.readTree(r.body()).get("model").asText()).isEqualTo("canary");
+            assertThat(JSON.readTree(r.body()).get("model").asString()).isEqualTo("canary");
         }
         org.awaitility.Awaitility.await().until(() -> gw.records.stream()
                 .filter(r -> r.requestId().startsWith("split-")).count() == n);
@@ -186,9 +186,9 @@ class GatewayProxyIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(r.body());
-        assertThat(body.get("object").asText()).isEqualTo("list");
+        assertThat(body.get("object").asString()).isEqualTo("list");
         List<String> ids = new ArrayList<>();
-        body.get("data").forEach(m -> ids.add(m.get("id").asText()));
+        body.get("data").forEach(m -> ids.add(m.get("id").asString()));
         assertThat(ids).containsExactlyInAnyOrder("canary", GatewayFixture.BASE_MODEL);
         assertThat(sdk.models().list().data()).extracting(m -> m.id()).contains("canary");
     }
@@ -209,9 +209,9 @@ class GatewayProxyIT {
     static void assertError(HttpResponse<String> r, int status, String code) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         JsonNode error = JSON.readTree(r.body()).get("error");
-        assertThat(error.get("code").asText()).isEqualTo(code);
-        assertThat(error.get("message").asText()).isNotBlank();
-        assertThat(error.get("type").asText()).isNotBlank();
+        assertThat(error.get("code").asString()).isEqualTo(code);
+        assertThat(error.get("message").asString()).isNotBlank();
+        assertThat(error.get("type").asString()).isNotBlank();
         assertThat(r.headers().firstValue("x-request-id")).isPresent();
     }
 

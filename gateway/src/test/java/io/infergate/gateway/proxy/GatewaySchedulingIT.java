@@ -2,8 +2,8 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.EndpointSlot;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewaySchedulingIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private static SimulatorFleet fleet;
     private static GatewayFixture gw;
@@ -99,8 +99,8 @@ class GatewaySchedulingIT {
             HttpResponse<String> shed = chat("batch");
             assertThat(shed.statusCode()).isEqualTo(429);
             JsonNode err = JSON.readTree(shed.body()).path("error");
-            assertThat(err.path("type").asText()).isEqualTo("rate_limit_error");
-            assertThat(err.path("message").asText()).contains("saturated");
+            assertThat(err.path("type").asString()).isEqualTo("rate_limit_error");
+            assertThat(err.path("message").asString()).contains("saturated");
             assertThat(chat(GatewayFixture.BASE_MODEL).statusCode()).isEqualTo(200); // Critical
             assertThat(chat("canary").statusCode()).isEqualTo(200); // Standard
         } finally {

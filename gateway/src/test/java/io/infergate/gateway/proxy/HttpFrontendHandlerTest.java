@@ -2,8 +2,8 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.infergate.api.Manifests;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.RequestRecord;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** The frontend's own answers (errors, the body limit, /v1/models) and the router's header handling. */
 class HttpFrontendHandlerTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private static final GatewayConfig CONFIG = GatewayConfig.compile(Manifests.load("t.yaml",
             GatewayFixture.manifests(List.of(8001, 8002), 8001)).manifests());
 
@@ -73,8 +73,8 @@ class HttpFrontendHandlerTest {
             assertThat(r.status().code()).isEqualTo(status);
             assertThat(r.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
             JsonNode body = JSON.readTree(r.content().toString(StandardCharsets.UTF_8));
-            assertThat(body.at("/error/code").asText()).isEqualTo(code);
-            assertThat(body.at("/error/type").asText()).isNotBlank();
+            assertThat(body.at("/error/code").asString()).isEqualTo(code);
+            assertThat(body.at("/error/type").asString()).isNotBlank();
             assertThat(r.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(r.content().readableBytes());
             return body;
         } finally {
@@ -87,7 +87,7 @@ class HttpFrontendHandlerTest {
         EmbeddedChannel ch = channel(1024);
         ch.writeInbound(post("/v1/chat/completions", "{\"model\": 12}"));
         JsonNode body = error(ch.readOutbound(), 400, "invalid_body");
-        assertThat(body.at("/error/message").asText()).isEqualTo("model must be a string, got number at offset 10");
+        assertThat(body.at("/error/message").asString()).isEqualTo("model must be a string, got number at offset 10");
         assertThat(ch.isOpen()).isTrue();
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(400);
@@ -105,7 +105,7 @@ class HttpFrontendHandlerTest {
         error(ch.readOutbound(), 404, "route_not_found");
         ch.writeInbound(post("/v1/completions", "{\"model\":\"nope\",\"prompt\":\"x\"}"));
         JsonNode unknown = error(ch.readOutbound(), 404, "model_not_found");
-        assertThat(unknown.at("/error/message").asText()).contains("nope").contains("default/pool");
+        assertThat(unknown.at("/error/message").asString()).contains("nope").contains("default/pool");
         ch.writeInbound(post("/v1/completions", "{\"model\":\"ghost\",\"prompt\":\"x\"}"));
         error(ch.readOutbound(), 503, "no_ready_endpoint");
         assertThat(records).extracting(RequestRecord::status).containsExactly(400, 404, 404, 503);
@@ -120,7 +120,7 @@ class HttpFrontendHandlerTest {
         HttpUtil.setContentLength(head, 5000);
         ch.writeInbound(head);
         JsonNode body = error(ch.readOutbound(), 413, "request_too_large");
-        assertThat(body.at("/error/message").asText()).contains("5000 bytes").contains("100 bytes");
+        assertThat(body.at("/error/message").asString()).contains("5000 bytes").contains("100 bytes");
         // the rest of the body is read and dropped, then the connection closes
         ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[4000])));
         assertThat(ch.isOpen()).isTrue();
@@ -183,7 +183,7 @@ class HttpFrontendHandlerTest {
         try {
             assertThat(r.status().code()).isEqualTo(200);
             JsonNode body = JSON.readTree(r.content().toString(StandardCharsets.UTF_8));
-            assertThat(body.get("data")).extracting(n -> n.get("id").asText())
+            assertThat(body.get("data")).extracting(n -> n.get("id").asString())
                     .containsExactly("canary", GatewayFixture.BASE_MODEL);
         } finally {
             r.release();

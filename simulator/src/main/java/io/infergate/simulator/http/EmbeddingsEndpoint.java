@@ -1,6 +1,5 @@
 package io.infergate.simulator.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.engine.EngineRequest;
 import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.engine.RequestObserver;
@@ -10,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/embeddings}: every input runs through the engine as a one-token request, so embeddings
@@ -120,22 +120,22 @@ final class EmbeddingsEndpoint implements Endpoint {
             exchange.respond(HttpResponses.json(exchange.alloc(), HttpResponseStatus.OK, g -> {
                 int promptTokens = 0;
                 g.writeStartObject();
-                g.writeStringField("id", id);
-                g.writeStringField("object", "list");
-                g.writeNumberField("created", created);
-                g.writeStringField("model", model);
-                g.writeArrayFieldStart("data");
+                g.writeStringProperty("id", id);
+                g.writeStringProperty("object", "list");
+                g.writeNumberProperty("created", created);
+                g.writeStringProperty("model", model);
+                g.writeArrayPropertyStart("data");
                 for (int i = 0; i < request.inputs().size(); i++) {
                     int[] tokens = request.inputs().get(i);
                     promptTokens += tokens.length;
                     float[] v = Embeddings.vector(tokens, request.dimensions());
                     g.writeStartObject();
-                    g.writeNumberField("index", i);
-                    g.writeStringField("object", "embedding");
+                    g.writeNumberProperty("index", i);
+                    g.writeStringProperty("object", "embedding");
                     if (request.base64()) {
-                        g.writeStringField("embedding", Embeddings.base64(v));
+                        g.writeStringProperty("embedding", Embeddings.base64(v));
                     } else {
-                        g.writeArrayFieldStart("embedding");
+                        g.writeArrayPropertyStart("embedding");
                         for (float f : v) {
                             g.writeNumber(f);
                         }
@@ -144,11 +144,11 @@ final class EmbeddingsEndpoint implements Endpoint {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
-                g.writeObjectFieldStart("usage");
-                g.writeNumberField("prompt_tokens", promptTokens);
-                g.writeNumberField("total_tokens", promptTokens);
-                g.writeNumberField("completion_tokens", 0);
-                g.writeNullField("prompt_tokens_details");
+                g.writeObjectPropertyStart("usage");
+                g.writeNumberProperty("prompt_tokens", promptTokens);
+                g.writeNumberProperty("total_tokens", promptTokens);
+                g.writeNumberProperty("completion_tokens", 0);
+                g.writeNullProperty("prompt_tokens_details");
                 g.writeEndObject();
                 g.writeEndObject();
             }));

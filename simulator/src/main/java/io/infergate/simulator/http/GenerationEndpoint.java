@@ -1,12 +1,12 @@
 package io.infergate.simulator.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.engine.EngineConfig;
 import io.infergate.simulator.engine.EngineRequest;
 import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.engine.OutputPlan;
 import io.infergate.simulator.engine.RequestObserver;
 import io.netty.handler.codec.http.FullHttpRequest;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: parses the request, checks the model

@@ -66,7 +66,7 @@ public final class HttpResponses {
         String detail = status.code() == 405 ? "Method Not Allowed" : "Not Found";
         FullHttpResponse r = json(alloc, status, g -> {
             g.writeStartObject();
-            g.writeStringField("detail", detail);
+            g.writeStringProperty("detail", detail);
             g.writeEndObject();
         });
         if (allow != null) {

@@ -1,12 +1,12 @@
 package io.infergate.simulator.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.engine.LoraAdapterException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/load_lora_adapter {"lora_name", "lora_path", "load_inplace"?}} and

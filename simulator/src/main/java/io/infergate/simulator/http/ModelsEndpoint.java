@@ -1,9 +1,8 @@
 package io.infergate.simulator.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * {@code GET /v1/models}: the base model and the loaded LoRA adapters as vLLM lists them ({@code owned_by:
@@ -26,20 +25,20 @@ final class ModelsEndpoint implements Endpoint {
         int maxModelLen = sc.engine().config().maxModelLen();
         exchange.respond(HttpResponses.json(exchange.alloc(), HttpResponseStatus.OK, g -> {
             g.writeStartObject();
-            g.writeStringField("object", "list");
-            g.writeArrayFieldStart("data");
+            g.writeStringProperty("object", "list");
+            g.writeArrayPropertyStart("data");
             for (ServedModels.Card card : sc.models().cards()) {
                 g.writeStartObject();
-                g.writeStringField("id", card.id());
-                g.writeStringField("object", "model");
-                g.writeNumberField("created", created);
-                g.writeStringField("owned_by", "vllm");
-                g.writeStringField("root", card.root());
-                g.writeStringField("parent", card.parent());
+                g.writeStringProperty("id", card.id());
+                g.writeStringProperty("object", "model");
+                g.writeNumberProperty("created", created);
+                g.writeStringProperty("owned_by", "vllm");
+                g.writeStringProperty("root", card.root());
+                g.writeStringProperty("parent", card.parent());
                 if (card.base()) {
-                    g.writeNumberField("max_model_len", maxModelLen);
+                    g.writeNumberProperty("max_model_len", maxModelLen);
                 } else {
-                    g.writeNullField("max_model_len");
+                    g.writeNullProperty("max_model_len");
                 }
                 permission(g, created);
                 g.writeEndObject();
@@ -49,21 +48,21 @@ final class ModelsEndpoint implements Endpoint {
         }));
     }
 
-    private void permission(JsonGenerator g, long created) throws IOException {
-        g.writeArrayFieldStart("permission");
+    private void permission(JsonGenerator g, long created) {
+        g.writeArrayPropertyStart("permission");
         g.writeStartObject();
-        g.writeStringField("id", sc.auxIds().next("modelperm-").id());
-        g.writeStringField("object", "model_permission");
-        g.writeNumberField("created", created);
-        g.writeBooleanField("allow_create_engine", false);
-        g.writeBooleanField("allow_sampling", true);
-        g.writeBooleanField("allow_logprobs", true);
-        g.writeBooleanField("allow_search_indices", false);
-        g.writeBooleanField("allow_view", true);
-        g.writeBooleanField("allow_fine_tuning", false);
-        g.writeStringField("organization", "*");
-        g.writeNullField("group");
-        g.writeBooleanField("is_blocking", false);
+        g.writeStringProperty("id", sc.auxIds().next("modelperm-").id());
+        g.writeStringProperty("object", "model_permission");
+        g.writeNumberProperty("created", created);
+        g.writeBooleanProperty("allow_create_engine", false);
+        g.writeBooleanProperty("allow_sampling", true);
+        g.writeBooleanProperty("allow_logprobs", true);
+        g.writeBooleanProperty("allow_search_indices", false);
+        g.writeBooleanProperty("allow_view", true);
+        g.writeBooleanProperty("allow_fine_tuning", false);
+        g.writeStringProperty("organization", "*");
+        g.writeNullProperty("group");
+        g.writeBooleanProperty("is_blocking", false);
         g.writeEndObject();
         g.writeEndArray();
     }

@@ -1,7 +1,6 @@
 package io.infergate.simulator.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * The JSON shapes of generation responses, field for field as vLLM's OpenAI server writes them: streamed
@@ -28,13 +27,13 @@ final class OpenAiBodies {
         return g -> {
             startChunk(g, h);
             g.writeStartObject();
-            g.writeNumberField("index", 0);
-            g.writeObjectFieldStart("delta");
-            g.writeStringField("role", "assistant");
-            g.writeStringField("content", "");
+            g.writeNumberProperty("index", 0);
+            g.writeObjectPropertyStart("delta");
+            g.writeStringProperty("role", "assistant");
+            g.writeStringProperty("content", "");
             g.writeEndObject();
-            g.writeNullField("logprobs");
-            g.writeNullField("finish_reason");
+            g.writeNullProperty("logprobs");
+            g.writeNullProperty("finish_reason");
             g.writeEndObject();
             endChunk(g);
         };
@@ -45,20 +44,20 @@ final class OpenAiBodies {
         return g -> {
             startChunk(g, h);
             g.writeStartObject();
-            g.writeNumberField("index", 0);
+            g.writeNumberProperty("index", 0);
             if (h.kind() == GenerationRequest.Kind.CHAT) {
-                g.writeObjectFieldStart("delta");
+                g.writeObjectPropertyStart("delta");
                 if (text != null) {
-                    g.writeStringField("content", text);
+                    g.writeStringProperty("content", text);
                 }
                 g.writeEndObject();
             } else {
-                g.writeStringField("text", text == null ? "" : text);
+                g.writeStringProperty("text", text == null ? "" : text);
             }
-            g.writeNullField("logprobs");
-            g.writeStringField("finish_reason", finishReason);
+            g.writeNullProperty("logprobs");
+            g.writeStringProperty("finish_reason", finishReason);
             if (finishReason != null) {
-                g.writeNullField("stop_reason");
+                g.writeNullProperty("stop_reason");
             }
             g.writeEndObject();
             endChunk(g);
@@ -70,7 +69,7 @@ final class OpenAiBodies {
         return g -> {
             g.writeStartObject();
             head(g, h, h.kind().chunkObject());
-            g.writeArrayFieldStart("choices");
+            g.writeArrayPropertyStart("choices");
             g.writeEndArray();
             usage(g, u);
             g.writeEndObject();
@@ -86,11 +85,11 @@ final class OpenAiBodies {
     static Json.Writer errorBody(ApiError e) {
         return g -> {
             g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("message", e.message());
-            g.writeStringField("type", e.type());
-            g.writeStringField("param", e.param());
-            g.writeNumberField("code", e.status());
+            g.writeObjectPropertyStart("error");
+            g.writeStringProperty("message", e.message());
+            g.writeStringProperty("type", e.type());
+            g.writeStringProperty("param", e.param());
+            g.writeNumberProperty("code", e.status());
             g.writeEndObject();
             g.writeEndObject();
         };
@@ -101,65 +100,65 @@ final class OpenAiBodies {
         return g -> {
             g.writeStartObject();
             head(g, h, h.kind().object());
-            g.writeArrayFieldStart("choices");
+            g.writeArrayPropertyStart("choices");
             g.writeStartObject();
-            g.writeNumberField("index", 0);
+            g.writeNumberProperty("index", 0);
             if (h.kind() == GenerationRequest.Kind.CHAT) {
-                g.writeObjectFieldStart("message");
-                g.writeStringField("role", "assistant");
-                g.writeStringField("content", text.toString());
-                g.writeNullField("refusal");
-                g.writeNullField("annotations");
-                g.writeNullField("audio");
-                g.writeNullField("function_call");
-                g.writeArrayFieldStart("tool_calls");
+                g.writeObjectPropertyStart("message");
+                g.writeStringProperty("role", "assistant");
+                g.writeStringProperty("content", text.toString());
+                g.writeNullProperty("refusal");
+                g.writeNullProperty("annotations");
+                g.writeNullProperty("audio");
+                g.writeNullProperty("function_call");
+                g.writeArrayPropertyStart("tool_calls");
                 g.writeEndArray();
-                g.writeNullField("reasoning_content");
+                g.writeNullProperty("reasoning_content");
                 g.writeEndObject();
-                g.writeNullField("logprobs");
+                g.writeNullProperty("logprobs");
             } else {
-                g.writeStringField("text", text.toString());
-                g.writeNullField("logprobs");
+                g.writeStringProperty("text", text.toString());
+                g.writeNullProperty("logprobs");
             }
-            g.writeStringField("finish_reason", finishReason);
-            g.writeNullField("stop_reason");
+            g.writeStringProperty("finish_reason", finishReason);
+            g.writeNullProperty("stop_reason");
             g.writeEndObject();
             g.writeEndArray();
             if (h.kind() == GenerationRequest.Kind.CHAT) {
-                g.writeNullField("service_tier");
-                g.writeNullField("system_fingerprint");
+                g.writeNullProperty("service_tier");
+                g.writeNullProperty("system_fingerprint");
             }
             usage(g, u);
-            g.writeNullField("prompt_logprobs");
+            g.writeNullProperty("prompt_logprobs");
             g.writeEndObject();
         };
     }
 
-    private static void startChunk(JsonGenerator g, Head h) throws IOException {
+    private static void startChunk(JsonGenerator g, Head h) {
         g.writeStartObject();
         head(g, h, h.kind().chunkObject());
-        g.writeArrayFieldStart("choices");
+        g.writeArrayPropertyStart("choices");
     }
 
-    private static void endChunk(JsonGenerator g) throws IOException {
+    private static void endChunk(JsonGenerator g) {
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void head(JsonGenerator g, Head h, String object) throws IOException {
-        g.writeStringField("id", h.id());
-        g.writeStringField("object", object);
-        g.writeNumberField("created", h.created());
-        g.writeStringField("model", h.model());
+    private static void head(JsonGenerator g, Head h, String object) {
+        g.writeStringProperty("id", h.id());
+        g.writeStringProperty("object", object);
+        g.writeNumberProperty("created", h.created());
+        g.writeStringProperty("model", h.model());
     }
 
-    static void usage(JsonGenerator g, Usage u) throws IOException {
-        g.writeObjectFieldStart("usage");
-        g.writeNumberField("prompt_tokens", u.promptTokens());
-        g.writeNumberField("total_tokens", u.promptTokens() + u.completionTokens());
-        g.writeNumberField("completion_tokens", u.completionTokens());
-        g.writeObjectFieldStart("prompt_tokens_details");
-        g.writeNumberField("cached_tokens", u.cachedTokens());
+    static void usage(JsonGenerator g, Usage u) {
+        g.writeObjectPropertyStart("usage");
+        g.writeNumberProperty("prompt_tokens", u.promptTokens());
+        g.writeNumberProperty("total_tokens", u.promptTokens() + u.completionTokens());
+        g.writeNumberProperty("completion_tokens", u.completionTokens());
+        g.writeObjectPropertyStart("prompt_tokens_details");
+        g.writeNumberProperty("cached_tokens", u.cachedTokens());
         g.writeEndObject();
         g.writeEndObject();
     }

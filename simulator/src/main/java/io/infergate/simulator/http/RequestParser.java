@@ -1,11 +1,11 @@
 package io.infergate.simulator.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.text.ApproxTokenizer;
 import io.infergate.simulator.text.ChatMessage;
 import io.infergate.simulator.text.ChatTemplate;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns OpenAI request JSON into {@link GenerationRequest}s and {@link EmbeddingRequest}s, with vLLM's
@@ -64,14 +64,14 @@ public final class RequestParser {
             throw bad("input: Field required", "input");
         }
         List<int[]> inputs = new ArrayList<>();
-        if (input.isTextual()) {
-            inputs.add(ApproxTokenizer.encode(input.textValue(), true));
+        if (input.isString()) {
+            inputs.add(ApproxTokenizer.encode(input.stringValue(), true));
         } else if (input.isArray() && !input.isEmpty() && input.get(0).isIntegralNumber()) {
             inputs.add(tokenIds(input, "input"));
         } else if (input.isArray() && !input.isEmpty()) {
             for (JsonNode item : input) {
-                if (item.isTextual()) {
-                    inputs.add(ApproxTokenizer.encode(item.textValue(), true));
+                if (item.isString()) {
+                    inputs.add(ApproxTokenizer.encode(item.stringValue(), true));
                 } else if (item.isArray() && !item.isEmpty()) {
                     inputs.add(tokenIds(item, "input"));
                 } else {
@@ -135,21 +135,21 @@ public final class RequestParser {
             throw bad(where + ": expected an object with 'role' and 'content'", "messages");
         }
         JsonNode role = m.get("role");
-        if (role == null || !role.isTextual()) {
+        if (role == null || !role.isString()) {
             throw bad(where + ".role: expected a string", "messages");
         }
         JsonNode content = m.get("content");
         String text;
         if (content == null || content.isNull()) {
             text = ""; // e.g. an assistant message that only carries tool calls
-        } else if (content.isTextual()) {
-            text = content.textValue();
+        } else if (content.isString()) {
+            text = content.stringValue();
         } else if (content.isArray()) {
             text = joinTextParts(content, where);
         } else {
             throw bad(where + ".content: expected a string or an array of content parts", "messages");
         }
-        return new ChatMessage(role.textValue(), text);
+        return new ChatMessage(role.stringValue(), text);
     }
 
     /** Text parts joined by newlines, as vLLM's "string" content format does; other part types are skipped. */
@@ -158,14 +158,14 @@ public final class RequestParser {
         boolean first = true;
         for (JsonNode part : parts) {
             String text;
-            if (part.isTextual()) {
-                text = part.textValue();
+            if (part.isString()) {
+                text = part.stringValue();
             } else if (part.isObject()) {
                 JsonNode type = part.get("type");
-                if (type == null || !type.isTextual()) {
+                if (type == null || !type.isString()) {
                     throw bad(where + ".content: every content part needs a string 'type'", "messages");
                 }
-                JsonNode t = switch (type.textValue()) {
+                JsonNode t = switch (type.stringValue()) {
                     case "text", "input_text", "output_text" -> part.get("text");
                     case "refusal" -> part.get("refusal");
                     default -> null; // images, audio, files: a text-only simulator reads no pixels
@@ -173,10 +173,10 @@ public final class RequestParser {
                 if (t == null) {
                     continue;
                 }
-                if (!t.isTextual()) {
-                    throw bad(where + ".content: a '" + type.textValue() + "' part needs a string text", "messages");
+                if (!t.isString()) {
+                    throw bad(where + ".content: a '" + type.stringValue() + "' part needs a string text", "messages");
                 }
-                text = t.textValue();
+                text = t.stringValue();
             } else {
                 throw bad(where + ".content: expected content parts (objects with 'type')", "messages");
             }
@@ -190,8 +190,8 @@ public final class RequestParser {
     }
 
     private static int[] singlePrompt(JsonNode prompt) {
-        if (prompt.isTextual()) {
-            return ApproxTokenizer.encode(prompt.textValue(), true);
+        if (prompt.isString()) {
+            return ApproxTokenizer.encode(prompt.stringValue(), true);
         }
         if (!prompt.isArray() || prompt.isEmpty()) {
             throw bad("prompt: expected a string, an array of token ids, or a one-element array of either",
@@ -205,8 +205,8 @@ public final class RequestParser {
             throw bad("prompt: " + prompt.size() + " prompts in one request (the simulator serves one prompt per"
                     + " request; expected: a single prompt)", "prompt");
         }
-        if (first.isTextual()) {
-            return ApproxTokenizer.encode(first.textValue(), true);
+        if (first.isString()) {
+            return ApproxTokenizer.encode(first.stringValue(), true);
         }
         if (first.isArray() && !first.isEmpty()) {
             return tokenIds(first, "prompt");
@@ -237,10 +237,10 @@ public final class RequestParser {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isTextual()) {
+        if (!v.isString()) {
             throw bad(field + ": Input should be a valid string", field);
         }
-        return v.textValue();
+        return v.stringValue();
     }
 
     private static int optionalInt(JsonNode body, String field, int absent) {

@@ -1,7 +1,5 @@
 package io.infergate.simulator.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.http.ApiError;
 import io.infergate.simulator.http.ApiException;
@@ -15,12 +13,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The admin routes of a {@link SimulatorFleet}:
@@ -162,7 +161,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         List<SimReplica> all = fleet.replicas();
         return json(ctx, g -> {
             g.writeStartObject();
-            g.writeArrayFieldStart("replicas");
+            g.writeArrayPropertyStart("replicas");
             for (int i = 0; i < all.size(); i++) {
                 replicaJson(g, i, all.get(i));
             }
@@ -171,33 +170,33 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    static void replicaJson(JsonGenerator g, int index, SimReplica r) throws IOException {
+    static void replicaJson(JsonGenerator g, int index, SimReplica r) {
         g.writeStartObject();
-        g.writeNumberField("index", index);
-        g.writeStringField("name", r.name());
-        g.writeStringField("url", r.url());
-        g.writeNumberField("port", r.port());
-        g.writeBooleanField("listening", r.isListening());
-        g.writeStringField("model", r.models().baseName());
-        g.writeArrayFieldStart("adapters");
+        g.writeNumberProperty("index", index);
+        g.writeStringProperty("name", r.name());
+        g.writeStringProperty("url", r.url());
+        g.writeNumberProperty("port", r.port());
+        g.writeBooleanProperty("listening", r.isListening());
+        g.writeStringProperty("model", r.models().baseName());
+        g.writeArrayPropertyStart("adapters");
         for (String a : r.models().adapterNames()) {
             g.writeString(a);
         }
         g.writeEndArray();
-        g.writeNumberField("connections", r.connectionCount());
-        g.writeNumberField("running", r.engine().metrics().running());
-        g.writeNumberField("waiting", r.engine().metrics().waiting());
-        g.writeNumberField("kvCacheUsage", r.engine().metrics().kvCacheUsage());
+        g.writeNumberProperty("connections", r.connectionCount());
+        g.writeNumberProperty("running", r.engine().metrics().running());
+        g.writeNumberProperty("waiting", r.engine().metrics().waiting());
+        g.writeNumberProperty("kvCacheUsage", r.engine().metrics().kvCacheUsage());
         // simulator-only counters, for benchmarks that compare measured timings with the model's
-        g.writeObjectFieldStart("engine");
+        g.writeObjectPropertyStart("engine");
         var m = r.engine().metrics();
-        g.writeNumberField("steps", m.steps());
-        g.writeNumberField("stepModelNanos", m.stepModelNanos());
-        g.writeNumberField("generationTokens", m.generationTokens());
-        g.writeNumberField("decodeTokens", m.decodeTokens());
-        g.writeNumberField("decodeTokenModelNanos", m.decodeTokenModelNanos());
+        g.writeNumberProperty("steps", m.steps());
+        g.writeNumberProperty("stepModelNanos", m.stepModelNanos());
+        g.writeNumberProperty("generationTokens", m.generationTokens());
+        g.writeNumberProperty("decodeTokens", m.decodeTokens());
+        g.writeNumberProperty("decodeTokenModelNanos", m.decodeTokenModelNanos());
         g.writeEndObject();
-        g.writeFieldName("faults");
+        g.writeName("faults");
         g.writeTree(FaultJson.toJson(r.faults().config()));
         g.writeEndObject();
     }

@@ -1,16 +1,16 @@
 package io.infergate.simulator.server;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.http.ApiError;
 import io.infergate.simulator.http.ApiException;
 import io.infergate.simulator.http.Json;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@link FaultConfig} to and from the admin API's JSON: field names as the record's components,
@@ -39,10 +39,8 @@ final class FaultJson {
             throw bad("fault config: expected a JSON object such as {\"errorRate\": 0.5}");
         }
         ObjectNode merged = (ObjectNode) toJson(base);
-        List<String> known = new ArrayList<>();
-        merged.fieldNames().forEachRemaining(known::add);
-        for (Iterator<String> it = patch.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
+        List<String> known = new ArrayList<>(merged.propertyNames());
+        for (String field : patch.propertyNames()) {
             if (!merged.has(field)) {
                 throw bad("fault config: unknown field '" + field + "' (expected one of: " + String.join(", ", known) + ")");
             }
@@ -50,7 +48,7 @@ final class FaultJson {
         merged.setAll((ObjectNode) patch);
         try {
             return READER.readValue(merged);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (JacksonException | IllegalArgumentException e) {
             throw bad("fault config: " + rootMessage(e));
         }
     }

@@ -2,7 +2,6 @@ package io.infergate.simulator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.EngineMetrics;
 import io.infergate.simulator.engine.FinishReason;
@@ -24,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** SSE framing and response bodies of generation requests, driven by hand-made engine events. */
 class GenerationExchangeTest {
@@ -128,11 +128,11 @@ class GenerationExchangeTest {
         String[] events = decode(raw()).body().split("\n\n");
         assertThat(events).hasSize(3);
         JsonNode first = Json.MAPPER.readTree(events[0].substring("data: ".length()));
-        assertThat(first.get("object").asText()).isEqualTo("text_completion");
-        assertThat(first.at("/choices/0/text").asText()).isEqualTo(TokenText.piece(7));
+        assertThat(first.get("object").asString()).isEqualTo("text_completion");
+        assertThat(first.at("/choices/0/text").asString()).isEqualTo(TokenText.piece(7));
         assertThat(first.at("/choices/0/finish_reason").isNull()).isTrue();
         JsonNode last = Json.MAPPER.readTree(events[1].substring("data: ".length()));
-        assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(last.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
         assertThat(events[2]).isEqualTo("data: [DONE]");
     }
 
@@ -145,10 +145,10 @@ class GenerationExchangeTest {
         EmbeddedServer.Reply r = decode(raw());
         assertThat(r.headers().get("content-type")).isEqualTo("application/json");
         JsonNode body = Json.MAPPER.readTree(r.body());
-        assertThat(body.get("object").asText()).isEqualTo("chat.completion");
-        assertThat(body.at("/choices/0/message/role").asText()).isEqualTo("assistant");
-        assertThat(body.at("/choices/0/message/content").asText()).isEqualTo(TokenText.piece(1) + TokenText.piece(2));
-        assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(body.get("object").asString()).isEqualTo("chat.completion");
+        assertThat(body.at("/choices/0/message/role").asString()).isEqualTo("assistant");
+        assertThat(body.at("/choices/0/message/content").asString()).isEqualTo(TokenText.piece(1) + TokenText.piece(2));
+        assertThat(body.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
         assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(5);
         assertThat(body.at("/usage/completion_tokens").asInt()).isEqualTo(2);
         assertThat(body.at("/usage/total_tokens").asInt()).isEqualTo(7);

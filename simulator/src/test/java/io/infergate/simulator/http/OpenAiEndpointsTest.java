@@ -3,7 +3,6 @@ package io.infergate.simulator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.metrics.PrometheusTextParser;
@@ -11,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** The OpenAI surface up to engine submission, on an embedded channel: routing, parsing and error bodies. */
 class OpenAiEndpointsTest {
@@ -54,9 +54,9 @@ class OpenAiEndpointsTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.headers().get("content-type")).isEqualTo("application/json");
             JsonNode error = json(r.body()).get("error");
-            assertThat(error.get("type").asText()).isEqualTo("BadRequestError");
+            assertThat(error.get("type").asString()).isEqualTo("BadRequestError");
             assertThat(error.get("code").asInt()).isEqualTo(400);
-            assertThat(error.get("message").asText()).startsWith("JSON decode error");
+            assertThat(error.get("message").asString()).startsWith("JSON decode error");
             assertThat(error.has("param")).isTrue();
             assertThat(s.server.isActive()).as("the connection survives a bad body").isTrue();
         }
@@ -79,7 +79,7 @@ class OpenAiEndpointsTest {
             s.post("/v1/completions", "{\"prompt\":\"" + "word ".repeat(1000) + "\"}");
             EmbeddedServer.Reply r = s.reply();
             assertThat(r.status()).isEqualTo(400);
-            assertThat(json(r.body()).at("/error/message").asText())
+            assertThat(json(r.body()).at("/error/message").asString())
                     .startsWith("This model's maximum context length is 1008 tokens.");
         }
     }
@@ -91,10 +91,10 @@ class OpenAiEndpointsTest {
             EmbeddedServer.Reply r = s.reply();
             assertThat(r.status()).isEqualTo(400);
             JsonNode error = json(r.body()).get("error");
-            assertThat(error.get("message").asText()).isEqualTo("'max_tokens' or 'max_completion_tokens' is too large: "
+            assertThat(error.get("message").asString()).isEqualTo("'max_tokens' or 'max_completion_tokens' is too large: "
                     + "1007. This model's maximum context length is 1008 tokens and your request has 3 input tokens "
                     + "(1007 > 1008 - 3). (parameter=max_tokens, value=1007)");
-            assertThat(error.get("param").asText()).isEqualTo("max_tokens");
+            assertThat(error.get("param").asString()).isEqualTo("max_tokens");
         }
     }
 
@@ -139,15 +139,15 @@ class OpenAiEndpointsTest {
         try (EmbeddedServer s = new EmbeddedServer()) {
             s.get("/v1/models");
             JsonNode body = json(s.reply().body());
-            assertThat(body.get("object").asText()).isEqualTo("list");
+            assertThat(body.get("object").asString()).isEqualTo("list");
             JsonNode card = body.get("data").get(0);
-            assertThat(card.get("id").asText()).isEqualTo(s.model());
-            assertThat(card.get("object").asText()).isEqualTo("model");
-            assertThat(card.get("owned_by").asText()).isEqualTo("vllm");
-            assertThat(card.get("root").asText()).isEqualTo("/models/llama");
+            assertThat(card.get("id").asString()).isEqualTo(s.model());
+            assertThat(card.get("object").asString()).isEqualTo("model");
+            assertThat(card.get("owned_by").asString()).isEqualTo("vllm");
+            assertThat(card.get("root").asString()).isEqualTo("/models/llama");
             assertThat(card.get("parent").isNull()).isTrue();
             assertThat(card.get("max_model_len").asInt()).isEqualTo(1008);
-            assertThat(card.at("/permission/0/object").asText()).isEqualTo("model_permission");
+            assertThat(card.at("/permission/0/object").asString()).isEqualTo("model_permission");
             assertThat(body.get("data")).hasSize(1);
         }
     }
@@ -158,11 +158,11 @@ class OpenAiEndpointsTest {
             s.post("/v1/load_lora_adapter", "{\"lora_name\":\"a\"}");
             EmbeddedServer.Reply r = s.reply();
             assertThat(r.status()).isEqualTo(400);
-            assertThat(json(r.body()).at("/error/type").asText()).isEqualTo("InvalidUserInput");
-            assertThat(json(r.body()).at("/error/message").asText())
+            assertThat(json(r.body()).at("/error/type").asString()).isEqualTo("InvalidUserInput");
+            assertThat(json(r.body()).at("/error/message").asString())
                     .isEqualTo("Both 'lora_name' and 'lora_path' must be provided.");
             s.post("/v1/unload_lora_adapter", "{}");
-            assertThat(json(s.reply().body()).at("/error/message").asText())
+            assertThat(json(s.reply().body()).at("/error/message").asString())
                     .isEqualTo("'lora_name' needs to be provided to unload a LoRA adapter.");
         }
     }
@@ -185,7 +185,7 @@ class OpenAiEndpointsTest {
             s.get("/metrics");
             EmbeddedServer.Reply failing = s.reply();
             assertThat(failing.status()).isEqualTo(500);
-            assertThat(json(failing.body()).at("/error/type").asText()).isEqualTo("InternalServerError");
+            assertThat(json(failing.body()).at("/error/type").asString()).isEqualTo("InternalServerError");
 
             s.sc.faults().set(FaultConfig.NONE.withMetricsFault(MetricsFault.GARBLED));
             s.get("/metrics");
@@ -215,7 +215,7 @@ class OpenAiEndpointsTest {
             assertThat(r.status()).isEqualTo(429);
             assertThat(r.headers().get("retry-after")).isEqualTo("3");
             JsonNode error = json(r.body()).get("error");
-            assertThat(error.get("type").asText()).isEqualTo("RateLimitError");
+            assertThat(error.get("type").asString()).isEqualTo("RateLimitError");
             assertThat(error.get("code").asInt()).isEqualTo(429);
             // only inference routes fail by injection
             s.get("/health");

@@ -3,12 +3,12 @@ package io.infergate.simulator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.text.ApproxTokenizer;
 import io.infergate.simulator.text.ChatMessage;
 import io.infergate.simulator.text.ChatTemplate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class RequestParserTest {
 

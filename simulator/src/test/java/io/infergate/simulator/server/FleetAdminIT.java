@@ -2,7 +2,6 @@ package io.infergate.simulator.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.http.Json;
 import io.infergate.testing.Patience;
@@ -17,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** A three-replica fleet on ephemeral ports and its admin API. */
 class FleetAdminIT {
@@ -61,8 +61,8 @@ class FleetAdminIT {
         JsonNode list = Json.MAPPER.readTree(admin("GET", "/replicas", null).body());
         assertThat(list.get("replicas")).hasSize(3);
         JsonNode first = list.at("/replicas/0");
-        assertThat(first.get("name").asText()).isEqualTo("sim-0");
-        assertThat(first.get("url").asText()).isEqualTo(rs.get(0).url());
+        assertThat(first.get("name").asString()).isEqualTo("sim-0");
+        assertThat(first.get("url").asString()).isEqualTo(rs.get(0).url());
         assertThat(first.get("listening").asBoolean()).isTrue();
         // steps only grow, so the reported value is at most what the engine holds now
         assertThat(first.get("engine").get("steps").asLong())
@@ -96,7 +96,7 @@ class FleetAdminIT {
     void badAdminInputIsAClear400() throws Exception {
         HttpResponse<String> unknownField = admin("PUT", "/replicas/0/faults", "{\"errRate\":1}");
         assertThat(unknownField.statusCode()).isEqualTo(400);
-        assertThat(Json.MAPPER.readTree(unknownField.body()).at("/error/message").asText())
+        assertThat(Json.MAPPER.readTree(unknownField.body()).at("/error/message").asString())
                 .contains("unknown field 'errRate'").contains("errorRate");
 
         HttpResponse<String> outOfRange = admin("PATCH", "/replicas/0/faults", "{\"errorRate\":2}");

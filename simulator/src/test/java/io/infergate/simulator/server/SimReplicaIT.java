@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -32,6 +31,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** One replica on an ephemeral port, exercised through the official OpenAI Java SDK and raw HTTP. */
 class SimReplicaIT {
@@ -141,7 +141,7 @@ class SimReplicaIT {
                 "{\"prompt\":\"" + prompt + "\",\"max_tokens\":3}").body());
         assertThat(second.at("/usage/prompt_tokens").asInt()).isEqualTo(first.at("/usage/prompt_tokens").asInt());
         assertThat(second.at("/usage/prompt_tokens_details/cached_tokens").asInt()).isGreaterThan(0);
-        assertThat(second.at("/model").asText()).isEqualTo(model); // no model in the request: the base model
+        assertThat(second.at("/model").asString()).isEqualTo(model); // no model in the request: the base model
     }
 
     @Test
@@ -177,17 +177,17 @@ class SimReplicaIT {
 
         HttpResponse<String> again = post("/v1/load_lora_adapter", "{\"lora_name\":\"sql-lora\",\"lora_path\":\"/adapters/sql\"}");
         assertThat(again.statusCode()).isEqualTo(400);
-        assertThat(Json.MAPPER.readTree(again.body()).at("/error/message").asText())
+        assertThat(Json.MAPPER.readTree(again.body()).at("/error/message").asString())
                 .isEqualTo("The lora adapter 'sql-lora' has already been loaded. If you want to load the adapter in "
                         + "place, set 'load_inplace' to True.");
 
         JsonNode models = Json.MAPPER.readTree(get("/v1/models").body());
-        assertThat(models.get("data")).extracting(n -> n.get("id").asText())
+        assertThat(models.get("data")).extracting(n -> n.get("id").asString())
                 .containsExactly(model, "static-lora", "sql-lora");
         JsonNode adapter = models.get("data").get(2);
-        assertThat(adapter.get("root").asText()).isEqualTo("/adapters/sql");
-        assertThat(adapter.get("parent").asText()).isEqualTo(model);
-        assertThat(models.get("data").get(0).get("root").asText()).isEqualTo("/models/llama-3.1-8b");
+        assertThat(adapter.get("root").asString()).isEqualTo("/adapters/sql");
+        assertThat(adapter.get("parent").asString()).isEqualTo(model);
+        assertThat(models.get("data").get(0).get("root").asString()).isEqualTo("/models/llama-3.1-8b");
 
         ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("sql-lora").addUserMessage("SELECT").maxCompletionTokens(3).build());
@@ -199,7 +199,7 @@ class SimReplicaIT {
         assertThat(unload.body()).isEqualTo("Success: LoRA adapter 'sql-lora' removed successfully.");
         HttpResponse<String> unknown = post("/v1/unload_lora_adapter", "{\"lora_name\":\"sql-lora\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(Json.MAPPER.readTree(unknown.body()).at("/error/message").asText())
+        assertThat(Json.MAPPER.readTree(unknown.body()).at("/error/message").asString())
                 .isEqualTo("The lora adapter 'sql-lora' cannot be found.");
         assertThat(post("/v1/completions", "{\"model\":\"sql-lora\",\"prompt\":\"x\"}").statusCode()).isEqualTo(404);
     }
@@ -221,7 +221,7 @@ class SimReplicaIT {
     @Test
     void embeddingsOfSeveralInputsOnTheWire() throws Exception {
         JsonNode r = Json.MAPPER.readTree(post("/v1/embeddings", "{\"input\":[\"a\",\"b\",\"c\"],\"dimensions\":16}").body());
-        assertThat(r.get("object").asText()).isEqualTo("list");
+        assertThat(r.get("object").asString()).isEqualTo("list");
         assertThat(r.get("data")).hasSize(3);
         assertThat(r.at("/data/2/index").asInt()).isEqualTo(2);
         assertThat(r.at("/data/0/embedding")).hasSize(16);
