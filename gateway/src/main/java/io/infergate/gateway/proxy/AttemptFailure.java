@@ -35,11 +35,11 @@ sealed interface AttemptFailure {
         }
     }
 
-    /** The model server answered with {@code status} (500-599). */
+    /** The model server answered with {@code status} (>= 500: a nonstandard 6xx-9xx counts as a server error). */
     record ServerError(int status) implements AttemptFailure {
         public ServerError {
-            if (status < 500 || status > 599) {
-                throw new IllegalArgumentException("status: " + status + " (expected: 500-599)");
+            if (status < 500) {
+                throw new IllegalArgumentException("status: " + status + " (expected: >= 500)");
             }
         }
 

@@ -1,8 +1,13 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.gateway.picker.HeaderEntry;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +34,16 @@ final class HeldResponse {
     /** The final response whose headers went to the picker (also the first body chunk when it is full). */
     HttpResponse response() {
         return response;
+    }
+
+    /** The response's status and headers as the picker's protocol has them: {@code :status} first, names lower case. */
+    List<HeaderEntry> headers() {
+        List<HeaderEntry> headers = new ArrayList<>(response.headers().size() + 1);
+        headers.add(new HeaderEntry(":status", Integer.toString(response.status().code())));
+        for (Map.Entry<String, String> e : response.headers()) {
+            headers.add(new HeaderEntry(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        }
+        return headers;
     }
 
     void add(Object msg) {

@@ -15,10 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -285,12 +282,7 @@ final class ProxyExchange {
     private void askPicker(Channel ch, HttpResponse resp) {
         enter(Phase.HOLDING);
         held = new HeldResponse(resp);
-        List<HeaderEntry> headers = new ArrayList<>(resp.headers().size() + 1);
-        headers.add(new HeaderEntry(":status", Integer.toString(resp.status().code())));
-        for (Map.Entry<String, String> e : resp.headers()) {
-            headers.add(new HeaderEntry(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-        }
-        plan.picker().responseHeaders(headers, attempt.target().hostPort()).whenCompleteAsync((set, error) -> {
+        plan.picker().responseHeaders(held.headers(), attempt.target().hostPort()).whenCompleteAsync((set, error) -> {
             if (!current(ch)) {
                 return; // end() released what was held
             }

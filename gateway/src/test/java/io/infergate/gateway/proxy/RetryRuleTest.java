@@ -30,6 +30,8 @@ class RetryRuleTest {
             closed,    0,      3,      false, true,   none
             5xx,       0,      3,      false, false,  next
             5xx,       0,      3,      true,  false,  next
+            599,       1,      3,      false, false,  next
+            999,       0,      2,      false, false,  next
             5xx,       1,      2,      false, false,  none
             5xx,       0,      1,      false, false,  none
             5xx,       2,      4,      true,  false,  none
@@ -94,7 +96,7 @@ class RetryRuleTest {
             case "closed" -> new AttemptFailure.Closed();
             case "5xx" -> new AttemptFailure.ServerError(503);
             case "idle" -> new AttemptFailure.Idle();
-            default -> throw new IllegalArgumentException(kind);
+            default -> new AttemptFailure.ServerError(Integer.parseInt(kind));
         };
     }
 
