@@ -23,6 +23,9 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -77,12 +80,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean closeAfterDiscard;
     private boolean closeWhenIdle;
     private ProxyExchange exchange;
-    // a request waiting in flow control, and its body (released when the wait ends either way)
-    private Plan.Deferred waiting;
+    // a request waiting in flow control (Plan.Deferred) or for its external endpoint picker (Plan.External), and
+    // its body (released when the wait ends either way)
+    private Plan waiting;
     private ByteBuf waitingBody;
-    // a request waiting for its external endpoint picker, and its body (same rules as a flow-control wait)
-    private Plan.External picking;
-    private ByteBuf pickingBody;
 
     /**
      * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
@@ -108,7 +109,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (exchange != null || waiting != null || picking != null || !pending.isEmpty()) {
+        if (exchange != null || waiting != null || !pending.isEmpty()) {
             pending.add(msg);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -283,58 +284,15 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    /** Acts on a plan; for a deferred one, waits (without blocking) for flow control to let the request go. */
+    /** Acts on a plan; for a deferred or external one, waits (without blocking) for the request to go on. */
     private void carryOut(Plan plan, HttpRequest req, ByteBuf b) {
         switch (plan) {
-            case Plan.Deferred d -> {
-                waiting = d;
-                waitingBody = b;
-                // completes on this event loop (the executor given to plan); reading goes on meanwhile, so a client
-                // that leaves is seen and its ticket cancelled
-                d.ticket().outcome().whenComplete((outcome, error) -> {
-                    if (waiting != d) {
-                        return; // the client went away and the wait was already cleaned up
-                    }
-                    waiting = null;
-                    waitingBody = null;
-                    if (!ctx.channel().isActive()) {
-                        b.release();
-                        return;
-                    }
-                    Plan next = step(() -> d.resume().apply(outcome, error), b, "while picking");
-                    if (next != null) {
-                        carryOut(next, req, b);
-                    }
-                    drainPending();
-                });
-            }
-            case Plan.External e -> {
-                picking = e;
-                pickingBody = b;
-                // the picker's threads complete the decision: hop back to this event loop before touching anything
-                e.call().decision().whenCompleteAsync((decision, error) -> {
-                    if (picking != e) {
-                        e.call().cancel(); // the client went away and the wait was already cleaned up
-                        return;
-                    }
-                    picking = null;
-                    pickingBody = null;
-                    if (!ctx.channel().isActive()) {
-                        e.call().cancel();
-                        b.release();
-                        return;
-                    }
-                    Plan next = step(() -> e.resume().apply(decision, error), b,
-                            "after the endpoint picker's decision");
-                    if (!(next instanceof Plan.Forward f && f.picker() == e.call())) {
-                        e.call().cancel(); // only a forward carrying the call ends it; anything else ends it here
-                    }
-                    if (next != null) {
-                        carryOut(next, req, b);
-                    }
-                    drainPending();
-                }, ctx.executor());
-            }
+            // completes on this event loop (the executor given to plan)
+            case Plan.Deferred d -> await(d, b, then -> d.ticket().outcome().whenComplete(then), d.resume(), req,
+                    "while picking");
+            // the picker's threads complete the decision: hop back to this event loop before touching anything
+            case Plan.External e -> await(e, b, then -> e.call().decision().whenCompleteAsync(then, ctx.executor()),
+                    e.resume(), req, "after the endpoint picker's decision");
             case Plan.Answer a -> {
                 b.release();
                 FullHttpResponse r = a.response();
@@ -347,6 +305,47 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 current = null;
                 exchange.start();
             }
+        }
+    }
+
+    /**
+     * Waits for {@code wait} (a {@link Plan.Deferred} or {@link Plan.External}) without blocking: {@code onDone}
+     * attaches the continuation, which runs on this event loop and carries out the plan {@code resume} makes of the
+     * result. Reading goes on meanwhile, so a client that leaves is seen and the wait cancelled
+     * ({@link #channelInactive}).
+     */
+    private <T> void await(Plan wait, ByteBuf b, Consumer<BiConsumer<T, Throwable>> onDone,
+                           BiFunction<T, Throwable, Plan> resume, HttpRequest req, String when) {
+        waiting = wait;
+        waitingBody = b;
+        onDone.accept((result, error) -> {
+            if (waiting != wait) {
+                endWait(wait, null); // the client went away and the wait was already cleaned up
+                return;
+            }
+            waiting = null;
+            waitingBody = null;
+            if (!ctx.channel().isActive()) {
+                endWait(wait, null);
+                b.release();
+                return;
+            }
+            Plan next = step(() -> resume.apply(result, error), b, when);
+            endWait(wait, next);
+            if (next != null) {
+                carryOut(next, req, b);
+            }
+            drainPending();
+        });
+    }
+
+    /**
+     * Ends an external picker's call unless {@code next} is the forward carrying it (its exchange ends it); a
+     * flow-control wait has nothing left to end once its outcome arrived.
+     */
+    private static void endWait(Plan wait, Plan next) {
+        if (wait instanceof Plan.External e && !(next instanceof Plan.Forward f && f.picker() == e.call())) {
+            e.call().cancel();
         }
     }
 
@@ -419,7 +418,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Handles requests that arrived while one was in progress, in order, then reads again. */
     private void drainPending() {
-        while (exchange == null && waiting == null && picking == null && !pending.isEmpty()
+        while (exchange == null && waiting == null && !pending.isEmpty()
                 && ctx.channel().isActive()) {
             handle(pending.poll());
         }
@@ -440,23 +439,15 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         dropRequest();
         releasePending();
         if (waiting != null) {
-            Plan.Deferred d = waiting;
+            Plan w = waiting;
             ByteBuf b = waitingBody;
             waiting = null;
             waitingBody = null;
-            d.ticket().cancel();
-            b.release();
-            current.status = 499;
-            current.errorType = "client_closed";
-            rt.complete(current.toRecord(rt.nanoTime()));
-            current = null;
-        }
-        if (picking != null) {
-            Plan.External e = picking;
-            ByteBuf b = pickingBody;
-            picking = null;
-            pickingBody = null;
-            e.call().cancel();
+            if (w instanceof Plan.Deferred d) {
+                d.ticket().cancel();
+            } else if (w instanceof Plan.External e) {
+                e.call().cancel();
+            }
             b.release();
             current.status = 499;
             current.errorType = "client_closed";

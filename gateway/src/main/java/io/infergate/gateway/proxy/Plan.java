@@ -5,6 +5,7 @@ import io.infergate.scheduler.openai.EncodedModelName;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.List;
+import java.util.Objects;
 
 /** What {@link RequestRouter} decided for one request: answer it here, or forward it. */
 sealed interface Plan {
@@ -52,22 +53,34 @@ sealed interface Plan {
      * @param scores       the picker's explanation for the {@code x-infergate-scores} response header, or null
      * @param picker       the external picker's call, for the response phase (served endpoint, response headers),
      *                     or null for the in-process picker; the exchange ends it
+     * @param retry        when a failed attempt is tried again ({@link RetryRule#DEFAULT} unless configured)
      */
     record Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
                    EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens,
-                   long outputTokens, String scores, io.infergate.gateway.picker.ExternalPickCall picker)
+                   long outputTokens, String scores, io.infergate.gateway.picker.ExternalPickCall picker,
+                   RetryRule retry)
             implements Plan {
+
+        /** A plan with the default retry rule. */
+        Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
+                EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens, long outputTokens,
+                String scores, io.infergate.gateway.picker.ExternalPickCall picker) {
+            this(targets, body, upstreamModel, clientModel, filters, promptTokens, outputTokens, scores, picker,
+                    RetryRule.DEFAULT);
+        }
 
         /** A plan of the in-process picker or a Service backend. */
         Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
                 EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens, long outputTokens,
                 String scores) {
-            this(targets, body, upstreamModel, clientModel, filters, promptTokens, outputTokens, scores, null);
+            this(targets, body, upstreamModel, clientModel, filters, promptTokens, outputTokens, scores, null,
+                    RetryRule.DEFAULT);
         }
 
         public Forward {
             targets = List.copyOf(targets);
             filters = List.copyOf(filters);
+            Objects.requireNonNull(retry, "retry");
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("targets: empty (expected: at least one)");
             }

@@ -1,47 +1,36 @@
 package io.infergate.gateway.proxy;
 
-import io.infergate.scheduler.pipeline.ErrorCode;
-import io.infergate.api.model.HttpRoute;
 import io.infergate.gateway.picker.HeaderEntry;
-import io.infergate.scheduler.openai.ModelNameRestorer;
 import io.infergate.scheduler.pick.Lease;
-import io.netty.buffer.ByteBuf;
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One forwarded request: the upstream attempts, the streamed response, and the bookkeeping that must happen
- * exactly once (lease release, {@link io.infergate.gateway.ProxyListener} record, hand-back to the frontend).
+ * One forwarded request as a state machine over {@link Phase}: the upstream attempts ({@link UpstreamAttempt},
+ * retried as the plan's {@link RetryRule} decides), the response relayed to the client ({@link ResponseRelay}),
+ * and the bookkeeping that must happen exactly once (lease release, {@link io.infergate.gateway.ProxyListener}
+ * record, hand-back to the frontend). Every phase change goes through {@link #enter}.
  *
  * <h2>Threading</h2>
  * Everything runs on the client connection's event loop: the upstream channel is registered on that same loop
  * ({@link Upstreams}), so every callback here (client events from {@link HttpFrontendHandler}, upstream events
  * from {@link BackendHandler}, write and connect futures) happens on one thread and the fields need no
  * synchronisation. Callbacks from an upstream channel this exchange has already abandoned (after a retry) are
- * recognised by comparing the channel and ignored.
+ * recognised by comparing the channel and ignored; so is everything once the exchange is {@link Phase#DONE}.
  *
  * <h2>Backpressure</h2>
  * The upstream channel has {@code autoRead} off. After the request is written the exchange asks for one read.
@@ -53,33 +42,57 @@ import org.slf4j.LoggerFactory;
  * lives as long as either side moves within the idle timeout.
  *
  * <h2>Retries</h2>
- * A failed connect, a connection that closes before a response, or a 5xx status — all before any response byte
- * was written to the client — move on to the next target of the plan, up to {@link #MAX_ATTEMPTS} targets. The
- * lease of an abandoned attempt is released before the next one is taken. A request that fails on a reused
- * keep-alive connection before any response byte is first retried once on a fresh connection to the same target
- * (the server may have closed the idle connection just as it was reused). A 5xx on the last attempt is passed
- * through unchanged (it is the model server's own answer).
+ * Every failure of an attempt (connect failed, closed, 5xx status, idle) goes to {@link RetryRule#decide}: the next
+ * target, the same target on a fresh connection, or no retry. The lease of an abandoned attempt is released
+ * before the next one is taken. Without a retry, a 5xx goes to the client unchanged (it is the model server's own
+ * answer), another failure before the response started is a gateway error response, and after it the stream is
+ * cut.
  *
  * <h2>External picker's response phase</h2>
  * When an external endpoint picker chose the endpoints ({@link Plan.Forward#picker()}), the final upstream response
- * headers (after any retries) are first reported to it with the endpoint that served them; the upstream messages
- * that arrive meanwhile are held and reading stops, and the response goes on to the client, with the headers the
- * picker set, once its answer is back on this event loop (the picker's client bounds the wait). A close of the
- * upstream connection while held is judged after the held messages, which may contain the whole response. The
- * call is cancelled when the exchange ends, a no-op once the response phase closed it.
+ * headers (after any retries) are first reported to it with the endpoint that served them; the upstream events
+ * that arrive meanwhile are held ({@link HeldResponse}) and reading stops, and the response goes on to the client,
+ * with the headers the picker set, once its answer is back on this event loop (the picker's client bounds the
+ * wait). The call is cancelled when the exchange ends, a no-op once the response phase closed it.
  *
  * <h2>Ending</h2>
- * Exactly one of: the response completed; a gateway error response; the stream was cut after it started (the
- * client gets an SSE {@code error} event and the end of the chunked body when the response is chunked, otherwise
- * the connection closes); the client went away (the upstream connection is closed so the model server aborts the
- * request; status 499 in the record).
+ * Exactly one of: the response completed; a gateway error response; the stream was cut after it started (see
+ * {@link ResponseRelay#cut}; the connection then closes); the client went away (the upstream connection is closed
+ * so the model server aborts the request; status 499 in the record).
  */
 final class ProxyExchange {
 
-    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+    /** Where the exchange stands; see {@link #enter} for the transitions. */
+    enum Phase {
+        /** A new connection to the attempt's target is being opened. */
+        CONNECTING,
+        /** The request went out (or is going out); no final response yet. A failure here may be retried. */
+        AWAITING_RESPONSE,
+        /** The final response headers went to the external picker; upstream events are held until it answers. */
+        HOLDING,
+        /** The response headers went to the client; the body is relayed. Nothing is retried from here on. */
+        STREAMING,
+        /** The last body chunk was written; the exchange ends when the client took it. */
+        COMPLETE,
+        /** Ended: the record was reported and the frontend told; every later event is ignored. */
+        DONE;
 
-    /** Upper bound on upstream targets tried for one request. */
-    static final int MAX_ATTEMPTS = 3;
+        boolean responseStarted() {
+            return this == STREAMING || this == COMPLETE;
+        }
+
+        boolean mayEnter(Phase next) {
+            return switch (this) {
+                case CONNECTING, AWAITING_RESPONSE -> next != COMPLETE;
+                case HOLDING -> next == STREAMING || next == DONE;
+                case STREAMING -> next == COMPLETE || next == DONE;
+                case COMPLETE -> next == DONE;
+                case DONE -> false;
+            };
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
     private final HttpFrontendHandler frontend;
     private final ChannelHandlerContext client;
@@ -89,29 +102,11 @@ final class ProxyExchange {
     private final Plan.Forward plan;
     private final boolean clientKeepAlive;
     private final HttpHeaders upstreamHeaders;
-    private final ModelNameRestorer restorer;
-    private final RestoringSink sink;
-    private final TokenCounter tokens = new TokenCounter();
+    private final ResponseRelay relay;
 
-    private int attempt;
-    private boolean freshRetryUsed;
-    private Channel upstream;
-    private boolean upstreamReused;
-    private Lease lease;
-    private boolean responseStarted;
-    private boolean chunkedToClient;
-    private boolean responseComplete;
-    private boolean upstreamKeepAlive;
-    private boolean sse;
-    private boolean done;
-    private ChannelFuture lastWrite;
-    // external picker's response phase: upstream messages held until it answered, and what it asked to set
-    private java.util.ArrayDeque<Object> parked;
-    private boolean parkedReadComplete;
-    private boolean parkedClosed;
-    private Throwable parkedCloseCause;
-    private boolean pickerAsked;
-    private List<HeaderEntry> pickerHeaders = List.of();
+    private Phase phase = Phase.CONNECTING;
+    private UpstreamAttempt attempt;
+    private HeldResponse held; // only in HOLDING
 
     ProxyExchange(HttpFrontendHandler frontend, ChannelHandlerContext client, ProxyRuntime rt, RequestLog record,
                   HttpRequest request, Plan.Forward plan, boolean clientKeepAlive) {
@@ -122,63 +117,58 @@ final class ProxyExchange {
         this.request = request;
         this.plan = plan;
         this.clientKeepAlive = clientKeepAlive;
-        this.upstreamHeaders = upstreamHeaders(request, plan, record.requestId);
-        if (plan.upstreamModel() != null) {
-            this.restorer = new ModelNameRestorer(plan.upstreamModel(), plan.clientModel());
-            this.sink = new RestoringSink();
-        } else {
-            this.restorer = null;
-            this.sink = null;
-        }
+        this.upstreamHeaders = ProxyHeaders.upstreamRequest(request, plan, record.requestId);
+        this.relay = new ResponseRelay(client, rt, record, plan, clientKeepAlive);
     }
 
     void start() {
         rt.exchangeStarted();
-        attemptNow(false);
+        open(0, false);
     }
 
-    // ---- upstream attempts -------------------------------------------------------------------------------
-
-    private UpstreamTarget target() {
-        return plan.targets().get(attempt);
+    /** The one place the phase changes. */
+    private void enter(Phase next) {
+        assert phase.mayEnter(next) : phase + " -> " + next;
+        phase = next;
     }
 
-    private int maxAttempts() {
-        return Math.min(MAX_ATTEMPTS, plan.targets().size());
+    /** Whether an upstream event on {@code ch} is for this exchange's current attempt. */
+    private boolean current(Channel ch) {
+        return phase != Phase.DONE && ch == attempt.channel();
     }
 
-    private void attemptNow(boolean freshOnly) {
-        UpstreamTarget t = target();
+    // ---- attempts ----------------------------------------------------------------------------------------------
+
+    private void open(int index, boolean freshOnly) {
+        UpstreamTarget t = plan.targets().get(index);
         record.attempts++;
         record.endpoint = t.hostPort();
-        if (t.endpoint() != null) {
-            lease = rt.inFlight().acquire(t.endpoint(), plan.promptTokens(), plan.outputTokens());
-        }
+        Lease lease = t.endpoint() == null ? null
+                : rt.inFlight().acquire(t.endpoint(), plan.promptTokens(), plan.outputTokens());
         Channel reused = freshOnly ? null : rt.upstreams().reuse(client.channel().eventLoop(), t.address(), this);
         if (reused != null) {
-            upstream = reused;
-            upstreamReused = true;
+            attempt = new UpstreamAttempt(index, t, reused, true, lease);
             send();
             return;
         }
-        upstreamReused = false;
         ChannelFuture f = rt.upstreams().connect(client.channel().eventLoop(), t.address(), this);
-        upstream = f.channel();
+        attempt = new UpstreamAttempt(index, t, f.channel(), false, lease);
+        enter(Phase.CONNECTING);
         f.addListener((ChannelFutureListener) cf -> {
-            if (cf.channel() != upstream || done) {
+            if (!current(cf.channel())) {
                 cf.channel().close();
             } else if (cf.isSuccess()) {
                 send();
             } else {
-                Throwable cause = cf.cause();
-                nextAttemptOrFail(cause instanceof ConnectTimeoutException ? ErrorCode.UPSTREAM_TIMEOUT
-                        : ErrorCode.UPSTREAM_FAILED, "cannot connect to " + t.hostPort() + ": " + cause.getMessage());
+                failed(AttemptFailure.ConnectFailed.of(cf.cause()),
+                        "cannot connect to " + t.hostPort() + ": " + cf.cause().getMessage());
             }
         });
     }
 
     private void send() {
-        Channel ch = upstream;
+        enter(Phase.AWAITING_RESPONSE);
+        Channel ch = attempt.channel();
         HttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 plan.body().retainedDuplicate(), upstreamHeaders.copy(), EmptyHttpHeaders.INSTANCE);
         ch.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
@@ -189,43 +179,55 @@ final class ProxyExchange {
         ch.read();
     }
 
-    /** Closes the current upstream connection (never reused) and releases its lease. */
-    private void abandonUpstream() {
-        if (upstream != null) {
-            upstream.close();
+    /**
+     * Asks the retry rule about a failure of the current attempt and, when it says so, abandons the attempt and
+     * opens the next one. Returns whether it did.
+     */
+    private boolean retried(AttemptFailure failure, String why) {
+        RetryDecision decision = plan.retry().decide(failure, new AttemptState(attempt.index(), plan.targets().size(),
+                attempt.reused(), phase.responseStarted()));
+        switch (decision) {
+            case RetryDecision.NextEndpoint n -> {
+                log.debug("request {}: attempt {} failed ({}), trying the next endpoint", record.requestId,
+                        attempt.index() + 1, why);
+                attempt.abandon();
+                open(attempt.index() + 1, false);
+                return true;
+            }
+            case RetryDecision.FreshConnection f -> {
+                attempt.abandon();
+                record.attempts--; // the same target again: a stale keep-alive connection is not an attempt
+                open(attempt.index(), true);
+                return true;
+            }
+            case RetryDecision.NoRetry n -> {
+                return false;
+            }
         }
-        releaseLease();
     }
 
-    private void releaseLease() {
-        if (lease != null) {
-            lease.release();
-            lease = null;
+    /** A failure of the current attempt that is not a response: retried, or the end of the exchange. */
+    private void failed(AttemptFailure failure, String why) {
+        if (retried(failure, why)) {
+            return;
         }
-    }
-
-    private void nextAttemptOrFail(ErrorCode failure, String message) {
-        abandonUpstream();
-        if (attempt + 1 < maxAttempts()) {
-            log.debug("request {}: attempt {} failed ({}), trying the next endpoint", record.requestId, attempt + 1,
-                    message);
-            attempt++;
-            freshRetryUsed = false;
-            attemptNow(false);
+        if (phase.responseStarted()) {
+            cutStream(why);
         } else {
-            fail(failure, message);
+            attempt.abandon();
+            fail(failure.errorCode(), why);
         }
     }
 
     // ---- upstream events (BackendHandler) ----------------------------------------------------------------
 
     void onUpstreamMessage(Channel ch, Object msg) {
-        if (ch != upstream || done) {
+        if (!current(ch)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (parked != null) {
-            parked.add(msg);
+        if (phase == Phase.HOLDING) {
+            held.add(msg);
             return;
         }
         if (msg instanceof HttpResponse resp) {
@@ -235,180 +237,88 @@ final class ProxyExchange {
                 return;
             }
             int code = resp.status().code();
-            if (code >= 500 && attempt + 1 < maxAttempts()) {
+            if (code >= 500 && retried(new AttemptFailure.ServerError(code),
+                    "upstream " + attempt.target().hostPort() + " answered " + code)) {
                 ReferenceCountUtil.release(msg);
-                nextAttemptOrFail(ErrorCode.UPSTREAM_FAILED, "upstream " + target().hostPort() + " answered " + code);
                 return;
             }
             if (code < 200) {
                 ReferenceCountUtil.release(msg); // interim response; the final one follows
                 return;
             }
-            if (plan.picker() != null && !pickerAsked) {
-                askPicker(ch, resp, msg);
+            if (plan.picker() != null) {
+                askPicker(ch, resp);
                 return;
             }
-            startResponse(resp);
+            startResponse(resp, List.of());
             if (!(msg instanceof HttpContent)) {
                 return;
             }
         }
         if (msg instanceof HttpContent c) {
-            if (c.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                onUpstreamClosed(ch, c.decoderResult().cause());
-                return;
-            }
-            forwardContent(c);
+            onContent(ch, c);
         }
+    }
+
+    private void onContent(Channel ch, HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            onUpstreamClosed(ch, c.decoderResult().cause());
+        } else if (relay.forward(c, attempt.lease())) {
+            enter(Phase.COMPLETE);
+        }
+    }
+
+    private void startResponse(HttpResponse resp, List<HeaderEntry> pickerHeaders) {
+        enter(Phase.STREAMING);
+        relay.start(resp, pickerHeaders);
     }
 
     /**
      * Reports the served endpoint and the response headers to the external picker, and holds the upstream's
-     * messages (reading stops) until its answer is back on this event loop: its header mutations go on the
+     * events (reading stops) until its answer is back on this event loop: its header mutations go on the
      * response to the client. The picker never fails a response: no answer in time means no mutations.
      */
-    private void askPicker(Channel ch, HttpResponse resp, Object msg) {
-        pickerAsked = true;
-        parked = new java.util.ArrayDeque<>(4);
-        parked.add(msg);
-        List<HeaderEntry> headers = new java.util.ArrayList<>(resp.headers().size() + 1);
-        headers.add(new HeaderEntry(":status", Integer.toString(resp.status().code())));
-        for (java.util.Map.Entry<String, String> e : resp.headers()) {
-            headers.add(new HeaderEntry(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
-        }
-        plan.picker().responseHeaders(headers, target().hostPort()).whenCompleteAsync((set, error) -> {
-            if (done || ch != upstream) {
+    private void askPicker(Channel ch, HttpResponse resp) {
+        enter(Phase.HOLDING);
+        held = new HeldResponse(resp);
+        plan.picker().responseHeaders(held.headers(), attempt.target().hostPort()).whenCompleteAsync((set, error) -> {
+            if (!current(ch)) {
                 return; // end() released what was held
             }
-            pickerHeaders = set == null ? List.of() : set;
-            java.util.ArrayDeque<Object> held = parked;
-            parked = null;
-            Object m;
-            while ((m = held.poll()) != null) {
-                if (done) {
-                    ReferenceCountUtil.release(m);
-                } else {
-                    onUpstreamMessage(ch, m);
-                }
+            HeldResponse h = held;
+            held = null;
+            startResponse(h.response(), set == null ? List.of() : set);
+            if (h.response() instanceof HttpContent c) {
+                onContent(ch, c); // a full response: its body follows its headers
             }
-            if (parkedReadComplete) {
-                parkedReadComplete = false;
-                onUpstreamReadComplete(ch);
-            }
-            if (parkedClosed) {
-                parkedClosed = false;
-                onUpstreamClosed(ch, parkedCloseCause);
-            }
+            h.replay(m -> onUpstreamMessage(ch, m), () -> onUpstreamReadComplete(ch),
+                    cause -> onUpstreamClosed(ch, cause));
         }, client.executor());
     }
 
-    private void startResponse(HttpResponse resp) {
-        HttpHeaders h = resp.headers();
-        upstreamKeepAlive = HttpUtil.isKeepAlive(resp);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(resp);
-        String type = h.get(HttpHeaderNames.CONTENT_TYPE);
-        sse = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
-        removeHopByHop(h);
-        if (restorer != null || (!chunked && !h.contains(HttpHeaderNames.CONTENT_LENGTH))) {
-            // the restored body may change length; a close-delimited body is re-framed as chunks
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            chunked = true;
-        }
-        if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        chunkedToClient = chunked;
-        if (!clientKeepAlive || rt.isDraining()) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        if (!h.contains(HeaderNames.X_REQUEST_ID)) {
-            h.set(HeaderNames.X_REQUEST_ID, record.requestId);
-        }
-        if (plan.scores() != null) {
-            h.set(HeaderNames.SCORES, plan.scores());
-        }
-        for (HeaderEntry set : pickerHeaders) {
-            String name = set.name();
-            if (!name.startsWith(":") && !name.equalsIgnoreCase("content-length")
-                    && !name.equalsIgnoreCase("transfer-encoding") && !name.equalsIgnoreCase("connection")) {
-                h.set(name, set.value());
-            }
-        }
-        applyFilters(h, plan.filters(), HttpRoute.FilterType.RESPONSE_HEADER_MODIFIER);
-        resp.setProtocolVersion(HttpVersion.HTTP_1_1);
-        record.status = resp.status().code();
-        responseStarted = true;
-        write(resp instanceof HttpContent ? stripContent(resp) : resp);
-    }
-
-    private static HttpResponse stripContent(HttpResponse full) {
-        // a decoder never produces a FullHttpResponse, but an aggregating test pipeline might
-        return new io.netty.handler.codec.http.DefaultHttpResponse(full.protocolVersion(), full.status(),
-                full.headers());
-    }
-
-    private void forwardContent(HttpContent c) {
-        ByteBuf content = c.content();
-        boolean last = c instanceof LastHttpContent;
-        if (content.isReadable()) {
-            tokens.feed(content);
-            // only a stream's first byte is a first token; a JSON body comes after generation ended, so its first
-            // byte would report the whole latency as TTFT and make GatewayMetrics' TPOT (duration - ttft) near 0
-            if (sse && record.ttftNanos < 0) {
-                record.ttftNanos = rt.nanoTime() - record.startNanos;
-                if (lease != null) {
-                    lease.firstToken(); // prefilled: the prompt no longer loads the endpoint
-                }
-            }
-        }
-        if (restorer == null) {
-            write(c);
-        } else {
-            ByteBuf out = sink.restore(content, last);
-            HttpContent rewritten;
-            if (last) {
-                DefaultLastHttpContent l = new DefaultLastHttpContent(out);
-                l.trailingHeaders().set(((LastHttpContent) c).trailingHeaders());
-                rewritten = l;
-            } else {
-                rewritten = new DefaultHttpContent(out);
-            }
-            c.release();
-            write(rewritten);
-        }
-        if (last) {
-            responseComplete = true;
-        }
-    }
-
-    private void write(Object msg) {
-        lastWrite = client.write(msg);
-    }
-
     void onUpstreamReadComplete(Channel ch) {
-        if (ch != upstream || done) {
+        if (!current(ch)) {
             return;
         }
-        if (parked != null) {
-            parkedReadComplete = true; // no further read until the picker answered
+        if (phase == Phase.HOLDING) {
+            held.readComplete(); // no further read until the picker answered
             return;
         }
-        ChannelFuture f = lastWrite;
-        lastWrite = null;
+        ChannelFuture f = relay.takeLastWrite();
         if (f == null) {
             // the decoder needs more bytes before it produces anything
-            if (!responseComplete) {
+            if (phase != Phase.COMPLETE) {
                 ch.read();
             }
             return;
         }
         client.flush();
-        if (responseComplete) {
+        if (phase == Phase.COMPLETE) {
             f.addListener((ChannelFutureListener) w -> finish(w.isSuccess()));
         } else {
             f.addListener((ChannelFutureListener) w -> {
-                if (done) {
+                if (phase == Phase.DONE) {
                     return;
                 }
                 if (w.isSuccess()) {
@@ -421,53 +331,36 @@ final class ProxyExchange {
     }
 
     void onUpstreamClosed(Channel ch, Throwable cause) {
-        if (ch != upstream || done || responseComplete) {
+        if (!current(ch) || phase == Phase.COMPLETE) {
             return;
         }
-        if (parked != null) {
-            // the held messages may hold the whole response: judge the close after they were handled
-            parkedClosed = true;
-            parkedCloseCause = cause;
+        if (phase == Phase.HOLDING) {
+            held.closed(cause); // judged after the held messages, which may hold the whole response
             return;
         }
-        String why = cause == null ? "closed the connection" : cause.toString();
-        if (!responseStarted) {
-            if (upstreamReused && !freshRetryUsed) {
-                freshRetryUsed = true;
-                abandonUpstream();
-                record.attempts--; // the same target again: a stale keep-alive connection is not an attempt
-                attemptNow(true);
-                return;
-            }
-            nextAttemptOrFail(ErrorCode.UPSTREAM_FAILED, "upstream " + target().hostPort() + " " + why
-                    + " before responding");
-            return;
-        }
-        cutStream("upstream " + target().hostPort() + " " + why + " mid-response");
+        String why = "upstream " + attempt.target().hostPort() + " "
+                + (cause == null ? "closed the connection" : cause.toString())
+                + (phase.responseStarted() ? " mid-response" : " before responding");
+        failed(new AttemptFailure.Closed(), why);
     }
 
     void onUpstreamIdle(Channel ch) {
-        if (ch != upstream || done) {
+        if (!current(ch)) {
             return;
         }
-        String why = "upstream " + target().hostPort() + " idle for " + rt.options().idleTimeout();
-        if (!responseStarted) {
-            abandonUpstream();
-            fail(ErrorCode.UPSTREAM_TIMEOUT, why); // no retry: the model server may still be working on it
-        } else {
-            cutStream(why);
-        }
+        failed(new AttemptFailure.Idle(), "upstream " + attempt.target().hostPort() + " idle for "
+                + rt.options().idleTimeout());
     }
 
     // ---- client events (HttpFrontendHandler) ---------------------------------------------------------------
 
     /** The client closed its connection or a write to it failed: stop the upstream so the model server aborts. */
     void clientGone() {
-        if (done) {
+        if (phase == Phase.DONE) {
             return;
         }
         log.debug("request {}: client went away, closing upstream {}", record.requestId, record.endpoint);
-        abandonUpstream();
+        attempt.abandon();
         record.status = 499;
         record.errorType = "client_closed";
         end(false);
@@ -476,15 +369,10 @@ final class ProxyExchange {
     // ---- ending ----------------------------------------------------------------------------------------------
 
     private void finish(boolean success) {
-        if (done) {
+        if (phase == Phase.DONE) {
             return;
         }
-        releaseLease();
-        if (success && upstreamKeepAlive) {
-            rt.upstreams().release(upstream, target().address());
-        } else {
-            upstream.close();
-        }
+        attempt.finish(rt.upstreams(), success && relay.upstreamKeepAlive());
         if (!success) {
             record.status = 499;
             record.errorType = "client_closed";
@@ -492,8 +380,9 @@ final class ProxyExchange {
         end(success && clientKeepAlive && !rt.isDraining());
     }
 
+    /** A gateway error response, before any response byte went to the client. */
     private void fail(ErrorCode failure, String message) {
-        releaseLease();
+        attempt.releaseLease();
         record.status = failure.status();
         record.errorType = failure.type();
         boolean keepAlive = clientKeepAlive && !rt.isDraining();
@@ -504,136 +393,26 @@ final class ProxyExchange {
     /** The response started but cannot be completed: end it as cleanly as the framing allows, then close. */
     private void cutStream(String why) {
         log.warn("request {}: {}", record.requestId, why);
-        abandonUpstream();
+        attempt.abandon();
         record.errorType = "upstream_disconnected";
-        if (chunkedToClient) {
-            if (restorer != null) {
-                ByteBuf held = sink.finish();
-                if (held.isReadable()) {
-                    client.write(new DefaultHttpContent(held));
-                } else {
-                    held.release();
-                }
-            }
-            if (sse) {
-                byte[] event = ("\n\ndata: " + new String(ErrorResponses.json("the model server connection was lost"
-                        + " mid-stream", ErrorCode.UPSTREAM_FAILED.type(), ErrorCode.UPSTREAM_FAILED.code()),
-                        StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
-                client.write(new DefaultHttpContent(client.alloc().buffer(event.length).writeBytes(event)));
-            }
-            client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        } else {
-            client.flush();
-        }
+        relay.cut();
         end(false);
     }
 
     /** Exactly once: release the body, report the record, hand the connection back to the frontend. */
     private void end(boolean keepAlive) {
-        done = true;
+        enter(Phase.DONE);
         plan.body().release();
-        if (parked != null) {
-            parked.forEach(ReferenceCountUtil::release);
-            parked = null;
+        if (held != null) {
+            held.release();
+            held = null;
         }
         if (plan.picker() != null) {
             plan.picker().cancel(); // a no-op once the response phase ended the stream
         }
-        record.promptTokens = tokens.promptTokens();
-        record.completionTokens = tokens.completionTokens();
+        relay.recordTokens();
         rt.complete(record.toRecord(rt.nanoTime()));
         rt.exchangeEnded();
         frontend.exchangeDone(this, keepAlive);
-    }
-
-    // ---- headers ---------------------------------------------------------------------------------------------
-
-    private static HttpHeaders upstreamHeaders(HttpRequest request, Plan.Forward plan, String requestId) {
-        HttpHeaders h = request.headers().copy();
-        removeHopByHop(h);
-        h.remove(HttpHeaderNames.EXPECT);
-        h.set(HeaderNames.X_REQUEST_ID, requestId);
-        int length = plan.body().readableBytes();
-        HttpMethod m = request.method();
-        if (length > 0 || HttpMethod.POST.equals(m) || HttpMethod.PUT.equals(m) || HttpMethod.PATCH.equals(m)) {
-            h.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-        } else {
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        }
-        applyFilters(h, plan.filters(), HttpRoute.FilterType.REQUEST_HEADER_MODIFIER);
-        return h;
-    }
-
-    private static void applyFilters(HttpHeaders h, List<HttpRoute.Filter> filters, HttpRoute.FilterType type) {
-        for (HttpRoute.Filter f : filters) {
-            if (f.type() != type) {
-                continue;
-            }
-            f.headers().set().forEach(x -> h.set(x.name(), x.value()));
-            f.headers().add().forEach(x -> h.add(x.name(), x.value()));
-            f.headers().remove().forEach(h::remove);
-        }
-    }
-
-    /** Removes connection-scoped headers (RFC 9110 §7.6.1), including those the Connection header names. */
-    static void removeHopByHop(HttpHeaders h) {
-        for (String c : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : c.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
-                    h.remove(name);
-                }
-            }
-        }
-        h.remove(HttpHeaderNames.CONNECTION);
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(HttpHeaderNames.PROXY_CONNECTION);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.remove(HttpHeaderNames.UPGRADE);
-    }
-
-    /**
-     * Feeds body chunks through the {@link ModelNameRestorer} into a new buffer: pass-through ranges are copied
-     * from the input buffer, inserted bytes from the restorer. One per exchange; same event loop.
-     */
-    private final class RestoringSink implements ModelNameRestorer.Sink {
-        private ByteBuf in;
-        private ByteBuf out;
-        private int base;
-
-        ByteBuf restore(ByteBuf content, boolean last) {
-            out = client.alloc().buffer(content.readableBytes() + restorer.client().tokenLength());
-            in = content;
-            ByteBuffer nio = content.nioBuffer();
-            base = content.readerIndex() - nio.position();
-            restorer.feed(nio, this);
-            if (last) {
-                restorer.finish(this);
-            }
-            in = null;
-            ByteBuf result = out;
-            out = null;
-            return result;
-        }
-
-        ByteBuf finish() {
-            out = client.alloc().buffer(restorer.heldBytes() + 1);
-            restorer.finish(this);
-            ByteBuf result = out;
-            out = null;
-            return result;
-        }
-
-        @Override
-        public void passThrough(ByteBuffer chunk, int from, int to) {
-            out.writeBytes(in, base + from, to - from);
-        }
-
-        @Override
-        public void insert(byte[] bytes, int offset, int length) {
-            out.writeBytes(bytes, offset, length);
-        }
     }
 }

@@ -296,8 +296,8 @@ public final class RequestRouter {
             throw new ProxyException(ErrorCode.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
                     + message + "; failing open)");
         }
-        List<UpstreamTarget> targets = new ArrayList<>(ProxyExchange.MAX_ATTEMPTS);
-        while (!ready.isEmpty() && targets.size() < ProxyExchange.MAX_ATTEMPTS) {
+        List<UpstreamTarget> targets = new ArrayList<>(RetryRule.DEFAULT.maxAttempts());
+        while (!ready.isEmpty() && targets.size() < RetryRule.DEFAULT.maxAttempts()) {
             targets.add(UpstreamTarget.of(ready.remove(random.nextInt(ready.size()))));
         }
         org.slf4j.LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(),

@@ -99,7 +99,9 @@ public final class TcpProxyHandlers {
                         return;
                     }
                     inbound.read();
-                } else if (i + 1 < Math.min(endpoints.size(), ProxyExchange.MAX_ATTEMPTS) && inbound.isActive()) {
+                } else if (RetryRule.DEFAULT.decide(AttemptFailure.ConnectFailed.of(f.cause()),
+                        new AttemptState(i, endpoints.size(), false, false)) instanceof RetryDecision.NextEndpoint
+                        && inbound.isActive()) {
                     connect(ctx, endpoints, i + 1);
                 } else {
                     log.warn("TCP listener {}: cannot connect to {}: {}", listenerId, target.hostPort(),

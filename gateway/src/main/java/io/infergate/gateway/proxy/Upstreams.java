@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * both sides allow keep-alive. While idle in the pool it reads again (so a close by the server is noticed and the
  * channel leaves the pool at once); a byte arriving while idle is a protocol error and closes it. Idle pooled
  * connections close after the idle timeout. A request that fails on a reused connection before any response byte
- * is retried once on a fresh connection to the same address by the exchange.
+ * is retried once on a fresh connection to the same address ({@link RetryRule}).
  */
 final class Upstreams {
 
