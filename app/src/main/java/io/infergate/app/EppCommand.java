@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "epp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
         description = {"The endpoint picker for an existing Envoy-based gateway (Gateway API Inference Extension "
                 + "ext_proc protocol): ext_proc on --grpc-port (TLS, self-signed unless --cert-path), gRPC health on "
-                + "--grpc-health-port, Prometheus on --metrics-port.",
+                + "--grpc-health-port, Prometheus, /healthz, /readyz and /api/pools on --metrics-port.",
                 "Without --manifests it watches the pool, its Pods and the InferenceObjective/-ModelRewrite objects "
                         + "in the cluster."})
 public final class EppCommand implements Callable<Integer> {
@@ -85,7 +85,8 @@ public final class EppCommand implements Callable<Integer> {
     int healthPort;
 
     @Option(names = "--metrics-port", defaultValue = "9090",
-            description = "Prometheus /metrics port; -1 = none (default: ${DEFAULT-VALUE}).")
+            description = "Prometheus /metrics port, also /healthz, /readyz, /api/pools; -1 = none "
+                    + "(default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address every port binds "

@@ -175,6 +175,6 @@ public final class EppLauncher {
                 + "\n  health    " + host + ":" + ports.get("health")
                 + " (grpc.health.v1: liveness, readiness, envoy.service.ext_proc.v3.ExternalProcessor)"
                 + (ports.containsKey("metrics") ? "\n  metrics   http://" + host + ":" + ports.get("metrics")
-                + "/metrics" : "");
+                + "/metrics (also /healthz, /readyz, /api/pools)" : "");
     }
 }

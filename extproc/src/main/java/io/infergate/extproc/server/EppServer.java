@@ -1,20 +1,15 @@
 package io.infergate.extproc.server;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
-import io.infergate.gateway.config.GatewayConfig;
-import io.infergate.gateway.metrics.GatewayMetrics;
-import io.infergate.gateway.metrics.SchedulingView;
+import io.infergate.gateway.admin.AdminServer;
 import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.datastore.MetricsScraper;
-import io.infergate.api.model.ManifestSet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +27,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code epp} process around an {@link EppState}: the ext_proc gRPC server (TLS unless turned off), the gRPC
- * health server, the Prometheus endpoint, and the control plane that scrapes the model servers' metrics and
- * refreshes health watches.
+ * health server, the metrics port, and the control plane that scrapes the model servers' metrics and refreshes
+ * health watches.
  *
  * <p>Ports (defaults as the reference picker's): ext_proc 9002, health 9003, metrics 9090; 0 binds an ephemeral
  * port ({@link #boundPorts()}). The health and metrics ports are plaintext: kubelet probes and Prometheus scrape
- * them.
+ * them. The metrics port is {@code serve}'s {@link AdminServer} with an {@link EppAdminSource}: {@code /metrics},
+ * {@code /healthz}, {@code /readyz} and {@code /api/pools}.
  *
  * <p>Threading: {@link #start()} and {@link #close()} from one non-gRPC thread. Streams run on the gRPC transport
  * threads (direct executor): nothing on the stream path blocks, so a hop to a thread pool would only add latency.
@@ -51,7 +47,8 @@ public final class EppServer implements AutoCloseable {
      * @param host            the address every port binds
      * @param grpcPort        ext_proc
      * @param healthPort      grpc.health.v1
-     * @param metricsPort     Prometheus text at {@code /metrics}; negative: no metrics server
+     * @param metricsPort     the admin server ({@code /metrics}, {@code /healthz}, {@code /readyz},
+     *                        {@code /api/pools}); negative: none
      * @param certificate     TLS for the ext_proc port; empty: plaintext (h2c)
      * @param metricsInterval how often every endpoint's metrics are scraped; zero: never (tests)
      */
@@ -68,9 +65,11 @@ public final class EppServer implements AutoCloseable {
     private final StreamSettings settings;
     private final Options options;
     private final PickerHealth health;
+    private final EppAdminSource adminSource;
+    private volatile boolean running;
     private Server grpc;
     private Server healthServer;
-    private HttpServer metricsServer;
+    private AdminServer metricsServer;
     private ScheduledExecutorService controlPlane;
     private NettyMetricsFetcher fetcher;
     private MetricsScraper scraper;
@@ -81,6 +80,7 @@ public final class EppServer implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
         this.health = new PickerHealth(() -> state.hasPool() && ready.getAsBoolean());
+        this.adminSource = new EppAdminSource(state, ready, () -> running);
     }
 
     /**
@@ -112,24 +112,19 @@ public final class EppServer implements AutoCloseable {
                     .directExecutor()
                     .build().start();
             if (options.metricsPort() >= 0) {
-                metricsServer = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 16);
-                metricsServer.createContext("/metrics", exchange -> {
-                    try (exchange) {
-                        byte[] text = scrape().getBytes(StandardCharsets.UTF_8);
-                        exchange.getResponseHeaders().set("Content-Type", GatewayMetrics.contentType());
-                        exchange.sendResponseHeaders(200, text.length);
-                        try (OutputStream os = exchange.getResponseBody()) {
-                            os.write(text);
-                        }
-                    }
-                });
-                metricsServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-                metricsServer.start();
+                try {
+                    metricsServer = new AdminServer(options.host(), options.metricsPort(), adminSource).start();
+                } catch (IllegalStateException e) {
+                    // the admin server names itself "admin listener"; here it is the metrics port
+                    throw new IOException("metrics " + options.host() + ":" + options.metricsPort() + ": "
+                            + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
+                }
             }
             startControlPlane();
+            running = true;
             log.info("endpoint picker for InferencePool {} listening: ext_proc {} ({}), health {}, metrics {}",
                     state.poolId(), grpc.getPort(), options.certificate().isPresent() ? "TLS" : "plaintext",
-                    healthServer.getPort(), metricsServer == null ? "off" : metricsServer.getAddress().getPort());
+                    healthServer.getPort(), metricsServer == null ? "off" : metricsServer.port());
             return this;
         } catch (IOException e) {
             close();
@@ -166,10 +161,7 @@ public final class EppServer implements AutoCloseable {
      * reference picker's names.
      */
     public String scrape() {
-        GatewayConfig config = state.served().map(EppState.Served::config).orElse(null);
-        return state.metrics().scrape(config == null ? GatewayConfig.compile(ManifestSet.empty()) : config,
-                state.inFlight(), new SchedulingView(state.datastore(), state.pickers(), state.schedulerLatency(),
-                        System.nanoTime()));
+        return adminSource.metrics();
     }
 
     /** Ports actually bound: {@code grpc}, {@code health}, {@code metrics}. */
@@ -182,7 +174,7 @@ public final class EppServer implements AutoCloseable {
             ports.put("health", healthServer.getPort());
         }
         if (metricsServer != null) {
-            ports.put("metrics", metricsServer.getAddress().getPort());
+            ports.put("metrics", metricsServer.port());
         }
         return ports;
     }
@@ -198,6 +190,7 @@ public final class EppServer implements AutoCloseable {
     /** Stops taking streams, lets running ones finish for up to five seconds, then stops everything. */
     @Override
     public synchronized void close() {
+        running = false; // /healthz and /readyz turn 503 while the rest drains
         health.closeWatches();
         for (Server s : new Server[] {grpc, healthServer}) {
             if (s != null) {
@@ -217,7 +210,7 @@ public final class EppServer implements AutoCloseable {
             }
         }
         if (metricsServer != null) {
-            metricsServer.stop(0);
+            metricsServer.close();
         }
         if (scraper != null) {
             scraper.close();

@@ -2,7 +2,8 @@
  * The {@code epp} server: the Gateway API Inference Extension's Endpoint Picker protocol over Envoy ext_proc v3
  * (GIE {@code docs/proposals/004-endpoint-picker-protocol/README.md}; {@code docs/epp.md}), a drop-in for the
  * reference picker. {@link io.infergate.extproc.server.EppServer} binds the ext_proc, health and metrics ports
- * and runs the control plane (scraping, flow-control timers, health refresh);
+ * (the last is {@code gateway}'s admin server with an {@code EppAdminSource}) and runs the control plane
+ * (scraping, flow-control timers, health refresh);
  * {@link io.infergate.extproc.server.EppState} holds the one served pool, compiled as the gateway compiles its
  * pools; {@link io.infergate.extproc.server.ExtProcService} opens one {@link io.infergate.extproc.server.EppStream}
  * per {@code Process} stream, which runs scan, model resolution, splice, subset hint, admission and pick and

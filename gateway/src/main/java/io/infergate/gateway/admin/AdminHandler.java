@@ -1,5 +1,6 @@
 package io.infergate.gateway.admin;
 
+import io.infergate.gateway.metrics.GatewayMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -21,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one aggregated admin request at a time on the admin event loop. Only {@code GET} (and {@code HEAD},
- * which answers the same headers without a body) is allowed; other methods get 405 with {@code Allow}, unknown
- * paths 404. The query string is ignored. A failure while rendering is a 500 with the message (and a log line),
+ * Answers one aggregated admin request at a time on the admin event loop, for the source's {@link AdminRoute}s
+ * (read once, when the server starts). Only {@code GET} (and {@code HEAD}, which answers the same headers without
+ * a body) is allowed; other methods get 405 with {@code Allow}, unknown paths (and routes the source does not
+ * serve) 404. The query string is ignored. A failure while rendering is a 500 with the message (and a log line),
  * never a dropped connection.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -31,13 +33,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final AsciiString JSON = AsciiString.cached("application/json; charset=utf-8");
     private static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
-    private static final AsciiString METRICS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
-    static final Set<String> PATHS = Set.of("/metrics", "/healthz", "/readyz", "/api/pools", "/api/config");
+    private static final AsciiString PROMETHEUS = AsciiString.cached(GatewayMetrics.contentType());
 
     private final AdminSource source;
+    private final Set<AdminRoute> routes;
+    /** The 404 hint, e.g. {@code /api/config, /api/pools, /healthz, /metrics, /readyz}. */
+    private final String paths;
 
-    AdminHandler(AdminSource source) {
+    AdminHandler(AdminSource source, Set<AdminRoute> routes) {
         this.source = source;
+        this.routes = routes;
+        this.paths = String.join(", ", routes.stream().map(AdminRoute::path).sorted().toList());
     }
 
     @Override
@@ -51,9 +57,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n", false, false);
             return;
         }
-        if (!PATHS.contains(path)) {
-            send(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path + " (try " + String.join(", ",
-                    PATHS.stream().sorted().toList()) + ")\n", keepAlive, head);
+        AdminRoute route = AdminRoute.of(path).filter(routes::contains).orElse(null);
+        if (route == null) {
+            send(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path + " (try " + paths + ")\n",
+                    keepAlive, head);
             return;
         }
         if (!HttpMethod.GET.equals(req.method()) && !head) {
@@ -64,20 +71,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         try {
-            switch (path) {
-                case "/metrics" -> send(ctx, HttpResponseStatus.OK, METRICS, source.metrics(), keepAlive, head);
-                case "/healthz" -> {
+            switch (route) {
+                case METRICS -> send(ctx, HttpResponseStatus.OK, PROMETHEUS, source.metrics(), keepAlive, head);
+                case HEALTHZ -> {
                     boolean up = source.running();
                     send(ctx, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
                             up ? "ok\n" : "not running\n", keepAlive, head);
                 }
-                case "/readyz" -> {
-                    Readiness r = Readiness.of(source);
+                case READYZ -> {
+                    Readiness r = source.readiness();
                     send(ctx, r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
                             r.reason() + "\n", keepAlive, head);
                 }
-                case "/api/pools" -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.pools(source), keepAlive, head);
-                default -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.config(source), keepAlive, head);
+                case POOLS -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.pools(source), keepAlive, head);
+                case CONFIG -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.config(source), keepAlive, head);
             }
         } catch (RuntimeException e) {
             log.warn("admin {} failed", path, e);

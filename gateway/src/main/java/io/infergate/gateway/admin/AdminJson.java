@@ -56,6 +56,9 @@ final class AdminJson {
         root.put("metricsStalenessThresholdMs", EndpointFreshness.STALENESS_THRESHOLD.toMillis());
         ArrayNode pools = root.putArray("pools");
         for (PoolRuntime p : config.pools()) {
+            if (!source.shows(p.id())) {
+                continue;
+            }
             ObjectNode pool = pools.addObject();
             putId(pool, p.id());
             pool.put("strictModels", p.models().isStrict());

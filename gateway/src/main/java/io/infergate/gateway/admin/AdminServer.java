@@ -17,12 +17,15 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The admin HTTP/1.1 listener: {@code GET /metrics} (Prometheus text), {@code /healthz} (200 while running),
- * {@code /readyz} (200 when {@link Readiness ready}, else 503 with the reasons), {@code /api/pools} and
- * {@code /api/config} (JSON). Anything else is 404, a known path with another method 405.
+ * The admin HTTP/1.1 listener of both {@code infergate serve} and {@code infergate epp}: {@code GET /metrics}
+ * (Prometheus text), {@code /healthz} (200 while running), {@code /readyz} (200 when the source's
+ * {@link AdminSource#readiness() readiness} says ready, else 503 with the reasons), {@code /api/pools} and
+ * {@code /api/config} (JSON), as far as the source serves them ({@link AdminSource#routes()}). Anything else is
+ * 404, a known path with another method 405.
  *
  * <p>It has its own one-thread event loop group, so a slow scrape never delays the data plane and a busy data
  * plane never starves health checks. Bind it to localhost (the default of {@code infergate serve}) unless the
@@ -66,6 +69,7 @@ public final class AdminServer implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("admin server already started");
         }
+        Set<AdminRoute> routes = Set.copyOf(source.routes());
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -78,7 +82,7 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast(new IdleCloser())
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new AdminHandler(source));
+                                .addLast(new AdminHandler(source, routes));
                     }
                 });
         ChannelFuture bound = b.bind(host, requestedPort).awaitUninterruptibly();

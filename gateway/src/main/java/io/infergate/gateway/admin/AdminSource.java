@@ -7,8 +7,11 @@ import io.infergate.gateway.metrics.SchedulingView;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pick.PoolId;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -35,6 +38,30 @@ public interface AdminSource {
 
     /** The Prometheus text of the metrics. */
     String metrics();
+
+    /**
+     * The routes to answer; the others are 404. Read once, when the server starts. The default is every route,
+     * as {@code infergate serve} has it.
+     */
+    default Set<AdminRoute> routes() {
+        return EnumSet.allOf(AdminRoute.class);
+    }
+
+    /**
+     * The {@code /readyz} verdict now. The default is the gateway's ({@link Readiness#of}): running, listeners
+     * bound, a pool with a ready endpoint.
+     */
+    default Readiness readiness() {
+        return Readiness.of(this);
+    }
+
+    /**
+     * Whether {@code /api/pools} lists this pool of {@link #config()}. The default lists every pool; the endpoint
+     * picker lists only the one it picks for.
+     */
+    default boolean shows(PoolId pool) {
+        return true;
+    }
 
     /** Every pool's endpoints with their latest scraped metrics; null (the default) leaves them out of the API. */
     default Datastore datastore() {

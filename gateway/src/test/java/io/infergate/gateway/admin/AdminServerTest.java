@@ -19,11 +19,13 @@ import io.infergate.scheduler.metrics.MetricsProblem;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.Lease;
+import io.infergate.scheduler.pick.PoolId;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,7 +100,14 @@ class AdminServerTest {
         final PoolPickers pickers = new PoolPickers(datastore, inFlight, SchedulingOptions.defaults(), () -> NOW,
                 () -> new SplittableRandom(1));
         final SchedulerLatency latency = new SchedulerLatency();
+        volatile Set<AdminRoute> routes = EnumSet.allOf(AdminRoute.class);
+        /** Null: the gateway's verdict. */
+        volatile Readiness readiness;
+        volatile Set<PoolId> hidden = Set.of();
 
+        @Override public Set<AdminRoute> routes() { return routes; }
+        @Override public Readiness readiness() { return readiness == null ? Readiness.of(this) : readiness; }
+        @Override public boolean shows(PoolId pool) { return !hidden.contains(pool); }
         @Override public GatewayConfig config() { return config; }
         @Override public Map<String, Integer> boundPorts() { return bound; }
         @Override public InFlightTracker inFlight() { return inFlight; }
@@ -266,12 +275,36 @@ class AdminServerTest {
 
     @Test
     void unknownPathsAre404AndOtherMethods405() throws Exception {
-        assertThat(get("/nope").statusCode()).isEqualTo(404);
+        assertThat(get("/nope")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("not found: /nope (try /api/config, /api/pools, /healthz, /metrics, "
+                    + "/readyz)\n");
+        });
         HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("allow")).hasValue("GET, HEAD");
         assertThat(get("/healthz?verbose=1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSourceChoosesItsRoutesItsReadinessAndWhichPoolsItLists() throws Exception {
+        server.close();
+        source.routes = EnumSet.of(AdminRoute.METRICS, AdminRoute.READYZ, AdminRoute.POOLS);
+        source.readiness = new Readiness(false, "waiting for the leader");
+        source.hidden = Set.of(source.config.pools().get(0).id());
+        server = new AdminServer("127.0.0.1", 0, source).start();
+        assertThat(get("/api/config")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("not found: /api/config (try /api/pools, /metrics, /readyz)\n");
+        });
+        assertThat(get("/healthz").statusCode()).isEqualTo(404);
+        assertThat(get("/readyz")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo("waiting for the leader\n");
+        });
+        assertThat(json.readTree(get("/api/pools").body()).get("pools").size()).isZero();
+        assertThat(get("/metrics").statusCode()).isEqualTo(200);
     }
 
     @Test
