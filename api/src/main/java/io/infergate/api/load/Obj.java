@@ -256,8 +256,11 @@ final class Obj {
         }
         E e = values.get(s.get());
         if (e == null) {
-            ctx.error(raw(key), path(key), "unsupported value \"" + s.get() + "\" (expected one of: "
-                    + String.join(", ", values.keySet()) + ")");
+            ctx.error(
+                    raw(key),
+                    path(key),
+                    "unsupported value \"" + s.get() + "\" (expected one of: " + String.join(", ", values.keySet())
+                            + ")");
             return Optional.empty();
         }
         return Optional.of(e);
@@ -271,8 +274,10 @@ final class Obj {
     void finish() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!accepted.contains(e.getKey())) {
-                ctx.error(e.getValue().getKeyNode(), path(e.getKey()), "unknown field \"" + e.getKey()
-                        + "\" (accepted: " + String.join(", ", accepted) + ")");
+                ctx.error(
+                        e.getValue().getKeyNode(),
+                        path(e.getKey()),
+                        "unknown field \"" + e.getKey() + "\" (accepted: " + String.join(", ", accepted) + ")");
             }
         }
     }
@@ -281,8 +286,10 @@ final class Obj {
         if (n instanceof ScalarNode s && Tag.STR.equals(n.getTag())) {
             return s.getValue();
         }
-        ctx.error(n, at, "found " + describe(n) + " (expected: a string" + (n instanceof ScalarNode ? "; quote it" : "")
-                + ")");
+        ctx.error(
+                n,
+                at,
+                "found " + describe(n) + " (expected: a string" + (n instanceof ScalarNode ? "; quote it" : "") + ")");
         return null;
     }
 

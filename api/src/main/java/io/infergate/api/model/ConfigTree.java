@@ -104,7 +104,9 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
                     sb.append(',');
                 }
                 first = false;
-                sb.append(Scalar.quote(e.getKey())).append(':').append(e.getValue().toJson());
+                sb.append(Scalar.quote(e.getKey()))
+                        .append(':')
+                        .append(e.getValue().toJson());
             }
             return sb.append('}').toString();
         }
@@ -193,7 +195,13 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
     final class Scalar implements ConfigTree {
 
         /** The JSON type of a scalar. */
-        public enum Kind { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+        public enum Kind {
+            STRING,
+            INTEGER,
+            FLOAT,
+            BOOLEAN,
+            NULL
+        }
 
         private final Location location;
         private final String path;
@@ -280,7 +288,8 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
             return switch (kind) {
                 case STRING -> quote(text);
                 case INTEGER -> integerValue().map(BigInteger::toString).orElse(quote(text));
-                case FLOAT -> numberValue().filter(Double::isFinite).map(Scalar::number).orElse(quote(text));
+                case FLOAT ->
+                    numberValue().filter(Double::isFinite).map(Scalar::number).orElse(quote(text));
                 case BOOLEAN -> booleanValue().orElse(false).toString();
                 case NULL -> "null";
             };

@@ -38,15 +38,21 @@ public final class ManifestSet {
      * @param sources file name (as in {@link Location#file()}) to the text it was loaded from; only files whose
      *                ConfigMaps may be read again need to be here
      */
-    public ManifestSet(List<? extends Resource> resources, Map<Integer, FieldIndex> fields,
-                       Map<String, String> sources) {
+    public ManifestSet(
+            List<? extends Resource> resources, Map<Integer, FieldIndex> fields, Map<String, String> sources) {
         this.resources = List.copyOf(resources);
         this.fields = Map.copyOf(fields);
         this.sources = Map.copyOf(sources);
         for (Resource r : this.resources) {
             byType.computeIfAbsent(r.getClass(), k -> new ArrayList<>()).add(r);
             // first one wins; the validator reports duplicates
-            byKey.putIfAbsent(key(r.group(), r.kind(), r.metadata().namespace(), r.metadata().name()), r);
+            byKey.putIfAbsent(
+                    key(
+                            r.group(),
+                            r.kind(),
+                            r.metadata().namespace(),
+                            r.metadata().name()),
+                    r);
         }
         byType.replaceAll((k, v) -> List.copyOf(v));
     }
@@ -191,7 +197,11 @@ public final class ManifestSet {
         Map<String, Boolean> seen = new LinkedHashMap<>();
         for (Pod pod : podsSelectedBy(pool)) {
             if (pod.isReady() && seen.putIfAbsent(pod.podIp().orElseThrow(), true) == null) {
-                addRanks(out, pool, pod.metadata().name(), pod.podIp().orElseThrow(),
+                addRanks(
+                        out,
+                        pool,
+                        pod.metadata().name(),
+                        pod.podIp().orElseThrow(),
                         activePorts(pod.metadata().annotations().get(ACTIVE_PORTS_ANNOTATION)));
             }
         }
@@ -206,8 +216,8 @@ public final class ManifestSet {
                 }
                 for (String address : e.addresses()) {
                     if (seen.putIfAbsent(address, true) == null) {
-                        addRanks(out, pool, e.hostname().orElse(slice.metadata().name() + "-" + address), address,
-                                null);
+                        addRanks(
+                                out, pool, e.hostname().orElse(slice.metadata().name() + "-" + address), address, null);
                     }
                 }
             }
@@ -231,8 +241,8 @@ public final class ManifestSet {
         return ports.isEmpty() ? null : ports;
     }
 
-    private static void addRanks(List<PoolEndpoint> out, InferencePool pool, String source, String address,
-                                 java.util.Set<Integer> active) {
+    private static void addRanks(
+            List<PoolEndpoint> out, InferencePool pool, String source, String address, java.util.Set<Integer> active) {
         List<Integer> ports = pool.targetPorts();
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
@@ -253,7 +263,9 @@ public final class ManifestSet {
         for (InferenceModel m : sorted) {
             winners.putIfAbsent(modelClaimKey(m), m);
         }
-        return inferenceModels().stream().filter(m -> winners.get(modelClaimKey(m)) == m).toList();
+        return inferenceModels().stream()
+                .filter(m -> winners.get(modelClaimKey(m)) == m)
+                .toList();
     }
 
     /** The key under which InferenceModels compete for a model name: pool identity plus model name. */

@@ -68,8 +68,8 @@ public final class ConfigReloader implements AutoCloseable {
      * @param apply    serves a new configuration (called on the reload thread)
      * @param initial  the status of the configuration served at start
      */
-    public ConfigReloader(List<Path> files, Duration debounce, Consumer<GatewayConfig> apply, ConfigStatus initial,
-                          Clock clock) {
+    public ConfigReloader(
+            List<Path> files, Duration debounce, Consumer<GatewayConfig> apply, ConfigStatus initial, Clock clock) {
         this.files = List.copyOf(files);
         this.debounce = Objects.requireNonNull(debounce, "debounce");
         this.apply = Objects.requireNonNull(apply, "apply");
@@ -97,7 +97,10 @@ public final class ConfigReloader implements AutoCloseable {
                 dirs.add(abs.getParent());
             }
             for (Path dir : dirs) {
-                dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                dir.register(
+                        watcher,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
         } catch (IOException e) {
@@ -174,15 +177,16 @@ public final class ConfigReloader implements AutoCloseable {
             next = GatewayConfig.compile(result.manifests());
             apply.accept(next);
         } catch (RuntimeException e) {
-            String message = "cannot serve the new configuration: " + e.getMessage()
-                    + "; keeping the last good configuration";
+            String message =
+                    "cannot serve the new configuration: " + e.getMessage() + "; keeping the last good configuration";
             log.warn("config reload rejected: {}", message);
             status = status.withReload(new ConfigStatus.Reload(clock.instant(), false, message, lines));
             return false;
         }
         lines.forEach(l -> log.info("config reload: {}", l));
-        String message = "applied: " + next.listeners().size() + " listener(s), " + next.pools().size()
-                + " InferencePool(s), " + result.manifests().all().size() + " object(s)";
+        String message = "applied: " + next.listeners().size() + " listener(s), "
+                + next.pools().size() + " InferencePool(s), "
+                + result.manifests().all().size() + " object(s)";
         log.info("config reload {}", message);
         status = status.withReload(new ConfigStatus.Reload(clock.instant(), true, message, lines));
         return true;

@@ -36,8 +36,11 @@ public final class ServeRuntime implements AutoCloseable {
     private volatile java.util.function.BooleanSupplier ready = () -> true;
     private boolean closed;
 
-    ServeRuntime(GatewayServer gateway, GatewayMetrics metrics, Optional<EmbeddedDefault> embedded,
-                 Supplier<ConfigStatus> status) {
+    ServeRuntime(
+            GatewayServer gateway,
+            GatewayMetrics metrics,
+            Optional<EmbeddedDefault> embedded,
+            Supplier<ConfigStatus> status) {
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.embedded = Objects.requireNonNull(embedded, "embedded");

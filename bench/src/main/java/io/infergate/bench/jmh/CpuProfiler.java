@@ -48,8 +48,8 @@ public final class CpuProfiler implements InternalProfiler {
         } else if (o.startsWith("threads=") && o.length() > "threads=".length()) {
             threads = Pattern.compile(o.substring("threads=".length()));
         } else {
-            throw new IllegalArgumentException("CpuProfiler options: '" + options + "' (expected: nothing or"
-                    + " threads=<regex>)");
+            throw new IllegalArgumentException(
+                    "CpuProfiler options: '" + options + "' (expected: nothing or" + " threads=<regex>)");
         }
     }
 
@@ -65,8 +65,8 @@ public final class CpuProfiler implements InternalProfiler {
     }
 
     @Override
-    public List<Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-                                       IterationResult result) {
+    public List<Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long process = OS.getProcessCpuTime() - processStart;
         long ops = result.getMetadata().getAllOps(); // the CPU was spent on all of them, warm-down included
         List<Result> out = new ArrayList<>();

@@ -70,15 +70,17 @@ class CpuProfilerTest {
         CountDownLatch burnt = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         long[] sink = new long[1];
-        Thread live = new Thread(() -> {
-            sink[0] = burnUntilCounted();
-            burnt.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cpu-profiler-test-live");
+        Thread live = new Thread(
+                () -> {
+                    sink[0] = burnUntilCounted();
+                    burnt.countDown();
+                    try {
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "cpu-profiler-test-live");
         p.beforeIteration(null, null);
         live.start();
         burnt.await();
@@ -94,13 +96,16 @@ class CpuProfilerTest {
         CpuProfiler p = new CpuProfiler();
         p.beforeIteration(null, null);
         burnUntilCounted();
-        assertThat(p.afterIteration(null, null, ops(10))).extracting(Result::getLabel).containsExactly("cpu.process");
+        assertThat(p.afterIteration(null, null, ops(10)))
+                .extracting(Result::getLabel)
+                .containsExactly("cpu.process");
         assertThat(new CpuProfiler("").afterIteration(null, null, ops(0))).isEmpty();
     }
 
     @Test
     void unknownOptionsAreRejected() {
-        assertThatThrownBy(() -> new CpuProfiler("thread=x")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new CpuProfiler("thread=x"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threads=<regex>");
     }
 }

@@ -18,11 +18,16 @@ class LabRealTimeAgreementIT {
 
         LabRealTimeAgreement.Result r = LabRealTimeAgreement.run(spec);
 
-        assertThat(r.real()).as("real-time records").isNotEmpty()
+        assertThat(r.real())
+                .as("real-time records")
+                .isNotEmpty()
                 .allSatisfy(rec -> assertThat(rec.status()).isEqualTo(RequestRecord.Status.OK));
-        assertThat(r.lab()).as("lab records").hasSameSizeAs(r.real())
+        assertThat(r.lab())
+                .as("lab records")
+                .hasSameSizeAs(r.real())
                 .allSatisfy(rec -> assertThat(rec.status()).isEqualTo(RequestRecord.Status.OK));
-        assertThat(r.row()).startsWith("| 7 | " + r.real().size() + " | " + r.real().size() + " | ");
+        assertThat(r.row())
+                .startsWith("| 7 | " + r.real().size() + " | " + r.real().size() + " | ");
         assertThat(r.ttftP50Gap()).isNotNaN();
     }
 

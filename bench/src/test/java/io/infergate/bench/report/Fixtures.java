@@ -10,8 +10,7 @@ import java.util.Map;
 /** Hand-made summaries and reports: every metric derived from one number, so expected values are easy to state. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /**
      * A summary whose latencies are {@code ttftP90} times a per-metric factor and whose throughputs follow
@@ -19,13 +18,31 @@ final class Fixtures {
      */
     static RunSummary summary(int sent, int shed, int failed, double ttftP90, double tokensPerSec) {
         int completed = sent - shed - failed;
-        return new RunSummary(sent, completed, shed, failed, 60,
-                ttftP90 * 0.6, ttftP90 * 0.5, ttftP90, ttftP90 * 2,
-                10, 20, 30,
-                12, 24,
-                ttftP90 * 5, ttftP90 * 8, ttftP90 * 10,
-                tokensPerSec, tokensPerSec * 4, completed / 60.0,
-                completed / 120.0, completed / (2.0 * sent), 0.5, Slo.INTERACTIVE);
+        return new RunSummary(
+                sent,
+                completed,
+                shed,
+                failed,
+                60,
+                ttftP90 * 0.6,
+                ttftP90 * 0.5,
+                ttftP90,
+                ttftP90 * 2,
+                10,
+                20,
+                30,
+                12,
+                24,
+                ttftP90 * 5,
+                ttftP90 * 8,
+                ttftP90 * 10,
+                tokensPerSec,
+                tokensPerSec * 4,
+                completed / 60.0,
+                completed / 120.0,
+                completed / (2.0 * sent),
+                0.5,
+                Slo.INTERACTIVE);
     }
 
     static SweepReport.Point point(String policy, double rate, long seed, double ttftP90, double tokensPerSec) {

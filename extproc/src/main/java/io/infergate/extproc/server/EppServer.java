@@ -1,17 +1,17 @@
 package io.infergate.extproc.server;
 
 import com.sun.net.httpserver.HttpServer;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.NettyServerBuilder;
+import io.infergate.api.model.ManifestSet;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.metrics.GatewayMetrics;
 import io.infergate.gateway.metrics.SchedulingView;
 import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.datastore.MetricsScraper;
-import io.infergate.api.model.ManifestSet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,8 +55,13 @@ public final class EppServer implements AutoCloseable {
      * @param certificate     TLS for the ext_proc port; empty: plaintext (h2c)
      * @param metricsInterval how often every endpoint's metrics are scraped; zero: never (tests)
      */
-    public record Options(String host, int grpcPort, int healthPort, int metricsPort,
-                          Optional<ServingCertificate> certificate, Duration metricsInterval) {
+    public record Options(
+            String host,
+            int grpcPort,
+            int healthPort,
+            int metricsPort,
+            Optional<ServingCertificate> certificate,
+            Duration metricsInterval) {
         public Options {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(certificate, "certificate");
@@ -105,12 +110,15 @@ public final class EppServer implements AutoCloseable {
                     .addService(new ExtProcService(state, settings))
                     .directExecutor()
                     .maxInboundMessageSize(16 * 1024 * 1024)
-                    .build().start();
-            healthServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.healthPort()),
+                    .build()
+                    .start();
+            healthServer = NettyServerBuilder.forAddress(
+                            new InetSocketAddress(options.host(), options.healthPort()),
                             InsecureServerCredentials.create())
                     .addService(health)
                     .directExecutor()
-                    .build().start();
+                    .build()
+                    .start();
             if (options.metricsPort() >= 0) {
                 metricsServer = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 16);
                 metricsServer.createContext("/metrics", exchange -> {
@@ -127,9 +135,13 @@ public final class EppServer implements AutoCloseable {
                 metricsServer.start();
             }
             startControlPlane();
-            log.info("endpoint picker for InferencePool {} listening: ext_proc {} ({}), health {}, metrics {}",
-                    state.poolId(), grpc.getPort(), options.certificate().isPresent() ? "TLS" : "plaintext",
-                    healthServer.getPort(), metricsServer == null ? "off" : metricsServer.getAddress().getPort());
+            log.info(
+                    "endpoint picker for InferencePool {} listening: ext_proc {} ({}), health {}, metrics {}",
+                    state.poolId(),
+                    grpc.getPort(),
+                    options.certificate().isPresent() ? "TLS" : "plaintext",
+                    healthServer.getPort(),
+                    metricsServer == null ? "off" : metricsServer.getAddress().getPort());
             return this;
         } catch (IOException e) {
             close();
@@ -154,7 +166,11 @@ public final class EppServer implements AutoCloseable {
         controlPlane.scheduleAtFixedRate(state.flows()::sweepAll, sweep, sweep, TimeUnit.NANOSECONDS);
         if (!options.metricsInterval().isZero()) {
             fetcher = new NettyMetricsFetcher("http", "/metrics");
-            scraper = new MetricsScraper(state.datastore(), fetcher, System::nanoTime, options.metricsInterval(),
+            scraper = new MetricsScraper(
+                    state.datastore(),
+                    fetcher,
+                    System::nanoTime,
+                    options.metricsInterval(),
                     MetricsScraper.defaultTimeout(options.metricsInterval()));
             scraper.start(controlPlane);
         }
@@ -167,9 +183,12 @@ public final class EppServer implements AutoCloseable {
      */
     public String scrape() {
         GatewayConfig config = state.served().map(EppState.Served::config).orElse(null);
-        return state.metrics().scrape(config == null ? GatewayConfig.compile(ManifestSet.empty()) : config,
-                state.inFlight(), new SchedulingView(state.datastore(), state.pickers(), state.schedulerLatency(),
-                        System.nanoTime()));
+        return state.metrics()
+                .scrape(
+                        config == null ? GatewayConfig.compile(ManifestSet.empty()) : config,
+                        state.inFlight(),
+                        new SchedulingView(
+                                state.datastore(), state.pickers(), state.schedulerLatency(), System.nanoTime()));
     }
 
     /** Ports actually bound: {@code grpc}, {@code health}, {@code metrics}. */

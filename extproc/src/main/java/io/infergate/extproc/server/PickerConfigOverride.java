@@ -34,12 +34,18 @@ public record PickerConfigOverride(EndpointPickerConfig config) {
         boolean found = false;
         for (Resource r : set.all()) {
             if (r instanceof InferencePool p && PoolId.of(p).equals(pool)) {
-                Map<String, String> annotations = new LinkedHashMap<>(p.metadata().annotations());
+                Map<String, String> annotations =
+                        new LinkedHashMap<>(p.metadata().annotations());
                 annotations.put(PoolSchedulingResolver.PROFILE_ANNOTATION, DOCUMENT_NAME);
                 ObjectMeta m = p.metadata();
-                out.add(new InferencePool(new ObjectMeta(m.name(), m.namespace(), m.labels(), annotations,
-                        m.creationTimestamp()), p.origin(), p.apiVersion(), p.selector(), p.targetPorts(),
-                        p.appProtocol(), p.endpointPicker()));
+                out.add(new InferencePool(
+                        new ObjectMeta(m.name(), m.namespace(), m.labels(), annotations, m.creationTimestamp()),
+                        p.origin(),
+                        p.apiVersion(),
+                        p.selector(),
+                        p.targetPorts(),
+                        p.appProtocol(),
+                        p.endpointPicker()));
                 found = true;
             } else {
                 out.add(r);
@@ -49,9 +55,16 @@ public record PickerConfigOverride(EndpointPickerConfig config) {
             return set;
         }
         EndpointPickerConfig c = config;
-        out.add(new EndpointPickerConfig(new ObjectMeta(DOCUMENT_NAME, pool.namespace(), Map.of(), Map.of(),
-                java.util.Optional.empty()), c.origin(), c.featureGates(), c.plugins(), c.schedulingProfiles(),
-                c.saturationDetector(), c.dataLayer(), c.flowControl(), c.parser()));
+        out.add(new EndpointPickerConfig(
+                new ObjectMeta(DOCUMENT_NAME, pool.namespace(), Map.of(), Map.of(), java.util.Optional.empty()),
+                c.origin(),
+                c.featureGates(),
+                c.plugins(),
+                c.schedulingProfiles(),
+                c.saturationDetector(),
+                c.dataLayer(),
+                c.flowControl(),
+                c.parser()));
         return new ManifestSet(out, Map.of());
     }
 }

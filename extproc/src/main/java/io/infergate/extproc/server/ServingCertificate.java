@@ -3,7 +3,6 @@ package io.infergate.extproc.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.security.Signature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,14 +60,20 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
             gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair keys = gen.generateKeyPair();
             Instant now = Instant.now();
-            byte[] tbs = X509Der.selfSignedTbs(SUBJECT_CN, new BigInteger(63, new SecureRandom()).add(BigInteger.ONE),
-                    now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), keys.getPublic().getEncoded(),
+            byte[] tbs = X509Der.selfSignedTbs(
+                    SUBJECT_CN,
+                    new BigInteger(63, new SecureRandom()).add(BigInteger.ONE),
+                    now.minus(Duration.ofHours(1)),
+                    now.plus(Duration.ofDays(3650)),
+                    keys.getPublic().getEncoded(),
                     localhostAnd(hostName));
             Signature signer = Signature.getInstance("SHA256withECDSA");
             signer.initSign(keys.getPrivate());
             signer.update(tbs);
             byte[] der = X509Der.certificate(tbs, signer.sign());
-            return new ServingCertificate(pem("CERTIFICATE", der), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+            return new ServingCertificate(
+                    pem("CERTIFICATE", der),
+                    pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate: " + e.getMessage(), e);
         }
@@ -78,12 +84,14 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
 
     private static java.util.List<String> localhostAnd(String hostName) {
         return hostName == null || hostName.isBlank() || hostName.equals("localhost")
-                ? java.util.List.of("localhost") : java.util.List.of("localhost", hostName);
+                ? java.util.List.of("localhost")
+                : java.util.List.of("localhost", hostName);
     }
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

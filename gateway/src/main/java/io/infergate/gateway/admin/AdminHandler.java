@@ -52,13 +52,22 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (!PATHS.contains(path)) {
-            send(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path + " (try " + String.join(", ",
-                    PATHS.stream().sorted().toList()) + ")\n", keepAlive, head);
+            send(
+                    ctx,
+                    HttpResponseStatus.NOT_FOUND,
+                    TEXT,
+                    "not found: " + path + " (try "
+                            + String.join(", ", PATHS.stream().sorted().toList()) + ")\n",
+                    keepAlive,
+                    head);
             return;
         }
         if (!HttpMethod.GET.equals(req.method()) && !head) {
-            FullHttpResponse res = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
-                    "method not allowed: " + req.method() + " (expected: GET)\n", false);
+            FullHttpResponse res = response(
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    TEXT,
+                    "method not allowed: " + req.method() + " (expected: GET)\n",
+                    false);
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             write(ctx, res, keepAlive);
             return;
@@ -68,21 +77,36 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case "/metrics" -> send(ctx, HttpResponseStatus.OK, METRICS, source.metrics(), keepAlive, head);
                 case "/healthz" -> {
                     boolean up = source.running();
-                    send(ctx, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
-                            up ? "ok\n" : "not running\n", keepAlive, head);
+                    send(
+                            ctx,
+                            up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            TEXT,
+                            up ? "ok\n" : "not running\n",
+                            keepAlive,
+                            head);
                 }
                 case "/readyz" -> {
                     Readiness r = Readiness.of(source);
-                    send(ctx, r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
-                            r.reason() + "\n", keepAlive, head);
+                    send(
+                            ctx,
+                            r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            TEXT,
+                            r.reason() + "\n",
+                            keepAlive,
+                            head);
                 }
                 case "/api/pools" -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.pools(source), keepAlive, head);
                 default -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.config(source), keepAlive, head);
             }
         } catch (RuntimeException e) {
             log.warn("admin {} failed", path, e);
-            send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
-                    AdminJson.message("error", String.valueOf(e)), keepAlive, head);
+            send(
+                    ctx,
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    JSON,
+                    AdminJson.message("error", String.valueOf(e)),
+                    keepAlive,
+                    head);
         }
     }
 
@@ -93,8 +117,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, AsciiString type, String body,
-                             boolean keepAlive, boolean head) {
+    private static void send(
+            ChannelHandlerContext ctx,
+            HttpResponseStatus status,
+            AsciiString type,
+            String body,
+            boolean keepAlive,
+            boolean head) {
         write(ctx, response(status, type, body, head), keepAlive);
     }
 

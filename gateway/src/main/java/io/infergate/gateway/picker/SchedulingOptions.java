@@ -1,7 +1,7 @@
 package io.infergate.gateway.picker;
 
-import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import io.infergate.scheduler.admission.FlowControlConfig;
+import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,8 +21,8 @@ import java.util.Objects;
  * @param debugScores     whether a request may ask for the picker's scores ({@code x-infergate-debug: scores});
  *                        off by default, since the answer shows the pool's endpoints
  */
-public record SchedulingOptions(String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl,
-                                boolean debugScores) {
+public record SchedulingOptions(
+        String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl, boolean debugScores) {
 
     /** The TTL of a queued request unless configured otherwise. */
     public static final Duration DEFAULT_QUEUE_TTL = Duration.ofSeconds(30);

@@ -32,8 +32,11 @@ public final class HttpMetricsFetcher implements MetricsFetcher {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path: " + path + " (expected: starting with /)");
         }
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         this.scheme = scheme;
         this.path = path;
     }
@@ -43,16 +46,19 @@ public final class HttpMetricsFetcher implements MetricsFetcher {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(scheme + "://" + endpoint.hostPort() + path))
-                    .timeout(timeout).GET().build();
+                    .timeout(timeout)
+                    .GET()
+                    .build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
-            if (r.statusCode() / 100 != 2) {
-                throw new java.util.concurrent.CompletionException(new IOException("HTTP " + r.statusCode()
-                        + " from " + request.uri()));
-            }
-            return r.body();
-        });
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> {
+                    if (r.statusCode() / 100 != 2) {
+                        throw new java.util.concurrent.CompletionException(
+                                new IOException("HTTP " + r.statusCode() + " from " + request.uri()));
+                    }
+                    return r.body();
+                });
     }
 }

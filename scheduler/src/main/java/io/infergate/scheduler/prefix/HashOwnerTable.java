@@ -47,7 +47,7 @@ final class HashOwnerTable {
     private int mask;
     private int words;
     private int stride;
-    private int size;  // hashes
+    private int size; // hashes
     private long pairs; // (hash, owner) pairs: set bits
 
     HashOwnerTable() {
@@ -90,7 +90,8 @@ final class HashOwnerTable {
     /** Adds {@code owner} to the owners of {@code hash}; true if it was not there. */
     boolean set(long hash, int owner) {
         if (owner < 0 || owner >= (MAX_CAPACITY >>> 1)) {
-            throw new IllegalArgumentException("owner: " + owner + " (expected: 0.." + ((MAX_CAPACITY >>> 1) - 1) + ")");
+            throw new IllegalArgumentException(
+                    "owner: " + owner + " (expected: 0.." + ((MAX_CAPACITY >>> 1) - 1) + ")");
         }
         if ((owner >>> 6) >= words) {
             rebuild(capacity(), (owner >>> 6) + 1);

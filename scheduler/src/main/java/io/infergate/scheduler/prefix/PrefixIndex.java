@@ -82,6 +82,7 @@ public final class PrefixIndex {
     static final int STRIPES = 256;
     /** Optimistic reads of one stripe before {@link #matchLengths} takes its read lock. */
     static final int OPTIMISTIC_ATTEMPTS = 16;
+
     static final int BATCH = 64;
     private static final int STRIPE_SHIFT = 64 - Integer.numberOfTrailingZeros(STRIPES);
 
@@ -459,7 +460,9 @@ public final class PrefixIndex {
 
     private EndpointEntry entry(String hostPort) {
         EndpointEntry e = endpoints.get(hostPort);
-        return e != null ? e : endpoints.computeIfAbsent(hostPort, k -> new EndpointEntry(k, ids.acquire(), defaultCapacity));
+        return e != null
+                ? e
+                : endpoints.computeIfAbsent(hostPort, k -> new EndpointEntry(k, ids.acquire(), defaultCapacity));
     }
 
     private Stripe stripe(long hash) {
@@ -484,8 +487,9 @@ public final class PrefixIndex {
                 for (int node : linked) {
                     long key = e.lru.key(node);
                     check(keys.add(key), e.key + ": hash " + key + " linked twice");
-                    check(e.lru.find(key) == node, e.key + ": map sends hash " + key + " to node "
-                            + e.lru.find(key) + ", not " + node);
+                    check(
+                            e.lru.find(key) == node,
+                            e.key + ": map sends hash " + key + " to node " + e.lru.find(key) + ", not " + node);
                 }
                 keysById.put(e.id, keys);
             } finally {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ModelServerMetricsTest {
 
-    private static final MetricsProblem MISSING = new MetricsProblem(Kind.MISSING, "q (waiting queue): no matching series");
+    private static final MetricsProblem MISSING =
+            new MetricsProblem(Kind.MISSING, "q (waiting queue): no matching series");
 
     @Test
     void unknownIsExplicit() {
@@ -30,15 +31,16 @@ class ModelServerMetricsTest {
 
     @Test
     void orElseKeepsPreviousValuesForWhatThisScrapeMissed() {
-        ModelServerMetrics previous = new ModelServerMetrics("vllm", 4, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000,
-                List.of());
-        ModelServerMetrics partial = new ModelServerMetrics("vllm", 7, -1, Double.NaN, null, null, -1, -1, -1,
-                List.of(MISSING));
+        ModelServerMetrics previous =
+                new ModelServerMetrics("vllm", 4, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000, List.of());
+        ModelServerMetrics partial =
+                new ModelServerMetrics("vllm", 7, -1, Double.NaN, null, null, -1, -1, -1, List.of(MISSING));
 
         ModelServerMetrics merged = partial.orElse(previous);
 
-        assertThat(merged).isEqualTo(new ModelServerMetrics("vllm", 7, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000,
-                List.of(MISSING)));
+        assertThat(merged)
+                .isEqualTo(new ModelServerMetrics(
+                        "vllm", 7, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000, List.of(MISSING)));
     }
 
     @Test

@@ -20,11 +20,13 @@ class ParserAllocationTest {
     void skippingAVllmPageAllocatesOnlyTheParseState() {
         byte[] page = MetricsResources.bytes(MetricsResources.SIM_VLLM_LEGACY_CREATED); // 43 KB, 417 lines
         PrometheusTextParser parser = new PrometheusTextParser(List.of("vllm:num_requests_waiting"));
-        SampleVisitor visitor = s -> { };
+        SampleVisitor visitor = s -> {};
 
         long perParse = bytesPerCall(() -> parser.parse(page, visitor));
 
-        assertThat(perParse).as("bytes allocated per parse of %d bytes", page.length).isLessThan(2_048);
+        assertThat(perParse)
+                .as("bytes allocated per parse of %d bytes", page.length)
+                .isLessThan(2_048);
     }
 
     @Test
@@ -36,7 +38,9 @@ class ParserAllocationTest {
         long perExtract = bytesPerCall(() -> extractor.extract(labels, page));
 
         // Includes the LoRA and cache-info label strings of the selected series and the result record.
-        assertThat(perExtract).as("bytes allocated per extraction of %d bytes", page.length).isLessThan(16_384);
+        assertThat(perExtract)
+                .as("bytes allocated per extraction of %d bytes", page.length)
+                .isLessThan(16_384);
     }
 
     private static long bytesPerCall(Runnable call) {

@@ -18,7 +18,9 @@ class OpenAiRequestScannerPropertyTest {
         JsonCorpus corpus = new JsonCorpus(SEED, 5);
         for (int i = 0; i < 3_000; i++) {
             JsonCorpus.Generated g = corpus.request();
-            assertThat(scanner.scan(g.body())).as("case %d: %s", i, show(g.body())).isEqualTo(g.expected());
+            assertThat(scanner.scan(g.body()))
+                    .as("case %d: %s", i, show(g.body()))
+                    .isEqualTo(g.expected());
         }
     }
 
@@ -48,7 +50,8 @@ class OpenAiRequestScannerPropertyTest {
             byte[] body = corpus.request().body();
             for (int p = 0; p <= body.length; p++) {
                 for (byte[] bad : poison) {
-                    byte[] inserted = OpenAiRequestScannerTest.concat(slice(body, 0, p), bad, slice(body, p, body.length));
+                    byte[] inserted =
+                            OpenAiRequestScannerTest.concat(slice(body, 0, p), bad, slice(body, p, body.length));
                     assertRejectedAt(inserted, p);
                     if (p < body.length) {
                         byte[] overwritten = body.clone();

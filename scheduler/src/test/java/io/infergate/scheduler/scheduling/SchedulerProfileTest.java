@@ -28,8 +28,8 @@ class SchedulerProfileTest {
     }
 
     private static SchedulingContext ctx(byte[] prompt, long seed) {
-        PickRequest r = new PickRequest("r1", "m", 0, prompt.length, "default-flow", "",
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest r = new PickRequest(
+                "r1", "m", 0, prompt.length, "default-flow", "", new PromptBytes(prompt, 0, prompt.length));
         return new SchedulingContext(r, Pods.NOW, new SplittableRandom(seed), HASHER);
     }
 
@@ -52,10 +52,10 @@ class SchedulerProfileTest {
         assertThat(r).isInstanceOf(ProfileResult.Chosen.class);
         ProfileResult.Chosen chosen = (ProfileResult.Chosen) r;
         assertThat(chosen.endpoints()).containsExactly(eps.get(0), eps.get(1), eps.get(2));
-        assertThat(chosen.explanation().totals()).containsExactly(new double[] {3.6, 3.5, 3.2},
-                org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(chosen.explanation().scorers()).containsExactly("queue-scorer", "kv-cache-utilization-scorer",
-                "prefix-cache-scorer");
+        assertThat(chosen.explanation().totals())
+                .containsExactly(new double[] {3.6, 3.5, 3.2}, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(chosen.explanation().scorers())
+                .containsExactly("queue-scorer", "kv-cache-utilization-scorer", "prefix-cache-scorer");
     }
 
     @Test
@@ -73,9 +73,14 @@ class SchedulerProfileTest {
                 s[2] = Double.NaN;
             }
         };
-        SchedulerProfile p = new SchedulerProfile("p", List.of(), List.of(new WeightedScorer(wild, 5)),
-                new io.infergate.scheduler.scheduling.plugins.MaxScorePicker(), 3);
-        Candidates c = Candidates.of(List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
+        SchedulerProfile p = new SchedulerProfile(
+                "p",
+                List.of(),
+                List.of(new WeightedScorer(wild, 5)),
+                new io.infergate.scheduler.scheduling.plugins.MaxScorePicker(),
+                3);
+        Candidates c = Candidates.of(
+                List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
                 List.of(Pods.metrics(0, 0), Pods.metrics(0, 0), Pods.metrics(0, 0)));
         ProfileResult.Chosen r = (ProfileResult.Chosen) p.run(ctx(new byte[0], 1), c);
         assertThat(r.explanation().totals()).containsExactly(5.0, 0.0, 0.0);
@@ -84,25 +89,31 @@ class SchedulerProfileTest {
 
     @Test
     void aFilterThatLeavesNothingFailsTheProfile() {
-        SchedulerProfile p = new SchedulerProfile("p", List.of(new io.infergate.scheduler.scheduling.plugins
-                .LowQueueFilter("low", 1)), List.of(), new io.infergate.scheduler.scheduling.plugins.RandomPicker(), 1);
+        SchedulerProfile p = new SchedulerProfile(
+                "p",
+                List.of(new io.infergate.scheduler.scheduling.plugins.LowQueueFilter("low", 1)),
+                List.of(),
+                new io.infergate.scheduler.scheduling.plugins.RandomPicker(),
+                1);
         Candidates c = Candidates.of(List.of(Pods.endpoint(0)), List.of(Pods.metrics(5, 0.1)));
-        assertThat(p.run(ctx(new byte[0], 1), c)).isEqualTo(new ProfileResult.Failed(
-                "no endpoints available: filter low left none"));
+        assertThat(p.run(ctx(new byte[0], 1), c))
+                .isEqualTo(new ProfileResult.Failed("no endpoints available: filter low left none"));
     }
 
     @Test
     void maxScoreBreaksTiesRandomlyButReproduciblyPerSeed() {
         SchedulerProfile p = BuiltInProfiles.named(BuiltInProfiles.GIE_V1_DEFAULT, new PrefixIndex(), HASHER);
         List<Endpoint> eps = List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2), Pods.endpoint(3));
-        List<ScrapedMetrics> same = List.of(Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5),
-                Pods.metrics(1, 0.5));
+        List<ScrapedMetrics> same =
+                List.of(Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5));
         java.util.Set<Endpoint> firsts = new java.util.HashSet<>();
         for (long seed = 0; seed < 40; seed++) {
             Endpoint a = ((ProfileResult.Chosen) p.run(ctx(new byte[0], seed), Candidates.of(eps, same)))
-                    .endpoints().get(0);
+                    .endpoints()
+                    .get(0);
             Endpoint b = ((ProfileResult.Chosen) p.run(ctx(new byte[0], seed), Candidates.of(eps, same)))
-                    .endpoints().get(0);
+                    .endpoints()
+                    .get(0);
             assertThat(a).isEqualTo(b);
             firsts.add(a);
         }
@@ -111,8 +122,13 @@ class SchedulerProfileTest {
 
     @Test
     void explanationNamesEveryScore() {
-        String s = new Explanation(List.of(Pods.endpoint(0)), List.of("q"), new double[] {2}, new double[][] {{0.5}},
-                new double[] {1.0}).toString();
+        String s = new Explanation(
+                        List.of(Pods.endpoint(0)),
+                        List.of("q"),
+                        new double[] {2},
+                        new double[][] {{0.5}},
+                        new double[] {1.0})
+                .toString();
         assertThat(s).isEqualTo("pod0-rank-0=1.0 (q=0.5)");
     }
 }

@@ -46,8 +46,8 @@ public sealed interface OutputLengthDistribution {
     record Uniform(int min, int max) implements OutputLengthDistribution {
         public Uniform {
             if (min < 1 || max < min) {
-                throw new IllegalArgumentException("uniform output length: " + min + ".." + max
-                        + " (expected: 1 <= min <= max)");
+                throw new IllegalArgumentException(
+                        "uniform output length: " + min + ".." + max + " (expected: 1 <= min <= max)");
             }
         }
 
@@ -65,8 +65,8 @@ public sealed interface OutputLengthDistribution {
     record Normal(double mean, double sd) implements OutputLengthDistribution {
         public Normal {
             if (!(mean >= 1) || !(sd >= 0)) {
-                throw new IllegalArgumentException("normal output length: mean " + mean + ", sd " + sd
-                        + " (expected: mean >= 1, sd >= 0)");
+                throw new IllegalArgumentException(
+                        "normal output length: mean " + mean + ", sd " + sd + " (expected: mean >= 1, sd >= 0)");
             }
         }
 

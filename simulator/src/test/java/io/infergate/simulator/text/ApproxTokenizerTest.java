@@ -46,7 +46,9 @@ class ApproxTokenizerTest {
     @Test
     void differentChunksMostlyGetDifferentIds() {
         long distinct = java.util.stream.IntStream.range(0, 1000)
-                .map(i -> ApproxTokenizer.encode(String.format("%04d", i), false)[0]).distinct().count();
+                .map(i -> ApproxTokenizer.encode(String.format("%04d", i), false)[0])
+                .distinct()
+                .count();
         assertThat(distinct).isGreaterThan(970);
         // a short last chunk differs from the same characters padded with NULs
         assertThat(ApproxTokenizer.encode("ab", false)).isNotEqualTo(ApproxTokenizer.encode("ab\0\0", false));

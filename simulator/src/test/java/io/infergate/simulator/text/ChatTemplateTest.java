@@ -10,16 +10,20 @@ class ChatTemplateTest {
     @Test
     void rendersLikeLlama3() {
         String s = ChatTemplate.render(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi")));
-        assertThat(s).isEqualTo("<|begin_of_text|>"
-                + "<|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
-                + "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
-                + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+        assertThat(s)
+                .isEqualTo("<|begin_of_text|>"
+                        + "<|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
+                        + "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n");
     }
 
     @Test
     void aGrowingConversationKeepsItsEarlierRenderingAsPrefix() {
         List<ChatMessage> turn1 = List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi"));
-        List<ChatMessage> turn2 = List.of(turn1.get(0), turn1.get(1), new ChatMessage("assistant", "Hello!"),
+        List<ChatMessage> turn2 = List.of(
+                turn1.get(0),
+                turn1.get(1),
+                new ChatMessage("assistant", "Hello!"),
                 new ChatMessage("user", "How are you?"));
         String first = ChatTemplate.render(turn1);
         String second = ChatTemplate.render(turn2);

@@ -137,8 +137,7 @@ public final class DynamoKvPolicy implements LabPolicy {
     }
 
     /** One decision's inputs: the request's block hashes, and per endpoint its overlap (blocks) and cost. */
-    record Costs(long[] hashes, int[] overlap, double[] cost) {
-    }
+    record Costs(long[] hashes, int[] overlap, double[] cost) {}
 
     @Override
     public void onFirstToken(LabRequest request, int endpoint, LabView view) {

@@ -33,8 +33,7 @@ public sealed interface PluginInstance {
     }
 
     /** A scorer of a scheduling profile; its weight is the profile's business. */
-    record Scorer(String name, String type, io.infergate.scheduler.scheduling.Scorer scorer)
-            implements PluginInstance {
+    record Scorer(String name, String type, io.infergate.scheduler.scheduling.Scorer scorer) implements PluginInstance {
         public Scorer {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
@@ -154,7 +153,9 @@ public sealed interface PluginInstance {
 
     /** Whether a scheduling profile can use this instance (a filter, scorer, picker, or the detector's filter). */
     default boolean isProfilePlugin() {
-        return this instanceof Filter || this instanceof Scorer || this instanceof Picker
+        return this instanceof Filter
+                || this instanceof Scorer
+                || this instanceof Picker
                 || this instanceof SaturationDetector;
     }
 

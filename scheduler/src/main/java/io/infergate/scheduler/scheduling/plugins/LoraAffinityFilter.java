@@ -21,8 +21,8 @@ public final class LoraAffinityFilter implements SelectingFilter {
     public static final double DEFAULT_THRESHOLD = 0.999;
 
     /** Reads {@code threshold} (a fraction in 0..1, default {@value #DEFAULT_THRESHOLD}). */
-    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
-            new LoraAffinityFilter(name, p.number("threshold", 0, 1).orElse(DEFAULT_THRESHOLD)));
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(
+            name, TYPE, new LoraAffinityFilter(name, p.number("threshold", 0, 1).orElse(DEFAULT_THRESHOLD)));
 
     private final String name;
     private final double threshold;
@@ -91,6 +91,7 @@ public final class LoraAffinityFilter implements SelectingFilter {
 
     /** GIE's "available": room for one more adapter, {@code active + waiting < max} (LoRA info required). */
     static boolean hasRoom(ModelServerMetrics m) {
-        return m.hasMaxLoras() && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
+        return m.hasMaxLoras()
+                && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
     }
 }

@@ -5,8 +5,7 @@ import java.util.random.RandomGenerator;
 /** Index permutations for pickers. Stateless. */
 final class Shuffle {
 
-    private Shuffle() {
-    }
+    private Shuffle() {}
 
     /** {@code 0..n-1} in a random order (Fisher-Yates). */
     static int[] permutation(int n, RandomGenerator random) {

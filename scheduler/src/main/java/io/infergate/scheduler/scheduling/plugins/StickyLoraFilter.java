@@ -43,9 +43,13 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     public static final long DEFAULT_MEMORY_NANOS = 2_000_000_000L;
 
     /** Reads {@code memoryMillis} (1 or more, default 2000). */
-    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
-            new StickyLoraFilter(name, p.integer("memoryMillis", 1, Integer.MAX_VALUE)
-                    .orElse((int) (DEFAULT_MEMORY_NANOS / 1_000_000)) * 1_000_000L));
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(
+            name,
+            TYPE,
+            new StickyLoraFilter(
+                    name,
+                    p.integer("memoryMillis", 1, Integer.MAX_VALUE).orElse((int) (DEFAULT_MEMORY_NANOS / 1_000_000))
+                            * 1_000_000L));
 
     static final int MAX_MODELS = 4096;
 
@@ -139,8 +143,6 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
         java.util.Arrays.fill(all, true);
         return all;
     }
-
-
 
     @Override
     public void picked(SchedulingContext ctx, Endpoint primary) {

@@ -34,7 +34,9 @@ class LeastRecentlyPickedScorerTest {
     @Test
     void anEndpointWhoseScrapeFailedScoresWorstThoughNeverPicked() {
         scorer.picked(at(100), endpoints.get(0));
-        List<ScrapedMetrics> metrics = List.of(ScrapedMetrics.notYet("vllm"), ScrapedMetrics.notYet("vllm"),
+        List<ScrapedMetrics> metrics = List.of(
+                ScrapedMetrics.notYet("vllm"),
+                ScrapedMetrics.notYet("vllm"),
                 ScrapedMetrics.notYet("vllm").failed("scrape failed: timeout"));
         double[] s = new double[3];
 
@@ -67,7 +69,8 @@ class LeastRecentlyPickedScorerTest {
     }
 
     private double[] score(long now) {
-        List<ScrapedMetrics> metrics = endpoints.stream().map(e -> ScrapedMetrics.notYet("vllm")).toList();
+        List<ScrapedMetrics> metrics =
+                endpoints.stream().map(e -> ScrapedMetrics.notYet("vllm")).toList();
         double[] s = new double[3];
         scorer.score(at(now), Candidates.of(endpoints, metrics), s);
         return s;

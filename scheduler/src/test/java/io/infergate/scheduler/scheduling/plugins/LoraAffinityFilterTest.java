@@ -17,13 +17,16 @@ import org.junit.jupiter.api.Test;
 
 class LoraAffinityFilterTest {
 
-    private static final SchedulingContext FOR_B = new SchedulingContext(PickRequest.of("r", "lora-b", 0, 10), 0,
-            new SplittableRandom(1), null);
+    private static final SchedulingContext FOR_B =
+            new SchedulingContext(PickRequest.of("r", "lora-b", 0, 10), 0, new SplittableRandom(1), null);
 
     @Test
     void prefersEndpointsRunningOrQueueingTheAdapterThenEndpointsWithRoom() {
-        Candidates c = candidates(lora(Set.of("lora-a", "lora-b"), Set.of()), lora(Set.of("lora-a"), Set.of()),
-                lora(Set.of("lora-a", "lora-c"), Set.of("lora-b")), lora(Set.of("x", "y", "z"), Set.of()));
+        Candidates c = candidates(
+                lora(Set.of("lora-a", "lora-b"), Set.of()),
+                lora(Set.of("lora-a"), Set.of()),
+                lora(Set.of("lora-a", "lora-c"), Set.of("lora-b")),
+                lora(Set.of("x", "y", "z"), Set.of()));
 
         assertThat(new LoraAffinityFilter("f", 1.0).select(FOR_B, c)).containsExactly(true, false, true, false);
         assertThat(new LoraAffinityFilter("f", 0.0).select(FOR_B, c)).containsExactly(true, true, false, false);

@@ -25,22 +25,30 @@ final class Table {
 
     static final long NOW = 1_000_000_000_000L;
 
-    private Table() {
-    }
+    private Table() {}
 
     static int[] ints(String cells) {
-        return cells.isBlank() ? new int[0] : Arrays.stream(cells.trim().split("\\s+")).mapToInt(Integer::parseInt)
-                .toArray();
+        return cells.isBlank()
+                ? new int[0]
+                : Arrays.stream(cells.trim().split("\\s+"))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
     }
 
     static long[] longs(String cells) {
-        return cells.isBlank() ? new long[0] : Arrays.stream(cells.trim().split("\\s+")).mapToLong(Long::parseLong)
-                .toArray();
+        return cells.isBlank()
+                ? new long[0]
+                : Arrays.stream(cells.trim().split("\\s+"))
+                        .mapToLong(Long::parseLong)
+                        .toArray();
     }
 
     static double[] doubles(String cells) {
-        return cells.isBlank() ? new double[0] : Arrays.stream(cells.trim().split("\\s+"))
-                .mapToDouble(Double::parseDouble).toArray();
+        return cells.isBlank()
+                ? new double[0]
+                : Arrays.stream(cells.trim().split("\\s+"))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray();
     }
 
     /** {@code "T F T"} as flags. */
@@ -59,8 +67,10 @@ final class Table {
 
     /** Metrics read 10 ms before {@link #NOW}; {@code -1} and NaN are unknown; no LoRA info. */
     static ScrapedMetrics metrics(int queue, int running, double kv) {
-        return new ScrapedMetrics(new ModelServerMetrics("vllm", queue, running, kv, null, null, -1, 16, 1000,
-                List.of()), NOW - 10_000_000L, null);
+        return new ScrapedMetrics(
+                new ModelServerMetrics("vllm", queue, running, kv, null, null, -1, 16, 1000, List.of()),
+                NOW - 10_000_000L,
+                null);
     }
 
     /** Candidates pod0..pod(n-1) with these metrics and in-flight load. */
@@ -88,8 +98,7 @@ final class Table {
         int n = queues != null ? queues.length : running != null ? running.length : kv.length;
         List<ScrapedMetrics> m = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            m.add(metrics(queues != null ? queues[i] : 0, running != null ? running[i] : 0,
-                    kv != null ? kv[i] : 0.0));
+            m.add(metrics(queues != null ? queues[i] : 0, running != null ? running[i] : 0, kv != null ? kv[i] : 0.0));
         }
         return candidates(m, new int[n], new long[n]);
     }
@@ -105,8 +114,8 @@ final class Table {
 
     /** A request for {@code model}, in session {@code session} ("" for none), with {@code prompt}. */
     static SchedulingContext ctx(String model, String session, byte[] prompt, PrefixHasher hasher, long seed) {
-        PickRequest r = new PickRequest("r", model, 0, prompt.length, "default-flow", session,
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest r = new PickRequest(
+                "r", model, 0, prompt.length, "default-flow", session, new PromptBytes(prompt, 0, prompt.length));
         return new SchedulingContext(r, NOW, new SplittableRandom(seed), hasher);
     }
 
