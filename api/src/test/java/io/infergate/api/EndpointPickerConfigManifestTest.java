@@ -73,16 +73,14 @@ class EndpointPickerConfigManifestTest {
         String file = DIR.resolve("gie-example-f.yaml").toString();
         String text = EndpointPickerConfigTest.read(DIR.resolve("gie-example-f.yaml"));
         assertThat(leaf.location())
-                .isEqualTo(new io.infergate.api.Location(
-                        file, EndpointPickerConfigTest.lineOf(text, "nextOnFailure:") + 3, 15));
+                .isEqualTo(new Location(file, EndpointPickerConfigTest.lineOf(text, "nextOnFailure:") + 3, 15));
         ConfigTree threshold = c.plugin("low-queue-filter")
                 .orElseThrow()
                 .parameters()
                 .get("threshold")
                 .orElseThrow();
         assertThat(threshold.location())
-                .isEqualTo(new io.infergate.api.Location(
-                        file, EndpointPickerConfigTest.lineOf(text, "threshold: 128"), 20));
+                .isEqualTo(new Location(file, EndpointPickerConfigTest.lineOf(text, "threshold: 128"), 20));
         List<Problem> problems = new ArrayList<>();
         Params p = r.params(c.plugin("lora-affinity-filter").orElseThrow(), problems::add);
         assertThat(p.number("threshold").getAsDouble()).isEqualTo(0.999);
@@ -151,7 +149,7 @@ class EndpointPickerConfigManifestTest {
                         p -> assertThat(p.format())
                                 .startsWith(
                                         "bundle.yaml:15:17: error: ConfigMap/epp: schedulingProfiles[0].plugins[0].weight: found -2.0"));
-        assertThat(exact.locate("plugins[0].type")).isEqualTo(new io.infergate.api.Location("bundle.yaml", 10, 13));
+        assertThat(exact.locate("plugins[0].type")).isEqualTo(new Location("bundle.yaml", 10, 13));
 
         // "bundle.yaml" is no file, but the set kept the text it was loaded from
         assertThat(set.sourceText("bundle.yaml")).contains(manifest);
@@ -196,7 +194,7 @@ class EndpointPickerConfigManifestTest {
         EndpointPickerConfigResult r = EndpointPickerConfigLoader.fromConfigMap(
                 set, set.configMaps().get(0), "config.json", Optional.of(manifest));
         assertThat(r.problems()).singleElement().satisfies(p -> {
-            assertThat(p.location()).isEqualTo(new io.infergate.api.Location("bundle.yaml", 6, 16));
+            assertThat(p.location()).isEqualTo(new Location("bundle.yaml", 6, 16));
             assertThat(p.field()).isEqualTo("plugins[0].type");
             assertThat(p.message())
                     .startsWith("unknown plugin type \"nope\"")

@@ -8,10 +8,14 @@ import io.infergate.api.load.Params;
 import io.infergate.api.model.EndpointPickerConfig;
 import io.infergate.api.model.EndpointPickerConfig.PriorityBand;
 import io.infergate.api.model.PluginTypes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,9 +71,9 @@ class EndpointPickerConfigTest {
 
     static String read(Path file) {
         try {
-            return java.nio.file.Files.readString(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -149,9 +153,8 @@ class EndpointPickerConfigTest {
                 .isEqualTo(100);
         assertThat(fc.priorityBands())
                 .containsExactly(
-                        new PriorityBand(
-                                10, java.util.OptionalLong.empty(), java.util.OptionalLong.of(50), "rr", "edf"),
-                        new PriorityBand(-1, java.util.OptionalLong.of(512), java.util.OptionalLong.empty(), "", ""));
+                        new PriorityBand(10, OptionalLong.empty(), OptionalLong.of(50), "rr", "edf"),
+                        new PriorityBand(-1, OptionalLong.of(512), OptionalLong.empty(), "", ""));
         assertThat(fc.usageLimitPolicyPluginRef()).isEqualTo("static-usage-limit-policy");
     }
 

@@ -3,9 +3,11 @@ package io.infergate.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.InferenceModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,10 +50,8 @@ class FixturesTest {
         assertThat(r.problems())
                 .extracting(p -> p.location().line(), Problem::object, Problem::severity)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(
-                                47, "InferencePool/secondary-inference-pool", Severity.WARNING),
-                        org.assertj.core.groups.Tuple.tuple(
-                                66, "InferencePool/appprotocol-h2c-inference-pool", Severity.WARNING));
+                        Tuple.tuple(47, "InferencePool/secondary-inference-pool", Severity.WARNING),
+                        Tuple.tuple(66, "InferencePool/appprotocol-h2c-inference-pool", Severity.WARNING));
         assertThat(r.problems()).allMatch(p -> p.message().contains("is not declared"));
     }
 
@@ -126,12 +126,10 @@ class FixturesTest {
         LoadResult r = load("gie-example-g.yaml", "companion-g.yaml");
         var model = r.manifests().inferenceModels().get(0);
         assertThat(model.modelName()).isEqualTo("food-review");
-        assertThat(model.effectiveCriticality()).isEqualTo(io.infergate.api.model.InferenceModel.Criticality.STANDARD);
+        assertThat(model.effectiveCriticality()).isEqualTo(InferenceModel.Criticality.STANDARD);
         assertThat(model.targetModels())
                 .extracting(t -> t.name(), t -> t.weight().getAsInt())
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("food-review-1", 90),
-                        org.assertj.core.groups.Tuple.tuple("food-review-2", 10));
+                .containsExactly(Tuple.tuple("food-review-1", 90), Tuple.tuple("food-review-2", 10));
         var rewrite =
                 load("gie-example-i.yaml").manifests().inferenceModelRewrites().get(0);
         assertThat(rewrite.rules()).singleElement().satisfies(rule -> {

@@ -10,7 +10,9 @@ import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.ObjectMeta;
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.api.model.Resource;
 import java.util.OptionalInt;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Defaults applied by the loader, v1/v1alpha2 normalization, and endpoints from Pods and EndpointSlices. */
@@ -192,10 +194,10 @@ class ModelTest {
         assertThat(set.endpoints(set.inferencePools().get(0)))
                 .extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
-                        org.assertj.core.groups.Tuple.tuple("a-rank-1", "10.0.0.1:8001"),
-                        org.assertj.core.groups.Tuple.tuple("s-10.0.0.9-rank-0", "10.0.0.9:8000"),
-                        org.assertj.core.groups.Tuple.tuple("s-10.0.0.9-rank-1", "10.0.0.9:8001"));
+                        Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
+                        Tuple.tuple("a-rank-1", "10.0.0.1:8001"),
+                        Tuple.tuple("s-10.0.0.9-rank-0", "10.0.0.9:8000"),
+                        Tuple.tuple("s-10.0.0.9-rank-1", "10.0.0.9:8001"));
     }
 
     @Test
@@ -225,11 +227,11 @@ class ModelTest {
         assertThat(set.endpoints(set.inferencePools().get(0)))
                 .extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
-                        org.assertj.core.groups.Tuple.tuple("a-rank-2", "10.0.0.1:8002"),
-                        org.assertj.core.groups.Tuple.tuple("b-rank-0", "10.0.0.2:8000"),
-                        org.assertj.core.groups.Tuple.tuple("b-rank-1", "10.0.0.2:8001"),
-                        org.assertj.core.groups.Tuple.tuple("b-rank-2", "10.0.0.2:8002"));
+                        Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
+                        Tuple.tuple("a-rank-2", "10.0.0.1:8002"),
+                        Tuple.tuple("b-rank-0", "10.0.0.2:8000"),
+                        Tuple.tuple("b-rank-1", "10.0.0.2:8001"),
+                        Tuple.tuple("b-rank-2", "10.0.0.2:8002"));
     }
 
     @Test
@@ -261,7 +263,7 @@ class ModelTest {
                 metadata: {name: c, creationTimestamp: "2025-01-01T00:00:00Z"}
                 """).manifests();
         assertThat(set.all().stream()
-                        .sorted(io.infergate.api.model.Resource.OLDEST_FIRST)
+                        .sorted(Resource.OLDEST_FIRST)
                         .map(r -> r.metadata().name()))
                 .containsExactly("c", "b", "a");
     }

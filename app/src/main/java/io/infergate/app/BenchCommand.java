@@ -1,17 +1,29 @@
 package io.infergate.app;
 
+import io.infergate.bench.load.OpenLoopLoad;
+import io.infergate.bench.load.Timeline;
 import io.infergate.bench.sim.FleetModelStats;
 import io.infergate.bench.sim.StreamingProbe;
 import io.infergate.bench.sim.VirtualFleetRun;
+import io.infergate.bench.stub.StubBackend;
 import io.infergate.simulator.engine.EngineConfig;
 import io.infergate.simulator.engine.Preset;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -186,7 +198,7 @@ public final class BenchCommand implements Runnable {
         int duration;
 
         @Override
-        public Integer call() throws InterruptedException, java.io.IOException {
+        public Integer call() throws InterruptedException, IOException {
             StreamingProbe probe = new StreamingProbe(
                     targets,
                     model,
@@ -195,12 +207,12 @@ public final class BenchCommand implements Runnable {
                     outputTokens,
                     Duration.ofSeconds(warmup),
                     Duration.ofSeconds(duration));
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newHttpClient();
             // the probe's measured window starts after the warm-up; read the model's side at the same moments
-            java.util.concurrent.CompletableFuture<FleetModelStats[]> model = admin == null
+            CompletableFuture<FleetModelStats[]> model = admin == null
                     ? null
-                    : java.util.concurrent.CompletableFuture.supplyAsync(
-                            () -> modelWindow(http), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                    : CompletableFuture.supplyAsync(
+                            () -> modelWindow(http), Executors.newVirtualThreadPerTaskExecutor());
             StreamingProbe.Result r = probe.run();
             PrintWriter out = spec.commandLine().getOut();
             Histogram itl = r.itlMicros();
@@ -242,19 +254,19 @@ public final class BenchCommand implements Runnable {
 
         private static void waitUntil(long deadline) {
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                LockSupport.parkNanos(left);
             }
         }
 
-        private FleetModelStats[] modelWindow(java.net.http.HttpClient http) {
+        private FleetModelStats[] modelWindow(HttpClient http) {
             try {
                 long start = System.nanoTime();
                 waitUntil(start + Duration.ofSeconds(warmup).toNanos());
                 FleetModelStats before = FleetModelStats.read(http, admin);
                 waitUntil(start + Duration.ofSeconds(warmup + duration).toNanos());
                 return new FleetModelStats[] {before, FleetModelStats.read(http, admin)};
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -302,7 +314,7 @@ public final class BenchCommand implements Runnable {
                 names = "--arrivals",
                 defaultValue = "POISSON",
                 description = "POISSON or CONSTANT (default: ${DEFAULT-VALUE}).")
-        io.infergate.bench.load.OpenLoopLoad.Arrivals arrivals;
+        OpenLoopLoad.Arrivals arrivals;
 
         @Option(
                 names = "--duration",
@@ -371,17 +383,16 @@ public final class BenchCommand implements Runnable {
                             : t)
                     .toList();
             if (max && urls.size() > 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max takes one --target");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max takes one --target");
             }
-            byte[] body = io.infergate.bench.load.OpenLoopLoad.bodyFor(urls.get(0), model, bodyBytes);
-            var seconds = new io.infergate.bench.load.Timeline();
-            var load = new io.infergate.bench.load.OpenLoopLoad(
-                    urls, body, io.infergate.bench.load.OpenLoopLoad.Clock.SYSTEM, seconds, Duration.ofSeconds(10));
+            byte[] body = OpenLoopLoad.bodyFor(urls.get(0), model, bodyBytes);
+            var seconds = new Timeline();
+            var load = new OpenLoopLoad(urls, body, OpenLoopLoad.Clock.SYSTEM, seconds, Duration.ofSeconds(10));
             Duration w = Duration.ofNanos((long) (warmup * 1e9));
             Duration d = Duration.ofNanos((long) (duration * 1e9));
             boolean connectionsGiven = spec.commandLine().getParseResult().hasMatchedOption("--connections");
             if (!max && prewarm > 0) {
-                new io.infergate.bench.load.OpenLoopLoad(urls.get(0), body)
+                new OpenLoopLoad(urls.get(0), body)
                         .closedLoop(4, Duration.ofNanos((long) (prewarm * 1e9)), Duration.ZERO);
             }
             int limit = connectionsGiven ? connections : 4096;
@@ -477,8 +488,8 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            var stub = io.infergate.bench.stub.StubBackend.start(host, port, ports, threads);
-            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            var stub = StubBackend.start(host, port, ports, threads);
+            CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
@@ -516,18 +527,19 @@ public final class BenchCommand implements Runnable {
         CommandSpec spec;
 
         // no options of its own, not even --help: everything, in order, is JMH's
-        @picocli.CommandLine.Unmatched
-        List<String> args = new java.util.ArrayList<>();
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             if (args.isEmpty()) {
                 spec.commandLine().usage(spec.commandLine().getOut());
                 spec.commandLine().getOut().flush();
-                org.openjdk.jmh.Main.main(new String[] {"-l"});
+                org.openjdk.jmh.Main.main(new String[] {"-l"}); // FQN: io.infergate.app.Main is ours
                 return 0;
             }
-            org.openjdk.jmh.Main.main(args.toArray(new String[0])); // exits the JVM itself on a bad command line
+            // JMH exits the JVM itself on a bad command line
+            org.openjdk.jmh.Main.main(args.toArray(new String[0])); // FQN: io.infergate.app.Main is ours
             return 0;
         }
     }

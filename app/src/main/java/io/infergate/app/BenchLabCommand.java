@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -224,7 +225,7 @@ final class BenchLabCommand implements Callable<Integer> {
         return 0;
     }
 
-    private <T> T option(String which, java.util.function.Supplier<T> build) {
+    private <T> T option(String which, Supplier<T> build) {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {

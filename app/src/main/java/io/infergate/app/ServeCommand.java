@@ -12,6 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -262,13 +265,12 @@ public final class ServeCommand implements Callable<Integer> {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);
                 return launcher.startCluster(
-                        WatchScope.forServe(
-                                java.util.Optional.ofNullable(namespace), java.util.Set.copyOf(gatewayClasses), true),
+                        WatchScope.forServe(Optional.ofNullable(namespace), Set.copyOf(gatewayClasses), true),
                         controllerName,
                         leaderElection
-                                ? java.util.Optional.of(LeaderElection.Settings.of(leaseNs, "infergate-gateway"))
-                                : java.util.Optional.empty(),
-                        java.util.Optional.empty());
+                                ? Optional.of(LeaderElection.Settings.of(leaseNs, "infergate-gateway"))
+                                : Optional.empty(),
+                        Optional.empty());
             }
             if (configs.isEmpty()) {
                 return launcher.startEmbedded(replicas, port, seed);
@@ -298,7 +300,7 @@ public final class ServeCommand implements Callable<Integer> {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            String v = value.trim().toLowerCase(Locale.ROOT);
             try {
                 if (v.equals("0")) {
                     return Duration.ZERO;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.infergate.api.Manifests;
 import io.infergate.app.serve.EmbeddedDefault;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
@@ -129,7 +130,7 @@ class EmbeddedDefaultIT {
     @Test
     void theManifestsValidateOnTheirOwn() {
         try (EmbeddedDefault e = EmbeddedDefault.start(2, 8080, 7)) {
-            var loaded = io.infergate.api.Manifests.load("embedded-default.yaml", e.manifests());
+            var loaded = Manifests.load("embedded-default.yaml", e.manifests());
             assertThat(loaded.problems()).isEmpty();
             assertThat(loaded.manifests().pods()).isNotEmpty();
         }

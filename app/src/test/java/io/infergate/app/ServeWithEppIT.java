@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,11 +195,11 @@ class ServeWithEppIT {
         // the picker saw every request through to the end: its in-flight counts go back to zero
         var endpoints = epp.state().served().orElseThrow().pool().snapshot().endpoints();
         assertThat(endpoints).extracting(e -> e.port()).containsExactlyInAnyOrderElementsOf(replicaPorts);
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .until(() ->
                         endpoints.stream().allMatch(e -> epp.state().inFlight().inFlight(e) == 0));
         // the picker counts a request after releasing its load, so the count may lag the in-flight figures
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .untilAsserted(() -> assertThat(epp.server().scrape())
                         .contains("inference_objective_request_total{model_name=\"friendly\","
                                 + "target_model_name=\"base\",priority=\"0\"} 8"));

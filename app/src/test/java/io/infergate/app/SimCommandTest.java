@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -72,7 +73,7 @@ class SimCommandTest {
         assertThat(c.maxCpuLoras()).isEqualTo(2);
         assertThat(c.loraLoadNanos()).isEqualTo(50_000_000L);
         assertThat(cmd.replicaSpec().loraModules())
-                .containsExactly(java.util.Map.entry("a", "/p/a"), java.util.Map.entry("b", "/adapters/b"));
+                .containsExactly(Map.entry("a", "/p/a"), Map.entry("b", "/adapters/b"));
         assertThat(cmd.faults().errorRate()).isEqualTo(0.5);
         assertThat(cmd.faults().errorStatuses()).containsExactly(503, 429);
         assertThat(cmd.faults().metricsFault()).isEqualTo(MetricsFault.GARBLED);

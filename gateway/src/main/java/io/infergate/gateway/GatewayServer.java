@@ -38,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -366,7 +367,7 @@ public final class GatewayServer implements AutoCloseable {
     private void publishPorts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         bound.values().forEach(b -> b.group().listeners().forEach(l -> out.put(l.id(), b.port())));
-        boundPorts = java.util.Collections.unmodifiableMap(out);
+        boundPorts = Collections.unmodifiableMap(out);
     }
 
     public InFlightTracker inFlight() {

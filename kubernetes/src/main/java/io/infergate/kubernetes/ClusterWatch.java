@@ -21,13 +21,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -318,7 +322,7 @@ public final class ClusterWatch implements AutoCloseable {
         if (rebuildScheduled.compareAndSet(false, true)) {
             try {
                 control.schedule(this::rebuild, debounceMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 rebuildScheduled.set(false); // shutting down
             }
         }
@@ -355,7 +359,7 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** Every kept object as text, kinds in scope order, objects by namespace and name (the age tie-break). */
     private List<Source> collect() {
-        Map<WatchedKind, List<GenericKubernetesResource>> items = new java.util.LinkedHashMap<>();
+        Map<WatchedKind, List<GenericKubernetesResource>> items = new LinkedHashMap<>();
         for (Watched w : watched) {
             SharedIndexInformer<GenericKubernetesResource> informer = w.informer;
             if (informer == null || w.absent) {
@@ -370,9 +374,9 @@ public final class ClusterWatch implements AutoCloseable {
         }
         // routes are kept only when they attach to a Gateway in the set: a route of another implementation's
         // Gateway (or of a Gateway outside the watched namespace) would only be an unresolvable parentRef here
-        java.util.Set<String> gateways = null;
+        Set<String> gateways = null;
         if (items.containsKey(WatchScope.GATEWAY)) {
-            gateways = new java.util.HashSet<>();
+            gateways = new HashSet<>();
             for (GenericKubernetesResource g : items.get(WatchScope.GATEWAY)) {
                 if (ResourceText.keeps(g, scope)) {
                     gateways.add(g.getMetadata().getNamespace() + "/"

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -349,8 +350,8 @@ final class GatewayStatus {
                 || l.hostname().isEmpty()) {
             return true;
         }
-        String listener = l.hostname().get().toLowerCase(java.util.Locale.ROOT);
-        return h.hostnames().stream().anyMatch(r -> intersect(listener, r.toLowerCase(java.util.Locale.ROOT)));
+        String listener = l.hostname().get().toLowerCase(Locale.ROOT);
+        return h.hostnames().stream().anyMatch(r -> intersect(listener, r.toLowerCase(Locale.ROOT)));
     }
 
     /** Two hostnames, each exact or {@code *.}-prefixed, match some host in common. */

@@ -3,6 +3,7 @@ package io.infergate.kubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.infergate.api.model.ApiGroups;
 import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.Gateway;
@@ -19,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -412,7 +414,7 @@ public final class StatusWriter {
             long generation,
             GatewayStatus.ConditionMaker conditions) {
         List<Map<String, Object>> next = new ArrayList<>();
-        Set<String> placed = new java.util.HashSet<>();
+        Set<String> placed = new HashSet<>();
         for (Map<String, Object> c : old) {
             Optional<Condition> mine =
                     ours.stream().filter(o -> o.type().equals(c.get("type"))).findFirst();
@@ -495,8 +497,7 @@ public final class StatusWriter {
         }
     }
 
-    private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext contextOf(
-            String apiVersion, String kind) {
+    private static ResourceDefinitionContext contextOf(String apiVersion, String kind) {
         for (WatchedKind k : List.of(
                 WatchScope.POOL_V1,
                 WatchScope.POOL_V1ALPHA2,

@@ -12,6 +12,7 @@ import io.infergate.kubernetes.GatewayStatus.RouteParent;
 import io.infergate.kubernetes.StatusWriter.Condition;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Gateway and route status computed from a set, without a cluster. */
@@ -96,9 +97,9 @@ class GatewayStatusTest {
         assertThat(GatewayStatus.listeners(set, gw))
                 .extracting(ListenerStatus::name, ListenerStatus::supportedKinds, ListenerStatus::attachedRoutes)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("http", List.of(HttpRoute.KIND), 3),
-                        org.assertj.core.groups.Tuple.tuple("alt", List.of(HttpRoute.KIND), 2),
-                        org.assertj.core.groups.Tuple.tuple("tcp", List.of("TCPRoute"), 1));
+                        Tuple.tuple("http", List.of(HttpRoute.KIND), 3),
+                        Tuple.tuple("alt", List.of(HttpRoute.KIND), 2),
+                        Tuple.tuple("tcp", List.of("TCPRoute"), 1));
         assertThat(GatewayStatus.listeners(set, gw))
                 .allSatisfy(l -> assertThat(l.resolvedRefs().status()).isEqualTo("True"));
     }

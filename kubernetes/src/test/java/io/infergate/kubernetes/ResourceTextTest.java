@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.BbrConfigMap;
 import io.infergate.api.model.Pod;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +118,7 @@ class ResourceTextTest {
         assertThat(r.problems()).isEmpty();
         assertThat(r.manifests().endpointSlices().get(0).endpoints().get(0).isReady())
                 .isTrue();
-        assertThat(io.infergate.api.model.BbrConfigMap.all(r.manifests()))
+        assertThat(BbrConfigMap.all(r.manifests()))
                 .singleElement()
                 .satisfies(b -> assertThat(b.adapterNames()).containsExactly("food-review-1", "food-review-2"));
     }

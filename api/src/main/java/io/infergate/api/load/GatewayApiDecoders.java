@@ -11,6 +11,7 @@ import io.infergate.api.model.Resource;
 import io.infergate.api.model.Secret;
 import io.infergate.api.model.TcpRoute;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,7 @@ final class GatewayApiDecoders {
             Spellings.of(HttpRoute.MatchType.values(), HttpRoute.MatchType::yaml);
     private static final Map<String, HttpRoute.Method> METHODS = Spellings.of(HttpRoute.Method.values(), Enum::name);
     /** Every filter type Gateway API v1 defines, with the field that carries its settings. */
-    private static final Map<String, String> FILTER_FIELDS = new java.util.LinkedHashMap<>();
+    private static final Map<String, String> FILTER_FIELDS = new LinkedHashMap<>();
 
     static {
         FILTER_FIELDS.put("RequestHeaderModifier", "requestHeaderModifier");

@@ -26,6 +26,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,8 +136,7 @@ public final class ManifestLoader {
                     new Location(name, 0, 0),
                     "",
                     "",
-                    "cannot read file: "
-                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString())));
+                    "cannot read file: " + (e instanceof NoSuchFileException ? "no such file" : e.toString())));
             return this;
         }
         return add(name, new StringReader(text));

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -134,7 +135,7 @@ final class Obj {
             return Optional.empty();
         }
         if (n instanceof ScalarNode s && Tag.BOOL.equals(n.getTag())) {
-            return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT)));
+            return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT)));
         }
         ctx.error(n, path(key), "found " + describe(n) + " (expected: a boolean)");
         return Optional.empty();

@@ -3,6 +3,7 @@ package io.infergate.api.model;
 import io.infergate.api.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -186,7 +187,7 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
             case SequenceNode s -> "a list";
             case MappingNode m -> "a map";
             case ScalarNode s -> "a single name \"" + s.getValue() + "\"";
-            default -> "a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> "a " + n.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 

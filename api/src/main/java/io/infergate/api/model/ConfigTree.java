@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -252,7 +253,7 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
                 return Optional.empty();
             }
             String t = text.replace("_", "");
-            String lower = t.toLowerCase(java.util.Locale.ROOT);
+            String lower = t.toLowerCase(Locale.ROOT);
             if (lower.endsWith(".nan")) {
                 return Optional.of(Double.NaN);
             }

@@ -1,6 +1,7 @@
 package io.infergate.api.model;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -106,10 +107,8 @@ public record Gateway(ObjectMeta metadata, Origin origin, String gatewayClassNam
      *                       mode, so a selector matches only when empty (documented decision)
      * @param kinds          allowed route kinds; empty means "the kinds the protocol supports"
      */
-    public record AllowedRoutes(
-            FromNamespaces from, java.util.Map<String, String> selectorLabels, List<RouteGroupKind> kinds) {
-        public static final AllowedRoutes SAME_NAMESPACE =
-                new AllowedRoutes(FromNamespaces.SAME, java.util.Map.of(), List.of());
+    public record AllowedRoutes(FromNamespaces from, Map<String, String> selectorLabels, List<RouteGroupKind> kinds) {
+        public static final AllowedRoutes SAME_NAMESPACE = new AllowedRoutes(FromNamespaces.SAME, Map.of(), List.of());
 
         public AllowedRoutes {
             Objects.requireNonNull(from, "from");

@@ -4,11 +4,14 @@ import io.infergate.api.Location;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Everything one load produced: the objects in document order, lookups by kind and namespace/name, and where
@@ -61,7 +64,7 @@ public final class ManifestSet {
      * This set without the objects {@code drop} selects; the rest keep their field positions and source texts (for
      * cluster mode, which leaves out objects with errors and serves the others).
      */
-    public ManifestSet without(java.util.function.Predicate<? super Resource> drop) {
+    public ManifestSet without(Predicate<? super Resource> drop) {
         return new ManifestSet(resources.stream().filter(r -> !drop.test(r)).toList(), fields, sources);
     }
 
@@ -226,11 +229,11 @@ public final class ManifestSet {
     }
 
     /** The port numbers an active-ports annotation lists, or null (every port) when it lists none. */
-    static java.util.Set<Integer> activePorts(String annotation) {
+    static Set<Integer> activePorts(String annotation) {
         if (annotation == null) {
             return null;
         }
-        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        Set<Integer> ports = new HashSet<>();
         for (String part : annotation.split(",")) {
             try {
                 ports.add(Integer.parseInt(part.strip()));
@@ -242,7 +245,7 @@ public final class ManifestSet {
     }
 
     private static void addRanks(
-            List<PoolEndpoint> out, InferencePool pool, String source, String address, java.util.Set<Integer> active) {
+            List<PoolEndpoint> out, InferencePool pool, String source, String address, Set<Integer> active) {
         List<Integer> ports = pool.targetPorts();
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);

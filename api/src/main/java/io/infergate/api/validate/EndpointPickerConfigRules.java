@@ -9,6 +9,7 @@ import io.infergate.api.model.EndpointPickerConfig.SchedulingProfile;
 import io.infergate.api.model.PluginType;
 import io.infergate.api.model.PluginType.Role;
 import io.infergate.api.model.PluginTypes;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,7 +188,7 @@ public final class EndpointPickerConfigRules {
                     .map(ConfigTree.Scalar.class::cast)
                     .flatMap(ConfigTree.Scalar::integerValue)
                     .filter(v -> v.bitLength() < 64)
-                    .map(java.math.BigInteger::longValue);
+                    .map(BigInteger::longValue);
         }
 
         /** What GIE's {@code applySystemDefaults} would add, so that references to those resolve. */

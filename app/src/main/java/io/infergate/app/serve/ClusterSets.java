@@ -5,6 +5,7 @@ import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.app.ValidateCommand;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +38,7 @@ public final class ClusterSets {
     public static Servable of(LoadResult fromCluster) {
         LoadResult current = ValidateCommand.withScheduling(fromCluster);
         Set<String> leftOut = new TreeSet<>();
-        Set<String> problems = new java.util.LinkedHashSet<>();
+        Set<String> problems = new LinkedHashSet<>();
         current.problems().forEach(p -> problems.add(p.format()));
         for (int round = 0; round < MAX_ROUNDS && current.hasErrors(); round++) {
             Set<String> broken = current.errors().stream()

@@ -6,6 +6,7 @@ import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.admin.ConfigStatus;
 import io.infergate.gateway.config.GatewayConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +106,7 @@ public final class ConfigReloader implements AutoCloseable {
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot watch the config files: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot watch the config files: " + e.getMessage(), e);
         }
         watchThread = Thread.ofVirtual().name("config-watch").start(this::watchLoop);
         return this;
@@ -130,7 +132,7 @@ public final class ConfigReloader implements AutoCloseable {
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // closed: stop watching
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the scheduler shut down first
         }
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infergate.api.Manifests;
 import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
+import io.infergate.extproc.client.GrpcExternalPickers;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.ProxyListener;
@@ -181,8 +182,7 @@ public final class ServeLauncher {
                 .withMaxRequestBodyBytes(maxBodyBytes)
                 .withDrainTimeout(drainTimeout);
         // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
-        GatewayServer gateway = new GatewayServer(
-                config, options, scheduling, listener, new io.infergate.extproc.client.GrpcExternalPickers());
+        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers());
         AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
         Supplier<ConfigStatus> status = fixedStatus != null
                 ? fixedStatus

@@ -8,6 +8,7 @@ import io.infergate.bench.workload.Workload;
 import io.infergate.bench.workload.WorkloadRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,7 @@ public record LabSweep(
 
     public LabSweep {
         Objects.requireNonNull(workload, "workload");
-        policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+        policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
         rates = List.copyOf(rates);
         seeds = List.copyOf(seeds);
         if (policies.isEmpty() || rates.isEmpty() || seeds.isEmpty()) {

@@ -43,6 +43,7 @@ import io.infergate.simulator.metrics.MetricsOptions;
 import io.infergate.simulator.metrics.MetricsRenderer;
 import io.infergate.simulator.text.ApproxTokenizer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -251,7 +252,7 @@ public final class PolicyLab {
          * The engine's page as of now, answered after the scrape delay: vLLM's real text without the histogram
          * families, which no picker reads ({@link MetricsRenderer#renderGauges}).
          */
-        private CompletableFuture<byte[]> fetch(Endpoint e, java.time.Duration timeout) {
+        private CompletableFuture<byte[]> fetch(Endpoint e, Duration timeout) {
             Engine engine = drivers.get(indexOf.get(e.hostPort())).engine();
             byte[] page = MetricsRenderer.renderGauges(MetricsFlavor.VLLM, engine.metrics(), MetricsOptions.defaults())
                     .getBytes(StandardCharsets.UTF_8);

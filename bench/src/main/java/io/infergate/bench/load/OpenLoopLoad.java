@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -239,7 +240,7 @@ public final class OpenLoopLoad {
                 while (n < guess && at[n] < limit) {
                     n++;
                 }
-                return java.util.Arrays.copyOf(at, n);
+                return Arrays.copyOf(at, n);
             }
             guess *= 2;
         }

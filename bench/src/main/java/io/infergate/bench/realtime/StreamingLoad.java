@@ -33,6 +33,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -496,7 +497,7 @@ public final class StreamingLoad {
             }
             if (n - from == 6
                     && line[from] == '['
-                    && new String(line, from, 6, java.nio.charset.StandardCharsets.US_ASCII).equals("[DONE]")) {
+                    && new String(line, from, 6, StandardCharsets.US_ASCII).equals("[DONE]")) {
                 e.doneSeen = true;
                 return;
             }

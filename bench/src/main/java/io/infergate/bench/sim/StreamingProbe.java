@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -71,12 +73,7 @@ public record StreamingProbe(
 
     /** Client-side measurements over the measured window (warm-up excluded), in microseconds. */
     public record Result(
-            org.HdrHistogram.Histogram ttftMicros,
-            org.HdrHistogram.Histogram itlMicros,
-            long completed,
-            long failed,
-            long tokens,
-            double seconds) {}
+            Histogram ttftMicros, Histogram itlMicros, long completed, long failed, long tokens, double seconds) {}
 
     public Result run() throws InterruptedException {
         Recorder ttft = new Recorder(3);
@@ -116,8 +113,7 @@ public record StreamingProbe(
             }
             done.await();
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
-                    .syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         return new Result(
                 ttft.getIntervalHistogram(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.bench.results.RequestRecord;
 import java.time.Duration;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +36,7 @@ class LabRealTimeAgreementIT {
     void aSpecSaysWhatItExpects() {
         assertThat(LabRealTimeAgreement.Spec.published(3))
                 .isEqualTo(new LabRealTimeAgreement.Spec(3, 3, Duration.ofSeconds(25), Duration.ofSeconds(5)));
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new LabRealTimeAgreement.Spec(1, 0, Duration.ofSeconds(1), Duration.ZERO))
+        Assertions.assertThatThrownBy(() -> new LabRealTimeAgreement.Spec(1, 0, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("expected: rate > 0");
     }
 }

@@ -7,6 +7,7 @@ import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.results.Slo;
 import io.infergate.bench.results.SweepReport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class LabSweepTest {
 
     @Test
     void eachRunHearsProgressInReportOrderWithItsRecords() {
-        List<String> order = new java.util.ArrayList<>();
+        List<String> order = new ArrayList<>();
         sweep(Map.of("round-robin", LabPolicies.named("round-robin")), 2).run(p -> {
             order.add(p.rate() + "/" + p.seed());
             assertThat(p.result().records())

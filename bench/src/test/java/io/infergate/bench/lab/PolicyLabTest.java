@@ -13,7 +13,9 @@ import io.infergate.bench.workload.WorkloadRequest;
 import io.infergate.bench.workload.Workloads;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -205,7 +207,7 @@ class PolicyLabTest {
         Workload lora = Workloads.named("multi-lora");
         LabSweep sweep = new LabSweep(
                 lora,
-                java.util.Map.of("round-robin", roundRobin()),
+                Map.of("round-robin", roundRobin()),
                 List.of(20.0),
                 List.of(1L),
                 Duration.ofSeconds(5),
@@ -255,7 +257,7 @@ class PolicyLabTest {
     void requestsOutOfArrivalOrderAreRejected() {
         List<WorkloadRequest> reqs = requests(SMALL, 10, 2, 1);
         List<WorkloadRequest> reversed = new ArrayList<>(reqs);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
 
         assertThatThrownBy(() -> new PolicyLab(settings(1)).run(reversed, List.of(), roundRobin()))
                 .hasMessageContaining("not sorted by arrival");

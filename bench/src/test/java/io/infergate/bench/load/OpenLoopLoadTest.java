@@ -28,8 +28,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +76,7 @@ class OpenLoopLoadTest {
     private Channel server;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
-    private final java.util.Map<String, AtomicInteger> byPath = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
     private volatile int failEvery;
 
@@ -125,7 +128,7 @@ class OpenLoopLoadTest {
     @AfterEach
     void stopServer() {
         server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private URI url() {

@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@link StreamingLoad} against a simulator replica and a scripted misbehaving server, both on ephemeral ports. */
@@ -170,8 +171,7 @@ class StreamingLoadIT {
             assertThat(seen.get("ok").get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:" + port);
             server.close().sync();
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
-                    .sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 

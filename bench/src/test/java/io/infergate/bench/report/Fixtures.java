@@ -3,6 +3,7 @@ package io.infergate.bench.report;
 import io.infergate.bench.results.RunSummary;
 import io.infergate.bench.results.Slo;
 import io.infergate.bench.results.SweepReport;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ final class Fixtures {
 
     /** Three policies at two rates, two seeds each; "random" saturates at 8 req/s. */
     static SweepReport sweep() {
-        List<SweepReport.Point> ps = new java.util.ArrayList<>();
+        List<SweepReport.Point> ps = new ArrayList<>();
         for (long seed : new long[] {1, 2}) {
             double d = seed == 1 ? 0.9 : 1.1;
             ps.add(point("round-robin", 2, seed, 120 * d, 900 * d));

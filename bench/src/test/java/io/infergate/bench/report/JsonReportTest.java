@@ -9,6 +9,7 @@ import io.infergate.bench.results.SweepReport;
 import java.io.StringReader;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class JsonReportTest {
                         "\"seed\"",
                         "\"summary\"");
         String firstSummary = json.substring(json.indexOf("\"summary\""));
-        String[] names = java.util.Arrays.stream(RunSummary.class.getRecordComponents())
+        String[] names = Arrays.stream(RunSummary.class.getRecordComponents())
                 .map(RecordComponent::getName)
                 .map(n -> "\"" + n + "\":")
                 .toArray(String[]::new);

@@ -7,6 +7,7 @@ import io.infergate.bench.results.Slo;
 import io.infergate.bench.results.SweepReport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -109,9 +110,9 @@ class MarkdownReportTest {
 
     @Test
     void formatsNumbersCompactlyInEveryLocale() {
-        java.util.Locale before = java.util.Locale.getDefault();
+        Locale before = Locale.getDefault();
         try {
-            java.util.Locale.setDefault(java.util.Locale.GERMANY);
+            Locale.setDefault(Locale.GERMANY);
             assertThat(Numbers.compact(1234.4)).isEqualTo("1,234");
             assertThat(Numbers.compact(1_234_567)).isEqualTo("1,234,567");
             assertThat(Numbers.compact(123.4)).isEqualTo("123");
@@ -129,7 +130,7 @@ class MarkdownReportTest {
             assertThat(Numbers.plain(100)).isEqualTo("100");
             assertThat(MarkdownReport.render(Fixtures.sweep())).contains("| 1,500 ms |");
         } finally {
-            java.util.Locale.setDefault(before);
+            Locale.setDefault(before);
         }
     }
 }

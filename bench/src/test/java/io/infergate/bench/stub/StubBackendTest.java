@@ -12,10 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +42,7 @@ class StubBackendTest {
         }
 
         boolean closes() {
-            return head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close");
+            return head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close");
         }
     }
 
@@ -67,7 +69,7 @@ class StubBackendTest {
         String body = raw.substring(split + 4);
         int status = Integer.parseInt(head.substring(9, 12));
         String length = head.lines()
-                .filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
                 .findFirst()
                 .orElseThrow()
                 .substring(15)
@@ -215,7 +217,7 @@ class StubBackendTest {
                 String head = got.toString(StandardCharsets.UTF_8);
                 headEnd = got.size();
                 contentLength = Integer.parseInt(
-                        head.toLowerCase(java.util.Locale.ROOT).replaceAll("(?s).*content-length: *([0-9]+).*", "$1"));
+                        head.toLowerCase(Locale.ROOT).replaceAll("(?s).*content-length: *([0-9]+).*", "$1"));
             }
         }
         return parse(got.toString(StandardCharsets.UTF_8));
@@ -229,7 +231,7 @@ class StubBackendTest {
         assertThatThrownBy(() -> StubBackend.start("127.0.0.1", 65535, 2, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("within 1..65535");
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> StubBackend.start("127.0.0.1", taken.getLocalPort(), 1, 1))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("cannot bind");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class TraceFileTest {
                 Arrivals.poisson(5),
                 3,
                 60);
-        List<WorkloadRequest> withOdd = new java.util.ArrayList<>(rs);
+        List<WorkloadRequest> withOdd = new ArrayList<>(rs);
         withOdd.add(new WorkloadRequest(7, "lora-x", -3, "quote \" tab \t é ✓\nline", 2, 9, "", "t"));
         Path f = dir.resolve("w.jsonl");
         TraceFile.write(f, withOdd);

@@ -38,6 +38,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -152,7 +153,7 @@ public final class PickerLatencyBench {
                 POOL,
                 SchedulingOptions.defaults().withDefaultProfile(spec.profile()).withMetricsInterval(Duration.ZERO),
                 System::nanoTime,
-                java.util.concurrent.ThreadLocalRandom::current,
+                ThreadLocalRandom::current,
                 learner);
         state.update(Manifests.load("bench.yaml", yaml.toString()).manifests());
         SplittableRandom random = new SplittableRandom(42);

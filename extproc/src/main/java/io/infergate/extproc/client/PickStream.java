@@ -28,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -299,7 +300,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
     private static HeaderEntry entry(HeaderValue h) {
         String value =
                 h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toStringUtf8();
-        return new HeaderEntry(h.getKey().toLowerCase(java.util.Locale.ROOT), value);
+        return new HeaderEntry(h.getKey().toLowerCase(Locale.ROOT), value);
     }
 
     private static String metadataDestination(Struct metadata) {
@@ -334,7 +335,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
     public CompletionStage<List<HeaderEntry>> responseHeaders(List<HeaderEntry> headers, String servedEndpoint) {
         synchronized (this) {
             if (ended || responseAsked || !(decision.getNow(null) instanceof ExternalDecision.Route)) {
-                return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+                return CompletableFuture.completedFuture(List.of());
             }
             responseAsked = true;
             try {
@@ -355,7 +356,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                         .build());
             } catch (RuntimeException e) {
                 endStream(false);
-                return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+                return CompletableFuture.completedFuture(List.of());
             }
             deadline = timer.schedule(
                     () -> {

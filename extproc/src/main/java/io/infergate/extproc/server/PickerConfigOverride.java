@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The picker's {@code --config-file}: one EndpointPickerConfig that schedules the served pool whatever the pool's
@@ -56,7 +57,7 @@ public record PickerConfigOverride(EndpointPickerConfig config) {
         }
         EndpointPickerConfig c = config;
         out.add(new EndpointPickerConfig(
-                new ObjectMeta(DOCUMENT_NAME, pool.namespace(), Map.of(), Map.of(), java.util.Optional.empty()),
+                new ObjectMeta(DOCUMENT_NAME, pool.namespace(), Map.of(), Map.of(), Optional.empty()),
                 c.origin(),
                 c.featureGates(),
                 c.plugins(),

@@ -15,6 +15,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -82,10 +83,10 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
     /** The common name of the generated certificate's subject and issuer. */
     public static final String SUBJECT_CN = "infergate-epp";
 
-    private static java.util.List<String> localhostAnd(String hostName) {
+    private static List<String> localhostAnd(String hostName) {
         return hostName == null || hostName.isBlank() || hostName.equals("localhost")
-                ? java.util.List.of("localhost")
-                : java.util.List.of("localhost", hostName);
+                ? List.of("localhost")
+                : List.of("localhost", hostName);
     }
 
     private static String pem(String type, byte[] der) {

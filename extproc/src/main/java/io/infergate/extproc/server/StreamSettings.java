@@ -1,6 +1,7 @@
 package io.infergate.extproc.server;
 
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -50,7 +51,7 @@ public record StreamSettings(
                 true,
                 DEFAULT_MAX_REQUEST_BODY_BYTES,
                 DEFAULT_MAX_BUFFERED_RESPONSE_BYTES,
-                java.util.concurrent.ThreadLocalRandom::current,
+                ThreadLocalRandom::current,
                 System::nanoTime);
     }
 

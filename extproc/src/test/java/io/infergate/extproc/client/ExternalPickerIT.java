@@ -3,6 +3,7 @@ package io.infergate.extproc.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.GatewayOptions;
@@ -17,7 +18,9 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimulatorFleet;
 import io.infergate.testing.Patience;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -348,8 +351,7 @@ class ExternalPickerIT {
     @Test
     void thePickersHeadersAndBodyReachTheModelServer() throws Exception {
         // a model server that echoes the body it got and reports the headers of interest
-        com.sun.net.httpserver.HttpServer echo =
-                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         echo.createContext("/", ex -> {
             byte[] got = ex.getRequestBody().readAllBytes();
             var h = ex.getRequestHeaders();
@@ -492,8 +494,7 @@ class ExternalPickerIT {
         start(manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()));
         picker.script = rec -> new FakePicker.Silent();
         String body = completion(BASE_MODEL, false);
-        try (java.net.Socket s =
-                new java.net.Socket("127.0.0.1", gateway.boundPorts().get("default/gw/http"))) {
+        try (Socket s = new Socket("127.0.0.1", gateway.boundPorts().get("default/gw/http"))) {
             s.getOutputStream()
                     .write(("POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json"
                                     + "\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)

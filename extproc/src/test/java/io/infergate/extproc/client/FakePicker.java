@@ -17,19 +17,24 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.infergate.extproc.server.ServingCertificate;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -81,7 +86,7 @@ final class FakePicker implements AutoCloseable {
     /** The response headers reported (one map per response). */
     final ConcurrentLinkedQueue<Map<String, String>> responseHeaders = new ConcurrentLinkedQueue<>();
     /** Streams the gateway cancelled. */
-    final java.util.concurrent.atomic.AtomicInteger cancelled = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger cancelled = new AtomicInteger();
     /** What each cancelled stream had delivered, for those cancelled after the picker was asked to decide. */
     final ConcurrentLinkedQueue<Received> cancelledAfterDeciding = new ConcurrentLinkedQueue<>();
 
@@ -94,10 +99,8 @@ final class FakePicker implements AutoCloseable {
             // the certificate the real picker generates when it is given none
             ServingCertificate cert = ServingCertificate.selfSigned("localhost");
             b.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(
-                            new java.io.ByteArrayInputStream(
-                                    cert.certificatePem().getBytes(StandardCharsets.US_ASCII)),
-                            new java.io.ByteArrayInputStream(
-                                    cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII))))
+                            new ByteArrayInputStream(cert.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                            new ByteArrayInputStream(cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII))))
                     .build());
         }
         server = b.build().start();
@@ -184,7 +187,7 @@ final class FakePicker implements AutoCloseable {
                         }
                         case Silent s -> {}
                         case Error e ->
-                            out.onError(io.grpc.Status.INTERNAL
+                            out.onError(Status.INTERNAL
                                     .withDescription("scripted failure")
                                     .asRuntimeException());
                         case Route route -> {
@@ -262,9 +265,9 @@ final class FakePicker implements AutoCloseable {
         if (body.length == 0) {
             return List.of(body);
         }
-        java.util.ArrayList<byte[]> out = new java.util.ArrayList<>();
+        ArrayList<byte[]> out = new ArrayList<>();
         for (int off = 0; off < body.length; off += 62_000) {
-            out.add(java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + 62_000)));
+            out.add(Arrays.copyOfRange(body, off, Math.min(body.length, off + 62_000)));
         }
         return out;
     }

@@ -3,8 +3,10 @@ package io.infergate.extproc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
@@ -80,11 +82,11 @@ class ServingCertificateTest {
         Instant from = Instant.parse("2049-12-31T23:00:00Z");
         Instant to = Instant.parse("2151-01-02T03:04:05Z");
         String longName = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example";
-        var gen = java.security.KeyPairGenerator.getInstance("EC");
+        var gen = KeyPairGenerator.getInstance("EC");
         var keys = gen.generateKeyPair();
         byte[] tbs = X509Der.selfSignedTbs(
                 "x",
-                java.math.BigInteger.valueOf(Long.MAX_VALUE),
+                BigInteger.valueOf(Long.MAX_VALUE),
                 from,
                 to,
                 keys.getPublic().getEncoded(),

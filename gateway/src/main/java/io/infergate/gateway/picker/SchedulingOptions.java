@@ -4,6 +4,7 @@ import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * How the gateway schedules requests among a pool's endpoints. Immutable.
@@ -31,7 +32,7 @@ public record SchedulingOptions(
         Objects.requireNonNull(defaultProfile, "defaultProfile");
         if (!BuiltInProfiles.NAMES.contains(defaultProfile)) {
             throw new IllegalArgumentException("defaultProfile: " + defaultProfile + " (expected one of: "
-                    + String.join(", ", new java.util.TreeSet<>(BuiltInProfiles.NAMES)) + ")");
+                    + String.join(", ", new TreeSet<>(BuiltInProfiles.NAMES)) + ")");
         }
         if (metricsInterval.isNegative()) {
             throw new IllegalArgumentException("metricsInterval: " + metricsInterval + " (expected: >= 0)");

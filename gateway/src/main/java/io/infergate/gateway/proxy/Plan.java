@@ -1,11 +1,16 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.api.model.HttpRoute;
+import io.infergate.gateway.picker.ExternalDecision;
+import io.infergate.gateway.picker.ExternalPickCall;
+import io.infergate.scheduler.admission.Outcome;
+import io.infergate.scheduler.admission.Ticket;
 import io.infergate.scheduler.openai.EncodedModelName;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /** What {@link RequestRouter} decided for one request: answer it here, or forward it. */
 sealed interface Plan {
@@ -16,10 +21,7 @@ sealed interface Plan {
      * body to send, or it throws {@link ProxyException}. A receiver whose client went away cancels the ticket
      * instead. The caller keeps owning the request body, as for a synchronous plan.
      */
-    record Deferred(
-            io.infergate.scheduler.admission.Ticket<Object> ticket,
-            java.util.function.BiFunction<io.infergate.scheduler.admission.Outcome, Throwable, Plan> resume)
-            implements Plan {}
+    record Deferred(Ticket<Object> ticket, BiFunction<Outcome, Throwable, Plan> resume) implements Plan {}
 
     /**
      * The pool's picker is external and was called: when {@code call}'s decision completes (the receiver hops back
@@ -31,10 +33,7 @@ sealed interface Plan {
      * so does a receiver whose next plan is anything but a {@link Forward} carrying {@code call} (whose exchange
      * ends the call itself).
      */
-    record External(
-            io.infergate.gateway.picker.ExternalPickCall call,
-            java.util.function.BiFunction<io.infergate.gateway.picker.ExternalDecision, Throwable, Plan> resume)
-            implements Plan {}
+    record External(ExternalPickCall call, BiFunction<ExternalDecision, Throwable, Plan> resume) implements Plan {}
 
     /** The gateway answers by itself (e.g. {@code GET /v1/models}). */
     record Answer(FullHttpResponse response) implements Plan {}
@@ -63,7 +62,7 @@ sealed interface Plan {
             long promptTokens,
             long outputTokens,
             String scores,
-            io.infergate.gateway.picker.ExternalPickCall picker,
+            ExternalPickCall picker,
             RetryRule retry)
             implements Plan {
 
@@ -77,7 +76,7 @@ sealed interface Plan {
                 long promptTokens,
                 long outputTokens,
                 String scores,
-                io.infergate.gateway.picker.ExternalPickCall picker) {
+                ExternalPickCall picker) {
             this(
                     targets,
                     body,

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.InferencePool;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
@@ -44,7 +45,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -52,6 +55,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -121,7 +125,7 @@ public final class RequestRouter {
             LongConsumer pickNanos,
             boolean debugScores,
             ExternalPickers external) {
-        this.external = java.util.Objects.requireNonNull(external, "external");
+        this.external = Objects.requireNonNull(external, "external");
         this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
@@ -360,14 +364,14 @@ public final class RequestRouter {
      */
     static Plan failureMode(
             PoolRuntime pool,
-            io.infergate.api.model.InferencePool.FailureMode mode,
+            InferencePool.FailureMode mode,
             ErrorCode failure,
             String message,
             ByteBuf body,
             RouteMatch match,
             ScannedRequest scanned,
             RandomGenerator random) {
-        if (mode != io.infergate.api.model.InferencePool.FailureMode.FAIL_OPEN) {
+        if (mode != InferencePool.FailureMode.FAIL_OPEN) {
             throw new ProxyException(failure, message);
         }
         List<Endpoint> ready = new ArrayList<>(pool.snapshot().endpoints());
@@ -380,8 +384,7 @@ public final class RequestRouter {
         while (!ready.isEmpty() && targets.size() < RetryRule.DEFAULT.maxAttempts()) {
             targets.add(UpstreamTarget.of(ready.remove(random.nextInt(ready.size()))));
         }
-        org.slf4j.LoggerFactory.getLogger(RequestRouter.class)
-                .debug("InferencePool {} fails open: {}", pool.id(), message);
+        LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(), message);
         return new Plan.Forward(
                 targets,
                 body,
@@ -442,7 +445,7 @@ public final class RequestRouter {
     private static boolean isJson(HttpHeaders headers, String path) {
         String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
         return type == null
-                || type.toLowerCase(java.util.Locale.ROOT).contains("json")
+                || type.toLowerCase(Locale.ROOT).contains("json")
                 || path.equals(CHAT)
                 || path.equals(COMPLETIONS)
                 || path.equals(EMBEDDINGS);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
@@ -135,11 +136,10 @@ class GatewayFailoverIT {
                 && gw.server.datastore().slots().stream()
                         .allMatch(s -> s.metrics().everRead()));
         // long streams until one lands on the victim: the picker is free to put the first ones on the other replica
-        io.infergate.scheduler.pick.Endpoint onVictim =
-                gw.server.config().pools().get(0).snapshot().endpoints().stream()
-                        .filter(e -> e.port() == victim.port())
-                        .findFirst()
-                        .orElseThrow();
+        Endpoint onVictim = gw.server.config().pools().get(0).snapshot().endpoints().stream()
+                .filter(e -> e.port() == victim.port())
+                .findFirst()
+                .orElseThrow();
         List<CompletableFuture<HttpResponse<InputStream>>> streams = new ArrayList<>();
         for (int i = 0; i < 16 && gw.server.inFlight().inFlight(onVictim) == 0; i++) {
             CompletableFuture<HttpResponse<InputStream>> stream = http.sendAsync(
@@ -176,7 +176,7 @@ class GatewayFailoverIT {
                     String text = CompletableFuture.supplyAsync(() -> {
                                 try {
                                     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                                } catch (java.io.IOException e) {
+                                } catch (IOException e) {
                                     return "IOException: " + e;
                                 }
                             })

@@ -13,6 +13,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.RequestRecord;
+import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
@@ -32,6 +33,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,7 +157,7 @@ class GatewayProxyIT {
         assertThat(events)
                 .hasSize(13)
                 .allSatisfy(e -> assertThat(e).contains("\"model\":\"canary\"").doesNotContain("lora-v"));
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .until(() -> gw.records.stream().anyMatch(x -> x.requestId().equals("rec-1")));
         RequestRecord rec = recordOf("rec-1");
         assertThat(rec.status()).isEqualTo(200);
@@ -174,7 +176,7 @@ class GatewayProxyIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type"))
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .until(() -> gw.records.stream().anyMatch(x -> x.requestId().equals("rec-2")));
         RequestRecord rec = recordOf("rec-2");
         assertThat(rec.status()).isEqualTo(200);
@@ -205,7 +207,7 @@ class GatewayProxyIT {
             // the simulator answers with the adapter it served; the client must see the name it sent
             assertThat(JSON.readTree(r.body()).get("model").asString()).isEqualTo("canary");
         }
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .until(() -> gw.records.stream()
                                 .filter(r -> r.requestId().startsWith("split-"))
                                 .count()
@@ -281,14 +283,14 @@ class GatewayProxyIT {
                 seen.append(new String(buf, 0, k, StandardCharsets.US_ASCII));
             }
         }
-        org.awaitility.Awaitility.await().until(() -> totalAborts() > abortsBefore);
-        org.awaitility.Awaitility.await().until(() -> gw.server.activeRequests() == 0);
+        Awaitility.await().until(() -> totalAborts() > abortsBefore);
+        Awaitility.await().until(() -> gw.server.activeRequests() == 0);
         assertThat(gw.records).anySatisfy(r -> assertThat(r.status()).isEqualTo(499));
     }
 
     private static long totalAborts() {
         return fleet.replicas().stream()
-                .mapToLong(r -> r.engine().metrics().finished(io.infergate.simulator.engine.FinishReason.ABORT))
+                .mapToLong(r -> r.engine().metrics().finished(FinishReason.ABORT))
                 .sum();
     }
 

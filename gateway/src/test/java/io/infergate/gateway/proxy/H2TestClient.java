@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 final class H2TestClient implements AutoCloseable {
 
     /** One stream's response; {@code body} is the chunks joined; {@code reset} when it ended without an end of stream. */
-    record Response(int status, io.netty.handler.codec.http.HttpHeaders headers, List<String> chunks, boolean reset) {
+    record Response(int status, HttpHeaders headers, List<String> chunks, boolean reset) {
         String body() {
             return String.join("", chunks);
         }

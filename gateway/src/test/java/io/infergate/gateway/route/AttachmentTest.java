@@ -5,6 +5,7 @@ import static io.infergate.gateway.route.TestManifests.served;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.api.Manifests;
 import io.infergate.api.model.ManifestSet;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class AttachmentTest {
     @Test
     void sectionNameAndPortMustBothHold() {
         // the validator rejects the second parentRef; compiling must still not attach through it
-        var loaded = io.infergate.api.Manifests.load(
+        var loaded = Manifests.load(
                 "test.yaml",
                 TestManifests.BASE
                         + routeWithParents(

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.infergate.api.model.ApiGroups;
+import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.ManifestSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -110,14 +113,11 @@ class BackendSetTest {
     void unresolvedRefKeepsItsShareAsA500() {
         // compiled directly: the validator would reject this manifest, but the table must still be safe
         ManifestSet set = TestManifests.load();
-        var refs = java.util.List.of(
-                new io.infergate.api.model.BackendRef("", "Service", "default", "svc", java.util.OptionalInt.of(80), 1),
-                new io.infergate.api.model.BackendRef(
-                        "", "Service", "default", "gone", java.util.OptionalInt.of(80), 1),
-                new io.infergate.api.model.BackendRef(
-                        "", "Service", "elsewhere", "svc", java.util.OptionalInt.of(80), 1),
-                new io.infergate.api.model.BackendRef(
-                        ApiGroups.INFERENCE, "InferencePool", "default", "pool", java.util.OptionalInt.empty(), 1));
+        var refs = List.of(
+                new BackendRef("", "Service", "default", "svc", OptionalInt.of(80), 1),
+                new BackendRef("", "Service", "default", "gone", OptionalInt.of(80), 1),
+                new BackendRef("", "Service", "elsewhere", "svc", OptionalInt.of(80), 1),
+                new BackendRef(ApiGroups.INFERENCE, "InferencePool", "default", "pool", OptionalInt.empty(), 1));
         BackendSet tcp = BackendSet.compile(refs, set, "default", "TCPRoute default/t rule 0", false);
         Map<String, Integer> counts = draw(tcp, 40_000, new SplittableRandom(SEED));
         assertThat(counts).containsOnlyKeys("default/svc:80", "INVALID_BACKEND");

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -55,7 +56,7 @@ public final class HttpMetricsFetcher implements MetricsFetcher {
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(r -> {
                     if (r.statusCode() / 100 != 2) {
-                        throw new java.util.concurrent.CompletionException(
+                        throw new CompletionException(
                                 new IOException("HTTP " + r.statusCode() + " from " + request.uri()));
                     }
                     return r.body();

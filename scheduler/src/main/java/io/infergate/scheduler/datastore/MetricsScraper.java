@@ -2,6 +2,7 @@ package io.infergate.scheduler.datastore;
 
 import io.infergate.scheduler.metrics.MetricsProblem;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -113,7 +114,7 @@ public final class MetricsScraper implements AutoCloseable {
         if (error != null) {
             Throwable cause =
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof TimeoutException) {
+            if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
                 // a slow answer is no news, not bad news: the values keep aging and turn stale by their age
                 timeouts.merge(slot.hostPort(), 1L, Long::sum);
                 return;

@@ -1,5 +1,6 @@
 package io.infergate.scheduler.pick;
 
+import io.infergate.scheduler.model.ModelHeaders;
 import java.util.Objects;
 
 /**
@@ -38,12 +39,6 @@ public record PickRequest(
     /** A request with the default fairness id and no session. */
     public static PickRequest of(String requestId, String targetModel, int priority, int promptBytes) {
         return new PickRequest(
-                requestId,
-                targetModel,
-                priority,
-                promptBytes,
-                io.infergate.scheduler.model.ModelHeaders.DEFAULT_FAIRNESS_ID,
-                "",
-                PromptBytes.NONE);
+                requestId, targetModel, priority, promptBytes, ModelHeaders.DEFAULT_FAIRNESS_ID, "", PromptBytes.NONE);
     }
 }

@@ -1,5 +1,7 @@
 package io.infergate.scheduler.prefix;
 
+import java.util.Arrays;
+
 /**
  * A map from block hash to the set of endpoints (owners, small int ids) that hold it, stored as one slot per hash:
  * the hash followed by its owners as a bitmap of {@code words} longs, side by side in one array (one cache miss
@@ -216,7 +218,7 @@ final class HashOwnerTable {
                 hole = j;
             }
         }
-        java.util.Arrays.fill(data, hole * stride, (hole + 1) * stride, 0L);
+        Arrays.fill(data, hole * stride, (hole + 1) * stride, 0L);
         size--;
         if (capacity() > MIN_CAPACITY && size * 8L < capacity()) {
             rebuild(capacityFor(size), words);

@@ -3,6 +3,7 @@ package io.infergate.scheduler.prefix;
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -475,14 +476,14 @@ public final class PrefixIndex {
      */
     void checkInvariants() {
         Map<Integer, EndpointEntry> byId = new HashMap<>();
-        Map<Integer, java.util.Set<Long>> keysById = new HashMap<>();
+        Map<Integer, Set<Long>> keysById = new HashMap<>();
         for (EndpointEntry e : endpoints.values()) {
             e.lock.lock();
             try {
                 check(byId.put(e.id, e) == null, "id " + e.id + " used twice");
                 check(e.size == e.lru.size(), e.key + ": size " + e.size + " != lru " + e.lru.size());
                 check(e.lru.size() <= e.lru.capacity(), e.key + ": over capacity");
-                java.util.Set<Long> keys = new java.util.HashSet<>();
+                Set<Long> keys = new HashSet<>();
                 int[] linked = e.lru.nodesMostRecentFirst();
                 for (int node : linked) {
                     long key = e.lru.key(node);
@@ -504,7 +505,7 @@ public final class PrefixIndex {
             try {
                 s.table.forEach((hash, owner) -> {
                     check(stripe(hash) == stripes[stripeIndex], "hash " + hash + " in the wrong stripe");
-                    java.util.Set<Long> keys = keysById.get(owner);
+                    Set<Long> keys = keysById.get(owner);
                     check(keys != null, "pair of unknown endpoint id " + owner);
                     check(keys.contains(hash), "pair (" + hash + ", " + owner + ") not in that endpoint's LRU");
                     pairs[0]++;
@@ -513,7 +514,7 @@ public final class PrefixIndex {
                 s.lock.unlockRead(stamp);
             }
         }
-        long entries = keysById.values().stream().mapToLong(java.util.Set::size).sum();
+        long entries = keysById.values().stream().mapToLong(Set::size).sum();
         check(pairs[0] == entries, "pairs " + pairs[0] + " != LRU entries " + entries);
     }
 

@@ -4,6 +4,7 @@ import io.infergate.scheduler.datastore.ScrapedMetrics;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -143,11 +144,11 @@ public final class Candidates {
     /** An independent copy, for trying a filter without committing to its result. */
     public Candidates copy() {
         return new Candidates(
-                java.util.Arrays.copyOf(endpoints, size),
-                java.util.Arrays.copyOf(metrics, size),
-                java.util.Arrays.copyOf(inFlight, size),
-                java.util.Arrays.copyOf(inFlightTokens, size),
-                java.util.Arrays.copyOf(prefilling, size));
+                Arrays.copyOf(endpoints, size),
+                Arrays.copyOf(metrics, size),
+                Arrays.copyOf(inFlight, size),
+                Arrays.copyOf(inFlightTokens, size),
+                Arrays.copyOf(prefilling, size));
     }
 
     /** Keeps only the candidate at position {@code i}. */

@@ -10,6 +10,7 @@ import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
 import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ class MetricsScraperTest {
         pending.get(0).complete(VLLM.getBytes(StandardCharsets.UTF_8));
         ScrapedMetrics before = slot.metrics();
         s.tick();
-        pending.get(1).completeExceptionally(new java.net.http.HttpTimeoutException("request timed out"));
+        pending.get(1).completeExceptionally(new HttpTimeoutException("request timed out"));
         assertThat(slot.metrics()).isSameAs(before);
         assertThat(s.timeouts("10.0.0.1:8000")).isEqualTo(1);
         clock.addAndGet(300_000_000L);

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MetricsExtractorTest {
@@ -285,7 +286,7 @@ class MetricsExtractorTest {
 
     @Test
     void garbageNeverThrowsAndIsReported() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(0xBAD_5EEDL);
+        SplittableRandom random = new SplittableRandom(0xBAD_5EEDL);
         MetricsExtractor e = MetricsExtractor.withBuiltins();
         for (String engine : e.engines()) {
             byte[] junk = new byte[8192];

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.scheduler.metrics.MetricsProblem.Kind;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class ModelServerMetricsTest {
 
     @Test
     void adapterSetsAreUnmodifiableCopies() {
-        java.util.Set<String> active = new java.util.LinkedHashSet<>(List.of("b", "a"));
+        Set<String> active = new LinkedHashSet<>(List.of("b", "a"));
         ModelServerMetrics m = new ModelServerMetrics("vllm", 0, 0, 0, active, Set.of(), 1, 16, 10, List.of());
         active.add("c");
 

@@ -3,6 +3,7 @@ package io.infergate.scheduler.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,8 @@ class ParserAllocationTest {
 
     private static long bytesPerCall(Runnable call) {
         var threads = ManagementFactory.getThreadMXBean();
-        assumeTrue(threads instanceof com.sun.management.ThreadMXBean);
-        var counter = (com.sun.management.ThreadMXBean) threads;
+        assumeTrue(threads instanceof ThreadMXBean);
+        var counter = (ThreadMXBean) threads;
         assumeTrue(counter.isThreadAllocatedMemorySupported() && counter.isThreadAllocatedMemoryEnabled());
         long thread = Thread.currentThread().threadId();
         for (int i = 0; i < ROUNDS; i++) {

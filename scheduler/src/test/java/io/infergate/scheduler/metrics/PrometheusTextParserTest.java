@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.infergate.scheduler.metrics.RecordingVisitor.Rec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -441,7 +442,7 @@ class PrometheusTextParserTest {
     void parsesASliceOfALargerArrayAndByteBuffersWithoutMovingThem() {
         byte[] inner = "a 1\na 2\n".getBytes(StandardCharsets.US_ASCII);
         byte[] padded = new byte[inner.length + 6];
-        java.util.Arrays.fill(padded, (byte) '#');
+        Arrays.fill(padded, (byte) '#');
         System.arraycopy(inner, 0, padded, 3, inner.length);
         PrometheusTextParser parser = new PrometheusTextParser(List.of("a"));
         ByteBuffer heap = ByteBuffer.wrap(padded, 3, inner.length).slice();

@@ -3,6 +3,7 @@ package io.infergate.scheduler.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +31,7 @@ class OpenAiRequestScannerPropertyTest {
         for (int i = 0; i < 300; i++) {
             JsonCorpus.Generated g = corpus.request();
             byte[] padded = new byte[g.body().length + 10];
-            java.util.Arrays.fill(padded, (byte) '}');
+            Arrays.fill(padded, (byte) '}');
             System.arraycopy(g.body(), 0, padded, 3, g.body().length);
             assertThat(scanner.scan(padded, 3, g.body().length)).isEqualTo(g.expected());
         }
@@ -88,7 +89,7 @@ class OpenAiRequestScannerPropertyTest {
     }
 
     private static byte[] slice(byte[] b, int from, int to) {
-        return java.util.Arrays.copyOfRange(b, from, to);
+        return Arrays.copyOfRange(b, from, to);
     }
 
     private static int lastIndexOf(byte[] b, byte c) {

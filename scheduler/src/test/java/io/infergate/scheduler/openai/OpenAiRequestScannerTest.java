@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -420,14 +421,14 @@ class OpenAiRequestScannerTest {
         return out;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theEightByteStringSkipFlagsExactlyTheBytesThatNeedAttention() {
         for (int lane = 0; lane < 8; lane++) {
             for (int v = 0; v < 256; v++) {
                 long w = 0x6161616161616161L; // "aaaaaaaa"
                 w = (w & ~(0xFFL << (8 * lane))) | ((long) v << (8 * lane));
                 boolean special = v < 0x20 || v >= 0x80 || v == '"' || v == '\\';
-                org.assertj.core.api.Assertions.assertThat(OpenAiRequestScanner.isPlain(w))
+                Assertions.assertThat(OpenAiRequestScanner.isPlain(w))
                         .as("byte 0x%02x in lane %d", v, lane)
                         .isEqualTo(!special);
             }

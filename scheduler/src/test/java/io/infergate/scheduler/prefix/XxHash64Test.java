@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,7 +157,7 @@ class XxHash64Test {
 
     @Test
     void hashWithLongSuffixEqualsTheHashOfTheConcatenationAtEveryLength() {
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         byte[] data = new byte[140];
         random.nextBytes(data);
         for (int length = 0; length <= 130; length++) {

@@ -3,6 +3,7 @@ package io.infergate.simulator.engine;
 import io.infergate.simulator.time.SimClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -305,8 +306,8 @@ public final class Engine {
                     metrics.addPrefixCacheQuery(seq.numTokens, computed);
                 }
                 if (n == seqs.length) {
-                    seqs = java.util.Arrays.copyOf(seqs, n * 2);
-                    counts = java.util.Arrays.copyOf(counts, n * 2);
+                    seqs = Arrays.copyOf(seqs, n * 2);
+                    counts = Arrays.copyOf(counts, n * 2);
                 }
                 seqs[n] = seq;
                 counts[n++] = num;

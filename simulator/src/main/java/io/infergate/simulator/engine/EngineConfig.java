@@ -1,6 +1,7 @@
 package io.infergate.simulator.engine;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything that shapes one simulated engine: vLLM's scheduler and cache settings plus the step-time
@@ -50,7 +51,7 @@ public record EngineConfig(
         StepTimeModel stepTime,
         OutputLengthDistribution outputLengths) {
 
-    private static final java.util.Set<Integer> LORA_RANKS = java.util.Set.of(1, 8, 16, 32, 64, 128, 256, 320, 512);
+    private static final Set<Integer> LORA_RANKS = Set.of(1, 8, 16, 32, 64, 128, 256, 320, 512);
 
     public EngineConfig {
         Objects.requireNonNull(servedModelName, "servedModelName");

@@ -1,5 +1,6 @@
 package io.infergate.simulator.engine;
 
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -110,7 +111,7 @@ public sealed interface OutputLengthDistribution {
     static OutputLengthDistribution parse(String spec) {
         String[] p = spec.trim().split(":");
         try {
-            return switch (p[0].toLowerCase(java.util.Locale.ROOT)) {
+            return switch (p[0].toLowerCase(Locale.ROOT)) {
                 case "fixed" -> {
                     requireParts(spec, p, 2);
                     yield new Fixed(Integer.parseInt(p[1]));

@@ -2,6 +2,8 @@ package io.infergate.simulator.runtime;
 
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.EngineRequest;
+import io.infergate.simulator.engine.FinishReason;
+import io.infergate.simulator.engine.RequestOutcome;
 import io.infergate.simulator.engine.StepPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +71,9 @@ public final class RealtimeEngineRunner implements AutoCloseable {
                 // lost a race with an adapter unload or a duplicate id: fail just this request
                 log.debug("request {} rejected by the engine: {}", request.requestId(), ex.getMessage());
                 request.observer()
-                        .onFinish(new io.infergate.simulator.engine.RequestOutcome(
+                        .onFinish(new RequestOutcome(
                                 request.requestId(),
-                                io.infergate.simulator.engine.FinishReason.ABORT,
+                                FinishReason.ABORT,
                                 request.promptTokens().length,
                                 0,
                                 0,

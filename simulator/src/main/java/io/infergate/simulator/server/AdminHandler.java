@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonGenerator;
@@ -134,7 +135,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse lifecycle(
-            ChannelHandlerContext ctx, int index, SimReplica replica, java.util.function.Consumer<SimReplica> action) {
+            ChannelHandlerContext ctx, int index, SimReplica replica, Consumer<SimReplica> action) {
         CompletableFuture.runAsync(() -> action.accept(replica), lifecycle)
                 .whenComplete((v, failure) -> ctx.executor().execute(() -> {
                     FullHttpResponse r;
@@ -231,7 +232,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return HttpResponses.routeError(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, allow);
     }
 
-    private static FullHttpResponse json(ChannelHandlerContext ctx, io.infergate.simulator.http.Json.Writer w) {
+    private static FullHttpResponse json(ChannelHandlerContext ctx, Json.Writer w) {
         return HttpResponses.json(ctx.alloc(), HttpResponseStatus.OK, w);
     }
 

@@ -6,6 +6,7 @@ import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.http.HttpServerConfig;
 import io.infergate.simulator.metrics.MetricsFlavor;
 import io.infergate.simulator.metrics.MetricsOptions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -49,8 +50,8 @@ public record ReplicaSpec(
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535, 0 = ephemeral)");
         }
-        loraModules = java.util.Collections.unmodifiableMap(
-                new LinkedHashMap<>(Objects.requireNonNull(loraModules, "loraModules")));
+        loraModules =
+                Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(loraModules, "loraModules")));
         if (!loraModules.isEmpty() && !engine.enableLora()) {
             throw new IllegalArgumentException(
                     "loraModules: " + loraModules.keySet() + " (expected: none unless the engine config enables LoRA)");

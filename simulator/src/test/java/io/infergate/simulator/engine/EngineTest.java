@@ -8,6 +8,8 @@ import io.infergate.simulator.loop.SimHarness.Trace;
 import io.infergate.simulator.time.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** vLLM V1 behaviour of the engine model, run in virtual time. */
@@ -26,8 +28,7 @@ class EngineTest {
         assertThat(t.meanItlMs()).isBetween(6.9, 7.5);
         EngineMetrics m = h.engine(0).metrics();
         assertThat(m.decodeTokens()).isEqualTo(63);
-        assertThat(m.decodeTokenModelNanos() / 63 / 1e6)
-                .isCloseTo(t.meanItlMs(), org.assertj.core.api.Assertions.within(0.01));
+        assertThat(m.decodeTokenModelNanos() / 63 / 1e6).isCloseTo(t.meanItlMs(), Assertions.within(0.01));
         // front-end overhead plus one ~8 ms prefill step
         assertThat(t.ttftMs()).isBetween(20.0, 30.0);
     }
@@ -125,8 +126,7 @@ class EngineTest {
         assertThat(traces).allSatisfy(t -> {
             assertThat(t.finishCalls).isEqualTo(1);
             assertThat(t.outcome.outputTokens()).isEqualTo(300);
-            assertThat(t.tokenIndexes)
-                    .isEqualTo(java.util.stream.IntStream.range(0, 300).boxed().toList());
+            assertThat(t.tokenIndexes).isEqualTo(IntStream.range(0, 300).boxed().toList());
         });
         assertThat(traces.stream().mapToInt(t -> t.outcome.preemptions()).sum())
                 .isEqualTo((int) h.engine(0).metrics().preemptions());

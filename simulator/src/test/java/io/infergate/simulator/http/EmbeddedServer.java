@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -121,7 +122,7 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     /** A decoded response, its buffer already released. */
-    record Reply(int status, io.netty.handler.codec.http.HttpHeaders headers, String body) {
+    record Reply(int status, HttpHeaders headers, String body) {
         static Reply of(FullHttpResponse r) {
             try {
                 return new Reply(

@@ -11,6 +11,7 @@ import io.infergate.simulator.runtime.RealtimeEngineRunner;
 import io.infergate.simulator.text.TokenText;
 import io.infergate.simulator.time.SystemSimClock;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -93,7 +94,7 @@ class GenerationExchangeTest {
     private static EmbeddedServer.Reply decode(String raw) {
         EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
         try {
-            client.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
+            client.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
             FullHttpResponse r = client.readInbound();
             assertThat(r).as("a complete response in:\n" + raw).isNotNull();
             return EmbeddedServer.Reply.of(r);

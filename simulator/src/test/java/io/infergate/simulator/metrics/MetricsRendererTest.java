@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,7 +153,7 @@ class MetricsRendererTest {
     }
 
     private static String key(Sample s) {
-        return s.name() + new java.util.TreeMap<>(s.labels()) + "=" + s.value();
+        return s.name() + new TreeMap<>(s.labels()) + "=" + s.value();
     }
 
     /** Rewrites every sample line with its labels in reverse order, quoting and escapes untouched. */

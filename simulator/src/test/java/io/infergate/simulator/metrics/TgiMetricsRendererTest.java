@@ -7,6 +7,7 @@ import io.infergate.simulator.engine.Observation;
 import io.infergate.simulator.metrics.PrometheusTextParser.Exposition;
 import io.infergate.simulator.metrics.PrometheusTextParser.Family;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TgiMetricsRendererTest {
@@ -57,14 +58,12 @@ class TgiMetricsRendererTest {
         Exposition e =
                 PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.TGI, m, MetricsOptions.defaults()));
 
-        assertThat(e.find("tgi_request_queue_duration_bucket", java.util.Map.of()))
-                .hasSize(36);
-        assertThat(e.find("tgi_request_input_length_bucket", java.util.Map.of()))
-                .hasSize(101);
+        assertThat(e.find("tgi_request_queue_duration_bucket", Map.of())).hasSize(36);
+        assertThat(e.find("tgi_request_input_length_bucket", Map.of())).hasSize(101);
         ScrapeAssertions.assertHistogram(
                 e,
                 "tgi_request_mean_time_per_token_duration",
-                java.util.Map.of(),
+                Map.of(),
                 m.histogram(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN));
     }
 }

@@ -15,6 +15,7 @@ import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.http.Json;
+import io.infergate.simulator.metrics.PrometheusTextParser;
 import io.infergate.testing.Patience;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -149,8 +150,7 @@ class FaultInjectionIT {
                 .isEqualTo(500);
         replica.faults().set(FaultConfig.NONE.withMetricsFault(MetricsFault.GARBLED));
         String garbled = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-        assertThatThrownBy(() -> io.infergate.simulator.metrics.PrometheusTextParser.parse(garbled))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PrometheusTextParser.parse(garbled)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

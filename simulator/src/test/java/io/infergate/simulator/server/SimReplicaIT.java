@@ -19,6 +19,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.infergate.simulator.engine.FinishReason;
 import io.infergate.simulator.http.Json;
+import io.infergate.simulator.metrics.PrometheusTextParser;
 import io.infergate.testing.Patience;
 import java.io.IOException;
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -283,7 +285,7 @@ class SimReplicaIT {
         List<Float> v = r.data().get(0).embedding();
         assertThat(v).hasSize(384);
         double norm = Math.sqrt(v.stream().mapToDouble(f -> f * f).sum());
-        assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(norm).isCloseTo(1.0, Offset.offset(1e-3));
         assertThat(r.usage().promptTokens()).isPositive();
         CreateEmbeddingResponse again = client.embeddings()
                 .create(EmbeddingCreateParams.builder()
@@ -310,7 +312,7 @@ class SimReplicaIT {
         assertThat(m.statusCode()).isEqualTo(200);
         assertThat(m.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(m.body()).contains("vllm:num_requests_running");
-        io.infergate.simulator.metrics.PrometheusTextParser.parse(m.body());
+        PrometheusTextParser.parse(m.body());
     }
 
     @Test

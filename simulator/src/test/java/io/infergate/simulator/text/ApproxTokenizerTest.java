@@ -3,6 +3,7 @@ package io.infergate.simulator.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ApproxTokenizerTest {
@@ -45,7 +46,7 @@ class ApproxTokenizerTest {
 
     @Test
     void differentChunksMostlyGetDifferentIds() {
-        long distinct = java.util.stream.IntStream.range(0, 1000)
+        long distinct = IntStream.range(0, 1000)
                 .map(i -> ApproxTokenizer.encode(String.format("%04d", i), false)[0])
                 .distinct()
                 .count();

@@ -2,6 +2,7 @@ package io.infergate.simulator.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ChatTemplateTest {
         int[] a = ApproxTokenizer.encode(first, false);
         int[] b = ApproxTokenizer.encode(second, false);
         int full = first.length() / ApproxTokenizer.CHARS_PER_TOKEN;
-        assertThat(java.util.Arrays.copyOf(b, full)).containsExactly(java.util.Arrays.copyOf(a, full));
+        assertThat(Arrays.copyOf(b, full)).containsExactly(Arrays.copyOf(a, full));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
 import io.infergate.scheduler.scheduling.config.PluginInstance;
+import java.util.Arrays;
 
 /**
  * GIE v0.5 {@code lora-affinity-filter} (soft affinity): "affinity" endpoints have the target adapter running or
@@ -78,7 +79,7 @@ public final class LoraAffinityFilter implements SelectingFilter {
             return ctx.random().nextDouble() < threshold ? affinity : available;
         }
         if (!anyAffinity && !anyAvailable && failOpen) {
-            java.util.Arrays.fill(available, true);
+            Arrays.fill(available, true);
             return available;
         }
         return anyAffinity ? affinity : available;

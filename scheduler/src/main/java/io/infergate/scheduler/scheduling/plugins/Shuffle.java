@@ -1,5 +1,6 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /** Index permutations for pickers. Stateless. */
@@ -70,6 +71,6 @@ final class Shuffle {
     }
 
     static int[] head(int[] order, int max) {
-        return order.length <= max ? order : java.util.Arrays.copyOf(order, max);
+        return order.length <= max ? order : Arrays.copyOf(order, max);
     }
 }

@@ -8,8 +8,10 @@ import io.infergate.scheduler.scheduling.PostPick;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
 import io.infergate.scheduler.scheduling.config.PluginInstance;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,7 +59,7 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     private final long memoryNanos;
     private final ConcurrentHashMap<String, Map<String, Long>> recent = new ConcurrentHashMap<>();
     /** Names some scrape showed as a running or waiting adapter. */
-    private final java.util.Set<String> adapters = ConcurrentHashMap.newKeySet();
+    private final Set<String> adapters = ConcurrentHashMap.newKeySet();
 
     public StickyLoraFilter() {
         this(TYPE, DEFAULT_MEMORY_NANOS);
@@ -140,7 +142,7 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
 
     private static boolean[] everyone(int n) {
         boolean[] all = new boolean[n];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         return all;
     }
 

@@ -8,6 +8,7 @@ import io.infergate.scheduler.metrics.MetricSpec;
 import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class CoreMetricsExtractorTest {
             """;
 
     /** The formatted problems of {@code body}'s setup. */
-    private static java.util.List<String> problems(String body) {
+    private static List<String> problems(String body) {
         return Epc.build(body).problems().stream().map(Problem::format).toList();
     }
 

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.Problem;
 import io.infergate.api.Severity;
+import io.infergate.api.load.EndpointPickerConfigLoader;
+import io.infergate.api.load.ManifestLoader;
 import io.infergate.scheduler.scheduling.plugins.LoraAffinityFilter;
 import io.infergate.scheduler.scheduling.plugins.LowQueueFilter;
 import io.infergate.scheduler.scheduling.plugins.SessionAffinityScorer;
 import io.infergate.scheduler.scheduling.plugins.TokenLoadScorer;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Plugin parameters: defaults, GIE's names, and problems that name the file, line, column and field. */
@@ -522,13 +525,13 @@ class ParametersTest {
     void problemsInAConfigMapValuePointIntoTheManifestFile() {
         // the filter-tree value of example f with a typo, written into the fixture's text at the same place
         String text = Epc.read(Epc.EXAMPLE_F).replace("        threshold: 128", "        threshold: 12x");
-        var manifests = io.infergate.api.load.ManifestLoader.load(Epc.EXAMPLE_F.toString(), text);
+        var manifests = ManifestLoader.load(Epc.EXAMPLE_F.toString(), text);
         var cm = manifests.manifests().configMaps().stream()
                 .filter(c -> c.metadata().name().equals("plugins-config"))
                 .findFirst()
                 .orElseThrow();
-        var r = io.infergate.api.load.EndpointPickerConfigLoader.fromConfigMap(
-                manifests.manifests(), cm, "default-plugins.yaml", java.util.Optional.of(text));
+        var r = EndpointPickerConfigLoader.fromConfigMap(
+                manifests.manifests(), cm, "default-plugins.yaml", Optional.of(text));
         SchedulerSetup s = SchedulerSetupFactory.build(r, null);
 
         int line = List.of(text.split("\n", -1)).indexOf("        threshold: 12x") + 1;

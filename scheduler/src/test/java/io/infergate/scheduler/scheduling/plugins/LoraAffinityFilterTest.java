@@ -9,6 +9,7 @@ import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +47,8 @@ class LoraAffinityFilterTest {
     }
 
     private static Candidates candidates(ModelServerMetrics... metrics) {
-        List<Endpoint> endpoints = new java.util.ArrayList<>();
-        List<ScrapedMetrics> scraped = new java.util.ArrayList<>();
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<ScrapedMetrics> scraped = new ArrayList<>();
         for (int i = 0; i < metrics.length; i++) {
             endpoints.add(Endpoint.of(new PoolEndpoint("p" + i, "p" + i, "10.0.0." + (i + 1), 8000, 0), Map.of()));
             scraped.add(new ScrapedMetrics(metrics[i], 0, null));

@@ -18,6 +18,7 @@ import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.Plugin;
 import io.infergate.scheduler.scheduling.PostPick;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
@@ -97,7 +98,7 @@ class PluginContractTest {
         assertThat(b.instance.type()).isEqualTo(type);
         assertThat(b.instance.name()).isEqualTo("kit");
         if (b.instance.isProfilePlugin()) {
-            io.infergate.scheduler.scheduling.Plugin plugin = plugin(b.instance);
+            Plugin plugin = plugin(b.instance);
             assertThat(plugin.type()).isEqualTo(type);
             assertThat(plugin.name()).isEqualTo("kit");
         }
@@ -321,7 +322,7 @@ class PluginContractTest {
         return list.equals("none") ? Set.of() : new LinkedHashSet<>(Arrays.asList(list.split(", ")));
     }
 
-    private static io.infergate.scheduler.scheduling.Plugin plugin(PluginInstance i) {
+    private static Plugin plugin(PluginInstance i) {
         return switch (i) {
             case PluginInstance.Scorer s -> s.scorer();
             case PluginInstance.Picker p -> p.picker();

@@ -9,6 +9,7 @@ import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,7 +124,7 @@ final class Table {
         return ctx("m", "", new byte[0], null, seed);
     }
 
-    static double[] score(io.infergate.scheduler.scheduling.Scorer s, SchedulingContext ctx, Candidates c) {
+    static double[] score(Scorer s, SchedulingContext ctx, Candidates c) {
         double[] scores = new double[c.size()];
         s.score(ctx, c, scores);
         return scores;

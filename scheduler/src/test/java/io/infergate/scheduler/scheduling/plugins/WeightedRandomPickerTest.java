@@ -6,6 +6,7 @@ import static io.infergate.scheduler.scheduling.plugins.Table.withQueues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.scheduler.scheduling.Candidates;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,8 +38,7 @@ class WeightedRandomPickerTest {
             firsts.add(picked[0]);
         }
         assertThat(firsts)
-                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(Table.ints(expectedFirsts))
-                        .boxed()
-                        .toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Table.ints(expectedFirsts)).boxed().toList());
     }
 }
