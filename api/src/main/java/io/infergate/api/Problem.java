@@ -19,8 +19,8 @@ import java.util.Objects;
 public record Problem(Severity severity, Location location, String object, String field, String message) {
 
     /** Orders problems by file, line, column, then message: the order in which a user reads a file. */
-    public static final Comparator<Problem> BY_POSITION = Comparator
-            .comparing((Problem p) -> p.location().file())
+    public static final Comparator<Problem> BY_POSITION = Comparator.comparing(
+                    (Problem p) -> p.location().file())
             .thenComparingInt(p -> p.location().line())
             .thenComparingInt(p -> p.location().column())
             .thenComparing(Problem::message);

@@ -47,7 +47,8 @@ class BbrRulesTest {
     void guideExampleAndSplitListsHaveNoProblems() {
         // the same base model over two ConfigMaps (BBR supports splitting long lists), an adapter listed in both,
         // a number as a name (GIE's own test data has "- 1"), and a ConfigMap with no adapters
-        String yaml = DEEPSEEK + cm("deepseek-more", """
+        String yaml =
+                DEEPSEEK + cm("deepseek-more", """
                   baseModel: " deepseek/vllm-deepseek-r1 "
                   adapters: |
                     - ski-resorts
@@ -83,16 +84,24 @@ class BbrRulesTest {
 
     @Test
     void baseModelIsAHeaderValue() {
-        error(cm("crlf", "  baseModel: \"a\\r\\nX-Injected: 1\"\n"), 9, "ConfigMap/crlf", "data.baseModel",
+        error(
+                cm("crlf", "  baseModel: \"a\\r\\nX-Injected: 1\"\n"),
+                9,
+                "ConfigMap/crlf",
+                "data.baseModel",
                 "contains a line break");
     }
 
     @Test
     void adaptersMustBeAList() {
-        error(cm("scalar", """
+        error(
+                cm("scalar", """
                   baseModel: b
                   adapters: ski-resorts
-                """), 10, "ConfigMap/scalar", "data.adapters",
+                """),
+                10,
+                "ConfigMap/scalar",
+                "data.adapters",
                 "found a single name \"ski-resorts\" (expected: a YAML list of adapter names");
         error(cm("map", """
                   baseModel: b
@@ -130,23 +139,32 @@ class BbrRulesTest {
 
     @Test
     void emptyEntryIsSkippedWithAWarning() {
-        Yaml.single(cm("holes", """
+        Yaml.single(
+                cm("holes", """
                   baseModel: b
                   adapters: |
                     - a
                     -
                     - c
-                """), Severity.WARNING, 10, "ConfigMap/holes", "data.adapters[1]",
+                """),
+                Severity.WARNING,
+                10,
+                "ConfigMap/holes",
+                "data.adapters[1]",
                 "empty adapter name; skipped, as Body-Based Routing does");
     }
 
     @Test
     void adapterOfTwoBaseModelsIsAnErrorNamingBothConfigMaps() {
-        Problem p = error(DEEPSEEK + cm("other", """
+        Problem p = error(
+                DEEPSEEK + cm("other", """
                   baseModel: other/base
                   adapters: |
                     - movie-critique
-                """), 21, "ConfigMap/other", "data.adapters[0]",
+                """),
+                21,
+                "ConfigMap/other",
+                "data.adapters[0]",
                 "model \"movie-critique\" is mapped to base model \"other/base\" here and to base model"
                         + " \"deepseek/vllm-deepseek-r1\" by ConfigMap default/deepseek-adapters (test.yaml:9:");
         assertThat(p.message()).contains("data.adapters");
@@ -160,8 +178,7 @@ class BbrRulesTest {
                   adapters: |
                     - deepseek/vllm-deepseek-r1
                 """).replace("  name: other\n", "  name: other\n  namespace: team-b\n");
-        error(DEEPSEEK + other, 22, "ConfigMap/other", "data.adapters[0]",
-                "by ConfigMap default/deepseek-adapters");
+        error(DEEPSEEK + other, 22, "ConfigMap/other", "data.adapters[0]", "by ConfigMap default/deepseek-adapters");
     }
 
     @Test
@@ -170,11 +187,13 @@ class BbrRulesTest {
         String older = cm("older", """
                   baseModel: a
                   adapters: "[x]"
-                """).replace("  name: older\n", "  name: older\n  creationTimestamp: \"2025-01-01T00:00:00Z\"\n");
+                """)
+                .replace("  name: older\n", "  name: older\n  creationTimestamp: \"2025-01-01T00:00:00Z\"\n");
         String newer = cm("newer", """
                   baseModel: b
                   adapters: "[x]"
-                """).replace("  name: newer\n", "  name: newer\n  creationTimestamp: \"2025-06-01T00:00:00Z\"\n");
+                """)
+                .replace("  name: newer\n", "  name: newer\n  creationTimestamp: \"2025-06-01T00:00:00Z\"\n");
         error(newer + older, 11, "ConfigMap/newer", "data.adapters[0]", "by ConfigMap default/older");
     }
 
@@ -188,11 +207,20 @@ class BbrRulesTest {
                 data:
                   baseModel: b
                 """;
-        Yaml.single(unlabelled, Severity.WARNING, 4, "ConfigMap/forgot", "metadata.labels",
+        Yaml.single(
+                unlabelled,
+                Severity.WARNING,
+                4,
+                "ConfigMap/forgot",
+                "metadata.labels",
                 "has no label inference.networking.k8s.io/bbr-managed, so Body-Based Routing ignores it");
-        Yaml.single(DEEPSEEK.replace("\"true\"", "\"True\""), Severity.WARNING, 6, "ConfigMap/deepseek-adapters",
-                "metadata.labels.inference.networking.k8s.io/bbr-managed", "has inference.networking.k8s.io/bbr-managed:"
-                        + " \"True\", so Body-Based Routing ignores it");
+        Yaml.single(
+                DEEPSEEK.replace("\"true\"", "\"True\""),
+                Severity.WARNING,
+                6,
+                "ConfigMap/deepseek-adapters",
+                "metadata.labels.inference.networking.k8s.io/bbr-managed",
+                "has inference.networking.k8s.io/bbr-managed:" + " \"True\", so Body-Based Routing ignores it");
         // not a BBR ConfigMap at all: nothing to say
         assertThat(problems(unlabelled.replace("baseModel", "config.yaml"))).isEmpty();
     }
@@ -227,7 +255,12 @@ class BbrRulesTest {
                 spec:
                   ports: [{port: 80}]
                 """;
-        Yaml.single(DEEPSEEK + route, Severity.WARNING, 30, "HTTPRoute/r", "spec.rules[0].matches[1].headers[0].value",
+        Yaml.single(
+                DEEPSEEK + route,
+                Severity.WARNING,
+                30,
+                "HTTPRoute/r",
+                "spec.rules[0].matches[1].headers[0].value",
                 "no bbr-managed ConfigMap declares baseModel \"ski-resorts\", so X-Gateway-Base-Model-Name never has"
                         + " this value and the match never applies; \"ski-resorts\" is an adapter of base model"
                         + " \"deepseek/vllm-deepseek-r1\", match that instead");

@@ -3,9 +3,11 @@ package io.infergate.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.InferenceModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +35,10 @@ class FixturesTest {
     void exampleA_aloneMissesOnlyItsPickerService() {
         LoadResult r = load("gie-example-a.yaml");
         assertThat(r.manifests().inferencePools()).hasSize(1);
-        assertThat(formatted(r)).containsExactly(f("gie-example-a.yaml") + ":12:11: warning: InferencePool/vllm-qwen3-32b:"
-                + " spec.endpointPickerRef.name: Service default/vllm-qwen3-32b-epp is not declared; the in-process"
-                + " endpoint picker serves this pool (declare the Service to use an external EPP)");
+        assertThat(formatted(r))
+                .containsExactly(f("gie-example-a.yaml") + ":12:11: warning: InferencePool/vllm-qwen3-32b:"
+                        + " spec.endpointPickerRef.name: Service default/vllm-qwen3-32b-epp is not declared; the in-process"
+                        + " endpoint picker serves this pool (declare the Service to use an external EPP)");
         assertThat(r.hasErrors()).isFalse();
     }
 
@@ -44,11 +47,11 @@ class FixturesTest {
         LoadResult r = load("gie-example-c.yaml");
         assertThat(r.manifests().inferencePools()).hasSize(3);
         assertThat(r.manifests().services()).hasSize(1);
-        assertThat(r.problems()).extracting(p -> p.location().line(), Problem::object, Problem::severity)
+        assertThat(r.problems())
+                .extracting(p -> p.location().line(), Problem::object, Problem::severity)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(47, "InferencePool/secondary-inference-pool", Severity.WARNING),
-                        org.assertj.core.groups.Tuple.tuple(66, "InferencePool/appprotocol-h2c-inference-pool",
-                                Severity.WARNING));
+                        Tuple.tuple(47, "InferencePool/secondary-inference-pool", Severity.WARNING),
+                        Tuple.tuple(66, "InferencePool/appprotocol-h2c-inference-pool", Severity.WARNING));
         assertThat(r.problems()).allMatch(p -> p.message().contains("is not declared"));
     }
 
@@ -57,18 +60,20 @@ class FixturesTest {
         LoadResult r = load("gie-example-f.yaml");
         assertThat(r.manifests().all()).hasSize(5);
         assertThat(r.manifests().configMaps().get(0).data()).containsKeys("default-plugins.yaml", "plugins-v2.yaml");
-        assertThat(formatted(r)).containsExactly(f("gie-example-f.yaml") + ":10:11: warning:"
-                + " InferencePool/vllm-llama3-8b-instruct: spec.extensionRef.name: Service"
-                + " default/vllm-llama3-8b-instruct-epp is not declared; the in-process endpoint picker serves this"
-                + " pool (declare the Service to use an external EPP)");
+        assertThat(formatted(r))
+                .containsExactly(f("gie-example-f.yaml") + ":10:11: warning:"
+                        + " InferencePool/vllm-llama3-8b-instruct: spec.extensionRef.name: Service"
+                        + " default/vllm-llama3-8b-instruct-epp is not declared; the in-process endpoint picker serves this"
+                        + " pool (declare the Service to use an external EPP)");
     }
 
     @Test
     void exampleG_aloneMissesItsPool() {
         LoadResult r = load("gie-example-g.yaml");
-        assertThat(formatted(r)).containsExactly(f("gie-example-g.yaml") + ":9:11: error: InferenceModel/food-review:"
-                + " spec.poolRef.name: InferencePool default/vllm-llama3-8b-instruct of group"
-                + " inference.networking.x-k8s.io (the default for InferenceModel) is not declared");
+        assertThat(formatted(r))
+                .containsExactly(f("gie-example-g.yaml") + ":9:11: error: InferenceModel/food-review:"
+                        + " spec.poolRef.name: InferencePool default/vllm-llama3-8b-instruct of group"
+                        + " inference.networking.x-k8s.io (the default for InferenceModel) is not declared");
     }
 
     @Test
@@ -78,23 +83,26 @@ class FixturesTest {
         assertThat(r.problems()).allSatisfy(p -> {
             assertThat(p.isError()).isTrue();
             assertThat(p.field()).isEqualTo("spec.poolRef.name");
-            assertThat(p.message()).isEqualTo("InferencePool default/vllm-qwen3-32b of group"
-                    + " inference.networking.k8s.io is not declared");
+            assertThat(p.message())
+                    .isEqualTo("InferencePool default/vllm-qwen3-32b of group"
+                            + " inference.networking.k8s.io is not declared");
         });
     }
 
     @Test
     void exampleI_aloneMissesItsPool() {
         LoadResult r = load("gie-example-i.yaml");
-        assertThat(formatted(r)).containsExactly(f("gie-example-i.yaml") + ":8:11: error:"
-                + " InferenceModelRewrite/small-segment-lora-canary: spec.poolRef.name: InferencePool"
-                + " default/vllm-qwen3-32b of group inference.networking.k8s.io is not declared");
+        assertThat(formatted(r))
+                .containsExactly(f("gie-example-i.yaml") + ":8:11: error:"
+                        + " InferenceModelRewrite/small-segment-lora-canary: spec.poolRef.name: InferencePool"
+                        + " default/vllm-qwen3-32b of group inference.networking.k8s.io is not declared");
     }
 
     @Test
     void withCompanionsNothingIsReported() {
-        assertThat(formatted(load("gie-example-a.yaml", "companion-a.yaml", "gie-example-h.yaml",
-                "gie-example-i.yaml"))).isEmpty();
+        assertThat(formatted(
+                        load("gie-example-a.yaml", "companion-a.yaml", "gie-example-h.yaml", "gie-example-i.yaml")))
+                .isEmpty();
         assertThat(formatted(load("gie-example-c.yaml", "companion-c.yaml"))).isEmpty();
         assertThat(formatted(load("gie-example-f.yaml", "companion-f.yaml"))).isEmpty();
         assertThat(formatted(load("gie-example-g.yaml", "companion-g.yaml"))).isEmpty();
@@ -107,8 +115,9 @@ class FixturesTest {
         assertThat(r.errors()).singleElement().satisfies(p -> {
             assertThat(p.location().file()).isEqualTo(f("gie-example-g.yaml"));
             assertThat(p.location().line()).isEqualTo(4);
-            assertThat(p.message()).startsWith("InferenceModel default/food-review is declared twice (first at "
-                    + f("gie-example-f.yaml") + ":");
+            assertThat(p.message())
+                    .startsWith("InferenceModel default/food-review is declared twice (first at "
+                            + f("gie-example-f.yaml") + ":");
         });
     }
 
@@ -117,18 +126,21 @@ class FixturesTest {
         LoadResult r = load("gie-example-g.yaml", "companion-g.yaml");
         var model = r.manifests().inferenceModels().get(0);
         assertThat(model.modelName()).isEqualTo("food-review");
-        assertThat(model.effectiveCriticality()).isEqualTo(io.infergate.api.model.InferenceModel.Criticality.STANDARD);
-        assertThat(model.targetModels()).extracting(t -> t.name(), t -> t.weight().getAsInt())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("food-review-1", 90),
-                        org.assertj.core.groups.Tuple.tuple("food-review-2", 10));
-        var rewrite = load("gie-example-i.yaml").manifests().inferenceModelRewrites().get(0);
+        assertThat(model.effectiveCriticality()).isEqualTo(InferenceModel.Criticality.STANDARD);
+        assertThat(model.targetModels())
+                .extracting(t -> t.name(), t -> t.weight().getAsInt())
+                .containsExactly(Tuple.tuple("food-review-1", 90), Tuple.tuple("food-review-2", 10));
+        var rewrite =
+                load("gie-example-i.yaml").manifests().inferenceModelRewrites().get(0);
         assertThat(rewrite.rules()).singleElement().satisfies(rule -> {
             assertThat(rule.matches()).containsExactly("small-segment-lora");
-            assertThat(rule.targets()).extracting(t -> t.modelRewrite() + "=" + t.weight())
+            assertThat(rule.targets())
+                    .extracting(t -> t.modelRewrite() + "=" + t.weight())
                     .containsExactly("small-segment-lora-v1=90", "small-segment-lora-v2=10");
         });
         var objectives = load("gie-example-h.yaml").manifests().inferenceObjectives();
-        assertThat(objectives).extracting(o -> o.metadata().name() + "=" + o.effectivePriority())
+        assertThat(objectives)
+                .extracting(o -> o.metadata().name() + "=" + o.effectivePriority())
                 .containsExactly("small-segment-lora=1", "base-model=2", "base-model-cpu=2");
     }
 }

@@ -29,52 +29,85 @@ class LoaderTest {
 
     @Test
     void unknownKindIsAnErrorListingTheKnownKinds() {
-        Problem p = error("""
+        Problem p = error(
+                """
                 apiVersion: v1
                 kind: Deployment
                 metadata:
                   name: d
-                """, 2, "", "kind", "unknown kind Deployment (expected one of: ConfigMap, EndpointPickerConfig,"
-                + " EndpointSlice, Gateway,");
+                """,
+                2,
+                "",
+                "kind",
+                "unknown kind Deployment (expected one of: ConfigMap, EndpointPickerConfig,"
+                        + " EndpointSlice, Gateway,");
         assertThat(p.message()).contains("InferencePool", "TCPRoute");
     }
 
     @Test
     void knownKindInAnUnknownVersionNamesTheServedVersions() {
-        error(POOL.replace("inference.networking.k8s.io/v1", "inference.networking.k8s.io/v2"), 1, "", "apiVersion",
+        error(
+                POOL.replace("inference.networking.k8s.io/v1", "inference.networking.k8s.io/v2"),
+                1,
+                "",
+                "apiVersion",
                 "kind InferencePool is not known in apiVersion inference.networking.k8s.io/v2 (expected:"
                         + " inference.networking.k8s.io/v1 or inference.networking.x-k8s.io/v1alpha2)");
     }
 
     @Test
     void unknownFieldIsNamedWithTheAcceptedOnes() {
-        error(POOL + "  targetPortz: 1\n", 11, "InferencePool/p", "spec.targetPortz",
+        error(
+                POOL + "  targetPortz: 1\n",
+                11,
+                "InferencePool/p",
+                "spec.targetPortz",
                 "unknown field \"targetPortz\" (accepted: selector, targetPorts, appProtocol, endpointPickerRef)");
     }
 
     @Test
     void wrongTypeSaysWhatWasFoundAndExpected() {
-        error(POOL.replace("- number: 8000", "- number: \"8000\""), 10, "InferencePool/p", "spec.targetPorts[0].number",
+        error(
+                POOL.replace("- number: 8000", "- number: \"8000\""),
+                10,
+                "InferencePool/p",
+                "spec.targetPorts[0].number",
                 "found string \"8000\" (expected: an integer)");
-        error(POOL.replace("app: m", "app: 1"), 8, "InferencePool/p", "spec.selector.matchLabels.app",
+        error(
+                POOL.replace("app: m", "app: 1"),
+                8,
+                "InferencePool/p",
+                "spec.selector.matchLabels.app",
                 "found integer 1 (expected: a string; quote it)");
     }
 
     @Test
     void missingRequiredFieldIsReportedAtItsParent() {
-        error(POOL.replace("  name: p\n", "  labels: {}\n"), 4, "InferencePool/", "metadata.name",
+        error(
+                POOL.replace("  name: p\n", "  labels: {}\n"),
+                4,
+                "InferencePool/",
+                "metadata.name",
                 "required field is missing");
     }
 
     @Test
     void badEnumValueListsTheAllowedValues() {
-        error(POOL + "  appProtocol: http2\n", 11, "InferencePool/p", "spec.appProtocol",
+        error(
+                POOL + "  appProtocol: http2\n",
+                11,
+                "InferencePool/p",
+                "spec.appProtocol",
                 "unsupported value \"http2\" (expected one of: http, kubernetes.io/h2c)");
     }
 
     @Test
     void duplicateKeyIsAnError() {
-        error(POOL.replace("  name: p\n", "  name: p\n  name: q\n"), 5, "InferencePool/p", "metadata.name",
+        error(
+                POOL.replace("  name: p\n", "  name: p\n  name: q\n"),
+                5,
+                "InferencePool/p",
+                "metadata.name",
                 "duplicate field \"name\"");
     }
 
@@ -130,7 +163,8 @@ class LoaderTest {
         Files.writeString(a, POOL + "---\n" + POOL.replace("name: p", "name: q"));
         Files.writeString(b, POOL.replace("name: p", "name: r"));
         LoadResult r = ManifestLoader.load(List.of(b, a));
-        assertThat(r.manifests().all()).extracting(x -> x.metadata().name() + "@" + x.origin().sequence())
+        assertThat(r.manifests().all())
+                .extracting(x -> x.metadata().name() + "@" + x.origin().sequence())
                 .containsExactly("r@0", "p@1", "q@2");
         assertThat(r.manifests().all().get(2).origin().location().line()).isEqualTo(12);
     }
@@ -152,8 +186,9 @@ class LoaderTest {
         assertThat(r.errors()).singleElement().satisfies(p -> {
             assertThat(p.location().line()).isEqualTo(8);
             assertThat(p.field()).isEqualTo("spec.rules[0].filters[0].type");
-            assertThat(p.message()).isEqualTo("filter type RequestRedirect is not supported by Infergate (supported:"
-                    + " RequestHeaderModifier, ResponseHeaderModifier)");
+            assertThat(p.message())
+                    .isEqualTo("filter type RequestRedirect is not supported by Infergate (supported:"
+                            + " RequestHeaderModifier, ResponseHeaderModifier)");
         });
         // a route with no parentRefs is legal but serves nothing: a warning says so
         assertThat(r.warnings()).singleElement().extracting(Problem::field).isEqualTo("spec.parentRefs");

@@ -10,7 +10,9 @@ import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.ObjectMeta;
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.api.model.Resource;
 import java.util.OptionalInt;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Defaults applied by the loader, v1/v1alpha2 normalization, and endpoints from Pods and EndpointSlices. */
@@ -65,8 +67,15 @@ class ModelTest {
         assertThat(legacy.isLegacy()).isTrue();
         assertThat(v1.isLegacy()).isFalse();
         // everything but the version and where it was written is equal (9002 is the v1alpha2 default port)
-        assertThat(new InferencePool(v1.metadata(), legacy.origin(), legacy.apiVersion(), v1.selector(),
-                v1.targetPorts(), v1.appProtocol(), v1.endpointPicker())).isEqualTo(legacy);
+        assertThat(new InferencePool(
+                        v1.metadata(),
+                        legacy.origin(),
+                        legacy.apiVersion(),
+                        v1.selector(),
+                        v1.targetPorts(),
+                        v1.appProtocol(),
+                        v1.endpointPicker()))
+                .isEqualTo(legacy);
     }
 
     @Test
@@ -107,8 +116,9 @@ class ModelTest {
                 .isEqualTo(new BackendRef("", "Service", "team", "svc", OptionalInt.of(80), 1));
         HttpRoute.Match m = route.rules().get(1).matches().get(0);
         assertThat(m.path()).isEqualTo(HttpRoute.PathMatch.ROOT);
-        assertThat(m.headers()).containsExactly(
-                new HttpRoute.ValueMatch(HttpRoute.MatchType.EXACT, "X-Gateway-Model-Name", "chatbot"));
+        assertThat(m.headers())
+                .containsExactly(
+                        new HttpRoute.ValueMatch(HttpRoute.MatchType.EXACT, "X-Gateway-Model-Name", "chatbot"));
         BackendRef pool = route.rules().get(1).backendRefs().get(0).ref();
         assertThat(pool.isInferencePool()).isTrue();
         assertThat(pool.weight()).isEqualTo(1);
@@ -123,8 +133,9 @@ class ModelTest {
                   name: r
                 spec: {}
                 """).manifests().httpRoutes().get(0);
-        assertThat(route.rules()).singleElement().satisfies(rule -> assertThat(rule.matches())
-                .containsExactly(HttpRoute.Match.ANY));
+        assertThat(route.rules())
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.matches()).containsExactly(HttpRoute.Match.ANY));
     }
 
     @Test
@@ -148,7 +159,8 @@ class ModelTest {
 
     @Test
     void endpointsArePodsTimesTargetPorts() {
-        ManifestSet set = Yaml.load(V1.replace("    - number: 8000\n", "    - number: 8000\n    - number: 8001\n") + """
+        ManifestSet set = Yaml.load(
+                        V1.replace("    - number: 8000\n", "    - number: 8000\n    - number: 8001\n") + """
                 ---
                 apiVersion: v1
                 kind: Pod
@@ -177,19 +189,23 @@ class ModelTest {
                   - addresses: [10.0.0.9]
                 ports:
                   - port: 1
-                """).manifests();
-        assertThat(set.endpoints(set.inferencePools().get(0))).extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
+                """)
+                .manifests();
+        assertThat(set.endpoints(set.inferencePools().get(0)))
+                .extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
-                        org.assertj.core.groups.Tuple.tuple("a-rank-1", "10.0.0.1:8001"),
-                        org.assertj.core.groups.Tuple.tuple("s-10.0.0.9-rank-0", "10.0.0.9:8000"),
-                        org.assertj.core.groups.Tuple.tuple("s-10.0.0.9-rank-1", "10.0.0.9:8001"));
+                        Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
+                        Tuple.tuple("a-rank-1", "10.0.0.1:8001"),
+                        Tuple.tuple("s-10.0.0.9-rank-0", "10.0.0.9:8000"),
+                        Tuple.tuple("s-10.0.0.9-rank-1", "10.0.0.9:8001"));
     }
 
     @Test
     void activePortsAnnotationNarrowsAPodsRanks() {
-        ManifestSet set = Yaml.load(V1.replace("    - number: 8000\n", "    - number: 8000\n    - number: 8001\n"
-                + "    - number: 8002\n") + """
+        ManifestSet set = Yaml.load(V1.replace(
+                                "    - number: 8000\n",
+                                "    - number: 8000\n    - number: 8001\n" + "    - number: 8002\n")
+                        + """
                 ---
                 apiVersion: v1
                 kind: Pod
@@ -206,20 +222,27 @@ class ModelTest {
                   labels: {app: vllm}
                   annotations: {inference.networking.k8s.io/active-ports: "none"}
                 status: {podIP: 10.0.0.2}
-                """).manifests();
-        assertThat(set.endpoints(set.inferencePools().get(0))).extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
+                """)
+                .manifests();
+        assertThat(set.endpoints(set.inferencePools().get(0)))
+                .extracting(PoolEndpoint::name, PoolEndpoint::hostPort)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
-                        org.assertj.core.groups.Tuple.tuple("a-rank-2", "10.0.0.1:8002"),
-                        org.assertj.core.groups.Tuple.tuple("b-rank-0", "10.0.0.2:8000"),
-                        org.assertj.core.groups.Tuple.tuple("b-rank-1", "10.0.0.2:8001"),
-                        org.assertj.core.groups.Tuple.tuple("b-rank-2", "10.0.0.2:8002"));
+                        Tuple.tuple("a-rank-0", "10.0.0.1:8000"),
+                        Tuple.tuple("a-rank-2", "10.0.0.1:8002"),
+                        Tuple.tuple("b-rank-0", "10.0.0.2:8000"),
+                        Tuple.tuple("b-rank-1", "10.0.0.2:8001"),
+                        Tuple.tuple("b-rank-2", "10.0.0.2:8002"));
     }
 
     @Test
     void podWithoutAnIpIsAWarning() {
-        Yaml.single("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers: [{name: x}]\n",
-                Severity.WARNING, 1, "Pod/a", "status.podIP", "no status.podIP");
+        Yaml.single(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers: [{name: x}]\n",
+                Severity.WARNING,
+                1,
+                "Pod/a",
+                "status.podIP",
+                "no status.podIP");
     }
 
     @Test
@@ -239,7 +262,9 @@ class ModelTest {
                 kind: ConfigMap
                 metadata: {name: c, creationTimestamp: "2025-01-01T00:00:00Z"}
                 """).manifests();
-        assertThat(set.all().stream().sorted(io.infergate.api.model.Resource.OLDEST_FIRST)
-                .map(r -> r.metadata().name())).containsExactly("c", "b", "a");
+        assertThat(set.all().stream()
+                        .sorted(Resource.OLDEST_FIRST)
+                        .map(r -> r.metadata().name()))
+                .containsExactly("c", "b", "a");
     }
 }

@@ -17,27 +17,41 @@ import picocli.CommandLine.Spec;
  * ({@link LabRealTimeAgreement}). Prints one Markdown row per seed and the largest gap. Wall-clock on the real side:
  * run it on a quiet machine.
  */
-@Command(name = "lab-vs-real", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"The policy lab against the real gateway on the same requests (GIE shared-prefix prompts, 32"
-                + " tokens out, two simulated replicas): TTFT p50/p90 of each and their gap, one row per seed.",
-                "Measures wall-clock time on the real side: run it on a quiet machine."})
+@Command(
+        name = "lab-vs-real",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "The policy lab against the real gateway on the same requests (GIE shared-prefix prompts, 32"
+                    + " tokens out, two simulated replicas): TTFT p50/p90 of each and their gap, one row per seed.",
+            "Measures wall-clock time on the real side: run it on a quiet machine."
+        })
 final class BenchLabVsRealCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seeds", defaultValue = "7,8,9", split = ",",
+    @Option(
+            names = "--seeds",
+            defaultValue = "7,8,9",
+            split = ",",
             description = "Workload seeds (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
     @Option(names = "--rate", defaultValue = "3", description = "Requests per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--duration", defaultValue = "25s", converter = ServeCommand.DurationConverter.class,
+    @Option(
+            names = "--duration",
+            defaultValue = "25s",
+            converter = ServeCommand.DurationConverter.class,
             description = "Measured arrivals per seed (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "5s", converter = ServeCommand.DurationConverter.class,
+    @Option(
+            names = "--warmup",
+            defaultValue = "5s",
+            converter = ServeCommand.DurationConverter.class,
             description = "Unmeasured arrivals first, other texts (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
@@ -46,7 +60,9 @@ final class BenchLabVsRealCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<LabRealTimeAgreement.Spec> runs;
         try {
-            runs = seeds.stream().map(s -> new LabRealTimeAgreement.Spec(s, rate, duration, warmup)).toList();
+            runs = seeds.stream()
+                    .map(s -> new LabRealTimeAgreement.Spec(s, rate, duration, warmup))
+                    .toList();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -35,44 +35,64 @@ import picocli.CommandLine.Spec;
  * {@code ~/.kube/config}), watched with informers. Exit status 1 when the configuration cannot be served, 2 for bad
  * options; Ctrl-C or SIGTERM stops taking new streams, lets running ones finish (up to 5 s) and exits 0.
  */
-@Command(name = "epp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
-        description = {"The endpoint picker for an existing Envoy-based gateway (Gateway API Inference Extension "
-                + "ext_proc protocol): ext_proc on --grpc-port (TLS, self-signed unless --cert-path), gRPC health on "
-                + "--grpc-health-port, Prometheus, /healthz, /readyz and /api/pools on --metrics-port.",
-                "Without --manifests it watches the pool, its Pods and the InferenceObjective/-ModelRewrite objects "
-                        + "in the cluster."})
+@Command(
+        name = "epp",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+            "The endpoint picker for an existing Envoy-based gateway (Gateway API Inference Extension "
+                    + "ext_proc protocol): ext_proc on --grpc-port (TLS, self-signed unless --cert-path), gRPC health on "
+                    + "--grpc-health-port, Prometheus, /healthz, /readyz and /api/pools on --metrics-port.",
+            "Without --manifests it watches the pool, its Pods and the InferenceObjective/-ModelRewrite objects "
+                    + "in the cluster."
+        })
 public final class EppCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pool-name", paramLabel = "NAME",
+    @Option(
+            names = "--pool-name",
+            paramLabel = "NAME",
             description = "The InferencePool to pick for (with --manifests: optional when the files hold one).")
     String poolName;
 
-    @Option(names = "--pool-namespace", paramLabel = "NS",
+    @Option(
+            names = "--pool-namespace",
+            paramLabel = "NS",
             description = "The pool's namespace (default: $NAMESPACE, else 'default').")
     String poolNamespace;
 
-    @Option(names = "--pool-group", defaultValue = "inference.networking.k8s.io", paramLabel = "GROUP",
+    @Option(
+            names = "--pool-group",
+            defaultValue = "inference.networking.k8s.io",
+            paramLabel = "GROUP",
             description = "The pool's API group: inference.networking.k8s.io (v1) or inference.networking.x-k8s.io "
                     + "(v1alpha2) (default: ${DEFAULT-VALUE}).")
     String poolGroup;
 
-    @Option(names = "--manifests", paramLabel = "FILE", split = ",",
+    @Option(
+            names = "--manifests",
+            paramLabel = "FILE",
+            split = ",",
             description = "Standalone: read the pool, its Pods and the model objects from these files instead of "
                     + "the cluster.")
     List<Path> manifests = List.of();
 
-    @Option(names = "--config-file", paramLabel = "FILE",
+    @Option(
+            names = "--config-file",
+            paramLabel = "FILE",
             description = "An EndpointPickerConfig (inference.networking.x-k8s.io/v1alpha1) that schedules the pool.")
     Path configFile;
 
-    @Option(names = "--config-text", paramLabel = "YAML",
-            description = "The same as --config-file, given inline.")
+    @Option(names = "--config-text", paramLabel = "YAML", description = "The same as --config-file, given inline.")
     String configText;
 
-    @Option(names = "--scheduling-profile", defaultValue = "infergate-default", paramLabel = "NAME",
+    @Option(
+            names = "--scheduling-profile",
+            defaultValue = "infergate-default",
+            paramLabel = "NAME",
             description = "Built-in profile when neither --config-file nor the pool's annotation chooses one: "
                     + "infergate-default, gie-v1-default or gie-v0-filter-tree (default: ${DEFAULT-VALUE}).")
     String schedulingProfile;
@@ -80,55 +100,81 @@ public final class EppCommand implements Callable<Integer> {
     @Option(names = "--grpc-port", defaultValue = "9002", description = "ext_proc port (default: ${DEFAULT-VALUE}).")
     int grpcPort;
 
-    @Option(names = "--grpc-health-port", defaultValue = "9003",
+    @Option(
+            names = "--grpc-health-port",
+            defaultValue = "9003",
             description = "gRPC health port (default: ${DEFAULT-VALUE}).")
     int healthPort;
 
-    @Option(names = "--metrics-port", defaultValue = "9090",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9090",
             description = "Prometheus /metrics port, also /healthz, /readyz, /api/pools; -1 = none "
                     + "(default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address every port binds "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            defaultValue = "0.0.0.0",
+            description = "Address every port binds " + "(default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--secure-serving", defaultValue = "true", arity = "0..1", paramLabel = "BOOL",
+    @Option(
+            names = "--secure-serving",
+            defaultValue = "true",
+            arity = "0..1",
+            paramLabel = "BOOL",
             description = "Serve ext_proc over TLS (default: ${DEFAULT-VALUE}; --secure-serving=false for h2c).")
     boolean secureServing;
 
-    @Option(names = "--cert-path", paramLabel = "DIR",
+    @Option(
+            names = "--cert-path",
+            paramLabel = "DIR",
             description = "Directory with tls.crt and tls.key; without it a self-signed certificate is generated.")
     Path certPath;
 
-    @Option(names = "--refresh-metrics-interval", defaultValue = "50ms",
+    @Option(
+            names = "--refresh-metrics-interval",
+            defaultValue = "50ms",
             converter = ServeCommand.DurationConverter.class,
             description = "How often every endpoint's /metrics is scraped (default: ${DEFAULT-VALUE}).")
     Duration metricsInterval;
 
-    @Option(names = "--max-destination-endpoints", defaultValue = "1", paramLabel = "N",
+    @Option(
+            names = "--max-destination-endpoints",
+            defaultValue = "1",
+            paramLabel = "N",
             description = "Endpoints in x-gateway-destination-endpoint: the pick, then fallbacks in score order "
                     + "(default: ${DEFAULT-VALUE}).")
     int maxEndpoints;
 
-    @Option(names = "--disable-endpoint-subset-filter",
+    @Option(
+            names = "--disable-endpoint-subset-filter",
             description = "Ignore the gateway's envoy.lb.subset_hint metadata.")
     boolean disableSubsetFilter;
 
-    @Option(names = "--max-body-bytes", defaultValue = "67108864",
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "67108864",
             description = "Largest request body accepted, 413 above (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
-    @Option(names = "--reload-debounce", defaultValue = "500ms", converter = ServeCommand.DurationConverter.class,
+    @Option(
+            names = "--reload-debounce",
+            defaultValue = "500ms",
+            converter = ServeCommand.DurationConverter.class,
             description = "With --manifests: quiet time after a file change before reloading "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration reloadDebounce;
 
-    @Option(names = "--ha-enable-leader-election",
+    @Option(
+            names = "--ha-enable-leader-election",
             description = "Cluster mode: only the replica holding the Lease reports ready (active-passive).")
     boolean leaderElection;
 
-    @Option(names = "--lease-namespace", paramLabel = "NS",
+    @Option(
+            names = "--lease-namespace",
+            paramLabel = "NS",
             description = "Namespace of the leader-election Lease (default: the pool's).")
     String leaseNamespace;
 
@@ -139,10 +185,13 @@ public final class EppCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runtime.close();
-            stopped.countDown();
-        }, "epp-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            runtime.close();
+                            stopped.countDown();
+                        },
+                        "epp-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println(runtime.banner());
         out.flush();
@@ -164,31 +213,32 @@ public final class EppCommand implements Callable<Integer> {
             checkPort("--metrics-port", metricsPort);
         }
         if (maxEndpoints < 1 || maxEndpoints > 64) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-destination-endpoints: " + maxEndpoints + " (expected: 1..64)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--max-destination-endpoints: " + maxEndpoints + " (expected: 1..64)");
         }
         if (maxBodyBytes < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
         }
         if (!secureServing && certPath != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--cert-path needs --secure-serving (it is off)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--cert-path needs --secure-serving (it is off)");
         }
         SchedulingOptions scheduling;
         try {
             scheduling = new SchedulingOptions(schedulingProfile, metricsInterval);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--scheduling-profile / "
-                    + "--refresh-metrics-interval: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
         }
         Optional<PickerConfigOverride> override = Optional.empty();
         if (configFile != null && configText != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--config-file and --config-text exclude each other");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--config-file and --config-text exclude each other");
         }
         if (configFile != null || configText != null) {
-            EndpointPickerConfigResult config = configFile != null ? EndpointPickerConfigLoader.load(configFile)
+            EndpointPickerConfigResult config = configFile != null
+                    ? EndpointPickerConfigLoader.load(configFile)
                     : EndpointPickerConfigLoader.load("--config-text", configText);
             config.problems().forEach(p -> err.println(p.format()));
             if (config.config().isEmpty() || config.problems().stream().anyMatch(Problem::isError)) {
@@ -200,18 +250,32 @@ public final class EppCommand implements Callable<Integer> {
             override = Optional.of(new PickerConfigOverride(config.config().get()));
         }
         String namespace = PodNamespace.or(poolNamespace);
-        StreamSettings settings = StreamSettings.defaults().withMaxDestinationEndpoints(maxEndpoints)
-                .withSubsetFilter(!disableSubsetFilter).withMaxRequestBodyBytes(maxBodyBytes);
-        EppLauncher launcher = new EppLauncher(scheduling, settings, override, host, grpcPort, healthPort,
-                metricsPort, secureServing, Optional.ofNullable(certPath), reloadDebounce);
+        StreamSettings settings = StreamSettings.defaults()
+                .withMaxDestinationEndpoints(maxEndpoints)
+                .withSubsetFilter(!disableSubsetFilter)
+                .withMaxRequestBodyBytes(maxBodyBytes);
+        EppLauncher launcher = new EppLauncher(
+                scheduling,
+                settings,
+                override,
+                host,
+                grpcPort,
+                healthPort,
+                metricsPort,
+                secureServing,
+                Optional.ofNullable(certPath),
+                reloadDebounce);
         try {
             if (manifests.isEmpty()) {
                 if (poolName == null || poolName.isBlank()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--pool-name is required without --manifests (cluster mode)");
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--pool-name is required without --manifests (cluster mode)");
                 }
-                return launcher.startCluster(new PoolId(poolGroup, namespace, poolName), leaderElection,
-                        leaseNamespace == null ? namespace : leaseNamespace, Optional.empty());
+                return launcher.startCluster(
+                        new PoolId(poolGroup, namespace, poolName),
+                        leaderElection,
+                        leaseNamespace == null ? namespace : leaseNamespace,
+                        Optional.empty());
             }
             LoadResult loaded = ValidateCommand.withScheduling(Manifests.load(manifests));
             loaded.problems().forEach(p -> err.println(p.format()));
@@ -237,15 +301,20 @@ public final class EppCommand implements Callable<Integer> {
         if (poolName != null && !poolName.isBlank()) {
             PoolId id = new PoolId(poolGroup, namespace, poolName);
             if (pools.stream().noneMatch(p -> PoolId.of(p).equals(id))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "InferencePool " + id
-                        + " is not in " + manifests + " (pools there: " + pools.stream().map(p -> PoolId.of(p)
-                        .toString()).toList() + ")");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "InferencePool " + id
+                                + " is not in " + manifests + " (pools there: "
+                                + pools.stream()
+                                        .map(p -> PoolId.of(p).toString())
+                                        .toList() + ")");
             }
             return id;
         }
         if (pools.size() != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--pool-name is required: " + manifests
-                    + " hold " + pools.size() + " InferencePools");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--pool-name is required: " + manifests + " hold " + pools.size() + " InferencePools");
         }
         return PoolId.of(pools.get(0));
     }

@@ -33,14 +33,15 @@ public final class Main implements Runnable {
         cl.addSubcommand(benchCommand());
         cl.addSubcommand(new ValidateCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
-        return cl.setCaseInsensitiveEnumValuesAllowed(true)
-                .setUsageHelpAutoWidth(true);
+        return cl.setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpAutoWidth(true);
     }
 
     /** The benchmarks where this jar has them (infergate-bench.jar, tests), else the pointer to them. */
     private static Object benchCommand() {
         try {
-            return Class.forName("io.infergate.app.BenchCommand").getDeclaredConstructor().newInstance();
+            return Class.forName("io.infergate.app.BenchCommand")
+                    .getDeclaredConstructor()
+                    .newInstance();
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             return new MissingBench();
         } catch (ReflectiveOperationException e) {

@@ -6,12 +6,14 @@ import java.util.Optional;
  * {@code default}. Stateless. */
 final class PodNamespace {
 
-    private PodNamespace() {
-    }
+    private PodNamespace() {}
 
     /** {@code explicit} when given, else the pod's namespace. */
     static String or(String explicit) {
-        return explicit != null ? explicit
-                : Optional.ofNullable(System.getenv("NAMESPACE")).filter(s -> !s.isBlank()).orElse("default");
+        return explicit != null
+                ? explicit
+                : Optional.ofNullable(System.getenv("NAMESPACE"))
+                        .filter(s -> !s.isBlank())
+                        .orElse("default");
     }
 }

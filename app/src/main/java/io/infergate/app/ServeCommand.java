@@ -12,6 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -33,7 +36,10 @@ import picocli.CommandLine.Spec;
  * <p>Exit status: 1 when the initial configuration has errors (every problem is printed to stderr) or cannot be
  * served (a port in use, an unusable certificate), 2 for bad options.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {
             "Runs the inference gateway: Gateway API listeners, HTTPRoutes and InferencePools from Kubernetes-shaped "
@@ -46,87 +52,128 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Manifest file(s) to serve, watched and reloaded on change (repeatable). "
                     + "Without it: the embedded default.")
     List<Path> configs = List.of();
 
-    @Option(names = "--kubernetes",
+    @Option(
+            names = "--kubernetes",
             description = "Cluster mode: serve the Gateways (of --gateway-class), routes, InferencePools and model "
                     + "objects of the Kubernetes API server (in-cluster, else ~/.kube/config), and write their status.")
     boolean kubernetes;
 
-    @Option(names = "--namespace", paramLabel = "NS",
+    @Option(
+            names = "--namespace",
+            paramLabel = "NS",
             description = "Cluster mode: watch this namespace only (default: all namespaces).")
     String namespace;
 
-    @Option(names = "--gateway-class", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--gateway-class",
+            paramLabel = "NAME",
+            split = ",",
             description = "Cluster mode: serve the Gateways of these GatewayClasses (default: every Gateway).")
     List<String> gatewayClasses = List.of();
 
-    @Option(names = "--controller-name", defaultValue = "infergate.io/gateway-controller", paramLabel = "NAME",
+    @Option(
+            names = "--controller-name",
+            defaultValue = "infergate.io/gateway-controller",
+            paramLabel = "NAME",
             description = "Cluster mode: the controllerName written into InferencePool status "
                     + "(default: ${DEFAULT-VALUE}).")
     String controllerName;
 
-    @Option(names = "--ha-enable-leader-election",
+    @Option(
+            names = "--ha-enable-leader-election",
             description = "Cluster mode: only the replica holding the Lease writes status and reports ready.")
     boolean leaderElection;
 
-    @Option(names = "--lease-namespace", paramLabel = "NS",
+    @Option(
+            names = "--lease-namespace",
+            paramLabel = "NS",
             description = "Cluster mode: namespace of the leader-election Lease 'infergate-gateway' "
                     + "(default: $NAMESPACE, else 'default').")
     String leaseNamespace;
 
-    @Option(names = "--port", defaultValue = "8080",
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
             description = "Embedded default only: the gateway's port; 0 = ephemeral (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--replicas", defaultValue = "4",
+    @Option(
+            names = "--replicas",
+            defaultValue = "4",
             description = "Embedded default only: simulated replicas to start (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0",
+    @Option(
+            names = "--host",
+            defaultValue = "0.0.0.0",
             description = "Address every gateway listener binds (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--admin-port", defaultValue = "9090",
+    @Option(
+            names = "--admin-port",
+            defaultValue = "9090",
             description = "Admin listener port (/metrics, /healthz, /readyz, /api/pools, /api/config); "
                     + "0 = ephemeral, -1 = none (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @Option(names = "--admin-host", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--admin-host",
+            defaultValue = "127.0.0.1",
             description = "Address the admin listener binds; it shows the configuration, keep it private "
                     + "(default: ${DEFAULT-VALUE}).")
     String adminHost;
 
-    @Option(names = "--max-body-bytes", defaultValue = "16777216",
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "16777216",
             description = "Larger request bodies get a 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
-    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "On shutdown, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--reload-debounce", defaultValue = "500ms", converter = DurationConverter.class,
+    @Option(
+            names = "--reload-debounce",
+            defaultValue = "500ms",
+            converter = DurationConverter.class,
             description = "Config files must stay unchanged this long before a reload (default: ${DEFAULT-VALUE}).")
     Duration reloadDebounce;
 
-    @Option(names = "--seed", defaultValue = "1",
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
             description = "Embedded default only: seed of the simulated replicas (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--scheduling-profile", defaultValue = "infergate-default", paramLabel = "NAME",
+    @Option(
+            names = "--scheduling-profile",
+            defaultValue = "infergate-default",
+            paramLabel = "NAME",
             description = "Built-in scheduling profile of pools without the infergate.io/scheduling-profile "
                     + "annotation: infergate-default, gie-v1-default or gie-v0-filter-tree "
                     + "(default: ${DEFAULT-VALUE}).")
     String schedulingProfile;
 
-    @Option(names = "--refresh-metrics-interval", defaultValue = "50ms", converter = DurationConverter.class,
+    @Option(
+            names = "--refresh-metrics-interval",
+            defaultValue = "50ms",
+            converter = DurationConverter.class,
             description = "How often every endpoint's /metrics is scraped; 0 = never (default: ${DEFAULT-VALUE}).")
     Duration metricsInterval;
 
-    @Option(names = "--debug-scores",
+    @Option(
+            names = "--debug-scores",
             description = "Let a request ask for the picker's per-scorer scores with the header "
                     + "'x-infergate-debug: scores' (answered in 'x-infergate-scores'); off by default.")
     boolean debugScores;
@@ -143,10 +190,13 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runtime.close();
-            stopped.countDown();
-        }, "serve-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            runtime.close();
+                            stopped.countDown();
+                        },
+                        "serve-shutdown"));
         ServeLauncher.printBanner(runtime, host, out);
         stopped.await();
         return 0;
@@ -162,24 +212,27 @@ public final class ServeCommand implements Callable<Integer> {
     public ServeRuntime start() {
         PrintWriter err = spec.commandLine().getErr();
         if (kubernetes && !configs.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--kubernetes and --config exclude each other (the cluster is the configuration)");
         }
         if (!kubernetes && spec.commandLine().getParseResult() != null) {
-            for (String clusterOnly : List.of("--namespace", "--gateway-class", "--ha-enable-leader-election",
-                    "--lease-namespace")) {
+            for (String clusterOnly :
+                    List.of("--namespace", "--gateway-class", "--ha-enable-leader-election", "--lease-namespace")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(clusterOnly)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), clusterOnly
-                            + " applies to cluster mode only (--kubernetes)");
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), clusterOnly + " applies to cluster mode only (--kubernetes)");
                 }
             }
         }
         if ((kubernetes || !configs.isEmpty()) && spec.commandLine().getParseResult() != null) {
             for (String embeddedOnly : List.of("--port", "--replicas", "--seed")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(embeddedOnly)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), embeddedOnly
-                            + " applies to the embedded default only (with --config or --kubernetes, ports come "
-                            + "from the Gateway listeners)");
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            embeddedOnly
+                                    + " applies to the embedded default only (with --config or --kubernetes, ports come "
+                                    + "from the Gateway listeners)");
                 }
             }
         }
@@ -187,33 +240,37 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0..65535)");
         }
         if (adminPort < -1 || adminPort > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--admin-port: " + adminPort + " (expected: -1 = none, 0 = ephemeral, or a port)");
         }
         if (replicas < 1 || replicas > 254) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--replicas: " + replicas + " (expected: 1..254)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--replicas: " + replicas + " (expected: 1..254)");
         }
         if (maxBodyBytes < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
         }
         SchedulingOptions scheduling;
         try {
             scheduling = new SchedulingOptions(schedulingProfile, metricsInterval).withDebugScores(debugScores);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--scheduling-profile / "
-                    + "--refresh-metrics-interval: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
         }
-        ServeLauncher launcher = new ServeLauncher(host, adminHost, adminPort, maxBodyBytes, drainTimeout,
-                reloadDebounce, ephemeralPorts, scheduling);
+        ServeLauncher launcher = new ServeLauncher(
+                host, adminHost, adminPort, maxBodyBytes, drainTimeout, reloadDebounce, ephemeralPorts, scheduling);
         try {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);
-                return launcher.startCluster(WatchScope.forServe(java.util.Optional.ofNullable(namespace),
-                                java.util.Set.copyOf(gatewayClasses), true), controllerName,
-                        leaderElection ? java.util.Optional.of(LeaderElection.Settings.of(leaseNs,
-                                "infergate-gateway")) : java.util.Optional.empty(), java.util.Optional.empty());
+                return launcher.startCluster(
+                        WatchScope.forServe(Optional.ofNullable(namespace), Set.copyOf(gatewayClasses), true),
+                        controllerName,
+                        leaderElection
+                                ? Optional.of(LeaderElection.Settings.of(leaseNs, "infergate-gateway"))
+                                : Optional.empty(),
+                        Optional.empty());
             }
             if (configs.isEmpty()) {
                 return launcher.startEmbedded(replicas, port, seed);
@@ -243,7 +300,7 @@ public final class ServeCommand implements Callable<Integer> {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            String v = value.trim().toLowerCase(Locale.ROOT);
             try {
                 if (v.equals("0")) {
                     return Duration.ZERO;
@@ -259,8 +316,8 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 return Duration.parse(value);
             } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value
-                        + "' (expected: a duration such as 500ms, 30s, 2m or PT30S)");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' (expected: a duration such as 500ms, 30s, 2m or PT30S)");
             }
         }
     }

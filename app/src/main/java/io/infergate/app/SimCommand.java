@@ -21,9 +21,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code infergate sim}: starts N simulated vLLM-compatible replicas (ports P, P+1, ...) and an admin API,
@@ -34,7 +34,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code --max-model-len} is given, the context window is clamped to what the KV cache holds, so a small
  * {@code --num-gpu-blocks} just works.
  */
-@Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "sim",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {
             "Runs simulated model servers that behave like vLLM on the wire (OpenAI API, SSE streaming, LoRA "
@@ -54,34 +57,47 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--replicas", defaultValue = "3", description = "Replicas to run (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--port", defaultValue = "8000",
-            description = "Port of replica 0; replica i uses port + i; 0 = ephemeral ports (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            defaultValue = "8000",
+            description =
+                    "Port of replica 0; replica i uses port + i; 0 = ephemeral ports (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--admin-port", defaultValue = "0",
-            description = "Admin API port; 0 = ephemeral (printed at start), -1 = no admin API (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--admin-port",
+            defaultValue = "0",
+            description =
+                    "Admin API port; 0 = ephemeral (printed at start), -1 = no admin API (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--seed", defaultValue = "1",
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
             description = "Seed of everything random: output lengths, ids, faults (default: ${DEFAULT-VALUE}).")
     long seed;
 
     // ---- model and engine ----
 
-    @Option(names = "--preset", defaultValue = "llama-3.1-8b-h100",
+    @Option(
+            names = "--preset",
+            defaultValue = "llama-3.1-8b-h100",
             description = "Model/GPU preset: llama-3.1-8b-h100, llama-3.1-8b-a100, llama-3.1-70b-h100-tp4 "
                     + "(default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--model", description = "Served model name (default: the preset's model, e.g. "
-            + "meta-llama/Llama-3.1-8B-Instruct).")
+    @Option(
+            names = "--model",
+            description =
+                    "Served model name (default: the preset's model, e.g. " + "meta-llama/Llama-3.1-8B-Instruct).")
     String model;
 
-    @Option(names = "--model-root", description = "The base model's path shown as `root` in /v1/models "
-            + "(default: the preset's model).")
+    @Option(
+            names = "--model-root",
+            description = "The base model's path shown as `root` in /v1/models " + "(default: the preset's model).")
     String modelRoot;
 
     @Option(names = "--num-gpu-blocks", description = "KV cache blocks on the GPU.")
@@ -108,7 +124,8 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--no-chunked-prefill", description = "Disable chunked prefill.")
     boolean noChunkedPrefill;
 
-    @Option(names = "--output-lengths",
+    @Option(
+            names = "--output-lengths",
             description = "Output lengths of requests not forced to max_tokens: fixed:N, uniform:MIN:MAX, "
                     + "normal:MEAN:SD or lognormal:MEAN:SIGMA (default: lognormal:179.0:0.9).")
     String outputLengths;
@@ -121,14 +138,19 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--enable-lora", description = "Enable LoRA (implied by --lora-modules).")
     boolean enableLora;
 
-    @Option(names = "--lora-modules", split = ",", paramLabel = "NAME[=PATH]",
+    @Option(
+            names = "--lora-modules",
+            split = ",",
+            paramLabel = "NAME[=PATH]",
             description = "Adapters loaded at start (enables LoRA), e.g. sql-lora=/adapters/sql,chat-lora.")
     List<String> loraModules = List.of();
 
     @Option(names = "--max-loras", description = "Adapters in one batch at most.")
     Integer maxLoras;
 
-    @Option(names = "--max-cpu-loras", description = "Adapters kept in CPU memory (default: max(--max-loras, the preset's)).")
+    @Option(
+            names = "--max-cpu-loras",
+            description = "Adapters kept in CPU memory (default: max(--max-loras, the preset's)).")
     Integer maxCpuLoras;
 
     @Option(names = "--max-lora-rank", description = "Largest adapter rank: 1, 8, 16, 32, 64, 128, 256, 320 or 512.")
@@ -142,15 +164,20 @@ public final class SimCommand implements Callable<Integer> {
 
     // ---- metrics ----
 
-    @Option(names = "--metrics-flavor", defaultValue = "vllm",
+    @Option(
+            names = "--metrics-flavor",
+            defaultValue = "vllm",
             description = "Whose /metrics to imitate: vllm, sglang, trtllm, triton, tgi (default: ${DEFAULT-VALUE}).")
     String metricsFlavor;
 
-    @Option(names = "--legacy-kv-metric",
+    @Option(
+            names = "--legacy-kv-metric",
             description = "vLLM flavor: also export the pre-0.10 names (vllm:gpu_cache_usage_perc, ...).")
     boolean legacyKvMetric;
 
-    @Option(names = "--metrics-engine-label", defaultValue = "0",
+    @Option(
+            names = "--metrics-engine-label",
+            defaultValue = "0",
             description = "vLLM flavor: the engine label value; 'none' omits it as vLLM V0 and llm-d's simulator do "
                     + "(default: ${DEFAULT-VALUE}).")
     String metricsEngineLabel;
@@ -160,45 +187,68 @@ public final class SimCommand implements Callable<Integer> {
 
     // ---- HTTP ----
 
-    @Option(names = "--max-body-bytes", defaultValue = "16777216",
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "16777216",
             description = "Larger request bodies get a 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
-    @Option(names = "--keep-alive-timeout-ms", defaultValue = "5000",
-            description = "Idle keep-alive connections are closed after this long, like vLLM's uvicorn (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--keep-alive-timeout-ms",
+            defaultValue = "5000",
+            description =
+                    "Idle keep-alive connections are closed after this long, like vLLM's uvicorn (default: ${DEFAULT-VALUE}).")
     long keepAliveTimeoutMs;
 
     // ---- faults ----
 
-    @Option(names = "--error-rate", defaultValue = "0",
+    @Option(
+            names = "--error-rate",
+            defaultValue = "0",
             description = "Share 0..1 of inference requests answered with an error (default: ${DEFAULT-VALUE}).")
     double errorRate;
 
-    @Option(names = "--error-status", split = ",", defaultValue = "500",
+    @Option(
+            names = "--error-status",
+            split = ",",
+            defaultValue = "500",
             description = "Status(es) of injected errors, e.g. 500,503,429 (default: ${DEFAULT-VALUE}).")
     List<Integer> errorStatuses;
 
-    @Option(names = "--retry-after", defaultValue = "1",
+    @Option(
+            names = "--retry-after",
+            defaultValue = "1",
             description = "Retry-After seconds on injected 429/503, 0 = none (default: ${DEFAULT-VALUE}).")
     int retryAfter;
 
-    @Option(names = "--added-latency-ms", defaultValue = "0",
+    @Option(
+            names = "--added-latency-ms",
+            defaultValue = "0",
             description = "Delay before each inference request is handled (default: ${DEFAULT-VALUE}).")
     long addedLatencyMs;
 
-    @Option(names = "--crash-after-chunks", defaultValue = "-1",
+    @Option(
+            names = "--crash-after-chunks",
+            defaultValue = "-1",
             description = "Reset the connection after this many SSE events; -1 = off (default: ${DEFAULT-VALUE}).")
     int crashAfterChunks;
 
-    @Option(names = "--crash-rate", defaultValue = "1",
-            description = "Share 0..1 of responses crashed when --crash-after-chunks is set (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crash-rate",
+            defaultValue = "1",
+            description =
+                    "Share 0..1 of responses crashed when --crash-after-chunks is set (default: ${DEFAULT-VALUE}).")
     double crashRate;
 
-    @Option(names = "--metrics-fault", defaultValue = "none",
+    @Option(
+            names = "--metrics-fault",
+            defaultValue = "none",
             description = "What /metrics does wrong: none, slow, failing, garbled (default: ${DEFAULT-VALUE}).")
     String metricsFault;
 
-    @Option(names = "--metrics-delay-ms", defaultValue = "2000",
+    @Option(
+            names = "--metrics-delay-ms",
+            defaultValue = "2000",
             description = "Delay of a slow /metrics (default: ${DEFAULT-VALUE}).")
     long metricsDelayMs;
 
@@ -206,10 +256,13 @@ public final class SimCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         SimulatorFleet fleet = startFleet();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fleet.close();
-            stopped.countDown();
-        }, "sim-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            fleet.close();
+                            stopped.countDown();
+                        },
+                        "sim-shutdown"));
         printEndpoints(fleet, spec.commandLine().getOut());
         stopped.await();
         return 0;
@@ -236,7 +289,8 @@ public final class SimCommand implements Callable<Integer> {
 
     static void printEndpoints(SimulatorFleet fleet, PrintWriter out) {
         for (SimReplica r : fleet.replicas()) {
-            out.println("replica " + r.name() + " " + r.url() + " model=" + r.models().baseName());
+            out.println("replica " + r.name() + " " + r.url() + " model="
+                    + r.models().baseName());
         }
         if (fleet.adminUrl() != null) {
             out.println("admin " + fleet.adminUrl());
@@ -262,9 +316,14 @@ public final class SimCommand implements Callable<Integer> {
         MetricsFlavor flavor = MetricsFlavor.byId(metricsFlavor);
         String engineLabel = metricsEngineLabel.equalsIgnoreCase("none") ? null : metricsEngineLabel;
         return ReplicaSpec.builder(engineConfig(!adapters.isEmpty()))
-                .modelRoot(modelRoot != null ? modelRoot : Preset.byId(preset).config().servedModelName())
+                .modelRoot(
+                        modelRoot != null
+                                ? modelRoot
+                                : Preset.byId(preset).config().servedModelName())
                 .seed(seed)
-                .http(HttpServerConfig.DEFAULT.withHost(host).withMaxBodyBytes(maxBodyBytes)
+                .http(HttpServerConfig.DEFAULT
+                        .withHost(host)
+                        .withMaxBodyBytes(maxBodyBytes)
                         .withKeepAliveTimeoutMs(keepAliveTimeoutMs))
                 .metricsFlavor(flavor)
                 .metricsOptions(new MetricsOptions(legacyKvMetric, engineLabel, metricsCreated, 0))
@@ -314,8 +373,10 @@ public final class SimCommand implements Callable<Integer> {
             b.maxLoras(maxLoras);
         }
         // vLLM: max_cpu_loras defaults to max_loras
-        b.maxCpuLoras(maxCpuLoras != null ? maxCpuLoras
-                : Math.max(base.maxCpuLoras(), maxLoras != null ? maxLoras : base.maxLoras()));
+        b.maxCpuLoras(
+                maxCpuLoras != null
+                        ? maxCpuLoras
+                        : Math.max(base.maxCpuLoras(), maxLoras != null ? maxLoras : base.maxLoras()));
         if (maxLoraRank != null) {
             b.maxLoraRank(maxLoraRank);
         }
@@ -329,8 +390,15 @@ public final class SimCommand implements Callable<Integer> {
     }
 
     FaultConfig faults() {
-        return new FaultConfig(errorRate, errorStatuses, retryAfter, addedLatencyMs, crashAfterChunks, crashRate,
-                MetricsFault.byId(metricsFault), metricsDelayMs);
+        return new FaultConfig(
+                errorRate,
+                errorStatuses,
+                retryAfter,
+                addedLatencyMs,
+                crashAfterChunks,
+                crashRate,
+                MetricsFault.byId(metricsFault),
+                metricsDelayMs);
     }
 
     private static long millisToNanos(String option, double ms) {

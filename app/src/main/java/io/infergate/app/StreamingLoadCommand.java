@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,10 @@ import picocli.CommandLine.Spec;
  * Runs on the calling thread and blocks until every request has ended (at the latest {@code --timeout} after its
  * scheduled time); exit status 0 when the run completed, whatever the requests' outcomes (they are in the report).
  */
-@Command(name = "load", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Open-loop streaming load: sends a named workload (or a JSONL trace) to a target's"
                 + " /v1/completions at a given arrival rate and reports TTFT, TPOT, NTPOT, inter-token times,"
                 + " end-to-end latency, throughput, goodput under an SLO, prefix-cache hit rate, shed and failed"
@@ -45,51 +49,74 @@ final class StreamingLoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", required = true,
+    @Option(
+            names = "--target",
+            required = true,
             description = "Base URL of the gateway, proxy or model server, e.g. http://127.0.0.1:8080; requests go"
                     + " to <target>/v1/completions.")
     URI target;
 
-    @Option(names = "--workload", description = "Named workload: ${COMPLETION-CANDIDATES} (default: sharegpt).",
+    @Option(
+            names = "--workload",
+            description = "Named workload: ${COMPLETION-CANDIDATES} (default: sharegpt).",
             completionCandidates = WorkloadNames.class)
     String workload;
 
-    @Option(names = "--trace", description = "A JSONL trace (infergate's trace format) to replay at its own arrival"
-            + " times instead of a named workload.")
+    @Option(
+            names = "--trace",
+            description = "A JSONL trace (infergate's trace format) to replay at its own arrival"
+                    + " times instead of a named workload.")
     Path trace;
 
     @Option(names = "--rate", defaultValue = "2", description = "Mean arrivals per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--arrivals", defaultValue = "poisson",
+    @Option(
+            names = "--arrivals",
+            defaultValue = "poisson",
             description = "poisson, gamma (gaps with coefficient of variation --cv) or constant"
                     + " (default: ${DEFAULT-VALUE}).")
     String arrivals;
 
-    @Option(names = "--cv", description = "--arrivals gamma: the gaps' coefficient of variation, > 1 is burstier"
-            + " than Poisson (default: 2).")
+    @Option(
+            names = "--cv",
+            description = "--arrivals gamma: the gaps' coefficient of variation, > 1 is burstier"
+                    + " than Poisson (default: 2).")
     Double cv;
 
-    @Option(names = "--duration", defaultValue = "60",
+    @Option(
+            names = "--duration",
+            defaultValue = "60",
             description = "Seconds of arrivals; with --trace, the trace is cut there (default: ${DEFAULT-VALUE}).")
     double duration;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Workload and arrival seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Workload and arrival seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-requests", defaultValue = "100000",
+    @Option(
+            names = "--max-requests",
+            defaultValue = "100000",
             description = "Send at most this many requests (default: ${DEFAULT-VALUE}).")
     int maxRequests;
 
-    @Option(names = "--slo-ttft-ms", defaultValue = "2000",
+    @Option(
+            names = "--slo-ttft-ms",
+            defaultValue = "2000",
             description = "Goodput SLO: time to first token, ms (default: ${DEFAULT-VALUE}).")
     double sloTtftMs;
 
-    @Option(names = "--slo-tpot-ms", defaultValue = "100",
+    @Option(
+            names = "--slo-tpot-ms",
+            defaultValue = "100",
             description = "Goodput SLO: time per output token, ms (default: ${DEFAULT-VALUE}).")
     double sloTpotMs;
 
-    @Option(names = "--timeout", defaultValue = "300",
+    @Option(
+            names = "--timeout",
+            defaultValue = "300",
             description = "A request not finished this many seconds after its scheduled time fails"
                     + " (default: ${DEFAULT-VALUE}).")
     double timeout;
@@ -97,14 +124,16 @@ final class StreamingLoadCommand implements Callable<Integer> {
     @Option(names = "--label", description = "The target's name in the report (default: the target's host:port).")
     String label;
 
-    @Option(names = "--json", description = "Also write the report (a SweepReport with one point, plus itlMillis)"
-            + " as JSON to this file.")
+    @Option(
+            names = "--json",
+            description =
+                    "Also write the report (a SweepReport with one point, plus itlMillis)" + " as JSON to this file.")
     Path json;
 
     /** Completion candidates of {@code --workload}. */
     static final class WorkloadNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return Workloads.NAMES.iterator();
         }
     }
@@ -117,9 +146,15 @@ final class StreamingLoadCommand implements Callable<Integer> {
      * @param slo      the goodput objective
      * @param settings the run's parameters, for the report
      */
-    record Plan(String workloadName, String description, List<WorkloadRequest> requests, double rate, Slo slo,
-                String label, Duration timeout, Map<String, String> settings) {
-    }
+    record Plan(
+            String workloadName,
+            String description,
+            List<WorkloadRequest> requests,
+            double rate,
+            Slo slo,
+            String label,
+            Duration timeout,
+            Map<String, String> settings) {}
 
     /** @throws ParameterException for any bad or contradictory option */
     Plan plan() {
@@ -178,7 +213,9 @@ final class StreamingLoadCommand implements Callable<Integer> {
             try {
                 requests = TraceFile.read(trace).stream()
                         .sorted(Comparator.comparingLong(WorkloadRequest::arrivalNanos))
-                        .filter(r -> r.arrivalNanos() < durationNanos).limit(maxRequests).toList();
+                        .filter(r -> r.arrivalNanos() < durationNanos)
+                        .limit(maxRequests)
+                        .toList();
             } catch (UncheckedIOException | TraceFormatException e) {
                 throw usage("--trace: " + e.getMessage());
             }
@@ -197,11 +234,13 @@ final class StreamingLoadCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw usage("--workload: " + e.getMessage());
             }
-            Arrivals a = Arrivals.stages(switch (kind) {
-                case "poisson" -> 1.0;
-                case "constant" -> 0.0;
-                default -> gaps;
-            }, List.of(new Arrivals.Stage(rate, durationNanos)));
+            Arrivals a = Arrivals.stages(
+                    switch (kind) {
+                        case "poisson" -> 1.0;
+                        case "constant" -> 0.0;
+                        default -> gaps;
+                    },
+                    List.of(new Arrivals.Stage(rate, durationNanos)));
             requests = w.schedule(a, seed, maxRequests);
             offered = rate;
             workloadName = w.name();
@@ -214,8 +253,15 @@ final class StreamingLoadCommand implements Callable<Integer> {
         settings.put("seed", String.valueOf(seed));
         settings.put("requests", String.valueOf(requests.size()));
         settings.put("timeout_s", String.valueOf(timeout));
-        return new Plan(workloadName, description, requests, offered, slo, name,
-                Duration.ofNanos((long) (timeout * 1e9)), settings);
+        return new Plan(
+                workloadName,
+                description,
+                requests,
+                offered,
+                slo,
+                name,
+                Duration.ofNanos((long) (timeout * 1e9)),
+                settings);
     }
 
     @Override
@@ -223,8 +269,14 @@ final class StreamingLoadCommand implements Callable<Integer> {
         Plan plan = plan();
         PrintWriter out = spec.commandLine().getOut();
         StreamingLoad load = new StreamingLoad(target, plan.timeout());
-        out.printf(Locale.ROOT, "%s: %d requests of %s over %.0f s to %s%n", plan.label(), plan.requests().size(),
-                plan.workloadName(), duration, load.url());
+        out.printf(
+                Locale.ROOT,
+                "%s: %d requests of %s over %.0f s to %s%n",
+                plan.label(),
+                plan.requests().size(),
+                plan.workloadName(),
+                duration,
+                load.url());
         out.flush();
         StreamingLoad.Result result = load.run(plan.requests());
         RunSummary summary = RunSummary.of(result.records(), plan.slo());
@@ -233,7 +285,10 @@ final class StreamingLoadCommand implements Callable<Integer> {
         if (json != null) {
             Map<String, String> settings = new LinkedHashMap<>(plan.settings());
             settings.put("wall_s", String.format(Locale.ROOT, "%.3f", result.wallSeconds()));
-            SweepReport report = new SweepReport(plan.workloadName(), plan.description(), settings,
+            SweepReport report = new SweepReport(
+                    plan.workloadName(),
+                    plan.description(),
+                    settings,
                     List.of(new SweepReport.Point(plan.label(), plan.rate(), seed, summary)));
             LoadReportJson.write(json, report, result.itlMicros());
         }
@@ -241,7 +296,8 @@ final class StreamingLoadCommand implements Callable<Integer> {
     }
 
     private boolean matched(String option) {
-        return spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+        return spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private ParameterException usage(String message) {

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code infergate validate -f FILE...}: loads the manifests together (references may cross files), prints every
@@ -26,7 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * their line in the ConfigMap's file) and every EndpointPickerConfig document's plugin parameters
  * ({@link PoolSchedulingResolver}). Runs on the caller's thread; reads files and blocks.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {
             "Loads Kubernetes-shaped manifests (Gateway, HTTPRoute, TCPRoute, InferencePool, InferenceModel, "
                     + "InferenceObjective, InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret, "
@@ -39,7 +42,10 @@ public final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-f", "--filename"},
+            required = true,
+            paramLabel = "FILE",
             description = "Manifest file (YAML, multi-document, or JSON); repeat to load several together.")
     List<Path> files;
 
@@ -47,8 +53,8 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        (Files.exists(f) ? "not a regular file: " : "file not found: ") + f);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), (Files.exists(f) ? "not a regular file: " : "file not found: ") + f);
             }
         }
         LoadResult result = withScheduling(Manifests.load(files));
@@ -66,7 +72,8 @@ public final class ValidateCommand implements Callable<Integer> {
     /** The load's problems plus those of the pools' scheduling configuration, by position. */
     public static LoadResult withScheduling(LoadResult loaded) {
         List<Problem> all = new ArrayList<>(loaded.problems());
-        all.addAll(PoolSchedulingResolver.resolve(loaded.manifests(), GatewayConfig.SETUP_OPTIONS).problems());
+        all.addAll(PoolSchedulingResolver.resolve(loaded.manifests(), GatewayConfig.SETUP_OPTIONS)
+                .problems());
         all.sort(Problem.BY_POSITION);
         return new LoadResult(loaded.manifests(), all);
     }

@@ -30,8 +30,7 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {
-            "infergate " + version(),
-            "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+            "infergate " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
         };
     }
 }

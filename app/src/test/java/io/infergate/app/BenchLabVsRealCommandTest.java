@@ -13,7 +13,8 @@ class BenchLabVsRealCommandTest {
     @Test
     void defaultsAreThePublishedScenarioOnThreeSeeds() {
         CommandLine.ParseResult result = Main.newCommandLine().parseArgs("bench", "lab-vs-real");
-        BenchLabVsRealCommand c = result.subcommand().subcommand().commandSpec().commandLine().getCommand();
+        BenchLabVsRealCommand c =
+                result.subcommand().subcommand().commandSpec().commandLine().getCommand();
         assertThat(c.seeds).containsExactly(7L, 8L, 9L);
         assertThat(c.rate).isEqualTo(3.0);
         assertThat(c.duration).isEqualTo(Duration.ofSeconds(25));

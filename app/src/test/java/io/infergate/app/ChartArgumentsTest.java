@@ -18,8 +18,16 @@ class ChartArgumentsTest {
 
     @Test
     void gatewayModeArguments() {
-        ServeCommand serve = (ServeCommand) parse("serve", "--kubernetes", "--gateway-class", "infergate",
-                "--admin-port", "9090", "--admin-host", "0.0.0.0", "--ha-enable-leader-election");
+        ServeCommand serve = (ServeCommand) parse(
+                "serve",
+                "--kubernetes",
+                "--gateway-class",
+                "infergate",
+                "--admin-port",
+                "9090",
+                "--admin-host",
+                "0.0.0.0",
+                "--ha-enable-leader-election");
         assertThat(serve.kubernetes).isTrue();
         assertThat(serve.gatewayClasses).containsExactly("infergate");
         assertThat(serve.leaderElection).isTrue();
@@ -28,9 +36,21 @@ class ChartArgumentsTest {
 
     @Test
     void pickerModeArguments() {
-        EppCommand epp = (EppCommand) parse("epp", "--pool-name", "demo", "--pool-namespace", "llm", "--grpc-port",
-                "9002", "--grpc-health-port", "9003", "--metrics-port", "9090", "--config-file",
-                "/config/config.yaml", "--ha-enable-leader-election");
+        EppCommand epp = (EppCommand) parse(
+                "epp",
+                "--pool-name",
+                "demo",
+                "--pool-namespace",
+                "llm",
+                "--grpc-port",
+                "9002",
+                "--grpc-health-port",
+                "9003",
+                "--metrics-port",
+                "9090",
+                "--config-file",
+                "/config/config.yaml",
+                "--ha-enable-leader-election");
         assertThat(epp.poolName).isEqualTo("demo");
         assertThat(epp.poolNamespace).isEqualTo("llm");
         assertThat(epp.grpcPort).isEqualTo(9002);

@@ -53,9 +53,14 @@ class ClusterModeIT {
     @BeforeEach
     void start() {
         cluster = new MockCluster();
-        replica = new SimReplica(ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder().servedModelName("base")
-                .outputLengths(new OutputLengthDistribution.Fixed(2)).frontendOverheadNanos(0).build()).port(0)
-                .build()).start();
+        replica = new SimReplica(ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder()
+                                .servedModelName("base")
+                                .outputLengths(new OutputLengthDistribution.Fixed(2))
+                                .frontendOverheadNanos(0)
+                                .build())
+                        .port(0)
+                        .build())
+                .start();
     }
 
     @AfterEach
@@ -103,10 +108,14 @@ class ClusterModeIT {
 
     private int status(int port) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/completions"))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"base\",\"prompt\":\"hi\",\"max_tokens\":2}")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/completions"))
+                                    .header("content-type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"model\":\"base\",\"prompt\":\"hi\",\"max_tokens\":2}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -114,10 +123,20 @@ class ClusterModeIT {
 
     @Test
     void serveFollowsTheClusterAndWritesPoolStatus() {
-        ServeLauncher launcher = new ServeLauncher("127.0.0.1", "127.0.0.1", -1, 1 << 20, Duration.ofSeconds(2),
-                Duration.ofMillis(50), true, SchedulingOptions.defaults().withMetricsInterval(Duration.ofMillis(20)));
-        serve = launcher.startCluster(WatchScope.forServe(Optional.empty(), Set.of("infergate"), true),
-                "infergate.io/gateway-controller", Optional.empty(), Optional.of(cluster.client));
+        ServeLauncher launcher = new ServeLauncher(
+                "127.0.0.1",
+                "127.0.0.1",
+                -1,
+                1 << 20,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(50),
+                true,
+                SchedulingOptions.defaults().withMetricsInterval(Duration.ofMillis(20)));
+        serve = launcher.startCluster(
+                WatchScope.forServe(Optional.empty(), Set.of("infergate"), true),
+                "infergate.io/gateway-controller",
+                Optional.empty(),
+                Optional.of(cluster.client));
         await().until(serve::isServing);
 
         cluster.apply(pool());
@@ -147,19 +166,22 @@ class ClusterModeIT {
         await().untilAsserted(() -> {
             GenericKubernetesResource p = cluster.get(WatchScope.POOL_V1, "llm", "pool");
             @SuppressWarnings("unchecked")
-            Map<String, Object> status = (Map<String, Object>) p.getAdditionalProperties().get("status");
+            Map<String, Object> status =
+                    (Map<String, Object>) p.getAdditionalProperties().get("status");
             assertThat(status).isNotNull();
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> parents = (List<Map<String, Object>>) status.get("parents");
             assertThat(parents).hasSize(1);
             assertThat(parents.get(0).get("controllerName")).isEqualTo("infergate.io/gateway-controller");
-            assertThat(parents.get(0).toString()).contains("type=Accepted").contains("reason=Accepted")
+            assertThat(parents.get(0).toString())
+                    .contains("type=Accepted")
+                    .contains("reason=Accepted")
                     .contains("type=ResolvedRefs");
         });
 
         // one user's broken object is left out; everyone else's changes keep applying
-        cluster.apply(pool().replace("name: pool", "name: broken").replace("number: " + replica.port(),
-                "number: 70000"));
+        cluster.apply(
+                pool().replace("name: pool", "name: broken").replace("number: " + replica.port(), "number: 70000"));
         cluster.apply(pod(false)); // changed: the only pod is not ready any more
         await().until(() -> status(port) == 503);
         cluster.apply(pod(true));
@@ -170,13 +192,22 @@ class ClusterModeIT {
 
     @Test
     void eppFollowsItsPoolInTheCluster() throws Exception {
-        EppLauncher launcher = new EppLauncher(SchedulingOptions.defaults().withMetricsInterval(Duration.ZERO),
-                StreamSettings.defaults(), Optional.empty(), "127.0.0.1", 0, 0, -1, false, Optional.empty(),
+        EppLauncher launcher = new EppLauncher(
+                SchedulingOptions.defaults().withMetricsInterval(Duration.ZERO),
+                StreamSettings.defaults(),
+                Optional.empty(),
+                "127.0.0.1",
+                0,
+                0,
+                -1,
+                false,
+                Optional.empty(),
                 Duration.ofMillis(50));
-        epp = launcher.startCluster(new PoolId("inference.networking.k8s.io", "llm", "pool"), false, "llm",
-                Optional.of(cluster.client));
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", epp.server().boundPorts().get("grpc"),
-                InsecureChannelCredentials.create()).build();
+        epp = launcher.startCluster(
+                new PoolId("inference.networking.k8s.io", "llm", "pool"), false, "llm", Optional.of(cluster.client));
+        channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", epp.server().boundPorts().get("grpc"), InsecureChannelCredentials.create())
+                .build();
         // no pool yet. (Readiness is left alone here: it turns SERVING when the informers have synced, pool or no
         // pool, which races this first pick; that it waits for the sync is ClusterMode's, tested in kubernetes.)
         assertThat(EnvoyProbe.headerOnlyPick(channel)).isEqualTo("status 500");

@@ -41,7 +41,8 @@ class ClusterSetsTest {
         ClusterSets.Servable servable = ClusterSets.of(result);
         assertThat(servable.result().hasErrors()).isFalse();
         assertThat(servable.leftOut()).containsExactly("cluster:InferencePool/llm/broken");
-        assertThat(servable.result().manifests().inferencePools()).extracting(p -> p.metadata().name())
+        assertThat(servable.result().manifests().inferencePools())
+                .extracting(p -> p.metadata().name())
                 .containsExactly("good");
         assertThat(servable.problems()).anyMatch(p -> p.contains("70000"));
     }
@@ -55,8 +56,8 @@ class ClusterSetsTest {
 
     @Test
     void errorsThatNameNoClusterObjectAreNotHidden() {
-        ClusterSets.Servable servable = ClusterSets.of(Manifests.validated(Manifests.load("file.yaml",
-                pool("broken", 70000))));
+        ClusterSets.Servable servable =
+                ClusterSets.of(Manifests.validated(Manifests.load("file.yaml", pool("broken", 70000))));
         assertThat(servable.result().hasErrors()).isTrue();
         assertThat(servable.leftOut()).isEmpty();
     }

@@ -8,8 +8,7 @@ import java.nio.file.StandardCopyOption;
 /** Changes config files under a running watcher the way editors and {@code kubectl cp} do. */
 final class ConfigFiles {
 
-    private ConfigFiles() {
-    }
+    private ConfigFiles() {}
 
     /**
      * Replaces {@code file}'s content in one step (a sibling written, then renamed over it). {@code Files.writeString}

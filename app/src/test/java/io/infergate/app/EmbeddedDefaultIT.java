@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.infergate.api.Manifests;
 import io.infergate.app.serve.EmbeddedDefault;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
@@ -35,9 +36,12 @@ class EmbeddedDefaultIT {
     }
 
     private HttpResponse<String> post(int port, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String url) throws Exception {
@@ -46,7 +50,8 @@ class EmbeddedDefaultIT {
 
     @Test
     void startsServesAndShutsDownCleanly() throws Exception {
-        ServeRuntime runtime = command("serve", "--port", "0", "--admin-port", "0").start();
+        ServeRuntime runtime =
+                command("serve", "--port", "0", "--admin-port", "0").start();
         assertThat(runtime).isNotNull();
         int port;
         List<Integer> replicaPorts;
@@ -57,18 +62,23 @@ class EmbeddedDefaultIT {
             replicaPorts = embedded.replicas().stream().map(r -> r.port()).toList();
 
             String base = EmbeddedDefault.baseModel();
-            HttpResponse<String> stream = post(port, "{\"model\":\"" + base + "\",\"messages\":[{\"role\":\"user\","
-                    + "\"content\":\"Hello!\"}],\"stream\":true,\"max_tokens\":8}");
+            HttpResponse<String> stream = post(
+                    port,
+                    "{\"model\":\"" + base + "\",\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"Hello!\"}],\"stream\":true,\"max_tokens\":8}");
             assertThat(stream.statusCode()).isEqualTo(200);
-            assertThat(stream.headers().firstValue("content-type")).hasValueSatisfying(
-                    v -> assertThat(v).startsWith("text/event-stream"));
-            List<String> events = stream.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            assertThat(stream.headers().firstValue("content-type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+            List<String> events =
+                    stream.body().lines().filter(l -> l.startsWith("data: ")).toList();
             assertThat(events).last().isEqualTo("data: [DONE]");
             assertThat(events.subList(0, events.size() - 1))
                     .allSatisfy(e -> assertThat(e).contains("\"model\":\"" + base + "\""));
 
-            HttpResponse<String> lora = post(port, "{\"model\":\"food-review\",\"messages\":[{\"role\":\"user\","
-                    + "\"content\":\"Review: the soup was cold.\"}],\"max_tokens\":4}");
+            HttpResponse<String> lora = post(
+                    port,
+                    "{\"model\":\"food-review\",\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"Review: the soup was cold.\"}],\"max_tokens\":4}");
             assertThat(lora.statusCode()).isEqualTo(200);
             assertThat(json.readTree(lora.body()).get("model").asString()).isEqualTo("food-review");
 
@@ -79,7 +89,8 @@ class EmbeddedDefaultIT {
 
             String admin = runtime.admin().orElseThrow().url();
             assertThat(get(admin + "/readyz").statusCode()).isEqualTo(200);
-            JsonNode pool = json.readTree(get(admin + "/api/pools").body()).get("pools").get(0);
+            JsonNode pool =
+                    json.readTree(get(admin + "/api/pools").body()).get("pools").get(0);
             assertThat(pool.get("name").asString()).isEqualTo("vllm-llama3-8b");
             assertThat(pool.get("endpoints")).hasSize(4);
             // the gateway counts a request once its last byte reached the client, which may be after the client
@@ -91,8 +102,10 @@ class EmbeddedDefaultIT {
 
             StringWriter banner = new StringWriter();
             ServeLauncher.printBanner(runtime, "0.0.0.0", new PrintWriter(banner));
-            assertThat(banner.toString()).contains("curl -N http://localhost:" + port + "/v1/chat/completions")
-                    .contains("\"model\":\"food-review\"").contains("curl -s http://localhost:" + port + "/v1/models");
+            assertThat(banner.toString())
+                    .contains("curl -N http://localhost:" + port + "/v1/chat/completions")
+                    .contains("\"model\":\"food-review\"")
+                    .contains("curl -s http://localhost:" + port + "/v1/models");
         } finally {
             runtime.close();
             http.close();
@@ -106,20 +119,20 @@ class EmbeddedDefaultIT {
 
     private static void assertRefused(int port) {
         assertThatThrownBy(() -> {
-            try (Socket s = new Socket()) {
-                // refused at once on loopback; the bound is only against a hang
-                s.connect(new InetSocketAddress("127.0.0.1", port), (int) Patience.EVENTUALLY.toMillis());
-            }
-        }).isInstanceOf(ConnectException.class);
+                    try (Socket s = new Socket()) {
+                        // refused at once on loopback; the bound is only against a hang
+                        s.connect(new InetSocketAddress("127.0.0.1", port), (int) Patience.EVENTUALLY.toMillis());
+                    }
+                })
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test
     void theManifestsValidateOnTheirOwn() {
         try (EmbeddedDefault e = EmbeddedDefault.start(2, 8080, 7)) {
-            var loaded = io.infergate.api.Manifests.load("embedded-default.yaml", e.manifests());
+            var loaded = Manifests.load("embedded-default.yaml", e.manifests());
             assertThat(loaded.problems()).isEmpty();
             assertThat(loaded.manifests().pods()).isNotEmpty();
         }
     }
-
 }

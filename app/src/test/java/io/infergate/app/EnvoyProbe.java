@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 /** Envoy's side of one body-less ext_proc request, for tests of the {@code epp} command. */
 final class EnvoyProbe {
 
-    private EnvoyProbe() {
-    }
+    private EnvoyProbe() {}
 
     /**
      * Sends request headers with end of stream ({@code GET /v1/models}) and returns the picker's
@@ -31,12 +30,15 @@ final class EnvoyProbe {
             @Override
             public void onNext(ProcessingResponse r) {
                 if (r.hasImmediateResponse()) {
-                    answer.complete("status " + r.getImmediateResponse().getStatus().getCodeValue());
+                    answer.complete(
+                            "status " + r.getImmediateResponse().getStatus().getCodeValue());
                     return;
                 }
                 r.getRequestHeaders().getResponse().getHeaderMutation().getSetHeadersList().stream()
                         .filter(h -> h.getHeader().getKey().equals("x-gateway-destination-endpoint"))
-                        .findFirst().ifPresent(h -> answer.complete(h.getHeader().getRawValue().toStringUtf8()));
+                        .findFirst()
+                        .ifPresent(
+                                h -> answer.complete(h.getHeader().getRawValue().toStringUtf8()));
                 req[0].onCompleted();
             }
 
@@ -50,9 +52,14 @@ final class EnvoyProbe {
                 answer.complete("none");
             }
         });
-        req[0].onNext(ProcessingRequest.newBuilder().setRequestHeaders(HttpHeaders.newBuilder().setEndOfStream(true)
-                .setHeaders(HeaderMap.newBuilder().addHeaders(HeaderValue.newBuilder().setKey(":path")
-                        .setRawValue(ByteString.copyFromUtf8("/v1/models"))))).build());
+        req[0].onNext(ProcessingRequest.newBuilder()
+                .setRequestHeaders(HttpHeaders.newBuilder()
+                        .setEndOfStream(true)
+                        .setHeaders(HeaderMap.newBuilder()
+                                .addHeaders(HeaderValue.newBuilder()
+                                        .setKey(":path")
+                                        .setRawValue(ByteString.copyFromUtf8("/v1/models")))))
+                .build());
         return answer.get(Patience.SECONDS, TimeUnit.SECONDS);
     }
 }

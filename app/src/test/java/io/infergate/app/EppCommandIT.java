@@ -11,8 +11,8 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.infergate.app.epp.EppRuntime;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,6 +30,7 @@ class EppCommandIT {
 
     @TempDir
     Path dir;
+
     private EppRuntime runtime;
     private ManagedChannel channel;
 
@@ -53,8 +54,11 @@ class EppCommandIT {
                   targetPorts: [{number: 8000}]
                 """);
         for (int i = 0; i < pods; i++) {
-            y.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p").append(i)
-                    .append(", namespace: llm, labels: {app: vllm}}\nstatus: {podIP: 10.1.0.").append(i + 1).append("}\n");
+            y.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p")
+                    .append(i)
+                    .append(", namespace: llm, labels: {app: vllm}}\nstatus: {podIP: 10.1.0.")
+                    .append(i + 1)
+                    .append("}\n");
         }
         return y.toString();
     }
@@ -62,8 +66,21 @@ class EppCommandIT {
     private EppRuntime epp(StringWriter err, String... extra) {
         CommandLine cl = Main.newCommandLine();
         cl.setErr(new PrintWriter(err, true));
-        String[] base = {"epp", "--grpc-port", "0", "--grpc-health-port", "0", "--metrics-port", "0", "--host",
-                "127.0.0.1", "--reload-debounce", "50ms", "--refresh-metrics-interval", "0"};
+        String[] base = {
+            "epp",
+            "--grpc-port",
+            "0",
+            "--grpc-health-port",
+            "0",
+            "--metrics-port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--reload-debounce",
+            "50ms",
+            "--refresh-metrics-interval",
+            "0"
+        };
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -97,8 +114,10 @@ class EppCommandIT {
         assertThat(runtime).as(err.toString()).isNotNull();
         assertThat(runtime.banner()).contains("InferencePool llm/pool").contains("TLS, self-signed");
         ChannelCredentials tls = TlsChannelCredentials.newBuilder()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers()).build();
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", runtime.server().boundPorts().get("grpc"), tls)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers())
+                .build();
+        channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", runtime.server().boundPorts().get("grpc"), tls)
                 .build();
         assertThat(headerOnlyPick()).isEqualTo("10.1.0.1:8000");
 
@@ -109,11 +128,16 @@ class EppCommandIT {
             return seen.contains("10.1.0.3:8000");
         });
 
-        ManagedChannel health = Grpc.newChannelBuilderForAddress("127.0.0.1",
-                runtime.server().boundPorts().get("health"), InsecureChannelCredentials.create()).build();
+        ManagedChannel health = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", runtime.server().boundPorts().get("health"), InsecureChannelCredentials.create())
+                .build();
         try {
-            assertThat(HealthGrpc.newBlockingStub(health).check(HealthCheckRequest.newBuilder()
-                    .setService("readiness").build()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            assertThat(HealthGrpc.newBlockingStub(health)
+                            .check(HealthCheckRequest.newBuilder()
+                                    .setService("readiness")
+                                    .build())
+                            .getStatus())
+                    .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         } finally {
             health.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -126,7 +150,8 @@ class EppCommandIT {
         CommandLine cl = Main.newCommandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("epp", "--manifests", file.toString(), "--grpc-port", "0")).isEqualTo(2);
+        assertThat(cl.execute("epp", "--manifests", file.toString(), "--grpc-port", "0"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--pool-name is required").contains("hold 2 InferencePools");
     }
 
@@ -144,14 +169,42 @@ class EppCommandIT {
         CommandLine cl = Main.newCommandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("epp", "--manifests", file.toString(), "--config-file", config.toString(),
-                "--grpc-port", "0", "--grpc-health-port", "0", "--metrics-port", "-1")).isEqualTo(1);
-        assertThat(err.toString()).contains("bad-config.yaml").contains("no-such-plugin").contains("not started");
+        assertThat(cl.execute(
+                        "epp",
+                        "--manifests",
+                        file.toString(),
+                        "--config-file",
+                        config.toString(),
+                        "--grpc-port",
+                        "0",
+                        "--grpc-health-port",
+                        "0",
+                        "--metrics-port",
+                        "-1"))
+                .isEqualTo(1);
+        assertThat(err.toString())
+                .contains("bad-config.yaml")
+                .contains("no-such-plugin")
+                .contains("not started");
 
         StringWriter inline = new StringWriter();
         cl.setErr(new PrintWriter(inline, true));
-        assertThat(cl.execute("epp", "--manifests", file.toString(), "--config-text", Files.readString(config),
-                "--grpc-port", "0", "--grpc-health-port", "0", "--metrics-port", "-1")).isEqualTo(1);
-        assertThat(inline.toString()).contains("--config-text").contains("no-such-plugin").contains("not started");
+        assertThat(cl.execute(
+                        "epp",
+                        "--manifests",
+                        file.toString(),
+                        "--config-text",
+                        Files.readString(config),
+                        "--grpc-port",
+                        "0",
+                        "--grpc-health-port",
+                        "0",
+                        "--metrics-port",
+                        "-1"))
+                .isEqualTo(1);
+        assertThat(inline.toString())
+                .contains("--config-text")
+                .contains("no-such-plugin")
+                .contains("not started");
     }
 }

@@ -32,6 +32,7 @@ class ProductJarIT {
 
     /** 35 MB (decimal). */
     static final long LIMIT_BYTES = 35_000_000;
+
     private static final Path JAR = Path.of("target", "infergate.jar");
 
     @TempDir
@@ -46,12 +47,27 @@ class ProductJarIT {
             assertThat(zip.getEntry("io/infergate/app/BenchCommand.class")).isNull();
             assertThat(zip.getEntry("META-INF/BenchmarkList")).isNull();
             assertThat(zip.getEntry("io/infergate/app/MissingBench.class")).isNotNull();
-            assertThat(zip.stream().filter(e -> e.getName().startsWith("io/grpc/netty/shaded/")).count()).isZero();
-            assertThat(zip.stream().filter(e -> e.getName().startsWith("org/bouncycastle/")).count()).isZero();
-            assertThat(zip.stream().filter(e -> e.getName().startsWith("io/vertx/")).count()).isZero();
-            assertThat(zip.getEntry("tools/jackson/databind/ObjectMapper.class")).as("Jackson 3").isNotNull();
-            assertThat(zip.stream().filter(e -> e.getName().startsWith("com/fasterxml/jackson/core/")
-                    || e.getName().startsWith("com/fasterxml/jackson/databind/")).count()).as("Jackson 2").isZero();
+            assertThat(zip.stream()
+                            .filter(e -> e.getName().startsWith("io/grpc/netty/shaded/"))
+                            .count())
+                    .isZero();
+            assertThat(zip.stream()
+                            .filter(e -> e.getName().startsWith("org/bouncycastle/"))
+                            .count())
+                    .isZero();
+            assertThat(zip.stream()
+                            .filter(e -> e.getName().startsWith("io/vertx/"))
+                            .count())
+                    .isZero();
+            assertThat(zip.getEntry("tools/jackson/databind/ObjectMapper.class"))
+                    .as("Jackson 3")
+                    .isNotNull();
+            assertThat(zip.stream()
+                            .filter(e -> e.getName().startsWith("com/fasterxml/jackson/core/")
+                                    || e.getName().startsWith("com/fasterxml/jackson/databind/"))
+                            .count())
+                    .as("Jackson 2")
+                    .isZero();
         }
         Path bench = JAR.resolveSibling("infergate-bench.jar");
         try (ZipFile zip = new ZipFile(bench.toFile())) {
@@ -62,14 +78,16 @@ class ProductJarIT {
 
     @Test
     void helpStillListsBenchAndBenchSaysWhereItIs() throws Exception {
-        assertThat(run(List.of("--help")).output()).contains("bench").contains("serve").contains("epp");
+        assertThat(run(List.of("--help")).output())
+                .contains("bench")
+                .contains("serve")
+                .contains("epp");
         Result bench = run(List.of("bench", "lab"));
         assertThat(bench.exit()).isEqualTo(2);
         assertThat(bench.output()).contains("./infergate bench lab").contains("infergate-bench.jar");
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private Result run(List<String> args) throws Exception {
         Process p = start(args);
@@ -78,12 +96,15 @@ class ProductJarIT {
     }
 
     private Process start(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         cmd.addAll(args);
         Path last = dir.resolve("last.log");
         Files.deleteIfExists(last);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(last.toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(last.toFile())
+                .start();
     }
 
     @Test
@@ -104,11 +125,27 @@ class ProductJarIT {
                 """, StandardCharsets.UTF_8);
         int grpc = freePort();
         int health = freePort();
-        Process epp = start(List.of("epp", "--manifests", pool.toString(), "--grpc-port", Integer.toString(grpc),
-                "--grpc-health-port", Integer.toString(health), "--metrics-port", "-1", "--host", "127.0.0.1",
-                "--refresh-metrics-interval", "0"));
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", grpc, TlsChannelCredentials.newBuilder()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers()).build()).build();
+        Process epp = start(List.of(
+                "epp",
+                "--manifests",
+                pool.toString(),
+                "--grpc-port",
+                Integer.toString(grpc),
+                "--grpc-health-port",
+                Integer.toString(health),
+                "--metrics-port",
+                "-1",
+                "--host",
+                "127.0.0.1",
+                "--refresh-metrics-interval",
+                "0"));
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1",
+                        grpc,
+                        TlsChannelCredentials.newBuilder()
+                                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers())
+                                .build())
+                .build();
         try {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
                 assertThat(epp.isAlive()).as(() -> log()).isTrue();

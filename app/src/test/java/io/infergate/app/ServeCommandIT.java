@@ -111,8 +111,17 @@ class ServeCommandIT {
     private ServeRuntime serve(Path config, StringWriter err) {
         CommandLine cl = Main.newCommandLine();
         cl.setErr(new PrintWriter(err, true));
-        CommandLine.ParseResult parsed = cl.parseArgs("serve", "--config", config.toString(), "--ephemeral-ports",
-                "--admin-port", "0", "--reload-debounce", "50ms", "--drain-timeout", "5s");
+        CommandLine.ParseResult parsed = cl.parseArgs(
+                "serve",
+                "--config",
+                config.toString(),
+                "--ephemeral-ports",
+                "--admin-port",
+                "0",
+                "--reload-debounce",
+                "50ms",
+                "--drain-timeout",
+                "5s");
         ServeCommand cmd = (ServeCommand) parsed.subcommand().commandSpec().userObject();
         return cmd.start();
     }
@@ -121,13 +130,18 @@ class ServeCommandIT {
         int port = runtime.boundPorts().get("default/gw/http");
         String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"max_tokens\":4}";
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> admin(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(runtime.admin().orElseThrow().url() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(runtime.admin().orElseThrow().url() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -157,11 +171,16 @@ class ServeCommandIT {
         ConfigStatus.Reload rejected = lastReload();
         assertThat(rejected.applied()).isFalse();
         assertThat(rejected.message()).endsWith("keeping the last good configuration");
-        assertThat(rejected.problems()).anySatisfy(p -> assertThat(p)
-                .contains(config.getFileName().toString()).contains("spec.targetPorts[0].number").contains("70000"));
+        assertThat(rejected.problems())
+                .anySatisfy(p -> assertThat(p)
+                        .contains(config.getFileName().toString())
+                        .contains("spec.targetPorts[0].number")
+                        .contains("70000"));
         assertThat(logs.list).anySatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
-            assertThat(e.getFormattedMessage()).contains("spec.targetPorts[0].number").contains("70000");
+            assertThat(e.getFormattedMessage())
+                    .contains("spec.targetPorts[0].number")
+                    .contains("70000");
         });
         assertThat(chat(BASE).statusCode()).isEqualTo(200);
         assertThat(admin("/api/config").body()).contains("\"applied\" : false").contains("70000");
@@ -190,7 +209,8 @@ class ServeCommandIT {
         int exit = cl.execute("serve", "--config", config.toString(), "--admin-port", "-1", "--ephemeral-ports");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("bad.yaml:").contains("70000").contains("nothing served");
-        long errorLines = err.toString().lines().filter(l -> l.contains(": error: ")).count();
+        long errorLines =
+                err.toString().lines().filter(l -> l.contains(": error: ")).count();
         assertThat(errorLines).isGreaterThanOrEqualTo(2);
     }
 
@@ -201,7 +221,8 @@ class ServeCommandIT {
         CommandLine cl = Main.newCommandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("serve", "--config", config.toString(), "--port", "9999")).isEqualTo(2);
+        assertThat(cl.execute("serve", "--config", config.toString(), "--port", "9999"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--port applies to the embedded default only");
     }
 
@@ -214,8 +235,9 @@ class ServeCommandIT {
         cl.setErr(new PrintWriter(err, true));
         assertThat(cl.execute("serve", "--config", config.toString(), "--scheduling-profile", "fastest"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("defaultProfile: fastest (expected one of: gie-v0-filter-tree,"
-                + " gie-v1-default, infergate-default)");
+        assertThat(err.toString())
+                .contains("defaultProfile: fastest (expected one of: gie-v0-filter-tree,"
+                        + " gie-v1-default, infergate-default)");
         assertThat(cl.execute("serve", "--config", config.toString(), "--refresh-metrics-interval", "soon"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("'soon' (expected: a duration such as 500ms");

@@ -19,9 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +38,7 @@ class ServeWithEppIT {
 
     @TempDir
     Path dir;
+
     private SimulatorFleet fleet;
     private EppRuntime epp;
     private ServeRuntime serve;
@@ -45,9 +46,18 @@ class ServeWithEppIT {
 
     @BeforeEach
     void start() throws Exception {
-        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder()
-                .servedModelName("base").outputLengths(new OutputLengthDistribution.Fixed(3))
-                .frontendOverheadNanos(0).build()).seed(3).build())).start();
+        fleet = new SimulatorFleet(new FleetSpec(
+                        2,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder()
+                                        .servedModelName("base")
+                                        .outputLengths(new OutputLengthDistribution.Fixed(3))
+                                        .frontendOverheadNanos(0)
+                                        .build())
+                                .seed(3)
+                                .build()))
+                .start();
         Path pickerFile = dir.resolve("picker.yaml");
         Files.writeString(pickerFile, pool("FailClose") + """
                 ---
@@ -63,9 +73,20 @@ class ServeWithEppIT {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.newCommandLine();
         cl.setErr(new PrintWriter(err, true));
-        CommandLine.ParseResult parsed = cl.parseArgs("epp", "--manifests", pickerFile.toString(), "--grpc-port", "0",
-                "--grpc-health-port", "0", "--metrics-port", "-1", "--host", "127.0.0.1",
-                "--refresh-metrics-interval", "20ms");
+        CommandLine.ParseResult parsed = cl.parseArgs(
+                "epp",
+                "--manifests",
+                pickerFile.toString(),
+                "--grpc-port",
+                "0",
+                "--grpc-health-port",
+                "0",
+                "--metrics-port",
+                "-1",
+                "--host",
+                "127.0.0.1",
+                "--refresh-metrics-interval",
+                "20ms");
         epp = ((EppCommand) parsed.subcommand().commandSpec().userObject()).start();
         assertThat(epp).as(err.toString()).isNotNull();
     }
@@ -84,8 +105,8 @@ class ServeWithEppIT {
     }
 
     private String pool(String failureMode) {
-        String ports = fleet.replicas().stream().map(r -> "{number: " + r.port() + "}")
-                .collect(Collectors.joining(", "));
+        String ports =
+                fleet.replicas().stream().map(r -> "{number: " + r.port() + "}").collect(Collectors.joining(", "));
         return """
                 apiVersion: inference.networking.k8s.io/v1
                 kind: InferencePool
@@ -136,24 +157,35 @@ class ServeWithEppIT {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.newCommandLine();
         cl.setErr(new PrintWriter(err, true));
-        CommandLine.ParseResult parsed = cl.parseArgs("serve", "--config", gatewayFile.toString(),
-                "--ephemeral-ports", "--admin-port", "-1", "--drain-timeout", "2s");
+        CommandLine.ParseResult parsed = cl.parseArgs(
+                "serve",
+                "--config",
+                gatewayFile.toString(),
+                "--ephemeral-ports",
+                "--admin-port",
+                "-1",
+                "--drain-timeout",
+                "2s");
         serve = ((ServeCommand) parsed.subcommand().commandSpec().userObject()).start();
         assertThat(serve).as(err.toString()).isNotNull();
     }
 
     private HttpResponse<String> complete(String model) throws Exception {
         int port = serve.boundPorts().get("default/gw/http");
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
-                        + "\",\"prompt\":\"hello\",\"max_tokens\":3}")).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"" + model + "\",\"prompt\":\"hello\",\"max_tokens\":3}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void theGatewayFollowsTheExternalPickerAndRestoresTheModelName() throws Exception {
         serve("FailClose");
-        Set<Integer> replicaPorts = new HashSet<>(fleet.replicas().stream().map(SimReplica::port).toList());
+        Set<Integer> replicaPorts =
+                new HashSet<>(fleet.replicas().stream().map(SimReplica::port).toList());
         for (int i = 0; i < 8; i++) {
             HttpResponse<String> r = complete("friendly");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -163,12 +195,14 @@ class ServeWithEppIT {
         // the picker saw every request through to the end: its in-flight counts go back to zero
         var endpoints = epp.state().served().orElseThrow().pool().snapshot().endpoints();
         assertThat(endpoints).extracting(e -> e.port()).containsExactlyInAnyOrderElementsOf(replicaPorts);
-        org.awaitility.Awaitility.await().until(() -> endpoints.stream()
-                .allMatch(e -> epp.state().inFlight().inFlight(e) == 0));
+        Awaitility.await()
+                .until(() ->
+                        endpoints.stream().allMatch(e -> epp.state().inFlight().inFlight(e) == 0));
         // the picker counts a request after releasing its load, so the count may lag the in-flight figures
-        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(epp.server().scrape())
-                .contains("inference_objective_request_total{model_name=\"friendly\","
-                        + "target_model_name=\"base\",priority=\"0\"} 8"));
+        Awaitility.await()
+                .untilAsserted(() -> assertThat(epp.server().scrape())
+                        .contains("inference_objective_request_total{model_name=\"friendly\","
+                                + "target_model_name=\"base\",priority=\"0\"} 8"));
     }
 
     @Test
@@ -184,5 +218,4 @@ class ServeWithEppIT {
         HttpResponse<String> open = complete("base");
         assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
     }
-
 }

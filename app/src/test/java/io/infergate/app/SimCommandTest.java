@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -27,10 +28,37 @@ class SimCommandTest {
 
     @Test
     void optionsOverrideThePreset() {
-        SimCommand cmd = parse("sim", "--preset", "llama-3.1-8b-a100", "--model", "my-model", "--num-gpu-blocks", "200",
-                "--block-size", "32", "--max-num-seqs", "8", "--max-num-batched-tokens", "512", "--no-prefix-caching",
-                "--output-lengths", "fixed:5", "--lora-modules", "a=/p/a,b", "--max-loras", "2", "--lora-load-ms", "50",
-                "--error-rate", "0.5", "--error-status", "503,429", "--metrics-fault", "garbled", "--crash-after-chunks", "4");
+        SimCommand cmd = parse(
+                "sim",
+                "--preset",
+                "llama-3.1-8b-a100",
+                "--model",
+                "my-model",
+                "--num-gpu-blocks",
+                "200",
+                "--block-size",
+                "32",
+                "--max-num-seqs",
+                "8",
+                "--max-num-batched-tokens",
+                "512",
+                "--no-prefix-caching",
+                "--output-lengths",
+                "fixed:5",
+                "--lora-modules",
+                "a=/p/a,b",
+                "--max-loras",
+                "2",
+                "--lora-load-ms",
+                "50",
+                "--error-rate",
+                "0.5",
+                "--error-status",
+                "503,429",
+                "--metrics-fault",
+                "garbled",
+                "--crash-after-chunks",
+                "4");
         EngineConfig c = cmd.replicaSpec().engine();
         assertThat(c.servedModelName()).isEqualTo("my-model");
         assertThat(c.numGpuBlocks()).isEqualTo(200);
@@ -44,8 +72,8 @@ class SimCommandTest {
         assertThat(c.maxLoras()).isEqualTo(2);
         assertThat(c.maxCpuLoras()).isEqualTo(2);
         assertThat(c.loraLoadNanos()).isEqualTo(50_000_000L);
-        assertThat(cmd.replicaSpec().loraModules()).containsExactly(
-                java.util.Map.entry("a", "/p/a"), java.util.Map.entry("b", "/adapters/b"));
+        assertThat(cmd.replicaSpec().loraModules())
+                .containsExactly(Map.entry("a", "/p/a"), Map.entry("b", "/adapters/b"));
         assertThat(cmd.faults().errorRate()).isEqualTo(0.5);
         assertThat(cmd.faults().errorStatuses()).containsExactly(503, 429);
         assertThat(cmd.faults().metricsFault()).isEqualTo(MetricsFault.GARBLED);
@@ -55,19 +83,34 @@ class SimCommandTest {
 
     @Test
     void startsAFleetAndPrintsItsEndpoints() throws Exception {
-        SimCommand cmd = parse("sim", "--replicas", "2", "--port", "0", "--admin-port", "0", "--num-gpu-blocks", "256",
-                "--model", "tiny", "--lora-modules", "sql");
+        SimCommand cmd = parse(
+                "sim",
+                "--replicas",
+                "2",
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--num-gpu-blocks",
+                "256",
+                "--model",
+                "tiny",
+                "--lora-modules",
+                "sql");
         try (SimulatorFleet fleet = cmd.startFleet()) {
             StringWriter out = new StringWriter();
             SimCommand.printEndpoints(fleet, new PrintWriter(out));
             List<SimReplica> rs = fleet.replicas();
-            assertThat(out.toString().lines()).containsExactly(
-                    "replica sim-0 http://127.0.0.1:" + rs.get(0).port() + " model=tiny",
-                    "replica sim-1 http://127.0.0.1:" + rs.get(1).port() + " model=tiny",
-                    "admin http://127.0.0.1:" + fleet.adminPort());
-            HttpResponse<String> models = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(rs.get(1).url() + "/v1/models")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            assertThat(out.toString().lines())
+                    .containsExactly(
+                            "replica sim-0 http://127.0.0.1:" + rs.get(0).port() + " model=tiny",
+                            "replica sim-1 http://127.0.0.1:" + rs.get(1).port() + " model=tiny",
+                            "admin http://127.0.0.1:" + fleet.adminPort());
+            HttpResponse<String> models = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(rs.get(1).url() + "/v1/models"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(models.body()).contains("\"id\":\"tiny\"").contains("\"id\":\"sql\"");
         }
     }

@@ -52,8 +52,9 @@ class ValidateCommandTest {
         Files.writeString(f, POOL + "  endpointPickerRef:\n    name: epp\n    port:\n      number: 9002\n");
         Run r = run("validate", "-f", f.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith(f + ":12:11: warning: InferencePool/pool: spec.endpointPickerRef.name: Service"
-                + " default/epp is not declared");
+        assertThat(r.out())
+                .startsWith(f + ":12:11: warning: InferencePool/pool: spec.endpointPickerRef.name: Service"
+                        + " default/epp is not declared");
         assertThat(r.out()).endsWith("0 errors, 1 warning in 1 object from 1 file" + System.lineSeparator());
     }
 
@@ -74,11 +75,14 @@ class ValidateCommandTest {
                 """);
         Run r = run("validate", "-f", a.toString(), "--filename", b.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out().lines().toList()).containsExactly(
-                a + ":10:15: error: InferencePool/pool: spec.targetPorts[0].number: found 70000 (expected: 1..65535)",
-                b + ":8:5: error: InferenceObjective/o: spec.poolRef.colour: unknown field \"colour\" (accepted: group,"
-                        + " kind, name)",
-                "2 errors, 0 warnings in 2 objects from 2 files");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        a
+                                + ":10:15: error: InferencePool/pool: spec.targetPorts[0].number: found 70000 (expected: 1..65535)",
+                        b
+                                + ":8:5: error: InferenceObjective/o: spec.poolRef.colour: unknown field \"colour\" (accepted: group,"
+                                + " kind, name)",
+                        "2 errors, 0 warnings in 2 objects from 2 files");
     }
 
     @Test
@@ -127,18 +131,20 @@ class ValidateCommandTest {
                 """);
         Run r = run("validate", "-f", pool.toString(), "-f", cm.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out().lines().toList()).containsExactly(
-                cm + ":12:20: error: ConfigMap/plugins-config: plugins[0].parameters.threshold: found string \"12x\""
-                        + " (expected: an integer)",
-                cm + ":16:11: warning: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]: engine"
-                        + " \"myengine\" reads no queuedRequestsSpec and no kvUsageSpec: its endpoints count as"
-                        + " saturated for shedding and flow control, which need the waiting queue and the KV-cache"
-                        + " usage (GIE reads the missing value as 0)",
-                cm + ":17:30: error: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]"
-                        + ".queuedRequestSpec: unknown parameter \"queuedRequestSpec\" (accepted: name,"
-                        + " queuedRequestsSpec, runningRequestsSpec, kvUsageSpec, loraSpec, cacheInfoSpec,"
-                        + " cacheBlockSizeSpec, cacheNumBlocksSpec, cacheBlockSizeLabelName, cacheNumBlocksLabelName)",
-                "2 errors, 1 warning in 2 objects from 2 files");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        cm
+                                + ":12:20: error: ConfigMap/plugins-config: plugins[0].parameters.threshold: found string \"12x\""
+                                + " (expected: an integer)",
+                        cm + ":16:11: warning: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]: engine"
+                                + " \"myengine\" reads no queuedRequestsSpec and no kvUsageSpec: its endpoints count as"
+                                + " saturated for shedding and flow control, which need the waiting queue and the KV-cache"
+                                + " usage (GIE reads the missing value as 0)",
+                        cm + ":17:30: error: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]"
+                                + ".queuedRequestSpec: unknown parameter \"queuedRequestSpec\" (accepted: name,"
+                                + " queuedRequestsSpec, runningRequestsSpec, kvUsageSpec, loraSpec, cacheInfoSpec,"
+                                + " cacheBlockSizeSpec, cacheNumBlocksSpec, cacheBlockSizeLabelName, cacheNumBlocksLabelName)",
+                        "2 errors, 1 warning in 2 objects from 2 files");
     }
 
     @Test
@@ -158,10 +164,11 @@ class ValidateCommandTest {
                 """);
         Run r = run("validate", "-f", f.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out().lines().toList()).containsExactly(
-                f + ":6:38: error: InferencePool/pool: metadata.annotations.infergate.io/scheduling-profile:"
-                        + " \"plugins-config/plugins.yaml\": ConfigMap default/plugins-config has no key"
-                        + " \"plugins.yaml\" (keys: default-plugins.yaml)",
-                "1 error, 0 warnings in 2 objects from 1 file");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        f + ":6:38: error: InferencePool/pool: metadata.annotations.infergate.io/scheduling-profile:"
+                                + " \"plugins-config/plugins.yaml\": ConfigMap default/plugins-config has no key"
+                                + " \"plugins.yaml\" (keys: default-plugins.yaml)",
+                        "1 error, 0 warnings in 2 objects from 1 file");
     }
 }

@@ -24,9 +24,15 @@ import java.util.random.RandomGenerator;
  *                            {@code ThreadLocalRandom::current}; a test may pass one seeded generator when it
  *                            drives requests one at a time
  */
-public record GatewayOptions(String bindHost, ToIntFunction<ListenerConfig> portMapper, int maxRequestBodyBytes,
-                             Duration idleTimeout, Duration connectTimeout, Duration drainTimeout,
-                             int eventLoopThreads, Supplier<RandomGenerator> random) {
+public record GatewayOptions(
+        String bindHost,
+        ToIntFunction<ListenerConfig> portMapper,
+        int maxRequestBodyBytes,
+        Duration idleTimeout,
+        Duration connectTimeout,
+        Duration drainTimeout,
+        int eventLoopThreads,
+        Supplier<RandomGenerator> random) {
 
     public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -55,42 +61,63 @@ public record GatewayOptions(String bindHost, ToIntFunction<ListenerConfig> port
     }
 
     public static GatewayOptions defaults() {
-        return new GatewayOptions("0.0.0.0", ListenerConfig::port, DEFAULT_MAX_REQUEST_BODY_BYTES,
-                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 0, ThreadLocalRandom::current);
+        return new GatewayOptions(
+                "0.0.0.0",
+                ListenerConfig::port,
+                DEFAULT_MAX_REQUEST_BODY_BYTES,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                0,
+                ThreadLocalRandom::current);
     }
 
     public GatewayOptions withBindHost(String v) {
-        return new GatewayOptions(v, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout,
-                eventLoopThreads, random);
+        return new GatewayOptions(
+                v,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random);
     }
 
     public GatewayOptions withPortMapper(ToIntFunction<ListenerConfig> v) {
-        return new GatewayOptions(bindHost, v, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout,
-                eventLoopThreads, random);
+        return new GatewayOptions(
+                bindHost, v, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout, eventLoopThreads, random);
     }
 
     public GatewayOptions withMaxRequestBodyBytes(int v) {
-        return new GatewayOptions(bindHost, portMapper, v, idleTimeout, connectTimeout, drainTimeout,
-                eventLoopThreads, random);
+        return new GatewayOptions(
+                bindHost, portMapper, v, idleTimeout, connectTimeout, drainTimeout, eventLoopThreads, random);
     }
 
     public GatewayOptions withIdleTimeout(Duration v) {
-        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, v, connectTimeout, drainTimeout,
-                eventLoopThreads, random);
+        return new GatewayOptions(
+                bindHost, portMapper, maxRequestBodyBytes, v, connectTimeout, drainTimeout, eventLoopThreads, random);
     }
 
     public GatewayOptions withDrainTimeout(Duration v) {
-        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, v,
-                eventLoopThreads, random);
+        return new GatewayOptions(
+                bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, v, eventLoopThreads, random);
     }
 
     public GatewayOptions withEventLoopThreads(int v) {
-        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout,
-                drainTimeout, v, random);
+        return new GatewayOptions(
+                bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout, v, random);
     }
 
     public GatewayOptions withRandom(Supplier<RandomGenerator> v) {
-        return new GatewayOptions(bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout,
-                drainTimeout, eventLoopThreads, v);
+        return new GatewayOptions(
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                v);
     }
 }

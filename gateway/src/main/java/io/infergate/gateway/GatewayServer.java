@@ -6,19 +6,19 @@ import io.infergate.gateway.config.ListenerGroup;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.http.HttpPipelines;
 import io.infergate.gateway.metrics.SchedulerLatency;
+import io.infergate.gateway.picker.ExternalPickers;
+import io.infergate.gateway.picker.PoolFlowControls;
+import io.infergate.gateway.picker.PoolPickers;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.proxy.DrainEvent;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.gateway.proxy.TcpProxyHandlers;
 import io.infergate.gateway.scrape.NettyMetricsFetcher;
-import io.infergate.scheduler.pick.Endpoint;
-import io.infergate.scheduler.pick.InFlightTracker;
-import io.infergate.gateway.picker.ExternalPickers;
-import io.infergate.gateway.picker.PoolFlowControls;
-import io.infergate.gateway.picker.PoolPickers;
-import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.MetricsScraper;
+import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.prefix.BackgroundLearner;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -36,7 +36,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +48,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,8 +108,8 @@ public final class GatewayServer implements AutoCloseable {
         this(initial, options, SchedulingOptions.defaults(), listener);
     }
 
-    public GatewayServer(GatewayConfig initial, GatewayOptions options, SchedulingOptions scheduling,
-                         ProxyListener listener) {
+    public GatewayServer(
+            GatewayConfig initial, GatewayOptions options, SchedulingOptions scheduling, ProxyListener listener) {
         this(initial, options, scheduling, listener, ExternalPickers.NONE);
     }
 
@@ -117,20 +118,29 @@ public final class GatewayServer implements AutoCloseable {
      *                 declared Service); this server owns it: it is told of every configuration before it is
      *                 published and closed with the server
      */
-    public GatewayServer(GatewayConfig initial, GatewayOptions options, SchedulingOptions scheduling,
-                         ProxyListener listener, ExternalPickers external) {
+    public GatewayServer(
+            GatewayConfig initial,
+            GatewayOptions options,
+            SchedulingOptions scheduling,
+            ProxyListener listener,
+            ExternalPickers external) {
         this.external = Objects.requireNonNull(external, "external");
         this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.options = Objects.requireNonNull(options, "options");
         this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
-        this.pickers = new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random(),
-                prefixLearner);
+        this.pickers =
+                new PoolPickers(datastore, inFlight, scheduling, System::nanoTime, options.random(), prefixLearner);
         this.flows = new PoolFlowControls(datastore, inFlight, scheduling.flowControl(), System::nanoTime);
         pickers.update(initial);
         flows.update(initial);
         external.update(initial);
-        RequestRouter router = new RequestRouter(pickers::picker, pool -> flows.controller(pool.id()),
-                System::nanoTime, schedulerLatency::record, scheduling.debugScores(), external);
+        RequestRouter router = new RequestRouter(
+                pickers::picker,
+                pool -> flows.controller(pool.id()),
+                System::nanoTime,
+                schedulerLatency::record,
+                scheduling.debugScores(),
+                external);
         ProxyListener user = Objects.requireNonNull(listener, "listener");
         ProxyListener poking = r -> {
             try {
@@ -186,7 +196,11 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         fetcher = new NettyMetricsFetcher("http", "/metrics");
-        scraper = new MetricsScraper(datastore, fetcher, System::nanoTime, scheduling.metricsInterval(),
+        scraper = new MetricsScraper(
+                datastore,
+                fetcher,
+                System::nanoTime,
+                scheduling.metricsInterval(),
                 MetricsScraper.defaultTimeout(scheduling.metricsInterval()));
         scraper.start(controlPlane);
     }
@@ -220,13 +234,15 @@ public final class GatewayServer implements AutoCloseable {
         if (g.isTcp()) {
             b.childOption(ChannelOption.AUTO_READ, false);
         }
-        String names = String.join(", ", g.listeners().stream().map(ListenerConfig::id).toList());
+        String names =
+                String.join(", ", g.listeners().stream().map(ListenerConfig::id).toList());
         Channel ch;
         try {
             ch = b.bind(options.bindHost(), port).syncUninterruptibly().channel();
         } catch (Exception e) {
-            throw new UncheckedIOException("listener " + names + ": cannot bind " + options.bindHost() + ":" + port
-                    + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+            throw new UncheckedIOException(
+                    "listener " + names + ": cannot bind " + options.bindHost() + ":" + port + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
         Bound bd = new Bound(g, ch);
         bound.put(g.key(), bd);
@@ -257,8 +273,10 @@ public final class GatewayServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connections.add(ch);
-                ch.pipeline().addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
-                        new TcpProxyHandlers.Frontend(runtime, listenerId));
+                ch.pipeline()
+                        .addLast(
+                                new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                                new TcpProxyHandlers.Frontend(runtime, listenerId));
             }
         };
     }
@@ -294,13 +312,17 @@ public final class GatewayServer implements AutoCloseable {
         for (ListenerGroup g : next.groups()) {
             keep.add(g.key());
             Bound old = bound.get(g.key());
-            if (old != null && old.group().protocol().equals(g.protocol()) && mappedPort(old.group()) == mappedPort(g)) {
+            if (old != null
+                    && old.group().protocol().equals(g.protocol())
+                    && mappedPort(old.group()) == mappedPort(g)) {
                 bound.put(g.key(), new Bound(g, old.channel()));
                 publishPorts();
                 continue;
             }
             if (old != null) {
-                log.info("listener {} changed protocol or port, re-binding", g.first().id());
+                log.info(
+                        "listener {} changed protocol or port, re-binding",
+                        g.first().id());
                 old.channel().close().syncUninterruptibly();
                 bound.remove(g.key());
                 publishPorts();
@@ -314,8 +336,12 @@ public final class GatewayServer implements AutoCloseable {
         for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!keep.contains(e.getKey())) {
-                log.info("listener {} removed, closing port {}", e.getValue().group().listeners().stream()
-                        .map(ListenerConfig::id).toList(), e.getValue().port());
+                log.info(
+                        "listener {} removed, closing port {}",
+                        e.getValue().group().listeners().stream()
+                                .map(ListenerConfig::id)
+                                .toList(),
+                        e.getValue().port());
                 e.getValue().channel().close().syncUninterruptibly();
                 it.remove();
             }
@@ -341,7 +367,7 @@ public final class GatewayServer implements AutoCloseable {
     private void publishPorts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         bound.values().forEach(b -> b.group().listeners().forEach(l -> out.put(l.id(), b.port())));
-        boundPorts = java.util.Collections.unmodifiableMap(out);
+        boundPorts = Collections.unmodifiableMap(out);
     }
 
     public InFlightTracker inFlight() {
@@ -399,7 +425,9 @@ public final class GatewayServer implements AutoCloseable {
         try {
             drained.get(options.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("drain timeout {} reached with {} request(s) in flight; closing them", options.drainTimeout(),
+            log.warn(
+                    "drain timeout {} reached with {} request(s) in flight; closing them",
+                    options.drainTimeout(),
                     runtime.activeExchanges());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

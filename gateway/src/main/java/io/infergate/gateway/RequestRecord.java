@@ -21,8 +21,20 @@ package io.infergate.gateway;
  * @param errorType        the OpenAI error type of a gateway-generated error or failure, null on success
  * @param attempts         upstream attempts made (0 when the gateway answered itself)
  */
-public record RequestRecord(String requestId, String listener, String method, String path, String incomingModel,
-                            String targetModel, String pool, String endpoint, int status, long ttftNanos,
-                            long durationNanos, int promptTokens, int completionTokens, int priority,
-                            String errorType, int attempts) {
-}
+public record RequestRecord(
+        String requestId,
+        String listener,
+        String method,
+        String path,
+        String incomingModel,
+        String targetModel,
+        String pool,
+        String endpoint,
+        int status,
+        long ttftNanos,
+        long durationNanos,
+        int promptTokens,
+        int completionTokens,
+        int priority,
+        String errorType,
+        int attempts) {}

@@ -78,9 +78,12 @@ public final class ClusterMode implements AutoCloseable {
         this.status = b.writeStatus
                 ? Optional.of(new StatusWriter(client, b.controllerName, scope.gatewayClassNames(), b.clock))
                 : Optional.empty();
-        this.election = b.leaderElection.map(s -> new LeaderElection(client, s, this::startedLeading, () -> { }));
-        this.watch = ClusterWatch.builder(client, scope).debounce(b.debounce).executor(control)
-                .onChange(this::changed).build();
+        this.election = b.leaderElection.map(s -> new LeaderElection(client, s, this::startedLeading, () -> {}));
+        this.watch = ClusterWatch.builder(client, scope)
+                .debounce(b.debounce)
+                .executor(control)
+                .onChange(this::changed)
+                .build();
     }
 
     /** A builder for this scope ({@link WatchScope#forServe} or {@link WatchScope#forPicker}). */
@@ -92,7 +95,7 @@ public final class ClusterMode implements AutoCloseable {
     public static final class Builder {
         private final WatchScope scope;
         private KubernetesClient client;
-        private Consumer<LoadResult> onChange = r -> { };
+        private Consumer<LoadResult> onChange = r -> {};
         private String controllerName = StatusWriter.DEFAULT_CONTROLLER_NAME;
         private boolean writeStatus = true;
         private Optional<LeaderElection.Settings> leaderElection = Optional.empty();
@@ -178,8 +181,8 @@ public final class ClusterMode implements AutoCloseable {
         election.ifPresent(LeaderElection::start);
         if (status.isPresent() && statusResync.isPositive()) {
             long ms = statusResync.toMillis();
-            control.scheduleWithFixedDelay(() -> watch.current().ifPresent(this::writeStatus), ms, ms,
-                    TimeUnit.MILLISECONDS);
+            control.scheduleWithFixedDelay(
+                    () -> watch.current().ifPresent(this::writeStatus), ms, ms, TimeUnit.MILLISECONDS);
         }
         return synced;
     }
@@ -212,7 +215,9 @@ public final class ClusterMode implements AutoCloseable {
 
     /** In picker scope, only the InferenceModels of the picker's pool; otherwise all. */
     private boolean ownsModel(InferenceModel m) {
-        return scope.pool().map(p -> p.name().equals(m.poolRef().name()) && p.group().equals(m.poolRef().group()))
+        return scope.pool()
+                .map(p -> p.name().equals(m.poolRef().name())
+                        && p.group().equals(m.poolRef().group()))
                 .orElse(true);
     }
 

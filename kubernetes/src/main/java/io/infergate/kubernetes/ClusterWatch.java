@@ -21,13 +21,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,11 +93,13 @@ public final class ClusterWatch implements AutoCloseable {
         this.onChange = b.onChange;
         this.debounceMillis = b.debounce.toMillis();
         this.ownsControl = b.executor == null;
-        this.control = ownsControl ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "infergate-cluster-watch");
-            t.setDaemon(true);
-            return t;
-        }) : b.executor;
+        this.control = ownsControl
+                ? Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "infergate-cluster-watch");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : b.executor;
         this.watched = scope.kinds().stream().map(Watched::new).toList();
         this.serialization = client.getKubernetesSerialization();
     }
@@ -107,7 +113,7 @@ public final class ClusterWatch implements AutoCloseable {
     public static final class Builder {
         private final KubernetesClient client;
         private final WatchScope scope;
-        private Consumer<LoadResult> onChange = r -> { };
+        private Consumer<LoadResult> onChange = r -> {};
         private Duration debounce = DEFAULT_DEBOUNCE;
         private ScheduledExecutorService executor;
 
@@ -184,7 +190,9 @@ public final class ClusterWatch implements AutoCloseable {
                 synced.completeExceptionally(t);
                 return;
             }
-            LOG.info("cluster watch synced: {} kinds in {}{}", watched.size(),
+            LOG.info(
+                    "cluster watch synced: {} kinds in {}{}",
+                    watched.size(),
                     scope.namespace().map(ns -> "namespace " + ns).orElse("all namespaces"),
                     absentKinds().isEmpty() ? "" : "; not installed: " + absentKinds());
             synced.complete(null);
@@ -194,31 +202,36 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     private CompletableFuture<Void> startOne(Watched w) {
-        FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
-                Resource<GenericKubernetesResource>> filtered = operation(w.kind);
+        FilterWatchListDeletable<
+                        GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+                filtered = operation(w.kind);
         if (!w.kind.optional()) {
             return startInformer(w, filtered);
         }
         // a CRD kind: one small list first, so that a missing CRD is one log line rather than an informer failure
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                filtered.list(new ListOptionsBuilder().withLimit(1L).build());
-                return true;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) {
-                    return false;
-                }
-                return true; // anything else: the informer retries and reports
-            }
-        }, r -> Thread.ofVirtual().name("infergate-cluster-probe").start(r)).thenCompose(installed -> {
-            if (installed && !closed) {
-                return startInformer(w, filtered);
-            }
-            if (!installed) {
-                absent(w);
-            }
-            return CompletableFuture.completedFuture(null);
-        });
+        return CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                filtered.list(
+                                        new ListOptionsBuilder().withLimit(1L).build());
+                                return true;
+                            } catch (KubernetesClientException e) {
+                                if (e.getCode() == 404) {
+                                    return false;
+                                }
+                                return true; // anything else: the informer retries and reports
+                            }
+                        },
+                        r -> Thread.ofVirtual().name("infergate-cluster-probe").start(r))
+                .thenCompose(installed -> {
+                    if (installed && !closed) {
+                        return startInformer(w, filtered);
+                    }
+                    if (!installed) {
+                        absent(w);
+                    }
+                    return CompletableFuture.completedFuture(null);
+                });
     }
 
     private void absent(Watched w) {
@@ -226,21 +239,29 @@ public final class ClusterWatch implements AutoCloseable {
         LOG.info("{} is not installed in the cluster (404); treated as empty", w.kind);
     }
 
-    private FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> operation(WatchedKind kind) {
+    private FilterWatchListDeletable<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            operation(WatchedKind kind) {
         MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
                 op = client.genericKubernetesResources(kind.context());
-        FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
-                Resource<GenericKubernetesResource>> filtered = scope.namespace().isPresent()
-                ? op.inNamespace(scope.namespace().get()) : op.inAnyNamespace();
+        FilterWatchListDeletable<
+                        GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+                filtered = scope.namespace().isPresent()
+                        ? op.inNamespace(scope.namespace().get())
+                        : op.inAnyNamespace();
         if (!kind.labelSelector().isEmpty()) {
             filtered = filtered.withLabels(kind.labelSelector());
         }
         return kind.fieldSelector().isEmpty() ? filtered : filtered.withFields(kind.fieldSelector());
     }
 
-    private CompletableFuture<Void> startInformer(Watched w, FilterWatchListDeletable<GenericKubernetesResource,
-            GenericKubernetesResourceList, Resource<GenericKubernetesResource>> filtered) {
+    private CompletableFuture<Void> startInformer(
+            Watched w,
+            FilterWatchListDeletable<
+                            GenericKubernetesResource,
+                            GenericKubernetesResourceList,
+                            Resource<GenericKubernetesResource>>
+                    filtered) {
         SharedIndexInformer<GenericKubernetesResource> informer = filtered.runnableInformer(0);
         AtomicBoolean warned = new AtomicBoolean();
         informer.exceptionHandler((isStarted, t) -> {
@@ -248,8 +269,7 @@ public final class ClusterWatch implements AutoCloseable {
                 return false; // the CRD is not installed: start() fails and the kind counts as empty
             }
             if (warned.compareAndSet(false, true)) {
-                LOG.warn("watching {} failed; retrying with backoff (logged once per kind): {}", w.kind,
-                        t.toString());
+                LOG.warn("watching {} failed; retrying with backoff (logged once per kind): {}", w.kind, t.toString());
             }
             return true;
         });
@@ -302,7 +322,7 @@ public final class ClusterWatch implements AutoCloseable {
         if (rebuildScheduled.compareAndSet(false, true)) {
             try {
                 control.schedule(this::rebuild, debounceMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 rebuildScheduled.set(false); // shutting down
             }
         }
@@ -339,25 +359,28 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** Every kept object as text, kinds in scope order, objects by namespace and name (the age tie-break). */
     private List<Source> collect() {
-        Map<WatchedKind, List<GenericKubernetesResource>> items = new java.util.LinkedHashMap<>();
+        Map<WatchedKind, List<GenericKubernetesResource>> items = new LinkedHashMap<>();
         for (Watched w : watched) {
             SharedIndexInformer<GenericKubernetesResource> informer = w.informer;
             if (informer == null || w.absent) {
                 continue;
             }
-            List<GenericKubernetesResource> list = new ArrayList<>(informer.getStore().list());
-            list.sort(Comparator.comparing((GenericKubernetesResource r) -> nullToEmpty(r.getMetadata().getNamespace()))
+            List<GenericKubernetesResource> list =
+                    new ArrayList<>(informer.getStore().list());
+            list.sort(Comparator.comparing((GenericKubernetesResource r) ->
+                            nullToEmpty(r.getMetadata().getNamespace()))
                     .thenComparing(r -> nullToEmpty(r.getMetadata().getName())));
             items.put(w.kind, list);
         }
         // routes are kept only when they attach to a Gateway in the set: a route of another implementation's
         // Gateway (or of a Gateway outside the watched namespace) would only be an unresolvable parentRef here
-        java.util.Set<String> gateways = null;
+        Set<String> gateways = null;
         if (items.containsKey(WatchScope.GATEWAY)) {
-            gateways = new java.util.HashSet<>();
+            gateways = new HashSet<>();
             for (GenericKubernetesResource g : items.get(WatchScope.GATEWAY)) {
                 if (ResourceText.keeps(g, scope)) {
-                    gateways.add(g.getMetadata().getNamespace() + "/" + g.getMetadata().getName());
+                    gateways.add(g.getMetadata().getNamespace() + "/"
+                            + g.getMetadata().getName());
                 }
             }
         }
@@ -369,7 +392,8 @@ public final class ClusterWatch implements AutoCloseable {
                 if (gateways != null && ResourceText.isRoute(r) && !ResourceText.attachesTo(r, gateways)) {
                     continue;
                 }
-                String key = kind + "|" + r.getMetadata().getUid() + "|" + r.getMetadata().getResourceVersion();
+                String key = kind + "|" + r.getMetadata().getUid() + "|"
+                        + r.getMetadata().getResourceVersion();
                 String text = textCache.get(key);
                 if (text == null) {
                     text = ResourceText.of(r, scope, serialization).orElse("");
@@ -387,8 +411,10 @@ public final class ClusterWatch implements AutoCloseable {
     private static String sourceName(WatchedKind kind, GenericKubernetesResource r) {
         // the two InferencePool groups may hold objects of the same name: keep their source names apart
         String k = InferencePool.KIND.equals(kind.kind()) && ApiGroups.INFERENCE_X.equals(kind.group())
-                ? kind.kind() + "." + kind.group() : kind.kind();
-        return ResourceText.sourceName(k, nullToEmpty(r.getMetadata().getNamespace()), r.getMetadata().getName());
+                ? kind.kind() + "." + kind.group()
+                : kind.kind();
+        return ResourceText.sourceName(
+                k, nullToEmpty(r.getMetadata().getNamespace()), r.getMetadata().getName());
     }
 
     private static String nullToEmpty(String s) {

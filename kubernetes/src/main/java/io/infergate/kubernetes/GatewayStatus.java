@@ -10,9 +10,10 @@ import io.infergate.api.model.Resource;
 import io.infergate.api.model.TcpRoute;
 import io.infergate.kubernetes.StatusWriter.Condition;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -43,8 +44,8 @@ final class GatewayStatus {
     static List<String> supportedKinds(Gateway.Listener l) {
         String kind = l.protocol().routeKind();
         List<Gateway.RouteGroupKind> allowed = l.allowedRoutes().kinds();
-        if (allowed.isEmpty() || allowed.stream()
-                .anyMatch(k -> ApiGroups.GATEWAY.equals(k.group()) && kind.equals(k.kind()))) {
+        if (allowed.isEmpty()
+                || allowed.stream().anyMatch(k -> ApiGroups.GATEWAY.equals(k.group()) && kind.equals(k.kind()))) {
             return List.of(kind);
         }
         return List.of();
@@ -61,9 +62,14 @@ final class GatewayStatus {
             }
             List<String> kinds = supportedKinds(l);
             Condition resolved = kinds.isEmpty()
-                    ? new Condition("ResolvedRefs", "False", "InvalidRouteKinds", "allowedRoutes.kinds has no kind"
-                            + " that protocol " + l.protocol() + " supports (expected: " + l.protocol().routeKind()
-                            + ")")
+                    ? new Condition(
+                            "ResolvedRefs",
+                            "False",
+                            "InvalidRouteKinds",
+                            "allowedRoutes.kinds has no kind"
+                                    + " that protocol " + l.protocol() + " supports (expected: "
+                                    + l.protocol().routeKind()
+                                    + ")")
                     : new Condition("ResolvedRefs", "True", "ResolvedRefs", "all references are resolved");
             out.add(new ListenerStatus(l.name(), kinds, attached, resolved));
         }
@@ -81,8 +87,8 @@ final class GatewayStatus {
             if (!p.isGateway()) {
                 continue;
             }
-            Optional<Gateway> gateway = set.gateway(p.namespace(), p.name())
-                    .filter(g -> servedClass.test(g.gatewayClassName()));
+            Optional<Gateway> gateway =
+                    set.gateway(p.namespace(), p.name()).filter(g -> servedClass.test(g.gatewayClassName()));
             if (gateway.isEmpty()) {
                 continue;
             }
@@ -92,22 +98,38 @@ final class GatewayStatus {
     }
 
     private static Condition accepted(Gateway g, ParentRef p, Resource route) {
-        List<Gateway.Listener> named = g.listeners().stream().filter(l -> namesListener(p, g, l)).toList();
+        List<Gateway.Listener> named =
+                g.listeners().stream().filter(l -> namesListener(p, g, l)).toList();
         if (named.isEmpty()) {
-            return new Condition("Accepted", "False", "NoMatchingParent", "Gateway " + g.metadata().namespace() + "/"
-                    + g.metadata().name() + " has no listener" + p.sectionName().map(s -> " named " + s).orElse("")
-                    + (p.port().isPresent() ? " on port " + p.port().getAsInt() : ""));
+            return new Condition(
+                    "Accepted",
+                    "False",
+                    "NoMatchingParent",
+                    "Gateway " + g.metadata().namespace() + "/"
+                            + g.metadata().name() + " has no listener"
+                            + p.sectionName().map(s -> " named " + s).orElse("")
+                            + (p.port().isPresent() ? " on port " + p.port().getAsInt() : ""));
         }
-        List<Gateway.Listener> allowing = named.stream().filter(l -> admits(g, l, route)).toList();
+        List<Gateway.Listener> allowing =
+                named.stream().filter(l -> admits(g, l, route)).toList();
         if (allowing.isEmpty()) {
-            return new Condition("Accepted", "False", "NotAllowedByListeners", "no listener of Gateway "
-                    + g.metadata().namespace() + "/" + g.metadata().name() + " allows a " + route.kind()
-                    + " from namespace " + route.metadata().namespace());
+            return new Condition(
+                    "Accepted",
+                    "False",
+                    "NotAllowedByListeners",
+                    "no listener of Gateway "
+                            + g.metadata().namespace() + "/" + g.metadata().name() + " allows a " + route.kind()
+                            + " from namespace " + route.metadata().namespace());
         }
         if (allowing.stream().noneMatch(l -> hostnamesIntersect(l, route))) {
-            return new Condition("Accepted", "False", "NoMatchingListenerHostname", "no listener hostname of"
-                    + " Gateway " + g.metadata().namespace() + "/" + g.metadata().name()
-                    + " intersects the route's hostnames");
+            return new Condition(
+                    "Accepted",
+                    "False",
+                    "NoMatchingListenerHostname",
+                    "no listener hostname of"
+                            + " Gateway " + g.metadata().namespace() + "/"
+                            + g.metadata().name()
+                            + " intersects the route's hostnames");
         }
         return new Condition("Accepted", "True", "Accepted", "route is accepted");
     }
@@ -117,17 +139,27 @@ final class GatewayStatus {
         for (BackendRef b : refs) {
             if (b.isInferencePool()) {
                 if (set.inferencePoolFor(b.group(), b.namespace(), b.name()).isEmpty()) {
-                    return new Condition("ResolvedRefs", "False", "BackendNotFound", "InferencePool "
-                            + b.namespace() + "/" + b.name() + " does not exist");
+                    return new Condition(
+                            "ResolvedRefs",
+                            "False",
+                            "BackendNotFound",
+                            "InferencePool " + b.namespace() + "/" + b.name() + " does not exist");
                 }
             } else if (b.isService()) {
                 if (set.service(b.namespace(), b.name()).isEmpty()) {
-                    return new Condition("ResolvedRefs", "False", "BackendNotFound", "Service " + b.namespace()
-                            + "/" + b.name() + " does not exist");
+                    return new Condition(
+                            "ResolvedRefs",
+                            "False",
+                            "BackendNotFound",
+                            "Service " + b.namespace() + "/" + b.name() + " does not exist");
                 }
             } else {
-                return new Condition("ResolvedRefs", "False", "InvalidKind", "backendRef of group \"" + b.group()
-                        + "\" kind " + b.kind() + " is not supported (expected: a Service or an InferencePool)");
+                return new Condition(
+                        "ResolvedRefs",
+                        "False",
+                        "InvalidKind",
+                        "backendRef of group \"" + b.group() + "\" kind " + b.kind()
+                                + " is not supported (expected: a Service or an InferencePool)");
             }
         }
         return new Condition("ResolvedRefs", "True", "ResolvedRefs", "all references are resolved");
@@ -145,29 +177,46 @@ final class GatewayStatus {
      * A Gateway's new status: {@code Accepted} and {@code Programmed} among its conditions (other types kept), and
      * the listeners replaced by ours. Other fields ({@code addresses}) are kept as they are.
      */
-    static Map<String, Object> gatewayStatus(Object oldStatus, long generation, List<ListenerStatus> listeners,
-                                             ConditionMaker conditions) {
+    static Map<String, Object> gatewayStatus(
+            Object oldStatus, long generation, List<ListenerStatus> listeners, ConditionMaker conditions) {
         Map<String, Object> status = StatusWriter.copyOf(oldStatus);
-        status.put("conditions", StatusWriter.mergeConditions(StatusWriter.listOfMaps(status.get("conditions")),
-                List.of(new Condition("Accepted", "True", "Accepted", "Gateway is accepted"),
-                        new Condition("Programmed", "True", "Programmed", "Gateway is programmed")),
-                generation, conditions));
+        status.put(
+                "conditions",
+                StatusWriter.mergeConditions(
+                        StatusWriter.listOfMaps(status.get("conditions")),
+                        List.of(
+                                new Condition("Accepted", "True", "Accepted", "Gateway is accepted"),
+                                new Condition("Programmed", "True", "Programmed", "Gateway is programmed")),
+                        generation,
+                        conditions));
         List<Map<String, Object>> old = StatusWriter.listOfMaps(status.get("listeners"));
         List<Map<String, Object>> next = new ArrayList<>();
         for (ListenerStatus l : listeners) {
-            List<Map<String, Object>> previous = old.stream().filter(e -> l.name().equals(e.get("name")))
-                    .findFirst().map(e -> StatusWriter.listOfMaps(e.get("conditions"))).orElse(List.of());
+            List<Map<String, Object>> previous = old.stream()
+                    .filter(e -> l.name().equals(e.get("name")))
+                    .findFirst()
+                    .map(e -> StatusWriter.listOfMaps(e.get("conditions")))
+                    .orElse(List.of());
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", l.name());
-            entry.put("supportedKinds", l.supportedKinds().stream()
-                    .map(k -> Map.of("group", ApiGroups.GATEWAY, "kind", k)).toList());
+            entry.put(
+                    "supportedKinds",
+                    l.supportedKinds().stream()
+                            .map(k -> Map.of("group", ApiGroups.GATEWAY, "kind", k))
+                            .toList());
             entry.put("attachedRoutes", l.attachedRoutes());
-            entry.put("conditions", List.of(
-                    conditions.make(new Condition("Accepted", "True", "Accepted", "listener is accepted"),
-                            generation, previous),
-                    conditions.make(new Condition("Programmed", "True", "Programmed", "listener is programmed"),
-                            generation, previous),
-                    conditions.make(l.resolvedRefs(), generation, previous)));
+            entry.put(
+                    "conditions",
+                    List.of(
+                            conditions.make(
+                                    new Condition("Accepted", "True", "Accepted", "listener is accepted"),
+                                    generation,
+                                    previous),
+                            conditions.make(
+                                    new Condition("Programmed", "True", "Programmed", "listener is programmed"),
+                                    generation,
+                                    previous),
+                            conditions.make(l.resolvedRefs(), generation, previous)));
             next.add(entry);
         }
         status.put("listeners", next);
@@ -178,8 +227,12 @@ final class GatewayStatus {
      * A route's new status: {@code parents} with the entries of other controllers kept and ours replaced by
      * {@code parents} (so ours for a Gateway the route no longer names go).
      */
-    static Map<String, Object> routeStatus(Object oldStatus, long generation, List<RouteParent> parents,
-                                           String controllerName, ConditionMaker conditions) {
+    static Map<String, Object> routeStatus(
+            Object oldStatus,
+            long generation,
+            List<RouteParent> parents,
+            String controllerName,
+            ConditionMaker conditions) {
         Map<String, Object> status = StatusWriter.copyOf(oldStatus);
         List<Map<String, Object>> old = StatusWriter.listOfMaps(status.get("parents"));
         List<Map<String, Object>> next = new ArrayList<>();
@@ -193,13 +246,18 @@ final class GatewayStatus {
         for (RouteParent p : parents) {
             Map<String, Object> ref = parentRef(p.ref());
             List<Map<String, Object>> previous = ours.stream()
-                    .filter(e -> sameRef(ref, StatusWriter.copyOf(e.get("parentRef")))).findFirst()
-                    .map(e -> StatusWriter.listOfMaps(e.get("conditions"))).orElse(List.of());
+                    .filter(e -> sameRef(ref, StatusWriter.copyOf(e.get("parentRef"))))
+                    .findFirst()
+                    .map(e -> StatusWriter.listOfMaps(e.get("conditions")))
+                    .orElse(List.of());
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("parentRef", ref);
             entry.put("controllerName", controllerName);
-            entry.put("conditions", List.of(conditions.make(p.accepted(), generation, previous),
-                    conditions.make(p.resolvedRefs(), generation, previous)));
+            entry.put(
+                    "conditions",
+                    List.of(
+                            conditions.make(p.accepted(), generation, previous),
+                            conditions.make(p.resolvedRefs(), generation, previous)));
             next.add(entry);
         }
         status.put("parents", next);
@@ -261,7 +319,9 @@ final class GatewayStatus {
 
     /** The parentRef names this listener of this Gateway (name, then sectionName and port when given). */
     private static boolean namesListener(ParentRef p, Gateway g, Gateway.Listener l) {
-        return p.isGateway() && p.namespace().equals(g.metadata().namespace()) && p.name().equals(g.metadata().name())
+        return p.isGateway()
+                && p.namespace().equals(g.metadata().namespace())
+                && p.name().equals(g.metadata().name())
                 && p.sectionName().map(l.name()::equals).orElse(true)
                 && (p.port().isEmpty() || p.port().getAsInt() == l.port());
     }
@@ -285,11 +345,13 @@ final class GatewayStatus {
     }
 
     private static boolean hostnamesIntersect(Gateway.Listener l, Resource route) {
-        if (!(route instanceof HttpRoute h) || h.hostnames().isEmpty() || l.hostname().isEmpty()) {
+        if (!(route instanceof HttpRoute h)
+                || h.hostnames().isEmpty()
+                || l.hostname().isEmpty()) {
             return true;
         }
-        String listener = l.hostname().get().toLowerCase(java.util.Locale.ROOT);
-        return h.hostnames().stream().anyMatch(r -> intersect(listener, r.toLowerCase(java.util.Locale.ROOT)));
+        String listener = l.hostname().get().toLowerCase(Locale.ROOT);
+        return h.hostnames().stream().anyMatch(r -> intersect(listener, r.toLowerCase(Locale.ROOT)));
     }
 
     /** Two hostnames, each exact or {@code *.}-prefixed, match some host in common. */

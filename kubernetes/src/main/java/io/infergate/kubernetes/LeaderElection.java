@@ -49,17 +49,23 @@ public final class LeaderElection implements AutoCloseable {
      *
      * @param identity the holder identity written into the Lease (the pod name)
      */
-    public record Settings(String leaseNamespace, String leaseName, String identity, Duration leaseDuration,
-                           Duration renewDeadline, Duration retryPeriod) {
+    public record Settings(
+            String leaseNamespace,
+            String leaseName,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod) {
         public Settings {
             Objects.requireNonNull(leaseNamespace, "leaseNamespace");
             Objects.requireNonNull(leaseName, "leaseName");
             Objects.requireNonNull(identity, "identity");
             if (leaseNamespace.isBlank() || leaseName.isBlank() || identity.isBlank()) {
-                throw new IllegalArgumentException("lease namespace, name and identity: \"" + leaseNamespace
-                        + "\", \"" + leaseName + "\", \"" + identity + "\" (expected: non-blank)");
+                throw new IllegalArgumentException("lease namespace, name and identity: \"" + leaseNamespace + "\", \""
+                        + leaseName + "\", \"" + identity + "\" (expected: non-blank)");
             }
-            if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0
+            if (!(leaseDuration.compareTo(renewDeadline) > 0
+                    && renewDeadline.compareTo(retryPeriod) > 0
                     && retryPeriod.isPositive())) {
                 throw new IllegalArgumentException("lease " + leaseDuration + ", renew deadline " + renewDeadline
                         + ", retry " + retryPeriod + " (expected: lease > renew deadline > retry period > 0)");
@@ -68,8 +74,13 @@ public final class LeaderElection implements AutoCloseable {
 
         /** The usual durations (15 s, 10 s, 2 s), this replica's {@link #defaultIdentity()}. */
         public static Settings of(String leaseNamespace, String leaseName) {
-            return new Settings(leaseNamespace, leaseName, defaultIdentity(), Duration.ofSeconds(15),
-                    Duration.ofSeconds(10), Duration.ofSeconds(2));
+            return new Settings(
+                    leaseNamespace,
+                    leaseName,
+                    defaultIdentity(),
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2));
         }
 
         public Settings withIdentity(String id) {
@@ -127,16 +138,17 @@ public final class LeaderElection implements AutoCloseable {
         if (closed) {
             return;
         }
-        LeaderElector elector = new LeaderElectorBuilder(client, executor).withConfig(new LeaderElectionConfigBuilder()
-                .withName(settings.leaseName())
-                .withLock(new LeaseLock(settings.leaseNamespace(), settings.leaseName(), settings.identity()))
-                .withLeaseDuration(settings.leaseDuration())
-                .withRenewDeadline(settings.renewDeadline())
-                .withRetryPeriod(settings.retryPeriod())
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
-                        this::newLeader))
-                .build()).build();
+        LeaderElector elector = new LeaderElectorBuilder(client, executor)
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName(settings.leaseName())
+                        .withLock(new LeaseLock(settings.leaseNamespace(), settings.leaseName(), settings.identity()))
+                        .withLeaseDuration(settings.leaseDuration())
+                        .withRenewDeadline(settings.renewDeadline())
+                        .withRetryPeriod(settings.retryPeriod())
+                        .withReleaseOnCancel(true)
+                        .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, this::newLeader))
+                        .build())
+                .build();
         CompletableFuture<?> f = elector.start();
         running = f;
         // leadership lost (not closed): compete again, as a passive replica
@@ -157,7 +169,10 @@ public final class LeaderElection implements AutoCloseable {
         if (closed || !leader.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("{} is now the leader (lease {}/{})", settings.identity(), settings.leaseNamespace(),
+        LOG.info(
+                "{} is now the leader (lease {}/{})",
+                settings.identity(),
+                settings.leaseNamespace(),
                 settings.leaseName());
         try {
             onStart.run();
@@ -170,7 +185,10 @@ public final class LeaderElection implements AutoCloseable {
         if (!leader.compareAndSet(true, false)) {
             return;
         }
-        LOG.info("{} stopped leading (lease {}/{})", settings.identity(), settings.leaseNamespace(),
+        LOG.info(
+                "{} stopped leading (lease {}/{})",
+                settings.identity(),
+                settings.leaseNamespace(),
                 settings.leaseName());
         try {
             onStop.run();

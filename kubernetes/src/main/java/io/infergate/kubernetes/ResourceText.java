@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.infergate.api.model.ApiGroups;
 import io.infergate.api.model.Gateway;
 import io.infergate.api.model.HttpRoute;
-import io.infergate.api.model.TcpRoute;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.Pod;
+import io.infergate.api.model.TcpRoute;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +25,8 @@ import java.util.Set;
  */
 final class ResourceText {
 
-    private static final List<String> META_KEPT = List.of("name", "namespace", "labels", "annotations",
-            "creationTimestamp");
+    private static final List<String> META_KEPT =
+            List.of("name", "namespace", "labels", "annotations", "creationTimestamp");
 
     private ResourceText() {}
 
@@ -87,7 +87,8 @@ final class ResourceText {
         if (InferencePool.KIND.equals(r.getKind()) && scope.pool().isPresent()) {
             WatchScope.PoolName p = scope.pool().get();
             String apiVersion = r.getApiVersion() == null ? "" : r.getApiVersion();
-            return apiVersion.startsWith(p.group() + "/") && p.name().equals(r.getMetadata().getName());
+            return apiVersion.startsWith(p.group() + "/")
+                    && p.name().equals(r.getMetadata().getName());
         }
         return true;
     }
@@ -111,9 +112,10 @@ final class ResourceText {
                 Object group = ref.get("group");
                 Object kind = ref.get("kind");
                 Object ns = ref.get("namespace");
-                if ((group == null || ApiGroups.GATEWAY.equals(group)) && (kind == null || Gateway.KIND.equals(kind))
-                        && gateways.contains((ns == null ? route.getMetadata().getNamespace() : ns) + "/"
-                        + ref.get("name"))) {
+                if ((group == null || ApiGroups.GATEWAY.equals(group))
+                        && (kind == null || Gateway.KIND.equals(kind))
+                        && gateways.contains(
+                                (ns == null ? route.getMetadata().getNamespace() : ns) + "/" + ref.get("name"))) {
                     return true;
                 }
             }
@@ -129,10 +131,12 @@ final class ResourceText {
             }
         }
         if (s.get("conditions") instanceof List<?> conditions) {
-            out.put("conditions", conditions.stream()
-                    .filter(c -> c instanceof Map<?, ?> m && m.get("type") != null && m.get("status") != null)
-                    .map(c -> condition((Map<?, ?>) c))
-                    .toList());
+            out.put(
+                    "conditions",
+                    conditions.stream()
+                            .filter(c -> c instanceof Map<?, ?> m && m.get("type") != null && m.get("status") != null)
+                            .map(c -> condition((Map<?, ?>) c))
+                            .toList());
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.infergate.kubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.infergate.api.model.ApiGroups;
 import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.Gateway;
@@ -19,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,7 @@ public final class StatusWriter {
     public static final String DEFAULT_CONTROLLER_NAME = "infergate.io/gateway-controller";
     /** The endpointPickerRef group and kind that name Infergate's built-in (in-process) picker. */
     public static final String BUILT_IN_PICKER_GROUP = "infergate.io";
+
     public static final String BUILT_IN_PICKER_KIND = "EndpointPicker";
     static final int MAX_ATTEMPTS = 5;
 
@@ -129,7 +132,11 @@ public final class StatusWriter {
             for (InferencePool pool : set.inferencePools()) {
                 Condition resolved = resolvedRefs(set, pool);
                 List<GatewayKey> gateways = parents.getOrDefault(pool, List.of());
-                c.add(update(pool.apiVersion(), pool.kind(), pool.metadata().namespace(), pool.metadata().name(),
+                c.add(update(
+                        pool.apiVersion(),
+                        pool.kind(),
+                        pool.metadata().namespace(),
+                        pool.metadata().name(),
                         live -> poolStatus(live, pool.isLegacy(), gateways, resolved, known)));
             }
             writeGatewaysAndRoutes(set, c);
@@ -140,12 +147,21 @@ public final class StatusWriter {
             if (!models.test(m)) {
                 continue;
             }
-            Condition accepted = e.getValue().map(winner -> new Condition("Accepted", "False", "ModelNameInUse",
-                    "modelName \"" + m.modelName() + "\" is already used by the older InferenceModel "
-                            + winner.metadata().namespace() + "/" + winner.metadata().name() + " in pool "
-                            + m.poolRef().name()))
+            Condition accepted = e.getValue()
+                    .map(winner -> new Condition(
+                            "Accepted",
+                            "False",
+                            "ModelNameInUse",
+                            "modelName \"" + m.modelName() + "\" is already used by the older InferenceModel "
+                                    + winner.metadata().namespace() + "/"
+                                    + winner.metadata().name() + " in pool "
+                                    + m.poolRef().name()))
                     .orElse(new Condition("Accepted", "True", "Accepted", "InferenceModel is accepted"));
-            c.add(update(m.apiVersion(), m.kind(), m.metadata().namespace(), m.metadata().name(),
+            c.add(update(
+                    m.apiVersion(),
+                    m.kind(),
+                    m.metadata().namespace(),
+                    m.metadata().name(),
                     live -> modelStatus(live, accepted)));
         }
         return new Report(c.written, c.unchanged, c.failed);
@@ -158,15 +174,30 @@ public final class StatusWriter {
                 continue;
             }
             List<GatewayStatus.ListenerStatus> listeners = GatewayStatus.listeners(set, g);
-            c.add(update(g.apiVersion(), g.kind(), g.metadata().namespace(), g.metadata().name(),
-                    live -> GatewayStatus.gatewayStatus(live.getAdditionalProperties().get("status"),
-                            generation(live), listeners, this::condition)));
+            c.add(update(
+                    g.apiVersion(),
+                    g.kind(),
+                    g.metadata().namespace(),
+                    g.metadata().name(),
+                    live -> GatewayStatus.gatewayStatus(
+                            live.getAdditionalProperties().get("status"),
+                            generation(live),
+                            listeners,
+                            this::condition)));
         }
         for (Resource route : GatewayStatus.routes(set)) {
             List<GatewayStatus.RouteParent> parents = GatewayStatus.routeParents(set, route, servedClass);
-            c.add(update(route.apiVersion(), route.kind(), route.metadata().namespace(), route.metadata().name(),
-                    live -> GatewayStatus.routeStatus(live.getAdditionalProperties().get("status"),
-                            generation(live), parents, controllerName, this::condition)));
+            c.add(update(
+                    route.apiVersion(),
+                    route.kind(),
+                    route.metadata().namespace(),
+                    route.metadata().name(),
+                    live -> GatewayStatus.routeStatus(
+                            live.getAdditionalProperties().get("status"),
+                            generation(live),
+                            parents,
+                            controllerName,
+                            this::condition)));
         }
     }
 
@@ -184,7 +215,11 @@ public final class StatusWriter {
         }
     }
 
-    private enum Outcome { WRITTEN, UNCHANGED, FAILED }
+    private enum Outcome {
+        WRITTEN,
+        UNCHANGED,
+        FAILED
+    }
 
     /** A Gateway by namespace and name, ordered so that parent entries come out in a stable order. */
     record GatewayKey(String namespace, String name) implements Comparable<GatewayKey> {
@@ -194,7 +229,9 @@ public final class StatusWriter {
 
         @Override
         public int compareTo(GatewayKey o) {
-            return Comparator.comparing(GatewayKey::namespace).thenComparing(GatewayKey::name).compare(this, o);
+            return Comparator.comparing(GatewayKey::namespace)
+                    .thenComparing(GatewayKey::name)
+                    .compare(this, o);
         }
     }
 
@@ -211,7 +248,8 @@ public final class StatusWriter {
             List<GatewayKey> gateways = new ArrayList<>();
             for (ParentRef p : route.parentRefs()) {
                 if (p.isGateway()) {
-                    set.gateway(p.namespace(), p.name()).filter(g -> servedClass.test(g.gatewayClassName()))
+                    set.gateway(p.namespace(), p.name())
+                            .filter(g -> servedClass.test(g.gatewayClassName()))
                             .ifPresent(g -> gateways.add(GatewayKey.of(g)));
                 }
             }
@@ -222,8 +260,9 @@ public final class StatusWriter {
                 for (HttpRoute.Backend b : rule.backendRefs()) {
                     BackendRef ref = b.ref();
                     if (ref.isInferencePool()) {
-                        set.inferencePoolFor(ref.group(), ref.namespace(), ref.name()).ifPresent(pool ->
-                                out.computeIfAbsent(pool, k -> new TreeSet<>()).addAll(gateways));
+                        set.inferencePoolFor(ref.group(), ref.namespace(), ref.name())
+                                .ifPresent(pool -> out.computeIfAbsent(pool, k -> new TreeSet<>())
+                                        .addAll(gateways));
                     }
                 }
             }
@@ -237,8 +276,11 @@ public final class StatusWriter {
     static Condition resolvedRefs(ManifestSet set, InferencePool pool) {
         Optional<InferencePool.EndpointPickerRef> ref = pool.endpointPicker();
         if (ref.isEmpty()) {
-            return new Condition("ResolvedRefs", "True", "ResolvedRefs", "no endpoint picker reference: the"
-                    + " built-in picker serves the pool");
+            return new Condition(
+                    "ResolvedRefs",
+                    "True",
+                    "ResolvedRefs",
+                    "no endpoint picker reference: the" + " built-in picker serves the pool");
         }
         InferencePool.EndpointPickerRef r = ref.get();
         if (BUILT_IN_PICKER_GROUP.equals(r.group()) && BUILT_IN_PICKER_KIND.equals(r.kind())) {
@@ -246,15 +288,22 @@ public final class StatusWriter {
         }
         if (r.isService()) {
             if (set.service(pool.metadata().namespace(), r.name()).isPresent()) {
-                return new Condition("ResolvedRefs", "True", "ResolvedRefs", "endpoint picker Service " + r.name()
-                        + " found");
+                return new Condition(
+                        "ResolvedRefs", "True", "ResolvedRefs", "endpoint picker Service " + r.name() + " found");
             }
-            return new Condition("ResolvedRefs", "False", "InvalidExtensionRef", "endpoint picker Service "
-                    + pool.metadata().namespace() + "/" + r.name() + " does not exist");
+            return new Condition(
+                    "ResolvedRefs",
+                    "False",
+                    "InvalidExtensionRef",
+                    "endpoint picker Service " + pool.metadata().namespace() + "/" + r.name() + " does not exist");
         }
-        return new Condition("ResolvedRefs", "False", "InvalidExtensionRef", "endpoint picker reference of group \""
-                + r.group() + "\" kind " + r.kind() + " is not supported (expected: a Service, or group "
-                + BUILT_IN_PICKER_GROUP + " kind " + BUILT_IN_PICKER_KIND + ")");
+        return new Condition(
+                "ResolvedRefs",
+                "False",
+                "InvalidExtensionRef",
+                "endpoint picker reference of group \""
+                        + r.group() + "\" kind " + r.kind() + " is not supported (expected: a Service, or group "
+                        + BUILT_IN_PICKER_GROUP + " kind " + BUILT_IN_PICKER_KIND + ")");
     }
 
     /** Every InferenceModel, in set order, with the older model that beats it to its modelName (empty: it wins). */
@@ -275,13 +324,17 @@ public final class StatusWriter {
 
     // ---- the new status of one live object; null when the object has no status to write
 
-    private Map<String, Object> poolStatus(GenericKubernetesResource live, boolean legacy, List<GatewayKey> gateways,
-                                           Condition resolved, Set<GatewayKey> known) {
+    private Map<String, Object> poolStatus(
+            GenericKubernetesResource live,
+            boolean legacy,
+            List<GatewayKey> gateways,
+            Condition resolved,
+            Set<GatewayKey> known) {
         Map<String, Object> status = copyOf(live.getAdditionalProperties().get("status"));
         String key = legacy ? "parent" : "parents";
         List<Map<String, Object>> old = listOfMaps(status.get(key));
-        Predicate<Map<String, Object>> ours = legacy ? e -> ownsLegacyEntry(e, known)
-                : e -> controllerName.equals(e.get("controllerName"));
+        Predicate<Map<String, Object>> ours =
+                legacy ? e -> ownsLegacyEntry(e, known) : e -> controllerName.equals(e.get("controllerName"));
         List<Map<String, Object>> next = new ArrayList<>();
         for (Map<String, Object> e : old) {
             if (!ours.test(e)) {
@@ -290,7 +343,10 @@ public final class StatusWriter {
         }
         long generation = generation(live);
         for (GatewayKey g : gateways) {
-            Map<String, Object> previous = old.stream().filter(ours).filter(e -> names(e, g)).findFirst()
+            Map<String, Object> previous = old.stream()
+                    .filter(ours)
+                    .filter(e -> names(e, g))
+                    .findFirst()
                     .orElse(Map.of());
             List<Map<String, Object>> previousConditions = listOfMaps(previous.get("conditions"));
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -303,10 +359,18 @@ public final class StatusWriter {
             if (!legacy) {
                 entry.put("controllerName", controllerName);
             }
-            entry.put("conditions", List.of(
-                    condition(new Condition("Accepted", "True", "Accepted", "InferencePool is accepted by Gateway "
-                            + g.namespace() + "/" + g.name()), generation, previousConditions),
-                    condition(resolved, generation, previousConditions)));
+            entry.put(
+                    "conditions",
+                    List.of(
+                            condition(
+                                    new Condition(
+                                            "Accepted",
+                                            "True",
+                                            "Accepted",
+                                            "InferencePool is accepted by Gateway " + g.namespace() + "/" + g.name()),
+                                    generation,
+                                    previousConditions),
+                            condition(resolved, generation, previousConditions)));
             next.add(entry);
         }
         status.put(key, next);
@@ -320,7 +384,9 @@ public final class StatusWriter {
         }
         Object ns = ref.get("namespace");
         Object name = ref.get("name");
-        return (ref.get("kind") == null || Gateway.KIND.equals(ref.get("kind"))) && ns != null && name != null
+        return (ref.get("kind") == null || Gateway.KIND.equals(ref.get("kind")))
+                && ns != null
+                && name != null
                 && known.contains(new GatewayKey(ns.toString(), name.toString()));
     }
 
@@ -331,8 +397,10 @@ public final class StatusWriter {
 
     private Map<String, Object> modelStatus(GenericKubernetesResource live, Condition accepted) {
         Map<String, Object> status = copyOf(live.getAdditionalProperties().get("status"));
-        status.put("conditions", mergeConditions(listOfMaps(status.get("conditions")), List.of(accepted),
-                generation(live), this::condition));
+        status.put(
+                "conditions",
+                mergeConditions(
+                        listOfMaps(status.get("conditions")), List.of(accepted), generation(live), this::condition));
         return status;
     }
 
@@ -340,12 +408,16 @@ public final class StatusWriter {
      * The conditions {@code old} with each of {@code ours} replacing the first of its type (or appended), in
      * place; duplicates of our types go, conditions of other types are kept.
      */
-    static List<Map<String, Object>> mergeConditions(List<Map<String, Object>> old, List<Condition> ours,
-                                                     long generation, GatewayStatus.ConditionMaker conditions) {
+    static List<Map<String, Object>> mergeConditions(
+            List<Map<String, Object>> old,
+            List<Condition> ours,
+            long generation,
+            GatewayStatus.ConditionMaker conditions) {
         List<Map<String, Object>> next = new ArrayList<>();
-        Set<String> placed = new java.util.HashSet<>();
+        Set<String> placed = new HashSet<>();
         for (Map<String, Object> c : old) {
-            Optional<Condition> mine = ours.stream().filter(o -> o.type().equals(c.get("type"))).findFirst();
+            Optional<Condition> mine =
+                    ours.stream().filter(o -> o.type().equals(c.get("type"))).findFirst();
             if (mine.isEmpty()) {
                 next.add(c);
             } else if (placed.add(mine.get().type())) {
@@ -364,7 +436,8 @@ public final class StatusWriter {
     Map<String, Object> condition(Condition c, long generation, List<Map<String, Object>> previous) {
         String time = null;
         for (Map<String, Object> p : previous) {
-            if (c.type().equals(p.get("type")) && c.status().equals(p.get("status"))
+            if (c.type().equals(p.get("type"))
+                    && c.status().equals(p.get("status"))
                     && p.get("lastTransitionTime") != null) {
                 time = p.get("lastTransitionTime").toString();
             }
@@ -389,8 +462,12 @@ public final class StatusWriter {
 
     // ---- reading, comparing and writing
 
-    private Outcome update(String apiVersion, String kind, String namespace, String name,
-                           Function<GenericKubernetesResource, Map<String, Object>> compute) {
+    private Outcome update(
+            String apiVersion,
+            String kind,
+            String namespace,
+            String name,
+            Function<GenericKubernetesResource, Map<String, Object>> compute) {
         var op = client.genericKubernetesResources(contextOf(apiVersion, kind)).inNamespace(namespace);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -420,10 +497,13 @@ public final class StatusWriter {
         }
     }
 
-    private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext contextOf(String apiVersion,
-                                                                                          String kind) {
-        for (WatchedKind k : List.of(WatchScope.POOL_V1, WatchScope.POOL_V1ALPHA2, WatchScope.INFERENCE_MODEL,
-                WatchScope.GATEWAY, WatchScope.HTTP_ROUTE)) {
+    private static ResourceDefinitionContext contextOf(String apiVersion, String kind) {
+        for (WatchedKind k : List.of(
+                WatchScope.POOL_V1,
+                WatchScope.POOL_V1ALPHA2,
+                WatchScope.INFERENCE_MODEL,
+                WatchScope.GATEWAY,
+                WatchScope.HTTP_ROUTE)) {
             if (k.apiVersion().equals(apiVersion) && k.kind().equals(kind)) {
                 return k.context();
             }

@@ -32,8 +32,12 @@ import java.util.Set;
  * @param writesPoolStatus  whether status writing covers InferencePool {@code status.parents} (serve scope: yes; the
  *                          picker is not a Gateway controller and leaves it alone)
  */
-public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Set<String> gatewayClassNames,
-                         Optional<PoolName> pool, boolean writesPoolStatus) {
+public record WatchScope(
+        Optional<String> namespace,
+        List<WatchedKind> kinds,
+        Set<String> gatewayClassNames,
+        Optional<PoolName> pool,
+        boolean writesPoolStatus) {
 
     public static final WatchedKind POOL_V1 =
             WatchedKind.crd(ApiGroups.INFERENCE_V1, InferencePool.KIND, "inferencepools");
@@ -47,8 +51,7 @@ public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Se
             WatchedKind.crd(ApiGroups.INFERENCE_X_V1ALPHA2, InferenceModelRewrite.KIND, "inferencemodelrewrites");
     public static final WatchedKind GATEWAY = WatchedKind.crd(ApiGroups.GATEWAY_V1, Gateway.KIND, "gateways");
     public static final WatchedKind HTTP_ROUTE = WatchedKind.crd(ApiGroups.GATEWAY_V1, HttpRoute.KIND, "httproutes");
-    public static final WatchedKind TCP_ROUTE =
-            WatchedKind.crd(ApiGroups.GATEWAY_V1ALPHA2, TcpRoute.KIND, "tcproutes");
+    public static final WatchedKind TCP_ROUTE = WatchedKind.crd(ApiGroups.GATEWAY_V1ALPHA2, TcpRoute.KIND, "tcproutes");
     public static final WatchedKind POD = WatchedKind.builtIn("v1", Pod.KIND, "pods");
     public static final WatchedKind SERVICE = WatchedKind.builtIn("v1", Service.KIND, "services");
     public static final WatchedKind ENDPOINT_SLICE =
@@ -60,8 +63,8 @@ public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Se
      * TLS Secrets ({@code type: kubernetes.io/tls}), for the certificates of HTTPS listeners; only watched when
      * asked for (it needs read access to Secrets).
      */
-    public static final WatchedKind SECRET = WatchedKind.builtIn("v1", Secret.KIND, "secrets")
-            .withFields(Map.of("type", "kubernetes.io/tls"));
+    public static final WatchedKind SECRET =
+            WatchedKind.builtIn("v1", Secret.KIND, "secrets").withFields(Map.of("type", "kubernetes.io/tls"));
 
     public WatchScope {
         Objects.requireNonNull(namespace, "namespace");
@@ -70,8 +73,8 @@ public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Se
         Objects.requireNonNull(pool, "pool");
         namespace.ifPresent(ns -> {
             if (ns.isBlank()) {
-                throw new IllegalArgumentException("namespace: blank (expected: a namespace name, or empty for"
-                        + " all namespaces)");
+                throw new IllegalArgumentException(
+                        "namespace: blank (expected: a namespace name, or empty for" + " all namespaces)");
             }
         });
     }
@@ -97,8 +100,18 @@ public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Se
      * @param gatewayClassNames the classes we serve; empty = every Gateway
      */
     public static WatchScope forServe(Optional<String> namespace, Set<String> gatewayClassNames, boolean tlsSecrets) {
-        List<WatchedKind> kinds = new ArrayList<>(List.of(GATEWAY, HTTP_ROUTE, TCP_ROUTE, POOL_V1, POOL_V1ALPHA2,
-                INFERENCE_MODEL, INFERENCE_OBJECTIVE, INFERENCE_MODEL_REWRITE, SERVICE, POD, ENDPOINT_SLICE,
+        List<WatchedKind> kinds = new ArrayList<>(List.of(
+                GATEWAY,
+                HTTP_ROUTE,
+                TCP_ROUTE,
+                POOL_V1,
+                POOL_V1ALPHA2,
+                INFERENCE_MODEL,
+                INFERENCE_OBJECTIVE,
+                INFERENCE_MODEL_REWRITE,
+                SERVICE,
+                POD,
+                ENDPOINT_SLICE,
                 BBR_CONFIG_MAP));
         if (tlsSecrets) {
             kinds.add(SECRET);
@@ -119,8 +132,12 @@ public record WatchScope(Optional<String> namespace, List<WatchedKind> kinds, Se
      */
     public static WatchScope forPicker(String namespace, String poolName, String poolGroup) {
         WatchedKind poolKind = ApiGroups.INFERENCE.equals(poolGroup) ? POOL_V1 : POOL_V1ALPHA2;
-        return new WatchScope(Optional.of(namespace), List.of(poolKind, INFERENCE_MODEL, INFERENCE_OBJECTIVE,
-                INFERENCE_MODEL_REWRITE, POD), Set.of(), Optional.of(new PoolName(poolGroup, poolName)), false);
+        return new WatchScope(
+                Optional.of(namespace),
+                List.of(poolKind, INFERENCE_MODEL, INFERENCE_OBJECTIVE, INFERENCE_MODEL_REWRITE, POD),
+                Set.of(),
+                Optional.of(new PoolName(poolGroup, poolName)),
+                false);
     }
 
     /** Whether the set keeps a Gateway of this class. */

@@ -17,8 +17,13 @@ import java.util.Objects;
  * @param optional      a kind that may be missing from the cluster (a CRD): a 404 on the first list is logged once
  *                      and the kind counts as synced and empty. A required kind (Pods, Services) keeps retrying.
  */
-public record WatchedKind(String apiVersion, String kind, String plural, Map<String, String> labelSelector,
-                          Map<String, String> fieldSelector, boolean optional) {
+public record WatchedKind(
+        String apiVersion,
+        String kind,
+        String plural,
+        Map<String, String> labelSelector,
+        Map<String, String> fieldSelector,
+        boolean optional) {
 
     public WatchedKind {
         Objects.requireNonNull(apiVersion, "apiVersion");
@@ -66,8 +71,13 @@ public record WatchedKind(String apiVersion, String kind, String plural, Map<Str
 
     /** How fabric8 addresses this kind (every kind we watch is namespaced). */
     public ResourceDefinitionContext context() {
-        return new ResourceDefinitionContext.Builder().withGroup(group()).withVersion(version()).withKind(kind)
-                .withPlural(plural).withNamespaced(true).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(group())
+                .withVersion(version())
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
     }
 
     /** {@code kind.group/version}, as logs name a watched kind. */

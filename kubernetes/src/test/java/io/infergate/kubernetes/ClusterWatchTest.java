@@ -86,13 +86,18 @@ class ClusterWatchTest {
 
         List<String> endpoints() {
             ManifestSet s = set();
-            return s.inferencePools().stream().flatMap(p -> s.endpoints(p).stream())
-                    .map(PoolEndpoint::address).sorted().toList();
+            return s.inferencePools().stream()
+                    .flatMap(p -> s.endpoints(p).stream())
+                    .map(PoolEndpoint::address)
+                    .sorted()
+                    .toList();
         }
     }
 
     private static ClusterWatch watch(MockCluster c, WatchScope scope, Latest latest) {
-        return ClusterWatch.builder(c.client, scope).debounce(Duration.ofMillis(20)).onChange(latest::accept)
+        return ClusterWatch.builder(c.client, scope)
+                .debounce(Duration.ofMillis(20))
+                .onChange(latest::accept)
                 .build();
     }
 
@@ -123,7 +128,9 @@ class ClusterWatchTest {
                 terminating.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
                 c.client.resource(terminating).update();
                 await().until(() -> latest.endpoints().isEmpty());
-                assertThat(latest.set().pods()).extracting(p -> p.metadata().name()).containsExactly("vllm-1");
+                assertThat(latest.set().pods())
+                        .extracting(p -> p.metadata().name())
+                        .containsExactly("vllm-1");
 
                 c.apply(MODEL);
                 await().until(() -> latest.set().inferenceModels().size() == 1);
@@ -141,16 +148,20 @@ class ClusterWatchTest {
 
     @Test
     void kindsWhoseCrdIsMissingDoNotBlockSync() throws Exception {
-        try (MockCluster c = new MockCluster(List.of("/apis/inference.networking.x-k8s.io/",
-                "/apis/gateway.networking.k8s.io/v1alpha2/"))) {
+        try (MockCluster c = new MockCluster(
+                List.of("/apis/inference.networking.x-k8s.io/", "/apis/gateway.networking.k8s.io/v1alpha2/"))) {
             c.apply(POOL);
             c.apply(pod("vllm-0", "10.0.0.1", true));
             Latest latest = new Latest();
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.empty()), latest)) {
                 w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
-                assertThat(w.absentKinds()).containsExactlyInAnyOrder(WatchScope.POOL_V1ALPHA2,
-                        WatchScope.INFERENCE_MODEL, WatchScope.INFERENCE_OBJECTIVE, WatchScope.INFERENCE_MODEL_REWRITE,
-                        WatchScope.TCP_ROUTE);
+                assertThat(w.absentKinds())
+                        .containsExactlyInAnyOrder(
+                                WatchScope.POOL_V1ALPHA2,
+                                WatchScope.INFERENCE_MODEL,
+                                WatchScope.INFERENCE_OBJECTIVE,
+                                WatchScope.INFERENCE_MODEL_REWRITE,
+                                WatchScope.TCP_ROUTE);
                 await().until(() -> latest.endpoints().equals(List.of("10.0.0.1")));
                 c.apply(pod("vllm-1", "10.0.0.2", true));
                 await().until(() -> latest.endpoints().size() == 2);
@@ -168,12 +179,14 @@ class ClusterWatchTest {
             c.apply(pod("vllm-9", "10.0.0.9", true).replace("namespace: ml", "namespace: elsewhere"));
             c.apply(MODEL);
             Latest latest = new Latest();
-            try (ClusterWatch w = watch(c, WatchScope.forPicker("ml", "vllm-qwen3-32b", "inference.networking.k8s.io"),
-                    latest)) {
+            try (ClusterWatch w =
+                    watch(c, WatchScope.forPicker("ml", "vllm-qwen3-32b", "inference.networking.k8s.io"), latest)) {
                 w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() -> latest.result.get() != null);
                 ManifestSet set = latest.set();
-                assertThat(set.inferencePools()).extracting(p -> p.metadata().namespace() + "/" + p.metadata().name())
+                assertThat(set.inferencePools())
+                        .extracting(p ->
+                                p.metadata().namespace() + "/" + p.metadata().name())
                         .containsExactly("ml/vllm-qwen3-32b");
                 assertThat(set.pods()).extracting(p -> p.metadata().name()).containsExactly("vllm-0");
                 assertThat(set.inferenceModels()).hasSize(1);
@@ -193,12 +206,16 @@ class ClusterWatchTest {
                     .replace("namespace: app", "namespace: infra"));
             c.apply(POOL.replace("name: vllm-qwen3-32b, namespace: ml", "name: p, namespace: infra"));
             Latest latest = new Latest();
-            try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.of("infra"), Set.of("infergate"), false),
-                    latest)) {
+            try (ClusterWatch w =
+                    watch(c, WatchScope.forServe(Optional.of("infra"), Set.of("infergate"), false), latest)) {
                 w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() -> latest.result.get() != null);
-                assertThat(latest.set().gateways()).extracting(g -> g.metadata().name()).containsExactly("ours");
-                assertThat(latest.set().httpRoutes()).extracting(r -> r.metadata().name()).containsExactly("to-ours");
+                assertThat(latest.set().gateways())
+                        .extracting(g -> g.metadata().name())
+                        .containsExactly("ours");
+                assertThat(latest.set().httpRoutes())
+                        .extracting(r -> r.metadata().name())
+                        .containsExactly("to-ours");
                 assertThat(latest.result.get().errors()).isEmpty();
             }
         }
@@ -212,8 +229,10 @@ class ClusterWatchTest {
             try (ClusterWatch w = watch(c, WatchScope.forServe(Optional.of("ml")), latest)) {
                 w.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() -> latest.result.get() != null);
-                assertThat(latest.result.get().errors()).isNotEmpty().allSatisfy(p ->
-                        assertThat(p.location().file()).isEqualTo("cluster:InferencePool/ml/vllm-qwen3-32b"));
+                assertThat(latest.result.get().errors())
+                        .isNotEmpty()
+                        .allSatisfy(p ->
+                                assertThat(p.location().file()).isEqualTo("cluster:InferencePool/ml/vllm-qwen3-32b"));
             }
         }
     }

@@ -12,6 +12,7 @@ import io.infergate.kubernetes.GatewayStatus.RouteParent;
 import io.infergate.kubernetes.StatusWriter.Condition;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Gateway and route status computed from a set, without a cluster. */
@@ -74,36 +75,45 @@ class GatewayStatusTest {
     }
 
     private static Resource routeNamed(ManifestSet set, String name) {
-        return GatewayStatus.routes(set).stream().filter(r -> r.metadata().name().equals(name)).findFirst()
+        return GatewayStatus.routes(set).stream()
+                .filter(r -> r.metadata().name().equals(name))
+                .findFirst()
                 .orElseThrow();
     }
 
     @Test
     void listenersCountTheRoutesThatAttachByNamePortKindAndHostname() {
-        ManifestSet set = load(GATEWAY, StatusWriterTest.POOL, BACKEND,
+        ManifestSet set = load(
+                GATEWAY,
+                StatusWriterTest.POOL,
+                BACKEND,
                 route("all", "{name: gw, namespace: infra}"),
                 route("by-section", "{name: gw, namespace: infra, sectionName: alt}"),
                 route("by-port", "{name: gw, namespace: infra, port: 80}"),
-                route("other-host", "{name: gw, namespace: infra}").replace("  rules:",
-                        "  hostnames: [\"www.example.org\"]\n  rules:"),
+                route("other-host", "{name: gw, namespace: infra}")
+                        .replace("  rules:", "  hostnames: [\"www.example.org\"]\n  rules:"),
                 tcpRoute("tcp", "{name: gw, namespace: infra}", "backend"));
         Gateway gw = set.gateways().get(0);
-        assertThat(GatewayStatus.listeners(set, gw)).extracting(ListenerStatus::name,
-                ListenerStatus::supportedKinds, ListenerStatus::attachedRoutes).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("http", List.of(HttpRoute.KIND), 3),
-                        org.assertj.core.groups.Tuple.tuple("alt", List.of(HttpRoute.KIND), 2),
-                        org.assertj.core.groups.Tuple.tuple("tcp", List.of("TCPRoute"), 1));
-        assertThat(GatewayStatus.listeners(set, gw)).allSatisfy(l -> assertThat(l.resolvedRefs().status())
-                .isEqualTo("True"));
+        assertThat(GatewayStatus.listeners(set, gw))
+                .extracting(ListenerStatus::name, ListenerStatus::supportedKinds, ListenerStatus::attachedRoutes)
+                .containsExactly(
+                        Tuple.tuple("http", List.of(HttpRoute.KIND), 3),
+                        Tuple.tuple("alt", List.of(HttpRoute.KIND), 2),
+                        Tuple.tuple("tcp", List.of("TCPRoute"), 1));
+        assertThat(GatewayStatus.listeners(set, gw))
+                .allSatisfy(l -> assertThat(l.resolvedRefs().status()).isEqualTo("True"));
     }
 
     @Test
     void routeParentsSayWhetherAListenerTakesTheRouteAndItsBackendsExist() {
-        ManifestSet set = load(GATEWAY, StatusWriterTest.POOL, BACKEND,
+        ManifestSet set = load(
+                GATEWAY,
+                StatusWriterTest.POOL,
+                BACKEND,
                 route("ok", "{name: gw, namespace: infra}"),
                 route("no-section", "{name: gw, namespace: infra, sectionName: nope}"),
-                route("no-pool", "{name: gw, namespace: infra}").replace("name: primary-inference-pool",
-                        "name: missing-pool"),
+                route("no-pool", "{name: gw, namespace: infra}")
+                        .replace("name: primary-inference-pool", "name: missing-pool"),
                 tcpRoute("tcp-ok", "{name: gw, namespace: infra, sectionName: tcp}", "backend"),
                 tcpRoute("tcp-missing", "{name: gw, namespace: infra}", "gone"),
                 tcpRoute("tcp-on-http", "{name: gw, namespace: infra, sectionName: http}", "backend"));
@@ -112,8 +122,8 @@ class GatewayStatusTest {
                 .containsExactly("Accepted=False/NoMatchingParent", "ResolvedRefs=True/ResolvedRefs");
         assertThat(conditions(set, "no-pool"))
                 .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/BackendNotFound");
-        assertThat(conditions(set, "tcp-ok")).containsExactly("Accepted=True/Accepted",
-                "ResolvedRefs=True/ResolvedRefs");
+        assertThat(conditions(set, "tcp-ok"))
+                .containsExactly("Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs");
         assertThat(conditions(set, "tcp-missing"))
                 .containsExactly("Accepted=True/Accepted", "ResolvedRefs=False/BackendNotFound");
         assertThat(conditions(set, "tcp-on-http"))
@@ -123,11 +133,21 @@ class GatewayStatusTest {
     @Test
     void onlyGatewaysOfServedClassesAreParents() {
         ManifestSet set = load(GATEWAY, StatusWriterTest.POOL, route("ok", "{name: gw, namespace: infra}"));
-        assertThat(GatewayStatus.routeParents(set, routeNamed(set, "ok"), c -> c.equals("istio"))).isEmpty();
+        assertThat(GatewayStatus.routeParents(set, routeNamed(set, "ok"), c -> c.equals("istio")))
+                .isEmpty();
         List<RouteParent> parents = GatewayStatus.routeParents(set, routeNamed(set, "ok"), c -> true);
-        assertThat(parents).singleElement().satisfies(p -> assertThat(GatewayStatus.parentRef(p.ref()))
-                .isEqualTo(Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway", "namespace", "infra",
-                        "name", "gw")));
+        assertThat(parents)
+                .singleElement()
+                .satisfies(p -> assertThat(GatewayStatus.parentRef(p.ref()))
+                        .isEqualTo(Map.of(
+                                "group",
+                                "gateway.networking.k8s.io",
+                                "kind",
+                                "Gateway",
+                                "namespace",
+                                "infra",
+                                "name",
+                                "gw")));
     }
 
     @Test
@@ -142,12 +162,17 @@ class GatewayStatusTest {
 
     @Test
     void ourConditionsReplaceTheirTypeAndOthersStay() {
-        List<Map<String, Object>> old = List.of(Map.of("type", "Accepted", "status", "False"),
-                Map.of("type", "Vendor", "status", "True"));
-        List<Map<String, Object>> merged = StatusWriter.mergeConditions(old, List.of(
-                new Condition("Accepted", "True", "Accepted", ""), new Condition("Programmed", "True", "Programmed",
-                        "")), 3, (c, gen, prev) -> Map.of("type", c.type(), "status", c.status()));
-        assertThat(merged).extracting(m -> m.get("type") + "=" + m.get("status"))
+        List<Map<String, Object>> old =
+                List.of(Map.of("type", "Accepted", "status", "False"), Map.of("type", "Vendor", "status", "True"));
+        List<Map<String, Object>> merged = StatusWriter.mergeConditions(
+                old,
+                List.of(
+                        new Condition("Accepted", "True", "Accepted", ""),
+                        new Condition("Programmed", "True", "Programmed", "")),
+                3,
+                (c, gen, prev) -> Map.of("type", c.type(), "status", c.status()));
+        assertThat(merged)
+                .extracting(m -> m.get("type") + "=" + m.get("status"))
                 .containsExactly("Accepted=True", "Vendor=True", "Programmed=True");
     }
 

@@ -41,17 +41,22 @@ class GatewayStatusWriterTest {
 
     private static ClusterMode cluster(MockCluster c) {
         return ClusterMode.builder(WatchScope.forServe(Optional.empty(), Set.of("infergate"), false))
-                .client(c.client).debounce(Duration.ofMillis(20)).build();
+                .client(c.client)
+                .debounce(Duration.ofMillis(20))
+                .build();
     }
 
     private static List<Map<String, Object>> ourParents(MockCluster c, String route) {
         return list(status(c, WatchScope.HTTP_ROUTE, "app", route).get("parents")).stream()
-                .filter(p -> CONTROLLER.equals(p.get("controllerName"))).toList();
+                .filter(p -> CONTROLLER.equals(p.get("controllerName")))
+                .toList();
     }
 
     private static Map<String, Object> listener(MockCluster c, String name) {
         return list(status(c, WatchScope.GATEWAY, "infra", "gw").get("listeners")).stream()
-                .filter(l -> name.equals(l.get("name"))).findFirst().orElseThrow();
+                .filter(l -> name.equals(l.get("name")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String text(Map<String, Object> condition) {
@@ -68,34 +73,42 @@ class GatewayStatusWriterTest {
             c.apply(GatewayStatusTest.route("alt-only", "{name: gw, namespace: infra, sectionName: alt}"));
             // an address someone else (a load balancer controller) wrote stays
             GenericKubernetesResource live = c.get(WatchScope.GATEWAY, "infra", "gw");
-            live.setAdditionalProperty("status", Map.of("addresses", List.of(Map.of("type", "IPAddress",
-                    "value", "203.0.113.7"))));
-            c.client.genericKubernetesResources(WatchScope.GATEWAY.context()).inNamespace("infra").resource(live)
+            live.setAdditionalProperty(
+                    "status", Map.of("addresses", List.of(Map.of("type", "IPAddress", "value", "203.0.113.7"))));
+            c.client
+                    .genericKubernetesResources(WatchScope.GATEWAY.context())
+                    .inNamespace("infra")
+                    .resource(live)
                     .updateStatus();
 
             try (ClusterMode cluster = cluster(c)) {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
-                await().until(() ->
-                        status(c, WatchScope.GATEWAY, "infra", "gw").containsKey("listeners"));
+                await().until(() -> status(c, WatchScope.GATEWAY, "infra", "gw").containsKey("listeners"));
                 Map<String, Object> gw = status(c, WatchScope.GATEWAY, "infra", "gw");
                 assertThat(text(condition(gw, "Accepted"))).isEqualTo("Accepted=True/Accepted");
                 assertThat(text(condition(gw, "Programmed"))).isEqualTo("Programmed=True/Programmed");
                 assertThat(condition(gw, "Programmed")).containsKeys("observedGeneration", "lastTransitionTime");
-                assertThat(list(gw.get("addresses"))).singleElement()
+                assertThat(list(gw.get("addresses")))
+                        .singleElement()
                         .satisfies(a -> assertThat(a).containsEntry("value", "203.0.113.7"));
 
-                assertThat(((Number) listener(c, "http").get("attachedRoutes")).intValue()).isEqualTo(1);
-                assertThat(((Number) listener(c, "alt").get("attachedRoutes")).intValue()).isEqualTo(2);
-                assertThat(list(listener(c, "http").get("supportedKinds"))).containsExactly(
-                        Map.of("group", "gateway.networking.k8s.io", "kind", "HTTPRoute"));
-                assertThat(list(listener(c, "alt").get("conditions"))).extracting(GatewayStatusWriterTest::text)
-                        .containsExactly("Accepted=True/Accepted", "Programmed=True/Programmed",
+                assertThat(((Number) listener(c, "http").get("attachedRoutes")).intValue())
+                        .isEqualTo(1);
+                assertThat(((Number) listener(c, "alt").get("attachedRoutes")).intValue())
+                        .isEqualTo(2);
+                assertThat(list(listener(c, "http").get("supportedKinds")))
+                        .containsExactly(Map.of("group", "gateway.networking.k8s.io", "kind", "HTTPRoute"));
+                assertThat(list(listener(c, "alt").get("conditions")))
+                        .extracting(GatewayStatusWriterTest::text)
+                        .containsExactly(
+                                "Accepted=True/Accepted",
+                                "Programmed=True/Programmed",
                                 "ResolvedRefs=True/ResolvedRefs");
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "both");
-                await().until(() ->
-                        ((Number) listener(c, "http").get("attachedRoutes")).intValue() == 0);
-                assertThat(((Number) listener(c, "alt").get("attachedRoutes")).intValue()).isEqualTo(1);
+                await().until(() -> ((Number) listener(c, "http").get("attachedRoutes")).intValue() == 0);
+                assertThat(((Number) listener(c, "alt").get("attachedRoutes")).intValue())
+                        .isEqualTo(1);
             }
         }
     }
@@ -113,24 +126,55 @@ class GatewayStatusWriterTest {
             // another controller's entry on our route stays as it is
             GenericKubernetesResource live = c.get(WatchScope.HTTP_ROUTE, "app", "good");
             Map<String, Object> istio = Map.of(
-                    "parentRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway",
-                            "namespace", "infra", "name", "istio-gw"),
+                    "parentRef",
+                            Map.of(
+                                    "group",
+                                    "gateway.networking.k8s.io",
+                                    "kind",
+                                    "Gateway",
+                                    "namespace",
+                                    "infra",
+                                    "name",
+                                    "istio-gw"),
                     "controllerName", "istio.io/gateway-controller",
-                    "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted",
-                            "message", "", "lastTransitionTime", "2026-01-01T00:00:00Z")));
+                    "conditions",
+                            List.of(Map.of(
+                                    "type",
+                                    "Accepted",
+                                    "status",
+                                    "True",
+                                    "reason",
+                                    "Accepted",
+                                    "message",
+                                    "",
+                                    "lastTransitionTime",
+                                    "2026-01-01T00:00:00Z")));
             live.setAdditionalProperty("status", Map.of("parents", List.of(istio)));
-            c.client.genericKubernetesResources(WatchScope.HTTP_ROUTE.context()).inNamespace("app").resource(live)
+            c.client
+                    .genericKubernetesResources(WatchScope.HTTP_ROUTE.context())
+                    .inNamespace("app")
+                    .resource(live)
                     .updateStatus();
 
             try (ClusterMode cluster = cluster(c)) {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() -> ourParents(c, "good").size() == 1
-                        && ourParents(c, "missing-pool").size() == 1 && ourParents(c, "no-listener").size() == 1);
+                        && ourParents(c, "missing-pool").size() == 1
+                        && ourParents(c, "no-listener").size() == 1);
 
                 Map<String, Object> good = ourParents(c, "good").get(0);
-                assertThat(map(good.get("parentRef"))).isEqualTo(Map.of("group", "gateway.networking.k8s.io",
-                        "kind", "Gateway", "namespace", "infra", "name", "gw"));
-                assertThat(list(good.get("conditions"))).extracting(GatewayStatusWriterTest::text)
+                assertThat(map(good.get("parentRef")))
+                        .isEqualTo(Map.of(
+                                "group",
+                                "gateway.networking.k8s.io",
+                                "kind",
+                                "Gateway",
+                                "namespace",
+                                "infra",
+                                "name",
+                                "gw"));
+                assertThat(list(good.get("conditions")))
+                        .extracting(GatewayStatusWriterTest::text)
                         .containsExactly("Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs");
                 assertThat(list(status(c, WatchScope.HTTP_ROUTE, "app", "good").get("parents")))
                         .extracting(p -> p.get("controllerName"))
@@ -156,8 +200,7 @@ class GatewayStatusWriterTest {
             c.apply(GatewayStatusTest.route("theirs", "{name: other, namespace: infra}"));
             try (ClusterMode cluster = cluster(c)) {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
-                await().until(() ->
-                        status(c, WatchScope.GATEWAY, "infra", "gw").containsKey("listeners"));
+                await().until(() -> status(c, WatchScope.GATEWAY, "infra", "gw").containsKey("listeners"));
                 assertThat(status(c, WatchScope.GATEWAY, "infra", "other")).isEmpty();
                 assertThat(status(c, WatchScope.HTTP_ROUTE, "app", "theirs")).isEmpty();
             }
@@ -166,7 +209,11 @@ class GatewayStatusWriterTest {
 
     @Test
     void nothingIsRewrittenWhenNothingChanged() {
-        String yaml = String.join("---\n", StatusWriterTest.POOL, StatusWriterTest.EPP_SERVICE, GATEWAY,
+        String yaml = String.join(
+                "---\n",
+                StatusWriterTest.POOL,
+                StatusWriterTest.EPP_SERVICE,
+                GATEWAY,
                 GatewayStatusTest.route("good", "{name: gw, namespace: infra, sectionName: http, port: 80}"));
         try (MockCluster c = new MockCluster()) {
             for (String doc : yaml.split("---\n")) {
@@ -177,11 +224,13 @@ class GatewayStatusWriterTest {
             // pool, Gateway, route
             assertThat(new StatusWriter(c.client, CONTROLLER, Set.of("infergate"), t0).write(set, true))
                     .isEqualTo(new StatusWriter.Report(3, 0, 0));
-            String gatewayVersion = c.get(WatchScope.GATEWAY, "infra", "gw").getMetadata().getResourceVersion();
-            String routeVersion = c.get(WatchScope.HTTP_ROUTE, "app", "good").getMetadata().getResourceVersion();
+            String gatewayVersion =
+                    c.get(WatchScope.GATEWAY, "infra", "gw").getMetadata().getResourceVersion();
+            String routeVersion =
+                    c.get(WatchScope.HTTP_ROUTE, "app", "good").getMetadata().getResourceVersion();
 
-            StatusWriter later = new StatusWriter(c.client, CONTROLLER, Set.of("infergate"),
-                    Clock.offset(t0, Duration.ofHours(1)));
+            StatusWriter later =
+                    new StatusWriter(c.client, CONTROLLER, Set.of("infergate"), Clock.offset(t0, Duration.ofHours(1)));
             assertThat(later.write(set, true)).isEqualTo(new StatusWriter.Report(0, 3, 0));
             assertThat(c.get(WatchScope.GATEWAY, "infra", "gw").getMetadata().getResourceVersion())
                     .isEqualTo(gatewayVersion);
@@ -195,7 +244,8 @@ class GatewayStatusWriterTest {
             assertThat(later.write(withoutPool, true)).isEqualTo(new StatusWriter.Report(1, 1, 0));
             Map<String, Object> parent = ourParents(c, "good").get(0);
             assertThat(condition(parent, "Accepted")).containsEntry("lastTransitionTime", "2026-03-01T10:00:00Z");
-            assertThat(condition(parent, "ResolvedRefs")).containsEntry("lastTransitionTime", "2026-03-01T11:00:00Z")
+            assertThat(condition(parent, "ResolvedRefs"))
+                    .containsEntry("lastTransitionTime", "2026-03-01T11:00:00Z")
                     .containsEntry("reason", "BackendNotFound");
         }
     }

@@ -26,9 +26,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class MockCluster implements AutoCloseable {
 
-    static final List<WatchedKind> ALL_CRDS = List.of(WatchScope.POOL_V1, WatchScope.POOL_V1ALPHA2,
-            WatchScope.INFERENCE_MODEL, WatchScope.INFERENCE_OBJECTIVE, WatchScope.INFERENCE_MODEL_REWRITE,
-            WatchScope.GATEWAY, WatchScope.HTTP_ROUTE, WatchScope.TCP_ROUTE);
+    static final List<WatchedKind> ALL_CRDS = List.of(
+            WatchScope.POOL_V1,
+            WatchScope.POOL_V1ALPHA2,
+            WatchScope.INFERENCE_MODEL,
+            WatchScope.INFERENCE_OBJECTIVE,
+            WatchScope.INFERENCE_MODEL_REWRITE,
+            WatchScope.GATEWAY,
+            WatchScope.HTTP_ROUTE,
+            WatchScope.TCP_ROUTE);
 
     public final KubernetesMockServer server;
     public final KubernetesClient client;
@@ -45,8 +51,10 @@ public final class MockCluster implements AutoCloseable {
             public MockResponse dispatch(RecordedRequest request) {
                 for (String prefix : notInstalled) {
                     if (request.getPath().startsWith(prefix)) {
-                        return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":"
-                                + "\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+                        return new MockResponse()
+                                .setResponseCode(404)
+                                .setBody("{\"kind\":\"Status\",\"apiVersion\":"
+                                        + "\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
                     }
                 }
                 return crud.dispatch(request);
@@ -64,31 +72,56 @@ public final class MockCluster implements AutoCloseable {
             if (notInstalled.stream().anyMatch(p -> ("/apis/" + k.apiVersion() + "/").startsWith(p))) {
                 continue;
             }
-            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                    .withNewMetadata().withName(k.plural() + "." + k.group()).endMetadata()
-                    .withNewSpec().withGroup(k.group()).withScope("Namespaced")
-                    .withNewNames().withKind(k.kind()).withPlural(k.plural()).endNames()
-                    .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
-                    .withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
-                    .endSpec().build()).createOr(existing -> existing.update());
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(new CustomResourceDefinitionBuilder()
+                            .withNewMetadata()
+                            .withName(k.plural() + "." + k.group())
+                            .endMetadata()
+                            .withNewSpec()
+                            .withGroup(k.group())
+                            .withScope("Namespaced")
+                            .withNewNames()
+                            .withKind(k.kind())
+                            .withPlural(k.plural())
+                            .endNames()
+                            .addNewVersion()
+                            .withName(k.version())
+                            .withServed(true)
+                            .withStorage(true)
+                            .withNewSubresources()
+                            .withNewStatus()
+                            .endStatus()
+                            .endSubresources()
+                            .endVersion()
+                            .endSpec()
+                            .build())
+                    .createOr(existing -> existing.update());
         }
     }
 
     /** Creates or replaces one object written in YAML. */
     public GenericKubernetesResource apply(String yaml) {
-        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(yaml,
-                GenericKubernetesResource.class);
+        GenericKubernetesResource r =
+                client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
         return client.resource(r).createOr(existing -> existing.update());
     }
 
     /** Deletes one object. */
     public void delete(WatchedKind kind, String namespace, String name) {
-        client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).delete();
+        client.genericKubernetesResources(kind.context())
+                .inNamespace(namespace)
+                .withName(name)
+                .delete();
     }
 
     /** The object as the server has it now, or null. */
     public GenericKubernetesResource get(WatchedKind kind, String namespace, String name) {
-        return client.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get();
+        return client.genericKubernetesResources(kind.context())
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     /**
@@ -107,8 +140,11 @@ public final class MockCluster implements AutoCloseable {
             if (!(e.getCause() instanceof TimeoutException)) {
                 throw e;
             }
-            LoggerFactory.getLogger(MockCluster.class).warn("the mock API server did not stop in time ({}); a watch"
-                    + " closed while it was sent an event", e.getMessage());
+            LoggerFactory.getLogger(MockCluster.class)
+                    .warn(
+                            "the mock API server did not stop in time ({}); a watch"
+                                    + " closed while it was sent an event",
+                            e.getMessage());
         }
     }
 }

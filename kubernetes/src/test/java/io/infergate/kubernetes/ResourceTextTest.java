@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.BbrConfigMap;
 import io.infergate.api.model.Pod;
 import java.util.Map;
 import java.util.Optional;
@@ -44,9 +45,11 @@ class ResourceTextTest {
                   conditions:
                     - {type: Ready, status: "True", lastTransitionTime: "2026-01-01T00:00:00Z", newField: 1}
                 """);
-        String text = ResourceText.of(pod, WatchScope.forServe(Optional.empty()), json).orElseThrow();
-        assertThat(text).doesNotContain("managedFields", "somethingNew", "resourceVersion", "ownerReferences",
-                "nodeName", "newField");
+        String text = ResourceText.of(pod, WatchScope.forServe(Optional.empty()), json)
+                .orElseThrow();
+        assertThat(text)
+                .doesNotContain(
+                        "managedFields", "somethingNew", "resourceVersion", "ownerReferences", "nodeName", "newField");
         LoadResult r = Manifests.load("cluster:Pod/ml/vllm-0", text);
         assertThat(r.problems()).isEmpty();
         Pod p = r.manifests().pods().get(0);
@@ -107,13 +110,16 @@ class ResourceTextTest {
                 """;
         StringBuilder all = new StringBuilder();
         for (String doc : new String[] {slice, service, configMap}) {
-            all.append(ResourceText.of(parse(doc), WatchScope.forServe(Optional.empty()), json).orElseThrow())
+            all.append(ResourceText.of(parse(doc), WatchScope.forServe(Optional.empty()), json)
+                            .orElseThrow())
                     .append("\n");
         }
         LoadResult r = Manifests.load("cluster", all.toString());
         assertThat(r.problems()).isEmpty();
-        assertThat(r.manifests().endpointSlices().get(0).endpoints().get(0).isReady()).isTrue();
-        assertThat(io.infergate.api.model.BbrConfigMap.all(r.manifests())).singleElement()
+        assertThat(r.manifests().endpointSlices().get(0).endpoints().get(0).isReady())
+                .isTrue();
+        assertThat(BbrConfigMap.all(r.manifests()))
+                .singleElement()
                 .satisfies(b -> assertThat(b.adapterNames()).containsExactly("food-review-1", "food-review-2"));
     }
 
@@ -125,26 +131,28 @@ class ResourceTextTest {
                 metadata: {name: vllm-0, namespace: ml, deletionTimestamp: "2026-01-01T00:00:00Z"}
                 status: {podIP: 10.1.2.3}
                 """);
-        assertThat(ResourceText.of(pod, WatchScope.forServe(Optional.empty()), json)).isEmpty();
+        assertThat(ResourceText.of(pod, WatchScope.forServe(Optional.empty()), json))
+                .isEmpty();
         GenericKubernetesResource gw = parse(ClusterWatchTest.gateway("theirs", "istio"));
         assertThat(ResourceText.of(gw, WatchScope.forServe(Optional.empty(), Set.of("infergate"), false), json))
                 .isEmpty();
-        assertThat(ResourceText.of(gw, WatchScope.forServe(Optional.empty()), json)).isPresent();
+        assertThat(ResourceText.of(gw, WatchScope.forServe(Optional.empty()), json))
+                .isPresent();
     }
 
     @Test
     void statusOfOtherKindsIsDroppedSoThatStatusWritesChangeNothing() {
-        GenericKubernetesResource pool = parse(StatusWriterTest.POOL.replace("spec:",
-                "status: {parents: [{controllerName: x/y}]}\nspec:"));
-        String text = ResourceText.of(pool, WatchScope.forServe(Optional.empty()), json).orElseThrow();
+        GenericKubernetesResource pool =
+                parse(StatusWriterTest.POOL.replace("spec:", "status: {parents: [{controllerName: x/y}]}\nspec:"));
+        String text = ResourceText.of(pool, WatchScope.forServe(Optional.empty()), json)
+                .orElseThrow();
         assertThat(text).doesNotContain("parents");
         assertThat(Manifests.load("x", text).errors()).isEmpty();
     }
 
     @Test
     void routesAttachByParentRef() {
-        GenericKubernetesResource route = parse(StatusWriterTest.route("r", "gw", "inference.networking.k8s.io",
-                "p"));
+        GenericKubernetesResource route = parse(StatusWriterTest.route("r", "gw", "inference.networking.k8s.io", "p"));
         assertThat(ResourceText.isRoute(route)).isTrue();
         assertThat(ResourceText.attachesTo(route, Set.of("infra/gw"))).isTrue();
         assertThat(ResourceText.attachesTo(route, Set.of("app/gw"))).isFalse();
@@ -160,17 +168,25 @@ class ResourceTextTest {
     @Test
     void scopesAndKindsSayWhatIsWrong() {
         WatchScope picker = WatchScope.forPicker("ml", "pool", "inference.networking.x-k8s.io");
-        assertThat(picker.kinds()).containsExactly(WatchScope.POOL_V1ALPHA2, WatchScope.INFERENCE_MODEL,
-                WatchScope.INFERENCE_OBJECTIVE, WatchScope.INFERENCE_MODEL_REWRITE, WatchScope.POD);
+        assertThat(picker.kinds())
+                .containsExactly(
+                        WatchScope.POOL_V1ALPHA2,
+                        WatchScope.INFERENCE_MODEL,
+                        WatchScope.INFERENCE_OBJECTIVE,
+                        WatchScope.INFERENCE_MODEL_REWRITE,
+                        WatchScope.POD);
         assertThat(picker.writesPoolStatus()).isFalse();
-        assertThat(WatchScope.forServe(Optional.empty(), Set.of(), true).kinds()).contains(WatchScope.SECRET);
+        assertThat(WatchScope.forServe(Optional.empty(), Set.of(), true).kinds())
+                .contains(WatchScope.SECRET);
         assertThat(WatchScope.SECRET.fieldSelector()).isEqualTo(Map.of("type", "kubernetes.io/tls"));
         assertThat(WatchScope.BBR_CONFIG_MAP.labelSelector())
                 .isEqualTo(Map.of("inference.networking.k8s.io/bbr-managed", "true"));
         assertThatThrownBy(() -> WatchScope.forPicker("ml", "pool", "example.com"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: group");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: group");
         assertThatThrownBy(() -> WatchScope.forServe(Optional.of(" ")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: a namespace name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: a namespace name");
         assertThatThrownBy(() -> WatchedKind.crd("", "X", "xs")).isInstanceOf(IllegalArgumentException.class);
         assertThat(WatchScope.POOL_V1.context().getPlural()).isEqualTo("inferencepools");
         assertThat(WatchScope.POD.group()).isEmpty();

@@ -80,7 +80,9 @@ class StatusWriterTest {
 
     private static ClusterMode cluster(MockCluster c) {
         return ClusterMode.builder(WatchScope.forServe(Optional.empty(), Set.of("infergate"), false))
-                .client(c.client).debounce(Duration.ofMillis(20)).build();
+                .client(c.client)
+                .debounce(Duration.ofMillis(20))
+                .build();
     }
 
     @SuppressWarnings("unchecked")
@@ -102,11 +104,14 @@ class StatusWriterTest {
 
     static List<Map<String, Object>> ourParents(MockCluster c, WatchedKind kind, String key) {
         return list(status(c, kind, "app", "primary-inference-pool").get(key)).stream()
-                .filter(p -> key.equals("parent") || CONTROLLER.equals(p.get("controllerName"))).toList();
+                .filter(p -> key.equals("parent") || CONTROLLER.equals(p.get("controllerName")))
+                .toList();
     }
 
     static Map<String, Object> condition(Map<String, Object> holder, String type) {
-        return list(holder.get("conditions")).stream().filter(c -> type.equals(c.get("type"))).findFirst()
+        return list(holder.get("conditions")).stream()
+                .filter(c -> type.equals(c.get("type")))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -122,50 +127,83 @@ class StatusWriterTest {
             c.apply(EPP_SERVICE);
             c.apply(gateway("conformance-primary"));
             c.apply(gateway("conformance-secondary"));
-            c.apply(route("route-primary", "conformance-primary", "inference.networking.k8s.io",
-                    "primary-inference-pool"));
-            c.apply(route("route-secondary", "conformance-secondary", "inference.networking.k8s.io",
+            c.apply(route(
+                    "route-primary", "conformance-primary", "inference.networking.k8s.io", "primary-inference-pool"));
+            c.apply(route(
+                    "route-secondary",
+                    "conformance-secondary",
+                    "inference.networking.k8s.io",
                     "primary-inference-pool"));
             // another controller's entry, which we must leave alone
             GenericKubernetesResource live = c.get(WatchScope.POOL_V1, "app", "primary-inference-pool");
-            live.setAdditionalProperty("status", Map.of("parents", List.of(Map.of(
-                    "parentRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway",
-                            "namespace", "infra", "name", "istio-gw"),
-                    "controllerName", "istio.io/gateway-controller",
-                    "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted",
-                            "message", "", "lastTransitionTime", "2026-01-01T00:00:00Z"))))));
-            c.client.genericKubernetesResources(WatchScope.POOL_V1.context()).inNamespace("app").resource(live)
+            live.setAdditionalProperty(
+                    "status",
+                    Map.of(
+                            "parents",
+                            List.of(Map.of(
+                                    "parentRef",
+                                            Map.of(
+                                                    "group",
+                                                    "gateway.networking.k8s.io",
+                                                    "kind",
+                                                    "Gateway",
+                                                    "namespace",
+                                                    "infra",
+                                                    "name",
+                                                    "istio-gw"),
+                                    "controllerName", "istio.io/gateway-controller",
+                                    "conditions",
+                                            List.of(Map.of(
+                                                    "type",
+                                                    "Accepted",
+                                                    "status",
+                                                    "True",
+                                                    "reason",
+                                                    "Accepted",
+                                                    "message",
+                                                    "",
+                                                    "lastTransitionTime",
+                                                    "2026-01-01T00:00:00Z"))))));
+            c.client
+                    .genericKubernetesResources(WatchScope.POOL_V1.context())
+                    .inNamespace("app")
+                    .resource(live)
                     .updateStatus();
 
             try (ClusterMode cluster = cluster(c)) {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
-                await().until(() ->
-                        ourParents(c, WatchScope.POOL_V1, "parents").size() == 2);
+                await().until(() -> ourParents(c, WatchScope.POOL_V1, "parents").size() == 2);
                 List<Map<String, Object>> ours = ourParents(c, WatchScope.POOL_V1, "parents");
-                assertThat(ours).extracting(StatusWriterTest::gatewayOf).containsExactly(
-                        "gateway.networking.k8s.io/Gateway/infra/conformance-primary",
-                        "gateway.networking.k8s.io/Gateway/infra/conformance-secondary");
+                assertThat(ours)
+                        .extracting(StatusWriterTest::gatewayOf)
+                        .containsExactly(
+                                "gateway.networking.k8s.io/Gateway/infra/conformance-primary",
+                                "gateway.networking.k8s.io/Gateway/infra/conformance-secondary");
                 for (Map<String, Object> p : ours) {
-                    assertThat(condition(p, "Accepted")).containsEntry("status", "True")
-                            .containsEntry("reason", "Accepted").containsKeys("message", "observedGeneration",
-                                    "lastTransitionTime");
-                    assertThat(condition(p, "ResolvedRefs")).containsEntry("status", "True")
+                    assertThat(condition(p, "Accepted"))
+                            .containsEntry("status", "True")
+                            .containsEntry("reason", "Accepted")
+                            .containsKeys("message", "observedGeneration", "lastTransitionTime");
+                    assertThat(condition(p, "ResolvedRefs"))
+                            .containsEntry("status", "True")
                             .containsEntry("reason", "ResolvedRefs");
                 }
-                assertThat(list(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool").get("parents")))
+                assertThat(list(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool")
+                                .get("parents")))
                         .hasSize(3);
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "route-secondary");
-                await().until(() ->
-                        ourParents(c, WatchScope.POOL_V1, "parents").size() == 1);
-                assertThat(ourParents(c, WatchScope.POOL_V1, "parents")).extracting(StatusWriterTest::gatewayOf)
+                await().until(() -> ourParents(c, WatchScope.POOL_V1, "parents").size() == 1);
+                assertThat(ourParents(c, WatchScope.POOL_V1, "parents"))
+                        .extracting(StatusWriterTest::gatewayOf)
                         .containsExactly("gateway.networking.k8s.io/Gateway/infra/conformance-primary");
 
                 c.delete(WatchScope.HTTP_ROUTE, "app", "route-primary");
-                await().until(() ->
-                        ourParents(c, WatchScope.POOL_V1, "parents").isEmpty());
-                assertThat(list(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool").get("parents")))
-                        .extracting(p -> p.get("controllerName")).containsExactly("istio.io/gateway-controller");
+                await().until(() -> ourParents(c, WatchScope.POOL_V1, "parents").isEmpty());
+                assertThat(list(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool")
+                                .get("parents")))
+                        .extracting(p -> p.get("controllerName"))
+                        .containsExactly("istio.io/gateway-controller");
             }
         }
     }
@@ -175,20 +213,25 @@ class StatusWriterTest {
         try (MockCluster c = new MockCluster()) {
             c.apply(POOL);
             c.apply(gateway("conformance-primary"));
-            c.apply(route("route-primary", "conformance-primary", "inference.networking.k8s.io",
-                    "primary-inference-pool"));
+            c.apply(route(
+                    "route-primary", "conformance-primary", "inference.networking.k8s.io", "primary-inference-pool"));
             try (ClusterMode cluster = cluster(c)) {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
-                await().until(() ->
-                        ourParents(c, WatchScope.POOL_V1, "parents").size() == 1);
-                Map<String, Object> parent = ourParents(c, WatchScope.POOL_V1, "parents").get(0);
+                await().until(() -> ourParents(c, WatchScope.POOL_V1, "parents").size() == 1);
+                Map<String, Object> parent =
+                        ourParents(c, WatchScope.POOL_V1, "parents").get(0);
                 assertThat(condition(parent, "Accepted")).containsEntry("status", "True");
-                assertThat(condition(parent, "ResolvedRefs")).containsEntry("status", "False")
+                assertThat(condition(parent, "ResolvedRefs"))
+                        .containsEntry("status", "False")
                         .containsEntry("reason", "InvalidExtensionRef");
 
                 c.apply(EPP_SERVICE);
-                await().until(() -> "True".equals(condition(
-                        ourParents(c, WatchScope.POOL_V1, "parents").get(0), "ResolvedRefs").get("status")));
+                await().until(() -> "True"
+                        .equals(condition(
+                                        ourParents(c, WatchScope.POOL_V1, "parents")
+                                                .get(0),
+                                        "ResolvedRefs")
+                                .get("status")));
             }
         }
     }
@@ -206,13 +249,14 @@ class StatusWriterTest {
                       extensionRef: {group: infergate.io, kind: EndpointPicker, name: built-in}
                     """);
             c.apply(gateway("conformance-primary"));
-            c.apply(route("route-primary", "conformance-primary", "inference.networking.x-k8s.io",
-                    "primary-inference-pool"));
+            c.apply(route(
+                    "route-primary", "conformance-primary", "inference.networking.x-k8s.io", "primary-inference-pool"));
             try (ClusterMode cluster = cluster(c)) {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() ->
                         ourParents(c, WatchScope.POOL_V1ALPHA2, "parent").size() == 1);
-                Map<String, Object> parent = ourParents(c, WatchScope.POOL_V1ALPHA2, "parent").get(0);
+                Map<String, Object> parent =
+                        ourParents(c, WatchScope.POOL_V1ALPHA2, "parent").get(0);
                 assertThat(parent).doesNotContainKey("controllerName");
                 assertThat(gatewayOf(parent)).isEqualTo("gateway.networking.k8s.io/Gateway/infra/conformance-primary");
                 assertThat(condition(parent, "ResolvedRefs")).containsEntry("status", "True");
@@ -239,20 +283,27 @@ class StatusWriterTest {
                 cluster.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() ->
                         !status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer").isEmpty()
-                                && !status(c, WatchScope.INFERENCE_MODEL, "app", "z-older").isEmpty()
-                                && !status(c, WatchScope.INFERENCE_MODEL, "app", "other").isEmpty());
+                                && !status(c, WatchScope.INFERENCE_MODEL, "app", "z-older")
+                                        .isEmpty()
+                                && !status(c, WatchScope.INFERENCE_MODEL, "app", "other")
+                                        .isEmpty());
                 assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "z-older"), "Accepted"))
-                        .containsEntry("status", "True").containsEntry("reason", "Accepted");
+                        .containsEntry("status", "True")
+                        .containsEntry("reason", "Accepted");
                 assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "other"), "Accepted"))
                         .containsEntry("status", "True");
                 assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer"), "Accepted"))
-                        .containsEntry("status", "False").containsEntry("reason", "ModelNameInUse");
+                        .containsEntry("status", "False")
+                        .containsEntry("reason", "ModelNameInUse");
                 assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer"), "Accepted")
-                        .get("message").toString()).contains("app/z-older");
+                                .get("message")
+                                .toString())
+                        .contains("app/z-older");
 
                 c.delete(WatchScope.INFERENCE_MODEL, "app", "z-older");
-                await().until(() -> "True".equals(condition(
-                        status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer"), "Accepted").get("status")));
+                await().until(() -> "True"
+                        .equals(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "a-newer"), "Accepted")
+                                .get("status")));
             }
         }
     }
@@ -262,20 +313,25 @@ class StatusWriterTest {
         try (MockCluster c = new MockCluster()) {
             c.apply(POOL);
             c.apply(gateway("conformance-primary"));
-            c.apply(route("route-primary", "conformance-primary", "inference.networking.k8s.io",
-                    "primary-inference-pool"));
+            c.apply(route(
+                    "route-primary", "conformance-primary", "inference.networking.k8s.io", "primary-inference-pool"));
             // sorts first: were it written, it would be written before the picker's own model
             c.apply(model("a-other-pool", "chat").replace("name: primary-inference-pool", "name: other-pool"));
             c.apply(model("mine", "chat"));
-            try (ClusterMode picker = ClusterMode.builder(WatchScope.forPicker("app", "primary-inference-pool",
-                    "inference.networking.k8s.io")).client(c.client).debounce(Duration.ofMillis(20)).build()) {
+            try (ClusterMode picker = ClusterMode.builder(
+                            WatchScope.forPicker("app", "primary-inference-pool", "inference.networking.k8s.io"))
+                    .client(c.client)
+                    .debounce(Duration.ofMillis(20))
+                    .build()) {
                 picker.start().get(Patience.SECONDS, TimeUnit.SECONDS);
                 await().until(() ->
                         !status(c, WatchScope.INFERENCE_MODEL, "app", "mine").isEmpty());
                 assertThat(condition(status(c, WatchScope.INFERENCE_MODEL, "app", "mine"), "Accepted"))
                         .containsEntry("status", "True");
-                assertThat(status(c, WatchScope.INFERENCE_MODEL, "app", "a-other-pool")).isEmpty();
-                assertThat(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool")).isEmpty();
+                assertThat(status(c, WatchScope.INFERENCE_MODEL, "app", "a-other-pool"))
+                        .isEmpty();
+                assertThat(status(c, WatchScope.POOL_V1, "app", "primary-inference-pool"))
+                        .isEmpty();
             }
         }
     }
@@ -283,8 +339,8 @@ class StatusWriterTest {
     @Test
     void nothingIsWrittenWhenNothingChangedAndTransitionTimesStay() {
         String yaml = POOL + "---\n" + EPP_SERVICE + "---\n" + gateway("conformance-primary") + "---\n"
-                + route("route-primary", "conformance-primary", "inference.networking.k8s.io",
-                "primary-inference-pool") + "---\n" + model("chat", "chat");
+                + route("route-primary", "conformance-primary", "inference.networking.k8s.io", "primary-inference-pool")
+                + "---\n" + model("chat", "chat");
         try (MockCluster c = new MockCluster()) {
             for (String doc : yaml.split("---\n")) {
                 c.apply(doc);
@@ -303,9 +359,11 @@ class StatusWriterTest {
             ManifestSet withoutService = Manifests.load("test.yaml", yaml.replace(EPP_SERVICE + "---\n", ""))
                     .manifests();
             assertThat(second.write(withoutService, true)).isEqualTo(new StatusWriter.Report(1, 3, 0));
-            Map<String, Object> parent = ourParents(c, WatchScope.POOL_V1, "parents").get(0);
+            Map<String, Object> parent =
+                    ourParents(c, WatchScope.POOL_V1, "parents").get(0);
             assertThat(condition(parent, "Accepted")).containsEntry("lastTransitionTime", "2026-03-01T10:00:00Z");
-            assertThat(condition(parent, "ResolvedRefs")).containsEntry("lastTransitionTime", "2026-03-01T11:00:00Z")
+            assertThat(condition(parent, "ResolvedRefs"))
+                    .containsEntry("lastTransitionTime", "2026-03-01T11:00:00Z")
                     .containsEntry("status", "False");
             assertThat(condition(parent, "Accepted").get("observedGeneration")).isNotNull();
         }

@@ -15,8 +15,8 @@ public final class FailOnNettyLeaks implements AfterAllCallback {
     public void afterAll(ExtensionContext context) {
         List<String> leaks = NettyLeaks.collect();
         if (!leaks.isEmpty()) {
-            throw new AssertionError(leaks.size() + " Netty buffer leak(s) detected around "
-                    + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
+            throw new AssertionError(leaks.size() + " Netty buffer leak(s) detected around " + context.getDisplayName()
+                    + ":\n" + String.join("\n\n", leaks));
         }
     }
 }

@@ -22,8 +22,7 @@ public final class NettyLeaks {
     private static final ConcurrentLinkedQueue<String> LEAKS = new ConcurrentLinkedQueue<>();
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
-    private NettyLeaks() {
-    }
+    private NettyLeaks() {}
 
     /** Routes every detector Netty creates from now on through {@link #LEAKS}. Idempotent. */
     public static void install() {
@@ -33,8 +32,8 @@ public final class NettyLeaks {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
             @Override
             @SuppressWarnings("deprecation")
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                       long maxActive) {
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                    Class<T> resource, int samplingInterval, long maxActive) {
                 return new Collecting<>(resource, samplingInterval);
             }
         });

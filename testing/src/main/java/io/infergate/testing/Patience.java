@@ -21,6 +21,5 @@ public final class Patience {
     /** {@link #EVENTUALLY} in seconds, for {@code Future.get(long, TimeUnit)} and {@code CountDownLatch.await}. */
     public static final long SECONDS = EVENTUALLY.toSeconds();
 
-    private Patience() {
-    }
+    private Patience() {}
 }

@@ -51,8 +51,12 @@ final class CoreDecoders {
                     targetNumber = OptionalInt.empty();
                     targetName = Optional.of(s.getValue());
                 } else {
-                    p.ctx().error(tp, p.path("targetPort"), "found " + Obj.describe(tp)
-                            + " (expected: a port number or a container port name)");
+                    p.ctx()
+                            .error(
+                                    tp,
+                                    p.path("targetPort"),
+                                    "found " + Obj.describe(tp)
+                                            + " (expected: a port number or a container port name)");
                 }
             }
             Optional<String> app = p.string("appProtocol");
@@ -60,10 +64,24 @@ final class CoreDecoders {
             p.finish();
             ports.add(new Service.Port(name, protocol, port, targetNumber, targetName, app));
         }
-        spec.ignore("clusterIP", "clusterIPs", "externalName", "sessionAffinity", "sessionAffinityConfig",
-                "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy", "externalTrafficPolicy",
-                "publishNotReadyAddresses", "loadBalancerIP", "loadBalancerSourceRanges", "loadBalancerClass",
-                "externalIPs", "healthCheckNodePort", "allocateLoadBalancerNodePorts", "trafficDistribution");
+        spec.ignore(
+                "clusterIP",
+                "clusterIPs",
+                "externalName",
+                "sessionAffinity",
+                "sessionAffinityConfig",
+                "ipFamilies",
+                "ipFamilyPolicy",
+                "internalTrafficPolicy",
+                "externalTrafficPolicy",
+                "publishNotReadyAddresses",
+                "loadBalancerIP",
+                "loadBalancerSourceRanges",
+                "loadBalancerClass",
+                "externalIPs",
+                "healthCheckNodePort",
+                "allocateLoadBalancerNodePorts",
+                "trafficDistribution");
         spec.finish();
         root.ignore("status");
         return new Service(meta, origin, type, selector, ports);
@@ -89,16 +107,31 @@ final class CoreDecoders {
                 c.ignore("lastProbeTime", "lastTransitionTime", "reason", "message", "observedGeneration");
                 c.finish();
             }
-            s.ignore("podIPs", "hostIP", "hostIPs", "startTime", "containerStatuses", "initContainerStatuses",
-                    "ephemeralContainerStatuses", "qosClass", "message", "reason", "nominatedNodeName", "resize",
-                    "resourceClaimStatuses", "observedGeneration");
+            s.ignore(
+                    "podIPs",
+                    "hostIP",
+                    "hostIPs",
+                    "startTime",
+                    "containerStatuses",
+                    "initContainerStatuses",
+                    "ephemeralContainerStatuses",
+                    "qosClass",
+                    "message",
+                    "reason",
+                    "nominatedNodeName",
+                    "resize",
+                    "resourceClaimStatuses",
+                    "observedGeneration");
             s.finish();
         } else {
             root.ignore("status");
         }
         if (ip.isEmpty()) {
-            root.ctx().warning(root.node(), "status.podIP",
-                    "no status.podIP: this Pod gives no endpoint (expected: the address of the model server)");
+            root.ctx()
+                    .warning(
+                            root.node(),
+                            "status.podIP",
+                            "no status.podIP: this Pod gives no endpoint (expected: the address of the model server)");
         }
         return new Pod(meta, origin, ip, phase, ready);
     }
@@ -125,8 +158,11 @@ final class CoreDecoders {
         }
         List<EndpointSlice.Port> ports = new ArrayList<>();
         for (Obj p : root.objects("ports")) {
-            ports.add(new EndpointSlice.Port(p.string("name"), p.string("protocol").orElse("TCP"),
-                    p.requiredInteger("port").orElse(0), p.string("appProtocol")));
+            ports.add(new EndpointSlice.Port(
+                    p.string("name"),
+                    p.string("protocol").orElse("TCP"),
+                    p.requiredInteger("port").orElse(0),
+                    p.string("appProtocol")));
             p.finish();
         }
         return new EndpointSlice(meta, origin, addressType, endpoints, ports);
@@ -143,8 +179,8 @@ final class CoreDecoders {
         String type = root.string("type").orElse("Opaque");
         Map<String, String> data = new LinkedHashMap<>(root.stringMap("data"));
         // the API server merges stringData into data (stringData wins); so do we
-        root.stringMap("stringData").forEach((k, v) ->
-                data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        root.stringMap("stringData")
+                .forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         if (root.has("stringData")) {
             // problems about the merged data point at stringData when there is no data field
             root.ctx().record("data", root.raw("stringData"));

@@ -72,11 +72,12 @@ final class EndpointPickerConfigDecoder {
         for (Obj p : items(doc, "schedulingProfiles")) {
             profiles.add(profile(p));
         }
-        Optional<SaturationDetector> detector = object(doc, "saturationDetector").map(o -> {
-            String ref = string(o, "pluginRef").orElse("");
-            o.finish();
-            return new SaturationDetector(ref);
-        });
+        Optional<SaturationDetector> detector = object(doc, "saturationDetector")
+                .map(o -> {
+                    String ref = string(o, "pluginRef").orElse("");
+                    o.finish();
+                    return new SaturationDetector(ref);
+                });
         Optional<DataLayer> dataLayer = object(doc, "dataLayer").map(o -> {
             List<DataSource> sources = new ArrayList<>();
             for (Obj s : items(o, "sources")) {
@@ -104,8 +105,8 @@ final class EndpointPickerConfigDecoder {
             o.finish();
             return new Parser(ref);
         });
-        return new EndpointPickerConfig(meta, origin, gates, plugins, profiles, detector, dataLayer, flowControl,
-                parser);
+        return new EndpointPickerConfig(
+                meta, origin, gates, plugins, profiles, detector, dataLayer, flowControl, parser);
     }
 
     /** Runs the rules, reporting each finding at the node closest to its path. */
@@ -188,8 +189,12 @@ final class EndpointPickerConfigDecoder {
         // a Go int without omitempty: absent is 0
         int priority = b.integer("priority").orElse(0);
         keep(b, "priority");
-        PriorityBand band = new PriorityBand(priority, quantity(b, "maxBytes"), quantity(b, "maxRequests"),
-                string(b, "fairnessPolicyRef").orElse(""), string(b, "orderingPolicyRef").orElse(""));
+        PriorityBand band = new PriorityBand(
+                priority,
+                quantity(b, "maxBytes"),
+                quantity(b, "maxRequests"),
+                string(b, "fairnessPolicyRef").orElse(""),
+                string(b, "orderingPolicyRef").orElse(""));
         b.finish();
         return band;
     }
@@ -275,8 +280,11 @@ final class EndpointPickerConfigDecoder {
         try {
             return OptionalLong.of(Quantities.value(text));
         } catch (IllegalArgumentException e) {
-            ctx.error(n, o.path(key), "\"" + text + "\" is not a quantity: " + e.getMessage() + " (expected: "
-                    + Quantities.EXPECTED + ")");
+            ctx.error(
+                    n,
+                    o.path(key),
+                    "\"" + text + "\" is not a quantity: " + e.getMessage() + " (expected: " + Quantities.EXPECTED
+                            + ")");
             return OptionalLong.empty();
         }
     }
@@ -288,15 +296,20 @@ final class EndpointPickerConfigDecoder {
             return Optional.empty();
         }
         if (!(n instanceof ScalarNode s && Tag.STR.equals(s.getTag()))) {
-            ctx.error(n, o.path(key), "found " + Obj.describe(n) + " (expected: " + GoDuration.EXPECTED
-                    + ", as a string)");
+            ctx.error(
+                    n,
+                    o.path(key),
+                    "found " + Obj.describe(n) + " (expected: " + GoDuration.EXPECTED + ", as a string)");
             return Optional.empty();
         }
         try {
             return Optional.of(GoDuration.parse(s.getValue()));
         } catch (IllegalArgumentException e) {
-            ctx.error(n, o.path(key), "\"" + s.getValue() + "\" is not a duration: " + e.getMessage() + " (expected: "
-                    + GoDuration.EXPECTED + ")");
+            ctx.error(
+                    n,
+                    o.path(key),
+                    "\"" + s.getValue() + "\" is not a duration: " + e.getMessage() + " (expected: "
+                            + GoDuration.EXPECTED + ")");
             return Optional.empty();
         }
     }
@@ -308,8 +321,11 @@ final class EndpointPickerConfigDecoder {
         ctx.record(path, n);
         Location at = place.apply(ctx.location(n));
         if (depth > MAX_DEPTH) {
-            ctx.error(n, path, "nested more than " + MAX_DEPTH + " levels deep (expected: a finite tree; check for"
-                    + " a YAML alias that refers to itself)");
+            ctx.error(
+                    n,
+                    path,
+                    "nested more than " + MAX_DEPTH + " levels deep (expected: a finite tree; check for"
+                            + " a YAML alias that refers to itself)");
             return new ConfigTree.Scalar(at, path, ConfigTree.Scalar.Kind.NULL, "null");
         }
         if (n instanceof MappingNode m) {
@@ -338,8 +354,11 @@ final class EndpointPickerConfigDecoder {
         ScalarNode s = (ScalarNode) n;
         ConfigTree.Scalar scalar = scalar(s, path);
         if (!isJsonTag(s.getTag())) {
-            ctx.error(n, path, "found a value tagged " + s.getTag() + " (expected: an object, a list, a string, a"
-                    + " number, a boolean or null, as in JSON)");
+            ctx.error(
+                    n,
+                    path,
+                    "found a value tagged " + s.getTag() + " (expected: an object, a list, a string, a"
+                            + " number, a boolean or null, as in JSON)");
         }
         return scalar;
     }
@@ -362,7 +381,10 @@ final class EndpointPickerConfigDecoder {
     }
 
     private static boolean isJsonTag(Tag tag) {
-        return Tag.STR.equals(tag) || Tag.INT.equals(tag) || Tag.FLOAT.equals(tag) || Tag.BOOL.equals(tag)
+        return Tag.STR.equals(tag)
+                || Tag.INT.equals(tag)
+                || Tag.FLOAT.equals(tag)
+                || Tag.BOOL.equals(tag)
                 || Tag.NULL.equals(tag);
     }
 

@@ -66,8 +66,14 @@ public final class EndpointPickerConfigLoader {
         try {
             return load(name, Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
-            return failed(name, "", Problem.error(new Location(name, 0, 0), "", "", "cannot read file: "
-                    + (e instanceof NoSuchFileException ? "no such file" : e.toString())));
+            return failed(
+                    name,
+                    "",
+                    Problem.error(
+                            new Location(name, 0, 0),
+                            "",
+                            "",
+                            "cannot read file: " + (e instanceof NoSuchFileException ? "no such file" : e.toString())));
         }
     }
 
@@ -101,15 +107,25 @@ public final class EndpointPickerConfigLoader {
      * scalar style, a text that does not match, no text) every problem is placed where the value starts in the
      * file (the line of the key), and its message ends with the line and column inside the value.
      */
-    public static EndpointPickerConfigResult fromConfigMap(ManifestSet set, ConfigMap configMap, String key,
-                                                           Optional<String> sourceText) {
+    public static EndpointPickerConfigResult fromConfigMap(
+            ManifestSet set, ConfigMap configMap, String key, Optional<String> sourceText) {
         String object = ConfigMap.KIND + "/" + configMap.metadata().name();
         String file = configMap.origin().location().file();
         String value = configMap.data().get(key);
         if (value == null) {
-            return failed(file, object, Problem.error(set.locate(configMap, "data"), object, "data", "no key \""
-                    + key + "\" (keys: " + (configMap.data().isEmpty() ? "none" : String.join(", ",
-                    configMap.data().keySet())) + ")"));
+            return failed(
+                    file,
+                    object,
+                    Problem.error(
+                            set.locate(configMap, "data"),
+                            object,
+                            "data",
+                            "no key \""
+                                    + key + "\" (keys: "
+                                    + (configMap.data().isEmpty()
+                                            ? "none"
+                                            : String.join(", ", configMap.data().keySet()))
+                                    + ")"));
         }
         String label = file + "#data[" + key + "]";
         Location valueAt = set.locate(configMap, "data." + key);
@@ -118,8 +134,14 @@ public final class EndpointPickerConfigLoader {
             return decodeText(label, value, object, at -> shift.get().apply(file, at), (at, message) -> message);
         }
         // no line of the value can be trusted to be a line of the file: point at the value, say where inside it
-        return decodeText(label, value, object, at -> valueAt, (at, message) -> at.line() == 0 ? message
-                : message + " (at line " + at.line() + ", column " + at.column() + " of data[" + key + "])");
+        return decodeText(
+                label,
+                value,
+                object,
+                at -> valueAt,
+                (at, message) -> at.line() == 0
+                        ? message
+                        : message + " (at line " + at.line() + ", column " + at.column() + " of data[" + key + "])");
     }
 
     /**
@@ -129,10 +151,15 @@ public final class EndpointPickerConfigLoader {
      * readable YAML: only the strict loader can say what is wrong with it then, at the right line. Never throws.
      */
     public static Optional<String> whyNotAConfig(String text) {
-        LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema()).setAllowDuplicateKeys(true).build();
+        LoadSettings settings = LoadSettings.builder()
+                .setSchema(new CoreSchema())
+                .setAllowDuplicateKeys(true)
+                .build();
         Node doc;
         try {
-            Iterator<Node> documents = new Compose(settings).composeAllFromReader(new StringReader(text)).iterator();
+            Iterator<Node> documents = new Compose(settings)
+                    .composeAllFromReader(new StringReader(text))
+                    .iterator();
             doc = null;
             while (doc == null && documents.hasNext()) {
                 Node next = documents.next();
@@ -150,8 +177,11 @@ public final class EndpointPickerConfigLoader {
         for (NodeTuple t : m.getValue()) {
             if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("kind")) {
                 return t.getValueNode() instanceof ScalarNode v && v.getValue().equals(EndpointPickerConfig.KIND)
-                        ? Optional.empty() : Optional.of("kind " + (t.getValueNode() instanceof ScalarNode v
-                        ? v.getValue() : Obj.describe(t.getValueNode())));
+                        ? Optional.empty()
+                        : Optional.of("kind "
+                                + (t.getValueNode() instanceof ScalarNode v
+                                        ? v.getValue()
+                                        : Obj.describe(t.getValueNode())));
             }
         }
         return Optional.of("no kind field");
@@ -159,8 +189,8 @@ public final class EndpointPickerConfigLoader {
 
     /** The {@link ManifestLoader} decoder of the kind: metadata already read (or defaulted) by the caller. */
     static Resource decodeDocument(Obj root, ObjectMeta meta, Origin origin) {
-        EndpointPickerConfigDecoder decoder = new EndpointPickerConfigDecoder(root.ctx(), root.node(),
-                UnaryOperator.identity());
+        EndpointPickerConfigDecoder decoder =
+                new EndpointPickerConfigDecoder(root.ctx(), root.node(), UnaryOperator.identity());
         EndpointPickerConfig config = decoder.decode(root, meta, origin);
         decoder.validate(config);
         return config;
@@ -170,9 +200,12 @@ public final class EndpointPickerConfigLoader {
      * @param place  where a position inside {@code text} is in the file the user edits
      * @param remark the message of a problem at a position inside {@code text}, as the user reads it
      */
-    private static EndpointPickerConfigResult decodeText(String label, String text, String object,
-                                                         UnaryOperator<Location> place,
-                                                         BiFunction<Location, String, String> remark) {
+    private static EndpointPickerConfigResult decodeText(
+            String label,
+            String text,
+            String object,
+            UnaryOperator<Location> place,
+            BiFunction<Location, String, String> remark) {
         List<Problem> problems = new ArrayList<>();
         DecodeContext ctx = new DecodeContext(label, problems);
         ctx.object(object);
@@ -185,14 +218,22 @@ public final class EndpointPickerConfigLoader {
         if (doc != null) {
             config = decodeDocument(doc, ctx, place);
         } else if (problems.isEmpty()) {
-            problems.add(Problem.error(Location.startOf(label), object, "", "found no document (expected: an "
-                    + EndpointPickerConfig.KIND + " with apiVersion " + ApiGroups.INFERENCE_X_V1ALPHA1 + ")"));
+            problems.add(Problem.error(
+                    Location.startOf(label),
+                    object,
+                    "",
+                    "found no document (expected: an " + EndpointPickerConfig.KIND + " with apiVersion "
+                            + ApiGroups.INFERENCE_X_V1ALPHA1 + ")"));
         }
         Location docStart = doc == null ? start : place.apply(ctx.location(doc));
         Map<String, Location> fields = new HashMap<>();
         ctx.fields().forEach((path, at) -> fields.put(path, place.apply(at)));
         List<Problem> placed = problems.stream()
-                .map(p -> new Problem(p.severity(), place.apply(p.location()), p.object(), p.field(),
+                .map(p -> new Problem(
+                        p.severity(),
+                        place.apply(p.location()),
+                        p.object(),
+                        p.field(),
                         remark.apply(p.location(), p.message())))
                 .sorted(Problem.BY_POSITION)
                 .toList();
@@ -200,12 +241,15 @@ public final class EndpointPickerConfigLoader {
     }
 
     /** The one document of the text, or null (a syntax error, nothing but comments); reports a second one. */
-    private static Node document(String label, String text, DecodeContext ctx, List<Problem> problems,
-                                 String object) {
-        LoadSettings settings = LoadSettings.builder().setLabel(label).setSchema(new CoreSchema())
+    private static Node document(String label, String text, DecodeContext ctx, List<Problem> problems, String object) {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(label)
+                .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // Obj reports duplicates with a field path
                 .build();
-        Iterator<Node> documents = new Compose(settings).composeAllFromReader(new StringReader(text)).iterator();
+        Iterator<Node> documents = new Compose(settings)
+                .composeAllFromReader(new StringReader(text))
+                .iterator();
         Node first = null;
         try {
             while (documents.hasNext()) {
@@ -214,16 +258,23 @@ public final class EndpointPickerConfigLoader {
                     continue;
                 }
                 if (first != null) {
-                    ctx.error(doc, "", "a second document (expected: exactly one " + EndpointPickerConfig.KIND
-                            + "; GIE reads one configuration)");
+                    ctx.error(
+                            doc,
+                            "",
+                            "a second document (expected: exactly one " + EndpointPickerConfig.KIND
+                                    + "; GIE reads one configuration)");
                     break;
                 }
                 first = doc;
             }
         } catch (MarkedYamlEngineException e) {
             Location at = ctx.location(e.getProblemMark().or(e::getContextMark).orElse(null));
-            problems.add(Problem.error(at, object, "", "YAML syntax error: " + e.getProblem()
-                    + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+            problems.add(Problem.error(
+                    at,
+                    object,
+                    "",
+                    "YAML syntax error: " + e.getProblem()
+                            + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
             return null;
         } catch (YamlEngineException e) {
             problems.add(Problem.error(Location.startOf(label), object, "", "YAML error: " + e.getMessage()));
@@ -232,8 +283,8 @@ public final class EndpointPickerConfigLoader {
         return first;
     }
 
-    private static Optional<EndpointPickerConfig> decodeDocument(Node doc, DecodeContext ctx,
-                                                                 UnaryOperator<Location> place) {
+    private static Optional<EndpointPickerConfig> decodeDocument(
+            Node doc, DecodeContext ctx, UnaryOperator<Location> place) {
         Obj root = Obj.of(doc, "", ctx);
         if (root == null) {
             return Optional.empty();
@@ -242,13 +293,14 @@ public final class EndpointPickerConfigLoader {
         String kind = root.requiredString("kind");
         boolean usable = !apiVersion.isEmpty() && !kind.isEmpty();
         if (!apiVersion.isEmpty() && !apiVersion.equals(ApiGroups.INFERENCE_X_V1ALPHA1)) {
-            ctx.error(root.raw("apiVersion"), "apiVersion", "found \"" + apiVersion + "\" (expected: "
-                    + ApiGroups.INFERENCE_X_V1ALPHA1 + ")");
+            ctx.error(
+                    root.raw("apiVersion"),
+                    "apiVersion",
+                    "found \"" + apiVersion + "\" (expected: " + ApiGroups.INFERENCE_X_V1ALPHA1 + ")");
             usable = false;
         }
         if (!kind.isEmpty() && !kind.equals(EndpointPickerConfig.KIND)) {
-            ctx.error(root.raw("kind"), "kind", "found \"" + kind + "\" (expected: " + EndpointPickerConfig.KIND
-                    + ")");
+            ctx.error(root.raw("kind"), "kind", "found \"" + kind + "\" (expected: " + EndpointPickerConfig.KIND + ")");
             usable = false;
         }
         if (!usable) {
@@ -263,8 +315,8 @@ public final class EndpointPickerConfigLoader {
     }
 
     private static EndpointPickerConfigResult failed(String file, String object, Problem problem) {
-        return new EndpointPickerConfigResult(Optional.empty(), object, new FieldIndex(Location.startOf(file),
-                Map.of()), List.of(problem));
+        return new EndpointPickerConfigResult(
+                Optional.empty(), object, new FieldIndex(Location.startOf(file), Map.of()), List.of(problem));
     }
 
     private static Optional<String> readQuietly(String file) {
@@ -286,8 +338,8 @@ public final class EndpointPickerConfigLoader {
             if (inValue.line() == 0) {
                 return new Location(file, 0, 0);
             }
-            return new Location(file, firstLine + inValue.line() - 1, inValue.column() == 0 ? 0
-                    : indent + inValue.column());
+            return new Location(
+                    file, firstLine + inValue.line() - 1, inValue.column() == 0 ? 0 : indent + inValue.column());
         }
 
         /** The shift, when the value at {@code valueAt} is a literal block whose lines all appear in the text. */
@@ -295,7 +347,10 @@ public final class EndpointPickerConfigLoader {
             String[] lines = text.split("\r?\n", -1);
             int header = valueAt.line() - 1;
             int col = valueAt.column() - 1;
-            if (header < 0 || header >= lines.length || col < 0 || col >= lines[header].length()
+            if (header < 0
+                    || header >= lines.length
+                    || col < 0
+                    || col >= lines[header].length()
                     || lines[header].charAt(col) != '|') {
                 return Optional.empty();
             }
@@ -316,7 +371,8 @@ public final class EndpointPickerConfigLoader {
                         return Optional.empty();
                     }
                 }
-                if (src.length() != indent + content[k].length() || !src.startsWith(content[k], indent)
+                if (src.length() != indent + content[k].length()
+                        || !src.startsWith(content[k], indent)
                         || !src.substring(0, indent).isBlank()) {
                     return Optional.empty();
                 }

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * @param fields   where each field path was written (paths relative to the document, as in problems)
  * @param problems sorted by position
  */
-public record EndpointPickerConfigResult(Optional<EndpointPickerConfig> config, String object, FieldIndex fields,
-                                         List<Problem> problems) {
+public record EndpointPickerConfigResult(
+        Optional<EndpointPickerConfig> config, String object, FieldIndex fields, List<Problem> problems) {
 
     public EndpointPickerConfigResult {
         Objects.requireNonNull(config, "config");

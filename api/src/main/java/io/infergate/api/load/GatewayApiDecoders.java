@@ -11,6 +11,7 @@ import io.infergate.api.model.Resource;
 import io.infergate.api.model.Secret;
 import io.infergate.api.model.TcpRoute;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,15 +22,19 @@ final class GatewayApiDecoders {
 
     private static final Map<String, Gateway.Protocol> PROTOCOLS = Spellings.of(Gateway.Protocol.values(), Enum::name);
     private static final Map<String, Gateway.FromNamespaces> FROM = Map.of(
-            "Same", Gateway.FromNamespaces.SAME, "All", Gateway.FromNamespaces.ALL,
-            "Selector", Gateway.FromNamespaces.SELECTOR);
+            "Same",
+            Gateway.FromNamespaces.SAME,
+            "All",
+            Gateway.FromNamespaces.ALL,
+            "Selector",
+            Gateway.FromNamespaces.SELECTOR);
     private static final Map<String, HttpRoute.PathType> PATH_TYPES =
             Spellings.of(HttpRoute.PathType.values(), HttpRoute.PathType::yaml);
     private static final Map<String, HttpRoute.MatchType> MATCH_TYPES =
             Spellings.of(HttpRoute.MatchType.values(), HttpRoute.MatchType::yaml);
     private static final Map<String, HttpRoute.Method> METHODS = Spellings.of(HttpRoute.Method.values(), Enum::name);
     /** Every filter type Gateway API v1 defines, with the field that carries its settings. */
-    private static final Map<String, String> FILTER_FIELDS = new java.util.LinkedHashMap<>();
+    private static final Map<String, String> FILTER_FIELDS = new LinkedHashMap<>();
 
     static {
         FILTER_FIELDS.put("RequestHeaderModifier", "requestHeaderModifier");
@@ -55,8 +60,11 @@ final class GatewayApiDecoders {
             listeners.add(listener(l, meta));
         }
         if (spec.has("addresses")) {
-            spec.ctx().warning(spec.raw("addresses"), spec.path("addresses"),
-                    "addresses are ignored in standalone mode (listeners bind every local address)");
+            spec.ctx()
+                    .warning(
+                            spec.raw("addresses"),
+                            spec.path("addresses"),
+                            "addresses are ignored in standalone mode (listeners bind every local address)");
         }
         spec.ignore("infrastructure");
         unsupported(spec, "allowedListeners", "tls", "defaultScope");
@@ -75,7 +83,8 @@ final class GatewayApiDecoders {
             protocol = l.enumValue("protocol", PROTOCOLS).orElse(Gateway.Protocol.HTTP);
         }
         Optional<Gateway.ListenerTls> tls = l.object("tls").map(t -> tls(t, meta));
-        Gateway.AllowedRoutes allowed = l.object("allowedRoutes").map(GatewayApiDecoders::allowedRoutes)
+        Gateway.AllowedRoutes allowed = l.object("allowedRoutes")
+                .map(GatewayApiDecoders::allowedRoutes)
                 .orElse(Gateway.AllowedRoutes.SAME_NAMESPACE);
         l.finish();
         return new Gateway.Listener(name, protocol, port, hostname, tls, allowed);
@@ -84,13 +93,19 @@ final class GatewayApiDecoders {
     private static Gateway.ListenerTls tls(Obj t, ObjectMeta meta) {
         Optional<String> mode = t.string("mode");
         if (mode.isPresent() && !mode.get().equals("Terminate")) {
-            t.ctx().error(t.raw("mode"), t.path("mode"), "unsupported TLS mode \"" + mode.get()
-                    + "\" (expected: Terminate; the standalone gateway terminates TLS itself)");
+            t.ctx()
+                    .error(
+                            t.raw("mode"),
+                            t.path("mode"),
+                            "unsupported TLS mode \"" + mode.get()
+                                    + "\" (expected: Terminate; the standalone gateway terminates TLS itself)");
         }
         List<Gateway.SecretRef> refs = new ArrayList<>();
         for (Obj r : t.objects("certificateRefs")) {
-            refs.add(new Gateway.SecretRef(r.string("group").orElse(ApiGroups.CORE),
-                    r.string("kind").orElse(Secret.KIND), r.requiredString("name"),
+            refs.add(new Gateway.SecretRef(
+                    r.string("group").orElse(ApiGroups.CORE),
+                    r.string("kind").orElse(Secret.KIND),
+                    r.requiredString("name"),
                     r.string("namespace").orElse(meta.namespace())));
             r.finish();
         }
@@ -115,7 +130,8 @@ final class GatewayApiDecoders {
         }
         List<Gateway.RouteGroupKind> kinds = new ArrayList<>();
         for (Obj k : a.objects("kinds")) {
-            kinds.add(new Gateway.RouteGroupKind(k.string("group").orElse(ApiGroups.GATEWAY), k.requiredString("kind")));
+            kinds.add(
+                    new Gateway.RouteGroupKind(k.string("group").orElse(ApiGroups.GATEWAY), k.requiredString("kind")));
             k.finish();
         }
         a.finish();
@@ -197,20 +213,31 @@ final class GatewayApiDecoders {
             String type = f.requiredString("type");
             if (type.equals("RequestHeaderModifier") || type.equals("ResponseHeaderModifier")) {
                 String field = FILTER_FIELDS.get(type);
-                HttpRoute.HeaderModifier hm = f.object(field).map(GatewayApiDecoders::headerModifier)
+                HttpRoute.HeaderModifier hm = f.object(field)
+                        .map(GatewayApiDecoders::headerModifier)
                         .orElseGet(() -> {
                             f.ctx().error(f.node(), f.path(field), "required for filter type " + type);
                             return new HttpRoute.HeaderModifier(List.of(), List.of(), List.of());
                         });
-                out.add(new HttpRoute.Filter(type.equals("RequestHeaderModifier")
-                        ? HttpRoute.FilterType.REQUEST_HEADER_MODIFIER
-                        : HttpRoute.FilterType.RESPONSE_HEADER_MODIFIER, hm));
+                out.add(new HttpRoute.Filter(
+                        type.equals("RequestHeaderModifier")
+                                ? HttpRoute.FilterType.REQUEST_HEADER_MODIFIER
+                                : HttpRoute.FilterType.RESPONSE_HEADER_MODIFIER,
+                        hm));
             } else if (FILTER_FIELDS.containsKey(type)) {
-                f.ctx().error(f.raw("type"), f.path("type"), "filter type " + type
-                        + " is not supported by Infergate (supported: RequestHeaderModifier, ResponseHeaderModifier)");
+                f.ctx()
+                        .error(
+                                f.raw("type"),
+                                f.path("type"),
+                                "filter type " + type
+                                        + " is not supported by Infergate (supported: RequestHeaderModifier, ResponseHeaderModifier)");
             } else if (!type.isEmpty()) {
-                f.ctx().error(f.raw("type"), f.path("type"), "unknown filter type \"" + type + "\" (expected one of: "
-                        + String.join(", ", FILTER_FIELDS.keySet()) + ")");
+                f.ctx()
+                        .error(
+                                f.raw("type"),
+                                f.path("type"),
+                                "unknown filter type \"" + type + "\" (expected one of: "
+                                        + String.join(", ", FILTER_FIELDS.keySet()) + ")");
             }
             for (String field : FILTER_FIELDS.values()) {
                 if (f.has(field) && !field.equals(FILTER_FIELDS.get(type))) {
@@ -223,8 +250,8 @@ final class GatewayApiDecoders {
     }
 
     private static HttpRoute.HeaderModifier headerModifier(Obj h) {
-        HttpRoute.HeaderModifier hm = new HttpRoute.HeaderModifier(headers(h, "set"), headers(h, "add"),
-                h.strings("remove"));
+        HttpRoute.HeaderModifier hm =
+                new HttpRoute.HeaderModifier(headers(h, "set"), headers(h, "add"), h.strings("remove"));
         h.finish();
         return hm;
     }
@@ -263,9 +290,13 @@ final class GatewayApiDecoders {
     private static List<ParentRef> parentRefs(Obj spec, ObjectMeta meta) {
         List<ParentRef> out = new ArrayList<>();
         for (Obj p : spec.objects("parentRefs")) {
-            out.add(new ParentRef(p.string("group").orElse(ApiGroups.GATEWAY), p.string("kind").orElse(Gateway.KIND),
-                    p.string("namespace").orElse(meta.namespace()), p.requiredString("name"),
-                    p.string("sectionName"), p.integer("port")));
+            out.add(new ParentRef(
+                    p.string("group").orElse(ApiGroups.GATEWAY),
+                    p.string("kind").orElse(Gateway.KIND),
+                    p.string("namespace").orElse(meta.namespace()),
+                    p.requiredString("name"),
+                    p.string("sectionName"),
+                    p.integer("port")));
             p.finish();
         }
         return out;
@@ -274,8 +305,12 @@ final class GatewayApiDecoders {
     /** Reads the BackendRef fields; the caller reads any extra fields and calls finish. */
     private static BackendRef backendRef(Obj b, ObjectMeta meta) {
         OptionalInt port = b.integer("port");
-        return new BackendRef(b.string("group").orElse(ApiGroups.CORE), b.string("kind").orElse("Service"),
-                b.string("namespace").orElse(meta.namespace()), b.requiredString("name"), port,
+        return new BackendRef(
+                b.string("group").orElse(ApiGroups.CORE),
+                b.string("kind").orElse("Service"),
+                b.string("namespace").orElse(meta.namespace()),
+                b.requiredString("name"),
+                port,
                 b.integer("weight").orElse(1));
     }
 
@@ -287,7 +322,11 @@ final class GatewayApiDecoders {
     static void unsupported(Obj o, String... keys) {
         for (String k : keys) {
             if (o.has(k)) {
-                o.ctx().error(o.raw(k), o.path(k), k + " is not supported by Infergate (remove it; it would be ignored)");
+                o.ctx()
+                        .error(
+                                o.raw(k),
+                                o.path(k),
+                                k + " is not supported by Infergate (remove it; it would be ignored)");
             }
         }
     }

@@ -40,7 +40,8 @@ final class InferenceDecoders {
         if (spec != null) {
             Optional<Obj> sel = spec.requiredObject("selector");
             if (sel.isPresent()) {
-                selector = sel.get().requiredStringMap("matchLabels", "1..64 labels; an empty selector selects nothing");
+                selector =
+                        sel.get().requiredStringMap("matchLabels", "1..64 labels; an empty selector selects nothing");
                 sel.get().finish();
             }
             for (Obj p : spec.requiredObjects("targetPorts", "1..8 target ports")) {
@@ -58,8 +59,8 @@ final class InferenceDecoders {
                     port = p.get().requiredInteger("number");
                     p.get().finish();
                 }
-                InferencePool.FailureMode mode = e.enumValue("failureMode", FAILURE_MODES)
-                        .orElse(InferencePool.FailureMode.FAIL_CLOSE);
+                InferencePool.FailureMode mode =
+                        e.enumValue("failureMode", FAILURE_MODES).orElse(InferencePool.FailureMode.FAIL_CLOSE);
                 e.finish();
                 return new InferencePool.EndpointPickerRef(group, kind, name, port, mode);
             });
@@ -84,23 +85,28 @@ final class InferenceDecoders {
                 String name = e.requiredString("name");
                 // v1alpha2: "When unset, implementations SHOULD use 9002" -> normalized so v1 and v1alpha2 agree
                 int port = e.integer("portNumber").orElse(InferencePool.DEFAULT_V1ALPHA2_EPP_PORT);
-                InferencePool.FailureMode mode = e.enumValue("failureMode", FAILURE_MODES)
-                        .orElse(InferencePool.FailureMode.FAIL_CLOSE);
+                InferencePool.FailureMode mode =
+                        e.enumValue("failureMode", FAILURE_MODES).orElse(InferencePool.FailureMode.FAIL_CLOSE);
                 e.finish();
                 return new InferencePool.EndpointPickerRef(group, kind, name, OptionalInt.of(port), mode);
             });
             spec.finish();
         }
         root.ignore("status");
-        return new InferencePool(meta, origin, ApiGroups.INFERENCE_X_V1ALPHA2, selector, ports,
-                InferencePool.AppProtocol.HTTP, epp);
+        return new InferencePool(
+                meta, origin, ApiGroups.INFERENCE_X_V1ALPHA2, selector, ports, InferencePool.AppProtocol.HTTP, epp);
     }
 
     static Resource inferenceModel(Obj root, ObjectMeta meta, Origin origin) {
         Obj spec = GatewayApiDecoders.spec(root);
         if (spec == null) {
-            return new InferenceModel(meta, origin, "", Optional.empty(),
-                    new PoolRef(ApiGroups.INFERENCE_X, "InferencePool", ""), List.of());
+            return new InferenceModel(
+                    meta,
+                    origin,
+                    "",
+                    Optional.empty(),
+                    new PoolRef(ApiGroups.INFERENCE_X, "InferencePool", ""),
+                    List.of());
         }
         String modelName = spec.requiredString("modelName");
         Optional<InferenceModel.Criticality> criticality = spec.enumValue("criticality", CRITICALITIES);
@@ -118,8 +124,8 @@ final class InferenceDecoders {
     static Resource inferenceObjective(Obj root, ObjectMeta meta, Origin origin) {
         Obj spec = GatewayApiDecoders.spec(root);
         if (spec == null) {
-            return new InferenceObjective(meta, origin, OptionalInt.empty(),
-                    new PoolRef(ApiGroups.INFERENCE, "InferencePool", ""));
+            return new InferenceObjective(
+                    meta, origin, OptionalInt.empty(), new PoolRef(ApiGroups.INFERENCE, "InferencePool", ""));
         }
         OptionalInt priority = spec.integer("priority");
         PoolRef pool = poolRef(spec, ApiGroups.INFERENCE);
@@ -131,8 +137,8 @@ final class InferenceDecoders {
     static Resource inferenceModelRewrite(Obj root, ObjectMeta meta, Origin origin) {
         Obj spec = GatewayApiDecoders.spec(root);
         if (spec == null) {
-            return new InferenceModelRewrite(meta, origin, new PoolRef(ApiGroups.INFERENCE, "InferencePool", ""),
-                    List.of());
+            return new InferenceModelRewrite(
+                    meta, origin, new PoolRef(ApiGroups.INFERENCE, "InferencePool", ""), List.of());
         }
         PoolRef pool = poolRef(spec, ApiGroups.INFERENCE);
         if (!spec.has("rules")) {
@@ -172,7 +178,9 @@ final class InferenceDecoders {
             return new PoolRef(defaultGroup, InferencePool.KIND, "");
         }
         Obj r = ref.get();
-        PoolRef p = new PoolRef(r.string("group").orElse(defaultGroup), r.string("kind").orElse(InferencePool.KIND),
+        PoolRef p = new PoolRef(
+                r.string("group").orElse(defaultGroup),
+                r.string("kind").orElse(InferencePool.KIND),
                 r.requiredString("name"));
         r.finish();
         return p;

@@ -26,6 +26,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,16 +65,26 @@ public final class ManifestLoader {
 
     private static final Map<String, KindDecoder> DECODERS = new LinkedHashMap<>();
     /** Kinds whose {@code status} is written by controllers: accepted in a file and ignored. */
-    private static final Set<String> KINDS_WITH_STATUS = Set.of(Gateway.KIND, HttpRoute.KIND, TcpRoute.KIND,
-            InferencePool.KIND, InferenceModel.KIND, InferenceObjective.KIND, InferenceModelRewrite.KIND,
+    private static final Set<String> KINDS_WITH_STATUS = Set.of(
+            Gateway.KIND,
+            HttpRoute.KIND,
+            TcpRoute.KIND,
+            InferencePool.KIND,
+            InferenceModel.KIND,
+            InferenceObjective.KIND,
+            InferenceModelRewrite.KIND,
             Service.KIND);
 
     static {
         register(ApiGroups.GATEWAY_V1, Gateway.KIND, GatewayApiDecoders::gateway);
         register(ApiGroups.GATEWAY_V1, HttpRoute.KIND, GatewayApiDecoders::httpRoute);
-        register(ApiGroups.GATEWAY_V1ALPHA2, TcpRoute.KIND,
+        register(
+                ApiGroups.GATEWAY_V1ALPHA2,
+                TcpRoute.KIND,
                 (r, m, o) -> GatewayApiDecoders.tcpRoute(r, m, o, ApiGroups.GATEWAY_V1ALPHA2));
-        register(ApiGroups.GATEWAY_V1, TcpRoute.KIND,
+        register(
+                ApiGroups.GATEWAY_V1,
+                TcpRoute.KIND,
                 (r, m, o) -> GatewayApiDecoders.tcpRoute(r, m, o, ApiGroups.GATEWAY_V1));
         register(ApiGroups.INFERENCE_V1, InferencePool.KIND, InferenceDecoders::poolV1);
         register(ApiGroups.INFERENCE_X_V1ALPHA2, InferencePool.KIND, InferenceDecoders::poolV1alpha2);
@@ -93,6 +104,7 @@ public final class ManifestLoader {
     private final List<Problem> problems = new ArrayList<>();
     /** The text of each file that holds a ConfigMap: its values may be configurations, read again later. */
     private final Map<String, String> sources = new HashMap<>();
+
     private int sequence;
 
     private static void register(String apiVersion, String kind, KindDecoder decoder) {
@@ -120,8 +132,11 @@ public final class ManifestLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            problems.add(Problem.error(new Location(name, 0, 0), "", "", "cannot read file: "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString())));
+            problems.add(Problem.error(
+                    new Location(name, 0, 0),
+                    "",
+                    "",
+                    "cannot read file: " + (e instanceof NoSuchFileException ? "no such file" : e.toString())));
             return this;
         }
         return add(name, new StringReader(text));
@@ -136,10 +151,14 @@ public final class ManifestLoader {
             problems.add(Problem.error(new Location(sourceName, 0, 0), "", "", "cannot read: " + e));
             return this;
         }
-        LoadSettings settings = LoadSettings.builder().setLabel(sourceName).setSchema(new CoreSchema())
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(sourceName)
+                .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // Obj reports duplicates with a field path
                 .build();
-        Iterator<Node> documents = new Compose(settings).composeAllFromReader(new StringReader(text)).iterator();
+        Iterator<Node> documents = new Compose(settings)
+                .composeAllFromReader(new StringReader(text))
+                .iterator();
         int before = resources.size();
         documents(sourceName, documents);
         for (int i = before; i < resources.size(); i++) {
@@ -170,9 +189,14 @@ public final class ManifestLoader {
                 doc = documents.next();
             } catch (MarkedYamlEngineException e) {
                 DecodeContext ctx = new DecodeContext(sourceName, problems);
-                Location at = ctx.location(e.getProblemMark().or(e::getContextMark).orElse(null));
-                problems.add(Problem.error(at, "", "", "YAML syntax error: " + e.getProblem()
-                        + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+                Location at =
+                        ctx.location(e.getProblemMark().or(e::getContextMark).orElse(null));
+                problems.add(Problem.error(
+                        at,
+                        "",
+                        "",
+                        "YAML syntax error: " + e.getProblem()
+                                + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
                 break;
             } catch (YamlEngineException e) {
                 problems.add(Problem.error(Location.startOf(sourceName), "", "", "YAML error: " + e.getMessage()));
@@ -209,7 +233,8 @@ public final class ManifestLoader {
         ctx.object(kind + "/" + peekName(doc));
         // GIE's EndpointPickerConfig has no metadata; in a manifest set it may have some
         ObjectMeta meta = kind.equals(EndpointPickerConfig.KIND) && !root.has("metadata")
-                ? ObjectMeta.of(EndpointPickerConfig.DEFAULT_NAME) : MetaDecoder.decode(root);
+                ? ObjectMeta.of(EndpointPickerConfig.DEFAULT_NAME)
+                : MetaDecoder.decode(root);
         ctx.object(kind + "/" + meta.name());
         Origin origin = new Origin(ctx.location(doc), sequence++);
         if (KINDS_WITH_STATUS.contains(kind)) {
@@ -225,11 +250,14 @@ public final class ManifestLoader {
     private static String peekName(Node doc) {
         if (doc instanceof MappingNode root) {
             for (NodeTuple t : root.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("metadata")
+                if (t.getKeyNode() instanceof ScalarNode k
+                        && k.getValue().equals("metadata")
                         && t.getValueNode() instanceof MappingNode meta) {
                     for (NodeTuple m : meta.getValue()) {
-                        if (m.getKeyNode() instanceof ScalarNode mk && mk.getValue().equals("name")
-                                && m.getValueNode() instanceof ScalarNode v && Tag.STR.equals(v.getTag())) {
+                        if (m.getKeyNode() instanceof ScalarNode mk
+                                && mk.getValue().equals("name")
+                                && m.getValueNode() instanceof ScalarNode v
+                                && Tag.STR.equals(v.getTag())) {
                             return v.getValue();
                         }
                     }
@@ -250,8 +278,12 @@ public final class ManifestLoader {
             }
         }
         if (!versionsOfKind.isEmpty()) {
-            root.ctx().error(root.raw("apiVersion"), "apiVersion", "kind " + kind + " is not known in apiVersion "
-                    + apiVersion + " (expected: " + String.join(" or ", versionsOfKind) + ")");
+            root.ctx()
+                    .error(
+                            root.raw("apiVersion"),
+                            "apiVersion",
+                            "kind " + kind + " is not known in apiVersion " + apiVersion + " (expected: "
+                                    + String.join(" or ", versionsOfKind) + ")");
         } else {
             String message = "unknown kind " + kind + " (expected one of: " + String.join(", ", all) + ")";
             if (kind.equals("List")) {

@@ -27,13 +27,26 @@ final class MetaDecoder {
             try {
                 created = Optional.of(Instant.parse(ts.get()));
             } catch (DateTimeParseException e) {
-                m.ctx().error(m.raw("creationTimestamp"), m.path("creationTimestamp"),
-                        "\"" + ts.get() + "\" is not a timestamp (expected: RFC 3339, e.g. 2025-01-31T12:00:00Z)");
+                m.ctx()
+                        .error(
+                                m.raw("creationTimestamp"),
+                                m.path("creationTimestamp"),
+                                "\"" + ts.get()
+                                        + "\" is not a timestamp (expected: RFC 3339, e.g. 2025-01-31T12:00:00Z)");
             }
         }
         // written by the API server or kubectl; meaningless for a file, accepted so `kubectl get -o yaml` loads
-        m.ignore("uid", "resourceVersion", "generation", "managedFields", "selfLink", "ownerReferences",
-                "finalizers", "generateName", "deletionTimestamp", "deletionGracePeriodSeconds");
+        m.ignore(
+                "uid",
+                "resourceVersion",
+                "generation",
+                "managedFields",
+                "selfLink",
+                "ownerReferences",
+                "finalizers",
+                "generateName",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds");
         m.finish();
         return new ObjectMeta(name, namespace, labels, annotations, created);
     }

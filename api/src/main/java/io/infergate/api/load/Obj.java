@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -134,7 +135,7 @@ final class Obj {
             return Optional.empty();
         }
         if (n instanceof ScalarNode s && Tag.BOOL.equals(n.getTag())) {
-            return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT)));
+            return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT)));
         }
         ctx.error(n, path(key), "found " + describe(n) + " (expected: a boolean)");
         return Optional.empty();
@@ -256,8 +257,11 @@ final class Obj {
         }
         E e = values.get(s.get());
         if (e == null) {
-            ctx.error(raw(key), path(key), "unsupported value \"" + s.get() + "\" (expected one of: "
-                    + String.join(", ", values.keySet()) + ")");
+            ctx.error(
+                    raw(key),
+                    path(key),
+                    "unsupported value \"" + s.get() + "\" (expected one of: " + String.join(", ", values.keySet())
+                            + ")");
             return Optional.empty();
         }
         return Optional.of(e);
@@ -271,8 +275,10 @@ final class Obj {
     void finish() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!accepted.contains(e.getKey())) {
-                ctx.error(e.getValue().getKeyNode(), path(e.getKey()), "unknown field \"" + e.getKey()
-                        + "\" (accepted: " + String.join(", ", accepted) + ")");
+                ctx.error(
+                        e.getValue().getKeyNode(),
+                        path(e.getKey()),
+                        "unknown field \"" + e.getKey() + "\" (accepted: " + String.join(", ", accepted) + ")");
             }
         }
     }
@@ -281,8 +287,10 @@ final class Obj {
         if (n instanceof ScalarNode s && Tag.STR.equals(n.getTag())) {
             return s.getValue();
         }
-        ctx.error(n, at, "found " + describe(n) + " (expected: a string" + (n instanceof ScalarNode ? "; quote it" : "")
-                + ")");
+        ctx.error(
+                n,
+                at,
+                "found " + describe(n) + " (expected: a string" + (n instanceof ScalarNode ? "; quote it" : "") + ")");
         return null;
     }
 

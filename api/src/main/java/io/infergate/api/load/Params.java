@@ -187,8 +187,10 @@ public final class Params {
         try {
             return Optional.of(GoDuration.parse(s.text()));
         } catch (IllegalArgumentException e) {
-            error(s, "\"" + s.text() + "\" is not a duration: " + e.getMessage() + " (expected: " + GoDuration.EXPECTED
-                    + ")");
+            error(
+                    s,
+                    "\"" + s.text() + "\" is not a duration: " + e.getMessage() + " (expected: " + GoDuration.EXPECTED
+                            + ")");
             return Optional.empty();
         }
     }

@@ -9,6 +9,7 @@ public final class ApiGroups {
     public static final String INFERENCE = "inference.networking.k8s.io";
     /** The experimental group: legacy InferencePool, InferenceModel, InferenceObjective, InferenceModelRewrite. */
     public static final String INFERENCE_X = "inference.networking.x-k8s.io";
+
     public static final String DISCOVERY = "discovery.k8s.io";
 
     public static final String GATEWAY_V1 = GATEWAY + "/v1";
@@ -17,6 +18,7 @@ public final class ApiGroups {
     public static final String INFERENCE_X_V1ALPHA2 = INFERENCE_X + "/v1alpha2";
     /** EndpointPickerConfig (not a CRD: the endpoint picker's own configuration file). */
     public static final String INFERENCE_X_V1ALPHA1 = INFERENCE_X + "/v1alpha1";
+
     public static final String DISCOVERY_V1 = DISCOVERY + "/v1";
 
     private ApiGroups() {}

@@ -1,5 +1,6 @@
 package io.infergate.api.model;
 
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -14,7 +15,7 @@ public record BackendRef(String group, String kind, String namespace, String nam
         Copies.str(kind, "kind");
         Copies.str(namespace, "namespace");
         Copies.str(name, "name");
-        java.util.Objects.requireNonNull(port, "port");
+        Objects.requireNonNull(port, "port");
     }
 
     public boolean isInferencePool() {

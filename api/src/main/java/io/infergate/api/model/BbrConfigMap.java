@@ -3,6 +3,7 @@ package io.infergate.api.model;
 import io.infergate.api.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -79,18 +80,24 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
         List<Finding> findings = new ArrayList<>();
         String base = cm.data().get(BASE_MODEL_KEY);
         if (base == null) {
-            findings.add(error(BASE_MODEL_FIELD, "missing (expected: the base model name that this ConfigMap's"
-                    + " adapters map to, e.g. meta-llama/Llama-3.1-8B-Instruct; Body-Based Routing ignores a"
-                    + " ConfigMap without one)"));
+            findings.add(error(
+                    BASE_MODEL_FIELD,
+                    "missing (expected: the base model name that this ConfigMap's"
+                            + " adapters map to, e.g. meta-llama/Llama-3.1-8B-Instruct; Body-Based Routing ignores a"
+                            + " ConfigMap without one)"));
             base = "";
         } else {
             base = base.strip();
             if (base.isEmpty()) {
-                findings.add(error(BASE_MODEL_FIELD, "is empty (expected: the base model name that this ConfigMap's"
-                        + " adapters map to; Body-Based Routing ignores a ConfigMap without one)"));
+                findings.add(error(
+                        BASE_MODEL_FIELD,
+                        "is empty (expected: the base model name that this ConfigMap's"
+                                + " adapters map to; Body-Based Routing ignores a ConfigMap without one)"));
             } else if (hasControlCharacter(base)) {
-                findings.add(error(BASE_MODEL_FIELD, "contains a line break or another control character (expected:"
-                        + " a name that can be sent as the X-Gateway-Base-Model-Name header value)"));
+                findings.add(error(
+                        BASE_MODEL_FIELD,
+                        "contains a line break or another control character (expected:"
+                                + " a name that can be sent as the X-Gateway-Base-Model-Name header value)"));
                 base = "";
             }
         }
@@ -112,13 +119,18 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
     private static List<String> adapters(String raw, List<Finding> findings) {
         Optional<Node> parsed;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(ADAPTERS_FIELD).setSchema(new CoreSchema())
+            LoadSettings settings = LoadSettings.builder()
+                    .setLabel(ADAPTERS_FIELD)
+                    .setSchema(new CoreSchema())
                     .build();
             parsed = new Compose(settings).composeString(raw);
         } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().or(e::getContextMark).map(BbrConfigMap::lineOfValue).orElse("");
-            findings.add(error(ADAPTERS_FIELD, "is not valid YAML: " + e.getProblem() + where + " ("
-                    + EXPECTED_LIST + ")"));
+            String where = e.getProblemMark()
+                    .or(e::getContextMark)
+                    .map(BbrConfigMap::lineOfValue)
+                    .orElse("");
+            findings.add(
+                    error(ADAPTERS_FIELD, "is not valid YAML: " + e.getProblem() + where + " (" + EXPECTED_LIST + ")"));
             return List.of();
         } catch (YamlEngineException e) {
             findings.add(error(ADAPTERS_FIELD, "is not valid YAML: " + e.getMessage() + " (" + EXPECTED_LIST + ")"));
@@ -128,8 +140,10 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
             return List.of();
         }
         if (!(parsed.get() instanceof SequenceNode seq)) {
-            findings.add(error(ADAPTERS_FIELD, "found " + describe(parsed.get()) + " (" + EXPECTED_LIST
-                    + "; Body-Based Routing ignores a ConfigMap whose adapters are not a list)"));
+            findings.add(error(
+                    ADAPTERS_FIELD,
+                    "found " + describe(parsed.get()) + " (" + EXPECTED_LIST
+                            + "; Body-Based Routing ignores a ConfigMap whose adapters are not a list)"));
             return List.of();
         }
         List<String> out = new ArrayList<>(seq.getValue().size());
@@ -137,15 +151,19 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
             Node item = seq.getValue().get(i);
             String field = ADAPTERS_FIELD + "[" + i + "]";
             if (!(item instanceof ScalarNode s)) {
-                findings.add(error(field, "found " + describe(item) + " (expected: an adapter name; Body-Based"
-                        + " Routing ignores a ConfigMap whose adapters are not all names)"));
+                findings.add(error(
+                        field,
+                        "found " + describe(item) + " (expected: an adapter name; Body-Based"
+                                + " Routing ignores a ConfigMap whose adapters are not all names)"));
                 out.add("");
                 continue;
             }
             String name = isNull(s) ? "" : s.getValue().strip();
             if (name.isEmpty()) {
-                findings.add(new Finding(Severity.WARNING, field, "empty adapter name; skipped, as Body-Based"
-                        + " Routing does (expected: an adapter name)"));
+                findings.add(new Finding(
+                        Severity.WARNING,
+                        field,
+                        "empty adapter name; skipped, as Body-Based" + " Routing does (expected: an adapter name)"));
             }
             out.add(name);
         }
@@ -169,7 +187,7 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
             case SequenceNode s -> "a list";
             case MappingNode m -> "a map";
             case ScalarNode s -> "a single name \"" + s.getValue() + "\"";
-            default -> "a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> "a " + n.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 

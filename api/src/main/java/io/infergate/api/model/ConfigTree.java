@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,7 +105,9 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
                     sb.append(',');
                 }
                 first = false;
-                sb.append(Scalar.quote(e.getKey())).append(':').append(e.getValue().toJson());
+                sb.append(Scalar.quote(e.getKey()))
+                        .append(':')
+                        .append(e.getValue().toJson());
             }
             return sb.append('}').toString();
         }
@@ -193,7 +196,13 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
     final class Scalar implements ConfigTree {
 
         /** The JSON type of a scalar. */
-        public enum Kind { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+        public enum Kind {
+            STRING,
+            INTEGER,
+            FLOAT,
+            BOOLEAN,
+            NULL
+        }
 
         private final Location location;
         private final String path;
@@ -244,7 +253,7 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
                 return Optional.empty();
             }
             String t = text.replace("_", "");
-            String lower = t.toLowerCase(java.util.Locale.ROOT);
+            String lower = t.toLowerCase(Locale.ROOT);
             if (lower.endsWith(".nan")) {
                 return Optional.of(Double.NaN);
             }
@@ -280,7 +289,8 @@ public sealed interface ConfigTree permits ConfigTree.Mapping, ConfigTree.Sequen
             return switch (kind) {
                 case STRING -> quote(text);
                 case INTEGER -> integerValue().map(BigInteger::toString).orElse(quote(text));
-                case FLOAT -> numberValue().filter(Double::isFinite).map(Scalar::number).orElse(quote(text));
+                case FLOAT ->
+                    numberValue().filter(Double::isFinite).map(Scalar::number).orElse(quote(text));
                 case BOOLEAN -> booleanValue().orElse(false).toString();
                 case NULL -> "null";
             };

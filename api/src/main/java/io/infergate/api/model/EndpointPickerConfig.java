@@ -37,10 +37,17 @@ import java.util.OptionalLong;
  * @param flowControl        empty when the section is absent; GIE reads it only with the {@code flowControl} gate
  * @param parser             empty when the section is absent
  */
-public record EndpointPickerConfig(ObjectMeta metadata, Origin origin, List<String> featureGates,
-                                   List<Plugin> plugins, List<SchedulingProfile> schedulingProfiles,
-                                   Optional<SaturationDetector> saturationDetector, Optional<DataLayer> dataLayer,
-                                   Optional<FlowControl> flowControl, Optional<Parser> parser) implements Resource {
+public record EndpointPickerConfig(
+        ObjectMeta metadata,
+        Origin origin,
+        List<String> featureGates,
+        List<Plugin> plugins,
+        List<SchedulingProfile> schedulingProfiles,
+        Optional<SaturationDetector> saturationDetector,
+        Optional<DataLayer> dataLayer,
+        Optional<FlowControl> flowControl,
+        Optional<Parser> parser)
+        implements Resource {
 
     public static final String KIND = "EndpointPickerConfig";
     /** The name of a configuration without metadata (a standalone file, or a manifest document without metadata). */
@@ -53,8 +60,8 @@ public record EndpointPickerConfig(ObjectMeta metadata, Origin origin, List<Stri
     /** Falls back to legacy metrics polling; the {@code dataLayer} section is then not used. */
     public static final String FEATURE_LEGACY_METRICS = "enableLegacyMetrics";
     /** The feature gates GIE v1.5.0 registers; any other is an error there. */
-    public static final List<String> FEATURE_GATES = List.of(FEATURE_DATA_LAYER, FEATURE_LEGACY_METRICS,
-            FEATURE_FLOW_CONTROL);
+    public static final List<String> FEATURE_GATES =
+            List.of(FEATURE_DATA_LAYER, FEATURE_LEGACY_METRICS, FEATURE_FLOW_CONTROL);
 
     public EndpointPickerConfig {
         Objects.requireNonNull(metadata, "metadata");
@@ -186,9 +193,13 @@ public record EndpointPickerConfig(ObjectMeta metadata, Origin origin, List<Stri
      * @param defaultRequestTTL         a Go duration; 0 means wait until the client gives up
      * @param usageLimitPolicyPluginRef {@code ""} when omitted (GIE: static-usage-limit-policy)
      */
-    public record FlowControl(OptionalLong maxBytes, OptionalLong maxRequests, Optional<Duration> defaultRequestTTL,
-                              Optional<PriorityBand> defaultPriorityBand, List<PriorityBand> priorityBands,
-                              String usageLimitPolicyPluginRef) {
+    public record FlowControl(
+            OptionalLong maxBytes,
+            OptionalLong maxRequests,
+            Optional<Duration> defaultRequestTTL,
+            Optional<PriorityBand> defaultPriorityBand,
+            List<PriorityBand> priorityBands,
+            String usageLimitPolicyPluginRef) {
         public FlowControl {
             Objects.requireNonNull(maxBytes, "maxBytes");
             Objects.requireNonNull(maxRequests, "maxRequests");
@@ -207,8 +218,12 @@ public record EndpointPickerConfig(ObjectMeta metadata, Origin origin, List<Stri
      * @param fairnessPolicyRef {@code ""} when omitted (GIE: global-strict-fairness-policy)
      * @param orderingPolicyRef {@code ""} when omitted (GIE: fcfs-ordering-policy)
      */
-    public record PriorityBand(int priority, OptionalLong maxBytes, OptionalLong maxRequests, String fairnessPolicyRef,
-                               String orderingPolicyRef) {
+    public record PriorityBand(
+            int priority,
+            OptionalLong maxBytes,
+            OptionalLong maxRequests,
+            String fairnessPolicyRef,
+            String orderingPolicyRef) {
         public PriorityBand {
             Objects.requireNonNull(maxBytes, "maxBytes");
             Objects.requireNonNull(maxRequests, "maxRequests");

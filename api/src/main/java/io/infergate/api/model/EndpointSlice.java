@@ -10,8 +10,9 @@ import java.util.Optional;
  * labels satisfy the pool selector (the labels stand in for pod labels; each address times each of the pool's
  * target ports is one endpoint, the slice's ports are ignored for pools). Immutable.
  */
-public record EndpointSlice(ObjectMeta metadata, Origin origin, String addressType, List<Endpoint> endpoints,
-                            List<Port> ports) implements Resource {
+public record EndpointSlice(
+        ObjectMeta metadata, Origin origin, String addressType, List<Endpoint> endpoints, List<Port> ports)
+        implements Resource {
 
     public static final String KIND = "EndpointSlice";
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";

@@ -1,6 +1,7 @@
 package io.infergate.api.model;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -43,8 +44,13 @@ public record Gateway(ObjectMeta metadata, Origin origin, String gatewayClassNam
      * @param tls        present only for HTTPS
      * @param allowedRoutes defaulted to {@code namespaces.from: Same} and the kinds the protocol supports
      */
-    public record Listener(String name, Protocol protocol, int port, Optional<String> hostname,
-                           Optional<ListenerTls> tls, AllowedRoutes allowedRoutes) {
+    public record Listener(
+            String name,
+            Protocol protocol,
+            int port,
+            Optional<String> hostname,
+            Optional<ListenerTls> tls,
+            AllowedRoutes allowedRoutes) {
         public Listener {
             Copies.str(name, "name");
             Objects.requireNonNull(protocol, "protocol");
@@ -56,7 +62,9 @@ public record Gateway(ObjectMeta metadata, Origin origin, String gatewayClassNam
 
     /** Listener protocols the standalone gateway serves; others (TLS, UDP) are rejected at load time. */
     public enum Protocol {
-        HTTP, HTTPS, TCP;
+        HTTP,
+        HTTPS,
+        TCP;
 
         /** The route kind that attaches to a listener of this protocol. */
         public String routeKind() {
@@ -88,17 +96,19 @@ public record Gateway(ObjectMeta metadata, Origin origin, String gatewayClassNam
     }
 
     /** Where routes may attach from. */
-    public enum FromNamespaces { SAME, ALL, SELECTOR }
+    public enum FromNamespaces {
+        SAME,
+        ALL,
+        SELECTOR
+    }
 
     /**
      * @param selectorLabels {@code namespaces.selector.matchLabels}; namespaces have no labels in standalone
      *                       mode, so a selector matches only when empty (documented decision)
      * @param kinds          allowed route kinds; empty means "the kinds the protocol supports"
      */
-    public record AllowedRoutes(FromNamespaces from, java.util.Map<String, String> selectorLabels,
-                                List<RouteGroupKind> kinds) {
-        public static final AllowedRoutes SAME_NAMESPACE =
-                new AllowedRoutes(FromNamespaces.SAME, java.util.Map.of(), List.of());
+    public record AllowedRoutes(FromNamespaces from, Map<String, String> selectorLabels, List<RouteGroupKind> kinds) {
+        public static final AllowedRoutes SAME_NAMESPACE = new AllowedRoutes(FromNamespaces.SAME, Map.of(), List.of());
 
         public AllowedRoutes {
             Objects.requireNonNull(from, "from");

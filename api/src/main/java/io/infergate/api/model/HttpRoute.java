@@ -12,8 +12,9 @@ import java.util.Optional;
  *
  * @param hostnames as written (lower-case DNS names, optionally {@code *.}-prefixed); empty = any host
  */
-public record HttpRoute(ObjectMeta metadata, Origin origin, List<ParentRef> parentRefs, List<String> hostnames,
-                        List<Rule> rules) implements Resource {
+public record HttpRoute(
+        ObjectMeta metadata, Origin origin, List<ParentRef> parentRefs, List<String> hostnames, List<Rule> rules)
+        implements Resource {
 
     public static final String KIND = "HTTPRoute";
 
@@ -54,8 +55,8 @@ public record HttpRoute(ObjectMeta metadata, Origin origin, List<ParentRef> pare
     }
 
     /** All conditions of one match must hold (AND). */
-    public record Match(PathMatch path, List<ValueMatch> headers, List<ValueMatch> queryParams,
-                        Optional<Method> method) {
+    public record Match(
+            PathMatch path, List<ValueMatch> headers, List<ValueMatch> queryParams, Optional<Method> method) {
         /** The match a rule gets when it declares none: every request. */
         public static final Match ANY = new Match(PathMatch.ROOT, List.of(), List.of(), Optional.empty());
 
@@ -77,7 +78,9 @@ public record HttpRoute(ObjectMeta metadata, Origin origin, List<ParentRef> pare
     }
 
     public enum PathType {
-        EXACT("Exact"), PATH_PREFIX("PathPrefix"), REGULAR_EXPRESSION("RegularExpression");
+        EXACT("Exact"),
+        PATH_PREFIX("PathPrefix"),
+        REGULAR_EXPRESSION("RegularExpression");
 
         private final String yaml;
 
@@ -101,7 +104,8 @@ public record HttpRoute(ObjectMeta metadata, Origin origin, List<ParentRef> pare
     }
 
     public enum MatchType {
-        EXACT("Exact"), REGULAR_EXPRESSION("RegularExpression");
+        EXACT("Exact"),
+        REGULAR_EXPRESSION("RegularExpression");
 
         private final String yaml;
 
@@ -114,7 +118,17 @@ public record HttpRoute(ObjectMeta metadata, Origin origin, List<ParentRef> pare
         }
     }
 
-    public enum Method { GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH }
+    public enum Method {
+        GET,
+        HEAD,
+        POST,
+        PUT,
+        DELETE,
+        CONNECT,
+        OPTIONS,
+        TRACE,
+        PATCH
+    }
 
     /**
      * A filter. Only the header modifiers are supported; the loader reports any other filter type as an error
@@ -128,7 +142,8 @@ public record HttpRoute(ObjectMeta metadata, Origin origin, List<ParentRef> pare
     }
 
     public enum FilterType {
-        REQUEST_HEADER_MODIFIER("RequestHeaderModifier"), RESPONSE_HEADER_MODIFIER("ResponseHeaderModifier");
+        REQUEST_HEADER_MODIFIER("RequestHeaderModifier"),
+        RESPONSE_HEADER_MODIFIER("ResponseHeaderModifier");
 
         private final String yaml;
 

@@ -15,8 +15,14 @@ import java.util.OptionalInt;
  *
  * @param criticality empty when unset; consumers treat that as {@link Criticality#STANDARD}
  */
-public record InferenceModel(ObjectMeta metadata, Origin origin, String modelName, Optional<Criticality> criticality,
-                             PoolRef poolRef, List<TargetModel> targetModels) implements Resource {
+public record InferenceModel(
+        ObjectMeta metadata,
+        Origin origin,
+        String modelName,
+        Optional<Criticality> criticality,
+        PoolRef poolRef,
+        List<TargetModel> targetModels)
+        implements Resource {
 
     public static final String KIND = "InferenceModel";
 
@@ -45,7 +51,9 @@ public record InferenceModel(ObjectMeta metadata, Origin origin, String modelNam
     }
 
     public enum Criticality {
-        CRITICAL("Critical"), STANDARD("Standard"), SHEDDABLE("Sheddable");
+        CRITICAL("Critical"),
+        STANDARD("Standard"),
+        SHEDDABLE("Sheddable");
 
         private final String yaml;
 

@@ -19,9 +19,15 @@ import java.util.OptionalInt;
  * <p>Each ready Pod matching {@link #selector()} (same namespace, AND of labels) times each target port is
  * one endpoint.
  */
-public record InferencePool(ObjectMeta metadata, Origin origin, String apiVersion, Map<String, String> selector,
-                            List<Integer> targetPorts, AppProtocol appProtocol,
-                            Optional<EndpointPickerRef> endpointPicker) implements Resource {
+public record InferencePool(
+        ObjectMeta metadata,
+        Origin origin,
+        String apiVersion,
+        Map<String, String> selector,
+        List<Integer> targetPorts,
+        AppProtocol appProtocol,
+        Optional<EndpointPickerRef> endpointPicker)
+        implements Resource {
 
     public static final String KIND = "InferencePool";
     /** The EPP port v1alpha2 says to use when {@code extensionRef.portNumber} is unset. */
@@ -61,7 +67,8 @@ public record InferencePool(ObjectMeta metadata, Origin origin, String apiVersio
     }
 
     public enum AppProtocol {
-        HTTP("http"), H2C("kubernetes.io/h2c");
+        HTTP("http"),
+        H2C("kubernetes.io/h2c");
 
         private final String yaml;
 
@@ -75,7 +82,8 @@ public record InferencePool(ObjectMeta metadata, Origin origin, String apiVersio
     }
 
     public enum FailureMode {
-        FAIL_OPEN("FailOpen"), FAIL_CLOSE("FailClose");
+        FAIL_OPEN("FailOpen"),
+        FAIL_CLOSE("FailClose");
 
         private final String yaml;
 
@@ -93,8 +101,7 @@ public record InferencePool(ObjectMeta metadata, Origin origin, String apiVersio
      * a non-Service kind. In standalone mode the picker runs in-process and the reference is informational
      * unless a gateway wires an external EPP to it; {@link #failureMode()} still applies.
      */
-    public record EndpointPickerRef(String group, String kind, String name, OptionalInt port,
-                                    FailureMode failureMode) {
+    public record EndpointPickerRef(String group, String kind, String name, OptionalInt port, FailureMode failureMode) {
         public EndpointPickerRef {
             Copies.str(group, "group");
             Copies.str(kind, "kind");

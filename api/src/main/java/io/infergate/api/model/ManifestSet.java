@@ -4,11 +4,14 @@ import io.infergate.api.Location;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Everything one load produced: the objects in document order, lookups by kind and namespace/name, and where
@@ -38,15 +41,21 @@ public final class ManifestSet {
      * @param sources file name (as in {@link Location#file()}) to the text it was loaded from; only files whose
      *                ConfigMaps may be read again need to be here
      */
-    public ManifestSet(List<? extends Resource> resources, Map<Integer, FieldIndex> fields,
-                       Map<String, String> sources) {
+    public ManifestSet(
+            List<? extends Resource> resources, Map<Integer, FieldIndex> fields, Map<String, String> sources) {
         this.resources = List.copyOf(resources);
         this.fields = Map.copyOf(fields);
         this.sources = Map.copyOf(sources);
         for (Resource r : this.resources) {
             byType.computeIfAbsent(r.getClass(), k -> new ArrayList<>()).add(r);
             // first one wins; the validator reports duplicates
-            byKey.putIfAbsent(key(r.group(), r.kind(), r.metadata().namespace(), r.metadata().name()), r);
+            byKey.putIfAbsent(
+                    key(
+                            r.group(),
+                            r.kind(),
+                            r.metadata().namespace(),
+                            r.metadata().name()),
+                    r);
         }
         byType.replaceAll((k, v) -> List.copyOf(v));
     }
@@ -55,7 +64,7 @@ public final class ManifestSet {
      * This set without the objects {@code drop} selects; the rest keep their field positions and source texts (for
      * cluster mode, which leaves out objects with errors and serves the others).
      */
-    public ManifestSet without(java.util.function.Predicate<? super Resource> drop) {
+    public ManifestSet without(Predicate<? super Resource> drop) {
         return new ManifestSet(resources.stream().filter(r -> !drop.test(r)).toList(), fields, sources);
     }
 
@@ -191,7 +200,11 @@ public final class ManifestSet {
         Map<String, Boolean> seen = new LinkedHashMap<>();
         for (Pod pod : podsSelectedBy(pool)) {
             if (pod.isReady() && seen.putIfAbsent(pod.podIp().orElseThrow(), true) == null) {
-                addRanks(out, pool, pod.metadata().name(), pod.podIp().orElseThrow(),
+                addRanks(
+                        out,
+                        pool,
+                        pod.metadata().name(),
+                        pod.podIp().orElseThrow(),
                         activePorts(pod.metadata().annotations().get(ACTIVE_PORTS_ANNOTATION)));
             }
         }
@@ -206,8 +219,8 @@ public final class ManifestSet {
                 }
                 for (String address : e.addresses()) {
                     if (seen.putIfAbsent(address, true) == null) {
-                        addRanks(out, pool, e.hostname().orElse(slice.metadata().name() + "-" + address), address,
-                                null);
+                        addRanks(
+                                out, pool, e.hostname().orElse(slice.metadata().name() + "-" + address), address, null);
                     }
                 }
             }
@@ -216,11 +229,11 @@ public final class ManifestSet {
     }
 
     /** The port numbers an active-ports annotation lists, or null (every port) when it lists none. */
-    static java.util.Set<Integer> activePorts(String annotation) {
+    static Set<Integer> activePorts(String annotation) {
         if (annotation == null) {
             return null;
         }
-        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        Set<Integer> ports = new HashSet<>();
         for (String part : annotation.split(",")) {
             try {
                 ports.add(Integer.parseInt(part.strip()));
@@ -231,8 +244,8 @@ public final class ManifestSet {
         return ports.isEmpty() ? null : ports;
     }
 
-    private static void addRanks(List<PoolEndpoint> out, InferencePool pool, String source, String address,
-                                 java.util.Set<Integer> active) {
+    private static void addRanks(
+            List<PoolEndpoint> out, InferencePool pool, String source, String address, Set<Integer> active) {
         List<Integer> ports = pool.targetPorts();
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
@@ -253,7 +266,9 @@ public final class ManifestSet {
         for (InferenceModel m : sorted) {
             winners.putIfAbsent(modelClaimKey(m), m);
         }
-        return inferenceModels().stream().filter(m -> winners.get(modelClaimKey(m)) == m).toList();
+        return inferenceModels().stream()
+                .filter(m -> winners.get(modelClaimKey(m)) == m)
+                .toList();
     }
 
     /** The key under which InferenceModels compete for a model name: pool identity plus model name. */

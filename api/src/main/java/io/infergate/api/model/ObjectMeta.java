@@ -12,8 +12,12 @@ import java.util.Optional;
  * <p>Immutable. {@code namespace} is already defaulted ({@value #DEFAULT_NAMESPACE}); {@code name} is empty
  * only when the manifest lacked it (the loader then reports an error).
  */
-public record ObjectMeta(String name, String namespace, Map<String, String> labels,
-                         Map<String, String> annotations, Optional<Instant> creationTimestamp) {
+public record ObjectMeta(
+        String name,
+        String namespace,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        Optional<Instant> creationTimestamp) {
 
     /** The namespace of objects that do not name one, as {@code kubectl apply} without {@code -n} does. */
     public static final String DEFAULT_NAMESPACE = "default";

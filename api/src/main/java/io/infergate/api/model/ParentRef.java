@@ -11,8 +11,8 @@ import java.util.OptionalInt;
  * @param sectionName the listener name, empty = all listeners that allow the route
  * @param port        the listener port, empty = any
  */
-public record ParentRef(String group, String kind, String namespace, String name, Optional<String> sectionName,
-                        OptionalInt port) {
+public record ParentRef(
+        String group, String kind, String namespace, String name, Optional<String> sectionName, OptionalInt port) {
     public ParentRef {
         Copies.str(group, "group");
         Copies.str(kind, "kind");

@@ -132,8 +132,8 @@ public final class PluginTypes {
         legacy(LEAST_QUEUE_FILTER, Role.FILTER);
         legacy(LEAST_KV_CACHE_FILTER, Role.FILTER);
         legacy(DECISION_TREE_FILTER, Role.FILTER);
-        add(new PluginType(KV_CACHE_SCORER, EnumSet.of(Role.SCORER), Source.GIE_LEGACY,
-                Optional.of(KV_CACHE_UTILIZATION_SCORER)));
+        add(new PluginType(
+                KV_CACHE_SCORER, EnumSet.of(Role.SCORER), Source.GIE_LEGACY, Optional.of(KV_CACHE_UTILIZATION_SCORER)));
 
         ours(IN_FLIGHT_REQUESTS_SCORER, Role.SCORER);
         ours(IN_FLIGHT_TOKENS_SCORER, Role.SCORER);

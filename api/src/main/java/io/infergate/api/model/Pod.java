@@ -12,8 +12,13 @@ import java.util.Optional;
  * with no {@code Ready} condition written, it counts as ready unless {@code status.phase} says otherwise
  * (Pending, Succeeded, Failed, Unknown), so a hand-written Pod needs only labels and an IP.
  */
-public record Pod(ObjectMeta metadata, Origin origin, Optional<String> podIp, Optional<String> phase,
-                  Optional<Boolean> readyCondition) implements Resource {
+public record Pod(
+        ObjectMeta metadata,
+        Origin origin,
+        Optional<String> podIp,
+        Optional<String> phase,
+        Optional<Boolean> readyCondition)
+        implements Resource {
 
     public static final String KIND = "Pod";
 

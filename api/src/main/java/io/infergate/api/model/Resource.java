@@ -1,23 +1,34 @@
 package io.infergate.api.model;
 
-import java.util.Comparator;
 import java.time.Instant;
+import java.util.Comparator;
 
 /**
  * A Kubernetes-shaped object loaded from a manifest. Every implementation is an immutable record, safe to
  * share between threads; the closed set lets consumers switch over it exhaustively.
  */
 public sealed interface Resource
-        permits Gateway, HttpRoute, TcpRoute, InferencePool, InferenceModel, InferenceObjective,
-                InferenceModelRewrite, Service, Pod, EndpointSlice, ConfigMap, Secret, EndpointPickerConfig {
+        permits Gateway,
+                HttpRoute,
+                TcpRoute,
+                InferencePool,
+                InferenceModel,
+                InferenceObjective,
+                InferenceModelRewrite,
+                Service,
+                Pod,
+                EndpointSlice,
+                ConfigMap,
+                Secret,
+                EndpointPickerConfig {
 
     /**
      * Oldest first: objects with a {@code creationTimestamp} (in timestamp order) come before objects without
      * one (which count as created in document order now), ties broken by document order. This is the order in
      * which "the oldest resource wins" a clash.
      */
-    Comparator<Resource> OLDEST_FIRST = Comparator
-            .comparing((Resource r) -> r.metadata().creationTimestamp().isEmpty())
+    Comparator<Resource> OLDEST_FIRST = Comparator.comparing(
+                    (Resource r) -> r.metadata().creationTimestamp().isEmpty())
             .thenComparing(r -> r.metadata().creationTimestamp().orElse(Instant.EPOCH))
             .thenComparingInt(r -> r.origin().sequence());
 

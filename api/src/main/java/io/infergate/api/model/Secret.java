@@ -54,7 +54,9 @@ public record Secret(ObjectMeta metadata, Origin origin, String type, Map<String
      */
     public Optional<byte[]> bytes(String key) {
         String v = data.get(key);
-        return v == null ? Optional.empty() : Optional.of(Base64.getMimeDecoder().decode(v));
+        return v == null
+                ? Optional.empty()
+                : Optional.of(Base64.getMimeDecoder().decode(v));
     }
 
     /** The decoded value of a data key as UTF-8 text (PEM). */

@@ -14,8 +14,8 @@ import java.util.OptionalInt;
  * @param type ClusterIP (default), NodePort, LoadBalancer or ExternalName; ExternalName Services are refused as
  *             backends and as endpoint pickers
  */
-public record Service(ObjectMeta metadata, Origin origin, String type, Map<String, String> selector,
-                      List<Port> ports) implements Resource {
+public record Service(ObjectMeta metadata, Origin origin, String type, Map<String, String> selector, List<Port> ports)
+        implements Resource {
 
     public static final String KIND = "Service";
 
@@ -45,8 +45,13 @@ public record Service(ObjectMeta metadata, Origin origin, String type, Map<Strin
      * @param targetPortNumber the numeric target port (defaults to {@code port}); empty when the target port is
      *                         a named container port, which is resolved from {@code targetPortName}
      */
-    public record Port(Optional<String> name, String protocol, int port, OptionalInt targetPortNumber,
-                       Optional<String> targetPortName, Optional<String> appProtocol) {
+    public record Port(
+            Optional<String> name,
+            String protocol,
+            int port,
+            OptionalInt targetPortNumber,
+            Optional<String> targetPortName,
+            Optional<String> appProtocol) {
         public Port {
             Objects.requireNonNull(name, "name");
             Copies.str(protocol, "protocol");

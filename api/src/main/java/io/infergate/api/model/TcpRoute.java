@@ -10,8 +10,9 @@ import java.util.Optional;
  *
  * @param apiVersion the version the manifest used; limits differ (v1alpha2: 1..16 rules, v1: exactly 1)
  */
-public record TcpRoute(ObjectMeta metadata, Origin origin, String apiVersion, List<ParentRef> parentRefs,
-                       List<Rule> rules) implements Resource {
+public record TcpRoute(
+        ObjectMeta metadata, Origin origin, String apiVersion, List<ParentRef> parentRefs, List<Rule> rules)
+        implements Resource {
 
     public static final String KIND = "TCPRoute";
 

@@ -48,8 +48,11 @@ final class BbrRules {
             for (int i = 0; i < m.adapters().size(); i++) {
                 String adapter = m.adapters().get(i);
                 if (!adapter.isEmpty()) {
-                    claim(r, claims, adapter, new Claim(m.configMap(), BbrConfigMap.ADAPTERS_FIELD + "[" + i + "]",
-                            m.baseModel()));
+                    claim(
+                            r,
+                            claims,
+                            adapter,
+                            new Claim(m.configMap(), BbrConfigMap.ADAPTERS_FIELD + "[" + i + "]", m.baseModel()));
                 }
             }
         }
@@ -65,12 +68,16 @@ final class BbrRules {
             return;
         }
         ConfigMap other = first.configMap();
-        r.error(claim.configMap(), claim.field(), "model \"" + model + "\" is mapped to base model \""
-                + claim.baseModel() + "\" here and to base model \"" + first.baseModel() + "\" by ConfigMap "
-                + other.metadata().namespace() + "/" + other.metadata().name() + " ("
-                + r.set().locate(other, first.field()) + ", " + first.field() + "); Body-Based Routing would use"
-                + " whichever it read last (expected: each model name mapped to one base model, across all"
-                + " namespaces)");
+        r.error(
+                claim.configMap(),
+                claim.field(),
+                "model \"" + model + "\" is mapped to base model \""
+                        + claim.baseModel() + "\" here and to base model \"" + first.baseModel() + "\" by ConfigMap "
+                        + other.metadata().namespace() + "/" + other.metadata().name() + " ("
+                        + r.set().locate(other, first.field()) + ", " + first.field()
+                        + "); Body-Based Routing would use"
+                        + " whichever it read last (expected: each model name mapped to one base model, across all"
+                        + " namespaces)");
     }
 
     /** A ConfigMap that looks like BBR's but lacks the label: BBR (since v1.4) and Infergate ignore it. */
@@ -80,9 +87,12 @@ final class BbrRules {
                 continue;
             }
             String value = cm.metadata().labels().get(ConfigMap.BBR_MANAGED_LABEL);
-            String found = value == null ? "has no label " + ConfigMap.BBR_MANAGED_LABEL
+            String found = value == null
+                    ? "has no label " + ConfigMap.BBR_MANAGED_LABEL
                     : "has " + ConfigMap.BBR_MANAGED_LABEL + ": \"" + value + "\"";
-            r.warning(cm, value == null ? "metadata.labels" : "metadata.labels." + ConfigMap.BBR_MANAGED_LABEL,
+            r.warning(
+                    cm,
+                    value == null ? "metadata.labels" : "metadata.labels." + ConfigMap.BBR_MANAGED_LABEL,
                     "ConfigMap with data.baseModel " + found + ", so Body-Based Routing ignores it (expected: "
                             + ConfigMap.BBR_MANAGED_LABEL + ": \"true\" to map its adapters to the base model)");
         }
@@ -100,14 +110,19 @@ final class BbrRules {
                     List<HttpRoute.ValueMatch> headers = matches.get(j).headers();
                     for (int k = 0; k < headers.size(); k++) {
                         HttpRoute.ValueMatch h = headers.get(k);
-                        if (h.type() != HttpRoute.MatchType.EXACT || !h.name().equalsIgnoreCase(BASE_MODEL_HEADER)
+                        if (h.type() != HttpRoute.MatchType.EXACT
+                                || !h.name().equalsIgnoreCase(BASE_MODEL_HEADER)
                                 || baseModels.contains(h.value())) {
                             continue;
                         }
                         Claim adapterOf = claims.get(h.value());
-                        String hint = adapterOf == null ? "" : "; \"" + h.value() + "\" is an adapter of base model \""
-                                + adapterOf.baseModel() + "\", match that instead";
-                        r.warning(route, "spec.rules[" + i + "].matches[" + j + "].headers[" + k + "].value",
+                        String hint = adapterOf == null
+                                ? ""
+                                : "; \"" + h.value() + "\" is an adapter of base model \"" + adapterOf.baseModel()
+                                        + "\", match that instead";
+                        r.warning(
+                                route,
+                                "spec.rules[" + i + "].matches[" + j + "].headers[" + k + "].value",
                                 "no bbr-managed ConfigMap declares baseModel \"" + h.value() + "\", so "
                                         + BASE_MODEL_HEADER + " never has this value and the match never applies"
                                         + hint + " (expected: a declared base model)");

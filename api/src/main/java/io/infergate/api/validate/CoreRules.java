@@ -17,8 +17,11 @@ final class CoreRules {
     static void check(Reporter r) {
         for (Service s : r.set().services()) {
             if (!SERVICE_TYPES.contains(s.type())) {
-                r.error(s, "spec.type", "unsupported value \"" + s.type()
-                        + "\" (expected one of: ClusterIP, NodePort, LoadBalancer, ExternalName)");
+                r.error(
+                        s,
+                        "spec.type",
+                        "unsupported value \"" + s.type()
+                                + "\" (expected one of: ClusterIP, NodePort, LoadBalancer, ExternalName)");
             }
             for (int i = 0; i < s.ports().size(); i++) {
                 Service.Port p = s.ports().get(i);
@@ -26,8 +29,10 @@ final class CoreRules {
                 r.range(s, path + ".port", p.port(), 1, 65535);
                 p.targetPortNumber().ifPresent(t -> r.range(s, path + ".targetPort", t, 1, 65535));
                 if (!PROTOCOLS.contains(p.protocol())) {
-                    r.error(s, path + ".protocol", "unsupported value \"" + p.protocol()
-                            + "\" (expected one of: TCP, UDP, SCTP)");
+                    r.error(
+                            s,
+                            path + ".protocol",
+                            "unsupported value \"" + p.protocol() + "\" (expected one of: TCP, UDP, SCTP)");
                 }
             }
         }
@@ -40,8 +45,10 @@ final class CoreRules {
         }
         for (EndpointSlice s : r.set().endpointSlices()) {
             if (!List.of("IPv4", "IPv6", "FQDN").contains(s.addressType())) {
-                r.error(s, "addressType", "unsupported value \"" + s.addressType()
-                        + "\" (expected one of: IPv4, IPv6, FQDN)");
+                r.error(
+                        s,
+                        "addressType",
+                        "unsupported value \"" + s.addressType() + "\" (expected one of: IPv4, IPv6, FQDN)");
             }
             for (int i = 0; i < s.ports().size(); i++) {
                 r.range(s, "ports[" + i + "].port", s.ports().get(i).port(), 1, 65535);
@@ -50,8 +57,11 @@ final class CoreRules {
                 List<String> addresses = s.endpoints().get(i).addresses();
                 for (int j = 0; j < addresses.size(); j++) {
                     if (!s.addressType().equals("FQDN") && !Formats.isIp(addresses.get(j))) {
-                        r.error(s, "endpoints[" + i + "].addresses[" + j + "]", "\"" + addresses.get(j)
-                                + "\" is not an IP address (expected: an " + s.addressType() + " address)");
+                        r.error(
+                                s,
+                                "endpoints[" + i + "].addresses[" + j + "]",
+                                "\"" + addresses.get(j) + "\" is not an IP address (expected: an " + s.addressType()
+                                        + " address)");
                     }
                 }
             }

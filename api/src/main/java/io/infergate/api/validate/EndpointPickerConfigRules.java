@@ -9,6 +9,7 @@ import io.infergate.api.model.EndpointPickerConfig.SchedulingProfile;
 import io.infergate.api.model.PluginType;
 import io.infergate.api.model.PluginType.Role;
 import io.infergate.api.model.PluginTypes;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,11 +115,15 @@ public final class EndpointPickerConfigRules {
                 String gate = c.featureGates().get(i);
                 String path = "featureGates[" + i + "]";
                 if (!EndpointPickerConfig.FEATURE_GATES.contains(gate)) {
-                    error(path, "unknown feature gate \"" + gate + "\" (expected one of: "
-                            + String.join(", ", EndpointPickerConfig.FEATURE_GATES) + ")");
+                    error(
+                            path,
+                            "unknown feature gate \"" + gate + "\" (expected one of: "
+                                    + String.join(", ", EndpointPickerConfig.FEATURE_GATES) + ")");
                 } else if (gate.equals(EndpointPickerConfig.FEATURE_DATA_LAYER)) {
-                    warning(path, "feature gate \"dataLayer\" is obsolete: the data layer is on by default, and GIE"
-                            + " v1.5.0 asks to remove it (use \"enableLegacyMetrics\" to fall back to metrics polling)");
+                    warning(
+                            path,
+                            "feature gate \"dataLayer\" is obsolete: the data layer is on by default, and GIE"
+                                    + " v1.5.0 asks to remove it (use \"enableLegacyMetrics\" to fall back to metrics polling)");
                 }
             }
         }
@@ -131,13 +136,17 @@ public final class EndpointPickerConfigRules {
                     continue; // reported by the loader
                 }
                 if (!PluginTypes.isKnown(p.type())) {
-                    error(path + ".type", "unknown plugin type \"" + p.type() + "\" (expected one of: "
-                            + String.join(", ", PluginTypes.NAMES) + ")");
+                    error(
+                            path + ".type",
+                            "unknown plugin type \"" + p.type() + "\" (expected one of: "
+                                    + String.join(", ", PluginTypes.NAMES) + ")");
                 }
                 Declared first = declared.putIfAbsent(p.name(), new Declared(i, p));
                 if (first != null) {
-                    error(path + ".name", "duplicate plugin name \"" + p.name() + "\" (first: plugins[" + first.index()
-                            + "]; a name defaults to the type, so give each instance of a type its own name)");
+                    error(
+                            path + ".name",
+                            "duplicate plugin name \"" + p.name() + "\" (first: plugins[" + first.index()
+                                    + "]; a name defaults to the type, so give each instance of a type its own name)");
                 }
                 if (p.type().equals(PluginTypes.PREFIX_CACHE_SCORER)
                         || p.type().equals(PluginTypes.APPROX_PREFIX_CACHE_PRODUCER)) {
@@ -145,12 +154,16 @@ public final class EndpointPickerConfigRules {
                 }
             }
             List<Declared> handlers = declared.values().stream()
-                    .filter(d -> d.type().map(t -> t.is(Role.PROFILE_HANDLER)).orElse(false)).toList();
+                    .filter(d -> d.type().map(t -> t.is(Role.PROFILE_HANDLER)).orElse(false))
+                    .toList();
             for (int k = 1; k < handlers.size(); k++) {
                 Declared d = handlers.get(k);
-                error("plugins[" + d.index() + "].type", "a second profile handler \"" + d.plugin().name()
-                        + "\" (first: \"" + handlers.get(0).plugin().name() + "\", plugins[" + handlers.get(0).index()
-                        + "]); only one is allowed");
+                error(
+                        "plugins[" + d.index() + "].type",
+                        "a second profile handler \"" + d.plugin().name()
+                                + "\" (first: \"" + handlers.get(0).plugin().name() + "\", plugins["
+                                + handlers.get(0).index()
+                                + "]); only one is allowed");
             }
         }
 
@@ -158,17 +171,24 @@ public final class EndpointPickerConfigRules {
             long blockSize = integer(params, "blockSize").orElse(0L);
             Optional<Long> tokens = integer(params, "blockSizeTokens");
             if (blockSize > 0 && tokens.orElse(0L) <= 0) {
-                error(path + ".blockSize", "blockSize is deprecated (it counts characters) and blockSizeTokens is "
-                        + (tokens.isPresent() ? "not positive" : "not set") + " (expected: blockSizeTokens, in tokens"
-                        + " of about 4 characters, e.g. blockSizeTokens: " + Math.max(1, blockSize / 4)
-                        + " for blockSize: " + blockSize + "; GIE v1.4 refuses blockSize alone and v1.5 ignores it)");
+                error(
+                        path + ".blockSize",
+                        "blockSize is deprecated (it counts characters) and blockSizeTokens is "
+                                + (tokens.isPresent() ? "not positive" : "not set")
+                                + " (expected: blockSizeTokens, in tokens"
+                                + " of about 4 characters, e.g. blockSizeTokens: " + Math.max(1, blockSize / 4)
+                                + " for blockSize: " + blockSize
+                                + "; GIE v1.4 refuses blockSize alone and v1.5 ignores it)");
             }
         }
 
         private static Optional<Long> integer(ConfigTree.Mapping m, String key) {
-            return m.get(key).filter(ConfigTree.Scalar.class::isInstance).map(ConfigTree.Scalar.class::cast)
+            return m.get(key)
+                    .filter(ConfigTree.Scalar.class::isInstance)
+                    .map(ConfigTree.Scalar.class::cast)
                     .flatMap(ConfigTree.Scalar::integerValue)
-                    .filter(v -> v.bitLength() < 64).map(java.math.BigInteger::longValue);
+                    .filter(v -> v.bitLength() < 64)
+                    .map(BigInteger::longValue);
         }
 
         /** What GIE's {@code applySystemDefaults} would add, so that references to those resolve. */
@@ -189,7 +209,8 @@ public final class EndpointPickerConfigRules {
             if (c.parser().isEmpty() || !declared.containsKey(c.parser().get().pluginRef())) {
                 addImplicit(PluginTypes.OPENAI_PARSER);
             }
-            String detector = c.saturationDetector().map(EndpointPickerConfig.SaturationDetector::pluginRef)
+            String detector = c.saturationDetector()
+                    .map(EndpointPickerConfig.SaturationDetector::pluginRef)
                     .orElse("");
             if (detector.isEmpty() || detector.equals(PluginTypes.UTILIZATION_DETECTOR)) {
                 addImplicit(PluginTypes.UTILIZATION_DETECTOR);
@@ -224,8 +245,11 @@ public final class EndpointPickerConfigRules {
             }
             Optional<PluginType> t = PluginTypes.find(type);
             if (role != null && t.isPresent() && !t.get().is(role)) {
-                error(path, "plugin \"" + ref + "\" has type " + type + ", which is not " + role.noun()
-                        + " (expected: a plugin of type " + String.join(", ", PluginTypes.namesWith(role)) + ")");
+                error(
+                        path,
+                        "plugin \"" + ref + "\" has type " + type + ", which is not " + role.noun()
+                                + " (expected: a plugin of type " + String.join(", ", PluginTypes.namesWith(role))
+                                + ")");
             }
             return Optional.of(type);
         }
@@ -243,24 +267,32 @@ public final class EndpointPickerConfigRules {
                 if (!profile.name().isEmpty()) {
                     Integer first = names.putIfAbsent(profile.name(), i);
                     if (first != null) {
-                        error(path + ".name", "duplicate profile name \"" + profile.name() + "\" (first:"
-                                + " schedulingProfiles[" + first + "])");
+                        error(
+                                path + ".name",
+                                "duplicate profile name \"" + profile.name() + "\" (first:" + " schedulingProfiles["
+                                        + first + "])");
                     }
                 }
                 profilePlugins(profile, path);
             }
             if (profiles.size() > 1) {
                 List<Declared> handlers = declared.values().stream()
-                        .filter(d -> d.type().map(t -> t.is(Role.PROFILE_HANDLER)).orElse(false)).toList();
+                        .filter(d ->
+                                d.type().map(t -> t.is(Role.PROFILE_HANDLER)).orElse(false))
+                        .toList();
                 if (handlers.isEmpty()) {
-                    error("schedulingProfiles[1]", profiles.size() + " scheduling profiles and no profile handler"
-                            + " (expected: one profile, or a profile handler plugin that runs several; GIE adds "
-                            + PluginTypes.SINGLE_PROFILE_HANDLER + " only for a single profile)");
+                    error(
+                            "schedulingProfiles[1]",
+                            profiles.size() + " scheduling profiles and no profile handler"
+                                    + " (expected: one profile, or a profile handler plugin that runs several; GIE adds "
+                                    + PluginTypes.SINGLE_PROFILE_HANDLER + " only for a single profile)");
                 } else if (handlers.get(0).plugin().type().equals(PluginTypes.SINGLE_PROFILE_HANDLER)) {
-                    error("schedulingProfiles[1]", profiles.size() + " scheduling profiles, but profile handler \""
-                            + handlers.get(0).plugin().name() + "\" is a " + PluginTypes.SINGLE_PROFILE_HANDLER
-                            + ", which runs exactly one (expected: one profile, or a profile handler that runs"
-                            + " several)");
+                    error(
+                            "schedulingProfiles[1]",
+                            profiles.size() + " scheduling profiles, but profile handler \""
+                                    + handlers.get(0).plugin().name() + "\" is a " + PluginTypes.SINGLE_PROFILE_HANDLER
+                                    + ", which runs exactly one (expected: one profile, or a profile handler that runs"
+                                    + " several)");
                 }
             }
         }
@@ -280,17 +312,24 @@ public final class EndpointPickerConfigRules {
                     continue;
                 }
                 if (!t.get().isProfilePlugin()) {
-                    warning(path + ".pluginRef", "plugin \"" + pp.pluginRef() + "\" has type " + t.get().name()
-                            + ", which is not a filter, scorer or picker, so it does nothing in a profile");
+                    warning(
+                            path + ".pluginRef",
+                            "plugin \"" + pp.pluginRef() + "\" has type "
+                                    + t.get().name()
+                                    + ", which is not a filter, scorer or picker, so it does nothing in a profile");
                 }
                 if (pp.weight().isPresent() && !t.get().is(Role.SCORER)) {
-                    warning(path + ".weight", "weight is ignored: plugin \"" + pp.pluginRef() + "\" has type "
-                            + t.get().name() + ", which is not a scorer");
+                    warning(
+                            path + ".weight",
+                            "weight is ignored: plugin \"" + pp.pluginRef() + "\" has type "
+                                    + t.get().name() + ", which is not a scorer");
                 }
                 if (t.get().is(Role.PICKER)) {
                     if (picker != null) {
-                        error(path + ".pluginRef", "a second picker \"" + pp.pluginRef() + "\" in profile \""
-                                + profile.name() + "\" (first: \"" + picker + "\"); a profile has one picker");
+                        error(
+                                path + ".pluginRef",
+                                "a second picker \"" + pp.pluginRef() + "\" in profile \"" + profile.name()
+                                        + "\" (first: \"" + picker + "\"); a profile has one picker");
                     } else {
                         picker = pp.pluginRef();
                     }
@@ -304,9 +343,11 @@ public final class EndpointPickerConfigRules {
             }
             double w = pp.weight().getAsDouble();
             if (!Double.isFinite(w) || w < 0) {
-                error(path + ".weight", "found " + w + " (expected: a finite number >= 0; scores are multiplied by"
-                        + " the weight and summed, so a negative weight would prefer the endpoints the scorer rates"
-                        + " worst)");
+                error(
+                        path + ".weight",
+                        "found " + w + " (expected: a finite number >= 0; scores are multiplied by"
+                                + " the weight and summed, so a negative weight would prefer the endpoints the scorer rates"
+                                + " worst)");
             }
         }
 
@@ -315,8 +356,10 @@ public final class EndpointPickerConfigRules {
                 return;
             }
             if (c.hasFeatureGate(EndpointPickerConfig.FEATURE_LEGACY_METRICS)) {
-                warning("dataLayer", "ignored: feature gate \"enableLegacyMetrics\" turns the data layer off"
-                        + " (expected: one of the two)");
+                warning(
+                        "dataLayer",
+                        "ignored: feature gate \"enableLegacyMetrics\" turns the data layer off"
+                                + " (expected: one of the two)");
             }
             List<EndpointPickerConfig.DataSource> sources = c.dataLayer().get().sources();
             for (int i = 0; i < sources.size(); i++) {
@@ -339,15 +382,19 @@ public final class EndpointPickerConfigRules {
             }
             EndpointPickerConfig.FlowControl fc = c.flowControl().get();
             if (!c.hasFeatureGate(EndpointPickerConfig.FEATURE_FLOW_CONTROL)) {
-                warning("flowControl", "ignored: feature gate \"flowControl\" is not enabled (expected: featureGates:"
-                        + " [flowControl] to use this section)");
+                warning(
+                        "flowControl",
+                        "ignored: feature gate \"flowControl\" is not enabled (expected: featureGates:"
+                                + " [flowControl] to use this section)");
             }
             notNegative(fc.maxBytes(), "flowControl.maxBytes");
             notNegative(fc.maxRequests(), "flowControl.maxRequests");
             fc.defaultRequestTTL().ifPresent(ttl -> {
                 if (ttl.isNegative()) {
-                    error("flowControl.defaultRequestTTL", "found a negative duration (expected: a duration >= 0; 0"
-                            + " means requests wait until the client gives up)");
+                    error(
+                            "flowControl.defaultRequestTTL",
+                            "found a negative duration (expected: a duration >= 0; 0"
+                                    + " means requests wait until the client gives up)");
                 }
             });
             fc.defaultPriorityBand().ifPresent(b -> band(b, "flowControl.defaultPriorityBand"));
@@ -357,13 +404,17 @@ public final class EndpointPickerConfigRules {
                 String path = "flowControl.priorityBands[" + i + "]";
                 Integer first = priorities.putIfAbsent(b.priority(), i);
                 if (first != null) {
-                    error(path + ".priority", "duplicate priority " + b.priority() + " (first:"
-                            + " flowControl.priorityBands[" + first + "]; a priority has one band)");
+                    error(
+                            path + ".priority",
+                            "duplicate priority " + b.priority() + " (first:" + " flowControl.priorityBands[" + first
+                                    + "]; a priority has one band)");
                 }
                 band(b, path);
             }
             if (!fc.usageLimitPolicyPluginRef().isEmpty()) {
-                resolve(fc.usageLimitPolicyPluginRef(), "flowControl.usageLimitPolicyPluginRef",
+                resolve(
+                        fc.usageLimitPolicyPluginRef(),
+                        "flowControl.usageLimitPolicyPluginRef",
                         Role.USAGE_LIMIT_POLICY);
             }
         }

@@ -19,8 +19,8 @@ final class Formats {
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+\\-.^_`|~]+");
     private static final Pattern PATH_CHARS = Pattern.compile("(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+");
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private Formats() {}
@@ -30,7 +30,8 @@ final class Formats {
         if (s.length() > 253) {
             return "is " + s.length() + " characters long (expected: at most 253)";
         }
-        return DNS1123_SUBDOMAIN.matcher(s).matches() ? null
+        return DNS1123_SUBDOMAIN.matcher(s).matches()
+                ? null
                 : "\"" + s + "\" is not a DNS-1123 subdomain (expected: lower-case letters, digits, '-' and '.',"
                         + " starting and ending with a letter or digit)";
     }
@@ -39,7 +40,8 @@ final class Formats {
         if (s.length() > 63) {
             return "is " + s.length() + " characters long (expected: at most 63)";
         }
-        return DNS1123_LABEL.matcher(s).matches() ? null
+        return DNS1123_LABEL.matcher(s).matches()
+                ? null
                 : "\"" + s + "\" is not a DNS-1123 label (expected: lower-case letters, digits and '-',"
                         + " starting and ending with a letter or digit)";
     }
@@ -48,7 +50,8 @@ final class Formats {
         if (s.length() > 63) {
             return "is " + s.length() + " characters long (expected: at most 63)";
         }
-        return DNS1035_LABEL.matcher(s).matches() ? null
+        return DNS1035_LABEL.matcher(s).matches()
+                ? null
                 : "\"" + s + "\" is not a DNS-1035 label (expected: lower-case letters, digits and '-',"
                         + " starting with a letter and ending with a letter or digit)";
     }
@@ -60,7 +63,8 @@ final class Formats {
         if (IPV4.matcher(s).matches()) {
             return "\"" + s + "\" is an IP address (expected: a DNS name; IPs are not allowed)";
         }
-        return HOSTNAME.matcher(s).matches() ? null
+        return HOSTNAME.matcher(s).matches()
+                ? null
                 : "\"" + s + "\" is not a valid hostname (expected: a lower-case DNS name, optionally prefixed"
                         + " with \"*.\")";
     }
@@ -73,16 +77,18 @@ final class Formats {
         if (s.length() > 253) {
             return "is " + s.length() + " characters long (expected: at most 253)";
         }
-        return GROUP.matcher(s).matches() ? null : "\"" + s + "\" is not a valid API group (expected: a DNS subdomain"
-                + " or \"\" for the core group)";
+        return GROUP.matcher(s).matches()
+                ? null
+                : "\"" + s + "\" is not a valid API group (expected: a DNS subdomain" + " or \"\" for the core group)";
     }
 
     static String kind(String s) {
         if (s.length() > 63) {
             return "is " + s.length() + " characters long (expected: at most 63)";
         }
-        return KIND.matcher(s).matches() ? null : "\"" + s + "\" is not a valid kind (expected: letters, digits and"
-                + " '-', starting with a letter)";
+        return KIND.matcher(s).matches()
+                ? null
+                : "\"" + s + "\" is not a valid kind (expected: letters, digits and" + " '-', starting with a letter)";
     }
 
     static String objectName(String s) {
@@ -95,7 +101,9 @@ final class Formats {
         }
         int slash = s.indexOf('/');
         String name = slash < 0 ? s : s.substring(slash + 1);
-        if (name.length() > 63 || (slash >= 0 && slash > 253) || !LABEL_KEY.matcher(s).matches()) {
+        if (name.length() > 63
+                || (slash >= 0 && slash > 253)
+                || !LABEL_KEY.matcher(s).matches()) {
             return "\"" + s + "\" is not a valid label key (expected: [prefix/]name, name at most 63 characters of"
                     + " letters, digits, '-', '_', '.', starting and ending with a letter or digit)";
         }

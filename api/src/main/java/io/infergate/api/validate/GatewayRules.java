@@ -36,8 +36,11 @@ final class GatewayRules {
                         r.error(g, path + ".name", bad);
                     }
                     if (!names.add(l.name())) {
-                        r.error(g, path + ".name", "Listener name must be unique within the Gateway (\"" + l.name()
-                                + "\" appears more than once)");
+                        r.error(
+                                g,
+                                path + ".name",
+                                "Listener name must be unique within the Gateway (\"" + l.name()
+                                        + "\" appears more than once)");
                     }
                 }
                 r.range(g, path + ".port", l.port(), 1, 65535);
@@ -50,7 +53,8 @@ final class GatewayRules {
                         r.error(g, path + ".hostname", "hostname must not be specified for protocols ['TCP', 'UDP']");
                     }
                 });
-                if (!combos.add(l.port() + "|" + l.protocol() + "|" + l.hostname().orElse(""))) {
+                if (!combos.add(
+                        l.port() + "|" + l.protocol() + "|" + l.hostname().orElse(""))) {
                     r.error(g, path, "Combination of port, protocol and hostname must be unique for each listener");
                 }
                 tls(r, g, l, path);
@@ -59,17 +63,27 @@ final class GatewayRules {
                 Gateway.Protocol other = portProtocol.putIfAbsent(l.port(), l.protocol());
                 String first = portOwner.putIfAbsent(l.port(), owner);
                 if (other != null && (other != l.protocol() || l.protocol() == Gateway.Protocol.TCP)) {
-                    r.error(g, path + ".port", "port " + l.port() + " is already used by " + first + " ("
-                            + other + "); expected: one TCP listener per port, or HTTP/HTTPS listeners of one"
-                            + " protocol sharing it by hostname");
+                    r.error(
+                            g,
+                            path + ".port",
+                            "port " + l.port() + " is already used by " + first + " ("
+                                    + other + "); expected: one TCP listener per port, or HTTP/HTTPS listeners of one"
+                                    + " protocol sharing it by hostname");
                 } else if (other != null) {
-                    String sameHost = portHostOwner.putIfAbsent(l.port() + "|" + l.hostname().orElse(""), owner);
+                    String sameHost = portHostOwner.putIfAbsent(
+                            l.port() + "|" + l.hostname().orElse(""), owner);
                     if (sameHost != null && !sameHost.startsWith(g.displayName() + " ")) {
                         // within one Gateway the combination rule above has said it already
-                        r.error(g, path + ".hostname", "port " + l.port() + " with "
-                                + l.hostname().map(h -> "hostname \"" + h + "\"").orElse("no hostname")
-                                + " is already used by " + sameHost + "; expected: a distinct hostname per listener"
-                                + " on a shared port");
+                        r.error(
+                                g,
+                                path + ".hostname",
+                                "port " + l.port() + " with "
+                                        + l.hostname()
+                                                .map(h -> "hostname \"" + h + "\"")
+                                                .orElse("no hostname")
+                                        + " is already used by " + sameHost
+                                        + "; expected: a distinct hostname per listener"
+                                        + " on a shared port");
                     }
                 } else {
                     portHostOwner.put(l.port() + "|" + l.hostname().orElse(""), owner);
@@ -86,8 +100,11 @@ final class GatewayRules {
             return;
         }
         if (l.tls().isEmpty()) {
-            r.error(g, path + ".tls", "an HTTPS listener needs tls.certificateRefs (expected: a reference to a"
-                    + " Secret of type kubernetes.io/tls)");
+            r.error(
+                    g,
+                    path + ".tls",
+                    "an HTTPS listener needs tls.certificateRefs (expected: a reference to a"
+                            + " Secret of type kubernetes.io/tls)");
             return;
         }
         List<Gateway.SecretRef> refs = l.tls().get().certificateRefs();
@@ -102,13 +119,16 @@ final class GatewayRules {
 
     private static void certificate(Reporter r, Gateway g, Gateway.SecretRef ref, String path) {
         if (!ref.group().isEmpty() || !ref.kind().equals(Secret.KIND)) {
-            r.error(g, path, "found group \"" + ref.group() + "\" kind " + ref.kind()
-                    + " (expected: a core Secret)");
+            r.error(g, path, "found group \"" + ref.group() + "\" kind " + ref.kind() + " (expected: a core Secret)");
             return;
         }
         if (!ref.namespace().equals(g.metadata().namespace())) {
-            r.error(g, path + ".namespace", "Secret in namespace " + ref.namespace() + " is in another namespace than"
-                    + " the Gateway (expected: " + g.metadata().namespace() + "; ReferenceGrant is not supported)");
+            r.error(
+                    g,
+                    path + ".namespace",
+                    "Secret in namespace " + ref.namespace() + " is in another namespace than"
+                            + " the Gateway (expected: " + g.metadata().namespace()
+                            + "; ReferenceGrant is not supported)");
             return;
         }
         if (ref.name().isEmpty()) {
@@ -121,8 +141,10 @@ final class GatewayRules {
         }
         Secret s = secret.get();
         if (!s.type().equals(Secret.TYPE_TLS)) {
-            r.error(g, path + ".name", "Secret " + ref.name() + " is of type " + s.type() + " (expected: "
-                    + Secret.TYPE_TLS + ")");
+            r.error(
+                    g,
+                    path + ".name",
+                    "Secret " + ref.name() + " is of type " + s.type() + " (expected: " + Secret.TYPE_TLS + ")");
         }
     }
 
@@ -133,19 +155,28 @@ final class GatewayRules {
                 try {
                     Base64.getMimeDecoder().decode(e.getValue());
                 } catch (IllegalArgumentException ex) {
-                    r.error(s, "data." + e.getKey(), "is not base64 (expected: base64 in data, or plain text in"
-                            + " stringData)");
+                    r.error(
+                            s,
+                            "data." + e.getKey(),
+                            "is not base64 (expected: base64 in data, or plain text in" + " stringData)");
                 }
             }
             if (!s.type().equals(Secret.TYPE_TLS)) {
                 continue;
             }
-            boolean cert = s.data().containsKey(Secret.TLS_CERT_KEY) || s.certFile().isPresent();
-            boolean key = s.data().containsKey(Secret.TLS_PRIVATE_KEY_KEY) || s.keyFile().isPresent();
+            boolean cert =
+                    s.data().containsKey(Secret.TLS_CERT_KEY) || s.certFile().isPresent();
+            boolean key = s.data().containsKey(Secret.TLS_PRIVATE_KEY_KEY)
+                    || s.keyFile().isPresent();
             if (!cert || !key) {
-                r.error(s, "data", "a kubernetes.io/tls Secret needs " + Secret.TLS_CERT_KEY + " and "
-                        + Secret.TLS_PRIVATE_KEY_KEY + " (expected: in data or stringData, or files named by the"
-                        + " annotations " + Secret.CERT_FILE_ANNOTATION + " and " + Secret.KEY_FILE_ANNOTATION + ")");
+                r.error(
+                        s,
+                        "data",
+                        "a kubernetes.io/tls Secret needs " + Secret.TLS_CERT_KEY + " and "
+                                + Secret.TLS_PRIVATE_KEY_KEY
+                                + " (expected: in data or stringData, or files named by the"
+                                + " annotations " + Secret.CERT_FILE_ANNOTATION + " and " + Secret.KEY_FILE_ANNOTATION
+                                + ")");
             }
         }
     }
@@ -155,9 +186,13 @@ final class GatewayRules {
         r.maxItems(g, path + ".allowedRoutes.kinds", kinds.size(), 8);
         for (int k = 0; k < kinds.size(); k++) {
             Gateway.RouteGroupKind gk = kinds.get(k);
-            if (!gk.group().equals(ApiGroups.GATEWAY) || !gk.kind().equals(l.protocol().routeKind())) {
-                r.error(g, path + ".allowedRoutes.kinds[" + k + "]", "kind " + gk.kind() + " cannot attach to a "
-                        + l.protocol() + " listener (expected: " + l.protocol().routeKind() + ")");
+            if (!gk.group().equals(ApiGroups.GATEWAY)
+                    || !gk.kind().equals(l.protocol().routeKind())) {
+                r.error(
+                        g,
+                        path + ".allowedRoutes.kinds[" + k + "]",
+                        "kind " + gk.kind() + " cannot attach to a " + l.protocol() + " listener (expected: "
+                                + l.protocol().routeKind() + ")");
             }
         }
     }

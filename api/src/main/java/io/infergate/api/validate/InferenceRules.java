@@ -72,8 +72,10 @@ final class InferenceRules {
                 r.range(p, "spec.targetPorts[" + i + "].number", ports.get(i), 1, 65535);
                 if (!seen.add(ports.get(i))) {
                     // the CRD's CEL message, verbatim
-                    r.error(p, "spec.targetPorts[" + i + "].number", "port number must be unique (" + ports.get(i)
-                            + " appears more than once)");
+                    r.error(
+                            p,
+                            "spec.targetPorts[" + i + "].number",
+                            "port number must be unique (" + ports.get(i) + " appears more than once)");
                 }
             }
         } else if (!ports.isEmpty()) {
@@ -105,9 +107,12 @@ final class InferenceRules {
             return; // names the in-process picker explicitly
         }
         if (!e.isService()) {
-            r.warning(p, path + ".kind", "endpoint picker of group \"" + e.group() + "\" kind " + e.kind()
-                    + " cannot be resolved by Infergate (expected: a core Service, or group infergate.io kind"
-                    + " EndpointPicker for the in-process picker); requests to this pool follow its failureMode");
+            r.warning(
+                    p,
+                    path + ".kind",
+                    "endpoint picker of group \"" + e.group() + "\" kind " + e.kind()
+                            + " cannot be resolved by Infergate (expected: a core Service, or group infergate.io kind"
+                            + " EndpointPicker for the in-process picker); requests to this pool follow its failureMode");
             return;
         }
         if (e.name().isEmpty()) {
@@ -115,17 +120,28 @@ final class InferenceRules {
         }
         Optional<Service> svc = r.set().service(p.metadata().namespace(), e.name());
         if (svc.isEmpty()) {
-            r.warning(p, path + ".name", "Service " + p.metadata().namespace() + "/" + e.name()
-                    + " is not declared; the in-process endpoint picker serves this pool (declare the Service to"
-                    + " use an external EPP)");
+            r.warning(
+                    p,
+                    path + ".name",
+                    "Service " + p.metadata().namespace() + "/" + e.name()
+                            + " is not declared; the in-process endpoint picker serves this pool (declare the Service to"
+                            + " use an external EPP)");
             return;
         }
         if (svc.get().type().equals("ExternalName")) {
-            r.error(p, path + ".name", "Service " + e.name() + " is of type ExternalName (expected: a Service with"
-                    + " endpoints; ExternalName Services must not be used as endpoint pickers)");
+            r.error(
+                    p,
+                    path + ".name",
+                    "Service " + e.name() + " is of type ExternalName (expected: a Service with"
+                            + " endpoints; ExternalName Services must not be used as endpoint pickers)");
         } else if (e.port().isPresent() && svc.get().port(e.port().getAsInt()).isEmpty()) {
-            r.error(p, portPath, "Service " + e.name() + " has no port " + e.port().getAsInt() + " (expected one of: "
-                    + svc.get().ports().stream().map(sp -> String.valueOf(sp.port())).toList() + ")");
+            r.error(
+                    p,
+                    portPath,
+                    "Service " + e.name() + " has no port " + e.port().getAsInt() + " (expected one of: "
+                            + svc.get().ports().stream()
+                                    .map(sp -> String.valueOf(sp.port()))
+                                    .toList() + ")");
         }
     }
 
@@ -138,8 +154,11 @@ final class InferenceRules {
         long withWeight = targets.stream().filter(t -> t.weight().isPresent()).count();
         if (withWeight != 0 && withWeight != targets.size()) {
             // the CRD's CEL message, verbatim
-            r.error(m, "spec.targetModels", "Weights should be set for all models, or none of the models. (found "
-                    + withWeight + " of " + targets.size() + " with a weight)");
+            r.error(
+                    m,
+                    "spec.targetModels",
+                    "Weights should be set for all models, or none of the models. (found " + withWeight + " of "
+                            + targets.size() + " with a weight)");
         }
         for (int i = 0; i < targets.size(); i++) {
             InferenceModel.TargetModel t = targets.get(i);
@@ -158,7 +177,8 @@ final class InferenceRules {
         Map<String, List<InferenceModel>> byClaim = new HashMap<>();
         for (InferenceModel m : r.set().inferenceModels()) {
             if (!m.modelName().isEmpty()) {
-                byClaim.computeIfAbsent(ManifestSet.modelClaimKey(m), k -> new ArrayList<>()).add(m);
+                byClaim.computeIfAbsent(ManifestSet.modelClaimKey(m), k -> new ArrayList<>())
+                        .add(m);
             }
         }
         for (List<InferenceModel> claim : byClaim.values()) {
@@ -168,9 +188,13 @@ final class InferenceRules {
             claim.sort(Resource.OLDEST_FIRST);
             InferenceModel winner = claim.get(0);
             for (InferenceModel loser : claim.subList(1, claim.size())) {
-                r.warning(loser, "spec.modelName", "modelName \"" + loser.modelName() + "\" is already claimed in pool "
-                        + loser.poolRef().name() + " by the older " + winner.displayName() + " ("
-                        + winner.origin().location() + "); this InferenceModel is ignored (reason ModelNameInUse)");
+                r.warning(
+                        loser,
+                        "spec.modelName",
+                        "modelName \"" + loser.modelName() + "\" is already claimed in pool "
+                                + loser.poolRef().name() + " by the older " + winner.displayName() + " ("
+                                + winner.origin().location()
+                                + "); this InferenceModel is ignored (reason ModelNameInUse)");
             }
         }
     }
@@ -185,16 +209,20 @@ final class InferenceRules {
             }
             for (int j = 0; j < rule.matches().size(); j++) {
                 if (rule.matches().get(j).isEmpty()) {
-                    r.error(w, path + ".matches[" + j + "].model.value", "found an empty model name (expected: at"
-                            + " least 1 character)");
+                    r.error(
+                            w,
+                            path + ".matches[" + j + "].model.value",
+                            "found an empty model name (expected: at" + " least 1 character)");
                 }
             }
             for (int j = 0; j < rule.targets().size(); j++) {
                 InferenceModelRewrite.Target t = rule.targets().get(j);
                 r.range(w, path + ".targets[" + j + "].weight", t.weight(), 1, MAX_WEIGHT);
                 if (t.modelRewrite().isEmpty() && r.set().isWritten(w, path + ".targets[" + j + "].modelRewrite")) {
-                    r.error(w, path + ".targets[" + j + "].modelRewrite", "found an empty model name (expected: the"
-                            + " model name to send to the model server)");
+                    r.error(
+                            w,
+                            path + ".targets[" + j + "].modelRewrite",
+                            "found an empty model name (expected: the" + " model name to send to the model server)");
                 }
             }
         }
@@ -217,9 +245,12 @@ final class InferenceRules {
                     String by = w.displayName() + " rule " + i;
                     String first = claimed.putIfAbsent(key, by);
                     if (first != null) {
-                        r.warning(w, "spec.rules[" + i + "].matches[" + j + "].model.value", "model \"" + matches.get(j)
-                                + "\" is already matched exactly by " + first + ", which takes precedence; this"
-                                + " match never applies");
+                        r.warning(
+                                w,
+                                "spec.rules[" + i + "].matches[" + j + "].model.value",
+                                "model \"" + matches.get(j)
+                                        + "\" is already matched exactly by " + first + ", which takes precedence; this"
+                                        + " match never applies");
                     }
                 }
             }
@@ -234,8 +265,11 @@ final class InferenceRules {
             return;
         }
         if (!ApiGroups.isInferencePoolGroup(ref.group())) {
-            r.error(owner, "spec.poolRef.group", "found group \"" + ref.group() + "\" (expected: "
-                    + ApiGroups.INFERENCE + " or " + ApiGroups.INFERENCE_X + ")");
+            r.error(
+                    owner,
+                    "spec.poolRef.group",
+                    "found group \"" + ref.group() + "\" (expected: " + ApiGroups.INFERENCE + " or "
+                            + ApiGroups.INFERENCE_X + ")");
             return;
         }
         if (ref.name().isEmpty()) {
@@ -244,13 +278,17 @@ final class InferenceRules {
         if (r.set().inferencePool(ref.group(), ns, ref.name()).isPresent()) {
             return;
         }
-        String groupNote = r.set().isWritten(owner, "spec.poolRef.group") ? "" : " (the default for "
-                + owner.kind() + ")";
+        String groupNote =
+                r.set().isWritten(owner, "spec.poolRef.group") ? "" : " (the default for " + owner.kind() + ")";
         List<InferencePool> other = r.set().inferencePoolsNamed(ns, ref.name());
-        String hint = other.isEmpty() ? ""
-                : "; an InferencePool of that name exists in group " + other.get(0).group()
-                        + " (set spec.poolRef.group to it)";
-        r.error(owner, "spec.poolRef.name", "InferencePool " + ns + "/" + ref.name() + " of group " + ref.group()
-                + groupNote + " is not declared" + hint);
+        String hint = other.isEmpty()
+                ? ""
+                : "; an InferencePool of that name exists in group "
+                        + other.get(0).group() + " (set spec.poolRef.group to it)";
+        r.error(
+                owner,
+                "spec.poolRef.name",
+                "InferencePool " + ns + "/" + ref.name() + " of group " + ref.group() + groupNote + " is not declared"
+                        + hint);
     }
 }

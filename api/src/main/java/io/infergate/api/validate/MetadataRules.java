@@ -17,16 +17,21 @@ final class MetadataRules {
             ObjectMeta m = res.metadata();
             if (!m.name().isEmpty()) {
                 // Services become DNS labels in a cluster, so their names are the stricter RFC 1035 label
-                String bad = res instanceof Service ? Formats.dns1035Label(m.name()) : Formats.dns1123Subdomain(m.name());
+                String bad =
+                        res instanceof Service ? Formats.dns1035Label(m.name()) : Formats.dns1123Subdomain(m.name());
                 if (bad != null) {
                     r.error(res, "metadata.name", bad);
                 }
                 String key = res.group() + "|" + res.kind() + "|" + m.namespace() + "|" + m.name();
                 Resource first = seen.putIfAbsent(key, res);
                 if (first != null) {
-                    r.error(res, "metadata.name", res.kind() + " " + m.namespace() + "/" + m.name()
-                            + " is declared twice (first at " + first.origin().location()
-                            + "); expected: one object per kind, namespace and name");
+                    r.error(
+                            res,
+                            "metadata.name",
+                            res.kind() + " " + m.namespace() + "/" + m.name()
+                                    + " is declared twice (first at "
+                                    + first.origin().location()
+                                    + "); expected: one object per kind, namespace and name");
                 }
             }
             String badNs = Formats.dns1123Label(m.namespace());

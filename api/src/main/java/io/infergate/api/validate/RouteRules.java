@@ -48,8 +48,10 @@ final class RouteRules {
             String path = "spec.rules[" + i + "]";
             rule.name().ifPresent(n -> {
                 if (!ruleNames.add(n)) {
-                    r.error(route, path + ".name", "Rule name must be unique within the route (\"" + n
-                            + "\" appears more than once)");
+                    r.error(
+                            route,
+                            path + ".name",
+                            "Rule name must be unique within the route (\"" + n + "\" appears more than once)");
                 }
             });
             r.maxItems(route, path + ".matches", rule.matches().size(), 64);
@@ -67,8 +69,12 @@ final class RouteRules {
             }
         }
         if (totalMatches > 128) {
-            r.error(route, "spec.rules", "While 16 rules and 64 matches per rule are allowed, the total number of"
-                    + " matches across all rules in a route must be less than 128 (found " + totalMatches + ")");
+            r.error(
+                    route,
+                    "spec.rules",
+                    "While 16 rules and 64 matches per rule are allowed, the total number of"
+                            + " matches across all rules in a route must be less than 128 (found " + totalMatches
+                            + ")");
         }
     }
 
@@ -86,8 +92,11 @@ final class RouteRules {
         } else {
             String types = "when type one of ['Exact', 'PathPrefix']";
             if (!p.value().startsWith("/")) {
-                r.error(route, pp, "value must be an absolute path and start with '/' " + types + " (found \""
-                        + p.value() + "\")");
+                r.error(
+                        route,
+                        pp,
+                        "value must be an absolute path and start with '/' " + types + " (found \"" + p.value()
+                                + "\")");
             }
             for (String bad : PATH_FORBIDDEN) {
                 if (p.value().contains(bad)) {
@@ -98,16 +107,24 @@ final class RouteRules {
                 r.error(route, pp, "must not end with '/..' or '/.' " + types + " (found \"" + p.value() + "\")");
             }
             if (!p.value().isEmpty() && !Formats.pathChars(p.value())) {
-                r.error(route, pp, "must only contain valid characters (matching"
-                        + " ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$) " + types);
+                r.error(
+                        route,
+                        pp,
+                        "must only contain valid characters (matching"
+                                + " ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$) " + types);
             }
         }
         valueMatches(r, route, m.headers(), path + ".headers", 4096, true);
         valueMatches(r, route, m.queryParams(), path + ".queryParams", 1024, false);
     }
 
-    private static void valueMatches(Reporter r, HttpRoute route, List<HttpRoute.ValueMatch> list, String path,
-                                     int maxValue, boolean caseInsensitive) {
+    private static void valueMatches(
+            Reporter r,
+            HttpRoute route,
+            List<HttpRoute.ValueMatch> list,
+            String path,
+            int maxValue,
+            boolean caseInsensitive) {
         r.maxItems(route, path, list.size(), 16);
         Set<String> names = new HashSet<>();
         for (int k = 0; k < list.size(); k++) {
@@ -119,12 +136,17 @@ final class RouteRules {
             }
             String key = caseInsensitive ? v.name().toLowerCase(Locale.ROOT) : v.name();
             if (!v.name().isEmpty() && !names.add(key)) {
-                r.error(route, at + ".name", "\"" + v.name() + "\" is matched twice in one match (expected: unique"
-                        + " names" + (caseInsensitive ? ", compared case-insensitively" : "") + ")");
+                r.error(
+                        route,
+                        at + ".name",
+                        "\"" + v.name() + "\" is matched twice in one match (expected: unique" + " names"
+                                + (caseInsensitive ? ", compared case-insensitively" : "") + ")");
             }
             if (v.value().length() > maxValue || (v.value().isEmpty() && r.set().isWritten(route, at + ".value"))) {
-                r.error(route, at + ".value", "is " + v.value().length() + " characters long (expected: 1.."
-                        + maxValue + ")");
+                r.error(
+                        route,
+                        at + ".value",
+                        "is " + v.value().length() + " characters long (expected: 1.." + maxValue + ")");
             }
             if (v.type() == HttpRoute.MatchType.REGULAR_EXPRESSION) {
                 String bad = Formats.regex(v.value());
@@ -171,20 +193,36 @@ final class RouteRules {
         b.port().ifPresent(p -> r.range(route, path + ".port", p, 1, 65535));
         if (http && b.isInferencePool()) {
             if (b.group().isEmpty()) {
-                r.warning(route, path + ".group", "kind InferencePool without a group (expected: group "
-                        + ApiGroups.INFERENCE + "); resolved against pools of either Inference Extension group");
+                r.warning(
+                        route,
+                        path + ".group",
+                        "kind InferencePool without a group (expected: group " + ApiGroups.INFERENCE
+                                + "); resolved against pools of either Inference Extension group");
             }
-            if (!b.name().isEmpty() && r.set().inferencePoolFor(b.group(), b.namespace(), b.name()).isEmpty()) {
-                r.error(route, path + ".name", "InferencePool " + b.namespace() + "/" + b.name()
-                        + (b.group().isEmpty() ? "" : " of group " + b.group()) + " is not declared");
+            if (!b.name().isEmpty()
+                    && r.set()
+                            .inferencePoolFor(b.group(), b.namespace(), b.name())
+                            .isEmpty()) {
+                r.error(
+                        route,
+                        path + ".name",
+                        "InferencePool " + b.namespace() + "/" + b.name()
+                                + (b.group().isEmpty() ? "" : " of group " + b.group()) + " is not declared");
             }
             crossNamespace(r, route, b, path);
             return;
         }
         if (!b.isService()) {
-            r.error(route, path + ".kind", "backend of group \"" + b.group() + "\" kind " + b.kind()
-                    + " is not supported (expected: a core Service" + (http ? " or an InferencePool of group "
-                    + ApiGroups.INFERENCE + " or " + ApiGroups.INFERENCE_X : "") + ")");
+            r.error(
+                    route,
+                    path + ".kind",
+                    "backend of group \"" + b.group() + "\" kind " + b.kind()
+                            + " is not supported (expected: a core Service"
+                            + (http
+                                    ? " or an InferencePool of group " + ApiGroups.INFERENCE + " or "
+                                            + ApiGroups.INFERENCE_X
+                                    : "")
+                            + ")");
             return;
         }
         if (b.port().isEmpty()) {
@@ -198,25 +236,36 @@ final class RouteRules {
         if (svc.isEmpty()) {
             r.error(route, path + ".name", "Service " + b.namespace() + "/" + b.name() + " is not declared");
         } else if (svc.get().type().equals("ExternalName")) {
-            r.error(route, path + ".name", "Service " + b.name() + " is of type ExternalName (expected: a Service"
-                    + " with endpoints)");
+            r.error(
+                    route,
+                    path + ".name",
+                    "Service " + b.name() + " is of type ExternalName (expected: a Service" + " with endpoints)");
         } else if (b.port().isPresent() && svc.get().port(b.port().getAsInt()).isEmpty()) {
-            r.error(route, path + ".port", "Service " + b.name() + " has no port " + b.port().getAsInt()
-                    + " (expected one of: " + svc.get().ports().stream().map(p -> String.valueOf(p.port())).toList()
-                    + ")");
+            r.error(
+                    route,
+                    path + ".port",
+                    "Service " + b.name() + " has no port " + b.port().getAsInt()
+                            + " (expected one of: "
+                            + svc.get().ports().stream()
+                                    .map(p -> String.valueOf(p.port()))
+                                    .toList()
+                            + ")");
         }
     }
 
     private static void crossNamespace(Reporter r, Resource route, BackendRef b, String path) {
         if (!b.namespace().equals(route.metadata().namespace())) {
-            r.error(route, path + ".namespace", "backend in namespace " + b.namespace() + " is in another namespace"
-                    + " than the route (expected: " + route.metadata().namespace()
-                    + "; ReferenceGrant is not supported)");
+            r.error(
+                    route,
+                    path + ".namespace",
+                    "backend in namespace " + b.namespace() + " is in another namespace"
+                            + " than the route (expected: " + route.metadata().namespace()
+                            + "; ReferenceGrant is not supported)");
         }
     }
 
-    private static void parents(Reporter r, Resource route, List<ParentRef> parents, Gateway.Protocol wanted,
-                                List<String> routeHostnames) {
+    private static void parents(
+            Reporter r, Resource route, List<ParentRef> parents, Gateway.Protocol wanted, List<String> routeHostnames) {
         r.maxItems(route, "spec.parentRefs", parents.size(), 32);
         if (parents.isEmpty()) {
             r.warning(route, "spec.parentRefs", "no parentRefs: this route attaches to no Gateway and serves nothing");
@@ -226,8 +275,11 @@ final class RouteRules {
             String path = "spec.parentRefs[" + i + "]";
             p.port().ifPresent(port -> r.range(route, path + ".port", port, 1, 65535));
             if (!p.isGateway()) {
-                r.error(route, path + ".kind", "parent of group \"" + p.group() + "\" kind " + p.kind()
-                        + " is not supported (expected: a Gateway of group " + ApiGroups.GATEWAY + ")");
+                r.error(
+                        route,
+                        path + ".kind",
+                        "parent of group \"" + p.group() + "\" kind " + p.kind()
+                                + " is not supported (expected: a Gateway of group " + ApiGroups.GATEWAY + ")");
                 continue;
             }
             if (p.name().isEmpty()) {
@@ -243,14 +295,26 @@ final class RouteRules {
     }
 
     /** Whether some listener of the Gateway accepts the route; if none does, say why. */
-    private static void attachment(Reporter r, Resource route, Gateway gw, ParentRef p, String path,
-                                   Gateway.Protocol wanted, List<String> routeHostnames) {
+    private static void attachment(
+            Reporter r,
+            Resource route,
+            Gateway gw,
+            ParentRef p,
+            String path,
+            Gateway.Protocol wanted,
+            List<String> routeHostnames) {
         List<Gateway.Listener> candidates = gw.listeners();
         if (p.sectionName().isPresent()) {
             Optional<Gateway.Listener> l = gw.listener(p.sectionName().get());
             if (l.isEmpty()) {
-                r.error(route, path + ".sectionName", gw.displayName() + " has no listener \"" + p.sectionName().get()
-                        + "\" (expected one of: " + gw.listeners().stream().map(Gateway.Listener::name).toList() + ")");
+                r.error(
+                        route,
+                        path + ".sectionName",
+                        gw.displayName() + " has no listener \""
+                                + p.sectionName().get() + "\" (expected one of: "
+                                + gw.listeners().stream()
+                                        .map(Gateway.Listener::name)
+                                        .toList() + ")");
                 return;
             }
             candidates = List.of(l.get());
@@ -266,36 +330,47 @@ final class RouteRules {
         r.error(route, path, "no listener of " + gw.displayName() + " accepts this route: " + why);
     }
 
-    private static String refusal(Resource route, Gateway gw, Gateway.Listener l, ParentRef p,
-                                  Gateway.Protocol wanted, List<String> routeHostnames) {
-        boolean protocolOk = wanted == Gateway.Protocol.TCP ? l.protocol() == Gateway.Protocol.TCP
+    private static String refusal(
+            Resource route,
+            Gateway gw,
+            Gateway.Listener l,
+            ParentRef p,
+            Gateway.Protocol wanted,
+            List<String> routeHostnames) {
+        boolean protocolOk = wanted == Gateway.Protocol.TCP
+                ? l.protocol() == Gateway.Protocol.TCP
                 : l.protocol() != Gateway.Protocol.TCP;
         if (!protocolOk) {
             return "listener " + l.name() + " is " + l.protocol() + " (expected: "
                     + (wanted == Gateway.Protocol.TCP ? "TCP" : "HTTP or HTTPS") + " for a " + route.kind() + ")";
         }
         if (p.port().isPresent() && p.port().getAsInt() != l.port()) {
-            return "listener " + l.name() + " listens on port " + l.port() + ", not " + p.port().getAsInt();
+            return "listener " + l.name() + " listens on port " + l.port() + ", not "
+                    + p.port().getAsInt();
         }
         Gateway.AllowedRoutes allowed = l.allowedRoutes();
         boolean sameNs = gw.metadata().namespace().equals(route.metadata().namespace());
         if (allowed.from() == Gateway.FromNamespaces.SAME && !sameNs) {
-            return "listener " + l.name() + " allows routes from namespace " + gw.metadata().namespace()
-                    + " only (allowedRoutes.namespaces.from: Same)";
+            return "listener " + l.name() + " allows routes from namespace "
+                    + gw.metadata().namespace() + " only (allowedRoutes.namespaces.from: Same)";
         }
-        if (allowed.from() == Gateway.FromNamespaces.SELECTOR && !allowed.selectorLabels().isEmpty()) {
+        if (allowed.from() == Gateway.FromNamespaces.SELECTOR
+                && !allowed.selectorLabels().isEmpty()) {
             return "listener " + l.name() + " selects route namespaces by label, and namespaces have no labels"
                     + " without a cluster";
         }
         if (!allowed.kinds().isEmpty()
-                && allowed.kinds().stream().noneMatch(k -> k.kind().equals(route.kind())
-                        && k.group().equals(ApiGroups.GATEWAY))) {
+                && allowed.kinds().stream()
+                        .noneMatch(
+                                k -> k.kind().equals(route.kind()) && k.group().equals(ApiGroups.GATEWAY))) {
             return "listener " + l.name() + " does not allow kind " + route.kind();
         }
-        if (l.hostname().isPresent() && !routeHostnames.isEmpty()
-                && routeHostnames.stream().noneMatch(h -> Hostnames.intersect(l.hostname().get(), h))) {
-            return "none of the route's hostnames " + routeHostnames + " matches listener " + l.name()
-                    + " hostname " + l.hostname().get();
+        if (l.hostname().isPresent()
+                && !routeHostnames.isEmpty()
+                && routeHostnames.stream()
+                        .noneMatch(h -> Hostnames.intersect(l.hostname().get(), h))) {
+            return "none of the route's hostnames " + routeHostnames + " matches listener " + l.name() + " hostname "
+                    + l.hostname().get();
         }
         return null;
     }

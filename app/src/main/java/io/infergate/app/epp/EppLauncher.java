@@ -1,13 +1,8 @@
 package io.infergate.app.epp;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infergate.api.load.LoadResult;
 import io.infergate.app.serve.ClusterSets;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.infergate.kubernetes.ClusterMode;
-import io.infergate.kubernetes.LeaderElection;
-import io.infergate.kubernetes.WatchScope;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.infergate.app.serve.ConfigReloader;
 import io.infergate.extproc.server.EppServer;
 import io.infergate.extproc.server.EppState;
@@ -16,6 +11,9 @@ import io.infergate.extproc.server.ServingCertificate;
 import io.infergate.extproc.server.StreamSettings;
 import io.infergate.gateway.admin.ConfigStatus;
 import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.kubernetes.ClusterMode;
+import io.infergate.kubernetes.LeaderElection;
+import io.infergate.kubernetes.WatchScope;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.prefix.BackgroundLearner;
 import java.net.InetAddress;
@@ -29,6 +27,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts {@code infergate epp} from validated options: builds the state, feeds it (files or the cluster), binds
@@ -49,9 +49,17 @@ public final class EppLauncher {
     private final Optional<Path> certPath;
     private final Duration reloadDebounce;
 
-    public EppLauncher(SchedulingOptions scheduling, StreamSettings settings, Optional<PickerConfigOverride> override,
-                       String host, int grpcPort, int healthPort, int metricsPort, boolean secure,
-                       Optional<Path> certPath, Duration reloadDebounce) {
+    public EppLauncher(
+            SchedulingOptions scheduling,
+            StreamSettings settings,
+            Optional<PickerConfigOverride> override,
+            String host,
+            int grpcPort,
+            int healthPort,
+            int metricsPort,
+            boolean secure,
+            Optional<Path> certPath,
+            Duration reloadDebounce) {
         this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.override = Objects.requireNonNull(override, "override");
@@ -72,10 +80,17 @@ public final class EppLauncher {
         ConfigReloader reloader = null;
         try {
             server.start();
-            ConfigStatus initial = ConfigStatus.loaded(files.stream().map(Path::toString).toList(),
-                    Clock.systemUTC().instant(), List.of());
-            reloader = new ConfigReloader(files, reloadDebounce, config -> state.update(config.manifests()), initial,
-                    Clock.systemUTC()).start();
+            ConfigStatus initial = ConfigStatus.loaded(
+                    files.stream().map(Path::toString).toList(),
+                    Clock.systemUTC().instant(),
+                    List.of());
+            reloader = new ConfigReloader(
+                            files,
+                            reloadDebounce,
+                            config -> state.update(config.manifests()),
+                            initial,
+                            Clock.systemUTC())
+                    .start();
             return new EppRuntime(server, banner(server, pool, "files " + files), List.of(reloader));
         } catch (RuntimeException e) {
             if (reloader != null) {
@@ -94,11 +109,12 @@ public final class EppLauncher {
      * @param leaseNamespace where the leader-election Lease lives (its name is {@code infergate-epp-<pool>})
      * @param client         the API client; empty: in-cluster configuration, else {@code ~/.kube/config}
      */
-    public EppRuntime startCluster(PoolId pool, boolean leaderElection, String leaseNamespace,
-                                   Optional<KubernetesClient> client) {
+    public EppRuntime startCluster(
+            PoolId pool, boolean leaderElection, String leaseNamespace, Optional<KubernetesClient> client) {
         EppState state = newState(pool);
-        ClusterMode.Builder builder = ClusterMode.builder(WatchScope.forPicker(pool.namespace(), pool.name(),
-                pool.group())).onChange(result -> apply(state, result));
+        ClusterMode.Builder builder = ClusterMode.builder(
+                        WatchScope.forPicker(pool.namespace(), pool.name(), pool.group()))
+                .onChange(result -> apply(state, result));
         client.ifPresent(builder::client);
         if (leaderElection) {
             builder.leaderElection(LeaderElection.Settings.of(leaseNamespace, "infergate-epp-" + pool.name()));
@@ -108,8 +124,10 @@ public final class EppLauncher {
         try {
             server.start();
             cluster.start();
-            return new EppRuntime(server, banner(server, pool, "the cluster"
-                    + (leaderElection ? " (leader election on)" : "")), List.of(cluster));
+            return new EppRuntime(
+                    server,
+                    banner(server, pool, "the cluster" + (leaderElection ? " (leader election on)" : "")),
+                    List.of(cluster));
         } catch (RuntimeException e) {
             cluster.close();
             server.close();
@@ -129,7 +147,8 @@ public final class EppLauncher {
             servable.problems().forEach(p -> log.warn("{}", p));
         }
         if (checked.hasErrors()) {
-            log.warn("{} error(s) in the cluster's objects; the picker keeps its last good configuration",
+            log.warn(
+                    "{} error(s) in the cluster's objects; the picker keeps its last good configuration",
                     checked.errors().size());
             return;
         }
@@ -139,24 +158,27 @@ public final class EppLauncher {
         try {
             state.update(checked.manifests());
         } catch (IllegalArgumentException e) {
-            log.warn("the cluster's objects cannot be served, the last good configuration stays: {}",
-                    e.getMessage());
+            log.warn("the cluster's objects cannot be served, the last good configuration stays: {}", e.getMessage());
         }
     }
 
     EppState newState(PoolId pool) {
-        EppState state = new EppState(pool, scheduling, System::nanoTime, ThreadLocalRandom::current,
-                new BackgroundLearner());
+        EppState state =
+                new EppState(pool, scheduling, System::nanoTime, ThreadLocalRandom::current, new BackgroundLearner());
         override.ifPresent(state::override);
         return state;
     }
 
     EppServer newServer(EppState state, BooleanSupplier ready) {
-        Optional<ServingCertificate> cert = !secure ? Optional.empty()
+        Optional<ServingCertificate> cert = !secure
+                ? Optional.empty()
                 : Optional.of(certPath.map(ServingCertificate::fromDirectory)
                         .orElseGet(() -> ServingCertificate.selfSigned(hostName())));
-        return new EppServer(state, settings, new EppServer.Options(host, grpcPort, healthPort, metricsPort, cert,
-                scheduling.metricsInterval()), ready);
+        return new EppServer(
+                state,
+                settings,
+                new EppServer.Options(host, grpcPort, healthPort, metricsPort, cert, scheduling.metricsInterval()),
+                ready);
     }
 
     private static String hostName() {
@@ -170,11 +192,15 @@ public final class EppLauncher {
     String banner(EppServer server, PoolId pool, String source) {
         Map<String, Integer> ports = server.boundPorts();
         return "infergate epp: picking for InferencePool " + pool + " (" + pool.group() + ") from " + source
-                + "\n  ext_proc  " + host + ":" + ports.get("grpc") + (secure ? " (TLS"
-                + (certPath.isPresent() ? ", " + certPath.get() : ", self-signed") + ")" : " (plaintext h2c)")
+                + "\n  ext_proc  " + host + ":" + ports.get("grpc")
+                + (secure
+                        ? " (TLS" + (certPath.isPresent() ? ", " + certPath.get() : ", self-signed") + ")"
+                        : " (plaintext h2c)")
                 + "\n  health    " + host + ":" + ports.get("health")
                 + " (grpc.health.v1: liveness, readiness, envoy.service.ext_proc.v3.ExternalProcessor)"
-                + (ports.containsKey("metrics") ? "\n  metrics   http://" + host + ":" + ports.get("metrics")
-                + "/metrics (also /healthz, /readyz, /api/pools)" : "");
+                + (ports.containsKey("metrics")
+                        ? "\n  metrics   http://" + host + ":" + ports.get("metrics")
+                                + "/metrics (also /healthz, /readyz, /api/pools)"
+                        : "");
     }
 }

@@ -21,8 +21,7 @@ final class ClusterConfigs {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterConfigs.class);
 
-    private ClusterConfigs() {
-    }
+    private ClusterConfigs() {}
 
     /** The configuration before the informers synced: no listeners, no pools. */
     static GatewayConfig empty() {
@@ -40,10 +39,11 @@ final class ClusterConfigs {
         List<String> problems = servable.problems();
         if (checked.hasErrors()) {
             problems.forEach(p -> log.warn("{}", p));
-            log.warn("{} error(s) in the cluster's objects; the last good configuration keeps serving",
+            log.warn(
+                    "{} error(s) in the cluster's objects; the last good configuration keeps serving",
                     checked.errors().size());
-            return previous.withReload(new ConfigStatus.Reload(clock.instant(), false,
-                    checked.errors().size() + " error(s); not applied", problems));
+            return previous.withReload(new ConfigStatus.Reload(
+                    clock.instant(), false, checked.errors().size() + " error(s); not applied", problems));
         }
         if (!servable.leftOut().isEmpty()) {
             problems.forEach(p -> log.warn("{}", p));
@@ -55,10 +55,15 @@ final class ClusterConfigs {
             log.warn("the cluster's objects cannot be served, the last good configuration stays: {}", e.getMessage());
             return previous.withReload(new ConfigStatus.Reload(clock.instant(), false, e.getMessage(), problems));
         }
-        String message = servable.leftOut().isEmpty() ? "applied"
+        String message = servable.leftOut().isEmpty()
+                ? "applied"
                 : "applied without " + servable.leftOut().size() + " object(s) with errors: "
                         + String.join(", ", servable.leftOut());
-        log.info("{}: {} object(s), {} problem(s)", message, checked.manifests().all().size(), problems.size());
+        log.info(
+                "{}: {} object(s), {} problem(s)",
+                message,
+                checked.manifests().all().size(),
+                problems.size());
         return previous.withReload(new ConfigStatus.Reload(clock.instant(), true, message, problems));
     }
 }

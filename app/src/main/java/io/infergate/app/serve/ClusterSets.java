@@ -5,6 +5,7 @@ import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.app.ValidateCommand;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,25 +31,26 @@ public final class ClusterSets {
      * @param leftOut  the source names of the objects left out, sorted
      * @param problems every problem found on the way (those of the objects left out included), formatted
      */
-    public record Servable(LoadResult result, Set<String> leftOut, List<String> problems) {
-    }
+    public record Servable(LoadResult result, Set<String> leftOut, List<String> problems) {}
 
-    private ClusterSets() {
-    }
+    private ClusterSets() {}
 
     public static Servable of(LoadResult fromCluster) {
         LoadResult current = ValidateCommand.withScheduling(fromCluster);
         Set<String> leftOut = new TreeSet<>();
-        Set<String> problems = new java.util.LinkedHashSet<>();
+        Set<String> problems = new LinkedHashSet<>();
         current.problems().forEach(p -> problems.add(p.format()));
         for (int round = 0; round < MAX_ROUNDS && current.hasErrors(); round++) {
-            Set<String> broken = current.errors().stream().map(p -> p.location().file())
-                    .filter(f -> f.startsWith("cluster:")).collect(Collectors.toSet());
+            Set<String> broken = current.errors().stream()
+                    .map(p -> p.location().file())
+                    .filter(f -> f.startsWith("cluster:"))
+                    .collect(Collectors.toSet());
             if (broken.isEmpty() || leftOut.containsAll(broken)) {
                 break;
             }
             leftOut.addAll(broken);
-            ManifestSet kept = current.manifests().without(r -> broken.contains(r.origin().location().file()));
+            ManifestSet kept = current.manifests()
+                    .without(r -> broken.contains(r.origin().location().file()));
             current = ValidateCommand.withScheduling(Manifests.validated(new LoadResult(kept, List.of())));
             current.problems().stream().map(Problem::format).forEach(problems::add);
         }

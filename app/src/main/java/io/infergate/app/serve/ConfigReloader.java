@@ -6,6 +6,7 @@ import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.admin.ConfigStatus;
 import io.infergate.gateway.config.GatewayConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +70,8 @@ public final class ConfigReloader implements AutoCloseable {
      * @param apply    serves a new configuration (called on the reload thread)
      * @param initial  the status of the configuration served at start
      */
-    public ConfigReloader(List<Path> files, Duration debounce, Consumer<GatewayConfig> apply, ConfigStatus initial,
-                          Clock clock) {
+    public ConfigReloader(
+            List<Path> files, Duration debounce, Consumer<GatewayConfig> apply, ConfigStatus initial, Clock clock) {
         this.files = List.copyOf(files);
         this.debounce = Objects.requireNonNull(debounce, "debounce");
         this.apply = Objects.requireNonNull(apply, "apply");
@@ -97,11 +99,14 @@ public final class ConfigReloader implements AutoCloseable {
                 dirs.add(abs.getParent());
             }
             for (Path dir : dirs) {
-                dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                dir.register(
+                        watcher,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot watch the config files: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot watch the config files: " + e.getMessage(), e);
         }
         watchThread = Thread.ofVirtual().name("config-watch").start(this::watchLoop);
         return this;
@@ -127,7 +132,7 @@ public final class ConfigReloader implements AutoCloseable {
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // closed: stop watching
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // the scheduler shut down first
         }
     }
@@ -174,15 +179,16 @@ public final class ConfigReloader implements AutoCloseable {
             next = GatewayConfig.compile(result.manifests());
             apply.accept(next);
         } catch (RuntimeException e) {
-            String message = "cannot serve the new configuration: " + e.getMessage()
-                    + "; keeping the last good configuration";
+            String message =
+                    "cannot serve the new configuration: " + e.getMessage() + "; keeping the last good configuration";
             log.warn("config reload rejected: {}", message);
             status = status.withReload(new ConfigStatus.Reload(clock.instant(), false, message, lines));
             return false;
         }
         lines.forEach(l -> log.info("config reload: {}", l));
-        String message = "applied: " + next.listeners().size() + " listener(s), " + next.pools().size()
-                + " InferencePool(s), " + result.manifests().all().size() + " object(s)";
+        String message = "applied: " + next.listeners().size() + " listener(s), "
+                + next.pools().size() + " InferencePool(s), "
+                + result.manifests().all().size() + " object(s)";
         log.info("config reload {}", message);
         status = status.withReload(new ConfigStatus.Reload(clock.instant(), true, message, lines));
         return true;

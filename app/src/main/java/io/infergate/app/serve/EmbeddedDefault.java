@@ -52,6 +52,7 @@ public final class EmbeddedDefault implements AutoCloseable {
     public static final String SHEDDABLE_MODEL = "llama-batch";
     /** The pool's name and Pod label value. */
     public static final String POOL = "vllm-llama3-8b";
+
     private static final String TEMPLATE = "/io/infergate/app/embedded-default.yaml";
     private static final int SAME_PORT_ATTEMPTS = 5;
 
@@ -87,8 +88,8 @@ public final class EmbeddedDefault implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
             boolean distinct = replicas > 1 && loopbackAliasesWork(replicas);
-            List<SimReplica> started = distinct ? startOnDistinctHosts(group, replicas, seed)
-                    : startOnOneHost(group, replicas, seed);
+            List<SimReplica> started =
+                    distinct ? startOnDistinctHosts(group, replicas, seed) : startOnOneHost(group, replicas, seed);
             return new EmbeddedDefault(group, started, distinct, gatewayPort);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -98,7 +99,9 @@ public final class EmbeddedDefault implements AutoCloseable {
 
     private static ReplicaSpec spec(int i, String host, int port, long seed) {
         EngineConfig engine = Preset.DEFAULT.config().toBuilder()
-                .enableLora(true).maxLoras(ADAPTERS.size()).maxCpuLoras(ADAPTERS.size())
+                .enableLora(true)
+                .maxLoras(ADAPTERS.size())
+                .maxCpuLoras(ADAPTERS.size())
                 .clampMaxModelLenToCache()
                 .build();
         Map<String, String> adapters = new LinkedHashMap<>();
@@ -144,8 +147,8 @@ public final class EmbeddedDefault implements AutoCloseable {
                 last = e;
             }
         }
-        throw new IllegalStateException("cannot start " + n + " replicas on one port of 127.0.0.1-" + n + ": "
-                + last.getMessage(), last);
+        throw new IllegalStateException(
+                "cannot start " + n + " replicas on one port of 127.0.0.1-" + n + ": " + last.getMessage(), last);
     }
 
     private static List<SimReplica> startOnOneHost(EventLoopGroup group, int n, long seed) {
@@ -173,10 +176,10 @@ public final class EmbeddedDefault implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String ports = distinctHosts ? "[{number: " + replicas.get(0).port() + "}]"
+        String ports = distinctHosts
+                ? "[{number: " + replicas.get(0).port() + "}]"
                 : replicas.stream().map(r -> "{number: " + r.port() + "}").collect(Collectors.joining(", ", "[", "]"));
-        StringBuilder out = new StringBuilder(template
-                .replace("${GATEWAY_PORT}", Integer.toString(gatewayPort))
+        StringBuilder out = new StringBuilder(template.replace("${GATEWAY_PORT}", Integer.toString(gatewayPort))
                 .replace("${TARGET_PORTS}", ports)
                 .replace("${BASE_MODEL}", baseModel()));
         if (distinctHosts) {
@@ -215,7 +218,8 @@ public final class EmbeddedDefault implements AutoCloseable {
     /** One line saying how the replicas are laid out, for the startup banner. */
     public String layout() {
         return distinctHosts
-                ? replicas.size() + " Pods on 127.0.0.1-" + replicas.size() + ", port " + replicas.get(0).port()
+                ? replicas.size() + " Pods on 127.0.0.1-" + replicas.size() + ", port "
+                        + replicas.get(0).port()
                 : "1 Pod on 127.0.0.1 with " + replicas.size() + " target ports (ranks)";
     }
 

@@ -1,11 +1,12 @@
 package io.infergate.app.serve;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infergate.api.Manifests;
 import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
+import io.infergate.extproc.client.GrpcExternalPickers;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
-import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.admin.AdminServer;
 import io.infergate.gateway.admin.AdminSource;
@@ -14,15 +15,15 @@ import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.metrics.AccessLog;
 import io.infergate.gateway.metrics.GatewayMetrics;
+import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.kubernetes.ClusterMode;
+import io.infergate.kubernetes.LeaderElection;
+import io.infergate.kubernetes.WatchScope;
 import io.infergate.simulator.server.SimReplica;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.infergate.kubernetes.ClusterMode;
-import io.infergate.kubernetes.LeaderElection;
-import io.infergate.kubernetes.WatchScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,14 +52,34 @@ public final class ServeLauncher {
     private final boolean ephemeralPorts;
     private final SchedulingOptions scheduling;
 
-    public ServeLauncher(String host, String adminHost, int adminPort, int maxBodyBytes, Duration drainTimeout,
-                         Duration reloadDebounce, boolean ephemeralPorts) {
-        this(host, adminHost, adminPort, maxBodyBytes, drainTimeout, reloadDebounce, ephemeralPorts,
+    public ServeLauncher(
+            String host,
+            String adminHost,
+            int adminPort,
+            int maxBodyBytes,
+            Duration drainTimeout,
+            Duration reloadDebounce,
+            boolean ephemeralPorts) {
+        this(
+                host,
+                adminHost,
+                adminPort,
+                maxBodyBytes,
+                drainTimeout,
+                reloadDebounce,
+                ephemeralPorts,
                 SchedulingOptions.defaults());
     }
 
-    public ServeLauncher(String host, String adminHost, int adminPort, int maxBodyBytes, Duration drainTimeout,
-                         Duration reloadDebounce, boolean ephemeralPorts, SchedulingOptions scheduling) {
+    public ServeLauncher(
+            String host,
+            String adminHost,
+            int adminPort,
+            int maxBodyBytes,
+            Duration drainTimeout,
+            Duration reloadDebounce,
+            boolean ephemeralPorts,
+            SchedulingOptions scheduling) {
         this.scheduling = scheduling;
         this.host = host;
         this.adminHost = adminHost;
@@ -79,11 +100,17 @@ public final class ServeLauncher {
                 throw new IllegalStateException("the embedded default manifests do not validate: "
                         + loaded.errors().stream().map(Problem::format).toList());
             }
-            ConfigStatus status = ConfigStatus.loaded(List.of("embedded default (" + embedded.layout() + ")"),
-                    Clock.systemUTC().instant(), loaded.warnings().stream().map(Problem::format).toList());
+            ConfigStatus status = ConfigStatus.loaded(
+                    List.of("embedded default (" + embedded.layout() + ")"),
+                    Clock.systemUTC().instant(),
+                    loaded.warnings().stream().map(Problem::format).toList());
             boolean ephemeral = ephemeralPorts || port == 0;
-            return start(GatewayConfig.compile(loaded.manifests()), ephemeral, Optional.of(embedded),
-                    new AtomicReference<>(status)::get, null);
+            return start(
+                    GatewayConfig.compile(loaded.manifests()),
+                    ephemeral,
+                    Optional.of(embedded),
+                    new AtomicReference<>(status)::get,
+                    null);
         } catch (RuntimeException e) {
             embedded.close();
             throw e;
@@ -92,9 +119,13 @@ public final class ServeLauncher {
 
     /** The user's files, already loaded without errors. */
     public ServeRuntime startFiles(List<Path> files, LoadResult loaded, List<String> warnings) {
-        ConfigStatus initial = ConfigStatus.loaded(files.stream().map(Path::toString).toList(),
-                Clock.systemUTC().instant(), warnings);
-        return start(GatewayConfig.compile(loaded.manifests()), ephemeralPorts, Optional.empty(), null,
+        ConfigStatus initial = ConfigStatus.loaded(
+                files.stream().map(Path::toString).toList(), Clock.systemUTC().instant(), warnings);
+        return start(
+                GatewayConfig.compile(loaded.manifests()),
+                ephemeralPorts,
+                Optional.empty(),
+                null,
                 new ReloadSpec(files, initial));
     }
 
@@ -107,15 +138,19 @@ public final class ServeLauncher {
      *
      * @param client the API client; empty: in-cluster configuration, else {@code ~/.kube/config}
      */
-    public ServeRuntime startCluster(WatchScope scope, String controllerName,
-                                     Optional<LeaderElection.Settings> election, Optional<KubernetesClient> client) {
+    public ServeRuntime startCluster(
+            WatchScope scope,
+            String controllerName,
+            Optional<LeaderElection.Settings> election,
+            Optional<KubernetesClient> client) {
         AtomicReference<ConfigStatus> status = new AtomicReference<>(ConfigStatus.loaded(
                 List.of("the Kubernetes API server"), Clock.systemUTC().instant(), List.of()));
         ServeRuntime runtime = start(ClusterConfigs.empty(), ephemeralPorts, Optional.empty(), status::get, null);
         try {
-            ClusterMode.Builder builder = ClusterMode.builder(scope).controllerName(controllerName)
-                    .onChange(result -> status.set(ClusterConfigs.apply(runtime.gateway(), result, status.get(),
-                            Clock.systemUTC())));
+            ClusterMode.Builder builder = ClusterMode.builder(scope)
+                    .controllerName(controllerName)
+                    .onChange(result -> status.set(
+                            ClusterConfigs.apply(runtime.gateway(), result, status.get(), Clock.systemUTC())));
             election.ifPresent(builder::leaderElection);
             client.ifPresent(builder::client);
             ClusterMode cluster = builder.build();
@@ -128,8 +163,12 @@ public final class ServeLauncher {
         }
     }
 
-    private ServeRuntime start(GatewayConfig config, boolean ephemeral, Optional<EmbeddedDefault> embedded,
-                               Supplier<ConfigStatus> fixedStatus, ReloadSpec reload) {
+    private ServeRuntime start(
+            GatewayConfig config,
+            boolean ephemeral,
+            Optional<EmbeddedDefault> embedded,
+            Supplier<ConfigStatus> fixedStatus,
+            ReloadSpec reload) {
         GatewayMetrics metrics = new GatewayMetrics();
         AccessLog accessLog = new AccessLog();
         ProxyListener listener = r -> {
@@ -143,21 +182,23 @@ public final class ServeLauncher {
                 .withMaxRequestBodyBytes(maxBodyBytes)
                 .withDrainTimeout(drainTimeout);
         // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
-        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener,
-                new io.infergate.extproc.client.GrpcExternalPickers());
+        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers());
         AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
-        Supplier<ConfigStatus> status = fixedStatus != null ? fixedStatus
+        Supplier<ConfigStatus> status = fixedStatus != null
+                ? fixedStatus
                 : () -> reloader.get() != null ? reloader.get().status() : reload.initial();
         ServeRuntime runtime = new ServeRuntime(gateway, metrics, embedded, status);
         try {
             gateway.start();
             if (adminPort >= 0) {
-                runtime.admin(new AdminServer(adminHost, adminPort,
-                        AdminSource.of(gateway, metrics, status, runtime::isServing)).start());
+                runtime.admin(new AdminServer(
+                                adminHost, adminPort, AdminSource.of(gateway, metrics, status, runtime::isServing))
+                        .start());
             }
             if (reload != null) {
-                reloader.set(new ConfigReloader(reload.files(), reloadDebounce, gateway::update, reload.initial(),
-                        Clock.systemUTC()).start());
+                reloader.set(new ConfigReloader(
+                                reload.files(), reloadDebounce, gateway::update, reload.initial(), Clock.systemUTC())
+                        .start());
                 runtime.reloader(reloader.get());
             }
             runtime.markRunning();
@@ -193,13 +234,21 @@ public final class ServeLauncher {
             Integer p = bound.get(l.id());
             String scheme = l.isTcp() ? "tcp" : l.protocol().equals("HTTPS") ? "https" : "http";
             out.println("listener " + l.id() + "  " + scheme + "://" + shownHost + ":" + (p == null ? "?" : p)
-                    + (l.isTcp() ? "" : "  (pools: " + String.join(", ", l.pools().stream().map(Object::toString)
-                    .toList()) + ")"));
+                    + (l.isTcp()
+                            ? ""
+                            : "  (pools: "
+                                    + String.join(
+                                            ", ",
+                                            l.pools().stream()
+                                                    .map(Object::toString)
+                                                    .toList()) + ")"));
         }
-        runtime.admin().ifPresent(a -> out.println("admin    " + a.url()
-                + "  (/metrics /healthz /readyz /api/pools /api/config)"));
+        runtime.admin()
+                .ifPresent(a ->
+                        out.println("admin    " + a.url() + "  (/metrics /healthz /readyz /api/pools /api/config)"));
         if (runtime.embedded().isPresent() && !bound.isEmpty()) {
-            String base = "http://" + shownHost + ":" + bound.values().iterator().next();
+            String base =
+                    "http://" + shownHost + ":" + bound.values().iterator().next();
             out.println();
             out.println("Try (in another terminal):");
             String post = "/v1/chat/completions -H 'content-type: application/json' -d '{\"model\":\"";

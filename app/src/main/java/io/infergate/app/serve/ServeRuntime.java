@@ -7,6 +7,7 @@ import io.infergate.gateway.metrics.GatewayMetrics;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,14 @@ public final class ServeRuntime implements AutoCloseable {
     private AdminServer admin;
     private ConfigReloader reloader;
     private AutoCloseable cluster;
-    private volatile java.util.function.BooleanSupplier ready = () -> true;
+    private volatile BooleanSupplier ready = () -> true;
     private boolean closed;
 
-    ServeRuntime(GatewayServer gateway, GatewayMetrics metrics, Optional<EmbeddedDefault> embedded,
-                 Supplier<ConfigStatus> status) {
+    ServeRuntime(
+            GatewayServer gateway,
+            GatewayMetrics metrics,
+            Optional<EmbeddedDefault> embedded,
+            Supplier<ConfigStatus> status) {
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.embedded = Objects.requireNonNull(embedded, "embedded");
@@ -53,7 +57,7 @@ public final class ServeRuntime implements AutoCloseable {
     }
 
     /** Cluster mode: the watch to close first, and what readiness also needs (synced, leader). */
-    void cluster(AutoCloseable watch, java.util.function.BooleanSupplier clusterReady) {
+    void cluster(AutoCloseable watch, BooleanSupplier clusterReady) {
         this.cluster = watch;
         this.ready = clusterReady;
     }

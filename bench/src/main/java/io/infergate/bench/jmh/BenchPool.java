@@ -35,6 +35,7 @@ final class BenchPool {
     static final PoolId POOL = new PoolId("inference.networking.k8s.io", "bench", "llama-3-1-8b");
     /** vLLM's {@code num_gpu_blocks} for Llama 3.1 8B on an 80 GB GPU at 0.9 memory utilisation. */
     static final int NUM_GPU_BLOCKS = 27_264;
+
     static final int MAX_LORAS = 4;
     static final int VARIANTS = 4;
     /** Our own in-flight requests on one endpoint beyond which its metrics stop growing. */
@@ -55,9 +56,17 @@ final class BenchPool {
         List<Endpoint> endpoints = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             String pod = "vllm-llama-3-1-8b-7f9c6d5b8-" + Integer.toString(46_656 + i * 7919, 36);
-            PoolEndpoint e = new PoolEndpoint(pod + "-rank-0", pod, "10.42." + (i / 250) + "." + (i % 250 + 2), 8000, 0);
-            endpoints.add(Endpoint.of(e, Map.of("app", "vllm-llama-3-1-8b", EngineMapping.ENGINE_TYPE_LABEL, "vllm",
-                    "pod-template-hash", "7f9c6d5b8")));
+            PoolEndpoint e =
+                    new PoolEndpoint(pod + "-rank-0", pod, "10.42." + (i / 250) + "." + (i % 250 + 2), 8000, 0);
+            endpoints.add(Endpoint.of(
+                    e,
+                    Map.of(
+                            "app",
+                            "vllm-llama-3-1-8b",
+                            EngineMapping.ENGINE_TYPE_LABEL,
+                            "vllm",
+                            "pod-template-hash",
+                            "7f9c6d5b8")));
         }
         snapshot = new PoolSnapshot(POOL, endpoints);
         datastore = new Datastore(e -> EngineMapping.VLLM);
@@ -82,9 +91,19 @@ final class BenchPool {
                     int running = Math.min(256, 12 + (int) Math.round(l * 84) + r.nextInt(8) + ours);
                     double kv = Math.clamp(0.12 + l * 0.8 + ours * 0.015 + (r.nextDouble() - 0.5) * 0.06, 0, 0.99);
                     Set<String> waitingAdapters = waiting > 2 && !loaded.isEmpty() && r.nextInt(3) == 0
-                            ? Set.of(ChatPrompts.ADAPTERS.get(r.nextInt(ChatPrompts.ADAPTERS.size()))) : Set.of();
-                    ModelServerMetrics m = new ModelServerMetrics(EngineMapping.VLLM, waiting, running, kv, loaded,
-                            waitingAdapters, MAX_LORAS, 16, NUM_GPU_BLOCKS, List.of());
+                            ? Set.of(ChatPrompts.ADAPTERS.get(r.nextInt(ChatPrompts.ADAPTERS.size())))
+                            : Set.of();
+                    ModelServerMetrics m = new ModelServerMetrics(
+                            EngineMapping.VLLM,
+                            waiting,
+                            running,
+                            kv,
+                            loaded,
+                            waitingAdapters,
+                            MAX_LORAS,
+                            16,
+                            NUM_GPU_BLOCKS,
+                            List.of());
                     scrapes[i][ours][v] = new ScrapedMetrics(m, readAtNanos, null);
                 }
             }

@@ -33,6 +33,7 @@ final class ChatPrompts {
     static final int STAGES = 4;
     /** One prompt per conversation and stage. */
     static final int COUNT = CONVERSATIONS * STAGES;
+
     static final int NONCE_DIGITS = 16;
     /** The request's {@code max_tokens}, also its output estimate for the in-flight token load. */
     static final int MAX_TOKENS = 512;
@@ -40,18 +41,17 @@ final class ChatPrompts {
     private static final String TICKET = "Ticket ";
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final String[] WORDS = ("the a of to and in for is on that with as it be this are from by at or"
-            + " an was we can you not if will which our your their more all new one use data model request server"
-            + " cache token latency queue endpoint pool gateway cluster node pod service replica batch prefix kernel"
-            + " memory throughput error retry timeout budget tenant policy route header stream chunk response user"
-            + " assistant system question answer summary report table column query index schema customer order"
-            + " invoice payment account region deploy release rollback config value limit metric alert dashboard"
-            + " please explain why how what when should could would might describe compare list steps example"
-            + " first second then finally however because therefore also only each every other same different"
-            + " large small fast slow high low better worse simple complex correct wrong available current previous")
+                    + " an was we can you not if will which our your their more all new one use data model request server"
+                    + " cache token latency queue endpoint pool gateway cluster node pod service replica batch prefix kernel"
+                    + " memory throughput error retry timeout budget tenant policy route header stream chunk response user"
+                    + " assistant system question answer summary report table column query index schema customer order"
+                    + " invoice payment account region deploy release rollback config value limit metric alert dashboard"
+                    + " please explain why how what when should could would might describe compare list steps example"
+                    + " first second then finally however because therefore also only each every other same different"
+                    + " large small fast slow high low better worse simple complex correct wrong available current previous")
             .split(" ");
 
-    private ChatPrompts() {
-    }
+    private ChatPrompts() {}
 
     /**
      * One request: its body, where the {@code messages} array lies in it, and the pick request viewing it.
@@ -95,8 +95,12 @@ final class ChatPrompts {
         }
         String[] systems = new String[SYSTEM_PROMPTS];
         for (int s = 0; s < SYSTEM_PROMPTS; s++) {
-            systems[s] = message("system", text(new SplittableRandom(seed * 31 + s), "You are assistant " + s
-                    + " of the platform team. ", sizeBytes / 2 - wrapper("system")));
+            systems[s] = message(
+                    "system",
+                    text(
+                            new SplittableRandom(seed * 31 + s),
+                            "You are assistant " + s + " of the platform team. ",
+                            sizeBytes / 2 - wrapper("system")));
         }
         int exchange = sizeBytes / 8;
         int userBudget = exchange / 3 - wrapper("user") - 1; // - 1: the comma between the two messages
@@ -106,12 +110,15 @@ final class ChatPrompts {
             int conversation = i % CONVERSATIONS;
             int stage = i / CONVERSATIONS % STAGES;
             String model = conversation % 8 == 7 ? ADAPTERS.get(conversation / 8 % ADAPTERS.size()) : BASE_MODEL;
-            StringBuilder messages = new StringBuilder(sizeBytes).append('[')
+            StringBuilder messages = new StringBuilder(sizeBytes)
+                    .append('[')
                     .append(systems[conversation * SYSTEM_PROMPTS / CONVERSATIONS]);
             for (int e = 0; e < stage; e++) {
                 SplittableRandom r = new SplittableRandom(seed * 1_000_003 + conversation * 16L + e);
-                messages.append(',').append(message("user", text(r, "", userBudget)))
-                        .append(',').append(message("assistant", text(r, "", assistantBudget)));
+                messages.append(',')
+                        .append(message("user", text(r, "", userBudget)))
+                        .append(',')
+                        .append(message("assistant", text(r, "", assistantBudget)));
             }
             messages.append(',');
             int last = sizeBytes - messages.length() - wrapper("user") - 1; // - 1: the closing bracket
@@ -127,12 +134,18 @@ final class ChatPrompts {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             int offset = prefix.length();
             if (messages.length() != sizeBytes || bytes.length != body.length()) {
-                throw new IllegalStateException("prompt of " + messages.length() + " bytes (expected: " + sizeBytes
-                        + ", ASCII)");
+                throw new IllegalStateException(
+                        "prompt of " + messages.length() + " bytes (expected: " + sizeBytes + ", ASCII)");
             }
             int nonce = offset + lastStart + TICKET.length();
-            PickRequest request = new PickRequest("bench-" + i, model, 0, sizeBytes, ModelHeaders.DEFAULT_FAIRNESS_ID,
-                    "", new PromptBytes(bytes, offset, sizeBytes));
+            PickRequest request = new PickRequest(
+                    "bench-" + i,
+                    model,
+                    0,
+                    sizeBytes,
+                    ModelHeaders.DEFAULT_FAIRNESS_ID,
+                    "",
+                    new PromptBytes(bytes, offset, sizeBytes));
             out.add(new Prompt(model, bytes, offset, sizeBytes, nonce, request));
         }
         Collections.shuffle(out, new Random(seed));

@@ -1,5 +1,6 @@
 package io.infergate.bench.jmh;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -28,8 +29,8 @@ import org.openjdk.jmh.results.ScalarResult;
  */
 public final class CpuProfiler implements InternalProfiler {
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Pattern threads;
@@ -48,8 +49,8 @@ public final class CpuProfiler implements InternalProfiler {
         } else if (o.startsWith("threads=") && o.length() > "threads=".length()) {
             threads = Pattern.compile(o.substring("threads=".length()));
         } else {
-            throw new IllegalArgumentException("CpuProfiler options: '" + options + "' (expected: nothing or"
-                    + " threads=<regex>)");
+            throw new IllegalArgumentException(
+                    "CpuProfiler options: '" + options + "' (expected: nothing or" + " threads=<regex>)");
         }
     }
 
@@ -65,8 +66,8 @@ public final class CpuProfiler implements InternalProfiler {
     }
 
     @Override
-    public List<Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-                                       IterationResult result) {
+    public List<Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long process = OS.getProcessCpuTime() - processStart;
         long ops = result.getMetadata().getAllOps(); // the CPU was spent on all of them, warm-down included
         List<Result> out = new ArrayList<>();

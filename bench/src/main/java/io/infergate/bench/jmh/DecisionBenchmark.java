@@ -100,15 +100,22 @@ public class DecisionBenchmark {
         index = switch (learner) {
             case INLINE -> new PrefixIndex();
             case BACKGROUND -> new PrefixIndex(background = new BackgroundLearner());
-            default -> throw new IllegalArgumentException("learner: " + learner + " (expected: " + INLINE + " or "
-                    + BACKGROUND + ")");
+            default ->
+                throw new IllegalArgumentException(
+                        "learner: " + learner + " (expected: " + INLINE + " or " + BACKGROUND + ")");
         };
         inFlight = new InFlightTracker();
         PrefixHasher hasher = PrefixHasher.defaults();
         SplittableRandom random = new SplittableRandom(SEED);
         // as the gateway builds a pool's scheduler for a built-in profile (PoolPickers)
-        scheduler = new Scheduler(pool.datastore(), inFlight, BuiltInProfiles.named(profile, index, hasher),
-                UtilizationSaturationDetector.withDefaults(), hasher, nanoTime, () -> random);
+        scheduler = new Scheduler(
+                pool.datastore(),
+                inFlight,
+                BuiltInProfiles.named(profile, index, hasher),
+                UtilizationSaturationDetector.withDefaults(),
+                hasher,
+                nanoTime,
+                () -> random);
         leases = new Lease[endpoints * IN_FLIGHT_PER_ENDPOINT];
         decisions = 0;
         for (int i = 0; i < WARM_DECISIONS; i++) {
@@ -139,13 +146,22 @@ public class DecisionBenchmark {
     public void tearDown() {
         if (background != null) {
             background.close(); // lets it finish what is queued
-            System.out.printf(Locale.ROOT, "%nbackground learner: %,d adds done, %,d dropped (queue full)%n",
-                    background.completed(), background.rejected());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nbackground learner: %,d adds done, %,d dropped (queue full)%n",
+                    background.completed(),
+                    background.rejected());
             background = null;
         }
         // how full the index got: its LRUs hold NUM_GPU_BLOCKS entries per endpoint once full
-        System.out.printf(Locale.ROOT, "%n[%s, %d endpoints, %d KiB] after %,d decisions: prefix index"
-                        + " %,d entries (%.0f%% of %,d)%n", profile, endpoints, promptKiB, decisions, index.size(),
+        System.out.printf(
+                Locale.ROOT,
+                "%n[%s, %d endpoints, %d KiB] after %,d decisions: prefix index" + " %,d entries (%.0f%% of %,d)%n",
+                profile,
+                endpoints,
+                promptKiB,
+                decisions,
+                index.size(),
                 100.0 * index.size() / ((long) endpoints * BenchPool.NUM_GPU_BLOCKS),
                 (long) endpoints * BenchPool.NUM_GPU_BLOCKS);
         for (int i = 0; i < leases.length; i++) {

@@ -53,8 +53,12 @@ public class ScrapeBenchmark {
         pool = new BenchPool(TICK_ENDPOINTS, DecisionBenchmark.SEED, System.nanoTime());
         CompletableFuture<byte[]> answer = CompletableFuture.completedFuture(page);
         // the pool's slots read their pages with the pool's extractor: the built-in mappings, as here
-        scraper = new MetricsScraper(pool.datastore(), (endpoint, timeout) -> answer, System::nanoTime,
-                Duration.ofMillis(50), MetricsScraper.defaultTimeout(Duration.ofMillis(50)));
+        scraper = new MetricsScraper(
+                pool.datastore(),
+                (endpoint, timeout) -> answer,
+                System::nanoTime,
+                Duration.ofMillis(50),
+                MetricsScraper.defaultTimeout(Duration.ofMillis(50)));
     }
 
     @TearDown

@@ -75,8 +75,10 @@ public class ScrapeHttpBenchmark {
      * one, since on a loaded machine a loopback fetch can take longer than the gateway's default.
      */
     Duration timeout = TIMEOUT;
+
     private MetricsExtractor extractor;
     private Endpoint endpoint;
+
     @SuppressWarnings("unchecked")
     private final CompletableFuture<ModelServerMetrics>[] tick = new CompletableFuture[ScrapeBenchmark.TICK_ENDPOINTS];
 
@@ -91,8 +93,8 @@ public class ScrapeHttpBenchmark {
             t.setDaemon(true);
             return t;
         });
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                2 * ScrapeBenchmark.TICK_ENDPOINTS);
+        server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2 * ScrapeBenchmark.TICK_ENDPOINTS);
         server.createContext("/metrics", this::serve);
         server.setExecutor(serverExecutor);
         server.start();
@@ -110,13 +112,15 @@ public class ScrapeHttpBenchmark {
         }
         extractor = MetricsExtractor.withBuiltins();
         int port = server.getAddress().getPort();
-        endpoint = Endpoint.of(new PoolEndpoint("vllm-0-rank-0", "vllm-0", "127.0.0.1", port, 0),
-                ScrapeBenchmark.LABELS);
+        endpoint =
+                Endpoint.of(new PoolEndpoint("vllm-0-rank-0", "vllm-0", "127.0.0.1", port, 0), ScrapeBenchmark.LABELS);
         fetcher.fetch(endpoint, timeout).join(); // connects, and starts the server's handler thread
     }
 
     private void serve(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+        try (exchange;
+                InputStream in = exchange.getRequestBody();
+                OutputStream out = exchange.getResponseBody()) {
             in.readAllBytes();
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, page.length);

@@ -26,8 +26,7 @@ final class VllmPage {
     static final double KV_USAGE = 0.6348286479250335;
     static final int NUM_GPU_BLOCKS = 27_264;
 
-    private VllmPage() {
-    }
+    private VllmPage() {}
 
     /** A fresh copy of the page's bytes. */
     static byte[] bytes() {

@@ -18,12 +18,17 @@ import java.util.function.LongSupplier;
  * @param flowControl the lab queues requests in front of the policy ({@link LabSettings#flowControl()}), so a
  *                    policy must not shed on its own
  */
-public record LabEnvironment(Datastore datastore, InFlightTracker inFlight, PoolSnapshot snapshot, LongSupplier nanoTime,
-                             long seed, boolean flowControl) {
+public record LabEnvironment(
+        Datastore datastore,
+        InFlightTracker inFlight,
+        PoolSnapshot snapshot,
+        LongSupplier nanoTime,
+        long seed,
+        boolean flowControl) {
 
     /** Without flow control. */
-    public LabEnvironment(Datastore datastore, InFlightTracker inFlight, PoolSnapshot snapshot, LongSupplier nanoTime,
-                          long seed) {
+    public LabEnvironment(
+            Datastore datastore, InFlightTracker inFlight, PoolSnapshot snapshot, LongSupplier nanoTime, long seed) {
         this(datastore, inFlight, snapshot, nanoTime, seed, false);
     }
 }

@@ -27,19 +27,22 @@ public final class LabPolicies {
         ALL.put("random", env -> new RandomPolicy(env.seed()));
         ALL.put("least-request", env -> new LeastRequestPolicy(env.seed()));
         ALL.put("p2c", env -> new PowerOfTwoPolicy(env.seed()));
-        ALL.put(BuiltInProfiles.GIE_V0_FILTER_TREE, env -> SchedulerPolicy.builtIn(BuiltInProfiles.GIE_V0_FILTER_TREE, env));
+        ALL.put(
+                BuiltInProfiles.GIE_V0_FILTER_TREE,
+                env -> SchedulerPolicy.builtIn(BuiltInProfiles.GIE_V0_FILTER_TREE, env));
         ALL.put(BuiltInProfiles.GIE_V1_DEFAULT, env -> SchedulerPolicy.builtIn(BuiltInProfiles.GIE_V1_DEFAULT, env));
         ALL.put("sglang-cache-aware", env -> new SglangCacheAwarePolicy());
         ALL.put("llm-d", env -> new LlmdPolicy(env.seed()));
         ALL.put("dynamo-kv", env -> new DynamoKvPolicy(env.seed()));
-        ALL.put(BuiltInProfiles.INFERGATE_DEFAULT, env -> SchedulerPolicy.builtIn(BuiltInProfiles.INFERGATE_DEFAULT, env));
+        ALL.put(
+                BuiltInProfiles.INFERGATE_DEFAULT,
+                env -> SchedulerPolicy.builtIn(BuiltInProfiles.INFERGATE_DEFAULT, env));
     }
 
     /** Every policy name, in the order reports list them (baselines first, ours last). */
     public static final List<String> NAMES = List.copyOf(ALL.keySet());
 
-    private LabPolicies() {
-    }
+    private LabPolicies() {}
 
     /**
      * The factory of the policy called {@code name}.
@@ -49,8 +52,8 @@ public final class LabPolicies {
     public static Function<LabEnvironment, LabPolicy> named(String name) {
         Function<LabEnvironment, LabPolicy> f = ALL.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("policy \"" + name + "\" (expected one of: " + String.join(", ", NAMES)
-                    + ")");
+            throw new IllegalArgumentException(
+                    "policy \"" + name + "\" (expected one of: " + String.join(", ", NAMES) + ")");
         }
         return f;
     }

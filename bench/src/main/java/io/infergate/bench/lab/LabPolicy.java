@@ -25,10 +25,8 @@ public interface LabPolicy {
     Route route(LabRequest request, LabView view);
 
     /** The request's first token reached the router. Default: nothing. */
-    default void onFirstToken(LabRequest request, int endpoint, LabView view) {
-    }
+    default void onFirstToken(LabRequest request, int endpoint, LabView view) {}
 
     /** The request ended on {@code endpoint} (completed or failed). Default: nothing. */
-    default void onFinish(LabRequest request, int endpoint, LabView view) {
-    }
+    default void onFinish(LabRequest request, int endpoint, LabView view) {}
 }

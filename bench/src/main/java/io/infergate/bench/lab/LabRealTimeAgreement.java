@@ -52,10 +52,14 @@ import java.util.stream.Collectors;
 public final class LabRealTimeAgreement {
 
     /** GIE's shared-prefix workload with 32-token answers (see the class comment). */
-    public static final Workload WORKLOAD = new Workload("shared-prefix-short-answers",
+    public static final Workload WORKLOAD = new Workload(
+            "shared-prefix-short-answers",
             "GIE shared prefix (150 x 5, 6,000-token system prompts, 1,200-token questions), 32 tokens out",
-            Workloads.MODEL, List.of(), 0,
+            Workloads.MODEL,
+            List.of(),
+            0,
             seed -> new SharedPrefix(new SharedPrefix.Config(150, 5, 6000, 1200, 32), Workloads.MODEL, seed));
+
     private static final String PROFILE = BuiltInProfiles.INFERGATE_DEFAULT;
     private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(50);
     private static final int REPLICAS = 2;
@@ -110,40 +114,63 @@ public final class LabRealTimeAgreement {
         public String row() {
             RunSummary l = RunSummary.of(lab, Slo.INTERACTIVE);
             RunSummary r = RunSummary.of(real, Slo.INTERACTIVE);
-            return String.format(Locale.ROOT, "| %d | %d | %d | %d | %.1f / %.1f | %.1f %% | %.1f / %.1f | %.2f / %.2f |",
-                    spec.seed(), real.size(), r.completed(), l.completed(), l.ttftP50(), r.ttftP50(),
-                    100 * ttftP50Gap(), l.ttftP90(), r.ttftP90(), l.prefixHitRate(), r.prefixHitRate());
+            return String.format(
+                    Locale.ROOT,
+                    "| %d | %d | %d | %d | %.1f / %.1f | %.1f %% | %.1f / %.1f | %.2f / %.2f |",
+                    spec.seed(),
+                    real.size(),
+                    r.completed(),
+                    l.completed(),
+                    l.ttftP50(),
+                    r.ttftP50(),
+                    100 * ttftP50Gap(),
+                    l.ttftP90(),
+                    r.ttftP90(),
+                    l.prefixHitRate(),
+                    r.prefixHitRate());
         }
     }
 
-    private LabRealTimeAgreement() {
-    }
+    private LabRealTimeAgreement() {}
 
     /** Runs {@code spec} through the real gateway and through the lab. */
     public static Result run(Spec spec) throws InterruptedException {
         List<WorkloadRequest> requests = WORKLOAD.schedule(
-                Arrivals.stages(1, List.of(Arrivals.Stage.of(spec.rate(), spec.duration()))), spec.seed(),
+                Arrivals.stages(1, List.of(Arrivals.Stage.of(spec.rate(), spec.duration()))),
+                spec.seed(),
                 Integer.MAX_VALUE);
         // the fleet's replicas are the preset as it is (15 ms front end included); the lab gets the same config
         EngineConfig engine = Preset.DEFAULT.config();
 
         List<RequestRecord> real;
-        try (SimulatorFleet fleet = new SimulatorFleet(new FleetSpec(REPLICAS, 0, -1,
-                ReplicaSpec.builder(engine).seed(spec.seed()).build())).start();
-             Gateway gw = new Gateway(fleet)) {
+        try (SimulatorFleet fleet = new SimulatorFleet(new FleetSpec(
+                                REPLICAS,
+                                0,
+                                -1,
+                                ReplicaSpec.builder(engine).seed(spec.seed()).build()))
+                        .start();
+                Gateway gw = new Gateway(fleet)) {
             StreamingLoad load = new StreamingLoad(URI.create(gw.url()), REQUEST_TIMEOUT);
             if (!spec.warmUp().isZero()) {
                 // JIT-compiles the client, gateway and simulator paths with other texts, so they share no prefix
                 // with the measured requests and leave only unrelated blocks in the caches
-                load.run(WORKLOAD.schedule(Arrivals.stages(1, List.of(Arrivals.Stage.of(spec.rate(), spec.warmUp()))),
-                        spec.seed() + 1, Integer.MAX_VALUE));
+                load.run(WORKLOAD.schedule(
+                        Arrivals.stages(1, List.of(Arrivals.Stage.of(spec.rate(), spec.warmUp()))),
+                        spec.seed() + 1,
+                        Integer.MAX_VALUE));
             }
             real = load.run(requests).records();
         }
 
         // the gateway's refresh interval; a loopback scrape answered in about a millisecond; 75 µs a loopback hop
-        LabSettings settings = new LabSettings(engine, REPLICAS, SCRAPE_INTERVAL, Duration.ofMillis(1),
-                Duration.ofNanos(75_000), Duration.ofMinutes(1), spec.seed());
+        LabSettings settings = new LabSettings(
+                engine,
+                REPLICAS,
+                SCRAPE_INTERVAL,
+                Duration.ofMillis(1),
+                Duration.ofNanos(75_000),
+                Duration.ofMinutes(1),
+                spec.seed());
         PolicyLab.Result lab = new PolicyLab(settings).run(requests, WORKLOAD.adapters(), LabPolicies.named(PROFILE));
         return new Result(spec, real, lab.records());
     }
@@ -156,7 +183,8 @@ public final class LabRealTimeAgreement {
         private final GatewayServer server;
 
         Gateway(SimulatorFleet fleet) throws InterruptedException {
-            String ports = fleet.replicas().stream().map(r -> "{number: " + r.port() + "}")
+            String ports = fleet.replicas().stream()
+                    .map(r -> "{number: " + r.port() + "}")
                     .collect(Collectors.joining(", "));
             String manifests = """
                     apiVersion: gateway.networking.k8s.io/v1
@@ -190,18 +218,19 @@ public final class LabRealTimeAgreement {
             if (!loaded.errors().isEmpty()) {
                 throw new IllegalStateException("the scenario's manifests: " + loaded.errors());
             }
-            server = new GatewayServer(GatewayConfig.compile(loaded.manifests()),
+            server = new GatewayServer(
+                    GatewayConfig.compile(loaded.manifests()),
                     GatewayOptions.defaults().withBindHost("127.0.0.1").withPortMapper(l -> 0),
                     SchedulingOptions.defaults().withDefaultProfile(PROFILE).withMetricsInterval(SCRAPE_INTERVAL),
-                    r -> { });
+                    r -> {});
             server.start();
             // the lab's router has read every page before the first request; so must the gateway
             long deadline = System.nanoTime() + FIRST_SCRAPES.toNanos();
             while (!everyReplicaRead(fleet.replicas().size())) {
                 if (System.nanoTime() > deadline) {
                     server.close();
-                    throw new IllegalStateException("the gateway did not read every replica's metrics within "
-                            + FIRST_SCRAPES);
+                    throw new IllegalStateException(
+                            "the gateway did not read every replica's metrics within " + FIRST_SCRAPES);
                 }
                 Thread.sleep(SCRAPE_INTERVAL.toMillis());
             }
@@ -210,7 +239,8 @@ public final class LabRealTimeAgreement {
         private boolean everyReplicaRead(int replicas) {
             var slots = server.datastore().slots();
             return slots.size() == replicas
-                    && slots.stream().allMatch(s -> s.metrics().everRead() && s.metrics().failure() == null);
+                    && slots.stream()
+                            .allMatch(s -> s.metrics().everRead() && s.metrics().failure() == null);
         }
 
         String url() {

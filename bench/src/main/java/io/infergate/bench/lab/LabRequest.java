@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param outputEstimate the output tokens the gateway charges the request's in-flight lease with
  *                       ({@code TokenEstimate.outputTokens}), >= 0
  */
-public record LabRequest(String id, WorkloadRequest source, byte[] body, PickRequest pick, int[] tokens,
-                         String text, long outputEstimate) {
+public record LabRequest(
+        String id,
+        WorkloadRequest source,
+        byte[] body,
+        PickRequest pick,
+        int[] tokens,
+        String text,
+        long outputEstimate) {
 
     public LabRequest {
         Objects.requireNonNull(id, "id");

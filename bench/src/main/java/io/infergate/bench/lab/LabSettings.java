@@ -23,19 +23,38 @@ import java.util.Objects;
  *                       capacity, for every policy; the scheduler-backed policies then queue sheddable requests
  *                       instead of dropping them, as the gateway does with flow control on
  */
-public record LabSettings(EngineConfig engine, int replicas, Duration scrapeInterval, Duration scrapeDelay,
-                          Duration networkDelay, Duration drainLimit, long seed, boolean flowControl) {
+public record LabSettings(
+        EngineConfig engine,
+        int replicas,
+        Duration scrapeInterval,
+        Duration scrapeDelay,
+        Duration networkDelay,
+        Duration drainLimit,
+        long seed,
+        boolean flowControl) {
 
     /** Without flow control (the gateway's default). */
-    public LabSettings(EngineConfig engine, int replicas, Duration scrapeInterval, Duration scrapeDelay,
-                       Duration networkDelay, Duration drainLimit, long seed) {
+    public LabSettings(
+            EngineConfig engine,
+            int replicas,
+            Duration scrapeInterval,
+            Duration scrapeDelay,
+            Duration networkDelay,
+            Duration drainLimit,
+            long seed) {
         this(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, false);
     }
 
     /** 8 Llama-3.1-8B H100 replicas, 50 ms scrapes answered in 2 ms, 250 µs one-way network, 5 minutes of drain. */
     public static LabSettings defaults() {
-        return new LabSettings(Preset.DEFAULT.config(), 8, Duration.ofMillis(50), Duration.ofMillis(2),
-                Duration.ofNanos(250_000), Duration.ofMinutes(5), 1);
+        return new LabSettings(
+                Preset.DEFAULT.config(),
+                8,
+                Duration.ofMillis(50),
+                Duration.ofMillis(2),
+                Duration.ofNanos(250_000),
+                Duration.ofMinutes(5),
+                1);
     }
 
     public LabSettings {

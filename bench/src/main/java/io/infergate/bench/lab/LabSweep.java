@@ -8,6 +8,7 @@ import io.infergate.bench.workload.Workload;
 import io.infergate.bench.workload.WorkloadRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,13 +37,21 @@ import java.util.function.Function;
  * @param settings  the fleet and router model (its seed is replaced by each run's seed)
  * @param threads   runs at a time, >= 1
  */
-public record LabSweep(Workload workload, Map<String, Function<LabEnvironment, LabPolicy>> policies, List<Double> rates,
-                       List<Long> seeds, Duration duration, Duration warmup, double cv, Slo slo, LabSettings settings,
-                       int threads) {
+public record LabSweep(
+        Workload workload,
+        Map<String, Function<LabEnvironment, LabPolicy>> policies,
+        List<Double> rates,
+        List<Long> seeds,
+        Duration duration,
+        Duration warmup,
+        double cv,
+        Slo slo,
+        LabSettings settings,
+        int threads) {
 
     public LabSweep {
         Objects.requireNonNull(workload, "workload");
-        policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+        policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
         rates = List.copyOf(rates);
         seeds = List.copyOf(seeds);
         if (policies.isEmpty() || rates.isEmpty() || seeds.isEmpty()) {
@@ -66,8 +75,7 @@ public record LabSweep(Workload workload, Map<String, Function<LabEnvironment, L
     }
 
     /** One run of the sweep, as it finishes. */
-    public record Progress(String policy, double rate, long seed, RunSummary summary, PolicyLab.Result result) {
-    }
+    public record Progress(String policy, double rate, long seed, RunSummary summary, PolicyLab.Result result) {}
 
     /** Runs everything; {@code progress} hears of each run as it ends (on the calling thread, in report order). */
     public SweepReport run(Consumer<Progress> progress) {
@@ -107,19 +115,33 @@ public record LabSweep(Workload workload, Map<String, Function<LabEnvironment, L
         Map<String, String> m = new LinkedHashMap<>();
         m.put("mode", "policy lab (virtual time)");
         m.put("replicas", Integer.toString(settings.replicas()));
-        m.put("engine", settings.engine().servedModelName() + ", " + settings.engine().numGpuBlocks() + " KV blocks of "
-                + settings.engine().blockSize() + ", max-num-seqs " + settings.engine().maxNumSeqs()
-                + (workload.adapters().isEmpty() ? "" : ", max-loras " + workload.maxLoras()));
-        m.put("scrape", settings.scrapeInterval().toMillis() + " ms every endpoint, answered after "
-                + settings.scrapeDelay().toMillis() + " ms");
-        m.put("network", String.format(Locale.ROOT, "%.3f ms one way", settings.networkDelay().toNanos() / 1e6));
-        m.put("admission", settings.flowControl() ? "flow control (GIE defaults) in front of every policy"
-                : "none for the baselines; GIE's utilization detector sheds sheddable requests for the scheduler's profiles");
-        m.put("arrivals", (cv == 1 ? "Poisson" : cv == 0 ? "constant" : "gamma cv " + cv) + ", " + duration.toSeconds()
-                + " s per run, first " + warmup.toSeconds() + " s not counted");
+        m.put(
+                "engine",
+                settings.engine().servedModelName() + ", " + settings.engine().numGpuBlocks() + " KV blocks of "
+                        + settings.engine().blockSize() + ", max-num-seqs "
+                        + settings.engine().maxNumSeqs()
+                        + (workload.adapters().isEmpty() ? "" : ", max-loras " + workload.maxLoras()));
+        m.put(
+                "scrape",
+                settings.scrapeInterval().toMillis() + " ms every endpoint, answered after "
+                        + settings.scrapeDelay().toMillis() + " ms");
+        m.put(
+                "network",
+                String.format(
+                        Locale.ROOT, "%.3f ms one way", settings.networkDelay().toNanos() / 1e6));
+        m.put(
+                "admission",
+                settings.flowControl()
+                        ? "flow control (GIE defaults) in front of every policy"
+                        : "none for the baselines; GIE's utilization detector sheds sheddable requests for the scheduler's profiles");
+        m.put(
+                "arrivals",
+                (cv == 1 ? "Poisson" : cv == 0 ? "constant" : "gamma cv " + cv) + ", " + duration.toSeconds()
+                        + " s per run, first " + warmup.toSeconds() + " s not counted");
         m.put("seeds", seeds.toString());
-        m.put("slo", String.format(Locale.ROOT, "TTFT <= %.0f ms and TPOT <= %.0f ms", slo.ttftMillis(),
-                slo.tpotMillis()));
+        m.put(
+                "slo",
+                String.format(Locale.ROOT, "TTFT <= %.0f ms and TPOT <= %.0f ms", slo.ttftMillis(), slo.tpotMillis()));
         return m;
     }
 
@@ -127,8 +149,11 @@ public record LabSweep(Workload workload, Map<String, Function<LabEnvironment, L
     public LabSettings settingsFor(long seed) {
         LabSettings s = settings.withSeed(seed);
         if (!workload.adapters().isEmpty()) {
-            s = s.withEngine(s.engine().toBuilder().enableLora(true)
-                    .maxLoras(workload.maxLoras()).maxCpuLoras(workload.maxLoras()).build()); // vLLM: cpu = gpu slots
+            s = s.withEngine(s.engine().toBuilder()
+                    .enableLora(true)
+                    .maxLoras(workload.maxLoras())
+                    .maxCpuLoras(workload.maxLoras())
+                    .build()); // vLLM: cpu = gpu slots
         }
         return s;
     }

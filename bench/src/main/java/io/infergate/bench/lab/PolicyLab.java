@@ -13,23 +13,23 @@ import io.infergate.scheduler.datastore.MetricsScraper;
 import io.infergate.scheduler.datastore.ScrapedMetrics;
 import io.infergate.scheduler.metrics.EngineMapping;
 import io.infergate.scheduler.model.ModelHeaders;
+import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
-import io.infergate.scheduler.model.Resolution;
+import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
+import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pick.Lease;
+import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.pick.PickResult;
+import io.infergate.scheduler.pick.PoolId;
+import io.infergate.scheduler.pick.PoolSnapshot;
+import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ParsedRequest;
 import io.infergate.scheduler.pipeline.PoolState;
 import io.infergate.scheduler.pipeline.RequestPipeline;
 import io.infergate.scheduler.pipeline.TokenEstimate;
-import io.infergate.scheduler.pick.Endpoint;
-import io.infergate.scheduler.pick.InFlightTracker;
-import io.infergate.scheduler.pick.Lease;
-import io.infergate.scheduler.pick.PickRequest;
-import io.infergate.scheduler.pick.PoolId;
-import io.infergate.scheduler.pick.PoolSnapshot;
-import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.EngineMetrics;
 import io.infergate.simulator.engine.EngineRequest;
@@ -43,6 +43,7 @@ import io.infergate.simulator.metrics.MetricsOptions;
 import io.infergate.simulator.metrics.MetricsRenderer;
 import io.infergate.simulator.text.ApproxTokenizer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,9 +51,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * The policy lab: one workload through one routing policy onto a fleet of simulated vLLM engines, all in virtual
@@ -82,7 +83,6 @@ public final class PolicyLab {
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
 
-
     private final LabSettings settings;
 
     public PolicyLab(LabSettings settings) {
@@ -104,8 +104,14 @@ public final class PolicyLab {
      * @param loraLoads       adapter loads summed over the engines
      * @param preemptions     preemptions summed over the engines
      */
-    public record Result(String policy, List<RequestRecord> records, long simulatedNanos, long wallNanos,
-                         int[] perEndpoint, long loraLoads, long preemptions) {
+    public record Result(
+            String policy,
+            List<RequestRecord> records,
+            long simulatedNanos,
+            long wallNanos,
+            int[] perEndpoint,
+            long loraLoads,
+            long preemptions) {
 
         /** The records of requests sent at or after {@code fromNanos} (to leave a warm-up out). */
         public List<RequestRecord> recordsFrom(long fromNanos) {
@@ -118,7 +124,8 @@ public final class PolicyLab {
      *
      * @param adapters LoRA adapters to register on every engine (the engine config must enable LoRA when any)
      */
-    public Result run(List<WorkloadRequest> requests, List<String> adapters, Function<LabEnvironment, LabPolicy> factory) {
+    public Result run(
+            List<WorkloadRequest> requests, List<String> adapters, Function<LabEnvironment, LabPolicy> factory) {
         return new Run(settings, requests, adapters, factory).execute();
     }
 
@@ -137,6 +144,7 @@ public final class PolicyLab {
         private final LabPolicy policy;
         /** The gateway's flow-control queue in front of the policy, or null without flow control. */
         private final FlowController<Object> flow;
+
         private final RequestRecord[] records;
         private final int[] perEndpoint;
         private final long delay;
@@ -144,19 +152,26 @@ public final class PolicyLab {
         private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
         /** The gateway's pipeline; picks are not timed (the lab's clock is virtual). */
         private final RequestPipeline pipeline = RequestPipeline.untimed();
+
         private int open; // requests sent and not yet recorded
         private long lastRecordNanos;
         private int nextArrival;
         private boolean draining;
 
-        Run(LabSettings settings, List<WorkloadRequest> requests, List<String> adapters,
-            Function<LabEnvironment, LabPolicy> factory) {
+        Run(
+                LabSettings settings,
+                List<WorkloadRequest> requests,
+                List<String> adapters,
+                Function<LabEnvironment, LabPolicy> factory) {
             this.settings = settings;
             this.requests = List.copyOf(requests);
             this.delay = settings.networkDelay().toNanos();
             this.baseModel = settings.engine().servedModelName();
             for (int i = 0; i < settings.replicas(); i++) {
-                Engine engine = new Engine(settings.engine(), loop.clock(), new EngineMetrics(settings.engine()),
+                Engine engine = new Engine(
+                        settings.engine(),
+                        loop.clock(),
+                        new EngineMetrics(settings.engine()),
                         settings.seed() * 1_000_003L + i);
                 for (String a : adapters) {
                     engine.loadAdapter(a, "/adapters/" + a);
@@ -170,15 +185,28 @@ public final class PolicyLab {
             }
             snapshot = new PoolSnapshot(POOL, endpoints);
             datastore.publish(snapshot);
-            scraper = new MetricsScraper(datastore, this::fetch, loop.clock()::nanoTime, settings.scrapeInterval(),
+            scraper = new MetricsScraper(
+                    datastore,
+                    this::fetch,
+                    loop.clock()::nanoTime,
+                    settings.scrapeInterval(),
                     MetricsScraper.defaultTimeout(settings.scrapeInterval()));
-            this.policy = Objects.requireNonNull(factory.apply(new LabEnvironment(datastore, inFlight, snapshot,
-                    loop.clock()::nanoTime, settings.seed(), settings.flowControl())), "policy");
+            this.policy = Objects.requireNonNull(
+                    factory.apply(new LabEnvironment(
+                            datastore,
+                            inFlight,
+                            snapshot,
+                            loop.clock()::nanoTime,
+                            settings.seed(),
+                            settings.flowControl())),
+                    "policy");
             if (settings.flowControl()) {
-                UtilizationSaturationDetector detector = new UtilizationSaturationDetector(
-                        UtilizationSaturationDetector.Config.DEFAULT);
-                flow = new FlowController<>(FlowControlConfig.DEFAULT, () -> !detector.isSaturated(
-                        PoolSignals.of(datastore, inFlight, POOL, loop.now())), loop.clock()::nanoTime);
+                UtilizationSaturationDetector detector =
+                        new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT);
+                flow = new FlowController<>(
+                        FlowControlConfig.DEFAULT,
+                        () -> !detector.isSaturated(PoolSignals.of(datastore, inFlight, POOL, loop.now())),
+                        loop.clock()::nanoTime);
             } else {
                 flow = null;
             }
@@ -224,7 +252,7 @@ public final class PolicyLab {
          * The engine's page as of now, answered after the scrape delay: vLLM's real text without the histogram
          * families, which no picker reads ({@link MetricsRenderer#renderGauges}).
          */
-        private CompletableFuture<byte[]> fetch(Endpoint e, java.time.Duration timeout) {
+        private CompletableFuture<byte[]> fetch(Endpoint e, Duration timeout) {
             Engine engine = drivers.get(indexOf.get(e.hostPort())).engine();
             byte[] page = MetricsRenderer.renderGauges(MetricsFlavor.VLLM, engine.metrics(), MetricsOptions.defaults())
                     .getBytes(StandardCharsets.UTF_8);
@@ -239,7 +267,8 @@ public final class PolicyLab {
         // arrivals are scheduled one at a time: a million-request run keeps one pending arrival, not a million
         private void scheduleNextArrival() {
             if (nextArrival >= requests.size()) {
-                long end = Math.max(loop.now(), requests.isEmpty() ? 0 : requests.getLast().arrivalNanos());
+                long end = Math.max(
+                        loop.now(), requests.isEmpty() ? 0 : requests.getLast().arrivalNanos());
                 loop.schedule(end + settings.drainLimit().toNanos(), this::abortRemaining);
                 return;
             }
@@ -263,8 +292,20 @@ public final class PolicyLab {
             byte[] body = RequestBodies.completion(w);
             ScannedRequest scanned = scanner.scan(body);
             LabRequest request = toLabRequest(i, w, body, scanned);
-            ParsedRequest parsed = new ParsedRequest(request.id(), scanned, body, 0, body.length, null, null,
-                    w.fairnessId(), w.sessionId(), false, null, NO_RANDOM, Runnable::run);
+            ParsedRequest parsed = new ParsedRequest(
+                    request.id(),
+                    scanned,
+                    body,
+                    0,
+                    body.length,
+                    null,
+                    null,
+                    w.fairnessId(),
+                    w.sessionId(),
+                    false,
+                    null,
+                    NO_RANDOM,
+                    Runnable::run);
             LabPool pool = new LabPool(request, w.priority());
             // outcomes of queued requests complete on the loop's thread, inside enqueue or a poke
             decided(i, w, request, pool, pipeline.decide(parsed, pool));
@@ -273,19 +314,24 @@ public final class PolicyLab {
         private void decided(int i, WorkloadRequest w, LabRequest request, LabPool pool, Decision decision) {
             switch (decision) {
                 case Decision.Forward f -> routed(i, w, request, pool.routed, f);
-                case Decision.Queued q -> q.ticket().outcome().whenComplete((outcome, error) ->
-                        decided(i, w, request, pool, q.resume(outcome, error)));
+                case Decision.Queued q ->
+                    q.ticket()
+                            .outcome()
+                            .whenComplete((outcome, error) -> decided(i, w, request, pool, q.resume(outcome, error)));
                 case Decision.Refuse r -> {
                     int tokens = request.tokens().length;
-                    record(i, switch (r.code()) {
-                        case SHED -> RequestRecord.shed(w.arrivalNanos(), 429, w.priority(), tokens);
-                        // a queue TTL is flow control giving up on purpose: shed, with the gateway's 503 (the lab
-                        // never cancels a queued request, so QUEUE_TIMEOUT is always an expiry here)
-                        case QUEUE_TIMEOUT -> RequestRecord.shed(w.arrivalNanos(), 503, w.priority(), tokens);
-                        case INTERNAL -> throw new IllegalStateException("request " + request.id() + ": "
-                                + r.message());
-                        default -> RequestRecord.failed(w.arrivalNanos(), r.status(), w.priority(), tokens);
-                    });
+                    record(
+                            i,
+                            switch (r.code()) {
+                                case SHED -> RequestRecord.shed(w.arrivalNanos(), 429, w.priority(), tokens);
+                                // a queue TTL is flow control giving up on purpose: shed, with the gateway's 503 (the
+                                // lab
+                                // never cancels a queued request, so QUEUE_TIMEOUT is always an expiry here)
+                                case QUEUE_TIMEOUT -> RequestRecord.shed(w.arrivalNanos(), 503, w.priority(), tokens);
+                                case INTERNAL ->
+                                    throw new IllegalStateException("request " + request.id() + ": " + r.message());
+                                default -> RequestRecord.failed(w.arrivalNanos(), r.status(), w.priority(), tokens);
+                            });
                 }
             }
         }
@@ -306,10 +352,16 @@ public final class PolicyLab {
             }
 
             @Override
-            public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
-                                      RandomGenerator random) {
-                return new Resolution.Resolved(incomingModel, incomingModel, priority,
-                        Resolution.TargetSource.INCOMING, Optional.empty(), Optional.empty(), Optional.empty());
+            public Resolution resolve(
+                    String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
+                return new Resolution.Resolved(
+                        incomingModel,
+                        incomingModel,
+                        priority,
+                        Resolution.TargetSource.INCOMING,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty());
             }
 
             @Override
@@ -333,8 +385,8 @@ public final class PolicyLab {
                 try {
                     route = policy.route(request, Run.this);
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("policy " + policy.name() + " failed on request "
-                            + request.id(), e);
+                    throw new IllegalStateException(
+                            "policy " + policy.name() + " failed on request " + request.id(), e);
                 }
                 if (!route.routed()) {
                     return new PickResult.Rejected(route.status(), route.reason());
@@ -359,8 +411,13 @@ public final class PolicyLab {
 
         private void submit(int i, WorkloadRequest w, LabRequest request, int ep, Lease lease) {
             if (draining) {
-                end(i, w, request, ep, lease, RequestRecord.failed(w.arrivalNanos(), 0, w.priority(),
-                        request.tokens().length));
+                end(
+                        i,
+                        w,
+                        request,
+                        ep,
+                        lease,
+                        RequestRecord.failed(w.arrivalNanos(), 0, w.priority(), request.tokens().length));
                 return;
             }
             VirtualEngineDriver driver = drivers.get(ep);
@@ -378,16 +435,28 @@ public final class PolicyLab {
 
                 @Override
                 public void onFinish(RequestOutcome o) {
-                    loop.schedule(Math.max(loop.now(), o.finishNanos()) + delay,
+                    loop.schedule(
+                            Math.max(loop.now(), o.finishNanos()) + delay,
                             () -> end(i, w, request, ep, lease, recordOf(w, request, o, ep)));
                 }
             };
             try {
-                driver.submit(new EngineRequest(request.id(), adapter, request.tokens(), w.maxOutputTokens(),
-                        FinishReason.LENGTH, w.maxOutputTokens(), observer));
+                driver.submit(new EngineRequest(
+                        request.id(),
+                        adapter,
+                        request.tokens(),
+                        w.maxOutputTokens(),
+                        FinishReason.LENGTH,
+                        w.maxOutputTokens(),
+                        observer));
             } catch (IllegalArgumentException e) { // too long for the context, unknown adapter: vLLM answers 400
-                end(i, w, request, ep, lease, RequestRecord.failed(w.arrivalNanos(), 400, w.priority(),
-                        request.tokens().length));
+                end(
+                        i,
+                        w,
+                        request,
+                        ep,
+                        lease,
+                        RequestRecord.failed(w.arrivalNanos(), 400, w.priority(), request.tokens().length));
             }
         }
 
@@ -398,8 +467,15 @@ public final class PolicyLab {
             // the client sees each token two network delays after the engine sampled it
             long ttft = o.firstTokenNanos() + 2 * delay - w.arrivalNanos();
             long e2e = o.finishNanos() + 2 * delay - w.arrivalNanos();
-            return RequestRecord.ok(w.arrivalNanos(), w.priority(), o.promptTokens(), o.cachedPromptTokens(),
-                    o.outputTokens(), ttft, e2e, ep);
+            return RequestRecord.ok(
+                    w.arrivalNanos(),
+                    w.priority(),
+                    o.promptTokens(),
+                    o.cachedPromptTokens(),
+                    o.outputTokens(),
+                    ttft,
+                    e2e,
+                    ep);
         }
 
         private void end(int i, WorkloadRequest w, LabRequest request, int ep, Lease lease, RequestRecord r) {
@@ -433,9 +509,21 @@ public final class PolicyLab {
         private LabRequest toLabRequest(int i, WorkloadRequest w, byte[] body, ScannedRequest scanned) {
             int promptBytes = TokenEstimate.promptBytes(scanned);
             String fairness = w.fairnessId().isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : w.fairnessId();
-            PickRequest pick = new PickRequest("r" + i, w.model(), w.priority(), promptBytes, fairness,
-                    w.sessionId(), PromptBytes.of(scanned, body, 0));
-            return new LabRequest("r" + i, w, body, pick, ApproxTokenizer.encode(w.prompt(), true), w.prompt(),
+            PickRequest pick = new PickRequest(
+                    "r" + i,
+                    w.model(),
+                    w.priority(),
+                    promptBytes,
+                    fairness,
+                    w.sessionId(),
+                    PromptBytes.of(scanned, body, 0));
+            return new LabRequest(
+                    "r" + i,
+                    w,
+                    body,
+                    pick,
+                    ApproxTokenizer.encode(w.prompt(), true),
+                    w.prompt(),
                     TokenEstimate.outputTokens(scanned));
         }
 

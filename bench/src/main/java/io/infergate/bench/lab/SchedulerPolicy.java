@@ -34,17 +34,23 @@ public final class SchedulerPolicy implements LabPolicy {
     /**
      * @param profile builds the profile around the pool's prefix index and hasher
      */
-    public SchedulerPolicy(String name, LabEnvironment env,
-                           BiFunction<PrefixIndex, PrefixHasher, SchedulerProfile> profile) {
+    public SchedulerPolicy(
+            String name, LabEnvironment env, BiFunction<PrefixIndex, PrefixHasher, SchedulerProfile> profile) {
         this.name = name;
         this.env = env;
         PrefixHasher hasher = PrefixHasher.defaults();
         SplittableRandom random = new SplittableRandom(env.seed() ^ 0x632BE59BD9B4E019L);
-        this.scheduler = new Scheduler(env.datastore(), env.inFlight(), profile.apply(new PrefixIndex(), hasher),
+        this.scheduler = new Scheduler(
+                env.datastore(),
+                env.inFlight(),
+                profile.apply(new PrefixIndex(), hasher),
                 // with flow control, sheddable requests wait in the queue instead of being dropped (the gateway's rule)
-                env.flowControl() ? null : new UtilizationSaturationDetector(UtilizationSaturationDetector.Config
-                        .DEFAULT), hasher,
-                env.nanoTime(), () -> (RandomGenerator) random);
+                env.flowControl()
+                        ? null
+                        : new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT),
+                hasher,
+                env.nanoTime(),
+                () -> (RandomGenerator) random);
         List<Endpoint> endpoints = env.snapshot().endpoints();
         for (int i = 0; i < endpoints.size(); i++) {
             indexOf.put(endpoints.get(i).hostPort(), i);
@@ -53,8 +59,8 @@ public final class SchedulerPolicy implements LabPolicy {
 
     /** The built-in profile {@code profileName} ({@link BuiltInProfiles}). */
     public static SchedulerPolicy builtIn(String profileName, LabEnvironment env) {
-        return new SchedulerPolicy(profileName, env, (index, hasher) -> BuiltInProfiles.named(profileName, index,
-                hasher));
+        return new SchedulerPolicy(
+                profileName, env, (index, hasher) -> BuiltInProfiles.named(profileName, index, hasher));
     }
 
     @Override

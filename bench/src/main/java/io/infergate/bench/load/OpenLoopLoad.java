@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -99,14 +100,12 @@ public final class OpenLoopLoad {
         void finished(long index, long intendedNanos, long sentNanos, long endNanos, boolean ok);
 
         /** The run's time zero (arrival offsets count from it); called once, before any request. */
-        default void started(long startNanos) {
-        }
+        default void started(long startNanos) {}
 
         /** A new connection was established at {@code nanos} (on the event loop). */
-        default void connected(long nanos) {
-        }
+        default void connected(long nanos) {}
 
-        Observer NONE = (i, intended, sent, end, ok) -> { };
+        Observer NONE = (i, intended, sent, end, ok) -> {};
     }
 
     /**
@@ -120,8 +119,15 @@ public final class OpenLoopLoad {
      * @param connections    connections opened over the whole run
      * @param sent           requests written over the whole run, warm-up included (what the target carried)
      */
-    public record Result(Histogram latencyMicros, Histogram serviceMicros, long scheduled, long completed,
-                         long errors, double seconds, int connections, long sent) {
+    public record Result(
+            Histogram latencyMicros,
+            Histogram serviceMicros,
+            long scheduled,
+            long completed,
+            long errors,
+            double seconds,
+            int connections,
+            long sent) {
         public double achievedRate() {
             return completed / seconds;
         }
@@ -163,7 +169,9 @@ public final class OpenLoopLoad {
      * {@code bodyBytes} bytes long (or as short as it can be): {@code max_tokens} 1, not streamed.
      */
     public static byte[] body(String model, int bodyBytes) {
-        return padded("{\"model\":\"" + quote(model) + "\",\"prompt\":\"", "\",\"max_tokens\":1,\"stream\":false}",
+        return padded(
+                "{\"model\":\"" + quote(model) + "\",\"prompt\":\"",
+                "\",\"max_tokens\":1,\"stream\":false}",
                 bodyBytes);
     }
 
@@ -172,8 +180,10 @@ public final class OpenLoopLoad {
      * {@code bodyBytes} bytes long (or as short as it can be): {@code max_tokens} 1, not streamed.
      */
     public static byte[] chatBody(String model, int bodyBytes) {
-        return padded("{\"model\":\"" + quote(model) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"",
-                "\"}],\"max_tokens\":1,\"stream\":false}", bodyBytes);
+        return padded(
+                "{\"model\":\"" + quote(model) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"",
+                "\"}],\"max_tokens\":1,\"stream\":false}",
+                bodyBytes);
     }
 
     /** {@link #chatBody} when {@code target}'s path ends with {@code /chat/completions}, else {@link #body}. */
@@ -223,14 +233,14 @@ public final class OpenLoopLoad {
     public static long[] schedule(Arrivals arrivals, double rate, Duration duration, long seed) {
         long limit = duration.toNanos();
         int guess = (int) Math.min(Integer.MAX_VALUE - 8, Math.ceil(rate * duration.toNanos() / 1e9 * 1.2 + 100));
-        for (;;) {
+        for (; ; ) {
             long[] at = schedule(arrivals, rate, guess, seed);
             if (at[guess - 1] >= limit) {
                 int n = 0;
                 while (n < guess && at[n] < limit) {
                     n++;
                 }
-                return java.util.Arrays.copyOf(at, n);
+                return Arrays.copyOf(at, n);
             }
             guess *= 2;
         }
@@ -240,8 +250,9 @@ public final class OpenLoopLoad {
      * Open loop: arrivals at {@code rate} per second for {@code warmup} (not recorded) plus {@code duration}
      * (recorded). Blocks until the last request ended or the drain time passed.
      */
-    public Result openLoop(Arrivals arrivals, double rate, Duration warmup, Duration duration, int maxConnections,
-                           long seed) throws InterruptedException {
+    public Result openLoop(
+            Arrivals arrivals, double rate, Duration warmup, Duration duration, int maxConnections, long seed)
+            throws InterruptedException {
         return openLoop(arrivals, rate, warmup, duration, maxConnections, 0, seed);
     }
 
@@ -250,13 +261,21 @@ public final class OpenLoopLoad {
      * that connection setup is not part of the measured latencies unless the pool runs dry (it still grows up
      * to {@code maxConnections} then). Connections that cannot be opened are simply not pooled.
      */
-    public Result openLoop(Arrivals arrivals, double rate, Duration warmup, Duration duration, int maxConnections,
-                           int preconnect, long seed) throws InterruptedException {
+    public Result openLoop(
+            Arrivals arrivals,
+            double rate,
+            Duration warmup,
+            Duration duration,
+            int maxConnections,
+            int preconnect,
+            long seed)
+            throws InterruptedException {
         if (targets.size() != 1) {
             throw new IllegalStateException("openLoop takes one target, not " + targets.size() + "; see interleaved");
         }
         Duration all = Duration.ofNanos(Math.max(1, warmup.plus(duration).toNanos())); // one turn: the whole run
-        return interleaved(arrivals, rate, warmup, duration, all, maxConnections, preconnect, seed).get(0);
+        return interleaved(arrivals, rate, warmup, duration, all, maxConnections, preconnect, seed)
+                .get(0);
     }
 
     /**
@@ -267,8 +286,15 @@ public final class OpenLoopLoad {
      *
      * @return one result per target, in order
      */
-    public List<Result> interleaved(Arrivals arrivals, double rate, Duration warmup, Duration duration,
-                                    Duration slice, int maxConnections, int preconnect, long seed)
+    public List<Result> interleaved(
+            Arrivals arrivals,
+            double rate,
+            Duration warmup,
+            Duration duration,
+            Duration slice,
+            int maxConnections,
+            int preconnect,
+            long seed)
             throws InterruptedException {
         if (preconnect < 0 || preconnect > maxConnections) {
             throw new IllegalArgumentException("preconnect: " + preconnect + " (expected: 0.." + maxConnections + ")");
@@ -435,16 +461,21 @@ public final class OpenLoopLoad {
         ChannelFuture open(Conn conn) {
             conn.target.open++;
             conn.target.opened++;
-            return conn.target.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), conn);
-                }
-            }).connect().addListener(f -> {
-                if (f.isSuccess()) {
-                    observer.connected(clock.nanoTime());
-                }
-            });
+            return conn.target
+                    .bootstrap
+                    .clone()
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), conn);
+                        }
+                    })
+                    .connect()
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            observer.connected(clock.nanoTime());
+                        }
+                    });
         }
 
         void connect(Target t, long index, long intended) {
@@ -511,8 +542,8 @@ public final class OpenLoopLoad {
         }
 
         void finish() throws InterruptedException {
-            if (!done.await(closed ? closedEnd - clock.nanoTime() + drain.toNanos() : drain.toNanos(),
-                    TimeUnit.NANOSECONDS)) {
+            if (!done.await(
+                    closed ? closedEnd - clock.nanoTime() + drain.toNanos() : drain.toNanos(), TimeUnit.NANOSECONDS)) {
                 CountDownLatch counted = new CountDownLatch(1);
                 loop.execute(() -> {
                     for (Target t : targets) {
@@ -530,8 +561,15 @@ public final class OpenLoopLoad {
             CountDownLatch copied = new CountDownLatch(1);
             Result[] out = new Result[1];
             loop.execute(() -> {
-                out[0] = new Result(t.latency.copy(), t.service.copy(), scheduled < 0 ? t.sentMeasured : scheduled,
-                        t.completed, t.errors, seconds, t.opened, t.sent);
+                out[0] = new Result(
+                        t.latency.copy(),
+                        t.service.copy(),
+                        scheduled < 0 ? t.sentMeasured : scheduled,
+                        t.completed,
+                        t.errors,
+                        seconds,
+                        t.opened,
+                        t.sent);
                 copied.countDown();
             });
             copied.await();
@@ -566,12 +604,15 @@ public final class OpenLoopLoad {
             if (target.getRawQuery() != null) {
                 path += "?" + target.getRawQuery();
             }
-            template = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                    Unpooled.unreleasableBuffer(payload));
-            template.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port)
+            template = new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.unreleasableBuffer(payload));
+            template.headers()
+                    .set(HttpHeaderNames.HOST, target.getHost() + ":" + port)
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .set(HttpHeaderNames.CONTENT_LENGTH, length);
-            bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            bootstrap = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                     .remoteAddress(target.getHost(), port);

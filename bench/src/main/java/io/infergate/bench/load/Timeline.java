@@ -17,8 +17,7 @@ import org.HdrHistogram.Histogram;
 public final class Timeline implements OpenLoopLoad.Observer {
 
     /** One second of the run. */
-    public record Second(int second, long requests, long errors, long connections, Histogram latencyMicros) {
-    }
+    public record Second(int second, long requests, long errors, long connections, Histogram latencyMicros) {}
 
     private final List<Bucket> buckets = new ArrayList<>();
     private long start = Long.MIN_VALUE;
@@ -83,8 +82,15 @@ public final class Timeline implements OpenLoopLoad.Observer {
         out.println("timeline (s from start, by intended send: requests errors new-connections p50 p99 max ms):");
         for (Second s : seconds()) {
             Histogram h = s.latencyMicros;
-            out.printf(Locale.ROOT, "  t=%d %d %d %d %.3f %.3f %.3f%n", s.second, s.requests, s.errors, s.connections,
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+            out.printf(
+                    Locale.ROOT,
+                    "  t=%d %d %d %d %.3f %.3f %.3f%n",
+                    s.second,
+                    s.requests,
+                    s.errors,
+                    s.connections,
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
                     h.getMaxValue() / 1000.0);
         }
     }

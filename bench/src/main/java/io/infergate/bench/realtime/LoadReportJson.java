@@ -33,10 +33,10 @@ public final class LoadReportJson {
             + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT).build(); // NaN is written "NaN" (Jackson's default)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build(); // NaN is written "NaN" (Jackson's default)
 
-    private LoadReportJson() {
-    }
+    private LoadReportJson() {}
 
     /**
      * Writes {@code report} and the inter-token histogram to {@code file} (parent directories are created).
@@ -72,20 +72,48 @@ public final class LoadReportJson {
 
     /** Human-readable: every {@link RunSummary} metric and the ITL percentiles, then the Markdown row. */
     public static void printText(PrintWriter out, String label, RunSummary s, Histogram itlMicros) {
-        out.printf(Locale.ROOT, "target=%s sent=%d completed=%d shed=%d failed=%d window=%.1f s%n", label, s.sent(),
-                s.completed(), s.shed(), s.failed(), s.windowSeconds());
-        out.printf(Locale.ROOT, "TTFT ms:  mean %s p50 %s p90 %s p99 %s%n", f(s.ttftMean()), f(s.ttftP50()),
-                f(s.ttftP90()), f(s.ttftP99()));
+        out.printf(
+                Locale.ROOT,
+                "target=%s sent=%d completed=%d shed=%d failed=%d window=%.1f s%n",
+                label,
+                s.sent(),
+                s.completed(),
+                s.shed(),
+                s.failed(),
+                s.windowSeconds());
+        out.printf(
+                Locale.ROOT,
+                "TTFT ms:  mean %s p50 %s p90 %s p99 %s%n",
+                f(s.ttftMean()),
+                f(s.ttftP50()),
+                f(s.ttftP90()),
+                f(s.ttftP99()));
         out.printf(Locale.ROOT, "TPOT ms:  p50 %s p90 %s p99 %s%n", f(s.tpotP50()), f(s.tpotP90()), f(s.tpotP99()));
         out.printf(Locale.ROOT, "NTPOT ms: p50 %s p90 %s%n", f(s.ntpotP50()), f(s.ntpotP90()));
-        out.printf(Locale.ROOT, "ITL ms:   p50 %s p90 %s p99 %s (%d gaps)%n", f(itlMs(itlMicros, 50)),
-                f(itlMs(itlMicros, 90)), f(itlMs(itlMicros, 99)), itlMicros.getTotalCount());
+        out.printf(
+                Locale.ROOT,
+                "ITL ms:   p50 %s p90 %s p99 %s (%d gaps)%n",
+                f(itlMs(itlMicros, 50)),
+                f(itlMs(itlMicros, 90)),
+                f(itlMs(itlMicros, 99)),
+                itlMicros.getTotalCount());
         out.printf(Locale.ROOT, "E2E ms:   p50 %s p90 %s p99 %s%n", f(s.e2eP50()), f(s.e2eP90()), f(s.e2eP99()));
-        out.printf(Locale.ROOT, "throughput: %.1f output tok/s, %.1f input tok/s, %.2f req/s%n",
-                s.outputTokensPerSec(), s.inputTokensPerSec(), s.requestsPerSec());
-        out.printf(Locale.ROOT, "goodput (TTFT <= %s ms, TPOT <= %s ms): %.2f req/s, %.1f %% of sent%n",
-                f(s.slo().ttftMillis()), f(s.slo().tpotMillis()), s.goodputPerSec(), s.goodputFraction() * 100);
-        out.printf(Locale.ROOT, "prefix cache hit rate: %s%n",
+        out.printf(
+                Locale.ROOT,
+                "throughput: %.1f output tok/s, %.1f input tok/s, %.2f req/s%n",
+                s.outputTokensPerSec(),
+                s.inputTokensPerSec(),
+                s.requestsPerSec());
+        out.printf(
+                Locale.ROOT,
+                "goodput (TTFT <= %s ms, TPOT <= %s ms): %.2f req/s, %.1f %% of sent%n",
+                f(s.slo().ttftMillis()),
+                f(s.slo().tpotMillis()),
+                s.goodputPerSec(),
+                s.goodputFraction() * 100);
+        out.printf(
+                Locale.ROOT,
+                "prefix cache hit rate: %s%n",
                 Double.isNaN(s.prefixHitRate()) ? "-" : f(s.prefixHitRate() * 100) + " %");
         out.println();
         out.println(MARKDOWN_HEADER);
@@ -94,10 +122,23 @@ public final class LoadReportJson {
 
     /** One row under {@link #MARKDOWN_HEADER}. */
     public static String markdownRow(String label, RunSummary s, Histogram itlMicros) {
-        return String.join(" | ", "| " + label, String.valueOf(s.sent()), f(s.ttftP50()), f(s.ttftP90()),
-                f(s.ttftP99()), f(s.tpotP50()), f(itlMs(itlMicros, 50)), f(itlMs(itlMicros, 99)), f(s.e2eP90()),
-                f(s.outputTokensPerSec()), f(s.requestsPerSec()), f(s.goodputPerSec()), f(s.goodputFraction() * 100),
-                Double.isNaN(s.prefixHitRate()) ? "-" : f(s.prefixHitRate() * 100), String.valueOf(s.shed()),
+        return String.join(
+                " | ",
+                "| " + label,
+                String.valueOf(s.sent()),
+                f(s.ttftP50()),
+                f(s.ttftP90()),
+                f(s.ttftP99()),
+                f(s.tpotP50()),
+                f(itlMs(itlMicros, 50)),
+                f(itlMs(itlMicros, 99)),
+                f(s.e2eP90()),
+                f(s.outputTokensPerSec()),
+                f(s.requestsPerSec()),
+                f(s.goodputPerSec()),
+                f(s.goodputFraction() * 100),
+                Double.isNaN(s.prefixHitRate()) ? "-" : f(s.prefixHitRate() * 100),
+                String.valueOf(s.shed()),
                 s.failed() + " |");
     }
 

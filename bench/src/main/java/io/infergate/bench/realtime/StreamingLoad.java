@@ -33,6 +33,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -178,8 +179,8 @@ public final class StreamingLoad {
                 Exchange ex = new Exchange(i, r, due, body);
                 run.loop.execute(() -> run.submit(ex));
             }
-            if (!run.done.await(Math.max(0, lastDue + timeout.toNanos() - clock.nanoTime()) + GRACE_NANOS,
-                    TimeUnit.NANOSECONDS)) {
+            if (!run.done.await(
+                    Math.max(0, lastDue + timeout.toNanos() - clock.nanoTime()) + GRACE_NANOS, TimeUnit.NANOSECONDS)) {
                 // only if the event loop itself was stuck: whatever has no record yet failed
                 CountDownLatch filled = new CountDownLatch(1);
                 run.loop.execute(() -> {
@@ -198,7 +199,9 @@ public final class StreamingLoad {
     private final class Run {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final EventLoop loop = group.next();
-        final Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        final Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .remoteAddress(host, port);
@@ -243,23 +246,32 @@ public final class StreamingLoad {
 
         void connect(Exchange ex) {
             Conn conn = new Conn(this);
-            bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), conn);
-                }
-            }).connect().addListener(f -> {
-                if (f.isSuccess()) {
-                    if (ex.finished) { // timed out while connecting
-                        conn.release();
-                    } else {
-                        conn.send(ex, false);
-                    }
-                } else {
-                    finish(ex, RequestRecord.failed(ex.request.arrivalNanos(), 0, ex.request.priority(),
-                            ex.request.inputTokens()));
-                }
-            });
+            bootstrap
+                    .clone()
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), conn);
+                        }
+                    })
+                    .connect()
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            if (ex.finished) { // timed out while connecting
+                                conn.release();
+                            } else {
+                                conn.send(ex, false);
+                            }
+                        } else {
+                            finish(
+                                    ex,
+                                    RequestRecord.failed(
+                                            ex.request.arrivalNanos(),
+                                            0,
+                                            ex.request.priority(),
+                                            ex.request.inputTokens()));
+                        }
+                    });
         }
 
         void timedOut(Exchange ex) {
@@ -267,8 +279,10 @@ public final class StreamingLoad {
                 return;
             }
             Conn c = ex.conn;
-            finish(ex, RequestRecord.failed(ex.request.arrivalNanos(), ex.status, ex.request.priority(),
-                    ex.request.inputTokens()));
+            finish(
+                    ex,
+                    RequestRecord.failed(
+                            ex.request.arrivalNanos(), ex.status, ex.request.priority(), ex.request.inputTokens()));
             if (c != null) {
                 c.ex = null;
                 c.ch.close();
@@ -371,9 +385,10 @@ public final class StreamingLoad {
             reused = fromPool;
             keepAlive = true;
             lineLength = 0;
-            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                    Unpooled.wrappedBuffer(e.body));
-            req.headers().set(HttpHeaderNames.HOST, host + ":" + port)
+            FullHttpRequest req = new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(e.body));
+            req.headers()
+                    .set(HttpHeaderNames.HOST, host + ":" + port)
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                     .set(HttpHeaderNames.CONTENT_LENGTH, e.body.length);
@@ -434,9 +449,15 @@ public final class StreamingLoad {
             if (e.status == 200 && e.doneSeen && !e.streamError && e.firstToken >= 0) {
                 long end = clock.nanoTime();
                 int output = e.usageOutput >= 1 ? e.usageOutput : e.textChunks;
-                record = RequestRecord.ok(r.arrivalNanos(), r.priority(),
-                        e.usagePrompt >= 0 ? e.usagePrompt : r.inputTokens(), e.usageCached, output,
-                        Math.max(0, e.firstToken - e.due), Math.max(0, end - e.due), -1);
+                record = RequestRecord.ok(
+                        r.arrivalNanos(),
+                        r.priority(),
+                        e.usagePrompt >= 0 ? e.usagePrompt : r.inputTokens(),
+                        e.usageCached,
+                        output,
+                        Math.max(0, e.firstToken - e.due),
+                        Math.max(0, end - e.due),
+                        -1);
             } else if (e.status == 429) {
                 record = RequestRecord.shed(r.arrivalNanos(), 429, r.priority(), r.inputTokens());
             } else {
@@ -474,8 +495,9 @@ public final class StreamingLoad {
             while (from < n && line[from] == ' ') {
                 from++;
             }
-            if (n - from == 6 && line[from] == '[' && new String(line, from, 6, java.nio.charset.StandardCharsets.US_ASCII)
-                    .equals("[DONE]")) {
+            if (n - from == 6
+                    && line[from] == '['
+                    && new String(line, from, 6, StandardCharsets.US_ASCII).equals("[DONE]")) {
                 e.doneSeen = true;
                 return;
             }
@@ -495,7 +517,9 @@ public final class StreamingLoad {
                 return;
             }
             JsonNode choice = event.path("choices").path(0);
-            JsonNode text = choice.has("text") ? choice.get("text") : choice.path("delta").path("content");
+            JsonNode text = choice.has("text")
+                    ? choice.get("text")
+                    : choice.path("delta").path("content");
             if (text.isString() && !text.asString().isEmpty()) {
                 if (e.firstToken < 0) {
                     e.firstToken = now;

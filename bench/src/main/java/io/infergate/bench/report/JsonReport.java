@@ -67,17 +67,16 @@ public final class JsonReport {
     public static final String FORMAT = "infergate-sweep-report/1";
 
     private static final JsonMapper MAPPER = JsonMapper.shared();
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-            .withObjectNameValueSpacing(Separators.Spacing.AFTER))
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(
+                    Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER))
             // DefaultIndenter's default line end is the platform's; reports must be the same bytes everywhere
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     /** The caller's {@link Writer} stays open: {@link #write(Writer, SweepReport)} appends the final newline. */
-    private static final ObjectWriter WRITER = MAPPER.writer().with(PRETTY)
-            .without(StreamWriteFeature.AUTO_CLOSE_TARGET);
+    private static final ObjectWriter WRITER =
+            MAPPER.writer().with(PRETTY).without(StreamWriteFeature.AUTO_CLOSE_TARGET);
 
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     /** The report as a JSON document, ending with a newline. */
     public static String toJson(SweepReport report) {
@@ -220,8 +219,9 @@ public final class JsonReport {
                 case Double d -> writeDouble(g, d);
                 case String s -> g.writeString(s);
                 case Record nested -> writeRecord(g, nested);
-                case null, default -> throw new IllegalStateException(r.getClass().getSimpleName() + "."
-                        + c.getName() + ": cannot write " + c.getType() + " as JSON");
+                case null, default ->
+                    throw new IllegalStateException(r.getClass().getSimpleName() + "." + c.getName() + ": cannot write "
+                            + c.getType() + " as JSON");
             }
         }
         g.writeEndObject();
@@ -259,8 +259,8 @@ public final class JsonReport {
             } else if (t.isRecord()) {
                 args[i] = readRecord(v, (Class<? extends Record>) t, at, source);
             } else {
-                throw new IllegalStateException(type.getSimpleName() + "." + cs[i].getName() + ": cannot read "
-                        + t + " from JSON");
+                throw new IllegalStateException(
+                        type.getSimpleName() + "." + cs[i].getName() + ": cannot read " + t + " from JSON");
             }
         }
         try {
@@ -268,7 +268,8 @@ public final class JsonReport {
             return canonical.newInstance(args);
         } catch (InvocationTargetException e) {
             // the record's own validation, e.g. an SLO bound <= 0
-            throw new ReportFormatException(source, path, String.valueOf(e.getCause().getMessage()), e.getCause());
+            throw new ReportFormatException(
+                    source, path, String.valueOf(e.getCause().getMessage()), e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("constructing " + type.getSimpleName(), e);
         }
@@ -319,16 +320,18 @@ public final class JsonReport {
                 case "NaN" -> {
                     return Double.NaN;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         throw new ReportFormatException(source, path, v + " (expected: a number or null)");
     }
 
     private static long integral(JsonNode v, String path, String source, long min, long max) {
-        if (!v.isNumber() || !v.canConvertToExactIntegral() || !v.canConvertToLong()
-                || v.longValue() < min || v.longValue() > max) {
+        if (!v.isNumber()
+                || !v.canConvertToExactIntegral()
+                || !v.canConvertToLong()
+                || v.longValue() < min
+                || v.longValue() > max) {
             throw new ReportFormatException(source, path, v + " (expected: an integer in " + min + ".." + max + ")");
         }
         return v.longValue();

@@ -39,8 +39,7 @@ public final class MarkdownReport {
         }
     }
 
-    private MarkdownReport() {
-    }
+    private MarkdownReport() {}
 
     /** The page without charts. */
     public static String render(SweepReport report) {
@@ -63,16 +62,23 @@ public final class MarkdownReport {
 
         if (!report.settings().isEmpty()) {
             md.append("| Setting | Value |\n|:---|:---|\n");
-            report.settings().forEach((k, v) -> md.append("| ").append(cell(k)).append(" | ").append(cell(v))
-                    .append(" |\n"));
+            report.settings()
+                    .forEach((k, v) -> md.append("| ")
+                            .append(cell(k))
+                            .append(" | ")
+                            .append(cell(v))
+                            .append(" |\n"));
             md.append('\n');
         }
 
         md.append(notes(report, means)).append("\n\n");
         md.append(best(means)).append("\n\n");
         for (Link c : charts) {
-            md.append("![").append(inline(c.title()).replace("]", "\\]")).append("](")
-                    .append(c.href().replace(" ", "%20").replace(")", "%29")).append(")\n\n");
+            md.append("![")
+                    .append(inline(c.title()).replace("]", "\\]"))
+                    .append("](")
+                    .append(c.href().replace(" ", "%20").replace(")", "%29"))
+                    .append(")\n\n");
         }
 
         boolean ranges = means.stream().anyMatch(m -> m.seeds().size() > 1);
@@ -108,7 +114,8 @@ public final class MarkdownReport {
         if (seedSets.size() == 1) {
             List<Long> seeds = seedSets.iterator().next();
             if (seeds.size() > 1) {
-                s.append(" Each row is the mean over seeds ").append(join(seeds))
+                s.append(" Each row is the mean over seeds ")
+                        .append(join(seeds))
                         .append("; shed and failed are totals.");
             } else {
                 s.append(" Seed ").append(seeds.getFirst()).append('.');
@@ -124,8 +131,11 @@ public final class MarkdownReport {
         for (List<SeedMeans> atRate : byRate(means)) {
             SeedMeans top = sorted(atRate).getFirst();
             String rate = Numbers.plain(top.rate()) + " req/s ";
-            parts.add(Double.isNaN(top.mean().ttftP90()) ? rate + Numbers.MISSING
-                    : rate + "**" + cell(top.policy()) + "** (" + ms(top.mean().ttftP90()) + ")");
+            parts.add(
+                    Double.isNaN(top.mean().ttftP90())
+                            ? rate + Numbers.MISSING
+                            : rate + "**" + cell(top.policy()) + "** ("
+                                    + ms(top.mean().ttftP90()) + ")");
         }
         return "**Best policy per rate** (lowest TTFT p90): "
                 + (parts.isEmpty() ? Numbers.MISSING : String.join(" · ", parts));
@@ -163,8 +173,7 @@ public final class MarkdownReport {
         }
     }
 
-    private record Column(String name, Function<SeedMeans, String> value) {
-    }
+    private record Column(String name, Function<SeedMeans, String> value) {}
 
     /** Rows of one rate, best first: TTFT p90 ascending, NaN last, ties by policy name. */
     static List<SeedMeans> sorted(List<SeedMeans> atRate) {

@@ -10,8 +10,7 @@ final class Numbers {
     /** What a missing value (NaN) prints as. */
     static final String MISSING = "–";
 
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /**
      * About three significant digits, grouped thousands: {@code 1,234}, {@code 123}, {@code 12.3}, {@code 1.23},

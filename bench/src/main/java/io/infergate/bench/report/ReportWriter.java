@@ -26,8 +26,7 @@ import java.util.List;
  */
 public final class ReportWriter {
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     /**
      * Creates {@code dir} (and its parents) if needed and writes the four files.
@@ -51,9 +50,17 @@ public final class ReportWriter {
         JsonReport.write(json, report);
         writeString(ttft, SvgChart.ttftP90(report.workload(), means).render());
         writeString(throughput, SvgChart.throughput(report.workload(), means).render());
-        writeString(md, MarkdownReport.render(report, List.of(
-                new MarkdownReport.Link("TTFT p90 vs offered load", ttft.getFileName().toString()),
-                new MarkdownReport.Link("Output tokens/s vs offered load", throughput.getFileName().toString()))));
+        writeString(
+                md,
+                MarkdownReport.render(
+                        report,
+                        List.of(
+                                new MarkdownReport.Link(
+                                        "TTFT p90 vs offered load",
+                                        ttft.getFileName().toString()),
+                                new MarkdownReport.Link(
+                                        "Output tokens/s vs offered load",
+                                        throughput.getFileName().toString()))));
         return List.of(json, md, ttft, throughput);
     }
 

@@ -29,8 +29,8 @@ import java.util.function.ToIntFunction;
  * @param ttftP90Min the smallest TTFT p90 of the seeds, ms (NaN when none has one)
  * @param ttftP90Max the largest TTFT p90 of the seeds, ms (NaN when none has one)
  */
-public record SeedMeans(String policy, double rate, List<Long> seeds, RunSummary mean, double ttftP90Min,
-                        double ttftP90Max) {
+public record SeedMeans(
+        String policy, double rate, List<Long> seeds, RunSummary mean, double ttftP90Min, double ttftP90Max) {
 
     public SeedMeans {
         Objects.requireNonNull(policy, "policy");
@@ -55,7 +55,8 @@ public record SeedMeans(String policy, double rate, List<Long> seeds, RunSummary
         for (SweepReport.Point p : report.points()) {
             policyOrder.putIfAbsent(p.policy(), policyOrder.size());
             groups.computeIfAbsent(p.policy(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(p.rate(), k -> new ArrayList<>()).add(p);
+                    .computeIfAbsent(p.rate(), k -> new ArrayList<>())
+                    .add(p);
         }
         List<SeedMeans> out = new ArrayList<>();
         for (Map<Double, List<SweepReport.Point>> byRate : groups.values()) {
@@ -63,8 +64,7 @@ public record SeedMeans(String policy, double rate, List<Long> seeds, RunSummary
                 out.add(of(g));
             }
         }
-        out.sort(Comparator.comparingDouble(SeedMeans::rate)
-                .thenComparing(m -> policyOrder.get(m.policy())));
+        out.sort(Comparator.comparingDouble(SeedMeans::rate).thenComparing(m -> policyOrder.get(m.policy())));
         return List.copyOf(out);
     }
 
@@ -95,16 +95,30 @@ public record SeedMeans(String policy, double rate, List<Long> seeds, RunSummary
         }
         Slo slo = first.summary().slo();
         RunSummary mean = new RunSummary(
-                sum(ss, RunSummary::sent), sum(ss, RunSummary::completed), sum(ss, RunSummary::shed),
-                sum(ss, RunSummary::failed), mean(ss, RunSummary::windowSeconds),
-                mean(ss, RunSummary::ttftMean), mean(ss, RunSummary::ttftP50), mean(ss, RunSummary::ttftP90),
+                sum(ss, RunSummary::sent),
+                sum(ss, RunSummary::completed),
+                sum(ss, RunSummary::shed),
+                sum(ss, RunSummary::failed),
+                mean(ss, RunSummary::windowSeconds),
+                mean(ss, RunSummary::ttftMean),
+                mean(ss, RunSummary::ttftP50),
+                mean(ss, RunSummary::ttftP90),
                 mean(ss, RunSummary::ttftP99),
-                mean(ss, RunSummary::tpotP50), mean(ss, RunSummary::tpotP90), mean(ss, RunSummary::tpotP99),
-                mean(ss, RunSummary::ntpotP50), mean(ss, RunSummary::ntpotP90),
-                mean(ss, RunSummary::e2eP50), mean(ss, RunSummary::e2eP90), mean(ss, RunSummary::e2eP99),
-                mean(ss, RunSummary::outputTokensPerSec), mean(ss, RunSummary::inputTokensPerSec),
-                mean(ss, RunSummary::requestsPerSec), mean(ss, RunSummary::goodputPerSec),
-                mean(ss, RunSummary::goodputFraction), mean(ss, RunSummary::prefixHitRate), slo);
+                mean(ss, RunSummary::tpotP50),
+                mean(ss, RunSummary::tpotP90),
+                mean(ss, RunSummary::tpotP99),
+                mean(ss, RunSummary::ntpotP50),
+                mean(ss, RunSummary::ntpotP90),
+                mean(ss, RunSummary::e2eP50),
+                mean(ss, RunSummary::e2eP90),
+                mean(ss, RunSummary::e2eP99),
+                mean(ss, RunSummary::outputTokensPerSec),
+                mean(ss, RunSummary::inputTokensPerSec),
+                mean(ss, RunSummary::requestsPerSec),
+                mean(ss, RunSummary::goodputPerSec),
+                mean(ss, RunSummary::goodputFraction),
+                mean(ss, RunSummary::prefixHitRate),
+                slo);
         double min = Double.NaN;
         double max = Double.NaN;
         for (RunSummary s : ss) {

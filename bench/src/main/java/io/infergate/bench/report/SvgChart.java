@@ -36,8 +36,10 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
     public static final double LOG_RATIO = 50;
 
     /** Colour-blind-friendly first (Okabe-Ito), then Tableau; past these, lines repeat colours with dashes. */
-    private static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
-        "#F0E442", "#000000", "#8c564b", "#7f7f7f"};
+    private static final String[] COLOURS = {
+        "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#8c564b", "#7f7f7f"
+    };
+
     private static final String[] DASHES = {"", "6 3", "2 3", "8 3 2 3"};
 
     private static final int WIDTH = 760;
@@ -70,8 +72,7 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
     }
 
     /** One (x, y); NaN or infinite in either is a missing value. */
-    public record Point(double x, double y) {
-    }
+    public record Point(double x, double y) {}
 
     public SvgChart {
         Objects.requireNonNull(title, "title");
@@ -87,12 +88,11 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
      *
      * @param metric e.g. {@code RunSummary::ttftP90}
      */
-    public static SvgChart ofMeans(String title, String yTitle, List<SeedMeans> means,
-                                   SummaryMetric metric, Scale scale) {
+    public static SvgChart ofMeans(
+            String title, String yTitle, List<SeedMeans> means, SummaryMetric metric, Scale scale) {
         Map<String, List<Point>> byPolicy = new LinkedHashMap<>();
         for (SeedMeans m : means) {
-            byPolicy.computeIfAbsent(m.policy(), k -> new ArrayList<>())
-                    .add(new Point(m.rate(), metric.of(m.mean())));
+            byPolicy.computeIfAbsent(m.policy(), k -> new ArrayList<>()).add(new Point(m.rate(), metric.of(m.mean())));
         }
         List<Series> series = new ArrayList<>();
         byPolicy.forEach((name, points) -> series.add(new Series(name, points)));
@@ -101,14 +101,18 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
 
     /** TTFT p90 (mean over seeds) against the rate, log scale when it spans more than {@value #LOG_RATIO}x. */
     public static SvgChart ttftP90(String workload, List<SeedMeans> means) {
-        return ofMeans(workload + ": TTFT p90 vs offered load", "TTFT p90 (ms)", means, RunSummary::ttftP90,
-                Scale.AUTO);
+        return ofMeans(
+                workload + ": TTFT p90 vs offered load", "TTFT p90 (ms)", means, RunSummary::ttftP90, Scale.AUTO);
     }
 
     /** Output tokens per second (mean over seeds) against the rate, linear from zero. */
     public static SvgChart throughput(String workload, List<SeedMeans> means) {
-        return ofMeans(workload + ": output throughput vs offered load", "Output tokens/s", means,
-                RunSummary::outputTokensPerSec, Scale.LINEAR);
+        return ofMeans(
+                workload + ": output throughput vs offered load",
+                "Output tokens/s",
+                means,
+                RunSummary::outputTokensPerSec,
+                Scale.LINEAR);
     }
 
     /** Whether {@link #render()} draws a logarithmic y axis: {@link Scale#LOG}, or {@link Scale#AUTO} on wide data. */
@@ -166,13 +170,26 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
 
         StringBuilder svg = new StringBuilder(8192);
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.append("<title>").append(escape(title)).append("</title>\n");
-        svg.append("<rect width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" fill=\"#ffffff\"/>\n");
-        svg.append("<text x=\"").append(num((LEFT + right) / 2.0)).append("\" y=\"24\" text-anchor=\"middle\" "
-                + "font-size=\"15\" font-weight=\"bold\">").append(escape(title)).append("</text>\n");
+        svg.append("<rect width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" fill=\"#ffffff\"/>\n");
+        svg.append("<text x=\"")
+                .append(num((LEFT + right) / 2.0))
+                .append("\" y=\"24\" text-anchor=\"middle\" " + "font-size=\"15\" font-weight=\"bold\">")
+                .append(escape(title))
+                .append("</text>\n");
 
         // grid and ticks; on a log axis, faint lines at 2..9 of each decade so values can be read off
         if (log) {
@@ -180,61 +197,134 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
             for (int i = 0; i + 1 < y.ticks.length; i++) {
                 for (int m = 2; m <= 9; m++) {
                     double py = f.py(y.ticks[i] * m);
-                    svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(num(py)).append("\" x2=\"")
-                            .append(right).append("\" y2=\"").append(num(py)).append("\"/>\n");
+                    svg.append("<line x1=\"")
+                            .append(LEFT)
+                            .append("\" y1=\"")
+                            .append(num(py))
+                            .append("\" x2=\"")
+                            .append(right)
+                            .append("\" y2=\"")
+                            .append(num(py))
+                            .append("\"/>\n");
                 }
             }
             svg.append("</g>\n");
         }
         svg.append("<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
         for (double t : x.ticks) {
-            svg.append("<line x1=\"").append(num(f.px(t))).append("\" y1=\"").append(TOP).append("\" x2=\"")
-                    .append(num(f.px(t))).append("\" y2=\"").append(bottom).append("\"/>\n");
+            svg.append("<line x1=\"")
+                    .append(num(f.px(t)))
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" x2=\"")
+                    .append(num(f.px(t)))
+                    .append("\" y2=\"")
+                    .append(bottom)
+                    .append("\"/>\n");
         }
         for (double t : y.ticks) {
-            svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(num(f.py(t))).append("\" x2=\"")
-                    .append(right).append("\" y2=\"").append(num(f.py(t))).append("\"/>\n");
+            svg.append("<line x1=\"")
+                    .append(LEFT)
+                    .append("\" y1=\"")
+                    .append(num(f.py(t)))
+                    .append("\" x2=\"")
+                    .append(right)
+                    .append("\" y2=\"")
+                    .append(num(f.py(t)))
+                    .append("\"/>\n");
         }
         svg.append("</g>\n");
         svg.append("<g class=\"axes\" stroke=\"#333333\" stroke-width=\"1\">\n");
-        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(bottom).append("\" x2=\"").append(right)
-                .append("\" y2=\"").append(bottom).append("\"/>\n");
-        svg.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(TOP).append("\" x2=\"").append(LEFT)
-                .append("\" y2=\"").append(bottom).append("\"/>\n");
+        svg.append("<line x1=\"")
+                .append(LEFT)
+                .append("\" y1=\"")
+                .append(bottom)
+                .append("\" x2=\"")
+                .append(right)
+                .append("\" y2=\"")
+                .append(bottom)
+                .append("\"/>\n");
+        svg.append("<line x1=\"")
+                .append(LEFT)
+                .append("\" y1=\"")
+                .append(TOP)
+                .append("\" x2=\"")
+                .append(LEFT)
+                .append("\" y2=\"")
+                .append(bottom)
+                .append("\"/>\n");
         for (double t : x.ticks) {
-            svg.append("<line x1=\"").append(num(f.px(t))).append("\" y1=\"").append(bottom).append("\" x2=\"")
-                    .append(num(f.px(t))).append("\" y2=\"").append(bottom + 5).append("\"/>\n");
+            svg.append("<line x1=\"")
+                    .append(num(f.px(t)))
+                    .append("\" y1=\"")
+                    .append(bottom)
+                    .append("\" x2=\"")
+                    .append(num(f.px(t)))
+                    .append("\" y2=\"")
+                    .append(bottom + 5)
+                    .append("\"/>\n");
         }
         for (double t : y.ticks) {
-            svg.append("<line x1=\"").append(LEFT - 5).append("\" y1=\"").append(num(f.py(t))).append("\" x2=\"")
-                    .append(LEFT).append("\" y2=\"").append(num(f.py(t))).append("\"/>\n");
+            svg.append("<line x1=\"")
+                    .append(LEFT - 5)
+                    .append("\" y1=\"")
+                    .append(num(f.py(t)))
+                    .append("\" x2=\"")
+                    .append(LEFT)
+                    .append("\" y2=\"")
+                    .append(num(f.py(t)))
+                    .append("\"/>\n");
         }
         svg.append("</g>\n");
         svg.append("<g class=\"x-labels\" text-anchor=\"middle\" fill=\"#333333\">\n");
         for (int i = 0; i < x.ticks.length; i++) {
-            svg.append("<text x=\"").append(num(f.px(x.ticks[i]))).append("\" y=\"").append(bottom + 18)
-                    .append("\">").append(escape(x.labels[i])).append("</text>\n");
+            svg.append("<text x=\"")
+                    .append(num(f.px(x.ticks[i])))
+                    .append("\" y=\"")
+                    .append(bottom + 18)
+                    .append("\">")
+                    .append(escape(x.labels[i]))
+                    .append("</text>\n");
         }
         svg.append("</g>\n");
         svg.append("<g class=\"y-labels\" text-anchor=\"end\" fill=\"#333333\">\n");
         for (int i = 0; i < y.ticks.length; i++) {
-            svg.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(num(f.py(y.ticks[i]) + 4))
-                    .append("\">").append(escape(y.labels[i])).append("</text>\n");
+            svg.append("<text x=\"")
+                    .append(LEFT - 8)
+                    .append("\" y=\"")
+                    .append(num(f.py(y.ticks[i]) + 4))
+                    .append("\">")
+                    .append(escape(y.labels[i]))
+                    .append("</text>\n");
         }
         svg.append("</g>\n");
-        svg.append("<text class=\"x-title\" x=\"").append(num((LEFT + right) / 2.0)).append("\" y=\"")
-                .append(HEIGHT - 14).append("\" text-anchor=\"middle\">").append(escape(xTitle)).append("</text>\n");
+        svg.append("<text class=\"x-title\" x=\"")
+                .append(num((LEFT + right) / 2.0))
+                .append("\" y=\"")
+                .append(HEIGHT - 14)
+                .append("\" text-anchor=\"middle\">")
+                .append(escape(xTitle))
+                .append("</text>\n");
         double yMid = (TOP + bottom) / 2.0;
-        svg.append("<text class=\"y-title\" x=\"18\" y=\"").append(num(yMid)).append("\" text-anchor=\"middle\" "
-                + "transform=\"rotate(-90 18 ").append(num(yMid)).append(")\">")
-                .append(escape(yTitle + (log ? " — log scale" : ""))).append("</text>\n");
+        svg.append("<text class=\"y-title\" x=\"18\" y=\"")
+                .append(num(yMid))
+                .append("\" text-anchor=\"middle\" " + "transform=\"rotate(-90 18 ")
+                .append(num(yMid))
+                .append(")\">")
+                .append(escape(yTitle + (log ? " — log scale" : "")))
+                .append("</text>\n");
 
         // lines
         for (int i = 0; i < series.size(); i++) {
             String colour = COLOURS[i % COLOURS.length];
             String dash = DASHES[(i / COLOURS.length) % DASHES.length];
-            svg.append("<g class=\"series\" data-series=\"").append(escape(series.get(i).name()))
-                    .append("\" stroke=\"").append(colour).append("\" fill=\"").append(colour).append("\">\n");
+            svg.append("<g class=\"series\" data-series=\"")
+                    .append(escape(series.get(i).name()))
+                    .append("\" stroke=\"")
+                    .append(colour)
+                    .append("\" fill=\"")
+                    .append(colour)
+                    .append("\">\n");
             List<Point> run = new ArrayList<>();
             for (Point p : drawn.get(i)) {
                 if (drawable(p, log)) {
@@ -247,15 +337,21 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
             polyline(svg, run, f, dash);
             for (Point p : drawn.get(i)) {
                 if (drawable(p, log)) {
-                    svg.append("<circle cx=\"").append(num(f.px(p.x()))).append("\" cy=\"").append(num(f.py(p.y())))
+                    svg.append("<circle cx=\"")
+                            .append(num(f.px(p.x())))
+                            .append("\" cy=\"")
+                            .append(num(f.py(p.y())))
                             .append("\" r=\"3.5\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n");
                 }
             }
             svg.append("</g>\n");
         }
         if (yMin > yMax) {
-            svg.append("<text class=\"no-data\" x=\"").append(num((LEFT + right) / 2.0)).append("\" y=\"")
-                    .append(num(yMid)).append("\" text-anchor=\"middle\" fill=\"#777777\">no data</text>\n");
+            svg.append("<text class=\"no-data\" x=\"")
+                    .append(num((LEFT + right) / 2.0))
+                    .append("\" y=\"")
+                    .append(num(yMid))
+                    .append("\" text-anchor=\"middle\" fill=\"#777777\">no data</text>\n");
         }
 
         // legend
@@ -265,13 +361,33 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
             String colour = COLOURS[i % COLOURS.length];
             String dash = DASHES[(i / COLOURS.length) % DASHES.length];
             int ly = TOP + 8 + 20 * i;
-            svg.append("<line x1=\"").append(lx).append("\" y1=\"").append(ly).append("\" x2=\"").append(lx + 24)
-                    .append("\" y2=\"").append(ly).append("\" stroke=\"").append(colour)
-                    .append("\" stroke-width=\"2\"").append(dashAttr(dash)).append("/>\n");
-            svg.append("<circle cx=\"").append(lx + 12).append("\" cy=\"").append(ly).append("\" r=\"3.5\" fill=\"")
-                    .append(colour).append("\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n");
-            svg.append("<text x=\"").append(lx + 30).append("\" y=\"").append(ly + 4).append("\">")
-                    .append(escape(series.get(i).name())).append("</text>\n");
+            svg.append("<line x1=\"")
+                    .append(lx)
+                    .append("\" y1=\"")
+                    .append(ly)
+                    .append("\" x2=\"")
+                    .append(lx + 24)
+                    .append("\" y2=\"")
+                    .append(ly)
+                    .append("\" stroke=\"")
+                    .append(colour)
+                    .append("\" stroke-width=\"2\"")
+                    .append(dashAttr(dash))
+                    .append("/>\n");
+            svg.append("<circle cx=\"")
+                    .append(lx + 12)
+                    .append("\" cy=\"")
+                    .append(ly)
+                    .append("\" r=\"3.5\" fill=\"")
+                    .append(colour)
+                    .append("\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n");
+            svg.append("<text x=\"")
+                    .append(lx + 30)
+                    .append("\" y=\"")
+                    .append(ly + 4)
+                    .append("\">")
+                    .append(escape(series.get(i).name()))
+                    .append("</text>\n");
         }
         svg.append("</g>\n");
         svg.append("</svg>\n");
@@ -282,7 +398,9 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
         if (run.size() < 2) {
             return;
         }
-        svg.append("<polyline fill=\"none\" stroke-width=\"2\"").append(dashAttr(dash)).append(" points=\"");
+        svg.append("<polyline fill=\"none\" stroke-width=\"2\"")
+                .append(dashAttr(dash))
+                .append(" points=\"");
         for (int i = 0; i < run.size(); i++) {
             Point p = run.get(i);
             svg.append(i == 0 ? "" : " ").append(num(f.px(p.x()))).append(',').append(num(f.py(p.y())));
@@ -380,7 +498,8 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
                 int k = a + i;
                 BigDecimal v = BigDecimal.ONE.scaleByPowerOfTen(k);
                 ticks[i] = v.doubleValue();
-                labels[i] = k < 0 ? v.toPlainString()
+                labels[i] = k < 0
+                        ? v.toPlainString()
                         : k <= 6 ? String.format(Locale.ROOT, "%,d", v.longValueExact()) : "1e" + k;
             }
             return new Axis(a, b, true, ticks, labels);
@@ -412,8 +531,12 @@ public record SvgChart(String title, String xTitle, String yTitle, List<Series> 
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&apos;");
                 default -> {
-                    if (c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-                            || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000) {
+                    if (c == 0x9
+                            || c == 0xA
+                            || c == 0xD
+                            || (c >= 0x20 && c <= 0xD7FF)
+                            || (c >= 0xE000 && c <= 0xFFFD)
+                            || c >= 0x10000) {
                         out.appendCodePoint(c);
                     }
                 }

@@ -18,8 +18,17 @@ import java.util.Objects;
  * @param e2eNanos      send to last byte, or -1 when the request did not complete
  * @param endpoint      the endpoint that served it (lab: its index; real time: -1 when unknown)
  */
-public record RequestRecord(long arrivalNanos, Status status, int httpStatus, int priority, int promptTokens,
-                            int cachedTokens, int outputTokens, long ttftNanos, long e2eNanos, int endpoint) {
+public record RequestRecord(
+        long arrivalNanos,
+        Status status,
+        int httpStatus,
+        int priority,
+        int promptTokens,
+        int cachedTokens,
+        int outputTokens,
+        long ttftNanos,
+        long e2eNanos,
+        int endpoint) {
 
     /** How a request ended. A policy that wins by shedding must show it, so shed and failed are kept apart. */
     public enum Status {
@@ -39,10 +48,26 @@ public record RequestRecord(long arrivalNanos, Status status, int httpStatus, in
         }
     }
 
-    public static RequestRecord ok(long arrivalNanos, int priority, int promptTokens, int cachedTokens,
-                                   int outputTokens, long ttftNanos, long e2eNanos, int endpoint) {
-        return new RequestRecord(arrivalNanos, Status.OK, 200, priority, promptTokens, cachedTokens, outputTokens,
-                ttftNanos, e2eNanos, endpoint);
+    public static RequestRecord ok(
+            long arrivalNanos,
+            int priority,
+            int promptTokens,
+            int cachedTokens,
+            int outputTokens,
+            long ttftNanos,
+            long e2eNanos,
+            int endpoint) {
+        return new RequestRecord(
+                arrivalNanos,
+                Status.OK,
+                200,
+                priority,
+                promptTokens,
+                cachedTokens,
+                outputTokens,
+                ttftNanos,
+                e2eNanos,
+                endpoint);
     }
 
     public static RequestRecord shed(long arrivalNanos, int httpStatus, int priority, int promptTokens) {
@@ -58,7 +83,9 @@ public record RequestRecord(long arrivalNanos, Status status, int httpStatus, in
      * request that did not complete.
      */
     public double tpotNanos() {
-        return status != Status.OK || outputTokens < 2 ? Double.NaN : (e2eNanos - ttftNanos) / (double) (outputTokens - 1);
+        return status != Status.OK || outputTokens < 2
+                ? Double.NaN
+                : (e2eNanos - ttftNanos) / (double) (outputTokens - 1);
     }
 
     /** inference-perf's NTPOT: {@code e2e / output}, in nanoseconds; NaN unless completed. */

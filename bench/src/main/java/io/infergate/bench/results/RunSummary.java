@@ -30,13 +30,31 @@ import java.util.List;
  * @param prefixHitRate      cached prompt tokens / prompt tokens over completed requests that report it; NaN when
  *                           none does
  */
-public record RunSummary(int sent, int completed, int shed, int failed, double windowSeconds,
-                         double ttftMean, double ttftP50, double ttftP90, double ttftP99,
-                         double tpotP50, double tpotP90, double tpotP99,
-                         double ntpotP50, double ntpotP90,
-                         double e2eP50, double e2eP90, double e2eP99,
-                         double outputTokensPerSec, double inputTokensPerSec, double requestsPerSec,
-                         double goodputPerSec, double goodputFraction, double prefixHitRate, Slo slo) {
+public record RunSummary(
+        int sent,
+        int completed,
+        int shed,
+        int failed,
+        double windowSeconds,
+        double ttftMean,
+        double ttftP50,
+        double ttftP90,
+        double ttftP99,
+        double tpotP50,
+        double tpotP90,
+        double tpotP99,
+        double ntpotP50,
+        double ntpotP90,
+        double e2eP50,
+        double e2eP90,
+        double e2eP99,
+        double outputTokensPerSec,
+        double inputTokensPerSec,
+        double requestsPerSec,
+        double goodputPerSec,
+        double goodputFraction,
+        double prefixHitRate,
+        Slo slo) {
 
     /**
      * Summarizes {@code records}.
@@ -93,14 +111,31 @@ public record RunSummary(int sent, int completed, int shed, int failed, double w
         double[] tpotOk = sorted(tpot, tpots);
         double[] ntpotOk = sorted(ntpot, ok);
         double[] e2eOk = sorted(e2e, ok);
-        return new RunSummary(n, ok, shed, failed, window,
-                mean(ttftOk), pct(ttftOk, 50), pct(ttftOk, 90), pct(ttftOk, 99),
-                pct(tpotOk, 50), pct(tpotOk, 90), pct(tpotOk, 99),
-                pct(ntpotOk, 50), pct(ntpotOk, 90),
-                pct(e2eOk, 50), pct(e2eOk, 90), pct(e2eOk, 99),
-                perSecond(outTokens, window), perSecond(inTokens, window), perSecond(ok, window),
-                perSecond(good, window), n == 0 ? 0 : good / (double) n,
-                hitQueried == 0 ? Double.NaN : hitTokens / (double) hitQueried, slo);
+        return new RunSummary(
+                n,
+                ok,
+                shed,
+                failed,
+                window,
+                mean(ttftOk),
+                pct(ttftOk, 50),
+                pct(ttftOk, 90),
+                pct(ttftOk, 99),
+                pct(tpotOk, 50),
+                pct(tpotOk, 90),
+                pct(tpotOk, 99),
+                pct(ntpotOk, 50),
+                pct(ntpotOk, 90),
+                pct(e2eOk, 50),
+                pct(e2eOk, 90),
+                pct(e2eOk, 99),
+                perSecond(outTokens, window),
+                perSecond(inTokens, window),
+                perSecond(ok, window),
+                perSecond(good, window),
+                n == 0 ? 0 : good / (double) n,
+                hitQueried == 0 ? Double.NaN : hitTokens / (double) hitQueried,
+                slo);
     }
 
     private static double[] sorted(double[] values, int n) {

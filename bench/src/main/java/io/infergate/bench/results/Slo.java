@@ -14,8 +14,8 @@ public record Slo(double ttftMillis, double tpotMillis) {
 
     public Slo {
         if (!(ttftMillis > 0) || !(tpotMillis > 0)) {
-            throw new IllegalArgumentException("SLO ttft " + ttftMillis + " ms, tpot " + tpotMillis
-                    + " ms (expected: both > 0)");
+            throw new IllegalArgumentException(
+                    "SLO ttft " + ttftMillis + " ms, tpot " + tpotMillis + " ms (expected: both > 0)");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.infergate.bench.results;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +21,7 @@ public record SweepReport(String workload, String description, Map<String, Strin
     public SweepReport {
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(description, "description");
-        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         points = List.copyOf(points);
     }
 

@@ -27,8 +27,12 @@ public record FleetModelStats(long decodeTokens, long decodeTokenModelNanos) {
      * @throws IOException when the admin API cannot be read or does not have the expected shape
      */
     public static FleetModelStats read(HttpClient client, URI admin) throws IOException, InterruptedException {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(admin.resolve("/replicas"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(admin.resolve("/replicas"))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + admin.resolve("/replicas") + ": HTTP " + r.statusCode());
         }
@@ -39,7 +43,8 @@ public record FleetModelStats(long decodeTokens, long decodeTokenModelNanos) {
             throw new IOException("GET " + admin.resolve("/replicas") + ": not JSON: " + e.getOriginalMessage(), e);
         }
         if (!replicas.isArray()) {
-            throw new IOException("GET " + admin.resolve("/replicas") + ": no 'replicas' array (expected the simulator admin API)");
+            throw new IOException(
+                    "GET " + admin.resolve("/replicas") + ": no 'replicas' array (expected the simulator admin API)");
         }
         long tokens = 0;
         long nanos = 0;

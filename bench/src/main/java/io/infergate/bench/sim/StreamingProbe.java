@@ -30,7 +30,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -52,8 +54,14 @@ import tools.jackson.databind.node.ObjectNode;
  * @param promptChars  prompt length in characters (about 4 per token)
  * @param outputTokens tokens per request ({@code max_tokens} with {@code ignore_eos})
  */
-public record StreamingProbe(List<URI> targets, String model, int streams, int promptChars, int outputTokens,
-                             Duration warmup, Duration duration) {
+public record StreamingProbe(
+        List<URI> targets,
+        String model,
+        int streams,
+        int promptChars,
+        int outputTokens,
+        Duration warmup,
+        Duration duration) {
 
     public StreamingProbe {
         targets = targets.stream().map(StreamingProbe::withPort).toList();
@@ -64,9 +72,8 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
     }
 
     /** Client-side measurements over the measured window (warm-up excluded), in microseconds. */
-    public record Result(org.HdrHistogram.Histogram ttftMicros, org.HdrHistogram.Histogram itlMicros,
-                         long completed, long failed, long tokens, double seconds) {
-    }
+    public record Result(
+            Histogram ttftMicros, Histogram itlMicros, long completed, long failed, long tokens, double seconds) {}
 
     public Result run() throws InterruptedException {
         Recorder ttft = new Recorder(3);
@@ -83,14 +90,18 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
             for (int s = 0; s < streams; s++) {
                 URI target = targets.get(s % targets.size());
                 Window window = new Window(measureFrom, end, ttft, itl, completed, failed, tokens, done);
-                Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                Bootstrap b = new Bootstrap()
+                        .group(group)
+                        .channel(NioSocketChannel.class)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(new HttpClientCodec(),
-                                        new StreamHandler(request(target, body), outputTokens, window));
+                                ch.pipeline()
+                                        .addLast(
+                                                new HttpClientCodec(),
+                                                new StreamHandler(request(target, body), outputTokens, window));
                             }
                         });
                 b.connect(target.getHost(), target.getPort()).addListener(f -> {
@@ -102,15 +113,26 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
             }
             done.await();
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        return new Result(ttft.getIntervalHistogram(), itl.getIntervalHistogram(), completed.get(), failed.get(),
-                tokens.get(), duration.toNanos() / 1e9);
+        return new Result(
+                ttft.getIntervalHistogram(),
+                itl.getIntervalHistogram(),
+                completed.get(),
+                failed.get(),
+                tokens.get(),
+                duration.toNanos() / 1e9);
     }
 
-    private record Window(long measureFrom, long end, Recorder ttft, Recorder itl, AtomicLong completed,
-                          AtomicLong failed, AtomicLong tokens, CountDownLatch done) {
-    }
+    private record Window(
+            long measureFrom,
+            long end,
+            Recorder ttft,
+            Recorder itl,
+            AtomicLong completed,
+            AtomicLong failed,
+            AtomicLong tokens,
+            CountDownLatch done) {}
 
     /** One connection: sends, timestamps event boundaries, records, sends again until the window closes. */
     private static final class StreamHandler extends SimpleChannelInboundHandler<HttpObject> {
@@ -226,9 +248,10 @@ public record StreamingProbe(List<URI> targets, String model, int streams, int p
     }
 
     private static FullHttpRequest request(URI target, byte[] body) {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions",
-                Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + target.getPort())
+        FullHttpRequest r = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions", Unpooled.wrappedBuffer(body));
+        r.headers()
+                .set(HttpHeaderNames.HOST, target.getHost() + ":" + target.getPort())
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return r;

@@ -28,8 +28,8 @@ import org.HdrHistogram.Histogram;
  * @param sharedPrefix fraction of requests starting with one of 16 shared 1,000-token system prompts
  * @param seed         seeds arrivals, lengths and engines
  */
-public record VirtualFleetRun(EngineConfig config, int engines, int requests, double ratePerSec,
-                              double sharedPrefix, long seed) {
+public record VirtualFleetRun(
+        EngineConfig config, int engines, int requests, double ratePerSec, double sharedPrefix, long seed) {
 
     public VirtualFleetRun {
         if (engines < 1 || requests < 1 || !(ratePerSec > 0) || !(sharedPrefix >= 0 && sharedPrefix <= 1)) {
@@ -46,8 +46,15 @@ public record VirtualFleetRun(EngineConfig config, int engines, int requests, do
      * @param ttftMillis        time-to-first-token distribution, ms
      * @param prefixHitRate     prompt tokens served from the prefix cache / prompt tokens queried
      */
-    public record Result(long wallNanos, long simulatedNanos, int completed, long outputTokens, long steps,
-                         Histogram ttftMillis, double prefixHitRate, long preemptions) {
+    public record Result(
+            long wallNanos,
+            long simulatedNanos,
+            int completed,
+            long outputTokens,
+            long steps,
+            Histogram ttftMillis,
+            double prefixHitRate,
+            long preemptions) {
 
         public double requestsPerRealSecond() {
             return completed / (wallNanos / 1e9);
@@ -117,8 +124,15 @@ public record VirtualFleetRun(EngineConfig config, int engines, int requests, do
             steps += m.steps();
             preemptions += m.preemptions();
         }
-        return new Result(wall, loop.now(), completed[0], tokens[0], steps, ttft,
-                queries == 0 ? 0 : hits / (double) queries, preemptions);
+        return new Result(
+                wall,
+                loop.now(),
+                completed[0],
+                tokens[0],
+                steps,
+                ttft,
+                queries == 0 ? 0 : hits / (double) queries,
+                preemptions);
     }
 
     /** A heavy-tailed (log-normal) length with the given mean, clamped to [min, max]. */

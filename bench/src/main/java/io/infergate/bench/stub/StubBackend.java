@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -106,8 +107,8 @@ public final class StubBackend implements AutoCloseable {
             throw new IllegalArgumentException("ports: " + count + ", threads: " + threads + " (expected: >= 1)");
         }
         if (firstPort < 0 || (firstPort > 0 && firstPort + count - 1 > 65535)) {
-            throw new IllegalArgumentException("port: " + firstPort + " with " + count
-                    + " ports (expected: 0, or a range within 1..65535)");
+            throw new IllegalArgumentException(
+                    "port: " + firstPort + " with " + count + " ports (expected: 0, or a range within 1..65535)");
         }
         StubBackend stub = new StubBackend(threads);
         ServerBootstrap b = new ServerBootstrap()
@@ -140,7 +141,9 @@ public final class StubBackend implements AutoCloseable {
 
     /** The bound ports, in order. */
     public List<Integer> ports() {
-        return listeners.stream().map(c -> ((InetSocketAddress) c.localAddress()).getPort()).toList();
+        return listeners.stream()
+                .map(c -> ((InetSocketAddress) c.localAddress()).getPort())
+                .toList();
     }
 
     public Stats stats() {
@@ -164,7 +167,7 @@ public final class StubBackend implements AutoCloseable {
      * string {@code model}. Reads only up to that field: other values are skipped, not built.
      */
     static String model(ByteBuf body) {
-        try (JsonParser p = JSON.createParser((java.io.InputStream) new ByteBufInputStream(body.duplicate()))) {
+        try (JsonParser p = JSON.createParser((InputStream) new ByteBufInputStream(body.duplicate()))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -191,15 +194,17 @@ public final class StubBackend implements AutoCloseable {
                         + "\"finish_reason\":\"length\"}"
                 : "{\"index\":0,\"text\":\"ok\",\"logprobs\":null,\"finish_reason\":\"length\"}";
         return ("{\"id\":\"cmpl-stub\",\"object\":\"" + (CHAT.equals(path) ? "chat.completion" : "text_completion")
-                + "\",\"created\":0,\"model\":\"" + m + "\",\"choices\":[" + choice + "],\"usage\":{\"prompt_tokens\":"
-                + prompt + ",\"completion_tokens\":1,\"total_tokens\":" + (prompt + 1) + "}}")
+                        + "\",\"created\":0,\"model\":\"" + m + "\",\"choices\":[" + choice
+                        + "],\"usage\":{\"prompt_tokens\":"
+                        + prompt + ",\"completion_tokens\":1,\"total_tokens\":" + (prompt + 1) + "}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] error(int status, String message) {
         String msg = new String(JsonStringEncoder.getInstance().quoteAsCharArray(message));
         return ("{\"error\":{\"message\":\"" + msg + "\",\"type\":\"invalid_request_error\",\"param\":null,"
-                + "\"code\":" + status + "}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"code\":" + status + "}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static final class Counters {
@@ -243,8 +248,11 @@ public final class StubBackend implements AutoCloseable {
                     }
                     String model = model(req.content());
                     if (model == null) {
-                        respond(ctx, HttpResponseStatus.BAD_REQUEST,
-                                error(400, "the body must be a JSON object with a string model"), keepAlive);
+                        respond(
+                                ctx,
+                                HttpResponseStatus.BAD_REQUEST,
+                                error(400, "the body must be a JSON object with a string model"),
+                                keepAlive);
                         return;
                     }
                     respond(ctx, HttpResponseStatus.OK, completion(path, model, bodyBytes), keepAlive);
@@ -254,19 +262,23 @@ public final class StubBackend implements AutoCloseable {
                         respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, error(405, "use GET"), keepAlive);
                         return;
                     }
-                    byte[] json = MODELS.equals(path) ? "{\"object\":\"list\",\"data\":[]}".getBytes(
-                            StandardCharsets.UTF_8) : counters.snapshot().json().getBytes(StandardCharsets.UTF_8);
+                    byte[] json = MODELS.equals(path)
+                            ? "{\"object\":\"list\",\"data\":[]}".getBytes(StandardCharsets.UTF_8)
+                            : counters.snapshot().json().getBytes(StandardCharsets.UTF_8);
                     respond(ctx, HttpResponseStatus.OK, json, keepAlive);
                 }
                 default -> respond(ctx, HttpResponseStatus.NOT_FOUND, error(404, "no such path: " + path), keepAlive);
             }
         }
 
-        private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] json,
-                                    boolean keepAlive) {
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        private static void respond(
+                ChannelHandlerContext ctx, HttpResponseStatus status, byte[] json, boolean keepAlive) {
+            FullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    status,
                     ctx.alloc().buffer(json.length).writeBytes(json));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+            r.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
             if (!keepAlive) {
                 r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -286,7 +298,8 @@ public final class StubBackend implements AutoCloseable {
     /** The handlers of one connection, counting into {@code counters} (tests put them in an EmbeddedChannel). */
     static ChannelHandler[] pipeline(Counters counters) {
         // large chunks: a 200 KiB body arrives in a few pieces, not 25 of the default 8 KiB
-        return new ChannelHandler[] {new HttpServerCodec(4096, 16384, 1 << 20), new HttpObjectAggregator(MAX_BODY_BYTES),
-                new Handler(counters)};
+        return new ChannelHandler[] {
+            new HttpServerCodec(4096, 16384, 1 << 20), new HttpObjectAggregator(MAX_BODY_BYTES), new Handler(counters)
+        };
     }
 }

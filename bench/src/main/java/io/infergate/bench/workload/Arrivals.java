@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.PrimitiveIterator;
 import java.util.SplittableRandom;
 
@@ -96,8 +95,8 @@ public record Arrivals(double cv, List<Stage> stages) {
      */
     public static Arrivals ladder(double cv, double from, double to, double step, Duration each) {
         if (!(step > 0) || !(to >= from)) {
-            throw new IllegalArgumentException("ladder: from " + from + " to " + to + " by " + step
-                    + " (expected: step > 0, to >= from)");
+            throw new IllegalArgumentException(
+                    "ladder: from " + from + " to " + to + " by " + step + " (expected: step > 0, to >= from)");
         }
         int n = (int) Math.floor((to - from) / step + 1e-9) + 1;
         List<Stage> list = new ArrayList<>(n);

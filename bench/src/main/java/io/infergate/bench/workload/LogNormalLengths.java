@@ -50,8 +50,8 @@ public record LogNormalLengths(double mu, double sigma, int min, int max) implem
     public static LogNormalLengths withMean(double mean, double sigma, int min, int max) {
         LengthDistribution.checkBounds(min, max);
         if (!(mean > min && mean < max)) {
-            throw new IllegalArgumentException("mean: " + mean + " (expected: strictly between " + min + " and "
-                    + max + ")");
+            throw new IllegalArgumentException(
+                    "mean: " + mean + " (expected: strictly between " + min + " and " + max + ")");
         }
         // the truncated mean rises monotonically with mu: bisect
         double lo = Math.log(min) - 10 * sigma;

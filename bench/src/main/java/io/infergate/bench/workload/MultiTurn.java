@@ -40,21 +40,39 @@ public final class MultiTurn implements Iterator<WorkloadRequest> {
      * @param output             each turn's {@code max_tokens} and synthesized answer length
      * @param concurrentSessions sessions open at a time, {@code >= 1}
      */
-    public record Config(int groups, int sessionsPerGroup, int turns, int systemPromptTokens,
-                         LengthDistribution question, LengthDistribution output, int concurrentSessions) {
+    public record Config(
+            int groups,
+            int sessionsPerGroup,
+            int turns,
+            int systemPromptTokens,
+            LengthDistribution question,
+            LengthDistribution output,
+            int concurrentSessions) {
 
         /**
          * GIE {@code short-questions__few-system-prompts__multi-chat}: 6 x 1000, system 1000, q~N(30, 9),
          * o~N(1000, 300). Turns per session and concurrency are not in the source: 5 and 60 are my choice.
          */
-        public static final Config GIE_SHORT_QUESTIONS_FEW_SYSTEM_PROMPTS = new Config(6, 1000, 5, 1000,
-                LengthDistribution.normal(30, 9, 1, 120), LengthDistribution.normal(1000, 300, 1, 3000), 60);
+        public static final Config GIE_SHORT_QUESTIONS_FEW_SYSTEM_PROMPTS = new Config(
+                6,
+                1000,
+                5,
+                1000,
+                LengthDistribution.normal(30, 9, 1, 120),
+                LengthDistribution.normal(1000, 300, 1, 3000),
+                60);
         /** GIE {@code long-questions__few-system-prompts__multi-chat}: q~N(3000, 900); otherwise as above. */
-        public static final Config GIE_LONG_QUESTIONS_FEW_SYSTEM_PROMPTS = new Config(6, 1000, 5, 1000,
-                LengthDistribution.normal(3000, 900, 1, 9000), LengthDistribution.normal(1000, 300, 1, 3000), 60);
+        public static final Config GIE_LONG_QUESTIONS_FEW_SYSTEM_PROMPTS = new Config(
+                6,
+                1000,
+                5,
+                1000,
+                LengthDistribution.normal(3000, 900, 1, 9000),
+                LengthDistribution.normal(1000, 300, 1, 3000),
+                60);
         /** llm-d {@code shared_prefix_multi_turn_chat}: 1 x 20, 1000 / 200 / 200; 5 turns (my choice), all open. */
-        public static final Config LLMD_MULTI_TURN_CHAT = new Config(1, 20, 5, 1000,
-                LengthDistribution.fixed(200), LengthDistribution.fixed(200), 20);
+        public static final Config LLMD_MULTI_TURN_CHAT =
+                new Config(1, 20, 5, 1000, LengthDistribution.fixed(200), LengthDistribution.fixed(200), 20);
 
         public Config {
             SharedPrefix.positive("groups", groups);
@@ -130,8 +148,8 @@ public final class MultiTurn implements Iterator<WorkloadRequest> {
         Session s = open.get(cursor);
         s.context.append(Text.of(rnd, config.question().sample(rnd)));
         int out = config.output().sample(rnd);
-        WorkloadRequest r = WorkloadRequest.of(model, WorkloadRequest.STANDARD, s.context.toString(), out,
-                "session-" + s.id, "group-" + s.group);
+        WorkloadRequest r = WorkloadRequest.of(
+                model, WorkloadRequest.STANDARD, s.context.toString(), out, "session-" + s.id, "group-" + s.group);
         s.context.append(Text.of(rnd, out));
         if (++s.turn == config.turns()) {
             if (started < sessions) {

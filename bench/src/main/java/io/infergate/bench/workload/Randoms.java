@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
  */
 final class Randoms {
 
-    private Randoms() {
-    }
+    private Randoms() {}
 
     /** A standard normal variate (Box–Muller; one of the pair is dropped, which keeps the state trivial). */
     static double normal(SplittableRandom rnd) {
@@ -49,8 +48,7 @@ final class Randoms {
     static double normalCdf(double z) {
         double x = Math.abs(z) / Math.sqrt(2.0);
         double t = 1.0 / (1.0 + 0.3275911 * x);
-        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
-                + t * 1.061405429))));
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
         double erf = 1.0 - poly * Math.exp(-x * x);
         return z >= 0 ? 0.5 * (1.0 + erf) : 0.5 * (1.0 - erf);
     }

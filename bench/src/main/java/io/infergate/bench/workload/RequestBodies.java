@@ -14,8 +14,7 @@ public final class RequestBodies {
     /** The path the body is sent to. */
     public static final String PATH = "/v1/completions";
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     /** The streaming completion body of {@code r}, UTF-8 JSON. */
     public static byte[] completion(WorkloadRequest r) {
@@ -25,7 +24,8 @@ public final class RequestBodies {
         enc.quoteAsString(r.model(), b);
         b.append("\",\"prompt\":\"");
         enc.quoteAsString(r.prompt(), b);
-        b.append("\",\"max_tokens\":").append(r.maxOutputTokens())
+        b.append("\",\"max_tokens\":")
+                .append(r.maxOutputTokens())
                 .append(",\"ignore_eos\":true,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

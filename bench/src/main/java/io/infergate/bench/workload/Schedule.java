@@ -12,8 +12,7 @@ import java.util.PrimitiveIterator;
  */
 public final class Schedule {
 
-    private Schedule() {
-    }
+    private Schedule() {}
 
     /**
      * Up to {@code maxRequests} requests, stopping early when the content or the arrivals end; each request's
@@ -22,8 +21,8 @@ public final class Schedule {
      * @param arrivalSeed seeds the arrival process (kept apart from the content's seed, so changing the rate does
      *                    not change what is asked)
      */
-    public static List<WorkloadRequest> of(Iterator<WorkloadRequest> content, Arrivals arrivals, long arrivalSeed,
-                                           int maxRequests) {
+    public static List<WorkloadRequest> of(
+            Iterator<WorkloadRequest> content, Arrivals arrivals, long arrivalSeed, int maxRequests) {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(arrivals, "arrivals");
         if (maxRequests < 0) {

@@ -32,8 +32,8 @@ public final class SharedPrefix implements Iterator<WorkloadRequest> {
      * @param questionTokens     {@code >= 1}
      * @param outputTokens       {@code max_tokens}, {@code >= 1}
      */
-    public record Config(int groups, int promptsPerGroup, int systemPromptTokens, int questionTokens,
-                         int outputTokens) {
+    public record Config(
+            int groups, int promptsPerGroup, int systemPromptTokens, int questionTokens, int outputTokens) {
 
         /** GIE {@code short-questions__many-system-prompts} and llm-d optimized-baseline: high overlap. */
         public static final Config GIE_SHORT_QUESTIONS_MANY_SYSTEM_PROMPTS = new Config(150, 5, 6000, 1200, 1000);
@@ -94,8 +94,13 @@ public final class SharedPrefix implements Iterator<WorkloadRequest> {
     public WorkloadRequest next() {
         int g = rnd.nextInt(config.groups());
         int q = rnd.nextInt(config.promptsPerGroup());
-        return WorkloadRequest.of(model, WorkloadRequest.STANDARD, systemPrompts[g] + questions[g][q],
-                config.outputTokens(), "", "group-" + g);
+        return WorkloadRequest.of(
+                model,
+                WorkloadRequest.STANDARD,
+                systemPrompts[g] + questions[g][q],
+                config.outputTokens(),
+                "",
+                "group-" + g);
     }
 
     static void positive(String name, int value) {

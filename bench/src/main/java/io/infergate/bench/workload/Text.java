@@ -14,21 +14,20 @@ import java.util.SplittableRandom;
 public final class Text {
 
     private static final String[] WORDS = ("the a of to and in for is on that with as it be this are from by at or"
-            + " an was we can you not if will which our your their more all new one use data model request server"
-            + " cache token latency queue endpoint pool gateway cluster node pod service replica batch prefix kernel"
-            + " memory throughput error retry timeout budget tenant policy route header stream chunk response user"
-            + " assistant system question answer summary report table column query index schema customer order"
-            + " invoice payment account region deploy release rollback config value limit metric alert dashboard"
-            + " please explain why how what when should could would might describe compare list steps example"
-            + " first second then finally however because therefore also only each every other same different"
-            + " large small fast slow high low better worse simple complex correct wrong available current previous"
-            + " write code function test review document translate french german spanish poem story recipe travel"
-            + " weather history science music movie book game health sport city country river mountain ocean"
-            + " morning evening week month year price market budget team project meeting email letter plan")
+                    + " an was we can you not if will which our your their more all new one use data model request server"
+                    + " cache token latency queue endpoint pool gateway cluster node pod service replica batch prefix kernel"
+                    + " memory throughput error retry timeout budget tenant policy route header stream chunk response user"
+                    + " assistant system question answer summary report table column query index schema customer order"
+                    + " invoice payment account region deploy release rollback config value limit metric alert dashboard"
+                    + " please explain why how what when should could would might describe compare list steps example"
+                    + " first second then finally however because therefore also only each every other same different"
+                    + " large small fast slow high low better worse simple complex correct wrong available current previous"
+                    + " write code function test review document translate french german spanish poem story recipe travel"
+                    + " weather history science music movie book game health sport city country river mountain ocean"
+                    + " morning evening week month year price market budget team project meeting email letter plan")
             .split(" ");
 
-    private Text() {
-    }
+    private Text() {}
 
     /** {@code tokens * 4} characters of text ending in a newline; {@code tokens >= 1}. */
     public static String of(SplittableRandom rnd, int tokens) {

@@ -39,8 +39,7 @@ public final class TraceFile {
     /** One generator a line, each on the caller's {@link Writer}, which must stay open for the next. */
     private static final ObjectWriter WRITER = MAPPER.writer().without(StreamWriteFeature.AUTO_CLOSE_TARGET);
 
-    private TraceFile() {
-    }
+    private TraceFile() {}
 
     public static void write(Path path, Iterable<WorkloadRequest> requests) {
         try (Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {

@@ -16,8 +16,13 @@ import java.util.function.LongFunction;
  * @param maxLoras    adapters a server keeps loaded at once ({@code --max-loras}); 0 when {@code adapters} is empty
  * @param content     seed to request generator (arrival 0 everywhere; {@link Schedule} times them)
  */
-public record Workload(String name, String description, String model, List<String> adapters, int maxLoras,
-                       LongFunction<Iterator<WorkloadRequest>> content) {
+public record Workload(
+        String name,
+        String description,
+        String model,
+        List<String> adapters,
+        int maxLoras,
+        LongFunction<Iterator<WorkloadRequest>> content) {
 
     public Workload {
         Objects.requireNonNull(name, "name");

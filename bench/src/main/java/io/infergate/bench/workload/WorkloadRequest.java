@@ -22,8 +22,15 @@ import java.util.Objects;
  * @param sessionId       the chat session a multi-turn request belongs to, or empty
  * @param fairnessId      the {@code x-gateway-inference-fairness-id} (tenant) it is sent with, or empty
  */
-public record WorkloadRequest(long arrivalNanos, String model, int priority, String prompt, int inputTokens,
-                              int maxOutputTokens, String sessionId, String fairnessId) {
+public record WorkloadRequest(
+        long arrivalNanos,
+        String model,
+        int priority,
+        String prompt,
+        int inputTokens,
+        int maxOutputTokens,
+        String sessionId,
+        String fairnessId) {
 
     public static final int CRITICAL = Priorities.CRITICAL;
     public static final int STANDARD = Priorities.STANDARD;
@@ -49,10 +56,10 @@ public record WorkloadRequest(long arrivalNanos, String model, int priority, Str
     }
 
     /** A request at time 0 whose {@code inputTokens} is {@link #estimateTokens estimated} from the prompt. */
-    public static WorkloadRequest of(String model, int priority, String prompt, int maxOutputTokens,
-                                     String sessionId, String fairnessId) {
-        return new WorkloadRequest(0, model, priority, prompt, estimateTokens(prompt), maxOutputTokens, sessionId,
-                fairnessId);
+    public static WorkloadRequest of(
+            String model, int priority, String prompt, int maxOutputTokens, String sessionId, String fairnessId) {
+        return new WorkloadRequest(
+                0, model, priority, prompt, estimateTokens(prompt), maxOutputTokens, sessionId, fairnessId);
     }
 
     /** The gateway's estimate: one token per 4 characters, rounded up ({@link ApproxTokenizer}). */
@@ -61,17 +68,16 @@ public record WorkloadRequest(long arrivalNanos, String model, int priority, Str
     }
 
     public WorkloadRequest withArrivalNanos(long nanos) {
-        return new WorkloadRequest(nanos, model, priority, prompt, inputTokens, maxOutputTokens, sessionId,
-                fairnessId);
+        return new WorkloadRequest(nanos, model, priority, prompt, inputTokens, maxOutputTokens, sessionId, fairnessId);
     }
 
     public WorkloadRequest withModel(String newModel) {
-        return new WorkloadRequest(arrivalNanos, newModel, priority, prompt, inputTokens, maxOutputTokens, sessionId,
-                fairnessId);
+        return new WorkloadRequest(
+                arrivalNanos, newModel, priority, prompt, inputTokens, maxOutputTokens, sessionId, fairnessId);
     }
 
     public WorkloadRequest withPriority(int newPriority) {
-        return new WorkloadRequest(arrivalNanos, model, newPriority, prompt, inputTokens, maxOutputTokens, sessionId,
-                fairnessId);
+        return new WorkloadRequest(
+                arrivalNanos, model, newPriority, prompt, inputTokens, maxOutputTokens, sessionId, fairnessId);
     }
 }

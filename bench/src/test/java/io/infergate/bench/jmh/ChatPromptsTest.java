@@ -27,7 +27,9 @@ class ChatPromptsTest {
             assertThat(p.request().prompt().array()).isSameAs(p.body());
             assertThat(p.request().prompt().offset()).isEqualTo(p.offset());
             JsonNode body = JSON.readTree(p.body());
-            assertThat(body.get("model").asString()).isEqualTo(p.model()).isEqualTo(p.request().targetModel());
+            assertThat(body.get("model").asString())
+                    .isEqualTo(p.model())
+                    .isEqualTo(p.request().targetModel());
             JsonNode messages = body.get("messages");
             assertThat(JSON.writeValueAsString(messages)).isEqualTo(p.messages()); // compact, as built
             assertThat(messages.get(0).get("role").asString()).isEqualTo("system");
@@ -72,7 +74,8 @@ class ChatPromptsTest {
                 byStage[2] = p;
             }
         }
-        assertThat(commonPrefix(byStage[1], byStage[2])).as("stage 2 repeats the system prompt and first exchange")
+        assertThat(commonPrefix(byStage[1], byStage[2]))
+                .as("stage 2 repeats the system prompt and first exchange")
                 .isGreaterThanOrEqualTo(size / 2 + size / 8);
         assertThat(commonPrefix(byStage[0], byStage[1])).isGreaterThanOrEqualTo(size / 2);
         // conversations 0..7 share system prompt 0; conversation 8 has another one
@@ -87,7 +90,9 @@ class ChatPromptsTest {
     void oneConversationInEightUsesAnAdapter() {
         List<ChatPrompts.Prompt> prompts = ChatPrompts.build(1024, ChatPrompts.COUNT, 1);
 
-        long adapters = prompts.stream().filter(p -> ChatPrompts.ADAPTERS.contains(p.model())).count();
+        long adapters = prompts.stream()
+                .filter(p -> ChatPrompts.ADAPTERS.contains(p.model()))
+                .count();
 
         assertThat(adapters).isEqualTo(ChatPrompts.COUNT / 8);
         assertThat(prompts).extracting(ChatPrompts.Prompt::model).contains(ChatPrompts.BASE_MODEL);
@@ -114,12 +119,15 @@ class ChatPromptsTest {
     }
 
     private static ChatPrompts.Prompt find(List<ChatPrompts.Prompt> prompts, String id) {
-        return prompts.stream().filter(p -> p.request().requestId().equals(id)).findFirst().orElseThrow();
+        return prompts.stream()
+                .filter(p -> p.request().requestId().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static int commonPrefix(ChatPrompts.Prompt a, ChatPrompts.Prompt b) {
-        int n = Arrays.mismatch(a.body(), a.offset(), a.offset() + a.length(), b.body(), b.offset(),
-                b.offset() + b.length());
+        int n = Arrays.mismatch(
+                a.body(), a.offset(), a.offset() + a.length(), b.body(), b.offset(), b.offset() + b.length());
         return n < 0 ? a.length() : n;
     }
 }

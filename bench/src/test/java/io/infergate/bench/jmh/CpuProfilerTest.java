@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
@@ -19,8 +20,8 @@ class CpuProfilerTest {
         return new IterationResult(null, null, new IterationResultMetaData(n, n));
     }
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static long burn(int rounds) {
@@ -70,15 +71,17 @@ class CpuProfilerTest {
         CountDownLatch burnt = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         long[] sink = new long[1];
-        Thread live = new Thread(() -> {
-            sink[0] = burnUntilCounted();
-            burnt.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cpu-profiler-test-live");
+        Thread live = new Thread(
+                () -> {
+                    sink[0] = burnUntilCounted();
+                    burnt.countDown();
+                    try {
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "cpu-profiler-test-live");
         p.beforeIteration(null, null);
         live.start();
         burnt.await();
@@ -94,13 +97,16 @@ class CpuProfilerTest {
         CpuProfiler p = new CpuProfiler();
         p.beforeIteration(null, null);
         burnUntilCounted();
-        assertThat(p.afterIteration(null, null, ops(10))).extracting(Result::getLabel).containsExactly("cpu.process");
+        assertThat(p.afterIteration(null, null, ops(10)))
+                .extracting(Result::getLabel)
+                .containsExactly("cpu.process");
         assertThat(new CpuProfiler("").afterIteration(null, null, ops(0))).isEmpty();
     }
 
     @Test
     void unknownOptionsAreRejected() {
-        assertThatThrownBy(() -> new CpuProfiler("thread=x")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new CpuProfiler("thread=x"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threads=<regex>");
     }
 }

@@ -28,10 +28,13 @@ class DecisionBenchmarkTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"8, 1, " + BuiltInProfiles.INFERGATE_DEFAULT, "8, 16, " + BuiltInProfiles.GIE_V1_DEFAULT,
-            "64, 16, " + BuiltInProfiles.INFERGATE_DEFAULT})
-    void everyDecisionPicksAnEndpointOfThePoolAndTheWarmedIndexMatchesSharedPrefixes(int endpoints, int kib,
-                                                                                      String profile) {
+    @CsvSource({
+        "8, 1, " + BuiltInProfiles.INFERGATE_DEFAULT,
+        "8, 16, " + BuiltInProfiles.GIE_V1_DEFAULT,
+        "64, 16, " + BuiltInProfiles.INFERGATE_DEFAULT
+    })
+    void everyDecisionPicksAnEndpointOfThePoolAndTheWarmedIndexMatchesSharedPrefixes(
+            int endpoints, int kib, String profile) {
         DecisionBenchmark b = benchmark();
         b.endpoints = endpoints;
         b.promptKiB = kib;
@@ -39,7 +42,8 @@ class DecisionBenchmarkTest {
         b.setUp();
         List<Endpoint> pool = b.pool().snapshot().endpoints();
         assertThat(pool).hasSize(endpoints);
-        assertThat(b.prompts()).hasSize(ChatPrompts.COUNT)
+        assertThat(b.prompts())
+                .hasSize(ChatPrompts.COUNT)
                 .allSatisfy(p -> assertThat(p.request().prompt().length()).isEqualTo(kib * 1024));
         assertThat(b.scheduler().profile().name()).isEqualTo(profile);
 
@@ -53,7 +57,8 @@ class DecisionBenchmarkTest {
         assertThat(chosen).as("load and metrics spread the decisions").hasSizeGreaterThan(1);
         // metrics follow the load the decisions put on endpoints, so even gie-v1-default (no in-flight scorer)
         // spreads the prefixes it learns over several endpoints instead of piling everything on one
-        assertThat(pool.stream().filter(e -> b.index().size(e.hostPort()) > 0).count()).isGreaterThan(1);
+        assertThat(pool.stream().filter(e -> b.index().size(e.hostPort()) > 0).count())
+                .isGreaterThan(1);
         // in flight: exactly the ring of leases, never drifting
         assertThat(pool.stream().mapToInt(b.inFlight()::inFlight).sum())
                 .isEqualTo(endpoints * DecisionBenchmark.IN_FLIGHT_PER_ENDPOINT);
@@ -66,7 +71,8 @@ class DecisionBenchmarkTest {
             for (int m : b.index().matchLengths(hashes, pool)) {
                 best = Math.max(best, m);
             }
-            assertThat(best).as("blocks of %s matched", p.request().requestId())
+            assertThat(best)
+                    .as("blocks of %s matched", p.request().requestId())
                     .isGreaterThanOrEqualTo(Math.min(hashes.length, kib * 1024 / 2 / hasher.blockBytes()));
         }
 

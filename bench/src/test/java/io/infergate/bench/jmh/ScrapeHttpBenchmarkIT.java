@@ -31,14 +31,17 @@ class ScrapeHttpBenchmarkIT {
                 ScrapeBenchmarkTest.assertPageValues(b.fetchAndExtract());
             }
             ScrapeBenchmarkTest.assertPageValues(b.concurrentTick()); // 100 at once, over as many connections
-            List<Result> r = cpu.afterIteration(null, null, new IterationResult(null, null,
-                    new IterationResultMetaData(105, 105)));
+            List<Result> r = cpu.afterIteration(
+                    null, null, new IterationResult(null, null, new IterationResultMetaData(105, 105)));
 
             assertThat(r).extracting(Result::getLabel).containsExactly("cpu.process", "cpu.matched", "cpu.other");
-            assertThat(r.get(1).getScore()).as("the server's threads served 105 pages").isPositive();
+            assertThat(r.get(1).getScore())
+                    .as("the server's threads served 105 pages")
+                    .isPositive();
             // not process > matched: the process clock counts in 10 ms scheduler ticks, the threads' in nanoseconds,
             // so on a loaded machine a short run's process total can read below its server threads' share
-            assertThat(r.get(1).getScore() + r.get(2).getScore()).isCloseTo(r.get(0).getScore(), within(1e-9));
+            assertThat(r.get(1).getScore() + r.get(2).getScore())
+                    .isCloseTo(r.get(0).getScore(), within(1e-9));
         } finally {
             b.tearDown();
         }

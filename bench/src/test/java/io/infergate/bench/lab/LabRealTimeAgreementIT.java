@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.bench.results.RequestRecord;
 import java.time.Duration;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,11 +19,16 @@ class LabRealTimeAgreementIT {
 
         LabRealTimeAgreement.Result r = LabRealTimeAgreement.run(spec);
 
-        assertThat(r.real()).as("real-time records").isNotEmpty()
+        assertThat(r.real())
+                .as("real-time records")
+                .isNotEmpty()
                 .allSatisfy(rec -> assertThat(rec.status()).isEqualTo(RequestRecord.Status.OK));
-        assertThat(r.lab()).as("lab records").hasSameSizeAs(r.real())
+        assertThat(r.lab())
+                .as("lab records")
+                .hasSameSizeAs(r.real())
                 .allSatisfy(rec -> assertThat(rec.status()).isEqualTo(RequestRecord.Status.OK));
-        assertThat(r.row()).startsWith("| 7 | " + r.real().size() + " | " + r.real().size() + " | ");
+        assertThat(r.row())
+                .startsWith("| 7 | " + r.real().size() + " | " + r.real().size() + " | ");
         assertThat(r.ttftP50Gap()).isNotNaN();
     }
 
@@ -30,8 +36,7 @@ class LabRealTimeAgreementIT {
     void aSpecSaysWhatItExpects() {
         assertThat(LabRealTimeAgreement.Spec.published(3))
                 .isEqualTo(new LabRealTimeAgreement.Spec(3, 3, Duration.ofSeconds(25), Duration.ofSeconds(5)));
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new LabRealTimeAgreement.Spec(1, 0, Duration.ofSeconds(1), Duration.ZERO))
+        Assertions.assertThatThrownBy(() -> new LabRealTimeAgreement.Spec(1, 0, Duration.ofSeconds(1), Duration.ZERO))
                 .hasMessageContaining("expected: rate > 0");
     }
 }

@@ -13,13 +13,20 @@ import io.infergate.bench.workload.WorkloadRequest;
 import io.infergate.bench.workload.Workloads;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class PolicyLabTest {
 
-    static final Workload SMALL = new Workload("small", "test", Workloads.MODEL, List.of(), 0,
+    static final Workload SMALL = new Workload(
+            "small",
+            "test",
+            Workloads.MODEL,
+            List.of(),
+            0,
             seed -> new SharedPrefix(SharedPrefix.Config.SMALL, Workloads.MODEL, seed));
 
     static LabSettings settings(int replicas) {
@@ -27,7 +34,9 @@ class PolicyLabTest {
     }
 
     static List<WorkloadRequest> requests(Workload w, double rate, int seconds, long seed) {
-        return w.schedule(Arrivals.stages(1.0, List.of(Arrivals.Stage.of(rate, Duration.ofSeconds(seconds)))), seed,
+        return w.schedule(
+                Arrivals.stages(1.0, List.of(Arrivals.Stage.of(rate, Duration.ofSeconds(seconds)))),
+                seed,
                 Integer.MAX_VALUE);
     }
 
@@ -68,13 +77,27 @@ class PolicyLabTest {
     @Test
     void theClientSeesFourNetworkDelaysMoreToItsFirstTokenAndToItsLast() {
         List<WorkloadRequest> one = requests(SMALL, 1, 1, 5).subList(0, 1);
-        LabSettings none = new LabSettings(LabSettings.defaults().engine(), 1, Duration.ofMillis(50),
-                Duration.ofMillis(2), Duration.ZERO, Duration.ofMinutes(5), 1);
-        LabSettings oneMs = new LabSettings(none.engine(), 1, none.scrapeInterval(), none.scrapeDelay(),
-                Duration.ofMillis(1), none.drainLimit(), 1);
+        LabSettings none = new LabSettings(
+                LabSettings.defaults().engine(),
+                1,
+                Duration.ofMillis(50),
+                Duration.ofMillis(2),
+                Duration.ZERO,
+                Duration.ofMinutes(5),
+                1);
+        LabSettings oneMs = new LabSettings(
+                none.engine(),
+                1,
+                none.scrapeInterval(),
+                none.scrapeDelay(),
+                Duration.ofMillis(1),
+                none.drainLimit(),
+                1);
 
-        RequestRecord fast = new PolicyLab(none).run(one, List.of(), roundRobin()).records().getFirst();
-        RequestRecord slow = new PolicyLab(oneMs).run(one, List.of(), roundRobin()).records().getFirst();
+        RequestRecord fast =
+                new PolicyLab(none).run(one, List.of(), roundRobin()).records().getFirst();
+        RequestRecord slow =
+                new PolicyLab(oneMs).run(one, List.of(), roundRobin()).records().getFirst();
 
         // client -> router -> engine, then token -> router -> client
         assertThat(slow.ttftNanos() - fast.ttftNanos()).isEqualTo(4_000_000L);
@@ -110,8 +133,14 @@ class PolicyLabTest {
 
     @Test
     void requestsStillRunningAtTheDrainLimitAreAbortedAndCountedFailedNeverLost() {
-        LabSettings tight = new LabSettings(LabSettings.defaults().engine(), 1, Duration.ofMillis(50),
-                Duration.ofMillis(2), Duration.ofNanos(250_000), Duration.ofMillis(500), 1);
+        LabSettings tight = new LabSettings(
+                LabSettings.defaults().engine(),
+                1,
+                Duration.ofMillis(50),
+                Duration.ofMillis(2),
+                Duration.ofNanos(250_000),
+                Duration.ofMillis(500),
+                1);
         List<WorkloadRequest> reqs = requests(SMALL, 200, 2, 1);
 
         PolicyLab.Result r = new PolicyLab(tight).run(reqs, List.of(), roundRobin());
@@ -141,9 +170,12 @@ class PolicyLabTest {
         };
         // three requests 10 s apart: each finds none in flight; then a burst of three at once
         List<WorkloadRequest> base = requests(SMALL, 1, 10, 2);
-        List<WorkloadRequest> reqs = List.of(base.get(0).withArrivalNanos(0),
-                base.get(1).withArrivalNanos(10_000_000_000L), base.get(2).withArrivalNanos(20_000_000_000L),
-                base.get(3).withArrivalNanos(30_000_000_000L), base.get(4).withArrivalNanos(30_000_000_000L),
+        List<WorkloadRequest> reqs = List.of(
+                base.get(0).withArrivalNanos(0),
+                base.get(1).withArrivalNanos(10_000_000_000L),
+                base.get(2).withArrivalNanos(20_000_000_000L),
+                base.get(3).withArrivalNanos(30_000_000_000L),
+                base.get(4).withArrivalNanos(30_000_000_000L),
                 base.get(5).withArrivalNanos(30_000_000_000L));
 
         new PolicyLab(settings(1)).run(reqs, List.of(), probe);
@@ -159,9 +191,13 @@ class PolicyLabTest {
         List<WorkloadRequest> reqs = requests(SMALL, 40, 20, 4);
         PolicyLab lab = new PolicyLab(settings(4).withSeed(4));
 
-        double rr = RunSummary.of(lab.run(reqs, List.of(), roundRobin()).records(), Slo.INTERACTIVE).prefixHitRate();
-        double gie = RunSummary.of(lab.run(reqs, List.of(), LabPolicies.named("gie-v1-default")).records(),
-                Slo.INTERACTIVE).prefixHitRate();
+        double rr = RunSummary.of(lab.run(reqs, List.of(), roundRobin()).records(), Slo.INTERACTIVE)
+                .prefixHitRate();
+        double gie = RunSummary.of(
+                        lab.run(reqs, List.of(), LabPolicies.named("gie-v1-default"))
+                                .records(),
+                        Slo.INTERACTIVE)
+                .prefixHitRate();
 
         assertThat(gie).isGreaterThan(rr + 0.1);
     }
@@ -169,14 +205,24 @@ class PolicyLabTest {
     @Test
     void loraRequestsRunOnEnginesWithTheAdaptersRegistered() {
         Workload lora = Workloads.named("multi-lora");
-        LabSweep sweep = new LabSweep(lora, java.util.Map.of("round-robin", roundRobin()), List.of(20.0), List.of(1L),
-                Duration.ofSeconds(5), Duration.ZERO, 1.0, Slo.INTERACTIVE, settings(2), 1);
+        LabSweep sweep = new LabSweep(
+                lora,
+                Map.of("round-robin", roundRobin()),
+                List.of(20.0),
+                List.of(1L),
+                Duration.ofSeconds(5),
+                Duration.ZERO,
+                1.0,
+                Slo.INTERACTIVE,
+                settings(2),
+                1);
 
-        PolicyLab.Result r = new PolicyLab(sweep.settingsFor(1)).run(sweep.requests(20, 1), lora.adapters(),
-                roundRobin());
+        PolicyLab.Result r =
+                new PolicyLab(sweep.settingsFor(1)).run(sweep.requests(20, 1), lora.adapters(), roundRobin());
 
-        assertThat(r.records()).isNotEmpty().allSatisfy(rec ->
-                assertThat(rec.status()).isEqualTo(RequestRecord.Status.OK));
+        assertThat(r.records())
+                .isNotEmpty()
+                .allSatisfy(rec -> assertThat(rec.status()).isEqualTo(RequestRecord.Status.OK));
         assertThat(r.records().size()).isGreaterThan(50);
         assertThat(r.loraLoads()).isPositive();
     }
@@ -187,17 +233,23 @@ class PolicyLabTest {
         List<WorkloadRequest> reqs = requests(priority, 600, 4, 2);
         LabSettings plain = settings(2).withSeed(2);
 
-        RunSummary dropped = RunSummary.of(new PolicyLab(plain).run(reqs, List.of(),
-                LabPolicies.named("gie-v1-default")).records(), Slo.INTERACTIVE);
-        PolicyLab.Result queued = new PolicyLab(plain.withFlowControl(true)).run(reqs, List.of(),
-                LabPolicies.named("gie-v1-default"));
+        RunSummary dropped = RunSummary.of(
+                new PolicyLab(plain)
+                        .run(reqs, List.of(), LabPolicies.named("gie-v1-default"))
+                        .records(),
+                Slo.INTERACTIVE);
+        PolicyLab.Result queued =
+                new PolicyLab(plain.withFlowControl(true)).run(reqs, List.of(), LabPolicies.named("gie-v1-default"));
         RunSummary q = RunSummary.of(queued.records(), Slo.INTERACTIVE);
 
-        assertThat(dropped.shed()).as("the saturation detector drops sheddable requests").isPositive();
+        assertThat(dropped.shed())
+                .as("the saturation detector drops sheddable requests")
+                .isPositive();
         assertThat(q.sent()).isEqualTo(reqs.size());
         assertThat(q.shed()).isLessThan(dropped.shed());
         assertThat(q.completed()).isGreaterThan(dropped.completed());
-        assertThat(queued.records()).filteredOn(r -> r.status() == RequestRecord.Status.SHED)
+        assertThat(queued.records())
+                .filteredOn(r -> r.status() == RequestRecord.Status.SHED)
                 .allSatisfy(r -> assertThat(r.httpStatus()).isIn(429, 503));
     }
 
@@ -205,7 +257,7 @@ class PolicyLabTest {
     void requestsOutOfArrivalOrderAreRejected() {
         List<WorkloadRequest> reqs = requests(SMALL, 10, 2, 1);
         List<WorkloadRequest> reversed = new ArrayList<>(reqs);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
 
         assertThatThrownBy(() -> new PolicyLab(settings(1)).run(reversed, List.of(), roundRobin()))
                 .hasMessageContaining("not sorted by arrival");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.testing.Patience;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,8 +28,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -68,54 +70,70 @@ class OpenLoopLoadTest {
      */
     private static final Duration DRAIN = Patience.EVENTUALLY;
 
-    record Finished(long index, long intended, long sent, long end, boolean ok) {
-    }
+    record Finished(long index, long intended, long sent, long end, boolean ok) {}
 
     private EventLoopGroup group;
     private Channel server;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
-    private final java.util.Map<String, AtomicInteger> byPath = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
     private volatile int failEvery;
 
     @BeforeEach
     void startServer() throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.incrementAndGet();
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                        int n = requests.incrementAndGet();
-                                        byPath.computeIfAbsent(req.uri(), u -> new AtomicInteger()).incrementAndGet();
-                                        if (n <= 3) {
-                                            bodies.add(req.content().toString(StandardCharsets.UTF_8));
-                                        }
-                                        boolean fail = failEvery > 0 && n % failEvery == 0;
-                                        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                fail ? HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.OK,
-                                                Unpooled.copiedBuffer("{\"ok\":true}", StandardCharsets.UTF_8));
-                                        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-                                        ctx.writeAndFlush(res);
-                                    }
-                                });
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                            @Override
+                                            protected void channelRead0(
+                                                    ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                int n = requests.incrementAndGet();
+                                                byPath.computeIfAbsent(req.uri(), u -> new AtomicInteger())
+                                                        .incrementAndGet();
+                                                if (n <= 3) {
+                                                    bodies.add(req.content().toString(StandardCharsets.UTF_8));
+                                                }
+                                                boolean fail = failEvery > 0 && n % failEvery == 0;
+                                                FullHttpResponse res = new DefaultFullHttpResponse(
+                                                        HttpVersion.HTTP_1_1,
+                                                        fail
+                                                                ? HttpResponseStatus.INTERNAL_SERVER_ERROR
+                                                                : HttpResponseStatus.OK,
+                                                        Unpooled.copiedBuffer("{\"ok\":true}", StandardCharsets.UTF_8));
+                                                res.headers()
+                                                        .set(
+                                                                HttpHeaderNames.CONTENT_LENGTH,
+                                                                res.content().readableBytes());
+                                                ctx.writeAndFlush(res);
+                                            }
+                                        });
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     @AfterEach
     void stopServer() {
         server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private URI url() {
-        return URI.create("http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/v1/completions");
+        return URI.create(
+                "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/v1/completions");
     }
 
     @Test
@@ -154,31 +172,36 @@ class OpenLoopLoadTest {
         List<Long> connectedAt = new CopyOnWriteArrayList<>();
         AtomicLong startedAt = new AtomicLong(-1);
         VirtualClock clock = new VirtualClock(0);
-        OpenLoopLoad load = new OpenLoopLoad(url(), OpenLoopLoad.body("m", 256), clock, new OpenLoopLoad.Observer() {
-            @Override
-            public void finished(long index, long intendedNanos, long sentNanos, long endNanos, boolean ok) {
-            }
+        OpenLoopLoad load = new OpenLoopLoad(
+                url(),
+                OpenLoopLoad.body("m", 256),
+                clock,
+                new OpenLoopLoad.Observer() {
+                    @Override
+                    public void finished(long index, long intendedNanos, long sentNanos, long endNanos, boolean ok) {}
 
-            @Override
-            public void started(long startNanos) {
-                startedAt.set(startNanos);
-            }
+                    @Override
+                    public void started(long startNanos) {
+                        startedAt.set(startNanos);
+                    }
 
-            @Override
-            public void connected(long nanos) {
-                connectedAt.add(nanos);
-            }
-        }, DRAIN);
-        OpenLoopLoad.Result r = load.openLoop(OpenLoopLoad.Arrivals.POISSON, 2000, Duration.ZERO,
-                Duration.ofSeconds(1), 4, 4, 5);
+                    @Override
+                    public void connected(long nanos) {
+                        connectedAt.add(nanos);
+                    }
+                },
+                DRAIN);
+        OpenLoopLoad.Result r =
+                load.openLoop(OpenLoopLoad.Arrivals.POISSON, 2000, Duration.ZERO, Duration.ofSeconds(1), 4, 4, 5);
         assertThat(r.errors()).isZero();
         assertThat(r.completed()).isEqualTo(r.scheduled()).isEqualTo(requests.get());
         assertThat(r.connections()).isEqualTo(4);
         assertThat(accepted.get()).isEqualTo(4);
         // all four were up before the schedule started
         assertThat(connectedAt).hasSize(4).allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(startedAt.get()));
-        assertThatThrownBy(() -> load.openLoop(OpenLoopLoad.Arrivals.POISSON, 10, Duration.ZERO,
-                Duration.ofSeconds(1), 2, 3, 5)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() ->
+                        load.openLoop(OpenLoopLoad.Arrivals.POISSON, 10, Duration.ZERO, Duration.ofSeconds(1), 2, 3, 5))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: 0..2");
     }
 
@@ -187,11 +210,18 @@ class OpenLoopLoadTest {
         VirtualClock clock = new VirtualClock(0);
         URI a = url().resolve("/a");
         URI b = url().resolve("/b");
-        OpenLoopLoad load = new OpenLoopLoad(List.of(a, b), OpenLoopLoad.body("m", 300), clock,
-                OpenLoopLoad.Observer.NONE, DRAIN);
+        OpenLoopLoad load =
+                new OpenLoopLoad(List.of(a, b), OpenLoopLoad.body("m", 300), clock, OpenLoopLoad.Observer.NONE, DRAIN);
         // 100/s evenly for 1 s warm-up + 2 s measured, slices of 0.5 s: a, b, a, b, a, b
-        List<OpenLoopLoad.Result> r = load.interleaved(OpenLoopLoad.Arrivals.CONSTANT, 100, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), Duration.ofMillis(500), 2, 2, 1);
+        List<OpenLoopLoad.Result> r = load.interleaved(
+                OpenLoopLoad.Arrivals.CONSTANT,
+                100,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofMillis(500),
+                2,
+                2,
+                1);
         assertThat(r).hasSize(2);
         assertThat(byPath.get("/a").get()).isEqualTo(150);
         assertThat(byPath.get("/b").get()).isEqualTo(150);
@@ -206,8 +236,9 @@ class OpenLoopLoadTest {
             assertThat(t.latencyMicros().getTotalCount()).isEqualTo(100);
         }
         assertThat(accepted.get()).isEqualTo(4);
-        assertThatThrownBy(() -> load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 1, Duration.ZERO,
-                Duration.ofSeconds(1), 1, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() ->
+                        load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 1, Duration.ZERO, Duration.ofSeconds(1), 1, 1))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -246,13 +277,16 @@ class OpenLoopLoadTest {
     void openLoopSendsEveryScheduledRequestAtItsScheduledTime() throws Exception {
         VirtualClock clock = new VirtualClock(0);
         List<Finished> finished = new CopyOnWriteArrayList<>();
-        OpenLoopLoad load = new OpenLoopLoad(url(), OpenLoopLoad.body("m", 4096), clock,
+        OpenLoopLoad load = new OpenLoopLoad(
+                url(),
+                OpenLoopLoad.body("m", 4096),
+                clock,
                 (i, intended, sent, end, ok) -> finished.add(new Finished(i, intended, sent, end, ok)),
                 DRAIN);
         long start = clock.now.get();
         // 1 s warm-up + 2 s measured at 200/s, constant spacing: 600 arrivals, 400 measured
-        OpenLoopLoad.Result r = load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 200, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 4, 1);
+        OpenLoopLoad.Result r =
+                load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 200, Duration.ofSeconds(1), Duration.ofSeconds(2), 4, 1);
         assertThat(requests.get()).isEqualTo(600);
         assertThat(r.scheduled()).isEqualTo(400);
         assertThat(r.completed()).isEqualTo(400);
@@ -269,18 +303,21 @@ class OpenLoopLoadTest {
             assertThat(f.end()).isGreaterThanOrEqualTo(f.sent());
             assertThat(f.ok()).isTrue();
         }
-        assertThat(finished.stream().mapToLong(Finished::index).distinct().count()).isEqualTo(600);
+        assertThat(finished.stream().mapToLong(Finished::index).distinct().count())
+                .isEqualTo(600);
         String body = bodies.peek();
-        assertThat(body).startsWith("{\"model\":\"m\",\"prompt\":\"the quick brown fox").hasSize(4096);
+        assertThat(body)
+                .startsWith("{\"model\":\"m\",\"prompt\":\"the quick brown fox")
+                .hasSize(4096);
     }
 
     @Test
     void errorsAreCountedApartFromLatencies() throws Exception {
         failEvery = 5;
-        OpenLoopLoad load = new OpenLoopLoad(url(), OpenLoopLoad.body("m", 100), new VirtualClock(0),
-                OpenLoopLoad.Observer.NONE, DRAIN);
-        OpenLoopLoad.Result r = load.openLoop(OpenLoopLoad.Arrivals.POISSON, 1000, Duration.ZERO,
-                Duration.ofSeconds(1), 1, 3);
+        OpenLoopLoad load = new OpenLoopLoad(
+                url(), OpenLoopLoad.body("m", 100), new VirtualClock(0), OpenLoopLoad.Observer.NONE, DRAIN);
+        OpenLoopLoad.Result r =
+                load.openLoop(OpenLoopLoad.Arrivals.POISSON, 1000, Duration.ZERO, Duration.ofSeconds(1), 1, 3);
         long n = OpenLoopLoad.schedule(OpenLoopLoad.Arrivals.POISSON, 1000, Duration.ofSeconds(1), 3).length;
         assertThat(requests.get()).isEqualTo((int) n);
         assertThat(r.scheduled()).isEqualTo(n);
@@ -294,10 +331,10 @@ class OpenLoopLoadTest {
     void unreachableTargetCountsEveryRequestAsAnError() throws Exception {
         URI dead = url();
         server.close().sync();
-        OpenLoopLoad load = new OpenLoopLoad(dead, OpenLoopLoad.body("m", 100), new VirtualClock(0),
-                OpenLoopLoad.Observer.NONE, DRAIN);
-        OpenLoopLoad.Result r = load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 100, Duration.ZERO,
-                Duration.ofSeconds(1), 8, 1);
+        OpenLoopLoad load = new OpenLoopLoad(
+                dead, OpenLoopLoad.body("m", 100), new VirtualClock(0), OpenLoopLoad.Observer.NONE, DRAIN);
+        OpenLoopLoad.Result r =
+                load.openLoop(OpenLoopLoad.Arrivals.CONSTANT, 100, Duration.ZERO, Duration.ofSeconds(1), 8, 1);
         assertThat(r.scheduled()).isEqualTo(100);
         assertThat(r.errors()).isEqualTo(100);
         assertThat(r.completed()).isZero();
@@ -307,8 +344,8 @@ class OpenLoopLoadTest {
     void closedLoopKeepsItsConnectionsBusyUntilTheEnd() throws Exception {
         // every clock read advances virtual time by 10 µs, so the run ends after a bounded number of requests
         VirtualClock clock = new VirtualClock(10_000);
-        OpenLoopLoad load = new OpenLoopLoad(url(), OpenLoopLoad.body("m", 512), clock, OpenLoopLoad.Observer.NONE,
-                DRAIN);
+        OpenLoopLoad load =
+                new OpenLoopLoad(url(), OpenLoopLoad.body("m", 512), clock, OpenLoopLoad.Observer.NONE, DRAIN);
         OpenLoopLoad.Result r = load.closedLoop(3, Duration.ZERO, Duration.ofMillis(50));
         assertThat(r.errors()).isZero();
         assertThat(r.connections()).isEqualTo(3);

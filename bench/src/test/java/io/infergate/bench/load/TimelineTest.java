@@ -18,8 +18,8 @@ class TimelineTest {
         long start = 5 * S;
         t.connected(start - 1); // pre-opened: before the start, not counted
         t.started(start);
-        t.finished(0, start + 100 * MS, start + 101 * MS, start + 102 * MS, true);     // 2 ms
-        t.finished(1, start + 900 * MS, start + 900 * MS, start + 1_300 * MS, true);   // 400 ms, still second 0
+        t.finished(0, start + 100 * MS, start + 101 * MS, start + 102 * MS, true); // 2 ms
+        t.finished(1, start + 900 * MS, start + 900 * MS, start + 1_300 * MS, true); // 400 ms, still second 0
         t.finished(2, start + 2_500 * MS, start + 2_500 * MS, start + 2_600 * MS, false);
         t.connected(start + 1_500 * MS);
         t.connected(start + 1_600 * MS);

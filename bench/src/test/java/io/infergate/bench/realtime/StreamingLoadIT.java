@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@link StreamingLoad} against a simulator replica and a scripted misbehaving server, both on ephemeral ports. */
@@ -57,8 +58,8 @@ class StreamingLoadIT {
      */
     private static final Duration HANG_TIMEOUT = Duration.ofMillis(700);
 
-    private static WorkloadRequest request(long atMillis, String model, int priority, String prompt, int maxTokens,
-                                           String session, String tenant) {
+    private static WorkloadRequest request(
+            long atMillis, String model, int priority, String prompt, int maxTokens, String session, String tenant) {
         return WorkloadRequest.of(model, priority, prompt, maxTokens, session, tenant)
                 .withArrivalNanos(Duration.ofMillis(atMillis).toNanos());
     }
@@ -66,15 +67,22 @@ class StreamingLoadIT {
     @Test
     void streamsFromASimulatorReplicaWithTtftInterTokenTimesUsageAndCachedTokens() throws Exception {
         try (SimReplica replica = new SimReplica(ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder()
-                .numGpuBlocks(1024).clampMaxModelLenToCache().frontendOverheadNanos(1_000_000).build())
-                .seed(3).build()).start()) {
+                                .numGpuBlocks(1024)
+                                .clampMaxModelLenToCache()
+                                .frontendOverheadNanos(1_000_000)
+                                .build())
+                        .seed(3)
+                        .build())
+                .start()) {
             String model = replica.models().baseName();
             StreamingLoad load = new StreamingLoad(URI.create(replica.url()), Patience.EVENTUALLY);
             // A run of its own that has ended puts the long prefix's blocks in the replica's cache before the
             // measured run, whatever the machine's speed: within one run, whether a later request finds an earlier
             // one's blocks depends on how far the replica (which runs in wall-clock time) got meanwhile.
             assertThat(load.run(List.of(request(0, model, 0, SYSTEM + "What is a guanaco?", 2, "", "")))
-                    .records()).extracting(RequestRecord::status).containsExactly(Status.OK);
+                            .records())
+                    .extracting(RequestRecord::status)
+                    .containsExactly(Status.OK);
             List<WorkloadRequest> requests = List.of(
                     request(0, model, 0, SYSTEM + "What is a llama?", 8, "s-1", ""),
                     request(5, model, -1, "Tell me about alpacas, briefly.", 5, "", "tenant-a"),
@@ -92,8 +100,7 @@ class StreamingLoadIT {
             List<RequestRecord> rs = result.records();
             assertThat(rs).extracting(RequestRecord::outputTokens).containsExactly(8, 5, 8);
             assertThat(rs).extracting(RequestRecord::priority).containsExactly(0, -1, 1);
-            assertThat(rs).extracting(RequestRecord::arrivalNanos)
-                    .containsExactly(0L, 5_000_000L, 400_000_000L);
+            assertThat(rs).extracting(RequestRecord::arrivalNanos).containsExactly(0L, 5_000_000L, 400_000_000L);
             assertThat(rs.get(0).promptTokens()).isGreaterThan(100); // the server's count, not 0
             assertThat(rs.get(2).cachedTokens()).isGreaterThan(64); // the shared system prompt's blocks
             // one gap per token after the first of every stream
@@ -113,14 +120,22 @@ class StreamingLoadIT {
         Map<String, HttpHeaders> seen = new ConcurrentHashMap<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                    new Scripted(seen));
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(1 << 20),
+                                            new Scripted(seen));
                         }
-                    }).bind("127.0.0.1", 0).sync().channel();
+                    })
+                    .bind("127.0.0.1", 0)
+                    .sync()
+                    .channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             URI target = URI.create("http://127.0.0.1:" + port);
             // Every answered request must end before its timeout, so they run with a generous one; the request the
@@ -134,9 +149,12 @@ class StreamingLoadIT {
             StreamingLoad.Result hung = new StreamingLoad(target, HANG_TIMEOUT)
                     .run(List.of(request(0, "m", -1, "hang", 3, "session-hang", "tenant-hang")));
 
-            assertThat(result.records()).extracting(RequestRecord::status).containsExactly(
-                    Status.SHED, Status.FAILED, Status.FAILED, Status.FAILED, Status.FAILED, Status.OK);
-            assertThat(result.records()).extracting(RequestRecord::httpStatus)
+            assertThat(result.records())
+                    .extracting(RequestRecord::status)
+                    .containsExactly(
+                            Status.SHED, Status.FAILED, Status.FAILED, Status.FAILED, Status.FAILED, Status.OK);
+            assertThat(result.records())
+                    .extracting(RequestRecord::httpStatus)
                     .containsExactly(429, 500, 200, 200, 200, 200);
             assertThat(hung.records()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -153,7 +171,7 @@ class StreamingLoadIT {
             assertThat(seen.get("ok").get(HttpHeaderNames.HOST)).isEqualTo("127.0.0.1:" + port);
             server.close().sync();
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 
@@ -163,10 +181,11 @@ class StreamingLoadIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<WorkloadRequest> requests = List.of(request(0, "m", 0, "a", 4, "", ""), request(1, "m", 0, "b", 4, "", ""));
+        List<WorkloadRequest> requests =
+                List.of(request(0, "m", 0, "a", 4, "", ""), request(1, "m", 0, "b", 4, "", ""));
         // on a loaded machine the timeout may fire before the refusal is seen: both end FAILED without a status
-        StreamingLoad.Result result = new StreamingLoad(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(5))
-                .run(requests);
+        StreamingLoad.Result result =
+                new StreamingLoad(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(5)).run(requests);
         assertThat(result.records()).hasSize(2).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(Status.FAILED);
             assertThat(r.httpStatus()).isZero();
@@ -176,17 +195,19 @@ class StreamingLoadIT {
 
     @Test
     void anEmptyScheduleEndsAtOnceAndBadTargetsAreRefused() throws Exception {
-        StreamingLoad.Result result = new StreamingLoad(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1))
-                .run(List.of());
+        StreamingLoad.Result result =
+                new StreamingLoad(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1)).run(List.of());
         assertThat(result.records()).isEmpty();
         assertThat(new StreamingLoad(URI.create("http://h:81/prefix/"), Duration.ofSeconds(1)).url())
                 .isEqualTo(URI.create("http://h:81/prefix/v1/completions"));
         assertThat(new StreamingLoad(URI.create("http://h"), Duration.ofSeconds(1)).url())
                 .isEqualTo(URI.create("http://h:80/v1/completions"));
         assertThatThrownBy(() -> new StreamingLoad(URI.create("https://h:1"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: http://HOST");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: http://HOST");
         assertThatThrownBy(() -> new StreamingLoad(URI.create("http://h:1"), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
     }
 
     /** Answers by the request's prompt: shed, error, broken, hang, noDone, streamError, ok. */
@@ -205,7 +226,7 @@ class StreamingLoadIT {
             switch (what) {
                 case "shed" -> ctx.writeAndFlush(full(HttpResponseStatus.TOO_MANY_REQUESTS));
                 case "error" -> ctx.writeAndFlush(full(HttpResponseStatus.INTERNAL_SERVER_ERROR));
-                case "hang" -> { }
+                case "hang" -> {}
                 case "broken" -> {
                     ctx.write(streamHead());
                     event(ctx, "{\"choices\":[{\"text\":\"a\"}]}");
@@ -222,8 +243,8 @@ class StreamingLoadIT {
                         event(ctx, "{\"choices\":[{\"text\":\"b\",\"finish_reason\":\"length\"}]}");
                     }
                     if (!what.equals("noDone")) {
-                        ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("data: [DONE]\r\n\r\n",
-                                StandardCharsets.US_ASCII)));
+                        ctx.write(new DefaultHttpContent(
+                                Unpooled.copiedBuffer("data: [DONE]\r\n\r\n", StandardCharsets.US_ASCII)));
                     }
                     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
                 }
@@ -231,15 +252,16 @@ class StreamingLoadIT {
         }
 
         private static DefaultFullHttpResponse full(HttpResponseStatus status) {
-            DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    Unpooled.copiedBuffer("{\"error\":{}}", StandardCharsets.UTF_8));
+            DefaultFullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer("{\"error\":{}}", StandardCharsets.UTF_8));
             r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
             return r;
         }
 
         private static DefaultHttpResponse streamHead() {
             DefaultHttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+            r.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                     .set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
             return r;
         }

@@ -15,10 +15,14 @@ class SeedMeansTest {
 
     @Test
     void averagesMetricsSumsCountsAndKeepsTheTtftRange() {
-        SweepReport r = new SweepReport("w", "", Map.of(), List.of(
-                new SweepReport.Point("a", 2, 1, Fixtures.summary(100, 10, 5, 100, 1000)),
-                new SweepReport.Point("a", 2, 2, Fixtures.summary(200, 20, 0, 300, 2000)),
-                new SweepReport.Point("a", 2, 3, Fixtures.summary(50, 0, 1, 200, 3000))));
+        SweepReport r = new SweepReport(
+                "w",
+                "",
+                Map.of(),
+                List.of(
+                        new SweepReport.Point("a", 2, 1, Fixtures.summary(100, 10, 5, 100, 1000)),
+                        new SweepReport.Point("a", 2, 2, Fixtures.summary(200, 20, 0, 300, 2000)),
+                        new SweepReport.Point("a", 2, 3, Fixtures.summary(50, 0, 1, 200, 3000))));
 
         List<SeedMeans> ms = SeedMeans.of(r);
 
@@ -63,10 +67,19 @@ class SeedMeansTest {
 
     @Test
     void ordersByRateThenByFirstAppearance() {
-        SweepReport r = new SweepReport("w", "", Map.of(), List.of(
-                Fixtures.point("z", 8, 1, 1, 1), Fixtures.point("b", 2, 1, 1, 1), Fixtures.point("z", 2, 1, 1, 1),
-                Fixtures.point("a", 8, 1, 1, 1), Fixtures.point("z", 2, 2, 3, 1), Fixtures.point("a", 0.5, 1, 1, 1)));
-        assertThat(SeedMeans.of(r)).extracting(m -> m.policy() + "@" + m.rate() + "x" + m.seeds().size())
+        SweepReport r = new SweepReport(
+                "w",
+                "",
+                Map.of(),
+                List.of(
+                        Fixtures.point("z", 8, 1, 1, 1),
+                        Fixtures.point("b", 2, 1, 1, 1),
+                        Fixtures.point("z", 2, 1, 1, 1),
+                        Fixtures.point("a", 8, 1, 1, 1),
+                        Fixtures.point("z", 2, 2, 3, 1),
+                        Fixtures.point("a", 0.5, 1, 1, 1)));
+        assertThat(SeedMeans.of(r))
+                .extracting(m -> m.policy() + "@" + m.rate() + "x" + m.seeds().size())
                 .containsExactly("a@0.5x1", "z@2.0x2", "b@2.0x1", "z@8.0x1", "a@8.0x1");
     }
 
@@ -74,11 +87,16 @@ class SeedMeansTest {
     void refusesToAverageDifferentSlosOrGroups() {
         RunSummary strict = RunSummary.of(List.of(), new Slo(500, 50));
         RunSummary loose = RunSummary.of(List.of(), Slo.INTERACTIVE);
-        assertThatThrownBy(() -> SeedMeans.of(new SweepReport("w", "", Map.of(), List.of(
-                new SweepReport.Point("a", 1, 1, strict), new SweepReport.Point("a", 1, 2, loose)))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seed 2 has SLO");
-        assertThatThrownBy(() -> SeedMeans.of(List.of(Fixtures.point("a", 1, 1, 1, 1),
-                Fixtures.point("b", 1, 1, 1, 1)))).hasMessageContaining("expected: one policy and rate");
+        assertThatThrownBy(() -> SeedMeans.of(new SweepReport(
+                        "w",
+                        "",
+                        Map.of(),
+                        List.of(new SweepReport.Point("a", 1, 1, strict), new SweepReport.Point("a", 1, 2, loose)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seed 2 has SLO");
+        assertThatThrownBy(
+                        () -> SeedMeans.of(List.of(Fixtures.point("a", 1, 1, 1, 1), Fixtures.point("b", 1, 1, 1, 1))))
+                .hasMessageContaining("expected: one policy and rate");
         assertThatThrownBy(() -> SeedMeans.of(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

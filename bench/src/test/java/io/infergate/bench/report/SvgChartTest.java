@@ -36,7 +36,8 @@ class SvgChartTest {
         assertThat(texts(doc, "y-title")).singleElement().asString().contains("log scale");
 
         List<Element> series = byClass(doc, "series");
-        assertThat(series).extracting(e -> e.getAttribute("data-series"))
+        assertThat(series)
+                .extracting(e -> e.getAttribute("data-series"))
                 .containsExactly("round-robin", "prefix-aware", "random");
         assertThat(doc.getElementsByTagNameNS(SVG_NS, "polyline").getLength()).isEqualTo(3);
         for (Element s : series) {
@@ -62,10 +63,15 @@ class SvgChartTest {
 
     @Test
     void autoScaleIsLogOnlyForWidePositiveRanges() {
-        assertThat(chart(SvgChart.Scale.AUTO, pts(1, 10, 2, 50, 3, 500)).logScale()).isFalse(); // 50x
-        assertThat(chart(SvgChart.Scale.AUTO, pts(1, 10, 2, 50, 3, 501)).logScale()).isTrue();
-        assertThat(chart(SvgChart.Scale.AUTO, pts(1, 0, 2, 50, 3, 5000)).logScale()).isFalse(); // a zero
-        assertThat(chart(SvgChart.Scale.AUTO, pts(1, Double.NaN, 2, 10, 3, 5000)).logScale()).isTrue();
+        assertThat(chart(SvgChart.Scale.AUTO, pts(1, 10, 2, 50, 3, 500)).logScale())
+                .isFalse(); // 50x
+        assertThat(chart(SvgChart.Scale.AUTO, pts(1, 10, 2, 50, 3, 501)).logScale())
+                .isTrue();
+        assertThat(chart(SvgChart.Scale.AUTO, pts(1, 0, 2, 50, 3, 5000)).logScale())
+                .isFalse(); // a zero
+        assertThat(chart(SvgChart.Scale.AUTO, pts(1, Double.NaN, 2, 10, 3, 5000))
+                        .logScale())
+                .isTrue();
         assertThat(chart(SvgChart.Scale.LOG, pts(1, 10, 2, 11)).logScale()).isTrue();
         assertThat(chart(SvgChart.Scale.LINEAR, pts(1, 1, 2, 1e6)).logScale()).isFalse();
         assertThat(chart(SvgChart.Scale.AUTO).logScale()).isFalse();
@@ -73,7 +79,8 @@ class SvgChartTest {
 
     @Test
     void xCoordinatesIncreaseWithRateWhateverTheInputOrder() throws Exception {
-        Document doc = parse(chart(SvgChart.Scale.AUTO, pts(8, 5, 1, 1, 4, 3, 2, 2, 16, 9)).render());
+        Document doc = parse(
+                chart(SvgChart.Scale.AUTO, pts(8, 5, 1, 1, 4, 3, 2, 2, 16, 9)).render());
         Element line = (Element) doc.getElementsByTagNameNS(SVG_NS, "polyline").item(0);
         List<double[]> xy = new ArrayList<>();
         for (String pair : line.getAttribute("points").split(" ")) {
@@ -89,8 +96,9 @@ class SvgChartTest {
 
     @Test
     void missingValuesBreakTheLine() throws Exception {
-        Document doc = parse(chart(SvgChart.Scale.LINEAR,
-                pts(1, 1, 2, 2, 3, Double.NaN, 4, 4, 5, 5, 6, Double.NaN, 7, 7)).render());
+        Document doc =
+                parse(chart(SvgChart.Scale.LINEAR, pts(1, 1, 2, 2, 3, Double.NaN, 4, 4, 5, 5, 6, Double.NaN, 7, 7))
+                        .render());
         Element s = byClass(doc, "series").getFirst();
         assertThat(s.getElementsByTagNameNS(SVG_NS, "polyline").getLength()).isEqualTo(2);
         // the lone point at 7 still gets a marker
@@ -108,13 +116,20 @@ class SvgChartTest {
 
     @Test
     void escapesTextAndIsDeterministicInEveryLocale() throws Exception {
-        SvgChart c = new SvgChart("a < b & \"c\"", "x'", "y\u0001", List.of(
-                new SvgChart.Series("<script>&amp;", List.of(pts(0.5, 1.25, 1.5, 2.5))),
-                new SvgChart.Series("ünï ✓", List.of(pts(0.5, 2, 1.5, 3)))), SvgChart.Scale.AUTO);
+        SvgChart c = new SvgChart(
+                "a < b & \"c\"",
+                "x'",
+                "y\u0001",
+                List.of(
+                        new SvgChart.Series("<script>&amp;", List.of(pts(0.5, 1.25, 1.5, 2.5))),
+                        new SvgChart.Series("ünï ✓", List.of(pts(0.5, 2, 1.5, 3)))),
+                SvgChart.Scale.AUTO);
         String svg = c.render();
         Document doc = parse(svg);
-        assertThat(byClass(doc, "series").getFirst().getAttribute("data-series")).isEqualTo("<script>&amp;");
-        assertThat(doc.getElementsByTagNameNS(SVG_NS, "title").item(0).getTextContent()).isEqualTo("a < b & \"c\"");
+        assertThat(byClass(doc, "series").getFirst().getAttribute("data-series"))
+                .isEqualTo("<script>&amp;");
+        assertThat(doc.getElementsByTagNameNS(SVG_NS, "title").item(0).getTextContent())
+                .isEqualTo("a < b & \"c\"");
 
         Locale before = Locale.getDefault();
         try {
@@ -125,8 +140,11 @@ class SvgChartTest {
         } finally {
             Locale.setDefault(before);
         }
-        assertThat(SvgChart.ttftP90("w", SeedMeans.of(Fixtures.sweep())).render().getBytes(StandardCharsets.UTF_8))
-                .isEqualTo(SvgChart.ttftP90("w", SeedMeans.of(Fixtures.sweep())).render()
+        assertThat(SvgChart.ttftP90("w", SeedMeans.of(Fixtures.sweep()))
+                        .render()
+                        .getBytes(StandardCharsets.UTF_8))
+                .isEqualTo(SvgChart.ttftP90("w", SeedMeans.of(Fixtures.sweep()))
+                        .render()
                         .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -165,8 +183,12 @@ class SvgChartTest {
     }
 
     private static SvgChart chart(SvgChart.Scale scale, SvgChart.Point... points) {
-        return new SvgChart("t", "rate", "ms", points.length == 0 ? List.of()
-                : List.of(new SvgChart.Series("s", List.of(points))), scale);
+        return new SvgChart(
+                "t",
+                "rate",
+                "ms",
+                points.length == 0 ? List.of() : List.of(new SvgChart.Series("s", List.of(points))),
+                scale);
     }
 
     private static SvgChart.Point[] pts(double... xy) {

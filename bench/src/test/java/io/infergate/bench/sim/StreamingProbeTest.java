@@ -12,11 +12,12 @@ class StreamingProbeTest {
 
     @Test
     void targetsWithoutAPortUsePort80AndOtherSchemesAreRefused() {
-        StreamingProbe p = new StreamingProbe(List.of(URI.create("http://localhost")), "m", 1, 10, 2,
-                Duration.ZERO, Duration.ofSeconds(1));
+        StreamingProbe p = new StreamingProbe(
+                List.of(URI.create("http://localhost")), "m", 1, 10, 2, Duration.ZERO, Duration.ofSeconds(1));
         assertThat(p.targets()).containsExactly(URI.create("http://localhost:80"));
-        assertThatThrownBy(() -> new StreamingProbe(List.of(URI.create("https://x:1")), "m", 1, 10, 2,
-                Duration.ZERO, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: http://HOST[:PORT]");
+        assertThatThrownBy(() -> new StreamingProbe(
+                        List.of(URI.create("https://x:1")), "m", 1, 10, 2, Duration.ZERO, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: http://HOST[:PORT]");
     }
 }

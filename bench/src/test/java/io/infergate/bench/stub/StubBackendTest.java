@@ -12,10 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +42,7 @@ class StubBackendTest {
         }
 
         boolean closes() {
-            return head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close");
+            return head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close");
         }
     }
 
@@ -66,8 +68,12 @@ class StubBackendTest {
         String head = raw.substring(0, split);
         String body = raw.substring(split + 4);
         int status = Integer.parseInt(head.substring(9, 12));
-        String length = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
-                .findFirst().orElseThrow().substring(15).trim();
+        String length = head.lines()
+                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(15)
+                .trim();
         assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(Integer.parseInt(length));
         return new Response(status, head, body);
     }
@@ -106,7 +112,10 @@ class StubBackendTest {
     @Test
     void keepsTheConnectionForTheNextRequestUnlessAskedToClose() throws IOException {
         String body = new String(OpenLoopLoad.chatBody("a", 4096), StandardCharsets.UTF_8);
-        assertThat(exchange(request("POST", "/v1/chat/completions", body, "")).json().get("model").asString())
+        assertThat(exchange(request("POST", "/v1/chat/completions", body, ""))
+                        .json()
+                        .get("model")
+                        .asString())
                 .isEqualTo("a");
         assertThat(channel.isOpen()).isTrue();
         Response last = exchange(request("POST", "/v1/chat/completions", body, "connection: close\r\n"));
@@ -138,9 +147,12 @@ class StubBackendTest {
         Response stats = exchange(request("GET", "/stats?x=1", "", ""));
         assertThat(stats.json().get("requests").asLong()).isEqualTo(3);
         assertThat(stats.json().get("body_bytes").asLong()).isEqualTo(13);
-        assertThat(exchange(request("GET", "/v1/chat/completions", "", "")).status()).isEqualTo(405);
+        assertThat(exchange(request("GET", "/v1/chat/completions", "", "")).status())
+                .isEqualTo(405);
         assertThat(exchange(request("POST", "/v1/models", "{}", "")).status()).isEqualTo(405);
-        assertThat(exchange(request("POST", "/v1/embeddings", "{\"model\":\"m\"}", "")).status()).isEqualTo(404);
+        assertThat(exchange(request("POST", "/v1/embeddings", "{\"model\":\"m\"}", ""))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -148,7 +160,8 @@ class StubBackendTest {
         assertThat(StubBackend.model(buf("{\"model\":\"a\",\"messages\":[]}"))).isEqualTo("a");
         assertThat(StubBackend.model(buf("{\"messages\":[{\"model\":\"inner\"}],\"x\":{\"model\":1},\"model\":\"b\"}")))
                 .isEqualTo("b");
-        assertThat(StubBackend.model(buf("{\"messages\":[{\"model\":\"inner\"}]}"))).isNull();
+        assertThat(StubBackend.model(buf("{\"messages\":[{\"model\":\"inner\"}]}")))
+                .isNull();
         assertThat(StubBackend.model(buf("{\"model\":null}"))).isNull();
         assertThat(StubBackend.model(buf(""))).isNull();
     }
@@ -166,12 +179,17 @@ class StubBackendTest {
             // two keep-alive requests on one connection to the first port, one on the second
             try (Socket s = new Socket("127.0.0.1", ports.get(0))) {
                 for (int i = 0; i < 2; i++) {
-                    assertThat(roundTrip(s, request("POST", "/v1/chat/completions", body, "")).status()).isEqualTo(200);
+                    assertThat(roundTrip(s, request("POST", "/v1/chat/completions", body, ""))
+                                    .status())
+                            .isEqualTo(200);
                 }
             }
             try (Socket s = new Socket("127.0.0.1", ports.get(1))) {
-                assertThat(roundTrip(s, request("POST", "/v1/chat/completions", body, "")).json().get("model")
-                        .asString()).isEqualTo("p");
+                assertThat(roundTrip(s, request("POST", "/v1/chat/completions", body, ""))
+                                .json()
+                                .get("model")
+                                .asString())
+                        .isEqualTo("p");
             }
             StubBackend.Stats stats = stub.stats();
             assertThat(stats.connections()).isEqualTo(2);
@@ -198,8 +216,8 @@ class StubBackendTest {
             if (headEnd < 0 && got.toString(StandardCharsets.UTF_8).endsWith("\r\n\r\n")) {
                 String head = got.toString(StandardCharsets.UTF_8);
                 headEnd = got.size();
-                contentLength = Integer.parseInt(head.toLowerCase(java.util.Locale.ROOT)
-                        .replaceAll("(?s).*content-length: *([0-9]+).*", "$1"));
+                contentLength = Integer.parseInt(
+                        head.toLowerCase(Locale.ROOT).replaceAll("(?s).*content-length: *([0-9]+).*", "$1"));
             }
         }
         return parse(got.toString(StandardCharsets.UTF_8));
@@ -208,12 +226,15 @@ class StubBackendTest {
     @Test
     void refusesBadArgumentsAndPortsInUse() throws IOException {
         assertThatThrownBy(() -> StubBackend.start("127.0.0.1", 0, 0, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: >= 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: >= 1");
         assertThatThrownBy(() -> StubBackend.start("127.0.0.1", 65535, 2, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within 1..65535");
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("within 1..65535");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThatThrownBy(() -> StubBackend.start("127.0.0.1", taken.getLocalPort(), 1, 1))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot bind");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot bind");
         }
     }
 }

@@ -57,8 +57,11 @@ class ArrivalsTest {
 
     @Test
     void stagesRunAtTheirRatesAndEnd() {
-        Arrivals a = Arrivals.stages(1.0, List.of(Arrivals.Stage.of(10, Duration.ofSeconds(100)),
-                Arrivals.Stage.of(50, Duration.ofSeconds(100))));
+        Arrivals a = Arrivals.stages(
+                1.0,
+                List.of(
+                        Arrivals.Stage.of(10, Duration.ofSeconds(100)),
+                        Arrivals.Stage.of(50, Duration.ofSeconds(100))));
         assertThat(a.durationNanos()).isEqualTo(200_000_000_000L);
         int first = 0;
         int second = 0;
@@ -78,7 +81,8 @@ class ArrivalsTest {
     @Test
     void ladderClimbsFromTo() {
         Arrivals a = Arrivals.ladder(0.0, 10, 60, 10, Duration.ofSeconds(10));
-        assertThat(a.stages()).extracting(Arrivals.Stage::ratePerSecond)
+        assertThat(a.stages())
+                .extracting(Arrivals.Stage::ratePerSecond)
                 .containsExactly(10.0, 20.0, 30.0, 40.0, 50.0, 60.0);
         int[] perStage = new int[6];
         for (PrimitiveIterator.OfLong t = a.times(1); t.hasNext(); ) {
@@ -88,7 +92,8 @@ class ArrivalsTest {
         for (int i = 0; i < 6; i++) {
             assertThat(perStage[i]).as("stage " + i).isBetween(100 * (i + 1) - 1, 100 * (i + 1));
         }
-        Schedule.of(new ShareGptLike("m", 1), a, 1, 10).forEach(r -> assertThat(r.arrivalNanos()).isPositive());
+        Schedule.of(new ShareGptLike("m", 1), a, 1, 10)
+                .forEach(r -> assertThat(r.arrivalNanos()).isPositive());
     }
 
     @Test

@@ -30,17 +30,22 @@ class GeneratorsTest {
                 .isEqualTo(take(new SharedPrefix(SharedPrefix.Config.SMALL, MODEL, 1), 200));
         assertThat(take(new MultiTurn(MultiTurn.Config.LLMD_MULTI_TURN_CHAT, MODEL, 1), 100))
                 .isEqualTo(take(new MultiTurn(MultiTurn.Config.LLMD_MULTI_TURN_CHAT, MODEL, 1), 100));
-        Iterator<WorkloadRequest> a = PriorityMix.DEFAULT.apply(MultiLora.gieTiers().apply(new ShareGptLike(MODEL, 1), 2), 3);
-        Iterator<WorkloadRequest> b = PriorityMix.DEFAULT.apply(MultiLora.gieTiers().apply(new ShareGptLike(MODEL, 1), 2), 3);
-        assertThat(Schedule.of(a, Arrivals.gamma(10, 2), 4, 300)).isEqualTo(Schedule.of(b, Arrivals.gamma(10, 2), 4, 300));
+        Iterator<WorkloadRequest> a =
+                PriorityMix.DEFAULT.apply(MultiLora.gieTiers().apply(new ShareGptLike(MODEL, 1), 2), 3);
+        Iterator<WorkloadRequest> b =
+                PriorityMix.DEFAULT.apply(MultiLora.gieTiers().apply(new ShareGptLike(MODEL, 1), 2), 3);
+        assertThat(Schedule.of(a, Arrivals.gamma(10, 2), 4, 300))
+                .isEqualTo(Schedule.of(b, Arrivals.gamma(10, 2), 4, 300));
     }
 
     @Test
     void shareGptRequestsCarryTheirEstimate() {
         List<WorkloadRequest> rs = take(new ShareGptLike(MODEL, 9), 2_000);
-        double mean = rs.stream().mapToInt(WorkloadRequest::inputTokens).average().orElseThrow();
+        double mean =
+                rs.stream().mapToInt(WorkloadRequest::inputTokens).average().orElseThrow();
         assertThat(mean).isCloseTo(202, within(20.2));
-        double out = rs.stream().mapToInt(WorkloadRequest::maxOutputTokens).average().orElseThrow();
+        double out =
+                rs.stream().mapToInt(WorkloadRequest::maxOutputTokens).average().orElseThrow();
         assertThat(out).isCloseTo(179, within(17.9));
         for (WorkloadRequest r : rs) {
             assertThat(r.inputTokens()).isEqualTo(r.prompt().length() / 4);
@@ -80,16 +85,17 @@ class GeneratorsTest {
     @Test
     void giePresetMatchesSimMd() {
         SharedPrefix.Config c = SharedPrefix.Config.GIE_SHORT_QUESTIONS_MANY_SYSTEM_PROMPTS;
-        assertThat(List.of(c.groups(), c.promptsPerGroup(), c.systemPromptTokens(), c.questionTokens(),
-                c.outputTokens())).containsExactly(150, 5, 6000, 1200, 1000);
+        assertThat(List.of(
+                        c.groups(), c.promptsPerGroup(), c.systemPromptTokens(), c.questionTokens(), c.outputTokens()))
+                .containsExactly(150, 5, 6000, 1200, 1000);
         WorkloadRequest r = new SharedPrefix(c, MODEL, 1).next();
         assertThat(r.inputTokens()).isEqualTo(7200);
     }
 
     @Test
     void multiTurnPromptsArePrefixesOfTheNextTurn() {
-        MultiTurn.Config c = new MultiTurn.Config(2, 3, 4, 50, LengthDistribution.normal(30, 9, 1, 120),
-                LengthDistribution.fixed(40), 4);
+        MultiTurn.Config c = new MultiTurn.Config(
+                2, 3, 4, 50, LengthDistribution.normal(30, 9, 1, 120), LengthDistribution.fixed(40), 4);
         List<WorkloadRequest> rs = take(new MultiTurn(c, MODEL, 5), 1_000);
         assertThat(rs).hasSize((int) c.requests());
         Map<String, List<WorkloadRequest>> bySession = new HashMap<>();
@@ -116,14 +122,16 @@ class GeneratorsTest {
     void loraTierSharesHold() {
         int n = 60_000;
         Map<String, Integer> counts = new HashMap<>();
-        for (WorkloadRequest r : take(MultiLora.gieTiers().apply(new ShareGptLike(MODEL,
-                LengthDistribution.fixed(4), LengthDistribution.fixed(1), 1), 8), n)) {
+        for (WorkloadRequest r : take(
+                MultiLora.gieTiers()
+                        .apply(new ShareGptLike(MODEL, LengthDistribution.fixed(4), LengthDistribution.fixed(1), 1), 8),
+                n)) {
             counts.merge(r.model(), 1, Integer::sum);
         }
         assertThat(counts).hasSize(15).doesNotContainKey(MODEL);
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            double expected = e.getKey().startsWith("lora-tier1") ? 0.12
-                    : e.getKey().startsWith("lora-tier2") ? 0.06 : 0.02;
+            double expected =
+                    e.getKey().startsWith("lora-tier1") ? 0.12 : e.getKey().startsWith("lora-tier2") ? 0.06 : 0.02;
             assertThat(e.getValue() / (double) n).as(e.getKey()).isCloseTo(expected, within(expected * 0.1));
         }
         assertThat(MultiLora.GIE_SERVER_MAX_LORAS).isEqualTo(3);
@@ -133,8 +141,10 @@ class GeneratorsTest {
     void prioritySharesHold() {
         int n = 50_000;
         int[] counts = new int[3];
-        for (WorkloadRequest r : take(new PriorityMix(0.1, 0.6, 0.3).apply(new ShareGptLike(MODEL,
-                LengthDistribution.fixed(4), LengthDistribution.fixed(1), 1), 2), n)) {
+        for (WorkloadRequest r : take(
+                new PriorityMix(0.1, 0.6, 0.3)
+                        .apply(new ShareGptLike(MODEL, LengthDistribution.fixed(4), LengthDistribution.fixed(1), 1), 2),
+                n)) {
             counts[1 - r.priority()]++;
         }
         assertThat(counts[0] / (double) n).isCloseTo(0.1, within(0.01));

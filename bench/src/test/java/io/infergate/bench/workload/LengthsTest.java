@@ -46,7 +46,8 @@ class LengthsTest {
 
     @Test
     void sameSeedSameLengths() {
-        assertThat(sample(LengthDistribution.shareGptInput(), 7)).isEqualTo(sample(LengthDistribution.shareGptInput(), 7));
+        assertThat(sample(LengthDistribution.shareGptInput(), 7))
+                .isEqualTo(sample(LengthDistribution.shareGptInput(), 7));
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.grpc.stub.StreamObserver;
 import io.infergate.api.Manifests;
 import io.infergate.extproc.server.EppServer;
@@ -26,6 +25,7 @@ import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.prefix.BackgroundLearner;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +38,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -69,8 +70,8 @@ public final class PickerLatencyBench {
      * @param tls       TLS between the client and the picker
      * @param profile   the picker's scheduling profile
      */
-    public record Spec(int bodyBytes, int rate, Duration warmup, Duration measure, int endpoints, boolean tls,
-                       String profile) {
+    public record Spec(
+            int bodyBytes, int rate, Duration warmup, Duration measure, int endpoints, boolean tls, String profile) {
         public Spec {
             if (bodyBytes < 64 || rate < 1 || endpoints < 1) {
                 throw new IllegalArgumentException("bodyBytes " + bodyBytes + ", rate " + rate + ", endpoints "
@@ -83,12 +84,32 @@ public final class PickerLatencyBench {
     }
 
     /** Latencies in microseconds, and how many requests were sent, answered, and refused or failed. */
-    public record Result(Spec spec, long sent, long picked, long failed, long notSent, double p50Micros,
-                         double p90Micros, double p99Micros, double maxMicros, double achievedRate) {
+    public record Result(
+            Spec spec,
+            long sent,
+            long picked,
+            long failed,
+            long notSent,
+            double p50Micros,
+            double p90Micros,
+            double p99Micros,
+            double maxMicros,
+            double achievedRate) {
         public String row() {
-            return String.format(Locale.ROOT, "| %,d B | %s | %,d | %,.0f | %.0f | %.0f | %.0f | %.0f | %,d | %,d | %,d |",
-                    spec.bodyBytes(), spec.tls() ? "TLS" : "h2c", spec.rate(), achievedRate, p50Micros, p90Micros,
-                    p99Micros, maxMicros, picked, failed, notSent);
+            return String.format(
+                    Locale.ROOT,
+                    "| %,d B | %s | %,d | %,.0f | %.0f | %.0f | %.0f | %.0f | %,d | %,d | %,d |",
+                    spec.bodyBytes(),
+                    spec.tls() ? "TLS" : "h2c",
+                    spec.rate(),
+                    achievedRate,
+                    p50Micros,
+                    p90Micros,
+                    p99Micros,
+                    maxMicros,
+                    picked,
+                    failed,
+                    notSent);
         }
 
         public static String header() {
@@ -119,13 +140,20 @@ public final class PickerLatencyBench {
                   targetPorts: [{number: 8000}]
                 """);
         for (int i = 0; i < spec.endpoints(); i++) {
-            yaml.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: vllm-").append(i)
-                    .append(", namespace: default, labels: {app: vllm}}\nstatus: {podIP: 10.0.").append(i / 250)
-                    .append('.').append(i % 250 + 1).append("}\n");
+            yaml.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: vllm-")
+                    .append(i)
+                    .append(", namespace: default, labels: {app: vllm}}\nstatus: {podIP: 10.0.")
+                    .append(i / 250)
+                    .append('.')
+                    .append(i % 250 + 1)
+                    .append("}\n");
         }
         BackgroundLearner learner = new BackgroundLearner();
-        EppState state = new EppState(POOL, SchedulingOptions.defaults().withDefaultProfile(spec.profile())
-                .withMetricsInterval(Duration.ZERO), System::nanoTime, java.util.concurrent.ThreadLocalRandom::current,
+        EppState state = new EppState(
+                POOL,
+                SchedulingOptions.defaults().withDefaultProfile(spec.profile()).withMetricsInterval(Duration.ZERO),
+                System::nanoTime,
+                ThreadLocalRandom::current,
                 learner);
         state.update(Manifests.load("bench.yaml", yaml.toString()).manifests());
         SplittableRandom random = new SplittableRandom(42);
@@ -133,14 +161,27 @@ public final class PickerLatencyBench {
             // read "now" and never again: with the staleness threshold they would count as stale, so refresh below
             slot.metrics(slot.metrics().read(metrics(random), System.nanoTime()));
         }
-        EppServer server = new EppServer(state, StreamSettings.defaults(), new EppServer.Options("127.0.0.1", 0, 0,
-                -1, spec.tls() ? Optional.of(ServingCertificate.selfSigned("localhost")) : Optional.empty(),
-                Duration.ZERO), () -> true).start();
-        ChannelCredentials creds = spec.tls() ? TlsChannelCredentials.newBuilder()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers()).build()
+        EppServer server = new EppServer(
+                        state,
+                        StreamSettings.defaults(),
+                        new EppServer.Options(
+                                "127.0.0.1",
+                                0,
+                                0,
+                                -1,
+                                spec.tls() ? Optional.of(ServingCertificate.selfSigned("localhost")) : Optional.empty(),
+                                Duration.ZERO),
+                        () -> true)
+                .start();
+        ChannelCredentials creds = spec.tls()
+                ? TlsChannelCredentials.newBuilder()
+                        .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers())
+                        .build()
                 : InsecureChannelCredentials.create();
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.boundPorts().get("grpc"), creds)
-                .maxInboundMessageSize(16 * 1024 * 1024).build();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.boundPorts().get("grpc"), creds)
+                .maxInboundMessageSize(16 * 1024 * 1024)
+                .build();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "epp-bench-timer");
             t.setDaemon(true);
@@ -150,8 +191,13 @@ public final class PickerLatencyBench {
             List<byte[]> bodies = bodies(spec.bodyBytes(), random);
             ExternalProcessorGrpc.ExternalProcessorStub stub = ExternalProcessorGrpc.newStub(channel);
             // keep the synthetic metrics fresh (the saturation detector treats old metrics as stale)
-            timer.scheduleAtFixedRate(() -> state.datastore().slots().forEach(s -> s.metrics(s.metrics()
-                    .read(s.metrics().metrics(), System.nanoTime()))), 20, 20, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> state.datastore()
+                            .slots()
+                            .forEach(s -> s.metrics(s.metrics().read(s.metrics().metrics(), System.nanoTime()))),
+                    20,
+                    20,
+                    TimeUnit.MILLISECONDS);
             // warm-up, drained, then the measured phase: a backlog the cold JIT built does not leak into the numbers
             phase(spec, spec.warmup(), stub, bodies, timer);
             return phase(spec, spec.measure(), stub, bodies, timer);
@@ -164,8 +210,13 @@ public final class PickerLatencyBench {
     }
 
     /** One open-loop phase at the spec's rate; returns when every request of it was answered or skipped. */
-    private static Result phase(Spec spec, Duration length, ExternalProcessorGrpc.ExternalProcessorStub stub,
-                                List<byte[]> bodies, ScheduledExecutorService timer) throws InterruptedException {
+    private static Result phase(
+            Spec spec,
+            Duration length,
+            ExternalProcessorGrpc.ExternalProcessorStub stub,
+            List<byte[]> bodies,
+            ScheduledExecutorService timer)
+            throws InterruptedException {
         Recorder recorder = new Recorder(3);
         AtomicInteger picked = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -176,21 +227,32 @@ public final class PickerLatencyBench {
         CountDownLatch done = new CountDownLatch((int) total);
         long start = System.nanoTime() + 10_000_000L;
         AtomicInteger next = new AtomicInteger();
-        var task = timer.scheduleAtFixedRate(() -> {
-            // catch up on every send whose time has come (the timer may fire late under load)
-            long now = System.nanoTime();
-            int i;
-            while ((i = next.get()) < total && start + i * intervalNanos <= now) {
-                next.incrementAndGet();
-                if (i - (total - done.getCount()) < cap) { // requests sent and not answered yet
-                    send(stub, bodies.get(i % bodies.size()), start + i * intervalNanos, true, recorder, picked,
-                            failed, done);
-                } else {
-                    notSent.incrementAndGet();
-                    done.countDown();
-                }
-            }
-        }, start - System.nanoTime(), Math.max(50_000L, intervalNanos / 2), TimeUnit.NANOSECONDS);
+        var task = timer.scheduleAtFixedRate(
+                () -> {
+                    // catch up on every send whose time has come (the timer may fire late under load)
+                    long now = System.nanoTime();
+                    int i;
+                    while ((i = next.get()) < total && start + i * intervalNanos <= now) {
+                        next.incrementAndGet();
+                        if (i - (total - done.getCount()) < cap) { // requests sent and not answered yet
+                            send(
+                                    stub,
+                                    bodies.get(i % bodies.size()),
+                                    start + i * intervalNanos,
+                                    true,
+                                    recorder,
+                                    picked,
+                                    failed,
+                                    done);
+                        } else {
+                            notSent.incrementAndGet();
+                            done.countDown();
+                        }
+                    }
+                },
+                start - System.nanoTime(),
+                Math.max(50_000L, intervalNanos / 2),
+                TimeUnit.NANOSECONDS);
         try {
             if (!done.await(length.toSeconds() + 60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("requests still unanswered 60 s after the run");
@@ -200,14 +262,31 @@ public final class PickerLatencyBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
-        return new Result(spec, total, picked.get(), failed.get(), notSent.get(),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, picked.get() / seconds);
+        return new Result(
+                spec,
+                total,
+                picked.get(),
+                failed.get(),
+                notSent.get(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0,
+                picked.get() / seconds);
     }
 
     private static ModelServerMetrics metrics(SplittableRandom random) {
-        return new ModelServerMetrics("vllm", random.nextInt(8), random.nextInt(16), 0.1 + 0.7 * random.nextDouble(),
-                Set.of(), Set.of(), 4, 16, 8192, List.of());
+        return new ModelServerMetrics(
+                "vllm",
+                random.nextInt(8),
+                random.nextInt(16),
+                0.1 + 0.7 * random.nextDouble(),
+                Set.of(),
+                Set.of(),
+                4,
+                16,
+                8192,
+                List.of());
     }
 
     /** 256 bodies of exactly {@code size} bytes, over 32 shared prefixes of half the body each. */
@@ -240,9 +319,15 @@ public final class PickerLatencyBench {
         return sb.toString();
     }
 
-    private static void send(ExternalProcessorGrpc.ExternalProcessorStub stub, byte[] body, long scheduled,
-                             boolean measured, Recorder recorder, AtomicInteger picked, AtomicInteger failed,
-                             CountDownLatch done) {
+    private static void send(
+            ExternalProcessorGrpc.ExternalProcessorStub stub,
+            byte[] body,
+            long scheduled,
+            boolean measured,
+            Recorder recorder,
+            AtomicInteger picked,
+            AtomicInteger failed,
+            CountDownLatch done) {
         StreamObserver<ProcessingRequest>[] requests = new StreamObserver[1];
         requests[0] = stub.process(new StreamObserver<>() {
             private boolean finished;
@@ -253,20 +338,33 @@ public final class PickerLatencyBench {
                     end(false);
                     return;
                 }
-                if (r.hasRequestBody() && r.getRequestBody().getResponse().getBodyMutation().getStreamedResponse()
-                        .getEndOfStream()) {
+                if (r.hasRequestBody()
+                        && r.getRequestBody()
+                                .getResponse()
+                                .getBodyMutation()
+                                .getStreamedResponse()
+                                .getEndOfStream()) {
                     if (measured) {
                         recorder.recordValue(Math.max(1, (System.nanoTime() - scheduled) / 1000) * 1000);
                     }
                     picked.incrementAndGet();
                     // the upstream answered: a small buffered response, as Envoy would pass it
-                    requests[0].onNext(ProcessingRequest.newBuilder().setResponseHeaders(HttpHeaders.newBuilder()
-                            .setHeaders(HeaderMap.newBuilder().addHeaders(header(":status", "200"))
-                                    .addHeaders(header("content-type", "application/json")))).build());
-                    requests[0].onNext(ProcessingRequest.newBuilder().setResponseBody(HttpBody.newBuilder()
-                            .setBody(RESPONSE).setEndOfStream(true)).build());
-                } else if (r.hasResponseBody() && r.getResponseBody().getResponse().getBodyMutation()
-                        .getStreamedResponse().getEndOfStream()) {
+                    requests[0].onNext(ProcessingRequest.newBuilder()
+                            .setResponseHeaders(HttpHeaders.newBuilder()
+                                    .setHeaders(HeaderMap.newBuilder()
+                                            .addHeaders(header(":status", "200"))
+                                            .addHeaders(header("content-type", "application/json"))))
+                            .build());
+                    requests[0].onNext(ProcessingRequest.newBuilder()
+                            .setResponseBody(
+                                    HttpBody.newBuilder().setBody(RESPONSE).setEndOfStream(true))
+                            .build());
+                } else if (r.hasResponseBody()
+                        && r.getResponseBody()
+                                .getResponse()
+                                .getBodyMutation()
+                                .getStreamedResponse()
+                                .getEndOfStream()) {
                     requests[0].onCompleted();
                 }
             }
@@ -291,32 +389,42 @@ public final class PickerLatencyBench {
                 }
             }
         });
-        requests[0].onNext(ProcessingRequest.newBuilder().setRequestHeaders(HttpHeaders.newBuilder()
-                .setHeaders(HEADERS.toBuilder().addHeaders(header("content-length", Integer.toString(body.length)))))
+        requests[0].onNext(ProcessingRequest.newBuilder()
+                .setRequestHeaders(HttpHeaders.newBuilder()
+                        .setHeaders(HEADERS.toBuilder()
+                                .addHeaders(header("content-length", Integer.toString(body.length)))))
                 .build());
         // the bodies never change: chunks share them instead of copying (the client shares the CPU with the picker)
         ByteString whole = UnsafeByteOperations.unsafeWrap(body);
         int chunk = 64 * 1024;
         for (int off = 0; off < body.length; off += chunk) {
             int n = Math.min(chunk, body.length - off);
-            requests[0].onNext(ProcessingRequest.newBuilder().setRequestBody(HttpBody.newBuilder()
-                    .setBody(whole.substring(off, off + n)).setEndOfStream(off + n == body.length)).build());
+            requests[0].onNext(ProcessingRequest.newBuilder()
+                    .setRequestBody(HttpBody.newBuilder()
+                            .setBody(whole.substring(off, off + n))
+                            .setEndOfStream(off + n == body.length))
+                    .build());
         }
     }
 
     private static final HeaderMap HEADERS = HeaderMap.newBuilder()
-            .addHeaders(header(":method", "POST")).addHeaders(header(":path", "/v1/completions"))
-            .addHeaders(header(":authority", "gateway")).addHeaders(header("content-type", "application/json"))
+            .addHeaders(header(":method", "POST"))
+            .addHeaders(header(":path", "/v1/completions"))
+            .addHeaders(header(":authority", "gateway"))
+            .addHeaders(header("content-type", "application/json"))
             .build();
 
-    private static final ByteString RESPONSE = ByteString.copyFromUtf8("{\"id\":\"cmpl-1\",\"object\":\"text_completion\","
-            + "\"model\":\"llama\",\"choices\":[{\"index\":0,\"text\":\"ok\",\"finish_reason\":\"length\"}],"
-            + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":64,\"total_tokens\":1064}}");
+    private static final ByteString RESPONSE =
+            ByteString.copyFromUtf8("{\"id\":\"cmpl-1\",\"object\":\"text_completion\","
+                    + "\"model\":\"llama\",\"choices\":[{\"index\":0,\"text\":\"ok\",\"finish_reason\":\"length\"}],"
+                    + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":64,\"total_tokens\":1064}}");
 
     private static HeaderValue header(String k, String v) {
-        return HeaderValue.newBuilder().setKey(k).setRawValue(ByteString.copyFromUtf8(v)).build();
+        return HeaderValue.newBuilder()
+                .setKey(k)
+                .setRawValue(ByteString.copyFromUtf8(v))
+                .build();
     }
 
-    private PickerLatencyBench() {
-    }
+    private PickerLatencyBench() {}
 }

@@ -3,8 +3,6 @@ package io.infergate.extproc.client;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
@@ -12,6 +10,8 @@ import io.infergate.gateway.picker.ExternalPickCall;
 import io.infergate.gateway.picker.ExternalPickRequest;
 import io.infergate.gateway.picker.ExternalPickerException;
 import io.infergate.gateway.picker.ExternalPickers;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -78,7 +78,9 @@ public final class GrpcExternalPickers implements ExternalPickers {
         }
         this.timeout = timeout;
         try {
-            this.insecureTls = GrpcSslContexts.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            this.insecureTls = GrpcSslContexts.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot create the TLS context for endpoint pickers", e);
         }
@@ -92,19 +94,19 @@ public final class GrpcExternalPickers implements ExternalPickers {
     @Override
     public ExternalPickCall pick(PoolRuntime pool, PickerRef.External ref, ExternalPickRequest request) {
         if (closed) {
-            return ExternalPickers.failed(new ExternalPickerException("endpoint picker " + ref.name()
-                    + " cannot be called: the gateway is shutting down", false));
+            return ExternalPickers.failed(new ExternalPickerException(
+                    "endpoint picker " + ref.name() + " cannot be called: the gateway is shutting down", false));
         }
         int n = ref.addresses().size();
         if (n == 0) {
-            return ExternalPickers.failed(new ExternalPickerException("endpoint picker " + ref.name()
-                    + " has no ready endpoint", false));
+            return ExternalPickers.failed(
+                    new ExternalPickerException("endpoint picker " + ref.name() + " has no ready endpoint", false));
         }
         InetSocketAddress a = ref.addresses().get(Math.floorMod(rotation.getAndIncrement(), n));
         Key key = new Key(a.getHostString(), a.getPort(), ref.tls());
         ManagedChannel channel = channels.computeIfAbsent(key, this::open);
-        PickStream stream = new PickStream("endpoint picker " + ref.name() + " at " + key.display(), request, timeout,
-                timer);
+        PickStream stream =
+                new PickStream("endpoint picker " + ref.name() + " at " + key.display(), request, timeout, timer);
         stream.start(channel);
         return stream;
     }
@@ -135,7 +137,9 @@ public final class GrpcExternalPickers implements ExternalPickers {
             if (keep.contains(e.getKey())) {
                 return false;
             }
-            log.info("closing the channel to the endpoint picker at {}: no longer referenced", e.getKey().display());
+            log.info(
+                    "closing the channel to the endpoint picker at {}: no longer referenced",
+                    e.getKey().display());
             e.getValue().shutdown();
             return true;
         });

@@ -25,10 +25,10 @@ import io.infergate.gateway.picker.ExternalPickRequest;
 import io.infergate.gateway.picker.ExternalPickerException;
 import io.infergate.gateway.picker.HeaderEntry;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,6 +67,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
 
     /** The largest body chunk sent or expected, as the reference picker's {@code BodyByteLimit}. */
     static final int BODY_CHUNK_BYTES = 62_000;
+
     static final String LB_NAMESPACE = "envoy.lb";
     static final String DESTINATION = "x-gateway-destination-endpoint";
     static final String SERVED = "x-gateway-destination-endpoint-served";
@@ -99,20 +100,27 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
         try {
             ExternalProcessorGrpc.newStub(channel).process(this);
             synchronized (this) {
-                deadline = timer.schedule(() -> {
-                    if (!decision.isDone()) {
-                        fail(name + " gave no decision within " + timeout, false);
-                    }
-                },
-                        timeout.toNanos(), TimeUnit.NANOSECONDS);
+                deadline = timer.schedule(
+                        () -> {
+                            if (!decision.isDone()) {
+                                fail(name + " gave no decision within " + timeout, false);
+                            }
+                        },
+                        timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
                 byte[] body = request.body();
-                out.onNext(ProcessingRequest.newBuilder().setRequestHeaders(HttpHeaders.newBuilder()
-                        .setHeaders(headerMap(request.headers())).setEndOfStream(body.length == 0)).build());
+                out.onNext(ProcessingRequest.newBuilder()
+                        .setRequestHeaders(HttpHeaders.newBuilder()
+                                .setHeaders(headerMap(request.headers()))
+                                .setEndOfStream(body.length == 0))
+                        .build());
                 for (int off = 0; off < body.length; off += BODY_CHUNK_BYTES) {
                     int len = Math.min(BODY_CHUNK_BYTES, body.length - off);
-                    out.onNext(ProcessingRequest.newBuilder().setRequestBody(HttpBody.newBuilder()
-                            .setBody(ByteString.copyFrom(body, off, len))
-                            .setEndOfStream(off + len == body.length)).build());
+                    out.onNext(ProcessingRequest.newBuilder()
+                            .setRequestBody(HttpBody.newBuilder()
+                                    .setBody(ByteString.copyFrom(body, off, len))
+                                    .setEndOfStream(off + len == body.length))
+                            .build());
                 }
             }
         } catch (RuntimeException e) {
@@ -123,8 +131,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
     private static HeaderMap headerMap(List<HeaderEntry> headers) {
         HeaderMap.Builder m = HeaderMap.newBuilder();
         for (HeaderEntry h : headers) {
-            m.addHeaders(HeaderValue.newBuilder().setKey(h.name())
-                    .setRawValue(ByteString.copyFromUtf8(h.value())));
+            m.addHeaders(HeaderValue.newBuilder().setKey(h.name()).setRawValue(ByteString.copyFromUtf8(h.value())));
         }
         return m.build();
     }
@@ -172,8 +179,14 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                     }
                     String fromMetadata = metadataDestination(r.getDynamicMetadata());
                     if (fromMetadata != null && fromHeader != null && !fromMetadata.equals(fromHeader)) {
-                        log.warn("request {}: {} set {} \"{}\" in envoy.lb metadata but \"{}\" as a header; using"
-                                + " the metadata", request.requestId(), name, DESTINATION, fromMetadata, fromHeader);
+                        log.warn(
+                                "request {}: {} set {} \"{}\" in envoy.lb metadata but \"{}\" as a header; using"
+                                        + " the metadata",
+                                request.requestId(),
+                                name,
+                                DESTINATION,
+                                fromMetadata,
+                                fromHeader);
                     }
                     destination = fromMetadata != null ? fromMetadata : fromHeader != null ? fromHeader : "";
                     if (c.hasBodyMutation()) {
@@ -188,8 +201,8 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                 }
                 case REQUEST_BODY -> {
                     if (!headersAnswered || decision.isDone()) {
-                        malformed = "a request_body response " + (headersAnswered ? "after the body ended"
-                                : "before the request_headers response");
+                        malformed = "a request_body response "
+                                + (headersAnswered ? "after the body ended" : "before the request_headers response");
                         break;
                     }
                     CommonResponse c = r.getRequestBody().getResponse();
@@ -285,8 +298,9 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
     }
 
     private static HeaderEntry entry(HeaderValue h) {
-        String value = h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toStringUtf8();
-        return new HeaderEntry(h.getKey().toLowerCase(java.util.Locale.ROOT), value);
+        String value =
+                h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toStringUtf8();
+        return new HeaderEntry(h.getKey().toLowerCase(Locale.ROOT), value);
     }
 
     private static String metadataDestination(Struct metadata) {
@@ -321,26 +335,40 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
     public CompletionStage<List<HeaderEntry>> responseHeaders(List<HeaderEntry> headers, String servedEndpoint) {
         synchronized (this) {
             if (ended || responseAsked || !(decision.getNow(null) instanceof ExternalDecision.Route)) {
-                return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+                return CompletableFuture.completedFuture(List.of());
             }
             responseAsked = true;
             try {
                 out.onNext(ProcessingRequest.newBuilder()
-                        .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(headers))
+                        .setResponseHeaders(HttpHeaders.newBuilder()
+                                .setHeaders(headerMap(headers))
                                 .setEndOfStream(false))
-                        .setMetadataContext(Metadata.newBuilder().putFilterMetadata(LB_NAMESPACE, Struct.newBuilder()
-                                .putFields(SERVED, Value.newBuilder().setStringValue(servedEndpoint).build())
-                                .build()))
+                        .setMetadataContext(Metadata.newBuilder()
+                                .putFilterMetadata(
+                                        LB_NAMESPACE,
+                                        Struct.newBuilder()
+                                                .putFields(
+                                                        SERVED,
+                                                        Value.newBuilder()
+                                                                .setStringValue(servedEndpoint)
+                                                                .build())
+                                                .build()))
                         .build());
             } catch (RuntimeException e) {
                 endStream(false);
-                return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+                return CompletableFuture.completedFuture(List.of());
             }
-            deadline = timer.schedule(() -> {
-                log.debug("request {}: {} did not answer the response headers within {}", request.requestId(), name,
-                        timeout);
-                cancel();
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            deadline = timer.schedule(
+                    () -> {
+                        log.debug(
+                                "request {}: {} did not answer the response headers within {}",
+                                request.requestId(),
+                                name,
+                                timeout);
+                        cancel();
+                    },
+                    timeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         return responsePhase;
     }

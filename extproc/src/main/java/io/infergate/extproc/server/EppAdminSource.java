@@ -31,6 +31,7 @@ final class EppAdminSource implements AdminSource {
 
     /** What the metrics render against before the pool is known: no pools, no listeners. */
     static final GatewayConfig EMPTY = GatewayConfig.compile(ManifestSet.empty());
+
     private static final ConfigStatus NO_STATUS = new ConfigStatus(List.of(), Optional.empty());
 
     private final EppState state;
@@ -81,8 +82,11 @@ final class EppAdminSource implements AdminSource {
 
     @Override
     public String metrics() {
-        return state.metrics().scrape(config(), state.inFlight(), new SchedulingView(state.datastore(),
-                state.pickers(), state.schedulerLatency(), nanoTime()));
+        return state.metrics()
+                .scrape(
+                        config(),
+                        state.inFlight(),
+                        new SchedulingView(state.datastore(), state.pickers(), state.schedulerLatency(), nanoTime()));
     }
 
     /** Ready exactly when the gRPC {@code readiness} service is SERVING ({@link PickerHealth}), and running. */

@@ -1,10 +1,10 @@
 package io.infergate.extproc.server;
 
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.NettyServerBuilder;
 import io.infergate.gateway.admin.AdminServer;
 import io.infergate.gateway.scrape.NettyMetricsFetcher;
 import io.infergate.scheduler.datastore.MetricsScraper;
@@ -52,8 +52,13 @@ public final class EppServer implements AutoCloseable {
      * @param certificate     TLS for the ext_proc port; empty: plaintext (h2c)
      * @param metricsInterval how often every endpoint's metrics are scraped; zero: never (tests)
      */
-    public record Options(String host, int grpcPort, int healthPort, int metricsPort,
-                          Optional<ServingCertificate> certificate, Duration metricsInterval) {
+    public record Options(
+            String host,
+            int grpcPort,
+            int healthPort,
+            int metricsPort,
+            Optional<ServingCertificate> certificate,
+            Duration metricsInterval) {
         public Options {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(certificate, "certificate");
@@ -105,26 +110,37 @@ public final class EppServer implements AutoCloseable {
                     .addService(new ExtProcService(state, settings))
                     .directExecutor()
                     .maxInboundMessageSize(16 * 1024 * 1024)
-                    .build().start();
-            healthServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.healthPort()),
+                    .build()
+                    .start();
+            healthServer = NettyServerBuilder.forAddress(
+                            new InetSocketAddress(options.host(), options.healthPort()),
                             InsecureServerCredentials.create())
                     .addService(health)
                     .directExecutor()
-                    .build().start();
+                    .build()
+                    .start();
             if (options.metricsPort() >= 0) {
                 try {
                     metricsServer = new AdminServer(options.host(), options.metricsPort(), adminSource).start();
                 } catch (IllegalStateException e) {
                     // the admin server names itself "admin listener"; here it is the metrics port
-                    throw new IOException("metrics " + options.host() + ":" + options.metricsPort() + ": "
-                            + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
+                    throw new IOException(
+                            "metrics " + options.host() + ":" + options.metricsPort() + ": "
+                                    + (e.getCause() == null
+                                            ? e.getMessage()
+                                            : e.getCause().getMessage()),
+                            e);
                 }
             }
             startControlPlane();
             running = true;
-            log.info("endpoint picker for InferencePool {} listening: ext_proc {} ({}), health {}, metrics {}",
-                    state.poolId(), grpc.getPort(), options.certificate().isPresent() ? "TLS" : "plaintext",
-                    healthServer.getPort(), metricsServer == null ? "off" : metricsServer.port());
+            log.info(
+                    "endpoint picker for InferencePool {} listening: ext_proc {} ({}), health {}, metrics {}",
+                    state.poolId(),
+                    grpc.getPort(),
+                    options.certificate().isPresent() ? "TLS" : "plaintext",
+                    healthServer.getPort(),
+                    metricsServer == null ? "off" : metricsServer.port());
             return this;
         } catch (IOException e) {
             close();
@@ -149,7 +165,11 @@ public final class EppServer implements AutoCloseable {
         controlPlane.scheduleAtFixedRate(state.flows()::sweepAll, sweep, sweep, TimeUnit.NANOSECONDS);
         if (!options.metricsInterval().isZero()) {
             fetcher = new NettyMetricsFetcher("http", "/metrics");
-            scraper = new MetricsScraper(state.datastore(), fetcher, System::nanoTime, options.metricsInterval(),
+            scraper = new MetricsScraper(
+                    state.datastore(),
+                    fetcher,
+                    System::nanoTime,
+                    options.metricsInterval(),
                     MetricsScraper.defaultTimeout(options.metricsInterval()));
             scraper.start(controlPlane);
         }

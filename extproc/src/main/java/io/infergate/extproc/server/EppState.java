@@ -38,8 +38,7 @@ import java.util.random.RandomGenerator;
 public final class EppState implements AutoCloseable {
 
     /** A pool as a stream uses it: its runtime and its scheduler, published together. */
-    public record Served(GatewayConfig config, PoolRuntime pool, EndpointPicker picker) {
-    }
+    public record Served(GatewayConfig config, PoolRuntime pool, EndpointPicker picker) {}
 
     private final PoolId poolId;
     private final Datastore datastore = new Datastore();
@@ -58,8 +57,12 @@ public final class EppState implements AutoCloseable {
      *                 is answered 500/503 until it appears)
      * @param learner  runs prefix-index updates off the stream threads; null learns on the picking thread (tests)
      */
-    public EppState(PoolId poolId, SchedulingOptions scheduling, LongSupplier nanoTime,
-                    Supplier<RandomGenerator> random, BackgroundLearner learner) {
+    public EppState(
+            PoolId poolId,
+            SchedulingOptions scheduling,
+            LongSupplier nanoTime,
+            Supplier<RandomGenerator> random,
+            BackgroundLearner learner) {
         this.poolId = Objects.requireNonNull(poolId, "poolId");
         this.learner = learner;
         Executor learn = learner == null ? Runnable::run : learner;

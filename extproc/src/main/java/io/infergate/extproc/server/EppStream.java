@@ -22,9 +22,9 @@ import io.infergate.scheduler.openai.ModelSplicer;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pick.EndpointPicker;
 import io.infergate.scheduler.pick.Lease;
 import io.infergate.scheduler.pick.PoolSnapshot;
-import io.infergate.scheduler.pick.EndpointPicker;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.scheduler.pipeline.ParsedRequest;
@@ -77,11 +77,23 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     private static final Logger log = LoggerFactory.getLogger(EppStream.class);
 
     /** Request headers never copied back to the model server (the reference picker's system-owned headers). */
-    static final Set<String> NOT_COPIED = Set.of(ModelHeaders.FAIRNESS_ID, ModelHeaders.INFERENCE_OBJECTIVE,
-            ModelHeaders.MODEL_NAME_REWRITE, Messages.SUBSET_HINT_KEY, Messages.DESTINATION_ENDPOINT,
-            Messages.DESTINATION_ENDPOINT_SERVED, "content-length");
+    static final Set<String> NOT_COPIED = Set.of(
+            ModelHeaders.FAIRNESS_ID,
+            ModelHeaders.INFERENCE_OBJECTIVE,
+            ModelHeaders.MODEL_NAME_REWRITE,
+            Messages.SUBSET_HINT_KEY,
+            Messages.DESTINATION_ENDPOINT,
+            Messages.DESTINATION_ENDPOINT_SERVED,
+            "content-length");
 
-    private enum Phase { REQUEST_HEADERS, REQUEST_BODY, QUEUED, RESPONSE_HEADERS, RESPONSE_BODY, FINISHED }
+    private enum Phase {
+        REQUEST_HEADERS,
+        REQUEST_BODY,
+        QUEUED,
+        RESPONSE_HEADERS,
+        RESPONSE_BODY,
+        FINISHED
+    }
 
     private final EppState state;
     private final StreamSettings settings;
@@ -172,7 +184,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         expect(Phase.REQUEST_HEADERS, "request headers");
         HttpHeaders h = request.getRequestHeaders();
         for (HeaderValue v : h.getHeaders().getHeadersList()) {
-            String value = v.getRawValue().isEmpty() ? v.getValue() : v.getRawValue().toStringUtf8();
+            String value =
+                    v.getRawValue().isEmpty() ? v.getValue() : v.getRawValue().toStringUtf8();
             headers.put(v.getKey().toLowerCase(Locale.ROOT), value);
         }
         headers.computeIfAbsent("x-request-id", k -> UUID.randomUUID().toString());
@@ -209,7 +222,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     /** A request without a body ({@code GET /v1/models}): a uniformly random ready endpoint, no scheduling. */
     private void headerOnly() {
         served = state.served().orElse(null);
-        List<Endpoint> endpoints = served == null ? List.of() : served.pool().snapshot().endpoints();
+        List<Endpoint> endpoints =
+                served == null ? List.of() : served.pool().snapshot().endpoints();
         if (endpoints.isEmpty()) {
             throw new InferenceError(ErrorCode.INTERNAL, "no pods available in datastore");
         }
@@ -224,8 +238,9 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         expect(Phase.REQUEST_BODY, "a request body chunk");
         ByteString bytes = chunk.getBody();
         if (body.length() + bytes.size() > settings.maxRequestBodyBytes()) {
-            throw new InferenceError(ErrorCode.BODY_TOO_LARGE, "request body is larger than "
-                    + settings.maxRequestBodyBytes() + " bytes");
+            throw new InferenceError(
+                    ErrorCode.BODY_TOO_LARGE,
+                    "request body is larger than " + settings.maxRequestBodyBytes() + " bytes");
         }
         body.append(bytes);
         if (chunk.getEndOfStream()) {
@@ -242,33 +257,44 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
 
     /** The whole body is here: run the pipeline and answer with the destination and the (rewritten) body. */
     private void decide() {
-        served = state.served().orElseThrow(() -> new InferenceError(ErrorCode.NO_ENDPOINT,
-                "InferencePool " + state.poolId() + " is not known to the endpoint picker (yet)"));
+        served = state.served()
+                .orElseThrow(() -> new InferenceError(
+                        ErrorCode.NO_ENDPOINT,
+                        "InferencePool " + state.poolId() + " is not known to the endpoint picker (yet)"));
         byte[] raw = body.array();
         int length = body.length();
         ScannedRequest scanned;
         try {
             scanned = scanner.scan(raw, 0, length);
         } catch (BadRequestBodyException e) {
-            throw new InferenceError(ErrorCode.MALFORMED_BODY, "error unmarshaling request body: "
-                    + e.getMessage());
+            throw new InferenceError(ErrorCode.MALFORMED_BODY, "error unmarshaling request body: " + e.getMessage());
         }
         if (!scanned.hasModel()) {
             throw new InferenceError(ErrorCode.MISSING_MODEL, "model not found in request body");
         }
         incomingModel = scanned.model();
-        ParsedRequest parsed = new ParsedRequest(headers.get("x-request-id"), scanned, raw, 0, length,
-                headers.get(ModelHeaders.MODEL_NAME_REWRITE), headers.get(ModelHeaders.INFERENCE_OBJECTIVE),
-                headers.get(ModelHeaders.FAIRNESS_ID), headers.getOrDefault("x-session-id", "").strip(), false,
-                subset.isEmpty() ? null : subset.get()::filter, random, Runnable::run);
+        ParsedRequest parsed = new ParsedRequest(
+                headers.get("x-request-id"),
+                scanned,
+                raw,
+                0,
+                length,
+                headers.get(ModelHeaders.MODEL_NAME_REWRITE),
+                headers.get(ModelHeaders.INFERENCE_OBJECTIVE),
+                headers.get(ModelHeaders.FAIRNESS_ID),
+                headers.getOrDefault("x-session-id", "").strip(),
+                false,
+                subset.isEmpty() ? null : subset.get()::filter,
+                random,
+                Runnable::run);
         act(pipeline.decide(parsed, new ServedPool(state, served)), scanned, raw, length);
     }
 
     /** The served pool as the pipeline sees it. */
     private record ServedPool(EppState state, EppState.Served served) implements PoolState {
         @Override
-        public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
-                                  RandomGenerator random) {
+        public Resolution resolve(
+                String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
             return served.pool().models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
         }
 
@@ -303,15 +329,19 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             case Decision.Queued q -> {
                 ticket = q.ticket();
                 phase = Phase.QUEUED;
-                ticket.outcome().whenComplete((outcome, failure) -> resume(q, outcome, failure, scanned, raw,
-                        length));
+                ticket.outcome().whenComplete((outcome, failure) -> resume(q, outcome, failure, scanned, raw, length));
             }
             case Decision.Forward f -> send(f, scanned, raw, length);
         }
     }
 
-    private synchronized void resume(Decision.Queued queued, Outcome outcome, Throwable failure,
-                                     ScannedRequest scanned, byte[] raw, int length) {
+    private synchronized void resume(
+            Decision.Queued queued,
+            Outcome outcome,
+            Throwable failure,
+            ScannedRequest scanned,
+            byte[] raw,
+            int length) {
         if (closed || phase != Phase.QUEUED) {
             return; // the stream ended while the request waited
         }
@@ -381,11 +411,13 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     private void responseHeaders(ProcessingRequest request) {
         expect(Phase.RESPONSE_HEADERS, "response headers");
         if (request.hasMetadataContext()) {
-            moveLeaseToServed(request.getMetadataContext().getFilterMetadataMap().get(Messages.LB_NAMESPACE));
+            moveLeaseToServed(
+                    request.getMetadataContext().getFilterMetadataMap().get(Messages.LB_NAMESPACE));
         }
         HttpHeaders h = request.getResponseHeaders();
         for (HeaderValue v : h.getHeaders().getHeadersList()) {
-            String value = v.getRawValue().isEmpty() ? v.getValue() : v.getRawValue().toStringUtf8();
+            String value =
+                    v.getRawValue().isEmpty() ? v.getValue() : v.getRawValue().toStringUtf8();
             String name = v.getKey().toLowerCase(Locale.ROOT);
             if (name.equals(":status")) {
                 try {
@@ -412,7 +444,9 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             return;
         }
         Value v = lb.getFieldsMap().get(Messages.DESTINATION_ENDPOINT_SERVED);
-        if (v == null || !v.hasStringValue() || v.getStringValue().equals(lease.endpoint().hostPort())) {
+        if (v == null
+                || !v.hasStringValue()
+                || v.getStringValue().equals(lease.endpoint().hostPort())) {
             return;
         }
         for (Endpoint e : served.pool().snapshot().endpoints()) {
@@ -451,8 +485,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                 passThrough = true;
                 restorer = null;
                 responseBody.append(ByteString.copyFrom(bytes));
-                out.onNext(Messages.responseChunk(ByteString.copyFrom(responseBody.array(), 0,
-                        responseBody.length()), eos));
+                out.onNext(Messages.responseChunk(
+                        ByteString.copyFrom(responseBody.array(), 0, responseBody.length()), eos));
                 responseBody = null;
             } else {
                 responseBody.append(chunk.getBody());
@@ -530,11 +564,24 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         body = null;
         responseBody = null;
-        state.metrics().onComplete(new RequestRecord(headers.getOrDefault("x-request-id", ""), "epp",
-                headers.getOrDefault(":method", ""), headers.getOrDefault(":path", ""), incomingModel, targetModel,
-                served == null ? null : served.pool().id().toString(), endpoint, status, -1,
-                settings.nanoTime().getAsLong() - startNanos, usage.promptTokens(), usage.completionTokens(),
-                priority, errorType, endpoint == null ? 0 : 1));
+        state.metrics()
+                .onComplete(new RequestRecord(
+                        headers.getOrDefault("x-request-id", ""),
+                        "epp",
+                        headers.getOrDefault(":method", ""),
+                        headers.getOrDefault(":path", ""),
+                        incomingModel,
+                        targetModel,
+                        served == null ? null : served.pool().id().toString(),
+                        endpoint,
+                        status,
+                        -1,
+                        settings.nanoTime().getAsLong() - startNanos,
+                        usage.promptTokens(),
+                        usage.completionTokens(),
+                        priority,
+                        errorType,
+                        endpoint == null ? 0 : 1));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

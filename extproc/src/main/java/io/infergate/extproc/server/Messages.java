@@ -34,36 +34,44 @@ public final class Messages {
     public static final String DESTINATION_ENDPOINT_SERVED = "x-gateway-destination-endpoint-served";
     /** The request-phase metadata namespace and key of the subset hint. */
     public static final String SUBSET_HINT_NAMESPACE = "envoy.lb.subset_hint";
+
     public static final String SUBSET_HINT_KEY = "x-gateway-destination-endpoint-subset";
     /** The dynamic-metadata namespace Envoy's load balancer reads host metadata from. */
     public static final String LB_NAMESPACE = "envoy.lb";
     /** "certain envoy implementations set a max limit of 64Kb per streamed chunk" (the reference's BodyByteLimit). */
     public static final int BODY_CHUNK_LIMIT = 62_000;
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /**
      * The request-headers response sent once the body is complete: clear the route cache, set the destination
      * header, the new Content-Length (when the body is not empty) and the headers to copy back, and put the same
      * destination in {@code envoy.lb} dynamic metadata.
      */
-    public static ProcessingResponse requestHeaders(String destination, int bodyLength, List<Map.Entry<String, String>> copy) {
-        HeaderMutation.Builder mutation = HeaderMutation.newBuilder().addSetHeaders(header(DESTINATION_ENDPOINT,
-                destination));
+    public static ProcessingResponse requestHeaders(
+            String destination, int bodyLength, List<Map.Entry<String, String>> copy) {
+        HeaderMutation.Builder mutation =
+                HeaderMutation.newBuilder().addSetHeaders(header(DESTINATION_ENDPOINT, destination));
         if (bodyLength > 0) {
             mutation.addSetHeaders(header("Content-Length", Integer.toString(bodyLength)));
         }
         for (Map.Entry<String, String> h : copy) {
             mutation.addSetHeaders(header(h.getKey(), h.getValue()));
         }
-        Struct lb = Struct.newBuilder().putFields(DESTINATION_ENDPOINT, Value.newBuilder().setStringValue(destination)
-                .build()).build();
+        Struct lb = Struct.newBuilder()
+                .putFields(
+                        DESTINATION_ENDPOINT,
+                        Value.newBuilder().setStringValue(destination).build())
+                .build();
         return ProcessingResponse.newBuilder()
-                .setRequestHeaders(HeadersResponse.newBuilder().setResponse(CommonResponse.newBuilder()
-                        .setClearRouteCache(true).setHeaderMutation(mutation)))
-                .setDynamicMetadata(Struct.newBuilder().putFields(LB_NAMESPACE,
-                        Value.newBuilder().setStructValue(lb).build()))
+                .setRequestHeaders(HeadersResponse.newBuilder()
+                        .setResponse(CommonResponse.newBuilder()
+                                .setClearRouteCache(true)
+                                .setHeaderMutation(mutation)))
+                .setDynamicMetadata(Struct.newBuilder()
+                        .putFields(
+                                LB_NAMESPACE,
+                                Value.newBuilder().setStructValue(lb).build()))
                 .build();
     }
 
@@ -82,7 +90,9 @@ public final class Messages {
 
     /** One streamed response-body chunk. */
     public static ProcessingResponse responseChunk(ByteString bytes, boolean endOfStream) {
-        return ProcessingResponse.newBuilder().setResponseBody(bodyResponse(bytes, endOfStream)).build();
+        return ProcessingResponse.newBuilder()
+                .setResponseBody(bodyResponse(bytes, endOfStream))
+                .build();
     }
 
     private static List<ProcessingResponse> chunks(byte[] body, int length, boolean request) {
@@ -101,9 +111,13 @@ public final class Messages {
     }
 
     private static BodyResponse bodyResponse(ByteString bytes, boolean endOfStream) {
-        return BodyResponse.newBuilder().setResponse(CommonResponse.newBuilder().setBodyMutation(
-                BodyMutation.newBuilder().setStreamedResponse(StreamedBodyResponse.newBuilder().setBody(bytes)
-                        .setEndOfStream(endOfStream)))).build();
+        return BodyResponse.newBuilder()
+                .setResponse(CommonResponse.newBuilder()
+                        .setBodyMutation(BodyMutation.newBuilder()
+                                .setStreamedResponse(StreamedBodyResponse.newBuilder()
+                                        .setBody(bytes)
+                                        .setEndOfStream(endOfStream))))
+                .build();
     }
 
     /** The response-headers answer: set these headers on the response (possibly none). */
@@ -112,18 +126,24 @@ public final class Messages {
         for (Map.Entry<String, String> h : set) {
             mutation.addSetHeaders(header(h.getKey(), h.getValue()));
         }
-        return ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse.newBuilder().setResponse(
-                CommonResponse.newBuilder().setHeaderMutation(mutation))).build();
+        return ProcessingResponse.newBuilder()
+                .setResponseHeaders(HeadersResponse.newBuilder()
+                        .setResponse(CommonResponse.newBuilder().setHeaderMutation(mutation)))
+                .build();
     }
 
     /** An empty trailers answer. */
     public static ProcessingResponse responseTrailers() {
-        return ProcessingResponse.newBuilder().setResponseTrailers(TrailersResponse.getDefaultInstance()).build();
+        return ProcessingResponse.newBuilder()
+                .setResponseTrailers(TrailersResponse.getDefaultInstance())
+                .build();
     }
 
     /** An empty request-trailers answer. */
     public static ProcessingResponse requestTrailers() {
-        return ProcessingResponse.newBuilder().setRequestTrailers(TrailersResponse.getDefaultInstance()).build();
+        return ProcessingResponse.newBuilder()
+                .setRequestTrailers(TrailersResponse.getDefaultInstance())
+                .build();
     }
 
     /** The answer to a refused request. */
@@ -135,13 +155,18 @@ public final class Messages {
         } else {
             status.setCodeValue(error.httpStatus());
         }
-        return ProcessingResponse.newBuilder().setImmediateResponse(ImmediateResponse.newBuilder()
-                .setStatus(status).setBody(ByteString.copyFrom(error.body(), StandardCharsets.UTF_8)))
+        return ProcessingResponse.newBuilder()
+                .setImmediateResponse(ImmediateResponse.newBuilder()
+                        .setStatus(status)
+                        .setBody(ByteString.copyFrom(error.body(), StandardCharsets.UTF_8)))
                 .build();
     }
 
     static HeaderValueOption header(String name, String value) {
-        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name)
-                .setRawValue(ByteString.copyFrom(value, StandardCharsets.UTF_8))).build();
+        return HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder()
+                        .setKey(name)
+                        .setRawValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)))
+                .build();
     }
 }

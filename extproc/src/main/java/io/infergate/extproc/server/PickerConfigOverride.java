@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The picker's {@code --config-file}: one EndpointPickerConfig that schedules the served pool whatever the pool's
@@ -34,12 +35,18 @@ public record PickerConfigOverride(EndpointPickerConfig config) {
         boolean found = false;
         for (Resource r : set.all()) {
             if (r instanceof InferencePool p && PoolId.of(p).equals(pool)) {
-                Map<String, String> annotations = new LinkedHashMap<>(p.metadata().annotations());
+                Map<String, String> annotations =
+                        new LinkedHashMap<>(p.metadata().annotations());
                 annotations.put(PoolSchedulingResolver.PROFILE_ANNOTATION, DOCUMENT_NAME);
                 ObjectMeta m = p.metadata();
-                out.add(new InferencePool(new ObjectMeta(m.name(), m.namespace(), m.labels(), annotations,
-                        m.creationTimestamp()), p.origin(), p.apiVersion(), p.selector(), p.targetPorts(),
-                        p.appProtocol(), p.endpointPicker()));
+                out.add(new InferencePool(
+                        new ObjectMeta(m.name(), m.namespace(), m.labels(), annotations, m.creationTimestamp()),
+                        p.origin(),
+                        p.apiVersion(),
+                        p.selector(),
+                        p.targetPorts(),
+                        p.appProtocol(),
+                        p.endpointPicker()));
                 found = true;
             } else {
                 out.add(r);
@@ -49,9 +56,16 @@ public record PickerConfigOverride(EndpointPickerConfig config) {
             return set;
         }
         EndpointPickerConfig c = config;
-        out.add(new EndpointPickerConfig(new ObjectMeta(DOCUMENT_NAME, pool.namespace(), Map.of(), Map.of(),
-                java.util.Optional.empty()), c.origin(), c.featureGates(), c.plugins(), c.schedulingProfiles(),
-                c.saturationDetector(), c.dataLayer(), c.flowControl(), c.parser()));
+        out.add(new EndpointPickerConfig(
+                new ObjectMeta(DOCUMENT_NAME, pool.namespace(), Map.of(), Map.of(), Optional.empty()),
+                c.origin(),
+                c.featureGates(),
+                c.plugins(),
+                c.schedulingProfiles(),
+                c.saturationDetector(),
+                c.dataLayer(),
+                c.flowControl(),
+                c.parser()));
         return new ManifestSet(out, Map.of());
     }
 }

@@ -33,8 +33,7 @@ public final class PickerHealth extends HealthGrpc.HealthImplBase {
     private final BooleanSupplier ready;
     private final Map<StreamObserver<HealthCheckResponse>, Watch> watchers = new ConcurrentHashMap<>();
 
-    private record Watch(String service, ServingStatus[] last) {
-    }
+    private record Watch(String service, ServingStatus[] last) {}
 
     public PickerHealth(BooleanSupplier ready) {
         this.ready = Objects.requireNonNull(ready, "ready");
@@ -45,14 +44,16 @@ public final class PickerHealth extends HealthGrpc.HealthImplBase {
         return switch (service) {
             case LIVENESS -> ServingStatus.SERVING;
             case READINESS, EXT_PROC, INFERENCE_EXTENSION, "" ->
-                    ready.getAsBoolean() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+                ready.getAsBoolean() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
             default -> ServingStatus.SERVICE_UNKNOWN;
         };
     }
 
     @Override
     public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> response) {
-        response.onNext(HealthCheckResponse.newBuilder().setStatus(status(request.getService())).build());
+        response.onNext(HealthCheckResponse.newBuilder()
+                .setStatus(status(request.getService()))
+                .build());
         response.onCompleted();
     }
 
@@ -77,7 +78,8 @@ public final class PickerHealth extends HealthGrpc.HealthImplBase {
                 if (now != w.last()[0]) {
                     w.last()[0] = now;
                     try {
-                        observer.onNext(HealthCheckResponse.newBuilder().setStatus(now).build());
+                        observer.onNext(
+                                HealthCheckResponse.newBuilder().setStatus(now).build());
                     } catch (RuntimeException e) {
                         watchers.remove(observer); // cancelled meanwhile
                     }
@@ -90,7 +92,8 @@ public final class PickerHealth extends HealthGrpc.HealthImplBase {
     public void closeWatches() {
         watchers.forEach((observer, w) -> {
             try {
-                observer.onError(Status.UNAVAILABLE.withDescription("endpoint picker shutting down")
+                observer.onError(Status.UNAVAILABLE
+                        .withDescription("endpoint picker shutting down")
                         .asRuntimeException());
             } catch (RuntimeException ignored) {
                 // already cancelled

@@ -3,7 +3,6 @@ package io.infergate.extproc.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.security.Signature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +10,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,14 +61,20 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
             gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair keys = gen.generateKeyPair();
             Instant now = Instant.now();
-            byte[] tbs = X509Der.selfSignedTbs(SUBJECT_CN, new BigInteger(63, new SecureRandom()).add(BigInteger.ONE),
-                    now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), keys.getPublic().getEncoded(),
+            byte[] tbs = X509Der.selfSignedTbs(
+                    SUBJECT_CN,
+                    new BigInteger(63, new SecureRandom()).add(BigInteger.ONE),
+                    now.minus(Duration.ofHours(1)),
+                    now.plus(Duration.ofDays(3650)),
+                    keys.getPublic().getEncoded(),
                     localhostAnd(hostName));
             Signature signer = Signature.getInstance("SHA256withECDSA");
             signer.initSign(keys.getPrivate());
             signer.update(tbs);
             byte[] der = X509Der.certificate(tbs, signer.sign());
-            return new ServingCertificate(pem("CERTIFICATE", der), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+            return new ServingCertificate(
+                    pem("CERTIFICATE", der),
+                    pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate: " + e.getMessage(), e);
         }
@@ -76,14 +83,16 @@ public record ServingCertificate(String certificatePem, String privateKeyPem) {
     /** The common name of the generated certificate's subject and issuer. */
     public static final String SUBJECT_CN = "infergate-epp";
 
-    private static java.util.List<String> localhostAnd(String hostName) {
+    private static List<String> localhostAnd(String hostName) {
         return hostName == null || hostName.isBlank() || hostName.equals("localhost")
-                ? java.util.List.of("localhost") : java.util.List.of("localhost", hostName);
+                ? List.of("localhost")
+                : List.of("localhost", hostName);
     }
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -1,6 +1,7 @@
 package io.infergate.extproc.server;
 
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -19,20 +20,25 @@ import java.util.random.RandomGenerator;
  * @param random                  the random source of a stream (header-only picks, weighted model rewrites)
  * @param nanoTime                the clock request durations are measured with
  */
-public record StreamSettings(int maxDestinationEndpoints, boolean subsetFilter, int maxRequestBodyBytes,
-                             int maxBufferedResponseBytes, Supplier<RandomGenerator> random, LongSupplier nanoTime) {
+public record StreamSettings(
+        int maxDestinationEndpoints,
+        boolean subsetFilter,
+        int maxRequestBodyBytes,
+        int maxBufferedResponseBytes,
+        Supplier<RandomGenerator> random,
+        LongSupplier nanoTime) {
 
     public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
     public static final int DEFAULT_MAX_BUFFERED_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     public StreamSettings {
         if (maxDestinationEndpoints < 1) {
-            throw new IllegalArgumentException("maxDestinationEndpoints: " + maxDestinationEndpoints
-                    + " (expected: >= 1)");
+            throw new IllegalArgumentException(
+                    "maxDestinationEndpoints: " + maxDestinationEndpoints + " (expected: >= 1)");
         }
         if (maxRequestBodyBytes < 1 || maxBufferedResponseBytes < 1) {
-            throw new IllegalArgumentException("body limits: " + maxRequestBodyBytes + ", " + maxBufferedResponseBytes
-                    + " (expected: >= 1)");
+            throw new IllegalArgumentException(
+                    "body limits: " + maxRequestBodyBytes + ", " + maxBufferedResponseBytes + " (expected: >= 1)");
         }
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(nanoTime, "nanoTime");
@@ -40,8 +46,13 @@ public record StreamSettings(int maxDestinationEndpoints, boolean subsetFilter, 
 
     /** One endpoint, the subset filter on, 64 MiB limits, thread-local randomness, the system clock. */
     public static StreamSettings defaults() {
-        return new StreamSettings(1, true, DEFAULT_MAX_REQUEST_BODY_BYTES, DEFAULT_MAX_BUFFERED_RESPONSE_BYTES,
-                java.util.concurrent.ThreadLocalRandom::current, System::nanoTime);
+        return new StreamSettings(
+                1,
+                true,
+                DEFAULT_MAX_REQUEST_BODY_BYTES,
+                DEFAULT_MAX_BUFFERED_RESPONSE_BYTES,
+                ThreadLocalRandom::current,
+                System::nanoTime);
     }
 
     public StreamSettings withMaxDestinationEndpoints(int n) {
@@ -49,8 +60,8 @@ public record StreamSettings(int maxDestinationEndpoints, boolean subsetFilter, 
     }
 
     public StreamSettings withSubsetFilter(boolean on) {
-        return new StreamSettings(maxDestinationEndpoints, on, maxRequestBodyBytes, maxBufferedResponseBytes, random,
-                nanoTime);
+        return new StreamSettings(
+                maxDestinationEndpoints, on, maxRequestBodyBytes, maxBufferedResponseBytes, random, nanoTime);
     }
 
     public StreamSettings withMaxRequestBodyBytes(int n) {
@@ -58,7 +69,7 @@ public record StreamSettings(int maxDestinationEndpoints, boolean subsetFilter, 
     }
 
     public StreamSettings withRandom(Supplier<RandomGenerator> r) {
-        return new StreamSettings(maxDestinationEndpoints, subsetFilter, maxRequestBodyBytes, maxBufferedResponseBytes,
-                r, nanoTime);
+        return new StreamSettings(
+                maxDestinationEndpoints, subsetFilter, maxRequestBodyBytes, maxBufferedResponseBytes, r, nanoTime);
     }
 }

@@ -30,11 +30,12 @@ record SubsetHint(List<String> entries) {
         Value v = ns.getFieldsOrThrow(Messages.SUBSET_HINT_KEY);
         List<String> out = new ArrayList<>();
         switch (v.getKindCase()) {
-            case LIST_VALUE -> v.getListValue().getValuesList().forEach(e -> {
-                if (e.hasStringValue()) {
-                    split(e.getStringValue(), out);
-                }
-            });
+            case LIST_VALUE ->
+                v.getListValue().getValuesList().forEach(e -> {
+                    if (e.hasStringValue()) {
+                        split(e.getStringValue(), out);
+                    }
+                });
             case STRING_VALUE -> split(v.getStringValue(), out);
             default -> {
                 // any other type names no endpoint: the hint is present and empty, so the request gets 503

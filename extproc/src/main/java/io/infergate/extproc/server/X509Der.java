@@ -30,7 +30,7 @@ final class X509Der {
     private static final int BOOLEAN = 0x01;
     private static final int CONTEXT_0 = 0xa0; // [0] EXPLICIT, constructed
     private static final int CONTEXT_3 = 0xa3; // [3] EXPLICIT, constructed
-    private static final int DNS_NAME = 0x82;  // GeneralName dNSName: [2] IMPLICIT IA5String
+    private static final int DNS_NAME = 0x82; // GeneralName dNSName: [2] IMPLICIT IA5String
 
     static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
     static final String COMMON_NAME = "2.5.4.3";
@@ -42,8 +42,7 @@ final class X509Der {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
     private static final DateTimeFormatter GENERALIZED = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
 
-    private X509Der() {
-    }
+    private X509Der() {}
 
     /**
      * The TBSCertificate of a self-signed v3 certificate.
@@ -55,16 +54,23 @@ final class X509Der {
      * @param spki         the SubjectPublicKeyInfo, DER ({@code PublicKey.getEncoded()} of an EC key)
      * @param dnsNames     the subject alternative names, at least one
      */
-    static byte[] selfSignedTbs(String commonName, BigInteger serial, Instant notBefore, Instant notAfter,
-                                byte[] spki, List<String> dnsNames) {
+    static byte[] selfSignedTbs(
+            String commonName,
+            BigInteger serial,
+            Instant notBefore,
+            Instant notAfter,
+            byte[] spki,
+            List<String> dnsNames) {
         if (serial.signum() <= 0) {
             throw new IllegalArgumentException("serial must be positive");
         }
         if (dnsNames.isEmpty()) {
             throw new IllegalArgumentException("at least one DNS name");
         }
-        byte[] name = seq(tlv(SET, seq(oid(COMMON_NAME), tlv(UTF8_STRING, commonName.getBytes(StandardCharsets.UTF_8)))));
-        byte[][] sans = dnsNames.stream().map(n -> tlv(DNS_NAME, n.getBytes(StandardCharsets.US_ASCII)))
+        byte[] name =
+                seq(tlv(SET, seq(oid(COMMON_NAME), tlv(UTF8_STRING, commonName.getBytes(StandardCharsets.UTF_8)))));
+        byte[][] sans = dnsNames.stream()
+                .map(n -> tlv(DNS_NAME, n.getBytes(StandardCharsets.US_ASCII)))
                 .toArray(byte[][]::new);
         byte[] extensions = seq(
                 extension(KEY_USAGE, true, tlv(BIT_STRING, new byte[] {0x07, (byte) 0x80})), // digitalSignature

@@ -3,6 +3,7 @@ package io.infergate.extproc.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.GatewayOptions;
@@ -17,7 +18,9 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimulatorFleet;
 import io.infergate.testing.Patience;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +45,8 @@ import org.junit.jupiter.api.Test;
 class ExternalPickerIT {
 
     private static final String BASE_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private static SimulatorFleet fleet;
 
     private FakePicker picker;
@@ -59,7 +63,9 @@ class ExternalPickerIT {
                 .outputLengths(new OutputLengthDistribution.Fixed(3))
                 .frontendOverheadNanos(0)
                 .build();
-        fleet = new SimulatorFleet(new FleetSpec(3, 0, -1, ReplicaSpec.builder(engine).build())).start();
+        fleet = new SimulatorFleet(
+                        new FleetSpec(3, 0, -1, ReplicaSpec.builder(engine).build()))
+                .start();
     }
 
     @AfterAll
@@ -163,9 +169,12 @@ class ExternalPickerIT {
         LoadResult r = Manifests.load("test.yaml", yaml);
         assertThat(r.errors()).as(yaml).isEmpty();
         client = new GrpcExternalPickers(timeout);
-        gateway = new GatewayServer(GatewayConfig.compile(r.manifests(), options),
+        gateway = new GatewayServer(
+                GatewayConfig.compile(r.manifests(), options),
                 GatewayOptions.defaults().withPortMapper(l -> 0),
-                SchedulingOptions.defaults().withMetricsInterval(Duration.ZERO), records::add, client);
+                SchedulingOptions.defaults().withMetricsInterval(Duration.ZERO),
+                records::add,
+                client);
         gateway.start();
     }
 
@@ -178,12 +187,13 @@ class ExternalPickerIT {
     }
 
     private static String completion(String model, boolean stream) {
-        return "{\"model\":\"" + model + "\",\"prompt\":\"hello\",\"max_tokens\":3"
-                + (stream ? ",\"stream\":true" : "") + "}";
+        return "{\"model\":\"" + model + "\",\"prompt\":\"hello\",\"max_tokens\":3" + (stream ? ",\"stream\":true" : "")
+                + "}";
     }
 
     private HttpResponse<String> post(String body, String selection) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url("/v1/completions"))).timeout(Patience.EVENTUALLY)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url("/v1/completions")))
+                .timeout(Patience.EVENTUALLY)
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (selection != null) {
@@ -202,8 +212,8 @@ class ExternalPickerIT {
     void everyRequestLandsOnTheFirstListedEndpointOverTls() throws Exception {
         picker = new FakePicker(true);
         start(manifests(List.of(port(0), port(1), port(2)), REF_CLOSE, "", picker.port()));
-        List<List<Integer>> lists = List.of(List.of(port(1)), List.of(port(2), port(0)),
-                List.of(port(0), port(2), port(1)));
+        List<List<Integer>> lists =
+                List.of(List.of(port(1)), List.of(port(2), port(0)), List.of(port(0), port(2), port(1)));
         for (List<Integer> list : lists) {
             String selection = list.stream().map(ExternalPickerIT::ep).collect(Collectors.joining(","));
             for (int i = 0; i < 10; i++) {
@@ -215,8 +225,11 @@ class ExternalPickerIT {
         await().until(() -> records.size() == 30);
         assertThat(picker.served).hasSize(30);
         FakePicker.Received first = picker.received.peek();
-        assertThat(first.headers()).containsEntry(":method", "POST").containsEntry(":path", "/v1/completions")
-                .containsEntry(":scheme", "http").containsEntry("content-type", "application/json")
+        assertThat(first.headers())
+                .containsEntry(":method", "POST")
+                .containsEntry(":path", "/v1/completions")
+                .containsEntry(":scheme", "http")
+                .containsEntry("content-type", "application/json")
                 .containsKeys(":authority", "x-request-id");
         assertThat(first.bodyText()).isEqualTo(completion(BASE_MODEL, false));
         assertThat(first.headersEndOfStream()).isFalse();
@@ -281,8 +294,12 @@ class ExternalPickerIT {
     void aHeaderOnlyRequestIsSentWithEndOfStreamOnItsHeaders() throws Exception {
         picker = new FakePicker(false);
         start(manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/metrics")))
-                .timeout(Patience.EVENTUALLY).header(FakePicker.SELECTION, ep(port(0))).GET().build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url("/metrics")))
+                        .timeout(Patience.EVENTUALLY)
+                        .header(FakePicker.SELECTION, ep(port(0)))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("vllm:");
@@ -310,7 +327,10 @@ class ExternalPickerIT {
     void aModelRewrittenByThePickerIsRestoredForTheClient() throws Exception {
         picker = new FakePicker(false);
         start(manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()));
-        picker.script = rec -> new FakePicker.Route(ep(port(0)), null, Map.of("x-picker-tag", "blue"),
+        picker.script = rec -> new FakePicker.Route(
+                ep(port(0)),
+                null,
+                Map.of("x-picker-tag", "blue"),
                 rec.bodyText().replace("\"alias\"", "\"" + BASE_MODEL + "\"").getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> buffered = post(completion("alias", false), null);
@@ -319,7 +339,10 @@ class ExternalPickerIT {
 
         HttpResponse<String> streamed = post(completion("alias", true), null);
         assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
-        assertThat(streamed.body()).contains("data: ").contains("\"model\":\"alias\"").doesNotContain(BASE_MODEL)
+        assertThat(streamed.body())
+                .contains("data: ")
+                .contains("\"model\":\"alias\"")
+                .doesNotContain(BASE_MODEL)
                 .contains("[DONE]");
         await().until(() -> records.size() == 2);
         assertThat(records).allSatisfy(rec -> assertThat(rec.targetModel()).isEqualTo(BASE_MODEL));
@@ -328,16 +351,15 @@ class ExternalPickerIT {
     @Test
     void thePickersHeadersAndBodyReachTheModelServer() throws Exception {
         // a model server that echoes the body it got and reports the headers of interest
-        com.sun.net.httpserver.HttpServer echo = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         echo.createContext("/", ex -> {
             byte[] got = ex.getRequestBody().readAllBytes();
             var h = ex.getRequestHeaders();
             ex.getResponseHeaders().set("content-type", "application/json");
             ex.getResponseHeaders().set("x-seen-tag", String.valueOf(h.getFirst("x-picker-tag")));
             ex.getResponseHeaders().set("x-seen-length", String.valueOf(h.getFirst("content-length")));
-            ex.getResponseHeaders().set("x-seen-destination",
-                    String.valueOf(h.getFirst("x-gateway-destination-endpoint")));
+            ex.getResponseHeaders()
+                    .set("x-seen-destination", String.valueOf(h.getFirst("x-gateway-destination-endpoint")));
             ex.getResponseHeaders().set("x-seen-request-id", String.valueOf(h.getFirst("x-request-id")));
             ex.sendResponseHeaders(200, got.length);
             ex.getResponseBody().write(got);
@@ -349,7 +371,10 @@ class ExternalPickerIT {
             picker = new FakePicker(false);
             start(manifests(List.of(port), REF_CLOSE, H2C, picker.port()));
             String longer = "meta-llama/Llama-3.1-8B-Instruct-with-a-longer-name";
-            picker.script = rec -> new FakePicker.Route(ep(port), null, Map.of("x-picker-tag", "blue"),
+            picker.script = rec -> new FakePicker.Route(
+                    ep(port),
+                    null,
+                    Map.of("x-picker-tag", "blue"),
                     rec.bodyText().replace("\"alias\"", "\"" + longer + "\"").getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> r = post(completion("alias", false), null);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -359,7 +384,8 @@ class ExternalPickerIT {
             assertThat(r.headers().firstValue("x-seen-length"))
                     .contains(String.valueOf(completion(longer, false).length()));
             assertThat(r.headers().firstValue("x-seen-destination")).contains("null");
-            assertThat(r.headers().firstValue("x-seen-request-id")).isPresent()
+            assertThat(r.headers().firstValue("x-seen-request-id"))
+                    .isPresent()
                     .contains(picker.received.peek().headers().get("x-request-id"));
             assertThat(r.headers().firstValue(FakePicker.SERVED_ECHO)).contains(ep(port));
         } finally {
@@ -373,18 +399,21 @@ class ExternalPickerIT {
     void anImmediateResponseReachesTheClientAsAnOpenAiError() throws Exception {
         picker = new FakePicker(false);
         start(manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()));
-        picker.script = rec -> new FakePicker.Immediate(429,
-                "inference error: ResourceExhausted - system saturated, sheddable request dropped");
+        picker.script = rec -> new FakePicker.Immediate(
+                429, "inference error: ResourceExhausted - system saturated, sheddable request dropped");
         HttpResponse<String> shed = post(null);
         assertThat(shed.statusCode()).isEqualTo(429);
-        assertThat(shed.body()).contains("\"message\":\"inference error: ResourceExhausted - system saturated,"
-                + " sheddable request dropped\"").contains("\"type\":\"rate_limit_error\"");
+        assertThat(shed.body())
+                .contains("\"message\":\"inference error: ResourceExhausted - system saturated,"
+                        + " sheddable request dropped\"")
+                .contains("\"type\":\"rate_limit_error\"");
 
-        picker.script = rec -> new FakePicker.Immediate(400,
-                "inference error: BadRequest - model not found in request body");
+        picker.script =
+                rec -> new FakePicker.Immediate(400, "inference error: BadRequest - model not found in request body");
         HttpResponse<String> bad = post(null);
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.body()).contains("model not found in request body")
+        assertThat(bad.body())
+                .contains("model not found in request body")
                 .contains("\"type\":\"invalid_request_error\"");
         await().until(() -> records.size() == 2);
     }
@@ -436,7 +465,9 @@ class ExternalPickerIT {
     @Test
     void noDecisionWithinTheTimeoutFailsClosed() throws Exception {
         picker = new FakePicker(false);
-        start(manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()), GatewayConfig.Options.STANDALONE,
+        start(
+                manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()),
+                GatewayConfig.Options.STANDALONE,
                 SILENT_TIMEOUT);
         // On a cold channel the timeout could fire while still connecting, before the stream reached the picker. So
         // first a routed request on the same channel; once one is answered within the timeout, the channel is
@@ -463,9 +494,11 @@ class ExternalPickerIT {
         start(manifests(List.of(port(0)), REF_CLOSE, H2C, picker.port()));
         picker.script = rec -> new FakePicker.Silent();
         String body = completion(BASE_MODEL, false);
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.boundPorts().get("default/gw/http"))) {
-            s.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json"
-                    + "\r\ncontent-length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        try (Socket s = new Socket("127.0.0.1", gateway.boundPorts().get("default/gw/http"))) {
+            s.getOutputStream()
+                    .write(("POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json"
+                                    + "\r\ncontent-length: " + body.length() + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.UTF_8));
             s.getOutputStream().flush();
             await().until(() -> picker.received.size() == 1);
         }
@@ -479,15 +512,17 @@ class ExternalPickerIT {
     @Test
     void anInvalidReferenceInClusterModeFollowsTheFailureMode() throws Exception {
         // the Service does not exist: cluster mode takes the reference literally
-        start(manifests(List.of(port(0)), "{name: missing-epp, port: {number: 9002}}", "", 0),
+        start(
+                manifests(List.of(port(0)), "{name: missing-epp, port: {number: 9002}}", "", 0),
                 GatewayConfig.Options.CLUSTER);
         HttpResponse<String> closed = post(null);
         assertThat(closed.statusCode()).isEqualTo(503);
         assertThat(closed.body()).contains("endpoint picker reference is invalid: Service default/missing-epp");
         gateway.close();
 
-        start(manifests(List.of(port(0)), "{name: missing-epp, port: {number: 9002}, failureMode: FailOpen}", "",
-                0), GatewayConfig.Options.CLUSTER);
+        start(
+                manifests(List.of(port(0)), "{name: missing-epp, port: {number: 9002}, failureMode: FailOpen}", "", 0),
+                GatewayConfig.Options.CLUSTER);
         HttpResponse<String> open = post(null);
         assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
     }
@@ -495,8 +530,11 @@ class ExternalPickerIT {
     @Test
     void noReferenceABuiltInReferenceOrAnUndeclaredServiceInStandaloneUseTheInProcessPicker() throws Exception {
         picker = new FakePicker(false);
-        for (String ref : new String[] {null, "{group: infergate.io, kind: EndpointPicker, name: builtin}",
-                "{name: not-declared, port: {number: 9002}}"}) {
+        for (String ref : new String[] {
+            null,
+            "{group: infergate.io, kind: EndpointPicker, name: builtin}",
+            "{name: not-declared, port: {number: 9002}}"
+        }) {
             start(manifests(List.of(port(0), port(1)), ref, "", picker.port()));
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> r = post(null);

@@ -17,19 +17,24 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.StreamObserver;
 import io.infergate.extproc.server.ServingCertificate;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -52,8 +57,7 @@ final class FakePicker implements AutoCloseable {
     }
 
     /** A scripted answer. */
-    sealed interface Answer {
-    }
+    sealed interface Answer {}
 
     /**
      * @param destination the endpoint list; {@code metadataDestination} the one in {@code envoy.lb} (null: same)
@@ -61,19 +65,15 @@ final class FakePicker implements AutoCloseable {
      * @param body        the body to send back, or null for the received body unchanged
      */
     record Route(String destination, String metadataDestination, Map<String, String> setHeaders, byte[] body)
-            implements Answer {
-    }
+            implements Answer {}
 
-    record Immediate(int status, String body) implements Answer {
-    }
+    record Immediate(int status, String body) implements Answer {}
 
     /** Fails the stream with a gRPC error. */
-    record Error() implements Answer {
-    }
+    record Error() implements Answer {}
 
     /** Never answers. */
-    record Silent() implements Answer {
-    }
+    record Silent() implements Answer {}
 
     static Route routeBySelection(Received r) {
         return new Route(r.headers().getOrDefault(SELECTION, ""), null, Map.of(), null);
@@ -86,9 +86,10 @@ final class FakePicker implements AutoCloseable {
     /** The response headers reported (one map per response). */
     final ConcurrentLinkedQueue<Map<String, String>> responseHeaders = new ConcurrentLinkedQueue<>();
     /** Streams the gateway cancelled. */
-    final java.util.concurrent.atomic.AtomicInteger cancelled = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger cancelled = new AtomicInteger();
     /** What each cancelled stream had delivered, for those cancelled after the picker was asked to decide. */
     final ConcurrentLinkedQueue<Received> cancelledAfterDeciding = new ConcurrentLinkedQueue<>();
+
     volatile Function<Received, Answer> script = FakePicker::routeBySelection;
 
     FakePicker(boolean tls) throws Exception {
@@ -98,8 +99,8 @@ final class FakePicker implements AutoCloseable {
             // the certificate the real picker generates when it is given none
             ServingCertificate cert = ServingCertificate.selfSigned("localhost");
             b.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(
-                    new java.io.ByteArrayInputStream(cert.certificatePem().getBytes(StandardCharsets.US_ASCII)),
-                    new java.io.ByteArrayInputStream(cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII))))
+                            new ByteArrayInputStream(cert.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                            new ByteArrayInputStream(cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII))))
                     .build());
         }
         server = b.build().start();
@@ -129,7 +130,8 @@ final class FakePicker implements AutoCloseable {
                 public void onNext(ProcessingRequest req) {
                     switch (req.getRequestCase()) {
                         case REQUEST_HEADERS -> {
-                            for (HeaderValue h : req.getRequestHeaders().getHeaders().getHeadersList()) {
+                            for (HeaderValue h :
+                                    req.getRequestHeaders().getHeaders().getHeadersList()) {
                                 headers.put(h.getKey(), h.getRawValue().toStringUtf8());
                             }
                             headersEos = req.getRequestHeaders().getEndOfStream();
@@ -146,21 +148,27 @@ final class FakePicker implements AutoCloseable {
                         }
                         case RESPONSE_HEADERS -> {
                             Map<String, String> h = new LinkedHashMap<>();
-                            req.getResponseHeaders().getHeaders().getHeadersList()
-                                    .forEach(v -> h.put(v.getKey(), v.getRawValue().toStringUtf8()));
+                            req.getResponseHeaders()
+                                    .getHeaders()
+                                    .getHeadersList()
+                                    .forEach(v ->
+                                            h.put(v.getKey(), v.getRawValue().toStringUtf8()));
                             responseHeaders.add(h);
-                            String endpoint = req.getMetadataContext().getFilterMetadataMap()
-                                    .getOrDefault("envoy.lb", Struct.getDefaultInstance()).getFieldsMap()
+                            String endpoint = req.getMetadataContext()
+                                    .getFilterMetadataMap()
+                                    .getOrDefault("envoy.lb", Struct.getDefaultInstance())
+                                    .getFieldsMap()
                                     .getOrDefault("x-gateway-destination-endpoint-served", Value.getDefaultInstance())
                                     .getStringValue();
                             served.add(endpoint);
-                            out.onNext(ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse
-                                    .newBuilder().setResponse(CommonResponse.newBuilder().setHeaderMutation(
-                                            HeaderMutation.newBuilder().addSetHeaders(header(SERVED_ECHO,
-                                                    endpoint))))).build());
+                            out.onNext(ProcessingResponse.newBuilder()
+                                    .setResponseHeaders(HeadersResponse.newBuilder()
+                                            .setResponse(CommonResponse.newBuilder()
+                                                    .setHeaderMutation(HeaderMutation.newBuilder()
+                                                            .addSetHeaders(header(SERVED_ECHO, endpoint)))))
+                                    .build());
                         }
-                        default -> {
-                        }
+                        default -> {}
                     }
                 }
 
@@ -170,15 +178,18 @@ final class FakePicker implements AutoCloseable {
                     received.add(r);
                     switch (script.apply(r)) {
                         case Immediate im -> {
-                            out.onNext(ProcessingResponse.newBuilder().setImmediateResponse(ImmediateResponse
-                                    .newBuilder().setStatus(HttpStatus.newBuilder().setCodeValue(im.status()))
-                                    .setBody(ByteString.copyFromUtf8(im.body()))).build());
+                            out.onNext(ProcessingResponse.newBuilder()
+                                    .setImmediateResponse(ImmediateResponse.newBuilder()
+                                            .setStatus(HttpStatus.newBuilder().setCodeValue(im.status()))
+                                            .setBody(ByteString.copyFromUtf8(im.body())))
+                                    .build());
                             out.onCompleted();
                         }
-                        case Silent s -> {
-                        }
-                        case Error e -> out.onError(io.grpc.Status.INTERNAL.withDescription("scripted failure")
-                                .asRuntimeException());
+                        case Silent s -> {}
+                        case Error e ->
+                            out.onError(Status.INTERNAL
+                                    .withDescription("scripted failure")
+                                    .asRuntimeException());
                         case Route route -> {
                             byte[] newBody = route.body() == null ? r.body() : route.body();
                             HeaderMutation.Builder m = HeaderMutation.newBuilder()
@@ -187,25 +198,39 @@ final class FakePicker implements AutoCloseable {
                                 m.addSetHeaders(header("Content-Length", Integer.toString(newBody.length)));
                             }
                             route.setHeaders().forEach((k, v) -> m.addSetHeaders(header(k, v)));
-                            String meta = route.metadataDestination() == null ? route.destination()
+                            String meta = route.metadataDestination() == null
+                                    ? route.destination()
                                     : route.metadataDestination();
                             out.onNext(ProcessingResponse.newBuilder()
-                                    .setRequestHeaders(HeadersResponse.newBuilder().setResponse(CommonResponse
-                                            .newBuilder().setClearRouteCache(true).setHeaderMutation(m)))
-                                    .setDynamicMetadata(Struct.newBuilder().putFields("envoy.lb", Value.newBuilder()
-                                            .setStructValue(Struct.newBuilder().putFields(
-                                                    "x-gateway-destination-endpoint",
-                                                    Value.newBuilder().setStringValue(meta).build())).build()))
+                                    .setRequestHeaders(HeadersResponse.newBuilder()
+                                            .setResponse(CommonResponse.newBuilder()
+                                                    .setClearRouteCache(true)
+                                                    .setHeaderMutation(m)))
+                                    .setDynamicMetadata(Struct.newBuilder()
+                                            .putFields(
+                                                    "envoy.lb",
+                                                    Value.newBuilder()
+                                                            .setStructValue(Struct.newBuilder()
+                                                                    .putFields(
+                                                                            "x-gateway-destination-endpoint",
+                                                                            Value.newBuilder()
+                                                                                    .setStringValue(meta)
+                                                                                    .build()))
+                                                            .build()))
                                     .build());
                             if (!r.headersEndOfStream()) {
                                 List<byte[]> parts = split(newBody);
                                 for (int i = 0; i < parts.size(); i++) {
-                                    out.onNext(ProcessingResponse.newBuilder().setRequestBody(BodyResponse
-                                            .newBuilder().setResponse(CommonResponse.newBuilder().setBodyMutation(
-                                                    BodyMutation.newBuilder().setStreamedResponse(
-                                                            StreamedBodyResponse.newBuilder()
-                                                                    .setBody(ByteString.copyFrom(parts.get(i)))
-                                                                    .setEndOfStream(i == parts.size() - 1)))))
+                                    out.onNext(ProcessingResponse.newBuilder()
+                                            .setRequestBody(BodyResponse.newBuilder()
+                                                    .setResponse(CommonResponse.newBuilder()
+                                                            .setBodyMutation(BodyMutation.newBuilder()
+                                                                    .setStreamedResponse(
+                                                                            StreamedBodyResponse.newBuilder()
+                                                                                    .setBody(ByteString.copyFrom(
+                                                                                            parts.get(i)))
+                                                                                    .setEndOfStream(
+                                                                                            i == parts.size() - 1)))))
                                             .build());
                                 }
                             }
@@ -230,8 +255,9 @@ final class FakePicker implements AutoCloseable {
     }
 
     private static HeaderValueOption header(String name, String value) {
-        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name)
-                .setRawValue(ByteString.copyFromUtf8(value))).build();
+        return HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFromUtf8(value)))
+                .build();
     }
 
     /** The body in chunks of at most 62,000 bytes (one empty chunk for an empty body), as the reference picker. */
@@ -239,9 +265,9 @@ final class FakePicker implements AutoCloseable {
         if (body.length == 0) {
             return List.of(body);
         }
-        java.util.ArrayList<byte[]> out = new java.util.ArrayList<>();
+        ArrayList<byte[]> out = new ArrayList<>();
         for (int off = 0; off < body.length; off += 62_000) {
-            out.add(java.util.Arrays.copyOfRange(body, off, Math.min(body.length, off + 62_000)));
+            out.add(Arrays.copyOfRange(body, off, Math.min(body.length, off + 62_000)));
         }
         return out;
     }

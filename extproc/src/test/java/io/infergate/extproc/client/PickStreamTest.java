@@ -55,7 +55,8 @@ class PickStreamTest {
     /** A picker that hands every message it receives, with the stream back, to {@code script}. */
     private void serve(BiConsumer<ProcessingRequest, StreamObserver<ProcessingResponse>> script) throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
                 .addService(new ExternalProcessorGrpc.ExternalProcessorImplBase() {
                     @Override
                     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> out) {
@@ -67,8 +68,7 @@ class PickStreamTest {
                             }
 
                             @Override
-                            public void onError(Throwable t) {
-                            }
+                            public void onError(Throwable t) {}
 
                             @Override
                             public void onCompleted() {
@@ -76,27 +76,38 @@ class PickStreamTest {
                             }
                         };
                     }
-                }).build().start();
+                })
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
     private PickStream start(String body) {
-        PickStream s = new PickStream("test picker", new ExternalPickRequest("r1",
-                List.of(new HeaderEntry(":method", "POST"), new HeaderEntry(":path", "/v1/completions")),
-                body.getBytes(StandardCharsets.UTF_8)), Patience.EVENTUALLY, timer); // every script here decides
+        PickStream s = new PickStream(
+                "test picker",
+                new ExternalPickRequest(
+                        "r1",
+                        List.of(new HeaderEntry(":method", "POST"), new HeaderEntry(":path", "/v1/completions")),
+                        body.getBytes(StandardCharsets.UTF_8)),
+                Patience.EVENTUALLY,
+                timer); // every script here decides
         s.start(channel);
         return s;
     }
 
     private static ProcessingResponse headersResponse(String destination, ByteString replacement) {
-        CommonResponse.Builder c = CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
-                .addSetHeaders(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder()
-                        .setKey("x-gateway-destination-endpoint").setValue(destination))));
+        CommonResponse.Builder c = CommonResponse.newBuilder()
+                .setHeaderMutation(HeaderMutation.newBuilder()
+                        .addSetHeaders(HeaderValueOption.newBuilder()
+                                .setHeader(HeaderValue.newBuilder()
+                                        .setKey("x-gateway-destination-endpoint")
+                                        .setValue(destination))));
         if (replacement != null) {
             c.setStatus(CommonResponse.ResponseStatus.CONTINUE_AND_REPLACE)
                     .setBodyMutation(BodyMutation.newBuilder().setBody(replacement));
         }
-        return ProcessingResponse.newBuilder().setRequestHeaders(HeadersResponse.newBuilder().setResponse(c))
+        return ProcessingResponse.newBuilder()
+                .setRequestHeaders(HeadersResponse.newBuilder().setResponse(c))
                 .build();
     }
 
@@ -109,7 +120,9 @@ class PickStreamTest {
         serve((r, out) -> {
             if (r.hasRequestBody() && r.getRequestBody().getEndOfStream()) {
                 out.onNext(headersResponse("10.0.0.1:8000", null));
-                out.onNext(ProcessingResponse.newBuilder().setRequestBody(BodyResponse.getDefaultInstance()).build());
+                out.onNext(ProcessingResponse.newBuilder()
+                        .setRequestBody(BodyResponse.getDefaultInstance())
+                        .build());
             }
         });
         ExternalDecision d = decision(start("{\"model\":\"m\"}"));
@@ -117,7 +130,12 @@ class PickStreamTest {
             assertThat(route.destination()).isEqualTo("10.0.0.1:8000");
             assertThat(route.body()).isNull();
         });
-        assertThat(seen.peek().getRequestHeaders().getHeaders().getHeaders(0).getRawValue().toStringUtf8())
+        assertThat(seen.peek()
+                        .getRequestHeaders()
+                        .getHeaders()
+                        .getHeaders(0)
+                        .getRawValue()
+                        .toStringUtf8())
                 .isEqualTo("POST");
     }
 
@@ -129,8 +147,11 @@ class PickStreamTest {
             }
         });
         ExternalDecision d = decision(start("{\"model\":\"m\"}"));
-        assertThat(d).isInstanceOfSatisfying(ExternalDecision.Route.class, route ->
-                assertThat(new String(route.body(), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"n\"}"));
+        assertThat(d)
+                .isInstanceOfSatisfying(
+                        ExternalDecision.Route.class,
+                        route -> assertThat(new String(route.body(), StandardCharsets.UTF_8))
+                                .isEqualTo("{\"model\":\"n\"}"));
     }
 
     @Test
@@ -141,8 +162,10 @@ class PickStreamTest {
             }
         });
         PickStream s = start("{}");
-        assertThatThrownBy(() -> decision(s)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOfSatisfying(ExternalPickerException.class, e -> {
+        assertThatThrownBy(() -> decision(s))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOfSatisfying(ExternalPickerException.class, e -> {
                     assertThat(e.malformed()).isTrue();
                     assertThat(e.getMessage()).contains("test picker closed the stream without a decision");
                 });
@@ -155,12 +178,20 @@ class PickStreamTest {
                 out.onNext(headersResponse("10.0.0.1:8000", null));
             }
             if (r.hasResponseHeaders()) {
-                String served = r.getMetadataContext().getFilterMetadataMap().get("envoy.lb").getFieldsMap()
-                        .get("x-gateway-destination-endpoint-served").getStringValue();
-                out.onNext(ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse.newBuilder()
-                        .setResponse(CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
-                                .addSetHeaders(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder()
-                                        .setKey("X-Served").setRawValue(ByteString.copyFromUtf8(served)))))))
+                String served = r.getMetadataContext()
+                        .getFilterMetadataMap()
+                        .get("envoy.lb")
+                        .getFieldsMap()
+                        .get("x-gateway-destination-endpoint-served")
+                        .getStringValue();
+                out.onNext(ProcessingResponse.newBuilder()
+                        .setResponseHeaders(HeadersResponse.newBuilder()
+                                .setResponse(CommonResponse.newBuilder()
+                                        .setHeaderMutation(HeaderMutation.newBuilder()
+                                                .addSetHeaders(HeaderValueOption.newBuilder()
+                                                        .setHeader(HeaderValue.newBuilder()
+                                                                .setKey("X-Served")
+                                                                .setRawValue(ByteString.copyFromUtf8(served)))))))
                         .setDynamicMetadata(Struct.newBuilder().putFields("x", Value.getDefaultInstance()))
                         .build());
             }
@@ -168,10 +199,17 @@ class PickStreamTest {
         PickStream s = start("");
         assertThat(decision(s)).isInstanceOf(ExternalDecision.Route.class);
         List<HeaderEntry> set = s.responseHeaders(List.of(new HeaderEntry(":status", "200")), "10.0.0.1:8000")
-                .toCompletableFuture().get(Patience.SECONDS, TimeUnit.SECONDS);
+                .toCompletableFuture()
+                .get(Patience.SECONDS, TimeUnit.SECONDS);
         assertThat(set).containsExactly(new HeaderEntry("x-served", "10.0.0.1:8000"));
         assertThat(seen).hasSize(2);
-        assertThat(seen.stream().skip(1).findFirst().orElseThrow().getResponseHeaders().getEndOfStream()).isFalse();
+        assertThat(seen.stream()
+                        .skip(1)
+                        .findFirst()
+                        .orElseThrow()
+                        .getResponseHeaders()
+                        .getEndOfStream())
+                .isFalse();
         s.cancel(); // after the half-close: a no-op
     }
 }

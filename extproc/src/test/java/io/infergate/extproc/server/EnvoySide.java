@@ -60,7 +60,8 @@ final class EnvoySide {
         }
 
         void cancel() {
-            requests.onError(Status.CANCELLED.withDescription("client went away").asRuntimeException());
+            requests.onError(
+                    Status.CANCELLED.withDescription("client went away").asRuntimeException());
         }
 
         /** The next response; fails when the stream ended, or when nothing came at all (a hung picker). */
@@ -159,8 +160,9 @@ final class EnvoySide {
     }
 
     static ProcessingRequest requestHeaders(Map<String, String> headers, boolean endOfStream, Metadata metadata) {
-        ProcessingRequest.Builder b = ProcessingRequest.newBuilder().setRequestHeaders(HttpHeaders.newBuilder()
-                .setHeaders(map(headers)).setEndOfStream(endOfStream));
+        ProcessingRequest.Builder b = ProcessingRequest.newBuilder()
+                .setRequestHeaders(
+                        HttpHeaders.newBuilder().setHeaders(map(headers)).setEndOfStream(endOfStream));
         if (metadata != null) {
             b.setMetadataContext(metadata);
         }
@@ -168,24 +170,37 @@ final class EnvoySide {
     }
 
     static ProcessingRequest requestBody(String text, boolean endOfStream) {
-        return ProcessingRequest.newBuilder().setRequestBody(HttpBody.newBuilder()
-                .setBody(ByteString.copyFrom(text, StandardCharsets.UTF_8)).setEndOfStream(endOfStream)).build();
+        return ProcessingRequest.newBuilder()
+                .setRequestBody(HttpBody.newBuilder()
+                        .setBody(ByteString.copyFrom(text, StandardCharsets.UTF_8))
+                        .setEndOfStream(endOfStream))
+                .build();
     }
 
     static ProcessingRequest responseHeaders(Map<String, String> headers, String servedEndpoint) {
-        ProcessingRequest.Builder b = ProcessingRequest.newBuilder().setResponseHeaders(HttpHeaders.newBuilder()
-                .setHeaders(map(headers)));
+        ProcessingRequest.Builder b = ProcessingRequest.newBuilder()
+                .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(map(headers)));
         if (servedEndpoint != null) {
-            b.setMetadataContext(Metadata.newBuilder().putFilterMetadata(Messages.LB_NAMESPACE, Struct.newBuilder()
-                    .putFields(Messages.DESTINATION_ENDPOINT_SERVED, Value.newBuilder().setStringValue(servedEndpoint)
-                            .build()).build()));
+            b.setMetadataContext(Metadata.newBuilder()
+                    .putFilterMetadata(
+                            Messages.LB_NAMESPACE,
+                            Struct.newBuilder()
+                                    .putFields(
+                                            Messages.DESTINATION_ENDPOINT_SERVED,
+                                            Value.newBuilder()
+                                                    .setStringValue(servedEndpoint)
+                                                    .build())
+                                    .build()));
         }
         return b.build();
     }
 
     static ProcessingRequest responseBody(String text, boolean endOfStream) {
-        return ProcessingRequest.newBuilder().setResponseBody(HttpBody.newBuilder()
-                .setBody(ByteString.copyFrom(text, StandardCharsets.UTF_8)).setEndOfStream(endOfStream)).build();
+        return ProcessingRequest.newBuilder()
+                .setResponseBody(HttpBody.newBuilder()
+                        .setBody(ByteString.copyFrom(text, StandardCharsets.UTF_8))
+                        .setEndOfStream(endOfStream))
+                .build();
     }
 
     static Metadata subset(String... endpoints) {
@@ -193,21 +208,29 @@ final class EnvoySide {
         for (String e : endpoints) {
             list.addValues(Value.newBuilder().setStringValue(e));
         }
-        return Metadata.newBuilder().putFilterMetadata(Messages.SUBSET_HINT_NAMESPACE, Struct.newBuilder()
-                .putFields(Messages.SUBSET_HINT_KEY, Value.newBuilder().setListValue(list).build()).build()).build();
+        return Metadata.newBuilder()
+                .putFilterMetadata(
+                        Messages.SUBSET_HINT_NAMESPACE,
+                        Struct.newBuilder()
+                                .putFields(
+                                        Messages.SUBSET_HINT_KEY,
+                                        Value.newBuilder().setListValue(list).build())
+                                .build())
+                .build();
     }
 
     private static HeaderMap map(Map<String, String> headers) {
         HeaderMap.Builder m = HeaderMap.newBuilder();
-        headers.forEach((k, v) -> m.addHeaders(HeaderValue.newBuilder().setKey(k)
-                .setRawValue(ByteString.copyFrom(v, StandardCharsets.UTF_8))));
+        headers.forEach((k, v) -> m.addHeaders(
+                HeaderValue.newBuilder().setKey(k).setRawValue(ByteString.copyFrom(v, StandardCharsets.UTF_8))));
         return m.build();
     }
 
     /** The set headers of a request-headers response, in order, as name → value. */
     static Map<String, String> setHeaders(ProcessingResponse r) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (HeaderValueOption o : r.getRequestHeaders().getResponse().getHeaderMutation().getSetHeadersList()) {
+        for (HeaderValueOption o :
+                r.getRequestHeaders().getResponse().getHeaderMutation().getSetHeadersList()) {
             out.put(o.getHeader().getKey(), o.getHeader().getRawValue().toStringUtf8());
         }
         return out;
@@ -219,7 +242,10 @@ final class EnvoySide {
 
     /** The {@code envoy.lb} destination of a request-headers response. */
     static String lbDestination(ProcessingResponse r) {
-        return r.getDynamicMetadata().getFieldsOrThrow(Messages.LB_NAMESPACE).getStructValue()
-                .getFieldsOrThrow(Messages.DESTINATION_ENDPOINT).getStringValue();
+        return r.getDynamicMetadata()
+                .getFieldsOrThrow(Messages.LB_NAMESPACE)
+                .getStructValue()
+                .getFieldsOrThrow(Messages.DESTINATION_ENDPOINT)
+                .getStringValue();
     }
 }

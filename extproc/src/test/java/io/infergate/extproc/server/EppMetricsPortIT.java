@@ -55,14 +55,16 @@ class EppMetricsPortIT {
 
     @BeforeEach
     void start() {
-        state = new EppState(POOL, SchedulingOptions.defaults(), System::nanoTime, () -> new SplittableRandom(1),
-                null);
+        state = new EppState(POOL, SchedulingOptions.defaults(), System::nanoTime, () -> new SplittableRandom(1), null);
         server = newServer(0).start();
     }
 
     private EppServer newServer(int metricsPort) {
-        return new EppServer(state, StreamSettings.defaults(), new EppServer.Options("127.0.0.1", 0, 0, metricsPort,
-                Optional.empty(), Duration.ZERO), ready::get);
+        return new EppServer(
+                state,
+                StreamSettings.defaults(),
+                new EppServer.Options("127.0.0.1", 0, 0, metricsPort, Optional.empty(), Duration.ZERO),
+                ready::get);
     }
 
     @AfterEach
@@ -73,8 +75,11 @@ class EppMetricsPortIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.boundPorts().get("metrics")
-                + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.boundPorts().get("metrics") + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -83,7 +88,8 @@ class EppMetricsPortIT {
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-        assertThat(r.body()).contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 1\n")
+        assertThat(r.body())
+                .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 1\n")
                 .contains("# TYPE inference_extension_scheduler_e2e_duration_seconds histogram\n");
     }
 
@@ -115,7 +121,9 @@ class EppMetricsPortIT {
         HttpResponse<String> pools = get("/api/pools");
         assertThat(pools.statusCode()).isEqualTo(200);
         assertThat(pools.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
-        assertThat(pools.body()).contains("\"name\" : \"pool\"").contains("\"address\" : \"127.0.0.1:8000\"")
+        assertThat(pools.body())
+                .contains("\"name\" : \"pool\"")
+                .contains("\"address\" : \"127.0.0.1:8000\"")
                 .doesNotContain("\"name\" : \"other\"");
         assertThat(get("/api/config")).satisfies(r -> {
             assertThat(r.statusCode()).isEqualTo(404);

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,12 +101,19 @@ class EppProtocolTest {
         LoadResult loaded = Manifests.validated(Manifests.load("test.yaml", manifests));
         assertThat(loaded.hasErrors()).as("%s", loaded.problems()).isFalse();
         SplittableRandom seeds = new SplittableRandom(7);
-        state = new EppState(POOL_ID, SchedulingOptions.defaults().withDefaultProfile(profile)
-                .withMetricsInterval(Duration.ZERO), now::get, () -> seeds.split(), null);
+        state = new EppState(
+                POOL_ID,
+                SchedulingOptions.defaults().withDefaultProfile(profile).withMetricsInterval(Duration.ZERO),
+                now::get,
+                () -> seeds.split(),
+                null);
         state.update(loaded.manifests());
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ExtProcService(state, settings.withRandom(() -> seeds.split()))).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(new ExtProcService(state, settings.withRandom(() -> seeds.split())))
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         envoy = new EnvoySide(channel);
     }
@@ -124,8 +130,20 @@ class EppProtocolTest {
     private void metrics(String hostPort, int queue, double kv, String... adapters) {
         for (EndpointSlot slot : state.datastore().slots()) {
             if (slot.hostPort().equals(hostPort)) {
-                slot.metrics(slot.metrics().read(new ModelServerMetrics("vllm", queue, 0, kv, Set.of(adapters),
-                        Set.of(), 4, ModelServerMetrics.UNKNOWN, ModelServerMetrics.UNKNOWN, List.of()), now.get()));
+                slot.metrics(slot.metrics()
+                        .read(
+                                new ModelServerMetrics(
+                                        "vllm",
+                                        queue,
+                                        0,
+                                        kv,
+                                        Set.of(adapters),
+                                        Set.of(),
+                                        4,
+                                        ModelServerMetrics.UNKNOWN,
+                                        ModelServerMetrics.UNKNOWN,
+                                        List.of()),
+                                now.get()));
                 return;
             }
         }
@@ -137,8 +155,12 @@ class EppProtocolTest {
     }
 
     /** Sends a whole request and returns the request-headers response (the body chunks go to {@code chunks}). */
-    private ProcessingResponse pick(EnvoySide.Stream s, Map<String, String> headers, String body,
-                                    List<ProcessingResponse> chunks, StringBuilder bodyOut) {
+    private ProcessingResponse pick(
+            EnvoySide.Stream s,
+            Map<String, String> headers,
+            String body,
+            List<ProcessingResponse> chunks,
+            StringBuilder bodyOut) {
         s.send(requestHeaders(headers, false, null)).send(requestBody(body, true));
         ProcessingResponse h = s.next();
         String b = s.requestBody(chunks);
@@ -163,7 +185,8 @@ class EppProtocolTest {
         metrics("192.168.1.2:8000", 10, 0.4, "sql-lora");
         metrics("192.168.1.3:8000", 10, 0.3);
         ProcessingResponse h = pick(envoy.open(), post(CHAT), chat("sql-lora"), new ArrayList<>(), null);
-        assertThat(EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint")).isEqualTo("192.168.1.2:8000");
+        assertThat(EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint"))
+                .isEqualTo("192.168.1.2:8000");
     }
 
     @Test
@@ -183,15 +206,25 @@ class EppProtocolTest {
         assertThat(h.getRequestHeaders().getResponse().getClearRouteCache()).isTrue();
         Map<String, String> set = EnvoySide.setHeaders(h);
         assertThat(EnvoySide.setHeaderNames(h)).startsWith("x-gateway-destination-endpoint", "Content-Length");
-        assertThat(set.get("Content-Length")).isEqualTo(Integer.toString(chat("m").length()));
-        assertThat(set.get("x-gateway-destination-endpoint")).matches("192\\.168\\.1\\.[123]:8000")
+        assertThat(set.get("Content-Length"))
+                .isEqualTo(Integer.toString(chat("m").length()));
+        assertThat(set.get("x-gateway-destination-endpoint"))
+                .matches("192\\.168\\.1\\.[123]:8000")
                 .isEqualTo(EnvoySide.lbDestination(h));
         // copied back: ordinary headers and a generated request id; never the control headers or pseudo-headers
-        assertThat(set).containsEntry("authorization", "Bearer x").containsEntry("content-type", "application/json")
+        assertThat(set)
+                .containsEntry("authorization", "Bearer x")
+                .containsEntry("content-type", "application/json")
                 .containsKey("x-request-id")
-                .doesNotContainKeys("x-gateway-inference-objective", "x-gateway-inference-fairness-id",
-                        "x-gateway-model-name-rewrite", "x-gateway-destination-endpoint-subset", "content-length",
-                        ":path", ":method", ":authority");
+                .doesNotContainKeys(
+                        "x-gateway-inference-objective",
+                        "x-gateway-inference-fairness-id",
+                        "x-gateway-model-name-rewrite",
+                        "x-gateway-destination-endpoint-subset",
+                        "content-length",
+                        ":path",
+                        ":method",
+                        ":authority");
         assertThat(body.toString()).isEqualTo(chat("m"));
         assertThat(chunks).hasSize(1);
     }
@@ -199,7 +232,8 @@ class EppProtocolTest {
     @Test
     void invalidJsonIs400() throws IOException {
         start(pool("{number: 8000}", 3, ""));
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null))
+        EnvoySide.Stream s = envoy.open()
+                .send(requestHeaders(post(CHAT), false, null))
                 .send(requestBody("{\"model\": \"m\", ", true));
         assertImmediate(s.next(), 400, "inference error: BadRequest - error unmarshaling request body: ");
         assertThat(s.end()).isNull();
@@ -208,8 +242,8 @@ class EppProtocolTest {
     @Test
     void aMissingModelIs400() throws IOException {
         start(pool("{number: 8000}", 3, ""));
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null))
-                .send(requestBody("{\"messages\":[]}", true));
+        EnvoySide.Stream s =
+                envoy.open().send(requestHeaders(post(CHAT), false, null)).send(requestBody("{\"messages\":[]}", true));
         assertImmediate(s.next(), 400, "inference error: BadRequest - model not found in request body");
     }
 
@@ -236,18 +270,28 @@ class EppProtocolTest {
             assertThat(s.end()).isNull();
         }
         assertThat(seen).containsExactlyInAnyOrder("192.168.1.1:8000", "192.168.1.2:8000", "192.168.1.3:8000");
-        assertThat(state.inFlight().inFlight(state.served().orElseThrow().pool().snapshot().endpoints().get(0)))
+        assertThat(state.inFlight()
+                        .inFlight(state.served()
+                                .orElseThrow()
+                                .pool()
+                                .snapshot()
+                                .endpoints()
+                                .get(0)))
                 .isZero();
     }
 
     @Test
     void aSubsetThatMatchesNothingIs503AndAnEmptyOneToo() throws IOException {
         start(pool("{number: 8000}", 3, ""));
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, EnvoySide.subset("10.9.9.9:8000")))
+        EnvoySide.Stream s = envoy.open()
+                .send(requestHeaders(post(CHAT), false, EnvoySide.subset("10.9.9.9:8000")))
                 .send(requestBody(chat("m"), true));
-        assertImmediate(s.next(), 503,
+        assertImmediate(
+                s.next(),
+                503,
                 "inference error: ServiceUnavailable - failed to find endpoint candidates for serving the request");
-        EnvoySide.Stream empty = envoy.open().send(requestHeaders(post(CHAT), false, EnvoySide.subset()))
+        EnvoySide.Stream empty = envoy.open()
+                .send(requestHeaders(post(CHAT), false, EnvoySide.subset()))
                 .send(requestBody(chat("m"), true));
         assertImmediate(empty.next(), 503, "inference error: ServiceUnavailable");
     }
@@ -272,8 +316,10 @@ class EppProtocolTest {
         start(pool("{number: 8000}", 3, rewrite("food-review", "food-review-v2")));
         String full = chat("food-review");
         int cut = full.indexOf("review") + 2; // inside the model string
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null))
-                .send(requestBody(full.substring(0, cut), false)).send(requestBody(full.substring(cut), true));
+        EnvoySide.Stream s = envoy.open()
+                .send(requestHeaders(post(CHAT), false, null))
+                .send(requestBody(full.substring(0, cut), false))
+                .send(requestBody(full.substring(cut), true));
         ProcessingResponse h = s.next();
         String body = s.requestBody(new ArrayList<>());
         assertThat(body).isEqualTo(chat("food-review-v2"));
@@ -304,12 +350,19 @@ class EppProtocolTest {
         start(pool("{number: 8000}", 3, rewrite("a", "b")));
         EnvoySide.Stream s = envoy.open();
         ProcessingResponse h = pick(s, post(CHAT), chat("a"), new ArrayList<>(), null);
-        s.send(responseHeaders(Map.of(":status", "200", "content-type", "text/event-stream"),
+        s.send(responseHeaders(
+                Map.of(":status", "200", "content-type", "text/event-stream"),
                 EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint")));
         s.next();
         s.send(responseBody("data: {\"model\":\"b\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n", false));
-        assertThat(s.next().getResponseBody().getResponse().getBodyMutation().getStreamedResponse().getBody()
-                .toStringUtf8()).isEqualTo("data: {\"model\":\"a\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n");
+        assertThat(s.next()
+                        .getResponseBody()
+                        .getResponse()
+                        .getBodyMutation()
+                        .getStreamedResponse()
+                        .getBody()
+                        .toStringUtf8())
+                .isEqualTo("data: {\"model\":\"a\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n");
         s.send(responseBody("data: {\"usage\":{\"prompt_tokens\":7,\"total_tokens\":17,\"completion_to", false));
         s.next();
         s.send(responseBody("kens\":10}}\n\ndata: [DONE]\n\n", true));
@@ -317,7 +370,8 @@ class EppProtocolTest {
         assertThat(last.getEndOfStream()).isTrue();
         assertThat(last.getBody().toStringUtf8()).isEqualTo("kens\":10}}\n\ndata: [DONE]\n\n");
         String metrics = state.metrics().scrape(null, null);
-        assertThat(metrics).contains("inference_objective_input_tokens_sum{model_name=\"a\",target_model_name=\"b\"} 7")
+        assertThat(metrics)
+                .contains("inference_objective_input_tokens_sum{model_name=\"a\",target_model_name=\"b\"} 7")
                 .contains("inference_objective_output_tokens_sum{model_name=\"a\",target_model_name=\"b\"} 10");
     }
 
@@ -338,7 +392,11 @@ class EppProtocolTest {
         assertThat(body.toString()).isEqualTo(big);
         assertThat(chunks).hasSize((big.length() + 61_999) / 62_000);
         for (int i = 0; i < chunks.size(); i++) {
-            var r = chunks.get(i).getRequestBody().getResponse().getBodyMutation().getStreamedResponse();
+            var r = chunks.get(i)
+                    .getRequestBody()
+                    .getResponse()
+                    .getBodyMutation()
+                    .getStreamedResponse();
             assertThat(r.getBody().size()).isLessThanOrEqualTo(Messages.BODY_CHUNK_LIMIT);
             assertThat(r.getEndOfStream()).isEqualTo(i == chunks.size() - 1);
         }
@@ -359,8 +417,11 @@ class EppProtocolTest {
             ProcessingResponse h = pick(envoy.open(), post(CHAT), chat("m"), new ArrayList<>(), null);
             String list = EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint");
             assertThat(list).isEqualTo(EnvoySide.lbDestination(h));
-            assertThat(list).isEqualTo(String.join(",",
-                    List.of("192.168.1.2:8000", "192.168.1.3:8000", "192.168.1.1:8000").subList(0, n)));
+            assertThat(list)
+                    .isEqualTo(String.join(
+                            ",",
+                            List.of("192.168.1.2:8000", "192.168.1.3:8000", "192.168.1.1:8000")
+                                    .subList(0, n)));
         }
     }
 
@@ -376,11 +437,14 @@ class EppProtocolTest {
         EnvoySide.Stream s = envoy.open()
                 .send(requestHeaders(post(CHAT), false, EnvoySide.subset("192.168.1.1:8002")))
                 .send(requestBody(chat("m"), true));
-        assertThat(EnvoySide.setHeaders(s.next()).get("x-gateway-destination-endpoint")).isEqualTo("192.168.1.1:8002");
+        assertThat(EnvoySide.setHeaders(s.next()).get("x-gateway-destination-endpoint"))
+                .isEqualTo("192.168.1.1:8002");
         // an IP without a port allows every rank of the pod
-        EnvoySide.Stream ip = envoy.open().send(requestHeaders(post(CHAT), false, EnvoySide.subset("192.168.1.1")))
+        EnvoySide.Stream ip = envoy.open()
+                .send(requestHeaders(post(CHAT), false, EnvoySide.subset("192.168.1.1")))
                 .send(requestBody(chat("m"), true));
-        assertThat(EnvoySide.setHeaders(ip.next()).get("x-gateway-destination-endpoint")).startsWith("192.168.1.1:");
+        assertThat(EnvoySide.setHeaders(ip.next()).get("x-gateway-destination-endpoint"))
+                .startsWith("192.168.1.1:");
     }
 
     @Test
@@ -390,8 +454,14 @@ class EppProtocolTest {
         EnvoySide.Stream s = envoy.open();
         ProcessingResponse h = pick(s, post(CHAT), chat("m"), new ArrayList<>(), null);
         String picked = EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint");
-        var pickedEndpoint = endpoints.stream().filter(e -> e.hostPort().equals(picked)).findFirst().orElseThrow();
-        var other = endpoints.stream().filter(e -> !e.hostPort().equals(picked)).findFirst().orElseThrow();
+        var pickedEndpoint = endpoints.stream()
+                .filter(e -> e.hostPort().equals(picked))
+                .findFirst()
+                .orElseThrow();
+        var other = endpoints.stream()
+                .filter(e -> !e.hostPort().equals(picked))
+                .findFirst()
+                .orElseThrow();
         assertThat(state.inFlight().inFlight(pickedEndpoint)).isEqualTo(1);
         s.send(responseHeaders(Map.of(":status", "200", "content-type", "application/json"), other.hostPort()));
         s.next();
@@ -405,7 +475,8 @@ class EppProtocolTest {
     @Test
     void aCancelledStreamReleasesItsLoad() throws IOException {
         start(pool("{number: 8000}", 1, ""));
-        var endpoint = state.served().orElseThrow().pool().snapshot().endpoints().get(0);
+        var endpoint =
+                state.served().orElseThrow().pool().snapshot().endpoints().get(0);
         EnvoySide.Stream s = envoy.open();
         pick(s, post(CHAT), chat("m"), new ArrayList<>(), null);
         assertThat(state.inFlight().inFlight(endpoint)).isEqualTo(1);
@@ -420,7 +491,8 @@ class EppProtocolTest {
         Status status = bad.end();
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("request body chunk received while expecting request headers");
-        EnvoySide.Stream twice = envoy.open().send(requestHeaders(post(CHAT), false, null))
+        EnvoySide.Stream twice = envoy.open()
+                .send(requestHeaders(post(CHAT), false, null))
                 .send(requestHeaders(post(CHAT), false, null));
         assertThat(twice.end().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         // the server is still fine
@@ -443,7 +515,8 @@ class EppProtocolTest {
         metrics("192.168.1.2:8000", 50, 0.99);
         Map<String, String> headers = post(CHAT);
         headers.put("x-gateway-inference-objective", "batch");
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(headers, false, null)).send(requestBody(chat("m"), true));
+        EnvoySide.Stream s =
+                envoy.open().send(requestHeaders(headers, false, null)).send(requestBody(chat("m"), true));
         assertImmediate(s.next(), 429, "inference error: ResourceExhausted - ");
         // a request of default priority still goes through
         ProcessingResponse h = pick(envoy.open(), post(CHAT), chat("m"), new ArrayList<>(), null);
@@ -452,20 +525,26 @@ class EppProtocolTest {
 
     @Test
     void withFlowControlARequestWaitsWhileThePoolIsSaturatedThenGoes() throws IOException {
-        start(pool("{number: 8000}", 1, "").replace("metadata: {name: pool, namespace: default}",
-                "metadata: {name: pool, namespace: default, annotations: {infergate.io/flow-control: \"true\"}}"));
+        start(
+                pool("{number: 8000}", 1, "")
+                        .replace(
+                                "metadata: {name: pool, namespace: default}",
+                                "metadata: {name: pool, namespace: default, annotations: {infergate.io/flow-control: \"true\"}}"));
         metrics("192.168.1.1:8000", 50, 0.99);
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null)).send(requestBody(chat("m"), true));
+        EnvoySide.Stream s =
+                envoy.open().send(requestHeaders(post(CHAT), false, null)).send(requestBody(chat("m"), true));
         state.flows().pokeAll();
-        assertThat(s.pending()).as("nothing is answered while the request is queued").isZero();
+        assertThat(s.pending())
+                .as("nothing is answered while the request is queued")
+                .isZero();
         metrics("192.168.1.1:8000", 0, 0.1);
         state.flows().pokeAll();
         assertThat(EnvoySide.setHeaders(s.next())).containsEntry("x-gateway-destination-endpoint", "192.168.1.1:8000");
 
         // a queued request whose client goes away leaves the queue
         metrics("192.168.1.1:8000", 50, 0.99);
-        EnvoySide.Stream gone = envoy.open().send(requestHeaders(post(CHAT), false, null))
-                .send(requestBody(chat("m"), true));
+        EnvoySide.Stream gone =
+                envoy.open().send(requestHeaders(post(CHAT), false, null)).send(requestBody(chat("m"), true));
         assertThat(state.flows().controller(POOL_ID).queuedRequests()).isEqualTo(1);
         gone.cancel();
         assertThat(state.flows().controller(POOL_ID).queuedRequests()).isZero();
@@ -474,7 +553,8 @@ class EppProtocolTest {
     @Test
     void aTooLargeBodyIs413() throws IOException {
         start(pool("{number: 8000}", 1, ""), "gie-v1-default", settings().withMaxRequestBodyBytes(100));
-        EnvoySide.Stream s = envoy.open().send(requestHeaders(post(CHAT), false, null))
+        EnvoySide.Stream s = envoy.open()
+                .send(requestHeaders(post(CHAT), false, null))
                 .send(requestBody("{\"model\":\"m\",\"prompt\":\"" + "x".repeat(200) + "\"}", true));
         assertImmediate(s.next(), 413, "inference error: PayloadTooLarge - ");
     }
@@ -487,10 +567,9 @@ class EppProtocolTest {
         assertThat(health.status("readiness").name()).isEqualTo("NOT_SERVING");
         assertThat(health.status("other").name()).isEqualTo("SERVICE_UNKNOWN");
         ready[0] = true;
-        for (String name : List.of("readiness", "envoy.service.ext_proc.v3.ExternalProcessor", "",
-                "inference-extension")) {
+        for (String name :
+                List.of("readiness", "envoy.service.ext_proc.v3.ExternalProcessor", "", "inference-extension")) {
             assertThat(health.status(name).name()).as(name).isEqualTo("SERVING");
         }
     }
-
 }

@@ -16,7 +16,6 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.infergate.api.Manifests;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.pick.PoolId;
@@ -26,7 +25,7 @@ import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
 import io.infergate.simulator.server.SimulatorFleet;
-import io.infergate.testing.Patience;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,11 +58,20 @@ class EppServerIT {
 
     @BeforeEach
     void start() {
-        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder()
-                .servedModelName("base").outputLengths(new OutputLengthDistribution.Fixed(3))
-                .frontendOverheadNanos(0).build()).seed(5).build())).start();
-        String ports = fleet.replicas().stream().map(r -> "{number: " + r.port() + "}")
-                .collect(Collectors.joining(", "));
+        fleet = new SimulatorFleet(new FleetSpec(
+                        2,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(Preset.DEFAULT.config().toBuilder()
+                                        .servedModelName("base")
+                                        .outputLengths(new OutputLengthDistribution.Fixed(3))
+                                        .frontendOverheadNanos(0)
+                                        .build())
+                                .seed(5)
+                                .build()))
+                .start();
+        String ports =
+                fleet.replicas().stream().map(r -> "{number: " + r.port() + "}").collect(Collectors.joining(", "));
         String yaml = """
                 apiVersion: inference.networking.k8s.io/v1
                 kind: InferencePool
@@ -86,14 +94,31 @@ class EppServerIT {
                     - matches: [{model: {type: Exact, value: friendly}}]
                       targets: [{modelRewrite: base, weight: 1}]
                 """.formatted(ports);
-        EppState state = new EppState(POOL, SchedulingOptions.defaults().withMetricsInterval(Duration.ofMillis(20)),
-                System::nanoTime, () -> new SplittableRandom(1), null);
+        EppState state = new EppState(
+                POOL,
+                SchedulingOptions.defaults().withMetricsInterval(Duration.ofMillis(20)),
+                System::nanoTime,
+                () -> new SplittableRandom(1),
+                null);
         state.update(Manifests.load("it.yaml", yaml).manifests());
-        server = new EppServer(state, StreamSettings.defaults(), new EppServer.Options("127.0.0.1", 0, 0, 0,
-                Optional.of(ServingCertificate.selfSigned("localhost")), Duration.ofMillis(20)), () -> true).start();
+        server = new EppServer(
+                        state,
+                        StreamSettings.defaults(),
+                        new EppServer.Options(
+                                "127.0.0.1",
+                                0,
+                                0,
+                                0,
+                                Optional.of(ServingCertificate.selfSigned("localhost")),
+                                Duration.ofMillis(20)),
+                        () -> true)
+                .start();
         ChannelCredentials tls = TlsChannelCredentials.newBuilder()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers()).build();
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.boundPorts().get("grpc"), tls).build();
+                .trustManager(InsecureTrustManagerFactory.INSTANCE.getTrustManagers())
+                .build();
+        channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.boundPorts().get("grpc"), tls)
+                .build();
     }
 
     @AfterEach
@@ -125,12 +150,15 @@ class EppServerIT {
             String destination = EnvoySide.setHeaders(h).get("x-gateway-destination-endpoint");
             String rewritten = s.requestBody(new ArrayList<>());
             assertThat(rewritten).contains("\"model\":\"base\"");
-            HttpResponse<String> upstream = http.send(HttpRequest.newBuilder(URI.create("http://" + destination
-                            + "/v1/completions")).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(rewritten)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> upstream = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + destination + "/v1/completions"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(rewritten))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(upstream.statusCode()).isEqualTo(200);
-            s.send(EnvoySide.responseHeaders(Map.of(":status", "200", "content-type", "application/json"),
-                    destination));
+            s.send(EnvoySide.responseHeaders(
+                    Map.of(":status", "200", "content-type", "application/json"), destination));
             assertThat(s.next().hasResponseHeaders()).isTrue();
             s.send(EnvoySide.responseBody(upstream.body(), true));
             String toClient = s.responseBody();
@@ -139,35 +167,46 @@ class EppServerIT {
             assertThat(s.end()).isNull();
             served.add(destination);
         }
-        List<String> replicas = fleet.replicas().stream().map(r -> "127.0.0.1:" + r.port()).toList();
+        List<String> replicas =
+                fleet.replicas().stream().map(r -> "127.0.0.1:" + r.port()).toList();
         assertThat(served).allMatch(replicas::contains);
 
         // health on its own plaintext port, with the reference names
-        ManagedChannel healthChannel = Grpc.newChannelBuilderForAddress("127.0.0.1",
-                server.boundPorts().get("health"), InsecureChannelCredentials.create()).build();
+        ManagedChannel healthChannel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.boundPorts().get("health"), InsecureChannelCredentials.create())
+                .build();
         try {
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(healthChannel);
             for (String name : List.of("liveness", "readiness", "envoy.service.ext_proc.v3.ExternalProcessor")) {
-                assertThat(health.check(HealthCheckRequest.newBuilder().setService(name).build()).getStatus())
-                        .as(name).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                assertThat(health.check(HealthCheckRequest.newBuilder()
+                                        .setService(name)
+                                        .build())
+                                .getStatus())
+                        .as(name)
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
             }
         } finally {
             healthChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
 
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + server.boundPorts().get("metrics") + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.boundPorts().get("metrics") + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("inference_objective_request_total{model_name=\"friendly\","
-                + "target_model_name=\"base\",priority=\"0\"} 6")
+        assertThat(metrics.body())
+                .contains("inference_objective_request_total{model_name=\"friendly\","
+                        + "target_model_name=\"base\",priority=\"0\"} 6")
                 .contains("inference_extension_scheduler_e2e_duration_seconds_count 6")
                 .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 2");
     }
 
     @Test
     void aPlaintextClientCannotTalkToTheTlsPortButTheServerKeepsServing() throws Exception {
-        ManagedChannel plain = Grpc.newChannelBuilderForAddress("127.0.0.1", server.boundPorts().get("grpc"),
-                InsecureChannelCredentials.create()).build();
+        ManagedChannel plain = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.boundPorts().get("grpc"), InsecureChannelCredentials.create())
+                .build();
         try {
             EnvoySide.Stream s = new EnvoySide(plain).open();
             s.send(requestHeaders(post("/v1/models"), true, null));

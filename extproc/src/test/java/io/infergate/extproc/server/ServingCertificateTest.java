@@ -3,8 +3,10 @@ package io.infergate.extproc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
@@ -41,9 +43,12 @@ class ServingCertificateTest {
         assertThat(x.getSigAlgName()).isEqualTo("SHA256withECDSA");
         assertThat(x.getPublicKey().getAlgorithm()).isEqualTo("EC");
         assertThat(x.getSubjectAlternativeNames()).containsExactly(List.of(2, "localhost"), List.of(2, "epp.llm.svc"));
-        assertThat(x.getNotBefore().toInstant()).isBetween(before.minus(Duration.ofHours(1)).minusSeconds(2),
-                before.minus(Duration.ofHours(1)).plusSeconds(2));
-        assertThat(Duration.between(x.getNotBefore().toInstant(), x.getNotAfter().toInstant()))
+        assertThat(x.getNotBefore().toInstant())
+                .isBetween(
+                        before.minus(Duration.ofHours(1)).minusSeconds(2),
+                        before.minus(Duration.ofHours(1)).plusSeconds(2));
+        assertThat(Duration.between(
+                        x.getNotBefore().toInstant(), x.getNotAfter().toInstant()))
                 .isEqualTo(Duration.ofDays(3650).plusHours(1));
         x.checkValidity();
         assertThat(x.getCriticalExtensionOIDs()).containsExactly("2.5.29.15");
@@ -52,19 +57,23 @@ class ServingCertificateTest {
         assertThat(x.getBasicConstraints()).isEqualTo(-1); // not a CA
 
         x.verify(x.getPublicKey()); // self-signed: its own key verifies the signature
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(cert.privateKeyPem())));
+        PrivateKey key =
+                KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(cert.privateKeyPem())));
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(key);
         s.update(new byte[] {1, 2, 3});
         byte[] sig = s.sign();
         s.initVerify(x.getPublicKey());
         s.update(new byte[] {1, 2, 3});
-        assertThat(s.verify(sig)).as("the private key belongs to the certificate").isTrue();
+        assertThat(s.verify(sig))
+                .as("the private key belongs to the certificate")
+                .isTrue();
     }
 
     @Test
     void localhostIsNotListedTwice() throws Exception {
-        assertThat(parse(ServingCertificate.selfSigned("localhost").certificatePem()).getSubjectAlternativeNames())
+        assertThat(parse(ServingCertificate.selfSigned("localhost").certificatePem())
+                        .getSubjectAlternativeNames())
                 .containsExactly(List.of(2, "localhost"));
     }
 
@@ -73,10 +82,15 @@ class ServingCertificateTest {
         Instant from = Instant.parse("2049-12-31T23:00:00Z");
         Instant to = Instant.parse("2151-01-02T03:04:05Z");
         String longName = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example";
-        var gen = java.security.KeyPairGenerator.getInstance("EC");
+        var gen = KeyPairGenerator.getInstance("EC");
         var keys = gen.generateKeyPair();
-        byte[] tbs = X509Der.selfSignedTbs("x", java.math.BigInteger.valueOf(Long.MAX_VALUE), from, to,
-                keys.getPublic().getEncoded(), List.of(longName));
+        byte[] tbs = X509Der.selfSignedTbs(
+                "x",
+                BigInteger.valueOf(Long.MAX_VALUE),
+                from,
+                to,
+                keys.getPublic().getEncoded(),
+                List.of(longName));
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(keys.getPrivate());
         s.update(tbs);

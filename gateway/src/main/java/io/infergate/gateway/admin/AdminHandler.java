@@ -43,7 +43,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     AdminHandler(AdminSource source, Set<AdminRoute> routes) {
         this.source = source;
         this.routes = routes;
-        this.paths = String.join(", ", routes.stream().map(AdminRoute::path).sorted().toList());
+        this.paths =
+                String.join(", ", routes.stream().map(AdminRoute::path).sorted().toList());
     }
 
     @Override
@@ -59,13 +60,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         AdminRoute route = AdminRoute.of(path).filter(routes::contains).orElse(null);
         if (route == null) {
-            send(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "not found: " + path + " (try " + paths + ")\n",
-                    keepAlive, head);
+            send(
+                    ctx,
+                    HttpResponseStatus.NOT_FOUND,
+                    TEXT,
+                    "not found: " + path + " (try " + paths + ")\n",
+                    keepAlive,
+                    head);
             return;
         }
         if (!HttpMethod.GET.equals(req.method()) && !head) {
-            FullHttpResponse res = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
-                    "method not allowed: " + req.method() + " (expected: GET)\n", false);
+            FullHttpResponse res = response(
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    TEXT,
+                    "method not allowed: " + req.method() + " (expected: GET)\n",
+                    false);
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             write(ctx, res, keepAlive);
             return;
@@ -75,21 +84,36 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case METRICS -> send(ctx, HttpResponseStatus.OK, PROMETHEUS, source.metrics(), keepAlive, head);
                 case HEALTHZ -> {
                     boolean up = source.running();
-                    send(ctx, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
-                            up ? "ok\n" : "not running\n", keepAlive, head);
+                    send(
+                            ctx,
+                            up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            TEXT,
+                            up ? "ok\n" : "not running\n",
+                            keepAlive,
+                            head);
                 }
                 case READYZ -> {
                     Readiness r = source.readiness();
-                    send(ctx, r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
-                            r.reason() + "\n", keepAlive, head);
+                    send(
+                            ctx,
+                            r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            TEXT,
+                            r.reason() + "\n",
+                            keepAlive,
+                            head);
                 }
                 case POOLS -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.pools(source), keepAlive, head);
                 case CONFIG -> send(ctx, HttpResponseStatus.OK, JSON, AdminJson.config(source), keepAlive, head);
             }
         } catch (RuntimeException e) {
             log.warn("admin {} failed", path, e);
-            send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
-                    AdminJson.message("error", String.valueOf(e)), keepAlive, head);
+            send(
+                    ctx,
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    JSON,
+                    AdminJson.message("error", String.valueOf(e)),
+                    keepAlive,
+                    head);
         }
     }
 
@@ -100,8 +124,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, AsciiString type, String body,
-                             boolean keepAlive, boolean head) {
+    private static void send(
+            ChannelHandlerContext ctx,
+            HttpResponseStatus status,
+            AsciiString type,
+            String body,
+            boolean keepAlive,
+            boolean head) {
         write(ctx, response(status, type, body, head), keepAlive);
     }
 

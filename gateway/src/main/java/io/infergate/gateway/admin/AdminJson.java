@@ -1,9 +1,5 @@
 package io.infergate.gateway.admin;
 
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.InferenceModel;
@@ -12,6 +8,7 @@ import io.infergate.api.model.ParentRef;
 import io.infergate.api.model.TcpRoute;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.metrics.EndpointFreshness;
 import io.infergate.gateway.picker.PoolPickers;
@@ -30,7 +27,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON documents of the admin API, built from one read of the source (one configuration snapshot).
@@ -38,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class AdminJson {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private AdminJson() {}
 
@@ -71,16 +74,25 @@ final class AdminJson {
                 }
             }
             Scheduler scheduler = pickers == null ? null : pickers.scheduler(p.id());
-            putOrNull(pool, "schedulingProfile", scheduler == null ? null : scheduler.profile().name());
-            putOrNull(pool, "schedulingConfig", p.pickerConfig().map(c -> c.source()).orElse(null));
+            putOrNull(
+                    pool,
+                    "schedulingProfile",
+                    scheduler == null ? null : scheduler.profile().name());
+            putOrNull(
+                    pool,
+                    "schedulingConfig",
+                    p.pickerConfig().map(c -> c.source()).orElse(null));
             pool.put("flowControl", p.flowControl());
-            pool.put("endpointPicker", switch (p.picker()) {
-                case io.infergate.gateway.config.PickerRef.BuiltIn b -> "in-process";
-                case io.infergate.gateway.config.PickerRef.External e -> "external " + e.name() + " ("
-                        + (e.tls() ? "TLS" : "h2c") + ", " + e.failureMode().yaml() + ")";
-                case io.infergate.gateway.config.PickerRef.Invalid i -> "invalid (" + i.failureMode().yaml() + "): "
-                        + i.reason();
-            });
+            pool.put(
+                    "endpointPicker",
+                    switch (p.picker()) {
+                        case PickerRef.BuiltIn b -> "in-process";
+                        case PickerRef.External e ->
+                            "external " + e.name() + " (" + (e.tls() ? "TLS" : "h2c") + ", "
+                                    + e.failureMode().yaml() + ")";
+                        case PickerRef.Invalid i ->
+                            "invalid (" + i.failureMode().yaml() + "): " + i.reason();
+                    });
             PrefixIndex index = pickers == null ? null : pickers.prefixIndex(p.id());
             if (index == null) {
                 pool.putNull("prefixIndexSize");
@@ -200,14 +212,17 @@ final class AdminJson {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode sources = root.putArray("sources");
         status.sources().forEach(sources::add);
-        status.lastReload().ifPresentOrElse(r -> {
-            ObjectNode reload = root.putObject("lastReload");
-            reload.put("at", r.at().toString());
-            reload.put("applied", r.applied());
-            reload.put("message", r.message());
-            ArrayNode problems = reload.putArray("problems");
-            r.problems().forEach(problems::add);
-        }, () -> root.putNull("lastReload"));
+        status.lastReload()
+                .ifPresentOrElse(
+                        r -> {
+                            ObjectNode reload = root.putObject("lastReload");
+                            reload.put("at", r.at().toString());
+                            reload.put("applied", r.applied());
+                            reload.put("message", r.message());
+                            ArrayNode problems = reload.putArray("problems");
+                            r.problems().forEach(problems::add);
+                        },
+                        () -> root.putNull("lastReload"));
         ArrayNode listeners = root.putArray("listeners");
         for (ListenerConfig l : config.listeners()) {
             ObjectNode n = listeners.addObject();
@@ -227,7 +242,8 @@ final class AdminJson {
         ManifestSet set = config.manifests();
         ArrayNode routes = root.putArray("routes");
         for (HttpRoute r : set.httpRoutes()) {
-            ObjectNode n = route(routes, "HTTPRoute", r.metadata().namespace(), r.metadata().name(), r.parentRefs());
+            ObjectNode n = route(
+                    routes, "HTTPRoute", r.metadata().namespace(), r.metadata().name(), r.parentRefs());
             ArrayNode hostnames = n.putArray("hostnames");
             r.hostnames().forEach(hostnames::add);
             ArrayNode rules = n.putArray("rules");
@@ -239,7 +255,8 @@ final class AdminJson {
             }
         }
         for (TcpRoute r : set.tcpRoutes()) {
-            ObjectNode n = route(routes, "TCPRoute", r.metadata().namespace(), r.metadata().name(), r.parentRefs());
+            ObjectNode n = route(
+                    routes, "TCPRoute", r.metadata().namespace(), r.metadata().name(), r.parentRefs());
             ArrayNode rules = n.putArray("rules");
             for (TcpRoute.Rule rule : r.rules()) {
                 ArrayNode backends = rules.addObject().putArray("backends");
@@ -251,7 +268,7 @@ final class AdminJson {
         // what X-Gateway-Base-Model-Name is set to; null = no bbr-managed ConfigMap, the header is the model itself
         if (config.baseModels().declared()) {
             ObjectNode base = root.putObject("baseModels");
-            new java.util.TreeMap<>(config.baseModels().mappings()).forEach(base::put);
+            new TreeMap<>(config.baseModels().mappings()).forEach(base::put);
         } else {
             root.putNull("baseModels");
         }
@@ -265,15 +282,16 @@ final class AdminJson {
         return write(root);
     }
 
-    private static ObjectNode route(ArrayNode routes, String kind, String namespace, String name,
-                                    List<ParentRef> parents) {
+    private static ObjectNode route(
+            ArrayNode routes, String kind, String namespace, String name, List<ParentRef> parents) {
         ObjectNode n = routes.addObject();
         n.put("kind", kind);
         n.put("namespace", namespace);
         n.put("name", name);
         ArrayNode refs = n.putArray("parentRefs");
         for (ParentRef p : parents) {
-            refs.add(p.namespace() + "/" + p.name() + p.sectionName().map(s -> "/" + s).orElse(""));
+            refs.add(p.namespace() + "/" + p.name()
+                    + p.sectionName().map(s -> "/" + s).orElse(""));
         }
         return n;
     }
@@ -301,7 +319,8 @@ final class AdminJson {
     }
 
     private static boolean references(InferenceModel m, PoolId pool) {
-        return m.metadata().namespace().equals(pool.namespace()) && m.poolRef().name().equals(pool.name())
+        return m.metadata().namespace().equals(pool.namespace())
+                && m.poolRef().name().equals(pool.name())
                 && m.poolRef().group().equals(pool.group());
     }
 

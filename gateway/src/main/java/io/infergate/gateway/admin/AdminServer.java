@@ -41,6 +41,7 @@ public final class AdminServer implements AutoCloseable {
      * cmd/epp/runner/runner.go}).
      */
     public static final int DEFAULT_PORT = 9090;
+
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
 
     private final String host;
@@ -88,8 +89,10 @@ public final class AdminServer implements AutoCloseable {
         ChannelFuture bound = b.bind(host, requestedPort).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            throw new IllegalStateException("admin listener: cannot bind " + host + ":" + requestedPort + ": "
-                    + bound.cause().getMessage(), bound.cause());
+            throw new IllegalStateException(
+                    "admin listener: cannot bind " + host + ":" + requestedPort + ": "
+                            + bound.cause().getMessage(),
+                    bound.cause());
         }
         channel = bound.channel();
         port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
@@ -103,7 +106,8 @@ public final class AdminServer implements AutoCloseable {
 
     /** {@code http://host:port}. */
     public String url() {
-        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
+        String h = host.equals("0.0.0.0") || host.equals("::")
+                ? "127.0.0.1"
                 : host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return "http://" + h + ":" + port;
     }

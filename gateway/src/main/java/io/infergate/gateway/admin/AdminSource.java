@@ -84,8 +84,8 @@ public interface AdminSource {
     /**
      * The usual wiring: a started {@link GatewayServer}, its metrics, the reloader's status and a running flag.
      */
-    static AdminSource of(GatewayServer server, GatewayMetrics metrics, Supplier<ConfigStatus> status,
-                          BooleanSupplier running) {
+    static AdminSource of(
+            GatewayServer server, GatewayMetrics metrics, Supplier<ConfigStatus> status, BooleanSupplier running) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(status, "status");
@@ -118,8 +118,11 @@ public interface AdminSource {
 
             @Override
             public String metrics() {
-                return metrics.scrape(server.config(), server.inFlight(), new SchedulingView(server.datastore(),
-                        server.pickers(), server.schedulerLatency(), nanoTime()));
+                return metrics.scrape(
+                        server.config(),
+                        server.inFlight(),
+                        new SchedulingView(
+                                server.datastore(), server.pickers(), server.schedulerLatency(), nanoTime()));
             }
 
             @Override

@@ -33,7 +33,8 @@ public record Readiness(boolean ready, String reason) {
         List<PoolRuntime> pools = config.pools();
         if (!pools.isEmpty() && pools.stream().allMatch(p -> p.snapshot().isEmpty())) {
             reasons.add("no InferencePool has a ready endpoint (pools: "
-                    + String.join(", ", pools.stream().map(p -> p.id().toString()).toList()) + ")");
+                    + String.join(
+                            ", ", pools.stream().map(p -> p.id().toString()).toList()) + ")");
         }
         return reasons.isEmpty() ? new Readiness(true, "ready") : new Readiness(false, String.join("\n", reasons));
     }

@@ -1,5 +1,6 @@
 package io.infergate.gateway.config;
 
+import io.infergate.api.Problem;
 import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.EndpointSlice;
 import io.infergate.api.model.Gateway;
@@ -18,7 +19,6 @@ import io.infergate.scheduler.pick.PoolSnapshot;
 import io.infergate.scheduler.scheduling.config.PoolSchedulingResolver;
 import io.infergate.scheduler.scheduling.config.SchedulerSetupFactory;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
-import io.infergate.api.Problem;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -47,8 +47,8 @@ public final class GatewayConfig {
      * How EndpointPickerConfigs are built for the gateway: with at least {@link BuiltInProfiles#FALLBACKS}
      * endpoints per pick, as the built-in profiles, since the gateway retries on the next one.
      */
-    public static final SchedulerSetupFactory.Options SETUP_OPTIONS = SchedulerSetupFactory.Options.DEFAULT
-            .withMinEndpoints(BuiltInProfiles.FALLBACKS);
+    public static final SchedulerSetupFactory.Options SETUP_OPTIONS =
+            SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(BuiltInProfiles.FALLBACKS);
 
     private final ManifestSet manifests;
     private final List<ListenerConfig> listeners;
@@ -60,17 +60,22 @@ public final class GatewayConfig {
     private final Map<ServiceBackend, ServiceTarget> services;
     private final BaseModels baseModels;
 
-    private GatewayConfig(ManifestSet manifests, List<ListenerConfig> listeners, List<PoolRuntime> pools,
-                          Map<ServiceBackend, ServiceTarget> services) {
+    private GatewayConfig(
+            ManifestSet manifests,
+            List<ListenerConfig> listeners,
+            List<PoolRuntime> pools,
+            Map<ServiceBackend, ServiceTarget> services) {
         this.manifests = manifests;
         this.listeners = List.copyOf(listeners);
         Map<String, ListenerConfig> byId = new LinkedHashMap<>();
         listeners.forEach(l -> byId.put(l.id(), l));
         this.listenersById = Map.copyOf(byId);
         Map<String, List<ListenerConfig>> members = new LinkedHashMap<>();
-        listeners.forEach(l -> members.computeIfAbsent(ListenerGroup.keyOf(l), k -> new ArrayList<>()).add(l));
+        listeners.forEach(l -> members.computeIfAbsent(ListenerGroup.keyOf(l), k -> new ArrayList<>())
+                .add(l));
         List<ListenerGroup> g = new ArrayList<>();
-        members.forEach((key, ls) -> g.add(new ListenerGroup(key, ls.get(0).port(), ls.get(0).protocol(), ls)));
+        members.forEach((key, ls) ->
+                g.add(new ListenerGroup(key, ls.get(0).port(), ls.get(0).protocol(), ls)));
         this.groups = List.copyOf(g);
         Map<String, ListenerGroup> gByKey = new HashMap<>();
         g.forEach(x -> gByKey.put(x.key(), x));
@@ -119,18 +124,23 @@ public final class GatewayConfig {
         if (scheduling.hasErrors()) {
             List<Problem> errors = scheduling.errors();
             throw new IllegalArgumentException(errors.size() + (errors.size() == 1 ? " error" : " errors")
-                    + " in the scheduling configuration of the InferencePools: " + errors.stream()
-                    .map(Problem::format).collect(Collectors.joining("; ")));
+                    + " in the scheduling configuration of the InferencePools: "
+                    + errors.stream().map(Problem::format).collect(Collectors.joining("; ")));
         }
         List<PoolRuntime> pools = new ArrayList<>();
         for (InferencePool pool : set.inferencePools()) {
-            pools.add(new PoolRuntime(PoolId.of(pool), PoolModels.compile(set, pool), PoolSnapshot.of(set, pool),
-                    scheduling.pool(pool), PickerRef.resolve(set, pool, options.missingPickerServiceIsBuiltIn())));
+            pools.add(new PoolRuntime(
+                    PoolId.of(pool),
+                    PoolModels.compile(set, pool),
+                    PoolSnapshot.of(set, pool),
+                    scheduling.pool(pool),
+                    PickerRef.resolve(set, pool, options.missingPickerServiceIsBuiltIn())));
         }
         Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
         for (Service svc : set.services()) {
             for (Service.Port port : svc.ports()) {
-                ServiceBackend b = new ServiceBackend(svc.metadata().namespace(), svc.metadata().name(), port.port());
+                ServiceBackend b = new ServiceBackend(
+                        svc.metadata().namespace(), svc.metadata().name(), port.port());
                 services.put(b, new ServiceTarget(b, serviceEndpoints(set, svc, port)));
             }
         }
@@ -142,7 +152,9 @@ public final class GatewayConfig {
                 String id = gw.metadata().namespace() + "/" + gw.metadata().name() + "/" + l.name();
                 ListenerConfig compiled = listener(set, gw, l, id);
                 if (l.port() != 0) {
-                    checkSharing(compiled, portOwners.putIfAbsent(l.port(), compiled),
+                    checkSharing(
+                            compiled,
+                            portOwners.putIfAbsent(l.port(), compiled),
                             sockets.putIfAbsent(l.port() + "|" + l.hostname().orElse(""), id));
                 }
                 listeners.add(compiled);
@@ -171,12 +183,20 @@ public final class GatewayConfig {
     private static ListenerConfig listener(ManifestSet set, Gateway gw, Gateway.Listener l, String id) {
         String protocol = l.protocol().name();
         if (l.protocol() == Gateway.Protocol.TCP) {
-            return new ListenerConfig(id, protocol, l.port(), Optional.empty(), Optional.empty(),
-                    Optional.of(TcpRouteTable.compile(set, gw, l)), Optional.empty(), List.of());
+            return new ListenerConfig(
+                    id,
+                    protocol,
+                    l.port(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(TcpRouteTable.compile(set, gw, l)),
+                    Optional.empty(),
+                    List.of());
         }
         RouteTable table = RouteTable.compile(set, gw, l);
         Optional<SslContext> ssl = l.protocol() == Gateway.Protocol.HTTPS
-                ? Optional.of(TlsContexts.forListener(set, gw, l, id)) : Optional.empty();
+                ? Optional.of(TlsContexts.forListener(set, gw, l, id))
+                : Optional.empty();
         Set<PoolId> reachable = new LinkedHashSet<>();
         for (HttpRoute route : table.routes()) {
             for (HttpRoute.Rule rule : route.rules()) {
@@ -189,8 +209,14 @@ public final class GatewayConfig {
                 }
             }
         }
-        return new ListenerConfig(id, protocol, l.port(), l.hostname().map(h -> h.toLowerCase(Locale.ROOT)),
-                Optional.of(table), Optional.empty(), ssl,
+        return new ListenerConfig(
+                id,
+                protocol,
+                l.port(),
+                l.hostname().map(h -> h.toLowerCase(Locale.ROOT)),
+                Optional.of(table),
+                Optional.empty(),
+                ssl,
                 List.copyOf(reachable));
     }
 
@@ -206,8 +232,9 @@ public final class GatewayConfig {
         String ns = svc.metadata().namespace();
         if (!svc.selector().isEmpty() && target > 0) {
             for (Pod pod : set.pods()) {
-                if (pod.metadata().namespace().equals(ns) && pod.isReady() && selects(svc.selector(),
-                        pod.metadata().labels())) {
+                if (pod.metadata().namespace().equals(ns)
+                        && pod.isReady()
+                        && selects(svc.selector(), pod.metadata().labels())) {
                     out.add(InetSocketAddress.createUnresolved(pod.podIp().orElseThrow(), target));
                 }
             }

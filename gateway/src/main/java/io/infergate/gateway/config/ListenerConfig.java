@@ -2,11 +2,11 @@ package io.infergate.gateway.config;
 
 import io.infergate.gateway.route.RouteTable;
 import io.infergate.gateway.route.TcpRouteTable;
+import io.infergate.scheduler.pick.PoolId;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import io.infergate.scheduler.pick.PoolId;
 
 /**
  * One Gateway listener, compiled: what to bind and how to serve it. Immutable; read by event loops without locks.
@@ -22,9 +22,15 @@ import io.infergate.scheduler.pick.PoolId;
  * @param ssl       the server TLS context (HTTPS listeners only; present whenever the protocol is HTTPS)
  * @param pools     the InferencePools some attached route can reach, for {@code GET /v1/models}
  */
-public record ListenerConfig(String id, String protocol, int port, Optional<String> hostname,
-                             Optional<RouteTable> routes,
-                             Optional<TcpRouteTable> tcpRoutes, Optional<SslContext> ssl, List<PoolId> pools) {
+public record ListenerConfig(
+        String id,
+        String protocol,
+        int port,
+        Optional<String> hostname,
+        Optional<RouteTable> routes,
+        Optional<TcpRouteTable> tcpRoutes,
+        Optional<SslContext> ssl,
+        List<PoolId> pools) {
 
     public ListenerConfig {
         Objects.requireNonNull(id, "id");
@@ -51,5 +57,4 @@ public record ListenerConfig(String id, String protocol, int port, Optional<Stri
     public boolean isTcp() {
         return "TCP".equals(protocol);
     }
-
 }

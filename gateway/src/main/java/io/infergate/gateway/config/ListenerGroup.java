@@ -24,10 +24,12 @@ import java.util.Objects;
  */
 public record ListenerGroup(String key, int port, String protocol, List<ListenerConfig> listeners) {
 
-    private static final Comparator<ListenerConfig> MOST_SPECIFIC_FIRST = Comparator
-            .comparingInt((ListenerConfig l) -> l.hostname().isEmpty() ? 2 : Hostnames.isWildcard(l.hostname().get())
-                    ? 1 : 0)
-            .thenComparing(Comparator.comparingInt((ListenerConfig l) -> l.hostname().map(String::length).orElse(0))
+    private static final Comparator<ListenerConfig> MOST_SPECIFIC_FIRST = Comparator.comparingInt(
+                    (ListenerConfig l) -> l.hostname().isEmpty()
+                            ? 2
+                            : Hostnames.isWildcard(l.hostname().get()) ? 1 : 0)
+            .thenComparing(Comparator.comparingInt((ListenerConfig l) ->
+                            l.hostname().map(String::length).orElse(0))
                     .reversed());
 
     public ListenerGroup {

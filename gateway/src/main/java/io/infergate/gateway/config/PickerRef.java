@@ -53,8 +53,8 @@ public sealed interface PickerRef {
      * @param tls         TLS without verification, else h2c
      * @param failureMode what to do when the picker cannot decide
      */
-    record External(String name, List<InetSocketAddress> addresses, boolean tls,
-                    InferencePool.FailureMode failureMode) implements PickerRef {
+    record External(String name, List<InetSocketAddress> addresses, boolean tls, InferencePool.FailureMode failureMode)
+            implements PickerRef {
         public External {
             Objects.requireNonNull(name, "name");
             addresses = List.copyOf(addresses);
@@ -92,35 +92,53 @@ public sealed interface PickerRef {
         }
         String ns = pool.metadata().namespace();
         if (!ref.isService()) {
-            return new Invalid("endpointPickerRef of InferencePool " + ns + "/" + pool.metadata().name()
-                    + " names " + (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " " + ref.name()
-                    + " (expected: a Service, or group " + BUILT_IN_GROUP + " kind " + BUILT_IN_KIND + ")",
+            return new Invalid(
+                    "endpointPickerRef of InferencePool " + ns + "/"
+                            + pool.metadata().name()
+                            + " names " + (ref.group().isEmpty() ? "" : ref.group() + "/") + ref.kind() + " "
+                            + ref.name()
+                            + " (expected: a Service, or group " + BUILT_IN_GROUP + " kind " + BUILT_IN_KIND + ")",
                     ref.failureMode());
         }
         Optional<Service> svc = set.service(ns, ref.name());
         if (svc.isEmpty()) {
-            return missingServiceIsBuiltIn ? BuiltIn.INSTANCE : new Invalid("Service " + ns + "/" + ref.name()
-                    + " named by the endpointPickerRef of InferencePool " + ns + "/" + pool.metadata().name()
-                    + " does not exist", ref.failureMode());
+            return missingServiceIsBuiltIn
+                    ? BuiltIn.INSTANCE
+                    : new Invalid(
+                            "Service " + ns + "/" + ref.name()
+                                    + " named by the endpointPickerRef of InferencePool " + ns + "/"
+                                    + pool.metadata().name()
+                                    + " does not exist",
+                            ref.failureMode());
         }
         if (ref.port().isEmpty()) {
-            return new Invalid("endpointPickerRef of InferencePool " + ns + "/" + pool.metadata().name()
-                    + " has no port (expected: the Service port of " + ref.name() + ")", ref.failureMode());
+            return new Invalid(
+                    "endpointPickerRef of InferencePool " + ns + "/"
+                            + pool.metadata().name() + " has no port (expected: the Service port of " + ref.name()
+                            + ")",
+                    ref.failureMode());
         }
         int port = ref.port().getAsInt();
         Optional<Service.Port> p = svc.get().port(port);
         if (p.isEmpty()) {
-            return new Invalid("Service " + ns + "/" + ref.name() + " has no port " + port
-                    + " (named by the endpointPickerRef of InferencePool " + ns + "/" + pool.metadata().name() + ")",
+            return new Invalid(
+                    "Service " + ns + "/" + ref.name() + " has no port " + port
+                            + " (named by the endpointPickerRef of InferencePool " + ns + "/"
+                            + pool.metadata().name() + ")",
                     ref.failureMode());
         }
         if ("ExternalName".equals(svc.get().type())) {
-            return new Invalid("Service " + ns + "/" + ref.name() + " is an ExternalName Service, which an"
-                    + " endpointPickerRef must not name", ref.failureMode());
+            return new Invalid(
+                    "Service " + ns + "/" + ref.name() + " is an ExternalName Service, which an"
+                            + " endpointPickerRef must not name",
+                    ref.failureMode());
         }
         String tls = pool.metadata().annotations().get(TLS_ANNOTATION);
         boolean useTls = tls == null || !"false".equals(tls.strip().toLowerCase(Locale.ROOT));
-        return new External(ns + "/" + ref.name() + ":" + port,
-                GatewayConfig.serviceEndpoints(set, svc.get(), p.get()), useTls, ref.failureMode());
+        return new External(
+                ns + "/" + ref.name() + ":" + port,
+                GatewayConfig.serviceEndpoints(set, svc.get(), p.get()),
+                useTls,
+                ref.failureMode());
     }
 }

@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param picker     which endpoint picker serves the pool: in-process, external over ext_proc, or an invalid
  *                   reference ({@link PickerRef#resolve})
  */
-public record PoolRuntime(PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling,
-                          PickerRef picker) {
+public record PoolRuntime(
+        PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling, PickerRef picker) {
 
     /** The InferencePool annotation that turns flow control on ({@code "true"}) for the pool. */
     public static final String FLOW_CONTROL_ANNOTATION = PoolSchedulingResolver.FLOW_CONTROL_ANNOTATION;

@@ -26,33 +26,39 @@ import java.util.Optional;
  */
 final class TlsContexts {
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     static SslContext forListener(ManifestSet set, Gateway gateway, Gateway.Listener listener, String id) {
-        Gateway.ListenerTls tls = listener.tls().orElseThrow(() -> new IllegalArgumentException("listener " + id
-                + ": protocol HTTPS without tls.certificateRefs (expected: a kubernetes.io/tls Secret)"));
+        Gateway.ListenerTls tls = listener.tls()
+                .orElseThrow(() -> new IllegalArgumentException("listener " + id
+                        + ": protocol HTTPS without tls.certificateRefs (expected: a kubernetes.io/tls Secret)"));
         if (tls.certificateRefs().isEmpty()) {
-            throw new IllegalArgumentException("listener " + id + ": tls.certificateRefs is empty (expected: one"
-                    + " kubernetes.io/tls Secret)");
+            throw new IllegalArgumentException(
+                    "listener " + id + ": tls.certificateRefs is empty (expected: one" + " kubernetes.io/tls Secret)");
         }
         Gateway.SecretRef ref = tls.certificateRefs().get(0);
-        Secret secret = set.secret(ref.namespace(), ref.name()).orElseThrow(() -> new IllegalArgumentException(
-                "listener " + id + ": Secret " + ref.namespace() + "/" + ref.name() + " is not declared"));
+        Secret secret = set.secret(ref.namespace(), ref.name())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "listener " + id + ": Secret " + ref.namespace() + "/" + ref.name() + " is not declared"));
         byte[] cert = pem(secret, Secret.TLS_CERT_KEY, secret.certFile(), id);
         byte[] key = pem(secret, Secret.TLS_PRIVATE_KEY_KEY, secret.keyFile(), id);
-        try (InputStream c = new ByteArrayInputStream(cert); InputStream k = new ByteArrayInputStream(key)) {
+        try (InputStream c = new ByteArrayInputStream(cert);
+                InputStream k = new ByteArrayInputStream(key)) {
             return SslContextBuilder.forServer(c, k)
                     // h2 needs TLS 1.2+ with the RFC 9113 cipher suites; clients without ALPN get HTTP/1.1
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                            ApplicationProtocolNames.HTTP_2,
+                            ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("listener " + id + ": Secret " + ref.namespace() + "/" + ref.name()
-                    + " does not hold a usable PEM certificate and PKCS#8 key: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "listener " + id + ": Secret " + ref.namespace() + "/" + ref.name()
+                            + " does not hold a usable PEM certificate and PKCS#8 key: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -65,11 +71,15 @@ final class TlsContexts {
             try {
                 return Files.readAllBytes(file.get());
             } catch (IOException e) {
-                throw new IllegalArgumentException("listener " + id + ": cannot read " + file.get() + " of Secret "
-                        + secret.metadata().namespace() + "/" + secret.metadata().name() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "listener " + id + ": cannot read " + file.get() + " of Secret "
+                                + secret.metadata().namespace() + "/"
+                                + secret.metadata().name() + ": " + e.getMessage(),
+                        e);
             }
         }
-        throw new IllegalArgumentException("listener " + id + ": Secret " + secret.metadata().namespace() + "/"
-                + secret.metadata().name() + " has no " + key + " (expected: data, stringData or a file annotation)");
+        throw new IllegalArgumentException("listener " + id + ": Secret "
+                + secret.metadata().namespace() + "/" + secret.metadata().name() + " has no " + key
+                + " (expected: data, stringData or a file annotation)");
     }
 }

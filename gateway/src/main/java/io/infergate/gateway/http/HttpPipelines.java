@@ -89,13 +89,16 @@ public final class HttpPipelines {
                         .maxHeaderListSize(MAX_HEADER_LIST_BYTES))
                 .gracefulShutdownTimeoutMillis(gracefulShutdownMillis)
                 .build();
-        p.addLast(new Http2ConnectionGuard(codec.connection()),
+        p.addLast(
+                new Http2ConnectionGuard(codec.connection()),
                 codec,
                 new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                new HttpFrontendHandler(runtime, groupKey, true));
+                        stream.pipeline()
+                                .addLast(
+                                        new Http2StreamFrameToHttpObjectCodec(true),
+                                        new HttpFrontendHandler(runtime, groupKey, true));
                     }
                 }));
     }

@@ -16,22 +16,21 @@ final class Buckets {
 
     /** Request duration and TTFT: 5 ms to 1 h. */
     static final Buckets GENERAL_LATENCY = of(
-            0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6,
-            8, 10, 15, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200,
-            1800, 2700, 3600);
+            0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60, 120,
+            180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600);
 
     /** Time per output token. */
     static final Buckets TPOT = of(
-            0.0005, 0.00205, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.125, 0.15, 0.2,
-            0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.5, 2, 3, 4.5, 6, 12, 18, 24, 30, 36, 48, 60,
-            90, 120, 180, 270, 360);
+            0.0005, 0.00205, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.125, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1,
+            1.5, 2, 3, 4.5, 6, 12, 18, 24, 30, 36, 48, 60, 90, 120, 180, 270, 360);
 
     /** Normalized time per output token (request latency / output tokens). */
     static final Buckets NTPOT = of(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0);
 
     /** Prompt tokens. */
-    static final Buckets INPUT_TOKENS = of(1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32778,
-            65536, 131072, 262144, 524288, 1048576);
+    static final Buckets INPUT_TOKENS = of(
+            1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32778, 65536, 131072, 262144, 524288,
+            1048576);
 
     /** Completion tokens. */
     static final Buckets OUTPUT_TOKENS = of(1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192);
@@ -45,14 +44,16 @@ final class Buckets {
     private Buckets(double[] bounds) {
         for (int i = 0; i < bounds.length; i++) {
             if (!Double.isFinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
-                throw new IllegalArgumentException("bounds: " + Arrays.toString(bounds)
-                        + " (expected: finite and strictly ascending)");
+                throw new IllegalArgumentException(
+                        "bounds: " + Arrays.toString(bounds) + " (expected: finite and strictly ascending)");
             }
         }
         this.bounds = bounds.clone();
         this.labels = new String[bounds.length + 1];
         for (int i = 0; i < bounds.length; i++) {
-            labels[i] = new BigDecimal(Double.toString(bounds[i])).stripTrailingZeros().toPlainString();
+            labels[i] = new BigDecimal(Double.toString(bounds[i]))
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         labels[bounds.length] = "+Inf";
     }

@@ -35,8 +35,10 @@ public record EndpointFreshness(long ageNanos, String staleReason) {
             return new EndpointFreshness(age, "never read");
         }
         if (age > THRESHOLD_NANOS) {
-            return new EndpointFreshness(age, "metrics are " + TimeUnit.NANOSECONDS.toMillis(age) + " ms old"
-                    + " (threshold " + STALENESS_THRESHOLD.toMillis() + " ms)");
+            return new EndpointFreshness(
+                    age,
+                    "metrics are " + TimeUnit.NANOSECONDS.toMillis(age) + " ms old" + " (threshold "
+                            + STALENESS_THRESHOLD.toMillis() + " ms)");
         }
         return new EndpointFreshness(age, null);
     }

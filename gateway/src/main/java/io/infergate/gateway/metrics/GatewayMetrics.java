@@ -91,12 +91,14 @@ public final class GatewayMetrics implements ProxyListener {
     private static final List<String> POOL_MODEL = List.of("pool", "model_name");
     /** The OpenAI error type of a request the picker shed ({@code ErrorCode.SHED}). */
     private static final String SHED_ERROR_TYPE = "rate_limit_error";
+
     private static final int TOO_MANY_REQUESTS = 429;
     private static final List<String> LISTENER_CODE = List.of("listener", "code");
     private static final List<String> POOL_ONLY = List.of("pool");
     private static final List<String> POOL_ENDPOINT = List.of("pool", "endpoint");
     /** The status a record carries when the client went away before the end (nginx's convention). */
     private static final int CLIENT_CLOSED = 499;
+
     private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private record ModelKey(String model, String target) {}
@@ -126,22 +128,26 @@ public final class GatewayMetrics implements ProxyListener {
 
     @Override
     public void onComplete(RequestRecord r) {
-        requests.computeIfAbsent(new ListenerKey(orEmpty(r.listener()), r.status()), k -> new LongAdder()).increment();
+        requests.computeIfAbsent(new ListenerKey(orEmpty(r.listener()), r.status()), k -> new LongAdder())
+                .increment();
         if (r.pool() != null && r.attempts() > 1) {
             retries.computeIfAbsent(r.pool(), k -> new LongAdder()).add(r.attempts() - 1L);
         }
         if (r.pool() != null && r.endpoint() != null) {
-            endpointRequests.computeIfAbsent(new EndpointKey(r.pool(), r.endpoint()), k -> new LongAdder()).increment();
+            endpointRequests
+                    .computeIfAbsent(new EndpointKey(r.pool(), r.endpoint()), k -> new LongAdder())
+                    .increment();
         }
         if (r.pool() != null && r.status() == TOO_MANY_REQUESTS && SHED_ERROR_TYPE.equals(r.errorType())) {
             // the gateway's own 429 (a model server's 429 is passed on without an error type)
-            shed.computeIfAbsent(new ShedKey(r.pool(), orEmpty(r.incomingModel())), k -> new LongAdder()).increment();
+            shed.computeIfAbsent(new ShedKey(r.pool(), orEmpty(r.incomingModel())), k -> new LongAdder())
+                    .increment();
         }
         if (r.incomingModel() == null || r.incomingModel().isEmpty()) {
             return;
         }
-        ModelSeries s = models.computeIfAbsent(new ModelKey(r.incomingModel(), orEmpty(r.targetModel())),
-                k -> new ModelSeries());
+        ModelSeries s = models.computeIfAbsent(
+                new ModelKey(r.incomingModel(), orEmpty(r.targetModel())), k -> new ModelSeries());
         s.request(r.priority());
         boolean ok = r.status() >= 200 && r.status() <= 299;
         if (!ok || r.errorType() != null) {
@@ -200,8 +206,8 @@ public final class GatewayMetrics implements ProxyListener {
     public String scrape(GatewayConfig config, InFlightTracker inFlight, SchedulingView scheduling) {
         StringBuilder sb = new StringBuilder(8192);
         Exposition out = new Exposition(sb);
-        List<Map.Entry<ModelKey, ModelSeries>> series = sorted(models,
-                Comparator.comparing(ModelKey::model).thenComparing(ModelKey::target));
+        List<Map.Entry<ModelKey, ModelSeries>> series =
+                sorted(models, Comparator.comparing(ModelKey::model).thenComparing(ModelKey::target));
         writeObjective(out, "inference_objective", series, true);
         if (legacyModelNames) {
             writeObjective(out, "inference_model", series, false);
@@ -214,36 +220,55 @@ public final class GatewayMetrics implements ProxyListener {
             out.family(name, "histogram", "End-to-end scheduling latency distribution in seconds.");
             out.histogram(name, List.of(), List.of(), scheduling.latency().histogram());
         }
-        out.family("infergate_requests_total", "counter",
+        out.family(
+                "infergate_requests_total",
+                "counter",
                 "Requests the gateway answered, by listener and HTTP status (499: the client went away first).");
-        for (var e : sorted(requests,
-                Comparator.comparing(ListenerKey::listener).thenComparingInt(ListenerKey::status))) {
-            out.sample("infergate_requests_total", LISTENER_CODE,
-                    List.of(e.getKey().listener(), Integer.toString(e.getKey().status())), e.getValue().sum());
+        for (var e :
+                sorted(requests, Comparator.comparing(ListenerKey::listener).thenComparingInt(ListenerKey::status))) {
+            out.sample(
+                    "infergate_requests_total",
+                    LISTENER_CODE,
+                    List.of(e.getKey().listener(), Integer.toString(e.getKey().status())),
+                    e.getValue().sum());
         }
-        out.family("infergate_upstream_retries_total", "counter",
+        out.family(
+                "infergate_upstream_retries_total",
+                "counter",
                 "Upstream attempts after the first (connect failure or 5xx before any byte reached the client).");
         for (var e : sorted(retries, Comparator.naturalOrder())) {
-            out.sample("infergate_upstream_retries_total", POOL_ONLY, List.of(e.getKey()), e.getValue().sum());
+            out.sample(
+                    "infergate_upstream_retries_total",
+                    POOL_ONLY,
+                    List.of(e.getKey()),
+                    e.getValue().sum());
         }
         out.family("infergate_endpoint_requests_total", "counter", "Requests served by each pool endpoint.");
-        for (var e : sorted(endpointRequests,
-                Comparator.comparing(EndpointKey::pool).thenComparing(EndpointKey::endpoint))) {
-            out.sample("infergate_endpoint_requests_total", POOL_ENDPOINT,
-                    List.of(e.getKey().pool(), e.getKey().endpoint()), e.getValue().sum());
+        for (var e : sorted(
+                endpointRequests, Comparator.comparing(EndpointKey::pool).thenComparing(EndpointKey::endpoint))) {
+            out.sample(
+                    "infergate_endpoint_requests_total",
+                    POOL_ENDPOINT,
+                    List.of(e.getKey().pool(), e.getKey().endpoint()),
+                    e.getValue().sum());
         }
-        out.family("infergate_requests_shed_total", "counter",
+        out.family(
+                "infergate_requests_shed_total",
+                "counter",
                 "Requests the endpoint picker refused with 429 (pool saturated and the request sheddable, or no"
                         + " endpoint fits), by pool and incoming model.");
         for (var e : sorted(shed, Comparator.comparing(ShedKey::pool).thenComparing(ShedKey::model))) {
-            out.sample("infergate_requests_shed_total", POOL_MODEL, List.of(e.getKey().pool(), e.getKey().model()),
+            out.sample(
+                    "infergate_requests_shed_total",
+                    POOL_MODEL,
+                    List.of(e.getKey().pool(), e.getKey().model()),
                     e.getValue().sum());
         }
         return sb.toString();
     }
 
-    private static void writeObjective(Exposition out, String prefix, List<Map.Entry<ModelKey, ModelSeries>> series,
-                                       boolean current) {
+    private static void writeObjective(
+            Exposition out, String prefix, List<Map.Entry<ModelKey, ModelSeries>> series, boolean current) {
         String what = current ? "inference objective" : "inference model";
         String total = prefix + "_request_total";
         out.family(total, "counter", "Counter of " + what + " requests broken out for each model and target model.");
@@ -251,82 +276,130 @@ public final class GatewayMetrics implements ProxyListener {
             ModelKey k = e.getKey();
             if (current) {
                 for (var p : sorted(e.getValue().requestsByPriority, Comparator.naturalOrder())) {
-                    out.sample(total, MODEL_PRIORITY, List.of(k.model(), k.target(), p.getKey().toString()),
+                    out.sample(
+                            total,
+                            MODEL_PRIORITY,
+                            List.of(k.model(), k.target(), p.getKey().toString()),
                             p.getValue().sum());
                 }
             } else {
-                out.sample(total, MODEL, List.of(k.model(), k.target()), e.getValue().requests());
+                out.sample(
+                        total,
+                        MODEL,
+                        List.of(k.model(), k.target()),
+                        e.getValue().requests());
             }
         }
         String errors = prefix + "_request_error_total";
-        out.family(errors, "counter",
+        out.family(
+                errors,
+                "counter",
                 "Counter of " + what + " requests errors broken out for each model and target model.");
         for (var e : series) {
             ModelKey k = e.getKey();
             for (var c : sorted(e.getValue().errorsByCode, Comparator.naturalOrder())) {
-                out.sample(errors, MODEL_ERROR, List.of(k.model(), k.target(), c.getKey()), c.getValue().sum());
+                out.sample(
+                        errors,
+                        MODEL_ERROR,
+                        List.of(k.model(), k.target(), c.getKey()),
+                        c.getValue().sum());
             }
         }
-        histograms(out, prefix + "_request_duration_seconds",
+        histograms(
+                out,
+                prefix + "_request_duration_seconds",
                 what + " response latency distribution in seconds for each model and target model.",
-                series, s -> s.duration);
+                series,
+                s -> s.duration);
         if (current) {
-            histograms(out, prefix + "_request_ttft_seconds",
+            histograms(
+                    out,
+                    prefix + "_request_ttft_seconds",
                     what + " time to first token distribution in seconds for each model and target model.",
-                    series, s -> s.ttft);
-            histograms(out, prefix + "_request_tpot_seconds",
+                    series,
+                    s -> s.ttft);
+            histograms(
+                    out,
+                    prefix + "_request_tpot_seconds",
                     what + " time per output token after the first, in seconds, for each model and target model.",
-                    series, s -> s.tpot);
+                    series,
+                    s -> s.tpot);
         }
-        histograms(out, prefix + "_normalized_time_per_output_token_seconds",
+        histograms(
+                out,
+                prefix + "_normalized_time_per_output_token_seconds",
                 what + " latency divided by number of output tokens in seconds for each model and target model.",
-                series, s -> s.ntpot);
-        histograms(out, prefix + "_input_tokens",
-                what + " input token count distribution for requests in each model.", series, s -> s.inputTokens);
-        histograms(out, prefix + "_output_tokens",
-                what + " output token count distribution for requests in each model.", series, s -> s.outputTokens);
+                series,
+                s -> s.ntpot);
+        histograms(
+                out,
+                prefix + "_input_tokens",
+                what + " input token count distribution for requests in each model.",
+                series,
+                s -> s.inputTokens);
+        histograms(
+                out,
+                prefix + "_output_tokens",
+                what + " output token count distribution for requests in each model.",
+                series,
+                s -> s.outputTokens);
     }
 
-    private static void histograms(Exposition out, String name, String help,
-                                   List<Map.Entry<ModelKey, ModelSeries>> series, Function<ModelSeries, Histogram> h) {
+    private static void histograms(
+            Exposition out,
+            String name,
+            String help,
+            List<Map.Entry<ModelKey, ModelSeries>> series,
+            Function<ModelSeries, Histogram> h) {
         out.family(name, "histogram", Character.toUpperCase(help.charAt(0)) + help.substring(1));
         for (var e : series) {
             Histogram histogram = h.apply(e.getValue());
             if (histogram.snapshot().count() > 0) {
-                out.histogram(name, MODEL, List.of(e.getKey().model(), e.getKey().target()), histogram);
+                out.histogram(
+                        name, MODEL, List.of(e.getKey().model(), e.getKey().target()), histogram);
             }
         }
     }
 
-    private static void writePools(Exposition out, GatewayConfig config, InFlightTracker inFlight,
-                                   SchedulingView scheduling) {
+    private static void writePools(
+            Exposition out, GatewayConfig config, InFlightTracker inFlight, SchedulingView scheduling) {
         List<PoolRuntime> pools = new ArrayList<>(config.pools());
         pools.sort(Comparator.comparing((PoolRuntime p) -> p.id().namespace()).thenComparing(p -> p.id().name()));
         out.family("inference_pool_ready_pods", "gauge", "The number of ready pods in the inference server pool.");
         for (PoolRuntime p : pools) {
-            out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()),
-                    (long) p.snapshot().endpoints().size());
+            out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()), (long)
+                    p.snapshot().endpoints().size());
         }
         Map<PoolRuntime, List<Scraped>> scraped = scheduling == null ? Map.of() : scraped(pools, scheduling);
         if (scheduling != null) {
             writeScrapedPools(out, pools, scraped, scheduling);
         }
         if (inFlight != null) {
-            out.family("infergate_endpoint_in_flight_requests", "gauge",
+            out.family(
+                    "infergate_endpoint_in_flight_requests",
+                    "gauge",
                     "Requests this gateway has in flight on each pool endpoint.");
             for (PoolRuntime p : pools) {
                 for (Endpoint e : distinctAddresses(p.snapshot().endpoints())) {
-                    out.sample("infergate_endpoint_in_flight_requests", POOL_ENDPOINT,
-                            List.of(p.id().toString(), e.hostPort()), (long) inFlight.inFlight(e));
+                    out.sample(
+                            "infergate_endpoint_in_flight_requests",
+                            POOL_ENDPOINT,
+                            List.of(p.id().toString(), e.hostPort()),
+                            (long) inFlight.inFlight(e));
                 }
             }
-            out.family("infergate_endpoint_in_flight_tokens", "gauge",
+            out.family(
+                    "infergate_endpoint_in_flight_tokens",
+                    "gauge",
                     "Tokens this gateway's in-flight requests on each pool endpoint are still expected to cost"
                             + " (prompt tokens until the first token, plus the output estimate).");
             for (PoolRuntime p : pools) {
                 for (Endpoint e : distinctAddresses(p.snapshot().endpoints())) {
-                    out.sample("infergate_endpoint_in_flight_tokens", POOL_ENDPOINT,
-                            List.of(p.id().toString(), e.hostPort()), inFlight.inFlightTokens(e));
+                    out.sample(
+                            "infergate_endpoint_in_flight_tokens",
+                            POOL_ENDPOINT,
+                            List.of(p.id().toString(), e.hostPort()),
+                            inFlight.inFlightTokens(e));
                 }
             }
         }
@@ -351,8 +424,7 @@ public final class GatewayMetrics implements ProxyListener {
             for (EndpointSlot slot : state.slots()) {
                 if (seen.add(slot)) {
                     ScrapedMetrics m = slot.metrics(); // one volatile read: values and freshness agree
-                    list.add(new Scraped(slot.endpoint(), m.metrics(),
-                            EndpointFreshness.of(m, scheduling.nowNanos())));
+                    list.add(new Scraped(slot.endpoint(), m.metrics(), EndpointFreshness.of(m, scheduling.nowNanos())));
                 }
             }
             out.put(p, list);
@@ -360,24 +432,46 @@ public final class GatewayMetrics implements ProxyListener {
         return out;
     }
 
-    private static void writeScrapedPools(Exposition out, List<PoolRuntime> pools,
-                                          Map<PoolRuntime, List<Scraped>> scraped, SchedulingView scheduling) {
-        averages(out, "inference_pool_average_kv_cache_utilization",
-                "The average kv cache utilization for an inference server pool.", scraped,
-                ModelServerMetrics::hasKvUsage, ModelServerMetrics::kvUsage);
-        averages(out, "inference_pool_average_queue_size",
-                "The average number of requests pending in the model server queue.", scraped,
-                ModelServerMetrics::hasWaitingQueue, ModelServerMetrics::waitingQueue);
-        averages(out, "inference_pool_average_running_requests",
-                "The average number of running requests across model servers in the pool.", scraped,
-                ModelServerMetrics::hasRunningRequests, ModelServerMetrics::runningRequests);
-        out.family("inference_pool_per_pod_queue_size", "gauge",
+    private static void writeScrapedPools(
+            Exposition out,
+            List<PoolRuntime> pools,
+            Map<PoolRuntime, List<Scraped>> scraped,
+            SchedulingView scheduling) {
+        averages(
+                out,
+                "inference_pool_average_kv_cache_utilization",
+                "The average kv cache utilization for an inference server pool.",
+                scraped,
+                ModelServerMetrics::hasKvUsage,
+                ModelServerMetrics::kvUsage);
+        averages(
+                out,
+                "inference_pool_average_queue_size",
+                "The average number of requests pending in the model server queue.",
+                scraped,
+                ModelServerMetrics::hasWaitingQueue,
+                ModelServerMetrics::waitingQueue);
+        averages(
+                out,
+                "inference_pool_average_running_requests",
+                "The average number of running requests across model servers in the pool.",
+                scraped,
+                ModelServerMetrics::hasRunningRequests,
+                ModelServerMetrics::runningRequests);
+        out.family(
+                "inference_pool_per_pod_queue_size",
+                "gauge",
                 "The total number of requests pending in the model server queue for each underlying pod.");
         scraped.forEach((p, list) -> {
             for (Scraped s : list) {
                 if (s.metrics().hasWaitingQueue()) {
-                    out.sample("inference_pool_per_pod_queue_size", POOL_POD,
-                            List.of(p.id().name(), p.id().namespace(), s.endpoint().name()),
+                    out.sample(
+                            "inference_pool_per_pod_queue_size",
+                            POOL_POD,
+                            List.of(
+                                    p.id().name(),
+                                    p.id().namespace(),
+                                    s.endpoint().name()),
                             (long) s.metrics().waitingQueue());
                 }
             }
@@ -390,21 +484,31 @@ public final class GatewayMetrics implements ProxyListener {
             }
             out.family("inference_extension_prefix_indexer_size", "gauge", "Size of the prefix indexer.");
             out.sample("inference_extension_prefix_indexer_size", List.of(), List.of(), size);
-            out.family("infergate_prefix_index_dropped_updates_total", "counter",
+            out.family(
+                    "infergate_prefix_index_dropped_updates_total",
+                    "counter",
                     "Prefix-index updates dropped because the background learner's queue was full.");
             for (PoolRuntime p : pools) {
                 PrefixIndex index = scheduling.pickers().prefixIndex(p.id());
                 if (index != null) {
-                    out.sample("infergate_prefix_index_dropped_updates_total", POOL_ONLY,
-                            List.of(p.id().toString()), index.droppedUpdates());
+                    out.sample(
+                            "infergate_prefix_index_dropped_updates_total",
+                            POOL_ONLY,
+                            List.of(p.id().toString()),
+                            index.droppedUpdates());
                 }
             }
         }
     }
 
     /** The mean of a value over each pool's fresh endpoints that have it; no sample for a pool without one. */
-    private static void averages(Exposition out, String name, String help, Map<PoolRuntime, List<Scraped>> scraped,
-                                 Predicate<ModelServerMetrics> has, ToDoubleFunction<ModelServerMetrics> value) {
+    private static void averages(
+            Exposition out,
+            String name,
+            String help,
+            Map<PoolRuntime, List<Scraped>> scraped,
+            Predicate<ModelServerMetrics> has,
+            ToDoubleFunction<ModelServerMetrics> value) {
         out.family(name, "gauge", help);
         scraped.forEach((p, list) -> {
             double sum = 0;
@@ -422,25 +526,34 @@ public final class GatewayMetrics implements ProxyListener {
     }
 
     private static void writeFreshness(Exposition out, Map<PoolRuntime, List<Scraped>> scraped) {
-        out.family("infergate_endpoint_metrics_age_seconds", "gauge",
+        out.family(
+                "infergate_endpoint_metrics_age_seconds",
+                "gauge",
                 "Age of each endpoint's last successfully scraped model-server metrics (endpoints never read are"
                         + " absent).");
         scraped.forEach((p, list) -> {
             for (Scraped s : list) {
                 if (s.freshness().everRead()) {
-                    out.sample("infergate_endpoint_metrics_age_seconds", POOL_ENDPOINT,
+                    out.sample(
+                            "infergate_endpoint_metrics_age_seconds",
+                            POOL_ENDPOINT,
                             List.of(p.id().toString(), s.endpoint().hostPort()),
                             s.freshness().ageNanos() / NANOS_PER_SECOND);
                 }
             }
         });
-        out.family("infergate_endpoint_stale", "gauge",
+        out.family(
+                "infergate_endpoint_stale",
+                "gauge",
                 "1 when an endpoint's metrics are stale (last scrape failed, never read, or older than "
                         + EndpointFreshness.STALENESS_THRESHOLD.toSeconds() + " s), else 0.");
         scraped.forEach((p, list) -> {
             for (Scraped s : list) {
-                out.sample("infergate_endpoint_stale", POOL_ENDPOINT,
-                        List.of(p.id().toString(), s.endpoint().hostPort()), s.freshness().fresh() ? 0L : 1L);
+                out.sample(
+                        "infergate_endpoint_stale",
+                        POOL_ENDPOINT,
+                        List.of(p.id().toString(), s.endpoint().hostPort()),
+                        s.freshness().fresh() ? 0L : 1L);
             }
         });
     }

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionStage;
 public interface ExternalPickers extends AutoCloseable {
 
     /** No client: every external pick fails, so pools follow their failure mode. */
-    ExternalPickers NONE = (pool, ref, request) -> failed(new ExternalPickerException("endpoint picker "
-            + ref.name() + " cannot be called: this gateway has no ext_proc client", false));
+    ExternalPickers NONE = (pool, ref, request) -> failed(new ExternalPickerException(
+            "endpoint picker " + ref.name() + " cannot be called: this gateway has no ext_proc client", false));
 
     /**
      * Starts one request's stream to the pool's picker. Never throws for an unreachable picker: the returned call's
@@ -29,13 +29,11 @@ public interface ExternalPickers extends AutoCloseable {
     ExternalPickCall pick(PoolRuntime pool, PickerRef.External ref, ExternalPickRequest request);
 
     /** The configuration about to be published: connections to pickers it no longer names may be closed. */
-    default void update(GatewayConfig config) {
-    }
+    default void update(GatewayConfig config) {}
 
     /** Closes every connection; picks in flight fail. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** A call that failed before it started. */
     static ExternalPickCall failed(Throwable cause) {
@@ -52,8 +50,7 @@ public interface ExternalPickers extends AutoCloseable {
             }
 
             @Override
-            public void cancel() {
-            }
+            public void cancel() {}
         };
     }
 }

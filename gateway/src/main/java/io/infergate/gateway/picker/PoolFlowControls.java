@@ -3,9 +3,9 @@ package io.infergate.gateway.picker;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.scheduler.admission.EndpointSignals;
-import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.pick.InFlightTracker;
@@ -46,11 +46,9 @@ import java.util.function.LongSupplier;
 public final class PoolFlowControls implements AutoCloseable {
 
     /** What a controller is built from; a change replaces the controller. */
-    private record Settings(FlowControlConfig config, UtilizationSaturationDetector.Config detector) {
-    }
+    private record Settings(FlowControlConfig config, UtilizationSaturationDetector.Config detector) {}
 
-    private record Current(Settings settings, long generation, FlowController<Object> controller) {
-    }
+    private record Current(Settings settings, long generation, FlowController<Object> controller) {}
 
     /** A replaced controller that still dispatches its queue. */
     private static final class Retired {
@@ -74,13 +72,14 @@ public final class PoolFlowControls implements AutoCloseable {
     private final List<Retired> retired = new CopyOnWriteArrayList<>();
     /** Every pool's saturation detector as configured now; retired controllers of the pool dispatch by it too. */
     private final Map<PoolId, UtilizationSaturationDetector> detectors = new ConcurrentHashMap<>();
+
     private long generations; // guarded by this
 
     /**
      * @param defaults the settings of pools with flow control by annotation only (no feature gate of their own)
      */
-    public PoolFlowControls(Datastore datastore, InFlightTracker inFlight, FlowControlConfig defaults,
-                            LongSupplier nanoTime) {
+    public PoolFlowControls(
+            Datastore datastore, InFlightTracker inFlight, FlowControlConfig defaults, LongSupplier nanoTime) {
         this.datastore = Objects.requireNonNull(datastore, "datastore");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
@@ -111,7 +110,8 @@ public final class PoolFlowControls implements AutoCloseable {
                 continue;
             }
             keep.add(pool.id());
-            Settings settings = new Settings(pool.scheduling().flowControlConfig().orElse(defaults), d);
+            Settings settings =
+                    new Settings(pool.scheduling().flowControlConfig().orElse(defaults), d);
             Current old = controllers.get(pool.id());
             if (old != null && old.settings().equals(settings)) {
                 continue;
@@ -144,8 +144,8 @@ public final class PoolFlowControls implements AutoCloseable {
     private Current create(PoolId pool, Settings settings) {
         long generation = ++generations;
         // the older queue of the pool goes first: no capacity for this one while a retired one still holds requests
-        FlowController<Object> c = new FlowController<>(settings.config(),
-                () -> !olderQueued(pool, generation) && hasCapacity(pool), nanoTime);
+        FlowController<Object> c = new FlowController<>(
+                settings.config(), () -> !olderQueued(pool, generation) && hasCapacity(pool), nanoTime);
         return new Current(settings, generation, c);
     }
 

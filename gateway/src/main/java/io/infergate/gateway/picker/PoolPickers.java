@@ -58,8 +58,12 @@ public final class PoolPickers {
     private final Executor prefixLearner;
 
     /** Pickers whose prefix indexes learn on the deciding thread (deterministic: tests). */
-    public PoolPickers(Datastore datastore, InFlightTracker inFlight, SchedulingOptions options, LongSupplier nanoTime,
-                       Supplier<RandomGenerator> random) {
+    public PoolPickers(
+            Datastore datastore,
+            InFlightTracker inFlight,
+            SchedulingOptions options,
+            LongSupplier nanoTime,
+            Supplier<RandomGenerator> random) {
         this(datastore, inFlight, options, nanoTime, random, Runnable::run);
     }
 
@@ -68,8 +72,13 @@ public final class PoolPickers {
      *                      gateway passes a {@link io.infergate.scheduler.prefix.BackgroundLearner} so that they
      *                      stay off the event loops
      */
-    public PoolPickers(Datastore datastore, InFlightTracker inFlight, SchedulingOptions options, LongSupplier nanoTime,
-                       Supplier<RandomGenerator> random, Executor prefixLearner) {
+    public PoolPickers(
+            Datastore datastore,
+            InFlightTracker inFlight,
+            SchedulingOptions options,
+            LongSupplier nanoTime,
+            Supplier<RandomGenerator> random,
+            Executor prefixLearner) {
         this.prefixLearner = Objects.requireNonNull(prefixLearner, "prefixLearner");
         this.datastore = Objects.requireNonNull(datastore, "datastore");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
@@ -136,9 +145,17 @@ public final class PoolPickers {
         } else {
             PrefixHasher hasher = PrefixHasher.defaults();
             // with flow control, sheddable requests wait in the queue instead of being dropped (GIE)
-            s = new Scheduler(datastore, inFlight, BuiltInProfiles.named(profile, index, hasher),
-                    pool.flowControl() ? null : new UtilizationSaturationDetector(pool.scheduling()
-                            .saturationDetector()), hasher, nanoTime, random);
+            s = new Scheduler(
+                    datastore,
+                    inFlight,
+                    BuiltInProfiles.named(profile, index, hasher),
+                    pool.flowControl()
+                            ? null
+                            : new UtilizationSaturationDetector(
+                                    pool.scheduling().saturationDetector()),
+                    hasher,
+                    nanoTime,
+                    random);
         }
         Entry e = new Entry(profile, configOf(pool), pool.flowControl(), s);
         entries.put(pool.id(), e);

@@ -1,9 +1,10 @@
 package io.infergate.gateway.picker;
 
-import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import io.infergate.scheduler.admission.FlowControlConfig;
+import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * How the gateway schedules requests among a pool's endpoints. Immutable.
@@ -21,8 +22,8 @@ import java.util.Objects;
  * @param debugScores     whether a request may ask for the picker's scores ({@code x-infergate-debug: scores});
  *                        off by default, since the answer shows the pool's endpoints
  */
-public record SchedulingOptions(String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl,
-                                boolean debugScores) {
+public record SchedulingOptions(
+        String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl, boolean debugScores) {
 
     /** The TTL of a queued request unless configured otherwise. */
     public static final Duration DEFAULT_QUEUE_TTL = Duration.ofSeconds(30);
@@ -31,7 +32,7 @@ public record SchedulingOptions(String defaultProfile, Duration metricsInterval,
         Objects.requireNonNull(defaultProfile, "defaultProfile");
         if (!BuiltInProfiles.NAMES.contains(defaultProfile)) {
             throw new IllegalArgumentException("defaultProfile: " + defaultProfile + " (expected one of: "
-                    + String.join(", ", new java.util.TreeSet<>(BuiltInProfiles.NAMES)) + ")");
+                    + String.join(", ", new TreeSet<>(BuiltInProfiles.NAMES)) + ")");
         }
         if (metricsInterval.isNegative()) {
             throw new IllegalArgumentException("metricsInterval: " + metricsInterval + " (expected: >= 0)");

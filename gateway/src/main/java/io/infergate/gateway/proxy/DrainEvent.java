@@ -7,6 +7,5 @@ package io.infergate.gateway.proxy;
 public final class DrainEvent {
     public static final DrainEvent INSTANCE = new DrainEvent();
 
-    private DrainEvent() {
-    }
+    private DrainEvent() {}
 }

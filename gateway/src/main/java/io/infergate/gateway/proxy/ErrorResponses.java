@@ -1,7 +1,6 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.scheduler.pipeline.ErrorCode;
-import tools.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -13,6 +12,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * The one place where an {@link ErrorCode} becomes an HTTP response: status, OpenAI error body
@@ -25,12 +25,11 @@ public final class ErrorResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     /** The response for a failure with its default status. */
-    public static FullHttpResponse of(ByteBufAllocator alloc, ErrorCode failure, String message, String requestId,
-                                      boolean keepAlive) {
+    public static FullHttpResponse of(
+            ByteBufAllocator alloc, ErrorCode failure, String message, String requestId, boolean keepAlive) {
         return of(alloc, failure, failure.status(), message, requestId, keepAlive);
     }
 
@@ -39,17 +38,23 @@ public final class ErrorResponses {
         return of(alloc, e.failure(), e.status(), e.getMessage(), requestId, keepAlive);
     }
 
-    static FullHttpResponse of(ByteBufAllocator alloc, ErrorCode failure, int status, String message, String requestId,
-                               boolean keepAlive) {
+    static FullHttpResponse of(
+            ByteBufAllocator alloc,
+            ErrorCode failure,
+            int status,
+            String message,
+            String requestId,
+            boolean keepAlive) {
         if (status >= 500) {
             log.warn("request {}: {} {} ({})", requestId, status, message, failure.code());
         } else {
             log.debug("request {}: {} {} ({})", requestId, status, message, failure.code());
         }
         ByteBuf body = body(alloc, message, failure.type(), failure.code());
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                body);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        FullHttpResponse r =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         if (requestId != null) {
             r.headers().set(HeaderNames.X_REQUEST_ID, requestId);
@@ -64,7 +69,8 @@ public final class ErrorResponses {
     static byte[] json(String message, String type, String code) {
         JsonStringEncoder enc = JsonStringEncoder.getInstance();
         return ("{\"error\":{\"message\":\"" + new String(enc.quoteAsCharArray(message)) + "\",\"type\":\"" + type
-                + "\",\"code\":\"" + code + "\"}}").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"code\":\"" + code + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static ByteBuf body(ByteBufAllocator alloc, String message, String type, String code) {

@@ -1,7 +1,5 @@
 package io.infergate.gateway.proxy;
 
-import io.infergate.scheduler.pipeline.ErrorCode;
-import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
@@ -17,6 +15,8 @@ import io.infergate.scheduler.openai.EncodedModelName;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -59,17 +59,26 @@ import java.util.random.RandomGenerator;
 final class ExternalRouting {
 
     /** Headers the picker may not set on the upstream request (recomputed, or the protocol's own). */
-    private static final Set<String> NOT_FORWARDED = Set.of("content-length", "host", "transfer-encoding",
-            "connection");
+    private static final Set<String> NOT_FORWARDED =
+            Set.of("content-length", "host", "transfer-encoding", "connection");
 
-    private ExternalRouting() {
-    }
+    private ExternalRouting() {}
 
     /** Calls the pool's picker; the decision is turned into a plan by the returned plan's {@code resume}. */
-    static Plan.External call(ExternalPickers pickers, PoolRuntime pool, PickerRef.External ext,
-                              ListenerConfig listener, HttpRequest request, List<HeaderEntry> control,
-                              RouteMatch match, ScannedRequest scanned, ByteBuf body, RequestLog log,
-                              RandomGenerator random, ByteBufAllocator alloc, OpenAiRequestScanner scanner) {
+    static Plan.External call(
+            ExternalPickers pickers,
+            PoolRuntime pool,
+            PickerRef.External ext,
+            ListenerConfig listener,
+            HttpRequest request,
+            List<HeaderEntry> control,
+            RouteMatch match,
+            ScannedRequest scanned,
+            ByteBuf body,
+            RequestLog log,
+            RandomGenerator random,
+            ByteBufAllocator alloc,
+            OpenAiRequestScanner scanner) {
         List<HeaderEntry> headers = new ArrayList<>(request.headers().size() + 8);
         HttpHeaders h = request.headers();
         String authority = h.get(HttpHeaderNames.HOST);
@@ -79,44 +88,62 @@ final class ExternalRouting {
         headers.add(new HeaderEntry(":scheme", "HTTPS".equals(listener.protocol()) ? "https" : "http"));
         for (Map.Entry<String, String> e : h) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!name.equals("host") && !name.equals(HeaderNames.X_REQUEST_ID.toString())
-                    && !name.equals("connection") && !name.equals("keep-alive") && !name.equals("te")
-                    && !name.equals("transfer-encoding") && !name.equals("upgrade")) {
+            if (!name.equals("host")
+                    && !name.equals(HeaderNames.X_REQUEST_ID.toString())
+                    && !name.equals("connection")
+                    && !name.equals("keep-alive")
+                    && !name.equals("te")
+                    && !name.equals("transfer-encoding")
+                    && !name.equals("upgrade")) {
                 headers.add(new HeaderEntry(name, e.getValue()));
             }
         }
         headers.addAll(control);
         headers.add(new HeaderEntry(HeaderNames.X_REQUEST_ID.toString(), log.requestId));
-        ExternalPickCall call = pickers.pick(pool, ext, new ExternalPickRequest(log.requestId, headers,
-                ByteBufUtil.getBytes(body)));
+        ExternalPickCall call =
+                pickers.pick(pool, ext, new ExternalPickRequest(log.requestId, headers, ByteBufUtil.getBytes(body)));
         return new Plan.External(call, (decision, error) -> {
             if (error != null) {
                 return failed(pool, ext, error, body, match, scanned, random);
             }
             return switch (decision) {
                 case ExternalDecision.Immediate im -> immediate(ext, im, alloc);
-                case ExternalDecision.Route r -> route(pool, ext, r, call, request, match, scanned, body, log,
-                        random, alloc, scanner);
+                case ExternalDecision.Route r ->
+                    route(pool, ext, r, call, request, match, scanned, body, log, random, alloc, scanner);
             };
         });
     }
 
-    private static Plan failed(PoolRuntime pool, PickerRef.External ext, Throwable error, ByteBuf body,
-                               RouteMatch match, ScannedRequest scanned, RandomGenerator random) {
+    private static Plan failed(
+            PoolRuntime pool,
+            PickerRef.External ext,
+            Throwable error,
+            ByteBuf body,
+            RouteMatch match,
+            ScannedRequest scanned,
+            RandomGenerator random) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         boolean malformed = cause instanceof ExternalPickerException e && e.malformed();
-        String message = cause instanceof ExternalPickerException ? cause.getMessage()
-                : cause instanceof CancellationException ? "endpoint picker " + ext.name() + ": call cancelled"
-                : "endpoint picker " + ext.name() + " failed: " + cause;
-        return RequestRouter.failureMode(pool, ext.failureMode(),
-                malformed ? ErrorCode.PICKER_MALFORMED : ErrorCode.PICKER_UNAVAILABLE, message, body, match, scanned,
+        String message = cause instanceof ExternalPickerException
+                ? cause.getMessage()
+                : cause instanceof CancellationException
+                        ? "endpoint picker " + ext.name() + ": call cancelled"
+                        : "endpoint picker " + ext.name() + " failed: " + cause;
+        return RequestRouter.failureMode(
+                pool,
+                ext.failureMode(),
+                malformed ? ErrorCode.PICKER_MALFORMED : ErrorCode.PICKER_UNAVAILABLE,
+                message,
+                body,
+                match,
+                scanned,
                 random);
     }
 
     private static Plan immediate(PickerRef.External ext, ExternalDecision.Immediate im, ByteBufAllocator alloc) {
         int status = im.status();
-        String message = im.message().isBlank() ? "endpoint picker " + ext.name() + " answered " + status
-                : im.message();
+        String message =
+                im.message().isBlank() ? "endpoint picker " + ext.name() + " answered " + status : im.message();
         if (status == 429) {
             throw new ProxyException(ErrorCode.SHED, 429, message);
         }
@@ -128,28 +155,55 @@ final class ExternalRouting {
         }
         // not an error status: pass the picker's answer on as it is
         byte[] text = im.message().getBytes(StandardCharsets.UTF_8);
-        DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), alloc.buffer(text.length).writeBytes(text));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+        DefaultFullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status),
+                alloc.buffer(text.length).writeBytes(text));
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
         return new Plan.Answer(r);
     }
 
-    private static Plan route(PoolRuntime pool, PickerRef.External ext, ExternalDecision.Route r,
-                              ExternalPickCall call, HttpRequest request, RouteMatch match, ScannedRequest scanned,
-                              ByteBuf body, RequestLog log, RandomGenerator random, ByteBufAllocator alloc,
-                              OpenAiRequestScanner scanner) {
+    private static Plan route(
+            PoolRuntime pool,
+            PickerRef.External ext,
+            ExternalDecision.Route r,
+            ExternalPickCall call,
+            HttpRequest request,
+            RouteMatch match,
+            ScannedRequest scanned,
+            ByteBuf body,
+            RequestLog log,
+            RandomGenerator random,
+            ByteBufAllocator alloc,
+            OpenAiRequestScanner scanner) {
         List<String> listed;
         try {
             listed = parseDestinations(r.destination());
         } catch (IllegalArgumentException e) {
-            return RequestRouter.failureMode(pool, ext.failureMode(), ErrorCode.PICKER_MALFORMED, "endpoint picker "
-                    + ext.name() + " returned a malformed x-gateway-destination-endpoint \"" + r.destination()
-                    + "\": " + e.getMessage(), body, match, scanned, random);
+            return RequestRouter.failureMode(
+                    pool,
+                    ext.failureMode(),
+                    ErrorCode.PICKER_MALFORMED,
+                    "endpoint picker "
+                            + ext.name() + " returned a malformed x-gateway-destination-endpoint \"" + r.destination()
+                            + "\": " + e.getMessage(),
+                    body,
+                    match,
+                    scanned,
+                    random);
         }
         if (listed.isEmpty()) {
-            return RequestRouter.failureMode(pool, ext.failureMode(), ErrorCode.PICKER_UNAVAILABLE, "endpoint picker "
-                    + ext.name() + " returned no endpoint", body, match, scanned, random);
+            return RequestRouter.failureMode(
+                    pool,
+                    ext.failureMode(),
+                    ErrorCode.PICKER_UNAVAILABLE,
+                    "endpoint picker " + ext.name() + " returned no endpoint",
+                    body,
+                    match,
+                    scanned,
+                    random);
         }
         Map<String, Endpoint> byHostPort = new HashMap<>();
         for (Endpoint e : pool.snapshot().endpoints()) {
@@ -163,14 +217,23 @@ final class ExternalRouting {
             }
         }
         if (targets.isEmpty()) {
-            return RequestRouter.failureMode(pool, ext.failureMode(), ErrorCode.PICKER_UNAVAILABLE, "endpoint picker "
-                    + ext.name() + " returned no ready endpoint of InferencePool " + pool.id() + " ("
-                    + r.destination() + ")", body, match, scanned, random);
+            return RequestRouter.failureMode(
+                    pool,
+                    ext.failureMode(),
+                    ErrorCode.PICKER_UNAVAILABLE,
+                    "endpoint picker "
+                            + ext.name() + " returned no ready endpoint of InferencePool " + pool.id() + " ("
+                            + r.destination() + ")",
+                    body,
+                    match,
+                    scanned,
+                    random);
         }
         HttpHeaders h = request.headers();
         for (HeaderEntry set : r.setHeaders()) {
             String name = set.name().toLowerCase(Locale.ROOT);
-            if (!name.startsWith(":") && !NOT_FORWARDED.contains(name)
+            if (!name.startsWith(":")
+                    && !NOT_FORWARDED.contains(name)
                     && !name.startsWith(HeaderNames.DESTINATION_ENDPOINT_PREFIX)) {
                 h.set(name, set.value());
             }
@@ -190,8 +253,16 @@ final class ExternalRouting {
             out = alloc.heapBuffer(r.body().length).writeBytes(r.body());
             body.release();
         }
-        return new Plan.Forward(targets, out, upstream, client, match.filters(),
-                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)), TokenEstimate.outputTokens(scanned), null, call);
+        return new Plan.Forward(
+                targets,
+                out,
+                upstream,
+                client,
+                match.filters(),
+                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
+                TokenEstimate.outputTokens(scanned),
+                null,
+                call);
     }
 
     private static String modelOf(byte[] body, OpenAiRequestScanner scanner) {

@@ -17,6 +17,7 @@ public final class HeaderNames {
     public static final AsciiString X_GATEWAY_MODEL_NAME = AsciiString.cached("x-gateway-model-name");
     /** Set with {@link #X_GATEWAY_MODEL_NAME}; see {@link RequestRouter} for the value. */
     public static final AsciiString X_GATEWAY_BASE_MODEL_NAME = AsciiString.cached("x-gateway-base-model-name");
+
     public static final AsciiString MODEL_NAME_REWRITE = AsciiString.cached(ModelHeaders.MODEL_NAME_REWRITE);
     public static final AsciiString INFERENCE_OBJECTIVE = AsciiString.cached(ModelHeaders.INFERENCE_OBJECTIVE);
     public static final AsciiString FAIRNESS_ID = AsciiString.cached(ModelHeaders.FAIRNESS_ID);
@@ -29,6 +30,5 @@ public final class HeaderNames {
     /** Prefix of the other inference control headers ({@code x-gateway-inference-objective}, ...). */
     public static final String INFERENCE_PREFIX = "x-gateway-inference-";
 
-    private HeaderNames() {
-    }
+    private HeaderNames() {}
 }

@@ -39,7 +39,8 @@ final class HeldResponse {
     /** The response's status and headers as the picker's protocol has them: {@code :status} first, names lower case. */
     List<HeaderEntry> headers() {
         List<HeaderEntry> headers = new ArrayList<>(response.headers().size() + 1);
-        headers.add(new HeaderEntry(":status", Integer.toString(response.status().code())));
+        headers.add(
+                new HeaderEntry(":status", Integer.toString(response.status().code())));
         for (Map.Entry<String, String> e : response.headers()) {
             headers.add(new HeaderEntry(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
         }

@@ -1,9 +1,9 @@
 package io.infergate.gateway.proxy;
 
-import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.ListenerGroup;
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -23,11 +23,11 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +138,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         String uri = req.uri();
         int q = uri.indexOf('?');
-        current = new RequestLog(id, listenerIdFor(rt.config(), req), req.method().name(),
+        current = new RequestLog(
+                id,
+                listenerIdFor(rt.config(), req),
+                req.method().name(),
                 q < 0 ? uri : uri.substring(0, q),
                 rt.nanoTime());
         // an HTTP/2 stream carries exactly one request: "not keep-alive" ends the stream, never the connection
@@ -148,7 +151,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (req.decoderResult().isFailure()) {
             // the decoder drops everything after a bad message: answer and close
-            respond(ErrorCode.BAD_HTTP, "malformed HTTP request: " + req.decoderResult().cause().getMessage(), false);
+            respond(
+                    ErrorCode.BAD_HTTP,
+                    "malformed HTTP request: " + req.decoderResult().cause().getMessage(),
+                    false);
             return;
         }
         long length = HttpUtil.getContentLength(req, -1L);
@@ -159,8 +165,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER));
+            ctx.writeAndFlush(new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
             req.headers().remove(HttpHeaderNames.EXPECT);
         }
         request = req;
@@ -180,7 +186,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     /** The listener the request would be served by now, for the log; the group key when no listener takes it. */
     private String listenerIdFor(GatewayConfig config, HttpRequest req) {
         ListenerGroup group = config.group(groupKey);
-        ListenerConfig l = group == null || group.isTcp() ? null
+        ListenerConfig l = group == null || group.isTcp()
+                ? null
                 : group.select(req.headers().get(HttpHeaderNames.HOST));
         return l == null ? groupKey : l.id();
     }
@@ -212,7 +219,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 startDiscarding();
             }
             closeAfterDiscard = true;
-            respond(ErrorCode.BAD_HTTP, "malformed HTTP request body: " + c.decoderResult().cause().getMessage(), false);
+            respond(
+                    ErrorCode.BAD_HTTP,
+                    "malformed HTTP request body: " + c.decoderResult().cause().getMessage(),
+                    false);
             if (last) {
                 closeAfterFlush();
             }
@@ -253,13 +263,27 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         ListenerConfig listener = group.select(authority);
         if (listener == null) {
             b.release();
-            respond(ErrorCode.NO_ROUTE, "no listener on port " + group.port() + " accepts host \""
-                    + (authority == null ? "" : authority) + "\"", keepAlive);
+            respond(
+                    ErrorCode.NO_ROUTE,
+                    "no listener on port " + group.port() + " accepts host \"" + (authority == null ? "" : authority)
+                            + "\"",
+                    keepAlive);
             return;
         }
         current.listener = listener.id();
-        Plan plan = step(() -> rt.router().plan(config, listener, req, b, current, rt.options().random().get(),
-                ctx.alloc(), ctx.executor()), b, "while routing");
+        Plan plan = step(
+                () -> rt.router()
+                        .plan(
+                                config,
+                                listener,
+                                req,
+                                b,
+                                current,
+                                rt.options().random().get(),
+                                ctx.alloc(),
+                                ctx.executor()),
+                b,
+                "while routing");
         if (plan != null) {
             carryOut(plan, req, b);
         }
@@ -288,11 +312,17 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private void carryOut(Plan plan, HttpRequest req, ByteBuf b) {
         switch (plan) {
             // completes on this event loop (the executor given to plan)
-            case Plan.Deferred d -> await(d, b, then -> d.ticket().outcome().whenComplete(then), d.resume(), req,
-                    "while picking");
+            case Plan.Deferred d ->
+                await(d, b, then -> d.ticket().outcome().whenComplete(then), d.resume(), req, "while picking");
             // the picker's threads complete the decision: hop back to this event loop before touching anything
-            case Plan.External e -> await(e, b, then -> e.call().decision().whenCompleteAsync(then, ctx.executor()),
-                    e.resume(), req, "after the endpoint picker's decision");
+            case Plan.External e ->
+                await(
+                        e,
+                        b,
+                        then -> e.call().decision().whenCompleteAsync(then, ctx.executor()),
+                        e.resume(),
+                        req,
+                        "after the endpoint picker's decision");
             case Plan.Answer a -> {
                 b.release();
                 FullHttpResponse r = a.response();
@@ -314,8 +344,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
      * result. Reading goes on meanwhile, so a client that leaves is seen and the wait cancelled
      * ({@link #channelInactive}).
      */
-    private <T> void await(Plan wait, ByteBuf b, Consumer<BiConsumer<T, Throwable>> onDone,
-                           BiFunction<T, Throwable, Plan> resume, HttpRequest req, String when) {
+    private <T> void await(
+            Plan wait,
+            ByteBuf b,
+            Consumer<BiConsumer<T, Throwable>> onDone,
+            BiFunction<T, Throwable, Plan> resume,
+            HttpRequest req,
+            String when) {
         waiting = wait;
         waitingBody = b;
         onDone.accept((result, error) -> {
@@ -357,8 +392,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private void respond(ErrorCode failure, int status, String message, boolean keepAlive) {
         current.status = status;
         current.errorType = failure.type();
-        finishLocal(ErrorResponses.of(ctx.alloc(), failure, status, message, current.requestId, keepAlive),
-                keepAlive);
+        finishLocal(ErrorResponses.of(ctx.alloc(), failure, status, message, current.requestId, keepAlive), keepAlive);
     }
 
     private void finishLocal(FullHttpResponse response, boolean keepAlive) {
@@ -418,7 +452,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Handles requests that arrived while one was in progress, in order, then reads again. */
     private void drainPending() {
-        while (exchange == null && waiting == null && !pending.isEmpty()
+        while (exchange == null
+                && waiting == null
+                && !pending.isEmpty()
                 && ctx.channel().isActive()) {
             handle(pending.poll());
         }

@@ -1,11 +1,16 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.api.model.HttpRoute;
+import io.infergate.gateway.picker.ExternalDecision;
+import io.infergate.gateway.picker.ExternalPickCall;
+import io.infergate.scheduler.admission.Outcome;
+import io.infergate.scheduler.admission.Ticket;
 import io.infergate.scheduler.openai.EncodedModelName;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /** What {@link RequestRouter} decided for one request: answer it here, or forward it. */
 sealed interface Plan {
@@ -16,10 +21,7 @@ sealed interface Plan {
      * body to send, or it throws {@link ProxyException}. A receiver whose client went away cancels the ticket
      * instead. The caller keeps owning the request body, as for a synchronous plan.
      */
-    record Deferred(io.infergate.scheduler.admission.Ticket<Object> ticket,
-                    java.util.function.BiFunction<io.infergate.scheduler.admission.Outcome, Throwable, Plan> resume)
-            implements Plan {
-    }
+    record Deferred(Ticket<Object> ticket, BiFunction<Outcome, Throwable, Plan> resume) implements Plan {}
 
     /**
      * The pool's picker is external and was called: when {@code call}'s decision completes (the receiver hops back
@@ -31,14 +33,10 @@ sealed interface Plan {
      * so does a receiver whose next plan is anything but a {@link Forward} carrying {@code call} (whose exchange
      * ends the call itself).
      */
-    record External(io.infergate.gateway.picker.ExternalPickCall call,
-                    java.util.function.BiFunction<io.infergate.gateway.picker.ExternalDecision, Throwable, Plan> resume)
-            implements Plan {
-    }
+    record External(ExternalPickCall call, BiFunction<ExternalDecision, Throwable, Plan> resume) implements Plan {}
 
     /** The gateway answers by itself (e.g. {@code GET /v1/models}). */
-    record Answer(FullHttpResponse response) implements Plan {
-    }
+    record Answer(FullHttpResponse response) implements Plan {}
 
     /**
      * Forward the request.
@@ -55,25 +53,63 @@ sealed interface Plan {
      *                     or null for the in-process picker; the exchange ends it
      * @param retry        when a failed attempt is tried again ({@link RetryRule#DEFAULT} unless configured)
      */
-    record Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
-                   EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens,
-                   long outputTokens, String scores, io.infergate.gateway.picker.ExternalPickCall picker,
-                   RetryRule retry)
+    record Forward(
+            List<UpstreamTarget> targets,
+            ByteBuf body,
+            EncodedModelName upstreamModel,
+            EncodedModelName clientModel,
+            List<HttpRoute.Filter> filters,
+            long promptTokens,
+            long outputTokens,
+            String scores,
+            ExternalPickCall picker,
+            RetryRule retry)
             implements Plan {
 
         /** A plan with the default retry rule. */
-        Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
-                EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens, long outputTokens,
-                String scores, io.infergate.gateway.picker.ExternalPickCall picker) {
-            this(targets, body, upstreamModel, clientModel, filters, promptTokens, outputTokens, scores, picker,
+        Forward(
+                List<UpstreamTarget> targets,
+                ByteBuf body,
+                EncodedModelName upstreamModel,
+                EncodedModelName clientModel,
+                List<HttpRoute.Filter> filters,
+                long promptTokens,
+                long outputTokens,
+                String scores,
+                ExternalPickCall picker) {
+            this(
+                    targets,
+                    body,
+                    upstreamModel,
+                    clientModel,
+                    filters,
+                    promptTokens,
+                    outputTokens,
+                    scores,
+                    picker,
                     RetryRule.DEFAULT);
         }
 
         /** A plan of the in-process picker or a Service backend. */
-        Forward(List<UpstreamTarget> targets, ByteBuf body, EncodedModelName upstreamModel,
-                EncodedModelName clientModel, List<HttpRoute.Filter> filters, long promptTokens, long outputTokens,
+        Forward(
+                List<UpstreamTarget> targets,
+                ByteBuf body,
+                EncodedModelName upstreamModel,
+                EncodedModelName clientModel,
+                List<HttpRoute.Filter> filters,
+                long promptTokens,
+                long outputTokens,
                 String scores) {
-            this(targets, body, upstreamModel, clientModel, filters, promptTokens, outputTokens, scores, null,
+            this(
+                    targets,
+                    body,
+                    upstreamModel,
+                    clientModel,
+                    filters,
+                    promptTokens,
+                    outputTokens,
+                    scores,
+                    null,
                     RetryRule.DEFAULT);
         }
 

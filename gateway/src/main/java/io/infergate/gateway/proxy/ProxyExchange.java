@@ -108,8 +108,14 @@ final class ProxyExchange {
     private UpstreamAttempt attempt;
     private HeldResponse held; // only in HOLDING
 
-    ProxyExchange(HttpFrontendHandler frontend, ChannelHandlerContext client, ProxyRuntime rt, RequestLog record,
-                  HttpRequest request, Plan.Forward plan, boolean clientKeepAlive) {
+    ProxyExchange(
+            HttpFrontendHandler frontend,
+            ChannelHandlerContext client,
+            ProxyRuntime rt,
+            RequestLog record,
+            HttpRequest request,
+            Plan.Forward plan,
+            boolean clientKeepAlive) {
         this.frontend = frontend;
         this.client = client;
         this.rt = rt;
@@ -143,9 +149,11 @@ final class ProxyExchange {
         UpstreamTarget t = plan.targets().get(index);
         record.attempts++;
         record.endpoint = t.hostPort();
-        Lease lease = t.endpoint() == null ? null
+        Lease lease = t.endpoint() == null
+                ? null
                 : rt.inFlight().acquire(t.endpoint(), plan.promptTokens(), plan.outputTokens());
-        Channel reused = freshOnly ? null : rt.upstreams().reuse(client.channel().eventLoop(), t.address(), this);
+        Channel reused =
+                freshOnly ? null : rt.upstreams().reuse(client.channel().eventLoop(), t.address(), this);
         if (reused != null) {
             attempt = new UpstreamAttempt(index, t, reused, true, lease);
             send();
@@ -160,7 +168,8 @@ final class ProxyExchange {
             } else if (cf.isSuccess()) {
                 send();
             } else {
-                failed(AttemptFailure.ConnectFailed.of(cf.cause()),
+                failed(
+                        AttemptFailure.ConnectFailed.of(cf.cause()),
                         "cannot connect to " + t.hostPort() + ": " + cf.cause().getMessage());
             }
         });
@@ -169,8 +178,13 @@ final class ProxyExchange {
     private void send() {
         enter(Phase.AWAITING_RESPONSE);
         Channel ch = attempt.channel();
-        HttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                plan.body().retainedDuplicate(), upstreamHeaders.copy(), EmptyHttpHeaders.INSTANCE);
+        HttpRequest out = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1,
+                request.method(),
+                request.uri(),
+                plan.body().retainedDuplicate(),
+                upstreamHeaders.copy(),
+                EmptyHttpHeaders.INSTANCE);
         ch.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 onUpstreamClosed(f.channel(), f.cause());
@@ -184,12 +198,18 @@ final class ProxyExchange {
      * opens the next one. Returns whether it did.
      */
     private boolean retried(AttemptFailure failure, String why) {
-        RetryDecision decision = plan.retry().decide(failure, new AttemptState(attempt.index(), plan.targets().size(),
-                attempt.reused(), phase.responseStarted()));
+        RetryDecision decision = plan.retry()
+                .decide(
+                        failure,
+                        new AttemptState(
+                                attempt.index(), plan.targets().size(), attempt.reused(), phase.responseStarted()));
         switch (decision) {
             case RetryDecision.NextEndpoint n -> {
-                log.debug("request {}: attempt {} failed ({}), trying the next endpoint", record.requestId,
-                        attempt.index() + 1, why);
+                log.debug(
+                        "request {}: attempt {} failed ({}), trying the next endpoint",
+                        record.requestId,
+                        attempt.index() + 1,
+                        why);
                 attempt.abandon();
                 open(attempt.index() + 1, false);
                 return true;
@@ -237,8 +257,10 @@ final class ProxyExchange {
                 return;
             }
             int code = resp.status().code();
-            if (code >= 500 && retried(new AttemptFailure.ServerError(code),
-                    "upstream " + attempt.target().hostPort() + " answered " + code)) {
+            if (code >= 500
+                    && retried(
+                            new AttemptFailure.ServerError(code),
+                            "upstream " + attempt.target().hostPort() + " answered " + code)) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
@@ -282,19 +304,25 @@ final class ProxyExchange {
     private void askPicker(Channel ch, HttpResponse resp) {
         enter(Phase.HOLDING);
         held = new HeldResponse(resp);
-        plan.picker().responseHeaders(held.headers(), attempt.target().hostPort()).whenCompleteAsync((set, error) -> {
-            if (!current(ch)) {
-                return; // end() released what was held
-            }
-            HeldResponse h = held;
-            held = null;
-            startResponse(h.response(), set == null ? List.of() : set);
-            if (h.response() instanceof HttpContent c) {
-                onContent(ch, c); // a full response: its body follows its headers
-            }
-            h.replay(m -> onUpstreamMessage(ch, m), () -> onUpstreamReadComplete(ch),
-                    cause -> onUpstreamClosed(ch, cause));
-        }, client.executor());
+        plan.picker()
+                .responseHeaders(held.headers(), attempt.target().hostPort())
+                .whenCompleteAsync(
+                        (set, error) -> {
+                            if (!current(ch)) {
+                                return; // end() released what was held
+                            }
+                            HeldResponse h = held;
+                            held = null;
+                            startResponse(h.response(), set == null ? List.of() : set);
+                            if (h.response() instanceof HttpContent c) {
+                                onContent(ch, c); // a full response: its body follows its headers
+                            }
+                            h.replay(
+                                    m -> onUpstreamMessage(ch, m),
+                                    () -> onUpstreamReadComplete(ch),
+                                    cause -> onUpstreamClosed(ch, cause));
+                        },
+                        client.executor());
     }
 
     void onUpstreamReadComplete(Channel ch) {
@@ -348,8 +376,10 @@ final class ProxyExchange {
         if (!current(ch)) {
             return;
         }
-        failed(new AttemptFailure.Idle(), "upstream " + attempt.target().hostPort() + " idle for "
-                + rt.options().idleTimeout());
+        failed(
+                new AttemptFailure.Idle(),
+                "upstream " + attempt.target().hostPort() + " idle for "
+                        + rt.options().idleTimeout());
     }
 
     // ---- client events (HttpFrontendHandler) ---------------------------------------------------------------

@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class ProxyHeaders {
 
-    private ProxyHeaders() {
-    }
+    private ProxyHeaders() {}
 
     /** The headers a request is sent upstream with: the client's, less hop-by-hop ones, plus the route's filters. */
     static HttpHeaders upstreamRequest(HttpRequest request, Plan.Forward plan, String requestId) {

@@ -33,8 +33,13 @@ public final class ProxyRuntime {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
-    public ProxyRuntime(Supplier<GatewayConfig> config, GatewayOptions options, ProxyListener listener,
-                        InFlightTracker inFlight, RequestRouter router, LongSupplier ticker) {
+    public ProxyRuntime(
+            Supplier<GatewayConfig> config,
+            GatewayOptions options,
+            ProxyListener listener,
+            InFlightTracker inFlight,
+            RequestRouter router,
+            LongSupplier ticker) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");

@@ -33,7 +33,22 @@ final class RequestLog {
     }
 
     RequestRecord toRecord(long nowNanos) {
-        return new RequestRecord(requestId, listener, method, path, incomingModel, targetModel, pool, endpoint, status,
-                ttftNanos, nowNanos - startNanos, promptTokens, completionTokens, priority, errorType, attempts);
+        return new RequestRecord(
+                requestId,
+                listener,
+                method,
+                path,
+                incomingModel,
+                targetModel,
+                pool,
+                endpoint,
+                status,
+                ttftNanos,
+                nowNanos - startNanos,
+                promptTokens,
+                completionTokens,
+                priority,
+                errorType,
+                attempts);
     }
 }

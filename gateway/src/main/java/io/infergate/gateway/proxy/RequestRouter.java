@@ -1,24 +1,18 @@
 package io.infergate.gateway.proxy;
 
-import io.infergate.scheduler.pipeline.ErrorCode;
-import io.infergate.scheduler.pipeline.Decision;
-import io.infergate.scheduler.pipeline.ParsedRequest;
-import io.infergate.scheduler.pipeline.PoolState;
-import io.infergate.scheduler.pipeline.RequestPipeline;
-import io.infergate.scheduler.pipeline.TokenEstimate;
-import io.infergate.scheduler.pick.PoolSnapshot;
-import tools.jackson.core.io.JsonStringEncoder;
+import io.infergate.api.model.InferencePool;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
+import io.infergate.gateway.config.ServiceTarget;
 import io.infergate.gateway.picker.ExternalPickers;
 import io.infergate.gateway.picker.HeaderEntry;
-import io.infergate.gateway.config.ServiceTarget;
 import io.infergate.gateway.route.BackendChoice;
 import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteMatch;
 import io.infergate.gateway.route.ServiceBackend;
+import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
@@ -27,6 +21,13 @@ import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
+import io.infergate.scheduler.pick.PoolSnapshot;
+import io.infergate.scheduler.pipeline.Decision;
+import io.infergate.scheduler.pipeline.ErrorCode;
+import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PoolState;
+import io.infergate.scheduler.pipeline.RequestPipeline;
+import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -44,15 +45,18 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import io.infergate.scheduler.admission.FlowController;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * The inbound phase of one HTTP request, from a complete body to a {@link Plan}: strip control headers, scan the
@@ -89,7 +93,7 @@ public final class RequestRouter {
 
     /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
-        this(pool -> picker, () -> 0L, nanos -> { });
+        this(pool -> picker, () -> 0L, nanos -> {});
     }
 
     /**
@@ -98,8 +102,7 @@ public final class RequestRouter {
      * @param pickNanos receives how long each pick took, rejected ones included; called on event loops, must not
      *                  block
      */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime,
-                         LongConsumer pickNanos) {
+    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime, LongConsumer pickNanos) {
         this(pickers, pool -> null, nanoTime, pickNanos, false, ExternalPickers.NONE);
     }
 
@@ -115,10 +118,14 @@ public final class RequestRouter {
      * @param external    the client of pools whose {@code endpointPickerRef} names an external picker
      *                    ({@link PickerRef.External}); called on event loops, must not block
      */
-    public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers,
-                         Function<PoolRuntime, FlowController<Object>> flows, LongSupplier nanoTime,
-                         LongConsumer pickNanos, boolean debugScores, ExternalPickers external) {
-        this.external = java.util.Objects.requireNonNull(external, "external");
+    public RequestRouter(
+            Function<PoolRuntime, EndpointPicker> pickers,
+            Function<PoolRuntime, FlowController<Object>> flows,
+            LongSupplier nanoTime,
+            LongConsumer pickNanos,
+            boolean debugScores,
+            ExternalPickers external) {
+        this.external = Objects.requireNonNull(external, "external");
         this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
@@ -135,8 +142,15 @@ public final class RequestRouter {
      * @param request its headers are edited in place: control headers removed, model headers set
      * @param body    the complete request body (a heap buffer, possibly empty)
      */
-    Plan plan(GatewayConfig config, ListenerConfig listener, HttpRequest request, ByteBuf body, RequestLog log,
-              RandomGenerator random, ByteBufAllocator alloc, Executor executor) {
+    Plan plan(
+            GatewayConfig config,
+            ListenerConfig listener,
+            HttpRequest request,
+            ByteBuf body,
+            RequestLog log,
+            RandomGenerator random,
+            ByteBufAllocator alloc,
+            Executor executor) {
         HttpHeaders headers = request.headers();
         String rewriteHeader = headers.get(HeaderNames.MODEL_NAME_REWRITE);
         String objectiveHeader = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
@@ -154,7 +168,8 @@ public final class RequestRouter {
                 scanned = scan(body);
                 if (scanned.hasModel()) {
                     headers.set(HeaderNames.X_GATEWAY_MODEL_NAME, scanned.model());
-                    headers.set(HeaderNames.X_GATEWAY_BASE_MODEL_NAME,
+                    headers.set(
+                            HeaderNames.X_GATEWAY_BASE_MODEL_NAME,
                             config.baseModels().baseModelOf(scanned.model()));
                     log.incomingModel = scanned.model();
                 } else if (path.equals(CHAT) || path.equals(COMPLETIONS)) {
@@ -165,45 +180,94 @@ public final class RequestRouter {
             return new Plan.Answer(models(config, listener, alloc));
         }
 
-        RouteMatch match = listener.routes().orElseThrow()
+        RouteMatch match = listener.routes()
+                .orElseThrow()
                 .match(new NettyRequestView(request.method().name(), request.uri(), headers))
-                .orElseThrow(() -> new ProxyException(ErrorCode.NO_ROUTE, "no route for " + request.method() + " "
-                        + hostOf(headers) + path));
+                .orElseThrow(() -> new ProxyException(
+                        ErrorCode.NO_ROUTE, "no route for " + request.method() + " " + hostOf(headers) + path));
         return switch (match.backends().choose(random)) {
-            case BackendChoice.Failed f -> throw new ProxyException(ErrorCode.INVALID_BACKEND,
-                    "route cannot forward: " + f.detail());
-            case BackendChoice.Picked(PoolBackend pool) -> toPool(config, listener, request, pool, match, scanned,
-                    body, rewriteHeader, executor, session, debug, objectiveHeader, fairness, log, random, alloc);
+            case BackendChoice.Failed f ->
+                throw new ProxyException(ErrorCode.INVALID_BACKEND, "route cannot forward: " + f.detail());
+            case BackendChoice.Picked(PoolBackend pool) ->
+                toPool(
+                        config,
+                        listener,
+                        request,
+                        pool,
+                        match,
+                        scanned,
+                        body,
+                        rewriteHeader,
+                        executor,
+                        session,
+                        debug,
+                        objectiveHeader,
+                        fairness,
+                        log,
+                        random,
+                        alloc);
             case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
         };
     }
 
-    private Plan toPool(GatewayConfig config, ListenerConfig listener, HttpRequest request, PoolBackend backend,
-                        RouteMatch match, ScannedRequest scanned, ByteBuf body, String rewriteHeader,
-                        Executor executor, String session, boolean debug, String objectiveHeader, String fairness,
-                        RequestLog log, RandomGenerator random, ByteBufAllocator alloc) {
+    private Plan toPool(
+            GatewayConfig config,
+            ListenerConfig listener,
+            HttpRequest request,
+            PoolBackend backend,
+            RouteMatch match,
+            ScannedRequest scanned,
+            ByteBuf body,
+            String rewriteHeader,
+            Executor executor,
+            String session,
+            boolean debug,
+            String objectiveHeader,
+            String fairness,
+            RequestLog log,
+            RandomGenerator random,
+            ByteBufAllocator alloc) {
         PoolRuntime pool = config.pool(backend);
         if (pool == null) {
-            throw new ProxyException(ErrorCode.INVALID_BACKEND, "InferencePool " + backend.displayName()
-                    + " is not declared");
+            throw new ProxyException(
+                    ErrorCode.INVALID_BACKEND, "InferencePool " + backend.displayName() + " is not declared");
         }
         log.pool = pool.id().toString();
         if (pool.picker() instanceof PickerRef.Invalid invalid) {
-            return failureMode(pool, invalid.failureMode(), ErrorCode.PICKER_UNAVAILABLE,
-                    "endpoint picker reference is invalid: " + invalid.reason(), body, match, scanned, random);
+            return failureMode(
+                    pool,
+                    invalid.failureMode(),
+                    ErrorCode.PICKER_UNAVAILABLE,
+                    "endpoint picker reference is invalid: " + invalid.reason(),
+                    body,
+                    match,
+                    scanned,
+                    random);
         }
         if (pool.picker() instanceof PickerRef.External ext) {
             List<HeaderEntry> control = new ArrayList<>(3);
             addIfPresent(control, HeaderNames.MODEL_NAME_REWRITE, rewriteHeader);
             addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
             addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
-            return ExternalRouting.call(external, pool, ext, listener, request, control, match, scanned, body, log,
-                    random, alloc, scanner);
+            return ExternalRouting.call(
+                    external, pool, ext, listener, request, control, match, scanned, body, log, random, alloc, scanner);
         }
         byte[] array = body.hasArray() ? body.array() : null;
         int offset = array == null ? 0 : body.arrayOffset() + body.readerIndex();
-        ParsedRequest parsed = new ParsedRequest(log.requestId, scanned, array, offset, body.readableBytes(),
-                rewriteHeader, objectiveHeader, fairness, session, debug, null, random, executor);
+        ParsedRequest parsed = new ParsedRequest(
+                log.requestId,
+                scanned,
+                array,
+                offset,
+                body.readableBytes(),
+                rewriteHeader,
+                objectiveHeader,
+                fairness,
+                session,
+                debug,
+                null,
+                random,
+                executor);
         return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, match, log, alloc);
     }
 
@@ -219,8 +283,8 @@ public final class RequestRouter {
         }
 
         @Override
-        public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
-                                  RandomGenerator random) {
+        public Resolution resolve(
+                String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
             return pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
         }
 
@@ -245,8 +309,13 @@ public final class RequestRouter {
      * rewritten (then it owns the copy and {@code body} is released), a queued request resumes the same way once
      * flow control has spoken.
      */
-    private static Plan toPlan(Decision decision, ByteBuf body, ScannedRequest scanned, RouteMatch match,
-                               RequestLog log, ByteBufAllocator alloc) {
+    private static Plan toPlan(
+            Decision decision,
+            ByteBuf body,
+            ScannedRequest scanned,
+            RouteMatch match,
+            RequestLog log,
+            ByteBufAllocator alloc) {
         if (decision.request() != null) {
             String target = decision.request().targetModel();
             log.targetModel = target.isEmpty() ? null : target;
@@ -254,8 +323,10 @@ public final class RequestRouter {
         }
         return switch (decision) {
             case Decision.Refuse r -> throw new ProxyException(r.code(), r.status(), r.message());
-            case Decision.Queued q -> new Plan.Deferred(q.ticket(),
-                    (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, match, log, alloc));
+            case Decision.Queued q ->
+                new Plan.Deferred(
+                        q.ticket(),
+                        (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, match, log, alloc));
             case Decision.Forward f -> {
                 List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
                 for (Endpoint e : f.endpoints()) {
@@ -267,9 +338,15 @@ public final class RequestRouter {
                     out = splice(body, scanned, rewrite.upstream(), alloc);
                     body.release();
                 }
-                yield new Plan.Forward(targets, out, rewrite == null ? null : rewrite.upstream(),
-                        rewrite == null ? null : rewrite.client(), match.filters(), f.promptTokens(),
-                        f.outputTokens(), f.explanation());
+                yield new Plan.Forward(
+                        targets,
+                        out,
+                        rewrite == null ? null : rewrite.upstream(),
+                        rewrite == null ? null : rewrite.client(),
+                        match.filters(),
+                        f.promptTokens(),
+                        f.outputTokens(),
+                        f.explanation());
             }
         };
     }
@@ -285,25 +362,37 @@ public final class RequestRouter {
      * original body to random ready endpoints of the pool (the first preferred, the rest retry fallbacks). On a
      * {@link Plan.Forward} the plan owns {@code body}; on a {@link ProxyException} the caller still does.
      */
-    static Plan failureMode(PoolRuntime pool, io.infergate.api.model.InferencePool.FailureMode mode, ErrorCode failure,
-                            String message, ByteBuf body, RouteMatch match, ScannedRequest scanned,
-                            RandomGenerator random) {
-        if (mode != io.infergate.api.model.InferencePool.FailureMode.FAIL_OPEN) {
+    static Plan failureMode(
+            PoolRuntime pool,
+            InferencePool.FailureMode mode,
+            ErrorCode failure,
+            String message,
+            ByteBuf body,
+            RouteMatch match,
+            ScannedRequest scanned,
+            RandomGenerator random) {
+        if (mode != InferencePool.FailureMode.FAIL_OPEN) {
             throw new ProxyException(failure, message);
         }
         List<Endpoint> ready = new ArrayList<>(pool.snapshot().endpoints());
         if (ready.isEmpty()) {
-            throw new ProxyException(ErrorCode.NO_ENDPOINT, "InferencePool " + pool.id() + " has no ready endpoint ("
-                    + message + "; failing open)");
+            throw new ProxyException(
+                    ErrorCode.NO_ENDPOINT,
+                    "InferencePool " + pool.id() + " has no ready endpoint (" + message + "; failing open)");
         }
         List<UpstreamTarget> targets = new ArrayList<>(RetryRule.DEFAULT.maxAttempts());
         while (!ready.isEmpty() && targets.size() < RetryRule.DEFAULT.maxAttempts()) {
             targets.add(UpstreamTarget.of(ready.remove(random.nextInt(ready.size()))));
         }
-        org.slf4j.LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(),
-                message);
-        return new Plan.Forward(targets, body, null, null, match.filters(),
-                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)), TokenEstimate.outputTokens(scanned),
+        LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(), message);
+        return new Plan.Forward(
+                targets,
+                body,
+                null,
+                null,
+                match.filters(),
+                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
+                TokenEstimate.outputTokens(scanned),
                 null);
     }
 
@@ -311,8 +400,8 @@ public final class RequestRouter {
         ServiceTarget svc = config.service(backend);
         List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
         if (rotation.isEmpty()) {
-            throw new ProxyException(ErrorCode.NO_ENDPOINT, "Service " + backend.displayName()
-                    + " has no ready endpoint");
+            throw new ProxyException(
+                    ErrorCode.NO_ENDPOINT, "Service " + backend.displayName() + " has no ready endpoint");
         }
         List<UpstreamTarget> targets = new ArrayList<>(rotation.size());
         for (InetSocketAddress a : rotation) {
@@ -334,8 +423,8 @@ public final class RequestRouter {
         }
     }
 
-    private static ByteBuf splice(ByteBuf body, ScannedRequest scanned, EncodedModelName model,
-                                  ByteBufAllocator alloc) {
+    private static ByteBuf splice(
+            ByteBuf body, ScannedRequest scanned, EncodedModelName model, ByteBufAllocator alloc) {
         int length = ModelSplicer.splicedLength(scanned, model);
         ByteBuf out = alloc.heapBuffer(length, length);
         byte[] src;
@@ -355,8 +444,11 @@ public final class RequestRouter {
     /** A body is scanned as JSON when it says so, says nothing, or goes to an OpenAI inference path. */
     private static boolean isJson(HttpHeaders headers, String path) {
         String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json") || path.equals(CHAT)
-                || path.equals(COMPLETIONS) || path.equals(EMBEDDINGS);
+        return type == null
+                || type.toLowerCase(Locale.ROOT).contains("json")
+                || path.equals(CHAT)
+                || path.equals(COMPLETIONS)
+                || path.equals(EMBEDDINGS);
     }
 
     /** Removes the headers a client must not set: endpoint-picker protocol headers and our control headers. */
@@ -401,20 +493,26 @@ public final class RequestRouter {
     private static FullHttpResponse models(GatewayConfig config, ListenerConfig listener, ByteBufAllocator alloc) {
         Set<String> names = new LinkedHashSet<>();
         for (var id : listener.pools()) {
-            Optional.ofNullable(config.pool(id)).ifPresent(p -> names.addAll(p.models().incomingModelNames()));
+            Optional.ofNullable(config.pool(id))
+                    .ifPresent(p -> names.addAll(p.models().incomingModelNames()));
         }
         StringBuilder json = new StringBuilder("{\"object\":\"list\",\"data\":[");
         JsonStringEncoder enc = JsonStringEncoder.getInstance();
         boolean first = true;
         for (String name : names) {
-            json.append(first ? "" : ",").append("{\"id\":\"").append(enc.quoteAsCharArray(name))
+            json.append(first ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(enc.quoteAsCharArray(name))
                     .append("\",\"object\":\"model\",\"created\":0,\"owned_by\":\"infergate\"}");
             first = false;
         }
         byte[] bytes = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.OK,
                 alloc.buffer(bytes.length).writeBytes(bytes));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         return r;
     }

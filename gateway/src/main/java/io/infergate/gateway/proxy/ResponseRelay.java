@@ -45,15 +45,20 @@ final class ResponseRelay {
     private boolean sse;
     private ChannelFuture lastWrite;
 
-    ResponseRelay(ChannelHandlerContext client, ProxyRuntime rt, RequestLog record, Plan.Forward plan,
-                  boolean clientKeepAlive) {
+    ResponseRelay(
+            ChannelHandlerContext client,
+            ProxyRuntime rt,
+            RequestLog record,
+            Plan.Forward plan,
+            boolean clientKeepAlive) {
         this.client = client;
         this.rt = rt;
         this.record = record;
         this.plan = plan;
         this.clientKeepAlive = clientKeepAlive;
-        this.restoring = plan.upstreamModel() == null ? null : new RestoringSink(
-                new ModelNameRestorer(plan.upstreamModel(), plan.clientModel()), client.alloc());
+        this.restoring = plan.upstreamModel() == null
+                ? null
+                : new RestoringSink(new ModelNameRestorer(plan.upstreamModel(), plan.clientModel()), client.alloc());
     }
 
     /**
@@ -89,8 +94,10 @@ final class ResponseRelay {
         }
         for (HeaderEntry set : pickerHeaders) {
             String name = set.name();
-            if (!name.startsWith(":") && !name.equalsIgnoreCase("content-length")
-                    && !name.equalsIgnoreCase("transfer-encoding") && !name.equalsIgnoreCase("connection")) {
+            if (!name.startsWith(":")
+                    && !name.equalsIgnoreCase("content-length")
+                    && !name.equalsIgnoreCase("transfer-encoding")
+                    && !name.equalsIgnoreCase("connection")) {
                 h.set(name, set.value());
             }
         }
@@ -169,10 +176,17 @@ final class ResponseRelay {
             }
         }
         if (sse) {
-            byte[] event = ("\n\ndata: " + new String(ErrorResponses.json("the model server connection was lost"
-                    + " mid-stream", ErrorCode.UPSTREAM_FAILED.type(), ErrorCode.UPSTREAM_FAILED.code()),
-                    StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
-            client.write(new DefaultHttpContent(client.alloc().buffer(event.length).writeBytes(event)));
+            byte[] event = ("\n\ndata: "
+                            + new String(
+                                    ErrorResponses.json(
+                                            "the model server connection was lost" + " mid-stream",
+                                            ErrorCode.UPSTREAM_FAILED.type(),
+                                            ErrorCode.UPSTREAM_FAILED.code()),
+                                    StandardCharsets.UTF_8)
+                            + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            client.write(
+                    new DefaultHttpContent(client.alloc().buffer(event.length).writeBytes(event)));
         }
         client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }

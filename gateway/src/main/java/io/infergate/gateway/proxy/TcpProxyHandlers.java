@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -37,8 +38,7 @@ public final class TcpProxyHandlers {
 
     private static final Logger log = LoggerFactory.getLogger(TcpProxyHandlers.class);
 
-    private TcpProxyHandlers() {
-    }
+    private TcpProxyHandlers() {}
 
     /** The client side; the server bootstrap must set {@code AUTO_READ} false on accepted channels. */
     public static final class Frontend extends ChannelInboundHandlerAdapter {
@@ -55,21 +55,24 @@ public final class TcpProxyHandlers {
         public void channelActive(ChannelHandlerContext ctx) {
             GatewayConfig config = rt.config();
             ListenerConfig listener = config.listener(listenerId);
-            Optional<RouteMatch> route = listener == null ? Optional.empty()
-                    : listener.tcpRoutes().flatMap(t -> t.target());
+            Optional<RouteMatch> route =
+                    listener == null ? Optional.empty() : listener.tcpRoutes().flatMap(t -> t.target());
             if (route.isEmpty()) {
                 log.debug("TCP listener {}: no TCPRoute attached, closing {}", listenerId, ctx.channel());
                 ctx.close();
                 return;
             }
             List<InetSocketAddress> endpoints = List.of();
-            if (route.get().backends().choose(rt.options().random().get()) instanceof BackendChoice.Picked(
-                    ServiceBackend svc)) {
+            if (route.get().backends().choose(rt.options().random().get())
+                    instanceof BackendChoice.Picked(ServiceBackend svc)) {
                 ServiceTarget target = config.service(svc);
                 endpoints = target == null ? List.of() : target.rotation();
             }
             if (endpoints.isEmpty()) {
-                log.warn("TCP listener {}: {} has no usable endpoint, closing {}", listenerId, route.get().route(),
+                log.warn(
+                        "TCP listener {}: {} has no usable endpoint, closing {}",
+                        listenerId,
+                        route.get().route(),
                         ctx.channel());
                 ctx.close();
                 return;
@@ -81,14 +84,19 @@ public final class TcpProxyHandlers {
             Channel inbound = ctx.channel();
             UpstreamTarget target = UpstreamTarget.of(endpoints.get(i));
             long idleNanos = rt.options().idleTimeout().toNanos();
-            Bootstrap b = new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
+            Bootstrap b = new Bootstrap()
+                    .group(inbound.eventLoop())
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) rt.options().connectTimeout().toMillis())
-                    .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                            rt.options().connectTimeout().toMillis())
+                    .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
-                                    new Backend(inbound));
+                            ch.pipeline()
+                                    .addLast(
+                                            new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                                            new Backend(inbound));
                         }
                     });
             b.connect(target.address()).addListener((ChannelFutureListener) f -> {
@@ -99,12 +107,17 @@ public final class TcpProxyHandlers {
                         return;
                     }
                     inbound.read();
-                } else if (RetryRule.DEFAULT.decide(AttemptFailure.ConnectFailed.of(f.cause()),
-                        new AttemptState(i, endpoints.size(), false, false)) instanceof RetryDecision.NextEndpoint
+                } else if (RetryRule.DEFAULT.decide(
+                                        AttemptFailure.ConnectFailed.of(f.cause()),
+                                        new AttemptState(i, endpoints.size(), false, false))
+                                instanceof RetryDecision.NextEndpoint
                         && inbound.isActive()) {
                     connect(ctx, endpoints, i + 1);
                 } else {
-                    log.warn("TCP listener {}: cannot connect to {}: {}", listenerId, target.hostPort(),
+                    log.warn(
+                            "TCP listener {}: cannot connect to {}: {}",
+                            listenerId,
+                            target.hostPort(),
                             f.cause().toString());
                     inbound.close();
                 }

@@ -72,13 +72,16 @@ final class Upstreams {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(),
-                                new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
-                                new BackendHandler(exchange));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                                        new BackendHandler(exchange));
                     }
                 });
         ChannelFuture f = b.connect(address);

@@ -19,10 +19,11 @@ final class Attachment {
      * document order (as {@link Resource#OLDEST_FIRST} says); two routes with the same timestamp fall to the
      * alphabetical order, which is why this is not simply {@code OLDEST_FIRST}.
      */
-    static final Comparator<Resource> ROUTE_RANK = Comparator
-            .comparing((Resource r) -> r.metadata().creationTimestamp().isEmpty())
+    static final Comparator<Resource> ROUTE_RANK = Comparator.comparing(
+                    (Resource r) -> r.metadata().creationTimestamp().isEmpty())
             .thenComparing(r -> r.metadata().creationTimestamp().orElse(Instant.EPOCH))
-            .thenComparingInt(r -> r.metadata().creationTimestamp().isEmpty() ? r.origin().sequence() : 0)
+            .thenComparingInt(
+                    r -> r.metadata().creationTimestamp().isEmpty() ? r.origin().sequence() : 0)
             .thenComparing(r -> r.metadata().namespace() + "/" + r.metadata().name())
             .thenComparingInt(r -> r.origin().sequence());
 
@@ -51,8 +52,10 @@ final class Attachment {
             return false;
         }
         Gateway.AllowedRoutes allowed = listener.allowedRoutes();
-        if (!allowed.kinds().isEmpty() && allowed.kinds().stream()
-                .noneMatch(k -> k.group().equals(ApiGroups.GATEWAY) && k.kind().equals(route.kind()))) {
+        if (!allowed.kinds().isEmpty()
+                && allowed.kinds().stream()
+                        .noneMatch(k ->
+                                k.group().equals(ApiGroups.GATEWAY) && k.kind().equals(route.kind()))) {
             return false;
         }
         return switch (allowed.from()) {

@@ -45,16 +45,16 @@ public final class BackendSet {
             choices[i] = options.get(i).choice();
             sum += options.get(i).weight();
             if (sum > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("sum of weights: " + sum + " (expected: <= " + Integer.MAX_VALUE
-                        + ")");
+                throw new IllegalArgumentException(
+                        "sum of weights: " + sum + " (expected: <= " + Integer.MAX_VALUE + ")");
             }
             upperBounds[i] = (int) sum;
         }
         this.total = (int) sum;
         this.none = options.isEmpty()
                 ? new BackendChoice.Failed(BackendChoice.Reason.NO_BACKENDS, owner + " has no backendRefs")
-                : new BackendChoice.Failed(BackendChoice.Reason.ALL_WEIGHTS_ZERO, owner
-                        + " gives every backendRef weight 0");
+                : new BackendChoice.Failed(
+                        BackendChoice.Reason.ALL_WEIGHTS_ZERO, owner + " gives every backendRef weight 0");
     }
 
     /**
@@ -71,28 +71,28 @@ public final class BackendSet {
      * if {@code poolsAllowed}) or a declared Service with a port, in the route's own namespace (ReferenceGrant
      * is not supported); anything else becomes {@link BackendChoice.Reason#INVALID_BACKEND}, keeping its weight.
      */
-    static BackendSet compile(List<BackendRef> refs, ManifestSet set, String routeNamespace, String owner,
-                              boolean poolsAllowed) {
+    static BackendSet compile(
+            List<BackendRef> refs, ManifestSet set, String routeNamespace, String owner, boolean poolsAllowed) {
         List<Option> out = new ArrayList<>(refs.size());
         for (int i = 0; i < refs.size(); i++) {
             BackendRef ref = refs.get(i);
-            out.add(new Option(resolve(ref, set, routeNamespace, owner + " backendRefs[" + i + "]", poolsAllowed),
-                    ref.weight()));
+            out.add(new Option(
+                    resolve(ref, set, routeNamespace, owner + " backendRefs[" + i + "]", poolsAllowed), ref.weight()));
         }
         return new BackendSet(out, owner);
     }
 
-    private static BackendChoice resolve(BackendRef ref, ManifestSet set, String routeNamespace, String where,
-                                         boolean poolsAllowed) {
+    private static BackendChoice resolve(
+            BackendRef ref, ManifestSet set, String routeNamespace, String where, boolean poolsAllowed) {
         if (!ref.namespace().equals(routeNamespace)) {
             return invalid(where, "points into namespace " + ref.namespace() + " (ReferenceGrant is not supported)");
         }
         if (poolsAllowed && ref.isInferencePool()) {
             Optional<InferencePool> pool = set.inferencePoolFor(ref.group(), ref.namespace(), ref.name());
-            return pool.<BackendChoice>map(p -> new BackendChoice.Picked(
-                            new PoolBackend(p.group(), p.metadata().namespace(), p.metadata().name())))
-                    .orElseGet(() -> invalid(where, "InferencePool " + ref.namespace() + "/" + ref.name()
-                            + " is not declared"));
+            return pool.<BackendChoice>map(p -> new BackendChoice.Picked(new PoolBackend(
+                            p.group(), p.metadata().namespace(), p.metadata().name())))
+                    .orElseGet(() ->
+                            invalid(where, "InferencePool " + ref.namespace() + "/" + ref.name() + " is not declared"));
         }
         if (!ref.isService()) {
             return invalid(where, "kind " + ref.kind() + " of group \"" + ref.group() + "\" is not supported");
@@ -104,7 +104,8 @@ public final class BackendSet {
         if (ref.port().isEmpty() || svc.get().port(ref.port().getAsInt()).isEmpty()) {
             return invalid(where, "Service " + ref.name() + " has no port " + ref.port());
         }
-        return new BackendChoice.Picked(new ServiceBackend(ref.namespace(), ref.name(), ref.port().getAsInt()));
+        return new BackendChoice.Picked(
+                new ServiceBackend(ref.namespace(), ref.name(), ref.port().getAsInt()));
     }
 
     private static BackendChoice invalid(String where, String why) {

@@ -16,12 +16,14 @@ final class CompiledMatch {
      * condition; then more header conditions; then more query conditions; then the route's rank (oldest, then
      * {@code namespace/name}); then rule order and match order within the route.
      */
-    static final Comparator<CompiledMatch> PRECEDENCE = Comparator
-            .comparingInt((CompiledMatch m) -> m.path.typeRank())
-            .thenComparing(Comparator.comparingInt((CompiledMatch m) -> m.path.prefixLength()).reversed())
+    static final Comparator<CompiledMatch> PRECEDENCE = Comparator.comparingInt((CompiledMatch m) -> m.path.typeRank())
+            .thenComparing(Comparator.comparingInt((CompiledMatch m) -> m.path.prefixLength())
+                    .reversed())
             .thenComparingInt(m -> m.method == null ? 1 : 0)
-            .thenComparing(Comparator.comparingInt((CompiledMatch m) -> m.headers.length).reversed())
-            .thenComparing(Comparator.comparingInt((CompiledMatch m) -> m.queries.length).reversed())
+            .thenComparing(Comparator.comparingInt((CompiledMatch m) -> m.headers.length)
+                    .reversed())
+            .thenComparing(Comparator.comparingInt((CompiledMatch m) -> m.queries.length)
+                    .reversed())
             .thenComparingInt(m -> m.routeRank)
             .thenComparingInt(m -> m.ruleIndex)
             .thenComparingInt(m -> m.matchIndex);

@@ -40,8 +40,8 @@ final class PathMatcher {
     boolean matches(String path) {
         return switch (type) {
             case EXACT -> path.equals(value);
-            case PATH_PREFIX -> path.startsWith(value)
-                    && (path.length() == value.length() || path.charAt(value.length()) == '/');
+            case PATH_PREFIX ->
+                path.startsWith(value) && (path.length() == value.length() || path.charAt(value.length()) == '/');
             case REGULAR_EXPRESSION -> pattern.matcher(path).matches();
         };
     }

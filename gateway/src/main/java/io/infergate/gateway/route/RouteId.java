@@ -24,7 +24,7 @@ public record RouteId(String kind, String namespace, String name, int rule, Stri
     /** {@code HTTPRoute default/r rule 0} (or {@code rule "name"} when the rule is named). */
     @Override
     public String toString() {
-        return kind + " " + namespace + "/" + name + " rule " + (ruleName.isEmpty() ? String.valueOf(rule)
-                : "\"" + ruleName + "\"");
+        return kind + " " + namespace + "/" + name + " rule "
+                + (ruleName.isEmpty() ? String.valueOf(rule) : "\"" + ruleName + "\"");
     }
 }

@@ -58,9 +58,13 @@ public final class RouteTable {
     private final List<RouteEntry> entries;
     private final List<HttpRoute> routes;
 
-    private RouteTable(Map<String, CompiledMatch[]> exactHosts, String[] wildcardSuffixes,
-                       CompiledMatch[][] wildcardMatches, CompiledMatch[] anyHost, List<RouteEntry> entries,
-                       List<HttpRoute> routes) {
+    private RouteTable(
+            Map<String, CompiledMatch[]> exactHosts,
+            String[] wildcardSuffixes,
+            CompiledMatch[][] wildcardMatches,
+            CompiledMatch[] anyHost,
+            List<RouteEntry> entries,
+            List<HttpRoute> routes) {
         this.exactHosts = exactHosts;
         this.wildcardSuffixes = wildcardSuffixes;
         this.wildcardMatches = wildcardMatches;
@@ -76,8 +80,8 @@ public final class RouteTable {
      */
     public static RouteTable compile(ManifestSet set, Gateway gateway, Gateway.Listener listener) {
         if (listener.protocol() == Gateway.Protocol.TCP) {
-            throw new IllegalArgumentException("listener " + listener.name() + ": protocol TCP (expected: HTTP or"
-                    + " HTTPS; use TcpRouteTable)");
+            throw new IllegalArgumentException(
+                    "listener " + listener.name() + ": protocol TCP (expected: HTTP or" + " HTTPS; use TcpRouteTable)");
         }
         List<HttpRoute> attached = new ArrayList<>();
         Map<HttpRoute, List<String>> hostnames = new HashMap<>();
@@ -109,9 +113,10 @@ public final class RouteTable {
         String ns = route.metadata().namespace();
         for (int i = 0; i < route.rules().size(); i++) {
             HttpRoute.Rule rule = route.rules().get(i);
-            RouteId id = new RouteId(HttpRoute.KIND, ns, route.metadata().name(), i, rule.name().orElse(""));
-            List<BackendRef> refs = rule.backendRefs().stream().map(HttpRoute.Backend::ref)
-                    .toList();
+            RouteId id = new RouteId(
+                    HttpRoute.KIND, ns, route.metadata().name(), i, rule.name().orElse(""));
+            List<BackendRef> refs =
+                    rule.backendRefs().stream().map(HttpRoute.Backend::ref).toList();
             BackendSet backends = BackendSet.compile(refs, set, ns, id.toString(), true);
             Optional<RouteMatch> result = Optional.of(new RouteMatch(id, backends, rule.filters()));
             List<HttpRoute.Match> matches = rule.matches().isEmpty() ? List.of(HttpRoute.Match.ANY) : rule.matches();
@@ -140,8 +145,8 @@ public final class RouteTable {
             }
         }
         // a host can match only one exact name and one wildcard per length, so this order is total where it counts
-        Comparator<String> longestFirst = Comparator.comparingInt(String::length).reversed()
-                .thenComparing(Comparator.naturalOrder());
+        Comparator<String> longestFirst =
+                Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder());
         exactOrder.sort(longestFirst);
         wildcards.sort(longestFirst);
         String[] suffixes = new String[wildcards.size()];
@@ -159,8 +164,8 @@ public final class RouteTable {
             addEntries(entries, wildcards.get(i), wildcardMatches[i]);
         }
         addEntries(entries, Hostnames.ANY, any);
-        return new RouteTable(Map.copyOf(exact), suffixes, wildcardMatches, any, List.copyOf(entries),
-                List.copyOf(attached));
+        return new RouteTable(
+                Map.copyOf(exact), suffixes, wildcardMatches, any, List.copyOf(entries), List.copyOf(attached));
     }
 
     private static void addEntries(List<RouteEntry> out, String host, CompiledMatch[] matches) {

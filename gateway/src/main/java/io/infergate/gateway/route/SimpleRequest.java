@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * @param headers keyed by lower-case name (the constructor lower-cases the keys it is given)
  */
-public record SimpleRequest(String method, String path, String host, Map<String, String> headers,
-                            QueryParams query) implements RequestView {
+public record SimpleRequest(String method, String path, String host, Map<String, String> headers, QueryParams query)
+        implements RequestView {
 
     public SimpleRequest {
         Objects.requireNonNull(method, "method");
@@ -30,8 +30,8 @@ public record SimpleRequest(String method, String path, String host, Map<String,
      */
     public static SimpleRequest of(String method, String target, String host, String... headerPairs) {
         if (headerPairs.length % 2 != 0) {
-            throw new IllegalArgumentException("headerPairs: " + headerPairs.length
-                    + " strings (expected: name, value pairs)");
+            throw new IllegalArgumentException(
+                    "headerPairs: " + headerPairs.length + " strings (expected: name, value pairs)");
         }
         Map<String, String> headers = new HashMap<>();
         for (int i = 0; i < headerPairs.length; i += 2) {

@@ -48,14 +48,18 @@ public final class TcpRouteTable {
         for (TcpRoute route : attached) {
             for (int i = 0; i < route.rules().size(); i++) {
                 TcpRoute.Rule rule = route.rules().get(i);
-                RouteId id = new RouteId(TcpRoute.KIND, route.metadata().namespace(), route.metadata().name(), i,
+                RouteId id = new RouteId(
+                        TcpRoute.KIND,
+                        route.metadata().namespace(),
+                        route.metadata().name(),
+                        i,
                         rule.name().orElse(""));
                 if (target.isPresent()) {
                     ignored.add(id);
                     continue;
                 }
-                BackendSet backends = BackendSet.compile(rule.backendRefs(), set, route.metadata().namespace(),
-                        id.toString(), false);
+                BackendSet backends = BackendSet.compile(
+                        rule.backendRefs(), set, route.metadata().namespace(), id.toString(), false);
                 target = Optional.of(new RouteMatch(id, backends, List.of()));
             }
         }

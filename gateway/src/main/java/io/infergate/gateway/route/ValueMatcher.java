@@ -30,8 +30,10 @@ record ValueMatcher(String name, String exact, Pattern pattern) {
             if (!seen.add(name)) {
                 continue;
             }
-            out.add(v.type() == HttpRoute.MatchType.EXACT ? new ValueMatcher(name, v.value(), null)
-                    : new ValueMatcher(name, null, Pattern.compile(v.value())));
+            out.add(
+                    v.type() == HttpRoute.MatchType.EXACT
+                            ? new ValueMatcher(name, v.value(), null)
+                            : new ValueMatcher(name, null, Pattern.compile(v.value())));
         }
         return out.toArray(new ValueMatcher[0]);
     }

@@ -122,8 +122,8 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
      * @param maxBodyBytes the largest body read, > 0
      * @param idleTimeout  a connection without a request for this long is closed, > 0
      */
-    public NettyMetricsFetcher(EventLoopGroup group, String scheme, String path, int maxBodyBytes,
-                               Duration idleTimeout) {
+    public NettyMetricsFetcher(
+            EventLoopGroup group, String scheme, String path, int maxBodyBytes, Duration idleTimeout) {
         this(Objects.requireNonNull(group, "group"), scheme, path, maxBodyBytes, idleTimeout, false);
     }
 
@@ -132,8 +132,13 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         this(null, scheme, path, maxBodyBytes, idleTimeout, true);
     }
 
-    private NettyMetricsFetcher(EventLoopGroup groupOrNull, String scheme, String path, int maxBodyBytes,
-                                Duration idleTimeout, boolean ownsGroup) {
+    private NettyMetricsFetcher(
+            EventLoopGroup groupOrNull,
+            String scheme,
+            String path,
+            int maxBodyBytes,
+            Duration idleTimeout,
+            boolean ownsGroup) {
         if ("https".equals(scheme)) {
             throw new IllegalArgumentException("scheme: https is not supported by the Netty fetcher (expected: http;"
                     + " HttpMetricsFetcher speaks https)");
@@ -142,8 +147,8 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
             throw new IllegalArgumentException("scheme: " + scheme + " (expected: http)");
         }
         if (!path.startsWith("/") || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("path: " + path + " (expected: starting with /, printable ASCII"
-                    + " without spaces)");
+            throw new IllegalArgumentException(
+                    "path: " + path + " (expected: starting with /, printable ASCII" + " without spaces)");
         }
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
@@ -155,11 +160,16 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         this.maxBodyBytes = maxBodyBytes;
         this.idleNanos = idleTimeout.toNanos();
         this.ownsGroup = ownsGroup;
-        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, r -> {
-            Thread t = new FastThreadLocalThread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        }, NioIoHandler.newFactory()) : groupOrNull;
+        this.group = ownsGroup
+                ? new MultiThreadIoEventLoopGroup(
+                        1,
+                        r -> {
+                            Thread t = new FastThreadLocalThread(r, THREAD_NAME);
+                            t.setDaemon(true);
+                            return t;
+                        },
+                        NioIoHandler.newFactory())
+                : groupOrNull;
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -176,8 +186,8 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         }
         long timeoutNanos = timeout.toNanos();
         if (timeoutNanos <= 0) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("timeout: " + timeout
-                    + " (expected: > 0)"));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)"));
         }
         Address a = addresses.get(endpoint.hostPort());
         if (a == null) {
@@ -187,8 +197,8 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         try {
             a.loop.execute(f);
         } catch (RejectedExecutionException e) { // the group is shutting down
-            f.future.completeExceptionally(closed ? closedError()
-                    : new IllegalStateException("the scrape event loop is shut down", e));
+            f.future.completeExceptionally(
+                    closed ? closedError() : new IllegalStateException("the scrape event loop is shut down", e));
         }
         return f.future;
     }
@@ -236,6 +246,7 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         final EventLoop loop;
         /** The whole request, encoded once: it never changes for an address. */
         final byte[] request;
+
         final ArrayDeque<Connection> idle = new ArrayDeque<>(2);
         int open;
 
@@ -245,7 +256,8 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
             this.remote = InetSocketAddress.createUnresolved(e.host(), e.port());
             this.loop = group.next();
             this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + hostPort + "\r\nAccept: text/plain\r\n"
-                    + "Connection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                            + "Connection: keep-alive\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
         }
 
         void start(Fetch f) {
@@ -269,13 +281,20 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
             if (open++ == 0) {
                 addresses.putIfAbsent(hostPort, this); // back in the map if its last connection just closed
             }
-            ChannelFuture cf = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
-                            new HttpResponseDecoder(new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)), c);
-                }
-            }).connect(remote);
+            ChannelFuture cf = bootstrap
+                    .clone(loop)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline()
+                                    .addLast(
+                                            new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                                            new HttpResponseDecoder(
+                                                    new HttpDecoderConfig().setMaxChunkSize(MAX_CHUNK_SIZE)),
+                                            c);
+                        }
+                    })
+                    .connect(remote);
             c.channel = cf.channel();
             c.current = f;
             f.connection = c;
@@ -327,8 +346,11 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
             }
             current = null;
             channel.close();
-            f.fail(closed ? closedError() : new IOException("cannot connect to " + address.hostPort
-                    + reason(cf.cause()), cf.cause()));
+            f.fail(
+                    closed
+                            ? closedError()
+                            : new IOException(
+                                    "cannot connect to " + address.hostPort + reason(cf.cause()), cf.cause()));
         }
 
         void send(Fetch f, boolean reused) {
@@ -355,8 +377,11 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         private void read(ChannelHandlerContext ctx, Fetch f, HttpObject msg) {
             DecoderResult result = msg.decoderResult();
             if (result.isFailure()) {
-                finish(f, null, new IOException("bad response from " + f.uri() + reason(result.cause()),
-                        result.cause()), false);
+                finish(
+                        f,
+                        null,
+                        new IOException("bad response from " + f.uri() + reason(result.cause()), result.cause()),
+                        false);
                 return;
             }
             if (msg instanceof HttpResponse r) {
@@ -385,8 +410,12 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
                         finish(f, null, new IOException("HTTP " + f.status + " from " + f.uri()), f.keepAlive);
                     } else if (f.body != null) {
                         if (f.filled != f.body.length) {
-                            finish(f, null, new IOException("response from " + f.uri() + " ended after "
-                                    + f.filled + " of " + f.body.length + " bytes"), false);
+                            finish(
+                                    f,
+                                    null,
+                                    new IOException("response from " + f.uri() + " ended after " + f.filled + " of "
+                                            + f.body.length + " bytes"),
+                                    false);
                         } else {
                             finish(f, f.body, null, f.keepAlive);
                         }
@@ -404,7 +433,10 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
             int n = content.readableBytes();
             if (f.body != null) {
                 if (n > f.body.length - f.filled) { // the decoder stops at Content-Length; this cannot happen
-                    finish(f, null, new IOException("response from " + f.uri() + " longer than its Content-Length"),
+                    finish(
+                            f,
+                            null,
+                            new IOException("response from " + f.uri() + " longer than its Content-Length"),
                             false);
                     return false;
                 }
@@ -421,8 +453,8 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         }
 
         private IOException tooLarge(Fetch f, String size) {
-            return new IOException("body of " + f.uri() + " too large: " + size + " (limit: " + maxBodyBytes
-                    + " bytes)");
+            return new IOException(
+                    "body of " + f.uri() + " too large: " + size + " (limit: " + maxBodyBytes + " bytes)");
         }
 
         /** Ends the fetch: the connection goes back to idle, or closes; then the future completes. */
@@ -453,8 +485,13 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
                 address.connect(f);
                 return;
             }
-            f.fail(closed ? closedError() : new IOException("connection to " + address.hostPort
-                    + " closed before the response ended" + reason(lastError), lastError));
+            f.fail(
+                    closed
+                            ? closedError()
+                            : new IOException(
+                                    "connection to " + address.hostPort + " closed before the response ended"
+                                            + reason(lastError),
+                                    lastError));
         }
 
         @Override
@@ -490,9 +527,11 @@ public final class NettyMetricsFetcher implements MetricsFetcher, AutoCloseable 
         int status;
         /** The body when its length was known up front; {@code filled} bytes so far. */
         byte[] body;
+
         int filled;
         /** The body so far when its length was not known; released when the fetch ends. */
         ByteBuf gathered;
+
         boolean done;
 
         Fetch(Address address, Duration timeout) {

@@ -1,9 +1,8 @@
 package io.infergate.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.config.GatewayConfig;
@@ -35,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class AdminServerTest {
 
@@ -97,26 +98,72 @@ class AdminServerTest {
         volatile ConfigStatus status = ConfigStatus.loaded(List.of("/etc/gw.yaml"), Instant.EPOCH, List.of());
         final GatewayMetrics metrics = new GatewayMetrics();
         final Datastore datastore = new Datastore(e -> "vllm");
-        final PoolPickers pickers = new PoolPickers(datastore, inFlight, SchedulingOptions.defaults(), () -> NOW,
-                () -> new SplittableRandom(1));
+        final PoolPickers pickers = new PoolPickers(
+                datastore, inFlight, SchedulingOptions.defaults(), () -> NOW, () -> new SplittableRandom(1));
         final SchedulerLatency latency = new SchedulerLatency();
         volatile Set<AdminRoute> routes = EnumSet.allOf(AdminRoute.class);
         /** Null: the gateway's verdict. */
         volatile Readiness readiness;
+
         volatile Set<PoolId> hidden = Set.of();
 
-        @Override public Set<AdminRoute> routes() { return routes; }
-        @Override public Readiness readiness() { return readiness == null ? Readiness.of(this) : readiness; }
-        @Override public boolean shows(PoolId pool) { return !hidden.contains(pool); }
-        @Override public GatewayConfig config() { return config; }
-        @Override public Map<String, Integer> boundPorts() { return bound; }
-        @Override public InFlightTracker inFlight() { return inFlight; }
-        @Override public boolean running() { return running; }
-        @Override public ConfigStatus configStatus() { return status; }
-        @Override public Datastore datastore() { return datastore; }
-        @Override public PoolPickers pickers() { return pickers; }
-        @Override public long nanoTime() { return NOW; }
-        @Override public String metrics() {
+        @Override
+        public Set<AdminRoute> routes() {
+            return routes;
+        }
+
+        @Override
+        public Readiness readiness() {
+            return readiness == null ? Readiness.of(this) : readiness;
+        }
+
+        @Override
+        public boolean shows(PoolId pool) {
+            return !hidden.contains(pool);
+        }
+
+        @Override
+        public GatewayConfig config() {
+            return config;
+        }
+
+        @Override
+        public Map<String, Integer> boundPorts() {
+            return bound;
+        }
+
+        @Override
+        public InFlightTracker inFlight() {
+            return inFlight;
+        }
+
+        @Override
+        public boolean running() {
+            return running;
+        }
+
+        @Override
+        public ConfigStatus configStatus() {
+            return status;
+        }
+
+        @Override
+        public Datastore datastore() {
+            return datastore;
+        }
+
+        @Override
+        public PoolPickers pickers() {
+            return pickers;
+        }
+
+        @Override
+        public long nanoTime() {
+            return NOW;
+        }
+
+        @Override
+        public String metrics() {
             return metrics.scrape(config, inFlight, new SchedulingView(datastore, pickers, latency, NOW));
         }
 
@@ -128,7 +175,9 @@ class AdminServerTest {
 
         EndpointSlot slot(String hostPort) {
             return datastore.state(config.pools().get(0).id()).slots().stream()
-                    .filter(s -> s.hostPort().equals(hostPort)).findFirst().orElseThrow();
+                    .filter(s -> s.hostPort().equals(hostPort))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -158,7 +207,8 @@ class AdminServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
+        return send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build());
     }
 
     private HttpResponse<String> send(HttpRequest req) throws Exception {
@@ -176,7 +226,8 @@ class AdminServerTest {
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-        assertThat(r.body()).contains("# TYPE inference_pool_ready_pods gauge\n")
+        assertThat(r.body())
+                .contains("# TYPE inference_pool_ready_pods gauge\n")
                 .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 1\n");
     }
 
@@ -208,7 +259,8 @@ class AdminServerTest {
 
     @Test
     void poolsListEndpointsModelsAndInFlight() throws Exception {
-        Lease lease = source.inFlight.acquire(source.config.pools().get(0).snapshot().endpoints().get(0));
+        Lease lease = source.inFlight.acquire(
+                source.config.pools().get(0).snapshot().endpoints().get(0));
         HttpResponse<String> r = get("/api/pools");
         lease.release();
         assertThat(r.statusCode()).isEqualTo(200);
@@ -217,7 +269,8 @@ class AdminServerTest {
         assertThat(pool.get("name").asString()).isEqualTo("pool");
         assertThat(pool.get("group").asString()).isEqualTo("inference.networking.k8s.io");
         assertThat(pool.get("modelNames").get(0).asString()).isEqualTo("base-model");
-        assertThat(pool.get("inferenceModels").get(0).get("criticality").asString()).isEqualTo("Critical");
+        assertThat(pool.get("inferenceModels").get(0).get("criticality").asString())
+                .isEqualTo("Critical");
         assertThat(pool.get("readyEndpoints").asInt()).isEqualTo(1);
         assertThat(pool.get("endpointPicker").asString()).isEqualTo("in-process");
         JsonNode ep = pool.get("endpoints").get(0);
@@ -230,8 +283,10 @@ class AdminServerTest {
 
     @Test
     void configShowsSourcesReloadListenersAndRoutes() throws Exception {
-        source.status = source.status.withReload(new ConfigStatus.Reload(Instant.parse("2026-01-02T03:04:05Z"),
-                false, "1 error; keeping the last good configuration",
+        source.status = source.status.withReload(new ConfigStatus.Reload(
+                Instant.parse("2026-01-02T03:04:05Z"),
+                false,
+                "1 error; keeping the last good configuration",
                 List.of("gw.yaml:3:5: error: Gateway/gw: spec: boom")));
         JsonNode root = json.readTree(get("/api/config").body());
         assertThat(root.get("sources").get(0).asString()).isEqualTo("/etc/gw.yaml");
@@ -277,11 +332,12 @@ class AdminServerTest {
     void unknownPathsAre404AndOtherMethods405() throws Exception {
         assertThat(get("/nope")).satisfies(r -> {
             assertThat(r.statusCode()).isEqualTo(404);
-            assertThat(r.body()).isEqualTo("not found: /nope (try /api/config, /api/pools, /healthz, /metrics, "
-                    + "/readyz)\n");
+            assertThat(r.body())
+                    .isEqualTo("not found: /nope (try /api/config, /api/pools, /healthz, /metrics, " + "/readyz)\n");
         });
         HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("allow")).hasValue("GET, HEAD");
         assertThat(get("/healthz?verbose=1").statusCode()).isEqualTo(200);
@@ -310,7 +366,7 @@ class AdminServerTest {
     @Test
     void aSecondServerOnTheSamePortFailsClearly() {
         AdminServer clash = new AdminServer("127.0.0.1", server.port(), source);
-        org.assertj.core.api.Assertions.assertThatThrownBy(clash::start)
+        assertThatThrownBy(clash::start)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("admin listener: cannot bind 127.0.0.1:" + server.port());
         assertThat(Optional.of(clash.port())).contains(-1);
@@ -319,9 +375,13 @@ class AdminServerTest {
     @Test
     void poolsShowScrapedMetricsTheirAgeAndFreshness() throws Exception {
         source.serve(config(MANIFESTS + POD + POD_B));
-        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 2, 3, 0.5,
-                Set.of("sql-lora"), Set.of(), 4, 16, 1000, List.of()), NOW - 100 * MS, null));
-        Lease lease = source.inFlight.acquire(source.config.pools().get(0).snapshot().endpoints().get(0), 10, 20);
+        source.slot("10.0.0.1:8000")
+                .metrics(new ScrapedMetrics(
+                        new ModelServerMetrics("vllm", 2, 3, 0.5, Set.of("sql-lora"), Set.of(), 4, 16, 1000, List.of()),
+                        NOW - 100 * MS,
+                        null));
+        Lease lease = source.inFlight.acquire(
+                source.config.pools().get(0).snapshot().endpoints().get(0), 10, 20);
         JsonNode root = json.readTree(get("/api/pools").body());
         lease.release();
         assertThat(root.get("metricsStalenessThresholdMs").asLong()).isEqualTo(2000);
@@ -353,8 +413,16 @@ class AdminServerTest {
 
         JsonNode b = pool.get("endpoints").get(1).get("metrics");
         assertThat(pool.get("endpoints").get(1).get("inFlightTokens").asLong()).isZero();
-        for (String unknown : List.of("waitingQueue", "runningRequests", "kvUsage", "activeAdapters",
-                "waitingAdapters", "maxLoras", "blockSize", "numGpuBlocks", "ageMs")) {
+        for (String unknown : List.of(
+                "waitingQueue",
+                "runningRequests",
+                "kvUsage",
+                "activeAdapters",
+                "waitingAdapters",
+                "maxLoras",
+                "blockSize",
+                "numGpuBlocks",
+                "ageMs")) {
             assertThat(b.get(unknown).isNull()).as(unknown).isTrue();
         }
         assertThat(b.get("fresh").asBoolean()).isFalse();
@@ -363,9 +431,21 @@ class AdminServerTest {
 
     @Test
     void aFailedScrapeKeepsTheOldValuesAndSaysWhy() throws Exception {
-        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 9, 1, 0.125, null,
-                null, -1, -1, -1, List.of(new MetricsProblem(MetricsProblem.Kind.MISSING, "vllm:lora_requests_info"))),
-                NOW - 50 * MS, "scrape failed: ConnectException: refused"));
+        source.slot("10.0.0.1:8000")
+                .metrics(new ScrapedMetrics(
+                        new ModelServerMetrics(
+                                "vllm",
+                                9,
+                                1,
+                                0.125,
+                                null,
+                                null,
+                                -1,
+                                -1,
+                                -1,
+                                List.of(new MetricsProblem(MetricsProblem.Kind.MISSING, "vllm:lora_requests_info"))),
+                        NOW - 50 * MS,
+                        "scrape failed: ConnectException: refused"));
         JsonNode pool = json.readTree(get("/api/pools").body()).get("pools").get(0);
         JsonNode m = pool.get("endpoints").get(0).get("metrics");
         assertThat(m.get("waitingQueue").asInt()).isEqualTo(9);
@@ -375,17 +455,28 @@ class AdminServerTest {
         assertThat(m.get("problems").get(0).asString()).isEqualTo("MISSING: vllm:lora_requests_info");
         assertThat(pool.get("freshEndpoints").asInt()).isZero();
 
-        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 9, 1, 0.125, null,
-                null, -1, -1, -1, List.of()), NOW - 2500 * MS, null));
-        m = json.readTree(get("/api/pools").body()).get("pools").get(0).get("endpoints").get(0).get("metrics");
+        source.slot("10.0.0.1:8000")
+                .metrics(new ScrapedMetrics(
+                        new ModelServerMetrics("vllm", 9, 1, 0.125, null, null, -1, -1, -1, List.of()),
+                        NOW - 2500 * MS,
+                        null));
+        m = json.readTree(get("/api/pools").body())
+                .get("pools")
+                .get(0)
+                .get("endpoints")
+                .get(0)
+                .get("metrics");
         assertThat(m.get("staleReason").asString()).isEqualTo("metrics are 2500 ms old (threshold 2000 ms)");
     }
 
     @Test
     void metricsShowTheScrapedPoolGauges() throws Exception {
         source.serve(config(MANIFESTS + POD + POD_B));
-        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 2, 3, 0.5, null,
-                null, -1, -1, -1, List.of()), NOW - 1500 * MS, null));
+        source.slot("10.0.0.1:8000")
+                .metrics(new ScrapedMetrics(
+                        new ModelServerMetrics("vllm", 2, 3, 0.5, null, null, -1, -1, -1, List.of()),
+                        NOW - 1500 * MS,
+                        null));
         source.latency.record(250_000);
         String body = get("/metrics").body();
         assertThat(body)

@@ -2,8 +2,6 @@ package io.infergate.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
@@ -29,6 +27,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A custom engine mapping from an EndpointPickerConfig's {@code core-metrics-extractor}, end to end: real metrics
@@ -134,16 +134,27 @@ class CustomEngineMetricsIT {
     void start() throws IOException {
         custom = metricsServer();
         unknown = metricsServer();
-        LoadResult r = Manifests.load("engines.yaml", manifests(custom.getAddress().getPort(),
-                unknown.getAddress().getPort()));
+        LoadResult r = Manifests.load(
+                "engines.yaml",
+                manifests(custom.getAddress().getPort(), unknown.getAddress().getPort()));
         assertThat(r.errors()).isEmpty();
         // the default scrape interval (50 ms): a fetch times out after four fifths of it, and this test needs
         // fetches to succeed on a loaded machine too
-        gateway = new GatewayServer(GatewayConfig.compile(r.manifests()), GatewayOptions.defaults()
-                .withBindHost("127.0.0.1").withPortMapper(l -> 0), SchedulingOptions.defaults(), rec -> { });
+        gateway = new GatewayServer(
+                GatewayConfig.compile(r.manifests()),
+                GatewayOptions.defaults().withBindHost("127.0.0.1").withPortMapper(l -> 0),
+                SchedulingOptions.defaults(),
+                rec -> {});
         gateway.start();
-        admin = new AdminServer("127.0.0.1", 0, AdminSource.of(gateway, new GatewayMetrics(),
-                () -> ConfigStatus.loaded(List.of("engines.yaml"), Instant.EPOCH, List.of()), () -> true)).start();
+        admin = new AdminServer(
+                        "127.0.0.1",
+                        0,
+                        AdminSource.of(
+                                gateway,
+                                new GatewayMetrics(),
+                                () -> ConfigStatus.loaded(List.of("engines.yaml"), Instant.EPOCH, List.of()),
+                                () -> true))
+                .start();
     }
 
     @AfterEach
@@ -160,14 +171,21 @@ class CustomEngineMetricsIT {
     }
 
     private EndpointSlot slot(String pool) {
-        PoolState state = gateway.datastore().state(gateway.config().pools().stream()
-                .filter(p -> p.id().name().equals(pool)).findFirst().orElseThrow().id());
+        PoolState state = gateway.datastore()
+                .state(gateway.config().pools().stream()
+                        .filter(p -> p.id().name().equals(pool))
+                        .findFirst()
+                        .orElseThrow()
+                        .id());
         return state.slots().get(0);
     }
 
     private Map<String, JsonNode> poolsByName() throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(admin.url() + "/api/pools")).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create(admin.url() + "/api/pools"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         Map<String, JsonNode> out = new HashMap<>();
         json.readTree(r.body()).get("pools").forEach(p -> out.put(p.get("name").asString(), p));
@@ -176,10 +194,12 @@ class CustomEngineMetricsIT {
 
     @Test
     void aPodOfTheCustomEngineIsReadWithItsMetricNames() throws Exception {
-        Awaitility.await().until(() -> slot("mine").metrics().everRead()
-                && slot("typo").metrics().failure() != null && !slot("typo").metrics().failure().contains("not scraped")
-                && slot("builtin").metrics().failure() != null
-                && !slot("builtin").metrics().failure().contains("not scraped"));
+        Awaitility.await()
+                .until(() -> slot("mine").metrics().everRead()
+                        && slot("typo").metrics().failure() != null
+                        && !slot("typo").metrics().failure().contains("not scraped")
+                        && slot("builtin").metrics().failure() != null
+                        && !slot("builtin").metrics().failure().contains("not scraped"));
 
         assertThat(slot("mine").metrics().failure()).isNull();
         assertThat(slot("mine").metrics().metrics().waitingQueue()).isEqualTo(7);
@@ -187,8 +207,15 @@ class CustomEngineMetricsIT {
 
         // fresh means read in the last 2 s: on a loaded machine scrapes can time out for longer than that, and the
         // endpoint then shows "metrics are ... old" until the next one succeeds, so the admin API is read until then
-        Map<String, JsonNode> pools = Awaitility.await().until(this::poolsByName, p -> p.get("mine").get("endpoints")
-                .get(0).get("metrics").get("staleReason").isNull());
+        Map<String, JsonNode> pools = Awaitility.await()
+                .until(
+                        this::poolsByName,
+                        p -> p.get("mine")
+                                .get("endpoints")
+                                .get(0)
+                                .get("metrics")
+                                .get("staleReason")
+                                .isNull());
         JsonNode mine = pools.get("mine");
         assertThat(mine.get("schedulingConfig").asString()).isEqualTo("ConfigMap/engines[epp.yaml]");
         JsonNode metrics = mine.get("endpoints").get(0).get("metrics");
@@ -198,12 +225,24 @@ class CustomEngineMetricsIT {
         assertThat(metrics.get("runningRequests").isNull()).isTrue(); // not configured: unknown
 
         // a label naming no engine: read as the default engine (vllm), nothing found, stale with the reason
-        String typo = pools.get("typo").get("endpoints").get(0).get("metrics").get("staleReason").asString();
-        assertThat(typo).startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE: endpoint label"
-                + " inference.networking.k8s.io/engine-type=my-engine names no metrics mapping (expected one of:"
-                + " myengine, sglang, tgi, triton-tensorrt-llm, trtllm-serve, vllm); read as the default engine vllm");
+        String typo = pools.get("typo")
+                .get("endpoints")
+                .get(0)
+                .get("metrics")
+                .get("staleReason")
+                .asString();
+        assertThat(typo)
+                .startsWith(
+                        "nothing readable in the metrics page: UNKNOWN_ENGINE: endpoint label"
+                                + " inference.networking.k8s.io/engine-type=my-engine names no metrics mapping (expected one of:"
+                                + " myengine, sglang, tgi, triton-tensorrt-llm, trtllm-serve, vllm); read as the default engine vllm");
         // the same Pod in a pool without the configuration: the built-in mappings know no myengine
-        assertThat(pools.get("builtin").get("endpoints").get(0).get("metrics").get("staleReason").asString())
+        assertThat(pools.get("builtin")
+                        .get("endpoints")
+                        .get(0)
+                        .get("metrics")
+                        .get("staleReason")
+                        .asString())
                 .startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE: endpoint label"
                         + " inference.networking.k8s.io/engine-type=myengine names no metrics mapping");
         assertThat(pools.get("builtin").get("schedulingConfig").isNull()).isTrue();

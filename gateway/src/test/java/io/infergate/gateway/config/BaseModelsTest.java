@@ -37,7 +37,8 @@ class BaseModelsTest {
                   adapters: |
                     - ski-resorts
                     - movie-critique
-                """) + cm("qwen", "", "  baseModel: Qwen/Qwen3-32B\n  adapters: \"[food-review-1]\"\n"));
+                """)
+                + cm("qwen", "", "  baseModel: Qwen/Qwen3-32B\n  adapters: \"[food-review-1]\"\n"));
         assertThat(m.declared()).isTrue();
         assertThat(m.baseModelOf("ski-resorts")).isEqualTo("deepseek/vllm-deepseek-r1");
         assertThat(m.baseModelOf("movie-critique")).isEqualTo("deepseek/vllm-deepseek-r1");
@@ -51,7 +52,9 @@ class BaseModelsTest {
     void aModelNoConfigMapNamesGetsTheEmptyValueAsInBbr() {
         BaseModels m = compile(cm("deepseek", "", "  baseModel: deepseek/vllm-deepseek-r1\n"));
         assertThat(m.baseModelOf("gpt-4o")).isEmpty();
-        assertThat(m.baseModelOf("Deepseek/vllm-deepseek-r1")).as("names are case-sensitive").isEmpty();
+        assertThat(m.baseModelOf("Deepseek/vllm-deepseek-r1"))
+                .as("names are case-sensitive")
+                .isEmpty();
     }
 
     @Test
@@ -72,15 +75,16 @@ class BaseModelsTest {
         String yaml = cm("deepseek", "", "  baseModel: b\n  adapters: \"[a]\"\n");
         assertThat(compile(yaml.replace("\"true\"", "\"True\"")).declared()).isFalse();
         assertThat(compile(yaml.replace("  labels: {inference.networking.k8s.io/bbr-managed: \"true\"}\n", ""))
-                .declared()).isFalse();
+                        .declared())
+                .isFalse();
         assertThat(compile(yaml).baseModelOf("a")).isEqualTo("b");
     }
 
     @Test
     void namesAreTrimmedOnBothSides() {
         BaseModels m = compile(cm("padded", "", "  baseModel: \" base \"\n  adapters: \"[' lora ', '', 7]\"\n"));
-        assertThat(m.mappings()).containsOnly(Map.entry("base", "base"), Map.entry("lora", "base"),
-                Map.entry("7", "base"));
+        assertThat(m.mappings())
+                .containsOnly(Map.entry("base", "base"), Map.entry("lora", "base"), Map.entry("7", "base"));
         // BBR trims the body's model before the lookup
         assertThat(m.baseModelOf(" lora\t")).isEqualTo("base");
     }
@@ -104,9 +108,13 @@ class BaseModelsTest {
     @Test
     void anUnvalidatedClashIsDecidedByTheOlderConfigMap() {
         // the validator rejects this set; the mapping is still deterministic: oldest first, not document order
-        String newer = cm("newer", "  creationTimestamp: \"2025-06-01T00:00:00Z\"\n",
+        String newer = cm(
+                "newer",
+                "  creationTimestamp: \"2025-06-01T00:00:00Z\"\n",
                 "  baseModel: y\n  adapters: \"[shared]\"\n");
-        String older = cm("older", "  creationTimestamp: \"2025-01-01T00:00:00Z\"\n",
+        String older = cm(
+                "older",
+                "  creationTimestamp: \"2025-01-01T00:00:00Z\"\n",
                 "  baseModel: x\n  adapters: \"[shared]\"\n");
         assertThat(compile(newer + older).baseModelOf("shared")).isEqualTo("x");
         assertThat(compile(older + newer).baseModelOf("shared")).isEqualTo("x");
@@ -116,6 +124,7 @@ class BaseModelsTest {
     void theCompiledConfigCarriesTheMapping() {
         GatewayConfig config = GatewayConfig.compile(load(cm("d", "", "  baseModel: b\n  adapters: \"[a]\"\n")));
         assertThat(config.baseModels().baseModelOf("a")).isEqualTo("b");
-        assertThat(GatewayConfig.compile(ManifestSet.empty()).baseModels().declared()).isFalse();
+        assertThat(GatewayConfig.compile(ManifestSet.empty()).baseModels().declared())
+                .isFalse();
     }
 }

@@ -48,7 +48,8 @@ class GatewayConfigTlsIT {
     }
 
     private static LoadResult load(String text) throws Exception {
-        Path dir = Path.of(GatewayConfigTlsIT.class.getResource("/tls.crt").toURI()).getParent();
+        Path dir = Path.of(GatewayConfigTlsIT.class.getResource("/tls.crt").toURI())
+                .getParent();
         return Manifests.load(dir.resolve("gw.yaml").toString(), text);
     }
 
@@ -58,30 +59,36 @@ class GatewayConfigTlsIT {
         assertThat(r.errors()).isEmpty();
         GatewayConfig config = GatewayConfig.compile(r.manifests());
         assertThat(config.listener("default/gw/https").ssl()).isPresent();
-        try (GatewayServer server = new GatewayServer(config, GatewayOptions.defaults().withPortMapper(l -> 0),
-                ProxyListener.NONE)) {
+        try (GatewayServer server =
+                new GatewayServer(config, GatewayOptions.defaults().withPortMapper(l -> 0), ProxyListener.NONE)) {
             server.start();
             SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
+            trustAll.init(
+                    null,
+                    new TrustManager[] {
+                        new X509TrustManager() {
+                            @Override
+                            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
+                            @Override
+                            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+                            @Override
+                            public X509Certificate[] getAcceptedIssuers() {
+                                return new X509Certificate[0];
+                            }
+                        }
+                    },
+                    null);
             URI models = URI.create("https://localhost:" + server.boundPorts().get("default/gw/https") + "/v1/models");
             for (HttpClient.Version version : HttpClient.Version.values()) {
                 // HTTP_2 is negotiated by ALPN; HTTP_1_1 is a client that offers only http/1.1
-                HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(version).build();
-                HttpResponse<String> resp = client.send(HttpRequest.newBuilder(models).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpClient client = HttpClient.newBuilder()
+                        .sslContext(trustAll)
+                        .version(version)
+                        .build();
+                HttpResponse<String> resp =
+                        client.send(HttpRequest.newBuilder(models).build(), HttpResponse.BodyHandlers.ofString());
                 // answered by the gateway itself, over TLS; no route attaches, so no pool and no model
                 assertThat(resp.version()).isEqualTo(version);
                 assertThat(resp.statusCode()).isEqualTo(200);
@@ -95,6 +102,7 @@ class GatewayConfigTlsIT {
         LoadResult r = load(manifests("infergate.io/tls-crt-file: tls.crt, infergate.io/tls-key-file: missing.key"));
         assertThatThrownBy(() -> GatewayConfig.compile(r.manifests()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("listener default/gw/https").hasMessageContaining("missing.key");
+                .hasMessageContaining("listener default/gw/https")
+                .hasMessageContaining("missing.key");
     }
 }

@@ -73,9 +73,11 @@ class PickerRefTest {
             assertThat(e.name()).isEqualTo("default/epp:9002");
             assertThat(e.failureMode()).isEqualTo(InferencePool.FailureMode.FAIL_CLOSE);
         });
-        PickerRef h2c = resolve(load("{name: epp, port: {number: 9002}}",
-                "infergate.io/endpoint-picker-tls: \"false\"", true), true);
-        assertThat(h2c).isInstanceOfSatisfying(PickerRef.External.class, e -> assertThat(e.tls()).isFalse());
+        PickerRef h2c = resolve(
+                load("{name: epp, port: {number: 9002}}", "infergate.io/endpoint-picker-tls: \"false\"", true), true);
+        assertThat(h2c)
+                .isInstanceOfSatisfying(
+                        PickerRef.External.class, e -> assertThat(e.tls()).isFalse());
     }
 
     @Test
@@ -88,7 +90,10 @@ class PickerRefTest {
     void compileOptionsReachThePools() {
         ManifestSet set = load("{name: epp, port: {number: 9002}}", "", false);
         assertThat(GatewayConfig.compile(set).pools().get(0).picker()).isInstanceOf(PickerRef.BuiltIn.class);
-        assertThat(GatewayConfig.compile(set, GatewayConfig.Options.CLUSTER).pools().get(0).picker())
+        assertThat(GatewayConfig.compile(set, GatewayConfig.Options.CLUSTER)
+                        .pools()
+                        .get(0)
+                        .picker())
                 .isInstanceOf(PickerRef.Invalid.class);
     }
 }

@@ -13,21 +13,52 @@ class AccessLogTest {
     void oneLogfmtLinePerRequest() {
         List<String> lines = new ArrayList<>();
         AccessLog log = new AccessLog(lines::add);
-        log.onComplete(new RequestRecord("req-1", "default/gw/http", "POST", "/v1/chat/completions", "food-review",
-                "food-review-v1", "default/vllm", "127.0.0.1:8000", 200, 41_234_000L, 912_400_000L, 12, 96, 0,
-                null, 1));
-        assertThat(lines).containsExactly("request_id=req-1 method=POST path=/v1/chat/completions status=200 "
-                + "model=food-review target_model=food-review-v1 pool=default/vllm endpoint=127.0.0.1:8000 priority=0 "
-                + "ttft_ms=41.2 prompt_tokens=12 completion_tokens=96 duration_ms=912.4 attempts=1 "
-                + "listener=default/gw/http error=-");
+        log.onComplete(new RequestRecord(
+                "req-1",
+                "default/gw/http",
+                "POST",
+                "/v1/chat/completions",
+                "food-review",
+                "food-review-v1",
+                "default/vllm",
+                "127.0.0.1:8000",
+                200,
+                41_234_000L,
+                912_400_000L,
+                12,
+                96,
+                0,
+                null,
+                1));
+        assertThat(lines)
+                .containsExactly("request_id=req-1 method=POST path=/v1/chat/completions status=200 "
+                        + "model=food-review target_model=food-review-v1 pool=default/vllm endpoint=127.0.0.1:8000 priority=0 "
+                        + "ttft_ms=41.2 prompt_tokens=12 completion_tokens=96 duration_ms=912.4 attempts=1 "
+                        + "listener=default/gw/http error=-");
     }
 
     @Test
     void absentValuesAreDashesAndOddValuesAreQuoted() {
-        String line = AccessLog.format(new RequestRecord("r 2", "l", "GET", "/v1/models", "a \"b\"", null, null,
-                null, 404, -1, 1_000_000L, -1, -1, 0, "invalid_request_error", 0));
-        assertThat(line).startsWith("request_id=\"r 2\" method=GET path=/v1/models status=404 model=\"a \\\"b\\\"\" "
-                + "target_model=- pool=- endpoint=- priority=0 ttft_ms=- ")
+        String line = AccessLog.format(new RequestRecord(
+                "r 2",
+                "l",
+                "GET",
+                "/v1/models",
+                "a \"b\"",
+                null,
+                null,
+                null,
+                404,
+                -1,
+                1_000_000L,
+                -1,
+                -1,
+                0,
+                "invalid_request_error",
+                0));
+        assertThat(line)
+                .startsWith("request_id=\"r 2\" method=GET path=/v1/models status=404 model=\"a \\\"b\\\"\" "
+                        + "target_model=- pool=- endpoint=- priority=0 ttft_ms=- ")
                 .endsWith(" attempts=0 listener=l error=invalid_request_error");
     }
 }

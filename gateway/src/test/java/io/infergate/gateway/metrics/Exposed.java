@@ -39,8 +39,12 @@ final class Exposed {
             assertThat(m.matches()).as("not a sample line: " + line).isTrue();
             String name = m.group(1);
             assertThat(family).as("sample before TYPE: " + line).isNotNull();
-            assertThat(name.equals(family) || name.equals(family + "_bucket") || name.equals(family + "_sum")
-                    || name.equals(family + "_count")).as("sample outside its family " + family + ": " + line).isTrue();
+            assertThat(name.equals(family)
+                            || name.equals(family + "_bucket")
+                            || name.equals(family + "_sum")
+                            || name.equals(family + "_count"))
+                    .as("sample outside its family " + family + ": " + line)
+                    .isTrue();
             String key = name + (m.group(2) == null ? "" : m.group(2));
             assertThat(e.samples).as("duplicate sample: " + line).doesNotContainKey(key);
             String v = m.group(3);

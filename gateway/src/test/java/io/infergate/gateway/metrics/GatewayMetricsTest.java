@@ -18,13 +18,42 @@ class GatewayMetricsTest {
 
     /** A successful request: 200, ttft 50 ms, duration 1 s, 10 prompt and 101 completion tokens. */
     private static RequestRecord ok(String model, String target, int priority) {
-        return new RequestRecord("r1", "default/gw/http", "POST", "/v1/chat/completions", model, target,
-                "default/pool", "10.0.0.1:8000", 200, 50 * MS, 1000 * MS, 10, 101, priority, null, 1);
+        return new RequestRecord(
+                "r1",
+                "default/gw/http",
+                "POST",
+                "/v1/chat/completions",
+                model,
+                target,
+                "default/pool",
+                "10.0.0.1:8000",
+                200,
+                50 * MS,
+                1000 * MS,
+                10,
+                101,
+                priority,
+                null,
+                1);
     }
 
     private static RequestRecord failed(int status, String errorType, String endpoint) {
-        return new RequestRecord("r2", "default/gw/http", "POST", "/v1/completions", "m", "m-v1",
-                endpoint == null ? null : "default/pool", endpoint, status, -1, 3 * MS, -1, -1, 0, errorType,
+        return new RequestRecord(
+                "r2",
+                "default/gw/http",
+                "POST",
+                "/v1/completions",
+                "m",
+                "m-v1",
+                endpoint == null ? null : "default/pool",
+                endpoint,
+                status,
+                -1,
+                3 * MS,
+                -1,
+                -1,
+                0,
+                errorType,
                 endpoint == null ? 0 : 1);
     }
 
@@ -35,14 +64,18 @@ class GatewayMetricsTest {
         m.onComplete(ok("food-review", "food-review-v1", 0));
         m.onComplete(ok("food-review", "food-review-v1", -1));
         Exposed e = Exposed.parse(m.scrape(null, null));
-        assertThat(e.types).containsEntry("inference_objective_request_total", "counter")
+        assertThat(e.types)
+                .containsEntry("inference_objective_request_total", "counter")
                 .containsEntry("inference_model_request_total", "counter");
         assertThat(e.value("inference_objective_request_total{model_name=\"food-review\","
-                + "target_model_name=\"food-review-v1\",priority=\"0\"}")).isEqualTo(2);
+                        + "target_model_name=\"food-review-v1\",priority=\"0\"}"))
+                .isEqualTo(2);
         assertThat(e.value("inference_objective_request_total{model_name=\"food-review\","
-                + "target_model_name=\"food-review-v1\",priority=\"-1\"}")).isEqualTo(1);
+                        + "target_model_name=\"food-review-v1\",priority=\"-1\"}"))
+                .isEqualTo(1);
         assertThat(e.value("inference_model_request_total{model_name=\"food-review\","
-                + "target_model_name=\"food-review-v1\"}")).isEqualTo(3);
+                        + "target_model_name=\"food-review-v1\"}"))
+                .isEqualTo(3);
     }
 
     @Test
@@ -60,7 +93,8 @@ class GatewayMetricsTest {
         assertThat(e.value(d + "_sum{" + labels + "}")).isEqualTo(1.0);
         assertThat(e.value(d + "_count{" + labels + "}")).isEqualTo(1);
         // the EPP's 35 general-latency bounds plus +Inf
-        assertThat(e.samples.keySet().stream().filter(k -> k.startsWith(d + "_bucket{"))).hasSize(36);
+        assertThat(e.samples.keySet().stream().filter(k -> k.startsWith(d + "_bucket{")))
+                .hasSize(36);
 
         String ttft = "inference_objective_request_ttft_seconds";
         assertThat(e.value(ttft + "_bucket{" + labels + ",le=\"0.025\"}")).isZero();
@@ -75,13 +109,19 @@ class GatewayMetricsTest {
         assertThat(e.value(tpot + "_bucket{" + labels + ",le=\"0.005\"}")).isZero();
         assertThat(e.value(tpot + "_bucket{" + labels + ",le=\"0.01\"}")).isEqualTo(1);
         assertThat(e.value(tpot + "_bucket{" + labels + ",le=\"0.00205\"}")).isZero();
-        assertThat(e.value("inference_objective_input_tokens_bucket{" + labels + ",le=\"8\"}")).isZero();
-        assertThat(e.value("inference_objective_input_tokens_bucket{" + labels + ",le=\"16\"}")).isEqualTo(1);
-        assertThat(e.value("inference_objective_input_tokens_bucket{" + labels + ",le=\"32778\"}")).isEqualTo(1);
-        assertThat(e.value("inference_objective_output_tokens_bucket{" + labels + ",le=\"128\"}")).isEqualTo(1);
-        assertThat(e.value("inference_objective_output_tokens_sum{" + labels + "}")).isEqualTo(101);
+        assertThat(e.value("inference_objective_input_tokens_bucket{" + labels + ",le=\"8\"}"))
+                .isZero();
+        assertThat(e.value("inference_objective_input_tokens_bucket{" + labels + ",le=\"16\"}"))
+                .isEqualTo(1);
+        assertThat(e.value("inference_objective_input_tokens_bucket{" + labels + ",le=\"32778\"}"))
+                .isEqualTo(1);
+        assertThat(e.value("inference_objective_output_tokens_bucket{" + labels + ",le=\"128\"}"))
+                .isEqualTo(1);
+        assertThat(e.value("inference_objective_output_tokens_sum{" + labels + "}"))
+                .isEqualTo(101);
         // the legacy names exist for what v0.5 had, and v0.5 had no TTFT
-        assertThat(e.value("inference_model_request_duration_seconds_count{" + labels + "}")).isEqualTo(1);
+        assertThat(e.value("inference_model_request_duration_seconds_count{" + labels + "}"))
+                .isEqualTo(1);
         assertThat(e.value("inference_model_normalized_time_per_output_token_seconds_count{" + labels + "}"))
                 .isEqualTo(1);
         assertThat(e.types).doesNotContainKey("inference_model_request_ttft_seconds");
@@ -93,7 +133,7 @@ class GatewayMetricsTest {
         m.onComplete(failed(404, "invalid_request_error", null));
         m.onComplete(failed(429, "rate_limit_exceeded", null));
         m.onComplete(failed(503, "service_unavailable", null));
-        m.onComplete(failed(500, null, "10.0.0.1:8000"));   // the model server's own 500, passed through
+        m.onComplete(failed(500, null, "10.0.0.1:8000")); // the model server's own 500, passed through
         m.onComplete(failed(502, "upstream_error", "10.0.0.1:8000"));
         m.onComplete(failed(499, null, "10.0.0.1:8000"));
         Exposed e = Exposed.parse(m.scrape(null, null));
@@ -104,55 +144,109 @@ class GatewayMetricsTest {
         assertThat(e.value(l + "\"ModelServerError\"}")).isEqualTo(2);
         assertThat(e.value(l + "\"Unknown\"}")).isEqualTo(1);
         assertThat(e.value("inference_model_request_error_total{model_name=\"m\",target_model_name=\"m-v1\","
-                + "error_code=\"NotFound\"}")).isEqualTo(1);
+                        + "error_code=\"NotFound\"}"))
+                .isEqualTo(1);
         assertThat(e.value("inference_objective_request_total{model_name=\"m\",target_model_name=\"m-v1\","
-                + "priority=\"0\"}")).isEqualTo(6);
+                        + "priority=\"0\"}"))
+                .isEqualTo(6);
         assertThat(e.samples.keySet()).noneMatch(k -> k.startsWith("inference_objective_request_duration_seconds"));
-        assertThat(e.value("infergate_requests_total{listener=\"default/gw/http\",code=\"499\"}")).isEqualTo(1);
+        assertThat(e.value("infergate_requests_total{listener=\"default/gw/http\",code=\"499\"}"))
+                .isEqualTo(1);
     }
 
     @Test
     void aStreamCutShortAfterItsHeadersIsAModelServerError() {
         GatewayMetrics m = new GatewayMetrics();
-        m.onComplete(new RequestRecord("r", "l", "POST", "/v1/completions", "a", "a", "default/pool", "h:1", 200,
-                5 * MS, 90 * MS, -1, 3, 0, "upstream_disconnected", 1));
+        m.onComplete(new RequestRecord(
+                "r",
+                "l",
+                "POST",
+                "/v1/completions",
+                "a",
+                "a",
+                "default/pool",
+                "h:1",
+                200,
+                5 * MS,
+                90 * MS,
+                -1,
+                3,
+                0,
+                "upstream_disconnected",
+                1));
         Exposed e = Exposed.parse(m.scrape(null, null));
         assertThat(e.value("inference_objective_request_error_total{model_name=\"a\",target_model_name=\"a\","
-                + "error_code=\"ModelServerError\"}")).isEqualTo(1);
+                        + "error_code=\"ModelServerError\"}"))
+                .isEqualTo(1);
         assertThat(e.samples.keySet()).noneMatch(k -> k.startsWith("inference_objective_request_duration_seconds"));
     }
 
     @Test
     void unknownTimesAndTokensAreNotObserved() {
         GatewayMetrics m = new GatewayMetrics();
-        m.onComplete(new RequestRecord("r", "l", "POST", "/v1/embeddings", "e", "e", "default/pool", "h:1", 200,
-                -1, 20 * MS, 7, -1, 0, null, 1));
+        m.onComplete(new RequestRecord(
+                "r",
+                "l",
+                "POST",
+                "/v1/embeddings",
+                "e",
+                "e",
+                "default/pool",
+                "h:1",
+                200,
+                -1,
+                20 * MS,
+                7,
+                -1,
+                0,
+                null,
+                1));
         Exposed e = Exposed.parse(m.scrape(null, null));
         String labels = "{model_name=\"e\",target_model_name=\"e\"}";
-        assertThat(e.value("inference_objective_request_duration_seconds_count" + labels)).isEqualTo(1);
+        assertThat(e.value("inference_objective_request_duration_seconds_count" + labels))
+                .isEqualTo(1);
         assertThat(e.value("inference_objective_input_tokens_count" + labels)).isEqualTo(1);
-        assertThat(e.samples).doesNotContainKeys("inference_objective_request_ttft_seconds_count" + labels,
-                "inference_objective_output_tokens_count" + labels,
-                "inference_objective_normalized_time_per_output_token_seconds_count" + labels);
+        assertThat(e.samples)
+                .doesNotContainKeys(
+                        "inference_objective_request_ttft_seconds_count" + labels,
+                        "inference_objective_output_tokens_count" + labels,
+                        "inference_objective_normalized_time_per_output_token_seconds_count" + labels);
     }
 
     @Test
     void requestsWithoutAModelOnlyCountInOurOwnTotals() {
         GatewayMetrics m = new GatewayMetrics();
-        m.onComplete(new RequestRecord("r", "default/gw/http", "GET", "/v1/models", null, null, null, null, 200,
-                -1, MS, -1, -1, 0, null, 0));
+        m.onComplete(new RequestRecord(
+                "r", "default/gw/http", "GET", "/v1/models", null, null, null, null, 200, -1, MS, -1, -1, 0, null, 0));
         Exposed e = Exposed.parse(m.scrape(null, null));
-        assertThat(e.value("infergate_requests_total{listener=\"default/gw/http\",code=\"200\"}")).isEqualTo(1);
+        assertThat(e.value("infergate_requests_total{listener=\"default/gw/http\",code=\"200\"}"))
+                .isEqualTo(1);
         assertThat(e.samples.keySet()).noneMatch(k -> k.startsWith("inference_"));
     }
 
     @Test
     void retriesAndEndpointsAreCounted() {
         GatewayMetrics m = new GatewayMetrics();
-        m.onComplete(new RequestRecord("r", "l", "POST", "/v1/completions", "a", "a", "default/pool",
-                "10.0.0.2:8000", 200, MS, 2 * MS, 1, 1, 0, null, 3));
+        m.onComplete(new RequestRecord(
+                "r",
+                "l",
+                "POST",
+                "/v1/completions",
+                "a",
+                "a",
+                "default/pool",
+                "10.0.0.2:8000",
+                200,
+                MS,
+                2 * MS,
+                1,
+                1,
+                0,
+                null,
+                3));
         Exposed e = Exposed.parse(m.scrape(null, null));
-        assertThat(e.value("infergate_upstream_retries_total{pool=\"default/pool\"}")).isEqualTo(2);
+        assertThat(e.value("infergate_upstream_retries_total{pool=\"default/pool\"}"))
+                .isEqualTo(2);
         assertThat(e.value("infergate_endpoint_requests_total{pool=\"default/pool\",endpoint=\"10.0.0.2:8000\"}"))
                 .isEqualTo(1);
     }
@@ -164,7 +258,8 @@ class GatewayMetricsTest {
         String text = m.scrape(null, null);
         Exposed e = Exposed.parse(text);
         assertThat(e.value("inference_model_request_total{model_name=\"we\\\"ird\\\\mo\\ndel\","
-                + "target_model_name=\"t\"}")).isEqualTo(1);
+                        + "target_model_name=\"t\"}"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -201,7 +296,8 @@ class GatewayMetricsTest {
         Lease lease = inFlight.acquire(first);
         Exposed e = Exposed.parse(new GatewayMetrics().scrape(config, inFlight));
         assertThat(e.types).containsEntry("inference_pool_ready_pods", "gauge");
-        assertThat(e.value("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"}")).isEqualTo(2);
+        assertThat(e.value("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"}"))
+                .isEqualTo(2);
         assertThat(e.value("infergate_endpoint_in_flight_requests{pool=\"default/pool\",endpoint=\"10.0.0.1:8000\"}"))
                 .isEqualTo(1);
         assertThat(e.value("infergate_endpoint_in_flight_requests{pool=\"default/pool\",endpoint=\"10.0.0.1:8001\"}"))

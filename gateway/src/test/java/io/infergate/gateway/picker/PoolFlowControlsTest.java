@@ -66,10 +66,10 @@ class PoolFlowControlsTest {
     private final AtomicLong clock = new AtomicLong(100_000 * MS);
     private final Datastore datastore = new Datastore();
     private final InFlightTracker inFlight = new InFlightTracker();
-    private final PoolPickers pickers = new PoolPickers(datastore, inFlight, SchedulingOptions.defaults(),
-            clock::get, () -> new SplittableRandom(1));
-    private final PoolFlowControls flows = new PoolFlowControls(datastore, inFlight,
-            SchedulingOptions.defaults().flowControl(), clock::get);
+    private final PoolPickers pickers = new PoolPickers(
+            datastore, inFlight, SchedulingOptions.defaults(), clock::get, () -> new SplittableRandom(1));
+    private final PoolFlowControls flows = new PoolFlowControls(
+            datastore, inFlight, SchedulingOptions.defaults().flowControl(), clock::get);
 
     @AfterEach
     void close() {
@@ -77,8 +77,7 @@ class PoolFlowControlsTest {
     }
 
     private static GatewayConfig compile(String annotations, int queueDepthThreshold, int bandMaxRequests) {
-        LoadResult r = Manifests.load("pool.yaml", POOL.formatted(annotations, queueDepthThreshold,
-                bandMaxRequests));
+        LoadResult r = Manifests.load("pool.yaml", POOL.formatted(annotations, queueDepthThreshold, bandMaxRequests));
         assertThat(r.errors()).isEmpty();
         return GatewayConfig.compile(r.manifests());
     }
@@ -91,8 +90,14 @@ class PoolFlowControlsTest {
 
     /** Pod a's scraped waiting queue (KV usage 0.1), read now. */
     private void queue(PoolRuntime pool, int waiting) {
-        datastore.state(pool.id()).slots().get(0).metrics(new ScrapedMetrics(new ModelServerMetrics("vllm",
-                waiting, 0, 0.1, Set.of(), Set.of(), 4, 16, 1000, List.of()), clock.get(), null));
+        datastore
+                .state(pool.id())
+                .slots()
+                .get(0)
+                .metrics(new ScrapedMetrics(
+                        new ModelServerMetrics("vllm", waiting, 0, 0.1, Set.of(), Set.of(), 4, 16, 1000, List.of()),
+                        clock.get(),
+                        null));
     }
 
     private static Ticket<Object> enqueue(FlowController<Object> c, int priority) {
@@ -137,8 +142,9 @@ class PoolFlowControlsTest {
         assertThat(t.isDone()).isFalse();
         clock.addAndGet(MS);
         flows.sweepAll();
-        assertThat(outcome(t)).isInstanceOfSatisfying(Outcome.Expired.class,
-                e -> assertThat(e.httpStatus()).isEqualTo(503));
+        assertThat(outcome(t))
+                .isInstanceOfSatisfying(
+                        Outcome.Expired.class, e -> assertThat(e.httpStatus()).isEqualTo(503));
     }
 
     @Test
@@ -199,8 +205,10 @@ class PoolFlowControlsTest {
         second.outcome().thenRun(() -> order.add("second"));
         assertThat(second.isDone()).isFalse();
         enqueue(next, 0);
-        assertThat(outcome(enqueue(next, 0))).isInstanceOfSatisfying(Outcome.Rejected.class,
-                r -> assertThat(r.reason()).isEqualTo(RejectReason.BAND_MAX_REQUESTS)); // the new limit, 2
+        assertThat(outcome(enqueue(next, 0)))
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class,
+                        r -> assertThat(r.reason()).isEqualTo(RejectReason.BAND_MAX_REQUESTS)); // the new limit, 2
         flows.pokeAll();
         assertThat(order).containsExactly("first", "second");
         assertThat(outcome(first)).isInstanceOf(Outcome.Dispatched.class);
@@ -209,8 +217,9 @@ class PoolFlowControlsTest {
         flows.sweepAll();
         assertThat(outcome(enqueue(old, 0))).isInstanceOf(Outcome.Dispatched.class); // a late lookup still gets in
         flows.sweepAll();
-        assertThat(outcome(enqueue(old, 0))).isInstanceOfSatisfying(Outcome.Rejected.class,
-                r -> assertThat(r.reason()).isEqualTo(RejectReason.SHUT_DOWN));
+        assertThat(outcome(enqueue(old, 0)))
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectReason.SHUT_DOWN));
     }
 
     @Test
@@ -230,8 +239,9 @@ class PoolFlowControlsTest {
         assertThat(orphan.isDone()).isFalse();
         LoadResult none = Manifests.load("empty.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
         serve2(GatewayConfig.compile(none.manifests()));
-        assertThat(outcome(orphan)).isInstanceOfSatisfying(Outcome.Rejected.class,
-                r -> assertThat(r.httpStatus()).isEqualTo(503));
+        assertThat(outcome(orphan))
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class, r -> assertThat(r.httpStatus()).isEqualTo(503));
     }
 
     private void serve2(GatewayConfig config) {

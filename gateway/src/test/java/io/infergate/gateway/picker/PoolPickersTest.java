@@ -73,9 +73,13 @@ class PoolPickersTest {
         PoolPickers p = pickers(SchedulingOptions.defaults());
         assertThat(schedulerOf(p, compile(POOL.formatted(""))).profile().name()).isEqualTo("infergate-default");
         assertThat(schedulerOf(p, compile(POOL.formatted("infergate.io/scheduling-profile: gie-v1-default")))
-                .profile().name()).isEqualTo("gie-v1-default");
+                        .profile()
+                        .name())
+                .isEqualTo("gie-v1-default");
         PoolPickers treeByDefault = pickers(SchedulingOptions.defaults().withDefaultProfile("gie-v0-filter-tree"));
-        assertThat(schedulerOf(treeByDefault, compile(POOL.formatted(""))).profile().name())
+        assertThat(schedulerOf(treeByDefault, compile(POOL.formatted("")))
+                        .profile()
+                        .name())
                 .isEqualTo("gie-v0-filter-tree");
     }
 
@@ -83,7 +87,9 @@ class PoolPickersTest {
     void anEndpointPickerConfigOfTheManifestSetCanBeNamed() {
         GatewayConfig config = compile(POOL.formatted("infergate.io/scheduling-profile: queue-only") + EPC);
         Scheduler s = schedulerOf(pickers(SchedulingOptions.defaults()), config);
-        assertThat(s.profile().scorers()).extracting(WeightedScorer::scorer).extracting(x -> x.type())
+        assertThat(s.profile().scorers())
+                .extracting(WeightedScorer::scorer)
+                .extracting(x -> x.type())
                 .containsExactly("queue-scorer");
         assertThat(s.profile().picker().type()).isEqualTo("random-picker");
         assertThat(s.profile().maxEndpoints()).isEqualTo(3); // GIE's 1, raised for the gateway's retries
@@ -108,7 +114,8 @@ class PoolPickersTest {
         assertThat(schedulerOf(p, compile(POOL.formatted("")))).isSameAs(first);
         Scheduler other = schedulerOf(p, compile(POOL.formatted("infergate.io/scheduling-profile: gie-v1-default")));
         assertThat(other).isNotSameAs(first);
-        assertThat(p.prefixIndex(compile(POOL.formatted("")).pools().get(0).id())).isNotNull();
+        assertThat(p.prefixIndex(compile(POOL.formatted("")).pools().get(0).id()))
+                .isNotNull();
     }
 
     @Test
@@ -127,11 +134,12 @@ class PoolPickersTest {
                     - type: weighted-random-picker
                 """);
         Scheduler s = schedulerOf(pickers(SchedulingOptions.defaults()), config);
-        assertThat(s.profile().scorers()).extracting(WeightedScorer::scorer).extracting(x -> x.type())
+        assertThat(s.profile().scorers())
+                .extracting(WeightedScorer::scorer)
+                .extracting(x -> x.type())
                 .containsExactly("kv-cache-utilization-scorer");
         assertThat(s.profile().picker().type()).isEqualTo("weighted-random-picker");
-        assertThat(config.pools().get(0).pickerConfig().orElseThrow().source())
-                .isEqualTo("ConfigMap/epp[config.yaml]");
+        assertThat(config.pools().get(0).pickerConfig().orElseThrow().source()).isEqualTo("ConfigMap/epp[config.yaml]");
     }
 
     /** A sheddable request to a pool whose one endpoint is saturated: shed by the scheduler, or not. */
@@ -139,20 +147,30 @@ class PoolPickersTest {
         GatewayConfig config = compile(POOL.formatted(annotations) + EPC);
         Datastore datastore = new Datastore();
         SplittableRandom random = new SplittableRandom(1);
-        PoolPickers p = new PoolPickers(datastore, new InFlightTracker(), SchedulingOptions.defaults(), () -> 0L,
-                () -> random);
+        PoolPickers p =
+                new PoolPickers(datastore, new InFlightTracker(), SchedulingOptions.defaults(), () -> 0L, () -> random);
         p.update(config);
         PoolRuntime pool = config.pools().get(0);
-        datastore.state(pool.id()).slots().get(0).metrics(new ScrapedMetrics(new ModelServerMetrics("vllm", 50, 0,
-                0.99, Set.of(), Set.of(), 4, 16, 1000, List.of()), 0L, null));
-        return p.picker(pool).pick(new PickRequest("r", "m", -1, 0, "default-flow", "",
-                new PromptBytes(new byte[0], 0, 0)), pool.snapshot());
+        datastore
+                .state(pool.id())
+                .slots()
+                .get(0)
+                .metrics(new ScrapedMetrics(
+                        new ModelServerMetrics("vllm", 50, 0, 0.99, Set.of(), Set.of(), 4, 16, 1000, List.of()),
+                        0L,
+                        null));
+        return p.picker(pool)
+                .pick(
+                        new PickRequest("r", "m", -1, 0, "default-flow", "", new PromptBytes(new byte[0], 0, 0)),
+                        pool.snapshot());
     }
 
     @Test
     void aFlowControlledPoolsSchedulerShedsNothingItself() {
-        assertThat(sheddable("infergate.io/scheduling-profile: queue-only")).isInstanceOfSatisfying(
-                PickResult.Rejected.class, r -> assertThat(r.httpStatus()).isEqualTo(429));
+        assertThat(sheddable("infergate.io/scheduling-profile: queue-only"))
+                .isInstanceOfSatisfying(
+                        PickResult.Rejected.class,
+                        r -> assertThat(r.httpStatus()).isEqualTo(429));
         // flow control by annotation on a configuration without the gate: the flow controller gates, not the picker
         assertThat(sheddable("infergate.io/scheduling-profile: queue-only, infergate.io/flow-control: \"true\""))
                 .isInstanceOf(PickResult.Picked.class);

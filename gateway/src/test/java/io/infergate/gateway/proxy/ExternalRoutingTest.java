@@ -18,9 +18,11 @@ class ExternalRoutingTest {
 
     @Test
     void malformedEntriesAreRefused() {
-        for (String bad : new String[] {"10.0.0.1", "10.0.0.1:", "10.0.0.1:x", "10.0.0.1:70000", "fd00::1:80",
-                "10.0.0.1:80,,10.0.0.2:80"}) {
-            assertThatThrownBy(() -> ExternalRouting.parseDestinations(bad)).as(bad)
+        for (String bad : new String[] {
+            "10.0.0.1", "10.0.0.1:", "10.0.0.1:x", "10.0.0.1:70000", "fd00::1:80", "10.0.0.1:80,,10.0.0.2:80"
+        }) {
+            assertThatThrownBy(() -> ExternalRouting.parseDestinations(bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ class GatewayBaseModelIT {
 
     private static final String LLAMA = GatewayFixture.BASE_MODEL;
     private static final String DEEPSEEK = "deepseek/vllm-deepseek-r1";
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
 
     private static SimulatorFleet llama;
     private static SimulatorFleet deepseek;
@@ -36,14 +38,29 @@ class GatewayBaseModelIT {
 
     @BeforeAll
     static void start() {
-        llama = new SimulatorFleet(new FleetSpec(1, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(2))
-                .loraModules(GatewayFixture.loras()).seed(1).build())).start();
-        deepseek = new SimulatorFleet(new FleetSpec(1, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(2)
-                .toBuilder().servedModelName(DEEPSEEK).build())
-                .loraModules(Map.of("ski-resorts", "/adapters/ski", "movie-critique", "/adapters/movies")).seed(2)
-                .build())).start();
-        gw = new GatewayFixture(manifests(llama.replica(0).port(), deepseek.replica(0).port()),
-                GatewayOptions.defaults());
+        llama = new SimulatorFleet(new FleetSpec(
+                        1,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(GatewayFixture.engine(2))
+                                .loraModules(GatewayFixture.loras())
+                                .seed(1)
+                                .build()))
+                .start();
+        deepseek = new SimulatorFleet(new FleetSpec(
+                        1,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(GatewayFixture.engine(2).toBuilder()
+                                        .servedModelName(DEEPSEEK)
+                                        .build())
+                                .loraModules(
+                                        Map.of("ski-resorts", "/adapters/ski", "movie-critique", "/adapters/movies"))
+                                .seed(2)
+                                .build()))
+                .start();
+        gw = new GatewayFixture(
+                manifests(llama.replica(0).port(), deepseek.replica(0).port()), GatewayOptions.defaults());
     }
 
     @AfterAll
@@ -135,9 +152,10 @@ class GatewayBaseModelIT {
 
     private static HttpResponse<String> complete(String requestId, String model, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/completions"))
-                .header("content-type", "application/json").header("x-request-id", requestId)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
-                        + "\",\"prompt\":\"hi\",\"max_tokens\":2}"));
+                .header("content-type", "application/json")
+                .header("x-request-id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"" + model + "\",\"prompt\":\"hi\",\"max_tokens\":2}"));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -145,8 +163,12 @@ class GatewayBaseModelIT {
     }
 
     private static RequestRecord record(String requestId) {
-        return await().until(() -> gw.records.stream().filter(r -> r.requestId().equals(requestId)).findFirst(),
-                java.util.Optional::isPresent).orElseThrow();
+        return await().until(
+                        () -> gw.records.stream()
+                                .filter(r -> r.requestId().equals(requestId))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
     }
 
     private static void assertServedBy(String requestId, String model, String pool, int port) throws Exception {
@@ -168,7 +190,11 @@ class GatewayBaseModelIT {
 
     @Test
     void aBaseModelRequestGoesToItsOwnPool() throws Exception {
-        assertServedBy("base-deepseek", DEEPSEEK, "default/deepseek", deepseek.replica(0).port());
+        assertServedBy(
+                "base-deepseek",
+                DEEPSEEK,
+                "default/deepseek",
+                deepseek.replica(0).port());
         assertServedBy("base-llama", LLAMA, "default/llama", llama.replica(0).port());
     }
 

@@ -32,8 +32,8 @@ final class GatewayFixture implements AutoCloseable {
     GatewayFixture(String manifests, GatewayOptions options, SchedulingOptions scheduling) {
         LoadResult r = Manifests.load("test.yaml", manifests);
         assertThat(r.errors()).as(manifests).isEmpty();
-        server = new GatewayServer(GatewayConfig.compile(r.manifests()), options.withPortMapper(l -> 0), scheduling,
-                records::add);
+        server = new GatewayServer(
+                GatewayConfig.compile(r.manifests()), options.withPortMapper(l -> 0), scheduling, records::add);
         server.start();
     }
 
@@ -58,8 +58,11 @@ final class GatewayFixture implements AutoCloseable {
                 .clampMaxModelLenToCache()
                 .outputLengths(new OutputLengthDistribution.Fixed(outputTokens))
                 .frontendOverheadNanos(0)
-                .enableLora(true).maxLoras(2).maxCpuLoras(4)
-                .loraLoadNanos(1_000_000).loraActivateNanos(100_000)
+                .enableLora(true)
+                .maxLoras(2)
+                .maxCpuLoras(4)
+                .loraLoadNanos(1_000_000)
+                .loraActivateNanos(100_000)
                 .build();
     }
 

@@ -34,14 +34,18 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayFlowControlConfigIT {
 
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private SimulatorFleet fleet;
     private GatewayFixture gw;
     private List<Integer> ports;
 
     private String manifests(int bandLimit) {
-        return GatewayFixture.manifests(ports, ports.get(0)).replace("metadata: {name: pool}",
-                "metadata: {name: pool, annotations: {infergate.io/scheduling-profile: queued}}") + """
+        return GatewayFixture.manifests(ports, ports.get(0))
+                        .replace(
+                                "metadata: {name: pool}",
+                                "metadata: {name: pool, annotations: {infergate.io/scheduling-profile: queued}}")
+                + """
                 ---
                 apiVersion: inference.networking.x-k8s.io/v1alpha1
                 kind: EndpointPickerConfig
@@ -59,8 +63,15 @@ class GatewayFlowControlConfigIT {
 
     @BeforeEach
     void start() {
-        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(3))
-                .loraModules(GatewayFixture.loras()).seed(11).build())).start();
+        fleet = new SimulatorFleet(new FleetSpec(
+                        2,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(GatewayFixture.engine(3))
+                                .loraModules(GatewayFixture.loras())
+                                .seed(11)
+                                .build()))
+                .start();
         ports = fleet.replicas().stream().map(SimReplica::port).toList();
         // the default scrape interval (50 ms): a scrape times out after four fifths of it, and this test needs
         // scrapes to succeed (and to fail by the fault, not by timing out) on a loaded machine too
@@ -79,14 +90,20 @@ class GatewayFlowControlConfigIT {
     }
 
     private CompletableFuture<HttpResponse<String>> canary() {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"canary\",\"messages\":[{\"role\":\"user\","
-                        + "\"content\":\"hi\"}],\"max_tokens\":3}")).build(), HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(
+                HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"canary\",\"messages\":[{\"role\":\"user\","
+                                        + "\"content\":\"hi\"}],\"max_tokens\":3}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private PoolRuntime pool() {
-        return gw.server.config().pools().stream().filter(p -> p.id().name().equals("pool")).findFirst()
+        return gw.server.config().pools().stream()
+                .filter(p -> p.id().name().equals("pool"))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -99,9 +116,11 @@ class GatewayFlowControlConfigIT {
     }
 
     private void awaitMetrics(boolean failing) {
-        Awaitility.await().until(() -> gw.server.datastore().state(pool().id())
-                .slots().stream().allMatch(s -> failing ? s.metrics().failure() != null
-                        : s.metrics().failure() == null && s.metrics().everRead()));
+        Awaitility.await()
+                .until(() -> gw.server.datastore().state(pool().id()).slots().stream()
+                        .allMatch(s -> failing
+                                ? s.metrics().failure() != null
+                                : s.metrics().failure() == null && s.metrics().everRead()));
     }
 
     private static GatewayConfig compile(String manifests) {
@@ -145,7 +164,9 @@ class GatewayFlowControlConfigIT {
             assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         }
         // the old controller dispatched the request it held
-        assertThat(old.stats().dispatched() - old.stats().dispatchedImmediately()
-                - (before.dispatched() - before.dispatchedImmediately())).isEqualTo(1);
+        assertThat(old.stats().dispatched()
+                        - old.stats().dispatchedImmediately()
+                        - (before.dispatched() - before.dispatchedImmediately()))
+                .isEqualTo(1);
     }
 }

@@ -2,7 +2,6 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.json.JsonMapper;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.admission.FlowControlConfig;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Flow control in the gateway against simulated replicas: while the pool has no capacity (its metrics fail, so it
@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class GatewayFlowControlIT {
 
     private static final JsonMapper JSON = JsonMapper.shared();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     /** No TTL ({@link FlowControlConfig#requestTtl()} 0): the release test's queued request waits for capacity. */
     private static final Duration NEVER_EXPIRES = Duration.ZERO;
     /**
@@ -46,13 +47,21 @@ class GatewayFlowControlIT {
      * whole wait and nothing but the TTL can end the request.
      */
     private static final Duration EXPIRES = Duration.ofSeconds(1);
+
     private static SimulatorFleet fleet;
     private GatewayFixture gw;
 
     @BeforeAll
     static void startFleet() {
-        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(3))
-                .loraModules(GatewayFixture.loras()).seed(9).build())).start();
+        fleet = new SimulatorFleet(new FleetSpec(
+                        2,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(GatewayFixture.engine(3))
+                                .loraModules(GatewayFixture.loras())
+                                .seed(9)
+                                .build()))
+                .start();
     }
 
     @AfterAll
@@ -73,24 +82,37 @@ class GatewayFlowControlIT {
     /** A gateway in front of the fleet whose pool has flow control, with the given request TTL. */
     private static GatewayFixture gateway(Duration requestTtl) {
         List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
-        String manifests = GatewayFixture.manifests(ports, ports.get(0)).replace("metadata: {name: pool}",
-                "metadata: {name: pool, annotations: {infergate.io/flow-control: \"true\"}}");
-        return new GatewayFixture(manifests, GatewayOptions.defaults(), SchedulingOptions.defaults()
-                .withFlowControl(FlowControlConfig.DEFAULT.withRequestTtl(requestTtl)
-                        .withExpirySweepInterval(Duration.ofMillis(100))));
+        String manifests = GatewayFixture.manifests(ports, ports.get(0))
+                .replace(
+                        "metadata: {name: pool}",
+                        "metadata: {name: pool, annotations: {infergate.io/flow-control: \"true\"}}");
+        return new GatewayFixture(
+                manifests,
+                GatewayOptions.defaults(),
+                SchedulingOptions.defaults()
+                        .withFlowControl(FlowControlConfig.DEFAULT
+                                .withRequestTtl(requestTtl)
+                                .withExpirySweepInterval(Duration.ofMillis(100))));
     }
 
     private CompletableFuture<HttpResponse<String>> chat(String model) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}")).build(),
+        return http.sendAsync(
+                HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
+                                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private FlowController<Object> queue() {
-        return gw.server.flowControls().controller(gw.server.config().pools().stream()
-                .filter(p -> p.id().name().equals("pool")).findFirst().orElseThrow().id());
+        return gw.server
+                .flowControls()
+                .controller(gw.server.config().pools().stream()
+                        .filter(p -> p.id().name().equals("pool"))
+                        .findFirst()
+                        .orElseThrow()
+                        .id());
     }
 
     private static void metricsFault(MetricsFault fault) {
@@ -102,8 +124,12 @@ class GatewayFlowControlIT {
     private void awaitMetrics(boolean failing) {
         Awaitility.await().until(() -> {
             List<EndpointSlot> slots = gw.server.datastore().slots();
-            return !slots.isEmpty() && slots.stream().allMatch(s -> failing ? s.metrics().failure() != null
-                    : s.metrics().failure() == null && s.metrics().everRead());
+            return !slots.isEmpty()
+                    && slots.stream()
+                            .allMatch(s -> failing
+                                    ? s.metrics().failure() != null
+                                    : s.metrics().failure() == null
+                                            && s.metrics().everRead());
         });
     }
 
@@ -135,7 +161,8 @@ class GatewayFlowControlIT {
         awaitMetrics(true);
         HttpResponse<String> expired = chat(GatewayFixture.BASE_MODEL).get();
         assertThat(expired.statusCode()).isEqualTo(503);
-        assertThat(JSON.readTree(expired.body()).path("error").path("code").asString()).isEqualTo("queue_timeout");
+        assertThat(JSON.readTree(expired.body()).path("error").path("code").asString())
+                .isEqualTo("queue_timeout");
         assertThat(queue().stats().expired()).isEqualTo(1);
     }
 }

@@ -2,8 +2,6 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.EndpointSlot;
@@ -23,6 +21,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The endpoint picker inside the gateway, against simulated replicas: their /metrics are scraped into the
@@ -32,14 +32,22 @@ import org.junit.jupiter.api.Test;
 class GatewaySchedulingIT {
 
     private static final JsonMapper JSON = JsonMapper.shared();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private static SimulatorFleet fleet;
     private static GatewayFixture gw;
 
     @BeforeAll
     static void start() {
-        fleet = new SimulatorFleet(new FleetSpec(2, 0, -1, ReplicaSpec.builder(GatewayFixture.engine(4))
-                .loraModules(GatewayFixture.loras()).seed(3).build())).start();
+        fleet = new SimulatorFleet(new FleetSpec(
+                        2,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(GatewayFixture.engine(4))
+                                .loraModules(GatewayFixture.loras())
+                                .seed(3)
+                                .build()))
+                .start();
         List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
         String sheddable = """
                 ---
@@ -66,10 +74,12 @@ class GatewaySchedulingIT {
     }
 
     private static HttpResponse<String> chat(String model) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4}")).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model
+                                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -122,7 +132,8 @@ class GatewaySchedulingIT {
     @Test
     void theScoresOfADecisionAreShownOnlyWhenTheGatewayAllowsIt() throws Exception {
         HttpRequest.Builder ask = HttpRequest.newBuilder(URI.create(gw.url() + "/v1/chat/completions"))
-                .header("content-type", "application/json").header("x-infergate-debug", "scores")
+                .header("content-type", "application/json")
+                .header("x-infergate-debug", "scores")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
                         + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"));
         HttpResponse<String> off = http.send(ask.build(), HttpResponse.BodyHandlers.ofString());
@@ -130,22 +141,28 @@ class GatewaySchedulingIT {
         assertThat(off.headers().firstValue("x-infergate-scores")).isEmpty();
 
         List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
-        GatewayFixture debug = new GatewayFixture(GatewayFixture.manifests(ports, ports.get(0)),
-                GatewayOptions.defaults(), SchedulingOptions.defaults().withDebugScores(true));
+        GatewayFixture debug = new GatewayFixture(
+                GatewayFixture.manifests(ports, ports.get(0)),
+                GatewayOptions.defaults(),
+                SchedulingOptions.defaults().withDebugScores(true));
         try {
-            HttpResponse<String> on = http.send(HttpRequest.newBuilder(URI.create(debug.url()
-                            + "/v1/chat/completions")).header("content-type", "application/json")
-                    .header("x-infergate-debug", "scores")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
-                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> on = http.send(
+                    HttpRequest.newBuilder(URI.create(debug.url() + "/v1/chat/completions"))
+                            .header("content-type", "application/json")
+                            .header("x-infergate-debug", "scores")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
+                                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(on.statusCode()).isEqualTo(200);
             // one entry per endpoint scored: name=total (scorer=score, ...). Which endpoints are scored depends on
             // timing: the profile's sticky LoRA filter keeps only the endpoints whose last scrape shows room for an
             // adapter when there are any, so one not scraped yet by this new gateway (or with its slots full) is not
-            assertThat(on.headers().firstValue("x-infergate-scores")).hasValueSatisfying(v -> assertThat(v)
-                    .containsPattern("sim-pod-rank-[01]=").contains("prefix-cache-scorer=")
-                    .contains("prefill-queue-scorer="));
+            assertThat(on.headers().firstValue("x-infergate-scores"))
+                    .hasValueSatisfying(v -> assertThat(v)
+                            .containsPattern("sim-pod-rank-[01]=")
+                            .contains("prefix-cache-scorer=")
+                            .contains("prefill-queue-scorer="));
         } finally {
             debug.close();
         }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayUpdateIT {
 
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
     private final ExecutorService upstreamThreads = Executors.newCachedThreadPool();
     private final List<HttpServer> upstreams = new ArrayList<>();
     private final CountDownLatch releaseOld = new CountDownLatch(1);
@@ -99,13 +100,15 @@ class GatewayUpdateIT {
         tcpRoute = tcpRoute.substring(0, tcpRoute.indexOf("---\n") + 4);
         return m.replace(tcpRoute, "")
                 .replace("- {name: tcp, protocol: TCP, port: 9000}", "- {name: extra, protocol: HTTP, port: 8081}")
-                .replace("parentRefs: [{name: gw, sectionName: http}]",
+                .replace(
+                        "parentRefs: [{name: gw, sectionName: http}]",
                         "parentRefs: [{name: gw, sectionName: http}, {name: gw, sectionName: extra}]");
     }
 
     private static HttpRequest chat(int port, String requestId) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("content-type", "application/json").header("x-request-id", requestId)
+                .header("content-type", "application/json")
+                .header("x-request-id", requestId)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
                         + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}"))
                 .build();
@@ -113,7 +116,10 @@ class GatewayUpdateIT {
 
     private RequestRecord record(String requestId) {
         await().until(() -> gw.records.stream().anyMatch(r -> r.requestId().equals(requestId)));
-        return gw.records.stream().filter(r -> r.requestId().equals(requestId)).findFirst().orElseThrow();
+        return gw.records.stream()
+                .filter(r -> r.requestId().equals(requestId))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -180,7 +186,8 @@ class GatewayUpdateIT {
         GatewayConfig config = compile(GatewayFixture.manifests(List.of(port), port));
         gw = new GatewayFixture(GatewayFixture.manifests(List.of(port), port), GatewayOptions.defaults());
         gw.close();
-        assertThatThrownBy(() -> gw.server.update(config)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> gw.server.update(config))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         assertThat(gw.server.boundPorts()).isEmpty();
     }

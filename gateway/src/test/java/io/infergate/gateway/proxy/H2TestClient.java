@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -26,7 +28,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,29 +41,34 @@ import java.util.concurrent.TimeUnit;
 final class H2TestClient implements AutoCloseable {
 
     /** One stream's response; {@code body} is the chunks joined; {@code reset} when it ended without an end of stream. */
-    record Response(int status, io.netty.handler.codec.http.HttpHeaders headers, List<String> chunks, boolean reset) {
+    record Response(int status, HttpHeaders headers, List<String> chunks, boolean reset) {
         String body() {
             return String.join("", chunks);
         }
     }
 
     /** A stream in flight: its channel (close it to reset the stream), the chunks so far, and the outcome. */
-    record Exchange(Http2StreamChannel stream, List<String> chunks, CompletableFuture<Response> response) {
-    }
+    record Exchange(Http2StreamChannel stream, List<String> chunks, CompletableFuture<Response> response) {}
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel connection;
 
     H2TestClient(int port) throws InterruptedException {
-        connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        connection = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
-                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        ch.pipeline()
+                                .addLast(
+                                        Http2FrameCodecBuilder.forClient().build(),
+                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
                 })
-                .connect("127.0.0.1", port).sync().channel();
+                .connect("127.0.0.1", port)
+                .sync()
+                .channel();
     }
 
     boolean isOpen() {
@@ -70,8 +76,8 @@ final class H2TestClient implements AutoCloseable {
     }
 
     static FullHttpRequest post(String path, String json, String... headers) {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+        FullHttpRequest r = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.HOST, "gateway.test");
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
@@ -82,8 +88,8 @@ final class H2TestClient implements AutoCloseable {
     }
 
     static FullHttpRequest get(String path) {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path,
-                Unpooled.EMPTY_BUFFER);
+        FullHttpRequest r =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER);
         r.headers().set(HttpHeaderNames.HOST, "gateway.test");
         return r;
     }
@@ -96,10 +102,13 @@ final class H2TestClient implements AutoCloseable {
                 .handler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel ch) {
-                        ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new Collector(chunks, done));
+                        ch.pipeline()
+                                .addLast(new Http2StreamFrameToHttpObjectCodec(false), new Collector(chunks, done));
                     }
                 })
-                .open().sync().getNow();
+                .open()
+                .sync()
+                .getNow();
         stream.writeAndFlush(request);
         return new Exchange(stream, chunks, done);
     }
@@ -142,8 +151,11 @@ final class H2TestClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            done.complete(new Response(head == null ? -1 : head.status().code(),
-                    head == null ? null : head.headers(), List.copyOf(chunks), true));
+            done.complete(new Response(
+                    head == null ? -1 : head.status().code(),
+                    head == null ? null : head.headers(),
+                    List.copyOf(chunks),
+                    true));
         }
     }
 }

@@ -2,8 +2,6 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.infergate.api.Manifests;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.RequestRecord;
@@ -30,13 +28,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The frontend's own answers (errors, the body limit, /v1/models) and the router's header handling. */
 class HttpFrontendHandlerTest {
 
     private static final JsonMapper JSON = JsonMapper.shared();
-    private static final GatewayConfig CONFIG = GatewayConfig.compile(Manifests.load("t.yaml",
-            GatewayFixture.manifests(List.of(8001, 8002), 8001)).manifests());
+    private static final GatewayConfig CONFIG =
+            GatewayConfig.compile(Manifests.load("t.yaml", GatewayFixture.manifests(List.of(8001, 8002), 8001))
+                    .manifests());
 
     private final List<RequestRecord> records = new ArrayList<>();
     private final InFlightTracker tracker = new InFlightTracker();
@@ -44,6 +45,7 @@ class HttpFrontendHandlerTest {
     private final RequestRouter router = new RequestRouter((request, pool) -> pool.isEmpty()
             ? new PickResult.Rejected(503, "no ready endpoint in InferencePool " + pool.pool())
             : new PickResult.Picked(pool.endpoints()));
+
     private EmbeddedChannel channel;
 
     private EmbeddedChannel channel(int maxBody) {
@@ -61,8 +63,8 @@ class HttpFrontendHandlerTest {
     }
 
     private static FullHttpRequest post(String uri, String body) {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        FullHttpRequest r = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.POST, uri, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.HOST, "gw");
         HttpUtil.setContentLength(r, r.content().readableBytes());
         return r;
@@ -75,7 +77,8 @@ class HttpFrontendHandlerTest {
             JsonNode body = JSON.readTree(r.content().toString(StandardCharsets.UTF_8));
             assertThat(body.at("/error/code").asString()).isEqualTo(code);
             assertThat(body.at("/error/type").asString()).isNotBlank();
-            assertThat(r.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(r.content().readableBytes());
+            assertThat(r.headers().getInt(HttpHeaderNames.CONTENT_LENGTH))
+                    .isEqualTo(r.content().readableBytes());
             return body;
         } finally {
             r.release();
@@ -183,7 +186,8 @@ class HttpFrontendHandlerTest {
         try {
             assertThat(r.status().code()).isEqualTo(200);
             JsonNode body = JSON.readTree(r.content().toString(StandardCharsets.UTF_8));
-            assertThat(body.get("data")).extracting(n -> n.get("id").asString())
+            assertThat(body.get("data"))
+                    .extracting(n -> n.get("id").asString())
                     .containsExactly("canary", GatewayFixture.BASE_MODEL);
         } finally {
             r.release();
@@ -193,24 +197,34 @@ class HttpFrontendHandlerTest {
     @Test
     void controlHeadersAreStrippedAndModelHeadersSetBeforeMatching() {
         FullHttpRequest req = post("/v1/completions", "{\"model\":\"canary\",\"prompt\":\"x\"}");
-        req.headers().set("X-Gateway-Destination-Endpoint", "10.0.0.66:22")
+        req.headers()
+                .set("X-Gateway-Destination-Endpoint", "10.0.0.66:22")
                 .set("x-gateway-destination-endpoint-subset", "10.0.0.66:22")
                 .set("X-Gateway-Model-Name", "ghost") // would route to the empty pool if kept
                 .set("x-gateway-inference-objective", "none")
                 .set("x-gateway-model-name-rewrite", "something")
                 .set("authorization", "Bearer x");
         RequestLog log = new RequestLog("id", "default/gw/http", "POST", "/v1/completions", 0);
-        Plan plan = router.plan(CONFIG, CONFIG.listener("default/gw/http"), req, req.content().retain(), log,
-                new SplittableRandom(3), ByteBufAllocator.DEFAULT, Runnable::run);
+        Plan plan = router.plan(
+                CONFIG,
+                CONFIG.listener("default/gw/http"),
+                req,
+                req.content().retain(),
+                log,
+                new SplittableRandom(3),
+                ByteBufAllocator.DEFAULT,
+                Runnable::run);
         try {
             assertThat(plan).isInstanceOfSatisfying(Plan.Forward.class, f -> {
-                assertThat(f.targets()).extracting(UpstreamTarget::hostPort)
+                assertThat(f.targets())
+                        .extracting(UpstreamTarget::hostPort)
                         .containsExactlyInAnyOrder("127.0.0.1:8001", "127.0.0.1:8002");
                 String spliced = f.body().toString(StandardCharsets.UTF_8);
                 assertThat(spliced).isEqualTo("{\"model\":\"" + log.targetModel + "\",\"prompt\":\"x\"}");
                 assertThat(f.clientModel().name()).isEqualTo("canary");
             });
-            assertThat(req.headers().names()).map(String::toLowerCase)
+            assertThat(req.headers().names())
+                    .map(String::toLowerCase)
                     .noneMatch(n -> n.startsWith("x-gateway-destination-endpoint"))
                     .doesNotContain("x-gateway-inference-objective", "x-gateway-model-name-rewrite")
                     .contains("authorization");

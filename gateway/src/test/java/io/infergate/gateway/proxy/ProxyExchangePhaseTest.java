@@ -17,8 +17,8 @@ class ProxyExchangePhaseTest {
 
     @Test
     void transitions() {
-        assertThat(successors(CONNECTING)).containsExactlyInAnyOrder(CONNECTING, AWAITING_RESPONSE, HOLDING,
-                STREAMING, DONE);
+        assertThat(successors(CONNECTING))
+                .containsExactlyInAnyOrder(CONNECTING, AWAITING_RESPONSE, HOLDING, STREAMING, DONE);
         assertThat(successors(AWAITING_RESPONSE)).isEqualTo(successors(CONNECTING));
         assertThat(successors(HOLDING)).containsExactlyInAnyOrder(STREAMING, DONE);
         assertThat(successors(STREAMING)).containsExactlyInAnyOrder(COMPLETE, DONE);

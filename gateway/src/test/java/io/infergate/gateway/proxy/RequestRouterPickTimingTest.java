@@ -62,6 +62,7 @@ class RequestRouterPickTimingTest {
 
     /** A clock that advances 250 us while the picker runs, and only then. */
     private final AtomicLong clock = new AtomicLong(1_000);
+
     private final List<Long> recorded = new ArrayList<>();
 
     private RequestRouter router(PickResult result) {
@@ -74,12 +75,22 @@ class RequestRouterPickTimingTest {
 
     private Plan plan(RequestRouter router, FullHttpRequest req) {
         RequestLog log = new RequestLog("id", "default/gw/http", "POST", "/v1/completions", 0);
-        return router.plan(CONFIG, CONFIG.listener("default/gw/http"), req, req.content(), log,
-                new SplittableRandom(1), ByteBufAllocator.DEFAULT, Runnable::run);
+        return router.plan(
+                CONFIG,
+                CONFIG.listener("default/gw/http"),
+                req,
+                req.content(),
+                log,
+                new SplittableRandom(1),
+                ByteBufAllocator.DEFAULT,
+                Runnable::run);
     }
 
     private static FullHttpRequest post() {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions",
+        FullHttpRequest r = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1,
+                HttpMethod.POST,
+                "/v1/completions",
                 Unpooled.copiedBuffer("{\"model\":\"m\",\"prompt\":\"x\"}", StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.HOST, "gw");
         return r;
@@ -88,7 +99,8 @@ class RequestRouterPickTimingTest {
     @Test
     void aPickIsTimedWithTheInjectedClock() {
         FullHttpRequest req = post();
-        Plan plan = plan(router(PickResult.picked(CONFIG.pools().get(0).snapshot().endpoints())), req);
+        Plan plan =
+                plan(router(PickResult.picked(CONFIG.pools().get(0).snapshot().endpoints())), req);
         assertThat(plan).isInstanceOf(Plan.Forward.class);
         ((Plan.Forward) plan).body().release();
         assertThat(recorded).containsExactly(250_000L);

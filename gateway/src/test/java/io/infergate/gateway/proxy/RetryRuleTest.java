@@ -40,8 +40,8 @@ class RetryRuleTest {
             idle,      0,      3,      false, true,   none
             """)
     void defaultRule(String failure, int attempt, int targets, boolean reused, boolean started, String expected) {
-        RetryDecision d = RetryRule.DEFAULT.decide(failure(failure), new AttemptState(attempt, targets, reused,
-                started));
+        RetryDecision d =
+                RetryRule.DEFAULT.decide(failure(failure), new AttemptState(attempt, targets, reused, started));
 
         assertThat(d).isEqualTo(decision(expected));
     }
@@ -74,9 +74,11 @@ class RetryRuleTest {
 
     @Test
     void failuresMapToTheirErrorCodes() {
-        assertThat(AttemptFailure.ConnectFailed.of(new ConnectTimeoutException("slow")).errorCode())
+        assertThat(AttemptFailure.ConnectFailed.of(new ConnectTimeoutException("slow"))
+                        .errorCode())
                 .isEqualTo(ErrorCode.UPSTREAM_TIMEOUT);
-        assertThat(AttemptFailure.ConnectFailed.of(new ConnectException("refused")).errorCode())
+        assertThat(AttemptFailure.ConnectFailed.of(new ConnectException("refused"))
+                        .errorCode())
                 .isEqualTo(ErrorCode.UPSTREAM_FAILED);
         assertThat(new AttemptFailure.Closed().errorCode()).isEqualTo(ErrorCode.UPSTREAM_FAILED);
         assertThat(new AttemptFailure.ServerError(502).errorCode()).isEqualTo(ErrorCode.UPSTREAM_FAILED);

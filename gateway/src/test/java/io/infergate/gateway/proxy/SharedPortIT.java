@@ -147,13 +147,16 @@ class SharedPortIT {
     @Test
     void theMostSpecificListenerHostnameServesTheRequest() throws Exception {
         List<String> names = List.of("exact", "wild", "any");
-        start(compile(manifests(List.of(
-                "{name: any, protocol: HTTP, port: 8080}",
-                "{name: wild, protocol: HTTP, port: 8080, hostname: '*.example.com'}",
-                "{name: exact, protocol: HTTP, port: 8080, hostname: a.example.com}"),
-                names, List.of(upstream("exact"), upstream("wild"), upstream("any")))));
+        start(compile(manifests(
+                List.of(
+                        "{name: any, protocol: HTTP, port: 8080}",
+                        "{name: wild, protocol: HTTP, port: 8080, hostname: '*.example.com'}",
+                        "{name: exact, protocol: HTTP, port: 8080, hostname: a.example.com}"),
+                names,
+                List.of(upstream("exact"), upstream("wild"), upstream("any")))));
         int port = server.boundPorts().get("default/gw/any");
-        assertThat(server.boundPorts()).containsOnlyKeys("default/gw/any", "default/gw/wild", "default/gw/exact")
+        assertThat(server.boundPorts())
+                .containsOnlyKeys("default/gw/any", "default/gw/wild", "default/gw/exact")
                 .allSatisfy((id, p) -> assertThat(p).isEqualTo(port));
 
         assertThat(get(port, "a.example.com")).isEqualTo("HTTP/1.1 200 OK | exact");
@@ -162,26 +165,35 @@ class SharedPortIT {
         assertThat(get(port, "example.com")).isEqualTo("HTTP/1.1 200 OK | any");
         assertThat(get(port, "other.org")).isEqualTo("HTTP/1.1 200 OK | any");
         Awaitility.await().until(() -> records.size() == 5);
-        assertThat(records).extracting(RequestRecord::listener).containsExactly("default/gw/exact",
-                "default/gw/exact", "default/gw/wild", "default/gw/any", "default/gw/any");
+        assertThat(records)
+                .extracting(RequestRecord::listener)
+                .containsExactly(
+                        "default/gw/exact", "default/gw/exact", "default/gw/wild", "default/gw/any", "default/gw/any");
     }
 
     @Test
     void aHostNoListenerAcceptsIsA404() throws Exception {
-        start(compile(manifests(List.of("{name: exact, protocol: HTTP, port: 8080, hostname: a.example.com}",
-                "{name: wild, protocol: HTTP, port: 8080, hostname: '*.example.com'}"),
-                List.of("exact", "wild"), List.of(upstream("exact"), upstream("wild")))));
+        start(compile(manifests(
+                List.of(
+                        "{name: exact, protocol: HTTP, port: 8080, hostname: a.example.com}",
+                        "{name: wild, protocol: HTTP, port: 8080, hostname: '*.example.com'}"),
+                List.of("exact", "wild"),
+                List.of(upstream("exact"), upstream("wild")))));
         String resp = get(server.boundPorts().get("default/gw/exact"), "other.org");
-        assertThat(resp).startsWith("HTTP/1.1 404 ").contains("no listener on port 8080 accepts host \\\"other.org\\\"")
+        assertThat(resp)
+                .startsWith("HTTP/1.1 404 ")
+                .contains("no listener on port 8080 accepts host \\\"other.org\\\"")
                 .contains("\"type\":\"invalid_request_error\"");
     }
 
     @Test
     void httpsListenersOnOnePortPresentTheCertificateOfTheSniName() throws Exception {
-        start(compile(manifests(List.of(
-                "{name: a, protocol: HTTPS, port: 8443, hostname: a.example.com, tls: {certificateRefs: [{name: cert-a}]}}",
-                "{name: b, protocol: HTTPS, port: 8443, hostname: b.example.com, tls: {certificateRefs: [{name: cert-b}]}}"),
-                List.of("a", "b"), List.of(upstream("a"), upstream("b")))));
+        start(compile(manifests(
+                List.of(
+                        "{name: a, protocol: HTTPS, port: 8443, hostname: a.example.com, tls: {certificateRefs: [{name: cert-a}]}}",
+                        "{name: b, protocol: HTTPS, port: 8443, hostname: b.example.com, tls: {certificateRefs: [{name: cert-b}]}}"),
+                List.of("a", "b"),
+                List.of(upstream("a"), upstream("b")))));
         int port = server.boundPorts().get("default/gw/a");
         assertThat(server.boundPorts().get("default/gw/b")).isEqualTo(port);
         try (SSLSocket s = tls(port, "b.example.com")) {
@@ -202,15 +214,17 @@ class SharedPortIT {
         int first = server.boundPorts().get("default/gw/main");
 
         // a new hostname on the same port and protocol: same socket
-        server.update(compile(manifests(List.of("{name: main, protocol: HTTP, port: 8080, hostname: a.example.com}"),
-                names, ports)));
+        server.update(compile(
+                manifests(List.of("{name: main, protocol: HTTP, port: 8080, hostname: a.example.com}"), names, ports)));
         assertThat(server.boundPorts().get("default/gw/main")).isEqualTo(first);
         assertThat(get(first, "a.example.com")).isEqualTo("HTTP/1.1 200 OK | main");
 
         // HTTP -> HTTPS: re-bound (an ephemeral port here, so a new number), and it speaks TLS. (Whether the old
         // port refuses connections is not asserted: on a busy machine another process may take it at once.)
-        server.update(compile(manifests(List.of(
-                "{name: main, protocol: HTTPS, port: 8080, tls: {certificateRefs: [{name: cert-a}]}}"), names, ports)));
+        server.update(compile(manifests(
+                List.of("{name: main, protocol: HTTPS, port: 8080, tls: {certificateRefs: [{name: cert-a}]}}"),
+                names,
+                ports)));
         int tlsPort = server.boundPorts().get("default/gw/main");
         assertThat(tlsPort).isNotEqualTo(first);
         try (SSLSocket s = tls(tlsPort, "a.example.com")) {
@@ -218,8 +232,10 @@ class SharedPortIT {
         }
 
         // a new certificate: same socket, new connections get it
-        server.update(compile(manifests(List.of(
-                "{name: main, protocol: HTTPS, port: 8080, tls: {certificateRefs: [{name: cert-b}]}}"), names, ports)));
+        server.update(compile(manifests(
+                List.of("{name: main, protocol: HTTPS, port: 8080, tls: {certificateRefs: [{name: cert-b}]}}"),
+                names,
+                ports)));
         assertThat(server.boundPorts().get("default/gw/main")).isEqualTo(tlsPort);
         try (SSLSocket s = tls(tlsPort, "b.example.com")) {
             assertThat(peerName(s)).isEqualTo("CN=b.example.com");
@@ -227,8 +243,10 @@ class SharedPortIT {
         }
 
         // another port: re-bound
-        server.update(compile(manifests(List.of(
-                "{name: main, protocol: HTTPS, port: 9443, tls: {certificateRefs: [{name: cert-b}]}}"), names, ports)));
+        server.update(compile(manifests(
+                List.of("{name: main, protocol: HTTPS, port: 9443, tls: {certificateRefs: [{name: cert-b}]}}"),
+                names,
+                ports)));
         int moved = server.boundPorts().get("default/gw/main");
         assertThat(moved).isNotEqualTo(tlsPort);
         try (SSLSocket s = tls(moved, "b.example.com")) {
@@ -238,20 +256,23 @@ class SharedPortIT {
 
     private static SSLSocket tls(int port, String sni) throws Exception {
         SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        trustAll.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", port);
         SSLParameters p = s.getSSLParameters();
         p.setServerNames(List.of(new SNIHostName(sni)));
@@ -261,6 +282,8 @@ class SharedPortIT {
     }
 
     private static String peerName(SSLSocket s) throws Exception {
-        return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        return ((X509Certificate) s.getSession().getPeerCertificates()[0])
+                .getSubjectX500Principal()
+                .getName();
     }
 }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.infergate.api.model.ApiGroups;
+import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.ManifestSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,10 @@ class BackendSetTest {
                     - backendRefs: %s
                 """.formatted(backendRefs);
         ManifestSet set = TestManifests.load(route);
-        return TestManifests.table(set, "http").match(SimpleRequest.of("GET", "/", "h")).orElseThrow().backends();
+        return TestManifests.table(set, "http")
+                .match(SimpleRequest.of("GET", "/", "h"))
+                .orElseThrow()
+                .backends();
     }
 
     private static Map<String, Integer> draw(BackendSet set, int n, RandomGenerator random) {
@@ -71,18 +77,19 @@ class BackendSetTest {
     void allWeightsZeroIsA500() {
         BackendSet set = rule("[{name: svc, port: 80, weight: 0}, {name: svc2, port: 81, weight: 0}]");
         assertThat(set.totalWeight()).isZero();
-        assertThat(set.choose(new SplittableRandom(SEED))).isInstanceOfSatisfying(BackendChoice.Failed.class,
-                f -> assertThat(f.reason()).isEqualTo(BackendChoice.Reason.ALL_WEIGHTS_ZERO));
+        assertThat(set.choose(new SplittableRandom(SEED)))
+                .isInstanceOfSatisfying(
+                        BackendChoice.Failed.class,
+                        f -> assertThat(f.reason()).isEqualTo(BackendChoice.Reason.ALL_WEIGHTS_ZERO));
     }
 
     @Test
     void noBackendRefsIsA500() {
         BackendSet set = rule("[]");
-        assertThat(set.choose(new SplittableRandom(SEED))).isInstanceOfSatisfying(BackendChoice.Failed.class,
-                f -> {
-                    assertThat(f.reason()).isEqualTo(BackendChoice.Reason.NO_BACKENDS);
-                    assertThat(f.detail()).contains("HTTPRoute default/r rule 0");
-                });
+        assertThat(set.choose(new SplittableRandom(SEED))).isInstanceOfSatisfying(BackendChoice.Failed.class, f -> {
+            assertThat(f.reason()).isEqualTo(BackendChoice.Reason.NO_BACKENDS);
+            assertThat(f.detail()).contains("HTTPRoute default/r rule 0");
+        });
     }
 
     @Test
@@ -106,22 +113,23 @@ class BackendSetTest {
     void unresolvedRefKeepsItsShareAsA500() {
         // compiled directly: the validator would reject this manifest, but the table must still be safe
         ManifestSet set = TestManifests.load();
-        var refs = java.util.List.of(
-                new io.infergate.api.model.BackendRef("", "Service", "default", "svc", java.util.OptionalInt.of(80), 1),
-                new io.infergate.api.model.BackendRef("", "Service", "default", "gone", java.util.OptionalInt.of(80), 1),
-                new io.infergate.api.model.BackendRef("", "Service", "elsewhere", "svc", java.util.OptionalInt.of(80), 1),
-                new io.infergate.api.model.BackendRef(ApiGroups.INFERENCE, "InferencePool", "default", "pool",
-                        java.util.OptionalInt.empty(), 1));
+        var refs = List.of(
+                new BackendRef("", "Service", "default", "svc", OptionalInt.of(80), 1),
+                new BackendRef("", "Service", "default", "gone", OptionalInt.of(80), 1),
+                new BackendRef("", "Service", "elsewhere", "svc", OptionalInt.of(80), 1),
+                new BackendRef(ApiGroups.INFERENCE, "InferencePool", "default", "pool", OptionalInt.empty(), 1));
         BackendSet tcp = BackendSet.compile(refs, set, "default", "TCPRoute default/t rule 0", false);
         Map<String, Integer> counts = draw(tcp, 40_000, new SplittableRandom(SEED));
         assertThat(counts).containsOnlyKeys("default/svc:80", "INVALID_BACKEND");
         assertThat(counts.get("INVALID_BACKEND") / 40_000.0).isCloseTo(0.75, within(0.02));
-        assertThat(tcp.options()).extracting(o -> o.choice() instanceof BackendChoice.Failed f ? f.detail() : "ok")
-                .containsExactly("ok",
+        assertThat(tcp.options())
+                .extracting(o -> o.choice() instanceof BackendChoice.Failed f ? f.detail() : "ok")
+                .containsExactly(
+                        "ok",
                         "TCPRoute default/t rule 0 backendRefs[1]: Service default/gone is not declared",
                         "TCPRoute default/t rule 0 backendRefs[2]: points into namespace elsewhere (ReferenceGrant"
                                 + " is not supported)",
-                        "TCPRoute default/t rule 0 backendRefs[3]: kind InferencePool of group \""
-                                + ApiGroups.INFERENCE + "\" is not supported");
+                        "TCPRoute default/t rule 0 backendRefs[3]: kind InferencePool of group \"" + ApiGroups.INFERENCE
+                                + "\" is not supported");
     }
 }

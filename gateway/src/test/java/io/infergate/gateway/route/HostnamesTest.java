@@ -23,11 +23,13 @@ class HostnamesTest {
         Optional<String> none = Optional.empty();
         assertThat(Hostnames.effective(none, List.of())).containsExactly(Hostnames.ANY);
         assertThat(Hostnames.effective(Optional.of("*.example.com"), List.of())).containsExactly("*.example.com");
-        assertThat(Hostnames.effective(Optional.of("*.example.com"),
-                List.of("a.example.com", "*.b.example.com", "*.example.com", "example.com", "*.com")))
+        assertThat(Hostnames.effective(
+                        Optional.of("*.example.com"),
+                        List.of("a.example.com", "*.b.example.com", "*.example.com", "example.com", "*.com")))
                 .containsExactly("a.example.com", "*.b.example.com", "*.example.com");
         assertThat(Hostnames.effective(Optional.of("a.example.com"), List.of("*.example.com", "b.example.com")))
                 .containsExactly("a.example.com");
-        assertThat(Hostnames.effective(Optional.of("a.example.com"), List.of("*.a.example.com"))).isEmpty();
+        assertThat(Hostnames.effective(Optional.of("a.example.com"), List.of("*.a.example.com")))
+                .isEmpty();
     }
 }

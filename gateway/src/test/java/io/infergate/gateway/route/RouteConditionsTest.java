@@ -38,7 +38,8 @@ class RouteConditionsTest {
 
     @Test
     void rootPrefixAndDefaultMatchEverything() {
-        assertThat(get(table("[{path: {type: PathPrefix, value: /}}]"), "/anything/at/all")).isEqualTo("r#0");
+        assertThat(get(table("[{path: {type: PathPrefix, value: /}}]"), "/anything/at/all"))
+                .isEqualTo("r#0");
         assertThat(get(table((String) null), "/v1/models")).isEqualTo("r#0");
         assertThat(get(table((String) null), "/")).isEqualTo("r#0");
     }
@@ -66,7 +67,9 @@ class RouteConditionsTest {
         RouteTable t = table("[{method: POST}]");
         assertThat(served(t, SimpleRequest.of("POST", "/v1", "h"))).isEqualTo("r#0");
         assertThat(served(t, SimpleRequest.of("GET", "/v1", "h"))).isEqualTo("404");
-        assertThat(served(t, SimpleRequest.of("post", "/v1", "h"))).as("methods are case-sensitive").isEqualTo("404");
+        assertThat(served(t, SimpleRequest.of("post", "/v1", "h")))
+                .as("methods are case-sensitive")
+                .isEqualTo("404");
     }
 
     @Test
@@ -111,26 +114,33 @@ class RouteConditionsTest {
         assertThat(get(t, "/x?model=a+b&v=12")).as("+ is not a space in a URI").isEqualTo("404");
         assertThat(get(t, "/x?model=a%20b&v=1x")).isEqualTo("404");
         assertThat(get(t, "/x?Model=a%20b&v=12")).as("names are case-sensitive").isEqualTo("404");
-        assertThat(get(t, "/x?model=a%20b&model=other&v=3")).as("first occurrence counts").isEqualTo("r#0");
+        assertThat(get(t, "/x?model=a%20b&model=other&v=3"))
+                .as("first occurrence counts")
+                .isEqualTo("r#0");
     }
 
     @Test
     void hostMatchIgnoresPortAndCase() {
-        RouteTable t = TestManifests.table(TestManifests.load(route("r", "", "[api.example.com]", (String) null)),
-                "http");
+        RouteTable t =
+                TestManifests.table(TestManifests.load(route("r", "", "[api.example.com]", (String) null)), "http");
         assertThat(served(t, SimpleRequest.of("GET", "/", "api.example.com"))).isEqualTo("r#0");
-        assertThat(served(t, SimpleRequest.of("GET", "/", "api.example.com:8080"))).isEqualTo("r#0");
-        assertThat(served(t, SimpleRequest.of("GET", "/", "API.Example.COM:8080"))).isEqualTo("r#0");
+        assertThat(served(t, SimpleRequest.of("GET", "/", "api.example.com:8080")))
+                .isEqualTo("r#0");
+        assertThat(served(t, SimpleRequest.of("GET", "/", "API.Example.COM:8080")))
+                .isEqualTo("r#0");
         assertThat(served(t, SimpleRequest.of("GET", "/", "other.example.com"))).isEqualTo("404");
-        assertThat(served(t, SimpleRequest.of("GET", "/", ""))).as("no Host header").isEqualTo("404");
+        assertThat(served(t, SimpleRequest.of("GET", "/", "")))
+                .as("no Host header")
+                .isEqualTo("404");
     }
 
     @Test
     void wildcardHostCoversOneOrMoreLabels() {
-        RouteTable t = TestManifests.table(TestManifests.load(route("r", "", "['*.example.com']", (String) null)),
-                "http");
+        RouteTable t =
+                TestManifests.table(TestManifests.load(route("r", "", "['*.example.com']", (String) null)), "http");
         assertThat(served(t, SimpleRequest.of("GET", "/", "a.example.com"))).isEqualTo("r#0");
-        assertThat(served(t, SimpleRequest.of("GET", "/", "a.b.example.com:443"))).isEqualTo("r#0");
+        assertThat(served(t, SimpleRequest.of("GET", "/", "a.b.example.com:443")))
+                .isEqualTo("r#0");
         assertThat(served(t, SimpleRequest.of("GET", "/", "example.com"))).isEqualTo("404");
         assertThat(served(t, SimpleRequest.of("GET", "/", "aexample.com"))).isEqualTo("404");
     }

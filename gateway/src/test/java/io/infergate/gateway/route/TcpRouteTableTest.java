@@ -31,12 +31,15 @@ class TcpRouteTableTest {
 
     @Test
     void weightedServicesOfTheAttachedRoute() {
-        ManifestSet set = TestManifests.load(tcpRoute("t", "", "[{name: gw, sectionName: tcp}]",
+        ManifestSet set = TestManifests.load(tcpRoute(
+                "t",
+                "",
+                "[{name: gw, sectionName: tcp}]",
                 "[{name: svc, port: 80, weight: 3}, {name: svc2, port: 81, weight: 1}]"));
         RouteMatch target = table(set).target().orElseThrow();
         assertThat(target.route()).hasToString("TCPRoute default/t rule 0");
-        assertThat(target.backends().backends()).containsExactly(new ServiceBackend("default", "svc", 80),
-                new ServiceBackend("default", "svc2", 81));
+        assertThat(target.backends().backends())
+                .containsExactly(new ServiceBackend("default", "svc", 80), new ServiceBackend("default", "svc2", 81));
         SplittableRandom random = new SplittableRandom(3);
         int first = 0;
         for (int i = 0; i < 40_000; i++) {
@@ -51,9 +54,15 @@ class TcpRouteTableTest {
     @Test
     void oldestRouteWinsTheOthersAreReported() {
         ManifestSet set = TestManifests.load(
-                tcpRoute("newer", "creationTimestamp: \"2024-02-01T00:00:00Z\"", "[{name: gw}]",
+                tcpRoute(
+                        "newer",
+                        "creationTimestamp: \"2024-02-01T00:00:00Z\"",
+                        "[{name: gw}]",
                         "[{name: svc2, port: 81}]"),
-                tcpRoute("older", "creationTimestamp: \"2024-01-01T00:00:00Z\"", "[{name: gw, port: 9000}]",
+                tcpRoute(
+                        "older",
+                        "creationTimestamp: \"2024-01-01T00:00:00Z\"",
+                        "[{name: gw, port: 9000}]",
                         "[{name: svc, port: 80}]"));
         TcpRouteTable t = table(set);
         assertThat(t.target().orElseThrow().route().name()).isEqualTo("older");
@@ -67,8 +76,8 @@ class TcpRouteTableTest {
 
     @Test
     void httpRoutesDoNotAttachToTcpListeners() {
-        ManifestSet set = TestManifests.load(TestManifests.routeWithParents("h", "", "[{name: gw}]", null,
-                (String) null));
+        ManifestSet set =
+                TestManifests.load(TestManifests.routeWithParents("h", "", "[{name: gw}]", null, (String) null));
         assertThat(table(set).target()).isEmpty();
     }
 
@@ -76,7 +85,9 @@ class TcpRouteTableTest {
     void httpListenerIsRefused() {
         ManifestSet set = TestManifests.load();
         Gateway gw = TestManifests.gateway(set);
-        assertThatThrownBy(() -> TcpRouteTable.compile(set, gw, gw.listener("http").orElseThrow()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: TCP");
+        assertThatThrownBy(
+                        () -> TcpRouteTable.compile(set, gw, gw.listener("http").orElseThrow()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: TCP");
     }
 }

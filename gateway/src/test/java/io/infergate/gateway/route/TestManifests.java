@@ -78,11 +78,16 @@ final class TestManifests {
     }
 
     /** Like {@link #route} with the given parentRefs (a YAML flow list). */
-    static String routeWithParents(String name, String meta, String parentRefs, String hostnames,
-                                   String... ruleMatches) {
+    static String routeWithParents(
+            String name, String meta, String parentRefs, String hostnames, String... ruleMatches) {
         StringBuilder b = new StringBuilder("---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n")
-                .append("metadata: {name: ").append(name).append(meta.isEmpty() ? "" : ", " + meta).append("}\n")
-                .append("spec:\n  parentRefs: ").append(parentRefs).append('\n');
+                .append("metadata: {name: ")
+                .append(name)
+                .append(meta.isEmpty() ? "" : ", " + meta)
+                .append("}\n")
+                .append("spec:\n  parentRefs: ")
+                .append(parentRefs)
+                .append('\n');
         if (hostnames != null) {
             b.append("  hostnames: ").append(hostnames).append('\n');
         }
@@ -103,6 +108,8 @@ final class TestManifests {
 
     /** {@code name#rule} of the rule serving the request, or {@code 404}. */
     static String served(RouteTable table, RequestView request) {
-        return table.match(request).map(m -> m.route().name() + "#" + m.route().rule()).orElse("404");
+        return table.match(request)
+                .map(m -> m.route().name() + "#" + m.route().rule())
+                .orElse("404");
     }
 }

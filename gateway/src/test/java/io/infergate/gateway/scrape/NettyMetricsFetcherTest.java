@@ -66,7 +66,10 @@ class NettyMetricsFetcherTest {
     private static byte[] page(int size) {
         StringBuilder b = new StringBuilder(size + 64);
         for (int i = 0; b.length() < size; i++) {
-            b.append("vllm:num_requests_waiting{model_name=\"m\",i=\"").append(i).append("\"} ").append(i % 7)
+            b.append("vllm:num_requests_waiting{model_name=\"m\",i=\"")
+                    .append(i)
+                    .append("\"} ")
+                    .append(i % 7)
                     .append('\n');
         }
         b.setLength(size);
@@ -87,7 +90,9 @@ class NettyMetricsFetcherTest {
     }
 
     private static ThrowableAssertAlternative<?> assertFails(CompletableFuture<byte[]> f) {
-        return assertThat(f).failsWithin(Patience.EVENTUALLY).withThrowableOfType(ExecutionException.class)
+        return assertThat(f)
+                .failsWithin(Patience.EVENTUALLY)
+                .withThrowableOfType(ExecutionException.class)
                 .havingCause();
     }
 
@@ -112,7 +117,8 @@ class NettyMetricsFetcherTest {
         fetcher();
 
         for (int i = 0; i < 5; i++) {
-            assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+            assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                    .isEqualTo(PAGE);
         }
 
         assertThat(server.requests).hasSize(5);
@@ -156,8 +162,10 @@ class NettyMetricsFetcherTest {
         server = new PageServer(PageServer.chunked(PAGE, 7));
         fetcher();
 
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
 
         assertThat(server.accepted).hasValue(1);
     }
@@ -167,45 +175,51 @@ class NettyMetricsFetcherTest {
         server = new PageServer(PageServer.untilClose(PAGE));
         fetcher();
 
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
 
         assertThat(server.accepted).hasValue(2);
     }
 
     @Test
     void aNonSuccessStatusFailsWithTheStatusAndTheConnectionIsKept() throws Exception {
-        server = new PageServer(PageServer.status(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "warming up".getBytes(StandardCharsets.US_ASCII)));
+        server = new PageServer(PageServer.status(
+                HttpResponseStatus.SERVICE_UNAVAILABLE, "warming up".getBytes(StandardCharsets.US_ASCII)));
         fetcher();
 
-        assertFails(fetcher.fetch(endpoint(), TIMEOUT)).isInstanceOf(IOException.class)
+        assertFails(fetcher.fetch(endpoint(), TIMEOUT))
+                .isInstanceOf(IOException.class)
                 .withMessage("HTTP 503 from 127.0.0.1:" + server.port() + "/metrics");
 
         server.respond(PageServer.page(PAGE));
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
         assertThat(server.accepted).hasValue(1);
     }
 
     @Test
     void aFetchWithoutAnswerTimesOutAndClosesItsConnection() throws Exception {
-        server = new PageServer((ctx, req) -> { }); // never answers, so the timeout is the only way the fetch ends
+        server = new PageServer((ctx, req) -> {}); // never answers, so the timeout is the only way the fetch ends
         fetcher();
 
         // The timeout may fire after the request reached the server or, on a loaded machine, before it was even
         // sent (the connection still opening): either way the fetch fails with it and its connection is closed.
         var f = fetcher.fetch(endpoint(), FIRES);
 
-        assertFails(f).isInstanceOf(TimeoutException.class)
-                .withMessage("timed out after " + FIRES.toMillis() + " ms: GET 127.0.0.1:" + server.port()
-                        + "/metrics");
+        assertFails(f)
+                .isInstanceOf(TimeoutException.class)
+                .withMessage(
+                        "timed out after " + FIRES.toMillis() + " ms: GET 127.0.0.1:" + server.port() + "/metrics");
         await().untilAsserted(() -> {
             assertThat(server.closed).hasValue(1);
             assertThat(fetcher.openConnections()).isZero();
         });
 
         server.respond(PageServer.page(PAGE));
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
         assertThat(server.accepted).hasValue(2);
     }
 
@@ -217,7 +231,8 @@ class NettyMetricsFetcherTest {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             int port = s.getLocalPort();
 
-            assertFails(fetcher().fetch(endpoint(port), TIMEOUT)).isInstanceOf(IOException.class)
+            assertFails(fetcher().fetch(endpoint(port), TIMEOUT))
+                    .isInstanceOf(IOException.class)
                     .withMessageStartingWith("cannot connect to 127.0.0.1:" + port + ": ");
         }
     }
@@ -228,7 +243,8 @@ class NettyMetricsFetcherTest {
         fetcher();
 
         for (int i = 0; i < 3; i++) {
-            assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+            assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                    .isEqualTo(PAGE);
         }
 
         assertThat(server.accepted).hasValue(3);
@@ -239,13 +255,15 @@ class NettyMetricsFetcherTest {
         server = new PageServer(PageServer.page(PAGE));
         fetcher = new NettyMetricsFetcher("http", "/metrics", 1024, NEVER_IDLE);
 
-        assertFails(fetcher.fetch(endpoint(), TIMEOUT)).isInstanceOf(IOException.class)
+        assertFails(fetcher.fetch(endpoint(), TIMEOUT))
+                .isInstanceOf(IOException.class)
                 .withMessage("body of 127.0.0.1:" + server.port() + "/metrics too large: 40000 bytes (limit: 1024"
                         + " bytes)");
         await().untilAsserted(() -> assertThat(server.closed).hasValue(1));
 
         server.respond(PageServer.chunked(PAGE, 40));
-        assertFails(fetcher.fetch(endpoint(), TIMEOUT)).isInstanceOf(IOException.class)
+        assertFails(fetcher.fetch(endpoint(), TIMEOUT))
+                .isInstanceOf(IOException.class)
                 .withMessageContaining("too large: more than 1024 bytes");
         await().untilAsserted(() -> assertThat(server.closed).hasValue(2));
     }
@@ -255,14 +273,16 @@ class NettyMetricsFetcherTest {
         server = new PageServer(PageServer.page(PAGE));
         fetcher = new NettyMetricsFetcher("http", "/metrics", NettyMetricsFetcher.DEFAULT_MAX_BODY_BYTES, FIRES);
 
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
 
         // the server may see the close a moment before the fetcher has forgotten the channel: wait for both
         await().untilAsserted(() -> {
             assertThat(server.closed).hasValue(1);
             assertThat(fetcher.openConnections()).isZero();
         });
-        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+        assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                .isEqualTo(PAGE);
     }
 
     @Test
@@ -287,9 +307,10 @@ class NettyMetricsFetcherTest {
         server = new PageServer(PageServer.page(PAGE));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
-            fetcher = new NettyMetricsFetcher(group, "http", "/metrics", NettyMetricsFetcher.DEFAULT_MAX_BODY_BYTES,
-                    NEVER_IDLE);
-            assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS)).isEqualTo(PAGE);
+            fetcher = new NettyMetricsFetcher(
+                    group, "http", "/metrics", NettyMetricsFetcher.DEFAULT_MAX_BODY_BYTES, NEVER_IDLE);
+            assertThat(fetcher.fetch(endpoint(), TIMEOUT).get(Patience.SECONDS, TimeUnit.SECONDS))
+                    .isEqualTo(PAGE);
 
             fetcher.close();
 
@@ -303,14 +324,19 @@ class NettyMetricsFetcherTest {
     @Test
     void rejectsWhatItCannotFetch() {
         assertThatThrownBy(() -> new NettyMetricsFetcher("https", "/metrics"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https is not supported");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("https is not supported");
         assertThatThrownBy(() -> new NettyMetricsFetcher("ftp", "/metrics"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("scheme: ftp (expected: http)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scheme: ftp (expected: http)");
         assertThatThrownBy(() -> new NettyMetricsFetcher("http", "metrics"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path: metrics (expected:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("path: metrics (expected:");
         assertThatThrownBy(() -> new NettyMetricsFetcher("http", "/metrics\r\nX: y"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path: ");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("path: ");
         assertThatThrownBy(() -> new NettyMetricsFetcher("http", "/metrics", 0, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBodyBytes: 0 (expected: > 0)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxBodyBytes: 0 (expected: > 0)");
     }
 }

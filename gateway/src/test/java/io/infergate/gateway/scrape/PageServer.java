@@ -51,6 +51,7 @@ final class PageServer implements AutoCloseable {
     final AtomicInteger closed = new AtomicInteger();
     /** The headers of every request, in order. */
     final List<HttpHeaders> requests = new CopyOnWriteArrayList<>();
+
     final List<String> uris = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
@@ -58,24 +59,32 @@ final class PageServer implements AutoCloseable {
 
     PageServer(Responder responder) {
         this.responder = responder;
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.incrementAndGet();
                         ch.closeFuture().addListener(f -> closed.incrementAndGet());
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                        requests.add(req.headers().copy());
-                                        uris.add(req.uri());
-                                        PageServer.this.responder.respond(ctx, req);
-                                    }
-                                });
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                            @Override
+                                            protected void channelRead0(
+                                                    ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                requests.add(req.headers().copy());
+                                                uris.add(req.uri());
+                                                PageServer.this.responder.respond(ctx, req);
+                                            }
+                                        });
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .syncUninterruptibly()
+                .channel();
     }
 
     int port() {
@@ -93,8 +102,8 @@ final class PageServer implements AutoCloseable {
 
     /** 200, then the server closes the connection (without saying so in a header). */
     static Responder pageThenClose(byte[] body) {
-        return (ctx, req) -> ctx.writeAndFlush(full(HttpResponseStatus.OK, body))
-                .addListener(ChannelFutureListener.CLOSE);
+        return (ctx, req) ->
+                ctx.writeAndFlush(full(HttpResponseStatus.OK, body)).addListener(ChannelFutureListener.CLOSE);
     }
 
     static Responder status(HttpResponseStatus status, byte[] body) {

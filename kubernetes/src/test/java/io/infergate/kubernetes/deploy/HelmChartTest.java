@@ -49,6 +49,7 @@ class HelmChartTest {
 
     /** Verbs that change objects; only status subresources and leases may have them. */
     private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
+
     private static final Set<String> STATUS_VERBS = Set.of("update", "patch");
     private static final Set<String> LEASE_VERBS = Set.of("get", "create", "update");
 
@@ -61,18 +62,29 @@ class HelmChartTest {
     void chartPassesHelmLintStrict() {
         LintResult result = new Helm(CHART).lint().strict().call();
 
-        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+        assertThat(result.isFailed())
+                .as("helm lint --strict: %s", result.getMessages())
+                .isFalse();
     }
 
     @Test
     void gatewayModeRendersTheGatewayItsClassAndAReadOnlyClusterRole() {
         Rendered r = render(Map.of());
 
-        assertThat(r.kinds()).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding",
-                "GatewayClass", "Service", "Deployment");
+        assertThat(r.kinds())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "GatewayClass", "Service", "Deployment");
         Map<String, Object> container = onlyContainer(r.one("Deployment"));
-        assertThat(strings(container, "args")).containsExactly("serve", "--kubernetes", "--gateway-class",
-                "infergate", "--admin-port", "9090", "--admin-host", "0.0.0.0");
+        assertThat(strings(container, "args"))
+                .containsExactly(
+                        "serve",
+                        "--kubernetes",
+                        "--gateway-class",
+                        "infergate",
+                        "--admin-port",
+                        "9090",
+                        "--admin-host",
+                        "0.0.0.0");
         assertThat(string(container, "image")).isEqualTo("ghcr.io/infergate/infergate:0.1.0");
         assertThat(string(container, "readinessProbe", "httpGet", "path")).isEqualTo("/readyz");
         assertThat(string(container, "livenessProbe", "httpGet", "path")).isEqualTo("/healthz");
@@ -83,7 +95,8 @@ class HelmChartTest {
                 .isEqualTo("infergate.io/gateway-controller");
         Map<String, Object> service = r.one("Service");
         assertThat(string(service, "spec", "type")).isEqualTo("LoadBalancer");
-        assertThat(list(service, "spec", "ports")).singleElement()
+        assertThat(list(service, "spec", "ports"))
+                .singleElement()
                 .satisfies(p -> assertThat(map(p)).containsEntry("port", 80).containsEntry("targetPort", 80));
         assertThat(containerPort(container, "http")).isEqualTo(80);
         // a non-root process binds the listener's port 80 thanks to this (safe) sysctl
@@ -92,17 +105,30 @@ class HelmChartTest {
 
         Map<String, Object> role = r.one("ClusterRole");
         assertRulesAreLeastPrivilege(role);
-        assertThat(readable(role)).containsAll(List.of(
-                "inference.networking.k8s.io/inferencepools", "inference.networking.x-k8s.io/inferencepools",
-                "inference.networking.x-k8s.io/inferencemodels", "inference.networking.x-k8s.io/inferenceobjectives",
-                "inference.networking.x-k8s.io/inferencemodelrewrites", "/pods", "/services", "/configmaps",
-                "/secrets", "discovery.k8s.io/endpointslices", "gateway.networking.k8s.io/gateways",
-                "gateway.networking.k8s.io/gatewayclasses", "gateway.networking.k8s.io/httproutes",
-                "gateway.networking.k8s.io/tcproutes"));
-        assertThat(writable(role)).containsExactlyInAnyOrder("inference.networking.k8s.io/inferencepools/status",
-                "inference.networking.x-k8s.io/inferencepools/status",
-                "inference.networking.x-k8s.io/inferencemodels/status", "gateway.networking.k8s.io/gateways/status",
-                "gateway.networking.k8s.io/httproutes/status", "gateway.networking.k8s.io/tcproutes/status");
+        assertThat(readable(role))
+                .containsAll(List.of(
+                        "inference.networking.k8s.io/inferencepools",
+                        "inference.networking.x-k8s.io/inferencepools",
+                        "inference.networking.x-k8s.io/inferencemodels",
+                        "inference.networking.x-k8s.io/inferenceobjectives",
+                        "inference.networking.x-k8s.io/inferencemodelrewrites",
+                        "/pods",
+                        "/services",
+                        "/configmaps",
+                        "/secrets",
+                        "discovery.k8s.io/endpointslices",
+                        "gateway.networking.k8s.io/gateways",
+                        "gateway.networking.k8s.io/gatewayclasses",
+                        "gateway.networking.k8s.io/httproutes",
+                        "gateway.networking.k8s.io/tcproutes"));
+        assertThat(writable(role))
+                .containsExactlyInAnyOrder(
+                        "inference.networking.k8s.io/inferencepools/status",
+                        "inference.networking.x-k8s.io/inferencepools/status",
+                        "inference.networking.x-k8s.io/inferencemodels/status",
+                        "gateway.networking.k8s.io/gateways/status",
+                        "gateway.networking.k8s.io/httproutes/status",
+                        "gateway.networking.k8s.io/tcproutes/status");
         assertThat(string(r.one("ClusterRoleBinding"), "roleRef", "name")).isEqualTo(name(role));
     }
 
@@ -119,17 +145,31 @@ class HelmChartTest {
     void pickerModeRendersThePoolItsPickerAndTheServiceThePoolPointsAt() {
         Rendered r = render(Map.of("mode", "picker", "inferencePool.modelServers.matchLabels.app", "vllm-qwen3"));
 
-        assertThat(r.kinds()).containsExactlyInAnyOrder("ServiceAccount", "Role", "RoleBinding", "InferencePool",
-                "Service", "Deployment");
+        assertThat(r.kinds())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount", "Role", "RoleBinding", "InferencePool", "Service", "Deployment");
         Map<String, Object> deployment = r.one("Deployment");
         assertThat(name(deployment)).isEqualTo("demo-epp");
         assertThat(string(deployment, "spec", "strategy", "type")).isEqualTo("Recreate");
         Map<String, Object> container = onlyContainer(deployment);
-        assertThat(strings(container, "args")).containsExactly("epp", "--pool-name", RELEASE, "--pool-namespace",
-                NAMESPACE, "--grpc-port", "9002", "--grpc-health-port", "9003", "--metrics-port", "9090");
-        assertThat(map(container, "readinessProbe", "grpc")).containsEntry("port", 9003)
+        assertThat(strings(container, "args"))
+                .containsExactly(
+                        "epp",
+                        "--pool-name",
+                        RELEASE,
+                        "--pool-namespace",
+                        NAMESPACE,
+                        "--grpc-port",
+                        "9002",
+                        "--grpc-health-port",
+                        "9003",
+                        "--metrics-port",
+                        "9090");
+        assertThat(map(container, "readinessProbe", "grpc"))
+                .containsEntry("port", 9003)
                 .containsEntry("service", "readiness");
-        assertThat(map(container, "livenessProbe", "grpc")).containsEntry("port", 9003)
+        assertThat(map(container, "livenessProbe", "grpc"))
+                .containsEntry("port", 9003)
                 .containsEntry("service", "liveness");
         assertCommonPodSettings(deployment);
 
@@ -147,15 +187,21 @@ class HelmChartTest {
         assertThat(map(pool, "spec", "selector", "matchLabels")).isEqualTo(Map.of("app", "vllm-qwen3"));
         assertThat(list(pool, "spec", "targetPorts")).containsExactly(Map.of("number", 8000));
         Map<String, Object> ref = map(pool, "spec", "endpointPickerRef");
-        assertThat(ref).containsEntry("kind", "Service").containsEntry("name", name(service))
+        assertThat(ref)
+                .containsEntry("kind", "Service")
+                .containsEntry("name", name(service))
                 .containsEntry("failureMode", "FailClose");
         assertThat(map(ref, "port")).containsEntry("number", extProc.get("port"));
 
         Map<String, Object> role = r.one("Role");
         assertRulesAreLeastPrivilege(role);
-        assertThat(readable(role)).containsExactlyInAnyOrder("/pods", "inference.networking.k8s.io/inferencepools",
-                "inference.networking.x-k8s.io/inferenceobjectives",
-                "inference.networking.x-k8s.io/inferencemodelrewrites", "inference.networking.x-k8s.io/inferencemodels");
+        assertThat(readable(role))
+                .containsExactlyInAnyOrder(
+                        "/pods",
+                        "inference.networking.k8s.io/inferencepools",
+                        "inference.networking.x-k8s.io/inferenceobjectives",
+                        "inference.networking.x-k8s.io/inferencemodelrewrites",
+                        "inference.networking.x-k8s.io/inferencemodels");
         assertThat(writable(role)).containsExactly("inference.networking.x-k8s.io/inferencemodels/status");
     }
 
@@ -171,12 +217,14 @@ class HelmChartTest {
 
         Map<String, Object> deployment = r.one("Deployment");
         Map<String, Object> container = onlyContainer(deployment);
-        assertThat(strings(container, "args")).containsSequence("--config-file", "/config/config.yaml")
+        assertThat(strings(container, "args"))
+                .containsSequence("--config-file", "/config/config.yaml")
                 .contains("--pool-name");
-        assertThat(list(container, "volumeMounts")).anySatisfy(m -> assertThat(map(m))
-                .containsEntry("name", "config").containsEntry("mountPath", "/config"));
-        assertThat(list(deployment, "spec", "template", "spec", "volumes")).anySatisfy(
-                v -> assertThat(map(v, "configMap")).containsEntry("name", name(configMap)));
+        assertThat(list(container, "volumeMounts"))
+                .anySatisfy(
+                        m -> assertThat(map(m)).containsEntry("name", "config").containsEntry("mountPath", "/config"));
+        assertThat(list(deployment, "spec", "template", "spec", "volumes"))
+                .anySatisfy(v -> assertThat(map(v, "configMap")).containsEntry("name", name(configMap)));
         assertThat(map(deployment, "spec", "template", "metadata", "annotations"))
                 .containsKey("infergate.io/config-checksum");
 
@@ -186,7 +234,8 @@ class HelmChartTest {
 
         Map<String, Object> rule = r.one("DestinationRule");
         assertThat(string(rule, "spec", "host")).isEqualTo("demo-epp.llm.svc.cluster.local");
-        assertThat(map(rule, "spec", "trafficPolicy", "tls")).containsEntry("mode", "SIMPLE")
+        assertThat(map(rule, "spec", "trafficPolicy", "tls"))
+                .containsEntry("mode", "SIMPLE")
                 .containsEntry("insecureSkipVerify", true);
         assertThat(map(rule, "spec", "trafficPolicy", "connectionPool", "http"))
                 .containsEntry("maxRequestsPerConnection", 256000);
@@ -194,27 +243,38 @@ class HelmChartTest {
 
     @Test
     void pickerModeOnGkeAddsHealthCheckAndBackendPoliciesForThePool() {
-        Rendered r = render(Map.of("mode", "picker", "inferencePool.modelServers.matchLabels.app", "vllm",
-                "provider.name", "gke"));
+        Rendered r = render(
+                Map.of("mode", "picker", "inferencePool.modelServers.matchLabels.app", "vllm", "provider.name", "gke"));
 
         for (String kind : List.of("HealthCheckPolicy", "GCPBackendPolicy")) {
-            assertThat(map(r.one(kind), "spec", "targetRef")).containsEntry("group", "inference.networking.k8s.io")
-                    .containsEntry("kind", "InferencePool").containsEntry("name", RELEASE);
+            assertThat(map(r.one(kind), "spec", "targetRef"))
+                    .containsEntry("group", "inference.networking.k8s.io")
+                    .containsEntry("kind", "InferencePool")
+                    .containsEntry("name", RELEASE);
         }
         assertThat(map(r.one("HealthCheckPolicy"), "spec", "default", "config", "httpHealthCheck"))
-                .containsEntry("requestPath", "/health").containsEntry("port", 8000);
+                .containsEntry("requestPath", "/health")
+                .containsEntry("port", 8000);
         assertThat(r.kinds()).doesNotContain("DestinationRule", "ConfigMap");
     }
 
     @Test
     void pickerModeWithLeaderElectionAddsTheFlagAndALeaseRole() {
-        Rendered r = render(Map.of("mode", "picker", "inferencePool.modelServers.matchLabels.app", "vllm",
-                "leaderElection.enabled", true));
+        Rendered r = render(Map.of(
+                "mode",
+                "picker",
+                "inferencePool.modelServers.matchLabels.app",
+                "vllm",
+                "leaderElection.enabled",
+                true));
 
         assertThat(strings(onlyContainer(r.one("Deployment")), "args")).contains("--ha-enable-leader-election");
         List<Map<String, Object>> roles = r.all("Role");
         assertThat(roles).hasSize(2);
-        assertLeaseRole(roles.stream().filter(x -> name(x).endsWith("-leader-election")).findFirst().orElseThrow());
+        assertLeaseRole(roles.stream()
+                .filter(x -> name(x).endsWith("-leader-election"))
+                .findFirst()
+                .orElseThrow());
     }
 
     @Test
@@ -225,8 +285,14 @@ class HelmChartTest {
 
     @Test
     void anUnknownProviderFailsTheValuesSchema() {
-        assertThatThrownBy(() -> render(Map.of("mode", "picker", "inferencePool.modelServers.matchLabels.app", "vllm",
-                "provider.name", "nginx"))).hasMessageContaining("/provider/name");
+        assertThatThrownBy(() -> render(Map.of(
+                        "mode",
+                        "picker",
+                        "inferencePool.modelServers.matchLabels.app",
+                        "vllm",
+                        "provider.name",
+                        "nginx")))
+                .hasMessageContaining("/provider/name");
     }
 
     @Test
@@ -237,7 +303,8 @@ class HelmChartTest {
         assertThat(map(pod, "securityContext")).doesNotContainKey("sysctls");
         assertThat(containerPort(onlyContainer(r.one("Deployment")), "http")).isEqualTo(8080);
         assertThat(string(r.one("Service"), "spec", "type")).isEqualTo("ClusterIP");
-        assertThat(list(r.one("Service"), "spec", "ports")).singleElement()
+        assertThat(list(r.one("Service"), "spec", "ports"))
+                .singleElement()
                 .satisfies(p -> assertThat(map(p)).containsEntry("port", 80).containsEntry("targetPort", 8080));
     }
 
@@ -286,14 +353,21 @@ class HelmChartTest {
             assertThat(shortNames).as(crdName).isEqualTo(e.shortNames());
             Map<String, Object> version = map(list(crd, "spec", "versions").getFirst());
             assertThat(list(crd, "spec", "versions")).hasSize(1);
-            assertThat(version).containsEntry("name", e.version()).containsEntry("served", true)
+            assertThat(version)
+                    .containsEntry("name", e.version())
+                    .containsEntry("served", true)
                     .containsEntry("storage", true);
             assertThat(map(version, "subresources")).containsKey("status");
             assertThat(map(version, "schema", "openAPIV3Schema", "properties")).containsKeys("spec", "status");
         });
 
-        Map<String, Object> v1Pool = map(list(found.get("inferencepools.inference.networking.k8s.io"),
-                "spec", "versions").getFirst(), "schema", "openAPIV3Schema", "properties", "spec");
+        Map<String, Object> v1Pool = map(
+                list(found.get("inferencepools.inference.networking.k8s.io"), "spec", "versions")
+                        .getFirst(),
+                "schema",
+                "openAPIV3Schema",
+                "properties",
+                "spec");
         assertThat(strings(v1Pool, "required")).containsExactly("selector", "targetPorts");
         assertThat(map(v1Pool, "properties", "targetPorts")).containsEntry("maxItems", 8);
         assertThat(map(v1Pool, "properties", "endpointPickerRef", "properties", "failureMode"))
@@ -303,9 +377,11 @@ class HelmChartTest {
         assertThat(celRules(map(v1Pool, "properties", "endpointPickerRef")))
                 .containsExactly("self.kind != 'Service' || has(self.port)");
 
-        Map<String, Object> model = map(list(found.get("inferencemodels.inference.networking.x-k8s.io"),
-                "spec", "versions").getFirst());
-        assertThat(list(model, "additionalPrinterColumns")).extracting(c -> map(c).get("name"))
+        Map<String, Object> model =
+                map(list(found.get("inferencemodels.inference.networking.x-k8s.io"), "spec", "versions")
+                        .getFirst());
+        assertThat(list(model, "additionalPrinterColumns"))
+                .extracting(c -> map(c).get("name"))
                 .containsExactly("Model Name", "Inference Pool", "Criticality", "Age");
         Map<String, Object> modelSpec = map(model, "schema", "openAPIV3Schema", "properties", "spec", "properties");
         assertThat(celRules(map(modelSpec, "modelName"))).containsExactly("self == oldSelf");
@@ -317,7 +393,8 @@ class HelmChartTest {
     void gatewayModeExamplesLoadWithOurLoader() throws IOException {
         LoadResult r = loadExamples(yamlFiles(EXAMPLES.resolve("gateway")), "", Set.of());
 
-        assertThat(r.manifests().gateways()).singleElement()
+        assertThat(r.manifests().gateways())
+                .singleElement()
                 .satisfies(g -> assertThat(g.gatewayClassName()).isEqualTo("infergate"));
         assertThat(r.manifests().httpRoutes()).hasSize(1);
         assertThat(r.manifests().inferencePools()).hasSize(1);
@@ -334,7 +411,9 @@ class HelmChartTest {
         Path dir = EXAMPLES.resolve("picker");
         String rendered = renderedForLoader(dir.resolve("values.yaml"));
         List<Path> shared = yamlFiles(dir).stream()
-                .filter(f -> !Set.of("values.yaml", "gateway.yaml").contains(f.getFileName().toString())).toList();
+                .filter(f -> !Set.of("values.yaml", "gateway.yaml")
+                        .contains(f.getFileName().toString()))
+                .toList();
         List<Path> gateways = new ArrayList<>(List.of(dir.resolve("gateway.yaml")));
         gateways.addAll(yamlFiles(dir.resolve("providers")));
         assertThat(gateways).hasSize(3);
@@ -360,8 +439,12 @@ class HelmChartTest {
 
     /** The documents of the chart's picker-mode output that our loader knows, as one YAML text. */
     private static String renderedForLoader(Path valuesFile) {
-        TemplateCommand template = new Helm(CHART).template().withName("vllm-qwen3-32b").withNamespace("default")
-                .withKubeVersion(KUBE_VERSION).withValuesFile(valuesFile);
+        TemplateCommand template = new Helm(CHART)
+                .template()
+                .withName("vllm-qwen3-32b")
+                .withNamespace("default")
+                .withKubeVersion(KUBE_VERSION)
+                .withValuesFile(valuesFile);
         List<Object> known = new ArrayList<>();
         for (Map<String, Object> doc : parseAll(template.call())) {
             if (Set.of("InferencePool", "Service", "ConfigMap").contains(doc.get("kind"))) {
@@ -419,7 +502,10 @@ class HelmChartTest {
     }
 
     private static Rendered render(Map<String, Object> sets, Path... valuesFiles) {
-        TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand template = new Helm(CHART)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         for (Path f : valuesFiles) {
             template = template.withValuesFile(f);
@@ -447,7 +533,9 @@ class HelmChartTest {
     }
 
     private static List<Object> celRules(Map<String, Object> schema) {
-        return list(schema, "x-kubernetes-validations").stream().map(v -> map(v).get("rule")).toList();
+        return list(schema, "x-kubernetes-validations").stream()
+                .map(v -> map(v).get("rule"))
+                .toList();
     }
 
     private static void assertCommonPodSettings(Map<String, Object> deployment) {
@@ -463,7 +551,8 @@ class HelmChartTest {
                 fieldRefs.put(string(e, "name"), string(e, "valueFrom", "fieldRef", "fieldPath"));
             }
         }
-        assertThat(fieldRefs).containsEntry("NAMESPACE", "metadata.namespace")
+        assertThat(fieldRefs)
+                .containsEntry("NAMESPACE", "metadata.namespace")
                 .containsEntry("POD_NAME", "metadata.name");
         assertThat(string(pod, "serviceAccountName")).isNotBlank();
     }
@@ -478,8 +567,8 @@ class HelmChartTest {
             assertThat(resources).doesNotContain("*");
             assertThat(strings(rule, "apiGroups")).doesNotContain("*");
             if (!READ_VERBS.containsAll(verbs)) {
-                boolean status = resources.stream().allMatch(x -> x.endsWith("/status"))
-                        && STATUS_VERBS.containsAll(verbs);
+                boolean status =
+                        resources.stream().allMatch(x -> x.endsWith("/status")) && STATUS_VERBS.containsAll(verbs);
                 boolean lease = resources.equals(List.of("leases")) && LEASE_VERBS.containsAll(verbs);
                 assertThat(status || lease).as("write rule %s", rule).isTrue();
             }
@@ -528,14 +617,19 @@ class HelmChartTest {
     }
 
     private static Object containerPort(Map<String, Object> container, String portName) {
-        return list(container, "ports").stream().map(HelmChartTest::map)
-                .filter(p -> portName.equals(p.get("name"))).findFirst()
-                .map(p -> p.get("containerPort")).orElseThrow(() -> new AssertionError("no port " + portName));
+        return list(container, "ports").stream()
+                .map(HelmChartTest::map)
+                .filter(p -> portName.equals(p.get("name")))
+                .findFirst()
+                .map(p -> p.get("containerPort"))
+                .orElseThrow(() -> new AssertionError("no port " + portName));
     }
 
     private static Map<String, Object> servicePort(Map<String, Object> service, int port) {
-        return list(service, "spec", "ports").stream().map(HelmChartTest::map)
-                .filter(p -> Integer.valueOf(port).equals(p.get("port"))).findFirst()
+        return list(service, "spec", "ports").stream()
+                .map(HelmChartTest::map)
+                .filter(p -> Integer.valueOf(port).equals(p.get("port")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no service port " + port + " in " + service));
     }
 
@@ -546,7 +640,9 @@ class HelmChartTest {
     private static Object at(Object node, String... path) {
         Object cur = node;
         for (String key : path) {
-            assertThat(cur).as("parent of %s in %s", key, String.join(".", path)).isInstanceOf(Map.class);
+            assertThat(cur)
+                    .as("parent of %s in %s", key, String.join(".", path))
+                    .isInstanceOf(Map.class);
             cur = ((Map<?, ?>) cur).get(key);
             assertThat(cur).as("%s (in %s)", key, String.join(".", path)).isNotNull();
         }
@@ -579,13 +675,16 @@ class HelmChartTest {
 
     private static List<Path> yamlFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            return s.filter(f -> f.getFileName().toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static Path resource(String name) {
         try {
-            return Path.of(HelmChartTest.class.getClassLoader().getResource(name).toURI());
+            return Path.of(
+                    HelmChartTest.class.getClassLoader().getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

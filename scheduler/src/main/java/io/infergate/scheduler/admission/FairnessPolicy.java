@@ -36,7 +36,7 @@ public enum FairnessPolicy {
                 return p;
             }
         }
-        throw new IllegalArgumentException("fairnessPolicyRef: " + typeName + " (expected: "
-                + GLOBAL_STRICT.typeName + " or " + ROUND_ROBIN.typeName + ")");
+        throw new IllegalArgumentException("fairnessPolicyRef: " + typeName + " (expected: " + GLOBAL_STRICT.typeName
+                + " or " + ROUND_ROBIN.typeName + ")");
     }
 }

@@ -17,11 +17,16 @@ import java.util.Objects;
  * @param defaultBand         the template for bands not listed in {@code bands}, created on demand
  * @param bands               explicitly configured bands by priority
  */
-public record FlowControlConfig(long maxRequests, long maxBytes, Duration requestTtl, Duration expirySweepInterval,
-                                BandConfig defaultBand, Map<Integer, BandConfig> bands) {
+public record FlowControlConfig(
+        long maxRequests,
+        long maxBytes,
+        Duration requestTtl,
+        Duration expirySweepInterval,
+        BandConfig defaultBand,
+        Map<Integer, BandConfig> bands) {
 
-    public static final FlowControlConfig DEFAULT = new FlowControlConfig(
-            0, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT, Map.of());
+    public static final FlowControlConfig DEFAULT =
+            new FlowControlConfig(0, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT, Map.of());
 
     public FlowControlConfig {
         if (maxRequests < 0) {

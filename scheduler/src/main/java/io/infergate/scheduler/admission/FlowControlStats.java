@@ -21,9 +21,17 @@ import java.util.Objects;
  * @param cancelled             requests removed by {@link Ticket#cancel()}
  * @param capacityCheckErrors   exceptions thrown by the {@link PoolCapacity} (each treated as "no capacity")
  */
-public record FlowControlStats(List<BandStats> bands, int queuedRequests, long queuedBytes, long submitted,
-                               long dispatched, long dispatchedImmediately, Map<RejectReason, Long> rejectedByReason,
-                               long expired, long cancelled, long capacityCheckErrors) {
+public record FlowControlStats(
+        List<BandStats> bands,
+        int queuedRequests,
+        long queuedBytes,
+        long submitted,
+        long dispatched,
+        long dispatchedImmediately,
+        Map<RejectReason, Long> rejectedByReason,
+        long expired,
+        long cancelled,
+        long capacityCheckErrors) {
 
     /** One band: its priority, what waits in it, and how many flows (fairness ids) have requests waiting. */
     public record BandStats(int priority, int queuedRequests, long queuedBytes, int flows) {}

@@ -71,6 +71,7 @@ public final class FlowController<T> implements AutoCloseable {
 
     /** Poke requests not yet served by the drainer; non-zero while a thread is draining. */
     private final AtomicInteger drainRequests = new AtomicInteger();
+
     private final AtomicLong capacityCheckErrors = new AtomicLong();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -79,6 +80,7 @@ public final class FlowController<T> implements AutoCloseable {
     private Band<T>[] bands;
     /** Written under the lock, read without it by the fast path's probe. */
     private volatile int queuedRequests;
+
     private long queuedBytes;
     private long submitted;
     private long dispatched;
@@ -326,8 +328,17 @@ public final class FlowController<T> implements AutoCloseable {
             for (RejectReason r : RejectReason.values()) {
                 byReason.put(r, rejected[r.ordinal()]);
             }
-            return new FlowControlStats(perBand, queuedRequests, queuedBytes, submitted, dispatched,
-                    dispatchedImmediately, byReason, expired, cancelled, capacityCheckErrors.get());
+            return new FlowControlStats(
+                    perBand,
+                    queuedRequests,
+                    queuedBytes,
+                    submitted,
+                    dispatched,
+                    dispatchedImmediately,
+                    byReason,
+                    expired,
+                    cancelled,
+                    capacityCheckErrors.get());
         } finally {
             lock.unlock();
         }
@@ -409,14 +420,17 @@ public final class FlowController<T> implements AutoCloseable {
 
     private String limitMessageLocked(RejectReason reason, Band<T> band, long bytes) {
         return switch (reason) {
-            case GLOBAL_MAX_BYTES -> "flow-control queue full: " + queuedBytes + " bytes queued, this request "
-                    + bytes + ", maxBytes " + config.maxBytes();
-            case GLOBAL_MAX_REQUESTS -> "flow-control queue full: " + queuedRequests + " requests queued, maxRequests "
-                    + config.maxRequests();
-            case BAND_MAX_BYTES -> "flow-control queue full: priority " + band.priority + " has " + band.bytes
-                    + " bytes queued, this request " + bytes + ", maxBytes " + band.config.maxBytes();
-            case BAND_MAX_REQUESTS -> "flow-control queue full: priority " + band.priority + " has " + band.size
-                    + " requests queued, maxRequests " + band.config.maxRequests();
+            case GLOBAL_MAX_BYTES ->
+                "flow-control queue full: " + queuedBytes + " bytes queued, this request " + bytes + ", maxBytes "
+                        + config.maxBytes();
+            case GLOBAL_MAX_REQUESTS ->
+                "flow-control queue full: " + queuedRequests + " requests queued, maxRequests " + config.maxRequests();
+            case BAND_MAX_BYTES ->
+                "flow-control queue full: priority " + band.priority + " has " + band.bytes
+                        + " bytes queued, this request " + bytes + ", maxBytes " + band.config.maxBytes();
+            case BAND_MAX_REQUESTS ->
+                "flow-control queue full: priority " + band.priority + " has " + band.size
+                        + " requests queued, maxRequests " + band.config.maxRequests();
             default -> throw new IllegalStateException("not a limit: " + reason);
         };
     }

@@ -22,7 +22,8 @@ public record FlowKey(String fairnessId, int priority) {
     /** The key for a header value that may be absent ({@code null}) or empty: both mean {@code default-flow}. */
     public static FlowKey of(String fairnessIdHeader, int priority) {
         String id = fairnessIdHeader == null || fairnessIdHeader.isEmpty()
-                ? ModelHeaders.DEFAULT_FAIRNESS_ID : fairnessIdHeader;
+                ? ModelHeaders.DEFAULT_FAIRNESS_ID
+                : fairnessIdHeader;
         return new FlowKey(id, priority);
     }
 }

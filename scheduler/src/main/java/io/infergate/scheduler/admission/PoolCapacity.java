@@ -26,8 +26,8 @@ public interface PoolCapacity {
      * Capacity while {@code detector} does not find {@code candidates} saturated; the supplier is called on every
      * check and must return the pool's current candidate signals (an empty list means saturated: no capacity).
      */
-    static PoolCapacity of(UtilizationSaturationDetector detector,
-                           Supplier<? extends List<EndpointSignals>> candidates) {
+    static PoolCapacity of(
+            UtilizationSaturationDetector detector, Supplier<? extends List<EndpointSignals>> candidates) {
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(candidates, "candidates");
         return () -> !detector.isSaturated(candidates.get());

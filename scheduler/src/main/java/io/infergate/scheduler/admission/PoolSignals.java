@@ -20,8 +20,7 @@ import java.util.List;
  */
 public final class PoolSignals {
 
-    private PoolSignals() {
-    }
+    private PoolSignals() {}
 
     /** The signals of every endpoint of {@code pool} (empty when the pool is unknown: no capacity). */
     public static List<EndpointSignals> of(Datastore datastore, InFlightTracker inFlight, PoolId pool, long nowNanos) {

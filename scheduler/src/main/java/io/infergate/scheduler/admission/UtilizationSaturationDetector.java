@@ -43,15 +43,14 @@ public final class UtilizationSaturationDetector {
      * @param headroom                  burst allowance of the filter above the thresholds, as a fraction, >= 0
      *                                  (default 0); it does not change {@link #saturation}
      */
-    public record Config(int queueDepthThreshold, double kvCacheUtilThreshold, Duration metricsStalenessThreshold,
-                         double headroom) {
+    public record Config(
+            int queueDepthThreshold, double kvCacheUtilThreshold, Duration metricsStalenessThreshold, double headroom) {
 
         public static final Config DEFAULT = new Config(5, 0.8, Duration.ofMillis(200), 0.0);
 
         public Config {
             if (queueDepthThreshold <= 0) {
-                throw new IllegalArgumentException(
-                        "queueDepthThreshold: " + queueDepthThreshold + " (expected: > 0)");
+                throw new IllegalArgumentException("queueDepthThreshold: " + queueDepthThreshold + " (expected: > 0)");
             }
             if (!(kvCacheUtilThreshold > 0 && kvCacheUtilThreshold <= 1)) {
                 throw new IllegalArgumentException(

@@ -80,7 +80,9 @@ public final class Datastore {
         for (Endpoint e : snapshot.endpoints()) {
             EndpointSlot slot = byAddress.get(e.hostPort());
             if (slot == null) {
-                String engine = engineOf != null ? engineOf.apply(e) : extractor.mappingFor(e.labels()).engine();
+                String engine = engineOf != null
+                        ? engineOf.apply(e)
+                        : extractor.mappingFor(e.labels()).engine();
                 slot = new EndpointSlot(e, extractor, ScrapedMetrics.notYet(engine));
                 byAddress.put(e.hostPort(), slot); // two endpoints at one address share a slot
             } else {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -32,8 +33,11 @@ public final class HttpMetricsFetcher implements MetricsFetcher {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path: " + path + " (expected: starting with /)");
         }
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         this.scheme = scheme;
         this.path = path;
     }
@@ -43,16 +47,19 @@ public final class HttpMetricsFetcher implements MetricsFetcher {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(scheme + "://" + endpoint.hostPort() + path))
-                    .timeout(timeout).GET().build();
+                    .timeout(timeout)
+                    .GET()
+                    .build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
-            if (r.statusCode() / 100 != 2) {
-                throw new java.util.concurrent.CompletionException(new IOException("HTTP " + r.statusCode()
-                        + " from " + request.uri()));
-            }
-            return r.body();
-        });
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> {
+                    if (r.statusCode() / 100 != 2) {
+                        throw new CompletionException(
+                                new IOException("HTTP " + r.statusCode() + " from " + request.uri()));
+                    }
+                    return r.body();
+                });
     }
 }

@@ -2,6 +2,7 @@ package io.infergate.scheduler.datastore;
 
 import io.infergate.scheduler.metrics.MetricsProblem;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class MetricsScraper implements AutoCloseable {
     private final Duration timeout;
     /** Slots with a scrape in flight; by identity (a slot does not override equals). */
     private final Set<EndpointSlot> running = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
     private final Map<String, Long> scrapes = new ConcurrentHashMap<>();
     private final Map<String, Long> timeouts = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> task;
@@ -49,8 +51,8 @@ public final class MetricsScraper implements AutoCloseable {
      * @param interval between scrapes of one endpoint, > 0
      * @param timeout  of one fetch, > 0 and shorter than {@code interval}
      */
-    public MetricsScraper(Datastore datastore, MetricsFetcher fetcher, LongSupplier nanoTime, Duration interval,
-                          Duration timeout) {
+    public MetricsScraper(
+            Datastore datastore, MetricsFetcher fetcher, LongSupplier nanoTime, Duration interval, Duration timeout) {
         this.datastore = Objects.requireNonNull(datastore, "datastore");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -58,8 +60,8 @@ public final class MetricsScraper implements AutoCloseable {
             throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
         }
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(interval) >= 0) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0 and shorter than the"
-                    + " interval " + interval + ")");
+            throw new IllegalArgumentException(
+                    "timeout: " + timeout + " (expected: > 0 and shorter than the" + " interval " + interval + ")");
         }
         this.interval = interval;
         this.timeout = timeout;
@@ -110,9 +112,9 @@ public final class MetricsScraper implements AutoCloseable {
     private void store(EndpointSlot slot, byte[] body, Throwable error) {
         scrapes.merge(slot.hostPort(), 1L, Long::sum);
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof TimeoutException) {
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
                 // a slow answer is no news, not bad news: the values keep aging and turn stale by their age
                 timeouts.merge(slot.hostPort(), 1L, Long::sum);
                 return;
@@ -129,8 +131,12 @@ public final class MetricsScraper implements AutoCloseable {
             return;
         }
         if (!read.anyKnown()) {
-            slot.metrics(slot.metrics().failed("nothing readable in the metrics page: " + read.problems().stream()
-                    .map(MetricsProblem::toString).limit(3).collect(Collectors.joining("; "))));
+            slot.metrics(slot.metrics()
+                    .failed("nothing readable in the metrics page: "
+                            + read.problems().stream()
+                                    .map(MetricsProblem::toString)
+                                    .limit(3)
+                                    .collect(Collectors.joining("; "))));
             return;
         }
         slot.metrics(slot.metrics().read(read, nanoTime.getAsLong()));

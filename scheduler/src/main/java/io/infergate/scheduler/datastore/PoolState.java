@@ -24,8 +24,8 @@ public record PoolState(PoolSnapshot snapshot, List<EndpointSlot> slots, Metrics
         Objects.requireNonNull(extractor, "extractor");
         slots = List.copyOf(slots);
         if (slots.size() != snapshot.endpoints().size()) {
-            throw new IllegalArgumentException("slots: " + slots.size() + " for " + snapshot.endpoints().size()
-                    + " endpoints (expected: one per endpoint)");
+            throw new IllegalArgumentException("slots: " + slots.size() + " for "
+                    + snapshot.endpoints().size() + " endpoints (expected: one per endpoint)");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.infergate.scheduler.datastore;
 
 import io.infergate.scheduler.metrics.ModelServerMetrics;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,7 @@ public record ScrapedMetrics(ModelServerMetrics metrics, long readAtNanos, Strin
 
     /** An endpoint not scraped yet: nothing known, stale with the reason {@value #NOT_YET}. */
     public static ScrapedMetrics notYet(String engine) {
-        return new ScrapedMetrics(ModelServerMetrics.unknown(engine, java.util.List.of()), NEVER, NOT_YET);
+        return new ScrapedMetrics(ModelServerMetrics.unknown(engine, List.of()), NEVER, NOT_YET);
     }
 
     /** Whether the latest scrape was tried and failed (not merely: none tried yet). */

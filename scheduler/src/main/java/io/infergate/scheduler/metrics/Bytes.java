@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
  */
 final class Bytes {
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
     private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
@@ -40,8 +40,7 @@ final class Bytes {
 
     private static final int SNIPPET_CHARS = 40;
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static boolean isBlank(byte c) {
         return c == ' ' || c == '\t';

@@ -77,17 +77,19 @@ public record EngineMapping(
             throw new IllegalArgumentException("engine: blank (expected: an engine type such as vllm)");
         }
         if (engine.equals(RESERVED_DEFAULT)) {
-            throw new IllegalArgumentException("engine: '" + engine + "' (expected: any name but the reserved "
-                    + RESERVED_DEFAULT + ")");
+            throw new IllegalArgumentException(
+                    "engine: '" + engine + "' (expected: any name but the reserved " + RESERVED_DEFAULT + ")");
         }
         if (kvUsageFallback != null && kvUsage == null) {
             throw new IllegalArgumentException("engine '" + engine + "' kvUsageFallback: " + kvUsageFallback
                     + " (expected: no fallback while kvUsage is disabled)");
         }
         cacheBlockSizeLabel = cacheBlockSizeLabel == null || cacheBlockSizeLabel.isBlank()
-                ? DEFAULT_BLOCK_SIZE_LABEL : cacheBlockSizeLabel;
+                ? DEFAULT_BLOCK_SIZE_LABEL
+                : cacheBlockSizeLabel;
         cacheNumBlocksLabel = cacheNumBlocksLabel == null || cacheNumBlocksLabel.isBlank()
-                ? DEFAULT_NUM_BLOCKS_LABEL : cacheNumBlocksLabel;
+                ? DEFAULT_NUM_BLOCKS_LABEL
+                : cacheNumBlocksLabel;
     }
 
     /** vLLM, the default engine: {@code vllm:*} gauges, LoRA info, {@code vllm:cache_config_info} labels. */
@@ -266,7 +268,8 @@ public record EngineMapping(
                             + "' (expected: [a-zA-Z_][a-zA-Z0-9_]*)");
                 }
             }
-            return new EngineMapping(engine,
+            return new EngineMapping(
+                    engine,
                     spec("queuedRequestsSpec", queued),
                     spec("runningRequestsSpec", running),
                     spec("kvUsageSpec", kvUsage),

@@ -69,8 +69,9 @@ public final class MetricSpec {
      */
     public static MetricSpec parse(String spec) {
         if (spec == null || spec.isBlank()) {
-            throw new InvalidMetricSpecException("metric spec: '" + spec
-                    + "' (expected: name{label=value,...}; an empty spec disables a metric only where the config allows it)");
+            throw new InvalidMetricSpecException(
+                    "metric spec: '" + spec
+                            + "' (expected: name{label=value,...}; an empty spec disables a metric only where the config allows it)");
         }
         return new SpecParser(spec).parse();
     }
@@ -288,8 +289,9 @@ public final class MetricSpec {
         }
 
         private InvalidMetricSpecException error(String what) {
-            return new InvalidMetricSpecException("metric spec '" + s + "': " + what + " at offset " + p
-                    + " (expected: name{label=value,...}, for example nv_trt_llm_request_metrics{request_type=waiting})");
+            return new InvalidMetricSpecException(
+                    "metric spec '" + s + "': " + what + " at offset " + p
+                            + " (expected: name{label=value,...}, for example nv_trt_llm_request_metrics{request_type=waiting})");
         }
 
         private void skipBlanks() {

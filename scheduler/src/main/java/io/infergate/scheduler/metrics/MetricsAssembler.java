@@ -28,8 +28,14 @@ import java.util.Set;
 final class MetricsAssembler {
 
     private static final String[] WHAT = {
-        "waiting queue", "running requests", "KV-cache usage", "KV-cache usage fallback", "LoRA info",
-        "cache info", "cache block size", "cache block count",
+        "waiting queue",
+        "running requests",
+        "KV-cache usage",
+        "KV-cache usage fallback",
+        "LoRA info",
+        "cache info",
+        "cache block size",
+        "cache block count",
     };
 
     private final CompiledMapping compiled;
@@ -41,8 +47,8 @@ final class MetricsAssembler {
         this.c = c;
     }
 
-    static ModelServerMetrics assemble(CompiledMapping compiled, ScrapeCollector collector, ParseResult parse,
-                                       MetricsProblem engineProblem) {
+    static ModelServerMetrics assemble(
+            CompiledMapping compiled, ScrapeCollector collector, ParseResult parse, MetricsProblem engineProblem) {
         return new MetricsAssembler(compiled, collector).build(parse, engineProblem);
     }
 
@@ -82,8 +88,17 @@ final class MetricsAssembler {
         if (compiled.specs[NUM_BLOCKS] != null) {
             numBlocks = orElse(count(NUM_BLOCKS), numBlocks);
         }
-        return new ModelServerMetrics(compiled.mapping.engine(), waiting, running, kv, active, queued, maxLoras,
-                blockSize, numBlocks, problems);
+        return new ModelServerMetrics(
+                compiled.mapping.engine(),
+                waiting,
+                running,
+                kv,
+                active,
+                queued,
+                maxLoras,
+                blockSize,
+                numBlocks,
+                problems);
     }
 
     /** Whether the slot's spec is enabled and matched; reports it missing when enabled but not matched. */
@@ -138,8 +153,9 @@ final class MetricsAssembler {
 
     private int intLabel(int slot, String label, String value) {
         if (value == null || value.isEmpty()) {
-            problems.add(new MetricsProblem(Kind.MISSING, describe(slot) + " (" + WHAT[slot] + "): no label "
-                    + label + " on the selected series"));
+            problems.add(new MetricsProblem(
+                    Kind.MISSING,
+                    describe(slot) + " (" + WHAT[slot] + "): no label " + label + " on the selected series"));
             return ModelServerMetrics.UNKNOWN;
         }
         try {
@@ -174,11 +190,13 @@ final class MetricsAssembler {
     private void missing(int slot, String extra) {
         MetricType type = c.unsupported[slot];
         if (type != null) {
-            problems.add(new MetricsProblem(Kind.UNSUPPORTED_TYPE, describe(slot) + " (" + WHAT[slot] + "): the family is a "
-                    + type.word() + " (expected: gauge, counter or untyped)" + extra));
+            problems.add(new MetricsProblem(
+                    Kind.UNSUPPORTED_TYPE,
+                    describe(slot) + " (" + WHAT[slot] + "): the family is a " + type.word()
+                            + " (expected: gauge, counter or untyped)" + extra));
         } else {
-            problems.add(new MetricsProblem(Kind.MISSING, describe(slot) + " (" + WHAT[slot] + "): no matching series"
-                    + extra));
+            problems.add(new MetricsProblem(
+                    Kind.MISSING, describe(slot) + " (" + WHAT[slot] + "): no matching series" + extra));
         }
     }
 

@@ -48,8 +48,8 @@ public final class MetricsExtractor {
             m.putIfAbsent(builtin.engine(), new CompiledMapping(builtin));
         }
         if (!m.containsKey(defaultEngine)) {
-            throw new IllegalArgumentException("defaultEngine: '" + defaultEngine + "' (expected one of: "
-                    + String.join(", ", m.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "defaultEngine: '" + defaultEngine + "' (expected one of: " + String.join(", ", m.keySet()) + ")");
         }
         this.mappings = Map.copyOf(m);
     }
@@ -102,9 +102,11 @@ public final class MetricsExtractor {
         if (engine != null && !engine.isEmpty() && !engine.equals(EngineMapping.RESERVED_DEFAULT)) {
             compiled = mappings.get(engine);
             if (compiled == null) {
-                problem = new MetricsProblem(Kind.UNKNOWN_ENGINE, "endpoint label " + engineLabelKey + "=" + engine
-                        + " names no metrics mapping (expected one of: " + String.join(", ", sortedEngines())
-                        + "); read as the default engine " + defaultEngine);
+                problem = new MetricsProblem(
+                        Kind.UNKNOWN_ENGINE,
+                        "endpoint label " + engineLabelKey + "=" + engine
+                                + " names no metrics mapping (expected one of: " + String.join(", ", sortedEngines())
+                                + "); read as the default engine " + defaultEngine);
             }
         }
         if (compiled == null) {
@@ -146,8 +148,7 @@ public final class MetricsExtractor {
         private String defaultEngine = EngineMapping.VLLM;
         private final List<EngineMapping> mappings = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The endpoint label naming the engine; null or blank keeps the default. */
         public Builder engineLabelKey(String key) {

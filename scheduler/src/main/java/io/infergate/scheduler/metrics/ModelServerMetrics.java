@@ -65,8 +65,8 @@ public record ModelServerMetrics(
 
     /** Nothing known, for {@code engine}, with {@code problems}. */
     public static ModelServerMetrics unknown(String engine, List<MetricsProblem> problems) {
-        return new ModelServerMetrics(engine, UNKNOWN, UNKNOWN, Double.NaN, null, null, UNKNOWN, UNKNOWN, UNKNOWN,
-                problems);
+        return new ModelServerMetrics(
+                engine, UNKNOWN, UNKNOWN, Double.NaN, null, null, UNKNOWN, UNKNOWN, UNKNOWN, problems);
     }
 
     public boolean hasWaitingQueue() {
@@ -104,8 +104,13 @@ public record ModelServerMetrics(
 
     /** Whether at least one value is known: GIE refreshes an endpoint's update time exactly then. */
     public boolean anyKnown() {
-        return hasWaitingQueue() || hasRunningRequests() || hasKvUsage() || hasLoraInfo() || hasMaxLoras()
-                || hasBlockSize() || hasNumGpuBlocks();
+        return hasWaitingQueue()
+                || hasRunningRequests()
+                || hasKvUsage()
+                || hasLoraInfo()
+                || hasMaxLoras()
+                || hasBlockSize()
+                || hasNumGpuBlocks();
     }
 
     /**
@@ -115,7 +120,8 @@ public record ModelServerMetrics(
     public ModelServerMetrics orElse(ModelServerMetrics previous) {
         Objects.requireNonNull(previous, "previous");
         boolean lora = hasLoraInfo();
-        return new ModelServerMetrics(engine,
+        return new ModelServerMetrics(
+                engine,
                 hasWaitingQueue() ? waitingQueue : previous.waitingQueue,
                 hasRunningRequests() ? runningRequests : previous.runningRequests,
                 hasKvUsage() ? kvUsage : previous.kvUsage,

@@ -23,14 +23,13 @@ final class Numbers {
     static final long INVALID_TIMESTAMP = Long.MIN_VALUE;
 
     private static final double[] POWERS_OF_TEN = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
     };
     private static final long EXACT_MANTISSA_LIMIT = 1L << 53;
     private static final int MAX_MANTISSA_DIGITS = 18; // 10^18 - 1 fits a long with room for one more digit
 
-    private Numbers() {
-    }
+    private Numbers() {}
 
     static boolean isInvalid(double v) {
         return Double.doubleToRawLongBits(v) == INVALID_DOUBLE_BITS;

@@ -17,8 +17,8 @@ public record ParseResult(int lines, int samples, List<ParseProblem> problems, i
     public ParseResult {
         problems = List.copyOf(problems);
         if (problemCount < problems.size()) {
-            throw new IllegalArgumentException("problemCount: " + problemCount + " (expected: >= "
-                    + problems.size() + ", the problems listed)");
+            throw new IllegalArgumentException(
+                    "problemCount: " + problemCount + " (expected: >= " + problems.size() + ", the problems listed)");
         }
     }
 

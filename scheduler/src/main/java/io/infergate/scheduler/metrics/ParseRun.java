@@ -89,9 +89,11 @@ final class ParseRun {
             if (p < end && (b[p] == '{' || Bytes.isBlank(b[p]))) {
                 return skipLine(p);
             }
-            return reject(p, p == end || b[p] == '\n' || b[p] == '\r'
-                    ? "metric name without a value"
-                    : "invalid character " + Bytes.describe(b[p]) + " in metric name");
+            return reject(
+                    p,
+                    p == end || b[p] == '\n' || b[p] == '\r'
+                            ? "metric name without a value"
+                            : "invalid character " + Bytes.describe(b[p]) + " in metric name");
         }
         int newline = Bytes.indexOfNewline(b, p, end);
         int next = newline < 0 ? end : newline + 1;
@@ -131,8 +133,7 @@ final class ParseRun {
         p = skipToken(p, e);
         double value = Numbers.parseDouble(b, valueStart, p);
         if (Numbers.isInvalid(value)) {
-            return fail("invalid value " + Bytes.snippet(b, valueStart, p)
-                    + " (expected: a float, +Inf, -Inf or NaN)");
+            return fail("invalid value " + Bytes.snippet(b, valueStart, p) + " (expected: a float, +Inf, -Inf or NaN)");
         }
         p = skipBlanks(p, e);
         if (p == e) {
@@ -244,7 +245,8 @@ final class ParseRun {
             return skipLine(p);
         }
         SampleSuffix suffix = table.suffix(entry);
-        if (help ? suffix != SampleSuffix.NONE || !wantsHelp
+        if (help
+                ? suffix != SampleSuffix.NONE || !wantsHelp
                 : suffix != SampleSuffix.NONE && suffix != SampleSuffix.TOTAL) {
             return skipLine(p);
         }
@@ -304,7 +306,8 @@ final class ParseRun {
     }
 
     private boolean keyword(int p, String word) {
-        return p + word.length() < end && Bytes.equalsAscii(b, p, p + word.length(), word)
+        return p + word.length() < end
+                && Bytes.equalsAscii(b, p, p + word.length(), word)
                 && Bytes.isBlank(b[p + word.length()]);
     }
 

@@ -67,11 +67,12 @@ public final class PrometheusTextParser {
         Set<String> seen = new HashSet<>();
         for (String name : names) {
             if (!METRIC_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("wanted family: '" + name
-                        + "' (expected: a metric name, [a-zA-Z_:][a-zA-Z0-9_:]*)");
+                throw new IllegalArgumentException(
+                        "wanted family: '" + name + "' (expected: a metric name, [a-zA-Z_:][a-zA-Z0-9_:]*)");
             }
             if (!seen.add(name)) {
-                throw new IllegalArgumentException("wanted family: '" + name + "' listed twice (expected: distinct names)");
+                throw new IllegalArgumentException(
+                        "wanted family: '" + name + "' listed twice (expected: distinct names)");
             }
         }
         this.families = names;

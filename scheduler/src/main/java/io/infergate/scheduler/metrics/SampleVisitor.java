@@ -25,6 +25,5 @@ public interface SampleVisitor {
      * the escapes; any other backslash is kept). A Python counter's {@code # HELP foo_total} line is delivered
      * only if {@code foo_total} itself was asked for.
      */
-    default void help(int family, String text) {
-    }
+    default void help(int family, String text) {}
 }

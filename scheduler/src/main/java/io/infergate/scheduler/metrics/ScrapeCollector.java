@@ -38,8 +38,8 @@ final class ScrapeCollector implements SampleVisitor {
             if (!compiled.specs[slot].matches(s)) {
                 continue;
             }
-            boolean readable = s.type().hasSingleValue()
-                    && (s.suffix() == SampleSuffix.NONE || s.suffix() == SampleSuffix.TOTAL);
+            boolean readable =
+                    s.type().hasSingleValue() && (s.suffix() == SampleSuffix.NONE || s.suffix() == SampleSuffix.TOTAL);
             if (!readable) {
                 unsupported[slot] = s.type();
             } else if (slot == CompiledMapping.LORA) {

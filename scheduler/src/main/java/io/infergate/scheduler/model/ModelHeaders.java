@@ -13,6 +13,7 @@ public final class ModelHeaders {
     public static final String INFERENCE_OBJECTIVE = "x-gateway-inference-objective";
     /** The flow-control fairness id; {@link #DEFAULT_FAIRNESS_ID} when absent. */
     public static final String FAIRNESS_ID = "x-gateway-inference-fairness-id";
+
     public static final String DEFAULT_FAIRNESS_ID = "default-flow";
 
     private ModelHeaders() {}

@@ -74,8 +74,11 @@ public final class PoolModels {
     private final Map<String, Optional<InferenceObjective>> objectives;
     private final List<String> incomingModelNames;
 
-    private PoolModels(InferencePool pool, Map<String, ModelEntry> models, RewriteRules rules,
-                       Map<String, Optional<InferenceObjective>> objectives) {
+    private PoolModels(
+            InferencePool pool,
+            Map<String, ModelEntry> models,
+            RewriteRules rules,
+            Map<String, Optional<InferenceObjective>> objectives) {
         this.pool = pool;
         this.models = models;
         this.rules = rules;
@@ -96,7 +99,8 @@ public final class PoolModels {
         Map<String, ModelEntry> models = new LinkedHashMap<>();
         for (InferenceModel m : set.effectiveInferenceModels()) {
             if (references(m, m.poolRef(), pool)) {
-                models.putIfAbsent(m.modelName(),
+                models.putIfAbsent(
+                        m.modelName(),
                         new ModelEntry(Optional.of(m), Priorities.of(m.effectiveCriticality()), targets(m)));
             }
         }
@@ -122,11 +126,13 @@ public final class PoolModels {
         if (targets.isEmpty()) {
             return null;
         }
-        List<String> names = targets.stream().map(InferenceModel.TargetModel::name).toList();
+        List<String> names =
+                targets.stream().map(InferenceModel.TargetModel::name).toList();
         if (!targets.stream().allMatch(t -> t.weight().isPresent())) {
             return WeightedChoice.uniform(names);
         }
-        return WeightedChoice.of(names, targets.stream().mapToLong(t -> t.weight().getAsInt()).toArray());
+        return WeightedChoice.of(
+                names, targets.stream().mapToLong(t -> t.weight().getAsInt()).toArray());
     }
 
     /**
@@ -138,18 +144,23 @@ public final class PoolModels {
      * @param random          the calling thread's generator; drawn from only when a weighted choice has more
      *                        than one target
      */
-    public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
-                              RandomGenerator random) {
+    public Resolution resolve(
+            String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
         Objects.requireNonNull(incomingModel, "incomingModel");
         ModelEntry model = models.get(incomingModel);
         RewriteRules.Rule exact = rules.exact(incomingModel);
         if (model == null && exact == null && isStrict()) {
-            return new UnknownModel(incomingModel, "The model `" + incomingModel + "` does not exist in InferencePool "
-                    + pool.metadata().namespace() + "/" + pool.metadata().name() + ".");
+            return new UnknownModel(
+                    incomingModel,
+                    "The model `" + incomingModel + "` does not exist in InferencePool "
+                            + pool.metadata().namespace() + "/"
+                            + pool.metadata().name() + ".");
         }
         Optional<InferenceObjective> objective = isAbsent(objectiveHeader)
-                ? Optional.empty() : objectives.getOrDefault(objectiveHeader, Optional.empty());
-        int priority = objective.isPresent() ? objective.get().effectivePriority()
+                ? Optional.empty()
+                : objectives.getOrDefault(objectiveHeader, Optional.empty());
+        int priority = objective.isPresent()
+                ? objective.get().effectivePriority()
                 : model != null ? model.priority() : Priorities.DEFAULT;
         Optional<InferenceModel> claimed = model != null ? model.model() : Optional.empty();
 
@@ -157,25 +168,41 @@ public final class PoolModels {
             return rewritten(incomingModel, exact, priority, claimed, objective, random);
         }
         if (model != null && model.targets() != null) {
-            return new Resolved(incomingModel, model.targets().draw(random), priority, TargetSource.INFERENCE_MODEL,
-                    claimed, Optional.empty(), objective);
+            return new Resolved(
+                    incomingModel,
+                    model.targets().draw(random),
+                    priority,
+                    TargetSource.INFERENCE_MODEL,
+                    claimed,
+                    Optional.empty(),
+                    objective);
         }
         if (rules.generic() != null) {
             return rewritten(incomingModel, rules.generic(), priority, claimed, objective, random);
         }
         if (!isAbsent(rewriteHeader)) {
-            return new Resolved(incomingModel, rewriteHeader, priority, TargetSource.HEADER, claimed,
-                    Optional.empty(), objective);
+            return new Resolved(
+                    incomingModel, rewriteHeader, priority, TargetSource.HEADER, claimed, Optional.empty(), objective);
         }
-        return new Resolved(incomingModel, incomingModel, priority, TargetSource.INCOMING, claimed,
-                Optional.empty(), objective);
+        return new Resolved(
+                incomingModel, incomingModel, priority, TargetSource.INCOMING, claimed, Optional.empty(), objective);
     }
 
-    private static Resolved rewritten(String incomingModel, RewriteRules.Rule rule, int priority,
-                                      Optional<InferenceModel> claimed, Optional<InferenceObjective> objective,
-                                      RandomGenerator random) {
-        return new Resolved(incomingModel, rule.targets().draw(random), priority, TargetSource.REWRITE, claimed,
-                rule.rewrite(), objective);
+    private static Resolved rewritten(
+            String incomingModel,
+            RewriteRules.Rule rule,
+            int priority,
+            Optional<InferenceModel> claimed,
+            Optional<InferenceObjective> objective,
+            RandomGenerator random) {
+        return new Resolved(
+                incomingModel,
+                rule.targets().draw(random),
+                priority,
+                TargetSource.REWRITE,
+                claimed,
+                rule.rewrite(),
+                objective);
     }
 
     private static boolean isAbsent(String header) {

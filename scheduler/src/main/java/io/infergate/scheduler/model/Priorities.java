@@ -19,6 +19,7 @@ public final class Priorities {
 
     /** The priority of a request that no InferenceObjective or InferenceModel speaks for. */
     public static final int DEFAULT = 0;
+
     public static final int CRITICAL = 1;
     public static final int STANDARD = 0;
     public static final int SHEDDABLE = -1;

@@ -37,9 +37,15 @@ public sealed interface Resolution permits Resolution.Resolved, Resolution.Unkno
      * @param rewrite        the InferenceModelRewrite whose rule chose the target, if any
      * @param objective      the InferenceObjective named by the request header, if it exists in the pool
      */
-    record Resolved(String incomingModel, String targetModel, int priority, TargetSource targetSource,
-                    Optional<InferenceModel> inferenceModel, Optional<InferenceModelRewrite> rewrite,
-                    Optional<InferenceObjective> objective) implements Resolution {
+    record Resolved(
+            String incomingModel,
+            String targetModel,
+            int priority,
+            TargetSource targetSource,
+            Optional<InferenceModel> inferenceModel,
+            Optional<InferenceModelRewrite> rewrite,
+            Optional<InferenceObjective> objective)
+            implements Resolution {
         public Resolved {
             Objects.requireNonNull(incomingModel, "incomingModel");
             Objects.requireNonNull(targetModel, "targetModel");

@@ -58,7 +58,8 @@ final class RewriteRules {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = Math.max(0, targets.get(i).weight());
         }
-        return WeightedChoice.of(targets.stream().map(InferenceModelRewrite.Target::modelRewrite).toList(), weights);
+        return WeightedChoice.of(
+                targets.stream().map(InferenceModelRewrite.Target::modelRewrite).toList(), weights);
     }
 
     /** The exact rule for this incoming name, or null. */

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 final class JsonStrings {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private JsonStrings() {
-    }
+    private JsonStrings() {}
 
     /**
      * The JSON string content (without quotes) for {@code s}, escaped the way pydantic/serde_json and

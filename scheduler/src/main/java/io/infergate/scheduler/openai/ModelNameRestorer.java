@@ -39,10 +39,10 @@ import java.util.Objects;
 public final class ModelNameRestorer {
     private static final byte[] KEY = {'"', 'm', 'o', 'd', 'e', 'l', '"'};
 
-    private static final int SCAN = 0;        // looking for "model"
-    private static final int AFTER_KEY = 1;   // saw "model", expecting whitespace or ':'
+    private static final int SCAN = 0; // looking for "model"
+    private static final int AFTER_KEY = 1; // saw "model", expecting whitespace or ':'
     private static final int AFTER_COLON = 2; // saw ':', expecting whitespace or the value's quote
-    private static final int IN_VALUE = 3;    // inside the value, matching the upstream name
+    private static final int IN_VALUE = 3; // inside the value, matching the upstream name
 
     /**
      * Receives the rewritten stream in order. Calls happen inside {@code feed}/{@code finish}.
@@ -57,9 +57,9 @@ public final class ModelNameRestorer {
 
     private final EncodedModelName upstream;
     private final EncodedModelName client;
-    private final byte[] target;      // upstream name, escaped
+    private final byte[] target; // upstream name, escaped
     private final byte[] replacement; // client name, escaped
-    private final byte[] held;        // matching value bytes from earlier chunks
+    private final byte[] held; // matching value bytes from earlier chunks
     private int heldLength;
     private int state = SCAN;
     private int keyMatched;
@@ -102,7 +102,7 @@ public final class ModelNameRestorer {
     public void feed(ByteBuffer chunk, Sink sink) {
         final int start = chunk.position();
         final int end = chunk.limit();
-        int emitFrom = start;  // chunk bytes before this are already reported
+        int emitFrom = start; // chunk bytes before this are already reported
         int valueFrom = start; // in IN_VALUE: where this chunk's part of the held-back value starts
         for (int i = start; i < end; i++) {
             byte c = chunk.get(i);

@@ -24,8 +24,7 @@ import java.util.Objects;
 public final class ModelSplicer {
     private static final byte[] KEY_AND_COLON = {'"', 'm', 'o', 'd', 'e', 'l', '"', ':'};
 
-    private ModelSplicer() {
-    }
+    private ModelSplicer() {}
 
     /** The length of the body after splicing {@code model} in: the new {@code Content-Length}. */
     public static int splicedLength(ScannedRequest scanned, EncodedModelName model) {
@@ -54,8 +53,8 @@ public final class ModelSplicer {
      * @return the number of bytes written, {@link #splicedLength}
      * @throws IndexOutOfBoundsException if the body or the output does not fit its array
      */
-    public static int spliceInto(byte[] body, int offset, ScannedRequest scanned, EncodedModelName model,
-            byte[] dst, int dstOffset) {
+    public static int spliceInto(
+            byte[] body, int offset, ScannedRequest scanned, EncodedModelName model, byte[] dst, int dstOffset) {
         Objects.requireNonNull(model, "model");
         int bodyLength = scanned.bodyLength();
         int outLength = splicedLength(scanned, model);

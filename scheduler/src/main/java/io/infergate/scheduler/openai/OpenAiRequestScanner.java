@@ -1,6 +1,9 @@
 package io.infergate.scheduler.openai;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -68,7 +71,8 @@ public final class OpenAiRequestScanner {
     private static final byte[] MESSAGES = ascii("messages");
     private static final byte[] INCLUDE_USAGE = ascii("include_usage");
     private static final byte[][] KEYS_BY_ID = {
-        null, MODEL, STREAM, STREAM_OPTIONS, MAX_TOKENS, MAX_COMPLETION_TOKENS, PROMPT, MESSAGES};
+        null, MODEL, STREAM, STREAM_OPTIONS, MAX_TOKENS, MAX_COMPLETION_TOKENS, PROMPT, MESSAGES
+    };
 
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
@@ -217,7 +221,8 @@ public final class OpenAiRequestScanner {
         String model = null;
         if (modelAt >= 0) {
             if (b[modelAt] != '"') {
-                throw new BadRequestBodyException("model must be a string, got " + typeName(b[modelAt]), modelAt - base);
+                throw new BadRequestBodyException(
+                        "model must be a string, got " + typeName(b[modelAt]), modelAt - base);
             }
             model = JsonStrings.decode(b, modelAt, modelEnd);
         }
@@ -231,9 +236,10 @@ public final class OpenAiRequestScanner {
                         "stream_options must be an object, got " + typeName(b[optionsAt]), optionsAt - base);
             }
         }
-        long maxTokens = maxTokensAt < 0 ? ScannedRequest.ABSENT
-                : tokenLimit(b, maxTokensAt, maxTokensEnd, base, "max_tokens");
-        long maxCompletionTokens = maxCompletionAt < 0 ? ScannedRequest.ABSENT
+        long maxTokens =
+                maxTokensAt < 0 ? ScannedRequest.ABSENT : tokenLimit(b, maxTokensAt, maxTokensEnd, base, "max_tokens");
+        long maxCompletionTokens = maxCompletionAt < 0
+                ? ScannedRequest.ABSENT
                 : tokenLimit(b, maxCompletionAt, maxCompletionEnd, base, "max_completion_tokens");
         return new ScannedRequest(
                 model,
@@ -258,8 +264,8 @@ public final class OpenAiRequestScanner {
         return switch (b[at]) {
             case 't' -> true;
             case 'f', 'n' -> false;
-            default -> throw new BadRequestBodyException(
-                    field + " must be a boolean, got " + typeName(b[at]), at - base);
+            default ->
+                throw new BadRequestBodyException(field + " must be a boolean, got " + typeName(b[at]), at - base);
         };
     }
 
@@ -329,8 +335,8 @@ public final class OpenAiRequestScanner {
     private static int topLevelKey(byte[] b, int from, int to) {
         int id = switch (to - from) {
             case 5 -> keyEquals(b, from, to, MODEL) ? KEY_MODEL : KEY_OTHER;
-            case 6 -> keyEquals(b, from, to, STREAM) ? KEY_STREAM
-                    : keyEquals(b, from, to, PROMPT) ? KEY_PROMPT : KEY_OTHER;
+            case 6 ->
+                keyEquals(b, from, to, STREAM) ? KEY_STREAM : keyEquals(b, from, to, PROMPT) ? KEY_PROMPT : KEY_OTHER;
             case 8 -> keyEquals(b, from, to, MESSAGES) ? KEY_MESSAGES : KEY_OTHER;
             case 10 -> keyEquals(b, from, to, MAX_TOKENS) ? KEY_MAX_TOKENS : KEY_OTHER;
             case 14 -> keyEquals(b, from, to, STREAM_OPTIONS) ? KEY_STREAM_OPTIONS : KEY_OTHER;
@@ -476,8 +482,8 @@ public final class OpenAiRequestScanner {
                 throw eof(p + k, base);
             }
             if (b[p + k] != word[k]) {
-                throw syntax("invalid literal, expected '" + new String(word, StandardCharsets.US_ASCII) + "'",
-                        p + k, base);
+                throw syntax(
+                        "invalid literal, expected '" + new String(word, StandardCharsets.US_ASCII) + "'", p + k, base);
             }
         }
         return p + word.length;
@@ -558,8 +564,7 @@ public final class OpenAiRequestScanner {
         }
     }
 
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
 
@@ -604,14 +609,15 @@ public final class OpenAiRequestScanner {
                     throw eof(j, base);
                 }
                 if (b[j] != '\\') {
-                    throw syntax("unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate", j, base);
+                    throw syntax(
+                            "unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate", j, base);
                 }
                 if (j + 1 >= end) {
                     throw eof(j + 1, base);
                 }
                 if (b[j + 1] != 'u') {
-                    throw syntax("unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate",
-                            j + 1, base);
+                    throw syntax(
+                            "unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate", j + 1, base);
                 }
                 int low = hex4(b, j + 2, end, base);
                 if (low < 0xDC00 || low > 0xDFFF) {

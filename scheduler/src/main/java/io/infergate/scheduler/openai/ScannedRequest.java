@@ -62,11 +62,12 @@ public record ScannedRequest(
             throw new IllegalArgumentException("modelLength: " + modelLength + " (expected: >= 2, the quotes)");
         }
         if (objectOffset < 0 || objectOffset >= bodyLength) {
-            throw new IllegalArgumentException("objectOffset: " + objectOffset + " (expected: 0.." + (bodyLength - 1) + ")");
+            throw new IllegalArgumentException(
+                    "objectOffset: " + objectOffset + " (expected: 0.." + (bodyLength - 1) + ")");
         }
         if (maxTokens < ABSENT || maxCompletionTokens < ABSENT) {
-            throw new IllegalArgumentException("token limits: " + maxTokens + ", " + maxCompletionTokens
-                    + " (expected: >= 0 or ABSENT)");
+            throw new IllegalArgumentException(
+                    "token limits: " + maxTokens + ", " + maxCompletionTokens + " (expected: >= 0 or ABSENT)");
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.Objects;
  *                 spells it; also the key of the endpoint's in-flight counter and prefix-index entry (the load is on
  *                 the address, whatever its name); must equal {@code source.hostPort()}
  */
-public record Endpoint(String name, String host, int port, Map<String, String> labels, PoolEndpoint source,
-                       String hostPort) {
+public record Endpoint(
+        String name, String host, int port, Map<String, String> labels, PoolEndpoint source, String hostPort) {
 
     /** The endpoint with its {@link #hostPort()} computed once (it keys every per-endpoint map on the hot path). */
     public Endpoint(String name, String host, int port, Map<String, String> labels, PoolEndpoint source) {
@@ -39,6 +39,4 @@ public record Endpoint(String name, String host, int port, Map<String, String> l
     public static Endpoint of(PoolEndpoint e, Map<String, String> labels) {
         return new Endpoint(e.name(), e.address(), e.port(), labels, e);
     }
-
-
 }

@@ -1,5 +1,6 @@
 package io.infergate.scheduler.pick;
 
+import io.infergate.scheduler.model.ModelHeaders;
 import java.util.Objects;
 
 /**
@@ -16,8 +17,14 @@ import java.util.Objects;
  * @param prompt      the user-input bytes for prefix-cache affinity ({@link PromptBytes#NONE} when unknown); a
  *                    view valid during the pick only
  */
-public record PickRequest(String requestId, String targetModel, int priority, int promptBytes, String fairnessId,
-                          String sessionId, PromptBytes prompt) {
+public record PickRequest(
+        String requestId,
+        String targetModel,
+        int priority,
+        int promptBytes,
+        String fairnessId,
+        String sessionId,
+        PromptBytes prompt) {
     public PickRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(targetModel, "targetModel");
@@ -31,7 +38,7 @@ public record PickRequest(String requestId, String targetModel, int priority, in
 
     /** A request with the default fairness id and no session. */
     public static PickRequest of(String requestId, String targetModel, int priority, int promptBytes) {
-        return new PickRequest(requestId, targetModel, priority, promptBytes,
-                io.infergate.scheduler.model.ModelHeaders.DEFAULT_FAIRNESS_ID, "", PromptBytes.NONE);
+        return new PickRequest(
+                requestId, targetModel, priority, promptBytes, ModelHeaders.DEFAULT_FAIRNESS_ID, "", PromptBytes.NONE);
     }
 }

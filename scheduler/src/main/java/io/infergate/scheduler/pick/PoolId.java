@@ -15,7 +15,8 @@ public record PoolId(String group, String namespace, String name) {
     }
 
     public static PoolId of(InferencePool pool) {
-        return new PoolId(pool.group(), pool.metadata().namespace(), pool.metadata().name());
+        return new PoolId(
+                pool.group(), pool.metadata().namespace(), pool.metadata().name());
     }
 
     /** {@code namespace/name}, as messages and logs name a pool. */

@@ -34,8 +34,14 @@ public sealed interface Decision {
      * @param explanation  the picker's per-scorer explanation when the request asked for one and the picker can
      *                     explain itself, or null
      */
-    record Forward(PickRequest request, List<Endpoint> endpoints, Rewrite rewrite, long promptTokens,
-                   long outputTokens, String explanation) implements Decision {
+    record Forward(
+            PickRequest request,
+            List<Endpoint> endpoints,
+            Rewrite rewrite,
+            long promptTokens,
+            long outputTokens,
+            String explanation)
+            implements Decision {
         public Forward {
             Objects.requireNonNull(request, "request");
             endpoints = List.copyOf(endpoints);

@@ -33,10 +33,20 @@ import java.util.random.RandomGenerator;
  * @param executor    where a queued request's outcome is delivered (the caller's event loop, or
  *                    {@code Runnable::run})
  */
-public record ParsedRequest(String requestId, ScannedRequest scanned, byte[] body, int bodyOffset, int bodyLength,
-                            String rewriteHeader, String objectiveHeader, String fairnessId, String sessionId,
-                            boolean explain, UnaryOperator<List<Endpoint>> candidates, RandomGenerator random,
-                            Executor executor) {
+public record ParsedRequest(
+        String requestId,
+        ScannedRequest scanned,
+        byte[] body,
+        int bodyOffset,
+        int bodyLength,
+        String rewriteHeader,
+        String objectiveHeader,
+        String fairnessId,
+        String sessionId,
+        boolean explain,
+        UnaryOperator<List<Endpoint>> candidates,
+        RandomGenerator random,
+        Executor executor) {
 
     public ParsedRequest {
         Objects.requireNonNull(requestId, "requestId");

@@ -51,7 +51,7 @@ public final class RequestPipeline {
 
     /** A pipeline whose picks are not timed. */
     public static RequestPipeline untimed() {
-        return new RequestPipeline(() -> 0L, nanos -> { });
+        return new RequestPipeline(() -> 0L, nanos -> {});
     }
 
     /** Decides what happens to {@code request} in {@code pool}. */
@@ -63,8 +63,8 @@ public final class RequestPipeline {
         Decision.Rewrite rewrite = null;
         if (request.hasModel()) {
             var scanned = request.scanned();
-            switch (pool.resolve(scanned.model(), request.rewriteHeader(), request.objectiveHeader(),
-                    request.random())) {
+            switch (pool.resolve(
+                    scanned.model(), request.rewriteHeader(), request.objectiveHeader(), request.random())) {
                 case Resolution.UnknownModel u -> {
                     return new Decision.Refuse(ErrorCode.UNKNOWN_MODEL, u.message(), null);
                 }
@@ -73,7 +73,9 @@ public final class RequestPipeline {
                     priority = r.priority();
                     if (r.rewritten()) {
                         EncodedModelName upstream = EncodedModelName.of(r.targetModel());
-                        rewrite = new Decision.Rewrite(upstream, EncodedModelName.of(r.incomingModel()),
+                        rewrite = new Decision.Rewrite(
+                                upstream,
+                                EncodedModelName.of(r.incomingModel()),
                                 ModelSplicer.splicedLength(scanned, upstream));
                     }
                 }
@@ -83,8 +85,8 @@ public final class RequestPipeline {
                 prompt = PromptBytes.of(scanned, request.body(), request.bodyOffset());
             }
         }
-        PickRequest pick = new PickRequest(request.requestId(), target, priority, promptBytes, request.flowId(),
-                request.sessionId(), prompt);
+        PickRequest pick = new PickRequest(
+                request.requestId(), target, priority, promptBytes, request.flowId(), request.sessionId(), prompt);
         PoolSnapshot all = pool.snapshot();
         PoolSnapshot candidates = all;
         if (request.candidates() != null) {
@@ -94,28 +96,40 @@ public final class RequestPipeline {
             }
             candidates = new PoolSnapshot(all.pool(), allowed);
         }
-        Pending pending = new Pending(pick, candidates, rewrite, TokenEstimate.promptTokens(promptBytes),
-                TokenEstimate.outputTokens(request.scanned()), request.explain());
+        Pending pending = new Pending(
+                pick,
+                candidates,
+                rewrite,
+                TokenEstimate.promptTokens(promptBytes),
+                TokenEstimate.outputTokens(request.scanned()),
+                request.explain());
         FlowController<Object> queue = pool.flowControl();
         if (queue == null) {
             return pick(pending, pool);
         }
         long byteSize = rewrite == null ? request.bodyLength() : rewrite.splicedLength();
-        Ticket<Object> ticket = queue.enqueue(FlowKey.of(pick.fairnessId(), priority), byteSize, pick,
-                request.executor());
+        Ticket<Object> ticket =
+                queue.enqueue(FlowKey.of(pick.fairnessId(), priority), byteSize, pick, request.executor());
         Outcome now = ticket.outcome().toCompletableFuture().getNow(null);
         if (now != null) {
             return admitted(now, pending, pool); // the fast path (capacity and an empty queue), or refused at once
         }
-        return new Decision.Queued(pick, ticket, (outcome, failure) -> outcome == null
-                ? new Decision.Refuse(ErrorCode.INTERNAL, "flow control failed: " + failure, pick)
-                : admitted(outcome, pending, pool));
+        return new Decision.Queued(
+                pick,
+                ticket,
+                (outcome, failure) -> outcome == null
+                        ? new Decision.Refuse(ErrorCode.INTERNAL, "flow control failed: " + failure, pick)
+                        : admitted(outcome, pending, pool));
     }
 
     /** What {@link #decide} worked out before the pick, kept while the request waits. */
-    private record Pending(PickRequest pick, PoolSnapshot candidates, Decision.Rewrite rewrite, long promptTokens,
-                           long outputTokens, boolean explain) {
-    }
+    private record Pending(
+            PickRequest pick,
+            PoolSnapshot candidates,
+            Decision.Rewrite rewrite,
+            long promptTokens,
+            long outputTokens,
+            boolean explain) {}
 
     private Decision admitted(Outcome outcome, Pending pending, PoolState pool) {
         return switch (outcome) {
@@ -147,8 +161,14 @@ public final class RequestPipeline {
         pickNanos.accept(nanoTime.getAsLong() - start);
         return switch (picked) {
             case PickResult.Rejected r -> rejected(r.httpStatus(), r.message(), pending.pick());
-            case PickResult.Picked p -> new Decision.Forward(pending.pick(), p.endpoints(), pending.rewrite(),
-                    pending.promptTokens(), pending.outputTokens(), explanation);
+            case PickResult.Picked p ->
+                new Decision.Forward(
+                        pending.pick(),
+                        p.endpoints(),
+                        pending.rewrite(),
+                        pending.promptTokens(),
+                        pending.outputTokens(),
+                        explanation);
         };
     }
 }

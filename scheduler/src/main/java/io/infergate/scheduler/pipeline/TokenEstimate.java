@@ -18,8 +18,7 @@ public final class TokenEstimate {
     /** A large {@code max_tokens} is a ceiling, not a forecast: the estimate never assumes more than this. */
     public static final long MAX_OUTPUT_ESTIMATE = 2048;
 
-    private TokenEstimate() {
-    }
+    private TokenEstimate() {}
 
     /**
      * The bytes of the body the prompt is made of: the raw {@code messages} value (chat) or else the raw

@@ -41,7 +41,7 @@ public final class BackgroundLearner implements Executor, AutoCloseable {
     static final long POLL_PAUSE_MICROS = 200;
     static final long IDLE_BEFORE_SLEEP_MILLIS = 100;
 
-    private static final Runnable STOP = () -> { };
+    private static final Runnable STOP = () -> {};
 
     private final BlockingQueue<Runnable> queue;
     private final Thread thread;

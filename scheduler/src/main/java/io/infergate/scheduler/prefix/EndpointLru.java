@@ -25,7 +25,7 @@ final class EndpointLru {
     private int head = NONE;
     private int tail = NONE;
     private int freeHead = NONE; // free nodes, chained through next[]
-    private int allocated;       // nodes ever handed out: [0, allocated) are in the list or free
+    private int allocated; // nodes ever handed out: [0, allocated) are in the list or free
     private int size;
     private int capacity;
     // key -> node: slot i is map[2i] = key, map[2i + 1] = node + 1 (0: empty), side by side so a probe is one

@@ -1,5 +1,7 @@
 package io.infergate.scheduler.prefix;
 
+import java.util.Arrays;
+
 /**
  * A map from block hash to the set of endpoints (owners, small int ids) that hold it, stored as one slot per hash:
  * the hash followed by its owners as a bitmap of {@code words} longs, side by side in one array (one cache miss
@@ -47,7 +49,7 @@ final class HashOwnerTable {
     private int mask;
     private int words;
     private int stride;
-    private int size;  // hashes
+    private int size; // hashes
     private long pairs; // (hash, owner) pairs: set bits
 
     HashOwnerTable() {
@@ -90,7 +92,8 @@ final class HashOwnerTable {
     /** Adds {@code owner} to the owners of {@code hash}; true if it was not there. */
     boolean set(long hash, int owner) {
         if (owner < 0 || owner >= (MAX_CAPACITY >>> 1)) {
-            throw new IllegalArgumentException("owner: " + owner + " (expected: 0.." + ((MAX_CAPACITY >>> 1) - 1) + ")");
+            throw new IllegalArgumentException(
+                    "owner: " + owner + " (expected: 0.." + ((MAX_CAPACITY >>> 1) - 1) + ")");
         }
         if ((owner >>> 6) >= words) {
             rebuild(capacity(), (owner >>> 6) + 1);
@@ -215,7 +218,7 @@ final class HashOwnerTable {
                 hole = j;
             }
         }
-        java.util.Arrays.fill(data, hole * stride, (hole + 1) * stride, 0L);
+        Arrays.fill(data, hole * stride, (hole + 1) * stride, 0L);
         size--;
         if (capacity() > MIN_CAPACITY && size * 8L < capacity()) {
             rebuild(capacityFor(size), words);

@@ -57,12 +57,12 @@ public final class PrefixHasher {
      */
     public PrefixHasher(int blockSizeTokens, int maxPrefixBlocks) {
         if (blockSizeTokens < 1 || blockSizeTokens > MAX_BLOCK_SIZE_TOKENS) {
-            throw new IllegalArgumentException("blockSizeTokens: " + blockSizeTokens
-                    + " (expected: 1.." + MAX_BLOCK_SIZE_TOKENS + ")");
+            throw new IllegalArgumentException(
+                    "blockSizeTokens: " + blockSizeTokens + " (expected: 1.." + MAX_BLOCK_SIZE_TOKENS + ")");
         }
         if (maxPrefixBlocks < 1 || maxPrefixBlocks > MAX_PREFIX_BLOCKS) {
-            throw new IllegalArgumentException("maxPrefixBlocks: " + maxPrefixBlocks
-                    + " (expected: 1.." + MAX_PREFIX_BLOCKS + ")");
+            throw new IllegalArgumentException(
+                    "maxPrefixBlocks: " + maxPrefixBlocks + " (expected: 1.." + MAX_PREFIX_BLOCKS + ")");
         }
         this.blockSizeTokens = blockSizeTokens;
         this.blockBytes = blockSizeTokens * CHARACTERS_PER_TOKEN;

@@ -3,6 +3,7 @@ package io.infergate.scheduler.prefix;
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,6 +83,7 @@ public final class PrefixIndex {
     static final int STRIPES = 256;
     /** Optimistic reads of one stripe before {@link #matchLengths} takes its read lock. */
     static final int OPTIMISTIC_ATTEMPTS = 16;
+
     static final int BATCH = 64;
     private static final int STRIPE_SHIFT = 64 - Integer.numberOfTrailingZeros(STRIPES);
 
@@ -459,7 +461,9 @@ public final class PrefixIndex {
 
     private EndpointEntry entry(String hostPort) {
         EndpointEntry e = endpoints.get(hostPort);
-        return e != null ? e : endpoints.computeIfAbsent(hostPort, k -> new EndpointEntry(k, ids.acquire(), defaultCapacity));
+        return e != null
+                ? e
+                : endpoints.computeIfAbsent(hostPort, k -> new EndpointEntry(k, ids.acquire(), defaultCapacity));
     }
 
     private Stripe stripe(long hash) {
@@ -472,20 +476,21 @@ public final class PrefixIndex {
      */
     void checkInvariants() {
         Map<Integer, EndpointEntry> byId = new HashMap<>();
-        Map<Integer, java.util.Set<Long>> keysById = new HashMap<>();
+        Map<Integer, Set<Long>> keysById = new HashMap<>();
         for (EndpointEntry e : endpoints.values()) {
             e.lock.lock();
             try {
                 check(byId.put(e.id, e) == null, "id " + e.id + " used twice");
                 check(e.size == e.lru.size(), e.key + ": size " + e.size + " != lru " + e.lru.size());
                 check(e.lru.size() <= e.lru.capacity(), e.key + ": over capacity");
-                java.util.Set<Long> keys = new java.util.HashSet<>();
+                Set<Long> keys = new HashSet<>();
                 int[] linked = e.lru.nodesMostRecentFirst();
                 for (int node : linked) {
                     long key = e.lru.key(node);
                     check(keys.add(key), e.key + ": hash " + key + " linked twice");
-                    check(e.lru.find(key) == node, e.key + ": map sends hash " + key + " to node "
-                            + e.lru.find(key) + ", not " + node);
+                    check(
+                            e.lru.find(key) == node,
+                            e.key + ": map sends hash " + key + " to node " + e.lru.find(key) + ", not " + node);
                 }
                 keysById.put(e.id, keys);
             } finally {
@@ -500,7 +505,7 @@ public final class PrefixIndex {
             try {
                 s.table.forEach((hash, owner) -> {
                     check(stripe(hash) == stripes[stripeIndex], "hash " + hash + " in the wrong stripe");
-                    java.util.Set<Long> keys = keysById.get(owner);
+                    Set<Long> keys = keysById.get(owner);
                     check(keys != null, "pair of unknown endpoint id " + owner);
                     check(keys.contains(hash), "pair (" + hash + ", " + owner + ") not in that endpoint's LRU");
                     pairs[0]++;
@@ -509,7 +514,7 @@ public final class PrefixIndex {
                 s.lock.unlockRead(stamp);
             }
         }
-        long entries = keysById.values().stream().mapToLong(java.util.Set::size).sum();
+        long entries = keysById.values().stream().mapToLong(Set::size).sum();
         check(pairs[0] == entries, "pairs " + pairs[0] + " != LRU entries " + entries);
     }
 

@@ -10,8 +10,7 @@ package io.infergate.scheduler.prefix;
  */
 public final class PrefixScores {
 
-    private PrefixScores() {
-    }
+    private PrefixScores() {}
 
     /**
      * Writes {@code matchBlocks[i] / totalBlocks} into {@code scores[i]} for every candidate.
@@ -22,8 +21,8 @@ public final class PrefixScores {
      */
     public static void score(int[] matchBlocks, int totalBlocks, double[] scores) {
         if (matchBlocks.length != scores.length) {
-            throw new IllegalArgumentException("scores: length " + scores.length
-                    + " (expected: " + matchBlocks.length + ", one per candidate)");
+            throw new IllegalArgumentException(
+                    "scores: length " + scores.length + " (expected: " + matchBlocks.length + ", one per candidate)");
         }
         if (totalBlocks < 0) {
             throw new IllegalArgumentException("totalBlocks: " + totalBlocks + " (expected: >= 0)");
@@ -31,7 +30,8 @@ public final class PrefixScores {
         for (int i = 0; i < matchBlocks.length; i++) {
             int m = matchBlocks[i];
             if (m < 0 || m > totalBlocks) {
-                throw new IllegalArgumentException("matchBlocks[" + i + "]: " + m + " (expected: 0.." + totalBlocks + ")");
+                throw new IllegalArgumentException(
+                        "matchBlocks[" + i + "]: " + m + " (expected: 0.." + totalBlocks + ")");
             }
             scores[i] = totalBlocks == 0 ? 0.0 : (double) m / totalBlocks;
         }

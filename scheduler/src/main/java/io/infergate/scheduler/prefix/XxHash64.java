@@ -28,11 +28,11 @@ public final class XxHash64 {
     private static final int STRIPE = 32;
 
     // byte-array views read unaligned little-endian words in one instruction on x86 and aarch64
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private XxHash64() {
-    }
+    private XxHash64() {}
 
     /** XXH64 of all of {@code input}. */
     public static long hash(byte[] input, long seed) {
@@ -58,7 +58,10 @@ public final class XxHash64 {
         Objects.checkFromIndexSize(offset, length, input.length);
         int rest = length & (STRIPE - 1);
         if (rest != 0 && rest != 8 && rest != 16) {
-            return new Streaming(seed).update(input, offset, length).updateLongLE(suffix).digest();
+            return new Streaming(seed)
+                    .update(input, offset, length)
+                    .updateLongLE(suffix)
+                    .digest();
         }
         // below one stripe, length is 0, 8 or 16 here: with the suffix, still under one stripe
         long h = stripes(input, offset, length, seed) + length + 8L;

@@ -4,6 +4,7 @@ import io.infergate.scheduler.datastore.ScrapedMetrics;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,10 +23,12 @@ public final class Candidates {
     private final int[] prefilling;
     private int size;
 
-    Candidates(Endpoint[] endpoints, ScrapedMetrics[] metrics, int[] inFlight, long[] inFlightTokens,
-               int[] prefilling) {
-        if (metrics.length != endpoints.length || inFlight.length != endpoints.length
-                || inFlightTokens.length != endpoints.length || prefilling.length != endpoints.length) {
+    Candidates(
+            Endpoint[] endpoints, ScrapedMetrics[] metrics, int[] inFlight, long[] inFlightTokens, int[] prefilling) {
+        if (metrics.length != endpoints.length
+                || inFlight.length != endpoints.length
+                || inFlightTokens.length != endpoints.length
+                || prefilling.length != endpoints.length) {
             throw new IllegalArgumentException("arrays of different lengths");
         }
         this.endpoints = endpoints;
@@ -39,21 +42,33 @@ public final class Candidates {
     /** Candidates for tests and the lab: the given endpoints with their metrics and no in-flight load. */
     public static Candidates of(List<Endpoint> endpoints, List<ScrapedMetrics> metrics) {
         int n = endpoints.size();
-        return new Candidates(endpoints.toArray(new Endpoint[0]), metrics.toArray(new ScrapedMetrics[0]), new int[n],
-                new long[n], new int[n]);
+        return new Candidates(
+                endpoints.toArray(new Endpoint[0]),
+                metrics.toArray(new ScrapedMetrics[0]),
+                new int[n],
+                new long[n],
+                new int[n]);
     }
 
     /** Same, with our in-flight requests and tokens per endpoint. */
-    public static Candidates of(List<Endpoint> endpoints, List<ScrapedMetrics> metrics, int[] inFlight,
-                                long[] inFlightTokens) {
+    public static Candidates of(
+            List<Endpoint> endpoints, List<ScrapedMetrics> metrics, int[] inFlight, long[] inFlightTokens) {
         return of(endpoints, metrics, inFlight, inFlightTokens, new int[endpoints.size()]);
     }
 
     /** Same, with our requests per endpoint that have not had their first token yet. */
-    public static Candidates of(List<Endpoint> endpoints, List<ScrapedMetrics> metrics, int[] inFlight,
-                                long[] inFlightTokens, int[] prefilling) {
-        return new Candidates(endpoints.toArray(new Endpoint[0]), metrics.toArray(new ScrapedMetrics[0]),
-                inFlight.clone(), inFlightTokens.clone(), prefilling.clone());
+    public static Candidates of(
+            List<Endpoint> endpoints,
+            List<ScrapedMetrics> metrics,
+            int[] inFlight,
+            long[] inFlightTokens,
+            int[] prefilling) {
+        return new Candidates(
+                endpoints.toArray(new Endpoint[0]),
+                metrics.toArray(new ScrapedMetrics[0]),
+                inFlight.clone(),
+                inFlightTokens.clone(),
+                prefilling.clone());
     }
 
     public int size() {
@@ -128,9 +143,12 @@ public final class Candidates {
 
     /** An independent copy, for trying a filter without committing to its result. */
     public Candidates copy() {
-        return new Candidates(java.util.Arrays.copyOf(endpoints, size), java.util.Arrays.copyOf(metrics, size),
-                java.util.Arrays.copyOf(inFlight, size), java.util.Arrays.copyOf(inFlightTokens, size),
-                java.util.Arrays.copyOf(prefilling, size));
+        return new Candidates(
+                Arrays.copyOf(endpoints, size),
+                Arrays.copyOf(metrics, size),
+                Arrays.copyOf(inFlight, size),
+                Arrays.copyOf(inFlightTokens, size),
+                Arrays.copyOf(prefilling, size));
     }
 
     /** Keeps only the candidate at position {@code i}. */

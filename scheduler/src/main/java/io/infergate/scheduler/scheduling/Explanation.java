@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param scores     {@code scores[k][i]}: scorer k's clamped score of candidate i
  * @param totals     {@code totals[i]}: the weighted sum for candidate i
  */
-public record Explanation(List<Endpoint> candidates, List<String> scorers, double[] weights, double[][] scores,
-                          double[] totals) {
+public record Explanation(
+        List<Endpoint> candidates, List<String> scorers, double[] weights, double[][] scores, double[] totals) {
 
     public Explanation {
         candidates = List.copyOf(candidates);
@@ -38,7 +38,10 @@ public record Explanation(List<Endpoint> candidates, List<String> scorers, doubl
             if (i > 0) {
                 b.append("; ");
             }
-            b.append(candidates.get(i).name()).append('=').append(round(totals[i])).append(" (");
+            b.append(candidates.get(i).name())
+                    .append('=')
+                    .append(round(totals[i]))
+                    .append(" (");
             for (int k = 0; k < scorers.size(); k++) {
                 b.append(k == 0 ? "" : ", ").append(scorers.get(k)).append('=').append(round(scores[k][i]));
             }

@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling;
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /** The outcome of one {@link SchedulerProfile#run}: chosen endpoints (best first) or why there are none. */
 public sealed interface ProfileResult {
@@ -12,8 +13,7 @@ public sealed interface ProfileResult {
      * @param explainer   builds the explanation when asked (most decisions never are: building it copies every
      *                    score array)
      */
-    record Chosen(List<Endpoint> endpoints, java.util.function.Supplier<Explanation> explainer)
-            implements ProfileResult {
+    record Chosen(List<Endpoint> endpoints, Supplier<Explanation> explainer) implements ProfileResult {
         public Chosen {
             endpoints = List.copyOf(endpoints);
             if (endpoints.isEmpty()) {

@@ -50,9 +50,14 @@ public final class Scheduler implements EndpointPicker {
      * @param detector the saturation detector for admission, or null to never shed
      * @param hasher   the prefix hasher of the profile's prefix scorer, or null when it has none
      */
-    public Scheduler(Datastore datastore, InFlightTracker inFlight, SchedulerProfile profile,
-                     UtilizationSaturationDetector detector, PrefixHasher hasher, LongSupplier nanoTime,
-                     Supplier<RandomGenerator> random) {
+    public Scheduler(
+            Datastore datastore,
+            InFlightTracker inFlight,
+            SchedulerProfile profile,
+            UtilizationSaturationDetector detector,
+            PrefixHasher hasher,
+            LongSupplier nanoTime,
+            Supplier<RandomGenerator> random) {
         this.datastore = Objects.requireNonNull(datastore, "datastore");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.profile = Objects.requireNonNull(profile, "profile");
@@ -105,8 +110,12 @@ public final class Scheduler implements EndpointPicker {
         long now = nanoTime.getAsLong();
         Candidates candidates = candidates(state);
         if (detector != null && request.priority() < 0 && detector.isSaturated(signals(candidates, now))) {
-            return new Decision(PickResult.rejected(429, "InferencePool " + snapshot.pool()
-                    + " is saturated and the request is sheddable (priority " + request.priority() + ")"), null);
+            return new Decision(
+                    PickResult.rejected(
+                            429,
+                            "InferencePool " + snapshot.pool() + " is saturated and the request is sheddable (priority "
+                                    + request.priority() + ")"),
+                    null);
         }
         SchedulingContext ctx = new SchedulingContext(request, now, random.get(), hasher);
         ProfileResult r = profile.run(ctx, candidates);

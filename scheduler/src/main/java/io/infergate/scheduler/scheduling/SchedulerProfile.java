@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * @param maxEndpoints GIE's {@code maxNumOfEndpoints}, >= 1
  */
-public record SchedulerProfile(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
-                               int maxEndpoints) {
+public record SchedulerProfile(
+        String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker, int maxEndpoints) {
 
     public SchedulerProfile {
         Objects.requireNonNull(name, "name");
@@ -62,7 +62,7 @@ public record SchedulerProfile(String name, List<Filter> filters, List<WeightedS
         for (int i : picked) {
             chosen.add(candidates.endpoint(i));
         }
-        return new ProfileResult.Chosen(chosen, () -> new Explanation(candidates.endpoints(), names, weights, scores,
-                totals));
+        return new ProfileResult.Chosen(
+                chosen, () -> new Explanation(candidates.endpoints(), names, weights, scores, totals));
     }
 }

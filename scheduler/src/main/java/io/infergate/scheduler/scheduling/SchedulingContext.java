@@ -47,7 +47,8 @@ public final class SchedulingContext {
     public long[] prefixHashes() {
         if (prefixHashes == null) {
             var p = request.prompt();
-            prefixHashes = hasher == null || p.isEmpty() ? new long[0]
+            prefixHashes = hasher == null || p.isEmpty()
+                    ? new long[0]
                     : hasher.hash(request.targetModel(), "", p.array(), p.offset(), p.length());
         }
         return prefixHashes;

@@ -12,8 +12,8 @@ public record WeightedScorer(Scorer scorer, double weight) {
     public WeightedScorer {
         Objects.requireNonNull(scorer, "scorer");
         if (!Double.isFinite(weight) || weight < 0) {
-            throw new IllegalArgumentException("weight of " + scorer.name() + ": " + weight
-                    + " (expected: a finite number >= 0)");
+            throw new IllegalArgumentException(
+                    "weight of " + scorer.name() + ": " + weight + " (expected: a finite number >= 0)");
         }
     }
 }

@@ -140,13 +140,14 @@ class FlowControllerConcurrencyTest {
         for (RejectReason r : RejectReason.values()) {
             assertThat(s.rejected(r)).as("rejected %s", r).isEqualTo(rejected.getOrDefault(r, 0L));
         }
-        assertThat(s.dispatched() + s.rejectedTotal() + s.expired() + s.cancelled()).isEqualTo(s.submitted());
+        assertThat(s.dispatched() + s.rejectedTotal() + s.expired() + s.cancelled())
+                .isEqualTo(s.submitted());
         // The run must have exercised queueing, not only the fast path.
         assertThat(s.dispatched()).isGreaterThan(s.dispatchedImmediately());
     }
 
-    private static void finishOne(ConcurrentLinkedQueue<Req> running, AtomicInteger inFlight,
-                                  FlowController<Req> controller) {
+    private static void finishOne(
+            ConcurrentLinkedQueue<Req> running, AtomicInteger inFlight, FlowController<Req> controller) {
         if (running.poll() != null) {
             inFlight.decrementAndGet();
             controller.poke();

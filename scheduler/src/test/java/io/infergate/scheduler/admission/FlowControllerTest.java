@@ -57,6 +57,7 @@ class FlowControllerTest {
     private final Gate gate = new Gate();
     /** Names of requests in the order their Dispatched outcome arrived. */
     private final List<String> dispatchOrder = new ArrayList<>();
+
     private FlowController<String> controller;
 
     @AfterEach
@@ -137,8 +138,10 @@ class FlowControllerTest {
         assertThat(loop.pending()).isEqualTo(2);
         assertThat(tickets.get(0).isDone()).isFalse();
         loop.runAll();
-        assertThat(outcomeNow(tickets.get(0))).isEqualTo(new Outcome.Dispatched(Duration.ofMillis(15).toNanos()));
-        assertThat(outcomeNow(tickets.get(1))).isEqualTo(new Outcome.Dispatched(Duration.ofMillis(10).toNanos()));
+        assertThat(outcomeNow(tickets.get(0)))
+                .isEqualTo(new Outcome.Dispatched(Duration.ofMillis(15).toNanos()));
+        assertThat(outcomeNow(tickets.get(1)))
+                .isEqualTo(new Outcome.Dispatched(Duration.ofMillis(10).toNanos()));
         assertThat(tickets.get(2).isDone()).isFalse();
 
         gate.open();
@@ -164,13 +167,16 @@ class FlowControllerTest {
     @Test
     void strictPriorityAcrossBandsWithBandsCreatedOnDemand() {
         controller(FlowControlConfig.DEFAULT.withBand(1, BandConfig.DEFAULT));
-        assertThat(controller.stats().bands()).extracting(FlowControlStats.BandStats::priority).containsExactly(1);
+        assertThat(controller.stats().bands())
+                .extracting(FlowControlStats.BandStats::priority)
+                .containsExactly(1);
         enqueue("sheddable", "t", -1);
         enqueue("standard-1", "t", 0);
         enqueue("critical", "t", 1);
         enqueue("standard-2", "t", 0);
         enqueue("urgent", "t", 5);
-        assertThat(controller.stats().bands()).extracting(FlowControlStats.BandStats::priority)
+        assertThat(controller.stats().bands())
+                .extracting(FlowControlStats.BandStats::priority)
                 .containsExactly(5, 1, 0, -1);
         assertThat(controller.stats().band(0).queuedRequests()).isEqualTo(2);
 
@@ -218,8 +224,8 @@ class FlowControllerTest {
 
     @Test
     void roundRobinAlternatesBetweenFlowsInFairnessIdOrder() {
-        controller(FlowControlConfig.DEFAULT.withDefaultBand(
-                BandConfig.DEFAULT.withFairness(FairnessPolicy.ROUND_ROBIN)));
+        controller(
+                FlowControlConfig.DEFAULT.withDefaultBand(BandConfig.DEFAULT.withFairness(FairnessPolicy.ROUND_ROBIN)));
         enqueue("a1", "a", 0);
         enqueue("a2", "a", 0);
         enqueue("a3", "a", 0);
@@ -245,7 +251,8 @@ class FlowControllerTest {
         assertThat(outcomeNow(c)).isInstanceOfSatisfying(Outcome.Rejected.class, r -> {
             assertThat(r.httpStatus()).isEqualTo(429);
             assertThat(r.reason()).isEqualTo(RejectReason.BAND_MAX_REQUESTS);
-            assertThat(r.message()).isEqualTo("flow-control queue full: priority 0 has 2 requests queued, maxRequests 2");
+            assertThat(r.message())
+                    .isEqualTo("flow-control queue full: priority 0 has 2 requests queued, maxRequests 2");
             assertThat(r.gieOutcome()).isEqualTo("RejectedCapacity");
         });
         assertThat(loop.submitted()).isZero();
@@ -269,8 +276,9 @@ class FlowControllerTest {
         Outcome over = outcomeNow(enqueue("b", "t", 0, 50));
         assertThat(over).isInstanceOfSatisfying(Outcome.Rejected.class, r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.BAND_MAX_BYTES);
-            assertThat(r.message()).isEqualTo(
-                    "flow-control queue full: priority 0 has 60 bytes queued, this request 50, maxBytes 100");
+            assertThat(r.message())
+                    .isEqualTo(
+                            "flow-control queue full: priority 0 has 60 bytes queued, this request 50, maxBytes 100");
         });
         assertThat(enqueue("c", "t", 0, 40).isDone()).isFalse();
         assertThat(controller.stats().band(0).queuedBytes()).isEqualTo(100);
@@ -282,8 +290,9 @@ class FlowControllerTest {
         controller(FlowControlConfig.DEFAULT);
         gate.open();
         Outcome huge = outcomeNow(enqueue("huge", "t", 0, BandConfig.DEFAULT_MAX_BYTES + 1));
-        assertThat(huge).isInstanceOfSatisfying(Outcome.Rejected.class,
-                r -> assertThat(r.reason()).isEqualTo(RejectReason.BAND_MAX_BYTES));
+        assertThat(huge)
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectReason.BAND_MAX_BYTES));
         assertThat(outcomeNow(enqueue("max", "t", 0, BandConfig.DEFAULT_MAX_BYTES)))
                 .isSameAs(Outcome.DISPATCHED_IMMEDIATELY);
     }
@@ -302,8 +311,11 @@ class FlowControllerTest {
         gate.allow(1);
         controller.poke();
         Outcome tooBig = outcomeNow(enqueue("e", "t", 0, 801));
-        assertThat(tooBig).isInstanceOfSatisfying(Outcome.Rejected.class,
-                r -> assertThat(r.reason()).isEqualTo(RejectReason.GLOBAL_MAX_BYTES)); // checked before band limits
+        assertThat(tooBig)
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class,
+                        r -> assertThat(r.reason())
+                                .isEqualTo(RejectReason.GLOBAL_MAX_BYTES)); // checked before band limits
         assertThat(enqueue("f", "t", 0, 800).isDone()).isFalse();
         FlowControlStats s = controller.stats();
         assertThat(s.rejected(RejectReason.GLOBAL_MAX_REQUESTS)).isEqualTo(1);
@@ -353,7 +365,8 @@ class FlowControllerTest {
         gate.open();
         controller.poke();
         assertThat(outcomeNow(old)).isInstanceOf(Outcome.Expired.class);
-        assertThat(outcomeNow(young)).isEqualTo(new Outcome.Dispatched(Duration.ofMillis(700).toNanos()));
+        assertThat(outcomeNow(young))
+                .isEqualTo(new Outcome.Dispatched(Duration.ofMillis(700).toNanos()));
     }
 
     @Test
@@ -365,7 +378,9 @@ class FlowControllerTest {
         assertThat(t.isDone()).isFalse();
         ticker.advance(Duration.ofMillis(3));
         assertThat(t.cancel()).isTrue();
-        assertThat(outcomeNow(t)).isEqualTo(new Outcome.Cancelled(Duration.ofDays(1).plusMillis(3).toNanos()));
+        assertThat(outcomeNow(t))
+                .isEqualTo(
+                        new Outcome.Cancelled(Duration.ofDays(1).plusMillis(3).toNanos()));
     }
 
     @Test
@@ -399,7 +414,8 @@ class FlowControllerTest {
         assertThat(s.band(0)).isEqualTo(new FlowControlStats.BandStats(0, 2, 40, 1)); // "solo" flow is gone
         assertThat(s.queuedBytes()).isEqualTo(40);
         // The freed slot is usable again.
-        assertThat(controller.enqueue(new FlowKey("t", 0), 1, "d", loop).isDone()).isFalse();
+        assertThat(controller.enqueue(new FlowKey("t", 0), 1, "d", loop).isDone())
+                .isFalse();
 
         // A cancelled request is never dispatched; a dispatched one cannot be cancelled.
         assertThat(a.cancel()).isTrue();
@@ -431,12 +447,15 @@ class FlowControllerTest {
     @Test
     void aFailingCapacityCheckHoldsTheQueueAndIsCounted() {
         AtomicInteger calls = new AtomicInteger();
-        controller = new FlowController<>(FlowControlConfig.DEFAULT, () -> {
-            if (calls.incrementAndGet() <= 3) {
-                throw new IllegalStateException("metrics store broken");
-            }
-            return true;
-        }, ticker);
+        controller = new FlowController<>(
+                FlowControlConfig.DEFAULT,
+                () -> {
+                    if (calls.incrementAndGet() <= 3) {
+                        throw new IllegalStateException("metrics store broken");
+                    }
+                    return true;
+                },
+                ticker);
         Ticket<String> t = controller.enqueue(FlowKey.of("", 0), 1, "a", DIRECT); // probe and drain both throw
         assertThat(t.isDone()).isFalse();
         controller.poke(); // third failure
@@ -463,7 +482,9 @@ class FlowControllerTest {
         ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop-1"));
         try {
             AtomicReference<String> thread = new AtomicReference<>();
-            CompletableFuture<Outcome> seen = controller.enqueue(FlowKey.of(null, 0), 1, "a", eventLoop).outcome()
+            CompletableFuture<Outcome> seen = controller
+                    .enqueue(FlowKey.of(null, 0), 1, "a", eventLoop)
+                    .outcome()
                     .whenComplete((o, e) -> thread.set(Thread.currentThread().getName()))
                     .toCompletableFuture();
             gate.open();
@@ -501,8 +522,9 @@ class FlowControllerTest {
             });
         }
         gate.open();
-        assertThat(outcomeNow(enqueue("late", "t", 0))).isInstanceOfSatisfying(Outcome.Rejected.class,
-                r -> assertThat(r.reason()).isEqualTo(RejectReason.SHUT_DOWN));
+        assertThat(outcomeNow(enqueue("late", "t", 0)))
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectReason.SHUT_DOWN));
         assertThat(controller.stats().rejected(RejectReason.SHUT_DOWN)).isEqualTo(3);
         assertThat(controller.stats().queuedRequests()).isZero();
     }
@@ -517,7 +539,9 @@ class FlowControllerTest {
         gate.allow(2);
         controller.poke(); // first's continuation enqueues and pokes while this thread is the drainer
         assertThat(dispatchOrder).containsExactly("first", "second");
-        assertThat(followUps).singleElement().satisfies(t -> assertThat(t.isDone()).isFalse());
+        assertThat(followUps)
+                .singleElement()
+                .satisfies(t -> assertThat(t.isDone()).isFalse());
         gate.open();
         controller.poke();
         assertThat(dispatchOrder).containsExactly("first", "second", "follow-up");
@@ -548,12 +572,12 @@ class FlowControllerTest {
         assertThatThrownBy(() -> FlowControlConfig.DEFAULT.withExpirySweepInterval(Duration.ZERO))
                 .hasMessage("expirySweepInterval: PT0S (expected: > 0)");
         assertThat(FairnessPolicy.ofTypeName("round-robin-fairness-policy")).isEqualTo(FairnessPolicy.ROUND_ROBIN);
-        assertThat(FairnessPolicy.ofTypeName("global-strict-fairness-policy"))
-                .isEqualTo(FairnessPolicy.GLOBAL_STRICT);
-        assertThatThrownBy(() -> FairnessPolicy.ofTypeName("fair-share")).hasMessage(
-                "fairnessPolicyRef: fair-share (expected: global-strict-fairness-policy or round-robin-fairness-policy)");
-        assertThat(FlowControlConfig.DEFAULT.band(7)).isEqualTo(new BandConfig(0, 1_000_000_000L,
-                FairnessPolicy.GLOBAL_STRICT));
+        assertThat(FairnessPolicy.ofTypeName("global-strict-fairness-policy")).isEqualTo(FairnessPolicy.GLOBAL_STRICT);
+        assertThatThrownBy(() -> FairnessPolicy.ofTypeName("fair-share"))
+                .hasMessage(
+                        "fairnessPolicyRef: fair-share (expected: global-strict-fairness-policy or round-robin-fairness-policy)");
+        assertThat(FlowControlConfig.DEFAULT.band(7))
+                .isEqualTo(new BandConfig(0, 1_000_000_000L, FairnessPolicy.GLOBAL_STRICT));
         assertThat(FlowControlConfig.DEFAULT.expirySweepInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 }

@@ -40,7 +40,8 @@ class UtilizationSaturationDetectorTest {
                 .hasMessage("headroom: -0.1 (expected: a finite fraction >= 0)");
         assertThatThrownBy(() -> new Config(5, 0.8, Duration.ofMillis(200), Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new Config(1, 1.0, Duration.ofNanos(1), 5.0).kvCacheUtilThreshold()).isEqualTo(1.0);
+        assertThat(new Config(1, 1.0, Duration.ofNanos(1), 5.0).kvCacheUtilThreshold())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -82,7 +83,8 @@ class UtilizationSaturationDetectorTest {
         assertThat(detector.score(stale)).isEqualTo(1.0);
         assertThat(detector.score(EndpointSignals.NO_METRICS)).isEqualTo(1.0);
         assertThat(detector.saturation(List.of(stale, fresh(0, 0)))).isEqualTo(0.5);
-        assertThat(detector.isSaturated(List.of(stale, EndpointSignals.NO_METRICS))).isTrue();
+        assertThat(detector.isSaturated(List.of(stale, EndpointSignals.NO_METRICS)))
+                .isTrue();
     }
 
     @Test
@@ -94,12 +96,12 @@ class UtilizationSaturationDetectorTest {
     @Test
     void filterKeepsFreshEndpointsStrictlyBelowTheLimits() {
         List<EndpointSignals> in = List.of(
-                fresh(4, 0.79),                 // 0 kept
-                fresh(5, 0.1),                  // 1 queue at the limit
-                fresh(0, 0.8),                  // 2 kv at the limit
+                fresh(4, 0.79), // 0 kept
+                fresh(5, 0.1), // 1 queue at the limit
+                fresh(0, 0.8), // 2 kv at the limit
                 EndpointSignals.of(201 * MS, 0, 0), // 3 stale
-                EndpointSignals.NO_METRICS,     // 4 no metrics
-                fresh(0, 0));                   // 5 kept
+                EndpointSignals.NO_METRICS, // 4 no metrics
+                fresh(0, 0)); // 5 kept
         assertThat(detector.filter(in)).containsExactly(0, 5);
     }
 

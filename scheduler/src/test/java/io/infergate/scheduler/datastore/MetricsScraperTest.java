@@ -10,6 +10,7 @@ import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
 import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,10 @@ class MetricsScraperTest {
 
     private EndpointSlot slot() {
         Endpoint e = Endpoint.of(new PoolEndpoint("a-rank-0", "a", "10.0.0.1", 8000, 0), Map.of());
-        return datastore.publish(new PoolSnapshot(new PoolId("g", "ns", "pool"), List.of(e))).slots().get(0);
+        return datastore
+                .publish(new PoolSnapshot(new PoolId("g", "ns", "pool"), List.of(e)))
+                .slots()
+                .get(0);
     }
 
     private MetricsScraper scraper() {
@@ -81,8 +85,8 @@ class MetricsScraperTest {
         long readAt = slot.metrics().readAtNanos();
         s.tick();
         pending.get(1).completeExceptionally(new IOException("HTTP 503 from http://10.0.0.1:8000/metrics"));
-        assertThat(slot.metrics().failure()).isEqualTo("scrape failed: IOException: HTTP 503 from"
-                + " http://10.0.0.1:8000/metrics");
+        assertThat(slot.metrics().failure())
+                .isEqualTo("scrape failed: IOException: HTTP 503 from" + " http://10.0.0.1:8000/metrics");
         assertThat(slot.metrics().metrics().waitingQueue()).isEqualTo(3);
         assertThat(slot.metrics().readAtNanos()).isEqualTo(readAt);
         assertThat(slot.metrics().isFresh(clock.get(), Long.MAX_VALUE)).isFalse();
@@ -114,9 +118,10 @@ class MetricsScraperTest {
 
     @Test
     void aTimeoutNotShorterThanTheIntervalIsRefused() {
-        assertThatThrownBy(() -> new MetricsScraper(datastore, fetcher, clock::get, Duration.ofMillis(50),
-                Duration.ofMillis(50)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter than the interval");
+        assertThatThrownBy(() -> new MetricsScraper(
+                        datastore, fetcher, clock::get, Duration.ofMillis(50), Duration.ofMillis(50)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shorter than the interval");
         assertThat(MetricsScraper.defaultTimeout(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(40));
     }
 
@@ -139,7 +144,7 @@ class MetricsScraperTest {
         pending.get(0).complete(VLLM.getBytes(StandardCharsets.UTF_8));
         ScrapedMetrics before = slot.metrics();
         s.tick();
-        pending.get(1).completeExceptionally(new java.net.http.HttpTimeoutException("request timed out"));
+        pending.get(1).completeExceptionally(new HttpTimeoutException("request timed out"));
         assertThat(slot.metrics()).isSameAs(before);
         assertThat(s.timeouts("10.0.0.1:8000")).isEqualTo(1);
         clock.addAndGet(300_000_000L);
@@ -156,13 +161,15 @@ class MetricsScraperTest {
             """;
 
     private static final MetricsExtractor CUSTOM = MetricsExtractor.builder()
-            .mapping(EngineMapping.builder("myengine").queuedRequestsSpec("my_queue_depth")
-                    .kvUsageSpec("my_kv_usage").build())
+            .mapping(EngineMapping.builder("myengine")
+                    .queuedRequestsSpec("my_queue_depth")
+                    .kvUsageSpec("my_kv_usage")
+                    .build())
             .build();
 
     private static Endpoint labelled(String ip, String engine) {
-        return Endpoint.of(new PoolEndpoint("p-" + ip, "p", ip, 8000, 0),
-                Map.of(EngineMapping.ENGINE_TYPE_LABEL, engine));
+        return Endpoint.of(
+                new PoolEndpoint("p-" + ip, "p", ip, 8000, 0), Map.of(EngineMapping.ENGINE_TYPE_LABEL, engine));
     }
 
     @Test
@@ -170,8 +177,12 @@ class MetricsScraperTest {
         Endpoint e = labelled("10.0.0.9", "myengine");
         PoolId custom = new PoolId("g", "ns", "custom");
         PoolId plain = new PoolId("g", "ns", "plain");
-        EndpointSlot mine = datastore.publish(new PoolSnapshot(custom, List.of(e)), CUSTOM).slots().get(0);
-        EndpointSlot builtin = datastore.publish(new PoolSnapshot(plain, List.of(e))).slots().get(0);
+        EndpointSlot mine = datastore
+                .publish(new PoolSnapshot(custom, List.of(e)), CUSTOM)
+                .slots()
+                .get(0);
+        EndpointSlot builtin =
+                datastore.publish(new PoolSnapshot(plain, List.of(e))).slots().get(0);
         assertThat(mine.metrics().metrics().engine()).isEqualTo("myengine"); // shown before the first scrape
         MetricsScraper s = scraper();
         s.tick();
@@ -182,15 +193,19 @@ class MetricsScraperTest {
         assertThat(mine.metrics().metrics().waitingQueue()).isEqualTo(4);
         assertThat(mine.metrics().metrics().kvUsage()).isEqualTo(0.625);
         // the built-in mappings know no "myengine": read as vllm, nothing found, stale with the reason
-        assertThat(builtin.metrics().failure()).startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE:"
-                + " endpoint label inference.networking.k8s.io/engine-type=myengine names no metrics mapping");
+        assertThat(builtin.metrics().failure())
+                .startsWith("nothing readable in the metrics page: UNKNOWN_ENGINE:"
+                        + " endpoint label inference.networking.k8s.io/engine-type=myengine names no metrics mapping");
     }
 
     @Test
     void aSnapshotWithoutAnExtractorKeepsThePoolsAndANewOneAppliesFromTheNextScrape() {
         Endpoint e = labelled("10.0.0.9", "myengine");
         PoolId pool = new PoolId("g", "ns", "custom");
-        EndpointSlot slot = datastore.publish(new PoolSnapshot(pool, List.of(e)), CUSTOM).slots().get(0);
+        EndpointSlot slot = datastore
+                .publish(new PoolSnapshot(pool, List.of(e)), CUSTOM)
+                .slots()
+                .get(0);
         PoolState again = datastore.publish(new PoolSnapshot(pool, List.of(e)));
         assertThat(again.extractor()).isSameAs(CUSTOM);
         assertThat(again.slots().get(0)).isSameAs(slot);

@@ -35,36 +35,50 @@ class EngineMappingTest {
 
         EngineMapping trtllm = EngineMapping.trtllmServe();
         assertThat(trtllm.engine()).isEqualTo("trtllm-serve");
-        assertThat(trtllm.families()).containsExactly("trtllm_num_requests_waiting", "trtllm_num_requests_running",
-                "trtllm_kv_cache_utilization", "trtllm_kv_cache_tokens_per_block", "trtllm_kv_cache_max_blocks");
+        assertThat(trtllm.families())
+                .containsExactly(
+                        "trtllm_num_requests_waiting",
+                        "trtllm_num_requests_running",
+                        "trtllm_kv_cache_utilization",
+                        "trtllm_kv_cache_tokens_per_block",
+                        "trtllm_kv_cache_max_blocks");
         assertThat(trtllm.cacheInfo()).isNull();
 
         EngineMapping triton = EngineMapping.tritonTensorRtLlm();
         assertThat(triton.engine()).isEqualTo("triton-tensorrt-llm");
-        assertThat(triton.waitingQueue()).isEqualTo(
-                new MetricSpec("nv_trt_llm_request_metrics", Map.of("request_type", "waiting")));
-        assertThat(triton.runningRequests()).isEqualTo(
-                new MetricSpec("nv_trt_llm_request_metrics", Map.of("request_type", "scheduled")));
-        assertThat(triton.kvUsage()).isEqualTo(
-                new MetricSpec("nv_trt_llm_kv_cache_block_metrics", Map.of("kv_cache_block_type", "fraction")));
-        assertThat(triton.cacheBlockSize()).isEqualTo(
-                new MetricSpec("nv_trt_llm_kv_cache_block_metrics", Map.of("kv_cache_block_type", "tokens_per")));
-        assertThat(triton.cacheNumBlocks()).isEqualTo(
-                new MetricSpec("nv_trt_llm_kv_cache_block_metrics", Map.of("kv_cache_block_type", "max")));
-        assertThat(triton.families()).containsExactly("nv_trt_llm_request_metrics", "nv_trt_llm_kv_cache_block_metrics");
+        assertThat(triton.waitingQueue())
+                .isEqualTo(new MetricSpec("nv_trt_llm_request_metrics", Map.of("request_type", "waiting")));
+        assertThat(triton.runningRequests())
+                .isEqualTo(new MetricSpec("nv_trt_llm_request_metrics", Map.of("request_type", "scheduled")));
+        assertThat(triton.kvUsage())
+                .isEqualTo(
+                        new MetricSpec("nv_trt_llm_kv_cache_block_metrics", Map.of("kv_cache_block_type", "fraction")));
+        assertThat(triton.cacheBlockSize())
+                .isEqualTo(new MetricSpec(
+                        "nv_trt_llm_kv_cache_block_metrics", Map.of("kv_cache_block_type", "tokens_per")));
+        assertThat(triton.cacheNumBlocks())
+                .isEqualTo(new MetricSpec("nv_trt_llm_kv_cache_block_metrics", Map.of("kv_cache_block_type", "max")));
+        assertThat(triton.families())
+                .containsExactly("nv_trt_llm_request_metrics", "nv_trt_llm_kv_cache_block_metrics");
 
         EngineMapping tgi = EngineMapping.tgi();
         assertThat(tgi.families()).containsExactly("tgi_queue_size", "tgi_batch_current_size");
         assertThat(tgi.kvUsage()).isNull();
 
-        assertThat(EngineMapping.builtins()).extracting(EngineMapping::engine)
+        assertThat(EngineMapping.builtins())
+                .extracting(EngineMapping::engine)
                 .containsExactly("vllm", "sglang", "trtllm-serve", "triton-tensorrt-llm", "tgi");
     }
 
     @Test
     void emptySpecsDisableAndLabelNamesDefault() {
-        EngineMapping m = EngineMapping.builder("custom").queuedRequestsSpec("").runningRequestsSpec("  ")
-                .kvUsageSpec(null).loraSpec("x_info").cacheBlockSizeLabelName("").build();
+        EngineMapping m = EngineMapping.builder("custom")
+                .queuedRequestsSpec("")
+                .runningRequestsSpec("  ")
+                .kvUsageSpec(null)
+                .loraSpec("x_info")
+                .cacheBlockSizeLabelName("")
+                .build();
 
         assertThat(m.waitingQueue()).isNull();
         assertThat(m.runningRequests()).isNull();
@@ -77,15 +91,22 @@ class EngineMappingTest {
 
     @Test
     void badConfigIsRejectedNamingEngineAndField() {
-        assertThatThrownBy(() -> EngineMapping.builder("e").kvUsageSpec("kv{a=}").build())
+        assertThatThrownBy(
+                        () -> EngineMapping.builder("e").kvUsageSpec("kv{a=}").build())
                 .isInstanceOf(InvalidMetricSpecException.class)
                 .hasMessageStartingWith("engine 'e' kvUsageSpec: metric spec 'kv{a=}': expected a label value");
         assertThatThrownBy(() -> EngineMapping.builder("default").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reserved");
         assertThatThrownBy(() -> EngineMapping.builder(" ").build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EngineMapping.builder("e").kvUsageFallbackSpec("old").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kvUsageFallback");
-        assertThatThrownBy(() -> EngineMapping.builder("e").cacheNumBlocksLabelName("num-pages").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'num-pages'");
+        assertThatThrownBy(() ->
+                        EngineMapping.builder("e").kvUsageFallbackSpec("old").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kvUsageFallback");
+        assertThatThrownBy(() -> EngineMapping.builder("e")
+                        .cacheNumBlocksLabelName("num-pages")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'num-pages'");
     }
 }

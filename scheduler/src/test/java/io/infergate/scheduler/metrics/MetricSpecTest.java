@@ -25,8 +25,12 @@ class MetricSpecTest {
     void parsesEveryQuotingStyleBlanksAndATrailingComma() {
         MetricSpec spec = MetricSpec.parse(" m { a = \"x\\\"y\\n\" , b='s\\'q', c=`raw\\n`, d=v-1.2/3 , } ");
 
-        assertThat(spec.labels()).containsExactly(Map.entry("a", "x\"y\n"), Map.entry("b", "s'q"),
-                Map.entry("c", "raw\\n"), Map.entry("d", "v-1.2/3"));
+        assertThat(spec.labels())
+                .containsExactly(
+                        Map.entry("a", "x\"y\n"),
+                        Map.entry("b", "s'q"),
+                        Map.entry("c", "raw\\n"),
+                        Map.entry("d", "v-1.2/3"));
         assertThat(MetricSpec.parse(spec.toString())).isEqualTo(spec);
     }
 
@@ -40,8 +44,26 @@ class MetricSpecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{a=\"1\"}", "1m", "m{", "m{a}", "m{a=}", "m{a=\"1\"", "m{a=\"1\" b=\"2\"}",
-        "m{a==1}", "m{a=\"1}", "m{a='1}", "m{a=`1}", "m{a=\"\\q\"}", "m x", "m{1a=1}", "m}", "m{,}", "m{a=1,,}"})
+    @ValueSource(
+            strings = {
+                "{a=\"1\"}",
+                "1m",
+                "m{",
+                "m{a}",
+                "m{a=}",
+                "m{a=\"1\"",
+                "m{a=\"1\" b=\"2\"}",
+                "m{a==1}",
+                "m{a=\"1}",
+                "m{a='1}",
+                "m{a=`1}",
+                "m{a=\"\\q\"}",
+                "m x",
+                "m{1a=1}",
+                "m}",
+                "m{,}",
+                "m{a=1,,}"
+            })
     void rejectsBadSpecsSayingWhereAndWhatWasExpected(String bad) {
         assertThatThrownBy(() -> MetricSpec.parse(bad))
                 .isInstanceOf(InvalidMetricSpecException.class)
@@ -54,7 +76,8 @@ class MetricSpecTest {
     @Test
     void namesTheProblemPrecisely() {
         assertThatThrownBy(() -> MetricSpec.parse("m{a=}")).hasMessageContaining("expected a label value at offset 4");
-        assertThatThrownBy(() -> MetricSpec.parse("m{a}")).hasMessageContaining("expected one of =, !=, =~, !~ at offset 3");
+        assertThatThrownBy(() -> MetricSpec.parse("m{a}"))
+                .hasMessageContaining("expected one of =, !=, =~, !~ at offset 3");
         assertThatThrownBy(() -> MetricSpec.parse("m{a=\"1\"")).hasMessageContaining("missing '}' at offset 7");
         assertThatThrownBy(() -> MetricSpec.parse("")).isInstanceOf(InvalidMetricSpecException.class);
         assertThatThrownBy(() -> MetricSpec.parse(null)).isInstanceOf(InvalidMetricSpecException.class);
@@ -69,10 +92,10 @@ class MetricSpecTest {
 
     @Test
     void constructorValidatesNames() {
-        assertThatThrownBy(() -> new MetricSpec("bad-name", Map.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new MetricSpec("bad-name", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'bad-name'");
-        assertThatThrownBy(() -> new MetricSpec("m", Map.of("bad-label", "x")))
-                .hasMessageContaining("'bad-label'");
+        assertThatThrownBy(() -> new MetricSpec("m", Map.of("bad-label", "x"))).hasMessageContaining("'bad-label'");
     }
 
     @Test

@@ -39,13 +39,17 @@ class MetricsExtractorFixturesTest {
         assertThat(m.hasBlockSize()).isFalse();
         assertThat(m.hasNumGpuBlocks()).isFalse();
         assertThat(m.anyKnown()).isTrue();
-        assertThat(m.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).containsExactly(
-                tuple(Kind.PARSE_ERROR, "line 25: expected a label name, found '.'"),
-                tuple(Kind.MISSING, "vllm:num_requests_waiting (waiting queue): no matching series"),
-                tuple(Kind.MISSING, "vllm:kv_cache_usage_perc (KV-cache usage): no matching series"
-                        + " (nor the fallback vllm:gpu_cache_usage_perc)"),
-                tuple(Kind.MISSING, "vllm:lora_requests_info (LoRA info): no matching series"),
-                tuple(Kind.MISSING, "vllm:cache_config_info (cache info): no matching series"));
+        assertThat(m.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .containsExactly(
+                        tuple(Kind.PARSE_ERROR, "line 25: expected a label name, found '.'"),
+                        tuple(Kind.MISSING, "vllm:num_requests_waiting (waiting queue): no matching series"),
+                        tuple(
+                                Kind.MISSING,
+                                "vllm:kv_cache_usage_perc (KV-cache usage): no matching series"
+                                        + " (nor the fallback vllm:gpu_cache_usage_perc)"),
+                        tuple(Kind.MISSING, "vllm:lora_requests_info (LoRA info): no matching series"),
+                        tuple(Kind.MISSING, "vllm:cache_config_info (cache info): no matching series"));
     }
 
     @Test
@@ -65,10 +69,12 @@ class MetricsExtractorFixturesTest {
         assertThat(m.waitingQueue()).isZero();
         assertThat(m.runningRequests()).isZero();
         assertThat(m.hasKvUsage()).isFalse();
-        assertThat(m.problems()).extracting(MetricsProblem::message).containsExactly(
-                "vllm:kv_cache_usage_perc (KV-cache usage): no matching series (nor the fallback vllm:gpu_cache_usage_perc)",
-                "vllm:lora_requests_info (LoRA info): no matching series",
-                "vllm:cache_config_info (cache info): no matching series");
+        assertThat(m.problems())
+                .extracting(MetricsProblem::message)
+                .containsExactly(
+                        "vllm:kv_cache_usage_perc (KV-cache usage): no matching series (nor the fallback vllm:gpu_cache_usage_perc)",
+                        "vllm:lora_requests_info (LoRA info): no matching series",
+                        "vllm:cache_config_info (cache info): no matching series");
     }
 
     /** GIE's {@code loraspec.go}: the series with the largest value (creation time) wins, here the second line. */
@@ -84,7 +90,8 @@ class MetricsExtractorFixturesTest {
 
     @Test
     void loraWinnerDoesNotDependOnLineOrder() {
-        String[] lines = MetricsResources.text(MetricsResources.VLLM_LORA_PR13303).split("\n");
+        String[] lines =
+                MetricsResources.text(MetricsResources.VLLM_LORA_PR13303).split("\n");
         ModelServerMetrics reversed = extract("vllm", lines[2], lines[1], lines[0]);
 
         assertThat(reversed.activeAdapters()).containsExactly("test-lora");
@@ -102,7 +109,8 @@ class MetricsExtractorFixturesTest {
         assertThat(m.kvUsage()).isEqualTo(0.28);
         assertThat(m.hasLoraInfo()).isFalse();
         // The documented sample predates sglang:cache_config_info.
-        assertThat(m.problems()).extracting(MetricsProblem::message)
+        assertThat(m.problems())
+                .extracting(MetricsProblem::message)
                 .containsExactly("sglang:cache_config_info (cache info): no matching series");
     }
 
@@ -130,13 +138,18 @@ class MetricsExtractorFixturesTest {
     @Test
     void everyFixtureParsesWithTheRightEngineAndOnlyTheKnownProblems() {
         assertThat(extract("vllm", MetricsResources.VLLM_DOCS).problems())
-                .filteredOn(p -> p.kind() == Kind.PARSE_ERROR).hasSize(1);
+                .filteredOn(p -> p.kind() == Kind.PARSE_ERROR)
+                .hasSize(1);
         for (String[] c : new String[][] {
-            {"vllm", MetricsResources.VLLM_ENGINE_GREP}, {"vllm", MetricsResources.VLLM_GO_FIXTURE},
-            {"vllm", MetricsResources.VLLM_LORA_PR13303}, {"sglang", MetricsResources.SGLANG},
-            {"triton-tensorrt-llm", MetricsResources.TRITON_TRTLLM}, {"triton-tensorrt-llm", MetricsResources.TRITON_BASE},
+            {"vllm", MetricsResources.VLLM_ENGINE_GREP},
+            {"vllm", MetricsResources.VLLM_GO_FIXTURE},
+            {"vllm", MetricsResources.VLLM_LORA_PR13303},
+            {"sglang", MetricsResources.SGLANG},
+            {"triton-tensorrt-llm", MetricsResources.TRITON_TRTLLM},
+            {"triton-tensorrt-llm", MetricsResources.TRITON_BASE},
         }) {
-            assertThat(extract(c[0], c[1]).problems()).as(c[1])
+            assertThat(extract(c[0], c[1]).problems())
+                    .as(c[1])
                     .noneMatch(p -> p.kind() == Kind.PARSE_ERROR || p.kind() == Kind.UNKNOWN_ENGINE);
         }
     }

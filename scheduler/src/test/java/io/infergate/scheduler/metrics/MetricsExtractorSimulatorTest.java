@@ -43,7 +43,8 @@ class MetricsExtractorSimulatorTest {
 
     @Test
     void vllmOlderThanKvCacheUsagePercFallsBackToGpuCacheUsagePerc() {
-        String legacyOnly = MetricsResources.text(MetricsResources.SIM_VLLM_LEGACY_CREATED).lines()
+        String legacyOnly = MetricsResources.text(MetricsResources.SIM_VLLM_LEGACY_CREATED)
+                .lines()
                 .filter(l -> !l.contains("vllm:kv_cache_usage_perc"))
                 .collect(Collectors.joining("\n"));
         assertThat(legacyOnly).contains("vllm:gpu_cache_usage_perc{");
@@ -100,14 +101,23 @@ class MetricsExtractorSimulatorTest {
 
     @Test
     void everyFlavorParsesWithoutProblemsForAParserThatWantsAllItsFamilies() {
-        for (String resource : new String[] {MetricsResources.SIM_VLLM, MetricsResources.SIM_VLLM_LEGACY_CREATED,
-            MetricsResources.SIM_SGLANG, MetricsResources.SIM_TRTLLM, MetricsResources.SIM_TRITON,
-            MetricsResources.SIM_TGI}) {
+        for (String resource : new String[] {
+            MetricsResources.SIM_VLLM,
+            MetricsResources.SIM_VLLM_LEGACY_CREATED,
+            MetricsResources.SIM_SGLANG,
+            MetricsResources.SIM_TRTLLM,
+            MetricsResources.SIM_TRITON,
+            MetricsResources.SIM_TGI
+        }) {
             String text = MetricsResources.text(resource);
-            var families = text.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
+            var families = text.lines()
+                    .filter(l -> l.startsWith("# TYPE "))
+                    .map(l -> l.split(" ")[2])
+                    .toList();
             RecordingVisitor v = new RecordingVisitor();
             ParseResult r = new PrometheusTextParser(families).parse(text, v);
-            long sampleLines = text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
+            long sampleLines =
+                    text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
             assertThat(r.hasProblems()).as(resource).isFalse();
             assertThat(v.samples).as(resource).hasSize((int) sampleLines);
         }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MetricsExtractorTest {
@@ -38,11 +39,20 @@ class MetricsExtractorTest {
     @Test
     void theSeriesWithTheNewestTimestampWins() {
         assertThat(read("# TYPE q gauge", "q{pod=\"a\"} 5 1000", "q{pod=\"b\"} 7 3000", "q{pod=\"c\"} 6 2000")
-                .waitingQueue()).isEqualTo(7);
-        assertThat(read("q 5", "q 7", "q 6").waitingQueue()).as("no timestamps: the first").isEqualTo(5);
-        assertThat(read("q 1", "q 2 10", "q 3").waitingQueue()).as("a timestamp outranks none").isEqualTo(2);
-        assertThat(read("q 3 -5", "q 4").waitingQueue()).as("even a negative one").isEqualTo(3);
-        assertThat(read("q 8 20", "q 9 20").waitingQueue()).as("ties keep the first").isEqualTo(8);
+                        .waitingQueue())
+                .isEqualTo(7);
+        assertThat(read("q 5", "q 7", "q 6").waitingQueue())
+                .as("no timestamps: the first")
+                .isEqualTo(5);
+        assertThat(read("q 1", "q 2 10", "q 3").waitingQueue())
+                .as("a timestamp outranks none")
+                .isEqualTo(2);
+        assertThat(read("q 3 -5", "q 4").waitingQueue())
+                .as("even a negative one")
+                .isEqualTo(3);
+        assertThat(read("q 8 20", "q 9 20").waitingQueue())
+                .as("ties keep the first")
+                .isEqualTo(8);
     }
 
     @Test
@@ -50,7 +60,8 @@ class MetricsExtractorTest {
         ModelServerMetrics m = read("r{kind=\"wait\"} 1", "r{x=\"y\",kind=\"run\"} 2", "r 3");
 
         assertThat(m.runningRequests()).isEqualTo(2);
-        assertThat(read("r{kind=\"wait\"} 1").problems()).extracting(MetricsProblem::message)
+        assertThat(read("r{kind=\"wait\"} 1").problems())
+                .extracting(MetricsProblem::message)
                 .contains("r{kind=\"run\"} (running requests): no matching series");
     }
 
@@ -63,8 +74,11 @@ class MetricsExtractorTest {
 
         ModelServerMetrics histogram = read("# TYPE q histogram", "q_bucket{le=\"+Inf\"} 3", "q_sum 2", "q_count 3");
         assertThat(histogram.hasWaitingQueue()).isFalse();
-        assertThat(histogram.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).contains(tuple(
-                Kind.UNSUPPORTED_TYPE, "q (waiting queue): the family is a histogram (expected: gauge, counter or untyped)"));
+        assertThat(histogram.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .contains(tuple(
+                        Kind.UNSUPPORTED_TYPE,
+                        "q (waiting queue): the family is a histogram (expected: gauge, counter or untyped)"));
         ModelServerMetrics summary = read("# TYPE q summary", "q{quantile=\"0.5\"} 3");
         assertThat(summary.problems()).extracting(MetricsProblem::kind).contains(Kind.UNSUPPORTED_TYPE);
     }
@@ -75,17 +89,24 @@ class MetricsExtractorTest {
         assertThat(m.waitingQueue()).isEqualTo(2);
         assertThat(m.runningRequests()).isEqualTo(Integer.MAX_VALUE);
         assertThat(m.kvUsage()).isEqualTo(1.0);
-        assertThat(m.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).contains(
-                tuple(Kind.BAD_VALUE, "kv (KV-cache usage): value 1.5 outside 0..1, clamped (expected: a fraction, 1 = full)"));
+        assertThat(m.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .contains(tuple(
+                        Kind.BAD_VALUE,
+                        "kv (KV-cache usage): value 1.5 outside 0..1, clamped (expected: a fraction, 1 = full)"));
 
         ModelServerMetrics bad = read("q NaN", "r{kind=\"run\"} -1", "kv -Inf");
         assertThat(bad.hasWaitingQueue()).isFalse();
         assertThat(bad.hasRunningRequests()).isFalse();
         assertThat(bad.hasKvUsage()).isFalse();
-        assertThat(bad.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).contains(
-                tuple(Kind.BAD_VALUE, "q (waiting queue): value NaN (expected: a finite count >= 0)"),
-                tuple(Kind.BAD_VALUE, "r{kind=\"run\"} (running requests): value -1.0 (expected: a finite count >= 0)"),
-                tuple(Kind.BAD_VALUE, "kv (KV-cache usage): value -Infinity (expected: a fraction in 0..1)"));
+        assertThat(bad.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .contains(
+                        tuple(Kind.BAD_VALUE, "q (waiting queue): value NaN (expected: a finite count >= 0)"),
+                        tuple(
+                                Kind.BAD_VALUE,
+                                "r{kind=\"run\"} (running requests): value -1.0 (expected: a finite count >= 0)"),
+                        tuple(Kind.BAD_VALUE, "kv (KV-cache usage): value -Infinity (expected: a fraction in 0..1)"));
     }
 
     @Test
@@ -94,11 +115,15 @@ class MetricsExtractorTest {
 
         assertThat(m.runningRequests()).isEqualTo(3);
         assertThat(m.kvUsage()).isEqualTo(0.5);
-        assertThat(m.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).containsExactly(
-                tuple(Kind.PARSE_ERROR, "line 2: expected a metric name or '#' at the start of the line, found '}'"),
-                tuple(Kind.MISSING, "q (waiting queue): no matching series"),
-                tuple(Kind.MISSING, "lora (LoRA info): no matching series"),
-                tuple(Kind.MISSING, "info (cache info): no matching series"));
+        assertThat(m.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .containsExactly(
+                        tuple(
+                                Kind.PARSE_ERROR,
+                                "line 2: expected a metric name or '#' at the start of the line, found '}'"),
+                        tuple(Kind.MISSING, "q (waiting queue): no matching series"),
+                        tuple(Kind.MISSING, "lora (LoRA info): no matching series"),
+                        tuple(Kind.MISSING, "info (cache info): no matching series"));
     }
 
     @Test
@@ -121,9 +146,12 @@ class MetricsExtractorTest {
         assertThat(m.activeAdapters()).isEmpty();
         assertThat(m.waitingAdapters()).isEmpty();
         assertThat(m.hasMaxLoras()).isFalse();
-        assertThat(m.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).contains(
-                tuple(Kind.BAD_VALUE, "lora (LoRA info): label max_lora=\"many\" (expected: an integer >= 0)"));
-        assertThat(read("lora 1").problems()).extracting(MetricsProblem::message)
+        assertThat(m.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .contains(
+                        tuple(Kind.BAD_VALUE, "lora (LoRA info): label max_lora=\"many\" (expected: an integer >= 0)"));
+        assertThat(read("lora 1").problems())
+                .extracting(MetricsProblem::message)
                 .contains("lora (LoRA info): no label max_lora on the selected series");
     }
 
@@ -132,16 +160,27 @@ class MetricsExtractorTest {
         ModelServerMetrics labels = read("info{block_size=\"32\",num_gpu_blocks=\"None\"} 1");
         assertThat(labels.blockSize()).isEqualTo(32);
         assertThat(labels.hasNumGpuBlocks()).isFalse();
-        assertThat(labels.problems()).extracting(MetricsProblem::kind, MetricsProblem::message).contains(
-                tuple(Kind.BAD_VALUE, "info (cache info): label num_gpu_blocks=\"None\" (expected: an integer >= 0)"));
+        assertThat(labels.problems())
+                .extracting(MetricsProblem::kind, MetricsProblem::message)
+                .contains(tuple(
+                        Kind.BAD_VALUE,
+                        "info (cache info): label num_gpu_blocks=\"None\" (expected: an integer >= 0)"));
 
-        MetricsExtractor both = MetricsExtractor.builder().defaultEngine("b").mapping(EngineMapping.builder("b")
-                .cacheInfoSpec("info").cacheBlockSizeLabelName("page").cacheNumBlocksLabelName("pages")
-                .cacheBlockSizeSpec("bs").cacheNumBlocksSpec("nb").build()).build();
+        MetricsExtractor both = MetricsExtractor.builder()
+                .defaultEngine("b")
+                .mapping(EngineMapping.builder("b")
+                        .cacheInfoSpec("info")
+                        .cacheBlockSizeLabelName("page")
+                        .cacheNumBlocksLabelName("pages")
+                        .cacheBlockSizeSpec("bs")
+                        .cacheNumBlocksSpec("nb")
+                        .build())
+                .build();
         ModelServerMetrics m = read(both, "info{page=\"8\",pages=\"100\"} 1", "bs 64");
         assertThat(m.blockSize()).isEqualTo(64);
         assertThat(m.numGpuBlocks()).isEqualTo(100);
-        assertThat(m.problems()).extracting(MetricsProblem::message)
+        assertThat(m.problems())
+                .extracting(MetricsProblem::message)
                 .containsExactly("nb (cache block count): no matching series");
     }
 
@@ -158,7 +197,8 @@ class MetricsExtractorTest {
                 .noneMatch(p -> p.kind() == Kind.UNKNOWN_ENGINE);
         assertThat(e.mappingFor(Map.of(LABEL, "tgi"))).isEqualTo(EngineMapping.tgi());
         assertThat(e.mappingFor(Map.of(LABEL, "nope"))).isEqualTo(EngineMapping.vllm());
-        assertThat(e.engines()).containsExactlyInAnyOrder("vllm", "sglang", "trtllm-serve", "triton-tensorrt-llm", "tgi");
+        assertThat(e.engines())
+                .containsExactlyInAnyOrder("vllm", "sglang", "trtllm-serve", "triton-tensorrt-llm", "tgi");
     }
 
     @Test
@@ -169,9 +209,12 @@ class MetricsExtractorTest {
 
         assertThat(m.engine()).isEqualTo("vllm");
         assertThat(m.anyKnown()).isFalse();
-        assertThat(m.problems().get(0)).isEqualTo(new MetricsProblem(Kind.UNKNOWN_ENGINE,
-                "endpoint label inference.networking.k8s.io/engine-type=trtllm names no metrics mapping (expected one"
-                        + " of: sglang, tgi, triton-tensorrt-llm, trtllm-serve, vllm); read as the default engine vllm"));
+        assertThat(m.problems().get(0))
+                .isEqualTo(
+                        new MetricsProblem(
+                                Kind.UNKNOWN_ENGINE,
+                                "endpoint label inference.networking.k8s.io/engine-type=trtllm names no metrics mapping (expected one"
+                                        + " of: sglang, tgi, triton-tensorrt-llm, trtllm-serve, vllm); read as the default engine vllm"));
     }
 
     @Test
@@ -179,23 +222,30 @@ class MetricsExtractorTest {
         MetricsExtractor e = MetricsExtractor.builder()
                 .engineLabelKey("serving.example/engine")
                 .defaultEngine("sglang")
-                .mapping(EngineMapping.builder("vllm").kvUsageSpec("vllm:gpu_cache_usage_perc").build())
-                .mapping(EngineMapping.builder("my-engine").queuedRequestsSpec("my_queue{shard=\"0\"}").build())
+                .mapping(EngineMapping.builder("vllm")
+                        .kvUsageSpec("vllm:gpu_cache_usage_perc")
+                        .build())
+                .mapping(EngineMapping.builder("my-engine")
+                        .queuedRequestsSpec("my_queue{shard=\"0\"}")
+                        .build())
                 .build();
         Map<String, String> labels = new HashMap<>();
         labels.put("serving.example/engine", "my-engine");
         labels.put(LABEL, "vllm"); // not the configured key: ignored
 
-        ModelServerMetrics mine = e.extract(labels, "my_queue{shard=\"1\"} 9\nmy_queue{shard=\"0\"} 4\n"
-                .getBytes(StandardCharsets.UTF_8));
-        ModelServerMetrics oldVllm = e.extract(Map.of("serving.example/engine", "vllm"),
+        ModelServerMetrics mine = e.extract(
+                labels, "my_queue{shard=\"1\"} 9\nmy_queue{shard=\"0\"} 4\n".getBytes(StandardCharsets.UTF_8));
+        ModelServerMetrics oldVllm = e.extract(
+                Map.of("serving.example/engine", "vllm"),
                 MetricsResources.bytes(MetricsResources.SIM_VLLM_LEGACY_CREATED));
 
         assertThat(mine.engine()).isEqualTo("my-engine");
         assertThat(mine.waitingQueue()).isEqualTo(4);
         assertThat(mine.problems()).isEmpty();
         assertThat(oldVllm.kvUsage()).isEqualTo(0.054079003038578405);
-        assertThat(oldVllm.hasWaitingQueue()).as("the replaced mapping reads only KV").isFalse();
+        assertThat(oldVllm.hasWaitingQueue())
+                .as("the replaced mapping reads only KV")
+                .isFalse();
         assertThat(e.extract(Map.of(), new byte[0]).engine()).isEqualTo("sglang");
         assertThat(e.engineLabelKey()).isEqualTo("serving.example/engine");
         assertThat(e.defaultEngine()).isEqualTo("sglang");
@@ -205,11 +255,14 @@ class MetricsExtractorTest {
 
     @Test
     void builderRejectsAnUnknownDefaultAndDuplicateMappings() {
-        assertThatThrownBy(() -> MetricsExtractor.builder().defaultEngine("nope").build())
+        assertThatThrownBy(
+                        () -> MetricsExtractor.builder().defaultEngine("nope").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("defaultEngine: 'nope' (expected one of: ");
-        assertThatThrownBy(() -> MetricsExtractor.builder().mapping(EngineMapping.tgi()).mapping(EngineMapping.tgi()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'tgi' given twice");
+        assertThatThrownBy(() ->
+                        MetricsExtractor.builder().mapping(EngineMapping.tgi()).mapping(EngineMapping.tgi()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'tgi' given twice");
     }
 
     @Test
@@ -233,14 +286,16 @@ class MetricsExtractorTest {
 
     @Test
     void garbageNeverThrowsAndIsReported() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(0xBAD_5EEDL);
+        SplittableRandom random = new SplittableRandom(0xBAD_5EEDL);
         MetricsExtractor e = MetricsExtractor.withBuiltins();
         for (String engine : e.engines()) {
             byte[] junk = new byte[8192];
             random.nextBytes(junk);
             ModelServerMetrics m = e.extract(Map.of(LABEL, engine), junk);
             assertThat(m.problems()).as(engine).anyMatch(p -> p.kind() == Kind.PARSE_ERROR);
-            assertThat(m.problems().stream().filter(p -> p.kind() == Kind.PARSE_ERROR).count())
+            assertThat(m.problems().stream()
+                            .filter(p -> p.kind() == Kind.PARSE_ERROR)
+                            .count())
                     .isLessThanOrEqualTo(PrometheusTextParser.MAX_REPORTED_PROBLEMS + 1);
         }
     }

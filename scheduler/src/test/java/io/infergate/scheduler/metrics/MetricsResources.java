@@ -22,8 +22,7 @@ final class MetricsResources {
     static final String SIM_TRITON = "sim-triton.txt";
     static final String SIM_TGI = "sim-tgi.txt";
 
-    private MetricsResources() {
-    }
+    private MetricsResources() {}
 
     static byte[] bytes(String name) {
         try (InputStream in = MetricsResources.class.getClassLoader().getResourceAsStream("metrics/" + name)) {

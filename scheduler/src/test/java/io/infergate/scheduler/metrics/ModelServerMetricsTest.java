@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.scheduler.metrics.MetricsProblem.Kind;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ModelServerMetricsTest {
 
-    private static final MetricsProblem MISSING = new MetricsProblem(Kind.MISSING, "q (waiting queue): no matching series");
+    private static final MetricsProblem MISSING =
+            new MetricsProblem(Kind.MISSING, "q (waiting queue): no matching series");
 
     @Test
     void unknownIsExplicit() {
@@ -30,15 +32,16 @@ class ModelServerMetricsTest {
 
     @Test
     void orElseKeepsPreviousValuesForWhatThisScrapeMissed() {
-        ModelServerMetrics previous = new ModelServerMetrics("vllm", 4, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000,
-                List.of());
-        ModelServerMetrics partial = new ModelServerMetrics("vllm", 7, -1, Double.NaN, null, null, -1, -1, -1,
-                List.of(MISSING));
+        ModelServerMetrics previous =
+                new ModelServerMetrics("vllm", 4, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000, List.of());
+        ModelServerMetrics partial =
+                new ModelServerMetrics("vllm", 7, -1, Double.NaN, null, null, -1, -1, -1, List.of(MISSING));
 
         ModelServerMetrics merged = partial.orElse(previous);
 
-        assertThat(merged).isEqualTo(new ModelServerMetrics("vllm", 7, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000,
-                List.of(MISSING)));
+        assertThat(merged)
+                .isEqualTo(new ModelServerMetrics(
+                        "vllm", 7, 2, 0.5, Set.of("a"), Set.of(), 8, 16, 1000, List.of(MISSING)));
     }
 
     @Test
@@ -55,7 +58,7 @@ class ModelServerMetricsTest {
 
     @Test
     void adapterSetsAreUnmodifiableCopies() {
-        java.util.Set<String> active = new java.util.LinkedHashSet<>(List.of("b", "a"));
+        Set<String> active = new LinkedHashSet<>(List.of("b", "a"));
         ModelServerMetrics m = new ModelServerMetrics("vllm", 0, 0, 0, active, Set.of(), 1, 16, 10, List.of());
         active.add("c");
 

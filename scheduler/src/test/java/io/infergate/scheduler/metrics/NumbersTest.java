@@ -45,16 +45,37 @@ class NumbersTest {
                 new BigDecimal(d).toPlainString(),
                 new BigDecimal(d).stripTrailingZeros().toString(),
             }) {
-                assertThat(Double.doubleToRawLongBits(parse(s))).as(s)
+                assertThat(Double.doubleToRawLongBits(parse(s)))
+                        .as(s)
                         .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(s)));
             }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "8.0", "0.28", "27453.0", "1e+010", "7.557572e+06", "2.3518979474117756e+06",
-        "1.7395575723949368e+09", "0.054079003038578405", "00012.5000", "1E3", "-1.5E-3", "+2", "5.", ".5",
-        "123456789012345678901234567890", "1e-400", "1e400", "4.9e-324", "1.7976931348623157e308"})
+    @ValueSource(
+            strings = {
+                "0",
+                "8.0",
+                "0.28",
+                "27453.0",
+                "1e+010",
+                "7.557572e+06",
+                "2.3518979474117756e+06",
+                "1.7395575723949368e+09",
+                "0.054079003038578405",
+                "00012.5000",
+                "1E3",
+                "-1.5E-3",
+                "+2",
+                "5.",
+                ".5",
+                "123456789012345678901234567890",
+                "1e-400",
+                "1e400",
+                "4.9e-324",
+                "1.7976931348623157e308"
+            })
     void decimalSpellings(String s) {
         assertThat(parse(s)).isEqualTo(Double.parseDouble(s));
     }
@@ -75,8 +96,32 @@ class NumbersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "+", "-", ".", "e5", "1e", "1e+", "1.0d", "1f", "0x10", "0x1p3", "1_000", "1,5",
-        "--1", "+-1", "1.2.3", "Infinit", "Infinityy", "+NaN", "-nan", "nan1", " 1", "1 "})
+    @ValueSource(
+            strings = {
+                "",
+                "+",
+                "-",
+                ".",
+                "e5",
+                "1e",
+                "1e+",
+                "1.0d",
+                "1f",
+                "0x10",
+                "0x1p3",
+                "1_000",
+                "1,5",
+                "--1",
+                "+-1",
+                "1.2.3",
+                "Infinit",
+                "Infinityy",
+                "+NaN",
+                "-nan",
+                "nan1",
+                " 1",
+                "1 "
+            })
     void malformedValuesAreInvalid(String s) {
         assertThat(Numbers.isInvalid(parse(s))).as("'%s'", s).isTrue();
     }
@@ -89,8 +134,9 @@ class NumbersTest {
         assertThat(timestamp("+7")).isEqualTo(7);
         assertThat(timestamp("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
         assertThat(timestamp("-9223372036854775807")).isEqualTo(-Long.MAX_VALUE);
-        for (String bad : new String[] {"", "-", "+", "1.5", "1e3", "12x", "9223372036854775808",
-            "-9223372036854775808", "99999999999999999999"}) {
+        for (String bad : new String[] {
+            "", "-", "+", "1.5", "1e3", "12x", "9223372036854775808", "-9223372036854775808", "99999999999999999999"
+        }) {
             assertThat(timestamp(bad)).as("'%s'", bad).isEqualTo(Numbers.INVALID_TIMESTAMP);
         }
     }

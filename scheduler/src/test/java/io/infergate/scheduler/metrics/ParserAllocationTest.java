@@ -3,6 +3,7 @@ package io.infergate.scheduler.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,13 @@ class ParserAllocationTest {
     void skippingAVllmPageAllocatesOnlyTheParseState() {
         byte[] page = MetricsResources.bytes(MetricsResources.SIM_VLLM_LEGACY_CREATED); // 43 KB, 417 lines
         PrometheusTextParser parser = new PrometheusTextParser(List.of("vllm:num_requests_waiting"));
-        SampleVisitor visitor = s -> { };
+        SampleVisitor visitor = s -> {};
 
         long perParse = bytesPerCall(() -> parser.parse(page, visitor));
 
-        assertThat(perParse).as("bytes allocated per parse of %d bytes", page.length).isLessThan(2_048);
+        assertThat(perParse)
+                .as("bytes allocated per parse of %d bytes", page.length)
+                .isLessThan(2_048);
     }
 
     @Test
@@ -36,13 +39,15 @@ class ParserAllocationTest {
         long perExtract = bytesPerCall(() -> extractor.extract(labels, page));
 
         // Includes the LoRA and cache-info label strings of the selected series and the result record.
-        assertThat(perExtract).as("bytes allocated per extraction of %d bytes", page.length).isLessThan(16_384);
+        assertThat(perExtract)
+                .as("bytes allocated per extraction of %d bytes", page.length)
+                .isLessThan(16_384);
     }
 
     private static long bytesPerCall(Runnable call) {
         var threads = ManagementFactory.getThreadMXBean();
-        assumeTrue(threads instanceof com.sun.management.ThreadMXBean);
-        var counter = (com.sun.management.ThreadMXBean) threads;
+        assumeTrue(threads instanceof ThreadMXBean);
+        var counter = (ThreadMXBean) threads;
         assumeTrue(counter.isThreadAllocatedMemorySupported() && counter.isThreadAllocatedMemoryEnabled());
         long thread = Thread.currentThread().threadId();
         for (int i = 0; i < ROUNDS; i++) {

@@ -68,8 +68,7 @@ class PrometheusTextParserRobustnessTest {
             RecordingVisitor v = new RecordingVisitor();
             ParseResult r = parser.parse(page, 0, cut, v);
             int complete = lines(Arrays.copyOf(page, cut)) - (cut > 0 && page[cut - 1] != '\n' ? 1 : 0);
-            assertThat(v.samples.size() + r.problemCount()).as("cut at %d", cut)
-                    .isBetween(complete, complete + 1);
+            assertThat(v.samples.size() + r.problemCount()).as("cut at %d", cut).isBetween(complete, complete + 1);
         }
     }
 
@@ -81,15 +80,18 @@ class PrometheusTextParserRobustnessTest {
         ParseResult r = new PrometheusTextParser(List.of("m")).parse(text, v);
 
         assertThat(v.samples).extracting(Rec::labels, Rec::value).containsExactly(tuple(Map.of("a", "ok"), 2.0));
-        assertThat(r.problems()).extracting(ParseProblem::line, ParseProblem::reason).containsExactly(
-                tuple(1, "unterminated quoted value of label 'a'"),
-                tuple(3, "unterminated quoted value of label 'a'"),
-                tuple(4, "unterminated quoted value of label 'a'"));
+        assertThat(r.problems())
+                .extracting(ParseProblem::line, ParseProblem::reason)
+                .containsExactly(
+                        tuple(1, "unterminated quoted value of label 'a'"),
+                        tuple(3, "unterminated quoted value of label 'a'"),
+                        tuple(4, "unterminated quoted value of label 'a'"));
     }
 
     @Test
     void reportsEachKindOfBadLineWithItsNumberAndKeepsTheRest() {
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "m 1",
                 "m",
                 "m{a=\"1\"}",
@@ -116,11 +118,14 @@ class PrometheusTextParserRobustnessTest {
         RecordingVisitor v = new RecordingVisitor();
         ParseResult r = new PrometheusTextParser(List.of("m")).parse(text, v);
 
-        assertThat(v.samples).extracting(Rec::value, Rec::line, Rec::type)
+        assertThat(v.samples)
+                .extracting(Rec::value, Rec::line, Rec::type)
                 .containsExactly(tuple(1.0, 1, MetricType.UNTYPED), tuple(2.0, 22, MetricType.UNTYPED));
         assertThat(r.problemCount()).isEqualTo(18);
-        assertThat(r.problems()).hasSize(PrometheusTextParser.MAX_REPORTED_PROBLEMS)
-                .extracting(ParseProblem::toString).containsExactly(
+        assertThat(r.problems())
+                .hasSize(PrometheusTextParser.MAX_REPORTED_PROBLEMS)
+                .extracting(ParseProblem::toString)
+                .containsExactly(
                         "line 2: missing value",
                         "line 3: missing value",
                         "line 4: invalid value 'abc' (expected: a float, +Inf, -Inf or NaN)",
@@ -146,10 +151,12 @@ class PrometheusTextParserRobustnessTest {
 
         ParseResult r = new PrometheusTextParser(List.of("m")).parse(text, new RecordingVisitor());
 
-        assertThat(r.problems()).extracting(ParseProblem::toString).containsExactly(
-                "line 1: invalid timestamp '99999999999999999999' (expected: integer milliseconds)",
-                "line 2: unknown metric type 'histogrammy' (expected: counter, gauge, histogram, summary or untyped);"
-                        + " read as untyped");
+        assertThat(r.problems())
+                .extracting(ParseProblem::toString)
+                .containsExactly(
+                        "line 1: invalid timestamp '99999999999999999999' (expected: integer milliseconds)",
+                        "line 2: unknown metric type 'histogrammy' (expected: counter, gauge, histogram, summary or untyped);"
+                                + " read as untyped");
     }
 
     @Test

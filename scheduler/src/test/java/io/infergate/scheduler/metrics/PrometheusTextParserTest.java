@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.infergate.scheduler.metrics.RecordingVisitor.Rec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,52 +19,148 @@ class PrometheusTextParserTest {
     @Test
     void readsTheVllmDocsExcerptAndReportsItsElidedLabelSet() {
         RecordingVisitor v = new RecordingVisitor();
-        PrometheusTextParser parser = new PrometheusTextParser(List.of("vllm:num_requests_running",
-                "vllm:generation_tokens", "vllm:request_success_total", "vllm:time_to_first_token_seconds",
-                "vllm:cache_config_info", "http_requests_total", "vllm:iteration_tokens_total"));
+        PrometheusTextParser parser = new PrometheusTextParser(List.of(
+                "vllm:num_requests_running",
+                "vllm:generation_tokens",
+                "vllm:request_success_total",
+                "vllm:time_to_first_token_seconds",
+                "vllm:cache_config_info",
+                "http_requests_total",
+                "vllm:iteration_tokens_total"));
 
         ParseResult r = parser.parse(MetricsResources.bytes(MetricsResources.VLLM_DOCS), v);
 
         assertThat(r.lines()).isEqualTo(35);
-        assertThat(v.samples).extracting(Rec::name, Rec::suffix, Rec::type, Rec::labels, Rec::value, Rec::line)
+        assertThat(v.samples)
+                .extracting(Rec::name, Rec::suffix, Rec::type, Rec::labels, Rec::value, Rec::line)
                 .containsExactly(
-                        tuple("vllm:num_requests_running", SampleSuffix.NONE, MetricType.GAUGE,
-                                Map.of("model_name", MODEL), 8.0, 3),
+                        tuple(
+                                "vllm:num_requests_running",
+                                SampleSuffix.NONE,
+                                MetricType.GAUGE,
+                                Map.of("model_name", MODEL),
+                                8.0,
+                                3),
                         // "# TYPE vllm:generation_tokens_total counter" types the wanted family vllm:generation_tokens
-                        tuple("vllm:generation_tokens_total", SampleSuffix.TOTAL, MetricType.COUNTER,
-                                Map.of("model_name", MODEL), 27453.0, 6),
-                        tuple("vllm:request_success_total", SampleSuffix.NONE, MetricType.COUNTER,
-                                Map.of("finished_reason", "stop", "model_name", MODEL), 1.0, 9),
-                        tuple("vllm:request_success_total", SampleSuffix.NONE, MetricType.COUNTER,
-                                Map.of("finished_reason", "length", "model_name", MODEL), 131.0, 10),
-                        tuple("vllm:request_success_total", SampleSuffix.NONE, MetricType.COUNTER,
-                                Map.of("finished_reason", "abort", "model_name", MODEL), 0.0, 11),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.001", "model_name", MODEL), 0.0, 14),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.005", "model_name", MODEL), 0.0, 15),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.01", "model_name", MODEL), 0.0, 16),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.02", "model_name", MODEL), 13.0, 17),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.04", "model_name", MODEL), 97.0, 18),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.06", "model_name", MODEL), 123.0, 19),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.08", "model_name", MODEL), 138.0, 20),
-                        tuple("vllm:time_to_first_token_seconds_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "0.1", "model_name", MODEL), 140.0, 21),
-                        tuple("vllm:time_to_first_token_seconds_count", SampleSuffix.COUNT, MetricType.HISTOGRAM,
-                                Map.of("model_name", MODEL), 140.0, 22),
-                        tuple("http_requests_total", SampleSuffix.NONE, MetricType.UNTYPED,
-                                Map.of("handler", "/v1/completions", "method", "POST", "status", "2xx"), 201.0, 26),
-                        tuple("vllm:iteration_tokens_total_sum", SampleSuffix.SUM, MetricType.HISTOGRAM,
-                                Map.of("model_name", "unsloth/Llama-3.2-1B-Instruct"), 0.0, 33),
-                        tuple("vllm:iteration_tokens_total_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "1.0", "model_name", "unsloth/Llama-3.2-1B-Instruct"), 3.0, 34),
-                        tuple("vllm:iteration_tokens_total_bucket", SampleSuffix.BUCKET, MetricType.HISTOGRAM,
-                                Map.of("le", "8.0", "model_name", "unsloth/Llama-3.2-1B-Instruct"), 3.0, 35));
+                        tuple(
+                                "vllm:generation_tokens_total",
+                                SampleSuffix.TOTAL,
+                                MetricType.COUNTER,
+                                Map.of("model_name", MODEL),
+                                27453.0,
+                                6),
+                        tuple(
+                                "vllm:request_success_total",
+                                SampleSuffix.NONE,
+                                MetricType.COUNTER,
+                                Map.of("finished_reason", "stop", "model_name", MODEL),
+                                1.0,
+                                9),
+                        tuple(
+                                "vllm:request_success_total",
+                                SampleSuffix.NONE,
+                                MetricType.COUNTER,
+                                Map.of("finished_reason", "length", "model_name", MODEL),
+                                131.0,
+                                10),
+                        tuple(
+                                "vllm:request_success_total",
+                                SampleSuffix.NONE,
+                                MetricType.COUNTER,
+                                Map.of("finished_reason", "abort", "model_name", MODEL),
+                                0.0,
+                                11),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.001", "model_name", MODEL),
+                                0.0,
+                                14),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.005", "model_name", MODEL),
+                                0.0,
+                                15),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.01", "model_name", MODEL),
+                                0.0,
+                                16),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.02", "model_name", MODEL),
+                                13.0,
+                                17),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.04", "model_name", MODEL),
+                                97.0,
+                                18),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.06", "model_name", MODEL),
+                                123.0,
+                                19),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.08", "model_name", MODEL),
+                                138.0,
+                                20),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "0.1", "model_name", MODEL),
+                                140.0,
+                                21),
+                        tuple(
+                                "vllm:time_to_first_token_seconds_count",
+                                SampleSuffix.COUNT,
+                                MetricType.HISTOGRAM,
+                                Map.of("model_name", MODEL),
+                                140.0,
+                                22),
+                        tuple(
+                                "http_requests_total",
+                                SampleSuffix.NONE,
+                                MetricType.UNTYPED,
+                                Map.of("handler", "/v1/completions", "method", "POST", "status", "2xx"),
+                                201.0,
+                                26),
+                        tuple(
+                                "vllm:iteration_tokens_total_sum",
+                                SampleSuffix.SUM,
+                                MetricType.HISTOGRAM,
+                                Map.of("model_name", "unsloth/Llama-3.2-1B-Instruct"),
+                                0.0,
+                                33),
+                        tuple(
+                                "vllm:iteration_tokens_total_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "1.0", "model_name", "unsloth/Llama-3.2-1B-Instruct"),
+                                3.0,
+                                34),
+                        tuple(
+                                "vllm:iteration_tokens_total_bucket",
+                                SampleSuffix.BUCKET,
+                                MetricType.HISTOGRAM,
+                                Map.of("le", "8.0", "model_name", "unsloth/Llama-3.2-1B-Instruct"),
+                                3.0,
+                                35));
         // The docs elide the rest of cache_config_info's labels with ",...}", which is not a label.
         assertThat(r.problemCount()).isEqualTo(1);
         assertThat(r.problems()).singleElement().satisfies(p -> {
@@ -100,19 +197,22 @@ class PrometheusTextParserTest {
 
         List<Rec> got = RecordingVisitor.parse(text, "foo", "bar", "h", "s", "u");
 
-        assertThat(got).extracting(Rec::name, Rec::family, Rec::suffix, Rec::value).containsExactly(
-                tuple("foo_total", "foo", SampleSuffix.TOTAL, 3.0),
-                tuple("bar", "bar", SampleSuffix.NONE, 1.0),
-                tuple("h_bucket", "h", SampleSuffix.BUCKET, 1.0),
-                tuple("h_bucket", "h", SampleSuffix.BUCKET, 2.0),
-                tuple("h_sum", "h", SampleSuffix.SUM, 3.5),
-                tuple("h_count", "h", SampleSuffix.COUNT, 2.0),
-                tuple("s", "s", SampleSuffix.NONE, 1.0),
-                tuple("s_sum", "s", SampleSuffix.SUM, 2.0),
-                tuple("s_count", "s", SampleSuffix.COUNT, 3.0),
-                tuple("u", "u", SampleSuffix.NONE, 6.0));
+        assertThat(got)
+                .extracting(Rec::name, Rec::family, Rec::suffix, Rec::value)
+                .containsExactly(
+                        tuple("foo_total", "foo", SampleSuffix.TOTAL, 3.0),
+                        tuple("bar", "bar", SampleSuffix.NONE, 1.0),
+                        tuple("h_bucket", "h", SampleSuffix.BUCKET, 1.0),
+                        tuple("h_bucket", "h", SampleSuffix.BUCKET, 2.0),
+                        tuple("h_sum", "h", SampleSuffix.SUM, 3.5),
+                        tuple("h_count", "h", SampleSuffix.COUNT, 2.0),
+                        tuple("s", "s", SampleSuffix.NONE, 1.0),
+                        tuple("s_sum", "s", SampleSuffix.SUM, 2.0),
+                        tuple("s_count", "s", SampleSuffix.COUNT, 3.0),
+                        tuple("u", "u", SampleSuffix.NONE, 6.0));
         assertThat(RecordingVisitor.parse(text, "foo_created", "h_created", "bar_total"))
-                .extracting(Rec::name, Rec::suffix, Rec::value).containsExactly(
+                .extracting(Rec::name, Rec::suffix, Rec::value)
+                .containsExactly(
                         tuple("foo_created", SampleSuffix.NONE, 1.7e9),
                         tuple("bar_total", SampleSuffix.NONE, 9.0),
                         tuple("h_created", SampleSuffix.NONE, 1.7e9));
@@ -166,8 +266,11 @@ class PrometheusTextParserTest {
 
         assertThat(r.hasProblems()).isFalse();
         assertThat(v.help).containsExactly("0:A \\ backslash\nnext line, \"quotes\" and \\t kept");
-        assertThat(v.samples).singleElement().extracting(Rec::labels).isEqualTo(Map.of(
-                "path", "C:\\dir\\", "quote", "say \"hi\"", "nl", "a\nb", "utf8", "K\u00fchlschrank \u2603"));
+        assertThat(v.samples)
+                .singleElement()
+                .extracting(Rec::labels)
+                .isEqualTo(Map.of(
+                        "path", "C:\\dir\\", "quote", "say \"hi\"", "nl", "a\nb", "utf8", "K\u00fchlschrank \u2603"));
     }
 
     @Test
@@ -189,9 +292,16 @@ class PrometheusTextParserTest {
         PrometheusTextParser parser = new PrometheusTextParser(List.of("m"));
         StringBuilder seen = new StringBuilder();
 
-        parser.parse(text, s -> seen.append(s.label("reason")).append('=').append(s.value())
-                .append(s.labelEquals("model_name", "x")).append(s.labelEquals("engine", "1"))
-                .append(s.labelEquals("missing", "")).append(s.indexOfLabel("engine")).append(';'));
+        parser.parse(
+                text,
+                s -> seen.append(s.label("reason"))
+                        .append('=')
+                        .append(s.value())
+                        .append(s.labelEquals("model_name", "x"))
+                        .append(s.labelEquals("engine", "1"))
+                        .append(s.labelEquals("missing", ""))
+                        .append(s.indexOfLabel("engine"))
+                        .append(';'));
 
         assertThat(seen).hasToString("capacity=1.0truefalsefalse0;deferred=2.0truefalsefalse2;");
     }
@@ -202,9 +312,15 @@ class PrometheusTextParserTest {
         PrometheusTextParser parser = new PrometheusTextParser(List.of("m"));
         StringBuilder seen = new StringBuilder();
 
-        parser.parse(text, s -> seen.append(s.labelEquals("a", "x\"y")).append(s.labelEquals("a", "x\\\"y"))
-                .append(s.labelEquals("b", "\u00e9t\u00e9")).append(s.labelEquals("b", "ete"))
-                .append(s.labelEquals("c", "abd")).append(s.labelEquals("c", "ab")).append(s.labelEquals("c", "\u00e9bc")));
+        parser.parse(
+                text,
+                s -> seen.append(s.labelEquals("a", "x\"y"))
+                        .append(s.labelEquals("a", "x\\\"y"))
+                        .append(s.labelEquals("b", "\u00e9t\u00e9"))
+                        .append(s.labelEquals("b", "ete"))
+                        .append(s.labelEquals("c", "abd"))
+                        .append(s.labelEquals("c", "ab"))
+                        .append(s.labelEquals("c", "\u00e9bc")));
 
         assertThat(seen).hasToString("truefalsetruefalsefalsefalsefalse");
     }
@@ -213,17 +329,25 @@ class PrometheusTextParserTest {
     void acceptsEmptyLabelSetsTrailingCommasAndBlanksAroundTokens() {
         String text = "m{} 1\nm{a=\"1\",} 2\n  m \t{ a = \"1\" , b=\"2\" ,} \t 3  \t\nm{a=\"1\"}4\n";
 
-        assertThat(RecordingVisitor.parse(text, "m")).extracting(Rec::labels, Rec::value).containsExactly(
-                tuple(Map.of(), 1.0), tuple(Map.of("a", "1"), 2.0), tuple(Map.of("a", "1", "b", "2"), 3.0),
-                tuple(Map.of("a", "1"), 4.0));
+        assertThat(RecordingVisitor.parse(text, "m"))
+                .extracting(Rec::labels, Rec::value)
+                .containsExactly(
+                        tuple(Map.of(), 1.0),
+                        tuple(Map.of("a", "1"), 2.0),
+                        tuple(Map.of("a", "1", "b", "2"), 3.0),
+                        tuple(Map.of("a", "1"), 4.0));
     }
 
     @Test
     void readsOptionalTimestampsIncludingNegativeOnes() {
         String text = "m 1 1700000000123\nm 2 -5\nm 3\nm 4 +7\n";
 
-        assertThat(RecordingVisitor.parse(text, "m")).extracting(Rec::value, Rec::hasTimestamp, Rec::timestampMs)
-                .containsExactly(tuple(1.0, true, 1_700_000_000_123L), tuple(2.0, true, -5L), tuple(3.0, false, 0L),
+        assertThat(RecordingVisitor.parse(text, "m"))
+                .extracting(Rec::value, Rec::hasTimestamp, Rec::timestampMs)
+                .containsExactly(
+                        tuple(1.0, true, 1_700_000_000_123L),
+                        tuple(2.0, true, -5L),
+                        tuple(3.0, false, 0L),
                         tuple(4.0, true, 7L));
     }
 
@@ -248,9 +372,23 @@ class PrometheusTextParserTest {
 
         List<Rec> got = RecordingVisitor.parse(text, "m");
 
-        assertThat(got).extracting(Rec::value).containsExactly(Double.NaN, Double.POSITIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.POSITIVE_INFINITY, 1e10, 7_557_572.0, 1.7395575657589855e9, -0.0, 0.5, 5.0, 0.002);
+        assertThat(got)
+                .extracting(Rec::value)
+                .containsExactly(
+                        Double.NaN,
+                        Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY,
+                        Double.NaN,
+                        Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY,
+                        Double.POSITIVE_INFINITY,
+                        1e10,
+                        7_557_572.0,
+                        1.7395575657589855e9,
+                        -0.0,
+                        0.5,
+                        5.0,
+                        0.002);
         assertThat(Double.doubleToRawLongBits(got.get(10).value())).isEqualTo(Double.doubleToRawLongBits(-0.0));
     }
 
@@ -263,9 +401,12 @@ class PrometheusTextParserTest {
 
         assertThat(r.hasProblems()).isFalse();
         assertThat(r.lines()).isEqualTo(9);
-        assertThat(v.samples).extracting(Rec::value, Rec::line, Rec::labels, Rec::timestampMs, Rec::type)
-                .containsExactly(tuple(1.0, 3, Map.of("x", "1"), 10L, MetricType.GAUGE),
-                        tuple(2.0, 7, Map.of(), 0L, MetricType.GAUGE), tuple(3.0, 9, Map.of(), 0L, MetricType.GAUGE));
+        assertThat(v.samples)
+                .extracting(Rec::value, Rec::line, Rec::labels, Rec::timestampMs, Rec::type)
+                .containsExactly(
+                        tuple(1.0, 3, Map.of("x", "1"), 10L, MetricType.GAUGE),
+                        tuple(2.0, 7, Map.of(), 0L, MetricType.GAUGE),
+                        tuple(3.0, 9, Map.of(), 0L, MetricType.GAUGE));
     }
 
     @Test
@@ -279,9 +420,12 @@ class PrometheusTextParserTest {
         assertThat(families).hasToString("vllm:num_requests_waiting;");
         assertThat(r.samples()).isEqualTo(1);
         assertThat(r.hasProblems()).isFalse();
-        assertThat(new PrometheusTextParser(List.of()).parse(page, s -> {
-            throw new AssertionError("no family is wanted, yet got " + s);
-        }).samples()).isZero();
+        assertThat(new PrometheusTextParser(List.of())
+                        .parse(page, s -> {
+                            throw new AssertionError("no family is wanted, yet got " + s);
+                        })
+                        .samples())
+                .isZero();
     }
 
     @Test
@@ -289,7 +433,8 @@ class PrometheusTextParserTest {
         String text = "vllm:num_requests_waiting_by_reason{reason=\"capacity\"} 5\nvllm:num_requests 6\n"
                 + "vllm:num_requests_waiting 7\n";
 
-        assertThat(RecordingVisitor.parse(text, "vllm:num_requests_waiting")).extracting(Rec::value)
+        assertThat(RecordingVisitor.parse(text, "vllm:num_requests_waiting"))
+                .extracting(Rec::value)
                 .containsExactly(7.0);
     }
 
@@ -297,13 +442,14 @@ class PrometheusTextParserTest {
     void parsesASliceOfALargerArrayAndByteBuffersWithoutMovingThem() {
         byte[] inner = "a 1\na 2\n".getBytes(StandardCharsets.US_ASCII);
         byte[] padded = new byte[inner.length + 6];
-        java.util.Arrays.fill(padded, (byte) '#');
+        Arrays.fill(padded, (byte) '#');
         System.arraycopy(inner, 0, padded, 3, inner.length);
         PrometheusTextParser parser = new PrometheusTextParser(List.of("a"));
         ByteBuffer heap = ByteBuffer.wrap(padded, 3, inner.length).slice();
         ByteBuffer direct = ByteBuffer.allocateDirect(inner.length).put(inner).flip();
 
-        assertThat(parser.parse(padded, 3, inner.length, new RecordingVisitor()).samples()).isEqualTo(2);
+        assertThat(parser.parse(padded, 3, inner.length, new RecordingVisitor()).samples())
+                .isEqualTo(2);
         assertThat(parser.parse(heap, new RecordingVisitor()).samples()).isEqualTo(2);
         assertThat(heap.position()).isZero();
         assertThat(parser.parse(direct, new RecordingVisitor()).samples()).isEqualTo(2);
@@ -328,9 +474,11 @@ class PrometheusTextParserTest {
     @Test
     void rejectsBadWantedFamilies() {
         assertThatThrownBy(() -> new PrometheusTextParser(List.of("ok", "1bad")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'1bad'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'1bad'");
         assertThatThrownBy(() -> new PrometheusTextParser(List.of("a", "a")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listed twice");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listed twice");
     }
 
     @Test
@@ -338,8 +486,16 @@ class PrometheusTextParserTest {
         String text = "m{b=\"2\",a=\"1\",b=\"3\"} 5 9\n";
         StringBuilder seen = new StringBuilder();
 
-        new PrometheusTextParser(List.of("m")).parse(text, s -> seen.append(s.labelCount()).append(s.labelName(2))
-                .append(s.labelValue(2)).append(s.label("b")).append(s.label("nope")).append(' ').append(s));
+        new PrometheusTextParser(List.of("m"))
+                .parse(
+                        text,
+                        s -> seen.append(s.labelCount())
+                                .append(s.labelName(2))
+                                .append(s.labelValue(2))
+                                .append(s.label("b"))
+                                .append(s.label("nope"))
+                                .append(' ')
+                                .append(s));
 
         assertThat(seen).hasToString("3b32null m{b=2, a=1} 5.0 @9 (line 1)");
     }

@@ -8,9 +8,16 @@ import java.util.Map;
 final class RecordingVisitor implements SampleVisitor {
 
     /** One copied sample. */
-    record Rec(String name, String family, SampleSuffix suffix, MetricType type, Map<String, String> labels,
-               double value, boolean hasTimestamp, long timestampMs, int line) {
-    }
+    record Rec(
+            String name,
+            String family,
+            SampleSuffix suffix,
+            MetricType type,
+            Map<String, String> labels,
+            double value,
+            boolean hasTimestamp,
+            long timestampMs,
+            int line) {}
 
     final List<Rec> samples = new ArrayList<>();
     final List<String> help = new ArrayList<>();
@@ -32,8 +39,16 @@ final class RecordingVisitor implements SampleVisitor {
 
     @Override
     public void sample(Sample s) {
-        samples.add(new Rec(s.name(), s.familyName(), s.suffix(), s.type(), Map.copyOf(s.labels()), s.value(),
-                s.hasTimestamp(), s.timestampMs(), s.line()));
+        samples.add(new Rec(
+                s.name(),
+                s.familyName(),
+                s.suffix(),
+                s.type(),
+                Map.copyOf(s.labels()),
+                s.value(),
+                s.hasTimestamp(),
+                s.timestampMs(),
+                s.line()));
     }
 
     @Override

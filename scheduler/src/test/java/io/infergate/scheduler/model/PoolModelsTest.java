@@ -58,7 +58,8 @@ class PoolModelsTest {
 
     /** A rewrite of the v1 pool with one rule; {@code match} null makes it the generic rule. */
     private static String rewrite(String name, String created, String match, String... targets) {
-        StringBuilder b = new StringBuilder("""
+        StringBuilder b = new StringBuilder(
+                """
                 apiVersion: inference.networking.x-k8s.io/v1alpha2
                 kind: InferenceModelRewrite
                 metadata: {name: %s%s}
@@ -105,7 +106,8 @@ class PoolModelsTest {
         assertThat(r.incomingModel()).isEqualTo("food-review");
         assertThat(r.targetSource()).isEqualTo(TargetSource.INFERENCE_MODEL);
         assertThat(r.rewritten()).isTrue();
-        assertThat(r.inferenceModel()).hasValueSatisfying(m -> assertThat(m.metadata().name()).isEqualTo("food-review"));
+        assertThat(r.inferenceModel())
+                .hasValueSatisfying(m -> assertThat(m.metadata().name()).isEqualTo("food-review"));
         assertThat(r.rewrite()).isEmpty();
     }
 
@@ -116,7 +118,8 @@ class PoolModelsTest {
         RandomGenerator b = new SplittableRandom(7);
         for (int i = 0; i < 1_000; i++) {
             assertThat(resolved(models.resolve("food-review", null, null, a)).targetModel())
-                    .isEqualTo(resolved(models.resolve("food-review", null, null, b)).targetModel());
+                    .isEqualTo(resolved(models.resolve("food-review", null, null, b))
+                            .targetModel());
         }
     }
 
@@ -148,7 +151,8 @@ class PoolModelsTest {
                   targetModels: [{name: a, weight: 99}, {name: b}]
                 """);
         var loaded = Manifests.load("test.yaml", mixed);
-        assertThat(loaded.errors()).singleElement()
+        assertThat(loaded.errors())
+                .singleElement()
                 .satisfies(p -> assertThat(p.message()).contains("Weights should be set for all models"));
         // such a set must not be served; compiled anyway, the lone weight is ignored rather than trusted
         ManifestSet set = loaded.manifests();
@@ -159,8 +163,11 @@ class PoolModelsTest {
 
     @Test
     void criticalityMapsOntoPriority() {
-        PoolModels models = Sets.legacy(Sets.load(docs(model("c", "crit", "Critical"), model("s", "std", "Standard"),
-                model("d", "shed", "Sheddable"), model("u", "unset", null))));
+        PoolModels models = Sets.legacy(Sets.load(docs(
+                model("c", "crit", "Critical"),
+                model("s", "std", "Standard"),
+                model("d", "shed", "Sheddable"),
+                model("u", "unset", null))));
         RandomGenerator random = new SplittableRandom(1);
 
         Resolved crit = resolved(models.resolve("crit", null, null, random));
@@ -185,20 +192,24 @@ class PoolModelsTest {
 
     @Test
     void objectiveHeaderSetsPriority() {
-        PoolModels models = Sets.v1(Sets.load(docs(objective("premium", "{name: pool}", 10),
-                objective("batch", "{name: pool}", -5), objective("plain", "{name: pool}", null),
+        PoolModels models = Sets.v1(Sets.load(docs(
+                objective("premium", "{name: pool}", 10),
+                objective("batch", "{name: pool}", -5),
+                objective("plain", "{name: pool}", null),
                 objective("elsewhere", "{name: legacy, group: inference.networking.x-k8s.io}", 99))));
         RandomGenerator random = new SplittableRandom(1);
 
         Resolved premium = resolved(models.resolve("any", null, "premium", random));
         assertThat(premium.priority()).isEqualTo(10);
-        assertThat(premium.objective()).hasValueSatisfying(o -> assertThat(o.metadata().name()).isEqualTo("premium"));
+        assertThat(premium.objective())
+                .hasValueSatisfying(o -> assertThat(o.metadata().name()).isEqualTo("premium"));
 
         Resolved batch = resolved(models.resolve("any", null, "batch", random));
         assertThat(batch.priority()).isEqualTo(-5);
         assertThat(batch.sheddable()).isTrue();
 
-        assertThat(resolved(models.resolve("any", null, "plain", random)).priority()).isZero();
+        assertThat(resolved(models.resolve("any", null, "plain", random)).priority())
+                .isZero();
         for (String header : new String[] {null, "", "nope", "elsewhere"}) {
             Resolved r = resolved(models.resolve("any", null, header, random));
             assertThat(r.priority()).as("header %s", header).isZero();
@@ -208,11 +219,14 @@ class PoolModelsTest {
 
     @Test
     void objectiveOverridesCriticality() {
-        PoolModels models = Sets.legacy(Sets.load(docs(model("c", "crit", "Critical"),
+        PoolModels models = Sets.legacy(Sets.load(docs(
+                model("c", "crit", "Critical"),
                 objective("batch", "{name: legacy, group: inference.networking.x-k8s.io}", -1))));
         RandomGenerator random = new SplittableRandom(1);
-        assertThat(resolved(models.resolve("crit", null, "batch", random)).priority()).isEqualTo(-1);
-        assertThat(resolved(models.resolve("crit", null, "unknown", random)).priority()).isEqualTo(1);
+        assertThat(resolved(models.resolve("crit", null, "batch", random)).priority())
+                .isEqualTo(-1);
+        assertThat(resolved(models.resolve("crit", null, "unknown", random)).priority())
+                .isEqualTo(1);
     }
 
     @Test
@@ -225,11 +239,13 @@ class PoolModelsTest {
         Resolved a = resolved(models.resolve("a", null, null, random));
         assertThat(a.targetModel()).isEqualTo("a-v2");
         assertThat(a.targetSource()).isEqualTo(TargetSource.REWRITE);
-        assertThat(a.rewrite()).hasValueSatisfying(w -> assertThat(w.metadata().name()).isEqualTo("exact"));
+        assertThat(a.rewrite())
+                .hasValueSatisfying(w -> assertThat(w.metadata().name()).isEqualTo("exact"));
 
         Resolved b = resolved(models.resolve("b", null, null, random));
         assertThat(b.targetModel()).isEqualTo("fallback");
-        assertThat(b.rewrite()).hasValueSatisfying(w -> assertThat(w.metadata().name()).isEqualTo("generic"));
+        assertThat(b.rewrite())
+                .hasValueSatisfying(w -> assertThat(w.metadata().name()).isEqualTo("generic"));
     }
 
     @Test
@@ -241,8 +257,10 @@ class PoolModelsTest {
                 rewrite("young-generic", "2025-06-01T00:00:00Z", null, "young-generic-target"),
                 rewrite("old-generic", "2025-01-01T00:00:00Z", null, "old-generic-target"))));
         RandomGenerator random = new SplittableRandom(1);
-        assertThat(resolved(models.resolve("a", null, null, random)).targetModel()).isEqualTo("old-target");
-        assertThat(resolved(models.resolve("z", null, null, random)).targetModel()).isEqualTo("old-generic-target");
+        assertThat(resolved(models.resolve("a", null, null, random)).targetModel())
+                .isEqualTo("old-target");
+        assertThat(resolved(models.resolve("z", null, null, random)).targetModel())
+                .isEqualTo("old-generic-target");
     }
 
     @Test
@@ -259,9 +277,11 @@ class PoolModelsTest {
                   - matches: [{model: {value: a}}]
                     targets: [{modelRewrite: second, weight: 1}]
                 """));
-        assertThat(resolved(models.resolve("a", null, null, new SplittableRandom(1))).targetModel())
+        assertThat(resolved(models.resolve("a", null, null, new SplittableRandom(1)))
+                        .targetModel())
                 .isEqualTo("first");
-        assertThat(resolved(models.resolve("x", null, null, new SplittableRandom(1))).targetModel())
+        assertThat(resolved(models.resolve("x", null, null, new SplittableRandom(1)))
+                        .targetModel())
                 .isEqualTo("first");
     }
 
@@ -307,7 +327,8 @@ class PoolModelsTest {
     @Test
     void inferenceModelTargetsOverrideTheHeader() {
         PoolModels models = Sets.legacy(Sets.load(FOOD_REVIEW_90_10));
-        assertThat(resolved(models.resolve("food-review", "forced", null, new SplittableRandom(1))).targetModel())
+        assertThat(resolved(models.resolve("food-review", "forced", null, new SplittableRandom(1)))
+                        .targetModel())
                 .startsWith("food-review-");
     }
 
@@ -386,7 +407,8 @@ class PoolModelsTest {
 
     @Test
     void modelsOfOtherPoolsAreIgnored() {
-        ManifestSet set = Sets.load(docs(FOOD_REVIEW_90_10.replace("name: legacy", "name: other"),
+        ManifestSet set = Sets.load(docs(
+                FOOD_REVIEW_90_10.replace("name: legacy", "name: other"),
                 objective("premium", "{name: other, group: inference.networking.x-k8s.io}", 10),
                 rewrite("exact", null, "a", "a-v2")));
         PoolModels legacy = Sets.legacy(set);
@@ -400,7 +422,8 @@ class PoolModelsTest {
 
         PoolModels other = Sets.other(set);
         assertThat(other.incomingModelNames()).containsExactly("food-review");
-        assertThat(resolved(other.resolve("food-review", null, "premium", new SplittableRandom(1))).priority())
+        assertThat(resolved(other.resolve("food-review", null, "premium", new SplittableRandom(1)))
+                        .priority())
                 .isEqualTo(10);
         assertThat(other.resolve("a", null, null, new SplittableRandom(1))).isInstanceOf(UnknownModel.class);
     }
@@ -408,13 +431,14 @@ class PoolModelsTest {
     @Test
     void oldestInferenceModelWinsAModelName() {
         ManifestSet set = Sets.load(docs(
-                model("young", "m", "Sheddable").replace("{name: young}",
-                        "{name: young, creationTimestamp: \"2025-06-01T00:00:00Z\"}"),
-                model("old", "m", "Critical").replace("{name: old}",
-                        "{name: old, creationTimestamp: \"2025-01-01T00:00:00Z\"}")));
+                model("young", "m", "Sheddable")
+                        .replace("{name: young}", "{name: young, creationTimestamp: \"2025-06-01T00:00:00Z\"}"),
+                model("old", "m", "Critical")
+                        .replace("{name: old}", "{name: old, creationTimestamp: \"2025-01-01T00:00:00Z\"}")));
         Resolved r = resolved(Sets.legacy(set).resolve("m", null, null, new SplittableRandom(1)));
         assertThat(r.priority()).isEqualTo(1);
-        assertThat(r.inferenceModel()).hasValueSatisfying(m -> assertThat(m.metadata().name()).isEqualTo("old"));
+        assertThat(r.inferenceModel())
+                .hasValueSatisfying(m -> assertThat(m.metadata().name()).isEqualTo("old"));
     }
 
     @Test

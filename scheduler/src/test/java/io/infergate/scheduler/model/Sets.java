@@ -49,7 +49,9 @@ final class Sets {
     /** Loads {@link #POOLS} plus {@code yaml}, asserting there is no error. */
     static ManifestSet load(String yaml) {
         LoadResult r = Manifests.load("test.yaml", POOLS + "---\n" + yaml);
-        assertThat(r.errors()).as(() -> String.join("\n", r.errors().stream().map(Problem::format).toList()))
+        assertThat(r.errors())
+                .as(() -> String.join(
+                        "\n", r.errors().stream().map(Problem::format).toList()))
                 .isEmpty();
         return r.manifests();
     }

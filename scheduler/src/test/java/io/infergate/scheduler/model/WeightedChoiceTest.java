@@ -43,7 +43,8 @@ class WeightedChoiceTest {
     void zeroTotalIsUniform() {
         WeightedChoice c = WeightedChoice.uniform(List.of("a", "b", "c"));
         assertThat(c.draw(new Fixed(2))).isEqualTo("c");
-        assertThat(WeightedChoice.of(List.of("a", "b"), new long[] {0, 0}).draw(new Fixed(1))).isEqualTo("b");
+        assertThat(WeightedChoice.of(List.of("a", "b"), new long[] {0, 0}).draw(new Fixed(1)))
+                .isEqualTo("b");
     }
 
     @Test
@@ -51,14 +52,17 @@ class WeightedChoiceTest {
         RandomGenerator noDraws = () -> {
             throw new AssertionError("drew from the generator");
         };
-        assertThat(WeightedChoice.of(List.of("only"), new long[] {5}).draw(noDraws)).isEqualTo("only");
+        assertThat(WeightedChoice.of(List.of("only"), new long[] {5}).draw(noDraws))
+                .isEqualTo("only");
     }
 
     @Test
     void rejectsBadInput() {
         assertThatThrownBy(() -> WeightedChoice.of(List.of(), new long[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected");
         assertThatThrownBy(() -> WeightedChoice.of(List.of("a"), new long[] {-1}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight: -1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("weight: -1");
     }
 }

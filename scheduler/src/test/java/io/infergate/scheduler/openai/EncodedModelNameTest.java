@@ -19,7 +19,8 @@ class EncodedModelNameTest {
 
     @Test
     void rejectsUnpairedSurrogates() {
-        assertThatThrownBy(() -> EncodedModelName.of("a\ud83d")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> EncodedModelName.of("a\ud83d"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model name has an unpaired surrogate at index 1");
         assertThatThrownBy(() -> EncodedModelName.of("\ude00b")).isInstanceOf(IllegalArgumentException.class);
     }

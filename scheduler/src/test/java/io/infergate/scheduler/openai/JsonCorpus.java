@@ -17,14 +17,30 @@ import java.util.random.RandomGenerator;
  * appear, and nested objects carry their own {@code model} keys that must be ignored.
  */
 final class JsonCorpus {
-    static final Set<String> KNOWN_KEYS = Set.of(
-            "model", "stream", "stream_options", "max_tokens", "max_completion_tokens", "prompt", "messages");
+    static final Set<String> KNOWN_KEYS =
+            Set.of("model", "stream", "stream_options", "max_tokens", "max_completion_tokens", "prompt", "messages");
 
     private static final String[] OTHER_KEYS = {
-        "temperature", "top_p", "n", "user", "seed", "tools", "metadata", "Model", "models", "model ",
-        "stream_option", "max_token", "include_usage", "", "x", "prompt_logprobs"};
+        "temperature",
+        "top_p",
+        "n",
+        "user",
+        "seed",
+        "tools",
+        "metadata",
+        "Model",
+        "models",
+        "model ",
+        "stream_option",
+        "max_token",
+        "include_usage",
+        "",
+        "x",
+        "prompt_logprobs"
+    };
     private static final int[] SPECIAL_CODE_POINTS = {
-        0xE9, 0x7FF, 0x800, 0x4E2D, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF, 0x3B2};
+        0xE9, 0x7FF, 0x800, 0x4E2D, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF, 0x3B2
+    };
 
     private final RandomGenerator rnd;
     private final int maxDepth;
@@ -35,8 +51,7 @@ final class JsonCorpus {
     }
 
     /** A generated body and the scan result it must produce. */
-    record Generated(byte[] body, ScannedRequest expected) {
-    }
+    record Generated(byte[] body, ScannedRequest expected) {}
 
     /** Growable byte buffer that knows its size, for recording offsets while writing. */
     static final class Buf {
@@ -216,7 +231,16 @@ final class JsonCorpus {
 
     // ---- requests ----
 
-    private enum Member { MODEL, STREAM, STREAM_OPTIONS, MAX_TOKENS, MAX_COMPLETION_TOKENS, PROMPT, MESSAGES, OTHER }
+    private enum Member {
+        MODEL,
+        STREAM,
+        STREAM_OPTIONS,
+        MAX_TOKENS,
+        MAX_COMPLETION_TOKENS,
+        PROMPT,
+        MESSAGES,
+        OTHER
+    }
 
     /** A request body with random known fields (some duplicated), random other fields and random layout. */
     Generated request() {
@@ -291,9 +315,23 @@ final class JsonCorpus {
         out.put('}');
         ws(out);
         byte[] body = out.toArray();
-        return new Generated(body, new ScannedRequest(model, modelOffset, modelLength, stream, includeUsage,
-                maxTokens, maxCompletionTokens, promptOffset, promptLength, messagesOffset, messagesLength,
-                objectOffset, members.isEmpty(), body.length));
+        return new Generated(
+                body,
+                new ScannedRequest(
+                        model,
+                        modelOffset,
+                        modelLength,
+                        stream,
+                        includeUsage,
+                        maxTokens,
+                        maxCompletionTokens,
+                        promptOffset,
+                        promptLength,
+                        messagesOffset,
+                        messagesLength,
+                        objectOffset,
+                        members.isEmpty(),
+                        body.length));
     }
 
     /** A plausible or awkward model name. */

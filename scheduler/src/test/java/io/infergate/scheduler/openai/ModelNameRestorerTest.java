@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class ModelNameRestorerTest {
     private static final String[] UPSTREAM_NAMES = {
-        "meta-llama/Llama-3.1-8B-Instruct", "a", "lora-v2", "we\"ird\\na/me", "模型-β😀", ""};
-    private static final String[] CLIENT_NAMES = {"food-review", "x", "a\"b", "客户端", "a-much-longer-client-facing-name"};
+        "meta-llama/Llama-3.1-8B-Instruct", "a", "lora-v2", "we\"ird\\na/me", "模型-β😀", ""
+    };
+    private static final String[] CLIENT_NAMES = {"food-review", "x", "a\"b", "客户端", "a-much-longer-client-facing-name"
+    };
 
     private static ModelNameRestorer restorer(String upstream, String client) {
         return new ModelNameRestorer(EncodedModelName.of(upstream), EncodedModelName.of(client));
@@ -28,7 +30,8 @@ class ModelNameRestorerTest {
 
     @Test
     void rewritesCompactAndSpacedMembers() {
-        assertThat(oneShot("t", "c", "{\"id\":\"1\",\"model\":\"t\",\"x\":1}")).isEqualTo("{\"id\":\"1\",\"model\":\"c\",\"x\":1}");
+        assertThat(oneShot("t", "c", "{\"id\":\"1\",\"model\":\"t\",\"x\":1}"))
+                .isEqualTo("{\"id\":\"1\",\"model\":\"c\",\"x\":1}");
         assertThat(oneShot("t", "c", "{\"model\": \"t\"}")).isEqualTo("{\"model\": \"c\"}");
         assertThat(oneShot("t", "c", "{\n  \"model\" :\n\t\"t\"\n}")).isEqualTo("{\n  \"model\" :\n\t\"c\"\n}");
     }
@@ -45,18 +48,18 @@ class ModelNameRestorerTest {
     void leavesOtherValuesAndLookalikesAlone() {
         String[] untouched = {
             "{\"model\":\"other\"}",
-            "{\"model\":\"ta\"}",                           // a prefix of the target
-            "{\"model\":\"tab\"}",                          // the target is a prefix of the value
+            "{\"model\":\"ta\"}", // a prefix of the target
+            "{\"model\":\"tab\"}", // the target is a prefix of the value
             "{\"model\":\"xtar\"}",
             "{\"model\":null}",
             "{\"model\":[\"tar\"]}",
             "{\"models\":\"tar\"}",
             "{\"xmodel\":\"tar\"}",
-            "{\"x\\\"model\":\"tar\"}",                     // a key that ends in "model" via an escaped quote
+            "{\"x\\\"model\":\"tar\"}", // a key that ends in "model" via an escaped quote
             "{\"content\":\"\\\"model\\\":\\\"tar\\\"\"}", // the pattern as text inside a string
             "[\"model\",\"tar\"]",
-            "{\"model\":\"tar\\\"\"}",                      // target followed by an escaped quote: different value
-            "{\"model\":\"t\\u0061r\"}",                    // escaped spelling: not what servers write
+            "{\"model\":\"tar\\\"\"}", // target followed by an escaped quote: different value
+            "{\"model\":\"t\\u0061r\"}", // escaped spelling: not what servers write
         };
         for (String body : untouched) {
             assertThat(oneShot("tar", "c", body)).as(body).isEqualTo(body);
@@ -102,7 +105,8 @@ class ModelNameRestorerTest {
         assertThat(new String(r.finish(), StandardCharsets.UTF_8)).isEqualTo("ab");
         assertThat(r.heldBytes()).isZero();
         byte[] next = "c\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(new String(r.feed(next, 0, next.length), StandardCharsets.UTF_8)).isEqualTo("c\"}");
+        assertThat(new String(r.feed(next, 0, next.length), StandardCharsets.UTF_8))
+                .isEqualTo("c\"}");
     }
 
     @Test
@@ -154,7 +158,8 @@ class ModelNameRestorerTest {
         for (int i = 0; i < 400; i++) {
             String upstream = UPSTREAM_NAMES[rnd.nextInt(UPSTREAM_NAMES.length)];
             String client = CLIENT_NAMES[rnd.nextInt(CLIENT_NAMES.length)];
-            ResponsePair pair = new ResponseGenerator(rnd, upstream).generate(client, rnd.nextBoolean(), 1 + rnd.nextInt(6));
+            ResponsePair pair =
+                    new ResponseGenerator(rnd, upstream).generate(client, rnd.nextBoolean(), 1 + rnd.nextInt(6));
             byte[] in = pair.upstream();
             int limit = EncodedModelName.of(upstream).tokenLength() - 2;
             for (int round = 0; round < 20; round++) {
@@ -219,13 +224,13 @@ class ModelNameRestorerTest {
             out.writeBytes(o);
         }
         out.writeBytes(r.finish());
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(content.replace("\"model\":\"up\"", "\"model\":\"c\""));
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo(content.replace("\"model\":\"up\"", "\"model\":\"c\""));
     }
 
     // ---- generator of response bodies with known expected output ----
 
-    record ResponsePair(byte[] upstream, byte[] expected) {
-    }
+    record ResponsePair(byte[] upstream, byte[] expected) {}
 
     /** Writes the same response twice: as the server sends it and as the client must receive it. */
     private static final class ResponseGenerator {
@@ -263,7 +268,8 @@ class ModelNameRestorerTest {
 
         private void ws(boolean sse) {
             // SSE data lines cannot hold newlines
-            String[] options = sse ? new String[] {"", "", " ", "  ", "\t"} : new String[] {"", " ", "\n  ", "\t", "\r\n"};
+            String[] options =
+                    sse ? new String[] {"", "", " ", "  ", "\t"} : new String[] {"", " ", "\n  ", "\t", "\r\n"};
             both(options[rnd.nextInt(options.length)]);
         }
 

@@ -50,7 +50,8 @@ class ModelSplicerTest {
     void leavesNestedModelKeysAlone() {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"model\":\"inner\"}],\"model\":\"outer\"}";
         assertThat(splice(body, "new"))
-                .isEqualTo("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"model\":\"inner\"}],\"model\":\"new\"}");
+                .isEqualTo(
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"model\":\"inner\"}],\"model\":\"new\"}");
     }
 
     @Test
@@ -92,10 +93,13 @@ class ModelSplicerTest {
                         .isEqualTo(Arrays.copyOfRange(body, rest, body.length));
             } else {
                 int afterBrace = before.objectOffset() + 1;
-                byte[] inserted = ("\"model\":" + m + (before.emptyObject() ? "" : ","))
-                        .getBytes(StandardCharsets.UTF_8);
-                assertThat(out).isEqualTo(OpenAiRequestScannerTest.concat(
-                        Arrays.copyOfRange(body, 0, afterBrace), inserted, Arrays.copyOfRange(body, afterBrace, body.length)));
+                byte[] inserted =
+                        ("\"model\":" + m + (before.emptyObject() ? "" : ",")).getBytes(StandardCharsets.UTF_8);
+                assertThat(out)
+                        .isEqualTo(OpenAiRequestScannerTest.concat(
+                                Arrays.copyOfRange(body, 0, afterBrace),
+                                inserted,
+                                Arrays.copyOfRange(body, afterBrace, body.length)));
             }
             // every other field reads the same
             assertThat(after.stream()).isEqualTo(before.stream());

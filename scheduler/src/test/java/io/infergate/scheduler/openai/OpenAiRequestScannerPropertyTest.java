@@ -3,6 +3,7 @@ package io.infergate.scheduler.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,9 @@ class OpenAiRequestScannerPropertyTest {
         JsonCorpus corpus = new JsonCorpus(SEED, 5);
         for (int i = 0; i < 3_000; i++) {
             JsonCorpus.Generated g = corpus.request();
-            assertThat(scanner.scan(g.body())).as("case %d: %s", i, show(g.body())).isEqualTo(g.expected());
+            assertThat(scanner.scan(g.body()))
+                    .as("case %d: %s", i, show(g.body()))
+                    .isEqualTo(g.expected());
         }
     }
 
@@ -28,7 +31,7 @@ class OpenAiRequestScannerPropertyTest {
         for (int i = 0; i < 300; i++) {
             JsonCorpus.Generated g = corpus.request();
             byte[] padded = new byte[g.body().length + 10];
-            java.util.Arrays.fill(padded, (byte) '}');
+            Arrays.fill(padded, (byte) '}');
             System.arraycopy(g.body(), 0, padded, 3, g.body().length);
             assertThat(scanner.scan(padded, 3, g.body().length)).isEqualTo(g.expected());
         }
@@ -48,7 +51,8 @@ class OpenAiRequestScannerPropertyTest {
             byte[] body = corpus.request().body();
             for (int p = 0; p <= body.length; p++) {
                 for (byte[] bad : poison) {
-                    byte[] inserted = OpenAiRequestScannerTest.concat(slice(body, 0, p), bad, slice(body, p, body.length));
+                    byte[] inserted =
+                            OpenAiRequestScannerTest.concat(slice(body, 0, p), bad, slice(body, p, body.length));
                     assertRejectedAt(inserted, p);
                     if (p < body.length) {
                         byte[] overwritten = body.clone();
@@ -85,7 +89,7 @@ class OpenAiRequestScannerPropertyTest {
     }
 
     private static byte[] slice(byte[] b, int from, int to) {
-        return java.util.Arrays.copyOfRange(b, from, to);
+        return Arrays.copyOfRange(b, from, to);
     }
 
     private static int lastIndexOf(byte[] b, byte c) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,7 +36,8 @@ class OpenAiRequestScannerTest {
                 + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_tokens\":64}";
         ScannedRequest r = scan(body);
         assertThat(r.model()).isEqualTo("llama");
-        assertThat(body.substring(r.modelOffset(), r.modelOffset() + r.modelLength())).isEqualTo("\"llama\"");
+        assertThat(body.substring(r.modelOffset(), r.modelOffset() + r.modelLength()))
+                .isEqualTo("\"llama\"");
         assertThat(r.stream()).isTrue();
         assertThat(r.includeUsage()).isTrue();
         assertThat(r.maxTokens()).isEqualTo(64);
@@ -54,7 +56,8 @@ class OpenAiRequestScannerTest {
                 + "\"max_completion_tokens\" : 7 ,\"stream\" : false }\n ";
         ScannedRequest r = scan(body);
         assertThat(r.model()).isEqualTo("m");
-        assertThat(body.substring(r.modelOffset(), r.modelOffset() + r.modelLength())).isEqualTo("\"m\"");
+        assertThat(body.substring(r.modelOffset(), r.modelOffset() + r.modelLength()))
+                .isEqualTo("\"m\"");
         assertThat(body.substring(r.promptOffset(), r.promptOffset() + r.promptLength()))
                 .isEqualTo("\"Say this is a test\"");
         assertThat(r.maxCompletionTokens()).isEqualTo(7);
@@ -73,7 +76,9 @@ class OpenAiRequestScannerTest {
         assertThat(e.offset()).isEqualTo(9);
         byte[] shifted = "xxxx{\"model\":}".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> scanner.scan(shifted, 4, shifted.length - 4))
-                .isInstanceOfSatisfying(BadRequestBodyException.class, x -> assertThat(x.offset()).isEqualTo(9));
+                .isInstanceOfSatisfying(
+                        BadRequestBodyException.class,
+                        x -> assertThat(x.offset()).isEqualTo(9));
     }
 
     @Test
@@ -114,8 +119,9 @@ class OpenAiRequestScannerTest {
 
     @Test
     void duplicateTopLevelKeysKeepTheLastValueLikePythonJson() {
-        ScannedRequest r = scan("{\"model\":\"a\",\"stream\":true,\"model\":\"b\",\"stream\":false,"
-                + "\"max_tokens\":1,\"max_tokens\":2,\"stream_options\":{\"include_usage\":false,\"include_usage\":true}}");
+        ScannedRequest r = scan(
+                "{\"model\":\"a\",\"stream\":true,\"model\":\"b\",\"stream\":false,"
+                        + "\"max_tokens\":1,\"max_tokens\":2,\"stream_options\":{\"include_usage\":false,\"include_usage\":true}}");
         assertThat(r.model()).isEqualTo("b");
         assertThat(r.modelOffset()).isEqualTo(35);
         assertThat(r.stream()).isFalse();
@@ -144,28 +150,32 @@ class OpenAiRequestScannerTest {
         ScannedRequest r = scan("{\"model\":\"m\",\"stream\":null,\"stream_options\":null}");
         assertThat(r.stream()).isFalse();
         assertThat(r.includeUsage()).isFalse();
-        assertThat(scan("{\"stream_options\":{\"include_usage\":null}}").includeUsage()).isFalse();
+        assertThat(scan("{\"stream_options\":{\"include_usage\":null}}").includeUsage())
+                .isFalse();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "{\"model\": 12345}                          | model must be a string, got number at offset 10",
-        "{ \"model\" : 12 }                          | model must be a string, got number at offset 12",
-        "{\"model\":null}                            | model must be a string, got null at offset 9",
-        "{\"model\":[\"a\"]}                         | model must be a string, got array at offset 9",
-        "{\"model\":{\"name\":\"a\"}}                | model must be a string, got object at offset 9",
-        "{\"model\":true}                            | model must be a string, got boolean at offset 9",
-        "{\"stream\":\"true\"}                       | stream must be a boolean, got string at offset 10",
-        "{\"stream\":1}                              | stream must be a boolean, got number at offset 10",
-        "{\"stream_options\":true}                   | stream_options must be an object, got boolean at offset 18",
-        "{\"stream_options\":{\"include_usage\":1}}  | stream_options.include_usage must be a boolean, got number at offset 35",
-        "{\"max_tokens\":\"5\"}                      | max_tokens must be an integer, got string at offset 14",
-        "{\"max_tokens\":-1}                         | max_tokens must be a non-negative integer at offset 14",
-        "{\"max_tokens\":1.5}                        | max_tokens must be an integer, got a fraction at offset 14",
-        "{\"max_tokens\":9223372036854775808}        | max_tokens is out of range at offset 14",
-        "{\"max_completion_tokens\":1e999999999999}  | max_completion_tokens is out of range at offset 25",
-        "{\"max_completion_tokens\":1e30}            | max_completion_tokens is out of range at offset 25",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"model\": 12345}                          | model must be a string, got number at offset 10",
+                "{ \"model\" : 12 }                          | model must be a string, got number at offset 12",
+                "{\"model\":null}                            | model must be a string, got null at offset 9",
+                "{\"model\":[\"a\"]}                         | model must be a string, got array at offset 9",
+                "{\"model\":{\"name\":\"a\"}}                | model must be a string, got object at offset 9",
+                "{\"model\":true}                            | model must be a string, got boolean at offset 9",
+                "{\"stream\":\"true\"}                       | stream must be a boolean, got string at offset 10",
+                "{\"stream\":1}                              | stream must be a boolean, got number at offset 10",
+                "{\"stream_options\":true}                   | stream_options must be an object, got boolean at offset 18",
+                "{\"stream_options\":{\"include_usage\":1}}  | stream_options.include_usage must be a boolean, got number at offset 35",
+                "{\"max_tokens\":\"5\"}                      | max_tokens must be an integer, got string at offset 14",
+                "{\"max_tokens\":-1}                         | max_tokens must be a non-negative integer at offset 14",
+                "{\"max_tokens\":1.5}                        | max_tokens must be an integer, got a fraction at offset 14",
+                "{\"max_tokens\":9223372036854775808}        | max_tokens is out of range at offset 14",
+                "{\"max_completion_tokens\":1e999999999999}  | max_completion_tokens is out of range at offset 25",
+                "{\"max_completion_tokens\":1e30}            | max_completion_tokens is out of range at offset 25",
+            })
     void wrongFieldTypes(String body, String message) {
         assertThat(rejection(body.strip()).getMessage()).isEqualTo(message);
     }
@@ -179,49 +189,53 @@ class OpenAiRequestScannerTest {
         assertThat(scan("{\"max_tokens\":-0}").maxTokens()).isZero();
         assertThat(scan("{\"max_tokens\":9223372036854775807}").maxTokens()).isEqualTo(Long.MAX_VALUE);
         assertThat(scan("{\"max_tokens\":000000000000000000000001e0}".replace("000000000000000000000001", "1"))
-                .maxTokens()).isEqualTo(1);
+                        .maxTokens())
+                .isEqualTo(1);
         assertThat(scan("{\"max_tokens\":null}").maxTokens()).isEqualTo(ScannedRequest.ABSENT);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "[]                         | body is not a JSON object, got array at offset 0",
-        "\"model\"                  | body is not a JSON object, got string at offset 0",
-        "42                         | body is not a JSON object, got number at offset 0",
-        "null                       | body is not a JSON object, got null at offset 0",
-        "model=m                    | invalid JSON: expected a JSON object at offset 0",
-        "{                          | unexpected end of input at offset 1",
-        "{\"model\"                 | unexpected end of input at offset 8",
-        "{\"model\":                | unexpected end of input at offset 9",
-        "{\"model\":\"m             | unexpected end of input at offset 11",
-        "{\"model\":\"m\"           | unexpected end of input at offset 12",
-        "{\"model\":\"m\" \"x\":1}  | invalid JSON: expected ',' or '}' at offset 13",
-        "{\"model\" \"m\"}          | invalid JSON: expected ':' at offset 9",
-        "{model:\"m\"}              | invalid JSON: expected a string key or '}' at offset 1",
-        "{\"a\":1,}                 | invalid JSON: expected a string key at offset 7",
-        "{\"a\":[1,]}               | invalid JSON: expected a value at offset 8",
-        "{\"a\":[1 2]}              | invalid JSON: expected ',' or ']' at offset 8",
-        "{\"a\":{\"b\":1]}          | invalid JSON: expected ',' or '}' at offset 11",
-        "{\"a\":tru}                | invalid JSON: invalid literal, expected 'true' at offset 8",
-        "{\"a\":nul                 | unexpected end of input at offset 8",
-        "{\"a\":01}                 | invalid JSON: expected ',' or '}' at offset 6",
-        "{\"a\":-}                  | invalid JSON: expected a digit at offset 6",
-        "{\"a\":1.}                 | invalid JSON: expected a digit at offset 7",
-        "{\"a\":1e}                 | invalid JSON: expected a digit at offset 7",
-        "{\"a\":+1}                 | invalid JSON: expected a value at offset 5",
-        "{\"a\":.5}                 | invalid JSON: expected a value at offset 5",
-        "{\"a\":NaN}                | invalid JSON: expected a value at offset 5",
-        "{\"a\":'x'}                | invalid JSON: expected a value at offset 5",
-        "{\"a\":\"\\x\"}            | invalid JSON: invalid escape sequence at offset 7",
-        "{\"a\":\"\\u12G4\"}        | invalid JSON: invalid hex digit in \\u escape at offset 10",
-        "{\"a\":\"\\ud83d\"}        | invalid JSON: unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate at offset 12",
-        "{\"a\":\"\\ud83dx\"}       | invalid JSON: unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate at offset 12",
-        "{\"a\":\"\\ud83d\\n\"}     | invalid JSON: unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate at offset 13",
-        "{\"a\":\"\\ud83d\\u0041\"} | invalid JSON: unpaired high surrogate in \\u escape at offset 12",
-        "{\"a\":\"\\ude00\"}        | invalid JSON: unpaired low surrogate in \\u escape at offset 6",
-        "{\"a\":1} x                | invalid JSON: unexpected data after the top-level object at offset 8",
-        "{\"a\":1}{}                | invalid JSON: unexpected data after the top-level object at offset 7",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "[]                         | body is not a JSON object, got array at offset 0",
+                "\"model\"                  | body is not a JSON object, got string at offset 0",
+                "42                         | body is not a JSON object, got number at offset 0",
+                "null                       | body is not a JSON object, got null at offset 0",
+                "model=m                    | invalid JSON: expected a JSON object at offset 0",
+                "{                          | unexpected end of input at offset 1",
+                "{\"model\"                 | unexpected end of input at offset 8",
+                "{\"model\":                | unexpected end of input at offset 9",
+                "{\"model\":\"m             | unexpected end of input at offset 11",
+                "{\"model\":\"m\"           | unexpected end of input at offset 12",
+                "{\"model\":\"m\" \"x\":1}  | invalid JSON: expected ',' or '}' at offset 13",
+                "{\"model\" \"m\"}          | invalid JSON: expected ':' at offset 9",
+                "{model:\"m\"}              | invalid JSON: expected a string key or '}' at offset 1",
+                "{\"a\":1,}                 | invalid JSON: expected a string key at offset 7",
+                "{\"a\":[1,]}               | invalid JSON: expected a value at offset 8",
+                "{\"a\":[1 2]}              | invalid JSON: expected ',' or ']' at offset 8",
+                "{\"a\":{\"b\":1]}          | invalid JSON: expected ',' or '}' at offset 11",
+                "{\"a\":tru}                | invalid JSON: invalid literal, expected 'true' at offset 8",
+                "{\"a\":nul                 | unexpected end of input at offset 8",
+                "{\"a\":01}                 | invalid JSON: expected ',' or '}' at offset 6",
+                "{\"a\":-}                  | invalid JSON: expected a digit at offset 6",
+                "{\"a\":1.}                 | invalid JSON: expected a digit at offset 7",
+                "{\"a\":1e}                 | invalid JSON: expected a digit at offset 7",
+                "{\"a\":+1}                 | invalid JSON: expected a value at offset 5",
+                "{\"a\":.5}                 | invalid JSON: expected a value at offset 5",
+                "{\"a\":NaN}                | invalid JSON: expected a value at offset 5",
+                "{\"a\":'x'}                | invalid JSON: expected a value at offset 5",
+                "{\"a\":\"\\x\"}            | invalid JSON: invalid escape sequence at offset 7",
+                "{\"a\":\"\\u12G4\"}        | invalid JSON: invalid hex digit in \\u escape at offset 10",
+                "{\"a\":\"\\ud83d\"}        | invalid JSON: unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate at offset 12",
+                "{\"a\":\"\\ud83dx\"}       | invalid JSON: unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate at offset 12",
+                "{\"a\":\"\\ud83d\\n\"}     | invalid JSON: unpaired high surrogate in \\u escape, expected '\\u' for the low surrogate at offset 13",
+                "{\"a\":\"\\ud83d\\u0041\"} | invalid JSON: unpaired high surrogate in \\u escape at offset 12",
+                "{\"a\":\"\\ude00\"}        | invalid JSON: unpaired low surrogate in \\u escape at offset 6",
+                "{\"a\":1} x                | invalid JSON: unexpected data after the top-level object at offset 8",
+                "{\"a\":1}{}                | invalid JSON: unexpected data after the top-level object at offset 7",
+            })
     void syntaxErrors(String body, String message) {
         assertThat(rejection(body.strip()).getMessage()).isEqualTo(message);
     }
@@ -237,8 +251,9 @@ class OpenAiRequestScannerTest {
         assertThat(rejection("{\u000b}").getMessage())
                 .isEqualTo("invalid JSON: expected a string key or '}' at offset 1");
         // a byte order mark is not JSON either
-        assertThat(rejection(new OpenAiRequestScanner(),
-                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'}).offset()).isZero();
+        assertThat(rejection(new OpenAiRequestScanner(), new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'})
+                        .offset())
+                .isZero();
     }
 
     @Test
@@ -252,23 +267,25 @@ class OpenAiRequestScannerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "C0 AF",       // overlong '/'
-        "C1 BF",       // overlong
-        "E0 80 AF",    // overlong 3-byte
-        "ED A0 80",    // encoded surrogate U+D800
-        "F0 80 80 AF", // overlong 4-byte
-        "F4 90 80 80", // above U+10FFFF
-        "F5 80 80 80", // invalid lead
-        "80",          // lone continuation
-        "FF",
-        "C3 28",       // lead without continuation
-        "E2 82 28",
-        "F0 9F 98 28",
-    })
+    @ValueSource(
+            strings = {
+                "C0 AF", // overlong '/'
+                "C1 BF", // overlong
+                "E0 80 AF", // overlong 3-byte
+                "ED A0 80", // encoded surrogate U+D800
+                "F0 80 80 AF", // overlong 4-byte
+                "F4 90 80 80", // above U+10FFFF
+                "F5 80 80 80", // invalid lead
+                "80", // lone continuation
+                "FF",
+                "C3 28", // lead without continuation
+                "E2 82 28",
+                "F0 9F 98 28",
+            })
     void invalidUtf8InStringsIsRejectedAtTheOffendingByte(String hex) {
         byte[] bad = hexBytes(hex);
-        byte[] body = concat("{\"model\":\"a".getBytes(StandardCharsets.US_ASCII), bad, "\"}".getBytes(StandardCharsets.US_ASCII));
+        byte[] body = concat(
+                "{\"model\":\"a".getBytes(StandardCharsets.US_ASCII), bad, "\"}".getBytes(StandardCharsets.US_ASCII));
         BadRequestBodyException e = rejection(scanner, body);
         assertThat(e.reason()).isEqualTo("invalid UTF-8 in string");
         int firstBad = 11;
@@ -293,8 +310,16 @@ class OpenAiRequestScannerTest {
 
     @Test
     void validUtf8BoundariesAreAccepted() {
-        for (String s : new String[] {"\u0080", "\u07ff", "\u0800", "\ud7ff", "\ue000", "\uffff",
-            new String(Character.toChars(0x10000)), new String(Character.toChars(0x10FFFF))}) {
+        for (String s : new String[] {
+            "\u0080",
+            "\u07ff",
+            "\u0800",
+            "\ud7ff",
+            "\ue000",
+            "\uffff",
+            new String(Character.toChars(0x10000)),
+            new String(Character.toChars(0x10FFFF))
+        }) {
             assertThat(scan("{\"model\":\"" + s + "\"}").model()).isEqualTo(s);
         }
     }
@@ -307,8 +332,9 @@ class OpenAiRequestScannerTest {
 
     @Test
     void numbersInEveryForm() {
-        ScannedRequest r = scan("{\"a\":[0,-0,1.5,-2.25e10,3E-7,4e+2,0.0e0,1e400,-1E-400,123456789012345678901234567890],"
-                + "\"model\":\"m\"}");
+        ScannedRequest r =
+                scan("{\"a\":[0,-0,1.5,-2.25e10,3E-7,4e+2,0.0e0,1e400,-1E-400,123456789012345678901234567890],"
+                        + "\"model\":\"m\"}");
         assertThat(r.model()).isEqualTo("m");
     }
 
@@ -316,7 +342,8 @@ class OpenAiRequestScannerTest {
     void nestingUpToTheLimitIsAcceptedAndBeyondIsRejected() {
         OpenAiRequestScanner s = new OpenAiRequestScanner(4);
         // depth: top object 1, array 2, object 3, array 4
-        assertThat(s.scan("{\"a\":[{\"b\":[1]}],\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8)).model())
+        assertThat(s.scan("{\"a\":[{\"b\":[1]}],\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8))
+                        .model())
                 .isEqualTo("m");
         BadRequestBodyException e = rejection(s, "{\"a\":[{\"b\":[[1]]}]}".getBytes(StandardCharsets.UTF_8));
         assertThat(e.getMessage()).isEqualTo("JSON nesting deeper than 4 at offset 12");
@@ -337,16 +364,20 @@ class OpenAiRequestScannerTest {
 
     @Test
     void maxDepthIsValidated() {
-        assertThatThrownBy(() -> new OpenAiRequestScanner(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new OpenAiRequestScanner(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxDepth: 0 (expected: 1..1024)");
         assertThatThrownBy(() -> new OpenAiRequestScanner(1025)).isInstanceOf(IllegalArgumentException.class);
         OpenAiRequestScanner flat = new OpenAiRequestScanner(1);
-        assertThat(flat.scan("{\"model\":\"m\",\"stream\":true}".getBytes(StandardCharsets.UTF_8)).stream()).isTrue();
-        assertThat(rejection(flat, "{\"stream_options\":{}}".getBytes(StandardCharsets.UTF_8)).reason())
+        assertThat(flat.scan("{\"model\":\"m\",\"stream\":true}".getBytes(StandardCharsets.UTF_8)).stream())
+                .isTrue();
+        assertThat(rejection(flat, "{\"stream_options\":{}}".getBytes(StandardCharsets.UTF_8))
+                        .reason())
                 .isEqualTo("JSON nesting deeper than 1");
         assertThat(new OpenAiRequestScanner(OpenAiRequestScanner.MAX_DEPTH_LIMIT)
-                .scan(("{\"a\":" + "[".repeat(1023) + "]".repeat(1023) + "}").getBytes(StandardCharsets.UTF_8))
-                .emptyObject()).isFalse();
+                        .scan(("{\"a\":" + "[".repeat(1023) + "]".repeat(1023) + "}").getBytes(StandardCharsets.UTF_8))
+                        .emptyObject())
+                .isFalse();
     }
 
     @Test
@@ -390,15 +421,16 @@ class OpenAiRequestScannerTest {
         return out;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theEightByteStringSkipFlagsExactlyTheBytesThatNeedAttention() {
         for (int lane = 0; lane < 8; lane++) {
             for (int v = 0; v < 256; v++) {
                 long w = 0x6161616161616161L; // "aaaaaaaa"
                 w = (w & ~(0xFFL << (8 * lane))) | ((long) v << (8 * lane));
                 boolean special = v < 0x20 || v >= 0x80 || v == '"' || v == '\\';
-                org.assertj.core.api.Assertions.assertThat(OpenAiRequestScanner.isPlain(w))
-                        .as("byte 0x%02x in lane %d", v, lane).isEqualTo(!special);
+                Assertions.assertThat(OpenAiRequestScanner.isPlain(w))
+                        .as("byte 0x%02x in lane %d", v, lane)
+                        .isEqualTo(!special);
             }
         }
     }

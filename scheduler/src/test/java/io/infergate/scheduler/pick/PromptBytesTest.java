@@ -38,8 +38,10 @@ class PromptBytesTest {
     @Test
     void anEmptyPromptOrNoneIsNone() {
         byte[] empty = "{\"model\":\"m\",\"prompt\":\"\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(PromptBytes.of(new OpenAiRequestScanner().scan(empty), empty, 0)).isSameAs(PromptBytes.NONE);
+        assertThat(PromptBytes.of(new OpenAiRequestScanner().scan(empty), empty, 0))
+                .isSameAs(PromptBytes.NONE);
         byte[] none = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(PromptBytes.of(new OpenAiRequestScanner().scan(none), none, 0)).isSameAs(PromptBytes.NONE);
+        assertThat(PromptBytes.of(new OpenAiRequestScanner().scan(none), none, 0))
+                .isSameAs(PromptBytes.NONE);
     }
 }

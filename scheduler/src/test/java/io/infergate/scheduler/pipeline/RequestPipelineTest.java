@@ -64,13 +64,19 @@ class RequestPipelineTest {
         FlowController<Object> flow;
 
         @Override
-        public Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader,
-                                  RandomGenerator random) {
+        public Resolution resolve(
+                String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
             if (!incomingModel.equals(knownModel)) {
                 return new Resolution.UnknownModel(incomingModel, "model " + incomingModel + " not found");
             }
-            return new Resolution.Resolved(incomingModel, target, priority, Resolution.TargetSource.INCOMING,
-                    Optional.empty(), Optional.empty(), Optional.empty());
+            return new Resolution.Resolved(
+                    incomingModel,
+                    target,
+                    priority,
+                    Resolution.TargetSource.INCOMING,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
         }
 
         @Override
@@ -93,12 +99,24 @@ class RequestPipelineTest {
         return request(json, null, false, null);
     }
 
-    private static ParsedRequest request(String json, String fairness, boolean explain,
-                                         UnaryOperator<List<Endpoint>> candidates) {
+    private static ParsedRequest request(
+            String json, String fairness, boolean explain, UnaryOperator<List<Endpoint>> candidates) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         ScannedRequest scanned = new OpenAiRequestScanner().scan(body);
-        return new ParsedRequest("req-1", scanned, body, 0, body.length, null, null, fairness, "", explain,
-                candidates, new SplittableRandom(1), Runnable::run);
+        return new ParsedRequest(
+                "req-1",
+                scanned,
+                body,
+                0,
+                body.length,
+                null,
+                null,
+                fairness,
+                "",
+                explain,
+                candidates,
+                new SplittableRandom(1),
+                Runnable::run);
     }
 
     @Test
@@ -170,8 +188,8 @@ class RequestPipelineTest {
 
     @Test
     void theCandidatesFilterNarrowsWhatThePickerSees() {
-        Decision.Forward f = (Decision.Forward) pipeline.decide(request("{\"model\":\"m\"}", null, false,
-                all -> List.of(B)), new Pool());
+        Decision.Forward f = (Decision.Forward)
+                pipeline.decide(request("{\"model\":\"m\"}", null, false, all -> List.of(B)), new Pool());
 
         assertThat(f.endpoints()).containsExactly(B);
     }
@@ -237,8 +255,8 @@ class RequestPipelineTest {
 
         now[0] += Duration.ofSeconds(2).toNanos();
         pool.flow.sweepExpired();
-        Decision.Refuse r = (Decision.Refuse) q.resume(q.ticket().outcome().toCompletableFuture().getNow(null),
-                null);
+        Decision.Refuse r = (Decision.Refuse)
+                q.resume(q.ticket().outcome().toCompletableFuture().getNow(null), null);
         assertThat(r.code()).isEqualTo(ErrorCode.QUEUE_TIMEOUT);
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.code().reference()).isEqualTo(ErrorCode.ReferenceCode.SERVICE_UNAVAILABLE);
@@ -252,16 +270,16 @@ class RequestPipelineTest {
         Decision.Queued q = (Decision.Queued) pipeline.decide(request("{\"model\":\"m\"}"), pool);
 
         q.ticket().cancel();
-        Decision.Refuse r = (Decision.Refuse) q.resume(q.ticket().outcome().toCompletableFuture().getNow(null),
-                null);
+        Decision.Refuse r = (Decision.Refuse)
+                q.resume(q.ticket().outcome().toCompletableFuture().getNow(null), null);
         assertThat(r.code()).isEqualTo(ErrorCode.QUEUE_TIMEOUT);
     }
 
     @Test
     void aFullQueueShedsAtOnce() {
         Pool pool = new Pool();
-        pool.flow = flow(new FlowControlConfig(1, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT,
-                Map.of()));
+        pool.flow =
+                flow(new FlowControlConfig(1, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT, Map.of()));
         capacity[0] = false;
         assertThat(pipeline.decide(request("{\"model\":\"m\"}"), pool)).isInstanceOf(Decision.Queued.class);
 
@@ -278,8 +296,8 @@ class RequestPipelineTest {
         Decision.Queued q = (Decision.Queued) pipeline.decide(request("{\"model\":\"m\"}"), pool);
 
         pool.flow.close();
-        Decision.Refuse r = (Decision.Refuse) q.resume(q.ticket().outcome().toCompletableFuture().getNow(null),
-                null);
+        Decision.Refuse r = (Decision.Refuse)
+                q.resume(q.ticket().outcome().toCompletableFuture().getNow(null), null);
         assertThat(r.code()).isEqualTo(ErrorCode.NO_ENDPOINT);
         assertThat(r.status()).isEqualTo(503);
     }
@@ -305,8 +323,13 @@ class RequestPipelineTest {
         datastore.publish(SNAPSHOT);
         PrefixHasher hasher = PrefixHasher.defaults();
         SplittableRandom random = new SplittableRandom(7);
-        Scheduler scheduler = new Scheduler(datastore, new InFlightTracker(), BuiltInProfiles.named(
-                BuiltInProfiles.GIE_V1_DEFAULT, new PrefixIndex(), hasher), null, hasher, () -> now[0],
+        Scheduler scheduler = new Scheduler(
+                datastore,
+                new InFlightTracker(),
+                BuiltInProfiles.named(BuiltInProfiles.GIE_V1_DEFAULT, new PrefixIndex(), hasher),
+                null,
+                hasher,
+                () -> now[0],
                 () -> random);
         Pool pool = new Pool();
         pool.picker = scheduler;
@@ -339,10 +362,11 @@ class RequestPipelineTest {
     void tokenEstimatesCapTheOutputAndCountFourBytesAToken() {
         OpenAiRequestScanner scanner = new OpenAiRequestScanner();
         assertThat(TokenEstimate.outputTokens(null)).isZero();
-        assertThat(TokenEstimate.outputTokens(scanner.scan("{\"max_tokens\":100000}".getBytes(
-                StandardCharsets.UTF_8)))).isEqualTo(TokenEstimate.MAX_OUTPUT_ESTIMATE);
-        assertThat(TokenEstimate.outputTokens(scanner.scan("{\"max_tokens\":9,\"max_completion_tokens\":3}"
-                .getBytes(StandardCharsets.UTF_8)))).isEqualTo(3);
+        assertThat(TokenEstimate.outputTokens(scanner.scan("{\"max_tokens\":100000}".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(TokenEstimate.MAX_OUTPUT_ESTIMATE);
+        assertThat(TokenEstimate.outputTokens(scanner.scan(
+                        "{\"max_tokens\":9,\"max_completion_tokens\":3}".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(3);
         assertThat(TokenEstimate.promptTokens(7)).isEqualTo(1);
         assertThat(TokenEstimate.promptBytes(null)).isZero();
     }

@@ -44,8 +44,8 @@ class BackgroundLearnerTest {
             });
             // the thread is busy, the queue empty
             assertThat(blocking.await(Patience.SECONDS, TimeUnit.SECONDS)).isTrue();
-            learner.execute(() -> { }); // fills the one slot
-            assertThatThrownBy(() -> learner.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+            learner.execute(() -> {}); // fills the one slot
+            assertThatThrownBy(() -> learner.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
 
             PrefixIndex index = new PrefixIndex(learner);
             index.learn(B, new long[] {7, 8});
@@ -68,7 +68,8 @@ class BackgroundLearnerTest {
         BackgroundLearner learner = new BackgroundLearner(4, "test-learner");
         learner.close();
         learner.close(); // idempotent
-        assertThatThrownBy(() -> learner.execute(() -> { })).isInstanceOf(RejectedExecutionException.class)
+        assertThatThrownBy(() -> learner.execute(() -> {}))
+                .isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining("closed");
         PrefixIndex index = new PrefixIndex(learner);
         index.learn(A, new long[] {5});

@@ -3,6 +3,7 @@ package io.infergate.scheduler.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ class HashOwnerTableTest {
         long expectedPairs = 0;
         for (var e : reference.entrySet()) {
             expectedPairs += e.getValue().size();
-            java.util.Arrays.fill(out, 0);
+            Arrays.fill(out, 0);
             t.readOwners(e.getKey(), out);
             TreeSet<Integer> read = new TreeSet<>();
             for (int w = 0; w < out.length; w++) {

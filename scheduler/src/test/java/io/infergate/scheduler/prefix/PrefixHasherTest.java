@@ -53,7 +53,8 @@ class PrefixHasherTest {
     @Test
     void theSaltExtendsTheModelSeedAndAnEmptySaltIsNone() {
         byte[] in = input(3 * BLOCK);
-        assertThat(HASHER.hash("llama", "tenant-a", in, 0, in.length)).containsExactly(referenceChain("llamatenant-a", in, 3));
+        assertThat(HASHER.hash("llama", "tenant-a", in, 0, in.length))
+                .containsExactly(referenceChain("llamatenant-a", in, 3));
         assertThat(HASHER.hash("llama", "", in, 0, in.length)).containsExactly(hash("llama", in));
     }
 
@@ -146,13 +147,15 @@ class PrefixHasherTest {
     void chatHashesTheRawMessagesArray() {
         String messages = "[{\"role\":\"system\",\"content\":\"" + "You are a helpful assistant. ".repeat(6)
                 + "\"},{\"role\":\"user\",\"content\":\"hi\"}]";
-        byte[] body = ("  {\"model\":\"m\",\"messages\":" + messages + ",\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                ("  {\"model\":\"m\",\"messages\":" + messages + ",\"stream\":true}").getBytes(StandardCharsets.UTF_8);
         byte[] framed = new byte[body.length + 9];
         System.arraycopy(body, 0, framed, 9, body.length);
         ScannedRequest scanned = new OpenAiRequestScanner().scan(framed, 9, body.length);
 
         byte[] raw = messages.getBytes(StandardCharsets.UTF_8);
-        assertThat(HASHER.hash("target", null, scanned, framed, 9)).hasSize(raw.length / BLOCK)
+        assertThat(HASHER.hash("target", null, scanned, framed, 9))
+                .hasSize(raw.length / BLOCK)
                 .containsExactly(HASHER.hash("target", null, raw, 0, raw.length));
     }
 
@@ -162,7 +165,8 @@ class PrefixHasherTest {
         byte[] body = ("{\"model\":\"m\",\"prompt\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
         ScannedRequest scanned = new OpenAiRequestScanner().scan(body);
         byte[] raw = text.getBytes(StandardCharsets.UTF_8);
-        assertThat(HASHER.hash("m", null, scanned, body, 0)).isNotEmpty()
+        assertThat(HASHER.hash("m", null, scanned, body, 0))
+                .isNotEmpty()
                 .containsExactly(HASHER.hash("m", null, raw, 0, raw.length));
     }
 
@@ -172,24 +176,30 @@ class PrefixHasherTest {
         byte[] body = ("{\"model\":\"m\",\"prompt\":" + tokens + "}").getBytes(StandardCharsets.UTF_8);
         ScannedRequest scanned = new OpenAiRequestScanner().scan(body);
         byte[] raw = tokens.getBytes(StandardCharsets.UTF_8);
-        assertThat(HASHER.hash("m", null, scanned, body, 0)).containsExactly(HASHER.hash("m", null, raw, 0, raw.length));
+        assertThat(HASHER.hash("m", null, scanned, body, 0))
+                .containsExactly(HASHER.hash("m", null, raw, 0, raw.length));
     }
 
     @Test
     void aBodyWithoutMessagesOrPromptHasNoHashes() {
         byte[] body = "{\"model\":\"m\",\"input\":\"embedding text that is long enough to fill a block or two ...\"}"
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(HASHER.hash("m", null, new OpenAiRequestScanner().scan(body), body, 0)).isEmpty();
+        assertThat(HASHER.hash("m", null, new OpenAiRequestScanner().scan(body), body, 0))
+                .isEmpty();
     }
 
     @Test
     void badArgumentsAreRejected() {
-        assertThatThrownBy(() -> new PrefixHasher(0, 256)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PrefixHasher(0, 256))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("blockSizeTokens: 0 (expected: 1..");
-        assertThatThrownBy(() -> new PrefixHasher(16, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PrefixHasher(16, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxPrefixBlocks: 0 (expected: 1..");
-        assertThatThrownBy(() -> HASHER.hash(null, null, new byte[100], 0, 100)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> HASHER.hash("m", null, new byte[100], 50, 51)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> HASHER.hash(null, null, new byte[100], 0, 100))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> HASHER.hash("m", null, new byte[100], 50, 51))
+                .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> HASHER.blockCount(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -34,7 +34,9 @@ class PrefixIndexConcurrencyTest {
     @Test
     void concurrentAddsMatchesCapacityChangesAndPurgesKeepTheIndexConsistent() throws Exception {
         PrefixIndex index = new PrefixIndex(MAX_CAPACITY, AddOrder.TAIL_FIRST);
-        List<Endpoint> all = IntStream.rangeClosed(1, ENDPOINTS).mapToObj(PrefixIndexTest::endpoint).toList();
+        List<Endpoint> all = IntStream.rangeClosed(1, ENDPOINTS)
+                .mapToObj(PrefixIndexTest::endpoint)
+                .toList();
         Set<String> allKeys = all.stream().map(Endpoint::hostPort).collect(Collectors.toSet());
         long bound = (long) ENDPOINTS * MAX_CAPACITY;
 
@@ -45,7 +47,8 @@ class PrefixIndexConcurrencyTest {
             tasks.add(() -> {
                 start.await();
                 for (int i = 0; i < ROUNDS; i++) {
-                    index.add(all.get(random.nextInt(ENDPOINTS)),
+                    index.add(
+                            all.get(random.nextInt(ENDPOINTS)),
                             conversation(random.nextInt(40), random.nextInt(1, 80)));
                 }
                 return null;
@@ -72,9 +75,12 @@ class PrefixIndexConcurrencyTest {
             start.await();
             for (int i = 0; i < ROUNDS / 20; i++) {
                 switch (churn.nextInt(4)) {
-                    case 0 -> index.retainOnly(Set.of(all.get(0).hostPort(), all.get(1).hostPort()));
+                    case 0 ->
+                        index.retainOnly(
+                                Set.of(all.get(0).hostPort(), all.get(1).hostPort()));
                     case 1 -> index.retainOnly(allKeys);
-                    case 2 -> index.removeEndpoint(all.get(churn.nextInt(ENDPOINTS)).hostPort());
+                    case 2 ->
+                        index.removeEndpoint(all.get(churn.nextInt(ENDPOINTS)).hostPort());
                     default -> index.setCapacity(all.get(churn.nextInt(ENDPOINTS)), churn.nextInt(0, MAX_CAPACITY + 1));
                 }
                 assertThat(index.size()).isBetween(0L, bound);

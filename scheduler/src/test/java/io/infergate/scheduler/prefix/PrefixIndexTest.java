@@ -182,7 +182,8 @@ class PrefixIndexTest {
         index.add(A, hashes(1, 2));
         Endpoint renamed = Endpoint.of(new PoolEndpoint("other-rank-0", "other", "10.0.0.1", 8000, 0), Map.of());
         Endpoint otherRank = Endpoint.of(new PoolEndpoint("p1-rank-1", "p1", "10.0.0.1", 8001, 1), Map.of());
-        assertThat(index.matchLengths(hashes(1, 2), List.of(renamed, otherRank))).containsExactly(2, 0);
+        assertThat(index.matchLengths(hashes(1, 2), List.of(renamed, otherRank)))
+                .containsExactly(2, 0);
     }
 
     @Test
@@ -198,7 +199,8 @@ class PrefixIndexTest {
 
     @Test
     void badArgumentsAreRejected() {
-        assertThatThrownBy(() -> new PrefixIndex(0, AddOrder.PROMPT_ORDER)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PrefixIndex(0, AddOrder.PROMPT_ORDER))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("defaultCapacity: 0 (expected: >= 1)");
         assertThatThrownBy(() -> new PrefixIndex(1, null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new PrefixIndex().add(A, null)).isInstanceOf(NullPointerException.class);

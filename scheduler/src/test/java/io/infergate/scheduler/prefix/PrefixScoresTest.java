@@ -40,9 +40,11 @@ class PrefixScoresTest {
     @Test
     void callerBugsAreRejected() {
         assertThatThrownBy(() -> PrefixScores.score(new int[2], 1, new double[3]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scores: length 3 (expected: 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scores: length 3 (expected: 2");
         assertThatThrownBy(() -> PrefixScores.score(new int[] {3}, 2, new double[1]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("matchBlocks[0]: 3 (expected: 0..2)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("matchBlocks[0]: 3 (expected: 0..2)");
         assertThatThrownBy(() -> PrefixScores.score(new int[0], -1, new double[0]))
                 .isInstanceOf(IllegalArgumentException.class);
     }

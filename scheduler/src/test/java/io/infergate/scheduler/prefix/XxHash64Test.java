@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,26 +53,30 @@ class XxHash64Test {
         long expected = Long.parseUnsignedLong(expectedHex, 16);
         byte[] bytes = ascii(input);
         assertThat(XxHash64.hash(bytes, 0)).as("one-shot %s", input).isEqualTo(expected);
-        assertThat(XxHash64.streaming(0).update(bytes, 0, bytes.length).digest()).as("streaming").isEqualTo(expected);
+        assertThat(XxHash64.streaming(0).update(bytes, 0, bytes.length).digest())
+                .as("streaming")
+                .isEqualTo(expected);
     }
 
     @Test
     void theIshmaelVectorIsSixtyThreeBytes() {
         // one full stripe plus 31 bytes: three 8-byte lanes, one 4-byte lane and three single bytes
-        assertThat(ascii("Call me Ishmael. Some years ago--never mind how long precisely-")).hasSize(63);
+        assertThat(ascii("Call me Ishmael. Some years ago--never mind how long precisely-"))
+                .hasSize(63);
     }
 
     // xxhsum's BMK_sanityCheck, 64-bit part: lengths 0, 1, 14 and 101 of the sanity buffer, seeds 0 and PRIME.
     @ParameterizedTest
     @CsvSource({
-            "0,   0, ef46db3751d8e999",
-            "0,   1, ac75fda2929b17ef",
-            "1,   0, 4fce394cc88952d8",
-            "1,   1, 739840cb819fa723",
-            "14,  0, cffa8db881bc3a3d",
-            "14,  1, 5b9611585efcc9cb",
-            "101, 0, 0eab543384f878ad",
-            "101, 1, caa65939306f1e21"})
+        "0,   0, ef46db3751d8e999",
+        "0,   1, ac75fda2929b17ef",
+        "1,   0, 4fce394cc88952d8",
+        "1,   1, 739840cb819fa723",
+        "14,  0, cffa8db881bc3a3d",
+        "14,  1, 5b9611585efcc9cb",
+        "101, 0, 0eab543384f878ad",
+        "101, 1, caa65939306f1e21"
+    })
     void referenceSanityVectors(int length, int primeSeed, String expectedHex) {
         long seed = primeSeed == 1 ? PRIME : 0;
         long expected = Long.parseUnsignedLong(expectedHex, 16);
@@ -106,7 +111,9 @@ class XxHash64Test {
                 for (int p = 0; p < length; p += chunk) {
                     s.update(data, p, Math.min(chunk, length - p));
                 }
-                assertThat(s.digest()).as("length %d in chunks of %d", length, chunk).isEqualTo(expected);
+                assertThat(s.digest())
+                        .as("length %d in chunks of %d", length, chunk)
+                        .isEqualTo(expected);
             }
             XxHash64.Streaming s = XxHash64.streaming(-3);
             for (int p = 0; p < length; ) {
@@ -122,12 +129,18 @@ class XxHash64Test {
     void updateLongLEAppendsTheLittleEndianBytesAtAnyBufferPosition() {
         byte[] data = randomBytes(13, 100);
         long value = 0x0123_4567_89AB_CDEFL;
-        byte[] le = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+        byte[] le = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(value)
+                .array();
         for (int prefix = 0; prefix <= 70; prefix++) {
             byte[] concatenated = new byte[prefix + 8];
             System.arraycopy(data, 0, concatenated, 0, prefix);
             System.arraycopy(le, 0, concatenated, prefix, 8);
-            long streamed = XxHash64.streaming(5).update(data, 0, prefix).updateLongLE(value).digest();
+            long streamed = XxHash64.streaming(5)
+                    .update(data, 0, prefix)
+                    .updateLongLE(value)
+                    .digest();
             assertThat(streamed).as("after %d bytes", prefix).isEqualTo(XxHash64.hash(concatenated, 5));
         }
     }
@@ -144,7 +157,7 @@ class XxHash64Test {
 
     @Test
     void hashWithLongSuffixEqualsTheHashOfTheConcatenationAtEveryLength() {
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         byte[] data = new byte[140];
         random.nextBytes(data);
         for (int length = 0; length <= 130; length++) {
@@ -175,7 +188,8 @@ class XxHash64Test {
         byte[] data = new byte[10];
         assertThatThrownBy(() -> XxHash64.hash(data, 5, 6, 0)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> XxHash64.hash(data, -1, 2, 0)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> XxHash64.streaming(0).update(data, 0, 11)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> XxHash64.streaming(0).update(data, 0, 11))
+                .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> XxHash64.hash(null, 0)).isInstanceOf(NullPointerException.class);
     }
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** GIE's {@code DecisionTreeFilter.Filter} semantics, branch by branch, with predicate filters on pod indexes. */
 class DecisionTreeFilterTest {
 
-    private static final SchedulingContext CTX = new SchedulingContext(PickRequest.of("r", "m", 0, 0), Pods.NOW,
-            new SplittableRandom(1), null);
+    private static final SchedulingContext CTX =
+            new SchedulingContext(PickRequest.of("r", "m", 0, 0), Pods.NOW, new SplittableRandom(1), null);
 
     /** Keeps the candidates whose queue satisfies the predicate. */
     private static SelectingFilter queue(String name, IntPredicate keepQueue) {
@@ -43,7 +43,8 @@ class DecisionTreeFilterTest {
 
     /** Pods with queues 0, 5 and 10. */
     private static Candidates pods() {
-        return Candidates.of(List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
+        return Candidates.of(
+                List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
                 List.of(Pods.metrics(0, 0.1), Pods.metrics(5, 0.1), Pods.metrics(10, 0.1)));
     }
 
@@ -85,9 +86,11 @@ class DecisionTreeFilterTest {
     void aFailingLeafLeavesNoCandidatesAsGieReturnsItsEmptyResult() {
         assertThat(run(new Node(NONE, null, null, null))).isEmpty();
         // also deeper down: success, then a failing leaf with no failure branch
-        assertThat(run(new Node(BELOW_6, new Node(NONE, null, null, null), null, null))).isEmpty();
+        assertThat(run(new Node(BELOW_6, new Node(NONE, null, null, null), null, null)))
+                .isEmpty();
         // a failure branch present only for success does not rescue the failure
-        assertThat(run(new Node(NONE, new Node(ABOVE_4, null, null, null), null, null))).isEmpty();
+        assertThat(run(new Node(NONE, new Node(ABOVE_4, null, null, null), null, null)))
+                .isEmpty();
     }
 
     @Test

@@ -9,9 +9,15 @@ import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
+import io.infergate.scheduler.scheduling.plugins.LowQueueFilter;
+import io.infergate.scheduler.scheduling.plugins.MaxScorePicker;
+import io.infergate.scheduler.scheduling.plugins.RandomPicker;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** Profiles on hand-built candidates: GIE's worked example, clamping, and the fallbacks order. */
@@ -28,8 +34,8 @@ class SchedulerProfileTest {
     }
 
     private static SchedulingContext ctx(byte[] prompt, long seed) {
-        PickRequest r = new PickRequest("r1", "m", 0, prompt.length, "default-flow", "",
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest r = new PickRequest(
+                "r1", "m", 0, prompt.length, "default-flow", "", new PromptBytes(prompt, 0, prompt.length));
         return new SchedulingContext(r, Pods.NOW, new SplittableRandom(seed), HASHER);
     }
 
@@ -52,10 +58,9 @@ class SchedulerProfileTest {
         assertThat(r).isInstanceOf(ProfileResult.Chosen.class);
         ProfileResult.Chosen chosen = (ProfileResult.Chosen) r;
         assertThat(chosen.endpoints()).containsExactly(eps.get(0), eps.get(1), eps.get(2));
-        assertThat(chosen.explanation().totals()).containsExactly(new double[] {3.6, 3.5, 3.2},
-                org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(chosen.explanation().scorers()).containsExactly("queue-scorer", "kv-cache-utilization-scorer",
-                "prefix-cache-scorer");
+        assertThat(chosen.explanation().totals()).containsExactly(new double[] {3.6, 3.5, 3.2}, Offset.offset(1e-9));
+        assertThat(chosen.explanation().scorers())
+                .containsExactly("queue-scorer", "kv-cache-utilization-scorer", "prefix-cache-scorer");
     }
 
     @Test
@@ -73,9 +78,10 @@ class SchedulerProfileTest {
                 s[2] = Double.NaN;
             }
         };
-        SchedulerProfile p = new SchedulerProfile("p", List.of(), List.of(new WeightedScorer(wild, 5)),
-                new io.infergate.scheduler.scheduling.plugins.MaxScorePicker(), 3);
-        Candidates c = Candidates.of(List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
+        SchedulerProfile p =
+                new SchedulerProfile("p", List.of(), List.of(new WeightedScorer(wild, 5)), new MaxScorePicker(), 3);
+        Candidates c = Candidates.of(
+                List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2)),
                 List.of(Pods.metrics(0, 0), Pods.metrics(0, 0), Pods.metrics(0, 0)));
         ProfileResult.Chosen r = (ProfileResult.Chosen) p.run(ctx(new byte[0], 1), c);
         assertThat(r.explanation().totals()).containsExactly(5.0, 0.0, 0.0);
@@ -84,25 +90,27 @@ class SchedulerProfileTest {
 
     @Test
     void aFilterThatLeavesNothingFailsTheProfile() {
-        SchedulerProfile p = new SchedulerProfile("p", List.of(new io.infergate.scheduler.scheduling.plugins
-                .LowQueueFilter("low", 1)), List.of(), new io.infergate.scheduler.scheduling.plugins.RandomPicker(), 1);
+        SchedulerProfile p =
+                new SchedulerProfile("p", List.of(new LowQueueFilter("low", 1)), List.of(), new RandomPicker(), 1);
         Candidates c = Candidates.of(List.of(Pods.endpoint(0)), List.of(Pods.metrics(5, 0.1)));
-        assertThat(p.run(ctx(new byte[0], 1), c)).isEqualTo(new ProfileResult.Failed(
-                "no endpoints available: filter low left none"));
+        assertThat(p.run(ctx(new byte[0], 1), c))
+                .isEqualTo(new ProfileResult.Failed("no endpoints available: filter low left none"));
     }
 
     @Test
     void maxScoreBreaksTiesRandomlyButReproduciblyPerSeed() {
         SchedulerProfile p = BuiltInProfiles.named(BuiltInProfiles.GIE_V1_DEFAULT, new PrefixIndex(), HASHER);
         List<Endpoint> eps = List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2), Pods.endpoint(3));
-        List<ScrapedMetrics> same = List.of(Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5),
-                Pods.metrics(1, 0.5));
-        java.util.Set<Endpoint> firsts = new java.util.HashSet<>();
+        List<ScrapedMetrics> same =
+                List.of(Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5), Pods.metrics(1, 0.5));
+        Set<Endpoint> firsts = new HashSet<>();
         for (long seed = 0; seed < 40; seed++) {
             Endpoint a = ((ProfileResult.Chosen) p.run(ctx(new byte[0], seed), Candidates.of(eps, same)))
-                    .endpoints().get(0);
+                    .endpoints()
+                    .get(0);
             Endpoint b = ((ProfileResult.Chosen) p.run(ctx(new byte[0], seed), Candidates.of(eps, same)))
-                    .endpoints().get(0);
+                    .endpoints()
+                    .get(0);
             assertThat(a).isEqualTo(b);
             firsts.add(a);
         }
@@ -111,8 +119,13 @@ class SchedulerProfileTest {
 
     @Test
     void explanationNamesEveryScore() {
-        String s = new Explanation(List.of(Pods.endpoint(0)), List.of("q"), new double[] {2}, new double[][] {{0.5}},
-                new double[] {1.0}).toString();
+        String s = new Explanation(
+                        List.of(Pods.endpoint(0)),
+                        List.of("q"),
+                        new double[] {2},
+                        new double[][] {{0.5}},
+                        new double[] {1.0})
+                .toString();
         assertThat(s).isEqualTo("pod0-rank-0=1.0 (q=0.5)");
     }
 }

@@ -31,8 +31,14 @@ class SchedulerTest {
     private final SplittableRandom random = new SplittableRandom(7);
 
     private Scheduler scheduler(String profile) {
-        return new Scheduler(datastore, inFlight, BuiltInProfiles.named(profile, new PrefixIndex(), HASHER),
-                UtilizationSaturationDetector.withDefaults(), HASHER, () -> Pods.NOW, () -> random);
+        return new Scheduler(
+                datastore,
+                inFlight,
+                BuiltInProfiles.named(profile, new PrefixIndex(), HASHER),
+                UtilizationSaturationDetector.withDefaults(),
+                HASHER,
+                () -> Pods.NOW,
+                () -> random);
     }
 
     private PoolSnapshot pool(List<ScrapedMetrics> metrics) {
@@ -49,8 +55,8 @@ class SchedulerTest {
     }
 
     private static PickRequest request(String model, int priority, byte[] prompt) {
-        return new PickRequest("r", model, priority, prompt.length, "default-flow", "",
-                new PromptBytes(prompt, 0, prompt.length));
+        return new PickRequest(
+                "r", model, priority, prompt.length, "default-flow", "", new PromptBytes(prompt, 0, prompt.length));
     }
 
     private static Endpoint picked(PickResult r) {
@@ -60,8 +66,8 @@ class SchedulerTest {
 
     @Test
     void anEmptyPoolIs503() {
-        PickResult r = scheduler(BuiltInProfiles.GIE_V1_DEFAULT).pick(request("m", 0, new byte[0]),
-                new PoolSnapshot(Pods.POOL, List.of()));
+        PickResult r = scheduler(BuiltInProfiles.GIE_V1_DEFAULT)
+                .pick(request("m", 0, new byte[0]), new PoolSnapshot(Pods.POOL, List.of()));
         assertThat(r).isInstanceOf(PickResult.Rejected.class);
         assertThat(((PickResult.Rejected) r).httpStatus()).isEqualTo(503);
     }
@@ -90,16 +96,17 @@ class SchedulerTest {
     @Test
     void selectLoraDespiteHigherKvCache() {
         // GIE hermetic case: queues 10/10/10, KV 0.2/0.4/0.3, only pod 1 runs the adapter (no room elsewhere)
-        PoolSnapshot p = pool(List.of(lora(10, 0.2, "other-a", "other-b"), lora(10, 0.4, "sql-lora"),
-                lora(10, 0.3, "other-c", "other-d")));
-        Endpoint e = picked(scheduler(BuiltInProfiles.INFERGATE_DEFAULT).pick(request("sql-lora", 0, new byte[0]),
-                p));
+        PoolSnapshot p = pool(List.of(
+                lora(10, 0.2, "other-a", "other-b"), lora(10, 0.4, "sql-lora"), lora(10, 0.3, "other-c", "other-d")));
+        Endpoint e = picked(scheduler(BuiltInProfiles.INFERGATE_DEFAULT).pick(request("sql-lora", 0, new byte[0]), p));
         assertThat(e.hostPort()).isEqualTo("192.168.1.2:8000");
     }
 
     private static ScrapedMetrics lora(int queue, double kv, String... running) {
-        return new ScrapedMetrics(new ModelServerMetrics("vllm", queue, 1, kv, Set.of(running), Set.of(), 2, 16,
-                1000, List.of()), Pods.NOW - 10_000_000L, null);
+        return new ScrapedMetrics(
+                new ModelServerMetrics("vllm", queue, 1, kv, Set.of(running), Set.of(), 2, 16, 1000, List.of()),
+                Pods.NOW - 10_000_000L,
+                null);
     }
 
     @Test
@@ -113,8 +120,8 @@ class SchedulerTest {
             assertThat(picked(s.pick(request("m", 0, prompt), idle))).isEqualTo(first);
         }
         // the same prompt for another model shares nothing
-        List<ScrapedMetrics> hot = new ArrayList<>(List.of(Pods.metrics(0, 0.1), Pods.metrics(0, 0.1),
-                Pods.metrics(0, 0.1)));
+        List<ScrapedMetrics> hot =
+                new ArrayList<>(List.of(Pods.metrics(0, 0.1), Pods.metrics(0, 0.1), Pods.metrics(0, 0.1)));
         int firstIndex = Integer.parseInt(first.name().substring(3, 4));
         hot.set(firstIndex, Pods.metrics(10, 0.95));
         PoolSnapshot withHotSpot = pool(hot);
@@ -123,8 +130,8 @@ class SchedulerTest {
 
     @Test
     void theFilterTreeProfilePrefersLowQueueAndLeastLoaded() {
-        PoolSnapshot p = pool(List.of(Pods.metrics(200, 0.1), Pods.metrics(3, 0.9), Pods.metrics(2, 0.2),
-                Pods.metrics(150, 0.0)));
+        PoolSnapshot p = pool(
+                List.of(Pods.metrics(200, 0.1), Pods.metrics(3, 0.9), Pods.metrics(2, 0.2), Pods.metrics(150, 0.0)));
         Scheduler s = scheduler(BuiltInProfiles.GIE_V0_FILTER_TREE);
         for (int i = 0; i < 20; i++) {
             assertThat(picked(s.pick(request("m", 0, new byte[0]), p))).isIn(Pods.endpoint(1), Pods.endpoint(2));

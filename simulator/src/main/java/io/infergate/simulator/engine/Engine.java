@@ -3,6 +3,7 @@ package io.infergate.simulator.engine;
 import io.infergate.simulator.time.SimClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,7 +62,8 @@ public final class Engine {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         if (metrics.config() != config) {
-            throw new IllegalArgumentException("metrics were created for another config (expected: the same EngineConfig)");
+            throw new IllegalArgumentException(
+                    "metrics were created for another config (expected: the same EngineConfig)");
         }
         this.random = new SplittableRandom(seed);
         this.kv = new KvCache(config.blockSize(), config.numGpuBlocks(), config.enablePrefixCaching());
@@ -126,7 +128,12 @@ public final class Engine {
         }
         long now = clock.nanoTime();
         long adapterKey = adapter == null ? 0 : Seq.mix(adapter.hashCode() * 0x9E3779B97F4A7C15L + adapter.length());
-        Seq seq = new Seq(request, adapterKey, random.nextLong(), now, now + config.frontendOverheadNanos(),
+        Seq seq = new Seq(
+                request,
+                adapterKey,
+                random.nextLong(),
+                now,
+                now + config.frontendOverheadNanos(),
                 config.maxModelLen());
         live.put(request.requestId(), seq);
         waiting.addLast(seq);
@@ -156,7 +163,8 @@ public final class Engine {
     /** Registers a LoRA adapter (vLLM {@code load_lora_adapter}); its weights load when a batch first needs it. */
     public void loadAdapter(String name, String path) {
         if (!config.enableLora()) {
-            throw new LoraAdapterException(LoraAdapterException.Reason.INVALID,
+            throw new LoraAdapterException(
+                    LoraAdapterException.Reason.INVALID,
                     "LoRA is not enabled on this server (start it with LoRA adapters or --enable-lora).");
         }
         loras.register(name, path);
@@ -215,8 +223,9 @@ public final class Engine {
             throw new IllegalStateException("beginStep: the previous step was not finished");
         }
         if (startNanos > clock.nanoTime() || startNanos < lastStepEndNanos) {
-            throw new IllegalArgumentException("startNanos: " + startNanos + " (expected: between the previous step's end "
-                    + lastStepEndNanos + " and now " + clock.nanoTime() + ")");
+            throw new IllegalArgumentException(
+                    "startNanos: " + startNanos + " (expected: between the previous step's end " + lastStepEndNanos
+                            + " and now " + clock.nanoTime() + ")");
         }
         long now = startNanos;
         int budget = config.maxNumBatchedTokens();
@@ -297,8 +306,8 @@ public final class Engine {
                     metrics.addPrefixCacheQuery(seq.numTokens, computed);
                 }
                 if (n == seqs.length) {
-                    seqs = java.util.Arrays.copyOf(seqs, n * 2);
-                    counts = java.util.Arrays.copyOf(counts, n * 2);
+                    seqs = Arrays.copyOf(seqs, n * 2);
+                    counts = Arrays.copyOf(counts, n * 2);
                 }
                 seqs[n] = seq;
                 counts[n++] = num;
@@ -440,13 +449,22 @@ public final class Engine {
                 metrics.observe(Observation.MAX_TOKENS_PARAM, seq.request.maxTokensParam());
             }
             if (seq.outputs > 1) {
-                metrics.observe(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN,
+                metrics.observe(
+                        Observation.REQUEST_TIME_PER_OUTPUT_TOKEN,
                         (now - seq.firstTokenNanos) / 1e9 / (seq.outputs - 1));
             }
         }
-        RequestOutcome outcome = new RequestOutcome(seq.id(), reason, seq.promptLen,
-                Math.max(0, seq.cachedPromptTokens), seq.outputs, seq.arrivalNanos, seq.firstScheduledNanos,
-                seq.firstTokenNanos, now, seq.preemptions);
+        RequestOutcome outcome = new RequestOutcome(
+                seq.id(),
+                reason,
+                seq.promptLen,
+                Math.max(0, seq.cachedPromptTokens),
+                seq.outputs,
+                seq.arrivalNanos,
+                seq.firstScheduledNanos,
+                seq.firstTokenNanos,
+                now,
+                seq.preemptions);
         try {
             seq.request.observer().onFinish(outcome);
         } catch (RuntimeException e) {
@@ -469,8 +487,10 @@ public final class Engine {
                     waitingAdapters.add(s.adapter());
                 }
             }
-            metrics.setLoraInfo(new EngineMetrics.LoraInfoKey(config.maxLoras(), String.join(",", runningAdapters),
-                    String.join(",", waitingAdapters)), clock.unixSeconds(now));
+            metrics.setLoraInfo(
+                    new EngineMetrics.LoraInfoKey(
+                            config.maxLoras(), String.join(",", runningAdapters), String.join(",", waitingAdapters)),
+                    clock.unixSeconds(now));
         }
     }
 

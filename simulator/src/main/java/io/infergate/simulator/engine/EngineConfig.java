@@ -1,6 +1,7 @@
 package io.infergate.simulator.engine;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything that shapes one simulated engine: vLLM's scheduler and cache settings plus the step-time
@@ -50,7 +51,7 @@ public record EngineConfig(
         StepTimeModel stepTime,
         OutputLengthDistribution outputLengths) {
 
-    private static final java.util.Set<Integer> LORA_RANKS = java.util.Set.of(1, 8, 16, 32, 64, 128, 256, 320, 512);
+    private static final Set<Integer> LORA_RANKS = Set.of(1, 8, 16, 32, 64, 128, 256, 320, 512);
 
     public EngineConfig {
         Objects.requireNonNull(servedModelName, "servedModelName");
@@ -72,8 +73,8 @@ public record EngineConfig(
             throw new IllegalArgumentException("maxNumBatchedTokens: " + maxNumBatchedTokens + " (expected: >= 1)");
         }
         if (longPrefillTokenThreshold < 0) {
-            throw new IllegalArgumentException("longPrefillTokenThreshold: " + longPrefillTokenThreshold
-                    + " (expected: >= 0, 0 = off)");
+            throw new IllegalArgumentException(
+                    "longPrefillTokenThreshold: " + longPrefillTokenThreshold + " (expected: >= 0, 0 = off)");
         }
         long kvTokens = (long) (numGpuBlocks - 1) * blockSize;
         if (maxModelLen < 2 || maxModelLen > kvTokens) {
@@ -88,14 +89,16 @@ public record EngineConfig(
             throw new IllegalArgumentException("maxLoras: " + maxLoras + " (expected: >= 1)");
         }
         if (maxCpuLoras < maxLoras) {
-            throw new IllegalArgumentException("maxCpuLoras: " + maxCpuLoras + " (expected: >= maxLoras " + maxLoras + ")");
+            throw new IllegalArgumentException(
+                    "maxCpuLoras: " + maxCpuLoras + " (expected: >= maxLoras " + maxLoras + ")");
         }
         if (!LORA_RANKS.contains(maxLoraRank)) {
-            throw new IllegalArgumentException("maxLoraRank: " + maxLoraRank + " (expected: one of 1,8,16,32,64,128,256,320,512)");
+            throw new IllegalArgumentException(
+                    "maxLoraRank: " + maxLoraRank + " (expected: one of 1,8,16,32,64,128,256,320,512)");
         }
         if (loraLoadNanos < 0 || loraActivateNanos < 0 || frontendOverheadNanos < 0) {
-            throw new IllegalArgumentException("loraLoadNanos/loraActivateNanos/frontendOverheadNanos: "
-                    + loraLoadNanos + "/" + loraActivateNanos + "/" + frontendOverheadNanos + " (expected: >= 0)");
+            throw new IllegalArgumentException("loraLoadNanos/loraActivateNanos/frontendOverheadNanos: " + loraLoadNanos
+                    + "/" + loraActivateNanos + "/" + frontendOverheadNanos + " (expected: >= 0)");
         }
         if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
             throw new IllegalArgumentException("gpuMemoryUtilization: " + gpuMemoryUtilization + " (expected: (0, 1])");
@@ -155,25 +158,100 @@ public record EngineConfig(
             outputLengths = c.outputLengths;
         }
 
-        public Builder servedModelName(String v) { servedModelName = v; return this; }
-        public Builder blockSize(int v) { blockSize = v; return this; }
-        public Builder numGpuBlocks(int v) { numGpuBlocks = v; return this; }
-        public Builder maxNumSeqs(int v) { maxNumSeqs = v; return this; }
-        public Builder maxNumBatchedTokens(int v) { maxNumBatchedTokens = v; return this; }
-        public Builder longPrefillTokenThreshold(int v) { longPrefillTokenThreshold = v; return this; }
-        public Builder maxModelLen(int v) { maxModelLen = v; return this; }
-        public Builder enablePrefixCaching(boolean v) { enablePrefixCaching = v; return this; }
-        public Builder enableChunkedPrefill(boolean v) { enableChunkedPrefill = v; return this; }
-        public Builder enableLora(boolean v) { enableLora = v; return this; }
-        public Builder maxLoras(int v) { maxLoras = v; return this; }
-        public Builder maxCpuLoras(int v) { maxCpuLoras = v; return this; }
-        public Builder maxLoraRank(int v) { maxLoraRank = v; return this; }
-        public Builder loraLoadNanos(long v) { loraLoadNanos = v; return this; }
-        public Builder loraActivateNanos(long v) { loraActivateNanos = v; return this; }
-        public Builder frontendOverheadNanos(long v) { frontendOverheadNanos = v; return this; }
-        public Builder gpuMemoryUtilization(double v) { gpuMemoryUtilization = v; return this; }
-        public Builder stepTime(StepTimeModel v) { stepTime = v; return this; }
-        public Builder outputLengths(OutputLengthDistribution v) { outputLengths = v; return this; }
+        public Builder servedModelName(String v) {
+            servedModelName = v;
+            return this;
+        }
+
+        public Builder blockSize(int v) {
+            blockSize = v;
+            return this;
+        }
+
+        public Builder numGpuBlocks(int v) {
+            numGpuBlocks = v;
+            return this;
+        }
+
+        public Builder maxNumSeqs(int v) {
+            maxNumSeqs = v;
+            return this;
+        }
+
+        public Builder maxNumBatchedTokens(int v) {
+            maxNumBatchedTokens = v;
+            return this;
+        }
+
+        public Builder longPrefillTokenThreshold(int v) {
+            longPrefillTokenThreshold = v;
+            return this;
+        }
+
+        public Builder maxModelLen(int v) {
+            maxModelLen = v;
+            return this;
+        }
+
+        public Builder enablePrefixCaching(boolean v) {
+            enablePrefixCaching = v;
+            return this;
+        }
+
+        public Builder enableChunkedPrefill(boolean v) {
+            enableChunkedPrefill = v;
+            return this;
+        }
+
+        public Builder enableLora(boolean v) {
+            enableLora = v;
+            return this;
+        }
+
+        public Builder maxLoras(int v) {
+            maxLoras = v;
+            return this;
+        }
+
+        public Builder maxCpuLoras(int v) {
+            maxCpuLoras = v;
+            return this;
+        }
+
+        public Builder maxLoraRank(int v) {
+            maxLoraRank = v;
+            return this;
+        }
+
+        public Builder loraLoadNanos(long v) {
+            loraLoadNanos = v;
+            return this;
+        }
+
+        public Builder loraActivateNanos(long v) {
+            loraActivateNanos = v;
+            return this;
+        }
+
+        public Builder frontendOverheadNanos(long v) {
+            frontendOverheadNanos = v;
+            return this;
+        }
+
+        public Builder gpuMemoryUtilization(double v) {
+            gpuMemoryUtilization = v;
+            return this;
+        }
+
+        public Builder stepTime(StepTimeModel v) {
+            stepTime = v;
+            return this;
+        }
+
+        public Builder outputLengths(OutputLengthDistribution v) {
+            outputLengths = v;
+            return this;
+        }
 
         /** Fits {@code maxModelLen} to the KV capacity when it would not fit (useful with small test caches). */
         public Builder clampMaxModelLenToCache() {
@@ -185,10 +263,26 @@ public record EngineConfig(
         }
 
         public EngineConfig build() {
-            return new EngineConfig(servedModelName, blockSize, numGpuBlocks, maxNumSeqs, maxNumBatchedTokens,
-                    longPrefillTokenThreshold, maxModelLen, enablePrefixCaching, enableChunkedPrefill, enableLora,
-                    maxLoras, maxCpuLoras, maxLoraRank, loraLoadNanos, loraActivateNanos, frontendOverheadNanos,
-                    gpuMemoryUtilization, stepTime, outputLengths);
+            return new EngineConfig(
+                    servedModelName,
+                    blockSize,
+                    numGpuBlocks,
+                    maxNumSeqs,
+                    maxNumBatchedTokens,
+                    longPrefillTokenThreshold,
+                    maxModelLen,
+                    enablePrefixCaching,
+                    enableChunkedPrefill,
+                    enableLora,
+                    maxLoras,
+                    maxCpuLoras,
+                    maxLoraRank,
+                    loraLoadNanos,
+                    loraActivateNanos,
+                    frontendOverheadNanos,
+                    gpuMemoryUtilization,
+                    stepTime,
+                    outputLengths);
         }
     }
 }

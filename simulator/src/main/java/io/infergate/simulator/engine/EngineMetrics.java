@@ -23,8 +23,7 @@ import java.util.function.Function;
 public final class EngineMetrics {
 
     /** A {@code vllm:lora_requests_info} label set: the series' value is the Unix time it was last set. */
-    public record LoraInfoKey(int maxLora, String runningAdapters, String waitingAdapters) {
-    }
+    public record LoraInfoKey(int maxLora, String runningAdapters, String waitingAdapters) {}
 
     /** vLLM never drops old label sets; we keep the newest ones up to this bound so memory stays bounded. */
     static final int MAX_LORA_INFO_SERIES = 1000;
@@ -57,13 +56,12 @@ public final class EngineMetrics {
     private final LongAdder stepModelNanos = new LongAdder();
     private final LongAdder[] finished = new LongAdder[FinishReason.values().length];
 
-    private final Map<LoraInfoKey, Double> loraInfo = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<LoraInfoKey, Double> eldest) {
-                    return size() > MAX_LORA_INFO_SERIES;
-                }
-            });
+    private final Map<LoraInfoKey, Double> loraInfo = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<LoraInfoKey, Double> eldest) {
+            return size() > MAX_LORA_INFO_SERIES;
+        }
+    });
 
     /** Metrics with vLLM's bucket bounds. */
     public EngineMetrics(EngineConfig config) {

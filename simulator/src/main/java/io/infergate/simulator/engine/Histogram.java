@@ -27,8 +27,8 @@ public final class Histogram {
         }
         for (int i = 0; i < bounds.length; i++) {
             if (!Double.isFinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
-                throw new IllegalArgumentException("bounds: " + Arrays.toString(bounds)
-                        + " (expected: strictly increasing finite numbers)");
+                throw new IllegalArgumentException(
+                        "bounds: " + Arrays.toString(bounds) + " (expected: strictly increasing finite numbers)");
             }
         }
         this.bounds = bounds.clone();
@@ -59,8 +59,7 @@ public final class Histogram {
      * @param bounds          upper bounds, without +Inf
      * @param cumulativeCounts one more entry than bounds: the last is the +Inf bucket, equal to count
      */
-    public record Snapshot(double[] bounds, long[] cumulativeCounts, long count, double sum) {
-    }
+    public record Snapshot(double[] bounds, long[] cumulativeCounts, long count, double sum) {}
 
     /** The 1-2-5 series up to {@code max} inclusive (vLLM's {@code build_1_2_5_buckets}); at least {1}. */
     public static double[] oneTwoFive(long max) {

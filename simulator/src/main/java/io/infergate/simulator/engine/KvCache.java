@@ -1,5 +1,7 @@
 package io.infergate.simulator.engine;
 
+import java.util.Arrays;
+
 /**
  * Paged KV cache with automatic prefix caching, after vLLM V1's {@code BlockPool} and
  * {@code KVCacheManager} ({@code vllm/v1/core/}, {@code docs/design/prefix_caching.md}):
@@ -92,7 +94,7 @@ final class KvCache {
                 break;
             }
             if (hits == hitScratch.length) {
-                hitScratch = java.util.Arrays.copyOf(hitScratch, hits * 2);
+                hitScratch = Arrays.copyOf(hitScratch, hits * 2);
             }
             hitScratch[hits++] = block;
         }

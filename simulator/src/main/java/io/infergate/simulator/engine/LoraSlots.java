@@ -30,15 +30,17 @@ final class LoraSlots {
 
     void register(String name, String path) {
         if (name == null || name.isBlank()) {
-            throw new LoraAdapterException(LoraAdapterException.Reason.INVALID,
-                    "lora_name must be a non-empty string.");
+            throw new LoraAdapterException(
+                    LoraAdapterException.Reason.INVALID, "lora_name must be a non-empty string.");
         }
         if (name.equals(config.servedModelName())) {
-            throw new LoraAdapterException(LoraAdapterException.Reason.INVALID,
+            throw new LoraAdapterException(
+                    LoraAdapterException.Reason.INVALID,
                     "The lora adapter '" + name + "' has the same name as the base model.");
         }
         if (registered.containsKey(name)) {
-            throw new LoraAdapterException(LoraAdapterException.Reason.ALREADY_LOADED,
+            throw new LoraAdapterException(
+                    LoraAdapterException.Reason.ALREADY_LOADED,
                     "The lora adapter '" + name + "' has already been loaded.");
         }
         registered.put(name, path == null ? "" : path);
@@ -47,8 +49,8 @@ final class LoraSlots {
 
     void unregister(String name) {
         if (registered.remove(name) == null) {
-            throw new LoraAdapterException(LoraAdapterException.Reason.NOT_FOUND,
-                    "The lora adapter '" + name + "' cannot be found.");
+            throw new LoraAdapterException(
+                    LoraAdapterException.Reason.NOT_FOUND, "The lora adapter '" + name + "' cannot be found.");
         }
         cpu.remove(name);
         gpu.remove(name);

@@ -6,11 +6,14 @@ package io.infergate.simulator.engine;
  */
 public enum Observation {
     /** Seconds from arrival to the first token. */
-    TIME_TO_FIRST_TOKEN(new double[] {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0,
-            7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0}),
+    TIME_TO_FIRST_TOKEN(new double[] {
+        0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0,
+        160.0, 640.0, 2560.0
+    }),
     /** Seconds between consecutive tokens of one request. */
-    INTER_TOKEN_LATENCY(new double[] {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0,
-            7.5, 10.0, 20.0, 40.0, 80.0}),
+    INTER_TOKEN_LATENCY(new double[] {
+        0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0
+    }),
     /** Seconds from arrival to the last token. */
     E2E_LATENCY(Buckets.REQUEST_LATENCY),
     /** Seconds waiting before first admission. */
@@ -22,8 +25,9 @@ public enum Observation {
     /** Seconds from first to last token. */
     DECODE_TIME(Buckets.REQUEST_LATENCY),
     /** Per request: (last token - first token) / (output tokens - 1), seconds. */
-    REQUEST_TIME_PER_OUTPUT_TOKEN(new double[] {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0,
-            2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0}),
+    REQUEST_TIME_PER_OUTPUT_TOKEN(new double[] {
+        0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0
+    }),
     /** Prompt tokens per request. */
     PROMPT_TOKENS(null),
     /** Generated tokens per request. */
@@ -35,8 +39,9 @@ public enum Observation {
     /** Preemptions per finished request. */
     PREEMPTIONS_PER_REQUEST(new double[] {0, 1, 2, 5, 10, 20, 50, 100}),
     /** Seconds per engine step (TGI's forward duration). */
-    STEP_DURATION(new double[] {0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5,
-            1.0, 2.5});
+    STEP_DURATION(
+            new double[] {0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5
+            });
 
     private final double[] vllmBounds;
 
@@ -50,7 +55,9 @@ public enum Observation {
     }
 
     private static final class Buckets {
-        static final double[] REQUEST_LATENCY = {0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0,
-                50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+        static final double[] REQUEST_LATENCY = {
+            0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0,
+            960.0, 1920.0, 7680.0
+        };
     }
 }

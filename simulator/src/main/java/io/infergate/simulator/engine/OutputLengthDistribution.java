@@ -1,5 +1,6 @@
 package io.infergate.simulator.engine;
 
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,8 +47,8 @@ public sealed interface OutputLengthDistribution {
     record Uniform(int min, int max) implements OutputLengthDistribution {
         public Uniform {
             if (min < 1 || max < min) {
-                throw new IllegalArgumentException("uniform output length: " + min + ".." + max
-                        + " (expected: 1 <= min <= max)");
+                throw new IllegalArgumentException(
+                        "uniform output length: " + min + ".." + max + " (expected: 1 <= min <= max)");
             }
         }
 
@@ -65,8 +66,8 @@ public sealed interface OutputLengthDistribution {
     record Normal(double mean, double sd) implements OutputLengthDistribution {
         public Normal {
             if (!(mean >= 1) || !(sd >= 0)) {
-                throw new IllegalArgumentException("normal output length: mean " + mean + ", sd " + sd
-                        + " (expected: mean >= 1, sd >= 0)");
+                throw new IllegalArgumentException(
+                        "normal output length: mean " + mean + ", sd " + sd + " (expected: mean >= 1, sd >= 0)");
             }
         }
 
@@ -110,7 +111,7 @@ public sealed interface OutputLengthDistribution {
     static OutputLengthDistribution parse(String spec) {
         String[] p = spec.trim().split(":");
         try {
-            return switch (p[0].toLowerCase(java.util.Locale.ROOT)) {
+            return switch (p[0].toLowerCase(Locale.ROOT)) {
                 case "fixed" -> {
                     requireParts(spec, p, 2);
                     yield new Fixed(Integer.parseInt(p[1]));

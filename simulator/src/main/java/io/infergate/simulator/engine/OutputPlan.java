@@ -21,8 +21,13 @@ public record OutputPlan(int outputTokens, FinishReason reason) {
      * @param maxModelLen  the context window
      * @throws IllegalArgumentException if the prompt leaves no room for one output token
      */
-    public static OutputPlan decide(int maxTokens, boolean ignoreEos, int promptTokens, int maxModelLen,
-                                    OutputLengthDistribution distribution, RandomGenerator random) {
+    public static OutputPlan decide(
+            int maxTokens,
+            boolean ignoreEos,
+            int promptTokens,
+            int maxModelLen,
+            OutputLengthDistribution distribution,
+            RandomGenerator random) {
         int room = maxModelLen - promptTokens;
         if (room < 1) {
             throw new IllegalArgumentException("prompt of " + promptTokens + " tokens leaves no room to generate"

@@ -22,11 +22,9 @@ public interface RequestObserver {
     /** An observer that ignores everything. */
     RequestObserver NONE = new RequestObserver() {
         @Override
-        public void onToken(int index, int tokenId, long nanoTime) {
-        }
+        public void onToken(int index, int tokenId, long nanoTime) {}
 
         @Override
-        public void onFinish(RequestOutcome outcome) {
-        }
+        public void onFinish(RequestOutcome outcome) {}
     };
 }

@@ -45,8 +45,8 @@ final class Seq {
         this.tokenSeed = tokenSeed;
         this.arrivalNanos = arrivalNanos;
         this.readyNanos = readyNanos;
-        this.tokens = Arrays.copyOf(request.promptTokens(), Math.min(maxLen, promptLen + Math.min(
-                request.outputTokens(), 64)));
+        this.tokens = Arrays.copyOf(
+                request.promptTokens(), Math.min(maxLen, promptLen + Math.min(request.outputTokens(), 64)));
         this.numTokens = promptLen;
     }
 

@@ -17,8 +17,14 @@ public final class StepPlan {
     private final int prefillTokens;
     private final int decodeSeqs;
 
-    StepPlan(Seq[] seqs, int[] tokens, int size, long startNanos, long durationNanos, int prefillTokens,
-             int decodeSeqs) {
+    StepPlan(
+            Seq[] seqs,
+            int[] tokens,
+            int size,
+            long startNanos,
+            long durationNanos,
+            int prefillTokens,
+            int decodeSeqs) {
         this.seqs = seqs;
         this.tokens = tokens;
         this.size = size;

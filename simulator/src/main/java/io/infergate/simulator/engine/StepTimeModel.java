@@ -46,18 +46,23 @@ public record StepTimeModel(
 
     /** Memory-bound term in milliseconds. */
     public double memoryBoundMs(long prefillTokens, long decodeSeqs, long decodeContextTokens) {
-        return memFloorMs + memPerPrefillTokenMs * prefillTokens + memPerDecodeSeqMs * decodeSeqs
+        return memFloorMs
+                + memPerPrefillTokenMs * prefillTokens
+                + memPerDecodeSeqMs * decodeSeqs
                 + memPerContextTokenMs * decodeContextTokens;
     }
 
     /** Compute-bound term in milliseconds. */
     public double computeBoundMs(long prefillTokens, long decodeSeqs, double attentionPairs) {
-        return computeBaseMs + computePerTokenMs * (prefillTokens + decodeSeqs) + computePerAttentionPairMs * attentionPairs;
+        return computeBaseMs
+                + computePerTokenMs * (prefillTokens + decodeSeqs)
+                + computePerAttentionPairMs * attentionPairs;
     }
 
     /** The step time in milliseconds: the larger of the two regimes. */
     public double stepMs(long prefillTokens, long decodeSeqs, long decodeContextTokens, double attentionPairs) {
-        return Math.max(memoryBoundMs(prefillTokens, decodeSeqs, decodeContextTokens),
+        return Math.max(
+                memoryBoundMs(prefillTokens, decodeSeqs, decodeContextTokens),
                 computeBoundMs(prefillTokens, decodeSeqs, attentionPairs));
     }
 

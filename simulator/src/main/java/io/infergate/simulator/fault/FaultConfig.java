@@ -48,24 +48,28 @@ public record FaultConfig(
         }
         for (Integer s : errorStatuses) {
             if (s == null || s < 400 || s > 599) {
-                throw new IllegalArgumentException("errorStatuses: " + s + " (expected: an HTTP error status 400..599)");
+                throw new IllegalArgumentException(
+                        "errorStatuses: " + s + " (expected: an HTTP error status 400..599)");
             }
         }
         if (retryAfterSeconds < 0) {
             throw new IllegalArgumentException("retryAfterSeconds: " + retryAfterSeconds + " (expected: >= 0)");
         }
         if (addedLatencyMs < 0 || addedLatencyMs > MAX_DELAY_MS) {
-            throw new IllegalArgumentException("addedLatencyMs: " + addedLatencyMs + " (expected: 0.." + MAX_DELAY_MS + ")");
+            throw new IllegalArgumentException(
+                    "addedLatencyMs: " + addedLatencyMs + " (expected: 0.." + MAX_DELAY_MS + ")");
         }
         if (crashAfterChunks < -1) {
-            throw new IllegalArgumentException("crashAfterChunks: " + crashAfterChunks + " (expected: -1 = off, or >= 0)");
+            throw new IllegalArgumentException(
+                    "crashAfterChunks: " + crashAfterChunks + " (expected: -1 = off, or >= 0)");
         }
         if (!(crashRate >= 0 && crashRate <= 1)) {
             throw new IllegalArgumentException("crashRate: " + crashRate + " (expected: 0..1)");
         }
         Objects.requireNonNull(metricsFault, "metricsFault (expected one of: none, slow, failing, garbled)");
         if (metricsDelayMs < 0 || metricsDelayMs > MAX_DELAY_MS) {
-            throw new IllegalArgumentException("metricsDelayMs: " + metricsDelayMs + " (expected: 0.." + MAX_DELAY_MS + ")");
+            throw new IllegalArgumentException(
+                    "metricsDelayMs: " + metricsDelayMs + " (expected: 0.." + MAX_DELAY_MS + ")");
         }
     }
 
@@ -76,42 +80,91 @@ public record FaultConfig(
     }
 
     public FaultConfig withErrorRate(double v) {
-        return new FaultConfig(v, errorStatuses, retryAfterSeconds, addedLatencyMs, crashAfterChunks, crashRate,
-                metricsFault, metricsDelayMs);
+        return new FaultConfig(
+                v,
+                errorStatuses,
+                retryAfterSeconds,
+                addedLatencyMs,
+                crashAfterChunks,
+                crashRate,
+                metricsFault,
+                metricsDelayMs);
     }
 
     public FaultConfig withErrorStatuses(List<Integer> v) {
-        return new FaultConfig(errorRate, v, retryAfterSeconds, addedLatencyMs, crashAfterChunks, crashRate,
-                metricsFault, metricsDelayMs);
+        return new FaultConfig(
+                errorRate,
+                v,
+                retryAfterSeconds,
+                addedLatencyMs,
+                crashAfterChunks,
+                crashRate,
+                metricsFault,
+                metricsDelayMs);
     }
 
     public FaultConfig withRetryAfterSeconds(int v) {
-        return new FaultConfig(errorRate, errorStatuses, v, addedLatencyMs, crashAfterChunks, crashRate,
-                metricsFault, metricsDelayMs);
+        return new FaultConfig(
+                errorRate, errorStatuses, v, addedLatencyMs, crashAfterChunks, crashRate, metricsFault, metricsDelayMs);
     }
 
     public FaultConfig withAddedLatencyMs(long v) {
-        return new FaultConfig(errorRate, errorStatuses, retryAfterSeconds, v, crashAfterChunks, crashRate,
-                metricsFault, metricsDelayMs);
+        return new FaultConfig(
+                errorRate,
+                errorStatuses,
+                retryAfterSeconds,
+                v,
+                crashAfterChunks,
+                crashRate,
+                metricsFault,
+                metricsDelayMs);
     }
 
     public FaultConfig withCrashAfterChunks(int v) {
-        return new FaultConfig(errorRate, errorStatuses, retryAfterSeconds, addedLatencyMs, v, crashRate,
-                metricsFault, metricsDelayMs);
+        return new FaultConfig(
+                errorRate,
+                errorStatuses,
+                retryAfterSeconds,
+                addedLatencyMs,
+                v,
+                crashRate,
+                metricsFault,
+                metricsDelayMs);
     }
 
     public FaultConfig withCrashRate(double v) {
-        return new FaultConfig(errorRate, errorStatuses, retryAfterSeconds, addedLatencyMs, crashAfterChunks, v,
-                metricsFault, metricsDelayMs);
+        return new FaultConfig(
+                errorRate,
+                errorStatuses,
+                retryAfterSeconds,
+                addedLatencyMs,
+                crashAfterChunks,
+                v,
+                metricsFault,
+                metricsDelayMs);
     }
 
     public FaultConfig withMetricsFault(MetricsFault v) {
-        return new FaultConfig(errorRate, errorStatuses, retryAfterSeconds, addedLatencyMs, crashAfterChunks,
-                crashRate, v, metricsDelayMs);
+        return new FaultConfig(
+                errorRate,
+                errorStatuses,
+                retryAfterSeconds,
+                addedLatencyMs,
+                crashAfterChunks,
+                crashRate,
+                v,
+                metricsDelayMs);
     }
 
     public FaultConfig withMetricsDelayMs(long v) {
-        return new FaultConfig(errorRate, errorStatuses, retryAfterSeconds, addedLatencyMs, crashAfterChunks,
-                crashRate, metricsFault, v);
+        return new FaultConfig(
+                errorRate,
+                errorStatuses,
+                retryAfterSeconds,
+                addedLatencyMs,
+                crashAfterChunks,
+                crashRate,
+                metricsFault,
+                v);
     }
 }

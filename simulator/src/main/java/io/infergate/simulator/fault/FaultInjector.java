@@ -49,7 +49,10 @@ public final class FaultInjector {
             crash = c.crashAfterChunks() >= 0 && (c.crashRate() >= 1 || random.nextDouble() < c.crashRate());
         }
         int retryAfter = status == 429 || status == 503 ? c.retryAfterSeconds() : 0;
-        return new RequestFaults(status, retryAfter, TimeUnit.MILLISECONDS.toNanos(c.addedLatencyMs()),
+        return new RequestFaults(
+                status,
+                retryAfter,
+                TimeUnit.MILLISECONDS.toNanos(c.addedLatencyMs()),
                 crash ? c.crashAfterChunks() : -1);
     }
 

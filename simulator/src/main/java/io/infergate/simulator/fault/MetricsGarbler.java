@@ -17,8 +17,7 @@ public final class MetricsGarbler {
             + "# TYPE vllm:kv_cache_usage_perc histogrammish\n"
             + "}}}{{{ 1e\n";
 
-    private MetricsGarbler() {
-    }
+    private MetricsGarbler() {}
 
     /** A broken copy of {@code text}: a random-length prefix of it, then {@link #GARBAGE}. */
     public static String garble(String text, RandomGenerator random) {

@@ -41,8 +41,8 @@ public record ApiError(int status, String type, String message, String param) {
     }
 
     public static ApiError payloadTooLarge(int limitBytes) {
-        return new ApiError(413, "PayloadTooLargeError",
-                "Request body exceeds the limit of " + limitBytes + " bytes.", null);
+        return new ApiError(
+                413, "PayloadTooLargeError", "Request body exceeds the limit of " + limitBytes + " bytes.", null);
     }
 
     public static ApiError internal(String message) {
@@ -52,13 +52,25 @@ public record ApiError(int status, String type, String message, String param) {
     /** The body of an error injected by a fault: shaped like what a real overloaded or failing server sends. */
     public static ApiError injected(int status) {
         return switch (status) {
-            case 429 -> new ApiError(429, "RateLimitError",
-                    "Rate limit reached: too many requests (injected by the simulator).", null);
-            case 503 -> new ApiError(503, "ServiceUnavailableError",
-                    "The server is overloaded or not ready yet (injected by the simulator).", null);
+            case 429 ->
+                new ApiError(
+                        429,
+                        "RateLimitError",
+                        "Rate limit reached: too many requests (injected by the simulator).",
+                        null);
+            case 503 ->
+                new ApiError(
+                        503,
+                        "ServiceUnavailableError",
+                        "The server is overloaded or not ready yet (injected by the simulator).",
+                        null);
             case 500 -> internal("Internal server error (injected by the simulator).");
-            default -> new ApiError(status, status < 500 ? "BadRequestError" : "InternalServerError",
-                    HttpResponseStatus.valueOf(status).reasonPhrase() + " (injected by the simulator).", null);
+            default ->
+                new ApiError(
+                        status,
+                        status < 500 ? "BadRequestError" : "InternalServerError",
+                        HttpResponseStatus.valueOf(status).reasonPhrase() + " (injected by the simulator).",
+                        null);
         };
     }
 }

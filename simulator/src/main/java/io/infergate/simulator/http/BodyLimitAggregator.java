@@ -22,7 +22,8 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        ctx.writeAndFlush(HttpResponses.closing(HttpResponses.error(ctx.alloc(), ApiError.payloadTooLarge(maxBodyBytes))))
+        ctx.writeAndFlush(
+                        HttpResponses.closing(HttpResponses.error(ctx.alloc(), ApiError.payloadTooLarge(maxBodyBytes))))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -64,8 +64,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Ht
         current = exchange;
         try {
             if (request.decoderResult().isFailure()) {
-                exchange.respond(HttpResponses.closing(HttpResponses.error(ctx.alloc(),
-                        ApiError.badRequest("Malformed HTTP request: " + request.decoderResult().cause()))));
+                exchange.respond(HttpResponses.closing(HttpResponses.error(
+                        ctx.alloc(),
+                        ApiError.badRequest("Malformed HTTP request: "
+                                + request.decoderResult().cause()))));
                 return;
             }
             exchange.run(router.route(request), request);

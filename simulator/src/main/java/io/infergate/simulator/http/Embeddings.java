@@ -13,8 +13,7 @@ import java.util.SplittableRandom;
  */
 public final class Embeddings {
 
-    private Embeddings() {
-    }
+    private Embeddings() {}
 
     /** The unit vector of {@code tokens} with {@code dims} components. */
     public static float[] vector(int[] tokens, int dims) {

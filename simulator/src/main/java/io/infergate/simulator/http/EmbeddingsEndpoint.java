@@ -66,8 +66,8 @@ final class EmbeddingsEndpoint implements Endpoint {
         void start() {
             List<int[]> inputs = request.inputs();
             for (int i = 0; i < inputs.size(); i++) {
-                EngineRequest er = new EngineRequest(id + "-" + i, adapter, inputs.get(i), 1, FinishReason.LENGTH,
-                        -1, observer());
+                EngineRequest er =
+                        new EngineRequest(id + "-" + i, adapter, inputs.get(i), 1, FinishReason.LENGTH, -1, observer());
                 try {
                     Submit.submit(sc, er);
                 } catch (ApiException e) {
@@ -84,8 +84,7 @@ final class EmbeddingsEndpoint implements Endpoint {
         private RequestObserver observer() {
             return new RequestObserver() {
                 @Override
-                public void onToken(int index, int tokenId, long nanoTime) {
-                }
+                public void onToken(int index, int tokenId, long nanoTime) {}
 
                 @Override
                 public void onFinish(RequestOutcome outcome) {

@@ -34,16 +34,20 @@ final class FaultGate implements Endpoint {
             return;
         }
         request.retain();
-        ScheduledFuture<?> timer = exchange.eventLoop().schedule(() -> {
-            try {
-                exchange.onCancel(null);
-                if (!exchange.isDone()) {
-                    proceed(exchange, request, faults);
-                }
-            } finally {
-                request.release();
-            }
-        }, faults.latencyNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timer = exchange.eventLoop()
+                .schedule(
+                        () -> {
+                            try {
+                                exchange.onCancel(null);
+                                if (!exchange.isDone()) {
+                                    proceed(exchange, request, faults);
+                                }
+                            } finally {
+                                request.release();
+                            }
+                        },
+                        faults.latencyNanos(),
+                        TimeUnit.NANOSECONDS);
         exchange.onCancel(() -> {
             if (timer.cancel(false)) {
                 request.release();

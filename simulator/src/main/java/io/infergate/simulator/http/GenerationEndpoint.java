@@ -30,7 +30,8 @@ final class GenerationEndpoint implements Endpoint {
     public void handle(HttpExchange exchange, FullHttpRequest http) {
         JsonNode body = Json.parse(http.content());
         GenerationRequest request = kind == GenerationRequest.Kind.CHAT
-                ? RequestParser.parseChat(body) : RequestParser.parseCompletion(body);
+                ? RequestParser.parseChat(body)
+                : RequestParser.parseCompletion(body);
         ServedModels models = sc.models();
         if (!models.serves(request.model())) {
             throw new ApiException(ApiError.modelNotFound(request.model()));
@@ -44,14 +45,16 @@ final class GenerationEndpoint implements Endpoint {
             throw new ApiException(contextLengthError(draw.id(), adapter, request));
         }
         if (request.maxTokens() > 0 && prompt + request.maxTokens() > maxModelLen) {
-            throw new ApiException(ApiError.badRequest("'max_tokens' or 'max_completion_tokens' is too large: "
-                    + request.maxTokens() + ". This model's maximum context length is " + maxModelLen
-                    + " tokens and your request has " + prompt + " input tokens (" + request.maxTokens() + " > "
-                    + maxModelLen + " - " + prompt + "). (parameter=max_tokens, value=" + request.maxTokens() + ")",
+            throw new ApiException(ApiError.badRequest(
+                    "'max_tokens' or 'max_completion_tokens' is too large: "
+                            + request.maxTokens() + ". This model's maximum context length is " + maxModelLen
+                            + " tokens and your request has " + prompt + " input tokens (" + request.maxTokens() + " > "
+                            + maxModelLen + " - " + prompt + "). (parameter=max_tokens, value=" + request.maxTokens()
+                            + ")",
                     "max_tokens"));
         }
-        OutputPlan plan = OutputPlan.decide(request.maxTokens(), request.ignoreEos(), prompt, maxModelLen,
-                config.outputLengths(), draw.random());
+        OutputPlan plan = OutputPlan.decide(
+                request.maxTokens(), request.ignoreEos(), prompt, maxModelLen, config.outputLengths(), draw.random());
         int outputTokens = plan.outputTokens();
         FinishReason reason = plan.reason();
         if (request.minTokens() > outputTokens) {
@@ -62,10 +65,10 @@ final class GenerationEndpoint implements Endpoint {
         }
         String model = request.model() != null ? request.model() : models.baseName();
         OpenAiBodies.Head head = new OpenAiBodies.Head(kind, draw.id(), sc.nowUnixSeconds(), model);
-        GenerationExchange responder = new GenerationExchange(exchange, sc.runner(), head, request, outputTokens,
-                reason);
-        EngineRequest engineRequest = new EngineRequest(draw.id(), adapter, request.promptTokens(), outputTokens,
-                reason, request.maxTokens(), responder);
+        GenerationExchange responder =
+                new GenerationExchange(exchange, sc.runner(), head, request, outputTokens, reason);
+        EngineRequest engineRequest = new EngineRequest(
+                draw.id(), adapter, request.promptTokens(), outputTokens, reason, request.maxTokens(), responder);
         Submit.submit(sc, engineRequest);
         responder.start();
     }
@@ -73,13 +76,15 @@ final class GenerationEndpoint implements Endpoint {
     /** vLLM's context-length message, as the engine words it. */
     private ApiError contextLengthError(String id, String adapter, GenerationRequest request) {
         try {
-            sc.engine().validate(new EngineRequest(id, adapter, request.promptTokens(), 1, FinishReason.STOP, -1,
-                    RequestObserver.NONE));
+            sc.engine()
+                    .validate(new EngineRequest(
+                            id, adapter, request.promptTokens(), 1, FinishReason.STOP, -1, RequestObserver.NONE));
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        return ApiError.badRequest("This model's maximum context length is " + sc.engine().config().maxModelLen()
-                + " tokens. However, your request has " + request.promptTokens().length
-                + " input tokens. Please reduce the length of the input messages.");
+        return ApiError.badRequest(
+                "This model's maximum context length is " + sc.engine().config().maxModelLen()
+                        + " tokens. However, your request has " + request.promptTokens().length
+                        + " input tokens. Please reduce the length of the input messages.");
     }
 }

@@ -47,8 +47,13 @@ final class GenerationExchange implements RequestObserver {
     private boolean finishReasonSent;
     private boolean closed;
 
-    GenerationExchange(HttpExchange exchange, RealtimeEngineRunner runner, OpenAiBodies.Head head,
-                       GenerationRequest request, int plannedTokens, FinishReason plannedReason) {
+    GenerationExchange(
+            HttpExchange exchange,
+            RealtimeEngineRunner runner,
+            OpenAiBodies.Head head,
+            GenerationRequest request,
+            int plannedTokens,
+            FinishReason plannedReason) {
         this.exchange = exchange;
         this.runner = runner;
         this.loop = exchange.eventLoop();
@@ -126,8 +131,8 @@ final class GenerationExchange implements RequestObserver {
         }
         closed = true;
         exchange.onCancel(null);
-        OpenAiBodies.Usage usage = new OpenAiBodies.Usage(promptTokens, outcome.outputTokens(),
-                outcome.cachedPromptTokens());
+        OpenAiBodies.Usage usage =
+                new OpenAiBodies.Usage(promptTokens, outcome.outputTokens(), outcome.cachedPromptTokens());
         if (outcome.reason() == FinishReason.ABORT) {
             ApiError error = ApiError.internal("The request was aborted by the engine before it finished.");
             if (stream) {
@@ -145,12 +150,17 @@ final class GenerationExchange implements RequestObserver {
                 exchange.reset();
                 return;
             }
-            exchange.respond(HttpResponses.json(exchange.alloc(), HttpResponseStatus.OK,
+            exchange.respond(HttpResponses.json(
+                    exchange.alloc(),
+                    HttpResponseStatus.OK,
                     OpenAiBodies.completeResponse(head, text, outcome.reason().label(), usage)));
             return;
         }
-        if (!finishReasonSent && !rawEvent(OpenAiBodies.contentChunk(head,
-                head.kind() == GenerationRequest.Kind.CHAT ? null : "", outcome.reason().label()))) {
+        if (!finishReasonSent
+                && !rawEvent(OpenAiBodies.contentChunk(
+                        head,
+                        head.kind() == GenerationRequest.Kind.CHAT ? null : "",
+                        outcome.reason().label()))) {
             return;
         }
         if (includeUsage && !rawEvent(OpenAiBodies.usageChunk(head, usage))) {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -78,7 +79,7 @@ public final class HttpExchange {
     }
 
     /** Runs an endpoint, turning {@link ApiException}s into their error response and bugs into a 500. */
-    void run(Endpoint endpoint, io.netty.handler.codec.http.FullHttpRequest request) {
+    void run(Endpoint endpoint, FullHttpRequest request) {
         try {
             endpoint.handle(this, request);
         } catch (ApiException e) {

@@ -25,8 +25,7 @@ public final class HttpResponses {
     public static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
     public static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream; charset=utf-8");
 
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     /** A response with {@code body} (taken over) and a content length. */
     public static FullHttpResponse of(HttpResponseStatus status, CharSequence contentType, ByteBuf body) {
@@ -42,8 +41,8 @@ public final class HttpResponses {
         return of(status, APPLICATION_JSON, Json.write(alloc, writer));
     }
 
-    public static FullHttpResponse text(ByteBufAllocator alloc, HttpResponseStatus status, CharSequence contentType,
-                                        String text) {
+    public static FullHttpResponse text(
+            ByteBufAllocator alloc, HttpResponseStatus status, CharSequence contentType, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return of(status, contentType, alloc.buffer(bytes.length).writeBytes(bytes));
     }

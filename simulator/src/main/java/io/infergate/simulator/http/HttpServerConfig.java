@@ -15,11 +15,7 @@ import java.util.Objects;
  *                             the connection
  */
 public record HttpServerConfig(
-        String host,
-        int maxBodyBytes,
-        long keepAliveTimeoutMs,
-        long maxPendingWriteBytes,
-        int maxPipelinedRequests) {
+        String host, int maxBodyBytes, long keepAliveTimeoutMs, long maxPendingWriteBytes, int maxPipelinedRequests) {
 
     /** Loopback, 16 MiB bodies, 5 s keep-alive, 8 MiB of unsent output per connection, 16 pipelined requests. */
     public static final HttpServerConfig DEFAULT = new HttpServerConfig("127.0.0.1", 16 << 20, 5_000, 8L << 20, 16);
@@ -33,7 +29,8 @@ public record HttpServerConfig(
             throw new IllegalArgumentException("keepAliveTimeoutMs: " + keepAliveTimeoutMs + " (expected: >= 1)");
         }
         if (maxPendingWriteBytes < 64 * 1024) {
-            throw new IllegalArgumentException("maxPendingWriteBytes: " + maxPendingWriteBytes + " (expected: >= 65536)");
+            throw new IllegalArgumentException(
+                    "maxPendingWriteBytes: " + maxPendingWriteBytes + " (expected: >= 65536)");
         }
         if (maxPipelinedRequests < 0) {
             throw new IllegalArgumentException("maxPipelinedRequests: " + maxPipelinedRequests + " (expected: >= 0)");

@@ -35,8 +35,7 @@ public final class Json {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Writes one JSON value with a generator. */
     @FunctionalInterface
@@ -88,7 +87,8 @@ public final class Json {
             if (sse) {
                 buf.writeBytes(DATA);
             }
-            try (JsonGenerator g = MAPPER.createGenerator((OutputStream) new ByteBufOutputStream(buf), JsonEncoding.UTF8)) {
+            try (JsonGenerator g =
+                    MAPPER.createGenerator((OutputStream) new ByteBufOutputStream(buf), JsonEncoding.UTF8)) {
                 writer.write(g);
             }
             if (sse) {

@@ -1,7 +1,6 @@
 package io.infergate.simulator.http;
 
 import io.infergate.simulator.engine.LoraAdapterException;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,8 +38,10 @@ final class LoraEndpoints {
             String success = "Success: LoRA adapter '" + name + "' added successfully.";
             answer(exchange, sc.models().load(name, path), success, e -> {
                 if (e.reason() == LoraAdapterException.Reason.ALREADY_LOADED) {
-                    return loadInplace ? null : invalidInput("The lora adapter '" + name + "' has already been loaded."
-                            + " If you want to load the adapter in place, set 'load_inplace' to True.");
+                    return loadInplace
+                            ? null
+                            : invalidInput("The lora adapter '" + name + "' has already been loaded."
+                                    + " If you want to load the adapter in place, set 'load_inplace' to True.");
                 }
                 return ApiError.badRequest(e.getMessage());
             });
@@ -54,9 +55,13 @@ final class LoraEndpoints {
             if (name == null || name.isEmpty()) {
                 throw new ApiException(invalidInput("'lora_name' needs to be provided to unload a LoRA adapter."));
             }
-            answer(exchange, sc.models().unload(name), "Success: LoRA adapter '" + name + "' removed successfully.",
+            answer(
+                    exchange,
+                    sc.models().unload(name),
+                    "Success: LoRA adapter '" + name + "' removed successfully.",
                     e -> e.reason() == LoraAdapterException.Reason.NOT_FOUND
-                            ? new ApiError(404, "NotFoundError", "The lora adapter '" + name + "' cannot be found.", null)
+                            ? new ApiError(
+                                    404, "NotFoundError", "The lora adapter '" + name + "' cannot be found.", null)
                             : ApiError.badRequest(e.getMessage()));
         };
     }
@@ -71,7 +76,8 @@ final class LoraEndpoints {
             try {
                 exchange.eventLoop().execute(() -> {
                     Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null
-                            ? ce.getCause() : failure;
+                            ? ce.getCause()
+                            : failure;
                     ApiError error = null;
                     if (cause instanceof LoraAdapterException e) {
                         error = refusal.map(e);
@@ -81,8 +87,8 @@ final class LoraEndpoints {
                     if (error != null) {
                         exchange.respondError(error);
                     } else {
-                        exchange.respond(HttpResponses.text(exchange.alloc(), HttpResponseStatus.OK,
-                                HttpResponses.TEXT_PLAIN, success));
+                        exchange.respond(HttpResponses.text(
+                                exchange.alloc(), HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN, success));
                     }
                 });
             } catch (RejectedExecutionException e) {

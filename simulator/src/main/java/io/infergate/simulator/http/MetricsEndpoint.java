@@ -25,17 +25,22 @@ final class MetricsEndpoint implements Endpoint {
         FaultConfig faults = sc.faults().config();
         switch (faults.metricsFault()) {
             case NONE -> respond(exchange, sc.metrics().scrape());
-            case FAILING -> exchange.respondError(ApiError.internal("Metrics are unavailable (injected by the simulator)."));
+            case FAILING ->
+                exchange.respondError(ApiError.internal("Metrics are unavailable (injected by the simulator)."));
             case GARBLED -> respond(exchange, sc.faults().garble(sc.metrics().scrape()));
             case SLOW -> {
-                ScheduledFuture<?> timer = exchange.eventLoop().schedule(
-                        () -> respond(exchange, sc.metrics().scrape()), faults.metricsDelayMs(), TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> timer = exchange.eventLoop()
+                        .schedule(
+                                () -> respond(exchange, sc.metrics().scrape()),
+                                faults.metricsDelayMs(),
+                                TimeUnit.MILLISECONDS);
                 exchange.onCancel(() -> timer.cancel(false));
             }
         }
     }
 
     private void respond(HttpExchange exchange, String text) {
-        exchange.respond(HttpResponses.text(exchange.alloc(), HttpResponseStatus.OK, sc.metrics().contentType(), text));
+        exchange.respond(HttpResponses.text(
+                exchange.alloc(), HttpResponseStatus.OK, sc.metrics().contentType(), text));
     }
 }

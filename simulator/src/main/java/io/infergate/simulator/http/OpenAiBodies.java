@@ -11,16 +11,13 @@ import tools.jackson.core.JsonGenerator;
  */
 final class OpenAiBodies {
 
-    private OpenAiBodies() {
-    }
+    private OpenAiBodies() {}
 
     /** The identity every chunk and response of one request repeats. */
-    record Head(GenerationRequest.Kind kind, String id, long created, String model) {
-    }
+    record Head(GenerationRequest.Kind kind, String id, long created, String model) {}
 
     /** Usage numbers of one finished request. */
-    record Usage(int promptTokens, int completionTokens, int cachedTokens) {
-    }
+    record Usage(int promptTokens, int completionTokens, int cachedTokens) {}
 
     /** The first chat chunk: {@code delta: {role: assistant, content: ""}}. */
     static Json.Writer roleChunk(Head h) {

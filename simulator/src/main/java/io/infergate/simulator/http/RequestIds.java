@@ -24,8 +24,7 @@ public final class RequestIds {
     }
 
     /** One request's identity: an id and a private random stream. */
-    public record Draw(String id, SplittableRandom random) {
-    }
+    public record Draw(String id, SplittableRandom random) {}
 
     /** The next id with {@code prefix} and its random stream. */
     public Draw next(String prefix) {

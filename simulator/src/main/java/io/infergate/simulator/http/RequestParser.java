@@ -19,10 +19,10 @@ public final class RequestParser {
 
     /** vLLM's {@code CompletionRequest.max_tokens} default. */
     static final int COMPLETION_DEFAULT_MAX_TOKENS = 16;
+
     private static final int ABSENT = Integer.MIN_VALUE;
 
-    private RequestParser() {
-    }
+    private RequestParser() {}
 
     public static GenerationRequest parseChat(JsonNode body) {
         requireObject(body);
@@ -87,7 +87,8 @@ public final class RequestParser {
         }
         int dims = optionalInt(body, "dimensions", EmbeddingRequest.DEFAULT_DIMENSIONS);
         if (dims < 1 || dims > EmbeddingRequest.DEFAULT_DIMENSIONS) {
-            throw bad("dimensions: " + dims + " (expected: 1.." + EmbeddingRequest.DEFAULT_DIMENSIONS + ")",
+            throw bad(
+                    "dimensions: " + dims + " (expected: 1.." + EmbeddingRequest.DEFAULT_DIMENSIONS + ")",
                     "dimensions");
         }
         return new EmbeddingRequest(model, List.copyOf(inputs), "base64".equals(format), dims);
@@ -106,7 +107,8 @@ public final class RequestParser {
             throw bad("min_tokens must be greater than or equal to 0, got " + minTokens + ".", "min_tokens");
         }
         if (maxTokens > 0 && minTokens > maxTokens) {
-            throw bad("min_tokens must be less than or equal to max_tokens=" + maxTokens + ", got " + minTokens + ".",
+            throw bad(
+                    "min_tokens must be less than or equal to max_tokens=" + maxTokens + ", got " + minTokens + ".",
                     "min_tokens");
         }
         int n = optionalInt(body, "n", 1);
@@ -194,16 +196,17 @@ public final class RequestParser {
             return ApproxTokenizer.encode(prompt.stringValue(), true);
         }
         if (!prompt.isArray() || prompt.isEmpty()) {
-            throw bad("prompt: expected a string, an array of token ids, or a one-element array of either",
-                    "prompt");
+            throw bad("prompt: expected a string, an array of token ids, or a one-element array of either", "prompt");
         }
         JsonNode first = prompt.get(0);
         if (first.isIntegralNumber()) {
             return tokenIds(prompt, "prompt");
         }
         if (prompt.size() != 1) {
-            throw bad("prompt: " + prompt.size() + " prompts in one request (the simulator serves one prompt per"
-                    + " request; expected: a single prompt)", "prompt");
+            throw bad(
+                    "prompt: " + prompt.size() + " prompts in one request (the simulator serves one prompt per"
+                            + " request; expected: a single prompt)",
+                    "prompt");
         }
         if (first.isString()) {
             return ApproxTokenizer.encode(first.stringValue(), true);

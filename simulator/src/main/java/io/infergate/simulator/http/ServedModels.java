@@ -21,8 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ServedModels {
 
     /** One entry of {@code /v1/models}: {@code parent} is null for the base model. */
-    public record Card(String id, String root, String parent, boolean base) {
-    }
+    public record Card(String id, String root, String parent, boolean base) {}
 
     private final RealtimeEngineRunner runner;
     private final String root;

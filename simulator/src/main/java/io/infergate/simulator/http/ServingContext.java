@@ -22,8 +22,13 @@ public final class ServingContext {
     private final RequestIds auxIds;
     private final HttpServerConfig config;
 
-    public ServingContext(RealtimeEngineRunner runner, ServedModels models, FaultInjector faults,
-                          MetricsSource metrics, long seed, HttpServerConfig config) {
+    public ServingContext(
+            RealtimeEngineRunner runner,
+            ServedModels models,
+            FaultInjector faults,
+            MetricsSource metrics,
+            long seed,
+            HttpServerConfig config) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.models = Objects.requireNonNull(models, "models");
         this.faults = Objects.requireNonNull(faults, "faults");

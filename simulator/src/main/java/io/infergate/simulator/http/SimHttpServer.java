@@ -78,9 +78,12 @@ public final class SimHttpServer implements AutoCloseable {
                     }
                 });
         try {
-            listener = b.bind(new InetSocketAddress(config.host(), bindPort)).syncUninterruptibly().channel();
+            listener = b.bind(new InetSocketAddress(config.host(), bindPort))
+                    .syncUninterruptibly()
+                    .channel();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + bindPort + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + config.host() + ":" + bindPort + ": " + e.getMessage(), e);
         }
         port = ((InetSocketAddress) listener.localAddress()).getPort();
         log.debug("listening on {}:{}", config.host(), port);

@@ -33,8 +33,8 @@ public final class SimRouter {
         Endpoint e = byMethod.get(request.method());
         if (e == null) {
             String allow = byMethod.keySet().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
-            return (ex, req) -> ex.respond(
-                    HttpResponses.routeError(ex.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, allow));
+            return (ex, req) ->
+                    ex.respond(HttpResponses.routeError(ex.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, allow));
         }
         return e;
     }
@@ -49,7 +49,8 @@ public final class SimRouter {
 
         public Builder add(HttpMethod method, String path, Endpoint endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
-            Endpoint previous = routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
+            Endpoint previous =
+                    routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, endpoint);
             if (previous != null) {
                 throw new IllegalArgumentException("route: " + method + " " + path + " (expected: registered once)");
             }

@@ -9,15 +9,18 @@ import io.netty.handler.codec.http.HttpMethod;
  */
 public final class SimRoutes {
 
-    private SimRoutes() {
-    }
+    private SimRoutes() {}
 
     public static SimRouter create(ServingContext sc) {
         LoraEndpoints lora = new LoraEndpoints(sc);
         return SimRouter.builder()
-                .add(HttpMethod.POST, "/v1/chat/completions",
+                .add(
+                        HttpMethod.POST,
+                        "/v1/chat/completions",
                         new FaultGate(sc, new GenerationEndpoint(sc, GenerationRequest.Kind.CHAT)))
-                .add(HttpMethod.POST, "/v1/completions",
+                .add(
+                        HttpMethod.POST,
+                        "/v1/completions",
                         new FaultGate(sc, new GenerationEndpoint(sc, GenerationRequest.Kind.COMPLETION)))
                 .add(HttpMethod.POST, "/v1/embeddings", new FaultGate(sc, new EmbeddingsEndpoint(sc)))
                 .add(HttpMethod.GET, "/v1/models", new ModelsEndpoint(sc))

@@ -5,8 +5,7 @@ import io.infergate.simulator.engine.EngineRequest;
 /** Submits to the engine runner, mapping its refusals to API errors. Stateless. */
 final class Submit {
 
-    private Submit() {
-    }
+    private Submit() {}
 
     /**
      * @throws ApiException 400 with the engine's message when it rejects the request (context length), 503
@@ -18,8 +17,7 @@ final class Submit {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ApiError.badRequest(e.getMessage()));
         } catch (IllegalStateException e) {
-            throw new ApiException(new ApiError(503, "ServiceUnavailableError",
-                    "The engine is shutting down.", null));
+            throw new ApiException(new ApiError(503, "ServiceUnavailableError", "The engine is shutting down.", null));
         }
     }
 }

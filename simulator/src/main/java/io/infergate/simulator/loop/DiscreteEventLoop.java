@@ -51,7 +51,8 @@ public final class DiscreteEventLoop {
      */
     public void schedule(long atNanos, Runnable action) {
         if (atNanos < clock.nanoTime()) {
-            throw new IllegalArgumentException("event time: " + atNanos + " (expected: >= now " + clock.nanoTime() + ")");
+            throw new IllegalArgumentException(
+                    "event time: " + atNanos + " (expected: >= now " + clock.nanoTime() + ")");
         }
         events.add(new Event(atNanos, nextSeq++, action));
     }

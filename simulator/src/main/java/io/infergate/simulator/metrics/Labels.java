@@ -34,7 +34,8 @@ final class Labels {
     Labels and(String name, String value) {
         Objects.requireNonNull(value, "value");
         if (!NAME.matcher(name).matches() || name.startsWith("__")) {
-            throw new IllegalArgumentException("label name: '" + name + "' (expected: [a-zA-Z_][a-zA-Z0-9_]*, no __ prefix)");
+            throw new IllegalArgumentException(
+                    "label name: '" + name + "' (expected: [a-zA-Z_][a-zA-Z0-9_]*, no __ prefix)");
         }
         if (indexOf(name) >= 0) {
             throw new IllegalArgumentException("label name: '" + name + "' (expected: not already in " + this + ")");
@@ -90,7 +91,11 @@ final class Labels {
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(name(i)).append("=\"").append(value(i)).append('"');
+            sb.append(i == 0 ? "" : ",")
+                    .append(name(i))
+                    .append("=\"")
+                    .append(value(i))
+                    .append('"');
         }
         return sb.append('}').toString();
     }

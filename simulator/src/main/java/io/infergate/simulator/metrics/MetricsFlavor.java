@@ -74,20 +74,30 @@ public enum MetricsFlavor {
     public double[] bounds(Observation o, EngineConfig c) {
         double[] server = switch (this) {
             case VLLM, TRITON -> null;
-            case SGLANG -> switch (o) {
-                case TIME_TO_FIRST_TOKEN -> ServerBuckets.sglangTimeToFirstToken();
-                case E2E_LATENCY -> ServerBuckets.sglangE2eLatency();
-                case INTER_TOKEN_LATENCY -> ServerBuckets.sglangTimePerOutputToken();
-                default -> null;
-            };
+            case SGLANG ->
+                switch (o) {
+                    case TIME_TO_FIRST_TOKEN -> ServerBuckets.sglangTimeToFirstToken();
+                    case E2E_LATENCY -> ServerBuckets.sglangE2eLatency();
+                    case INTER_TOKEN_LATENCY -> ServerBuckets.sglangTimePerOutputToken();
+                    default -> null;
+                };
             case TRTLLM -> o == Observation.PREFILL_TIME ? ServerBuckets.trtllmPrefillTime() : null;
-            case TGI -> switch (o) {
-                case TIME_TO_FIRST_TOKEN, INTER_TOKEN_LATENCY, E2E_LATENCY, QUEUE_TIME, INFERENCE_TIME, PREFILL_TIME,
-                     DECODE_TIME, REQUEST_TIME_PER_OUTPUT_TOKEN, STEP_DURATION -> ServerBuckets.tgiDuration();
-                case PROMPT_TOKENS -> ServerBuckets.tgiLinear(TgiMetricsRenderer.maxInputTokens(c));
-                case GENERATION_TOKENS, MAX_TOKENS_PARAM -> ServerBuckets.tgiLinear(TgiMetricsRenderer.maxTotalTokens(c));
-                default -> null;
-            };
+            case TGI ->
+                switch (o) {
+                    case TIME_TO_FIRST_TOKEN,
+                            INTER_TOKEN_LATENCY,
+                            E2E_LATENCY,
+                            QUEUE_TIME,
+                            INFERENCE_TIME,
+                            PREFILL_TIME,
+                            DECODE_TIME,
+                            REQUEST_TIME_PER_OUTPUT_TOKEN,
+                            STEP_DURATION -> ServerBuckets.tgiDuration();
+                    case PROMPT_TOKENS -> ServerBuckets.tgiLinear(TgiMetricsRenderer.maxInputTokens(c));
+                    case GENERATION_TOKENS, MAX_TOKENS_PARAM ->
+                        ServerBuckets.tgiLinear(TgiMetricsRenderer.maxTotalTokens(c));
+                    default -> null;
+                };
         };
         return server != null ? server : o.vllmBounds(c.maxModelLen());
     }

@@ -16,16 +16,17 @@ package io.infergate.simulator.metrics;
  *                           collector, TGI, Triton)
  * @param createdUnixSeconds the value of those {@code _created} samples: when the server started, in Unix seconds
  */
-public record MetricsOptions(boolean legacyVllmKvName, String engineLabel, boolean emitCreated,
-                             double createdUnixSeconds) {
+public record MetricsOptions(
+        boolean legacyVllmKvName, String engineLabel, boolean emitCreated, double createdUnixSeconds) {
 
     public MetricsOptions {
         if (engineLabel != null && engineLabel.isBlank()) {
-            throw new IllegalArgumentException("engineLabel: blank (expected: a value such as \"0\", or null to omit it)");
+            throw new IllegalArgumentException(
+                    "engineLabel: blank (expected: a value such as \"0\", or null to omit it)");
         }
         if (!Double.isFinite(createdUnixSeconds) || createdUnixSeconds < 0) {
-            throw new IllegalArgumentException("createdUnixSeconds: " + createdUnixSeconds
-                    + " (expected: a finite Unix time >= 0)");
+            throw new IllegalArgumentException(
+                    "createdUnixSeconds: " + createdUnixSeconds + " (expected: a finite Unix time >= 0)");
         }
     }
 

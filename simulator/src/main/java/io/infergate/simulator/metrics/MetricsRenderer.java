@@ -19,8 +19,7 @@ public final class MetricsRenderer {
     private static final FlavorRenderer TRITON = new TritonMetricsRenderer();
     private static final FlavorRenderer TGI = new TgiMetricsRenderer();
 
-    private MetricsRenderer() {
-    }
+    private MetricsRenderer() {}
 
     /** One scrape: every family once, each line (the last too) ending in a newline. */
     public static String render(MetricsFlavor flavor, EngineMetrics metrics, MetricsOptions options) {
@@ -36,8 +35,8 @@ public final class MetricsRenderer {
         return render(flavor, metrics, options, false);
     }
 
-    private static String render(MetricsFlavor flavor, EngineMetrics metrics, MetricsOptions options,
-                                 boolean histograms) {
+    private static String render(
+            MetricsFlavor flavor, EngineMetrics metrics, MetricsOptions options, boolean histograms) {
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(options, "options");
         FlavorRenderer renderer = switch (Objects.requireNonNull(flavor, "flavor")) {

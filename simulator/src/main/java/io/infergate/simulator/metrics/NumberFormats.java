@@ -14,8 +14,7 @@ import java.math.BigDecimal;
  */
 final class NumberFormats {
 
-    private NumberFormats() {
-    }
+    private NumberFormats() {}
 
     /**
      * Python {@code prometheus_client.utils.floatToGoString}: {@code 8.0}, {@code 0.25}, {@code +Inf},

@@ -22,8 +22,7 @@ import java.util.regex.Pattern;
 final class PrometheusTextWriter {
 
     /** One series of a gauge or counter. */
-    record Sample(Labels labels, double value) {
-    }
+    record Sample(Labels labels, double value) {}
 
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 

@@ -8,21 +8,25 @@ package io.infergate.simulator.metrics;
  */
 final class ServerBuckets {
 
-    private ServerBuckets() {
-    }
+    private ServerBuckets() {}
 
     // SGLang: the bounds in its docs/references/production_metrics.md scrape (test resource metrics/sglang.txt).
     // Newer SGLang releases changed them more than once; this is the set a documented scrape shows.
-    private static final double[] SGLANG_TTFT = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75,
-            1.0, 2.5, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0, 30.0};
-    private static final double[] SGLANG_E2E = {0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0,
-            50.0, 60.0};
-    private static final double[] SGLANG_TPOT = {0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15,
-            0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5};
+    private static final double[] SGLANG_TTFT = {
+        0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0,
+        30.0
+    };
+    private static final double[] SGLANG_E2E = {
+        0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0
+    };
+    private static final double[] SGLANG_TPOT = {
+        0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5
+    };
 
     // trtllm-serve (tensorrt_llm/metrics/collector.py): prefill time has its own list, the others copy vLLM.
-    private static final double[] TRTLLM_PREFILL = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-            10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
+    private static final double[] TRTLLM_PREFILL = {
+        0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0
+    };
 
     static double[] sglangTimeToFirstToken() {
         return SGLANG_TTFT.clone();

@@ -39,20 +39,35 @@ final class SglangMetricsRenderer implements FlavorRenderer {
         out.counter("sglang:prompt_tokens", "Number of prefill tokens processed.", base, m.promptTokens());
         out.counter("sglang:generation_tokens", "Number of generation tokens processed.", base, m.generationTokens());
         out.gauge("sglang:token_usage", "The token usage", base, m.kvCacheUsage());
-        out.gauge("sglang:cache_hit_rate", "The cache hit rate", base,
+        out.gauge(
+                "sglang:cache_hit_rate",
+                "The cache hit rate",
+                base,
                 queries == 0 ? 0 : (double) m.prefixCacheHits() / queries);
-        out.histogram("sglang:time_to_first_token_seconds", "Histogram of time to first token in seconds.", base,
+        out.histogram(
+                "sglang:time_to_first_token_seconds",
+                "Histogram of time to first token in seconds.",
+                base,
                 m.histogram(Observation.TIME_TO_FIRST_TOKEN));
-        out.histogram("sglang:e2e_request_latency_seconds", "Histogram of End-to-end request latency in seconds", base,
+        out.histogram(
+                "sglang:e2e_request_latency_seconds",
+                "Histogram of End-to-end request latency in seconds",
+                base,
                 m.histogram(Observation.E2E_LATENCY));
-        out.histogram("sglang:time_per_output_token_seconds", "Histogram of time per output token in seconds.", base,
+        out.histogram(
+                "sglang:time_per_output_token_seconds",
+                "Histogram of time per output token in seconds.",
+                base,
                 m.histogram(Observation.INTER_TOKEN_LATENCY));
         out.gauge("sglang:num_running_reqs", "The number of running requests", base, m.running());
         out.gauge("sglang:num_used_tokens", "The number of used tokens", base, m.usedBlocks() * (double) c.blockSize());
         out.gauge("sglang:gen_throughput", "The generate throughput (token/s)", base, m.generationThroughput());
         out.gauge("sglang:num_queue_reqs", "The number of requests in the waiting queue", base, m.waiting());
-        out.gauge("sglang:cache_config_info", "Information of the KV cache configuration",
+        out.gauge(
+                "sglang:cache_config_info",
+                "Information of the KV cache configuration",
                 base.and("page_size", Integer.toString(c.blockSize()))
-                        .and("num_pages", Integer.toString(c.numGpuBlocks() - 1)), 1);
+                        .and("num_pages", Integer.toString(c.numGpuBlocks() - 1)),
+                1);
     }
 }

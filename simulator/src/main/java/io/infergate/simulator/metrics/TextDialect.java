@@ -35,7 +35,11 @@ enum TextDialect {
     /** prometheus-cpp (Triton): labels sorted (a {@code std::map}), no suffixes, {@code to_chars} numbers. */
     PROMETHEUS_CPP("", true, HistogramLayout.BUCKETS_SUM_COUNT, false, false, NumberFormats::cpp);
 
-    enum HistogramLayout { BUCKETS_COUNT_SUM, SUM_BUCKETS_COUNT, BUCKETS_SUM_COUNT }
+    enum HistogramLayout {
+        BUCKETS_COUNT_SUM,
+        SUM_BUCKETS_COUNT,
+        BUCKETS_SUM_COUNT
+    }
 
     private final String counterSuffix;
     private final boolean sortLabels;
@@ -44,8 +48,13 @@ enum TextDialect {
     private final boolean hasCreated;
     private final DoubleFunction<String> numberFormat;
 
-    TextDialect(String counterSuffix, boolean sortLabels, HistogramLayout histogramLayout, boolean blankLineAfterFamily,
-                boolean hasCreated, DoubleFunction<String> numberFormat) {
+    TextDialect(
+            String counterSuffix,
+            boolean sortLabels,
+            HistogramLayout histogramLayout,
+            boolean blankLineAfterFamily,
+            boolean hasCreated,
+            DoubleFunction<String> numberFormat) {
         this.counterSuffix = counterSuffix;
         this.sortLabels = sortLabels;
         this.histogramLayout = histogramLayout;

@@ -58,36 +58,62 @@ final class TgiMetricsRenderer implements FlavorRenderer {
         long decode = m.steps() - prefill;
 
         out.counter("tgi_request_count", "Total number of requests", none, m.requestsReceived());
-        out.counter("tgi_request_success", "Number of successful requests", none,
+        out.counter(
+                "tgi_request_success",
+                "Number of successful requests",
+                none,
                 m.finished(FinishReason.STOP) + m.finished(FinishReason.LENGTH));
-        out.counter("tgi_batch_inference_count", "Inference calls per method (prefill or decode)",
+        out.counter(
+                "tgi_batch_inference_count",
+                "Inference calls per method (prefill or decode)",
                 perMethod(prefill, decode));
-        out.counter("tgi_batch_inference_success",
-                "Number of successful inference calls per method (prefill or decode)", perMethod(prefill, decode));
+        out.counter(
+                "tgi_batch_inference_success",
+                "Number of successful inference calls per method (prefill or decode)",
+                perMethod(prefill, decode));
 
         out.gauge("tgi_queue_size", "Current queue size", none, m.waiting());
         out.gauge("tgi_batch_current_size", "Current batch size", none, m.running());
-        out.gauge("tgi_batch_current_max_tokens", "Maximum tokens for the current batch", none,
+        out.gauge(
+                "tgi_batch_current_max_tokens",
+                "Maximum tokens for the current batch",
+                none,
                 m.usedBlocks() * (double) c.blockSize());
         out.gauge("tgi_batch_max_total_tokens", null, none, c.kvCapacityTokens());
 
         out.histogram("tgi_request_duration", "Request duration", none, m.histogram(Observation.E2E_LATENCY));
-        out.histogram("tgi_request_queue_duration", "Request queue duration", none,
-                m.histogram(Observation.QUEUE_TIME));
-        out.histogram("tgi_request_inference_duration", "Request inference duration", none,
+        out.histogram(
+                "tgi_request_queue_duration", "Request queue duration", none, m.histogram(Observation.QUEUE_TIME));
+        out.histogram(
+                "tgi_request_inference_duration",
+                "Request inference duration",
+                none,
                 m.histogram(Observation.INFERENCE_TIME));
-        out.histogram("tgi_request_mean_time_per_token_duration", "Mean time per token per request", none,
+        out.histogram(
+                "tgi_request_mean_time_per_token_duration",
+                "Mean time per token per request",
+                none,
                 m.histogram(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN));
-        out.histogram("tgi_request_input_length", "Input token length per request", none,
+        out.histogram(
+                "tgi_request_input_length",
+                "Input token length per request",
+                none,
                 m.histogram(Observation.PROMPT_TOKENS));
-        out.histogram("tgi_request_generated_tokens", "Generated tokens per request", none,
+        out.histogram(
+                "tgi_request_generated_tokens",
+                "Generated tokens per request",
+                none,
                 m.histogram(Observation.GENERATION_TOKENS));
-        out.histogram("tgi_request_max_new_tokens", "Maximum new tokens per request", none,
+        out.histogram(
+                "tgi_request_max_new_tokens",
+                "Maximum new tokens per request",
+                none,
                 m.histogram(Observation.MAX_TOKENS_PARAM));
     }
 
     private static List<PrometheusTextWriter.Sample> perMethod(long prefill, long decode) {
-        return List.of(new PrometheusTextWriter.Sample(Labels.of("method", "prefill"), prefill),
+        return List.of(
+                new PrometheusTextWriter.Sample(Labels.of("method", "prefill"), prefill),
                 new PrometheusTextWriter.Sample(Labels.of("method", "decode"), decode));
     }
 }

@@ -49,23 +49,44 @@ final class VllmMetricsRenderer implements FlavorRenderer {
 
         out.gauge("vllm:num_requests_running", "Number of requests in model execution batches.", base, m.running());
         out.gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", base, m.waiting());
-        out.gauge("vllm:num_requests_waiting_by_reason", WAITING_BY_REASON_HELP, List.of(
-                new PrometheusTextWriter.Sample(base.and("reason", "capacity"), m.waitingCapacity()),
-                new PrometheusTextWriter.Sample(base.and("reason", "deferred"), m.waitingDeferred())));
+        out.gauge(
+                "vllm:num_requests_waiting_by_reason",
+                WAITING_BY_REASON_HELP,
+                List.of(
+                        new PrometheusTextWriter.Sample(base.and("reason", "capacity"), m.waitingCapacity()),
+                        new PrometheusTextWriter.Sample(base.and("reason", "deferred"), m.waitingDeferred())));
         if (options.legacyVllmKvName()) {
             // The deprecated names and their HELP texts as 0.9 printed them, missing spaces included.
-            out.gauge("vllm:gpu_cache_usage_perc", "GPU KV-cache usage. 1 means 100 percent usage."
-                    + "DEPRECATED: Use vllm:kv_cache_usage_perc instead.", base, m.kvCacheUsage());
-            out.counter("vllm:gpu_prefix_cache_queries", "GPU prefix cache queries, in terms of number of queried"
-                    + "tokens. DEPRECATED: Use vllm:prefix_cache_queries instead.", base, m.prefixCacheQueries());
-            out.counter("vllm:gpu_prefix_cache_hits", "GPU prefix cache hits, in terms of number of cached "
-                    + "tokens. DEPRECATED: Use vllm:prefix_cache_hits instead.", base, m.prefixCacheHits());
+            out.gauge(
+                    "vllm:gpu_cache_usage_perc",
+                    "GPU KV-cache usage. 1 means 100 percent usage."
+                            + "DEPRECATED: Use vllm:kv_cache_usage_perc instead.",
+                    base,
+                    m.kvCacheUsage());
+            out.counter(
+                    "vllm:gpu_prefix_cache_queries",
+                    "GPU prefix cache queries, in terms of number of queried"
+                            + "tokens. DEPRECATED: Use vllm:prefix_cache_queries instead.",
+                    base,
+                    m.prefixCacheQueries());
+            out.counter(
+                    "vllm:gpu_prefix_cache_hits",
+                    "GPU prefix cache hits, in terms of number of cached "
+                            + "tokens. DEPRECATED: Use vllm:prefix_cache_hits instead.",
+                    base,
+                    m.prefixCacheHits());
         }
         out.gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", base, m.kvCacheUsage());
-        out.counter("vllm:prefix_cache_queries", "Prefix cache queries, in terms of number of queried tokens.",
-                base, m.prefixCacheQueries());
-        out.counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.",
-                base, m.prefixCacheHits());
+        out.counter(
+                "vllm:prefix_cache_queries",
+                "Prefix cache queries, in terms of number of queried tokens.",
+                base,
+                m.prefixCacheQueries());
+        out.counter(
+                "vllm:prefix_cache_hits",
+                "Prefix cache hits, in terms of number of cached tokens.",
+                base,
+                m.prefixCacheHits());
         out.counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.", base, m.preemptions());
         out.counter("vllm:prompt_tokens", "Number of prefill tokens processed.", base, m.promptTokens());
         out.counter("vllm:generation_tokens", "Number of generation tokens processed.", base, m.generationTokens());
@@ -75,43 +96,111 @@ final class VllmMetricsRenderer implements FlavorRenderer {
         }
         out.counter("vllm:request_success", "Count of successfully processed requests.", success);
 
-        histogram(out, m, base, "vllm:request_prompt_tokens", "Number of prefill tokens processed.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_prompt_tokens",
+                "Number of prefill tokens processed.",
                 Observation.PROMPT_TOKENS);
-        histogram(out, m, base, "vllm:request_generation_tokens", "Number of generation tokens processed.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_generation_tokens",
+                "Number of generation tokens processed.",
                 Observation.GENERATION_TOKENS);
-        histogram(out, m, base, "vllm:iteration_tokens_total", "Histogram of number of tokens per engine_step.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:iteration_tokens_total",
+                "Histogram of number of tokens per engine_step.",
                 Observation.ITERATION_TOKENS);
-        histogram(out, m, base, "vllm:request_params_max_tokens", "Histogram of the max_tokens request parameter.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_params_max_tokens",
+                "Histogram of the max_tokens request parameter.",
                 Observation.MAX_TOKENS_PARAM);
-        histogram(out, m, base, "vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:time_to_first_token_seconds",
+                "Histogram of time to first token in seconds.",
                 Observation.TIME_TO_FIRST_TOKEN);
-        histogram(out, m, base, "vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:inter_token_latency_seconds",
+                "Histogram of inter-token latency in seconds.",
                 Observation.INTER_TOKEN_LATENCY);
-        histogram(out, m, base, "vllm:request_time_per_output_token_seconds",
-                "Histogram of time_per_output_token_seconds per request.", Observation.REQUEST_TIME_PER_OUTPUT_TOKEN);
-        histogram(out, m, base, "vllm:e2e_request_latency_seconds", "Histogram of e2e request latency in seconds.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_time_per_output_token_seconds",
+                "Histogram of time_per_output_token_seconds per request.",
+                Observation.REQUEST_TIME_PER_OUTPUT_TOKEN);
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:e2e_request_latency_seconds",
+                "Histogram of e2e request latency in seconds.",
                 Observation.E2E_LATENCY);
-        histogram(out, m, base, "vllm:request_queue_time_seconds",
-                "Histogram of time spent in WAITING phase for request.", Observation.QUEUE_TIME);
-        histogram(out, m, base, "vllm:request_inference_time_seconds",
-                "Histogram of time spent in RUNNING phase for request.", Observation.INFERENCE_TIME);
-        histogram(out, m, base, "vllm:request_prefill_time_seconds",
-                "Histogram of time spent in PREFILL phase for request.", Observation.PREFILL_TIME);
-        histogram(out, m, base, "vllm:request_decode_time_seconds",
-                "Histogram of time spent in DECODE phase for request.", Observation.DECODE_TIME);
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_queue_time_seconds",
+                "Histogram of time spent in WAITING phase for request.",
+                Observation.QUEUE_TIME);
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_inference_time_seconds",
+                "Histogram of time spent in RUNNING phase for request.",
+                Observation.INFERENCE_TIME);
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_prefill_time_seconds",
+                "Histogram of time spent in PREFILL phase for request.",
+                Observation.PREFILL_TIME);
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_decode_time_seconds",
+                "Histogram of time spent in DECODE phase for request.",
+                Observation.DECODE_TIME);
         // Newer than the sources we could read; this HELP text is ours, the name and meaning are vLLM's.
-        histogram(out, m, base, "vllm:request_num_preemptions", "Histogram of number of preemptions per request.",
+        histogram(
+                out,
+                m,
+                base,
+                "vllm:request_num_preemptions",
+                "Histogram of number of preemptions per request.",
                 Observation.PREEMPTIONS_PER_REQUEST);
 
         if (c.enableLora()) {
             loraInfo(out, m);
         }
-        out.gauge("vllm:cache_config_info", "Information of the LLMEngine CacheConfig",
-                cacheConfigLabels(c, options.engineLabel()), 1);
+        out.gauge(
+                "vllm:cache_config_info",
+                "Information of the LLMEngine CacheConfig",
+                cacheConfigLabels(c, options.engineLabel()),
+                1);
     }
 
-    private static void histogram(PrometheusTextWriter out, EngineMetrics m, Labels base, String name, String help,
-                                  Observation o) {
+    private static void histogram(
+            PrometheusTextWriter out, EngineMetrics m, Labels base, String name, String help, Observation o) {
         out.histogram(name, help, base, m.histogram(o));
     }
 
@@ -119,9 +208,11 @@ final class VllmMetricsRenderer implements FlavorRenderer {
         List<PrometheusTextWriter.Sample> series = new ArrayList<>();
         for (Map.Entry<EngineMetrics.LoraInfoKey, Double> e : m.loraInfoSeries()) {
             EngineMetrics.LoraInfoKey k = e.getKey();
-            series.add(new PrometheusTextWriter.Sample(Labels.of("max_lora", Integer.toString(k.maxLora()))
-                    .and("waiting_lora_adapters", k.waitingAdapters())
-                    .and("running_lora_adapters", k.runningAdapters()), e.getValue()));
+            series.add(new PrometheusTextWriter.Sample(
+                    Labels.of("max_lora", Integer.toString(k.maxLora()))
+                            .and("waiting_lora_adapters", k.waitingAdapters())
+                            .and("running_lora_adapters", k.runningAdapters()),
+                    e.getValue()));
         }
         out.gauge("vllm:lora_requests_info", "Running stats on lora requests.", series);
     }

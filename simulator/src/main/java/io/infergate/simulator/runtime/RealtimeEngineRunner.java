@@ -2,6 +2,8 @@ package io.infergate.simulator.runtime;
 
 import io.infergate.simulator.engine.Engine;
 import io.infergate.simulator.engine.EngineRequest;
+import io.infergate.simulator.engine.FinishReason;
+import io.infergate.simulator.engine.RequestOutcome;
 import io.infergate.simulator.engine.StepPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +70,18 @@ public final class RealtimeEngineRunner implements AutoCloseable {
             } catch (IllegalArgumentException ex) {
                 // lost a race with an adapter unload or a duplicate id: fail just this request
                 log.debug("request {} rejected by the engine: {}", request.requestId(), ex.getMessage());
-                request.observer().onFinish(new io.infergate.simulator.engine.RequestOutcome(request.requestId(),
-                        io.infergate.simulator.engine.FinishReason.ABORT, request.promptTokens().length, 0, 0,
-                        e.clock().nanoTime(), -1, -1, e.clock().nanoTime(), 0));
+                request.observer()
+                        .onFinish(new RequestOutcome(
+                                request.requestId(),
+                                FinishReason.ABORT,
+                                request.promptTokens().length,
+                                0,
+                                0,
+                                e.clock().nanoTime(),
+                                -1,
+                                -1,
+                                e.clock().nanoTime(),
+                                0));
             }
         });
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonGenerator;
@@ -88,7 +89,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             // validate once against NONE so a bad body changes no replica
             FaultJson.overlay(FaultConfig.NONE, body);
             for (SimReplica r : fleet.replicas()) {
-                r.faults().set(FaultJson.overlay(m == HttpMethod.PUT ? FaultConfig.NONE : r.faults().config(), body));
+                r.faults()
+                        .set(FaultJson.overlay(
+                                m == HttpMethod.PUT
+                                        ? FaultConfig.NONE
+                                        : r.faults().config(),
+                                body));
             }
             return replicasJson(ctx);
         }
@@ -105,8 +111,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         return switch (parts.get(2)) {
             case "faults" -> faults(ctx, req, replica);
-            case "stop" -> allow(m, "POST") ? lifecycle(ctx, index, replica, SimReplica::stop) : notAllowed(ctx, "POST");
-            case "start" -> allow(m, "POST") ? lifecycle(ctx, index, replica, SimReplica::start) : notAllowed(ctx, "POST");
+            case "stop" ->
+                allow(m, "POST") ? lifecycle(ctx, index, replica, SimReplica::stop) : notAllowed(ctx, "POST");
+            case "start" ->
+                allow(m, "POST") ? lifecycle(ctx, index, replica, SimReplica::start) : notAllowed(ctx, "POST");
             default -> HttpResponses.routeError(ctx.alloc(), HttpResponseStatus.NOT_FOUND, null);
         };
     }
@@ -118,22 +126,28 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (m == HttpMethod.PUT || m == HttpMethod.PATCH) {
             JsonNode body = Json.parse(req.content());
-            FaultConfig next = FaultJson.overlay(m == HttpMethod.PUT ? FaultConfig.NONE : replica.faults().config(), body);
+            FaultConfig next = FaultJson.overlay(
+                    m == HttpMethod.PUT ? FaultConfig.NONE : replica.faults().config(), body);
             replica.faults().set(next);
             return json(ctx, g -> g.writeTree(FaultJson.toJson(next)));
         }
         return notAllowed(ctx, "GET, PUT, PATCH");
     }
 
-    private FullHttpResponse lifecycle(ChannelHandlerContext ctx, int index, SimReplica replica,
-                                       java.util.function.Consumer<SimReplica> action) {
-        CompletableFuture.runAsync(() -> action.accept(replica), lifecycle).whenComplete((v, failure) ->
-                ctx.executor().execute(() -> {
+    private FullHttpResponse lifecycle(
+            ChannelHandlerContext ctx, int index, SimReplica replica, Consumer<SimReplica> action) {
+        CompletableFuture.runAsync(() -> action.accept(replica), lifecycle)
+                .whenComplete((v, failure) -> ctx.executor().execute(() -> {
                     FullHttpResponse r;
                     if (failure != null) {
                         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        r = HttpResponses.error(ctx.alloc(), new ApiError(409, "ConflictError",
-                                "replica " + replica.name() + ": " + cause.getMessage(), null));
+                        r = HttpResponses.error(
+                                ctx.alloc(),
+                                new ApiError(
+                                        409,
+                                        "ConflictError",
+                                        "replica " + replica.name() + ": " + cause.getMessage(),
+                                        null));
                     } else {
                         r = json(ctx, g -> replicaJson(g, index, replica));
                     }
@@ -151,8 +165,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     + (fleet.replicas().size() - 1) + ")"));
         }
         if (i < 0 || i >= fleet.replicas().size()) {
-            throw new ApiException(new ApiError(404, "NotFoundError", "replica " + i + " does not exist (expected: 0.."
-                    + (fleet.replicas().size() - 1) + ")", null));
+            throw new ApiException(new ApiError(
+                    404,
+                    "NotFoundError",
+                    "replica " + i + " does not exist (expected: 0.."
+                            + (fleet.replicas().size() - 1) + ")",
+                    null));
         }
         return i;
     }
@@ -214,7 +232,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return HttpResponses.routeError(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, allow);
     }
 
-    private static FullHttpResponse json(ChannelHandlerContext ctx, io.infergate.simulator.http.Json.Writer w) {
+    private static FullHttpResponse json(ChannelHandlerContext ctx, Json.Writer w) {
         return HttpResponses.json(ctx.alloc(), HttpResponseStatus.OK, w);
     }
 
@@ -223,5 +241,4 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         log.debug("admin connection error", cause);
         ctx.close();
     }
-
 }

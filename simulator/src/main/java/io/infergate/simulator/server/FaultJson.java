@@ -23,11 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class FaultJson {
 
-    private static final ObjectReader READER = Json.MAPPER.readerFor(FaultConfig.class)
-            .with(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    private static final ObjectReader READER =
+            Json.MAPPER.readerFor(FaultConfig.class).with(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
-    private FaultJson() {
-    }
+    private FaultJson() {}
 
     static JsonNode toJson(FaultConfig c) {
         return Json.MAPPER.valueToTree(c);
@@ -42,7 +41,8 @@ final class FaultJson {
         List<String> known = new ArrayList<>(merged.propertyNames());
         for (String field : patch.propertyNames()) {
             if (!merged.has(field)) {
-                throw bad("fault config: unknown field '" + field + "' (expected one of: " + String.join(", ", known) + ")");
+                throw bad("fault config: unknown field '" + field + "' (expected one of: " + String.join(", ", known)
+                        + ")");
             }
         }
         merged.setAll((ObjectNode) patch);

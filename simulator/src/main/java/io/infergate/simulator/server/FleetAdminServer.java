@@ -57,15 +57,21 @@ public final class FleetAdminServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_BODY_BYTES), new AdminHandler(fleet, lifecycle));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpServerKeepAliveHandler(),
+                                        new HttpObjectAggregator(MAX_BODY_BYTES),
+                                        new AdminHandler(fleet, lifecycle));
                     }
                 });
         try {
-            listener = b.bind(new InetSocketAddress(host, requestedPort)).syncUninterruptibly().channel();
+            listener = b.bind(new InetSocketAddress(host, requestedPort))
+                    .syncUninterruptibly()
+                    .channel();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("admin server: cannot listen on " + host + ":" + requestedPort + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "admin server: cannot listen on " + host + ":" + requestedPort + ": " + e.getMessage(), e);
         }
         port = ((InetSocketAddress) listener.localAddress()).getPort();
         return port;
@@ -76,7 +82,9 @@ public final class FleetAdminServer implements AutoCloseable {
     }
 
     public String url() {
-        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        String h = host.equals("0.0.0.0") || host.equals("::")
+                ? "127.0.0.1"
+                : host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return "http://" + h + ":" + port;
     }
 

@@ -19,11 +19,12 @@ public record FleetSpec(int replicas, int basePort, int adminPort, ReplicaSpec t
             throw new IllegalArgumentException("replicas: " + replicas + " (expected: 1..1000)");
         }
         if (basePort < 0 || (basePort > 0 && basePort + replicas - 1 > 65_535)) {
-            throw new IllegalArgumentException("basePort: " + basePort + " (expected: 0 = ephemeral, or a port such that "
-                    + "port + replicas - 1 <= 65535)");
+            throw new IllegalArgumentException("basePort: " + basePort
+                    + " (expected: 0 = ephemeral, or a port such that " + "port + replicas - 1 <= 65535)");
         }
         if (adminPort < -1 || adminPort > 65_535) {
-            throw new IllegalArgumentException("adminPort: " + adminPort + " (expected: -1 = none, 0 = ephemeral, or a port)");
+            throw new IllegalArgumentException(
+                    "adminPort: " + adminPort + " (expected: -1 = none, 0 = ephemeral, or a port)");
         }
     }
 

@@ -6,6 +6,7 @@ import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.http.HttpServerConfig;
 import io.infergate.simulator.metrics.MetricsFlavor;
 import io.infergate.simulator.metrics.MetricsOptions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -49,11 +50,11 @@ public record ReplicaSpec(
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535, 0 = ephemeral)");
         }
-        loraModules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
-                Objects.requireNonNull(loraModules, "loraModules")));
+        loraModules =
+                Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(loraModules, "loraModules")));
         if (!loraModules.isEmpty() && !engine.enableLora()) {
-            throw new IllegalArgumentException("loraModules: " + loraModules.keySet()
-                    + " (expected: none unless the engine config enables LoRA)");
+            throw new IllegalArgumentException(
+                    "loraModules: " + loraModules.keySet() + " (expected: none unless the engine config enables LoRA)");
         }
     }
 
@@ -100,20 +101,59 @@ public record ReplicaSpec(
             faults = s.faults;
         }
 
-        public Builder name(String v) { name = v; return this; }
-        public Builder engine(EngineConfig v) { engine = v; return this; }
-        public Builder modelRoot(String v) { modelRoot = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder http(HttpServerConfig v) { http = v; return this; }
-        public Builder metricsFlavor(MetricsFlavor v) { metricsFlavor = v; return this; }
-        public Builder metricsOptions(MetricsOptions v) { metricsOptions = v; return this; }
-        public Builder loraModules(Map<String, String> v) { loraModules = new LinkedHashMap<>(v); return this; }
-        public Builder faults(FaultConfig v) { faults = v; return this; }
+        public Builder name(String v) {
+            name = v;
+            return this;
+        }
+
+        public Builder engine(EngineConfig v) {
+            engine = v;
+            return this;
+        }
+
+        public Builder modelRoot(String v) {
+            modelRoot = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder http(HttpServerConfig v) {
+            http = v;
+            return this;
+        }
+
+        public Builder metricsFlavor(MetricsFlavor v) {
+            metricsFlavor = v;
+            return this;
+        }
+
+        public Builder metricsOptions(MetricsOptions v) {
+            metricsOptions = v;
+            return this;
+        }
+
+        public Builder loraModules(Map<String, String> v) {
+            loraModules = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        public Builder faults(FaultConfig v) {
+            faults = v;
+            return this;
+        }
 
         public ReplicaSpec build() {
-            return new ReplicaSpec(name, engine, modelRoot, seed, port, http, metricsFlavor, metricsOptions,
-                    loraModules, faults);
+            return new ReplicaSpec(
+                    name, engine, modelRoot, seed, port, http, metricsFlavor, metricsOptions, loraModules, faults);
         }
     }
 }

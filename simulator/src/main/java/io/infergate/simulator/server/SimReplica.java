@@ -64,11 +64,12 @@ public final class SimReplica implements AutoCloseable {
         this.models = new ServedModels(runner, spec.modelRoot());
         MetricsOptions options = spec.metricsOptions();
         if (options.emitCreated() && options.createdUnixSeconds() == 0) {
-            options = new MetricsOptions(options.legacyVllmKvName(), options.engineLabel(), true,
-                    clock.unixSeconds(clock.nanoTime()));
+            options = new MetricsOptions(
+                    options.legacyVllmKvName(), options.engineLabel(), true, clock.unixSeconds(clock.nanoTime()));
         }
         MetricsSource metricsSource = metricsSource(spec, metrics, options);
-        ServingContext sc = new ServingContext(runner, models, faults, metricsSource, mix(spec.seed() + 2), spec.http());
+        ServingContext sc =
+                new ServingContext(runner, models, faults, metricsSource, mix(spec.seed() + 2), spec.http());
         this.ownedGroup = group == null ? new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()) : null;
         this.server = new SimHttpServer(sc, group == null ? ownedGroup : group);
     }
@@ -105,8 +106,10 @@ public final class SimReplica implements AutoCloseable {
                 try {
                     models.load(m.getKey(), m.getValue()).join();
                 } catch (CompletionException e) {
-                    throw new IllegalStateException("replica " + spec.name() + ": LoRA module '" + m.getKey() + "': "
-                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+                    throw new IllegalStateException(
+                            "replica " + spec.name() + ": LoRA module '" + m.getKey() + "': "
+                                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                            e);
                 }
             }
         }

@@ -34,8 +34,8 @@ public final class SimulatorFleet implements AutoCloseable {
         if (group != null || closed) {
             throw new IllegalStateException("fleet already started or closed");
         }
-        group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
         List<SimReplica> started = new ArrayList<>();
         try {
             for (int i = 0; i < spec.replicas(); i++) {

@@ -24,8 +24,7 @@ public final class ApproxTokenizer {
     /** Characters per token. */
     public static final int CHARS_PER_TOKEN = 4;
 
-    private ApproxTokenizer() {
-    }
+    private ApproxTokenizer() {}
 
     /** Tokens {@link #encode(CharSequence, boolean)} would return, without encoding. */
     public static int countTokens(CharSequence text, boolean addBos) {

@@ -26,20 +26,26 @@ public final class ChatTemplate {
     static final String END_HEADER = "<|end_header_id|>\n\n";
     static final String EOT = "<|eot_id|>";
 
-    private ChatTemplate() {
-    }
+    private ChatTemplate() {}
 
     /** Renders {@code messages} followed by the assistant generation prompt. */
     public static String render(List<ChatMessage> messages) {
         int size = BEGIN.length() + START_HEADER.length() + 9 + END_HEADER.length();
         for (ChatMessage m : messages) {
-            size += START_HEADER.length() + m.role().length() + END_HEADER.length() + m.content().length()
+            size += START_HEADER.length()
+                    + m.role().length()
+                    + END_HEADER.length()
+                    + m.content().length()
                     + EOT.length();
         }
         StringBuilder sb = new StringBuilder(size);
         sb.append(BEGIN);
         for (ChatMessage m : messages) {
-            sb.append(START_HEADER).append(m.role()).append(END_HEADER).append(m.content()).append(EOT);
+            sb.append(START_HEADER)
+                    .append(m.role())
+                    .append(END_HEADER)
+                    .append(m.content())
+                    .append(EOT);
         }
         return sb.append(START_HEADER).append("assistant").append(END_HEADER).toString();
     }

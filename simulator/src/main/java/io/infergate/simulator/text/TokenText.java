@@ -12,19 +12,19 @@ package io.infergate.simulator.text;
 public final class TokenText {
 
     private static final String[] WORDS = {
-        "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "at", "by",
-        "this", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which", "one", "you", "were",
-        "her", "all", "she", "there", "would", "their", "we", "him", "been", "has", "when", "who", "will", "more",
-        "no", "if", "out", "so", "said", "what", "up", "its", "about", "into", "than", "them", "can", "only",
-        "other", "new", "some", "could", "time", "these", "two", "may", "then", "do", "first", "any", "my",
-        "now", "such", "like", "our", "over", "man", "me", "even", "most", "made", "after", "also", "did",
-        "many", "before", "must", "through", "back", "years", "where", "much", "your", "way", "well", "down",
-        "should", "because", "each", "just", "those", "people", "how", "too", "little", "state", "good", "very",
-        "make", "world", "still", "own", "see", "men", "work", "long", "get", "here", "between", "both", "life",
-        "being", "under", "never", "day", "same", "another", "know", "while", "last", "might", "us", "great",
-        "old", "year", "off", "come", "since", "against", "go", "came", "right", "used", "take", "three",
-        "model", "server", "token", "cache", "request", "answer", "data", "system", "value", "result", "example",
-        "simple", "large", "small", "fast", "memory", "batch", "queue", "route", "gateway", "latency", "prompt",
+        "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "at", "by", "this",
+        "had", "not", "are", "but", "from", "or", "have", "an", "they", "which", "one", "you", "were", "her", "all",
+        "she", "there", "would", "their", "we", "him", "been", "has", "when", "who", "will", "more", "no", "if", "out",
+        "so", "said", "what", "up", "its", "about", "into", "than", "them", "can", "only", "other", "new", "some",
+        "could", "time", "these", "two", "may", "then", "do", "first", "any", "my", "now", "such", "like", "our",
+        "over", "man", "me", "even", "most", "made", "after", "also", "did", "many", "before", "must", "through",
+        "back", "years", "where", "much", "your", "way", "well", "down", "should", "because", "each", "just", "those",
+        "people", "how", "too", "little", "state", "good", "very", "make", "world", "still", "own", "see", "men",
+        "work", "long", "get", "here", "between", "both", "life", "being", "under", "never", "day", "same", "another",
+        "know", "while", "last", "might", "us", "great", "old", "year", "off", "come", "since", "against", "go", "came",
+        "right", "used", "take", "three", "model", "server", "token", "cache", "request", "answer", "data", "system",
+        "value", "result", "example", "simple", "large", "small", "fast", "memory", "batch", "queue", "route",
+        "gateway", "latency", "prompt",
     };
 
     private static final String[] PIECES;
@@ -39,8 +39,7 @@ public final class TokenText {
         System.arraycopy(punct, 0, PIECES, WORDS.length, punct.length);
     }
 
-    private TokenText() {
-    }
+    private TokenText() {}
 
     /** The text of token {@code tokenId}. */
     public static String piece(int tokenId) {

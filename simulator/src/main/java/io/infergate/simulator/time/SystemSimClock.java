@@ -1,5 +1,7 @@
 package io.infergate.simulator.time;
 
+import java.time.Instant;
+
 /**
  * Real time: {@link System#nanoTime()} anchored once to the wall clock at construction, so that
  * {@link #unixSeconds(long)} stays monotonic even if the system clock is stepped.
@@ -15,7 +17,7 @@ public final class SystemSimClock implements SimClock {
 
     private SystemSimClock() {
         this.anchorNanos = System.nanoTime();
-        this.anchorUnixSeconds = java.time.Instant.now().toEpochMilli() / 1000.0;
+        this.anchorUnixSeconds = Instant.now().toEpochMilli() / 1000.0;
     }
 
     public static SystemSimClock get() {

@@ -10,15 +10,14 @@ import java.util.SplittableRandom;
  */
 public final class EngineMetricsTestSupport {
 
-    private EngineMetricsTestSupport() {
-    }
+    private EngineMetricsTestSupport() {}
 
     public static void observe(EngineMetrics m, Observation o, double value) {
         m.observe(o, value);
     }
 
-    public static void setGauges(EngineMetrics m, int running, int waiting, int waitingDeferred, double kvCacheUsage,
-                                 long usedBlocks) {
+    public static void setGauges(
+            EngineMetrics m, int running, int waiting, int waitingDeferred, double kvCacheUsage, long usedBlocks) {
         m.setGauges(running, waiting, waitingDeferred, kvCacheUsage, usedBlocks);
     }
 
@@ -73,9 +72,9 @@ public final class EngineMetricsTestSupport {
             int n = 20 + r.nextInt(40);
             for (int i = 0; i < n; i++) {
                 double v = switch (i % 4) {
-                    case 0 -> b[r.nextInt(b.length)];                         // exactly on a bound: le is inclusive
-                    case 1 -> b[b.length - 1] * (1 + r.nextDouble());          // above every bound: +Inf only
-                    default -> r.nextDouble() * b[b.length - 1];               // somewhere inside
+                    case 0 -> b[r.nextInt(b.length)]; // exactly on a bound: le is inclusive
+                    case 1 -> b[b.length - 1] * (1 + r.nextDouble()); // above every bound: +Inf only
+                    default -> r.nextDouble() * b[b.length - 1]; // somewhere inside
                 };
                 m.observe(o, integral ? Math.rint(v) : v);
             }

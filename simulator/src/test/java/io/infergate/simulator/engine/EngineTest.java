@@ -8,6 +8,8 @@ import io.infergate.simulator.loop.SimHarness.Trace;
 import io.infergate.simulator.time.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** vLLM V1 behaviour of the engine model, run in virtual time. */
@@ -26,7 +28,7 @@ class EngineTest {
         assertThat(t.meanItlMs()).isBetween(6.9, 7.5);
         EngineMetrics m = h.engine(0).metrics();
         assertThat(m.decodeTokens()).isEqualTo(63);
-        assertThat(m.decodeTokenModelNanos() / 63 / 1e6).isCloseTo(t.meanItlMs(), org.assertj.core.api.Assertions.within(0.01));
+        assertThat(m.decodeTokenModelNanos() / 63 / 1e6).isCloseTo(t.meanItlMs(), Assertions.within(0.01));
         // front-end overhead plus one ~8 ms prefill step
         assertThat(t.ttftMs()).isBetween(20.0, 30.0);
     }
@@ -95,7 +97,8 @@ class EngineTest {
 
     @Test
     void theSameTokensUnderAnotherAdapterDoNotShareBlocks() {
-        EngineConfig config = H100.toBuilder().enableLora(true).maxLoras(2).maxCpuLoras(2).build();
+        EngineConfig config =
+                H100.toBuilder().enableLora(true).maxLoras(2).maxCpuLoras(2).build();
         SimHarness h = new SimHarness(config, 1, 1);
         h.engine(0).loadAdapter("a", "/a");
         int[] prompt = SimHarness.prompt(1000, 5);
@@ -110,7 +113,8 @@ class EngineTest {
 
     @Test
     void runningOutOfBlocksPreemptsTheNewestRequestAndEveryRequestStillCompletes() {
-        EngineConfig small = H100.toBuilder().numGpuBlocks(201).maxModelLen(2048).build(); // 3200 tokens of KV
+        EngineConfig small =
+                H100.toBuilder().numGpuBlocks(201).maxModelLen(2048).build(); // 3200 tokens of KV
         SimHarness h = new SimHarness(small, 1, 3);
         List<Trace> traces = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
@@ -122,7 +126,7 @@ class EngineTest {
         assertThat(traces).allSatisfy(t -> {
             assertThat(t.finishCalls).isEqualTo(1);
             assertThat(t.outcome.outputTokens()).isEqualTo(300);
-            assertThat(t.tokenIndexes).isEqualTo(java.util.stream.IntStream.range(0, 300).boxed().toList());
+            assertThat(t.tokenIndexes).isEqualTo(IntStream.range(0, 300).boxed().toList());
         });
         assertThat(traces.stream().mapToInt(t -> t.outcome.preemptions()).sum())
                 .isEqualTo((int) h.engine(0).metrics().preemptions());
@@ -131,7 +135,8 @@ class EngineTest {
 
     @Test
     void aThirdAdapterWaitsForALoraSlotWhileOthersPassIt() {
-        EngineConfig config = H100.toBuilder().enableLora(true).maxLoras(2).maxCpuLoras(4).build();
+        EngineConfig config =
+                H100.toBuilder().enableLora(true).maxLoras(2).maxCpuLoras(4).build();
         SimHarness h = new SimHarness(config, 1, 1);
         for (String a : List.of("a", "b", "c")) {
             h.engine(0).loadAdapter(a, "/adapters/" + a);
@@ -155,7 +160,8 @@ class EngineTest {
 
     @Test
     void aColdAdapterAddsItsLoadCostToTheStepThatNeedsIt() {
-        EngineConfig config = H100.toBuilder().enableLora(true).frontendOverheadNanos(0).build();
+        EngineConfig config =
+                H100.toBuilder().enableLora(true).frontendOverheadNanos(0).build();
         SimHarness h = new SimHarness(config, 1, 1);
         h.engine(0).loadAdapter("a", "/a");
         Trace first = h.submitAt(0, 0, "first", "a", SimHarness.prompt(100, 1), 2);
@@ -188,15 +194,19 @@ class EngineTest {
         assertThatThrownBy(() -> engine.submit(request("big", SimHarness.prompt(990, 1), 20)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maximum context length is 1000 tokens");
-        assertThatThrownBy(() -> engine.submit(new EngineRequest("l", "nope", SimHarness.prompt(10, 1), 5,
-                FinishReason.STOP, -1, RequestObserver.NONE)))
+        assertThatThrownBy(() -> engine.submit(new EngineRequest(
+                        "l", "nope", SimHarness.prompt(10, 1), 5, FinishReason.STOP, -1, RequestObserver.NONE)))
                 .hasMessageContaining("The model `nope` does not exist.");
     }
 
     @Test
     void kvUsageCountsOnlyBlocksOfLiveRequests() {
         VirtualClock clock = new VirtualClock();
-        EngineConfig config = H100.toBuilder().numGpuBlocks(101).frontendOverheadNanos(0).maxModelLen(1600).build();
+        EngineConfig config = H100.toBuilder()
+                .numGpuBlocks(101)
+                .frontendOverheadNanos(0)
+                .maxModelLen(1600)
+                .build();
         Engine engine = new Engine(config, clock, new EngineMetrics(config), 1);
         engine.submit(request("r", SimHarness.prompt(320, 1), 100));
         runSteps(engine, clock, 1);
@@ -217,9 +227,11 @@ class EngineTest {
         engine.finishStep(first);
 
         assertThatThrownBy(() -> engine.beginStep(clock.nanoTime() + 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("startNanos");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("startNanos");
         assertThatThrownBy(() -> engine.beginStep(first.endNanos() - 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("previous step's end");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("previous step's end");
         StepPlan second = engine.beginStep(first.endNanos());
         assertThat(second.startNanos()).isEqualTo(first.endNanos());
     }

@@ -12,12 +12,14 @@ class FaultConfigTest {
     void noneInjectsNothing() {
         assertThat(FaultConfig.NONE.isNone()).isTrue();
         assertThat(FaultConfig.NONE.withErrorRate(0.1).isNone()).isFalse();
-        assertThat(FaultConfig.NONE.withMetricsFault(MetricsFault.SLOW).isNone()).isFalse();
+        assertThat(FaultConfig.NONE.withMetricsFault(MetricsFault.SLOW).isNone())
+                .isFalse();
     }
 
     @Test
     void rejectsOutOfRangeValuesSayingWhatWasExpected() {
-        assertThatThrownBy(() -> FaultConfig.NONE.withErrorRate(1.5)).hasMessageContaining("errorRate: 1.5 (expected: 0..1)");
+        assertThatThrownBy(() -> FaultConfig.NONE.withErrorRate(1.5))
+                .hasMessageContaining("errorRate: 1.5 (expected: 0..1)");
         assertThatThrownBy(() -> FaultConfig.NONE.withErrorRate(Double.NaN)).hasMessageContaining("errorRate");
         assertThatThrownBy(() -> FaultConfig.NONE.withErrorStatuses(List.of(200)))
                 .hasMessageContaining("errorStatuses: 200 (expected: an HTTP error status 400..599)");

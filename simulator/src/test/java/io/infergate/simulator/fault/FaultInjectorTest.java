@@ -16,8 +16,12 @@ class FaultInjectorTest {
 
     @Test
     void errorRateOneAlwaysFailsWithAConfiguredStatus() {
-        FaultInjector f = new FaultInjector(FaultConfig.NONE.withErrorRate(1).withErrorStatuses(List.of(429, 503))
-                .withRetryAfterSeconds(7), 1);
+        FaultInjector f = new FaultInjector(
+                FaultConfig.NONE
+                        .withErrorRate(1)
+                        .withErrorStatuses(List.of(429, 503))
+                        .withRetryAfterSeconds(7),
+                1);
         for (int i = 0; i < 100; i++) {
             RequestFaults d = f.decide();
             assertThat(d.errorStatus()).isIn(429, 503);

@@ -28,7 +28,8 @@ class MetricsGarblerTest {
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 200; i++) {
             String garbled = MetricsGarbler.garble(TEXT, random);
-            assertThatThrownBy(() -> PrometheusTextParser.parse(garbled)).as(garbled)
+            assertThatThrownBy(() -> PrometheusTextParser.parse(garbled))
+                    .as(garbled)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> PrometheusTextParser.parse(MetricsGarbler.garble("", random)))

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -28,8 +29,13 @@ import java.util.List;
 final class EmbeddedServer implements AutoCloseable {
 
     /** A small, fast engine: 64 blocks of 16 tokens, so max_model_len is 1008. */
-    static final EngineConfig ENGINE = Preset.DEFAULT.config().toBuilder().numGpuBlocks(64)
-            .clampMaxModelLenToCache().enableLora(true).maxLoras(2).maxCpuLoras(2).build();
+    static final EngineConfig ENGINE = Preset.DEFAULT.config().toBuilder()
+            .numGpuBlocks(64)
+            .clampMaxModelLenToCache()
+            .enableLora(true)
+            .maxLoras(2)
+            .maxCpuLoras(2)
+            .build();
 
     static final String METRICS_TEXT = """
             # HELP vllm:num_requests_running Number of requests in model execution batches.
@@ -49,7 +55,10 @@ final class EmbeddedServer implements AutoCloseable {
     EmbeddedServer(FaultConfig faults, HttpServerConfig config) {
         Engine engine = new Engine(ENGINE, SystemSimClock.get(), new EngineMetrics(ENGINE), 1);
         runner = new RealtimeEngineRunner(engine, "test-engine");
-        sc = new ServingContext(runner, new ServedModels(runner, "/models/llama"), new FaultInjector(faults, 1),
+        sc = new ServingContext(
+                runner,
+                new ServedModels(runner, "/models/llama"),
+                new FaultInjector(faults, 1),
                 new MetricsSource() {
                     @Override
                     public String contentType() {
@@ -60,9 +69,14 @@ final class EmbeddedServer implements AutoCloseable {
                     public String scrape() {
                         return METRICS_TEXT;
                     }
-                }, 1, config);
-        server = new EmbeddedChannel(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                new BodyLimitAggregator(config.maxBodyBytes()), new ConnectionHandler(SimRoutes.create(sc), config));
+                },
+                1,
+                config);
+        server = new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpServerKeepAliveHandler(),
+                new BodyLimitAggregator(config.maxBodyBytes()),
+                new ConnectionHandler(SimRoutes.create(sc), config));
     }
 
     String model() {
@@ -72,8 +86,8 @@ final class EmbeddedServer implements AutoCloseable {
     /** Sends a POST with a JSON body. */
     void post(String path, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n" + json);
+        send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                + "\r\n\r\n" + json);
     }
 
     void get(String path) {
@@ -108,10 +122,11 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     /** A decoded response, its buffer already released. */
-    record Reply(int status, io.netty.handler.codec.http.HttpHeaders headers, String body) {
+    record Reply(int status, HttpHeaders headers, String body) {
         static Reply of(FullHttpResponse r) {
             try {
-                return new Reply(r.status().code(), r.headers().copy(), r.content().toString(StandardCharsets.UTF_8));
+                return new Reply(
+                        r.status().code(), r.headers().copy(), r.content().toString(StandardCharsets.UTF_8));
             } finally {
                 r.release();
             }

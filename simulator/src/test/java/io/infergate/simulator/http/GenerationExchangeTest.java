@@ -11,6 +11,7 @@ import io.infergate.simulator.runtime.RealtimeEngineRunner;
 import io.infergate.simulator.text.TokenText;
 import io.infergate.simulator.time.SystemSimClock;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -28,7 +29,8 @@ import tools.jackson.databind.JsonNode;
 /** SSE framing and response bodies of generation requests, driven by hand-made engine events. */
 class GenerationExchangeTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
     private final ChannelHandlerContext ctx = channel.pipeline().lastContext();
     private final List<HttpExchange> done = new ArrayList<>();
     private HttpExchange lastExchange;
@@ -41,14 +43,24 @@ class GenerationExchangeTest {
         runner.close();
     }
 
-    private GenerationExchange exchange(GenerationRequest.Kind kind, boolean stream, boolean usage, int planned,
-                                        FinishReason reason, RequestFaults faults) {
+    private GenerationExchange exchange(
+            GenerationRequest.Kind kind,
+            boolean stream,
+            boolean usage,
+            int planned,
+            FinishReason reason,
+            RequestFaults faults) {
         HttpExchange ex = new HttpExchange(ctx, done::add, 1 << 20);
         lastExchange = ex;
         ex.faults(faults);
         GenerationRequest request = new GenerationRequest(kind, "m", new int[5], -1, 0, stream, usage, false);
-        GenerationExchange ge = new GenerationExchange(ex, runner,
-                new OpenAiBodies.Head(kind, kind.idPrefix() + "1", 1_700_000_000L, "m"), request, planned, reason);
+        GenerationExchange ge = new GenerationExchange(
+                ex,
+                runner,
+                new OpenAiBodies.Head(kind, kind.idPrefix() + "1", 1_700_000_000L, "m"),
+                request,
+                planned,
+                reason);
         ge.start();
         return ge;
     }
@@ -82,7 +94,7 @@ class GenerationExchangeTest {
     private static EmbeddedServer.Reply decode(String raw) {
         EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
         try {
-            client.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
+            client.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
             FullHttpResponse r = client.readInbound();
             assertThat(r).as("a complete response in:\n" + raw).isNotNull();
             return EmbeddedServer.Reply.of(r);
@@ -93,7 +105,8 @@ class GenerationExchangeTest {
 
     @Test
     void chatStreamIsFramedLikeVllm() {
-        GenerationExchange ge = exchange(GenerationRequest.Kind.CHAT, true, true, 3, FinishReason.LENGTH, RequestFaults.NONE);
+        GenerationExchange ge =
+                exchange(GenerationRequest.Kind.CHAT, true, true, 3, FinishReason.LENGTH, RequestFaults.NONE);
         deliver(() -> ge.onToken(0, 100, 0));
         deliver(() -> ge.onToken(1, 101, 0));
         deliver(() -> ge.onToken(2, 102, 0));
@@ -103,25 +116,31 @@ class GenerationExchangeTest {
         EmbeddedServer.Reply r = decode(raw);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers().get("content-type")).isEqualTo("text/event-stream; charset=utf-8");
-        String head = "\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m\"";
-        assertThat(r.body()).isEqualTo(
-                "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+        String head =
+                "\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"m\"";
+        assertThat(r.body())
+                .isEqualTo("data: {" + head
+                        + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
                         + "\"logprobs\":null,\"finish_reason\":null}]}\n\n"
-                + "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + TokenText.piece(100)
+                        + "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                        + TokenText.piece(100)
                         + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
-                + "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + TokenText.piece(101)
+                        + "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                        + TokenText.piece(101)
                         + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
-                + "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + TokenText.piece(102)
+                        + "data: {" + head + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                        + TokenText.piece(102)
                         + "\"},\"logprobs\":null,\"finish_reason\":\"length\",\"stop_reason\":null}]}\n\n"
-                + "data: {" + head + ",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":8,"
+                        + "data: {" + head + ",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":8,"
                         + "\"completion_tokens\":3,\"prompt_tokens_details\":{\"cached_tokens\":2}}}\n\n"
-                + "data: [DONE]\n\n");
+                        + "data: [DONE]\n\n");
         assertThat(done).hasSize(1);
     }
 
     @Test
     void completionStreamHasTextChunksAndNoUsageUnlessAsked() throws Exception {
-        GenerationExchange ge = exchange(GenerationRequest.Kind.COMPLETION, true, false, 2, FinishReason.STOP, RequestFaults.NONE);
+        GenerationExchange ge =
+                exchange(GenerationRequest.Kind.COMPLETION, true, false, 2, FinishReason.STOP, RequestFaults.NONE);
         deliver(() -> ge.onToken(0, 7, 0));
         deliver(() -> ge.onToken(1, 8, 0));
         deliver(() -> ge.onFinish(outcome(FinishReason.STOP, 2)));
@@ -138,7 +157,8 @@ class GenerationExchangeTest {
 
     @Test
     void nonStreamedChatIsOneJsonWithUsage() throws Exception {
-        GenerationExchange ge = exchange(GenerationRequest.Kind.CHAT, false, false, 2, FinishReason.STOP, RequestFaults.NONE);
+        GenerationExchange ge =
+                exchange(GenerationRequest.Kind.CHAT, false, false, 2, FinishReason.STOP, RequestFaults.NONE);
         deliver(() -> ge.onToken(0, 1, 0));
         deliver(() -> ge.onToken(1, 2, 0));
         deliver(() -> ge.onFinish(outcome(FinishReason.STOP, 2)));
@@ -152,13 +172,14 @@ class GenerationExchangeTest {
         assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(5);
         assertThat(body.at("/usage/completion_tokens").asInt()).isEqualTo(2);
         assertThat(body.at("/usage/total_tokens").asInt()).isEqualTo(7);
-        assertThat(body.at("/usage/prompt_tokens_details/cached_tokens").asInt()).isEqualTo(2);
+        assertThat(body.at("/usage/prompt_tokens_details/cached_tokens").asInt())
+                .isEqualTo(2);
     }
 
     @Test
     void crashAfterTwoEventsResetsTheConnection() {
-        GenerationExchange ge = exchange(GenerationRequest.Kind.CHAT, true, false, 5, FinishReason.LENGTH,
-                new RequestFaults(0, 0, 0, 2));
+        GenerationExchange ge = exchange(
+                GenerationRequest.Kind.CHAT, true, false, 5, FinishReason.LENGTH, new RequestFaults(0, 0, 0, 2));
         deliver(() -> ge.onToken(0, 1, 0));
         deliver(() -> ge.onToken(1, 2, 0));
         deliver(() -> ge.onToken(2, 3, 0));
@@ -172,18 +193,22 @@ class GenerationExchangeTest {
 
     @Test
     void anEngineAbortWhileTheClientListensEndsTheStreamWithAnErrorEvent() {
-        GenerationExchange ge = exchange(GenerationRequest.Kind.COMPLETION, true, true, 5, FinishReason.LENGTH,
-                RequestFaults.NONE);
+        GenerationExchange ge =
+                exchange(GenerationRequest.Kind.COMPLETION, true, true, 5, FinishReason.LENGTH, RequestFaults.NONE);
         deliver(() -> ge.onToken(0, 1, 0));
         deliver(() -> ge.onFinish(outcome(FinishReason.ABORT, 1)));
         String body = decode(raw()).body();
-        assertThat(body).contains("data: {\"error\":{\"message\":").contains("\"code\":500").endsWith("data: [DONE]\n\n");
+        assertThat(body)
+                .contains("data: {\"error\":{\"message\":")
+                .contains("\"code\":500")
+                .endsWith("data: [DONE]\n\n");
         assertThat(body).doesNotContain("usage");
     }
 
     @Test
     void eventsAfterTheClientLeftAreDropped() {
-        GenerationExchange ge = exchange(GenerationRequest.Kind.CHAT, true, false, 3, FinishReason.LENGTH, RequestFaults.NONE);
+        GenerationExchange ge =
+                exchange(GenerationRequest.Kind.CHAT, true, false, 3, FinishReason.LENGTH, RequestFaults.NONE);
         assertThat(raw()).doesNotContain("data: "); // just the headers
         lastExchange.cancel(); // what the connection handler does on channelInactive
         deliver(() -> ge.onToken(0, 1, 0));

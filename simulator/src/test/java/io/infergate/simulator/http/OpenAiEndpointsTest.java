@@ -58,7 +58,9 @@ class OpenAiEndpointsTest {
             assertThat(error.get("code").asInt()).isEqualTo(400);
             assertThat(error.get("message").asString()).startsWith("JSON decode error");
             assertThat(error.has("param")).isTrue();
-            assertThat(s.server.isActive()).as("the connection survives a bad body").isTrue();
+            assertThat(s.server.isActive())
+                    .as("the connection survives a bad body")
+                    .isTrue();
         }
     }
 
@@ -68,8 +70,9 @@ class OpenAiEndpointsTest {
             s.post("/v1/completions", "{\"model\":\"nope\",\"prompt\":\"hi\"}");
             EmbeddedServer.Reply r = s.reply();
             assertThat(r.status()).isEqualTo(404);
-            assertThat(r.body()).isEqualTo("{\"error\":{\"message\":\"The model `nope` does not exist.\","
-                    + "\"type\":\"NotFoundError\",\"param\":\"model\",\"code\":404}}");
+            assertThat(r.body())
+                    .isEqualTo("{\"error\":{\"message\":\"The model `nope` does not exist.\","
+                            + "\"type\":\"NotFoundError\",\"param\":\"model\",\"code\":404}}");
         }
     }
 
@@ -91,9 +94,10 @@ class OpenAiEndpointsTest {
             EmbeddedServer.Reply r = s.reply();
             assertThat(r.status()).isEqualTo(400);
             JsonNode error = json(r.body()).get("error");
-            assertThat(error.get("message").asString()).isEqualTo("'max_tokens' or 'max_completion_tokens' is too large: "
-                    + "1007. This model's maximum context length is 1008 tokens and your request has 3 input tokens "
-                    + "(1007 > 1008 - 3). (parameter=max_tokens, value=1007)");
+            assertThat(error.get("message").asString())
+                    .isEqualTo("'max_tokens' or 'max_completion_tokens' is too large: "
+                            + "1007. This model's maximum context length is 1008 tokens and your request has 3 input tokens "
+                            + "(1007 > 1008 - 3). (parameter=max_tokens, value=1007)");
             assertThat(error.get("param").asString()).isEqualTo("max_tokens");
         }
     }
@@ -180,8 +184,8 @@ class OpenAiEndpointsTest {
 
     @Test
     void metricsFaults() throws Exception {
-        try (EmbeddedServer s = new EmbeddedServer(FaultConfig.NONE.withMetricsFault(MetricsFault.FAILING),
-                HttpServerConfig.DEFAULT)) {
+        try (EmbeddedServer s =
+                new EmbeddedServer(FaultConfig.NONE.withMetricsFault(MetricsFault.FAILING), HttpServerConfig.DEFAULT)) {
             s.get("/metrics");
             EmbeddedServer.Reply failing = s.reply();
             assertThat(failing.status()).isEqualTo(500);
@@ -191,9 +195,11 @@ class OpenAiEndpointsTest {
             s.get("/metrics");
             EmbeddedServer.Reply garbled = s.reply();
             assertThat(garbled.status()).isEqualTo(200);
-            assertThatThrownBy(() -> PrometheusTextParser.parse(garbled.body())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> PrometheusTextParser.parse(garbled.body()))
+                    .isInstanceOf(IllegalArgumentException.class);
 
-            s.sc.faults().set(FaultConfig.NONE.withMetricsFault(MetricsFault.SLOW).withMetricsDelayMs(3_000));
+            s.sc.faults()
+                    .set(FaultConfig.NONE.withMetricsFault(MetricsFault.SLOW).withMetricsDelayMs(3_000));
             s.server.freezeTime();
             s.get("/metrics");
             assertThat(s.responses()).isEmpty();
@@ -208,7 +214,10 @@ class OpenAiEndpointsTest {
 
     @Test
     void injectedErrorsUseTheChosenStatusAndRetryAfter() throws Exception {
-        FaultConfig faults = FaultConfig.NONE.withErrorRate(1).withErrorStatuses(List.of(429)).withRetryAfterSeconds(3);
+        FaultConfig faults = FaultConfig.NONE
+                .withErrorRate(1)
+                .withErrorStatuses(List.of(429))
+                .withRetryAfterSeconds(3);
         try (EmbeddedServer s = new EmbeddedServer(faults, HttpServerConfig.DEFAULT)) {
             s.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             EmbeddedServer.Reply r = s.reply();
@@ -225,7 +234,8 @@ class OpenAiEndpointsTest {
 
     @Test
     void addedLatencyDelaysTheResponse() {
-        try (EmbeddedServer s = new EmbeddedServer(FaultConfig.NONE.withAddedLatencyMs(500), HttpServerConfig.DEFAULT)) {
+        try (EmbeddedServer s =
+                new EmbeddedServer(FaultConfig.NONE.withAddedLatencyMs(500), HttpServerConfig.DEFAULT)) {
             s.server.freezeTime();
             s.post("/v1/completions", "{\"model\":\"nope\",\"prompt\":\"hi\"}");
             assertThat(s.responses()).isEmpty();
@@ -237,7 +247,8 @@ class OpenAiEndpointsTest {
 
     @Test
     void aClientLeavingDuringTheAddedLatencyReleasesTheRequest() {
-        try (EmbeddedServer s = new EmbeddedServer(FaultConfig.NONE.withAddedLatencyMs(500), HttpServerConfig.DEFAULT)) {
+        try (EmbeddedServer s =
+                new EmbeddedServer(FaultConfig.NONE.withAddedLatencyMs(500), HttpServerConfig.DEFAULT)) {
             s.server.freezeTime();
             s.post("/v1/completions", "{\"prompt\":\"hi\"}");
             s.server.close();

@@ -31,8 +31,8 @@ class RequestParserTest {
         assertThat(r.stream()).isTrue();
         assertThat(r.includeUsage()).isTrue();
         assertThat(r.ignoreEos()).isTrue();
-        String rendered = ChatTemplate.render(List.of(new ChatMessage("system", "Be brief."),
-                new ChatMessage("user", "Hi\nthere")));
+        String rendered = ChatTemplate.render(
+                List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi\nthere")));
         assertThat(r.promptTokens()).containsExactly(ApproxTokenizer.encode(rendered, false));
     }
 
@@ -47,23 +47,36 @@ class RequestParserTest {
 
     @Test
     void completionPromptForms() throws Exception {
-        assertThat(RequestParser.parseCompletion(json("{\"prompt\":\"abcdefgh\"}")).promptTokens())
+        assertThat(RequestParser.parseCompletion(json("{\"prompt\":\"abcdefgh\"}"))
+                        .promptTokens())
                 .containsExactly(ApproxTokenizer.encode("abcdefgh", true));
-        assertThat(RequestParser.parseCompletion(json("{\"prompt\":[\"abcdefgh\"]}")).promptTokens())
+        assertThat(RequestParser.parseCompletion(json("{\"prompt\":[\"abcdefgh\"]}"))
+                        .promptTokens())
                 .containsExactly(ApproxTokenizer.encode("abcdefgh", true));
-        assertThat(RequestParser.parseCompletion(json("{\"prompt\":[5,6,7]}")).promptTokens()).containsExactly(5, 6, 7);
-        assertThat(RequestParser.parseCompletion(json("{\"prompt\":[[5,6]]}")).promptTokens()).containsExactly(5, 6);
+        assertThat(RequestParser.parseCompletion(json("{\"prompt\":[5,6,7]}")).promptTokens())
+                .containsExactly(5, 6, 7);
+        assertThat(RequestParser.parseCompletion(json("{\"prompt\":[[5,6]]}")).promptTokens())
+                .containsExactly(5, 6);
         // vLLM's CompletionRequest defaults max_tokens to 16
-        assertThat(RequestParser.parseCompletion(json("{\"prompt\":\"x\"}")).maxTokens()).isEqualTo(16);
+        assertThat(RequestParser.parseCompletion(json("{\"prompt\":\"x\"}")).maxTokens())
+                .isEqualTo(16);
     }
 
     @Test
     void embeddingInputForms() throws Exception {
-        assertThat(RequestParser.parseEmbedding(json("{\"input\":\"hello\"}")).inputs()).hasSize(1);
-        assertThat(RequestParser.parseEmbedding(json("{\"input\":[\"a\",\"b\"]}")).inputs()).hasSize(2);
-        assertThat(RequestParser.parseEmbedding(json("{\"input\":[1,2,3]}")).inputs().get(0)).containsExactly(1, 2, 3);
-        assertThat(RequestParser.parseEmbedding(json("{\"input\":[[1],[2,3]]}")).inputs()).hasSize(2);
-        EmbeddingRequest e = RequestParser.parseEmbedding(json("{\"input\":\"x\",\"encoding_format\":\"base64\",\"dimensions\":8}"));
+        assertThat(RequestParser.parseEmbedding(json("{\"input\":\"hello\"}")).inputs())
+                .hasSize(1);
+        assertThat(RequestParser.parseEmbedding(json("{\"input\":[\"a\",\"b\"]}"))
+                        .inputs())
+                .hasSize(2);
+        assertThat(RequestParser.parseEmbedding(json("{\"input\":[1,2,3]}"))
+                        .inputs()
+                        .get(0))
+                .containsExactly(1, 2, 3);
+        assertThat(RequestParser.parseEmbedding(json("{\"input\":[[1],[2,3]]}")).inputs())
+                .hasSize(2);
+        EmbeddingRequest e =
+                RequestParser.parseEmbedding(json("{\"input\":\"x\",\"encoding_format\":\"base64\",\"dimensions\":8}"));
         assertThat(e.base64()).isTrue();
         assertThat(e.dimensions()).isEqualTo(8);
     }
@@ -73,29 +86,47 @@ class RequestParserTest {
         assertBad("[1,2]", () -> RequestParser.parseChat(json("[1,2]")), "expected a JSON object");
         assertBad("no messages", () -> RequestParser.parseChat(json("{}")), "messages: Field required");
         assertBad("empty messages", () -> RequestParser.parseChat(json("{\"messages\":[]}")), "non-empty array");
-        assertBad("role", () -> RequestParser.parseChat(json("{\"messages\":[{\"content\":\"x\"}]}")),
+        assertBad(
+                "role",
+                () -> RequestParser.parseChat(json("{\"messages\":[{\"content\":\"x\"}]}")),
                 "messages[0].role");
-        assertBad("max_tokens 0", () -> RequestParser.parseChat(json(
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}")),
+        assertBad(
+                "max_tokens 0",
+                () -> RequestParser.parseChat(
+                        json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}")),
                 "max_tokens must be at least 1, got 0.");
-        assertBad("max_tokens string", () -> RequestParser.parseChat(json(
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":\"ten\"}")),
+        assertBad(
+                "max_tokens string",
+                () -> RequestParser.parseChat(
+                        json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":\"ten\"}")),
                 "max_tokens: Input should be a valid integer");
-        assertBad("n", () -> RequestParser.parseChat(json(
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}")), "n: 2");
-        assertBad("stream_options", () -> RequestParser.parseChat(json(
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream_options\":{\"include_usage\":true}}")),
+        assertBad(
+                "n",
+                () -> RequestParser.parseChat(json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}")),
+                "n: 2");
+        assertBad(
+                "stream_options",
+                () -> RequestParser.parseChat(
+                        json(
+                                "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream_options\":{\"include_usage\":true}}")),
                 "Stream options can only be defined when `stream=True`.");
-        assertBad("model type", () -> RequestParser.parseCompletion(json("{\"prompt\":\"x\",\"model\":3}")),
+        assertBad(
+                "model type",
+                () -> RequestParser.parseCompletion(json("{\"prompt\":\"x\",\"model\":3}")),
                 "model: Input should be a valid string");
-        assertBad("two prompts", () -> RequestParser.parseCompletion(json("{\"prompt\":[\"a\",\"b\"]}")),
-                "2 prompts");
-        assertBad("negative token", () -> RequestParser.parseCompletion(json("{\"prompt\":[1,-2]}")),
+        assertBad("two prompts", () -> RequestParser.parseCompletion(json("{\"prompt\":[\"a\",\"b\"]}")), "2 prompts");
+        assertBad(
+                "negative token",
+                () -> RequestParser.parseCompletion(json("{\"prompt\":[1,-2]}")),
                 "non-negative integers");
-        assertBad("min > max", () -> RequestParser.parseCompletion(json(
-                "{\"prompt\":\"x\",\"max_tokens\":2,\"min_tokens\":5}")), "min_tokens must be less than or equal");
+        assertBad(
+                "min > max",
+                () -> RequestParser.parseCompletion(json("{\"prompt\":\"x\",\"max_tokens\":2,\"min_tokens\":5}")),
+                "min_tokens must be less than or equal");
         assertBad("no input", () -> RequestParser.parseEmbedding(json("{}")), "input: Field required");
-        assertBad("format", () -> RequestParser.parseEmbedding(json("{\"input\":\"x\",\"encoding_format\":\"hex\"}")),
+        assertBad(
+                "format",
+                () -> RequestParser.parseEmbedding(json("{\"input\":\"x\",\"encoding_format\":\"hex\"}")),
                 "encoding_format");
     }
 

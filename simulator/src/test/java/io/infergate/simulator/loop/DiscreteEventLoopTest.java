@@ -34,9 +34,9 @@ class DiscreteEventLoopTest {
     @Test
     void refusesEventsInThePast() {
         DiscreteEventLoop loop = new DiscreteEventLoop();
-        loop.schedule(100, () -> { });
+        loop.schedule(100, () -> {});
         loop.run();
-        assertThatThrownBy(() -> loop.schedule(50, () -> { }))
+        assertThatThrownBy(() -> loop.schedule(50, () -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: >= now 100");
     }
@@ -72,8 +72,14 @@ class DiscreteEventLoopTest {
         }
         assertThat(finished).isEqualTo(Run.REQUESTS);
         // the workload shares prefixes and overloads the small caches: both mechanisms were exercised
-        assertThat(run.harness.drivers.stream().mapToLong(d -> d.engine().metrics().prefixCacheHits()).sum()).isPositive();
-        assertThat(run.harness.drivers.stream().mapToLong(d -> d.engine().metrics().preemptions()).sum()).isPositive();
+        assertThat(run.harness.drivers.stream()
+                        .mapToLong(d -> d.engine().metrics().prefixCacheHits())
+                        .sum())
+                .isPositive();
+        assertThat(run.harness.drivers.stream()
+                        .mapToLong(d -> d.engine().metrics().preemptions())
+                        .sum())
+                .isPositive();
     }
 
     @Test
@@ -91,7 +97,11 @@ class DiscreteEventLoopTest {
 
         static Run of(long seed) {
             EngineConfig config = Preset.DEFAULT.config().toBuilder()
-                    .numGpuBlocks(1500).maxNumSeqs(128).maxNumBatchedTokens(2048).clampMaxModelLenToCache().build();
+                    .numGpuBlocks(1500)
+                    .maxNumSeqs(128)
+                    .maxNumBatchedTokens(2048)
+                    .clampMaxModelLenToCache()
+                    .build();
             SimHarness h = new SimHarness(config, 4, seed);
             SplittableRandom random = new SplittableRandom(seed);
             List<Trace> traces = new ArrayList<>();

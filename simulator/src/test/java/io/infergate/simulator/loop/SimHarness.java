@@ -63,8 +63,11 @@ public final class SimHarness {
     public Trace submitAt(double atMs, int engine, String id, String adapter, int[] prompt, int outputTokens) {
         Trace t = new Trace();
         traces.put(id, t);
-        loop.schedule(Math.round(atMs * 1e6), () -> drivers.get(engine).submit(
-                new EngineRequest(id, adapter, prompt, outputTokens, FinishReason.LENGTH, outputTokens, t)));
+        loop.schedule(
+                Math.round(atMs * 1e6),
+                () -> drivers.get(engine)
+                        .submit(new EngineRequest(
+                                id, adapter, prompt, outputTokens, FinishReason.LENGTH, outputTokens, t)));
         return t;
     }
 

@@ -15,8 +15,7 @@ final class Fixtures {
     static final String SGLANG = "metrics/sglang.txt";
     static final String TRITON = "metrics/triton-trtllm.txt";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static String read(String resource) {
         try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(resource)) {

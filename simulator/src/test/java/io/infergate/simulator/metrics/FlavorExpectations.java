@@ -25,8 +25,7 @@ import java.util.stream.Collectors;
  */
 final class FlavorExpectations {
 
-    private FlavorExpectations() {
-    }
+    private FlavorExpectations() {}
 
     /** Parses {@code text} as {@code flavor}'s scrape and checks it against {@code m}. */
     static Exposition assertScrape(MetricsFlavor flavor, String text, EngineMetrics m, MetricsOptions o) {
@@ -82,12 +81,22 @@ final class FlavorExpectations {
         histograms.forEach((name, obs) -> assertHistogram(e, name, base, m.histogram(obs)));
 
         Set<String> expected = new HashSet<>(histograms.keySet());
-        expected.addAll(List.of("vllm:num_requests_running", "vllm:num_requests_waiting",
-                "vllm:num_requests_waiting_by_reason", "vllm:kv_cache_usage_perc", "vllm:prefix_cache_queries_total",
-                "vllm:prefix_cache_hits_total", "vllm:num_preemptions_total", "vllm:prompt_tokens_total",
-                "vllm:generation_tokens_total", "vllm:request_success_total", "vllm:cache_config_info"));
+        expected.addAll(List.of(
+                "vllm:num_requests_running",
+                "vllm:num_requests_waiting",
+                "vllm:num_requests_waiting_by_reason",
+                "vllm:kv_cache_usage_perc",
+                "vllm:prefix_cache_queries_total",
+                "vllm:prefix_cache_hits_total",
+                "vllm:num_preemptions_total",
+                "vllm:prompt_tokens_total",
+                "vllm:generation_tokens_total",
+                "vllm:request_success_total",
+                "vllm:cache_config_info"));
         if (o.legacyVllmKvName()) {
-            expected.addAll(List.of("vllm:gpu_cache_usage_perc", "vllm:gpu_prefix_cache_queries_total",
+            expected.addAll(List.of(
+                    "vllm:gpu_cache_usage_perc",
+                    "vllm:gpu_prefix_cache_queries_total",
                     "vllm:gpu_prefix_cache_hits_total"));
             assertValue(e, "vllm:gpu_cache_usage_perc", base, m.kvCacheUsage());
             assertValue(e, "vllm:gpu_prefix_cache_queries_total", base, m.prefixCacheQueries());
@@ -100,7 +109,10 @@ final class FlavorExpectations {
         assertCacheConfigInfo(e, c, o);
         if (o.emitCreated()) {
             assertCreated(e, o.createdUnixSeconds());
-            expected.addAll(e.families().stream().map(Family::name).filter(n -> n.endsWith("_created")).toList());
+            expected.addAll(e.families().stream()
+                    .map(Family::name)
+                    .filter(n -> n.endsWith("_created"))
+                    .toList());
         }
         assertThat(familyNames(e)).isEqualTo(expected);
     }
@@ -111,14 +123,25 @@ final class FlavorExpectations {
         assertThat(samples).hasSize(series.size());
         for (Map.Entry<EngineMetrics.LoraInfoKey, Double> s : series) {
             EngineMetrics.LoraInfoKey k = s.getKey();
-            assertValue(e, "vllm:lora_requests_info", labels("max_lora", Integer.toString(k.maxLora()),
-                    "running_lora_adapters", k.runningAdapters(), "waiting_lora_adapters", k.waitingAdapters()),
+            assertValue(
+                    e,
+                    "vllm:lora_requests_info",
+                    labels(
+                            "max_lora",
+                            Integer.toString(k.maxLora()),
+                            "running_lora_adapters",
+                            k.runningAdapters(),
+                            "waiting_lora_adapters",
+                            k.waitingAdapters()),
                     s.getValue());
         }
         // GIE takes the series with the largest value: it must be the engine's latest update.
-        Sample latest = samples.stream().max((a, b) -> Double.compare(a.value(), b.value())).orElseThrow();
+        Sample latest = samples.stream()
+                .max((a, b) -> Double.compare(a.value(), b.value()))
+                .orElseThrow();
         EngineMetrics.LoraInfoKey newest = series.get(series.size() - 1).getKey();
-        assertThat(latest.labels()).containsEntry("running_lora_adapters", newest.runningAdapters())
+        assertThat(latest.labels())
+                .containsEntry("running_lora_adapters", newest.runningAdapters())
                 .containsEntry("waiting_lora_adapters", newest.waitingAdapters());
     }
 
@@ -126,7 +149,8 @@ final class FlavorExpectations {
         Sample info = e.family("vllm:cache_config_info").samples().get(0);
         assertThat(e.family("vllm:cache_config_info").samples()).hasSize(1);
         assertThat(info.value()).isEqualTo(1.0);
-        assertThat(info.labels()).doesNotContainKey("model_name")
+        assertThat(info.labels())
+                .doesNotContainKey("model_name")
                 .containsEntry("block_size", Integer.toString(c.blockSize()))
                 .containsEntry("num_gpu_blocks", Integer.toString(c.numGpuBlocks()))
                 .containsEntry("enable_prefix_caching", c.enablePrefixCaching() ? "True" : "False")
@@ -137,7 +161,8 @@ final class FlavorExpectations {
                 .containsEntry("calculate_kv_scales", "False")
                 .containsEntry("sliding_window", "None")
                 .containsKeys("prefix_caching_hash_algo", "swap_space_bytes");
-        assertThat(Double.parseDouble(info.labels().get("gpu_memory_utilization"))).isEqualTo(c.gpuMemoryUtilization());
+        assertThat(Double.parseDouble(info.labels().get("gpu_memory_utilization")))
+                .isEqualTo(c.gpuMemoryUtilization());
         if (o.engineLabel() == null) {
             assertThat(info.labels()).doesNotContainKey("engine");
         } else {
@@ -148,16 +173,18 @@ final class FlavorExpectations {
     private static void assertCreated(Exposition e, double createdUnixSeconds) {
         for (Family f : e.families()) {
             if (f.type().equals("counter") || f.type().equals("histogram")) {
-                String base = f.type().equals("counter") ? f.name().substring(0, f.name().length() - "_total".length())
+                String base = f.type().equals("counter")
+                        ? f.name().substring(0, f.name().length() - "_total".length())
                         : f.name();
                 Family created = e.family(base + "_created");
                 assertThat(created.type()).isEqualTo("gauge");
                 assertThat(created.help()).isEqualTo(f.help());
-                Set<Map<String, String>> seriesOfMetric = f.samples().stream().map(s -> withoutLe(s.labels()))
-                        .collect(Collectors.toSet());
+                Set<Map<String, String>> seriesOfMetric =
+                        f.samples().stream().map(s -> withoutLe(s.labels())).collect(Collectors.toSet());
                 assertThat(created.samples().stream().map(Sample::labels).collect(Collectors.toSet()))
                         .isEqualTo(seriesOfMetric);
-                assertThat(created.samples()).allSatisfy(s -> assertThat(s.value()).isEqualTo(createdUnixSeconds));
+                assertThat(created.samples())
+                        .allSatisfy(s -> assertThat(s.value()).isEqualTo(createdUnixSeconds));
             }
         }
     }
@@ -171,19 +198,33 @@ final class FlavorExpectations {
         assertValue(e, "sglang:cache_hit_rate", base, hitRate(m));
         assertHistogram(e, "sglang:time_to_first_token_seconds", base, m.histogram(Observation.TIME_TO_FIRST_TOKEN));
         assertHistogram(e, "sglang:e2e_request_latency_seconds", base, m.histogram(Observation.E2E_LATENCY));
-        assertHistogram(e, "sglang:time_per_output_token_seconds", base,
-                m.histogram(Observation.INTER_TOKEN_LATENCY));
+        assertHistogram(e, "sglang:time_per_output_token_seconds", base, m.histogram(Observation.INTER_TOKEN_LATENCY));
         assertValue(e, "sglang:num_running_reqs", base, m.running());
         assertValue(e, "sglang:num_used_tokens", base, (double) m.usedBlocks() * c.blockSize());
         assertValue(e, "sglang:gen_throughput", base, m.generationThroughput());
         assertValue(e, "sglang:num_queue_reqs", base, m.waiting());
-        assertValue(e, "sglang:cache_config_info", with(with(base, "page_size", Integer.toString(c.blockSize())),
-                "num_pages", Integer.toString(c.numGpuBlocks() - 1)), 1);
-        assertThat(familyNames(e)).containsExactlyInAnyOrder("sglang:prompt_tokens_total",
-                "sglang:generation_tokens_total", "sglang:token_usage", "sglang:cache_hit_rate",
-                "sglang:time_to_first_token_seconds", "sglang:e2e_request_latency_seconds",
-                "sglang:time_per_output_token_seconds", "sglang:num_running_reqs", "sglang:num_used_tokens",
-                "sglang:gen_throughput", "sglang:num_queue_reqs", "sglang:cache_config_info");
+        assertValue(
+                e,
+                "sglang:cache_config_info",
+                with(
+                        with(base, "page_size", Integer.toString(c.blockSize())),
+                        "num_pages",
+                        Integer.toString(c.numGpuBlocks() - 1)),
+                1);
+        assertThat(familyNames(e))
+                .containsExactlyInAnyOrder(
+                        "sglang:prompt_tokens_total",
+                        "sglang:generation_tokens_total",
+                        "sglang:token_usage",
+                        "sglang:cache_hit_rate",
+                        "sglang:time_to_first_token_seconds",
+                        "sglang:e2e_request_latency_seconds",
+                        "sglang:time_per_output_token_seconds",
+                        "sglang:num_running_reqs",
+                        "sglang:num_used_tokens",
+                        "sglang:gen_throughput",
+                        "sglang:num_queue_reqs",
+                        "sglang:cache_config_info");
     }
 
     static void trtllm(Exposition e, EngineMetrics m) {
@@ -195,7 +236,10 @@ final class FlavorExpectations {
         }
         assertHistogram(e, "trtllm_e2e_request_latency_seconds", base, m.histogram(Observation.E2E_LATENCY));
         assertHistogram(e, "trtllm_time_to_first_token_seconds", base, m.histogram(Observation.TIME_TO_FIRST_TOKEN));
-        assertHistogram(e, "trtllm_time_per_output_token_seconds", base,
+        assertHistogram(
+                e,
+                "trtllm_time_per_output_token_seconds",
+                base,
                 m.histogram(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN));
         assertHistogram(e, "trtllm_request_queue_time_seconds", base, m.histogram(Observation.QUEUE_TIME));
         assertHistogram(e, "trtllm_request_prefill_time_seconds", base, m.histogram(Observation.PREFILL_TIME));
@@ -233,22 +277,40 @@ final class FlavorExpectations {
         assertValue(e, kv, with(model, "kv_cache_block_type", "free"), maxBlocks - m.usedBlocks());
         assertValue(e, kv, with(model, "kv_cache_block_type", "max"), maxBlocks);
         assertValue(e, "nv_trt_llm_general_metrics", with(model, "general_type", "iteration_counter"), m.steps());
-        assertValue(e, "nv_trt_llm_general_metrics", with(model, "general_type", "timestamp"),
+        assertValue(
+                e,
+                "nv_trt_llm_general_metrics",
+                with(model, "general_type", "timestamp"),
                 Math.floor(m.lastStepUnixSeconds()));
-        assertValue(e, "nv_trt_llm_inflight_batcher_metrics",
-                with(model, "inflight_batcher_specific_metric", "generation_requests"), m.running() - context);
-        assertValue(e, "nv_trt_llm_inflight_batcher_metrics",
-                with(model, "inflight_batcher_specific_metric", "total_context_tokens"), m.lastStepPrefillTokens());
+        assertValue(
+                e,
+                "nv_trt_llm_inflight_batcher_metrics",
+                with(model, "inflight_batcher_specific_metric", "generation_requests"),
+                m.running() - context);
+        assertValue(
+                e,
+                "nv_trt_llm_inflight_batcher_metrics",
+                with(model, "inflight_batcher_specific_metric", "total_context_tokens"),
+                m.lastStepPrefillTokens());
         long aborted = m.finished(FinishReason.ABORT);
         assertValue(e, "nv_inference_request_success", model, finished(m) - aborted);
         assertValue(e, "nv_inference_request_failure", model, aborted);
         assertValue(e, "nv_inference_count", model, finished(m));
         assertValue(e, "nv_inference_exec_count", model, finished(m));
-        assertValue(e, "nv_inference_request_duration_us", model,
+        assertValue(
+                e,
+                "nv_inference_request_duration_us",
+                model,
                 Math.round(m.histogram(Observation.E2E_LATENCY).sum() * 1e6));
-        assertValue(e, "nv_inference_queue_duration_us", model,
+        assertValue(
+                e,
+                "nv_inference_queue_duration_us",
+                model,
                 Math.round(m.histogram(Observation.QUEUE_TIME).sum() * 1e6));
-        assertValue(e, "nv_inference_compute_infer_duration_us", model,
+        assertValue(
+                e,
+                "nv_inference_compute_infer_duration_us",
+                model,
                 Math.round(m.histogram(Observation.INFERENCE_TIME).sum() * 1e6));
         assertValue(e, "nv_inference_pending_request_count", model, m.waiting());
     }
@@ -269,7 +331,10 @@ final class FlavorExpectations {
         assertHistogram(e, "tgi_request_duration", none, m.histogram(Observation.E2E_LATENCY));
         assertHistogram(e, "tgi_request_queue_duration", none, m.histogram(Observation.QUEUE_TIME));
         assertHistogram(e, "tgi_request_inference_duration", none, m.histogram(Observation.INFERENCE_TIME));
-        assertHistogram(e, "tgi_request_mean_time_per_token_duration", none,
+        assertHistogram(
+                e,
+                "tgi_request_mean_time_per_token_duration",
+                none,
                 m.histogram(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN));
         assertHistogram(e, "tgi_request_input_length", none, m.histogram(Observation.PROMPT_TOKENS));
         assertHistogram(e, "tgi_request_generated_tokens", none, m.histogram(Observation.GENERATION_TOKENS));
@@ -294,7 +359,8 @@ final class FlavorExpectations {
     }
 
     private static Map<String, String> withoutLe(Map<String, String> labels) {
-        return labels.entrySet().stream().filter(en -> !en.getKey().equals("le"))
+        return labels.entrySet().stream()
+                .filter(en -> !en.getKey().equals("le"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

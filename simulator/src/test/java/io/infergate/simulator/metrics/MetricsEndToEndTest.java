@@ -27,7 +27,11 @@ class MetricsEndToEndTest {
     @EnumSource(MetricsFlavor.class)
     void scrapesOfARunningEngineParseBackToItsMetrics(MetricsFlavor flavor) {
         EngineConfig config = Preset.DEFAULT.config().toBuilder()
-                .enableLora(true).maxLoras(1).maxCpuLoras(2).maxNumSeqs(4).build();
+                .enableLora(true)
+                .maxLoras(1)
+                .maxCpuLoras(2)
+                .maxNumSeqs(4)
+                .build();
         VirtualClock clock = new VirtualClock();
         EngineMetrics metrics = flavor.newEngineMetrics(config);
         Engine engine = new Engine(config, clock, metrics, 17);
@@ -36,8 +40,13 @@ class MetricsEndToEndTest {
         SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < REQUESTS; i++) {
             int output = 8 + random.nextInt(40);
-            engine.submit(new EngineRequest("r" + i, ADAPTERS[i % ADAPTERS.length], prompt(64 + random.nextInt(400), i),
-                    output, i % 2 == 0 ? FinishReason.STOP : FinishReason.LENGTH, i % 3 == 0 ? -1 : output,
+            engine.submit(new EngineRequest(
+                    "r" + i,
+                    ADAPTERS[i % ADAPTERS.length],
+                    prompt(64 + random.nextInt(400), i),
+                    output,
+                    i % 2 == 0 ? FinishReason.STOP : FinishReason.LENGTH,
+                    i % 3 == 0 ? -1 : output,
                     RequestObserver.NONE));
         }
         MetricsOptions options = new MetricsOptions(false, "0", true, clock.unixSeconds(0));
@@ -50,8 +59,8 @@ class MetricsEndToEndTest {
         engine.abort("r" + (REQUESTS - 1));
         run(engine, clock, 10_000);
         assertThat(engine.hasWork()).isFalse();
-        Exposition done = FlavorExpectations.assertScrape(flavor, MetricsRenderer.render(flavor, metrics, options),
-                metrics, options);
+        Exposition done = FlavorExpectations.assertScrape(
+                flavor, MetricsRenderer.render(flavor, metrics, options), metrics, options);
 
         assertThat(metrics.finished(FinishReason.ABORT)).isEqualTo(1);
         assertThat(metrics.finished(FinishReason.STOP) + metrics.finished(FinishReason.LENGTH))

@@ -33,8 +33,10 @@ class MetricsFlavorTest {
 
     @Test
     void anUnknownIdListsTheValidOnes() {
-        assertThatThrownBy(() -> MetricsFlavor.byId("ollama")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'ollama'").hasMessageContaining("vllm, sglang, trtllm, triton, tgi");
+        assertThatThrownBy(() -> MetricsFlavor.byId("ollama"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'ollama'")
+                .hasMessageContaining("vllm, sglang, trtllm, triton, tgi");
     }
 
     @Test
@@ -60,14 +62,22 @@ class MetricsFlavorTest {
     @Test
     void sglangBucketsAreThoseOfItsDocumentedScrape() {
         Exposition real = PrometheusTextParser.parse(Fixtures.read(Fixtures.SGLANG));
-        Map<String, Observation> histograms = Map.of("sglang:time_to_first_token_seconds",
-                Observation.TIME_TO_FIRST_TOKEN, "sglang:e2e_request_latency_seconds", Observation.E2E_LATENCY,
-                "sglang:time_per_output_token_seconds", Observation.INTER_TOKEN_LATENCY);
+        Map<String, Observation> histograms = Map.of(
+                "sglang:time_to_first_token_seconds",
+                Observation.TIME_TO_FIRST_TOKEN,
+                "sglang:e2e_request_latency_seconds",
+                Observation.E2E_LATENCY,
+                "sglang:time_per_output_token_seconds",
+                Observation.INTER_TOKEN_LATENCY);
 
-        histograms.forEach((name, o) -> assertThat(MetricsFlavor.SGLANG.bounds(o, config)).as(name)
-                .isEqualTo(real.family(name).samples().stream().filter(s -> s.name().endsWith("_bucket"))
-                        .map(s -> s.labels().get("le")).filter(le -> !le.equals("+Inf"))
-                        .mapToDouble(Double::parseDouble).toArray()));
+        histograms.forEach((name, o) -> assertThat(MetricsFlavor.SGLANG.bounds(o, config))
+                .as(name)
+                .isEqualTo(real.family(name).samples().stream()
+                        .filter(s -> s.name().endsWith("_bucket"))
+                        .map(s -> s.labels().get("le"))
+                        .filter(le -> !le.equals("+Inf"))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray()));
     }
 
     @Test
@@ -79,7 +89,8 @@ class MetricsFlavorTest {
         for (int i = 1; i < d.length; i++) {
             assertThat(d[i] / d[i - 1]).isCloseTo(1.5, within(1e-12));
         }
-        assertThat(MetricsFlavor.TGI.bounds(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN, config)).isEqualTo(d);
+        assertThat(MetricsFlavor.TGI.bounds(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN, config))
+                .isEqualTo(d);
     }
 
     @Test
@@ -108,10 +119,11 @@ class MetricsFlavorTest {
         assertThat(MetricsOptions.defaults()).isEqualTo(new MetricsOptions(false, "0", false, 0));
         assertThat(new MetricsOptions(true, null, true, 1.7e9).engineLabel()).isNull();
         assertThatThrownBy(() -> new MetricsOptions(false, " ", false, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("engineLabel");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("engineLabel");
         assertThatThrownBy(() -> new MetricsOptions(false, "0", true, Double.NaN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("createdUnixSeconds");
-        assertThatThrownBy(() -> new MetricsOptions(false, "0", true, -1))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("createdUnixSeconds");
+        assertThatThrownBy(() -> new MetricsOptions(false, "0", true, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

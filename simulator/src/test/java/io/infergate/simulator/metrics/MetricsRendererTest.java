@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,11 @@ class MetricsRendererTest {
     private static final double EPOCH = 1_735_689_600.0;
 
     static EngineConfig loraConfig() {
-        return Preset.DEFAULT.config().toBuilder().enableLora(true).maxLoras(4).maxCpuLoras(8).build();
+        return Preset.DEFAULT.config().toBuilder()
+                .enableLora(true)
+                .maxLoras(4)
+                .maxCpuLoras(8)
+                .build();
     }
 
     static EngineMetrics filled(MetricsFlavor flavor, EngineConfig config, long seed) {
@@ -91,7 +96,8 @@ class MetricsRendererTest {
             assertThat(reversed).isNotEqualTo(text);
         }
         FlavorExpectations.assertScrape(flavor, reversed, m, MetricsOptions.defaults());
-        assertThat(sampleSet(PrometheusTextParser.parse(reversed))).isEqualTo(sampleSet(PrometheusTextParser.parse(text)));
+        assertThat(sampleSet(PrometheusTextParser.parse(reversed)))
+                .isEqualTo(sampleSet(PrometheusTextParser.parse(text)));
     }
 
     @ParameterizedTest
@@ -104,7 +110,8 @@ class MetricsRendererTest {
 
         Exposition e = FlavorExpectations.assertScrape(flavor, text, m, options);
         boolean expected = flavor == MetricsFlavor.VLLM || flavor == MetricsFlavor.TRTLLM;
-        assertThat(e.families().stream().anyMatch(f -> f.name().endsWith("_created"))).isEqualTo(expected);
+        assertThat(e.families().stream().anyMatch(f -> f.name().endsWith("_created")))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -119,7 +126,9 @@ class MetricsRendererTest {
     @ParameterizedTest
     @EnumSource(MetricsFlavor.class)
     void aServedModelNameWithQuotesBackslashesAndNewlinesRoundTrips(MetricsFlavor flavor) {
-        EngineConfig config = loraConfig().toBuilder().servedModelName("org/\"odd\"\\model\nv2 {x=1,y}").build();
+        EngineConfig config = loraConfig().toBuilder()
+                .servedModelName("org/\"odd\"\\model\nv2 {x=1,y}")
+                .build();
         EngineMetrics m = filled(flavor, config, 5);
 
         String text = MetricsRenderer.render(flavor, m, MetricsOptions.defaults());
@@ -144,7 +153,7 @@ class MetricsRendererTest {
     }
 
     private static String key(Sample s) {
-        return s.name() + new java.util.TreeMap<>(s.labels()) + "=" + s.value();
+        return s.name() + new TreeMap<>(s.labels()) + "=" + s.value();
     }
 
     /** Rewrites every sample line with its labels in reverse order, quoting and escapes untouched. */
@@ -175,7 +184,10 @@ class MetricsRendererTest {
                 }
             }
             Collections.reverse(pairs);
-            out.append(line, 0, open + 1).append(String.join(",", pairs)).append(line.substring(i)).append('\n');
+            out.append(line, 0, open + 1)
+                    .append(String.join(",", pairs))
+                    .append(line.substring(i))
+                    .append('\n');
         }
         out.setLength(out.length() - 1); // split kept the empty tail after the final \n
         return out.toString();

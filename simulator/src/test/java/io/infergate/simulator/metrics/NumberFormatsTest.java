@@ -55,7 +55,7 @@ class NumberFormatsTest {
         assertThat(NumberFormats.python(1_257_894_567.0)).isEqualTo("1.257894567e+09");
         assertThat(NumberFormats.python(1.7356896001005452e9)).isEqualTo("1.7356896001005452e+09");
         assertThat(NumberFormats.python(1e10)).isEqualTo("1e+010"); // prometheus_client's own quirk
-        assertThat(NumberFormats.python(1e16)).isEqualTo("1e+16");  // Python repr is already exponential
+        assertThat(NumberFormats.python(1e16)).isEqualTo("1e+16"); // Python repr is already exponential
         assertThat(NumberFormats.python(-2_000_000.0)).isEqualTo("-2000000.0");
     }
 
@@ -100,7 +100,8 @@ class NumberFormatsTest {
         double[] values = {0.1 + 0.2, 1 / 3.0, 123456.789, 9.87654321e-9, 4.2e17, Double.MIN_VALUE, Double.MAX_VALUE};
         for (double v : values) {
             for (String s : List.of(NumberFormats.python(v), NumberFormats.rust(v), NumberFormats.cpp(v))) {
-                Sample parsed = PrometheusTextParser.parse("m " + s + "\n").samples().get(0);
+                Sample parsed =
+                        PrometheusTextParser.parse("m " + s + "\n").samples().get(0);
                 assertThat(parsed.value()).as(s).isEqualTo(v);
             }
         }

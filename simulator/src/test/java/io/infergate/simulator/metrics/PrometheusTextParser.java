@@ -42,12 +42,10 @@ public final class PrometheusTextParser {
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     /** One sample line; {@code labels} is unmodifiable and ordered as written. */
-    public record Sample(String name, Map<String, String> labels, double value, OptionalLong timestampMillis) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value, OptionalLong timestampMillis) {}
 
     /** A family: its HELP (null if absent), its TYPE ({@code untyped} if absent) and its samples in order. */
-    public record Family(String name, String type, String help, List<Sample> samples, boolean declaredType) {
-    }
+    public record Family(String name, String type, String help, List<Sample> samples, boolean declaredType) {}
 
     /** Thrown for input the text format does not allow. */
     public static final class ParseException extends IllegalArgumentException {
@@ -82,7 +80,8 @@ public final class PrometheusTextParser {
                     return f;
                 }
             }
-            throw new AssertionError("no family '" + name + "' in " + families.stream().map(Family::name).toList());
+            throw new AssertionError("no family '" + name + "' in "
+                    + families.stream().map(Family::name).toList());
         }
 
         public boolean hasFamily(String name) {
@@ -106,7 +105,9 @@ public final class PrometheusTextParser {
          * @throws AssertionError if there is none or more than one
          */
         public double value(String name, Map<String, String> labels) {
-            List<Sample> hits = find(name, labels).stream().filter(s -> s.labels().equals(labels)).toList();
+            List<Sample> hits = find(name, labels).stream()
+                    .filter(s -> s.labels().equals(labels))
+                    .toList();
             if (hits.size() != 1) {
                 throw new AssertionError(hits.size() + " samples " + name + labels + " (expected: exactly one)");
             }
@@ -114,8 +115,7 @@ public final class PrometheusTextParser {
         }
     }
 
-    private PrometheusTextParser() {
-    }
+    private PrometheusTextParser() {}
 
     /** Parses one scrape. */
     public static Exposition parse(String text) {
@@ -142,8 +142,12 @@ public final class PrometheusTextParser {
             }
             List<Family> out = new ArrayList<>();
             for (MutableFamily f : families.values()) {
-                out.add(new Family(f.name, f.type == null ? "untyped" : f.type, f.help,
-                        Collections.unmodifiableList(f.samples), f.type != null));
+                out.add(new Family(
+                        f.name,
+                        f.type == null ? "untyped" : f.type,
+                        f.help,
+                        Collections.unmodifiableList(f.samples),
+                        f.type != null));
             }
             return new Exposition(Collections.unmodifiableList(out));
         }
@@ -339,8 +343,9 @@ public final class PrometheusTextParser {
             for (String suffix : new String[] {"_bucket", "_sum", "_count"}) {
                 if (sampleName.endsWith(suffix)) {
                     MutableFamily base = families.get(sampleName.substring(0, sampleName.length() - suffix.length()));
-                    if (base != null && ("histogram".equals(base.type)
-                            || ("summary".equals(base.type) && !suffix.equals("_bucket")))) {
+                    if (base != null
+                            && ("histogram".equals(base.type)
+                                    || ("summary".equals(base.type) && !suffix.equals("_bucket")))) {
                         return base;
                     }
                 }

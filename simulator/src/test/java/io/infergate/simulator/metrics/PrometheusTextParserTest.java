@@ -26,9 +26,11 @@ class PrometheusTextParserTest {
         assertThat(ttft.help()).isEqualTo("Histogram of time to first token in seconds.");
         Map<String, String> model = labels("model_name", "meta-llama/Llama-3.1-8B-Instruct");
         assertThat(e.value("sglang:time_to_first_token_seconds_count", model))
-                .isEqualTo(e.value("sglang:time_to_first_token_seconds_bucket", ScrapeAssertions.with(model, "le", "+Inf")));
+                .isEqualTo(e.value(
+                        "sglang:time_to_first_token_seconds_bucket", ScrapeAssertions.with(model, "le", "+Inf")));
         assertThat(e.value("sglang:time_per_output_token_seconds_count", model)).isEqualTo(7.400757e6);
-        assertThat(e.find("sglang:func_latency_seconds_bucket", labels("le", "0.07500000000000001"))).hasSize(1);
+        assertThat(e.find("sglang:func_latency_seconds_bucket", labels("le", "0.07500000000000001")))
+                .hasSize(1);
         assertThat(e.value("sglang:prompt_tokens_total", model)).isEqualTo(8.128902e6);
     }
 
@@ -36,14 +38,23 @@ class PrometheusTextParserTest {
     void parsesTheRealTritonScrape() {
         Exposition e = ScrapeAssertions.parseWellFormed(Fixtures.read(Fixtures.TRITON));
 
-        assertThat(e.families()).extracting(Family::name).containsExactly("nv_trt_llm_request_metrics",
-                "nv_trt_llm_runtime_memory_metrics", "nv_trt_llm_kv_cache_block_metrics",
-                "nv_trt_llm_inflight_batcher_metrics", "nv_trt_llm_general_metrics",
-                "nv_trt_llm_disaggregated_serving_metrics");
-        assertThat(e.value("nv_trt_llm_request_metrics",
-                labels("model", "tensorrt_llm", "request_type", "max", "version", "1"))).isEqualTo(512);
-        assertThat(e.value("nv_trt_llm_kv_cache_block_metrics",
-                labels("kv_cache_block_type", "fraction", "model", "tensorrt_llm", "version", "1"))).isEqualTo(0.4875);
+        assertThat(e.families())
+                .extracting(Family::name)
+                .containsExactly(
+                        "nv_trt_llm_request_metrics",
+                        "nv_trt_llm_runtime_memory_metrics",
+                        "nv_trt_llm_kv_cache_block_metrics",
+                        "nv_trt_llm_inflight_batcher_metrics",
+                        "nv_trt_llm_general_metrics",
+                        "nv_trt_llm_disaggregated_serving_metrics");
+        assertThat(e.value(
+                        "nv_trt_llm_request_metrics",
+                        labels("model", "tensorrt_llm", "request_type", "max", "version", "1")))
+                .isEqualTo(512);
+        assertThat(e.value(
+                        "nv_trt_llm_kv_cache_block_metrics",
+                        labels("kv_cache_block_type", "fraction", "model", "tensorrt_llm", "version", "1")))
+                .isEqualTo(0.4875);
     }
 
     @Test
@@ -51,20 +62,26 @@ class PrometheusTextParserTest {
         String raw = Fixtures.read(Fixtures.VLLM);
         int elided = raw.substring(0, raw.indexOf(",...}")).split("\n").length;
 
-        assertThatThrownBy(() -> PrometheusTextParser.parse(raw)).isInstanceOf(ParseException.class)
+        assertThatThrownBy(() -> PrometheusTextParser.parse(raw))
+                .isInstanceOf(ParseException.class)
                 .satisfies(t -> assertThat(((ParseException) t).line()).isEqualTo(elided));
 
         Exposition e = PrometheusTextParser.parse(Fixtures.vllmWithoutElision());
         Map<String, String> model = labels("model_name", "meta-llama/Llama-3.1-8B-Instruct");
-        assertThat(e.find("vllm:request_success_total", model)).extracting(s -> s.labels().get("finished_reason"))
+        assertThat(e.find("vllm:request_success_total", model))
+                .extracting(s -> s.labels().get("finished_reason"))
                 .containsExactly("stop", "length", "abort");
         assertThat(e.family("vllm:request_success_total").type()).isEqualTo("counter");
         assertThat(e.family("http_requests_total").type()).isEqualTo("untyped");
-        assertThat(e.family("vllm:iteration_tokens_total").samples()).extracting(Sample::name)
-                .containsExactly("vllm:iteration_tokens_total_sum", "vllm:iteration_tokens_total_bucket",
+        assertThat(e.family("vllm:iteration_tokens_total").samples())
+                .extracting(Sample::name)
+                .containsExactly(
+                        "vllm:iteration_tokens_total_sum",
+                        "vllm:iteration_tokens_total_bucket",
                         "vllm:iteration_tokens_total_bucket");
         assertThat(e.family("vllm:cache_config_info").samples().get(0).labels())
-                .containsEntry("enable_prefix_caching", "False").containsEntry("gpu_memory_utilization", "0.9");
+                .containsEntry("enable_prefix_caching", "False")
+                .containsEntry("gpu_memory_utilization", "0.9");
     }
 
     @Test
@@ -85,8 +102,8 @@ class PrometheusTextParserTest {
                 """);
 
         assertThat(e.family("m").help()).isEqualTo("A \\ backslash and a\nnewline; \"quotes\" stay.");
-        assertThat(e.samples().get(0).labels()).isEqualTo(Map.of("path", "C:\\dir", "q", "say \"hi\"",
-                "nl", "a\nb", "braces", "},{=", "empty", ""));
+        assertThat(e.samples().get(0).labels())
+                .isEqualTo(Map.of("path", "C:\\dir", "q", "say \"hi\"", "nl", "a\nb", "braces", "},{=", "empty", ""));
     }
 
     @Test
@@ -160,34 +177,36 @@ class PrometheusTextParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "m{a=\"\\t\"} 1\n",                  // unknown escape
-            "m{a=\"1\" 1\n",                      // unterminated label set
-            "m{a=\"1} 1\n",                       // unterminated value
-            "m{a=\"1\",a=\"2\"} 1\n",             // duplicate label
-            "m{1a=\"1\"} 1\n",                    // bad label name
-            "m{a=1} 1\n",                         // unquoted value
-            "m{a=\"1\"b=\"2\"} 1\n",              // missing comma
-            "0m 1\n",                             // bad metric name
-            "m one\n",                            // bad value
-            "m 0x10\n",                           // not a Go float
-            "m 1d\n",                             // not a Go float
-            "m\n",                                // no value
-            "m 1 1.5\n",                          // fractional timestamp
-            "m 1 2 3\n",                          // trailing text
-            "m 1",                                // no final line feed
-            "# TYPE m gauge\n# TYPE m gauge\nm 1\n",     // second TYPE
-            "# HELP m a\n# HELP m b\nm 1\n",             // second HELP
-            "# TYPE m bogus\nm 1\n",                      // unknown type
-            "# TYPE m gauge extra\nm 1\n",                // trailing text after type
-            "m 1\n# TYPE m gauge\n",                      // TYPE after samples
-            "# HELP m x\\ty\n",                           // bad escape in HELP
-            "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n", // family not contiguous
-            "# TYPE h histogram\nh_bucket 1\n",           // bucket without le
-            "# TYPE h histogram\nh_bucket{le=\"x\"} 1\n", // non-numeric le
-    })
+    @ValueSource(
+            strings = {
+                "m{a=\"\\t\"} 1\n", // unknown escape
+                "m{a=\"1\" 1\n", // unterminated label set
+                "m{a=\"1} 1\n", // unterminated value
+                "m{a=\"1\",a=\"2\"} 1\n", // duplicate label
+                "m{1a=\"1\"} 1\n", // bad label name
+                "m{a=1} 1\n", // unquoted value
+                "m{a=\"1\"b=\"2\"} 1\n", // missing comma
+                "0m 1\n", // bad metric name
+                "m one\n", // bad value
+                "m 0x10\n", // not a Go float
+                "m 1d\n", // not a Go float
+                "m\n", // no value
+                "m 1 1.5\n", // fractional timestamp
+                "m 1 2 3\n", // trailing text
+                "m 1", // no final line feed
+                "# TYPE m gauge\n# TYPE m gauge\nm 1\n", // second TYPE
+                "# HELP m a\n# HELP m b\nm 1\n", // second HELP
+                "# TYPE m bogus\nm 1\n", // unknown type
+                "# TYPE m gauge extra\nm 1\n", // trailing text after type
+                "m 1\n# TYPE m gauge\n", // TYPE after samples
+                "# HELP m x\\ty\n", // bad escape in HELP
+                "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n", // family not contiguous
+                "# TYPE h histogram\nh_bucket 1\n", // bucket without le
+                "# TYPE h histogram\nh_bucket{le=\"x\"} 1\n", // non-numeric le
+            })
     void rejectsMalformedInput(String text) {
-        assertThatThrownBy(() -> PrometheusTextParser.parse(text)).isInstanceOf(ParseException.class)
+        assertThatThrownBy(() -> PrometheusTextParser.parse(text))
+                .isInstanceOf(ParseException.class)
                 .hasMessageStartingWith("line ");
     }
 

@@ -50,13 +50,15 @@ class PrometheusTextWriterTest {
         Histogram h = new Histogram(new double[] {1});
         h.observe(0.5);
 
-        for (TextDialect d : List.of(TextDialect.PYTHON, TextDialect.PROMETHEUS_CPP, TextDialect.RUST_METRICS_EXPORTER)) {
+        for (TextDialect d :
+                List.of(TextDialect.PYTHON, TextDialect.PROMETHEUS_CPP, TextDialect.RUST_METRICS_EXPORTER)) {
             PrometheusTextWriter w = writer(d);
             w.gauge("g", "g", labels, 1);
             w.histogram("h", "h", labels, h.snapshot());
             String text = w.finish();
             if (d == TextDialect.RUST_METRICS_EXPORTER) {
-                assertThat(text).contains("g{zeta=\"1\",alpha=\"2\"} 1\n", "h_bucket{zeta=\"1\",alpha=\"2\",le=\"1\"} 1\n");
+                assertThat(text)
+                        .contains("g{zeta=\"1\",alpha=\"2\"} 1\n", "h_bucket{zeta=\"1\",alpha=\"2\",le=\"1\"} 1\n");
             } else {
                 assertThat(text).contains("g{alpha=\"2\",zeta=\"1\"} 1", "h_bucket{alpha=\"2\",le=\"1");
             }
@@ -78,8 +80,13 @@ class PrometheusTextWriterTest {
             PrometheusTextWriter w = writer(d);
             w.histogram("h", "h", Labels.EMPTY, h.snapshot());
             Family f = PrometheusTextParser.parse(w.finish()).family("h");
-            assertThat(f.samples()).extracting(s -> s.name().substring(1)).as(d.name()).isEqualTo(suffixes);
-            assertThat(f.samples()).extracting(PrometheusTextParser.Sample::value).as(d.name())
+            assertThat(f.samples())
+                    .extracting(s -> s.name().substring(1))
+                    .as(d.name())
+                    .isEqualTo(suffixes);
+            assertThat(f.samples())
+                    .extracting(PrometheusTextParser.Sample::value)
+                    .as(d.name())
                     .contains(1.0, 1.0, 2.0, 2.0, 6.0);
         });
     }
@@ -121,14 +128,18 @@ class PrometheusTextWriterTest {
         PrometheusTextWriter w = writer(TextDialect.PYTHON);
         w.gauge("g", "g", Labels.EMPTY, 1);
 
-        assertThatThrownBy(() -> w.gauge("g", "g", Labels.EMPTY, 1)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> w.gauge("g", "g", Labels.EMPTY, 1))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("written twice");
-        assertThatThrownBy(() -> w.gauge("1g", "g", Labels.EMPTY, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> w.gauge("1g", "g", Labels.EMPTY, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("metric name");
-        assertThatThrownBy(() -> Labels.of("bad-name", "x")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Labels.of("bad-name", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("label name");
         assertThatThrownBy(() -> Labels.of("__reserved", "x")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Labels.of("a", "x").and("a", "y")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Labels.of("a", "x").and("a", "y"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already");
     }
 }

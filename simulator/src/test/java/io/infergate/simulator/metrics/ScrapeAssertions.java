@@ -15,8 +15,7 @@ import java.util.Map;
 /** Test support: structural checks of a scrape and comparisons with engine values. Stateless. */
 final class ScrapeAssertions {
 
-    private ScrapeAssertions() {
-    }
+    private ScrapeAssertions() {}
 
     /** {@code labels("a", "1", "b", "2")}. */
     static Map<String, String> labels(String... pairs) {
@@ -96,8 +95,12 @@ final class ScrapeAssertions {
         assertThat(buckets).as("%s%s buckets", name, labels).hasSize(bounds.length + 1);
         for (int i = 0; i < bounds.length; i++) {
             Sample b = buckets.get(i);
-            assertThat(Double.parseDouble(b.labels().get("le"))).as("%s le #%d", name, i).isEqualTo(bounds[i]);
-            assertThat(b.value()).as("%s bucket le=%s", name, b.labels().get("le")).isEqualTo(cumulative[i]);
+            assertThat(Double.parseDouble(b.labels().get("le")))
+                    .as("%s le #%d", name, i)
+                    .isEqualTo(bounds[i]);
+            assertThat(b.value())
+                    .as("%s bucket le=%s", name, b.labels().get("le"))
+                    .isEqualTo(cumulative[i]);
         }
         assertThat(buckets.get(bounds.length).labels().get("le")).isEqualTo("+Inf");
         assertThat(buckets.get(bounds.length).value()).isEqualTo(cumulative[bounds.length]);

@@ -15,8 +15,11 @@ class SglangMetricsRendererTest {
     void familiesHelpTypeLabelsAndBucketsMatchTheDocumentedScrape() {
         Exposition real = PrometheusTextParser.parse(Fixtures.read(Fixtures.SGLANG));
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.SGLANG, MetricsRendererTest.loraConfig(), 1);
-        Exposition ours = FlavorExpectations.assertScrape(MetricsFlavor.SGLANG,
-                MetricsRenderer.render(MetricsFlavor.SGLANG, m, MetricsOptions.defaults()), m, MetricsOptions.defaults());
+        Exposition ours = FlavorExpectations.assertScrape(
+                MetricsFlavor.SGLANG,
+                MetricsRenderer.render(MetricsFlavor.SGLANG, m, MetricsOptions.defaults()),
+                m,
+                MetricsOptions.defaults());
 
         for (Family f : real.families()) {
             if (f.name().equals("sglang:func_latency_seconds")) {
@@ -27,9 +30,14 @@ class SglangMetricsRendererTest {
             assertThat(mine.help()).as(f.name()).isEqualTo(f.help());
             assertThat(shape(mine)).as(f.name()).isEqualTo(shape(f));
         }
-        List<String> realOrder = real.families().stream().map(Family::name)
-                .filter(n -> !n.equals("sglang:func_latency_seconds")).toList();
-        assertThat(ours.families().stream().map(Family::name).filter(realOrder::contains).toList())
+        List<String> realOrder = real.families().stream()
+                .map(Family::name)
+                .filter(n -> !n.equals("sglang:func_latency_seconds"))
+                .toList();
+        assertThat(ours.families().stream()
+                        .map(Family::name)
+                        .filter(realOrder::contains)
+                        .toList())
                 .isEqualTo(realOrder);
     }
 
@@ -37,10 +45,12 @@ class SglangMetricsRendererTest {
     void histogramsStartWithTheSumLikeTheMultiprocessCollector() {
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.SGLANG, MetricsRendererTest.loraConfig(), 2);
 
-        Exposition e = PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.SGLANG, m,
-                MetricsOptions.defaults()));
+        Exposition e =
+                PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.SGLANG, m, MetricsOptions.defaults()));
 
-        assertThat(e.families()).filteredOn(f -> f.type().equals("histogram")).hasSize(3)
+        assertThat(e.families())
+                .filteredOn(f -> f.type().equals("histogram"))
+                .hasSize(3)
                 .allSatisfy(f -> assertThat(f.samples().get(0).name()).isEqualTo(f.name() + "_sum"));
     }
 
@@ -48,8 +58,8 @@ class SglangMetricsRendererTest {
     void cacheConfigInfoCarriesTheKvGeometryGieReads() {
         EngineMetrics m = MetricsFlavor.SGLANG.newEngineMetrics(MetricsRendererTest.loraConfig());
 
-        Exposition e = PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.SGLANG, m,
-                MetricsOptions.defaults()));
+        Exposition e =
+                PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.SGLANG, m, MetricsOptions.defaults()));
 
         Sample info = e.family("sglang:cache_config_info").samples().get(0);
         long pages = Long.parseLong(info.labels().get("num_pages"));

@@ -7,6 +7,7 @@ import io.infergate.simulator.engine.Observation;
 import io.infergate.simulator.metrics.PrometheusTextParser.Exposition;
 import io.infergate.simulator.metrics.PrometheusTextParser.Family;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TgiMetricsRendererTest {
@@ -15,11 +16,19 @@ class TgiMetricsRendererTest {
     void countersHaveNoTotalSuffixAsWithMetricsExporterPrometheus015() {
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.TGI, MetricsRendererTest.loraConfig(), 1);
 
-        Exposition e = FlavorExpectations.assertScrape(MetricsFlavor.TGI,
-                MetricsRenderer.render(MetricsFlavor.TGI, m, MetricsOptions.defaults()), m, MetricsOptions.defaults());
+        Exposition e = FlavorExpectations.assertScrape(
+                MetricsFlavor.TGI,
+                MetricsRenderer.render(MetricsFlavor.TGI, m, MetricsOptions.defaults()),
+                m,
+                MetricsOptions.defaults());
 
-        assertThat(e.families()).filteredOn(f -> f.type().equals("counter")).extracting(Family::name)
-                .containsExactly("tgi_request_count", "tgi_request_success", "tgi_batch_inference_count",
+        assertThat(e.families())
+                .filteredOn(f -> f.type().equals("counter"))
+                .extracting(Family::name)
+                .containsExactly(
+                        "tgi_request_count",
+                        "tgi_request_success",
+                        "tgi_batch_inference_count",
                         "tgi_batch_inference_success");
         assertThat(e.samples()).noneMatch(s -> s.name().endsWith("_total"));
     }
@@ -34,9 +43,11 @@ class TgiMetricsRendererTest {
         List<String> types = e.families().stream().map(Family::type).distinct().toList();
         assertThat(types).containsExactly("counter", "gauge", "histogram");
         assertThat(text.split("\n\n")).hasSize(e.families().size());
-        assertThat(text).contains("\ntgi_queue_size " + m.waiting() + "\n",
-                "\ntgi_request_count " + m.requestsReceived() + "\n",
-                "tgi_request_duration_bucket{le=\"0.00015000000000000001\"} ");
+        assertThat(text)
+                .contains(
+                        "\ntgi_queue_size " + m.waiting() + "\n",
+                        "\ntgi_request_count " + m.requestsReceived() + "\n",
+                        "tgi_request_duration_bucket{le=\"0.00015000000000000001\"} ");
         assertThat(e.family("tgi_batch_max_total_tokens").help()).isNull();
     }
 
@@ -44,12 +55,15 @@ class TgiMetricsRendererTest {
     void histogramsUseTgisBuckets() {
         EngineMetrics m = MetricsFlavor.TGI.newEngineMetrics(MetricsRendererTest.loraConfig());
 
-        Exposition e = PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.TGI, m,
-                MetricsOptions.defaults()));
+        Exposition e =
+                PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.TGI, m, MetricsOptions.defaults()));
 
-        assertThat(e.find("tgi_request_queue_duration_bucket", java.util.Map.of())).hasSize(36);
-        assertThat(e.find("tgi_request_input_length_bucket", java.util.Map.of())).hasSize(101);
-        ScrapeAssertions.assertHistogram(e, "tgi_request_mean_time_per_token_duration", java.util.Map.of(),
+        assertThat(e.find("tgi_request_queue_duration_bucket", Map.of())).hasSize(36);
+        assertThat(e.find("tgi_request_input_length_bucket", Map.of())).hasSize(101);
+        ScrapeAssertions.assertHistogram(
+                e,
+                "tgi_request_mean_time_per_token_duration",
+                Map.of(),
                 m.histogram(Observation.REQUEST_TIME_PER_OUTPUT_TOKEN));
     }
 }

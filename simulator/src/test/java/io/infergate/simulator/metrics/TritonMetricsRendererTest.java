@@ -18,8 +18,11 @@ class TritonMetricsRendererTest {
     void familiesHelpTypeAndSeriesMatchTheTensorrtLlmBackendSample() {
         Exposition real = PrometheusTextParser.parse(Fixtures.read(Fixtures.TRITON));
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.TRITON, MetricsRendererTest.loraConfig(), 1);
-        Exposition ours = FlavorExpectations.assertScrape(MetricsFlavor.TRITON,
-                MetricsRenderer.render(MetricsFlavor.TRITON, m, MetricsOptions.defaults()), m, MetricsOptions.defaults());
+        Exposition ours = FlavorExpectations.assertScrape(
+                MetricsFlavor.TRITON,
+                MetricsRenderer.render(MetricsFlavor.TRITON, m, MetricsOptions.defaults()),
+                m,
+                MetricsOptions.defaults());
 
         int compared = 0;
         for (Family f : real.families()) {
@@ -42,27 +45,36 @@ class TritonMetricsRendererTest {
 
         String text = MetricsRenderer.render(MetricsFlavor.TRITON, m, MetricsOptions.defaults());
 
-        assertThat(text).contains(
-                "nv_trt_llm_request_metrics{model=\"tensorrt_llm\",request_type=\"waiting\",version=\"1\"} "
-                        + m.waiting() + "\n",
-                "nv_trt_llm_request_metrics{model=\"tensorrt_llm\",request_type=\"max\",version=\"1\"} "
-                        + c.maxNumSeqs() + "\n",
-                "nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type=\"tokens_per\",model=\"tensorrt_llm\","
-                        + "version=\"1\"} " + c.blockSize() + "\n");
+        assertThat(text)
+                .contains(
+                        "nv_trt_llm_request_metrics{model=\"tensorrt_llm\",request_type=\"waiting\",version=\"1\"} "
+                                + m.waiting() + "\n",
+                        "nv_trt_llm_request_metrics{model=\"tensorrt_llm\",request_type=\"max\",version=\"1\"} "
+                                + c.maxNumSeqs() + "\n",
+                        "nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type=\"tokens_per\",model=\"tensorrt_llm\","
+                                + "version=\"1\"} " + c.blockSize() + "\n");
     }
 
     @Test
     void baseTritonCountersAreThere() {
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.TRITON, MetricsRendererTest.loraConfig(), 3);
 
-        Exposition e = PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.TRITON, m,
-                MetricsOptions.defaults()));
+        Exposition e =
+                PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.TRITON, m, MetricsOptions.defaults()));
 
-        assertThat(e.families()).filteredOn(f -> f.name().startsWith("nv_inference_")).extracting(Family::name)
-                .containsExactly("nv_inference_request_success", "nv_inference_request_failure", "nv_inference_count",
-                        "nv_inference_exec_count", "nv_inference_request_duration_us",
-                        "nv_inference_queue_duration_us", "nv_inference_compute_input_duration_us",
-                        "nv_inference_compute_infer_duration_us", "nv_inference_compute_output_duration_us",
+        assertThat(e.families())
+                .filteredOn(f -> f.name().startsWith("nv_inference_"))
+                .extracting(Family::name)
+                .containsExactly(
+                        "nv_inference_request_success",
+                        "nv_inference_request_failure",
+                        "nv_inference_count",
+                        "nv_inference_exec_count",
+                        "nv_inference_request_duration_us",
+                        "nv_inference_queue_duration_us",
+                        "nv_inference_compute_input_duration_us",
+                        "nv_inference_compute_infer_duration_us",
+                        "nv_inference_compute_output_duration_us",
                         "nv_inference_pending_request_count");
     }
 

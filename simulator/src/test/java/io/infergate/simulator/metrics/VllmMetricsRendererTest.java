@@ -20,8 +20,8 @@ class VllmMetricsRendererTest {
     void helpTypeAndLabelShapesMatchTheRealVllmScrape() {
         Exposition real = PrometheusTextParser.parse(Fixtures.vllmWithoutElision());
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.VLLM, MetricsRendererTest.loraConfig(), 1);
-        Exposition ours = FlavorExpectations.assertScrape(MetricsFlavor.VLLM,
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, V0_STYLE), m, V0_STYLE);
+        Exposition ours = FlavorExpectations.assertScrape(
+                MetricsFlavor.VLLM, MetricsRenderer.render(MetricsFlavor.VLLM, m, V0_STYLE), m, V0_STYLE);
 
         int compared = 0;
         for (Family f : real.families()) {
@@ -32,10 +32,12 @@ class VllmMetricsRendererTest {
             assertThat(mine.type()).as(f.name()).isEqualTo(f.type());
             assertThat(mine.help()).as(f.name()).isEqualTo(f.help());
             for (Sample s : f.samples()) {
-                assertThat(mine.samples()).as("a %s sample labelled like %s", s.name(), s.labels().keySet())
+                assertThat(mine.samples())
+                        .as("a %s sample labelled like %s", s.name(), s.labels().keySet())
                         .anySatisfy(t -> {
                             assertThat(t.name()).isEqualTo(s.name());
-                            assertThat(t.labels().keySet()).containsAll(s.labels().keySet());
+                            assertThat(t.labels().keySet())
+                                    .containsAll(s.labels().keySet());
                         });
             }
             compared++;
@@ -52,13 +54,15 @@ class VllmMetricsRendererTest {
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.VLLM, MetricsRendererTest.loraConfig(), 2);
         MetricsOptions options = new MetricsOptions(false, "3", false, 0);
 
-        Exposition e = FlavorExpectations.assertScrape(MetricsFlavor.VLLM,
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, options), m, options);
+        Exposition e = FlavorExpectations.assertScrape(
+                MetricsFlavor.VLLM, MetricsRenderer.render(MetricsFlavor.VLLM, m, options), m, options);
 
         for (Family f : e.families()) {
             boolean lora = f.name().equals("vllm:lora_requests_info");
-            assertThat(f.samples()).as(f.name())
-                    .allSatisfy(s -> assertThat(s.labels().containsKey("engine")).isEqualTo(!lora));
+            assertThat(f.samples())
+                    .as(f.name())
+                    .allSatisfy(
+                            s -> assertThat(s.labels().containsKey("engine")).isEqualTo(!lora));
         }
         assertThat(e.family("vllm:lora_requests_info").samples())
                 .allSatisfy(s -> assertThat(s.labels().keySet())
@@ -69,8 +73,8 @@ class VllmMetricsRendererTest {
     void withoutTheEngineLabelSeriesCarryOnlyModelName() {
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.VLLM, MetricsRendererTest.loraConfig(), 2);
 
-        Exposition e = FlavorExpectations.assertScrape(MetricsFlavor.VLLM,
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, V0_STYLE), m, V0_STYLE);
+        Exposition e = FlavorExpectations.assertScrape(
+                MetricsFlavor.VLLM, MetricsRenderer.render(MetricsFlavor.VLLM, m, V0_STYLE), m, V0_STYLE);
 
         assertThat(e.samples()).noneMatch(s -> s.labels().containsKey("engine"));
     }
@@ -80,10 +84,10 @@ class VllmMetricsRendererTest {
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.VLLM, MetricsRendererTest.loraConfig(), 4);
         MetricsOptions legacy = new MetricsOptions(true, "0", false, 0);
 
-        Exposition with = FlavorExpectations.assertScrape(MetricsFlavor.VLLM,
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, legacy), m, legacy);
-        Exposition without = PrometheusTextParser.parse(
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults()));
+        Exposition with = FlavorExpectations.assertScrape(
+                MetricsFlavor.VLLM, MetricsRenderer.render(MetricsFlavor.VLLM, m, legacy), m, legacy);
+        Exposition without =
+                PrometheusTextParser.parse(MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults()));
 
         assertThat(with.hasFamily("vllm:gpu_cache_usage_perc")).isTrue();
         assertThat(with.family("vllm:gpu_cache_usage_perc").help()).contains("DEPRECATED");
@@ -96,23 +100,32 @@ class VllmMetricsRendererTest {
         EngineConfig plain = Preset.DEFAULT.config();
         EngineMetrics m = MetricsRendererTest.filled(MetricsFlavor.VLLM, plain, 5);
 
-        Exposition e = FlavorExpectations.assertScrape(MetricsFlavor.VLLM,
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults()), m, MetricsOptions.defaults());
+        Exposition e = FlavorExpectations.assertScrape(
+                MetricsFlavor.VLLM,
+                MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults()),
+                m,
+                MetricsOptions.defaults());
 
         assertThat(e.hasFamily("vllm:lora_requests_info")).isFalse();
     }
 
     @Test
     void cacheConfigInfoSpeaksPython() {
-        EngineConfig c = Preset.DEFAULT.config().toBuilder().enablePrefixCaching(false).gpuMemoryUtilization(0.85)
+        EngineConfig c = Preset.DEFAULT.config().toBuilder()
+                .enablePrefixCaching(false)
+                .gpuMemoryUtilization(0.85)
                 .build();
         EngineMetrics m = MetricsFlavor.VLLM.newEngineMetrics(c);
 
-        Exposition e = FlavorExpectations.assertScrape(MetricsFlavor.VLLM,
-                MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults()), m, MetricsOptions.defaults());
+        Exposition e = FlavorExpectations.assertScrape(
+                MetricsFlavor.VLLM,
+                MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults()),
+                m,
+                MetricsOptions.defaults());
 
         Sample info = e.family("vllm:cache_config_info").samples().get(0);
-        assertThat(info.labels()).containsEntry("enable_prefix_caching", "False")
+        assertThat(info.labels())
+                .containsEntry("enable_prefix_caching", "False")
                 .containsEntry("gpu_memory_utilization", NumberFormats.pythonRepr(c.gpuMemoryUtilization()))
                 .containsEntry("engine", "0");
     }
@@ -124,17 +137,21 @@ class VllmMetricsRendererTest {
 
         String text = MetricsRenderer.render(MetricsFlavor.VLLM, m, MetricsOptions.defaults());
 
-        assertThat(text).contains("vllm:num_requests_running{engine=\"0\",model_name=\"" + name + "\"} "
-                + m.running() + ".0\n");
-        assertThat(text).contains("vllm:iteration_tokens_total_bucket{engine=\"0\",le=\"1.0\",model_name=\"" + name
-                + "\"} ");
-        assertThat(text).contains("vllm:prompt_tokens_total{engine=\"0\",model_name=\"" + name + "\"} "
-                + NumberFormats.python(m.promptTokens()) + "\n");
+        assertThat(text)
+                .contains(
+                        "vllm:num_requests_running{engine=\"0\",model_name=\"" + name + "\"} " + m.running() + ".0\n");
+        assertThat(text)
+                .contains("vllm:iteration_tokens_total_bucket{engine=\"0\",le=\"1.0\",model_name=\"" + name + "\"} ");
+        assertThat(text)
+                .contains("vllm:prompt_tokens_total{engine=\"0\",model_name=\"" + name + "\"} "
+                        + NumberFormats.python(m.promptTokens()) + "\n");
         assertThat(NumberFormats.python(m.promptTokens())).matches("\\d\\.\\d*e\\+0\\d");
     }
 
     private static Set<String> labelValues(Exposition e, String sample, String label) {
-        return e.samples().stream().filter(s -> s.name().equals(sample)).map(s -> s.labels().get(label))
+        return e.samples().stream()
+                .filter(s -> s.name().equals(sample))
+                .map(s -> s.labels().get(label))
                 .collect(Collectors.toSet());
     }
 }

@@ -22,12 +22,20 @@ import tools.jackson.databind.JsonNode;
 class FleetAdminIT {
 
     private static SimulatorFleet fleet;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Patience.EVENTUALLY).build();
 
     @BeforeAll
     static void start() {
-        fleet = new SimulatorFleet(new FleetSpec(3, 0, 0, ReplicaSpec.builder(TestEngines.fast()).seed(11)
-                .http(TestEngines.PATIENT_HTTP).build())).start();
+        fleet = new SimulatorFleet(new FleetSpec(
+                        3,
+                        0,
+                        0,
+                        ReplicaSpec.builder(TestEngines.fast())
+                                .seed(11)
+                                .http(TestEngines.PATIENT_HTTP)
+                                .build()))
+                .start();
     }
 
     @AfterAll
@@ -39,10 +47,14 @@ class FleetAdminIT {
 
     private static HttpResponse<String> admin(String method, String path, String json)
             throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json);
-        return http.send(HttpRequest.newBuilder(URI.create(fleet.adminUrl() + path)).method(method, body)
-                .header("content-type", "application/json").timeout(Patience.EVENTUALLY).build(),
+        HttpRequest.BodyPublisher body =
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+        return http.send(
+                HttpRequest.newBuilder(URI.create(fleet.adminUrl() + path))
+                        .method(method, body)
+                        .header("content-type", "application/json")
+                        .timeout(Patience.EVENTUALLY)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -73,8 +85,8 @@ class FleetAdminIT {
 
     @Test
     void faultsCanBeReadPatchedAndReplaced() throws Exception {
-        HttpResponse<String> patched = admin("PATCH", "/replicas/1/faults",
-                "{\"errorRate\":0.5,\"errorStatuses\":503,\"metricsFault\":\"slow\"}");
+        HttpResponse<String> patched = admin(
+                "PATCH", "/replicas/1/faults", "{\"errorRate\":0.5,\"errorStatuses\":503,\"metricsFault\":\"slow\"}");
         assertThat(patched.statusCode()).isEqualTo(200);
         assertThat(fleet.replica(1).faults().config().errorRate()).isEqualTo(0.5);
         assertThat(fleet.replica(1).faults().config().errorStatuses()).containsExactly(503);
@@ -83,10 +95,14 @@ class FleetAdminIT {
         admin("PATCH", "/replicas/1/faults", "{\"addedLatencyMs\":10}");
         assertThat(fleet.replica(1).faults().config().errorRate()).isEqualTo(0.5);
 
-        JsonNode replaced = Json.MAPPER.readTree(admin("PUT", "/replicas/1/faults", "{\"crashAfterChunks\":4}").body());
+        JsonNode replaced = Json.MAPPER.readTree(
+                admin("PUT", "/replicas/1/faults", "{\"crashAfterChunks\":4}").body());
         assertThat(replaced.get("errorRate").asDouble()).isZero();
         assertThat(replaced.get("crashAfterChunks").asInt()).isEqualTo(4);
-        assertThat(Json.MAPPER.readTree(admin("GET", "/replicas/1/faults", null).body()).get("crashAfterChunks").asInt())
+        assertThat(Json.MAPPER
+                        .readTree(admin("GET", "/replicas/1/faults", null).body())
+                        .get("crashAfterChunks")
+                        .asInt())
                 .isEqualTo(4);
         admin("PUT", "/faults", "{}");
         assertThat(fleet.replica(1).faults().config().isNone()).isTrue();
@@ -96,8 +112,12 @@ class FleetAdminIT {
     void badAdminInputIsAClear400() throws Exception {
         HttpResponse<String> unknownField = admin("PUT", "/replicas/0/faults", "{\"errRate\":1}");
         assertThat(unknownField.statusCode()).isEqualTo(400);
-        assertThat(Json.MAPPER.readTree(unknownField.body()).at("/error/message").asString())
-                .contains("unknown field 'errRate'").contains("errorRate");
+        assertThat(Json.MAPPER
+                        .readTree(unknownField.body())
+                        .at("/error/message")
+                        .asString())
+                .contains("unknown field 'errRate'")
+                .contains("errorRate");
 
         HttpResponse<String> outOfRange = admin("PATCH", "/replicas/0/faults", "{\"errorRate\":2}");
         assertThat(outOfRange.statusCode()).isEqualTo(400);
@@ -118,14 +138,19 @@ class FleetAdminIT {
     @Test
     void stopAndStartThroughTheAdminApi() throws Exception {
         SimReplica r = fleet.replica(2);
-        JsonNode stopped = Json.MAPPER.readTree(admin("POST", "/replicas/2/stop", null).body());
+        JsonNode stopped =
+                Json.MAPPER.readTree(admin("POST", "/replicas/2/stop", null).body());
         assertThat(stopped.get("listening").asBoolean()).isFalse();
         assertThat(r.isListening()).isFalse();
-        JsonNode started = Json.MAPPER.readTree(admin("POST", "/replicas/2/start", null).body());
+        JsonNode started =
+                Json.MAPPER.readTree(admin("POST", "/replicas/2/start", null).body());
         assertThat(started.get("listening").asBoolean()).isTrue();
         assertThat(started.get("port").asInt()).isEqualTo(r.port());
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(r.url() + "/health"))
-                .timeout(Patience.EVENTUALLY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create(r.url() + "/health"))
+                        .timeout(Patience.EVENTUALLY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 }

@@ -25,7 +25,8 @@ final class RawHttp implements AutoCloseable {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
     }
@@ -58,8 +59,7 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    record Ending(String text, boolean reset) {
-    }
+    record Ending(String text, boolean reset) {}
 
     @Override
     public void close() throws IOException {

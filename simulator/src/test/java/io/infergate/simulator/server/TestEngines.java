@@ -23,11 +23,10 @@ final class TestEngines {
      * (a slow assertion, a loaded machine) could reuse a pooled connection just as the replica closes it, and a POST
      * on such a connection fails instead of being retried. The client, not the server, closes idle connections.
      */
-    static final HttpServerConfig PATIENT_HTTP =
-            HttpServerConfig.DEFAULT.withKeepAliveTimeoutMs(Duration.ofMinutes(10).toMillis());
+    static final HttpServerConfig PATIENT_HTTP = HttpServerConfig.DEFAULT.withKeepAliveTimeoutMs(
+            Duration.ofMinutes(10).toMillis());
 
-    private TestEngines() {
-    }
+    private TestEngines() {}
 
     /** The H100 preset's step times, a small KV cache (max_model_len 16368), 12-token answers, LoRA on. */
     static EngineConfig fast() {
@@ -36,8 +35,11 @@ final class TestEngines {
                 .clampMaxModelLenToCache()
                 .outputLengths(new OutputLengthDistribution.Fixed(12))
                 .frontendOverheadNanos(1_000_000)
-                .enableLora(true).maxLoras(2).maxCpuLoras(4)
-                .loraLoadNanos(5_000_000).loraActivateNanos(1_000_000)
+                .enableLora(true)
+                .maxLoras(2)
+                .maxCpuLoras(4)
+                .loraLoadNanos(5_000_000)
+                .loraActivateNanos(1_000_000)
                 .build();
     }
 }

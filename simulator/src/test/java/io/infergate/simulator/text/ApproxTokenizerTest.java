@@ -3,6 +3,7 @@ package io.infergate.simulator.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ApproxTokenizerTest {
@@ -45,8 +46,10 @@ class ApproxTokenizerTest {
 
     @Test
     void differentChunksMostlyGetDifferentIds() {
-        long distinct = java.util.stream.IntStream.range(0, 1000)
-                .map(i -> ApproxTokenizer.encode(String.format("%04d", i), false)[0]).distinct().count();
+        long distinct = IntStream.range(0, 1000)
+                .map(i -> ApproxTokenizer.encode(String.format("%04d", i), false)[0])
+                .distinct()
+                .count();
         assertThat(distinct).isGreaterThan(970);
         // a short last chunk differs from the same characters padded with NULs
         assertThat(ApproxTokenizer.encode("ab", false)).isNotEqualTo(ApproxTokenizer.encode("ab\0\0", false));

@@ -14,15 +14,23 @@ class TokenTextTest {
 
     @Test
     void piecesAreWordsWithLeadingSpacesOrPunctuation() {
-        IntStream.range(0, 5000).mapToObj(TokenText::piece).forEach(p ->
-                assertThat(p).matches(" [a-z]+|[.,;:!?]"));
+        IntStream.range(0, 5000)
+                .mapToObj(TokenText::piece)
+                .forEach(p -> assertThat(p).matches(" [a-z]+|[.,;:!?]"));
         assertThat(TokenText.piece(-7)).isNotEmpty();
     }
 
     @Test
     void mostlyWords() {
-        long words = IntStream.range(0, 10_000).mapToObj(TokenText::piece).filter(p -> p.startsWith(" ")).count();
+        long words = IntStream.range(0, 10_000)
+                .mapToObj(TokenText::piece)
+                .filter(p -> p.startsWith(" "))
+                .count();
         assertThat(words).isBetween(8_500L, 9_900L);
-        assertThat(IntStream.range(0, 10_000).mapToObj(TokenText::piece).distinct().count()).isGreaterThan(150);
+        assertThat(IntStream.range(0, 10_000)
+                        .mapToObj(TokenText::piece)
+                        .distinct()
+                        .count())
+                .isGreaterThan(150);
     }
 }

@@ -24,8 +24,13 @@ import java.util.Objects;
  * @param maxTreeSize         (worker, block) entries kept before pruning, >= 1
  * @param pruneTargetRatio    pruning keeps this fraction of {@code maxTreeSize}, the most recent, in [0, 1]
  */
-public record DynamoKvConfig(double prefillLoadScale, double overlapScoreCredit, double temperature, Duration ttl,
-                             int maxTreeSize, double pruneTargetRatio) {
+public record DynamoKvConfig(
+        double prefillLoadScale,
+        double overlapScoreCredit,
+        double temperature,
+        Duration ttl,
+        int maxTreeSize,
+        double pruneTargetRatio) {
 
     public DynamoKvConfig {
         requireFiniteNonNegative("prefillLoadScale", prefillLoadScale);

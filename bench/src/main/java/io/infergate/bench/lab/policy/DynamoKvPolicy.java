@@ -6,6 +6,7 @@ import io.infergate.bench.lab.LabView;
 import io.infergate.bench.lab.Route;
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,8 +138,7 @@ public final class DynamoKvPolicy implements LabPolicy {
     }
 
     /** One decision's inputs: the request's block hashes, and per endpoint its overlap (blocks) and cost. */
-    record Costs(long[] hashes, int[] overlap, double[] cost) {
-    }
+    record Costs(long[] hashes, int[] overlap, double[] cost) {}
 
     @Override
     public void onFirstToken(LabRequest request, int endpoint, LabView view) {
@@ -191,7 +191,7 @@ public final class DynamoKvPolicy implements LabPolicy {
         }
         double[] p = new double[cost.length];
         if (min == max) {
-            java.util.Arrays.fill(p, 1.0 / cost.length);
+            Arrays.fill(p, 1.0 / cost.length);
         } else {
             double scale = -1.0 / ((max - min) * config.temperature());
             for (int i = 0; i < cost.length; i++) {

@@ -33,29 +33,34 @@ import java.util.Objects;
  *                               unknown, >= 1
  * @param autoTune               whether an endpoint's index capacity follows its scraped {@code num_gpu_blocks}
  */
-public record LlmdConfig(double affinityThreshold, double explorationProbability, double maxTtftPenaltyMs,
-                         double peakPrefillThroughput, long queueThresholdTokens, PrefixHasher hasher,
-                         int indexCapacity, boolean autoTune) {
+public record LlmdConfig(
+        double affinityThreshold,
+        double explorationProbability,
+        double maxTtftPenaltyMs,
+        double peakPrefillThroughput,
+        long queueThresholdTokens,
+        PrefixHasher hasher,
+        int indexCapacity,
+        boolean autoTune) {
 
     public LlmdConfig {
         if (!(affinityThreshold >= 0 && affinityThreshold <= 1)) {
             throw new IllegalArgumentException("affinityThreshold: " + affinityThreshold + " (expected: 0..1)");
         }
         if (!(explorationProbability >= 0 && explorationProbability <= 1)) {
-            throw new IllegalArgumentException("explorationProbability: " + explorationProbability
-                    + " (expected: 0..1)");
+            throw new IllegalArgumentException(
+                    "explorationProbability: " + explorationProbability + " (expected: 0..1)");
         }
         if (!(maxTtftPenaltyMs >= 0) || Double.isInfinite(maxTtftPenaltyMs)) {
-            throw new IllegalArgumentException("maxTtftPenaltyMs: " + maxTtftPenaltyMs
-                    + " (expected: a finite value >= 0)");
+            throw new IllegalArgumentException(
+                    "maxTtftPenaltyMs: " + maxTtftPenaltyMs + " (expected: a finite value >= 0)");
         }
         if (!(peakPrefillThroughput > 0) || Double.isInfinite(peakPrefillThroughput)) {
-            throw new IllegalArgumentException("peakPrefillThroughput: " + peakPrefillThroughput
-                    + " (expected: a finite value > 0)");
+            throw new IllegalArgumentException(
+                    "peakPrefillThroughput: " + peakPrefillThroughput + " (expected: a finite value > 0)");
         }
         if (queueThresholdTokens < 1) {
-            throw new IllegalArgumentException("queueThresholdTokens: " + queueThresholdTokens
-                    + " (expected: >= 1)");
+            throw new IllegalArgumentException("queueThresholdTokens: " + queueThresholdTokens + " (expected: >= 1)");
         }
         Objects.requireNonNull(hasher, "hasher");
         if (indexCapacity < 1) {
@@ -65,27 +70,62 @@ public record LlmdConfig(double affinityThreshold, double explorationProbability
 
     /** The plugins' built-in defaults (see the class comment). */
     public static LlmdConfig defaults() {
-        return new LlmdConfig(0.80, 0.0, 18_000, 15_928, 4_194_304L, PrefixHasher.defaults(),
-                PrefixIndex.DEFAULT_LRU_CAPACITY_PER_ENDPOINT, true);
+        return new LlmdConfig(
+                0.80,
+                0.0,
+                18_000,
+                15_928,
+                4_194_304L,
+                PrefixHasher.defaults(),
+                PrefixIndex.DEFAULT_LRU_CAPACITY_PER_ENDPOINT,
+                true);
     }
 
     public LlmdConfig withExplorationProbability(double p) {
-        return new LlmdConfig(affinityThreshold, p, maxTtftPenaltyMs, peakPrefillThroughput, queueThresholdTokens,
-                hasher, indexCapacity, autoTune);
+        return new LlmdConfig(
+                affinityThreshold,
+                p,
+                maxTtftPenaltyMs,
+                peakPrefillThroughput,
+                queueThresholdTokens,
+                hasher,
+                indexCapacity,
+                autoTune);
     }
 
     public LlmdConfig withMaxTtftPenaltyMs(double ms) {
-        return new LlmdConfig(affinityThreshold, explorationProbability, ms, peakPrefillThroughput,
-                queueThresholdTokens, hasher, indexCapacity, autoTune);
+        return new LlmdConfig(
+                affinityThreshold,
+                explorationProbability,
+                ms,
+                peakPrefillThroughput,
+                queueThresholdTokens,
+                hasher,
+                indexCapacity,
+                autoTune);
     }
 
     public LlmdConfig withHasher(PrefixHasher h) {
-        return new LlmdConfig(affinityThreshold, explorationProbability, maxTtftPenaltyMs, peakPrefillThroughput,
-                queueThresholdTokens, h, indexCapacity, autoTune);
+        return new LlmdConfig(
+                affinityThreshold,
+                explorationProbability,
+                maxTtftPenaltyMs,
+                peakPrefillThroughput,
+                queueThresholdTokens,
+                h,
+                indexCapacity,
+                autoTune);
     }
 
     public LlmdConfig withQueueThresholdTokens(long tokens) {
-        return new LlmdConfig(affinityThreshold, explorationProbability, maxTtftPenaltyMs, peakPrefillThroughput,
-                tokens, hasher, indexCapacity, autoTune);
+        return new LlmdConfig(
+                affinityThreshold,
+                explorationProbability,
+                maxTtftPenaltyMs,
+                peakPrefillThroughput,
+                tokens,
+                hasher,
+                indexCapacity,
+                autoTune);
     }
 }

@@ -100,9 +100,10 @@ public final class LlmdPolicy implements LabPolicy {
             return Route.refused(503, "no endpoints");
         }
         PromptBytes prompt = request.pick().prompt();
-        long[] hashes = prompt.isEmpty() ? new long[0]
-                : config.hasher().hash(request.pick().targetModel(), "", prompt.array(), prompt.offset(),
-                        prompt.length());
+        long[] hashes = prompt.isEmpty()
+                ? new long[0]
+                : config.hasher()
+                        .hash(request.pick().targetModel(), "", prompt.array(), prompt.offset(), prompt.length());
         int[] matched = hashes.length == 0 ? new int[n] : index.matchLengths(hashes, endpoints);
         autoTune(view, endpoints);
         long promptTokens = estimateTokens(request.pick().promptBytes());
@@ -112,7 +113,8 @@ public final class LlmdPolicy implements LabPolicy {
         for (int i = 0; i < n; i++) {
             prefixScore[i] = hashes.length == 0 ? 0 : (double) matched[i] / hashes.length;
             load[i] = inFlight(endpoints.get(i).hostPort())[0];
-            uncached[i] = Math.max(promptTokens - (long) matched[i] * config.hasher().blockSizeTokens(), 0);
+            uncached[i] =
+                    Math.max(promptTokens - (long) matched[i] * config.hasher().blockSizeTokens(), 0);
         }
         int[] kept = new int[n];
         int count = filter(prefixScore, load, kept);

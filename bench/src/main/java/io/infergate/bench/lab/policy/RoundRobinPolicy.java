@@ -25,8 +25,7 @@ public final class RoundRobinPolicy implements LabPolicy {
 
     private long next;
 
-    public RoundRobinPolicy() {
-    }
+    public RoundRobinPolicy() {}
 
     @Override
     public String name() {

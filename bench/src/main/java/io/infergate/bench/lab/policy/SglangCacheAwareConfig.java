@@ -19,8 +19,12 @@ import java.util.Objects;
  * @param evictionInterval    virtual time between LRU evictions of the tree; zero disables eviction
  * @param maxTreeSize         characters each worker may keep in the tree after an eviction, >= 1
  */
-public record SglangCacheAwareConfig(double cacheThreshold, int balanceAbsThreshold, double balanceRelThreshold,
-                                     Duration evictionInterval, long maxTreeSize) {
+public record SglangCacheAwareConfig(
+        double cacheThreshold,
+        int balanceAbsThreshold,
+        double balanceRelThreshold,
+        Duration evictionInterval,
+        long maxTreeSize) {
 
     public SglangCacheAwareConfig {
         if (!(cacheThreshold >= 0 && cacheThreshold <= 1)) {
@@ -30,8 +34,8 @@ public record SglangCacheAwareConfig(double cacheThreshold, int balanceAbsThresh
             throw new IllegalArgumentException("balanceAbsThreshold: " + balanceAbsThreshold + " (expected: >= 0)");
         }
         if (!(balanceRelThreshold >= 0) || Double.isInfinite(balanceRelThreshold)) {
-            throw new IllegalArgumentException("balanceRelThreshold: " + balanceRelThreshold
-                    + " (expected: a finite value >= 0)");
+            throw new IllegalArgumentException(
+                    "balanceRelThreshold: " + balanceRelThreshold + " (expected: a finite value >= 0)");
         }
         Objects.requireNonNull(evictionInterval, "evictionInterval");
         if (evictionInterval.isNegative()) {
@@ -48,12 +52,12 @@ public record SglangCacheAwareConfig(double cacheThreshold, int balanceAbsThresh
     }
 
     public SglangCacheAwareConfig withEvictionInterval(Duration interval) {
-        return new SglangCacheAwareConfig(cacheThreshold, balanceAbsThreshold, balanceRelThreshold, interval,
-                maxTreeSize);
+        return new SglangCacheAwareConfig(
+                cacheThreshold, balanceAbsThreshold, balanceRelThreshold, interval, maxTreeSize);
     }
 
     public SglangCacheAwareConfig withMaxTreeSize(long size) {
-        return new SglangCacheAwareConfig(cacheThreshold, balanceAbsThreshold, balanceRelThreshold,
-                evictionInterval, size);
+        return new SglangCacheAwareConfig(
+                cacheThreshold, balanceAbsThreshold, balanceRelThreshold, evictionInterval, size);
     }
 }

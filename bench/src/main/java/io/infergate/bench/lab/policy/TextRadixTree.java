@@ -34,8 +34,7 @@ final class TextRadixTree {
     static final long ABSENT = -1;
 
     /** A match: the tenant of the deepest matched node ({@code -1} when the tree has none) and the counts. */
-    record Match(int tenant, int matchedChars, int inputChars) {
-    }
+    record Match(int tenant, int matchedChars, int inputChars) {}
 
     private final Node root = new Node(null, "");
     private long[] sizes = new long[0];
@@ -225,6 +224,7 @@ final class TextRadixTree {
         Node parent;
         /** Per tenant id: last access epoch, or {@link #ABSENT}. */
         long[] access = NONE;
+
         int lastTenant = -1;
         private Map<Character, Node> children = NO_CHILDREN;
 

@@ -9,8 +9,7 @@ import java.util.SplittableRandom;
  */
 final class Ties {
 
-    private Ties() {
-    }
+    private Ties() {}
 
     /** The index of the smallest value, a uniformly random one among exactly equal smallest values. */
     static int argMin(double[] values, SplittableRandom random) {

@@ -13,8 +13,7 @@ final class TokenBlockHasher {
 
     private static final long[] NONE = new long[0];
 
-    private TokenBlockHasher() {
-    }
+    private TokenBlockHasher() {}
 
     static long[] hash(String model, int[] tokens, int blockSize) {
         if (blockSize < 1) {

@@ -121,8 +121,8 @@ final class FakeView implements LabView {
         byte[] prompt = text.getBytes(StandardCharsets.UTF_8);
         byte[] body = ("{\"model\":\"" + MODEL + "\",\"prompt\":\"" + text + "\",\"max_tokens\":16}")
                 .getBytes(StandardCharsets.UTF_8);
-        PickRequest pick = new PickRequest(id, MODEL, 0, prompt.length, "default-flow", "",
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest pick = new PickRequest(
+                id, MODEL, 0, prompt.length, "default-flow", "", new PromptBytes(prompt, 0, prompt.length));
         WorkloadRequest source = WorkloadRequest.of(MODEL, WorkloadRequest.STANDARD, text, 16, "", "");
         return new LabRequest(id, source, body, pick, tokens, text, source.maxOutputTokens());
     }

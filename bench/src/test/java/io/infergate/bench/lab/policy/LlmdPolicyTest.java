@@ -139,8 +139,8 @@ class LlmdPolicyTest {
     @Test
     void autoTuneFollowsScrapedGpuBlocks() {
         FakeView view = FakeView.of(1);
-        ModelServerMetrics m = new ModelServerMetrics("vllm", 0, 0, 0.1, null, null, ModelServerMetrics.UNKNOWN,
-                16, 1_000, List.of());
+        ModelServerMetrics m =
+                new ModelServerMetrics("vllm", 0, 0, 0.1, null, null, ModelServerMetrics.UNKNOWN, 16, 1_000, List.of());
         view.metrics(0, ScrapedMetrics.notYet("vllm").read(m, 0));
         LlmdPolicy p = new LlmdPolicy(1);
         p.route(request("r1", PROMPT), view);

@@ -57,10 +57,12 @@ class SglangCacheAwarePolicyTest {
     void matchAboveTheThresholdGoesToTheMatchedWorker() {
         SglangCacheAwarePolicy p = new SglangCacheAwarePolicy();
         FakeView view = FakeView.of(3).inFlight(0, 0, 0);
-        assertThat(p.route(request("r1", SYSTEM + "first question"), view).endpoint()).isZero();
+        assertThat(p.route(request("r1", SYSTEM + "first question"), view).endpoint())
+                .isZero();
         view.inFlight(5, 0, 0); // endpoint 0 is busier, but not imbalanced
         // the shared system prompt is most of this text: match rate well above 0.3
-        assertThat(p.route(request("r2", SYSTEM + "second question"), view).endpoint()).isZero();
+        assertThat(p.route(request("r2", SYSTEM + "second question"), view).endpoint())
+                .isZero();
     }
 
     @Test
@@ -71,16 +73,20 @@ class SglangCacheAwarePolicyTest {
         p.route(request("r1", prefix + "aaaaaaaaaaaaaaaaaaaa"), view); // endpoint 0
         view.inFlight(2, 1, 1);
         // 10 matched of 40 characters: 0.25 <= 0.3, so the first least-loaded endpoint
-        assertThat(p.route(request("r2", prefix + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), view).endpoint()).isEqualTo(1);
+        assertThat(p.route(request("r2", prefix + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), view)
+                        .endpoint())
+                .isEqualTo(1);
         // 10 of 30 = 0.33 > 0.3: the matched worker, although busier. Both hold the prefix; the node it ends on
         // was split off endpoint 0's text, and SGLang credits a node's cached last tenant
-        assertThat(p.route(request("r3", prefix + "cccccccccccccccccccc"), view).endpoint()).isZero();
+        assertThat(p.route(request("r3", prefix + "cccccccccccccccccccc"), view).endpoint())
+                .isZero();
     }
 
     @Test
     void evictionRunsEveryIntervalOfVirtualTimeAndKeepsTheMostRecent() {
         SglangCacheAwareConfig config = SglangCacheAwareConfig.defaults()
-                .withEvictionInterval(Duration.ofSeconds(120)).withMaxTreeSize(100);
+                .withEvictionInterval(Duration.ofSeconds(120))
+                .withMaxTreeSize(100);
         SglangCacheAwarePolicy p = new SglangCacheAwarePolicy(config);
         FakeView view = FakeView.of(2);
         String old = "old ".repeat(25); // 100 characters

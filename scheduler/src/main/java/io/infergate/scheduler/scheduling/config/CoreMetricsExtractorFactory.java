@@ -5,7 +5,6 @@ import io.infergate.api.load.Params;
 import io.infergate.api.model.ConfigTree;
 import io.infergate.api.model.PluginTypes;
 import io.infergate.scheduler.metrics.EngineMapping;
-import io.infergate.scheduler.metrics.InvalidMetricSpecException;
 import io.infergate.scheduler.metrics.MetricSpec;
 import io.infergate.scheduler.metrics.MetricsExtractor;
 import java.util.ArrayList;
@@ -52,12 +51,17 @@ final class CoreMetricsExtractorFactory {
     private static final Pattern LABEL_KEY = Pattern.compile(
             "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
-    private static final List<String> SPECS = List.of("queuedRequestsSpec", "runningRequestsSpec", "kvUsageSpec",
-            "loraSpec", "cacheInfoSpec", "cacheBlockSizeSpec", "cacheNumBlocksSpec");
+    private static final List<String> SPECS = List.of(
+            "queuedRequestsSpec",
+            "runningRequestsSpec",
+            "kvUsageSpec",
+            "loraSpec",
+            "cacheInfoSpec",
+            "cacheBlockSizeSpec",
+            "cacheNumBlocksSpec");
     private static final List<String> LABELS = List.of("cacheBlockSizeLabelName", "cacheNumBlocksLabelName");
 
-    private CoreMetricsExtractorFactory() {
-    }
+    private CoreMetricsExtractorFactory() {}
 
     /** Builds the {@code core-metrics-extractor} plugin (see above). */
     static final PluginFactory FACTORY = CoreMetricsExtractorFactory::create;
@@ -66,9 +70,11 @@ final class CoreMetricsExtractorFactory {
         MetricsExtractor.Builder builder = MetricsExtractor.builder();
         String labelKey = p.string("engineLabelKey").orElse("");
         if (!labelKey.isEmpty() && !validLabelKey(labelKey)) {
-            p.error("engineLabelKey", "\"" + labelKey + "\" is not a Kubernetes label key (expected: an optional DNS"
-                    + " prefix and /, then a name of at most 63 letters, digits, -, _ or ., e.g. "
-                    + EngineMapping.ENGINE_TYPE_LABEL + ")");
+            p.error(
+                    "engineLabelKey",
+                    "\"" + labelKey + "\" is not a Kubernetes label key (expected: an optional DNS"
+                            + " prefix and /, then a name of at most 63 letters, digits, -, _ or ., e.g. "
+                            + EngineMapping.ENGINE_TYPE_LABEL + ")");
         } else {
             builder.engineLabelKey(labelKey);
         }
@@ -87,8 +93,10 @@ final class CoreMetricsExtractorFactory {
             Set<String> known = new LinkedHashSet<>(engines.keySet());
             EngineMapping.builtins().forEach(m -> known.add(m.engine()));
             if (!known.contains(defaultEngine.get())) {
-                p.error("defaultEngine", "\"" + defaultEngine.get() + "\" names no engine (expected one of: "
-                        + String.join(", ", known) + ")");
+                p.error(
+                        "defaultEngine",
+                        "\"" + defaultEngine.get() + "\" names no engine (expected one of: " + String.join(", ", known)
+                                + ")");
             } else if (!failed.contains(defaultEngine.get())) { // else its entry's errors say why
                 builder.defaultEngine(defaultEngine.get());
             }
@@ -117,8 +125,10 @@ final class CoreMetricsExtractorFactory {
             e.error("name", "\"" + engine + "\" is reserved (expected: any other engine name)");
             ok = false;
         } else if (engines.containsKey(engine)) {
-            e.error("name", "engine \"" + engine + "\" is configured twice (first: " + engines.get(engine)
-                    + "; an engine has one mapping)");
+            e.error(
+                    "name",
+                    "engine \"" + engine + "\" is configured twice (first: " + engines.get(engine)
+                            + "; an engine has one mapping)");
             ok = false;
         }
         EngineMapping.Builder b = EngineMapping.builder(ok ? engine : "invalid");
@@ -136,8 +146,10 @@ final class CoreMetricsExtractorFactory {
                 MetricSpec.parse(spec.get());
                 setters.get(field).accept(b, spec.get());
             } catch (IllegalArgumentException x) { // InvalidMetricSpecException included
-                e.error(field, "\"" + spec.get() + "\" is not a metric selector: " + x.getMessage()
-                        + " (expected: name or name{label=value,...}, or \"\" to leave the value unread)");
+                e.error(
+                        field,
+                        "\"" + spec.get() + "\" is not a metric selector: " + x.getMessage()
+                                + " (expected: name or name{label=value,...}, or \"\" to leave the value unread)");
                 ok = false;
             }
         }
@@ -147,17 +159,21 @@ final class CoreMetricsExtractorFactory {
                 continue; // "" keeps the default label name, as in GIE
             }
             if (!LABEL_NAME.matcher(label.get()).matches()) {
-                e.error(field, "\"" + label.get() + "\" is not a Prometheus label name (expected: "
-                        + LABEL_NAME.pattern() + ")");
+                e.error(
+                        field,
+                        "\"" + label.get() + "\" is not a Prometheus label name (expected: " + LABEL_NAME.pattern()
+                                + ")");
                 ok = false;
             } else {
                 setters.get(field).accept(b, label.get());
             }
         }
         if (ok && !unread.isEmpty()) {
-            e.warning(e.tree(), "engine \"" + engine + "\" reads no " + String.join(" and no ", unread) + ": its"
-                    + " endpoints count as saturated for shedding and flow control, which need the waiting queue and"
-                    + " the KV-cache usage (GIE reads the missing value as 0)");
+            e.warning(
+                    e.tree(),
+                    "engine \"" + engine + "\" reads no " + String.join(" and no ", unread) + ": its"
+                            + " endpoints count as saturated for shedding and flow control, which need the waiting queue and"
+                            + " the KV-cache usage (GIE reads the missing value as 0)");
         }
         if (!engine.isEmpty() && !engine.equals(EngineMapping.RESERVED_DEFAULT) && !engines.containsKey(engine)) {
             engines.put(engine, e.tree().path());

@@ -77,8 +77,9 @@ public interface PluginFactory {
             int max = 1;
             OptionalInt v = p.integer("maxNumOfEndpoints");
             if (v.isPresent() && v.getAsInt() < 1) {
-                p.warning("maxNumOfEndpoints", "found " + v.getAsInt() + " (expected: >= 1); GIE falls back to 1"
-                        + " endpoint, as here");
+                p.warning(
+                        "maxNumOfEndpoints",
+                        "found " + v.getAsInt() + " (expected: >= 1); GIE falls back to 1" + " endpoint, as here");
             } else if (v.isPresent()) {
                 max = v.getAsInt();
             }

@@ -33,7 +33,10 @@ public sealed interface PluginInstance {
     }
 
     /** A scorer of a scheduling profile; its weight is the profile's business. */
-    record Scorer(String name, String type, io.infergate.scheduler.scheduling.Scorer scorer)
+    record Scorer(
+            String name,
+            String type,
+            io.infergate.scheduler.scheduling.Scorer scorer) // FQN: this record is itself named Scorer
             implements PluginInstance {
         public Scorer {
             Objects.requireNonNull(name, "name");
@@ -47,7 +50,11 @@ public sealed interface PluginInstance {
      *
      * @param maxNumOfEndpoints >= 1
      */
-    record Picker(String name, String type, io.infergate.scheduler.scheduling.Picker picker, int maxNumOfEndpoints)
+    record Picker(
+            String name,
+            String type,
+            io.infergate.scheduler.scheduling.Picker picker, // FQN: this record is itself named Picker
+            int maxNumOfEndpoints)
             implements PluginInstance {
         public Picker {
             Objects.requireNonNull(name, "name");
@@ -154,7 +161,9 @@ public sealed interface PluginInstance {
 
     /** Whether a scheduling profile can use this instance (a filter, scorer, picker, or the detector's filter). */
     default boolean isProfilePlugin() {
-        return this instanceof Filter || this instanceof Scorer || this instanceof Picker
+        return this instanceof Filter
+                || this instanceof Scorer
+                || this instanceof Picker
                 || this instanceof SaturationDetector;
     }
 

@@ -82,10 +82,18 @@ public final class PluginRegistry {
      * The roles whose supported types are worth naming as alternatives, most telling first (a detector is also a
      * filter, but the alternative to a detector is a detector); producers and hooks have no meaningful stand-in.
      */
-    private static final List<PluginType.Role> ALTERNATIVES_BY = List.of(PluginType.Role.SATURATION_DETECTOR,
-            PluginType.Role.SCORER, PluginType.Role.PICKER, PluginType.Role.FILTER, PluginType.Role.ORDERING_POLICY,
-            PluginType.Role.FAIRNESS_POLICY, PluginType.Role.USAGE_LIMIT_POLICY, PluginType.Role.PARSER,
-            PluginType.Role.DATA_SOURCE, PluginType.Role.EXTRACTOR, PluginType.Role.PROFILE_HANDLER);
+    private static final List<PluginType.Role> ALTERNATIVES_BY = List.of(
+            PluginType.Role.SATURATION_DETECTOR,
+            PluginType.Role.SCORER,
+            PluginType.Role.PICKER,
+            PluginType.Role.FILTER,
+            PluginType.Role.ORDERING_POLICY,
+            PluginType.Role.FAIRNESS_POLICY,
+            PluginType.Role.USAGE_LIMIT_POLICY,
+            PluginType.Role.PARSER,
+            PluginType.Role.DATA_SOURCE,
+            PluginType.Role.EXTRACTOR,
+            PluginType.Role.PROFILE_HANDLER);
 
     /** Every type Infergate implements. */
     public static final PluginRegistry STANDARD = standard();
@@ -113,7 +121,10 @@ public final class PluginRegistry {
                 out.add(name);
             }
         }
-        factories.keySet().stream().filter(t -> !PluginTypes.isKnown(t)).sorted().forEach(out::add);
+        factories.keySet().stream()
+                .filter(t -> !PluginTypes.isKnown(t))
+                .sorted()
+                .forEach(out::add);
         return List.copyOf(out);
     }
 
@@ -138,7 +149,9 @@ public final class PluginRegistry {
                 if (!t.get().is(role)) {
                     continue;
                 }
-                List<String> same = PluginTypes.namesWith(role).stream().filter(factories::containsKey).toList();
+                List<String> same = PluginTypes.namesWith(role).stream()
+                        .filter(factories::containsKey)
+                        .toList();
                 if (!same.isEmpty()) {
                     sb.append(" (supported: ").append(String.join(", ", same)).append(')');
                     break;
@@ -183,14 +196,23 @@ public final class PluginRegistry {
         m.put(PluginTypes.METRICS_DATA_SOURCE, SchedulerSetup.MetricsSource.FACTORY);
         m.put(PluginTypes.CORE_METRICS_EXTRACTOR, CoreMetricsExtractorFactory.FACTORY);
 
-        m.put(PluginTypes.OPENAI_PARSER, PluginFactory.accepted(PluginTypes.OPENAI_PARSER,
-                "Infergate parses OpenAI request bodies itself"));
-        m.put(PluginTypes.SINGLE_PROFILE_HANDLER, PluginFactory.accepted(PluginTypes.SINGLE_PROFILE_HANDLER,
-                "Infergate runs the one scheduling profile"));
-        m.put(PluginTypes.FCFS_ORDERING_POLICY, PluginFactory.accepted(PluginTypes.FCFS_ORDERING_POLICY,
-                "the flow controller serves each flow first come, first served"));
-        m.put(PluginTypes.INFLIGHT_LOAD_PRODUCER, PluginFactory.accepted(PluginTypes.INFLIGHT_LOAD_PRODUCER,
-                "Infergate counts in-flight requests and tokens per endpoint itself"));
+        m.put(
+                PluginTypes.OPENAI_PARSER,
+                PluginFactory.accepted(PluginTypes.OPENAI_PARSER, "Infergate parses OpenAI request bodies itself"));
+        m.put(
+                PluginTypes.SINGLE_PROFILE_HANDLER,
+                PluginFactory.accepted(
+                        PluginTypes.SINGLE_PROFILE_HANDLER, "Infergate runs the one scheduling profile"));
+        m.put(
+                PluginTypes.FCFS_ORDERING_POLICY,
+                PluginFactory.accepted(
+                        PluginTypes.FCFS_ORDERING_POLICY,
+                        "the flow controller serves each flow first come, first served"));
+        m.put(
+                PluginTypes.INFLIGHT_LOAD_PRODUCER,
+                PluginFactory.accepted(
+                        PluginTypes.INFLIGHT_LOAD_PRODUCER,
+                        "Infergate counts in-flight requests and tokens per endpoint itself"));
         m.put(StaticUsageLimitPolicy.TYPE, StaticUsageLimitPolicy.FACTORY);
         return new PluginRegistry(m);
     }

@@ -22,8 +22,13 @@ import java.util.function.Function;
  * @param setup     the setup built from it when the manifests were resolved (with a new prefix index); a pool's
  *                  scheduler is built again by {@link #build} around the pool's own index
  */
-public record PoolPickerConfig(String reference, String source, EndpointPickerConfig config, String object,
-                               Function<String, Location> locate, SchedulerSetup setup) {
+public record PoolPickerConfig(
+        String reference,
+        String source,
+        EndpointPickerConfig config,
+        String object,
+        Function<String, Location> locate,
+        SchedulerSetup setup) {
 
     public PoolPickerConfig {
         Objects.requireNonNull(reference, "reference");
@@ -42,6 +47,6 @@ public record PoolPickerConfig(String reference, String source, EndpointPickerCo
      * Runs on the calling (control-plane) thread; problems were reported when the manifests were resolved.
      */
     public SchedulerSetup build(PrefixIndex index, SchedulerSetupFactory.Options options) {
-        return SchedulerSetupFactory.build(config, object, locate, p -> { }, index, options);
+        return SchedulerSetupFactory.build(config, object, locate, p -> {}, index, options);
     }
 }

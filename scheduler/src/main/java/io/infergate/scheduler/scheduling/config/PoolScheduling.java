@@ -25,10 +25,13 @@ import java.util.Optional;
  * @param metricsExtractor   how the pool's metrics pages are read: the configuration's {@code core-metrics-extractor},
  *                           else the built-in engine mappings
  */
-public record PoolScheduling(String profile, Optional<PoolPickerConfig> pickerConfig, boolean flowControl,
-                             Optional<FlowControlConfig> flowControlConfig,
-                             UtilizationSaturationDetector.Config saturationDetector,
-                             MetricsExtractor metricsExtractor) {
+public record PoolScheduling(
+        String profile,
+        Optional<PoolPickerConfig> pickerConfig,
+        boolean flowControl,
+        Optional<FlowControlConfig> flowControlConfig,
+        UtilizationSaturationDetector.Config saturationDetector,
+        MetricsExtractor metricsExtractor) {
 
     /** No annotations: the gateway's default profile, no flow control, GIE's detector and mappings. */
     public static final PoolScheduling DEFAULT = builtIn("", false);
@@ -40,14 +43,19 @@ public record PoolScheduling(String profile, Optional<PoolPickerConfig> pickerCo
         Objects.requireNonNull(saturationDetector, "saturationDetector");
         Objects.requireNonNull(metricsExtractor, "metricsExtractor");
         if (flowControlConfig.isPresent() && !flowControl) {
-            throw new IllegalArgumentException("flowControlConfig: present while flow control is off (expected:"
-                    + " empty)");
+            throw new IllegalArgumentException(
+                    "flowControlConfig: present while flow control is off (expected:" + " empty)");
         }
     }
 
     /** A built-in profile ({@code ""} for the gateway's default), flow control on or off by annotation. */
     public static PoolScheduling builtIn(String profile, boolean flowControl) {
-        return new PoolScheduling(profile, Optional.empty(), flowControl, Optional.empty(),
-                UtilizationSaturationDetector.Config.DEFAULT, MetricsExtractor.withBuiltins());
+        return new PoolScheduling(
+                profile,
+                Optional.empty(),
+                flowControl,
+                Optional.empty(),
+                UtilizationSaturationDetector.Config.DEFAULT,
+                MetricsExtractor.withBuiltins());
     }
 }

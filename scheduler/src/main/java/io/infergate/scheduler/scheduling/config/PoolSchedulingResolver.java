@@ -60,8 +60,7 @@ public final class PoolSchedulingResolver {
     /** Per {@code namespace/configmap/key}: the configuration read from it, or null when it cannot be used. */
     private final Map<String, Loaded> values = new HashMap<>();
 
-    private record Loaded(EndpointPickerConfigResult result, SchedulerSetup setup) {
-    }
+    private record Loaded(EndpointPickerConfigResult result, SchedulerSetup setup) {}
 
     private PoolSchedulingResolver(ManifestSet set, SchedulerSetupFactory.Options options) {
         this.set = set;
@@ -108,8 +107,10 @@ public final class PoolSchedulingResolver {
 
     private Resolution run() {
         for (EndpointPickerConfig c : set.endpointPickerConfigs()) {
-            documents.put(c, SchedulerSetupFactory.build(c, c.displayName(), path -> set.locate(c, path),
-                    problems::add, null, options));
+            documents.put(
+                    c,
+                    SchedulerSetupFactory.build(
+                            c, c.displayName(), path -> set.locate(c, path), problems::add, null, options));
         }
         Map<InferencePool, PoolScheduling> pools = new IdentityHashMap<>();
         for (InferencePool pool : set.inferencePools()) {
@@ -118,7 +119,8 @@ public final class PoolSchedulingResolver {
                 pools.put(pool, s);
             }
         }
-        return new Resolution(pools, problems.stream().sorted(Problem.BY_POSITION).toList());
+        return new Resolution(
+                pools, problems.stream().sorted(Problem.BY_POSITION).toList());
     }
 
     private PoolScheduling pool(InferencePool pool) {
@@ -134,13 +136,21 @@ public final class PoolSchedulingResolver {
         SchedulerSetup setup = config.setup();
         boolean gate = setup.flowControl() != null;
         if (gate && isWritten(pool, FLOW_CONTROL_ANNOTATION) && !flowControl.get()) {
-            annotationError(pool, FLOW_CONTROL_ANNOTATION, "\"false\" contradicts " + config.source() + ", which"
-                    + " turns flow control on with its flowControl feature gate (expected: no annotation, or a"
-                    + " configuration without the gate)");
+            annotationError(
+                    pool,
+                    FLOW_CONTROL_ANNOTATION,
+                    "\"false\" contradicts " + config.source() + ", which"
+                            + " turns flow control on with its flowControl feature gate (expected: no annotation, or a"
+                            + " configuration without the gate)");
             return null;
         }
-        return new PoolScheduling(profile, Optional.of(config), gate || flowControl.get(),
-                Optional.ofNullable(setup.flowControl()), setup.saturationDetector(), setup.metricsExtractor());
+        return new PoolScheduling(
+                profile,
+                Optional.of(config),
+                gate || flowControl.get(),
+                Optional.ofNullable(setup.flowControl()),
+                setup.saturationDetector(),
+                setup.metricsExtractor());
     }
 
     /** The flow-control annotation: true or false (absent = false); empty when it is neither (reported). */
@@ -161,39 +171,56 @@ public final class PoolSchedulingResolver {
             String name = reference.substring(0, slash);
             String key = reference.substring(slash + 1);
             if (name.isEmpty() || key.isEmpty()) {
-                annotationError(pool, PROFILE_ANNOTATION, "\"" + reference + "\" (expected: <configmap>/<key>, a"
-                        + " ConfigMap of namespace " + ns + " and the key of its data that holds the"
-                        + " EndpointPickerConfig)");
+                annotationError(
+                        pool,
+                        PROFILE_ANNOTATION,
+                        "\"" + reference + "\" (expected: <configmap>/<key>, a"
+                                + " ConfigMap of namespace " + ns + " and the key of its data that holds the"
+                                + " EndpointPickerConfig)");
                 return null;
             }
             Optional<ConfigMap> cm = configMap(ns, name);
             if (cm.isEmpty()) {
-                annotationError(pool, PROFILE_ANNOTATION, "\"" + reference + "\": there is no ConfigMap " + ns + "/"
-                        + name + " (" + namesIn(ns) + ")");
+                annotationError(
+                        pool,
+                        PROFILE_ANNOTATION,
+                        "\"" + reference + "\": there is no ConfigMap " + ns + "/" + name + " (" + namesIn(ns) + ")");
                 return null;
             }
             return fromConfigMap(pool, reference, cm.get(), key);
         }
         Optional<EndpointPickerConfig> doc = set.endpointPickerConfigs().stream()
-                .filter(c -> c.metadata().name().equals(reference) && c.metadata().namespace().equals(ns))
+                .filter(c -> c.metadata().name().equals(reference)
+                        && c.metadata().namespace().equals(ns))
                 .findFirst();
         Optional<ConfigMap> cm = configMap(ns, reference);
         if (doc.isPresent()) {
             if (cm.isPresent()) {
-                annotationWarning(pool, PROFILE_ANNOTATION, "\"" + reference + "\" names both an"
-                        + " EndpointPickerConfig and a ConfigMap of namespace " + ns + "; the EndpointPickerConfig is"
-                        + " used (write " + reference + "/<key> for the ConfigMap)");
+                annotationWarning(
+                        pool,
+                        PROFILE_ANNOTATION,
+                        "\"" + reference + "\" names both an"
+                                + " EndpointPickerConfig and a ConfigMap of namespace " + ns
+                                + "; the EndpointPickerConfig is"
+                                + " used (write " + reference + "/<key> for the ConfigMap)");
             }
             SchedulerSetup setup = documents.get(doc.get());
             EndpointPickerConfig c = doc.get();
-            return setup.hasErrors() ? null : new PoolPickerConfig(reference, c.displayName(), c, c.displayName(),
-                    path -> set.locate(c, path), setup);
+            return setup.hasErrors()
+                    ? null
+                    : new PoolPickerConfig(
+                            reference, c.displayName(), c, c.displayName(), path -> set.locate(c, path), setup);
         }
         if (cm.isEmpty()) {
-            annotationError(pool, PROFILE_ANNOTATION, "\"" + reference + "\" names no scheduling profile (expected"
-                    + " one of: " + String.join(", ", new TreeSet<>(BuiltInProfiles.NAMES)) + "; or the name of an"
-                    + " EndpointPickerConfig, or of a ConfigMap holding one, in namespace " + ns + ": " + namesIn(ns)
-                    + "; or <configmap>/<key>)");
+            annotationError(
+                    pool,
+                    PROFILE_ANNOTATION,
+                    "\"" + reference + "\" names no scheduling profile (expected"
+                            + " one of: " + String.join(", ", new TreeSet<>(BuiltInProfiles.NAMES))
+                            + "; or the name of an"
+                            + " EndpointPickerConfig, or of a ConfigMap holding one, in namespace " + ns + ": "
+                            + namesIn(ns)
+                            + "; or <configmap>/<key>)");
             return null;
         }
         List<String> configs = new ArrayList<>();
@@ -207,11 +234,17 @@ public final class PoolSchedulingResolver {
             }
         }
         if (configs.size() != 1) {
-            annotationError(pool, PROFILE_ANNOTATION, "\"" + reference + "\": ConfigMap " + ns + "/" + reference
-                    + (configs.isEmpty() ? " holds no EndpointPickerConfig (keys: " + (others.isEmpty() ? "none"
-                    : String.join(", ", others)) + ")" : " holds " + configs.size() + " EndpointPickerConfigs ("
-                    + String.join(", ", configs) + ")") + " (expected: exactly one, or " + reference
-                    + "/<key> to name it)");
+            annotationError(
+                    pool,
+                    PROFILE_ANNOTATION,
+                    "\"" + reference + "\": ConfigMap " + ns + "/" + reference
+                            + (configs.isEmpty()
+                                    ? " holds no EndpointPickerConfig (keys: "
+                                            + (others.isEmpty() ? "none" : String.join(", ", others)) + ")"
+                                    : " holds " + configs.size() + " EndpointPickerConfigs ("
+                                            + String.join(", ", configs) + ")")
+                            + " (expected: exactly one, or " + reference
+                            + "/<key> to name it)");
             return null;
         }
         return fromConfigMap(pool, reference, cm.get(), configs.get(0));
@@ -221,16 +254,26 @@ public final class PoolSchedulingResolver {
         String where = cm.metadata().namespace() + "/" + cm.metadata().name();
         String value = cm.data().get(key);
         if (value == null) {
-            annotationError(pool, PROFILE_ANNOTATION, "\"" + reference + "\": ConfigMap " + where + " has no key \""
-                    + key + "\" (keys: " + (cm.data().isEmpty() ? "none" : String.join(", ", cm.data().keySet()))
-                    + ")");
+            annotationError(
+                    pool,
+                    PROFILE_ANNOTATION,
+                    "\"" + reference + "\": ConfigMap " + where + " has no key \""
+                            + key + "\" (keys: "
+                            + (cm.data().isEmpty()
+                                    ? "none"
+                                    : String.join(", ", cm.data().keySet()))
+                            + ")");
             return null;
         }
         Optional<String> not = EndpointPickerConfigLoader.whyNotAConfig(value);
         if (not.isPresent()) {
-            annotationError(pool, PROFILE_ANNOTATION, "\"" + reference + "\": data[" + key + "] of ConfigMap "
-                    + where + " is not an EndpointPickerConfig (found: " + not.get() + "; expected: a YAML document"
-                    + " with kind EndpointPickerConfig)");
+            annotationError(
+                    pool,
+                    PROFILE_ANNOTATION,
+                    "\"" + reference + "\": data[" + key + "] of ConfigMap "
+                            + where + " is not an EndpointPickerConfig (found: " + not.get()
+                            + "; expected: a YAML document"
+                            + " with kind EndpointPickerConfig)");
             return null;
         }
         String id = where + "/" + key;
@@ -241,8 +284,12 @@ public final class PoolSchedulingResolver {
         if (loaded == null) {
             return null;
         }
-        return new PoolPickerConfig(reference, ConfigMap.KIND + "/" + cm.metadata().name() + "[" + key + "]",
-                loaded.result().config().orElseThrow(), loaded.result().object(), loaded.result()::locate,
+        return new PoolPickerConfig(
+                reference,
+                ConfigMap.KIND + "/" + cm.metadata().name() + "[" + key + "]",
+                loaded.result().config().orElseThrow(),
+                loaded.result().object(),
+                loaded.result()::locate,
                 loaded.setup());
     }
 
@@ -260,17 +307,20 @@ public final class PoolSchedulingResolver {
 
     private Optional<ConfigMap> configMap(String namespace, String name) {
         return set.configMaps().stream()
-                .filter(c -> c.metadata().name().equals(name) && c.metadata().namespace().equals(namespace))
+                .filter(c -> c.metadata().name().equals(name)
+                        && c.metadata().namespace().equals(namespace))
                 .findFirst();
     }
 
     /** "EndpointPickerConfigs there: a, b; ConfigMaps: c" for messages. */
     private String namesIn(String namespace) {
         TreeSet<String> configs = new TreeSet<>();
-        set.endpointPickerConfigs().stream().filter(c -> c.metadata().namespace().equals(namespace))
+        set.endpointPickerConfigs().stream()
+                .filter(c -> c.metadata().namespace().equals(namespace))
                 .forEach(c -> configs.add(c.metadata().name()));
         TreeSet<String> maps = new TreeSet<>();
-        set.configMaps().stream().filter(c -> c.metadata().namespace().equals(namespace))
+        set.configMaps().stream()
+                .filter(c -> c.metadata().namespace().equals(namespace))
                 .forEach(c -> maps.add(c.metadata().name()));
         return "EndpointPickerConfigs there: " + (configs.isEmpty() ? "none" : String.join(", ", configs))
                 + "; ConfigMaps: " + (maps.isEmpty() ? "none" : String.join(", ", maps));

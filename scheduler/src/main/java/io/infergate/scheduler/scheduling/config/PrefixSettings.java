@@ -46,24 +46,27 @@ public record PrefixSettings(boolean autoTune, int blockSizeTokens, int maxPrefi
     public static final int MAX_PREFIX_BLOCKS = 1 << 20;
 
     /** GIE's defaults: autoTune, 16-token blocks, 256 blocks, 31250 entries per endpoint. */
-    public static final PrefixSettings DEFAULT = new PrefixSettings(true, PrefixHasher.DEFAULT_BLOCK_SIZE_TOKENS,
-            PrefixHasher.DEFAULT_MAX_PREFIX_BLOCKS, PrefixIndex.DEFAULT_LRU_CAPACITY_PER_ENDPOINT);
+    public static final PrefixSettings DEFAULT = new PrefixSettings(
+            true,
+            PrefixHasher.DEFAULT_BLOCK_SIZE_TOKENS,
+            PrefixHasher.DEFAULT_MAX_PREFIX_BLOCKS,
+            PrefixIndex.DEFAULT_LRU_CAPACITY_PER_ENDPOINT);
 
     /**
      * Builds the {@code approx-prefix-cache-producer} plugin: its parameters are these settings, and decide how the
      * setup hashes and indexes prompts.
      */
-    public static final PluginFactory PRODUCER_FACTORY = (name, p, h) -> new PluginInstance.PrefixProducer(name,
-            read(p));
+    public static final PluginFactory PRODUCER_FACTORY =
+            (name, p, h) -> new PluginInstance.PrefixProducer(name, read(p));
 
     public PrefixSettings {
         if (blockSizeTokens < 1 || blockSizeTokens > MAX_BLOCK_SIZE_TOKENS) {
-            throw new IllegalArgumentException("blockSizeTokens: " + blockSizeTokens + " (expected: 1.."
-                    + MAX_BLOCK_SIZE_TOKENS + ")");
+            throw new IllegalArgumentException(
+                    "blockSizeTokens: " + blockSizeTokens + " (expected: 1.." + MAX_BLOCK_SIZE_TOKENS + ")");
         }
         if (maxPrefixBlocks < 1 || maxPrefixBlocks > MAX_PREFIX_BLOCKS) {
-            throw new IllegalArgumentException("maxPrefixBlocks: " + maxPrefixBlocks + " (expected: 1.."
-                    + MAX_PREFIX_BLOCKS + ")");
+            throw new IllegalArgumentException(
+                    "maxPrefixBlocks: " + maxPrefixBlocks + " (expected: 1.." + MAX_PREFIX_BLOCKS + ")");
         }
         if (lruCapacityPerServer < 1) {
             throw new IllegalArgumentException("lruCapacityPerServer: " + lruCapacityPerServer + " (expected: >= 1)");
@@ -91,37 +94,46 @@ public record PrefixSettings(boolean autoTune, int blockSizeTokens, int maxPrefi
             int c = chars.getAsInt();
             int perToken = PrefixHasher.CHARACTERS_PER_TOKEN;
             if (tokensWritten) {
-                params.warning("hashBlockSize", "ignored: blockSizeTokens is set (hashBlockSize is GIE v0.5's block"
-                        + " size in characters; blockSizeTokens replaced it)");
+                params.warning(
+                        "hashBlockSize",
+                        "ignored: blockSizeTokens is set (hashBlockSize is GIE v0.5's block"
+                                + " size in characters; blockSizeTokens replaced it)");
             } else if (c < perToken || c / perToken > MAX_BLOCK_SIZE_TOKENS) {
-                params.error("hashBlockSize", "found " + c + " (expected: " + perToken + ".."
-                        + (long) MAX_BLOCK_SIZE_TOKENS * perToken + " characters; blocks are whole tokens of "
-                        + perToken + " characters)");
+                params.error(
+                        "hashBlockSize",
+                        "found " + c + " (expected: " + perToken + ".."
+                                + (long) MAX_BLOCK_SIZE_TOKENS * perToken + " characters; blocks are whole tokens of "
+                                + perToken + " characters)");
             } else {
                 blockSizeTokens = c / perToken;
                 if (c % perToken != 0) {
-                    params.warning("hashBlockSize", c + " characters is not a whole number of tokens: blocks are "
-                            + blockSizeTokens * perToken + " characters (blockSizeTokens: " + blockSizeTokens
-                            + ", tokens of " + perToken + " characters)");
+                    params.warning(
+                            "hashBlockSize",
+                            c + " characters is not a whole number of tokens: blocks are "
+                                    + blockSizeTokens * perToken + " characters (blockSizeTokens: " + blockSizeTokens
+                                    + ", tokens of " + perToken + " characters)");
                 }
             }
         }
-        int maxBlocks = params.integer("maxPrefixBlocksToMatch", 1, MAX_PREFIX_BLOCKS)
-                .orElse(DEFAULT.maxPrefixBlocks);
+        int maxBlocks =
+                params.integer("maxPrefixBlocksToMatch", 1, MAX_PREFIX_BLOCKS).orElse(DEFAULT.maxPrefixBlocks);
         OptionalInt maxTokens = params.integer("maxPrefixTokensToMatch", 0, Integer.MAX_VALUE);
         if (maxTokens.isPresent() && maxTokens.getAsInt() > 0) {
             int blocks = maxTokens.getAsInt() / blockSizeTokens;
             if (blocks < 1 || blocks > MAX_PREFIX_BLOCKS) {
-                params.error("maxPrefixTokensToMatch", "found " + maxTokens.getAsInt() + " (expected: 0 for"
-                        + " maxPrefixBlocksToMatch, or " + blockSizeTokens + ".." + (long) MAX_PREFIX_BLOCKS
-                        * blockSizeTokens + " tokens, 1.." + MAX_PREFIX_BLOCKS + " blocks of " + blockSizeTokens
-                        + " tokens; fewer than one block would match nothing)");
+                params.error(
+                        "maxPrefixTokensToMatch",
+                        "found " + maxTokens.getAsInt() + " (expected: 0 for"
+                                + " maxPrefixBlocksToMatch, or " + blockSizeTokens + ".."
+                                + (long) MAX_PREFIX_BLOCKS * blockSizeTokens + " tokens, 1.." + MAX_PREFIX_BLOCKS
+                                + " blocks of " + blockSizeTokens
+                                + " tokens; fewer than one block would match nothing)");
             } else {
                 maxBlocks = blocks;
             }
         }
-        int capacity = params.integer("lruCapacityPerServer", 1, Integer.MAX_VALUE)
-                .orElse(DEFAULT.lruCapacityPerServer);
+        int capacity =
+                params.integer("lruCapacityPerServer", 1, Integer.MAX_VALUE).orElse(DEFAULT.lruCapacityPerServer);
         return new PrefixSettings(autoTune, blockSizeTokens, maxBlocks, capacity);
     }
 }

@@ -42,16 +42,28 @@ import java.util.random.RandomGenerator;
  * @param defaultConfig      whether no configuration was given and GIE's built-in default was used
  * @param problems           every problem found, the loader's included, by position
  */
-public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher, PrefixIndex prefixIndex,
-                             UtilizationSaturationDetector.Config saturationDetector, FlowControlConfig flowControl,
-                             MetricsSource metricsSource, MetricsExtractor metricsExtractor, boolean defaultConfig,
-                             List<Problem> problems) {
+public record SchedulerSetup(
+        SchedulerProfile profile,
+        PrefixHasher prefixHasher,
+        PrefixIndex prefixIndex,
+        UtilizationSaturationDetector.Config saturationDetector,
+        FlowControlConfig flowControl,
+        MetricsSource metricsSource,
+        MetricsExtractor metricsExtractor,
+        boolean defaultConfig,
+        List<Problem> problems) {
 
     public SchedulerSetup {
         problems = List.copyOf(problems);
         boolean errors = problems.stream().anyMatch(Problem::isError);
-        if (errors && (profile != null || prefixHasher != null || prefixIndex != null || saturationDetector != null
-                || flowControl != null || metricsSource != null || metricsExtractor != null)) {
+        if (errors
+                && (profile != null
+                        || prefixHasher != null
+                        || prefixIndex != null
+                        || saturationDetector != null
+                        || flowControl != null
+                        || metricsSource != null
+                        || metricsExtractor != null)) {
             throw new IllegalArgumentException("a setup with errors has no runtime parts");
         }
         if (!errors) {
@@ -59,8 +71,8 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
             Objects.requireNonNull(saturationDetector, "saturationDetector");
             Objects.requireNonNull(metricsExtractor, "metricsExtractor");
             if ((prefixHasher == null) != (prefixIndex == null)) {
-                throw new IllegalArgumentException("prefixHasher and prefixIndex: one is null (expected: both or"
-                        + " neither)");
+                throw new IllegalArgumentException(
+                        "prefixHasher and prefixIndex: one is null (expected: both or" + " neither)");
             }
         }
     }
@@ -90,8 +102,8 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
      *
      * @throws IllegalStateException when {@link #hasErrors()}
      */
-    public Scheduler scheduler(Datastore datastore, InFlightTracker inFlight, LongSupplier nanoTime,
-                               Supplier<RandomGenerator> random) {
+    public Scheduler scheduler(
+            Datastore datastore, InFlightTracker inFlight, LongSupplier nanoTime, Supplier<RandomGenerator> random) {
         return scheduler(datastore, inFlight, nanoTime, random, flowControl != null);
     }
 
@@ -103,13 +115,18 @@ public record SchedulerSetup(SchedulerProfile profile, PrefixHasher prefixHasher
      *
      * @throws IllegalStateException when {@link #hasErrors()}
      */
-    public Scheduler scheduler(Datastore datastore, InFlightTracker inFlight, LongSupplier nanoTime,
-                               Supplier<RandomGenerator> random, boolean flowControlled) {
+    public Scheduler scheduler(
+            Datastore datastore,
+            InFlightTracker inFlight,
+            LongSupplier nanoTime,
+            Supplier<RandomGenerator> random,
+            boolean flowControlled) {
         if (hasErrors()) {
-            throw new IllegalStateException("the EndpointPickerConfig has errors: " + errors().get(0).format());
+            throw new IllegalStateException(
+                    "the EndpointPickerConfig has errors: " + errors().get(0).format());
         }
-        UtilizationSaturationDetector detector = flowControlled ? null
-                : new UtilizationSaturationDetector(saturationDetector);
+        UtilizationSaturationDetector detector =
+                flowControlled ? null : new UtilizationSaturationDetector(saturationDetector);
         return new Scheduler(datastore, inFlight, profile, detector, prefixHasher, nanoTime, random);
     }
 

@@ -65,8 +65,7 @@ public final class SchedulerSetupFactory {
     /** Where problems about GIE's built-in default configuration point (it has no file). */
     public static final String DEFAULT_CONFIG_SOURCE = "<GIE default EndpointPickerConfig>";
 
-    private SchedulerSetupFactory() {
-    }
+    private SchedulerSetupFactory() {}
 
     /**
      * How the gateway wants the setup.
@@ -85,8 +84,8 @@ public final class SchedulerSetupFactory {
 
         public Options {
             if (minEndpoints < 1 || minEndpoints > MAX_MIN_ENDPOINTS) {
-                throw new IllegalArgumentException("minEndpoints: " + minEndpoints + " (expected: 1.."
-                        + MAX_MIN_ENDPOINTS + ")");
+                throw new IllegalArgumentException(
+                        "minEndpoints: " + minEndpoints + " (expected: 1.." + MAX_MIN_ENDPOINTS + ")");
             }
             Objects.requireNonNull(addOrder, "addOrder");
         }
@@ -122,8 +121,17 @@ public final class SchedulerSetupFactory {
         if (result.config().isEmpty()) {
             return SchedulerSetup.failed(result.problems());
         }
-        return new SetupBuild(result.config().get(), result.object(), result::locate, p -> {
-        }, result.problems(), index, options, PluginRegistry.STANDARD, false).run();
+        return new SetupBuild(
+                        result.config().get(),
+                        result.object(),
+                        result::locate,
+                        p -> {},
+                        result.problems(),
+                        index,
+                        options,
+                        PluginRegistry.STANDARD,
+                        false)
+                .run();
     }
 
     /**
@@ -134,15 +142,25 @@ public final class SchedulerSetupFactory {
      * @param locate the position of a field path such as {@code schedulingProfiles[0].plugins[1]} (parameters carry
      *               their own positions)
      */
-    public static SchedulerSetup build(EndpointPickerConfig config, String object, Function<String, Location> locate,
-                                       Consumer<Problem> sink, PrefixIndex index, Options options) {
+    public static SchedulerSetup build(
+            EndpointPickerConfig config,
+            String object,
+            Function<String, Location> locate,
+            Consumer<Problem> sink,
+            PrefixIndex index,
+            Options options) {
         return build(config, object, locate, sink, index, options, PluginRegistry.STANDARD);
     }
 
     /** The same with another plugin registry (tests, the lab). */
-    public static SchedulerSetup build(EndpointPickerConfig config, String object, Function<String, Location> locate,
-                                       Consumer<Problem> sink, PrefixIndex index, Options options,
-                                       PluginRegistry registry) {
+    public static SchedulerSetup build(
+            EndpointPickerConfig config,
+            String object,
+            Function<String, Location> locate,
+            Consumer<Problem> sink,
+            PrefixIndex index,
+            Options options,
+            PluginRegistry registry) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(locate, "locate");
@@ -164,8 +182,17 @@ public final class SchedulerSetupFactory {
     public static SchedulerSetup buildDefault(PrefixIndex index, Options options) {
         Objects.requireNonNull(options, "options");
         EndpointPickerConfig config = gieDefaultConfig();
-        return new SetupBuild(config, "", path -> config.origin().location(), p -> {
-        }, List.of(), index, options, PluginRegistry.STANDARD, true).run();
+        return new SetupBuild(
+                        config,
+                        "",
+                        path -> config.origin().location(),
+                        p -> {},
+                        List.of(),
+                        index,
+                        options,
+                        PluginRegistry.STANDARD,
+                        true)
+                .run();
     }
 
     /**
@@ -176,22 +203,36 @@ public final class SchedulerSetupFactory {
      */
     public static EndpointPickerConfig gieDefaultConfig() {
         Location at = new Location(DEFAULT_CONFIG_SOURCE, 0, 0);
-        List<String> types = List.of(PluginTypes.QUEUE_SCORER, PluginTypes.KV_CACHE_UTILIZATION_SCORER,
-                PluginTypes.PREFIX_CACHE_SCORER, PluginTypes.METRICS_DATA_SOURCE, PluginTypes.CORE_METRICS_EXTRACTOR);
+        List<String> types = List.of(
+                PluginTypes.QUEUE_SCORER,
+                PluginTypes.KV_CACHE_UTILIZATION_SCORER,
+                PluginTypes.PREFIX_CACHE_SCORER,
+                PluginTypes.METRICS_DATA_SOURCE,
+                PluginTypes.CORE_METRICS_EXTRACTOR);
         List<EndpointPickerConfig.Plugin> plugins = new ArrayList<>();
         for (int i = 0; i < types.size(); i++) {
-            plugins.add(new EndpointPickerConfig.Plugin(types.get(i), types.get(i),
-                    ConfigTree.Mapping.empty(at, "plugins[" + i + "].parameters")));
+            plugins.add(new EndpointPickerConfig.Plugin(
+                    types.get(i), types.get(i), ConfigTree.Mapping.empty(at, "plugins[" + i + "].parameters")));
         }
-        EndpointPickerConfig.SchedulingProfile profile = new EndpointPickerConfig.SchedulingProfile("default", List.of(
-                new EndpointPickerConfig.ProfilePlugin(PluginTypes.QUEUE_SCORER, OptionalDouble.of(2)),
-                new EndpointPickerConfig.ProfilePlugin(PluginTypes.KV_CACHE_UTILIZATION_SCORER, OptionalDouble.of(2)),
-                new EndpointPickerConfig.ProfilePlugin(PluginTypes.PREFIX_CACHE_SCORER, OptionalDouble.of(3))));
-        EndpointPickerConfig.DataLayer dataLayer = new EndpointPickerConfig.DataLayer(List.of(
-                new EndpointPickerConfig.DataSource(PluginTypes.METRICS_DATA_SOURCE,
-                        List.of(PluginTypes.CORE_METRICS_EXTRACTOR))));
-        return new EndpointPickerConfig(ObjectMeta.of(EndpointPickerConfig.DEFAULT_NAME), new Origin(at, 0),
-                List.of(), plugins, List.of(profile), Optional.empty(), Optional.of(dataLayer), Optional.empty(),
+        EndpointPickerConfig.SchedulingProfile profile = new EndpointPickerConfig.SchedulingProfile(
+                "default",
+                List.of(
+                        new EndpointPickerConfig.ProfilePlugin(PluginTypes.QUEUE_SCORER, OptionalDouble.of(2)),
+                        new EndpointPickerConfig.ProfilePlugin(
+                                PluginTypes.KV_CACHE_UTILIZATION_SCORER, OptionalDouble.of(2)),
+                        new EndpointPickerConfig.ProfilePlugin(PluginTypes.PREFIX_CACHE_SCORER, OptionalDouble.of(3))));
+        EndpointPickerConfig.DataLayer dataLayer =
+                new EndpointPickerConfig.DataLayer(List.of(new EndpointPickerConfig.DataSource(
+                        PluginTypes.METRICS_DATA_SOURCE, List.of(PluginTypes.CORE_METRICS_EXTRACTOR))));
+        return new EndpointPickerConfig(
+                ObjectMeta.of(EndpointPickerConfig.DEFAULT_NAME),
+                new Origin(at, 0),
+                List.of(),
+                plugins,
+                List.of(profile),
+                Optional.empty(),
+                Optional.of(dataLayer),
+                Optional.empty(),
                 Optional.empty());
     }
 }

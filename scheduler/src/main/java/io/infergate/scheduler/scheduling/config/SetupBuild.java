@@ -79,9 +79,16 @@ final class SetupBuild implements PluginFactory.Handle {
     /** The max-score-picker GIE creates when no picker is declared, shared by the profiles that lack one. */
     private PluginInstance.Picker implicitPicker;
 
-    SetupBuild(EndpointPickerConfig config, String object, Function<String, Location> locate,
-               Consumer<Problem> sink, List<Problem> prior, PrefixIndex index, SchedulerSetupFactory.Options options,
-               PluginRegistry registry, boolean defaultConfig) {
+    SetupBuild(
+            EndpointPickerConfig config,
+            String object,
+            Function<String, Location> locate,
+            Consumer<Problem> sink,
+            List<Problem> prior,
+            PrefixIndex index,
+            SchedulerSetupFactory.Options options,
+            PluginRegistry registry,
+            boolean defaultConfig) {
         this.config = config;
         this.object = object;
         this.locate = locate;
@@ -120,8 +127,16 @@ final class SetupBuild implements PluginFactory.Handle {
             return SchedulerSetup.failed(sorted);
         }
         boolean prefix = usesPrefix(profile);
-        return new SchedulerSetup(profile, prefix ? prefixHasher : null, prefix ? prefixIndex() : null, detector,
-                flowControl, metrics, extractor, defaultConfig, sorted);
+        return new SchedulerSetup(
+                profile,
+                prefix ? prefixHasher : null,
+                prefix ? prefixIndex() : null,
+                detector,
+                flowControl,
+                metrics,
+                extractor,
+                defaultConfig,
+                sorted);
     }
 
     // --- problems
@@ -167,8 +182,7 @@ final class SetupBuild implements PluginFactory.Handle {
             }
         }
         // read quietly: the plugin's own factory reports its problems once
-        prefixSettings = prefixSource < 0 ? PrefixSettings.DEFAULT : PrefixSettings.read(params(prefixSource, p -> {
-        }));
+        prefixSettings = prefixSource < 0 ? PrefixSettings.DEFAULT : PrefixSettings.read(params(prefixSource, p -> {}));
         prefixHasher = prefixSettings.hasher();
     }
 
@@ -185,17 +199,27 @@ final class SetupBuild implements PluginFactory.Handle {
     @Override
     public PrefixIndex prefixIndex() {
         if (prefixIndex == null) {
-            prefixIndex = givenIndex != null ? givenIndex
+            prefixIndex = givenIndex != null
+                    ? givenIndex
                     : new PrefixIndex(prefixSettings.lruCapacityPerServer(), options.addOrder());
-            if (givenIndex != null && givenIndex.defaultCapacity() != prefixSettings.lruCapacityPerServer()
-                    && prefixSource >= 0 && plugins.get(prefixSource).parameters().get("lruCapacityPerServer")
-                    .isPresent()) {
+            if (givenIndex != null
+                    && givenIndex.defaultCapacity() != prefixSettings.lruCapacityPerServer()
+                    && prefixSource >= 0
+                    && plugins.get(prefixSource)
+                            .parameters()
+                            .get("lruCapacityPerServer")
+                            .isPresent()) {
                 Plugin p = plugins.get(prefixSource);
                 ConfigTree at = p.parameters().get("lruCapacityPerServer").orElseThrow();
-                report(Problem.warning(at.location(), object, at.path(), "not applied: the pool's prefix index"
-                        + " already exists with " + givenIndex.defaultCapacity() + " entries per endpoint and keeps"
-                        + " them until it is recreated (the gateway keeps the index, and what it learnt, across"
-                        + " configuration changes)"));
+                report(Problem.warning(
+                        at.location(),
+                        object,
+                        at.path(),
+                        "not applied: the pool's prefix index"
+                                + " already exists with " + givenIndex.defaultCapacity()
+                                + " entries per endpoint and keeps"
+                                + " them until it is recreated (the gateway keeps the index, and what it learnt, across"
+                                + " configuration changes)"));
             }
         }
         return prefixIndex;
@@ -210,20 +234,26 @@ final class SetupBuild implements PluginFactory.Handle {
         String decider = plugins.get(prefixSource).name() + " (plugins[" + prefixSource + "])";
         for (int i = 0; i < plugins.size(); i++) {
             Plugin p = plugins.get(i);
-            if (i == prefixSource || p.parameters().isEmpty() || !(p.type().equals(PluginTypes.PREFIX_CACHE_SCORER)
-                    || p.type().equals(PluginTypes.APPROX_PREFIX_CACHE_PRODUCER))) {
+            if (i == prefixSource
+                    || p.parameters().isEmpty()
+                    || !(p.type().equals(PluginTypes.PREFIX_CACHE_SCORER)
+                            || p.type().equals(PluginTypes.APPROX_PREFIX_CACHE_PRODUCER))) {
                 continue;
             }
-            PrefixSettings mine = PrefixSettings.read(params(i, x -> {
-            }));
+            PrefixSettings mine = PrefixSettings.read(params(i, x -> {}));
             if (producer && p.type().equals(PluginTypes.PREFIX_CACHE_SCORER)) {
-                warning("plugins[" + i + "].parameters", "ignored: the approx-prefix-cache-producer " + decider
-                        + " decides how prompts are hashed; GIE's prefix-cache-scorer reads no parameters when a"
-                        + " producer is declared");
+                warning(
+                        "plugins[" + i + "].parameters",
+                        "ignored: the approx-prefix-cache-producer " + decider
+                                + " decides how prompts are hashed; GIE's prefix-cache-scorer reads no parameters when a"
+                                + " producer is declared");
             } else if (!mine.equals(prefixSettings)) {
-                warning("plugins[" + i + "].parameters", "ignored: GIE creates one approx-prefix-cache-producer, with"
-                        + " the parameters of " + (producer ? "the first producer, " : "the last prefix-cache-scorer, ")
-                        + decider);
+                warning(
+                        "plugins[" + i + "].parameters",
+                        "ignored: GIE creates one approx-prefix-cache-producer, with"
+                                + " the parameters of "
+                                + (producer ? "the first producer, " : "the last prefix-cache-scorer, ")
+                                + decider);
             }
         }
     }
@@ -252,8 +282,9 @@ final class SetupBuild implements PluginFactory.Handle {
                     made = factory.get().create(p.name(), params, this);
                 } catch (IllegalArgumentException e) {
                     // a factory checks its parameters first; this is a gap in that, reported rather than thrown
-                    error("plugins[" + i + "].parameters", "cannot build plugin \"" + p.name() + "\": "
-                            + e.getMessage());
+                    error(
+                            "plugins[" + i + "].parameters",
+                            "cannot build plugin \"" + p.name() + "\": " + e.getMessage());
                     made = new PluginInstance.Invalid(p.name(), p.type());
                 } finally {
                     building.pop();
@@ -272,14 +303,25 @@ final class SetupBuild implements PluginFactory.Handle {
     public Optional<SelectingFilter> filter(String ref, Params reporter, ConfigTree at) {
         Integer j = byName.get(ref);
         if (j == null) {
-            reporter.error(at, "plugin \"" + ref + "\" is not declared (" + (byName.isEmpty() ? "no plugins are"
-                    + " declared" : "declared: " + String.join(", ", plugins.stream().map(Plugin::name).toList()))
-                    + ")");
+            reporter.error(
+                    at,
+                    "plugin \"" + ref + "\" is not declared ("
+                            + (byName.isEmpty()
+                                    ? "no plugins are" + " declared"
+                                    : "declared: "
+                                            + String.join(
+                                                    ", ",
+                                                    plugins.stream()
+                                                            .map(Plugin::name)
+                                                            .toList()))
+                            + ")");
             return Optional.empty();
         }
         if (state[j] == BUSY) {
-            reporter.error(at, "plugin \"" + ref + "\" is a decision tree that contains this reference: a tree"
-                    + " cannot contain itself");
+            reporter.error(
+                    at,
+                    "plugin \"" + ref + "\" is a decision tree that contains this reference: a tree"
+                            + " cannot contain itself");
             return Optional.empty();
         }
         if (!building.isEmpty()) {
@@ -291,10 +333,13 @@ final class SetupBuild implements PluginFactory.Handle {
         }
         SelectingFilter f = inst.asFilter();
         if (f == null) {
-            List<String> filters = PluginTypes.namesWith(PluginType.Role.FILTER).stream().filter(registry::supports)
+            List<String> filters = PluginTypes.namesWith(PluginType.Role.FILTER).stream()
+                    .filter(registry::supports)
                     .toList();
-            reporter.error(at, "plugin \"" + ref + "\" has type " + inst.type() + ", which is not a filter (expected:"
-                    + " a plugin of type " + String.join(", ", filters) + ")");
+            reporter.error(
+                    at,
+                    "plugin \"" + ref + "\" has type " + inst.type() + ", which is not a filter (expected:"
+                            + " a plugin of type " + String.join(", ", filters) + ")");
             return Optional.empty();
         }
         return Optional.of(f);
@@ -305,8 +350,10 @@ final class SetupBuild implements PluginFactory.Handle {
     private SchedulerProfile profile() {
         List<SchedulingProfile> profiles = config.schedulingProfiles();
         if (profiles.size() > 1) {
-            error("schedulingProfiles[1]", profiles.size() + " scheduling profiles (expected: one; Infergate has only"
-                    + " the single-profile-handler, which runs exactly one, as in GIE)");
+            error(
+                    "schedulingProfiles[1]",
+                    profiles.size() + " scheduling profiles (expected: one; Infergate has only"
+                            + " the single-profile-handler, which runs exactly one, as in GIE)");
             return null;
         }
         List<Filter> filters = new ArrayList<>();
@@ -327,11 +374,14 @@ final class SetupBuild implements PluginFactory.Handle {
                     filters.add(inst.asFilter());
                     Integer tree = inTree.get(i);
                     if (tree != null && !(instances[tree] instanceof PluginInstance.Invalid)) {
-                        warning("plugins[" + i + "]", "filter \"" + inst.name() + "\" runs on its own in the default"
-                                + " profile as well as inside decision tree \"" + plugins.get(tree).name()
-                                + "\": without"
-                                + " schedulingProfiles GIE puts every filter, scorer and picker into the default"
-                                + " profile (declare a profile to use it only inside the tree)");
+                        warning(
+                                "plugins[" + i + "]",
+                                "filter \"" + inst.name() + "\" runs on its own in the default"
+                                        + " profile as well as inside decision tree \""
+                                        + plugins.get(tree).name()
+                                        + "\": without"
+                                        + " schedulingProfiles GIE puts every filter, scorer and picker into the default"
+                                        + " profile (declare a profile to use it only inside the tree)");
                     }
                 } else if (inst instanceof PluginInstance.Scorer s) {
                     scorers.add(new WeightedScorer(s.scorer(), 1.0));
@@ -339,9 +389,12 @@ final class SetupBuild implements PluginFactory.Handle {
                     if (picker == null) {
                         picker = pk;
                     } else {
-                        error("plugins[" + i + "]", "a second picker \"" + pk.name() + "\" (first: \""
-                                + picker.name() + "\"): without schedulingProfiles GIE puts every filter, scorer and"
-                                + " picker into the default profile, and a profile has one picker");
+                        error(
+                                "plugins[" + i + "]",
+                                "a second picker \"" + pk.name() + "\" (first: \""
+                                        + picker.name()
+                                        + "\"): without schedulingProfiles GIE puts every filter, scorer and"
+                                        + " picker into the default profile, and a profile has one picker");
                     }
                 }
             }
@@ -405,8 +458,8 @@ final class SetupBuild implements PluginFactory.Handle {
 
     private PluginInstance.Picker implicitPicker() {
         if (implicitPicker == null) {
-            implicitPicker = new PluginInstance.Picker(MaxScorePicker.TYPE, MaxScorePicker.TYPE,
-                    new MaxScorePicker(), 1);
+            implicitPicker =
+                    new PluginInstance.Picker(MaxScorePicker.TYPE, MaxScorePicker.TYPE, new MaxScorePicker(), 1);
         }
         return implicitPicker;
     }
@@ -421,10 +474,15 @@ final class SetupBuild implements PluginFactory.Handle {
             return implicitPicker();
         }
         if (declared.size() > 1) {
-            warning(at, "profile \"" + profile + "\" names no picker, and " + declared.size() + " are declared ("
-                    + String.join(", ", declared.stream().map(PluginInstance::name).toList()) + "): GIE gives it"
-                    + " one of them, chosen arbitrarily; Infergate takes the first, \"" + declared.get(0).name()
-                    + "\" (name the picker in the profile to choose)");
+            warning(
+                    at,
+                    "profile \"" + profile + "\" names no picker, and " + declared.size() + " are declared ("
+                            + String.join(
+                                    ", ",
+                                    declared.stream().map(PluginInstance::name).toList()) + "): GIE gives it"
+                            + " one of them, chosen arbitrarily; Infergate takes the first, \""
+                            + declared.get(0).name()
+                            + "\" (name the picker in the profile to choose)");
         }
         return declared.get(0);
     }
@@ -432,8 +490,10 @@ final class SetupBuild implements PluginFactory.Handle {
     // --- saturation detector (GIE ensureSaturationDetector)
 
     private UtilizationSaturationDetector.Config saturationDetector() {
-        String ref = config.saturationDetector().map(EndpointPickerConfig.SaturationDetector::pluginRef)
-                .filter(r -> !r.isEmpty()).orElse(UtilizationSaturationDetector.TYPE);
+        String ref = config.saturationDetector()
+                .map(EndpointPickerConfig.SaturationDetector::pluginRef)
+                .filter(r -> !r.isEmpty())
+                .orElse(UtilizationSaturationDetector.TYPE);
         Integer i = byName.get(ref);
         if (i != null && instances[i] instanceof PluginInstance.SaturationDetector d) {
             return d.config();
@@ -454,10 +514,15 @@ final class SetupBuild implements PluginFactory.Handle {
         }
         EndpointPickerConfig.FlowControl fc = config.flowControl().get();
         Duration ttl = fc.defaultRequestTTL().filter(d -> !d.isNegative()).orElse(Duration.ZERO);
-        BandConfig template = fc.defaultPriorityBand().map(b -> band(b, "flowControl.defaultPriorityBand"))
+        BandConfig template = fc.defaultPriorityBand()
+                .map(b -> band(b, "flowControl.defaultPriorityBand"))
                 .orElse(BandConfig.DEFAULT);
-        FlowControlConfig out = new FlowControlConfig(Math.max(0, fc.maxRequests().orElse(0)),
-                Math.max(0, fc.maxBytes().orElse(0)), ttl, FlowControlConfig.DEFAULT.expirySweepInterval(), template,
+        FlowControlConfig out = new FlowControlConfig(
+                Math.max(0, fc.maxRequests().orElse(0)),
+                Math.max(0, fc.maxBytes().orElse(0)),
+                ttl,
+                FlowControlConfig.DEFAULT.expirySweepInterval(),
+                template,
                 Map.of());
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < fc.priorityBands().size(); i++) {
@@ -494,7 +559,8 @@ final class SetupBuild implements PluginFactory.Handle {
         if (config.dataLayer().isEmpty()) {
             // GIE adds metrics-data-source, or uses the plugin declared under that name
             Integer i = byName.get(PluginTypes.METRICS_DATA_SOURCE);
-            return i != null && instances[i] instanceof PluginInstance.DataSource d ? d.source()
+            return i != null && instances[i] instanceof PluginInstance.DataSource d
+                    ? d.source()
                     : SchedulerSetup.MetricsSource.DEFAULT;
         }
         List<EndpointPickerConfig.DataSource> sources = config.dataLayer().get().sources();
@@ -507,8 +573,10 @@ final class SetupBuild implements PluginFactory.Handle {
             if (first == null) {
                 first = d.source();
             } else {
-                error("dataLayer.sources[" + k + "]", "a second metrics data source is not supported by Infergate"
-                        + " yet (expected: one source; Infergate scrapes each endpoint once per interval)");
+                error(
+                        "dataLayer.sources[" + k + "]",
+                        "a second metrics data source is not supported by Infergate"
+                                + " yet (expected: one source; Infergate scrapes each endpoint once per interval)");
             }
         }
         return first; // null: no sources, metrics collection is off
@@ -532,18 +600,23 @@ final class SetupBuild implements PluginFactory.Handle {
             used = listedExtractor(config.dataLayer().get().sources(), listed);
         }
         for (int i = 0; i < instances.length; i++) {
-            if (i != used && !listed.contains(i) && instances[i] instanceof PluginInstance.Extractor x
+            if (i != used
+                    && !listed.contains(i)
+                    && instances[i] instanceof PluginInstance.Extractor x
                     && Integer.valueOf(i).equals(byName.get(x.name()))) {
-                warning("plugins[" + i + "]", "core-metrics-extractor \"" + x.name() + "\" is not used: "
-                        + (config.hasFeatureGate(EndpointPickerConfig.FEATURE_LEGACY_METRICS)
-                        ? "feature gate \"enableLegacyMetrics\" reads the built-in engine mappings"
-                        : config.dataLayer().isEmpty() ? "without a dataLayer section GIE reads metrics with the"
-                        + " plugin named core-metrics-extractor" : "no dataLayer source lists it in its extractors")
-                        + " (expected: the extractor the data layer uses)");
+                warning(
+                        "plugins[" + i + "]",
+                        "core-metrics-extractor \"" + x.name() + "\" is not used: "
+                                + (config.hasFeatureGate(EndpointPickerConfig.FEATURE_LEGACY_METRICS)
+                                        ? "feature gate \"enableLegacyMetrics\" reads the built-in engine mappings"
+                                        : config.dataLayer().isEmpty()
+                                                ? "without a dataLayer section GIE reads metrics with the"
+                                                        + " plugin named core-metrics-extractor"
+                                                : "no dataLayer source lists it in its extractors")
+                                + " (expected: the extractor the data layer uses)");
             }
         }
-        return used >= 0 ? ((PluginInstance.Extractor) instances[used]).extractor()
-                : MetricsExtractor.withBuiltins();
+        return used >= 0 ? ((PluginInstance.Extractor) instances[used]).extractor() : MetricsExtractor.withBuiltins();
     }
 
     /**
@@ -567,9 +640,11 @@ final class SetupBuild implements PluginFactory.Handle {
                 if (found < 0) {
                     found = i;
                 } else if (found != i) {
-                    error("dataLayer.sources[" + k + "].extractors[" + j + "].pluginRef", "a second core-metrics-extractor on"
-                            + " one source is not supported by Infergate yet (expected: one; both would write the"
-                            + " same endpoint metrics)");
+                    error(
+                            "dataLayer.sources[" + k + "].extractors[" + j + "].pluginRef",
+                            "a second core-metrics-extractor on"
+                                    + " one source is not supported by Infergate yet (expected: one; both would write the"
+                                    + " same endpoint metrics)");
                 }
             }
             return found; // only the first source is scraped (a second is reported by metricsSource)

@@ -16,14 +16,15 @@ final class StaticUsageLimitPolicy {
     static final PluginFactory FACTORY = (name, p, h) -> {
         OptionalDouble t = p.number("threshold");
         if (t.isPresent() && t.getAsDouble() != 1.0) {
-            p.error("threshold", "a usage limit of " + t.getAsDouble() + " is not supported by Infergate yet"
-                    + " (expected: 1.0, GIE's default: dispatch while the saturation detector finds the pool"
-                    + " below saturation)");
+            p.error(
+                    "threshold",
+                    "a usage limit of " + t.getAsDouble() + " is not supported by Infergate yet"
+                            + " (expected: 1.0, GIE's default: dispatch while the saturation detector finds the pool"
+                            + " below saturation)");
         }
-        return new PluginInstance.Accepted(name, TYPE,
-                "the flow controller dispatches while the pool is below saturation (limit 1.0)");
+        return new PluginInstance.Accepted(
+                name, TYPE, "the flow controller dispatches while the pool is below saturation (limit 1.0)");
     };
 
-    private StaticUsageLimitPolicy() {
-    }
+    private StaticUsageLimitPolicy() {}
 }

@@ -29,8 +29,7 @@ public final class BuiltInProfiles {
     public static final Set<String> NAMES = Set.of(GIE_V1_DEFAULT, GIE_V0_FILTER_TREE, INFERGATE_DEFAULT);
     public static final int FALLBACKS = 3;
 
-    private BuiltInProfiles() {
-    }
+    private BuiltInProfiles() {}
 
     /**
      * The profile called {@code name}.
@@ -39,16 +38,22 @@ public final class BuiltInProfiles {
      */
     public static SchedulerProfile named(String name, PrefixIndex index, PrefixHasher hasher) {
         return switch (name) {
-            case GIE_V1_DEFAULT -> new SchedulerProfile(name, List.of(), List.of(
-                    new WeightedScorer(new QueueScorer(), 2),
-                    new WeightedScorer(new KvCacheUtilizationScorer(), 2),
-                    new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3)),
-                    new MaxScorePicker(), FALLBACKS);
-            case GIE_V0_FILTER_TREE -> new SchedulerProfile(name, List.of(filterTree()), List.of(),
-                    new RandomPicker(), FALLBACKS);
+            case GIE_V1_DEFAULT ->
+                new SchedulerProfile(
+                        name,
+                        List.of(),
+                        List.of(
+                                new WeightedScorer(new QueueScorer(), 2),
+                                new WeightedScorer(new KvCacheUtilizationScorer(), 2),
+                                new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3)),
+                        new MaxScorePicker(),
+                        FALLBACKS);
+            case GIE_V0_FILTER_TREE ->
+                new SchedulerProfile(name, List.of(filterTree()), List.of(), new RandomPicker(), FALLBACKS);
             case INFERGATE_DEFAULT -> infergateDefault(name, index, hasher);
-            default -> throw new IllegalArgumentException("scheduling profile \"" + name + "\" (expected one of: "
-                    + String.join(", ", List.of(GIE_V1_DEFAULT, GIE_V0_FILTER_TREE, INFERGATE_DEFAULT)) + ")");
+            default ->
+                throw new IllegalArgumentException("scheduling profile \"" + name + "\" (expected one of: "
+                        + String.join(", ", List.of(GIE_V1_DEFAULT, GIE_V0_FILTER_TREE, INFERGATE_DEFAULT)) + ")");
         };
     }
 
@@ -61,15 +66,19 @@ public final class BuiltInProfiles {
      * adapter on few engines (see {@link LoraPoolGate} for why the two kinds differ).
      */
     static SchedulerProfile infergateDefault(String name, PrefixIndex index, PrefixHasher hasher) {
-        return new SchedulerProfile(name, List.of(new StickyLoraFilter()), List.of(
-                new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3),
-                new WeightedScorer(new KvCacheUtilizationScorer(), 1),
-                new WeightedScorer(new SessionAffinityScorer(SessionAffinityScorer.DEFAULT_MAX_SESSIONS), 1),
-                new WeightedScorer(new PrefillQueueScorer(), 1),
-                new WeightedScorer(new LoraPoolGate(new PrefillQueueScorer(), false), 1),
-                new WeightedScorer(new LoraPoolGate(new LeastRecentlyPickedScorer(), false), 1),
-                new WeightedScorer(new LoraPoolGate(new QueueScorer(), true), 2)),
-                new MaxScorePicker(), FALLBACKS);
+        return new SchedulerProfile(
+                name,
+                List.of(new StickyLoraFilter()),
+                List.of(
+                        new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3),
+                        new WeightedScorer(new KvCacheUtilizationScorer(), 1),
+                        new WeightedScorer(new SessionAffinityScorer(SessionAffinityScorer.DEFAULT_MAX_SESSIONS), 1),
+                        new WeightedScorer(new PrefillQueueScorer(), 1),
+                        new WeightedScorer(new LoraPoolGate(new PrefillQueueScorer(), false), 1),
+                        new WeightedScorer(new LoraPoolGate(new LeastRecentlyPickedScorer(), false), 1),
+                        new WeightedScorer(new LoraPoolGate(new QueueScorer(), true), 2)),
+                new MaxScorePicker(),
+                FALLBACKS);
     }
 
     /** GIE v0.5.1's {@code low-latency-filter} tree of example 1.6f. */
@@ -79,12 +88,12 @@ public final class BuiltInProfiles {
         LeastBandFilter leastQueue = LeastBandFilter.queue(LeastBandFilter.QUEUE_TYPE);
         LeastBandFilter leastKv = LeastBandFilter.kvCache(LeastBandFilter.KV_TYPE);
         DecisionTreeFilter.Node kvLeaf = leaf(leastKv);
-        DecisionTreeFilter.Node onSuccess = new DecisionTreeFilter.Node(lora, null, null,
-                new DecisionTreeFilter.Node(leastQueue, null, null, kvLeaf));
-        DecisionTreeFilter.Node onFailure = new DecisionTreeFilter.Node(leastQueue, null, null,
-                new DecisionTreeFilter.Node(lora, null, null, leaf(leastKv)));
-        return new DecisionTreeFilter("low-latency-filter",
-                new DecisionTreeFilter.Node(lowQueue, onSuccess, onFailure, null));
+        DecisionTreeFilter.Node onSuccess = new DecisionTreeFilter.Node(
+                lora, null, null, new DecisionTreeFilter.Node(leastQueue, null, null, kvLeaf));
+        DecisionTreeFilter.Node onFailure = new DecisionTreeFilter.Node(
+                leastQueue, null, null, new DecisionTreeFilter.Node(lora, null, null, leaf(leastKv)));
+        return new DecisionTreeFilter(
+                "low-latency-filter", new DecisionTreeFilter.Node(lowQueue, onSuccess, onFailure, null));
     }
 
     private static DecisionTreeFilter.Node leaf(SelectingFilter f) {

@@ -100,7 +100,8 @@ public final class DecisionTreeFilter implements SelectingFilter {
 
     private static PluginInstance create(String name, Params p, PluginFactory.Handle h) {
         Node root = node(p, name, h, false);
-        return root == null ? new PluginInstance.Invalid(name, TYPE)
+        return root == null
+                ? new PluginInstance.Invalid(name, TYPE)
                 : new PluginInstance.Filter(name, TYPE, new DecisionTreeFilter(name, root));
     }
 
@@ -112,8 +113,9 @@ public final class DecisionTreeFilter implements SelectingFilter {
         boolean ok = true;
         SelectingFilter current = null;
         if (!p.has("current")) {
-            p.error("current", "missing (expected: the filter to run first, {pluginRef: <filter>} or"
-                    + " {decisionTree: {...}})");
+            p.error(
+                    "current",
+                    "missing (expected: the filter to run first, {pluginRef: <filter>} or" + " {decisionTree: {...}})");
             ok = false;
         } else {
             Optional<Params> e = p.object("current");
@@ -146,8 +148,7 @@ public final class DecisionTreeFilter implements SelectingFilter {
     }
 
     /** An entry is either a filter ({@code pluginRef}) or a nested tree ({@code decisionTree}). */
-    private record Entry(SelectingFilter filter, Node tree) {
-    }
+    private record Entry(SelectingFilter filter, Node tree) {}
 
     private static Entry entry(Params e, String name, PluginFactory.Handle h) {
         boolean ref = e.has("pluginRef");
@@ -156,12 +157,15 @@ public final class DecisionTreeFilter implements SelectingFilter {
         if (ref && tree) {
             e.error("decisionTree", "both pluginRef and decisionTree are given (expected: exactly one)");
         } else if (!ref && !tree) {
-            e.error(e.tree(), "neither pluginRef nor decisionTree is given (expected: {pluginRef: <filter>} or"
-                    + " {decisionTree: {current: ...}})");
+            e.error(
+                    e.tree(),
+                    "neither pluginRef nor decisionTree is given (expected: {pluginRef: <filter>} or"
+                            + " {decisionTree: {current: ...}})");
         } else if (ref) {
             Optional<String> r = e.string("pluginRef");
             if (r.isPresent()) {
-                out = h.filter(r.get(), e, e.tree().get("pluginRef").orElseThrow()).map(f -> new Entry(f, null))
+                out = h.filter(r.get(), e, e.tree().get("pluginRef").orElseThrow())
+                        .map(f -> new Entry(f, null))
                         .orElse(null);
             }
         } else {

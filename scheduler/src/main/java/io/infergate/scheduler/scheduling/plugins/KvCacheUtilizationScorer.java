@@ -15,8 +15,8 @@ public final class KvCacheUtilizationScorer implements Scorer {
     /** Builds it from its instance name; it has no parameters. */
     public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, n -> new KvCacheUtilizationScorer(TYPE, n));
     /** The same under its GIE v0.5 name. */
-    public static final PluginFactory LEGACY_FACTORY = PluginFactory.scorer(LEGACY_TYPE,
-            n -> new KvCacheUtilizationScorer(LEGACY_TYPE, n));
+    public static final PluginFactory LEGACY_FACTORY =
+            PluginFactory.scorer(LEGACY_TYPE, n -> new KvCacheUtilizationScorer(LEGACY_TYPE, n));
 
     private final String type;
     private final String name;

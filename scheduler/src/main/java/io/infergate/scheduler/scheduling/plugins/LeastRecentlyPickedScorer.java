@@ -32,6 +32,7 @@ public final class LeastRecentlyPickedScorer extends MinMaxScorer implements Pos
 
     /** Builds it from its instance name; it has no parameters. */
     public static final PluginFactory FACTORY = PluginFactory.scorer(TYPE, LeastRecentlyPickedScorer::new);
+
     static final int MAX_TRACKED = 65_536;
     /** Never picked: longer ago than anything picked (a value, not infinity, so min-max stays finite). */
     private static final double NEVER = -0x1p62;

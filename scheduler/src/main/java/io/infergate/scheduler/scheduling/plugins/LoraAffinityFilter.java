@@ -6,6 +6,7 @@ import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
 import io.infergate.scheduler.scheduling.config.PluginInstance;
+import java.util.Arrays;
 
 /**
  * GIE v0.5 {@code lora-affinity-filter} (soft affinity): "affinity" endpoints have the target adapter running or
@@ -21,8 +22,8 @@ public final class LoraAffinityFilter implements SelectingFilter {
     public static final double DEFAULT_THRESHOLD = 0.999;
 
     /** Reads {@code threshold} (a fraction in 0..1, default {@value #DEFAULT_THRESHOLD}). */
-    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
-            new LoraAffinityFilter(name, p.number("threshold", 0, 1).orElse(DEFAULT_THRESHOLD)));
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(
+            name, TYPE, new LoraAffinityFilter(name, p.number("threshold", 0, 1).orElse(DEFAULT_THRESHOLD)));
 
     private final String name;
     private final double threshold;
@@ -78,7 +79,7 @@ public final class LoraAffinityFilter implements SelectingFilter {
             return ctx.random().nextDouble() < threshold ? affinity : available;
         }
         if (!anyAffinity && !anyAvailable && failOpen) {
-            java.util.Arrays.fill(available, true);
+            Arrays.fill(available, true);
             return available;
         }
         return anyAffinity ? affinity : available;
@@ -91,6 +92,7 @@ public final class LoraAffinityFilter implements SelectingFilter {
 
     /** GIE's "available": room for one more adapter, {@code active + waiting < max} (LoRA info required). */
     static boolean hasRoom(ModelServerMetrics m) {
-        return m.hasMaxLoras() && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
+        return m.hasMaxLoras()
+                && m.activeAdapters().size() + m.waitingAdapters().size() < m.maxLoras();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe if the scorer is.
  */
-public final class LoraPoolGate implements io.infergate.scheduler.scheduling.Scorer, PostPick {
+public final class LoraPoolGate implements Scorer, PostPick {
 
     private final Scorer scorer;
     private final boolean loraPools;

@@ -16,8 +16,11 @@ public final class LowQueueFilter implements SelectingFilter {
     public static final int DEFAULT_THRESHOLD = 128;
 
     /** Reads {@code threshold} (0 or more, default {@value #DEFAULT_THRESHOLD}). */
-    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
-            new LowQueueFilter(name, p.integer("threshold", 0, Integer.MAX_VALUE).orElse(DEFAULT_THRESHOLD)));
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(
+            name,
+            TYPE,
+            new LowQueueFilter(
+                    name, p.integer("threshold", 0, Integer.MAX_VALUE).orElse(DEFAULT_THRESHOLD)));
 
     private final String name;
     private final int threshold;

@@ -1,8 +1,8 @@
 package io.infergate.scheduler.scheduling.plugins;
 
 import io.infergate.scheduler.scheduling.Candidates;
-import io.infergate.scheduler.scheduling.Scorer;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
 import java.util.Arrays;
 import java.util.Objects;
 

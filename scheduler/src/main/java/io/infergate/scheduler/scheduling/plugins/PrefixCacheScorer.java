@@ -31,8 +31,14 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
      */
     public static final PluginFactory FACTORY = (name, p, h) -> {
         PrefixSettings.read(p);
-        return new PluginInstance.Scorer(name, TYPE, new PrefixCacheScorer(name, h.prefixIndex(), h.prefixHasher(),
-                h.prefixSettings().autoTune()));
+        return new PluginInstance.Scorer(
+                name,
+                TYPE,
+                new PrefixCacheScorer(
+                        name,
+                        h.prefixIndex(),
+                        h.prefixHasher(),
+                        h.prefixSettings().autoTune()));
     };
 
     private final String name;

@@ -26,8 +26,11 @@ public final class SessionAffinityScorer implements Scorer, PostPick {
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
 
     /** Reads {@code maxSessions} (1 or more, default {@value #DEFAULT_MAX_SESSIONS}). */
-    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Scorer(name, TYPE,
-            new SessionAffinityScorer(name, p.integer("maxSessions", 1, Integer.MAX_VALUE).orElse(DEFAULT_MAX_SESSIONS)));
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Scorer(
+            name,
+            TYPE,
+            new SessionAffinityScorer(
+                    name, p.integer("maxSessions", 1, Integer.MAX_VALUE).orElse(DEFAULT_MAX_SESSIONS)));
 
     private final String name;
     private final int maxSessions;

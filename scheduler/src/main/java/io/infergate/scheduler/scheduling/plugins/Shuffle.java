@@ -1,12 +1,12 @@
 package io.infergate.scheduler.scheduling.plugins;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /** Index permutations for pickers. Stateless. */
 final class Shuffle {
 
-    private Shuffle() {
-    }
+    private Shuffle() {}
 
     /** {@code 0..n-1} in a random order (Fisher-Yates). */
     static int[] permutation(int n, RandomGenerator random) {
@@ -71,6 +71,6 @@ final class Shuffle {
     }
 
     static int[] head(int[] order, int max) {
-        return order.length <= max ? order : java.util.Arrays.copyOf(order, max);
+        return order.length <= max ? order : Arrays.copyOf(order, max);
     }
 }

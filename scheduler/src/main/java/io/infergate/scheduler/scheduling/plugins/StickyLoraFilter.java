@@ -8,8 +8,10 @@ import io.infergate.scheduler.scheduling.PostPick;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
 import io.infergate.scheduler.scheduling.config.PluginInstance;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,9 +45,13 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     public static final long DEFAULT_MEMORY_NANOS = 2_000_000_000L;
 
     /** Reads {@code memoryMillis} (1 or more, default 2000). */
-    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(name, TYPE,
-            new StickyLoraFilter(name, p.integer("memoryMillis", 1, Integer.MAX_VALUE)
-                    .orElse((int) (DEFAULT_MEMORY_NANOS / 1_000_000)) * 1_000_000L));
+    public static final PluginFactory FACTORY = (name, p, h) -> new PluginInstance.Filter(
+            name,
+            TYPE,
+            new StickyLoraFilter(
+                    name,
+                    p.integer("memoryMillis", 1, Integer.MAX_VALUE).orElse((int) (DEFAULT_MEMORY_NANOS / 1_000_000))
+                            * 1_000_000L));
 
     static final int MAX_MODELS = 4096;
 
@@ -53,7 +59,7 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     private final long memoryNanos;
     private final ConcurrentHashMap<String, Map<String, Long>> recent = new ConcurrentHashMap<>();
     /** Names some scrape showed as a running or waiting adapter. */
-    private final java.util.Set<String> adapters = ConcurrentHashMap.newKeySet();
+    private final Set<String> adapters = ConcurrentHashMap.newKeySet();
 
     public StickyLoraFilter() {
         this(TYPE, DEFAULT_MEMORY_NANOS);
@@ -136,11 +142,9 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
 
     private static boolean[] everyone(int n) {
         boolean[] all = new boolean[n];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         return all;
     }
-
-
 
     @Override
     public void picked(SchedulingContext ctx, Endpoint primary) {

@@ -36,8 +36,10 @@ public final class TokenLoadScorer implements Scorer {
         long threshold = DEFAULT_QUEUE_THRESHOLD_TOKENS;
         OptionalLong v = p.longInteger("queueThresholdTokens");
         if (v.isPresent() && v.getAsLong() <= 0) {
-            p.warning("queueThresholdTokens", "found " + v.getAsLong() + " (expected: > 0); GIE falls back to"
-                    + " the default " + threshold + ", as here");
+            p.warning(
+                    "queueThresholdTokens",
+                    "found " + v.getAsLong() + " (expected: > 0); GIE falls back to" + " the default " + threshold
+                            + ", as here");
         } else if (v.isPresent()) {
             threshold = v.getAsLong();
         }

@@ -103,12 +103,14 @@ public final class UtilizationFilter implements SelectingFilter {
         } else if (hr.isPresent()) {
             headroom = hr.getAsDouble();
             if (headroom > 1.0) {
-                p.warning("headroom", "unusually high: " + headroom + " lets endpoints take " + (1 + headroom)
-                        + " times the thresholds (expected: a fraction, e.g. 0.2 for 20%, not a percentage)");
+                p.warning(
+                        "headroom",
+                        "unusually high: " + headroom + " lets endpoints take " + (1 + headroom)
+                                + " times the thresholds (expected: a fraction, e.g. 0.2 for 20%, not a percentage)");
             }
         }
-        UtilizationSaturationDetector.Config config = new UtilizationSaturationDetector.Config(queue, kv, staleness,
-                headroom);
+        UtilizationSaturationDetector.Config config =
+                new UtilizationSaturationDetector.Config(queue, kv, staleness, headroom);
         return new PluginInstance.SaturationDetector(name, config, new UtilizationFilter(name, config));
     }
 }

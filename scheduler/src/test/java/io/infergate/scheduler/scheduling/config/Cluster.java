@@ -25,12 +25,11 @@ final class Cluster {
 
     static final long NOW = 1_000_000_000L;
 
-    private Cluster() {
-    }
+    private Cluster() {}
 
     static Endpoint endpoint(int i) {
-        return Endpoint.of(new PoolEndpoint("pod" + i + "-rank-0", "pod" + i, "192.168.1." + (i + 1), 8000, 0),
-                Map.of());
+        return Endpoint.of(
+                new PoolEndpoint("pod" + i + "-rank-0", "pod" + i, "192.168.1." + (i + 1), 8000, 0), Map.of());
     }
 
     /** Queue, KV usage, and the running adapters of a server that holds at most 4. */
@@ -39,8 +38,10 @@ final class Cluster {
     }
 
     static ScrapedMetrics metrics(int queue, double kv, int maxLoras, String... running) {
-        return new ScrapedMetrics(new ModelServerMetrics("vllm", queue, 0, kv, Set.of(running), Set.of(), maxLoras,
-                16, 1000, List.of()), NOW - 10_000_000L, null);
+        return new ScrapedMetrics(
+                new ModelServerMetrics("vllm", queue, 0, kv, Set.of(running), Set.of(), maxLoras, 16, 1000, List.of()),
+                NOW - 10_000_000L,
+                null);
     }
 
     /** Candidates pod0..pod(n-1) with these metrics, no in-flight load. */
@@ -58,8 +59,8 @@ final class Cluster {
     }
 
     static SchedulingContext ctx(String model, byte[] prompt, PrefixHasher hasher, long seed) {
-        PickRequest r = new PickRequest("r", model, 0, prompt.length, "default-flow", "",
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest r = new PickRequest(
+                "r", model, 0, prompt.length, "default-flow", "", new PromptBytes(prompt, 0, prompt.length));
         return new SchedulingContext(r, NOW, new SplittableRandom(seed), hasher);
     }
 
@@ -78,7 +79,9 @@ final class Cluster {
 
     /** The pod numbers of {@code endpoints}. */
     static List<Integer> pods(List<Endpoint> endpoints) {
-        return endpoints.stream().map(e -> Integer.parseInt(e.name().substring(3, e.name().indexOf('-')))).toList();
+        return endpoints.stream()
+                .map(e -> Integer.parseInt(e.name().substring(3, e.name().indexOf('-'))))
+                .toList();
     }
 
     /** {@code blocks} full prefix blocks of distinct bytes. */

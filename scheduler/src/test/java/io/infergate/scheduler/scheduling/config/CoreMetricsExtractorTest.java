@@ -8,6 +8,7 @@ import io.infergate.scheduler.metrics.MetricSpec;
 import io.infergate.scheduler.metrics.MetricsExtractor;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class CoreMetricsExtractorTest {
             """;
 
     /** The formatted problems of {@code body}'s setup. */
-    private static java.util.List<String> problems(String body) {
+    private static List<String> problems(String body) {
         return Epc.build(body).problems().stream().map(Problem::format).toList();
     }
 
@@ -92,7 +93,8 @@ class CoreMetricsExtractorTest {
         assertThat(m.blockSize()).isEqualTo(32);
         assertThat(m.numGpuBlocks()).isEqualTo(2048);
         assertThat(x.extract(Map.of("serving.example.com/engine", "vllm"), PAGE.getBytes(StandardCharsets.UTF_8))
-                .anyKnown()).isFalse();
+                        .anyKnown())
+                .isFalse();
     }
 
     @Test
@@ -116,16 +118,19 @@ class CoreMetricsExtractorTest {
                       kvUsgeSpec: my_kv_usage
                     defaultEngin: myengine
                 """;
-        assertThat(problems(body)).containsExactly(
-                at(body, "name: myengine") + ": warning: plugins[0].parameters.engineConfigs[0]: engine \"myengine\""
-                        + " reads no kvUsageSpec: its endpoints count as saturated for shedding and flow control,"
-                        + " which need the waiting queue and the KV-cache usage (GIE reads the missing value as 0)",
-                at(body, "my_kv_usage") + ": error: plugins[0].parameters.engineConfigs[0].kvUsgeSpec: unknown"
-                        + " parameter \"kvUsgeSpec\" (accepted: name, queuedRequestsSpec, runningRequestsSpec,"
-                        + " kvUsageSpec, loraSpec, cacheInfoSpec, cacheBlockSizeSpec, cacheNumBlocksSpec,"
-                        + " cacheBlockSizeLabelName, cacheNumBlocksLabelName)",
-                at(body, "defaultEngin:", "myengine") + ": error: plugins[0].parameters.defaultEngin: unknown parameter"
-                        + " \"defaultEngin\" (accepted: engineLabelKey, engineConfigs, defaultEngine)");
+        assertThat(problems(body))
+                .containsExactly(
+                        at(body, "name: myengine")
+                                + ": warning: plugins[0].parameters.engineConfigs[0]: engine \"myengine\""
+                                + " reads no kvUsageSpec: its endpoints count as saturated for shedding and flow control,"
+                                + " which need the waiting queue and the KV-cache usage (GIE reads the missing value as 0)",
+                        at(body, "my_kv_usage") + ": error: plugins[0].parameters.engineConfigs[0].kvUsgeSpec: unknown"
+                                + " parameter \"kvUsgeSpec\" (accepted: name, queuedRequestsSpec, runningRequestsSpec,"
+                                + " kvUsageSpec, loraSpec, cacheInfoSpec, cacheBlockSizeSpec, cacheNumBlocksSpec,"
+                                + " cacheBlockSizeLabelName, cacheNumBlocksLabelName)",
+                        at(body, "defaultEngin:", "myengine")
+                                + ": error: plugins[0].parameters.defaultEngin: unknown parameter"
+                                + " \"defaultEngin\" (accepted: engineLabelKey, engineConfigs, defaultEngine)");
     }
 
     @Test
@@ -146,28 +151,37 @@ class CoreMetricsExtractorTest {
                     - just-a-string
                     defaultEngine: nope
                 """;
-        assertThat(problems(body)).containsExactly(
-                at(body, "\"not a label\"") + ": error: plugins[0].parameters.engineLabelKey: \"not a label\" is not"
-                        + " a Kubernetes label key (expected: an optional DNS prefix and /, then a name of at most 63"
-                        + " letters, digits, -, _ or ., e.g. inference.networking.k8s.io/engine-type)",
-                at(body, "5") + ": error: plugins[0].parameters.engineConfigs[0].queuedRequestsSpec: found integer 5"
-                        + " (expected: a string; quote it)",
-                at(body, "\"kv{\"") + ": error: plugins[0].parameters.engineConfigs[0].kvUsageSpec: \"kv{\" is not"
-                        + " a metric selector: " + specError("kv{") + " (expected: name or name{label=value,...},"
-                        + " or \"\" to leave the value unread)",
-                at(body, "block-size") + ": error: plugins[0].parameters.engineConfigs[0].cacheBlockSizeLabelName:"
-                        + " \"block-size\" is not a Prometheus label name (expected: [a-zA-Z_][a-zA-Z0-9_]*)",
-                at(body, "name: default", "default") + ": error: plugins[0].parameters.engineConfigs[1].name: \"default\" is"
-                        + " reserved (expected: any other engine name)",
-                at(body, "queuedRequestsSpec: q") + ": error: plugins[0].parameters.engineConfigs[2].name: missing"
-                        + " (expected: the engine type, matched against the Pod's engine label)",
-                at(body, "name: one\n    - just", "one") + ": error: plugins[0].parameters.engineConfigs[3].name: engine \"one\""
-                        + " is configured twice (first: plugins[0].parameters.engineConfigs[0]; an engine has one"
-                        + " mapping)",
-                at(body, "just-a-string") + ": error: plugins[0].parameters.engineConfigs[4]: found string"
-                        + " \"just-a-string\" (expected: an object)",
-                at(body, "nope") + ": error: plugins[0].parameters.defaultEngine: \"nope\" names no engine"
-                        + " (expected one of: one, vllm, sglang, trtllm-serve, triton-tensorrt-llm, tgi)");
+        assertThat(problems(body))
+                .containsExactly(
+                        at(body, "\"not a label\"")
+                                + ": error: plugins[0].parameters.engineLabelKey: \"not a label\" is not"
+                                + " a Kubernetes label key (expected: an optional DNS prefix and /, then a name of at most 63"
+                                + " letters, digits, -, _ or ., e.g. inference.networking.k8s.io/engine-type)",
+                        at(body, "5")
+                                + ": error: plugins[0].parameters.engineConfigs[0].queuedRequestsSpec: found integer 5"
+                                + " (expected: a string; quote it)",
+                        at(body, "\"kv{\"")
+                                + ": error: plugins[0].parameters.engineConfigs[0].kvUsageSpec: \"kv{\" is not"
+                                + " a metric selector: " + specError("kv{")
+                                + " (expected: name or name{label=value,...},"
+                                + " or \"\" to leave the value unread)",
+                        at(body, "block-size")
+                                + ": error: plugins[0].parameters.engineConfigs[0].cacheBlockSizeLabelName:"
+                                + " \"block-size\" is not a Prometheus label name (expected: [a-zA-Z_][a-zA-Z0-9_]*)",
+                        at(body, "name: default", "default")
+                                + ": error: plugins[0].parameters.engineConfigs[1].name: \"default\" is"
+                                + " reserved (expected: any other engine name)",
+                        at(body, "queuedRequestsSpec: q")
+                                + ": error: plugins[0].parameters.engineConfigs[2].name: missing"
+                                + " (expected: the engine type, matched against the Pod's engine label)",
+                        at(body, "name: one\n    - just", "one")
+                                + ": error: plugins[0].parameters.engineConfigs[3].name: engine \"one\""
+                                + " is configured twice (first: plugins[0].parameters.engineConfigs[0]; an engine has one"
+                                + " mapping)",
+                        at(body, "just-a-string") + ": error: plugins[0].parameters.engineConfigs[4]: found string"
+                                + " \"just-a-string\" (expected: an object)",
+                        at(body, "nope") + ": error: plugins[0].parameters.defaultEngine: \"nope\" names no engine"
+                                + " (expected one of: one, vllm, sglang, trtllm-serve, triton-tensorrt-llm, tgi)");
         assertThat(Epc.build(body).hasErrors()).isTrue();
     }
 
@@ -191,11 +205,13 @@ class CoreMetricsExtractorTest {
                       queuedRequestsSpec: q
                       kvUsageSpec: ""
                 """;
-        assertThat(problems(body)).containsExactly(at(body, "name: queue-only") + ": warning:"
-                + " plugins[0].parameters.engineConfigs[0]: engine \"queue-only\" reads no kvUsageSpec: its endpoints"
-                + " count as saturated for shedding and flow control, which need the waiting queue and the KV-cache"
-                + " usage (GIE reads the missing value as 0)");
-        assertThat(Epc.build(body).metricsExtractor().mapping("queue-only").kvUsage()).isNull();
+        assertThat(problems(body))
+                .containsExactly(at(body, "name: queue-only") + ": warning:"
+                        + " plugins[0].parameters.engineConfigs[0]: engine \"queue-only\" reads no kvUsageSpec: its endpoints"
+                        + " count as saturated for shedding and flow control, which need the waiting queue and the KV-cache"
+                        + " usage (GIE reads the missing value as 0)");
+        assertThat(Epc.build(body).metricsExtractor().mapping("queue-only").kvUsage())
+                .isNull();
     }
 
     @Test
@@ -223,10 +239,11 @@ class CoreMetricsExtractorTest {
                 """;
         SchedulerSetup notNamed = Epc.build(unused);
         assertThat(notNamed.metricsExtractor()).isSameAs(MetricsExtractor.withBuiltins());
-        assertThat(problems(unused)).containsExactly(at(unused, "name: mine")
-                + ": warning: plugins[0]: core-metrics-extractor \"mine\" is not used: without a dataLayer section"
-                + " GIE reads metrics with the plugin named core-metrics-extractor (expected: the extractor the data"
-                + " layer uses)");
+        assertThat(problems(unused))
+                .containsExactly(at(unused, "name: mine")
+                        + ": warning: plugins[0]: core-metrics-extractor \"mine\" is not used: without a dataLayer section"
+                        + " GIE reads metrics with the plugin named core-metrics-extractor (expected: the extractor the data"
+                        + " layer uses)");
 
         String two = """
                 plugins:
@@ -238,8 +255,9 @@ class CoreMetricsExtractorTest {
                   - pluginRef: metrics-data-source
                     extractors: [{pluginRef: a}, {pluginRef: b}]
                 """;
-        assertThat(problems(two)).containsExactly(at(two, "b}]") + ": error: dataLayer.sources[0].extractors[1]"
-                + ".pluginRef: a second core-metrics-extractor on one source is not supported by Infergate yet"
-                + " (expected: one; both would write the same endpoint metrics)");
+        assertThat(problems(two))
+                .containsExactly(at(two, "b}]") + ": error: dataLayer.sources[0].extractors[1]"
+                        + ".pluginRef: a second core-metrics-extractor on one source is not supported by Infergate yet"
+                        + " (expected: one; both would write the same endpoint metrics)");
     }
 }

@@ -29,7 +29,9 @@ class DefaultingTest {
     }
 
     private static List<String> scorers(SchedulerProfile p) {
-        return p.scorers().stream().map(s -> s.scorer().name() + "*" + s.weight()).toList();
+        return p.scorers().stream()
+                .map(s -> s.scorer().name() + "*" + s.weight())
+                .toList();
     }
 
     private static List<String> formatted(SchedulerSetup s) {
@@ -78,13 +80,17 @@ class DefaultingTest {
                 """;
         SchedulerSetup s = Epc.build(body);
 
-        assertThat(filters(s.profile())).containsExactly("low-queue-filter:low-queue-filter",
-                "least-queue-filter:least-queue-filter", "decision-tree-filter:tree");
+        assertThat(filters(s.profile()))
+                .containsExactly(
+                        "low-queue-filter:low-queue-filter",
+                        "least-queue-filter:least-queue-filter",
+                        "decision-tree-filter:tree");
         assertThat(s.profile().picker()).isInstanceOf(MaxScorePicker.class);
         assertThat(s.warnings()).extracting(Problem::field).containsExactly("plugins[0]", "plugins[1]");
         assertThat(s.warnings().get(0).location().line()).isEqualTo(Epc.lineOf(body, "- type: low-queue-filter"));
-        assertThat(s.warnings().get(0).message()).startsWith("filter \"low-queue-filter\" runs on its own in the"
-                + " default profile as well as inside decision tree \"tree\"");
+        assertThat(s.warnings().get(0).message())
+                .startsWith("filter \"low-queue-filter\" runs on its own in the"
+                        + " default profile as well as inside decision tree \"tree\"");
     }
 
     @Test
@@ -164,8 +170,9 @@ class DefaultingTest {
             assertThat(w.isError()).isFalse();
             assertThat(w.field()).isEqualTo("schedulingProfiles[0]");
             assertThat(w.location().line()).isEqualTo(Epc.lineOf(body, "- name: p"));
-            assertThat(w.message()).contains("GIE gives it one of them, chosen arbitrarily; Infergate takes the"
-                    + " first, \"random-picker\"");
+            assertThat(w.message())
+                    .contains("GIE gives it one of them, chosen arbitrarily; Infergate takes the"
+                            + " first, \"random-picker\"");
         });
     }
 
@@ -186,8 +193,9 @@ class DefaultingTest {
                     weight: 0
                 """);
 
-        assertThat(scorers(s.profile())).containsExactly("queue-scorer*1.0", "kv-cache-utilization-scorer*2.5",
-                "running-requests-size-scorer*0.0");
+        assertThat(scorers(s.profile()))
+                .containsExactly(
+                        "queue-scorer*1.0", "kv-cache-utilization-scorer*2.5", "running-requests-size-scorer*0.0");
     }
 
     @Test
@@ -213,12 +221,13 @@ class DefaultingTest {
         });
         // without the loader's problems, the factory says it itself
         List<Problem> sink = new ArrayList<>();
-        SchedulerSetup own = SchedulerSetupFactory.build(r.config().orElseThrow(), "", r::locate, sink::add, null,
-                SchedulerSetupFactory.Options.DEFAULT);
+        SchedulerSetup own = SchedulerSetupFactory.build(
+                r.config().orElseThrow(), "", r::locate, sink::add, null, SchedulerSetupFactory.Options.DEFAULT);
         assertThat(own.errors()).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("schedulingProfiles[1]");
-            assertThat(e.message()).startsWith("2 scheduling profiles (expected: one; Infergate has only the"
-                    + " single-profile-handler");
+            assertThat(e.message())
+                    .startsWith(
+                            "2 scheduling profiles (expected: one; Infergate has only the" + " single-profile-handler");
         });
         assertThat(sink).isEqualTo(own.problems());
     }
@@ -239,7 +248,8 @@ class DefaultingTest {
         assertThat(Epc.build(body.formatted(5), three).profile().maxEndpoints()).isEqualTo(5);
         assertThat(Epc.build(body.formatted(2)).profile().maxEndpoints()).isEqualTo(2);
         assertThatThrownBy(() -> SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minEndpoints: 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minEndpoints: 0");
     }
 
     // --- the prefix producer that comes with a prefix scorer
@@ -259,7 +269,8 @@ class DefaultingTest {
         assertThat(s.prefixHasher().blockSizeTokens()).isEqualTo(32);
         assertThat(s.prefixHasher().maxPrefixBlocks()).isEqualTo(32); // 1024 tokens / 32
         assertThat(s.prefixIndex().defaultCapacity()).isEqualTo(1000);
-        PrefixCacheScorer scorer = (PrefixCacheScorer) s.profile().scorers().get(0).scorer();
+        PrefixCacheScorer scorer =
+                (PrefixCacheScorer) s.profile().scorers().get(0).scorer();
         assertThat(scorer.hasher()).isSameAs(s.prefixHasher());
         assertThat(scorer.index()).isSameAs(s.prefixIndex());
     }
@@ -281,8 +292,9 @@ class DefaultingTest {
         assertThat(s.problems()).singleElement().satisfies(w -> {
             assertThat(w.isError()).isFalse();
             assertThat(w.field()).isEqualTo("plugins[0].parameters");
-            assertThat(w.message()).startsWith("ignored: the approx-prefix-cache-producer"
-                    + " approx-prefix-cache-producer (plugins[1]) decides how prompts are hashed");
+            assertThat(w.message())
+                    .startsWith("ignored: the approx-prefix-cache-producer"
+                            + " approx-prefix-cache-producer (plugins[1]) decides how prompts are hashed");
         });
     }
 
@@ -301,7 +313,8 @@ class DefaultingTest {
                 """);
 
         assertThat(s.prefixHasher().blockSizeTokens()).isEqualTo(64);
-        assertThat(s.profile().scorers()).extracting(ws -> ((PrefixCacheScorer) ws.scorer()).hasher())
+        assertThat(s.profile().scorers())
+                .extracting(ws -> ((PrefixCacheScorer) ws.scorer()).hasher())
                 .containsOnly(s.prefixHasher());
         assertThat(s.warnings()).singleElement().satisfies(w -> {
             assertThat(w.field()).isEqualTo("plugins[0].parameters");
@@ -360,8 +373,8 @@ class DefaultingTest {
                 """);
 
         assertThat(formatted(s)).isEmpty();
-        assertThat(s.saturationDetector()).isEqualTo(new UtilizationSaturationDetector.Config(8, 0.9,
-                Duration.ofSeconds(1), 0.0));
+        assertThat(s.saturationDetector())
+                .isEqualTo(new UtilizationSaturationDetector.Config(8, 0.9, Duration.ofSeconds(1), 0.0));
         assertThat(s.profile().filters()).isEmpty(); // a detector is a filter only where a profile names it
     }
 
@@ -445,8 +458,8 @@ class DefaultingTest {
                 plugins:
                 - type: queue-scorer
                 """);
-        var scheduler = ok.scheduler(new Datastore(e -> "vllm"), new InFlightTracker(), () -> Cluster.NOW,
-                () -> new SplittableRandom(1));
+        var scheduler = ok.scheduler(
+                new Datastore(e -> "vllm"), new InFlightTracker(), () -> Cluster.NOW, () -> new SplittableRandom(1));
         assertThat(scheduler.profile()).isSameAs(ok.profile());
 
         SchedulerSetup bad = Epc.build("""
@@ -455,8 +468,9 @@ class DefaultingTest {
                 """);
         assertThat(bad.profile()).isNull();
         assertThat(bad.saturationDetector()).isNull();
-        assertThatThrownBy(() -> bad.scheduler(new Datastore(e -> "vllm"), new InFlightTracker(), () -> 0,
-                () -> new SplittableRandom(1))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> bad.scheduler(
+                        new Datastore(e -> "vllm"), new InFlightTracker(), () -> 0, () -> new SplittableRandom(1)))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("latency-scorer is not supported by Infergate yet");
     }
 }

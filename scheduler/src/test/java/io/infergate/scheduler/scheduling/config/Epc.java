@@ -25,14 +25,15 @@ final class Epc {
             kind: EndpointPickerConfig
             """;
 
-    private Epc() {
-    }
+    private Epc() {}
 
     /** Example 1.6f's ConfigMap value {@code key} ({@code default-plugins.yaml} or {@code plugins-v2.yaml}). */
     static EndpointPickerConfigResult exampleF(String key) {
         LoadResult manifests = ManifestLoader.load(List.of(EXAMPLE_F));
         ConfigMap cm = manifests.manifests().configMaps().stream()
-                .filter(c -> c.metadata().name().equals("plugins-config")).findFirst().orElseThrow();
+                .filter(c -> c.metadata().name().equals("plugins-config"))
+                .findFirst()
+                .orElseThrow();
         return EndpointPickerConfigLoader.fromConfigMap(manifests.manifests(), cm, key);
     }
 

@@ -44,7 +44,8 @@ class ExampleFTest {
         assertThat(setup.problems()).extracting(Problem::format).isEmpty();
         SchedulerProfile p = setup.profile();
         assertThat(p.name()).isEqualTo("default");
-        assertThat(p.filters()).extracting(f -> f.type() + ":" + f.name())
+        assertThat(p.filters())
+                .extracting(f -> f.type() + ":" + f.name())
                 .containsExactly("decision-tree-filter:low-latency-filter");
         assertThat(p.scorers()).isEmpty();
         assertThat(p.picker()).isInstanceOf(RandomPicker.class);
@@ -57,20 +58,24 @@ class ExampleFTest {
 
     @Test
     void theTreeHasExampleFsShapeAndParameters() {
-        DecisionTreeFilter.Node root = tree(filterTree(SchedulerSetupFactory.Options.DEFAULT)).root();
+        DecisionTreeFilter.Node root =
+                tree(filterTree(SchedulerSetupFactory.Options.DEFAULT)).root();
 
         // low-queue-filter (128) -> success: lora -> least-queue -> least-kv; failure: least-queue -> lora -> least-kv
-        assertThat(root.current()).isInstanceOfSatisfying(LowQueueFilter.class,
-                f -> assertThat(f.threshold()).isEqualTo(128));
+        assertThat(root.current())
+                .isInstanceOfSatisfying(
+                        LowQueueFilter.class, f -> assertThat(f.threshold()).isEqualTo(128));
         assertThat(root.onSuccessOrFailure()).isNull();
         DecisionTreeFilter.Node s = root.onSuccess();
-        assertThat(s.current()).isInstanceOfSatisfying(LoraAffinityFilter.class,
-                f -> assertThat(f.threshold()).isEqualTo(0.999));
+        assertThat(s.current())
+                .isInstanceOfSatisfying(
+                        LoraAffinityFilter.class, f -> assertThat(f.threshold()).isEqualTo(0.999));
         assertThat(s.onSuccess()).isNull();
         assertThat(s.onFailure()).isNull();
         assertThat(s.onSuccessOrFailure().current().name()).isEqualTo("least-queue-filter");
         assertThat(s.onSuccessOrFailure().onSuccessOrFailure().current().name()).isEqualTo("least-kv-cache-filter");
-        assertThat(s.onSuccessOrFailure().onSuccessOrFailure().onSuccessOrFailure()).isNull();
+        assertThat(s.onSuccessOrFailure().onSuccessOrFailure().onSuccessOrFailure())
+                .isNull();
         DecisionTreeFilter.Node f = root.onFailure();
         assertThat(f.current()).isInstanceOf(LeastBandFilter.class);
         assertThat(f.current().type()).isEqualTo("least-queue-filter");
@@ -106,8 +111,11 @@ class ExampleFTest {
         DecisionTreeFilter tree = tree(filterTree(SchedulerSetupFactory.Options.DEFAULT));
         // two adapters per server, all slots taken: only pods running sql-lora have affinity, nobody has room;
         // among pods 1 and 3 the least queued (pod 3) wins although pod 0 is idler
-        Candidates c = candidates(metrics(0, 0.1, 2, "a", "b"), metrics(9, 0.5, 2, "sql-lora", "c"),
-                metrics(1, 0.1, 2, "d", "e"), metrics(4, 0.5, 2, "sql-lora", "f"));
+        Candidates c = candidates(
+                metrics(0, 0.1, 2, "a", "b"),
+                metrics(9, 0.5, 2, "sql-lora", "c"),
+                metrics(1, 0.1, 2, "d", "e"),
+                metrics(4, 0.5, 2, "sql-lora", "f"));
         for (long seed = 0; seed < 10; seed++) {
             Candidates copy = c.copy();
             tree.filter(ctx("sql-lora", seed), copy);
@@ -118,14 +126,21 @@ class ExampleFTest {
     @Test
     void theWholeProfilePicksTheTreesSurvivorAndMinEndpointsOnlyAddsFallbacks() {
         SchedulerProfile one = filterTree(SchedulerSetupFactory.Options.DEFAULT).profile();
-        SchedulerProfile three = filterTree(SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(3)).profile();
+        SchedulerProfile three = filterTree(SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(3))
+                .profile();
         assertThat(three.maxEndpoints()).isEqualTo(3);
         // the tree leaves pods 0 and 2 (least queue band), then least KV keeps both (0.1, 0.1)
         for (long seed = 0; seed < 20; seed++) {
-            List<Endpoint> a = Cluster.run(one, ctx("m", seed), candidates(metrics(1, 0.1), metrics(90, 0.2),
-                    metrics(1, 0.1), metrics(127, 0.0))).endpoints();
-            List<Endpoint> b = Cluster.run(three, ctx("m", seed), candidates(metrics(1, 0.1), metrics(90, 0.2),
-                    metrics(1, 0.1), metrics(127, 0.0))).endpoints();
+            List<Endpoint> a = Cluster.run(
+                            one,
+                            ctx("m", seed),
+                            candidates(metrics(1, 0.1), metrics(90, 0.2), metrics(1, 0.1), metrics(127, 0.0)))
+                    .endpoints();
+            List<Endpoint> b = Cluster.run(
+                            three,
+                            ctx("m", seed),
+                            candidates(metrics(1, 0.1), metrics(90, 0.2), metrics(1, 0.1), metrics(127, 0.0)))
+                    .endpoints();
             assertThat(a).hasSize(1);
             assertThat(pods(a)).containsAnyOf(0, 2);
             assertThat(b).hasSize(2).startsWith(a.get(0));
@@ -139,8 +154,11 @@ class ExampleFTest {
         assertThat(setup.problems()).extracting(Problem::format).isEmpty();
         SchedulerProfile p = setup.profile();
         assertThat(p.filters()).isEmpty();
-        assertThat(p.scorers()).extracting(ws -> ws.scorer().type() + ":" + ws.scorer().name() + "*" + ws.weight())
-                .containsExactly("queue-scorer:queue-scorer*1.0", "kv-cache-scorer:kv-cache-scorer*1.0",
+        assertThat(p.scorers())
+                .extracting(ws -> ws.scorer().type() + ":" + ws.scorer().name() + "*" + ws.weight())
+                .containsExactly(
+                        "queue-scorer:queue-scorer*1.0",
+                        "kv-cache-scorer:kv-cache-scorer*1.0",
                         "prefix-cache-scorer:prefix-cache-scorer*1.0");
         assertThat(p.scorers().get(1).scorer()).isInstanceOf(KvCacheUtilizationScorer.class);
         assertThat(p.picker()).isInstanceOf(MaxScorePicker.class);
@@ -165,7 +183,9 @@ class ExampleFTest {
         setup.prefixIndex().add(Cluster.endpoint(1), Arrays.copyOf(hashes, 5));
         setup.prefixIndex().add(Cluster.endpoint(2), hashes);
 
-        ProfileResult.Chosen r = Cluster.run(setup.profile(), ctx("m", prompt, hasher, 1),
+        ProfileResult.Chosen r = Cluster.run(
+                setup.profile(),
+                ctx("m", prompt, hasher, 1),
                 candidates(metrics(0, 0.2), metrics(5, 0.5), metrics(10, 0.9)));
 
         // 1·1.0 + 1·0.8 + 1·0 = 1.8; 0.5 + 0.5 + 0.5 = 1.5; 0 + 0.1 + 1.0 = 1.1

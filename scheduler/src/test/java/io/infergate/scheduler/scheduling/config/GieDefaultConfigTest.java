@@ -27,10 +27,18 @@ class GieDefaultConfigTest {
         StringBuilder b = new StringBuilder(p.name()).append(':');
         p.filters().forEach(f -> b.append(' ').append(f.type()));
         for (WeightedScorer s : p.scorers()) {
-            b.append(' ').append(s.scorer().type()).append('/').append(s.scorer().name()).append('*')
+            b.append(' ')
+                    .append(s.scorer().type())
+                    .append('/')
+                    .append(s.scorer().name())
+                    .append('*')
                     .append(s.weight());
         }
-        return b.append(" -> ").append(p.picker().type()).append(" x").append(p.maxEndpoints()).toString();
+        return b.append(" -> ")
+                .append(p.picker().type())
+                .append(" x")
+                .append(p.maxEndpoints())
+                .toString();
     }
 
     @Test
@@ -40,9 +48,10 @@ class GieDefaultConfigTest {
 
         assertThat(setup.problems()).isEmpty();
         assertThat(setup.defaultConfig()).isTrue();
-        assertThat(describe(setup.profile())).isEqualTo("default: queue-scorer/queue-scorer*2.0"
-                + " kv-cache-utilization-scorer/kv-cache-utilization-scorer*2.0"
-                + " prefix-cache-scorer/prefix-cache-scorer*3.0 -> max-score-picker x1");
+        assertThat(describe(setup.profile()))
+                .isEqualTo("default: queue-scorer/queue-scorer*2.0"
+                        + " kv-cache-utilization-scorer/kv-cache-utilization-scorer*2.0"
+                        + " prefix-cache-scorer/prefix-cache-scorer*3.0 -> max-score-picker x1");
         assertThat(setup.profile().picker()).isInstanceOf(MaxScorePicker.class);
         assertThat(setup.prefixHasher().blockSizeTokens()).isEqualTo(PrefixHasher.DEFAULT_BLOCK_SIZE_TOKENS);
         assertThat(setup.prefixHasher().maxPrefixBlocks()).isEqualTo(PrefixHasher.DEFAULT_MAX_PREFIX_BLOCKS);
@@ -57,13 +66,16 @@ class GieDefaultConfigTest {
         PrefixHasher hasher = PrefixHasher.defaults();
         SchedulerProfile builtIn = BuiltInProfiles.named(BuiltInProfiles.GIE_V1_DEFAULT, new PrefixIndex(), hasher);
         SchedulerProfile gie = SchedulerSetupFactory.build(BLANK, null).profile();
-        SchedulerProfile gateway = SchedulerSetupFactory.build(BLANK, null,
-                SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(BuiltInProfiles.FALLBACKS)).profile();
+        SchedulerProfile gateway = SchedulerSetupFactory.build(
+                        BLANK, null, SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(BuiltInProfiles.FALLBACKS))
+                .profile();
 
-        assertThat(describe(gie)).isEqualTo(describe(builtIn).replace(BuiltInProfiles.GIE_V1_DEFAULT + ":",
-                "default:").replace(" x3", " x1"));
-        assertThat(describe(gateway)).isEqualTo(describe(builtIn).replace(BuiltInProfiles.GIE_V1_DEFAULT + ":",
-                "default:"));
+        assertThat(describe(gie))
+                .isEqualTo(describe(builtIn)
+                        .replace(BuiltInProfiles.GIE_V1_DEFAULT + ":", "default:")
+                        .replace(" x3", " x1"));
+        assertThat(describe(gateway))
+                .isEqualTo(describe(builtIn).replace(BuiltInProfiles.GIE_V1_DEFAULT + ":", "default:"));
         assertThat(gateway.maxEndpoints()).isEqualTo(BuiltInProfiles.FALLBACKS);
     }
 
@@ -72,33 +84,42 @@ class GieDefaultConfigTest {
         // the worked example of docs/scheduling.md:
         // A (q 0, kv 0.2, prefix 0/10) 3.6, B (5, 0.5, 5/10) 3.5, C (10, 0.9, 10/10) 3.2
         for (int min : new int[] {1, 3}) {
-            SchedulerSetup setup = SchedulerSetupFactory.build(BLANK, null,
-                    SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(min));
+            SchedulerSetup setup = SchedulerSetupFactory.build(
+                    BLANK, null, SchedulerSetupFactory.Options.DEFAULT.withMinEndpoints(min));
             PrefixHasher hasher = setup.prefixHasher();
             byte[] prompt = Cluster.prompt(hasher, 10);
             long[] hashes = hasher.hash("m", "", prompt, 0, prompt.length);
             setup.prefixIndex().add(Cluster.endpoint(1), Arrays.copyOf(hashes, 5));
             setup.prefixIndex().add(Cluster.endpoint(2), hashes);
 
-            var r = Cluster.run(setup.profile(), ctx("m", prompt, hasher, 1), candidates(metrics(0, 0.2),
-                    metrics(5, 0.5), metrics(10, 0.9)));
+            var r = Cluster.run(
+                    setup.profile(),
+                    ctx("m", prompt, hasher, 1),
+                    candidates(metrics(0, 0.2), metrics(5, 0.5), metrics(10, 0.9)));
 
             assertThat(r.explanation().totals()).containsExactly(new double[] {3.6, 3.5, 3.2}, within(1e-9));
-            assertThat(Cluster.pods(r.endpoints())).containsExactly(min == 1 ? new Integer[] {0}
-                    : new Integer[] {0, 1, 2});
+            assertThat(Cluster.pods(r.endpoints()))
+                    .containsExactly(min == 1 ? new Integer[] {0} : new Integer[] {0, 1, 2});
         }
     }
 
     @Test
     void theDefaultConfigurationIsGiesFieldForField() {
         var c = SchedulerSetupFactory.gieDefaultConfig();
-        assertThat(c.plugins()).extracting(p -> p.name() + ":" + p.type()).containsExactly(
-                "queue-scorer:queue-scorer", "kv-cache-utilization-scorer:kv-cache-utilization-scorer",
-                "prefix-cache-scorer:prefix-cache-scorer", "metrics-data-source:metrics-data-source",
-                "core-metrics-extractor:core-metrics-extractor");
-        assertThat(c.schedulingProfiles()).singleElement().satisfies(p -> assertThat(p.plugins())
-                .extracting(pp -> pp.pluginRef() + "*" + pp.weight().getAsDouble())
-                .containsExactly("queue-scorer*2.0", "kv-cache-utilization-scorer*2.0", "prefix-cache-scorer*3.0"));
+        assertThat(c.plugins())
+                .extracting(p -> p.name() + ":" + p.type())
+                .containsExactly(
+                        "queue-scorer:queue-scorer",
+                        "kv-cache-utilization-scorer:kv-cache-utilization-scorer",
+                        "prefix-cache-scorer:prefix-cache-scorer",
+                        "metrics-data-source:metrics-data-source",
+                        "core-metrics-extractor:core-metrics-extractor");
+        assertThat(c.schedulingProfiles())
+                .singleElement()
+                .satisfies(p -> assertThat(p.plugins())
+                        .extracting(pp -> pp.pluginRef() + "*" + pp.weight().getAsDouble())
+                        .containsExactly(
+                                "queue-scorer*2.0", "kv-cache-utilization-scorer*2.0", "prefix-cache-scorer*3.0"));
         assertThat(c.featureGates()).isEmpty();
         assertThat(c.dataLayer().orElseThrow().sources()).singleElement().satisfies(s -> {
             assertThat(s.pluginRef()).isEqualTo("metrics-data-source");

@@ -41,8 +41,10 @@ class PoolSchedulingResolverTest {
 
     /** Example f and {@code text} (as {@value #FILE}), loaded and validated together. */
     private static ManifestSet withExampleF(String text) {
-        LoadResult r = Manifests.validated(new ManifestLoader().add(Epc.EXAMPLE_F)
-                .add(FILE, new StringReader(text)).result());
+        LoadResult r = Manifests.validated(new ManifestLoader()
+                .add(Epc.EXAMPLE_F)
+                .add(FILE, new StringReader(text))
+                .result());
         assertThat(r.errors()).extracting(Problem::format).isEmpty(); // a warning: example f's EPP Service is absent
         return r.manifests();
     }
@@ -52,7 +54,10 @@ class PoolSchedulingResolverTest {
     }
 
     private static InferencePool pool(ManifestSet set, String name) {
-        return set.inferencePools().stream().filter(p -> p.metadata().name().equals(name)).findFirst().orElseThrow();
+        return set.inferencePools().stream()
+                .filter(p -> p.metadata().name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String pool(String name, String annotations) {
@@ -108,10 +113,14 @@ class PoolSchedulingResolverTest {
         Scheduler scheduler = config.build(null, SchedulerSetupFactory.Options.DEFAULT)
                 .scheduler(datastore, new InFlightTracker(), () -> Cluster.NOW, () -> new SplittableRandom(3), false);
         for (int i = 0; i < 5; i++) {
-            PickResult picked = scheduler.pick(new PickRequest("r" + i, "food-review-1", 0, 0, "default-flow", "",
-                    new PromptBytes(new byte[0], 0, 0)), snapshot);
-            assertThat(picked).isInstanceOfSatisfying(PickResult.Picked.class,
-                    p -> assertThat(p.preferred().hostPort()).isEqualTo("10.0.0.1:8000"));
+            PickResult picked = scheduler.pick(
+                    new PickRequest(
+                            "r" + i, "food-review-1", 0, 0, "default-flow", "", new PromptBytes(new byte[0], 0, 0)),
+                    snapshot);
+            assertThat(picked)
+                    .isInstanceOfSatisfying(
+                            PickResult.Picked.class,
+                            p -> assertThat(p.preferred().hostPort()).isEqualTo("10.0.0.1:8000"));
         }
     }
 
@@ -120,11 +129,13 @@ class PoolSchedulingResolverTest {
         String text = pool("tree", "infergate.io/scheduling-profile: plugins-config");
         PoolSchedulingResolver.Resolution r = resolve(withExampleF(text));
         assertThat(r.pool(pool(withExampleF(text), "tree"))).isNull();
-        assertThat(r.problems()).extracting(Problem::format).containsExactly(FILE + ":" + lineOf(text,
-                "plugins-config") + ":38: error: InferencePool/tree: metadata.annotations.infergate.io/scheduling-profile:"
-                + " \"plugins-config\": ConfigMap default/plugins-config holds 2 EndpointPickerConfigs"
-                + " (default-plugins.yaml, plugins-v2.yaml) (expected: exactly one, or plugins-config/<key> to name"
-                + " it)");
+        assertThat(r.problems())
+                .extracting(Problem::format)
+                .containsExactly(FILE + ":" + lineOf(text, "plugins-config")
+                        + ":38: error: InferencePool/tree: metadata.annotations.infergate.io/scheduling-profile:"
+                        + " \"plugins-config\": ConfigMap default/plugins-config holds 2 EndpointPickerConfigs"
+                        + " (default-plugins.yaml, plugins-v2.yaml) (expected: exactly one, or plugins-config/<key> to name"
+                        + " it)");
 
         String single = pool("single", "infergate.io/scheduling-profile: one-config") + """
                 apiVersion: v1
@@ -160,24 +171,29 @@ class PoolSchedulingResolverTest {
                   notes.txt: remember the milk
                 """;
         String at = ": error: InferencePool/%s: metadata.annotations.infergate.io/scheduling-profile: ";
-        assertThat(resolve(withExampleF(text)).problems()).extracting(Problem::format).containsExactly(
-                FILE + ":" + lineOf(text, "nowhere/") + ":38" + at.formatted("p1") + "\"nowhere/epp.yaml\": there is"
-                        + " no ConfigMap default/nowhere (EndpointPickerConfigs there: none; ConfigMaps: notes,"
-                        + " plugins-config)",
-                FILE + ":" + lineOf(text, "missing.yaml") + ":38" + at.formatted("p2") + "\"plugins-config/"
-                        + "missing.yaml\": ConfigMap default/plugins-config has no key \"missing.yaml\" (keys:"
-                        + " default-plugins.yaml, plugins-v2.yaml)",
-                FILE + ":" + lineOf(text, "notes/notes.txt") + ":38" + at.formatted("p3") + "\"notes/notes.txt\":"
-                        + " data[notes.txt] of ConfigMap default/notes is not an EndpointPickerConfig (found: string"
-                        + " \"remember the milk\"; expected: a YAML document with kind EndpointPickerConfig)",
-                FILE + ":" + lineOf(text, "fastest") + ":38" + at.formatted("p4") + "\"fastest\" names no"
-                        + " scheduling profile (expected one of: gie-v0-filter-tree, gie-v1-default,"
-                        + " infergate-default; or the name of an EndpointPickerConfig, or of a ConfigMap holding one,"
-                        + " in namespace default: EndpointPickerConfigs there: none; ConfigMaps: notes,"
-                        + " plugins-config; or <configmap>/<key>)",
-                FILE + ":" + lineOf(text, "plugins-config/\n") + ":38" + at.formatted("p5") + "\"plugins-config/\""
-                        + " (expected: <configmap>/<key>, a ConfigMap of namespace default and the key of its data"
-                        + " that holds the EndpointPickerConfig)");
+        assertThat(resolve(withExampleF(text)).problems())
+                .extracting(Problem::format)
+                .containsExactly(
+                        FILE + ":" + lineOf(text, "nowhere/") + ":38" + at.formatted("p1")
+                                + "\"nowhere/epp.yaml\": there is"
+                                + " no ConfigMap default/nowhere (EndpointPickerConfigs there: none; ConfigMaps: notes,"
+                                + " plugins-config)",
+                        FILE + ":" + lineOf(text, "missing.yaml") + ":38" + at.formatted("p2") + "\"plugins-config/"
+                                + "missing.yaml\": ConfigMap default/plugins-config has no key \"missing.yaml\" (keys:"
+                                + " default-plugins.yaml, plugins-v2.yaml)",
+                        FILE + ":" + lineOf(text, "notes/notes.txt") + ":38" + at.formatted("p3")
+                                + "\"notes/notes.txt\":"
+                                + " data[notes.txt] of ConfigMap default/notes is not an EndpointPickerConfig (found: string"
+                                + " \"remember the milk\"; expected: a YAML document with kind EndpointPickerConfig)",
+                        FILE + ":" + lineOf(text, "fastest") + ":38" + at.formatted("p4") + "\"fastest\" names no"
+                                + " scheduling profile (expected one of: gie-v0-filter-tree, gie-v1-default,"
+                                + " infergate-default; or the name of an EndpointPickerConfig, or of a ConfigMap holding one,"
+                                + " in namespace default: EndpointPickerConfigs there: none; ConfigMaps: notes,"
+                                + " plugins-config; or <configmap>/<key>)",
+                        FILE + ":" + lineOf(text, "plugins-config/\n") + ":38" + at.formatted("p5")
+                                + "\"plugins-config/\""
+                                + " (expected: <configmap>/<key>, a ConfigMap of namespace default and the key of its data"
+                                + " that holds the EndpointPickerConfig)");
     }
 
     @Test
@@ -205,12 +221,15 @@ class PoolSchedulingResolverTest {
                 """;
         ManifestSet set = withExampleF(text);
         PoolSchedulingResolver.Resolution r = resolve(set);
-        assertThat(r.problems()).extracting(Problem::format).containsExactly(
-                FILE + ":" + lineOf(text, "\"128\"") + ":20: error: ConfigMap/epp: plugins[0].parameters.threshold:"
-                        + " found string \"128\" (expected: an integer)",
-                FILE + ":" + lineOf(text, "utilisation") + ":20: error: ConfigMap/epp:"
-                        + " schedulingProfiles[0].plugins[1].pluginRef: plugin \"kv-cache-utilisation-scorer\" is not"
-                        + " declared (declared: low-queue-filter, kv-cache-utilization-scorer)");
+        assertThat(r.problems())
+                .extracting(Problem::format)
+                .containsExactly(
+                        FILE + ":" + lineOf(text, "\"128\"")
+                                + ":20: error: ConfigMap/epp: plugins[0].parameters.threshold:"
+                                + " found string \"128\" (expected: an integer)",
+                        FILE + ":" + lineOf(text, "utilisation") + ":20: error: ConfigMap/epp:"
+                                + " schedulingProfiles[0].plugins[1].pluginRef: plugin \"kv-cache-utilisation-scorer\" is not"
+                                + " declared (declared: low-queue-filter, kv-cache-utilization-scorer)");
         assertThat(r.pool(pool(set, "a"))).isNull();
         assertThat(r.pool(pool(set, "b"))).isNull();
     }
@@ -276,9 +295,12 @@ class PoolSchedulingResolverTest {
 
     @Test
     void theAnnotationTurnsFlowControlOnWithTheGatewaysDefaultsAndFalseCannotOverrideTheGate() {
-        String text = pool("by-annotation", "infergate.io/scheduling-profile: ungated\n"
-                + "infergate.io/flow-control: \"true\"")
-                + pool("builtin", "infergate.io/scheduling-profile: gie-v1-default\ninfergate.io/flow-control: \"true\"")
+        String text = pool(
+                        "by-annotation",
+                        "infergate.io/scheduling-profile: ungated\n" + "infergate.io/flow-control: \"true\"")
+                + pool(
+                        "builtin",
+                        "infergate.io/scheduling-profile: gie-v1-default\ninfergate.io/flow-control: \"true\"")
                 + pool("redundant", "infergate.io/scheduling-profile: gated\ninfergate.io/flow-control: \"true\"")
                 + pool("contradiction", "infergate.io/scheduling-profile: gated\ninfergate.io/flow-control: \"false\"")
                 + pool("typo", "infergate.io/flow-control: \"yes\"")
@@ -295,12 +317,14 @@ class PoolSchedulingResolverTest {
         assertThat(r.pool(pool(set, "contradiction"))).isNull();
         assertThat(r.pool(pool(set, "typo"))).isNull();
         String at = ": error: InferencePool/%s: metadata.annotations.infergate.io/flow-control: ";
-        assertThat(r.problems()).extracting(Problem::format).containsExactly(
-                FILE + ":" + lineOf(text, "\"false\"") + ":32" + at.formatted("contradiction") + "\"false\""
-                        + " contradicts EndpointPickerConfig/gated, which turns flow control on with its flowControl"
-                        + " feature gate (expected: no annotation, or a configuration without the gate)",
-                FILE + ":" + lineOf(text, "\"yes\"") + ":32" + at.formatted("typo") + "\"yes\" (expected: \"true\""
-                        + " or \"false\")");
+        assertThat(r.problems())
+                .extracting(Problem::format)
+                .containsExactly(
+                        FILE + ":" + lineOf(text, "\"false\"") + ":32" + at.formatted("contradiction") + "\"false\""
+                                + " contradicts EndpointPickerConfig/gated, which turns flow control on with its flowControl"
+                                + " feature gate (expected: no annotation, or a configuration without the gate)",
+                        FILE + ":" + lineOf(text, "\"yes\"") + ":32" + at.formatted("typo")
+                                + "\"yes\" (expected: \"true\"" + " or \"false\")");
     }
 
     @Test
@@ -313,8 +337,10 @@ class PoolSchedulingResolverTest {
                 - type: low-queue-filter
                   parameters: {threshold: -1}
                 """;
-        assertThat(resolve(withExampleF(text)).problems()).extracting(Problem::format).containsExactly(
-                FILE + ":6:27: error: EndpointPickerConfig/unused: plugins[0].parameters.threshold: found -1"
-                        + " (expected: 0..2147483647)");
+        assertThat(resolve(withExampleF(text)).problems())
+                .extracting(Problem::format)
+                .containsExactly(
+                        FILE + ":6:27: error: EndpointPickerConfig/unused: plugins[0].parameters.threshold: found -1"
+                                + " (expected: 0..2147483647)");
     }
 }

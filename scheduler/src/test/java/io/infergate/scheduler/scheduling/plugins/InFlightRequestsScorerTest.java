@@ -15,10 +15,10 @@ class InFlightRequestsScorerTest {
 
     @ParameterizedTest(name = "in flight [{0}] score [{1}]")
     @CsvSource({
-            "0 2 4,      1.0 0.5 0.0",
-            "1 1,        1.0 1.0",
-            "0,          1.0",
-            "3 0 12,     0.75 1.0 0.0",
+        "0 2 4,      1.0 0.5 0.0",
+        "1 1,        1.0 1.0",
+        "0,          1.0",
+        "3 0 12,     0.75 1.0 0.0",
     })
     void scoresMinMaxOverOurRequestsInFlight(String inFlight, String expected) {
         int[] requests = ints(inFlight);

@@ -15,10 +15,10 @@ class InFlightTokensScorerTest {
 
     @ParameterizedTest(name = "tokens [{0}] score [{1}]")
     @CsvSource({
-            "0 100 400,  1.0 0.75 0.0",
-            "500 500,    1.0 1.0",
-            "100 300,    1.0 0.0",
-            "0,          1.0",
+        "0 100 400,  1.0 0.75 0.0",
+        "500 500,    1.0 1.0",
+        "100 300,    1.0 0.0",
+        "0,          1.0",
     })
     void scoresMinMaxOverOurTokensInFlight(String tokens, String expected) {
         long[] t = longs(tokens);

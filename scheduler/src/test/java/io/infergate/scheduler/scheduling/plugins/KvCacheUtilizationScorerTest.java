@@ -16,9 +16,9 @@ class KvCacheUtilizationScorerTest {
 
     @ParameterizedTest(name = "kv [{0}] score [{1}]")
     @CsvSource({
-            "0 0.25 1,   1.0 0.75 0.0",
-            "NaN 0.5,    0.0 0.5",
-            "0.9,        0.1",
+        "0 0.25 1,   1.0 0.75 0.0",
+        "NaN 0.5,    0.0 0.5",
+        "0.9,        0.1",
     })
     void scoresTheFreeShareOfTheKvCache(String kv, String expected) {
         assertThat(score(new KvCacheUtilizationScorer(), ctx(1), withKv(kv)))

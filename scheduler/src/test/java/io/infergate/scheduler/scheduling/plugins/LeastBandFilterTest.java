@@ -17,22 +17,23 @@ class LeastBandFilterTest {
 
     @ParameterizedTest(name = "queues [{0}]: keep [{1}]")
     @CsvSource({
-            "0 1 10 -1,  T T F F",
-            "4 4 4,      T T T",
-            "0 9,        T F",
-            "-1 -1,      F F",
-            "3,          T",
+        "0 1 10 -1,  T T F F",
+        "4 4 4,      T T T",
+        "0 9,        T F",
+        "-1 -1,      F F",
+        "3,          T",
     })
     void leastQueue(String queues, String expected) {
-        assertThat(LeastBandFilter.queue("f").select(ctx(1), withQueues(queues))).containsExactly(flags(expected));
+        assertThat(LeastBandFilter.queue("f").select(ctx(1), withQueues(queues)))
+                .containsExactly(flags(expected));
     }
 
     @ParameterizedTest(name = "kv [{0}]: keep [{1}]")
     @CsvSource({
-            "0.1 0.2 0.9,  T T F",
-            "0.5 NaN,      T F",
-            "NaN NaN,      F F",
-            "0.0 1.0,      T F",
+        "0.1 0.2 0.9,  T T F",
+        "0.5 NaN,      T F",
+        "NaN NaN,      F F",
+        "0.0 1.0,      T F",
     })
     void leastKvCache(String kv, String expected) {
         assertThat(LeastBandFilter.kvCache("f").select(ctx(1), withKv(kv))).containsExactly(flags(expected));

@@ -11,6 +11,7 @@ import io.infergate.scheduler.scheduling.SchedulingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class LeastRecentlyPickedScorerTest {
@@ -24,7 +25,7 @@ class LeastRecentlyPickedScorerTest {
         scorer.picked(at(300), endpoints.get(1));
 
         // against "never", both picks are as recent
-        assertThat(score(400)).containsExactly(new double[] {0.0, 0.0, 1.0}, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(score(400)).containsExactly(new double[] {0.0, 0.0, 1.0}, Offset.offset(1e-9));
 
         scorer.picked(at(200), endpoints.get(2));
         // picked at 100, 300, 200: the oldest 1, the newest 0, linear between
@@ -34,7 +35,9 @@ class LeastRecentlyPickedScorerTest {
     @Test
     void anEndpointWhoseScrapeFailedScoresWorstThoughNeverPicked() {
         scorer.picked(at(100), endpoints.get(0));
-        List<ScrapedMetrics> metrics = List.of(ScrapedMetrics.notYet("vllm"), ScrapedMetrics.notYet("vllm"),
+        List<ScrapedMetrics> metrics = List.of(
+                ScrapedMetrics.notYet("vllm"),
+                ScrapedMetrics.notYet("vllm"),
                 ScrapedMetrics.notYet("vllm").failed("scrape failed: timeout"));
         double[] s = new double[3];
 
@@ -67,7 +70,8 @@ class LeastRecentlyPickedScorerTest {
     }
 
     private double[] score(long now) {
-        List<ScrapedMetrics> metrics = endpoints.stream().map(e -> ScrapedMetrics.notYet("vllm")).toList();
+        List<ScrapedMetrics> metrics =
+                endpoints.stream().map(e -> ScrapedMetrics.notYet("vllm")).toList();
         double[] s = new double[3];
         scorer.score(at(now), Candidates.of(endpoints, metrics), s);
         return s;

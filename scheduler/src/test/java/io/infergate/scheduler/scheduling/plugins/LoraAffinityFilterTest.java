@@ -9,6 +9,7 @@ import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,13 +18,16 @@ import org.junit.jupiter.api.Test;
 
 class LoraAffinityFilterTest {
 
-    private static final SchedulingContext FOR_B = new SchedulingContext(PickRequest.of("r", "lora-b", 0, 10), 0,
-            new SplittableRandom(1), null);
+    private static final SchedulingContext FOR_B =
+            new SchedulingContext(PickRequest.of("r", "lora-b", 0, 10), 0, new SplittableRandom(1), null);
 
     @Test
     void prefersEndpointsRunningOrQueueingTheAdapterThenEndpointsWithRoom() {
-        Candidates c = candidates(lora(Set.of("lora-a", "lora-b"), Set.of()), lora(Set.of("lora-a"), Set.of()),
-                lora(Set.of("lora-a", "lora-c"), Set.of("lora-b")), lora(Set.of("x", "y", "z"), Set.of()));
+        Candidates c = candidates(
+                lora(Set.of("lora-a", "lora-b"), Set.of()),
+                lora(Set.of("lora-a"), Set.of()),
+                lora(Set.of("lora-a", "lora-c"), Set.of("lora-b")),
+                lora(Set.of("x", "y", "z"), Set.of()));
 
         assertThat(new LoraAffinityFilter("f", 1.0).select(FOR_B, c)).containsExactly(true, false, true, false);
         assertThat(new LoraAffinityFilter("f", 0.0).select(FOR_B, c)).containsExactly(true, true, false, false);
@@ -43,8 +47,8 @@ class LoraAffinityFilterTest {
     }
 
     private static Candidates candidates(ModelServerMetrics... metrics) {
-        List<Endpoint> endpoints = new java.util.ArrayList<>();
-        List<ScrapedMetrics> scraped = new java.util.ArrayList<>();
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<ScrapedMetrics> scraped = new ArrayList<>();
         for (int i = 0; i < metrics.length; i++) {
             endpoints.add(Endpoint.of(new PoolEndpoint("p" + i, "p" + i, "10.0.0." + (i + 1), 8000, 0), Map.of()));
             scraped.add(new ScrapedMetrics(metrics[i], 0, null));

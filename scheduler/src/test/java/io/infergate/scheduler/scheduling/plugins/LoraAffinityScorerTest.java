@@ -22,29 +22,38 @@ class LoraAffinityScorerTest {
 
     @ParameterizedTest(name = "active [{0}], waiting [{1}], max {2}: {3}")
     @CsvSource({
-            "a,        '',   4,  1.0",
-            "b c d e,  a,    4,  0.6",
-            "b,        '',   4,  0.8",
-            "b c,      a,    4,  0.8",
-            "b c,      a d,  4,  0.6",
-            "b c d e,  '',   4,  0.0",
-            "'',       '',   4,  0.8",
-            "b,        '',   -1, 0.0",
-            "b,        a,    -1, 0.6",
-            "a,        '',   -1, 1.0",
+        "a,        '',   4,  1.0",
+        "b c d e,  a,    4,  0.6",
+        "b,        '',   4,  0.8",
+        "b c,      a,    4,  0.8",
+        "b c,      a d,  4,  0.6",
+        "b c d e,  '',   4,  0.0",
+        "'',       '',   4,  0.8",
+        "b,        '',   -1, 0.0",
+        "b,        a,    -1, 0.6",
+        "a,        '',   -1, 1.0",
     })
     void scoresTheAdaptersPlace(String active, String waiting, int maxLoras, double expected) {
-        ScrapedMetrics m = new ScrapedMetrics(new ModelServerMetrics("vllm", 0, 0, 0.0, set(active), set(waiting),
-                maxLoras, 16, 1000, List.of()), NOW - 10_000_000L, null);
-        double[] scores = score(new LoraAffinityScorer(), ctx("a", "", new byte[0], null, 1),
+        ScrapedMetrics m = new ScrapedMetrics(
+                new ModelServerMetrics("vllm", 0, 0, 0.0, set(active), set(waiting), maxLoras, 16, 1000, List.of()),
+                NOW - 10_000_000L,
+                null);
+        double[] scores = score(
+                new LoraAffinityScorer(),
+                ctx("a", "", new byte[0], null, 1),
                 candidates(List.of(m), new int[1], new long[1]));
         assertThat(scores).containsExactly(expected);
     }
 
     @Test
     void noLoraInfoScoresZero() {
-        assertThat(score(new LoraAffinityScorer(), ctx("a", "", new byte[0], null, 1),
-                candidates(List.of(Table.metrics(0, 0, 0.0), ScrapedMetrics.notYet("vllm")), new int[2],
-                        new long[2]))).containsExactly(0.0, 0.0);
+        assertThat(score(
+                        new LoraAffinityScorer(),
+                        ctx("a", "", new byte[0], null, 1),
+                        candidates(
+                                List.of(Table.metrics(0, 0, 0.0), ScrapedMetrics.notYet("vllm")),
+                                new int[2],
+                                new long[2])))
+                .containsExactly(0.0, 0.0);
     }
 }

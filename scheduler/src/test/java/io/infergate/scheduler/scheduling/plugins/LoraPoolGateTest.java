@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class LoraPoolGateTest {
 
-    private static final SchedulingContext CTX = new SchedulingContext(PickRequest.of("r", "m", 0, 10), 5,
-            new SplittableRandom(1), null);
+    private static final SchedulingContext CTX =
+            new SchedulingContext(PickRequest.of("r", "m", 0, 10), 5, new SplittableRandom(1), null);
     private static final int[] PREFILLING = {0, 3};
 
     @Test
@@ -26,10 +26,14 @@ class LoraPoolGateTest {
         Candidates plain = candidates(plain(), plain());
         Candidates lora = candidates(plain(), withLora());
 
-        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), false), plain)).containsExactly(1.0, 0.25);
-        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), false), lora)).containsExactly(1.0, 1.0);
-        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), true), lora)).containsExactly(1.0, 0.25);
-        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), true), plain)).containsExactly(1.0, 1.0);
+        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), false), plain))
+                .containsExactly(1.0, 0.25);
+        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), false), lora))
+                .containsExactly(1.0, 1.0);
+        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), true), lora))
+                .containsExactly(1.0, 0.25);
+        assertThat(score(new LoraPoolGate(new PrefillQueueScorer(), true), plain))
+                .containsExactly(1.0, 1.0);
     }
 
     @Test
@@ -53,13 +57,13 @@ class LoraPoolGateTest {
     }
 
     private static ScrapedMetrics plain() {
-        return new ScrapedMetrics(new ModelServerMetrics("vllm", 0, 1, 0.1, null, null, -1, 16, 1000, List.of()), 0,
-                null);
+        return new ScrapedMetrics(
+                new ModelServerMetrics("vllm", 0, 1, 0.1, null, null, -1, 16, 1000, List.of()), 0, null);
     }
 
     private static ScrapedMetrics withLora() {
-        return new ScrapedMetrics(new ModelServerMetrics("vllm", 0, 1, 0.1, Set.of("a"), Set.of(), 3, 16, 1000,
-                List.of()), 0, null);
+        return new ScrapedMetrics(
+                new ModelServerMetrics("vllm", 0, 1, 0.1, Set.of("a"), Set.of(), 3, 16, 1000, List.of()), 0, null);
     }
 
     private static Candidates candidates(ScrapedMetrics... m) {

@@ -15,10 +15,10 @@ class LowQueueFilterTest {
 
     @ParameterizedTest(name = "threshold {0}, queues [{1}]: keep [{2}]")
     @CsvSource({
-            "128,  0 128 129 -1,  T T F F",
-            "0,    0 1,           T F",
-            "5,    6 7,           F F",
-            "5,    -1 -1,         F F",
+        "128,  0 128 129 -1,  T T F F",
+        "0,    0 1,           T F",
+        "5,    6 7,           F F",
+        "5,    -1 -1,         F F",
     })
     void keepsTheQueuesAtOrBelowTheThreshold(int threshold, String queues, String expected) {
         assertThat(new LowQueueFilter("f", threshold).select(ctx(1), withQueues(queues)))
@@ -27,7 +27,8 @@ class LowQueueFilterTest {
 
     @Test
     void refusesANegativeThreshold() {
-        assertThatThrownBy(() -> new LowQueueFilter("f", -1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new LowQueueFilter("f", -1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("threshold: -1 (expected: >= 0)");
     }
 }

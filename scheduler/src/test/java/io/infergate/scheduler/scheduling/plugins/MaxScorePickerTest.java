@@ -18,12 +18,12 @@ class MaxScorePickerTest {
 
     @ParameterizedTest(name = "totals [{0}], max {1}: [{2}]")
     @CsvSource({
-            "0.1 0.9 0.5,      1,  1",
-            "0.1 0.9 0.5,      2,  1 2",
-            "0.1 0.9 0.5,      3,  1 2 0",
-            "0.1 0.9 0.5,      9,  1 2 0",
-            "0.3,              1,  0",
-            "0.0 0.0 1.0 0.2,  4,  2 3",
+        "0.1 0.9 0.5,      1,  1",
+        "0.1 0.9 0.5,      2,  1 2",
+        "0.1 0.9 0.5,      3,  1 2 0",
+        "0.1 0.9 0.5,      9,  1 2 0",
+        "0.3,              1,  0",
+        "0.0 0.0 1.0 0.2,  4,  2 3",
     })
     void picksTheHighestTotalsFirst(String totals, int max, String expectedHead) {
         double[] t = doubles(totals);

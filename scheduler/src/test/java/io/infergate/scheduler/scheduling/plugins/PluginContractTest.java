@@ -18,6 +18,7 @@ import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import io.infergate.scheduler.scheduling.Candidates;
+import io.infergate.scheduler.scheduling.Plugin;
 import io.infergate.scheduler.scheduling.PostPick;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
@@ -66,8 +67,12 @@ class PluginContractTest {
 
     /** Parameters a type needs to be built at all; every other type builds from no parameters. */
     static final Map<String, Map<String, ConfigTree>> REQUIRED = Map.of(
-            DecisionTreeFilter.TYPE, Map.of("current", mapping(PARAMETERS + ".current",
-                    Map.of("pluginRef", string(PARAMETERS + ".current.pluginRef", "kit-filter")))));
+            DecisionTreeFilter.TYPE,
+            Map.of(
+                    "current",
+                    mapping(
+                            PARAMETERS + ".current",
+                            Map.of("pluginRef", string(PARAMETERS + ".current.pluginRef", "kit-filter")))));
 
     /**
      * Parameters a type reads without checking their value, as GIE does; each needs a reason. {@code blockSize} is
@@ -93,7 +98,7 @@ class PluginContractTest {
         assertThat(b.instance.type()).isEqualTo(type);
         assertThat(b.instance.name()).isEqualTo("kit");
         if (b.instance.isProfilePlugin()) {
-            io.infergate.scheduler.scheduling.Plugin plugin = plugin(b.instance);
+            Plugin plugin = plugin(b.instance);
             assertThat(plugin.type()).isEqualTo(type);
             assertThat(plugin.name()).isEqualTo("kit");
         }
@@ -119,24 +124,24 @@ class PluginContractTest {
             }
             String path = PARAMETERS + "." + parameter;
             // an object where every parameter takes a scalar or a list, or a {pluginRef}/{decisionTree} entry
-            Built b = build(type, Map.of(parameter, mapping(path, Map.of("kitProbe", integer(path + ".kitProbe",
-                    "1")))));
+            Built b =
+                    build(type, Map.of(parameter, mapping(path, Map.of("kitProbe", integer(path + ".kitProbe", "1")))));
 
-            assertThat(b.problems).as("%s.%s", type, parameter)
-                    .anySatisfy(p -> {
-                        assertThat(p.severity()).isEqualTo(Severity.ERROR);
-                        assertThat(p.field()).startsWith(path);
-                        assertThat(p.message()).isNotBlank();
-                    });
+            assertThat(b.problems).as("%s.%s", type, parameter).anySatisfy(p -> {
+                assertThat(p.severity()).isEqualTo(Severity.ERROR);
+                assertThat(p.field()).startsWith(path);
+                assertThat(p.message()).isNotBlank();
+            });
         }
     }
 
     @Test
     void theKitFindsTheParametersEachTypeReads() {
-        assertThat(parameters(UtilizationFilter.TYPE)).containsExactly("queueDepthThreshold", "kvCacheUtilThreshold",
-                "metricsStalenessThreshold", "headroom");
-        assertThat(parameters(DecisionTreeFilter.TYPE)).containsExactly("current", "nextOnSuccess", "nextOnFailure",
-                "nextOnSuccessOrFailure");
+        assertThat(parameters(UtilizationFilter.TYPE))
+                .containsExactly(
+                        "queueDepthThreshold", "kvCacheUtilThreshold", "metricsStalenessThreshold", "headroom");
+        assertThat(parameters(DecisionTreeFilter.TYPE))
+                .containsExactly("current", "nextOnSuccess", "nextOnFailure", "nextOnSuccessOrFailure");
         assertThat(parameters(MaxScorePicker.TYPE)).containsExactly("maxNumOfEndpoints");
         assertThat(parameters(QueueScorer.TYPE)).isEmpty();
         UNCHECKED.forEach((type, names) -> assertThat(parameters(type)).containsAll(names));
@@ -151,7 +156,8 @@ class PluginContractTest {
         if (!(b.instance instanceof PluginInstance.Scorer s)) {
             return;
         }
-        for (Map.Entry<String, Function<Integer, Candidates>> scenario : scenarios().entrySet()) {
+        for (Map.Entry<String, Function<Integer, Candidates>> scenario :
+                scenarios().entrySet()) {
             for (int round = 0; round < 2; round++) { // the second round after learning from a pick
                 Candidates c = scenario.getValue().apply(round);
                 List<Endpoint> before = c.endpoints();
@@ -160,8 +166,9 @@ class PluginContractTest {
 
                 s.scorer().score(ctx, c, scores);
 
-                assertThat(Arrays.stream(scores).boxed().toList()).as("%s, %s, round %d", type, scenario.getKey(),
-                        round).allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
+                assertThat(Arrays.stream(scores).boxed().toList())
+                        .as("%s, %s, round %d", type, scenario.getKey(), round)
+                        .allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
                 assertThat(c.endpoints()).isEqualTo(before);
                 if (s.scorer() instanceof PostPick learner && c.size() > 0) {
                     learner.picked(ctx, c.endpoint(0));
@@ -178,7 +185,8 @@ class PluginContractTest {
         if (f == null) {
             return;
         }
-        for (Map.Entry<String, Function<Integer, Candidates>> scenario : scenarios().entrySet()) {
+        for (Map.Entry<String, Function<Integer, Candidates>> scenario :
+                scenarios().entrySet()) {
             Candidates c = scenario.getValue().apply(0);
             List<Endpoint> before = c.endpoints();
 
@@ -201,14 +209,17 @@ class PluginContractTest {
         if (!(b.instance instanceof PluginInstance.Picker p)) {
             return;
         }
-        for (Map.Entry<String, Function<Integer, Candidates>> scenario : scenarios().entrySet()) {
+        for (Map.Entry<String, Function<Integer, Candidates>> scenario :
+                scenarios().entrySet()) {
             Candidates c = scenario.getValue().apply(0);
             for (int max : new int[] {1, 2, 64}) {
                 int[] picked = p.picker().pick(ctx(7), c, totals(c.size()), max);
 
-                assertThat(picked.length).as("%s, %s, max %d", type, scenario.getKey(), max)
+                assertThat(picked.length)
+                        .as("%s, %s, max %d", type, scenario.getKey(), max)
                         .isEqualTo(Math.min(max, c.size()));
-                assertThat(Arrays.stream(picked).boxed().toList()).doesNotHaveDuplicates()
+                assertThat(Arrays.stream(picked).boxed().toList())
+                        .doesNotHaveDuplicates()
                         .allSatisfy(i -> assertThat(i).isBetween(0, c.size() - 1));
             }
         }
@@ -217,8 +228,10 @@ class PluginContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("types")
     void theSameInputAndSeedGiveTheSameOutput(String type) {
-        for (Map.Entry<String, Function<Integer, Candidates>> scenario : scenarios().entrySet()) {
-            assertThat(run(type, scenario.getValue(), 11)).as("%s, %s", type, scenario.getKey())
+        for (Map.Entry<String, Function<Integer, Candidates>> scenario :
+                scenarios().entrySet()) {
+            assertThat(run(type, scenario.getValue(), 11))
+                    .as("%s, %s", type, scenario.getKey())
                     .isEqualTo(run(type, scenario.getValue(), 11));
         }
     }
@@ -229,16 +242,19 @@ class PluginContractTest {
         Built b = build(type, Map.of());
         Candidates empty = Candidates.of(List.of(), List.of());
         assertThatCode(() -> {
-            switch (b.instance) {
-                case PluginInstance.Scorer s -> s.scorer().score(ctx(1), empty, new double[0]);
-                case PluginInstance.Picker p -> assertThat(p.picker().pick(ctx(1), empty, new double[0], 3)).isEmpty();
-                default -> {
-                    if (b.instance.asFilter() != null) {
-                        b.instance.asFilter().filter(ctx(1), empty);
+                    switch (b.instance) {
+                        case PluginInstance.Scorer s -> s.scorer().score(ctx(1), empty, new double[0]);
+                        case PluginInstance.Picker p ->
+                            assertThat(p.picker().pick(ctx(1), empty, new double[0], 3))
+                                    .isEmpty();
+                        default -> {
+                            if (b.instance.asFilter() != null) {
+                                b.instance.asFilter().filter(ctx(1), empty);
+                            }
+                        }
                     }
-                }
-            }
-        }).doesNotThrowAnyException();
+                })
+                .doesNotThrowAnyException();
         assertThat(empty.size()).isZero();
     }
 
@@ -260,8 +276,8 @@ class PluginContractTest {
                         learner.picked(ctx, c.endpoint(c.size() - 1));
                     }
                 }
-                case PluginInstance.Picker p -> out.append(Arrays.toString(p.picker().pick(ctx, c, totals(c.size()),
-                        3)));
+                case PluginInstance.Picker p ->
+                    out.append(Arrays.toString(p.picker().pick(ctx, c, totals(c.size()), 3)));
                 default -> {
                     if (instance.asFilter() != null) {
                         instance.asFilter().filter(ctx, c);
@@ -277,8 +293,7 @@ class PluginContractTest {
         return out.toString();
     }
 
-    record Built(PluginInstance instance, List<Problem> problems) {
-    }
+    record Built(PluginInstance instance, List<Problem> problems) {}
 
     /** Builds {@code type} named {@code kit} from {@link #REQUIRED} and {@code parameters}, finishing leniently. */
     static Built build(String type, Map<String, ConfigTree> parameters) {
@@ -288,7 +303,8 @@ class PluginContractTest {
         Params p = Params.of(mapping(PARAMETERS, all), "", problems);
         PluginFactory factory = PluginRegistry.STANDARD.factory(type).orElseThrow();
         PluginInstance[] out = new PluginInstance[1];
-        assertThatCode(() -> out[0] = factory.create("kit", p, new KitHandle())).as(type)
+        assertThatCode(() -> out[0] = factory.create("kit", p, new KitHandle()))
+                .as(type)
                 .doesNotThrowAnyException();
         p.finish(Severity.WARNING);
         return new Built(out[0], problems);
@@ -297,13 +313,16 @@ class PluginContractTest {
     /** The parameters {@code type} reads, from the list its unknown-parameter message gives. */
     static Set<String> parameters(String type) {
         String message = build(type, Map.of(UNKNOWN, integer(PARAMETERS + "." + UNKNOWN, "1"))).problems.stream()
-                .filter(p -> p.field().endsWith(UNKNOWN)).findFirst().orElseThrow().message();
-        String list = message.substring(message.indexOf("(accepted: ") + "(accepted: ".length(),
-                message.lastIndexOf(')'));
+                .filter(p -> p.field().endsWith(UNKNOWN))
+                .findFirst()
+                .orElseThrow()
+                .message();
+        String list =
+                message.substring(message.indexOf("(accepted: ") + "(accepted: ".length(), message.lastIndexOf(')'));
         return list.equals("none") ? Set.of() : new LinkedHashSet<>(Arrays.asList(list.split(", ")));
     }
 
-    private static io.infergate.scheduler.scheduling.Plugin plugin(PluginInstance i) {
+    private static Plugin plugin(PluginInstance i) {
         return switch (i) {
             case PluginInstance.Scorer s -> s.scorer();
             case PluginInstance.Picker p -> p.picker();
@@ -314,8 +333,8 @@ class PluginContractTest {
     /** The setup as a factory sees it: GIE's prefix defaults, a synchronous index, any filter by reference. */
     static final class KitHandle implements PluginFactory.Handle {
 
-        private final PrefixIndex index = new PrefixIndex(PrefixSettings.DEFAULT.lruCapacityPerServer(),
-                PrefixIndex.AddOrder.PROMPT_ORDER, Runnable::run);
+        private final PrefixIndex index = new PrefixIndex(
+                PrefixSettings.DEFAULT.lruCapacityPerServer(), PrefixIndex.AddOrder.PROMPT_ORDER, Runnable::run);
 
         @Override
         public PrefixSettings prefixSettings() {
@@ -343,22 +362,53 @@ class PluginContractTest {
      */
     static Map<String, Function<Integer, Candidates>> scenarios() {
         Map<String, Function<Integer, Candidates>> m = new LinkedHashMap<>();
-        m.put("mixed", r -> candidates(new int[] {0, 3, 9}, new long[] {0, 300, 9000},
-                fresh(0, 0.1, 1, MODEL), fresh(5, 0.5, 4), fresh(50, 0.9, 30, "other")));
+        m.put(
+                "mixed",
+                r -> candidates(
+                        new int[] {0, 3, 9},
+                        new long[] {0, 300, 9000},
+                        fresh(0, 0.1, 1, MODEL),
+                        fresh(5, 0.5, 4),
+                        fresh(50, 0.9, 30, "other")));
         m.put("one", r -> candidates(new int[] {2}, new long[] {200}, fresh(3, 0.3, 2)));
-        m.put("unknown metrics (NaN)", r -> candidates(new int[2], new long[2],
-                read(ModelServerMetrics.unknown("vllm", List.of())), read(ModelServerMetrics.unknown("vllm",
-                        List.of()))));
-        m.put("never scraped", r -> candidates(new int[] {1, 0}, new long[] {10, 0}, ScrapedMetrics.notYet("vllm"),
-                ScrapedMetrics.notYet("vllm")));
-        m.put("stale and failed", r -> candidates(new int[] {0, 1, 2}, new long[] {0, 1, 2},
-                new ScrapedMetrics(fresh(1, 0.2, 1).metrics(), NOW - 3_600_000_000_000L, null),
-                fresh(1, 0.2, 1).failed("connection refused"), fresh(2, 0.4, 1)));
-        m.put("some known, some not", r -> candidates(new int[] {0, 0, 0}, new long[3], fresh(4, 0.4, 2),
-                ScrapedMetrics.notYet("vllm"), read(ModelServerMetrics.unknown("vllm", List.of()))));
+        m.put(
+                "unknown metrics (NaN)",
+                r -> candidates(
+                        new int[2],
+                        new long[2],
+                        read(ModelServerMetrics.unknown("vllm", List.of())),
+                        read(ModelServerMetrics.unknown("vllm", List.of()))));
+        m.put(
+                "never scraped",
+                r -> candidates(
+                        new int[] {1, 0},
+                        new long[] {10, 0},
+                        ScrapedMetrics.notYet("vllm"),
+                        ScrapedMetrics.notYet("vllm")));
+        m.put(
+                "stale and failed",
+                r -> candidates(
+                        new int[] {0, 1, 2},
+                        new long[] {0, 1, 2},
+                        new ScrapedMetrics(fresh(1, 0.2, 1).metrics(), NOW - 3_600_000_000_000L, null),
+                        fresh(1, 0.2, 1).failed("connection refused"),
+                        fresh(2, 0.4, 1)));
+        m.put(
+                "some known, some not",
+                r -> candidates(
+                        new int[] {0, 0, 0},
+                        new long[3],
+                        fresh(4, 0.4, 2),
+                        ScrapedMetrics.notYet("vllm"),
+                        read(ModelServerMetrics.unknown("vllm", List.of()))));
         m.put("all zero", r -> candidates(new int[3], new long[3], fresh(0, 0, 0), fresh(0, 0, 0), fresh(0, 0, 0)));
-        m.put("huge", r -> candidates(new int[] {Integer.MAX_VALUE, 0}, new long[] {Long.MAX_VALUE, 0},
-                fresh(Integer.MAX_VALUE, 1.0, Integer.MAX_VALUE), fresh(0, 0, 0)));
+        m.put(
+                "huge",
+                r -> candidates(
+                        new int[] {Integer.MAX_VALUE, 0},
+                        new long[] {Long.MAX_VALUE, 0},
+                        fresh(Integer.MAX_VALUE, 1.0, Integer.MAX_VALUE),
+                        fresh(0, 0, 0)));
         m.put("empty", r -> Candidates.of(List.of(), List.of()));
         return m;
     }
@@ -374,8 +424,8 @@ class PluginContractTest {
     }
 
     static ScrapedMetrics fresh(int queue, double kv, int running, String... adapters) {
-        return read(new ModelServerMetrics("vllm", queue, running, kv, Set.of(adapters), Set.of(), 4, 16, 1000,
-                List.of()));
+        return read(
+                new ModelServerMetrics("vllm", queue, running, kv, Set.of(adapters), Set.of(), 4, 16, 1000, List.of()));
     }
 
     static ScrapedMetrics read(ModelServerMetrics m) {
@@ -388,8 +438,8 @@ class PluginContractTest {
         for (int i = 0; i < prompt.length; i++) {
             prompt[i] = (byte) ('a' + i % 26);
         }
-        PickRequest r = new PickRequest("r", MODEL, 0, prompt.length, "default-flow", "session-1",
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest r = new PickRequest(
+                "r", MODEL, 0, prompt.length, "default-flow", "session-1", new PromptBytes(prompt, 0, prompt.length));
         return new SchedulingContext(r, NOW, new SplittableRandom(seed), PrefixSettings.DEFAULT.hasher());
     }
 

@@ -27,15 +27,15 @@ class PrefixCacheScorerTest {
      */
     @ParameterizedTest(name = "learnt [{0}] on pod0, asked [{1}]: [{2}]")
     @CsvSource({
-            "A B C D,  A B C D,  1.0 0.0",
-            "A B C D,  A B X Y,  0.5 0.0",
-            "A B,      A B C D,  0.5 0.0",
-            "A B C D,  X B C D,  0.0 0.0",
-            "A B C D,  '',       0.0 0.0",
+        "A B C D,  A B C D,  1.0 0.0",
+        "A B C D,  A B X Y,  0.5 0.0",
+        "A B,      A B C D,  0.5 0.0",
+        "A B C D,  X B C D,  0.0 0.0",
+        "A B C D,  '',       0.0 0.0",
     })
     void scoresTheShareOfThePromptsBlocksAnEndpointHolds(String learnt, String asked, String expected) {
-        PrefixCacheScorer s = new PrefixCacheScorer(new PrefixIndex(100, PrefixIndex.AddOrder.PROMPT_ORDER,
-                Runnable::run), HASHER, false);
+        PrefixCacheScorer s = new PrefixCacheScorer(
+                new PrefixIndex(100, PrefixIndex.AddOrder.PROMPT_ORDER, Runnable::run), HASHER, false);
         Candidates c = withQueues("0 0");
         s.picked(ctx("m", "", prompt(learnt), HASHER, 1), c.endpoint(0));
 

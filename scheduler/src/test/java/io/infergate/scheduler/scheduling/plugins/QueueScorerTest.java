@@ -14,12 +14,12 @@ class QueueScorerTest {
 
     @ParameterizedTest(name = "queues [{0}] score [{1}]")
     @CsvSource({
-            "0 5 10,     1.0 0.5 0.0",
-            "3 3,        1.0 1.0",
-            "7,          1.0",
-            "-1 4 8,     0.0 1.0 0.0",
-            "-1 -1,      1.0 1.0",
-            "0 2147483647, 1.0 0.0",
+        "0 5 10,     1.0 0.5 0.0",
+        "3 3,        1.0 1.0",
+        "7,          1.0",
+        "-1 4 8,     0.0 1.0 0.0",
+        "-1 -1,      1.0 1.0",
+        "0 2147483647, 1.0 0.0",
     })
     void scoresMinMaxOverTheWaitingQueue(String queues, String expected) {
         assertThat(score(new QueueScorer(), ctx(1), withQueues(queues))).containsExactly(doubles(expected));

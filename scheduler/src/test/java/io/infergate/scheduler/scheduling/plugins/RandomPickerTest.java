@@ -17,11 +17,7 @@ class RandomPickerTest {
 
     @ParameterizedTest(name = "{0} candidates, max {1}: {2} picked")
     @CsvSource({
-            "3, 1, 1",
-            "3, 2, 2",
-            "3, 5, 3",
-            "1, 1, 1",
-            "0, 1, 0",
+        "3, 1, 1", "3, 2, 2", "3, 5, 3", "1, 1, 1", "0, 1, 0",
     })
     void picksDistinctCandidatesUpToMax(int n, int max, int expected) {
         Candidates c = withQueues("0 ".repeat(n));

@@ -14,11 +14,11 @@ class RunningRequestsSizeScorerTest {
 
     @ParameterizedTest(name = "running [{0}] score [{1}]")
     @CsvSource({
-            "0 4 8,      1.0 0.5 0.0",
-            "2 2 2,      1.0 1.0 1.0",
-            "-1 1 3,     0.0 1.0 0.0",
-            "-1,         1.0",
-            "10 20,      1.0 0.0",
+        "0 4 8,      1.0 0.5 0.0",
+        "2 2 2,      1.0 1.0 1.0",
+        "-1 1 3,     0.0 1.0 0.0",
+        "-1,         1.0",
+        "10 20,      1.0 0.0",
     })
     void scoresMinMaxOverTheRunningRequests(String running, String expected) {
         assertThat(score(new RunningRequestsSizeScorer(), ctx(1), withRunning(running)))

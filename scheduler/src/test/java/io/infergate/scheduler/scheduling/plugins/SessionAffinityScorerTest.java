@@ -17,11 +17,11 @@ class SessionAffinityScorerTest {
 
     @ParameterizedTest(name = "picked pod{1} for [{0}], then [{2}] scores [{3}]")
     @CsvSource({
-            "s1,  1,  s1,  0.0 1.0 0.0",
-            "s1,  2,  s1,  0.0 0.0 1.0",
-            "s1,  1,  s2,  0.0 0.0 0.0",
-            "s1,  1,  '',  0.0 0.0 0.0",
-            "'',  1,  '',  0.0 0.0 0.0",
+        "s1,  1,  s1,  0.0 1.0 0.0",
+        "s1,  2,  s1,  0.0 0.0 1.0",
+        "s1,  1,  s2,  0.0 0.0 0.0",
+        "s1,  1,  '',  0.0 0.0 0.0",
+        "'',  1,  '',  0.0 0.0 0.0",
     })
     void followsTheSessionsLastPick(String pickedSession, int pickedPod, String session, String expected) {
         SessionAffinityScorer s = new SessionAffinityScorer(10);
@@ -47,7 +47,8 @@ class SessionAffinityScorerTest {
 
     @Test
     void refusesLessThanOneSession() {
-        assertThatThrownBy(() -> new SessionAffinityScorer(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new SessionAffinityScorer(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxSessions: 0 (expected: >= 1)");
     }
 }

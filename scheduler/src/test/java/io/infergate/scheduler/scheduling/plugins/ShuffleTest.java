@@ -22,13 +22,15 @@ class ShuffleTest {
             int[] sorted = order.clone();
             Shuffle.sortDescending(sorted, key);
             int[] expected = Arrays.copyOf(sorted, Math.min(max, n));
-            assertThat(Shuffle.topDescending(order.clone(), key, max)).as("round %d", round)
+            assertThat(Shuffle.topDescending(order.clone(), key, max))
+                    .as("round %d", round)
                     .containsExactly(expected);
         }
     }
 
     @Test
     void topDescendingOfZeroIsEmpty() {
-        assertThat(Shuffle.topDescending(new int[] {0, 1}, new double[] {1, 2}, 0)).isEmpty();
+        assertThat(Shuffle.topDescending(new int[] {0, 1}, new double[] {1, 2}, 0))
+                .isEmpty();
     }
 }

@@ -24,8 +24,11 @@ class StickyLoraFilterTest {
 
     @Test
     void keepsEndpointsRunningOrQueueingTheAdapterThenThoseWithRoomThenEveryone() {
-        Candidates c = candidates(lora(Set.of("a", "b"), Set.of()), lora(Set.of("a"), Set.of()),
-                lora(Set.of("c"), Set.of("b")), lora(Set.of("x", "y", "z"), Set.of()));
+        Candidates c = candidates(
+                lora(Set.of("a", "b"), Set.of()),
+                lora(Set.of("a"), Set.of()),
+                lora(Set.of("c"), Set.of("b")),
+                lora(Set.of("x", "y", "z"), Set.of()));
 
         assertThat(filter.select(at("b", 0), c)).containsExactly(true, false, true, false);
         assertThat(filter.select(at("new", 0), c)).containsExactly(true, true, true, false); // room
@@ -36,10 +39,11 @@ class StickyLoraFilterTest {
     @Test
     void ourOwnRecentPicksOfAKnownAdapterCountAsAffinityUntilTheMemoryRunsOut() {
         // "z" was seen running on endpoint 3 once; the latest scrapes show it nowhere; we sent it to endpoint 2
-        filter.select(at("z", 0), candidates(lora(Set.of(), Set.of()), lora(Set.of(), Set.of()),
-                lora(Set.of("x", "y", "z"), Set.of())));
-        Candidates c = candidates(lora(Set.of("a"), Set.of()), lora(Set.of(), Set.of()),
-                lora(Set.of("x", "y", "w"), Set.of()));
+        filter.select(
+                at("z", 0),
+                candidates(lora(Set.of(), Set.of()), lora(Set.of(), Set.of()), lora(Set.of("x", "y", "z"), Set.of())));
+        Candidates c = candidates(
+                lora(Set.of("a"), Set.of()), lora(Set.of(), Set.of()), lora(Set.of("x", "y", "w"), Set.of()));
         filter.picked(at("z", 10 * SECOND), c.endpoint(1));
 
         assertThat(filter.select(at("z", 11 * SECOND), c)).containsExactly(false, true, false);
@@ -58,8 +62,8 @@ class StickyLoraFilterTest {
 
     @Test
     void aPoolWithoutLoraInfoIsNeverNarrowed() {
-        Candidates c = candidates(ModelServerMetrics.unknown("vllm", List.of()),
-                ModelServerMetrics.unknown("vllm", List.of()));
+        Candidates c = candidates(
+                ModelServerMetrics.unknown("vllm", List.of()), ModelServerMetrics.unknown("vllm", List.of()));
         filter.picked(at("m", 0), c.endpoint(0));
 
         assertThat(filter.select(at("m", 1), c)).containsExactly(true, true);

@@ -9,6 +9,7 @@ import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.prefix.PrefixHasher;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
+import io.infergate.scheduler.scheduling.Scorer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,22 +26,30 @@ final class Table {
 
     static final long NOW = 1_000_000_000_000L;
 
-    private Table() {
-    }
+    private Table() {}
 
     static int[] ints(String cells) {
-        return cells.isBlank() ? new int[0] : Arrays.stream(cells.trim().split("\\s+")).mapToInt(Integer::parseInt)
-                .toArray();
+        return cells.isBlank()
+                ? new int[0]
+                : Arrays.stream(cells.trim().split("\\s+"))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
     }
 
     static long[] longs(String cells) {
-        return cells.isBlank() ? new long[0] : Arrays.stream(cells.trim().split("\\s+")).mapToLong(Long::parseLong)
-                .toArray();
+        return cells.isBlank()
+                ? new long[0]
+                : Arrays.stream(cells.trim().split("\\s+"))
+                        .mapToLong(Long::parseLong)
+                        .toArray();
     }
 
     static double[] doubles(String cells) {
-        return cells.isBlank() ? new double[0] : Arrays.stream(cells.trim().split("\\s+"))
-                .mapToDouble(Double::parseDouble).toArray();
+        return cells.isBlank()
+                ? new double[0]
+                : Arrays.stream(cells.trim().split("\\s+"))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray();
     }
 
     /** {@code "T F T"} as flags. */
@@ -59,8 +68,10 @@ final class Table {
 
     /** Metrics read 10 ms before {@link #NOW}; {@code -1} and NaN are unknown; no LoRA info. */
     static ScrapedMetrics metrics(int queue, int running, double kv) {
-        return new ScrapedMetrics(new ModelServerMetrics("vllm", queue, running, kv, null, null, -1, 16, 1000,
-                List.of()), NOW - 10_000_000L, null);
+        return new ScrapedMetrics(
+                new ModelServerMetrics("vllm", queue, running, kv, null, null, -1, 16, 1000, List.of()),
+                NOW - 10_000_000L,
+                null);
     }
 
     /** Candidates pod0..pod(n-1) with these metrics and in-flight load. */
@@ -88,8 +99,7 @@ final class Table {
         int n = queues != null ? queues.length : running != null ? running.length : kv.length;
         List<ScrapedMetrics> m = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            m.add(metrics(queues != null ? queues[i] : 0, running != null ? running[i] : 0,
-                    kv != null ? kv[i] : 0.0));
+            m.add(metrics(queues != null ? queues[i] : 0, running != null ? running[i] : 0, kv != null ? kv[i] : 0.0));
         }
         return candidates(m, new int[n], new long[n]);
     }
@@ -105,8 +115,8 @@ final class Table {
 
     /** A request for {@code model}, in session {@code session} ("" for none), with {@code prompt}. */
     static SchedulingContext ctx(String model, String session, byte[] prompt, PrefixHasher hasher, long seed) {
-        PickRequest r = new PickRequest("r", model, 0, prompt.length, "default-flow", session,
-                new PromptBytes(prompt, 0, prompt.length));
+        PickRequest r = new PickRequest(
+                "r", model, 0, prompt.length, "default-flow", session, new PromptBytes(prompt, 0, prompt.length));
         return new SchedulingContext(r, NOW, new SplittableRandom(seed), hasher);
     }
 
@@ -114,7 +124,7 @@ final class Table {
         return ctx("m", "", new byte[0], null, seed);
     }
 
-    static double[] score(io.infergate.scheduler.scheduling.Scorer s, SchedulingContext ctx, Candidates c) {
+    static double[] score(Scorer s, SchedulingContext ctx, Candidates c) {
         double[] scores = new double[c.size()];
         s.score(ctx, c, scores);
         return scores;

@@ -17,10 +17,10 @@ class TokenLoadScorerTest {
 
     @ParameterizedTest(name = "threshold {0}, tokens [{1}] score [{2}]")
     @CsvSource({
-            "1000,    0 250 1000 5000,   1.0 0.75 0.0 0.0",
-            "4,       1 2 3,             0.75 0.5 0.25",
-            "100,     50 50,             0.5 0.5",
-            "4194304, 0 2097152,         1.0 0.5",
+        "1000,    0 250 1000 5000,   1.0 0.75 0.0 0.0",
+        "4,       1 2 3,             0.75 0.5 0.25",
+        "100,     50 50,             0.5 0.5",
+        "4194304, 0 2097152,         1.0 0.5",
     })
     void scoresAgainstAnAbsoluteThreshold(long threshold, String tokens, String expected) {
         long[] t = longs(tokens);
@@ -30,7 +30,8 @@ class TokenLoadScorerTest {
 
     @Test
     void aThresholdOfZeroOrLessIsRefused() {
-        assertThatThrownBy(() -> new TokenLoadScorer("t", 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new TokenLoadScorer("t", 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("queueThresholdTokens: 0 (expected: > 0)");
     }
 }

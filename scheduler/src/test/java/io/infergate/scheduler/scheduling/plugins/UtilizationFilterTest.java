@@ -24,19 +24,19 @@ class UtilizationFilterTest {
 
     @ParameterizedTest(name = "[{0}], headroom {1}: keep [{2}]")
     @CsvSource({
-            "1/0.1/10 4/0.79/10,          0,    T T",
-            "1/0.1/10 5/0.1/10,           0,    T F",
-            "1/0.1/10 1/0.8/10,           0,    T F",
-            "1/0.1/10 1/0.1/201,          0,    T F",
-            "1/0.1/10 1/0.1/200,          0,    T T",
-            "1/0.1/10 failed never,       0,    T F F",
-            "9/0.9/10 failed never,       0,    T T T",
-            "1/NaN/10 2/0.1/10,           0,    F T",
-            "6/0.1/10 1/0.9/10,           0.5,  T T",
+        "1/0.1/10 4/0.79/10,          0,    T T",
+        "1/0.1/10 5/0.1/10,           0,    T F",
+        "1/0.1/10 1/0.8/10,           0,    T F",
+        "1/0.1/10 1/0.1/201,          0,    T F",
+        "1/0.1/10 1/0.1/200,          0,    T T",
+        "1/0.1/10 failed never,       0,    T F F",
+        "9/0.9/10 failed never,       0,    T T T",
+        "1/NaN/10 2/0.1/10,           0,    F T",
+        "6/0.1/10 1/0.9/10,           0.5,  T T",
     })
     void keepsTheEndpointsBelowTheThresholdsOrAllWhenNoneIs(String endpoints, double headroom, String expected) {
-        UtilizationFilter f = new UtilizationFilter("d", new UtilizationSaturationDetector.Config(5, 0.8,
-                Duration.ofMillis(200), headroom));
+        UtilizationFilter f = new UtilizationFilter(
+                "d", new UtilizationSaturationDetector.Config(5, 0.8, Duration.ofMillis(200), headroom));
         List<ScrapedMetrics> metrics = new ArrayList<>();
         for (String e : endpoints.trim().split("\\s+")) {
             metrics.add(endpoint(e));
@@ -54,8 +54,8 @@ class UtilizationFilterTest {
             return Table.metrics(0, 0, 0.0).failed("connection refused");
         }
         String[] v = cell.split("/");
-        ModelServerMetrics m = new ModelServerMetrics("vllm", Integer.parseInt(v[0]), 0, Double.parseDouble(v[1]),
-                null, null, -1, 16, 1000, List.of());
+        ModelServerMetrics m = new ModelServerMetrics(
+                "vllm", Integer.parseInt(v[0]), 0, Double.parseDouble(v[1]), null, null, -1, 16, 1000, List.of());
         return new ScrapedMetrics(m, NOW - Long.parseLong(v[2]) * 1_000_000L, null);
     }
 }

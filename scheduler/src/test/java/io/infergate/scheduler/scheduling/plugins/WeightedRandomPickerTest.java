@@ -6,6 +6,7 @@ import static io.infergate.scheduler.scheduling.plugins.Table.withQueues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.scheduler.scheduling.Candidates;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,11 +20,11 @@ class WeightedRandomPickerTest {
 
     @ParameterizedTest(name = "totals [{0}]: first picks among [{1}]")
     @CsvSource({
-            "1.0 0.0 0.0,   0",
-            "0.0 0.5 0.0,   1",
-            "0.5 0.5 0.0,   0 1",
-            "0.9 0.1,       0 1",
-            "0.0 0.0 0.0,   0 1 2",
+        "1.0 0.0 0.0,   0",
+        "0.0 0.5 0.0,   1",
+        "0.5 0.5 0.0,   0 1",
+        "0.9 0.1,       0 1",
+        "0.0 0.0 0.0,   0 1 2",
     })
     void picksFirstOnlyAmongThePositivelyScored(String totals, String expectedFirsts) {
         double[] t = doubles(totals);
@@ -32,10 +33,12 @@ class WeightedRandomPickerTest {
         for (long seed = 0; seed < 200; seed++) {
             int[] picked = new WeightedRandomPicker().pick(ctx(seed), c, t, t.length);
             assertThat(picked).hasSize(t.length).doesNotHaveDuplicates();
-            assertThat(new WeightedRandomPicker().pick(ctx(seed), c, t, t.length)).isEqualTo(picked);
+            assertThat(new WeightedRandomPicker().pick(ctx(seed), c, t, t.length))
+                    .isEqualTo(picked);
             firsts.add(picked[0]);
         }
-        assertThat(firsts).containsExactlyInAnyOrderElementsOf(
-                java.util.Arrays.stream(Table.ints(expectedFirsts)).boxed().toList());
+        assertThat(firsts)
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Table.ints(expectedFirsts)).boxed().toList());
     }
 }
