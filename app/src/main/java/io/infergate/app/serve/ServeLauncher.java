@@ -169,7 +169,15 @@ public final class ServeLauncher {
             Optional<EmbeddedDefault> embedded,
             Supplier<ConfigStatus> fixedStatus,
             ReloadSpec reload) {
-        GatewayMetrics metrics = new GatewayMetrics();
+        // label values are bounded by the names of the configuration being served, which changes on reload; the
+        // server is built after its listener, so until then (no request can finish) the initial config answers
+        AtomicReference<GatewayServer> served = new AtomicReference<>();
+        GatewayMetrics metrics = new GatewayMetrics(
+                () -> {
+                    GatewayServer g = served.get();
+                    return (g == null ? config : g.config()).knownModels();
+                },
+                true);
         AccessLog accessLog = new AccessLog();
         ProxyListener listener = r -> {
             metrics.onComplete(r);
@@ -183,6 +191,7 @@ public final class ServeLauncher {
                 .withDrainTimeout(drainTimeout);
         // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
         GatewayServer gateway = new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers());
+        served.set(gateway);
         AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
         Supplier<ConfigStatus> status = fixedStatus != null
                 ? fixedStatus

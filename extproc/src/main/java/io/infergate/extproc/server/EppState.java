@@ -3,6 +3,7 @@ package io.infergate.extproc.server;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.KnownModelNames;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.metrics.GatewayMetrics;
 import io.infergate.gateway.metrics.SchedulerLatency;
@@ -47,7 +48,9 @@ public final class EppState implements AutoCloseable {
     private final PoolPickers pickers;
     private final PoolFlowControls flows;
     private final Duration sweepInterval;
-    private final GatewayMetrics metrics = new GatewayMetrics();
+    /** Label values bounded by the names of the configuration served now (the served pool's whole set). */
+    private final GatewayMetrics metrics = new GatewayMetrics(this::knownModels, true);
+
     private final SchedulerLatency schedulerLatency = new SchedulerLatency();
     private final AtomicReference<Served> served = new AtomicReference<>();
     private volatile PickerConfigOverride override;
@@ -143,6 +146,11 @@ public final class EppState implements AutoCloseable {
     /** How long picks took ({@code inference_extension_scheduler_e2e_duration_seconds}). */
     public SchedulerLatency schedulerLatency() {
         return schedulerLatency;
+    }
+
+    private KnownModelNames knownModels() {
+        Served s = served.get();
+        return s == null ? KnownModelNames.NONE : s.config().knownModels();
     }
 
     public GatewayMetrics metrics() {

@@ -18,6 +18,7 @@ import io.infergate.scheduler.model.ModelHeaders;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.ModelNameRestorer;
+import io.infergate.scheduler.openai.ModelNames;
 import io.infergate.scheduler.openai.ModelSplicer;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
@@ -271,6 +272,10 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         if (!scanned.hasModel()) {
             throw new InferenceError(ErrorCode.MISSING_MODEL, "model not found in request body");
+        }
+        String problem = ModelNames.problem(scanned.model());
+        if (problem != null) {
+            throw new InferenceError(ErrorCode.INVALID_MODEL, problem);
         }
         incomingModel = scanned.model();
         ParsedRequest parsed = new ParsedRequest(

@@ -170,9 +170,13 @@ final class EnvoySide {
     }
 
     static ProcessingRequest requestBody(String text, boolean endOfStream) {
+        return requestBody(text.getBytes(StandardCharsets.UTF_8), endOfStream);
+    }
+
+    static ProcessingRequest requestBody(byte[] bytes, boolean endOfStream) {
         return ProcessingRequest.newBuilder()
                 .setRequestBody(HttpBody.newBuilder()
-                        .setBody(ByteString.copyFrom(text, StandardCharsets.UTF_8))
+                        .setBody(ByteString.copyFrom(bytes))
                         .setEndOfStream(endOfStream))
                 .build();
     }

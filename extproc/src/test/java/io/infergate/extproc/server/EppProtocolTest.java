@@ -20,6 +20,7 @@ import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.PoolId;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -245,6 +246,83 @@ class EppProtocolTest {
         EnvoySide.Stream s =
                 envoy.open().send(requestHeaders(post(CHAT), false, null)).send(requestBody("{\"messages\":[]}", true));
         assertImmediate(s.next(), 400, "inference error: BadRequest - model not found in request body");
+    }
+
+    @Test
+    void aModelWithAControlCharacterIs400InvalidModel() throws IOException {
+        start(pool("{number: 8000}", 3, ""));
+        for (String escaped : List.of("\\u0000", "\\n", "\\r", "\\u000b", "\\f", "\\u001f", "\\u007f")) {
+            EnvoySide.Stream s = envoy.open()
+                    .send(requestHeaders(post(CHAT), false, null))
+                    .send(requestBody("{\"model\":\"m" + escaped + "x\",\"messages\":[]}", true));
+            assertImmediate(s.next(), 400, "inference error: BadRequest - model name contains the control character");
+            assertThat(s.end()).as(escaped).isNull();
+        }
+    }
+
+    /** Hostile bodies and control headers: a 4xx ImmediateResponse or a forward, never a stream ended INTERNAL. */
+    @Test
+    void hostileInputsNeverEndTheStreamWithInternal() throws IOException {
+        start(pool("{number: 8000}", 3, rewrite("known", "target")));
+        String longName = "n".repeat(200_000);
+        List<byte[]> bodies = new ArrayList<>();
+        for (String body : List.of(
+                "{\"model\":\"a\u0000b\"}",
+                "{\"model\":\"a\nb\"}",
+                "{\"model\":\"a\\u0000b\"}",
+                "{\"model\":\"\\ud800\"}",
+                "{\"model\":\" known\"}",
+                "{\"model\":\"" + longName + "\"}",
+                "{\"model\":\"known\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\u0000\"}]}")) {
+            bodies.add(body.getBytes(StandardCharsets.UTF_8));
+        }
+        bodies.add(new byte[] {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        bodies.add(new byte[] {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xFF, '"', '}'});
+        List<Map<String, String>> headerSets = new ArrayList<>();
+        headerSets.add(post(CHAT));
+        for (String value : List.of("x\u0000y", "x\r\nInjected: 1", longName, "\u007f")) {
+            for (String header : List.of(
+                    "x-gateway-model-name-rewrite",
+                    "x-gateway-inference-objective",
+                    "x-gateway-inference-fairness-id",
+                    "x-session-id")) {
+                Map<String, String> h = post(CHAT);
+                h.put(header, value);
+                headerSets.add(h);
+            }
+        }
+        for (Map<String, String> headers : headerSets) {
+            for (byte[] body : bodies) {
+                EnvoySide.Stream s =
+                        envoy.open().send(requestHeaders(headers, false, null)).send(requestBody(body, true));
+                ProcessingResponse r = s.next();
+                if (r.hasImmediateResponse()) {
+                    assertThat(r.getImmediateResponse().getStatus().getCodeValue())
+                            .as("%s", r)
+                            .isBetween(400, 499);
+                } else {
+                    assertThat(r.hasRequestHeaders()).as("%s", r).isTrue();
+                    s.requestBody(new ArrayList<>());
+                    s.halfClose();
+                }
+                Status end = s.end();
+                assertThat(end == null ? Status.Code.OK : end.getCode()).isNotEqualTo(Status.Code.INTERNAL);
+            }
+        }
+        // the pool is not strict: unknown names are forwarded, and counted under "other"
+        EnvoySide.Stream s = envoy.open()
+                .send(requestHeaders(post(CHAT), false, null))
+                .send(requestBody("{\"model\":\"client-chosen-1\",\"messages\":[]}", true));
+        assertThat(s.next().hasRequestHeaders()).isTrue();
+        s.requestBody(new ArrayList<>());
+        s.halfClose();
+        assertThat(s.end()).isNull();
+        String metrics = state.metrics().scrape(state.served().orElseThrow().config(), null);
+        assertThat(metrics)
+                .doesNotContain("client-chosen")
+                .doesNotContain("nnnnnnnn")
+                .contains("model_name=\"other\",target_model_name=\"other\"")
+                .contains("model_name=\"known\",target_model_name=\"target\"");
     }
 
     @Test

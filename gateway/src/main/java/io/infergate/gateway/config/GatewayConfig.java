@@ -59,6 +59,7 @@ public final class GatewayConfig {
     private final Map<PoolId, PoolRuntime> poolsById;
     private final Map<ServiceBackend, ServiceTarget> services;
     private final BaseModels baseModels;
+    private final KnownModelNames knownModels;
 
     private GatewayConfig(
             ManifestSet manifests,
@@ -86,6 +87,7 @@ public final class GatewayConfig {
         this.poolsById = Map.copyOf(pById);
         this.services = Map.copyOf(services);
         this.baseModels = BaseModels.compile(manifests);
+        this.knownModels = KnownModelNames.compile(manifests);
     }
 
     /**
@@ -323,5 +325,10 @@ public final class GatewayConfig {
     /** The {@code X-Gateway-Base-Model-Name} mapping of the bbr-managed ConfigMaps. */
     public BaseModels baseModels() {
         return baseModels;
+    }
+
+    /** The model names metrics may use as label values; every other name is {@link KnownModelNames#OTHER}. */
+    public KnownModelNames knownModels() {
+        return knownModels;
     }
 }

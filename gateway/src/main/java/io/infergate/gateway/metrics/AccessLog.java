@@ -18,11 +18,19 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * (one line). Absent values are {@code -}; {@code ttft_ms} is {@code -} when no first token reached the client.
  *
+ * <p>Values a client chose (request id, path, model names) are written so that no input can forge a line or a
+ * field: control characters (U+0000 to U+001F, U+007F) are escaped ({@code \n}, {@code \r}, {@code \t},
+ * otherwise {@code \}{@code u00XX}), and a value longer than {@value #MAX_VALUE_CHARS} characters is cut there and
+ * marked {@code ...(+N)} with the number of characters left out.
+ *
  * <p>Threading: called on event loops. Formatting is a few appends; the write itself is the logging backend's,
  * so configure an asynchronous appender for this logger when the console or disk may stall (the default
  * configuration writes to stderr synchronously). Disabled at INFO, it costs one level check.
  */
 public final class AccessLog implements ProxyListener {
+
+    /** Longest value written whole; a 1 KB model name must not make every line of a flood 1 KB longer. */
+    static final int MAX_VALUE_CHARS = 256;
 
     /** The logger name. */
     public static final String LOGGER = "io.infergate.access";
@@ -82,25 +90,39 @@ public final class AccessLog implements ProxyListener {
             b.append('-');
             return;
         }
-        boolean quote = false;
-        for (int i = 0; i < value.length() && !quote; i++) {
+        int n = Math.min(value.length(), MAX_VALUE_CHARS);
+        if (n < value.length() && Character.isHighSurrogate(value.charAt(n - 1))) {
+            n--; // never half a character
+        }
+        boolean quote = n < value.length();
+        for (int i = 0; i < n && !quote; i++) {
             char c = value.charAt(i);
-            quote = c <= ' ' || c == '"' || c == '=' || c == '\\';
+            quote = c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7F;
         }
         if (!quote) {
             b.append(value);
             return;
         }
         b.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
-                default -> b.append(c);
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7F) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
             }
+        }
+        if (n < value.length()) {
+            b.append("...(+").append(value.length() - n).append(')');
         }
         b.append('"');
     }

@@ -3,6 +3,7 @@ package io.infergate.gateway.metrics;
 import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.KnownModelNames;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.scheduler.datastore.PoolState;
@@ -17,12 +18,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -77,9 +80,13 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Threading: {@link #onComplete} is called on event loops; it never blocks and allocates only a label key
  * on the way to existing series (first sight of a label set allocates the series). {@link #scrape} may run on
- * any thread concurrently with recording; it sorts label sets so the output is deterministic. Label values are
- * escaped, so client-chosen model names cannot break the exposition (their cardinality is bounded by the
- * gateway answering 404 to models a strict pool does not know).
+ * any thread concurrently with recording; it sorts label sets so the output is deterministic.
+ *
+ * <p><b>Bounded labels.</b> {@code model_name} and {@code target_model_name} come from requests, so only names the
+ * current configuration declares ({@link KnownModelNames}, read from the supplier at each record) become label
+ * values; every other name, in a 404 or forwarded by a non-strict pool, is counted under
+ * {@value KnownModelNames#OTHER}. Series of names a reload removed stay (counters must not go back) but no longer
+ * grow. Label values are also escaped, so no name can break the exposition.
  */
 public final class GatewayMetrics implements ProxyListener {
 
@@ -116,18 +123,37 @@ public final class GatewayMetrics implements ProxyListener {
     private final ConcurrentHashMap<EndpointKey, LongAdder> endpointRequests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ShedKey, LongAdder> shed = new ConcurrentHashMap<>();
 
-    /** Metrics with both the current and the legacy ({@code inference_model_*}) names. */
+    private final Supplier<KnownModelNames> known;
+
+    /**
+     * Metrics with both the current and the legacy ({@code inference_model_*}) names, every model name a label
+     * value ({@link KnownModelNames#ANY}): for tests and tools, not for a server that takes clients' names.
+     */
     public GatewayMetrics() {
         this(true);
     }
 
     /** @param legacyModelNames whether to also render the v0.5 {@code inference_model_*} families */
     public GatewayMetrics(boolean legacyModelNames) {
+        this(() -> KnownModelNames.ANY, legacyModelNames);
+    }
+
+    /**
+     * @param known            the current configuration's names (called once per recorded request; must be cheap
+     *                         and never block, e.g. a read of the published config); null from it means none
+     * @param legacyModelNames whether to also render the v0.5 {@code inference_model_*} families
+     */
+    public GatewayMetrics(Supplier<KnownModelNames> known, boolean legacyModelNames) {
+        this.known = Objects.requireNonNull(known, "known");
         this.legacyModelNames = legacyModelNames;
     }
 
     @Override
     public void onComplete(RequestRecord r) {
+        KnownModelNames names = known.get();
+        if (names == null) {
+            names = KnownModelNames.NONE;
+        }
         requests.computeIfAbsent(new ListenerKey(orEmpty(r.listener()), r.status()), k -> new LongAdder())
                 .increment();
         if (r.pool() != null && r.attempts() > 1) {
@@ -140,14 +166,14 @@ public final class GatewayMetrics implements ProxyListener {
         }
         if (r.pool() != null && r.status() == TOO_MANY_REQUESTS && SHED_ERROR_TYPE.equals(r.errorType())) {
             // the gateway's own 429 (a model server's 429 is passed on without an error type)
-            shed.computeIfAbsent(new ShedKey(r.pool(), orEmpty(r.incomingModel())), k -> new LongAdder())
+            shed.computeIfAbsent(new ShedKey(r.pool(), names.label(r.incomingModel())), k -> new LongAdder())
                     .increment();
         }
         if (r.incomingModel() == null || r.incomingModel().isEmpty()) {
             return;
         }
         ModelSeries s = models.computeIfAbsent(
-                new ModelKey(r.incomingModel(), orEmpty(r.targetModel())), k -> new ModelSeries());
+                new ModelKey(names.label(r.incomingModel()), names.label(r.targetModel())), k -> new ModelSeries());
         s.request(r.priority());
         boolean ok = r.status() >= 200 && r.status() <= 299;
         if (!ok || r.errorType() != null) {

@@ -16,6 +16,7 @@ import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
+import io.infergate.scheduler.openai.ModelNames;
 import io.infergate.scheduler.openai.ModelSplicer;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
@@ -167,6 +168,10 @@ public final class RequestRouter {
             if (isJson(headers, path)) {
                 scanned = scan(body);
                 if (scanned.hasModel()) {
+                    String problem = ModelNames.problem(scanned.model());
+                    if (problem != null) {
+                        throw new ProxyException(ErrorCode.INVALID_MODEL, problem);
+                    }
                     headers.set(HeaderNames.X_GATEWAY_MODEL_NAME, scanned.model());
                     headers.set(
                             HeaderNames.X_GATEWAY_BASE_MODEL_NAME,

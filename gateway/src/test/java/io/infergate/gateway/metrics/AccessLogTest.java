@@ -61,4 +61,32 @@ class AccessLogTest {
                         + "target_model=- pool=- endpoint=- priority=0 ttft_ms=- ")
                 .endsWith(" attempts=0 listener=l error=invalid_request_error");
     }
+
+    @Test
+    void clientStringsAreEscapedAndCut() {
+        String model = "evil\u0000\n\r\u000b\u001f\u007f" + "m".repeat(1000);
+        String line = AccessLog.format(new RequestRecord(
+                "id\nforged=1",
+                "l",
+                "POST",
+                "/v1/completions",
+                model,
+                null,
+                null,
+                null,
+                404,
+                -1,
+                1_000_000L,
+                -1,
+                -1,
+                0,
+                "invalid_request_error",
+                0));
+        assertThat(line).doesNotContainPattern("[\\x00-\\x1f\\x7f]");
+        assertThat(line)
+                .startsWith("request_id=\"id\\nforged=1\" ")
+                .contains(" model=\"evil\\u0000\\n\\r\\u000b\\u001f\\u007fmmm")
+                .contains("...(+" + (model.length() - AccessLog.MAX_VALUE_CHARS) + ")\" target_model=- ");
+        assertThat(line.length()).isLessThan(AccessLog.MAX_VALUE_CHARS + 400);
+    }
 }

@@ -9,6 +9,7 @@ import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.Lease;
+import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -303,5 +304,116 @@ class GatewayMetricsTest {
         assertThat(e.value("infergate_endpoint_in_flight_requests{pool=\"default/pool\",endpoint=\"10.0.0.1:8001\"}"))
                 .isZero();
         lease.release();
+    }
+
+    private static final String MANIFESTS = """
+            apiVersion: inference.networking.k8s.io/v1
+            kind: InferencePool
+            metadata: {name: pool}
+            spec:
+              selector: {matchLabels: {app: sim}}
+              targetPorts: [{number: 8000}]
+            ---
+            apiVersion: inference.networking.x-k8s.io/v1alpha2
+            kind: InferenceModel
+            metadata: {name: canary}
+            spec:
+              modelName: canary
+              poolRef: {group: inference.networking.k8s.io, name: pool}
+              targetModels: [{name: lora-v1, weight: 90}, {name: lora-v2, weight: 10}]
+            """;
+
+    @Test
+    void clientChosenNamesAreCountedUnderOtherAndTheSeriesStayBounded() {
+        LoadResult r = Manifests.load("t.yaml", MANIFESTS);
+        assertThat(r.errors()).isEmpty();
+        GatewayConfig config = GatewayConfig.compile(r.manifests());
+        GatewayMetrics m = new GatewayMetrics(config::knownModels, true);
+        m.onComplete(ok("canary", "lora-v1", 0));
+        String before = m.scrape(config, null);
+        Random random = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            String name = "client-" + Long.toHexString(random.nextLong()) + "-" + "x".repeat(1000);
+            // a strict pool's 404, a forwarded unknown name (non-strict pool: target = incoming), a shed one, and a
+            // known name rewritten by a client's header to an unknown target
+            RequestRecord rec = switch (i % 4) {
+                case 0 -> failed404(name);
+                case 1 -> ok(name, name, 0);
+                case 2 -> shed(name);
+                default -> ok("canary", name, 0);
+            };
+            m.onComplete(rec);
+        }
+        String after = m.scrape(config, null);
+        assertThat(after).doesNotContain("client-");
+        assertThat(after)
+                .contains("inference_objective_request_total{model_name=\"other\",target_model_name=\"other\","
+                        + "priority=\"0\"} 125")
+                .contains("inference_objective_request_total{model_name=\"canary\",target_model_name=\"other\","
+                        + "priority=\"0\"} 125")
+                .contains("inference_objective_request_error_total{model_name=\"other\",target_model_name=\"\","
+                        + "error_code=\"NotFound\"} 125")
+                .contains("infergate_requests_shed_total{pool=\"default/pool\",model_name=\"other\"} 125");
+        // the same families, a few more label sets (other/other, other/"", canary/other), never one per name
+        assertThat(seriesCount(after)).isLessThanOrEqualTo(seriesCount(before) * 4);
+        assertThat(after.length()).isLessThan(before.length() * 4);
+    }
+
+    @Test
+    void namesTheConfigurationDeclaresStayLabelValues() {
+        GatewayConfig config =
+                GatewayConfig.compile(Manifests.load("t.yaml", MANIFESTS).manifests());
+        assertThat(config.knownModels().label("canary")).isEqualTo("canary");
+        assertThat(config.knownModels().label("lora-v2")).isEqualTo("lora-v2");
+        assertThat(config.knownModels().label("pool")).isEqualTo("pool");
+        assertThat(config.knownModels().label("gpt-4")).isEqualTo("other");
+        assertThat(config.knownModels().label(null)).isEmpty();
+    }
+
+    private static long seriesCount(String exposition) {
+        return exposition
+                .lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .count();
+    }
+
+    private static RequestRecord failed404(String model) {
+        return new RequestRecord(
+                "r3",
+                "default/gw/http",
+                "POST",
+                "/v1/completions",
+                model,
+                null,
+                "default/pool",
+                null,
+                404,
+                -1,
+                MS,
+                -1,
+                -1,
+                0,
+                "invalid_request_error",
+                0);
+    }
+
+    private static RequestRecord shed(String model) {
+        return new RequestRecord(
+                "r4",
+                "default/gw/http",
+                "POST",
+                "/v1/completions",
+                model,
+                model,
+                "default/pool",
+                null,
+                429,
+                -1,
+                MS,
+                -1,
+                -1,
+                -1,
+                "rate_limit_error",
+                0);
     }
 }

@@ -18,6 +18,11 @@ public enum ErrorCode {
     MALFORMED_BODY(400, "invalid_request_error", "invalid_body"),
     /** {@code /v1/chat/completions} or {@code /v1/completions} without a {@code model}. */
     MISSING_MODEL(400, "invalid_request_error", "missing_model"),
+    /**
+     * The {@code model} cannot be a header value or a name: it holds a control character (U+0000 to U+001F, U+007F)
+     * begins or ends with a space, or is longer than {@code ModelNames.MAX_LENGTH} ({@code ModelNames.problem}).
+     */
+    INVALID_MODEL(400, "invalid_request_error", "invalid_model"),
     /** No HTTPRoute rule matches. */
     NO_ROUTE(404, "invalid_request_error", "route_not_found"),
     /** A strict pool (one with InferenceModels) does not serve this model. */
