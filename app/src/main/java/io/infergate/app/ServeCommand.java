@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code /api/config}. Ctrl-C or SIGTERM drains in-flight requests (up to {@code --drain-timeout}) and exits 0.
  *
  * <p>Exit status: 1 when the initial configuration has errors (every problem is printed to stderr) or cannot be
- * served (a port in use, an unusable certificate), 2 for bad options.
+ * served (no listener: no Gateway in the files; a port in use; an unusable certificate), 2 for bad options.
  */
 @Command(
         name = "serve",

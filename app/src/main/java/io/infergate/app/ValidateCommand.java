@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * does not exist. Besides the manifests' own rules it checks what {@code serve} builds from them: every pool's
  * scheduling annotations, the EndpointPickerConfig each names (a document, or a ConfigMap value, with problems at
  * their line in the ConfigMap's file) and every EndpointPickerConfig document's plugin parameters
- * ({@link PoolSchedulingResolver}). Runs on the caller's thread; reads files and blocks.
+ * ({@link PoolSchedulingResolver}), and warns when no file declares a Gateway. Runs on the caller's thread; reads files and blocks.
  */
 @Command(
         name = "validate",
@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
             "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error."
         })
 public final class ValidateCommand implements Callable<Integer> {
+
+    /** Printed when none of the files declares a Gateway: {@code serve --config} would have nothing to bind. */
+    static final String NO_GATEWAY = "warning: no Gateway in the files given: serve would have no listener";
 
     @Spec
     CommandSpec spec;
@@ -64,6 +67,12 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         long errors = result.errors().size();
         long warnings = result.warnings().size();
+        // about the whole set, so no file position; serve would refuse to start on it (files are often split, so
+        // only the set as a whole is judged)
+        if (result.manifests().gateways().isEmpty()) {
+            out.println(NO_GATEWAY);
+            warnings++;
+        }
         out.println(summary(errors, warnings, result.manifests().all().size(), files.size()));
         out.flush();
         return errors > 0 ? 1 : 0;

@@ -199,6 +199,69 @@ class ServeCommandIT {
                         + "\",priority=\"0\"} 1"));
     }
 
+    private static final String CONFIG_MAP_ONLY = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {note: "no Gateway here"}
+            """;
+
+    @Test
+    void aReloadThatWouldCloseEveryListenerIsRefusedAndTheLastGoodConfigurationKeepsServing() throws Exception {
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, manifests(replica.port(), ""));
+        runtime = serve(config, new StringWriter());
+        assertThat(runtime).isNotNull();
+        int port = runtime.boundPorts().get("default/gw/http");
+        String withoutGateway = manifests(replica.port(), "")
+                .substring(manifests(replica.port(), "").indexOf("---\napiVersion: inference.networking.k8s.io/v1"));
+
+        // emptied, truncated to nothing, a ConfigMap-only file, the Gateway deleted: each would close the port
+        for (String broken : new String[] {"", "# truncated\n", CONFIG_MAP_ONLY, withoutGateway}) {
+            ConfigStatus.Reload before = lastReload();
+            ConfigFiles.replace(config, broken);
+            await().until(() -> lastReload() != before);
+            ConfigStatus.Reload refused = lastReload();
+            assertThat(refused.applied()).as(broken).isFalse();
+            assertThat(refused.message())
+                    .as(broken)
+                    .isEqualTo("refused " + config + ": no listener (no Gateway in the files: empty, truncated,"
+                            + " or its Gateway removed); keeping the last good configuration");
+            assertThat(runtime.boundPorts()).containsEntry("default/gw/http", port);
+            assertThat(chat(BASE).statusCode()).isEqualTo(200);
+            assertThat(admin("/readyz").statusCode()).isEqualTo(200);
+            assertThat(admin("/api/config").body())
+                    .contains("\"applied\" : false")
+                    .contains("no listener");
+        }
+        assertThat(logs.list.stream()
+                        .filter(e -> e.getLevel() == Level.WARN)
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.startsWith("config reload rejected: refused " + config + ": no listener"))
+                        .count())
+                .isEqualTo(4);
+
+        // a good edit applies again
+        ConfigStatus.Reload lastRefusal = lastReload();
+        ConfigFiles.replace(config, manifests(replica.port(), ALIAS));
+        await().until(() -> lastReload() != lastRefusal && lastReload().applied());
+        assertThat(chat("alias").statusCode()).isEqualTo(200);
+        assertThat(runtime.boundPorts()).containsEntry("default/gw/http", port);
+    }
+
+    @Test
+    void aConfigWithoutAListenerIsNotServed() throws Exception {
+        Path config = dir.resolve("settings.yaml");
+        Files.writeString(config, CONFIG_MAP_ONLY);
+        StringWriter err = new StringWriter();
+        // start() returning null is what makes call() exit 1
+        runtime = serve(config, err);
+        assertThat(runtime).isNull();
+        assertThat(err.toString())
+                .contains("infergate serve: " + config + ": no listener (no Gateway in the files")
+                .contains("nothing served");
+    }
+
     @Test
     void aConfigWithErrorsPrintsEveryProblemAndExitsOne() throws Exception {
         Path config = dir.resolve("bad.yaml");

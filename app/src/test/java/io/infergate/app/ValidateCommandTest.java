@@ -25,6 +25,19 @@ class ValidateCommandTest {
                 - number: 8000
             """;
 
+    private static final String GATEWAY = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: gw
+            spec:
+              gatewayClassName: infergate
+              listeners:
+                - name: http
+                  protocol: HTTP
+                  port: 8080
+            """;
+
     private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
@@ -40,10 +53,30 @@ class ValidateCommandTest {
     @Test
     void validFilesExitZeroWithASummary(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("pool.yaml");
-        Files.writeString(f, POOL);
+        Files.writeString(f, GATEWAY + "---\n" + POOL);
         Run r = run("validate", "-f", f.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).isEqualTo("0 errors, 0 warnings in 1 object from 1 file" + System.lineSeparator());
+        assertThat(r.out()).isEqualTo("0 errors, 0 warnings in 2 objects from 1 file" + System.lineSeparator());
+    }
+
+    @Test
+    void aSetWithoutAGatewayIsWarnedAboutButStillExitsZero(@TempDir Path dir) throws Exception {
+        Path pools = dir.resolve("pool.yaml");
+        Path settings = dir.resolve("settings.yaml");
+        Files.writeString(pools, POOL);
+        Files.writeString(settings, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n");
+        Run r = run("validate", "-f", pools.toString(), "-f", settings.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        "warning: no Gateway in the files given: serve would have no listener",
+                        "0 errors, 1 warning in 2 objects from 2 files");
+        // the Gateway may be in any of the files given
+        Path gateway = dir.resolve("gateway.yaml");
+        Files.writeString(gateway, GATEWAY);
+        assertThat(run("validate", "-f", pools.toString(), "-f", gateway.toString())
+                        .out())
+                .doesNotContain("no Gateway");
     }
 
     @Test
@@ -55,7 +88,9 @@ class ValidateCommandTest {
         assertThat(r.out())
                 .startsWith(f + ":12:11: warning: InferencePool/pool: spec.endpointPickerRef.name: Service"
                         + " default/epp is not declared");
-        assertThat(r.out()).endsWith("0 errors, 1 warning in 1 object from 1 file" + System.lineSeparator());
+        assertThat(r.out())
+                .endsWith(ValidateCommand.NO_GATEWAY + System.lineSeparator()
+                        + "0 errors, 2 warnings in 1 object from 1" + " file" + System.lineSeparator());
     }
 
     @Test
@@ -82,7 +117,8 @@ class ValidateCommandTest {
                         b
                                 + ":8:5: error: InferenceObjective/o: spec.poolRef.colour: unknown field \"colour\" (accepted: group,"
                                 + " kind, name)",
-                        "2 errors, 0 warnings in 2 objects from 2 files");
+                        ValidateCommand.NO_GATEWAY,
+                        "2 errors, 1 warning in 2 objects from 2 files");
     }
 
     @Test
@@ -144,7 +180,8 @@ class ValidateCommandTest {
                                 + ".queuedRequestSpec: unknown parameter \"queuedRequestSpec\" (accepted: name,"
                                 + " queuedRequestsSpec, runningRequestsSpec, kvUsageSpec, loraSpec, cacheInfoSpec,"
                                 + " cacheBlockSizeSpec, cacheNumBlocksSpec, cacheBlockSizeLabelName, cacheNumBlocksLabelName)",
-                        "2 errors, 1 warning in 2 objects from 2 files");
+                        ValidateCommand.NO_GATEWAY,
+                        "2 errors, 2 warnings in 2 objects from 2 files");
     }
 
     @Test
@@ -169,6 +206,7 @@ class ValidateCommandTest {
                         f + ":6:38: error: InferencePool/pool: metadata.annotations.infergate.io/scheduling-profile:"
                                 + " \"plugins-config/plugins.yaml\": ConfigMap default/plugins-config has no key"
                                 + " \"plugins.yaml\" (keys: default-plugins.yaml)",
-                        "1 error, 0 warnings in 2 objects from 1 file");
+                        ValidateCommand.NO_GATEWAY,
+                        "1 error, 1 warning in 2 objects from 1 file");
     }
 }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * Every reload runs on that scheduler thread: never on an event loop, never two at once.
  *
  * <p>A reload with problems logs one WARN line per problem (the {@code infergate validate} format) and a summary,
- * and leaves the served configuration alone; a good one calls {@code apply} and logs a summary. Either way
+ * and leaves the served configuration alone. So does one the {@link Guard} refuses: {@code serve} refuses a
+ * configuration without any listener, because an emptied, truncated or wrong file would otherwise close every
+ * port while the process looks healthy. A good one calls {@code apply} and logs a summary. Either way
  * {@link #status()} reports the attempt (for {@code GET /api/config}). {@code apply} exceptions count as a failed
  * reload.
  *
@@ -54,6 +57,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final List<Path> files;
     private final Duration debounce;
     private final Consumer<GatewayConfig> apply;
+    private final Guard guard;
     private final Clock clock;
     private final Set<Path> watchedNames = new HashSet<>();
     private final ScheduledExecutorService scheduler;
@@ -65,16 +69,47 @@ public final class ConfigReloader implements AutoCloseable {
     private ScheduledFuture<?> pending;
 
     /**
+     * Decides whether a configuration that loaded and compiled without errors may replace the served one. Called
+     * on the reload thread; must not block.
+     */
+    @FunctionalInterface
+    public interface Guard {
+        /** Accepts every configuration that compiles (the EPP serves pools, not listeners). */
+        Guard ACCEPT_ALL = next -> Optional.empty();
+
+        /** Refuses a configuration without any listener: the gateway would keep running with every port closed. */
+        Guard NEEDS_A_LISTENER = next -> next.listeners().isEmpty()
+                ? Optional.of("no listener (no Gateway in the files: empty, truncated, or its Gateway removed)")
+                : Optional.empty();
+
+        /** Why {@code next} must not be served, or empty to serve it. */
+        Optional<String> refusal(GatewayConfig next);
+    }
+
+    /** A reloader that applies every configuration that compiles ({@link Guard#ACCEPT_ALL}). */
+    public ConfigReloader(
+            List<Path> files, Duration debounce, Consumer<GatewayConfig> apply, ConfigStatus initial, Clock clock) {
+        this(files, debounce, apply, Guard.ACCEPT_ALL, initial, clock);
+    }
+
+    /**
      * @param files    the config files, as given on the command line
      * @param debounce how long the files must stay quiet before a reload
      * @param apply    serves a new configuration (called on the reload thread)
+     * @param guard    refuses configurations that compile but must not be served
      * @param initial  the status of the configuration served at start
      */
     public ConfigReloader(
-            List<Path> files, Duration debounce, Consumer<GatewayConfig> apply, ConfigStatus initial, Clock clock) {
+            List<Path> files,
+            Duration debounce,
+            Consumer<GatewayConfig> apply,
+            Guard guard,
+            ConfigStatus initial,
+            Clock clock) {
         this.files = List.copyOf(files);
         this.debounce = Objects.requireNonNull(debounce, "debounce");
         this.apply = Objects.requireNonNull(apply, "apply");
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.status = Objects.requireNonNull(initial, "initial");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -168,22 +203,30 @@ public final class ConfigReloader implements AutoCloseable {
         if (result.hasErrors()) {
             int errors = result.errors().size();
             lines.forEach(l -> log.warn("config reload: {}", l));
-            String message = errors + (errors == 1 ? " error" : " errors") + " in " + files.size()
-                    + (files.size() == 1 ? " file" : " files") + "; keeping the last good configuration";
-            log.warn("config reload rejected: {}", message);
-            status = status.withReload(new ConfigStatus.Reload(clock.instant(), false, message, lines));
-            return false;
+            return rejected(
+                    errors + (errors == 1 ? " error" : " errors") + " in " + files.size()
+                            + (files.size() == 1 ? " file" : " files"),
+                    lines);
         }
         GatewayConfig next;
         try {
             next = GatewayConfig.compile(result.manifests());
+        } catch (RuntimeException e) {
+            return rejected("cannot serve the new configuration: " + e.getMessage(), lines);
+        }
+        Optional<String> refusal = guard.refusal(next);
+        if (refusal.isPresent()) {
+            lines.forEach(l -> log.info("config reload: {}", l));
+            return rejected(
+                    "refused "
+                            + String.join(
+                                    ", ", files.stream().map(Path::toString).toList()) + ": " + refusal.get(),
+                    lines);
+        }
+        try {
             apply.accept(next);
         } catch (RuntimeException e) {
-            String message =
-                    "cannot serve the new configuration: " + e.getMessage() + "; keeping the last good configuration";
-            log.warn("config reload rejected: {}", message);
-            status = status.withReload(new ConfigStatus.Reload(clock.instant(), false, message, lines));
-            return false;
+            return rejected("cannot serve the new configuration: " + e.getMessage(), lines);
         }
         lines.forEach(l -> log.info("config reload: {}", l));
         String message = "applied: " + next.listeners().size() + " listener(s), "
@@ -192,6 +235,14 @@ public final class ConfigReloader implements AutoCloseable {
         log.info("config reload {}", message);
         status = status.withReload(new ConfigStatus.Reload(clock.instant(), true, message, lines));
         return true;
+    }
+
+    /** Logs and records a reload that left the served configuration alone; {@code why} has no trailing period. */
+    private boolean rejected(String why, List<String> lines) {
+        String message = why + "; keeping the last good configuration";
+        log.warn("config reload rejected: {}", message);
+        status = status.withReload(new ConfigStatus.Reload(clock.instant(), false, message, lines));
+        return false;
     }
 
     @Override

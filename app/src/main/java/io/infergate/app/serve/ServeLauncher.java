@@ -117,16 +117,22 @@ public final class ServeLauncher {
         }
     }
 
-    /** The user's files, already loaded without errors. */
+    /**
+     * The user's files, already loaded without errors.
+     *
+     * @throws IllegalArgumentException when they declare no listener: a gateway with every port closed would
+     *                                  look healthy while serving nothing (reloads refuse the same)
+     */
     public ServeRuntime startFiles(List<Path> files, LoadResult loaded, List<String> warnings) {
         ConfigStatus initial = ConfigStatus.loaded(
                 files.stream().map(Path::toString).toList(), Clock.systemUTC().instant(), warnings);
-        return start(
-                GatewayConfig.compile(loaded.manifests()),
-                ephemeralPorts,
-                Optional.empty(),
-                null,
-                new ReloadSpec(files, initial));
+        GatewayConfig config = GatewayConfig.compile(loaded.manifests());
+        ConfigReloader.Guard.NEEDS_A_LISTENER.refusal(config).ifPresent(why -> {
+            throw new IllegalArgumentException(
+                    String.join(", ", files.stream().map(Path::toString).toList()) + ": " + why
+                            + "; declare a Gateway with a listener (nothing served)");
+        });
+        return start(config, ephemeralPorts, Optional.empty(), null, new ReloadSpec(files, initial));
     }
 
     private record ReloadSpec(List<Path> files, ConfigStatus initial) {}
@@ -206,7 +212,12 @@ public final class ServeLauncher {
             }
             if (reload != null) {
                 reloader.set(new ConfigReloader(
-                                reload.files(), reloadDebounce, gateway::update, reload.initial(), Clock.systemUTC())
+                                reload.files(),
+                                reloadDebounce,
+                                gateway::update,
+                                ConfigReloader.Guard.NEEDS_A_LISTENER,
+                                reload.initial(),
+                                Clock.systemUTC())
                         .start());
                 runtime.reloader(reloader.get());
             }
