@@ -25,6 +25,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -225,14 +231,43 @@ public final class LabRealTimeAgreement {
                     r -> {});
             server.start();
             // the lab's router has read every page before the first request; so must the gateway
-            long deadline = System.nanoTime() + FIRST_SCRAPES.toNanos();
-            while (!everyReplicaRead(fleet.replicas().size())) {
-                if (System.nanoTime() > deadline) {
-                    server.close();
-                    throw new IllegalStateException(
-                            "the gateway did not read every replica's metrics within " + FIRST_SCRAPES);
-                }
-                Thread.sleep(SCRAPE_INTERVAL.toMillis());
+            try {
+                awaitFirstScrapes(fleet.replicas().size());
+            } catch (InterruptedException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Waits until the gateway has read every replica's metrics once: a check on a scheduler at the scrape
+         * interval completes a future the calling thread waits on, up to {@link #FIRST_SCRAPES}.
+         */
+        private void awaitFirstScrapes(int replicas) throws InterruptedException {
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lab-vs-real-first-scrapes");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                checker.scheduleWithFixedDelay(
+                        () -> {
+                            if (everyReplicaRead(replicas)) {
+                                read.complete(null);
+                            }
+                        },
+                        0,
+                        SCRAPE_INTERVAL.toNanos(),
+                        TimeUnit.NANOSECONDS);
+                read.get(FIRST_SCRAPES.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(
+                        "the gateway did not read every replica's metrics within " + FIRST_SCRAPES);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("checking the gateway's first scrapes failed", e.getCause());
+            } finally {
+                checker.shutdownNow();
             }
         }
 
