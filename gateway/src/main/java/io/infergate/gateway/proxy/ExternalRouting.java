@@ -262,7 +262,8 @@ final class ExternalRouting {
                 TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
                 TokenEstimate.outputTokens(scanned),
                 null,
-                call);
+                call,
+                RetryRule.DEFAULT);
     }
 
     private static String modelOf(byte[] body, OpenAiRequestScanner scanner) {

@@ -66,53 +66,6 @@ sealed interface Plan {
             RetryRule retry)
             implements Plan {
 
-        /** A plan with the default retry rule. */
-        Forward(
-                List<UpstreamTarget> targets,
-                ByteBuf body,
-                EncodedModelName upstreamModel,
-                EncodedModelName clientModel,
-                List<HttpRoute.Filter> filters,
-                long promptTokens,
-                long outputTokens,
-                String scores,
-                ExternalPickCall picker) {
-            this(
-                    targets,
-                    body,
-                    upstreamModel,
-                    clientModel,
-                    filters,
-                    promptTokens,
-                    outputTokens,
-                    scores,
-                    picker,
-                    RetryRule.DEFAULT);
-        }
-
-        /** A plan of the in-process picker or a Service backend. */
-        Forward(
-                List<UpstreamTarget> targets,
-                ByteBuf body,
-                EncodedModelName upstreamModel,
-                EncodedModelName clientModel,
-                List<HttpRoute.Filter> filters,
-                long promptTokens,
-                long outputTokens,
-                String scores) {
-            this(
-                    targets,
-                    body,
-                    upstreamModel,
-                    clientModel,
-                    filters,
-                    promptTokens,
-                    outputTokens,
-                    scores,
-                    null,
-                    RetryRule.DEFAULT);
-        }
-
         public Forward {
             targets = List.copyOf(targets);
             filters = List.copyOf(filters);

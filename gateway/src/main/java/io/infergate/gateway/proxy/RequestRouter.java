@@ -351,7 +351,9 @@ public final class RequestRouter {
                         match.filters(),
                         f.promptTokens(),
                         f.outputTokens(),
-                        f.explanation());
+                        f.explanation(),
+                        null,
+                        RetryRule.DEFAULT);
             }
         };
     }
@@ -398,7 +400,9 @@ public final class RequestRouter {
                 match.filters(),
                 TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
                 TokenEstimate.outputTokens(scanned),
-                null);
+                null,
+                null,
+                RetryRule.DEFAULT);
     }
 
     private static Plan toService(GatewayConfig config, ServiceBackend backend, RouteMatch match, ByteBuf body) {
@@ -412,7 +416,7 @@ public final class RequestRouter {
         for (InetSocketAddress a : rotation) {
             targets.add(UpstreamTarget.of(a));
         }
-        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0, null);
+        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0, null, null, RetryRule.DEFAULT);
     }
 
     private ScannedRequest scan(ByteBuf body) {
