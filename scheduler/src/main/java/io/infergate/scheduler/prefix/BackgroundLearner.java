@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One daemon thread that runs the prefix indexes' {@link PrefixIndex#add}s handed over by {@link PrefixIndex#learn},
- * so that updating an endpoint's LRU (up to 256 hashes per request, several microseconds) happens beside the event
+ * so that updating the index (up to 256 hashes per request, several microseconds) happens beside the event
  * loops instead of on them, as GIE's indexer does in its own goroutine. The index is then at most a queue's length
  * behind the decisions, which an approximation of remote caches tolerates.
  *

@@ -4,8 +4,11 @@ import java.util.Arrays;
 
 /**
  * A map from block hash to the set of endpoints (owners, small int ids) that hold it, stored as one slot per hash:
- * the hash followed by its owners as a bitmap of {@code words} longs, side by side in one array (one cache miss
- * reads both), with linear probing. A
+ * the hash, its owners as a bitmap of {@code words} longs, then as many words of <em>reference</em> bits, side by
+ * side in one array (one cache miss reads the slot), with linear probing. An owner's reference bit is the
+ * second-chance bit of {@link PrefixIndex}'s clock eviction: set when the owner is sent the hash again, cleared
+ * when the clock hand passes it; it is only ever set for an owner that holds the hash, and readers of owners
+ * ({@link #readOwners}) never look at it, so changing it needs no version bump. A
  * hash held by 40 endpoints is one slot, not 40, so probe runs stay short however popular a prefix is, and a
  * match reads a hash's owners as a few words it can add to its counters in one go. Deletion shifts later entries
  * back instead of leaving tombstones, so lookups never degrade. A slot is empty exactly when its bitmap is zero:
@@ -14,8 +17,8 @@ import java.util.Arrays;
  * <p>The bitmap width grows (the table is rebuilt) when an owner id beyond it is added; ids are kept small by
  * {@link PrefixIndex}, so 64 endpoints fit in one word.
  *
- * <p>Memory: {@code 8 + 8 × words} bytes per slot; the table grows past 2/3 load and shrinks below 1/8 (to 1/3),
- * so 24 to 48 bytes per hash with one word, 128 at most right after a big removal.
+ * <p>Memory: {@code 8 + 16 × words} bytes per slot; the table grows past 2/3 load and shrinks below 1/8 (to 1/3),
+ * so 36 to 72 bytes per hash with one word, 192 at most right after a big removal.
  *
  * <p>Not thread-safe: {@link PrefixIndex} guards each table with its stripe's lock. The one exception is
  * {@link #readOwners}, which is safe to run during a concurrent write <em>as an optimistic read</em>: it never
@@ -30,13 +33,14 @@ final class HashOwnerTable {
 
     /** The slot array with its mask and width, replaced as one object so a racing reader sees one generation. */
     private static final class Slots {
-        final long[] data; // slot i: data[i * stride] is the hash, the next {@code words} longs its owner bitmap
+        // slot i: data[i * stride] is the hash, the next {@code words} longs its owner bitmap, then its reference bits
+        final long[] data;
         final int mask;
         final int words;
         final int stride;
 
         Slots(int capacity, int words) {
-            stride = words + 1;
+            stride = 2 * words + 1;
             data = new long[capacity * stride];
             mask = capacity - 1;
             this.words = words;
@@ -133,11 +137,57 @@ final class HashOwnerTable {
             return false;
         }
         data[i] &= ~bit;
+        data[i + words] &= ~bit;
         pairs--;
         if (empty(slot)) {
             removeAt(slot);
         }
         return true;
+    }
+
+    /**
+     * If {@code owner} holds {@code hash}, marks it referenced and returns true; otherwise changes nothing and
+     * returns false. Touches no owner bit, so a concurrent {@link #readOwners} is unaffected.
+     */
+    boolean referenceIfHeld(long hash, int owner) {
+        int slot = find(hash);
+        int w = owner >>> 6;
+        if (slot < 0 || owner < 0 || w >= words) {
+            return false;
+        }
+        int i = slot * stride + 1 + w;
+        long bit = 1L << owner;
+        if ((data[i] & bit) == 0) {
+            return false;
+        }
+        data[i + words] |= bit;
+        return true;
+    }
+
+    /**
+     * If {@code owner} holds {@code hash} with its reference bit set, clears that bit (the clock's second chance)
+     * and returns true; otherwise changes nothing and returns false. Touches no owner bit.
+     */
+    boolean clearReference(long hash, int owner) {
+        int slot = find(hash);
+        int w = owner >>> 6;
+        if (slot < 0 || owner < 0 || w >= words) {
+            return false;
+        }
+        int i = slot * stride + 1 + words + w;
+        long bit = 1L << owner;
+        if ((data[i] & bit) == 0) {
+            return false;
+        }
+        data[i] &= ~bit;
+        return true;
+    }
+
+    /** Whether {@code owner} holds {@code hash} with its reference bit set; for tests. */
+    boolean referenced(long hash, int owner) {
+        int slot = find(hash);
+        int w = owner >>> 6;
+        return slot >= 0 && owner >= 0 && w < words && (data[slot * stride + 1 + words + w] & (1L << owner)) != 0;
     }
 
     /**
@@ -254,8 +304,11 @@ final class HashOwnerTable {
                 while (!isZero(t.data, j * t.stride + 1, newWords)) {
                     j = (j + 1) & t.mask;
                 }
-                t.data[j * t.stride] = old[from];
-                System.arraycopy(old, from + 1, t.data, j * t.stride + 1, Math.min(oldWords, newWords));
+                int to = j * t.stride;
+                int keep = Math.min(oldWords, newWords);
+                t.data[to] = old[from];
+                System.arraycopy(old, from + 1, t.data, to + 1, keep);
+                System.arraycopy(old, from + 1 + oldWords, t.data, to + 1 + newWords, keep);
             }
         }
         install(t);

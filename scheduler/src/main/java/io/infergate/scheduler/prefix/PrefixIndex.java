@@ -1,6 +1,8 @@
 package io.infergate.scheduler.prefix;
 
 import io.infergate.scheduler.pick.Endpoint;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,14 +15,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.StampedLock;
 
 /**
  * The approximate prefix-cache index of GIE's {@code approx-prefix-cache-producer} (v1.5.0
  * {@code approximateprefix/indexer.go}): which endpoints probably still hold which prompt blocks in their KV
- * cache, learnt only from our own routing decisions. Per endpoint it keeps an LRU of block hashes
+ * cache, learnt only from our own routing decisions. Per endpoint it holds at most a capacity of block hashes
  * ({@value #DEFAULT_LRU_CAPACITY_PER_ENDPOINT} by default, or the endpoint's {@code num_gpu_blocks} via
- * {@link #setCapacity}); evicting a hash from an endpoint's LRU removes the endpoint from that hash's owners.
+ * {@link #setCapacity}); when a new hash would exceed it, one of the endpoint's hashes is evicted, chosen by a clock
+ * (second chance, an approximation of GIE's LRU, see below), and the endpoint leaves that hash's owners.
  *
  * <p><b>Endpoints</b> are keyed by {@link Endpoint#hostPort()}, as in {@code InFlightTracker}: a KV cache
  * belongs to a model-server process, i.e. an address (each data-parallel rank has its own port), whatever the
@@ -34,44 +36,54 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <p><b>Learning</b> ({@link #learn}, {@link #add}): after a pick, the request's hashes are added for the chosen
  * endpoint only (and, with disaggregated serving, the prefill endpoint). {@link AddOrder} says in which order they
- * enter the LRU; {@link AddOrder#PROMPT_ORDER} is GIE's.
+ * enter the endpoint's clock; {@link AddOrder#PROMPT_ORDER} is GIE's.
+ *
+ * <p><b>Eviction: a clock, not an exact LRU.</b> Each endpoint keeps its hashes in arrival order in a ring
+ * ({@link ClockRing}, 8 bytes an entry); a hash it is sent again gets its reference bit set in the shared table
+ * instead of moving in a list. To make room, the clock hand takes the oldest entry: referenced, it loses the bit
+ * and goes to the back (a second chance); not referenced, it is evicted. So an endpoint keeps what it was sent
+ * since the hand last passed, like an LRU, but among hashes sent again only once the hand reaches them, not in
+ * exact recency order. GIE's LRU and this clock evict the same hash as long as no endpoint is sent a hash it holds
+ * again; otherwise they can differ in which hash goes first. Capacities and the bound on
+ * entries are exact.
  *
  * <p><b>Layout.</b> A hash's owners are one bitmap in its stripe's table ({@link HashOwnerTable}), and a match
  * adds each walked hash's bitmap to a bit-sliced counter: a few word operations per hash, however many endpoints
- * hold it, where a list of owners would cost one step per owner (a system prompt sent to 40 endpoints). Each
- * endpoint's LRU ({@link EndpointLru}) has its own hash-to-node map, so touching a hash it already holds needs no
- * stripe at all; only new and evicted hashes change a stripe.
+ * hold it, where a list of owners would cost one step per owner (a system prompt sent to 40 endpoints). Learning
+ * a hash reads the same slot: a hash the endpoint holds costs one lookup (usually in cache: the decision just
+ * walked it), a new one that lookup, an append to the ring and, when full, the lookup of the evicted hash.
  *
- * <p><b>Threading.</b> All methods are thread-safe and may be called from event loops. The owners of a hash
- * live in one of 256 stripes, each a primitive table under its own {@link StampedLock}, held for a single lookup
- * or update (well under a microsecond; exceptionally a resize of that stripe, linear in its size). Each endpoint's LRU has its own fair lock; locks are always taken
- * endpoint first, then one stripe at a time, so there is no deadlock.
+ * <p><b>Threading.</b> All methods are thread-safe and may be called from event loops. Writers ({@link #add},
+ * {@link #setCapacity}, {@link #removeEndpoint}, {@link #retainOnly}) take one index-wide fair lock; in the
+ * gateway there is one writer anyway, the {@link BackgroundLearner} thread. The owners of a hash live in one of
+ * 256 stripes, each a primitive table with a version number (a sequence lock): a writer makes the version odd,
+ * changes one slot (exceptionally resizes that stripe, linear in its size) and makes it even again, with plain
+ * ordered stores and no atomic instruction, so the CPU overlaps the cache misses of successive blocks.
  * <ul>
- *   <li>{@link #matchLengths} reads each stripe optimistically: no lock is taken and nothing shared is written
- *       unless a writer changed that stripe during the read, in which case the read is repeated under the read
- *       lock. So matches on several event loops never contend with each other, and the CPU overlaps the cache
- *       misses of successive hashes instead of serialising them behind lock instructions. It never waits for a
- *       writer longer than one stripe operation.</li>
- *   <li>{@link #add} holds the endpoint's lock for its whole hash list and may wait for another {@code add} to
- *       the same endpoint. A touched hash costs one lookup in the endpoint's own map; a new hash in a full LRU
- *       costs several cache misses (the LRU's map and nodes, the evicted hash's stripe, the new hash's stripe),
- *       up to about 0.8 µs on a large index, so up to about 200 µs for 256 new hashes. {@link #learn} hands it to the index's learner
- *       (a {@link BackgroundLearner} in the gateway, the calling thread by default), so that it never delays a
- *       pick; it reads no caller state.</li>
+ *   <li>{@link #matchLengths} reads each stripe optimistically: it takes no lock and writes nothing shared, and
+ *       repeats a stripe's read when its version was odd or changed meanwhile (spinning a few times, then
+ *       yielding). So matches on several event loops never contend with each other, and wait for a writer at most
+ *       one stripe operation.</li>
+ *   <li>{@link #add} holds the writer lock for its whole hash list and may wait for another writer. It costs up
+ *       to two cache misses per new hash (its slot, the evicted hash's slot), amortised; a clock hand passing
+ *       many referenced entries costs one miss each. {@link #learn} hands it to the index's learner (a
+ *       {@link BackgroundLearner} in the gateway, the calling thread by default), so that it never delays a pick;
+ *       it reads no caller state.</li>
  *   <li>{@link #removeEndpoint}, {@link #retainOnly} and a lowering {@link #setCapacity} are control-plane
- *       calls; they work in batches of 64 entries (about 20 µs) and release the endpoint lock between batches,
- *       so a concurrent {@code add} waits at most one batch.</li>
+ *       calls; they work in batches of 64 entries and release the writer lock between batches, so a concurrent
+ *       {@code add} waits at most one batch.</li>
  * </ul>
  * Reads are not linearisable against writes: a match running beside an add may see part of it, and a match
  * that resolved a candidate just before that endpoint was removed may, if its id is reused at once, count the
  * new owner's blocks. The index is an approximation of remote caches anyway; neither case breaks an invariant.
  *
- * <p><b>Memory</b> is bounded by entries: an entry (one hash held by one endpoint) costs a 16-byte LRU node and
- * 18 to 36 bytes of the endpoint's map, plus its share of the hash's stripe slot (16 bytes per hash with up to 64
- * endpoint ids, at 1/3 to 2/3 load, shared by all the hash's owners): about 40 to 100 bytes per entry. Entries never exceed the
- * sum of the endpoints' capacities (during a lowering {@code setCapacity}, the old one): 64 endpoints at the
- * default capacity hold at most 2,000,000 entries, about 100 MB. (GIE's Go indexer spends more: an LRU list
- * element and map entry per entry, plus a Go map of pods per hash.)
+ * <p><b>Memory</b> is bounded by entries: an entry (one hash held by one endpoint) costs 8 bytes of its endpoint's
+ * ring, plus its share of the hash's stripe slot (24 bytes per hash with up to 64 endpoint ids, at 1/3 to 2/3
+ * load, shared by all the hash's owners): about 45 to 80 bytes per entry when every hash has one owner, less
+ * when they are shared. Entries never exceed the sum of the endpoints' capacities (during a lowering
+ * {@code setCapacity}, the old one): 64 endpoints at the default capacity hold at most 2,000,000 entries, about
+ * 90 to 160 MB. (GIE's Go indexer spends more: an LRU list element and map entry per entry, plus a Go map of pods
+ * per hash.)
  *
  * <p>Bad arguments ({@code null}, non-positive default capacity) throw; no method fails on content.
  */
@@ -81,21 +93,22 @@ public final class PrefixIndex {
     public static final int DEFAULT_LRU_CAPACITY_PER_ENDPOINT = 31_250;
 
     static final int STRIPES = 256;
-    /** Optimistic reads of one stripe before {@link #matchLengths} takes its read lock. */
+    /** Optimistic reads of one stripe before {@link #matchLengths} starts yielding to the writer between tries. */
     static final int OPTIMISTIC_ATTEMPTS = 16;
 
     static final int BATCH = 64;
     private static final int STRIPE_SHIFT = 64 - Integer.numberOfTrailingZeros(STRIPES);
+    private static final VarHandle VERSION = MethodHandles.arrayElementVarHandle(long[].class);
 
-    /** The order in which {@link #add} enters a request's hashes into the endpoint's LRU. */
+    /** The order in which {@link #add} enters a request's hashes into the endpoint's clock. */
     public enum AddOrder {
         /**
-         * First block first, as GIE does: the prompt's first block ends up the least recent of the request's
+         * First block first, as GIE does: the prompt's first block ends up the oldest of the request's new
          * blocks and is evicted before the rest.
          */
         PROMPT_ORDER,
         /**
-         * Last block first, so the prompt's first block is the most recent: blocks leave the LRU tail first, the
+         * Last block first, so the prompt's first block is the newest: blocks leave the clock oldest first, the
          * way vLLM frees a request's KV blocks, and a prefix never disappears before its continuation.
          */
         TAIL_FIRST
@@ -105,7 +118,12 @@ public final class PrefixIndex {
     private final AddOrder addOrder;
     private final Executor learner;
     private final LongAdder droppedUpdates = new LongAdder();
-    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final HashOwnerTable[] tables = new HashOwnerTable[STRIPES];
+    // one sequence number per stripe, odd while the writer changes it; 2 KB, not padded: a writer dirties one line
+    // per eight stripes, so a walk re-reads at most 32 lines of versions rather than 256
+    private final long[] versions = new long[STRIPES];
+    // fair: batched purges and capacity changes release it between batches and must let waiting adds in
+    private final ReentrantLock writer = new ReentrantLock(true);
     private final ConcurrentHashMap<String, EndpointEntry> endpoints = new ConcurrentHashMap<>();
     private final IdPool ids = new IdPool();
 
@@ -125,7 +143,7 @@ public final class PrefixIndex {
     }
 
     /**
-     * @param defaultCapacity LRU capacity of an endpoint whose {@code num_gpu_blocks} is unknown, >= 1
+     * @param defaultCapacity capacity of an endpoint whose {@code num_gpu_blocks} is unknown, >= 1
      * @param addOrder        the order in which {@link #add} enters hashes
      * @param learner         runs the {@link #add} of each {@link #learn}: {@code Runnable::run} to learn on the
      *                        deciding thread (deterministic, for tests and the policy lab), a
@@ -139,7 +157,7 @@ public final class PrefixIndex {
         this.defaultCapacity = defaultCapacity;
         this.addOrder = Objects.requireNonNull(addOrder, "addOrder");
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe();
+            tables[i] = new HashOwnerTable();
         }
     }
 
@@ -183,7 +201,7 @@ public final class PrefixIndex {
         long[] counter = new long[planes * words];
         long[] owners = new long[words];
         for (long hash : hashes) {
-            int read = readOwners(stripe(hash), hash, owners);
+            int read = readOwners(hash, owners);
             boolean anyOwner = false;
             for (int w = 0; w < read; w++) {
                 long carry = owners[w];
@@ -214,31 +232,32 @@ public final class PrefixIndex {
     }
 
     /**
-     * The owner bitmap of {@code hash} in its stripe, read optimistically (no write to shared memory, so concurrent
-     * matches on other event loops do not contend and the CPU can overlap the cache misses of successive hashes),
-     * falling back to the read lock when a writer intervened. Returns how many words of {@code out} it filled
-     * (0 when nobody holds the hash). A hash whose only owners have ids beyond {@code out} (endpoints that joined
-     * after the caller sized it, none of them candidates) reads as all-zero words and ends the walk early: a
-     * difference from GIE's walk only during the instant an endpoint joins.
+     * The owner bitmap of {@code hash} in its stripe, read optimistically: no write to shared memory, so concurrent
+     * matches on other event loops do not contend and the CPU can overlap the cache misses of successive hashes.
+     * The read counts when the stripe's version was even before it and unchanged after it; otherwise it is
+     * repeated, after a few tries yielding to the writer, which holds a stripe for one slot operation. Returns
+     * how many words of {@code out} it filled (0 when nobody holds the hash). A hash whose only owners have ids
+     * beyond {@code out} (endpoints that joined after the caller sized it, none of them candidates) reads as
+     * all-zero words and ends the walk early: a difference from GIE's walk only during the instant an endpoint
+     * joins.
      */
-    private static int readOwners(Stripe s, long hash, long[] out) {
-        // A writer holds a stripe for well under a microsecond, so retrying the optimistic read a few times beats
-        // queueing for the read lock, which can park this thread and makes the writer pay a wake-up to release it.
-        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-            long stamp = s.lock.tryOptimisticRead();
-            if (stamp != 0) {
-                int read = s.table.readOwners(hash, out);
-                if (s.lock.validate(stamp)) {
+    private int readOwners(long hash, long[] out) {
+        int s = stripe(hash);
+        HashOwnerTable table = tables[s];
+        for (int attempt = 0; ; attempt++) {
+            long before = (long) VERSION.getAcquire(versions, s);
+            if ((before & 1) == 0) {
+                int read = table.readOwners(hash, out);
+                VarHandle.loadLoadFence();
+                if ((long) VERSION.getOpaque(versions, s) == before) {
                     return read;
                 }
             }
-            Thread.onSpinWait();
-        }
-        long stamp = s.lock.readLock();
-        try {
-            return s.table.readOwners(hash, out);
-        } finally {
-            s.lock.unlockRead(stamp);
+            if (attempt < OPTIMISTIC_ATTEMPTS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the writer may have been descheduled mid-operation
+            }
         }
     }
 
@@ -248,8 +267,8 @@ public final class PrefixIndex {
      * the learner runs tasks inline. When the learner refuses the task (its queue is full because updates arrive
      * faster than one thread can apply them, or it is closed) the update is dropped and counted in
      * {@link #droppedUpdates()}: the index then misses one request's blocks, which costs at most a later cache
-     * hit, whereas adding on the caller's thread would put up to a couple of hundred microseconds back on the
-     * event loop exactly when it is busiest. {@code hashes} must not change afterwards.
+     * hit, whereas adding on the caller's thread would put the work back on the event loop exactly when it is
+     * busiest. {@code hashes} must not change afterwards.
      */
     public void learn(Endpoint endpoint, long[] hashes) {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -271,8 +290,9 @@ public final class PrefixIndex {
 
     /**
      * Records that {@code endpoint} now holds the blocks {@code hashes} (after it was picked for a request with
-     * these hashes): hashes it already holds become most recent, new ones are added, and when its LRU is full the
-     * least recent hash is evicted for each new one. Holds the endpoint's lock for the whole list.
+     * these hashes): hashes it already holds are marked referenced (they survive the clock hand's next pass), new
+     * ones are added, and when the endpoint is at capacity the clock evicts one of its hashes for each new one.
+     * Holds the writer lock for the whole list; the array is not kept.
      */
     public void add(Endpoint endpoint, long[] hashes) {
         Objects.requireNonNull(hashes, "hashes");
@@ -280,7 +300,7 @@ public final class PrefixIndex {
             return;
         }
         EndpointEntry e = entry(endpoint.hostPort());
-        e.lock.lock();
+        writer.lock();
         try {
             if (e.removed) {
                 return; // the endpoint left while this request was being picked: nothing to learn
@@ -294,18 +314,18 @@ public final class PrefixIndex {
                     put(e, hashes[i]);
                 }
             }
-            e.size = e.lru.size();
+            e.size = e.ring.size();
         } finally {
-            e.lock.unlock();
+            writer.unlock();
         }
     }
 
     /**
-     * Sets the endpoint's LRU capacity from its {@code num_gpu_blocks} (vLLM {@code cache_config_info}), or back
-     * to the default when {@code numGpuBlocks <= 0} (unknown), as GIE's {@code autoTune} does. Cheap when the
-     * capacity is unchanged, so it can run after every scrape. Lowering it evicts least recent entries in
-     * batches before returning. Unlike GIE, which reads the metric once when the endpoint's LRU is created, this
-     * applies whenever called.
+     * Sets the endpoint's capacity from its {@code num_gpu_blocks} (vLLM {@code cache_config_info}), or back to
+     * the default when {@code numGpuBlocks <= 0} (unknown), as GIE's {@code autoTune} does. Cheap when the
+     * capacity is unchanged, so it can run after every scrape. Lowering it evicts (by the clock) in batches
+     * before returning. Unlike GIE, which reads the metric once when the endpoint's LRU is created, this applies
+     * whenever called.
      */
     public void setCapacity(Endpoint endpoint, int numGpuBlocks) {
         int capacity = numGpuBlocks > 0 ? numGpuBlocks : defaultCapacity;
@@ -313,31 +333,33 @@ public final class PrefixIndex {
         if (e.capacity == capacity) {
             return;
         }
-        e.lock.lock();
+        writer.lock();
         try {
             if (e.removed) {
                 return;
             }
-            e.lru.setCapacity(capacity);
             e.capacity = capacity;
         } finally {
-            e.lock.unlock();
+            writer.unlock();
         }
         boolean over = true;
         while (over) {
-            e.lock.lock();
+            writer.lock();
             try {
                 if (e.removed) {
                     return;
                 }
-                EndpointLru lru = e.lru;
-                for (int k = 0; k < BATCH && lru.size() > lru.capacity(); k++) {
-                    evictTail(e);
+                ClockRing ring = e.ring;
+                for (int k = 0; k < BATCH && ring.size() > e.capacity; k++) {
+                    evictOne(e);
                 }
-                e.size = lru.size();
-                over = lru.size() > lru.capacity();
+                e.size = ring.size();
+                over = ring.size() > e.capacity;
+                if (!over) {
+                    ring.trim(e.capacity);
+                }
             } finally {
-                e.lock.unlock();
+                writer.unlock();
             }
         }
     }
@@ -363,7 +385,7 @@ public final class PrefixIndex {
     }
 
     /**
-     * Entries (hash, endpoint) in the index: the sum of the endpoints' LRU sizes, as GIE reports in
+     * Entries (hash, endpoint) in the index: the sum of the endpoints' sizes, as GIE reports in
      * {@code inference_extension_prefix_indexer_size}. A moment's view under concurrent writes.
      */
     public long size() {
@@ -380,7 +402,7 @@ public final class PrefixIndex {
         return e == null ? 0 : e.size;
     }
 
-    /** The LRU capacity of the endpoint with this {@link Endpoint#hostPort()} (the default when unknown). */
+    /** The capacity of the endpoint with this {@link Endpoint#hostPort()} (the default when unknown). */
     public int capacity(String hostPort) {
         EndpointEntry e = endpoints.get(hostPort);
         return e == null ? defaultCapacity : e.capacity;
@@ -391,72 +413,92 @@ public final class PrefixIndex {
         return endpoints.size();
     }
 
-    /** Inserts or touches one hash; caller holds {@code e.lock}. */
+    /** Marks a held hash referenced, or adds a new one (evicting first when full); caller holds the writer lock. */
     private void put(EndpointEntry e, long hash) {
-        EndpointLru lru = e.lru;
-        int node = lru.find(hash);
-        if (node >= 0) {
-            lru.moveToFront(node); // a touch: the endpoint's own map, no shared structure
+        int s = stripe(hash);
+        HashOwnerTable table = tables[s];
+        // reference bits are invisible to readers: a hash the endpoint holds needs no version change
+        if (table.referenceIfHeld(hash, e.id)) {
             return;
         }
-        // The endpoint's bits change only under e.lock, so the hash is still absent for it below.
-        if (lru.size() >= lru.capacity()) {
-            node = evictTailKeepNode(e);
-        } else {
-            node = lru.allocate();
+        if (e.ring.size() >= e.capacity) {
+            evictOne(e);
         }
-        lru.linkFront(node, hash);
-        Stripe s = stripe(hash);
-        long stamp = s.lock.writeLock();
+        beginWrite(s);
         try {
-            s.table.set(hash, e.id);
+            table.set(hash, e.id);
         } finally {
-            s.lock.unlockWrite(stamp);
+            endWrite(s);
         }
+        e.ring.push(hash, e.capacity);
     }
 
-    /** Evicts the least recent entry and frees its node; caller holds {@code e.lock}. */
-    private void evictTail(EndpointEntry e) {
-        e.lru.free(evictTailKeepNode(e));
-    }
-
-    /** Evicts the least recent entry and returns its unlinked node for reuse; caller holds {@code e.lock}. */
-    private int evictTailKeepNode(EndpointEntry e) {
-        EndpointLru lru = e.lru;
-        int node = lru.tail();
-        long victim = lru.key(node);
-        Stripe s = stripe(victim);
-        long stamp = s.lock.writeLock();
-        try {
-            s.table.clear(victim, e.id);
-        } finally {
-            s.lock.unlockWrite(stamp);
+    /**
+     * The clock hand: takes the oldest entry; a referenced one loses its bit and goes to the back, until one that
+     * is not is evicted. Ends within one pass of the ring, since every entry passed loses its bit. Caller holds the
+     * writer lock; the ring is not empty.
+     */
+    private void evictOne(EndpointEntry e) {
+        ClockRing ring = e.ring;
+        while (true) {
+            long victim = ring.pop();
+            int s = stripe(victim);
+            if (tables[s].clearReference(victim, e.id)) {
+                ring.push(victim, e.capacity);
+                continue;
+            }
+            beginWrite(s);
+            try {
+                tables[s].clear(victim, e.id);
+            } finally {
+                endWrite(s);
+            }
+            return;
         }
-        lru.unlink(node);
-        return node;
     }
 
     /** Removes all pairs of an endpoint already taken out of {@link #endpoints}, then releases its id. */
     private void purge(EndpointEntry e) {
-        e.removed = true; // adds and capacity changes that still hold e give up from now on
         boolean more = true;
         while (more) {
-            e.lock.lock();
+            writer.lock();
             try {
-                EndpointLru lru = e.lru;
-                for (int k = 0; k < BATCH && lru.size() > 0; k++) {
-                    evictTail(e);
+                e.removed = true; // adds and capacity changes that still hold e give up from now on
+                ClockRing ring = e.ring;
+                for (int k = 0; k < BATCH && ring.size() > 0; k++) {
+                    long victim = ring.pop();
+                    int s = stripe(victim);
+                    beginWrite(s);
+                    try {
+                        tables[s].clear(victim, e.id);
+                    } finally {
+                        endWrite(s);
+                    }
                 }
-                more = lru.size() > 0;
+                more = ring.size() > 0;
                 if (!more) {
-                    lru.clear();
+                    ring.clear();
                 }
-                e.size = lru.size();
+                e.size = ring.size();
             } finally {
-                e.lock.unlock();
+                writer.unlock();
             }
         }
         ids.release(e.id);
+    }
+
+    // The writer's half of a stripe's sequence lock. Only the holder of the writer lock calls these, so plain
+    // increments suffice: odd, a store-store fence so the slot's stores cannot pass it, the stores, then even
+    // with release semantics. On x86 and aarch64 that is ordinary stores, no atomic read-modify-write.
+    private void beginWrite(int s) {
+        long v = (long) VERSION.get(versions, s);
+        VERSION.setOpaque(versions, s, v + 1);
+        VarHandle.storeStoreFence();
+    }
+
+    private void endWrite(int s) {
+        long v = (long) VERSION.get(versions, s);
+        VERSION.setRelease(versions, s, v + 1);
     }
 
     private EndpointEntry entry(String hostPort) {
@@ -466,56 +508,59 @@ public final class PrefixIndex {
                 : endpoints.computeIfAbsent(hostPort, k -> new EndpointEntry(k, ids.acquire(), defaultCapacity));
     }
 
-    private Stripe stripe(long hash) {
-        return stripes[(int) (HashOwnerTable.mix(hash) >>> STRIPE_SHIFT)];
+    private static int stripe(long hash) {
+        return (int) (HashOwnerTable.mix(hash) >>> STRIPE_SHIFT);
+    }
+
+    /** The hashes of the endpoint with this {@link Endpoint#hostPort()}, oldest first; for tests. */
+    long[] hashesOldestFirst(String hostPort) {
+        EndpointEntry e = endpoints.get(hostPort);
+        if (e == null) {
+            return new long[0];
+        }
+        writer.lock();
+        try {
+            return e.ring.oldestFirst();
+        } finally {
+            writer.unlock();
+        }
     }
 
     /**
-     * Checks, while nothing writes, that every pair belongs to a known endpoint and points at that endpoint's LRU
-     * node for the same hash in the right stripe, and that every LRU entry has its pair. For tests.
+     * Checks, while nothing writes, that every pair belongs to a known endpoint and is in that endpoint's ring in
+     * the right stripe, that every ring entry has its pair, and that every version is even. For tests.
      */
     void checkInvariants() {
-        Map<Integer, EndpointEntry> byId = new HashMap<>();
-        Map<Integer, Set<Long>> keysById = new HashMap<>();
-        for (EndpointEntry e : endpoints.values()) {
-            e.lock.lock();
-            try {
-                check(byId.put(e.id, e) == null, "id " + e.id + " used twice");
-                check(e.size == e.lru.size(), e.key + ": size " + e.size + " != lru " + e.lru.size());
-                check(e.lru.size() <= e.lru.capacity(), e.key + ": over capacity");
+        writer.lock();
+        try {
+            Map<Integer, Set<Long>> keysById = new HashMap<>();
+            for (EndpointEntry e : endpoints.values()) {
+                check(!keysById.containsKey(e.id), "id " + e.id + " used twice");
+                check(e.size == e.ring.size(), e.key + ": size " + e.size + " != ring " + e.ring.size());
+                check(e.ring.size() <= e.capacity, e.key + ": over capacity");
                 Set<Long> keys = new HashSet<>();
-                int[] linked = e.lru.nodesMostRecentFirst();
-                for (int node : linked) {
-                    long key = e.lru.key(node);
-                    check(keys.add(key), e.key + ": hash " + key + " linked twice");
-                    check(
-                            e.lru.find(key) == node,
-                            e.key + ": map sends hash " + key + " to node " + e.lru.find(key) + ", not " + node);
+                for (long key : e.ring.oldestFirst()) {
+                    check(keys.add(key), e.key + ": hash " + key + " in the ring twice");
                 }
                 keysById.put(e.id, keys);
-            } finally {
-                e.lock.unlock();
             }
-        }
-        long[] pairs = new long[1];
-        for (int i = 0; i < STRIPES; i++) {
-            Stripe s = stripes[i];
-            int stripeIndex = i;
-            long stamp = s.lock.readLock();
-            try {
-                s.table.forEach((hash, owner) -> {
-                    check(stripe(hash) == stripes[stripeIndex], "hash " + hash + " in the wrong stripe");
+            long[] pairs = new long[1];
+            for (int i = 0; i < STRIPES; i++) {
+                int stripeIndex = i;
+                check((versions[i] & 1) == 0, "stripe " + i + " left mid-write");
+                tables[i].forEach((hash, owner) -> {
+                    check(stripe(hash) == stripeIndex, "hash " + hash + " in the wrong stripe");
                     Set<Long> keys = keysById.get(owner);
                     check(keys != null, "pair of unknown endpoint id " + owner);
-                    check(keys.contains(hash), "pair (" + hash + ", " + owner + ") not in that endpoint's LRU");
+                    check(keys.contains(hash), "pair (" + hash + ", " + owner + ") not in that endpoint's ring");
                     pairs[0]++;
                 });
-            } finally {
-                s.lock.unlockRead(stamp);
             }
+            long entries = keysById.values().stream().mapToLong(Set::size).sum();
+            check(pairs[0] == entries, "pairs " + pairs[0] + " != ring entries " + entries);
+        } finally {
+            writer.unlock();
         }
-        long entries = keysById.values().stream().mapToLong(Set::size).sum();
-        check(pairs[0] == entries, "pairs " + pairs[0] + " != LRU entries " + entries);
     }
 
     private static void check(boolean condition, String message) {
@@ -524,18 +569,11 @@ public final class PrefixIndex {
         }
     }
 
-    private static final class Stripe {
-        final StampedLock lock = new StampedLock();
-        final HashOwnerTable table = new HashOwnerTable();
-    }
-
     private static final class EndpointEntry {
         final String key;
         final int id;
-        // fair: batched purges and evictions release it between batches and must let waiting adds in
-        final ReentrantLock lock = new ReentrantLock(true);
-        final EndpointLru lru;
-        // written under lock, read without it by size() and setCapacity's fast path
+        final ClockRing ring = new ClockRing(); // changed only under the writer lock
+        // written under the writer lock, read without it by size() and setCapacity's fast path
         volatile int size;
         volatile int capacity;
         volatile boolean removed;
@@ -543,7 +581,6 @@ public final class PrefixIndex {
         EndpointEntry(String key, int id, int capacity) {
             this.key = key;
             this.id = id;
-            this.lru = new EndpointLru(capacity);
             this.capacity = capacity;
         }
     }

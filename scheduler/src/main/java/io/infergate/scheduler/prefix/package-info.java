@@ -11,13 +11,14 @@
  *   <li><b>What it reads.</b> The target model name and optional {@code cache_salt}, the raw {@code messages}
  *       (chat) or {@code prompt} (completions) bytes of the body as sent (not re-serialised, unlike GIE; see
  *       {@link io.infergate.scheduler.prefix.PrefixHasher}), the candidates' {@code hostPort}, and optionally each
- *       endpoint's {@code num_gpu_blocks} for its LRU capacity. It never reads the model servers' caches: the
+ *       endpoint's {@code num_gpu_blocks} for its capacity. It never reads the model servers' caches: the
  *       index only knows what we routed.</li>
  *   <li><b>No candidates left.</b> This is a scorer, not a filter: it never removes a candidate. Input shorter
  *       than one block, an empty index or unknown endpoints give every candidate 0.</li>
- *   <li><b>Threading.</b> Hashing and scoring are pure. The index is shared by all event loops: matches take one
- *       short stripe lock per hash and never an endpoint lock; adds lock one endpoint; purges run in batches.
- *       Memory is bounded by the per-endpoint LRU capacities (about 50 bytes per entry).</li>
+ *   <li><b>Threading.</b> Hashing and scoring are pure. The index is shared by all event loops: matches take no
+ *       lock (a sequence number per stripe, re-read when a writer intervened); adds, capacity changes and purges
+ *       take the index's one writer lock, purges in batches. Memory is bounded by the per-endpoint capacities
+ *       (about 45 to 80 bytes per entry), which a clock (second chance) enforces.</li>
  * </ol>
  */
 package io.infergate.scheduler.prefix;

@@ -59,6 +59,40 @@ class HashOwnerTableTest {
         assertThat(narrow[0]).isEqualTo(1L << 3);
     }
 
+    @Test
+    void referenceBitsBelongToHoldersAndNeverShowAsOwners() {
+        HashOwnerTable t = new HashOwnerTable();
+        assertThat(t.referenceIfHeld(7, 3)).isFalse(); // not held: nothing to mark
+        t.set(7, 3);
+        t.set(7, 5);
+        assertThat(t.referenced(7, 3)).isFalse(); // a new owner starts unreferenced
+        assertThat(t.referenceIfHeld(7, 3)).isTrue();
+        assertThat(t.referenced(7, 3)).isTrue();
+        assertThat(t.referenced(7, 5)).isFalse();
+        long[] out = new long[1];
+        assertThat(t.readOwners(7, out)).isEqualTo(1);
+        assertThat(out[0]).isEqualTo((1L << 3) | (1L << 5));
+
+        assertThat(t.clearReference(7, 3)).isTrue(); // the second chance, used once
+        assertThat(t.clearReference(7, 3)).isFalse();
+        assertThat(t.has(7, 3)).isTrue();
+
+        t.referenceIfHeld(7, 5);
+        t.clear(7, 5); // leaving clears the bit: a later owner with the same id starts unreferenced
+        t.set(7, 5);
+        assertThat(t.referenced(7, 5)).isFalse();
+
+        t.referenceIfHeld(7, 3);
+        t.set(9, 130); // widening keeps the reference bits in place
+        assertThat(t.referenced(7, 3)).isTrue();
+        assertThat(t.referenced(7, 5)).isFalse();
+        assertThat(t.referenceIfHeld(9, 130)).isTrue();
+        assertThat(t.referenced(9, 130)).isTrue();
+        long[] wide = new long[3];
+        assertThat(t.readOwners(9, wide)).isEqualTo(3);
+        assertThat(wide).containsExactly(0L, 0L, 1L << (130 - 128));
+    }
+
     /**
      * Random sets and clears over a small key space (so probe runs collide, wrap around and shift back) and growth
      * and shrinking, checked against a reference map after every few thousand steps.

@@ -100,6 +100,31 @@ class PrefixIndexTest {
     }
 
     @Test
+    void theClockGivesAHashSentAgainASecondChance() {
+        PrefixIndex index = new PrefixIndex(4, AddOrder.PROMPT_ORDER);
+        index.add(A, hashes(1, 2, 3, 4));
+        index.add(A, hashes(1, 3)); // referenced: the hand passes them once
+        index.add(A, hashes(5)); // the hand: 1 referenced (back), 2 evicted
+        assertThat(index.hashesOldestFirst(A.hostPort())).containsExactly(3, 4, 1, 5);
+        index.add(A, hashes(6)); // 3 referenced (back), 4 evicted
+        assertThat(index.hashesOldestFirst(A.hostPort())).containsExactly(1, 5, 3, 6);
+        index.add(A, hashes(7)); // 1 lost its bit on the last pass: evicted now
+        assertThat(index.hashesOldestFirst(A.hostPort())).containsExactly(5, 3, 6, 7);
+        assertThat(index.matchLengths(hashes(1), List.of(A))).containsExactly(0);
+        index.checkInvariants();
+    }
+
+    @Test
+    void whenEveryHashWasSentAgainTheHandGoesRoundOnceAndEvictsTheOldest() {
+        PrefixIndex index = new PrefixIndex(3, AddOrder.PROMPT_ORDER);
+        index.add(A, hashes(1, 2, 3));
+        index.add(A, hashes(1, 2, 3));
+        index.add(A, hashes(4));
+        assertThat(index.hashesOldestFirst(A.hostPort())).containsExactly(2, 3, 4);
+        index.checkInvariants();
+    }
+
+    @Test
     void addOrderDecidesWhichBlocksOfOneRequestSurviveAFullLru() {
         PrefixIndex gie = new PrefixIndex(2, AddOrder.PROMPT_ORDER);
         gie.add(A, hashes(1, 2, 3));
