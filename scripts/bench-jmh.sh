@@ -3,6 +3,8 @@
 #   - DecisionBenchmark: one scheduling decision (prefix hashing included, body parsing not) for every combination of
 #     8/64/256 endpoints, 1/16/200 KiB prompts and the profiles infergate-default and gie-v1-default, with the prefix
 #     index learning on the deciding thread (-p learner=background: on the gateway's BackgroundLearner thread);
+#   - LearnBenchmark: the prefix index learning one 16 KiB prompt (256 blocks) on its own, on a full index of 64/256
+#     endpoints, all blocks new (-p knownBlocks=0) or the first half a system prompt the endpoint holds (128);
 #   - ScrapeBenchmark: one metrics scrape of a ~30 KiB vLLM page without the network (parse + extract, and one
 #     scraper tick over 100 endpoints, per scrape); ScrapeHttpBenchmark: the same over loopback HTTP with either
 #     fetcher (-p client=jdk|netty: the scheduler's JDK-client one or the gateway's Netty one, both by default)
@@ -12,14 +14,14 @@
 # Usage: scripts/bench-jmh.sh [results dir, default bench-results/jmh] [extra JMH arguments, e.g. -p endpoints=64]
 # Environment: INFERGATE_BENCH_JAR or INFERGATE_JAR (run that jar instead of building app/target/infergate-bench.jar),
 #   JMH_SETTINGS (replaces the default "-f 1 -wi 3 -w 2s -i 5 -r 2s"; the full decision matrix then takes ~6 min),
-#   JMH_BENCHMARKS (which of "decision scrape" to run, default both).
+#   JMH_BENCHMARKS (which of "decision learn scrape" to run, default all three).
 # Writes into the results dir: <name>.json (JMH's JSON result), <name>.txt (JMH's output), machine.txt.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-bench-results/jmh}
 if [ $# -gt 0 ]; then shift; fi
 settings=${JMH_SETTINGS:-"-f 1 -wi 3 -w 2s -i 5 -r 2s"}
-benchmarks=${JMH_BENCHMARKS:-"decision scrape"}
+benchmarks=${JMH_BENCHMARKS:-"decision learn scrape"}
 cd "$root"
 
 if [ -z "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-}}" ]; then
@@ -55,9 +57,10 @@ profiler=io.infergate.bench.jmh.CpuProfiler
 for b in $benchmarks; do
   case $b in
     decision) run decision 'bench\.jmh\.DecisionBenchmark' "$profiler" "$@" ;;
+    learn) run learn 'bench\.jmh\.LearnBenchmark' "$profiler" "$@" ;;
     scrape) run scrape 'bench\.jmh\.Scrape' "$profiler:threads=HTTP-Dispatcher|bench-metrics-server" "$@" ;;
-    *) echo "unknown benchmark set: $b (expected: decision, scrape)" >&2; exit 2 ;;
+    *) echo "unknown benchmark set: $b (expected: decision, learn, scrape)" >&2; exit 2 ;;
   esac
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt" >&2
-echo "results: $out/{decision,scrape}.json" >&2
+echo "results: $out/{decision,learn,scrape}.json" >&2

@@ -1,6 +1,6 @@
 /**
- * JMH benchmarks of the endpoint picker: one scheduling decision ({@link io.infergate.bench.jmh.DecisionBenchmark})
- * and the cost of one metrics scrape ({@link io.infergate.bench.jmh.ScrapeBenchmark},
+ * JMH benchmarks of the endpoint picker: one scheduling decision ({@link io.infergate.bench.jmh.DecisionBenchmark}),
+ * the prefix index learning one request on its own ({@link io.infergate.bench.jmh.LearnBenchmark}), and the cost of one metrics scrape ({@link io.infergate.bench.jmh.ScrapeBenchmark},
  * {@link io.infergate.bench.jmh.ScrapeHttpBenchmark}). Run them with {@code infergate bench jmh} or
  * {@code scripts/bench-jmh.sh}; the numbers are in {@code docs/benchmarks.md}.
  *
