@@ -49,6 +49,15 @@ final class ClockRing {
         return key;
     }
 
+    /** The entry {@code i} places after the oldest, or 0 when there is none; a hint for prefetching. */
+    long peek(int i) {
+        if (i >= size) {
+            return 0;
+        }
+        int k = head + i;
+        return keys[k < keys.length ? k : k - keys.length];
+    }
+
     /** Shrinks the array when it is more than twice what {@code capacity} entries need. */
     void trim(int capacity) {
         int wanted = Math.max(INITIAL, Math.max(size, capacity));

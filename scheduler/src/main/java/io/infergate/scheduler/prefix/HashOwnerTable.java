@@ -217,6 +217,17 @@ final class HashOwnerTable {
         return 0;
     }
 
+    /**
+     * Loads the first word of {@code hash}'s home slot and returns it, so that a caller walking many hashes can
+     * start the cache miss of a later one while it works on the current one (Java has no prefetch instruction;
+     * the caller must consume the value so the load is not dropped). Reads the slot arrays once and never writes:
+     * safe beside a writer, and the value means nothing.
+     */
+    long touch(long hash) {
+        Slots t = slots;
+        return t.data[((int) mix(hash) & t.mask) * t.stride];
+    }
+
     /** Calls {@code visitor} for every (hash, owner) pair; for invariant checks in tests. */
     void forEach(PairVisitor visitor) {
         for (int slot = 0; slot <= mask; slot++) {
