@@ -72,10 +72,12 @@ for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; 
 
 declare -A gw_port=([A]=18080 [B]=18082) gw_pid opts=([A]=$opts_a [B]=$opts_b)
 for v in A B; do
-  write_stub_gateway_yaml "$work/gateway-$v.yaml" "${gw_port[$v]}" "$stub_port"
+  # a directory per configuration: `serve` watches it for reloads, and the logs beside it would wake the watcher
+  mkdir "$work/config-$v"
+  write_stub_gateway_yaml "$work/config-$v/gateway.yaml" "${gw_port[$v]}" "$stub_port"
   o=${opts[$v]//@no-access-log/-Dlogback.configurationFile=$work/logback-no-access.xml}
   # shellcheck disable=SC2086
-  (ig "$proxy_cpu" $o "-Xlog:gc:file=$work/gc-$v.log:timemillis" -jar "$jar" serve --config "$work/gateway-$v.yaml" \
+  (ig "$proxy_cpu" $o "-Xlog:gc:file=$work/gc-$v.log:timemillis" -jar "$jar" serve --config "$work/config-$v/gateway.yaml" \
       --admin-port -1) >"$work/gateway-$v.log" 2>&1 &
   gw_pid[$v]=$!; pids+=($!)
 done
