@@ -68,10 +68,13 @@ final class TokenCounter {
             if (after != 0) {
                 afterKey(c);
             }
-            prompt = step(PROMPT, prompt, c, 1);
-            completion = step(COMPLETION, completion, c, 2);
-            content = step(CONTENT, content, c, 3);
-            text = step(TEXT, text, c, 3);
+            // most bytes are neither a quote nor inside a key being matched: then no pattern can move
+            if (c == '"' || (prompt | completion | content | text) != 0) {
+                prompt = step(PROMPT, prompt, c, 1);
+                completion = step(COMPLETION, completion, c, 2);
+                content = step(CONTENT, content, c, 3);
+                text = step(TEXT, text, c, 3);
+            }
             if (c == '\n' && previous == '\n') {
                 if (eventHasContent) {
                     contentEvents++;
