@@ -8,8 +8,9 @@
 # Examples:
 #   scripts/bench-gateway-ab.sh "" "@no-access-log"
 #   scripts/bench-gateway-ab.sh "" "-Dio.netty.eventLoopThreads=1"
+#   INFERGATE_JAR_B=/path/to/other/infergate.jar scripts/bench-gateway-ab.sh "" ""   # two builds
 # Usage: scripts/bench-gateway-ab.sh "OPTIONS A" "OPTIONS B" [rate] [seconds per run] [rounds] [body bytes]
-# Environment: INFERGATE_JAR, INFERGATE_BENCH_JAR (the jar with `bench`; default app/target/infergate-bench.jar, or INFERGATE_JAR when only that is set), BENCH_GATEWAY_WARMUP (s per gateway, default 30), BENCH_CLIENT_CPU, BENCH_PROXY_CPU.
+# Environment: INFERGATE_JAR, INFERGATE_JAR_B (B's product jar instead of INFERGATE_JAR's), INFERGATE_BENCH_JAR (the jar with `bench`; default app/target/infergate-bench.jar, or INFERGATE_JAR when only that is set), BENCH_GATEWAY_WARMUP (s per gateway, default 30), BENCH_CLIENT_CPU, BENCH_PROXY_CPU.
 set -euo pipefail
 # shellcheck source=scripts/bench-stub-manifest.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench-stub-manifest.sh"
@@ -36,6 +37,8 @@ fi
 infergate_find_jdk
 jar=$(mktemp /tmp/infergate-bench.XXXXXX.jar)
 cp "${INFERGATE_JAR:-app/target/infergate.jar}" "$jar"
+jar_b=$(mktemp /tmp/infergate-bench-b.XXXXXX.jar) # B's build: the same one unless INFERGATE_JAR_B names another
+cp "${INFERGATE_JAR_B:-${INFERGATE_JAR:-app/target/infergate.jar}}" "$jar_b"
 bench_jar=$(mktemp /tmp/infergate-bench-bench.XXXXXX.jar) # the load tools are in the bench jar
 cp "${INFERGATE_BENCH_JAR:-${INFERGATE_JAR:-app/target/infergate-bench.jar}}" "$bench_jar"
 ig() { local cpu=$1; shift; exec taskset -c "$cpu" "$INFERGATE_JAVA_HOME/bin/java" "$@"; }
@@ -46,7 +49,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work" "$jar" "$bench_jar"
+  rm -rf "$work" "$jar" "$jar_b" "$bench_jar"
 }
 trap cleanup EXIT INT TERM
 wait_http() { for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
@@ -72,10 +75,13 @@ for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; 
 
 declare -A gw_port=([A]=18080 [B]=18082) gw_pid opts=([A]=$opts_a [B]=$opts_b)
 for v in A B; do
-  write_stub_gateway_yaml "$work/gateway-$v.yaml" "${gw_port[$v]}" "$stub_port"
+  # a directory per configuration: `serve` watches it for reloads, and the logs beside it would wake the watcher
+  mkdir "$work/config-$v"
+  write_stub_gateway_yaml "$work/config-$v/gateway.yaml" "${gw_port[$v]}" "$stub_port"
+  j=$jar; [ "$v" = B ] && j=$jar_b
   o=${opts[$v]//@no-access-log/-Dlogback.configurationFile=$work/logback-no-access.xml}
   # shellcheck disable=SC2086
-  (ig "$proxy_cpu" $o "-Xlog:gc:file=$work/gc-$v.log:timemillis" -jar "$jar" serve --config "$work/gateway-$v.yaml" \
+  (ig "$proxy_cpu" $o "-Xlog:gc:file=$work/gc-$v.log:timemillis" -jar "$j" serve --config "$work/config-$v/gateway.yaml" \
       --admin-port -1) >"$work/gateway-$v.log" 2>&1 &
   gw_pid[$v]=$!; pids+=($!)
 done

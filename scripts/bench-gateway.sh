@@ -95,11 +95,14 @@ pct_of() { awk -v j="$1" -v w="$2" -v hz=$hz -v n="${3:-1}" 'BEGIN{v = j / hz / 
 stub_pid=$!; pids+=($stub_pid)
 for i in 0 1 2 3; do wait_http "http://127.0.0.1:$((stub_port + i))/v1/models"; done
 
-# 2. the gateway, with a GC log (wall-clock ms) to line its pauses up with each run
-write_stub_gateway_yaml "$work/gateway.yaml" "$gw_port" "$stub_port"
+# 2. the gateway, with a GC log (wall-clock ms) to line its pauses up with each run. Its configuration gets a
+#    directory of its own: `serve` watches the configuration's directory for reloads, and the logs written beside
+#    it (its own access log, nginx's) would wake that watcher for every line, costing the gateway's core CPU
+mkdir "$work/config"
+write_stub_gateway_yaml "$work/config/gateway.yaml" "$gw_port" "$stub_port"
 # shellcheck disable=SC2086
 (ig "$proxy_cpu" ${GATEWAY_JAVA_OPTS:-} "-Xlog:gc:file=$work/gateway-gc.log:timemillis" -jar "$jar" \
-    serve --config "$work/gateway.yaml" --admin-port $gw_admin ${GATEWAY_ARGS:-}) >"$work/gateway.log" 2>&1 &
+    serve --config "$work/config/gateway.yaml" --admin-port $gw_admin ${GATEWAY_ARGS:-}) >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=($gw_pid)
 wait_http "http://127.0.0.1:$gw_admin/readyz"
 

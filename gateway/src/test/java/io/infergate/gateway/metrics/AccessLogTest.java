@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.infergate.gateway.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
@@ -88,5 +90,38 @@ class AccessLogTest {
                 .contains(" model=\"evil\\u0000\\n\\r\\u000b\\u001f\\u007fmmm")
                 .contains("...(+" + (model.length() - AccessLog.MAX_VALUE_CHARS) + ")\" target_model=- ");
         assertThat(line.length()).isLessThan(AccessLog.MAX_VALUE_CHARS + 400);
+    }
+
+    @Test
+    void millisecondsHaveOneDecimalRoundedHalfUpAsTheFormatterWould() {
+        long[] edges = {
+            0,
+            1,
+            49_999,
+            50_000,
+            99_999,
+            100_000,
+            150_000,
+            250_000,
+            949_999,
+            950_000,
+            41_234_000L,
+            912_450_000L,
+            1_000_000_000_000L
+        };
+        SplittableRandom random = new SplittableRandom(7);
+        List<Long> values = new ArrayList<>();
+        for (long e : edges) {
+            values.add(e);
+        }
+        for (int i = 0; i < 2_000; i++) {
+            values.add(random.nextLong(0, 100_000_000_000L));
+            values.add(random.nextLong(0, 200) * 50_000L); // every tie
+        }
+        for (long nanos : values) {
+            StringBuilder b = new StringBuilder();
+            AccessLog.millis(b, nanos);
+            assertThat(b.toString()).as("%d ns", nanos).isEqualTo(String.format(Locale.ROOT, "%.1f", nanos / 1e6));
+        }
     }
 }
