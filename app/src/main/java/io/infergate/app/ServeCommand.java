@@ -5,6 +5,7 @@ import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
+import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
@@ -137,6 +138,21 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBodyBytes;
 
     @Option(
+            names = EdgeLimits.MAX_CONCURRENT_STREAMS_FLAG,
+            defaultValue = "" + EdgeLimits.DEFAULT_MAX_CONCURRENT_STREAMS,
+            paramLabel = "N",
+            description = "HTTP/2 streams one client connection may have open at once; more are refused with "
+                    + "RST_STREAM(REFUSED_STREAM) (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentStreams;
+
+    @Option(
+            names = EdgeLimits.MAX_BUFFERED_REQUEST_BYTES_FLAG,
+            paramLabel = "BYTES",
+            description = "Request body bytes the process may hold while bodies are being received; past it "
+                    + "requests get 503 gateway_overloaded (default: a quarter of the maximum heap).")
+    Long maxBufferedRequestBytes;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -252,6 +268,15 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
         }
+        EdgeLimits limits;
+        try {
+            limits = EdgeLimits.defaults().withMaxConcurrentStreams(maxConcurrentStreams);
+            if (maxBufferedRequestBytes != null) {
+                limits = limits.withMaxBufferedRequestBytes(maxBufferedRequestBytes);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         SchedulingOptions scheduling;
         try {
             scheduling = new SchedulingOptions(schedulingProfile, metricsInterval).withDebugScores(debugScores);
@@ -260,7 +285,15 @@ public final class ServeCommand implements Callable<Integer> {
                     spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
         }
         ServeLauncher launcher = new ServeLauncher(
-                host, adminHost, adminPort, maxBodyBytes, drainTimeout, reloadDebounce, ephemeralPorts, scheduling);
+                host,
+                adminHost,
+                adminPort,
+                maxBodyBytes,
+                drainTimeout,
+                reloadDebounce,
+                ephemeralPorts,
+                scheduling,
+                limits);
         try {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);

@@ -394,6 +394,11 @@ public final class GatewayServer implements AutoCloseable {
         return schedulerLatency;
     }
 
+    /** Request body bytes held right now by requests whose body is still arriving. */
+    public long bufferedRequestBytes() {
+        return runtime.bufferedRequestBytes();
+    }
+
     /** Requests being forwarded right now. */
     public int activeRequests() {
         return runtime.activeExchanges();

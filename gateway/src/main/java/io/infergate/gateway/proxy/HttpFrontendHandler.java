@@ -1,5 +1,7 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.gateway.EdgeLimits;
+import io.infergate.gateway.ThrottledLog;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.ListenerGroup;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of the HTTP proxy (the "frontend handler" of Netty's HexDumpProxy), one per client connection,
- * behind an {@code HttpServerCodec}. It reads one request at a time into a bounded heap buffer, asks the
+ * behind an {@code HttpServerCodec}. It reads one request at a time into a heap buffer that grows with the bytes
+ * received (never sized from the declared {@code Content-Length}), asks the
  * {@link RequestRouter} what to do with it, and either answers at once or hands the request to a
  * {@link ProxyExchange}, which streams the response back and calls {@link #exchangeDone} when it is over.
  *
@@ -43,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * client sees the 413 rather than a connection reset, then the connection closes. Dropping is capped at
  * the larger of 1 MiB and the limit: a client that keeps sending past that gets the
  * connection closed at once, so a refused request cannot hold the connection and event loop for an unbounded body.
+ * Bodies being received also count against the process-wide {@code EdgeLimits.maxBufferedRequestBytes}: past it
+ * the request is refused the same way, with 503 {@code gateway_overloaded}, and a throttled warning is logged.
  *
  * <h2>Reading while a response streams</h2>
  * The client connection keeps reading during an exchange, so a client that goes away is noticed at once and its
@@ -61,6 +66,10 @@ import org.slf4j.LoggerFactory;
 public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
+    /** One line per interval however many requests the buffered-bytes cap refuses. */
+    private static final ThrottledLog overloaded = new ThrottledLog(log);
+    /** A body buffer's first capacity; it doubles as bytes arrive, up to the body limit. */
+    static final int INITIAL_BODY_CAPACITY = 256;
 
     private final ProxyRuntime rt;
     private final String groupKey;
@@ -73,6 +82,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     // the request being received; no need to be volatile: same event loop
     private HttpRequest request;
     private ByteBuf body;
+    // bytes of body taken from the runtime's RequestBodyBudget, given back when the body is complete or dropped
+    private long reserved;
     private RequestLog current;
     private boolean keepAlive;
     private boolean discarding;
@@ -170,7 +181,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             req.headers().remove(HttpHeaderNames.EXPECT);
         }
         request = req;
-        body = ctx.alloc().heapBuffer((int) Math.min(length > 0 ? length : 256, maxBody), maxBody);
+        // grows with the bytes received (doubling), never sized from the declared length: a client that declares
+        // 16 MiB and sends 100 bytes holds a few hundred bytes
+        body = ctx.alloc().heapBuffer(Math.min(INITIAL_BODY_CAPACITY, maxBody), maxBody);
     }
 
     /**
@@ -229,25 +242,52 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf data = c.content();
-        if (data.readableBytes() > maxBody - body.readableBytes()) {
-            dropRequest();
-            if (!last) {
-                startDiscarding();
-            }
-            closeAfterDiscard = true;
-            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), false);
-            if (last) {
-                closeAfterFlush();
-            }
+        int n = data.readableBytes();
+        if (n > maxBody - body.readableBytes()) {
+            refuseBody(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), last);
             return;
         }
+        if (n > 0 && !rt.bodyBudget().tryReserve(n)) {
+            overloaded.warn(
+                    "request bodies being received hold " + rt.bodyBudget().used() + " bytes, the limit of "
+                            + rt.bodyBudget().max() + " (" + EdgeLimits.MAX_BUFFERED_REQUEST_BYTES_FLAG
+                            + "): refusing requests with 503");
+            refuseBody(
+                    ErrorCode.OVERLOADED, "the gateway is holding as many request bytes as it may; retry later", last);
+            return;
+        }
+        reserved += n;
         body.writeBytes(data);
         if (last) {
             HttpRequest r = request;
             ByteBuf b = body;
             request = null;
             body = null;
+            releaseReserved();
             dispatch(r, b);
+        }
+    }
+
+    /**
+     * Refuses the request whose body is arriving: the answer goes out at once, the rest of the body is read and
+     * dropped (up to the discard cap) so the client sees it, then the connection (HTTP/2: the stream) closes.
+     */
+    private void refuseBody(ErrorCode failure, String message, boolean last) {
+        dropRequest();
+        if (!last) {
+            startDiscarding();
+        }
+        closeAfterDiscard = true;
+        respond(failure, message, false);
+        if (last) {
+            closeAfterFlush();
+        }
+    }
+
+    private void releaseReserved() {
+        if (reserved > 0) {
+            rt.bodyBudget().release(reserved);
+            reserved = 0;
         }
     }
 
@@ -430,6 +470,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void dropRequest() {
         request = null;
+        releaseReserved();
         if (body != null) {
             body.release();
             body = null;
