@@ -153,6 +153,34 @@ public final class ServeCommand implements Callable<Integer> {
     Long maxBufferedRequestBytes;
 
     @Option(
+            names = EdgeLimits.REQUEST_HEADER_TIMEOUT_FLAG,
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "A request's headers must arrive within this, from the accept (first request) or the first "
+                    + "byte (later ones; HTTP/2: the preface and first HEADERS); else 408 and close "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration requestHeaderTimeout;
+
+    @Option(
+            names = EdgeLimits.BODY_READ_TIMEOUT_FLAG,
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "Longest pause between two reads of a request body; else 408 and close "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration bodyReadTimeout;
+
+    @Option(
+            names = EdgeLimits.MAX_CONNECTIONS_FLAG,
+            defaultValue = "" + EdgeLimits.DEFAULT_MAX_CONNECTIONS,
+            paramLabel = "N",
+            description = "Open client connections per listener port; more are closed when accepted. A Gateway's "
+                    + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + " annotation sets it for its listeners "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -270,7 +298,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         EdgeLimits limits;
         try {
-            limits = EdgeLimits.defaults().withMaxConcurrentStreams(maxConcurrentStreams);
+            limits = EdgeLimits.defaults()
+                    .withMaxConcurrentStreams(maxConcurrentStreams)
+                    .withRequestHeaderTimeout(requestHeaderTimeout)
+                    .withBodyReadTimeout(bodyReadTimeout)
+                    .withMaxConnections(maxConnections);
             if (maxBufferedRequestBytes != null) {
                 limits = limits.withMaxBufferedRequestBytes(maxBufferedRequestBytes);
             }

@@ -1,6 +1,7 @@
 package io.infergate.gateway.http;
 
 import io.infergate.gateway.config.ListenerGroup;
+import io.infergate.gateway.proxy.HeaderDeadline;
 import io.infergate.gateway.proxy.HttpFrontendHandler;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.netty.channel.Channel;
@@ -45,6 +46,7 @@ public final class HttpPipelines {
     private final long gracefulShutdownMillis;
     // streams one client may have open at once; more are refused with REFUSED_STREAM (StreamCapCodec)
     private final int maxConcurrentStreams;
+    private final long headerTimeoutNanos;
 
     /**
      * @param groupKey the {@link ListenerGroup#key()} of the socket: each request picks its listener from the group
@@ -56,15 +58,19 @@ public final class HttpPipelines {
         this.idleNanos = runtime.options().idleTimeout().toNanos();
         this.gracefulShutdownMillis = runtime.options().drainTimeout().toMillis();
         this.maxConcurrentStreams = runtime.options().limits().maxConcurrentStreams();
+        this.headerTimeoutNanos =
+                runtime.options().limits().requestHeaderTimeout().toNanos();
     }
 
     /**
-     * Sets up a new client connection: TLS for an HTTPS group (the certificate chosen by SNI when listeners share
-     * the port), an idle timer over the raw bytes that covers the whole life of the connection, and the handler
+     * Sets up a new client connection: the request-header deadline ({@link HeaderDeadline}), TLS for an HTTPS group
+     * (the certificate chosen by SNI when listeners share the port), an idle timer over the raw bytes that covers the whole life of the connection, and the handler
      * that chooses the HTTP version, which then appends {@link #http1} or {@link #http2}.
      */
     public void initConnection(Channel ch, ListenerGroup group) {
         ChannelPipeline p = ch.pipeline();
+        // first, before TLS: the header timeout counts from the accept, and any byte starts the next request
+        p.addLast(new HeaderDeadline(headerTimeoutNanos));
         if (group.isHttps()) {
             if (group.listeners().size() == 1) {
                 p.addLast(group.first().ssl().orElseThrow().newHandler(ch.alloc()));

@@ -24,8 +24,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -49,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * Bodies being received also count against the process-wide {@code EdgeLimits.maxBufferedRequestBytes}: past it
  * the request is refused the same way, with 503 {@code gateway_overloaded}, and a throttled warning is logged.
  *
+ * <h2>Timeouts</h2>
+ * A request's headers must arrive within {@code EdgeLimits.requestHeaderTimeout} ({@link HeaderDeadline} keeps the
+ * time; on HTTP/1.1 this handler answers its {@link HeaderDeadline.Expired} with 408 and closes), and a body may not
+ * pause longer than {@code EdgeLimits.bodyReadTimeout} between reads (408, then the connection, or HTTP/2 stream,
+ * closes). Both write one throttled warning per interval.
+ *
  * <h2>Reading while a response streams</h2>
  * The client connection keeps reading during an exchange, so a client that goes away is noticed at once and its
  * upstream request is aborted ({@link ProxyExchange#clientGone}). Pipelined requests that arrive meanwhile are
@@ -68,6 +76,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
     /** One line per interval however many requests the buffered-bytes cap refuses. */
     private static final ThrottledLog overloaded = new ThrottledLog(log);
+
+    private static final ThrottledLog headerTimeouts = new ThrottledLog(log);
+    private static final ThrottledLog bodyTimeouts = new ThrottledLog(log);
     /** A body buffer's first capacity; it doubles as bytes arrive, up to the body limit. */
     static final int INITIAL_BODY_CAPACITY = 256;
 
@@ -76,6 +87,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private final boolean http2;
     private final int maxBody;
     private final long maxDiscard;
+    private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
 
@@ -84,6 +97,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf body;
     // bytes of body taken from the runtime's RequestBodyBudget, given back when the body is complete or dropped
     private long reserved;
+    // the body read timeout: a check scheduled while a body arrives, re-armed by what is left of the timeout
+    private ScheduledFuture<?> bodyTimer;
+    private long lastBodyReadNanos;
     private RequestLog current;
     private boolean keepAlive;
     private boolean discarding;
@@ -106,6 +122,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         this.http2 = http2;
         this.maxBody = rt.options().maxRequestBodyBytes();
         this.maxDiscard = maxDiscardBytes(maxBody);
+        this.headerTimeoutNanos = rt.options().limits().requestHeaderTimeout().toNanos();
+        this.bodyTimeoutNanos = rt.options().limits().bodyReadTimeout().toNanos();
     }
 
     /** How many bytes of a refused body are read and dropped before the connection is closed instead. */
@@ -142,6 +160,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest req) {
+        HeaderDeadline deadline = HeaderDeadline.of(http2 ? ctx.channel().parent() : ctx.channel());
+        if (deadline != null) {
+            deadline.headersReceived();
+        }
         String id = req.headers().get(HeaderNames.X_REQUEST_ID);
         if (id == null || id.isBlank()) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -184,6 +206,39 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         // grows with the bytes received (doubling), never sized from the declared length: a client that declares
         // 16 MiB and sends 100 bytes holds a few hundred bytes
         body = ctx.alloc().heapBuffer(Math.min(INITIAL_BODY_CAPACITY, maxBody), maxBody);
+        lastBodyReadNanos = rt.nanoTime();
+        scheduleBodyCheck(bodyTimeoutNanos);
+    }
+
+    private void scheduleBodyCheck(long delayNanos) {
+        bodyTimer = ctx.executor().schedule(this::checkBody, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
+        }
+    }
+
+    /** The body read timeout: 408 and close when no body byte arrived for that long. */
+    private void checkBody() {
+        bodyTimer = null;
+        if (request == null) {
+            return;
+        }
+        long idle = rt.nanoTime() - lastBodyReadNanos;
+        if (idle < bodyTimeoutNanos) {
+            scheduleBodyCheck(bodyTimeoutNanos - idle);
+            return;
+        }
+        dropRequest();
+        bodyTimeouts.warn("closed connections whose request body paused longer than " + bodyTimeoutNanos / 1_000_000
+                + " ms (" + EdgeLimits.BODY_READ_TIMEOUT_FLAG + "): 408");
+        respond(
+                ErrorCode.REQUEST_TIMEOUT,
+                "no request body bytes for " + bodyTimeoutNanos / 1_000_000 + " ms; closing the connection",
+                false);
     }
 
     /**
@@ -257,6 +312,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         reserved += n;
+        lastBodyReadNanos = rt.nanoTime();
         body.writeBytes(data);
         if (last) {
             HttpRequest r = request;
@@ -264,6 +320,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             request = null;
             body = null;
             releaseReserved();
+            cancelBodyTimer();
             dispatch(r, b);
         }
     }
@@ -449,6 +506,19 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         });
         if (keepAlive && closeWhenIdle) {
             closeAfterFlush();
+        } else if (keepAlive) {
+            betweenRequests();
+        }
+    }
+
+    /** HTTP/1.1 keep-alive with nothing in progress: the next request's headers get the header timeout again. */
+    private void betweenRequests() {
+        if (http2) {
+            return;
+        }
+        HeaderDeadline deadline = HeaderDeadline.of(ctx.channel());
+        if (deadline != null) {
+            deadline.betweenRequests();
         }
     }
 
@@ -471,6 +541,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     private void dropRequest() {
         request = null;
         releaseReserved();
+        cancelBodyTimer();
         if (body != null) {
             body.release();
             body = null;
@@ -501,6 +572,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (pending.isEmpty()) {
             ctx.channel().config().setAutoRead(true); // keep reading during an exchange: a client leaving is seen
+            if (exchange == null && waiting == null && request == null && current == null) {
+                betweenRequests();
+            }
         }
     }
 
@@ -514,6 +588,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         dropRequest();
+        cancelBodyTimer();
         releasePending();
         if (waiting != null) {
             Plan w = waiting;
@@ -539,6 +614,22 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderDeadline.Expired.INSTANCE) {
+            // HTTP/1.1 only (the deadline is the connection's); a request under way has its headers already
+            if (request == null && exchange == null && waiting == null && current == null && !discarding) {
+                headerTimeouts.warn("closed connections that did not complete request headers within "
+                        + headerTimeoutNanos / 1_000_000 + " ms (" + EdgeLimits.REQUEST_HEADER_TIMEOUT_FLAG
+                        + "): 408");
+                ctx.writeAndFlush(ErrorResponses.of(
+                                ctx.alloc(),
+                                ErrorCode.REQUEST_TIMEOUT,
+                                "request headers not received within " + headerTimeoutNanos / 1_000_000 + " ms",
+                                null,
+                                false))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // while an exchange runs, the upstream's idle timeout decides
             if (exchange == null) {

@@ -1,21 +1,27 @@
 package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.infergate.api.Manifests;
+import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.testing.Patience;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -181,5 +187,113 @@ class EdgeLimitsIT {
         // exactly the streams past the first 100
         assertThat(refused)
                 .allSatisfy(id -> assertThat(id).isGreaterThan(2 * EdgeLimits.DEFAULT_MAX_CONCURRENT_STREAMS));
+    }
+
+    // ---- defect 5: header and body timeouts, connection caps
+
+    private static GatewayOptions timeouts(Duration header, Duration body) {
+        return GatewayOptions.defaults()
+                .withLimits(
+                        EdgeLimits.defaults().withRequestHeaderTimeout(header).withBodyReadTimeout(body));
+    }
+
+    @Test
+    void headersThatStopArrivingGet408AndTheConnectionCloses() throws IOException {
+        start(timeouts(Duration.ofMillis(300), Duration.ofMinutes(1)));
+        Socket s = connect();
+        write(s, "POST /v1/completions HTTP/1.1\r\nHo");
+        String reply = readToClose(s);
+        assertThat(reply).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"");
+
+        // a connection that never sends a byte is closed too (no HTTP version known: nothing to answer)
+        assertThat(readToClose(connect())).isEmpty();
+    }
+
+    @Test
+    void theHeaderTimeoutStartsAgainForEachKeepAliveRequest() throws IOException {
+        start(timeouts(Duration.ofMillis(300), Duration.ofMinutes(1)));
+        Socket s = connect();
+        write(s, "GET /nothing-here HTTP/1.1\r\nHost: gw\r\n\r\n");
+        assertThat(readResponse(s)).startsWith("HTTP/1.1 404");
+        write(s, "GET /nothing-here HTTP/1.1\r\nHo");
+        assertThat(readToClose(s)).startsWith("HTTP/1.1 408");
+    }
+
+    @Test
+    void aBodyThatPausesGets408AndItsBytesComeBack() throws IOException {
+        start(timeouts(Duration.ofMinutes(1), Duration.ofMillis(300)));
+        Socket s = connect();
+        write(s, postHead(1000) + "{\"model\":");
+        String reply = readToClose(s);
+        assertThat(reply).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"");
+        assertThat(gateway.server.bufferedRequestBytes()).isZero();
+    }
+
+    @Test
+    void anHttp2ConnectionWithoutHeadersIsClosed() throws IOException {
+        start(timeouts(Duration.ofMillis(300), Duration.ofMinutes(1)));
+        Socket s = connect();
+        RawH2.writePreface(s.getOutputStream());
+        s.getOutputStream().flush();
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        // SETTINGS, its ACK, then GOAWAY and the end of the connection: no HEADERS came within the timeout
+        boolean closed = false;
+        while (!closed) {
+            try {
+                RawH2.readFrame(in);
+            } catch (EOFException e) {
+                closed = true;
+            }
+        }
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void connectionsOverTheCapAreClosedAndTheSlotComesBack() throws IOException {
+        start(GatewayOptions.defaults().withLimits(EdgeLimits.defaults().withMaxConnections(2)));
+        assertCapOfTwo();
+    }
+
+    @Test
+    void aGatewayAnnotationSetsTheCapOfItsListeners() throws IOException {
+        String manifests = GatewayFixture.manifests(List.of(9), 9)
+                .replaceFirst(
+                        "metadata: \\{name: gw}",
+                        "metadata: {name: gw, annotations: {" + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + ": \"2\"}}");
+        assertThat(manifests).contains(EdgeLimits.MAX_CONNECTIONS_ANNOTATION);
+        gateway = new GatewayFixture(manifests, GatewayOptions.defaults());
+        assertCapOfTwo();
+    }
+
+    private void assertCapOfTwo() throws IOException {
+        Socket first = connect();
+        Socket second = connect();
+        for (Socket s : List.of(first, second)) {
+            // a full exchange: the gateway has accepted and counted the connection
+            write(s, "GET /nothing-here HTTP/1.1\r\nHost: gw\r\n\r\n");
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 404");
+        }
+        Socket third = connect();
+        assertThat(readToClose(third)).isEmpty();
+
+        first.close();
+        await().atMost(Patience.EVENTUALLY).untilAsserted(() -> {
+            Socket again = connect();
+            write(again, "GET /nothing-here HTTP/1.1\r\nHost: gw\r\n\r\n");
+            assertThat(readResponse(again)).startsWith("HTTP/1.1 404");
+        });
+    }
+
+    @Test
+    void aMaxConnectionsAnnotationThatIsNotAPositiveIntegerIsRefused() {
+        String manifests = GatewayFixture.manifests(List.of(9), 9)
+                .replaceFirst(
+                        "metadata: \\{name: gw}",
+                        "metadata: {name: gw, annotations: {" + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + ": \"lots\"}}");
+        LoadResult r = Manifests.load("t.yaml", manifests);
+        assertThatThrownBy(() -> GatewayConfig.compile(r.manifests()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(EdgeLimits.MAX_CONNECTIONS_ANNOTATION)
+                .hasMessageContaining("\"lots\"");
     }
 }
