@@ -26,6 +26,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -50,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * connection closed at once, so a refused request cannot hold the connection and event loop for an unbounded body.
  * Bodies being received also count against the process-wide {@code EdgeLimits.maxBufferedRequestBytes}: past it
  * the request is refused the same way, with 503 {@code gateway_overloaded}, and a throttled warning is logged.
+ *
+ * <h2>Request target and Host</h2>
+ * Before anything else the target's dot-segments are removed ({@link RequestTargets}; the normalised target is
+ * matched and forwarded) and a target that cannot be normalised safely is refused with 400 {@code invalid_path};
+ * an HTTP/1.x request with a missing (HTTP/1.1) or repeated {@code Host} gets 400 {@code invalid_host}.
  *
  * <h2>Timeouts</h2>
  * A request's headers must arrive within {@code EdgeLimits.requestHeaderTimeout} ({@link HeaderDeadline} keeps the
@@ -169,6 +175,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             id = Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
         }
+        // dot-segments removed before routing, and the normalised target is what goes upstream
+        RequestTargets.Result target = RequestTargets.normalise(req.uri());
+        if (target instanceof RequestTargets.Ok ok && !ok.uri().equals(req.uri())) {
+            req.setUri(ok.uri());
+        }
         String uri = req.uri();
         int q = uri.indexOf('?');
         current = new RequestLog(
@@ -190,11 +201,18 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     false);
             return;
         }
+        if (target instanceof RequestTargets.Bad bad) {
+            refuseRequest(ErrorCode.INVALID_PATH, bad.reason());
+            return;
+        }
+        String hostProblem = http2 ? null : hostProblem(req);
+        if (hostProblem != null) {
+            refuseRequest(ErrorCode.INVALID_HOST, hostProblem);
+            return;
+        }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > maxBody) {
-            startDiscarding();
-            closeAfterDiscard = true;
-            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(length), false);
+            refuseRequest(ErrorCode.BODY_TOO_LARGE, tooLarge(length));
             return;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
@@ -239,6 +257,38 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 ErrorCode.REQUEST_TIMEOUT,
                 "no request body bytes for " + bodyTimeoutNanos / 1_000_000 + " ms; closing the connection",
                 false);
+    }
+
+    /**
+     * Refuses a request before its body: the answer goes out at once, the body (if any) is read and dropped up to
+     * the discard cap so the client sees the answer, then the connection closes.
+     */
+    private void refuseRequest(ErrorCode failure, String message) {
+        startDiscarding();
+        closeAfterDiscard = true;
+        respond(failure, message, false);
+    }
+
+    /**
+     * What is wrong with an HTTP/1.x request's {@code Host} (RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1
+     * request without one, and to any request with more than one or an invalid one), or null. HTTP/1.0 may omit it.
+     * HTTP/2 has {@code :authority} instead and is not checked here.
+     */
+    static String hostProblem(HttpRequest req) {
+        List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return "the request has " + hosts.size() + " Host headers (expected: exactly one)";
+        }
+        if (hosts.isEmpty()) {
+            return req.protocolVersion().minorVersion() >= 1
+                            || req.protocolVersion().majorVersion() > 1
+                    ? "the HTTP/1.1 request has no Host header"
+                    : null;
+        }
+        if (hosts.get(0).indexOf(',') >= 0) {
+            return "the Host header holds a list (expected: one host)";
+        }
+        return null;
     }
 
     /**
