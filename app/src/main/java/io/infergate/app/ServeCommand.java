@@ -5,6 +5,7 @@ import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
+import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
@@ -137,6 +138,49 @@ public final class ServeCommand implements Callable<Integer> {
     int maxBodyBytes;
 
     @Option(
+            names = EdgeLimits.MAX_CONCURRENT_STREAMS_FLAG,
+            defaultValue = "" + EdgeLimits.DEFAULT_MAX_CONCURRENT_STREAMS,
+            paramLabel = "N",
+            description = "HTTP/2 streams one client connection may have open at once; more are refused with "
+                    + "RST_STREAM(REFUSED_STREAM) (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentStreams;
+
+    @Option(
+            names = EdgeLimits.MAX_BUFFERED_REQUEST_BYTES_FLAG,
+            paramLabel = "BYTES",
+            description = "Request body bytes the process may hold while bodies are being received; past it "
+                    + "requests get 503 gateway_overloaded (default: a quarter of the maximum heap).")
+    Long maxBufferedRequestBytes;
+
+    @Option(
+            names = EdgeLimits.REQUEST_HEADER_TIMEOUT_FLAG,
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "A request's headers must arrive within this, from the accept (first request) or the first "
+                    + "byte (later ones; HTTP/2: the preface and first HEADERS); else 408 and close "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration requestHeaderTimeout;
+
+    @Option(
+            names = EdgeLimits.BODY_READ_TIMEOUT_FLAG,
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "Longest pause between two reads of a request body; else 408 and close "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration bodyReadTimeout;
+
+    @Option(
+            names = EdgeLimits.MAX_CONNECTIONS_FLAG,
+            defaultValue = "" + EdgeLimits.DEFAULT_MAX_CONNECTIONS,
+            paramLabel = "N",
+            description = "Open client connections per listener port; more are closed when accepted. A Gateway's "
+                    + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + " annotation sets it for its listeners "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -252,6 +296,19 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--max-body-bytes: " + maxBodyBytes + " (expected: >= 1)");
         }
+        EdgeLimits limits;
+        try {
+            limits = EdgeLimits.defaults()
+                    .withMaxConcurrentStreams(maxConcurrentStreams)
+                    .withRequestHeaderTimeout(requestHeaderTimeout)
+                    .withBodyReadTimeout(bodyReadTimeout)
+                    .withMaxConnections(maxConnections);
+            if (maxBufferedRequestBytes != null) {
+                limits = limits.withMaxBufferedRequestBytes(maxBufferedRequestBytes);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         SchedulingOptions scheduling;
         try {
             scheduling = new SchedulingOptions(schedulingProfile, metricsInterval).withDebugScores(debugScores);
@@ -260,7 +317,15 @@ public final class ServeCommand implements Callable<Integer> {
                     spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
         }
         ServeLauncher launcher = new ServeLauncher(
-                host, adminHost, adminPort, maxBodyBytes, drainTimeout, reloadDebounce, ephemeralPorts, scheduling);
+                host,
+                adminHost,
+                adminPort,
+                maxBodyBytes,
+                drainTimeout,
+                reloadDebounce,
+                ephemeralPorts,
+                scheduling,
+                limits);
         try {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);

@@ -23,6 +23,8 @@ import java.util.random.RandomGenerator;
  * @param random              the calling event loop's generator for weighted backend and model choices; default
  *                            {@code ThreadLocalRandom::current}; a test may pass one seeded generator when it
  *                            drives requests one at a time
+ * @param limits              what slow, greedy or hostile clients may hold: HTTP/2 streams, buffered body bytes,
+ *                            header and body timeouts, connections ({@link EdgeLimits#defaults()})
  */
 public record GatewayOptions(
         String bindHost,
@@ -32,7 +34,8 @@ public record GatewayOptions(
         Duration connectTimeout,
         Duration drainTimeout,
         int eventLoopThreads,
-        Supplier<RandomGenerator> random) {
+        Supplier<RandomGenerator> random,
+        EdgeLimits limits) {
 
     public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -43,6 +46,7 @@ public record GatewayOptions(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(limits, "limits");
         if (maxRequestBodyBytes < 1) {
             throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 1)");
         }
@@ -69,7 +73,8 @@ public record GatewayOptions(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30),
                 0,
-                ThreadLocalRandom::current);
+                ThreadLocalRandom::current,
+                EdgeLimits.defaults());
     }
 
     public GatewayOptions withBindHost(String v) {
@@ -81,32 +86,65 @@ public record GatewayOptions(
                 connectTimeout,
                 drainTimeout,
                 eventLoopThreads,
-                random);
+                random,
+                limits);
     }
 
     public GatewayOptions withPortMapper(ToIntFunction<ListenerConfig> v) {
         return new GatewayOptions(
-                bindHost, v, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout, eventLoopThreads, random);
+                bindHost,
+                v,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random,
+                limits);
     }
 
     public GatewayOptions withMaxRequestBodyBytes(int v) {
         return new GatewayOptions(
-                bindHost, portMapper, v, idleTimeout, connectTimeout, drainTimeout, eventLoopThreads, random);
+                bindHost, portMapper, v, idleTimeout, connectTimeout, drainTimeout, eventLoopThreads, random, limits);
     }
 
     public GatewayOptions withIdleTimeout(Duration v) {
         return new GatewayOptions(
-                bindHost, portMapper, maxRequestBodyBytes, v, connectTimeout, drainTimeout, eventLoopThreads, random);
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                v,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random,
+                limits);
     }
 
     public GatewayOptions withDrainTimeout(Duration v) {
         return new GatewayOptions(
-                bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, v, eventLoopThreads, random);
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                v,
+                eventLoopThreads,
+                random,
+                limits);
     }
 
     public GatewayOptions withEventLoopThreads(int v) {
         return new GatewayOptions(
-                bindHost, portMapper, maxRequestBodyBytes, idleTimeout, connectTimeout, drainTimeout, v, random);
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                v,
+                random,
+                limits);
     }
 
     public GatewayOptions withRandom(Supplier<RandomGenerator> v) {
@@ -118,6 +156,20 @@ public record GatewayOptions(
                 connectTimeout,
                 drainTimeout,
                 eventLoopThreads,
+                v,
+                limits);
+    }
+
+    public GatewayOptions withLimits(EdgeLimits v) {
+        return new GatewayOptions(
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random,
                 v);
     }
 }

@@ -50,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    /** One line per interval however many connections the caps close. */
+    private static final ThrottledLog connectionCap = new ThrottledLog(log);
 
     private final AtomicReference<GatewayConfig> config;
     private final GatewayOptions options;
@@ -230,7 +233,10 @@ public final class GatewayServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(g.isTcp() ? tcpInitializer(g.first().id()) : httpInitializer(g.key()));
+                .childHandler(
+                        g.isTcp()
+                                ? tcpInitializer(g.key(), g.first().id(), new AtomicInteger())
+                                : httpInitializer(g.key(), new AtomicInteger()));
         if (g.isTcp()) {
             b.childOption(ChannelOption.AUTO_READ, false);
         }
@@ -250,11 +256,37 @@ public final class GatewayServer implements AutoCloseable {
         log.info("listener {} ({}) listening on {}:{}", names, g.protocol(), options.bindHost(), bd.port());
     }
 
-    private ChannelInitializer<SocketChannel> httpInitializer(String groupKey) {
+    /**
+     * Counts a new connection to the socket of {@code groupKey} against its cap ({@link EdgeLimits#maxConnections()},
+     * or the listeners' {@value EdgeLimits#MAX_CONNECTIONS_ANNOTATION}), as of the current configuration. Over the
+     * cap the connection is closed at once, before any byte is read, and a throttled warning is logged; otherwise
+     * it is counted until it closes.
+     */
+    private boolean admit(SocketChannel ch, String groupKey, AtomicInteger open) {
+        ListenerGroup g = config.get().group(groupKey);
+        int cap = g == null
+                ? options.limits().maxConnections()
+                : g.maxConnections(options.limits().maxConnections());
+        if (open.incrementAndGet() > cap) {
+            open.decrementAndGet();
+            connectionCap.warn("listener " + (g == null ? groupKey : g.first().id()) + " has " + cap
+                    + " open connections, its limit (" + EdgeLimits.MAX_CONNECTIONS_FLAG + " or the Gateway annotation "
+                    + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + "): closing new connections");
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        return true;
+    }
+
+    private ChannelInitializer<SocketChannel> httpInitializer(String groupKey, AtomicInteger open) {
         HttpPipelines pipelines = new HttpPipelines(runtime, groupKey);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (!admit(ch, groupKey, open)) {
+                    return;
+                }
                 connections.add(ch);
                 // the group as of now: a reload that changed certificates or hostnames applies to new connections
                 ListenerGroup g = config.get().group(groupKey);
@@ -267,11 +299,14 @@ public final class GatewayServer implements AutoCloseable {
         };
     }
 
-    private ChannelInitializer<SocketChannel> tcpInitializer(String listenerId) {
+    private ChannelInitializer<SocketChannel> tcpInitializer(String groupKey, String listenerId, AtomicInteger open) {
         long idleNanos = options.idleTimeout().toNanos();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (!admit(ch, groupKey, open)) {
+                    return;
+                }
                 connections.add(ch);
                 ch.pipeline()
                         .addLast(
@@ -392,6 +427,11 @@ public final class GatewayServer implements AutoCloseable {
     /** How long the endpoint picker's decisions take. */
     public SchedulerLatency schedulerLatency() {
         return schedulerLatency;
+    }
+
+    /** Request body bytes held right now by requests whose body is still arriving. */
+    public long bufferedRequestBytes() {
+        return runtime.bufferedRequestBytes();
     }
 
     /** Requests being forwarded right now. */

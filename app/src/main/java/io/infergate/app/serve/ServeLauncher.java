@@ -5,6 +5,7 @@ import io.infergate.api.Manifests;
 import io.infergate.api.Problem;
 import io.infergate.api.load.LoadResult;
 import io.infergate.extproc.client.GrpcExternalPickers;
+import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.ProxyListener;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -51,6 +53,7 @@ public final class ServeLauncher {
     private final Duration reloadDebounce;
     private final boolean ephemeralPorts;
     private final SchedulingOptions scheduling;
+    private final EdgeLimits limits;
 
     public ServeLauncher(
             String host,
@@ -80,6 +83,30 @@ public final class ServeLauncher {
             Duration reloadDebounce,
             boolean ephemeralPorts,
             SchedulingOptions scheduling) {
+        this(
+                host,
+                adminHost,
+                adminPort,
+                maxBodyBytes,
+                drainTimeout,
+                reloadDebounce,
+                ephemeralPorts,
+                scheduling,
+                EdgeLimits.defaults());
+    }
+
+    /** @param limits what clients may hold at the listeners ({@code --max-concurrent-streams} and the like) */
+    public ServeLauncher(
+            String host,
+            String adminHost,
+            int adminPort,
+            int maxBodyBytes,
+            Duration drainTimeout,
+            Duration reloadDebounce,
+            boolean ephemeralPorts,
+            SchedulingOptions scheduling,
+            EdgeLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.scheduling = scheduling;
         this.host = host;
         this.adminHost = adminHost;
@@ -194,7 +221,8 @@ public final class ServeLauncher {
                 .withBindHost(host)
                 .withPortMapper(ports)
                 .withMaxRequestBodyBytes(maxBodyBytes)
-                .withDrainTimeout(drainTimeout);
+                .withDrainTimeout(drainTimeout)
+                .withLimits(limits);
         // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
         GatewayServer gateway = new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers());
         served.set(gateway);

@@ -9,6 +9,7 @@ import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.Pod;
 import io.infergate.api.model.Service;
+import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteTable;
 import io.infergate.gateway.route.ServiceBackend;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -193,7 +195,8 @@ public final class GatewayConfig {
                     Optional.empty(),
                     Optional.of(TcpRouteTable.compile(set, gw, l)),
                     Optional.empty(),
-                    List.of());
+                    List.of(),
+                    maxConnections(gw, id));
         }
         RouteTable table = RouteTable.compile(set, gw, l);
         Optional<SslContext> ssl = l.protocol() == Gateway.Protocol.HTTPS
@@ -219,7 +222,30 @@ public final class GatewayConfig {
                 Optional.of(table),
                 Optional.empty(),
                 ssl,
-                List.copyOf(reachable));
+                List.copyOf(reachable),
+                maxConnections(gw, id));
+    }
+
+    /**
+     * The Gateway's {@value EdgeLimits#MAX_CONNECTIONS_ANNOTATION} annotation, if set.
+     *
+     * @throws IllegalArgumentException when it is not a positive integer
+     */
+    static OptionalInt maxConnections(Gateway gw, String listenerId) {
+        String v = gw.metadata().annotations().get(EdgeLimits.MAX_CONNECTIONS_ANNOTATION);
+        if (v == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return OptionalInt.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("listener " + listenerId + ": annotation "
+                + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + " is \"" + v + "\" (expected: a positive integer)");
     }
 
     /**

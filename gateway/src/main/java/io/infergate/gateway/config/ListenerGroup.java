@@ -52,6 +52,20 @@ public record ListenerGroup(String key, int port, String protocol, List<Listener
         listeners = List.copyOf(sorted);
     }
 
+    /**
+     * The cap on open connections to this socket: the smallest {@link ListenerConfig#maxConnections()} among its
+     * listeners, else {@code fallback} (the gateway-wide limit).
+     */
+    public int maxConnections(int fallback) {
+        int cap = Integer.MAX_VALUE;
+        for (ListenerConfig l : listeners) {
+            if (l.maxConnections().isPresent()) {
+                cap = Math.min(cap, l.maxConnections().getAsInt());
+            }
+        }
+        return cap == Integer.MAX_VALUE ? fallback : cap;
+    }
+
     /** The key of the socket that serves {@code listener}. */
     static String keyOf(ListenerConfig listener) {
         return listener.port() == 0 ? "listener/" + listener.id() : "port/" + listener.port();

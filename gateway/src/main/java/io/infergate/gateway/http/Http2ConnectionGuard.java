@@ -1,6 +1,7 @@
 package io.infergate.gateway.http;
 
 import io.infergate.gateway.proxy.DrainEvent;
+import io.infergate.gateway.proxy.HeaderDeadline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -11,7 +12,8 @@ import io.netty.handler.timeout.IdleStateEvent;
  * connection (no bytes either way for the idle timeout) is closed only when no stream is open, since a model may
  * think for a long time before its first token and the upstream's own idle timer governs a waiting stream; on a
  * {@link DrainEvent} the connection is closed gracefully (Netty's codec sends GOAWAY, lets the open streams finish
- * within the drain timeout, then closes).
+ * within the drain timeout, then closes); when the request-header deadline passes before the first stream's
+ * HEADERS ({@link HeaderDeadline.Expired}), the connection is closed.
  *
  * <p>Sits before the frame codec, after the connection's idle timer, so the events reach it first. Event-loop
  * confined.
@@ -30,6 +32,11 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
             if (connection.numActiveStreams() == 0) {
                 ctx.channel().close();
             }
+            return;
+        }
+        if (evt == HeaderDeadline.Expired.INSTANCE) {
+            // the preface and the first HEADERS did not arrive in time (the first stream's request disarms it)
+            ctx.channel().close();
             return;
         }
         if (evt == DrainEvent.INSTANCE) {

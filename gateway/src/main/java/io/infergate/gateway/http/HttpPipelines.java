@@ -1,6 +1,7 @@
 package io.infergate.gateway.http;
 
 import io.infergate.gateway.config.ListenerGroup;
+import io.infergate.gateway.proxy.HeaderDeadline;
 import io.infergate.gateway.proxy.HttpFrontendHandler;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.netty.channel.Channel;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -31,11 +31,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpPipelines {
 
-    /** Streams one client may have open at once; more are refused by the codec with REFUSED_STREAM. */
-    static final int MAX_CONCURRENT_STREAMS = 1000;
     /**
      * Per-stream receive window. The 64 KiB default would make a 200 KiB prompt wait for WINDOW_UPDATE round trips;
-     * the body is buffered whole anyway (bounded by the body limit), so a larger window costs no extra memory.
+     * the body is buffered whole anyway (bounded by the body limit and the buffered-bytes cap, which count what
+     * arrived), so a larger window costs no extra memory.
      */
     static final int INITIAL_WINDOW_BYTES = 1 << 20;
     /** Same budget HTTP/1.1 gets from {@code HttpServerCodec}'s 8 KiB header limit, with room for HPACK framing. */
@@ -45,6 +44,9 @@ public final class HttpPipelines {
     private final String groupKey;
     private final long idleNanos;
     private final long gracefulShutdownMillis;
+    // streams one client may have open at once; more are refused with REFUSED_STREAM (StreamCapCodec)
+    private final int maxConcurrentStreams;
+    private final long headerTimeoutNanos;
 
     /**
      * @param groupKey the {@link ListenerGroup#key()} of the socket: each request picks its listener from the group
@@ -55,15 +57,20 @@ public final class HttpPipelines {
         this.groupKey = groupKey;
         this.idleNanos = runtime.options().idleTimeout().toNanos();
         this.gracefulShutdownMillis = runtime.options().drainTimeout().toMillis();
+        this.maxConcurrentStreams = runtime.options().limits().maxConcurrentStreams();
+        this.headerTimeoutNanos =
+                runtime.options().limits().requestHeaderTimeout().toNanos();
     }
 
     /**
-     * Sets up a new client connection: TLS for an HTTPS group (the certificate chosen by SNI when listeners share
-     * the port), an idle timer over the raw bytes that covers the whole life of the connection, and the handler
+     * Sets up a new client connection: the request-header deadline ({@link HeaderDeadline}), TLS for an HTTPS group
+     * (the certificate chosen by SNI when listeners share the port), an idle timer over the raw bytes that covers the whole life of the connection, and the handler
      * that chooses the HTTP version, which then appends {@link #http1} or {@link #http2}.
      */
     public void initConnection(Channel ch, ListenerGroup group) {
         ChannelPipeline p = ch.pipeline();
+        // first, before TLS: the header timeout counts from the accept, and any byte starts the next request
+        p.addLast(new HeaderDeadline(headerTimeoutNanos));
         if (group.isHttps()) {
             if (group.listeners().size() == 1) {
                 p.addLast(group.first().ssl().orElseThrow().newHandler(ch.alloc()));
@@ -82,9 +89,9 @@ public final class HttpPipelines {
 
     /** Appends the HTTP/2 handlers; the client's connection preface must still be unread. */
     void http2(ChannelPipeline p) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = new StreamCapCodec.Builder(maxConcurrentStreams)
                 .initialSettings(Http2Settings.defaultSettings()
-                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxConcurrentStreams(maxConcurrentStreams)
                         .initialWindowSize(INITIAL_WINDOW_BYTES)
                         .maxHeaderListSize(MAX_HEADER_LIST_BYTES))
                 .gracefulShutdownTimeoutMillis(gracefulShutdownMillis)

@@ -1,5 +1,7 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.gateway.EdgeLimits;
+import io.infergate.gateway.ThrottledLog;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.ListenerGroup;
@@ -22,8 +24,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -33,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of the HTTP proxy (the "frontend handler" of Netty's HexDumpProxy), one per client connection,
- * behind an {@code HttpServerCodec}. It reads one request at a time into a bounded heap buffer, asks the
+ * behind an {@code HttpServerCodec}. It reads one request at a time into a heap buffer that grows with the bytes
+ * received (never sized from the declared {@code Content-Length}), asks the
  * {@link RequestRouter} what to do with it, and either answers at once or hands the request to a
  * {@link ProxyExchange}, which streams the response back and calls {@link #exchangeDone} when it is over.
  *
@@ -43,6 +49,19 @@ import org.slf4j.LoggerFactory;
  * client sees the 413 rather than a connection reset, then the connection closes. Dropping is capped at
  * the larger of 1 MiB and the limit: a client that keeps sending past that gets the
  * connection closed at once, so a refused request cannot hold the connection and event loop for an unbounded body.
+ * Bodies being received also count against the process-wide {@code EdgeLimits.maxBufferedRequestBytes}: past it
+ * the request is refused the same way, with 503 {@code gateway_overloaded}, and a throttled warning is logged.
+ *
+ * <h2>Request target and Host</h2>
+ * Before anything else the target's dot-segments are removed ({@link RequestTargets}; the normalised target is
+ * matched and forwarded) and a target that cannot be normalised safely is refused with 400 {@code invalid_path};
+ * an HTTP/1.x request with a missing (HTTP/1.1) or repeated {@code Host} gets 400 {@code invalid_host}.
+ *
+ * <h2>Timeouts</h2>
+ * A request's headers must arrive within {@code EdgeLimits.requestHeaderTimeout} ({@link HeaderDeadline} keeps the
+ * time; on HTTP/1.1 this handler answers its {@link HeaderDeadline.Expired} with 408 and closes), and a body may not
+ * pause longer than {@code EdgeLimits.bodyReadTimeout} between reads (408, then the connection, or HTTP/2 stream,
+ * closes). Both write one throttled warning per interval.
  *
  * <h2>Reading while a response streams</h2>
  * The client connection keeps reading during an exchange, so a client that goes away is noticed at once and its
@@ -61,18 +80,32 @@ import org.slf4j.LoggerFactory;
 public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpFrontendHandler.class);
+    /** One line per interval however many requests the buffered-bytes cap refuses. */
+    private static final ThrottledLog overloaded = new ThrottledLog(log);
+
+    private static final ThrottledLog headerTimeouts = new ThrottledLog(log);
+    private static final ThrottledLog bodyTimeouts = new ThrottledLog(log);
+    /** A body buffer's first capacity; it doubles as bytes arrive, up to the body limit. */
+    static final int INITIAL_BODY_CAPACITY = 256;
 
     private final ProxyRuntime rt;
     private final String groupKey;
     private final boolean http2;
     private final int maxBody;
     private final long maxDiscard;
+    private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
     private ChannelHandlerContext ctx;
 
     // the request being received; no need to be volatile: same event loop
     private HttpRequest request;
     private ByteBuf body;
+    // bytes of body taken from the runtime's RequestBodyBudget, given back when the body is complete or dropped
+    private long reserved;
+    // the body read timeout: a check scheduled while a body arrives, re-armed by what is left of the timeout
+    private ScheduledFuture<?> bodyTimer;
+    private long lastBodyReadNanos;
     private RequestLog current;
     private boolean keepAlive;
     private boolean discarding;
@@ -95,6 +128,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         this.http2 = http2;
         this.maxBody = rt.options().maxRequestBodyBytes();
         this.maxDiscard = maxDiscardBytes(maxBody);
+        this.headerTimeoutNanos = rt.options().limits().requestHeaderTimeout().toNanos();
+        this.bodyTimeoutNanos = rt.options().limits().bodyReadTimeout().toNanos();
     }
 
     /** How many bytes of a refused body are read and dropped before the connection is closed instead. */
@@ -131,10 +166,19 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest req) {
+        HeaderDeadline deadline = HeaderDeadline.of(http2 ? ctx.channel().parent() : ctx.channel());
+        if (deadline != null) {
+            deadline.headersReceived();
+        }
         String id = req.headers().get(HeaderNames.X_REQUEST_ID);
         if (id == null || id.isBlank()) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             id = Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        }
+        // dot-segments removed before routing, and the normalised target is what goes upstream
+        RequestTargets.Result target = RequestTargets.normalise(req.uri());
+        if (target instanceof RequestTargets.Ok ok && !ok.uri().equals(req.uri())) {
+            req.setUri(ok.uri());
         }
         String uri = req.uri();
         int q = uri.indexOf('?');
@@ -157,11 +201,18 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                     false);
             return;
         }
+        if (target instanceof RequestTargets.Bad bad) {
+            refuseRequest(ErrorCode.INVALID_PATH, bad.reason());
+            return;
+        }
+        String hostProblem = http2 ? null : hostProblem(req);
+        if (hostProblem != null) {
+            refuseRequest(ErrorCode.INVALID_HOST, hostProblem);
+            return;
+        }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > maxBody) {
-            startDiscarding();
-            closeAfterDiscard = true;
-            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(length), false);
+            refuseRequest(ErrorCode.BODY_TOO_LARGE, tooLarge(length));
             return;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
@@ -170,7 +221,74 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             req.headers().remove(HttpHeaderNames.EXPECT);
         }
         request = req;
-        body = ctx.alloc().heapBuffer((int) Math.min(length > 0 ? length : 256, maxBody), maxBody);
+        // grows with the bytes received (doubling), never sized from the declared length: a client that declares
+        // 16 MiB and sends 100 bytes holds a few hundred bytes
+        body = ctx.alloc().heapBuffer(Math.min(INITIAL_BODY_CAPACITY, maxBody), maxBody);
+        lastBodyReadNanos = rt.nanoTime();
+        scheduleBodyCheck(bodyTimeoutNanos);
+    }
+
+    private void scheduleBodyCheck(long delayNanos) {
+        bodyTimer = ctx.executor().schedule(this::checkBody, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
+        }
+    }
+
+    /** The body read timeout: 408 and close when no body byte arrived for that long. */
+    private void checkBody() {
+        bodyTimer = null;
+        if (request == null) {
+            return;
+        }
+        long idle = rt.nanoTime() - lastBodyReadNanos;
+        if (idle < bodyTimeoutNanos) {
+            scheduleBodyCheck(bodyTimeoutNanos - idle);
+            return;
+        }
+        dropRequest();
+        bodyTimeouts.warn("closed connections whose request body paused longer than " + bodyTimeoutNanos / 1_000_000
+                + " ms (" + EdgeLimits.BODY_READ_TIMEOUT_FLAG + "): 408");
+        respond(
+                ErrorCode.REQUEST_TIMEOUT,
+                "no request body bytes for " + bodyTimeoutNanos / 1_000_000 + " ms; closing the connection",
+                false);
+    }
+
+    /**
+     * Refuses a request before its body: the answer goes out at once, the body (if any) is read and dropped up to
+     * the discard cap so the client sees the answer, then the connection closes.
+     */
+    private void refuseRequest(ErrorCode failure, String message) {
+        startDiscarding();
+        closeAfterDiscard = true;
+        respond(failure, message, false);
+    }
+
+    /**
+     * What is wrong with an HTTP/1.x request's {@code Host} (RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1
+     * request without one, and to any request with more than one or an invalid one), or null. HTTP/1.0 may omit it.
+     * HTTP/2 has {@code :authority} instead and is not checked here.
+     */
+    static String hostProblem(HttpRequest req) {
+        List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return "the request has " + hosts.size() + " Host headers (expected: exactly one)";
+        }
+        if (hosts.isEmpty()) {
+            return req.protocolVersion().minorVersion() >= 1
+                            || req.protocolVersion().majorVersion() > 1
+                    ? "the HTTP/1.1 request has no Host header"
+                    : null;
+        }
+        if (hosts.get(0).indexOf(',') >= 0) {
+            return "the Host header holds a list (expected: one host)";
+        }
+        return null;
     }
 
     /**
@@ -229,25 +347,54 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf data = c.content();
-        if (data.readableBytes() > maxBody - body.readableBytes()) {
-            dropRequest();
-            if (!last) {
-                startDiscarding();
-            }
-            closeAfterDiscard = true;
-            respond(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), false);
-            if (last) {
-                closeAfterFlush();
-            }
+        int n = data.readableBytes();
+        if (n > maxBody - body.readableBytes()) {
+            refuseBody(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), last);
             return;
         }
+        if (n > 0 && !rt.bodyBudget().tryReserve(n)) {
+            overloaded.warn(
+                    "request bodies being received hold " + rt.bodyBudget().used() + " bytes, the limit of "
+                            + rt.bodyBudget().max() + " (" + EdgeLimits.MAX_BUFFERED_REQUEST_BYTES_FLAG
+                            + "): refusing requests with 503");
+            refuseBody(
+                    ErrorCode.OVERLOADED, "the gateway is holding as many request bytes as it may; retry later", last);
+            return;
+        }
+        reserved += n;
+        lastBodyReadNanos = rt.nanoTime();
         body.writeBytes(data);
         if (last) {
             HttpRequest r = request;
             ByteBuf b = body;
             request = null;
             body = null;
+            releaseReserved();
+            cancelBodyTimer();
             dispatch(r, b);
+        }
+    }
+
+    /**
+     * Refuses the request whose body is arriving: the answer goes out at once, the rest of the body is read and
+     * dropped (up to the discard cap) so the client sees it, then the connection (HTTP/2: the stream) closes.
+     */
+    private void refuseBody(ErrorCode failure, String message, boolean last) {
+        dropRequest();
+        if (!last) {
+            startDiscarding();
+        }
+        closeAfterDiscard = true;
+        respond(failure, message, false);
+        if (last) {
+            closeAfterFlush();
+        }
+    }
+
+    private void releaseReserved() {
+        if (reserved > 0) {
+            rt.bodyBudget().release(reserved);
+            reserved = 0;
         }
     }
 
@@ -409,6 +556,19 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         });
         if (keepAlive && closeWhenIdle) {
             closeAfterFlush();
+        } else if (keepAlive) {
+            betweenRequests();
+        }
+    }
+
+    /** HTTP/1.1 keep-alive with nothing in progress: the next request's headers get the header timeout again. */
+    private void betweenRequests() {
+        if (http2) {
+            return;
+        }
+        HeaderDeadline deadline = HeaderDeadline.of(ctx.channel());
+        if (deadline != null) {
+            deadline.betweenRequests();
         }
     }
 
@@ -430,6 +590,8 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void dropRequest() {
         request = null;
+        releaseReserved();
+        cancelBodyTimer();
         if (body != null) {
             body.release();
             body = null;
@@ -460,6 +622,9 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (pending.isEmpty()) {
             ctx.channel().config().setAutoRead(true); // keep reading during an exchange: a client leaving is seen
+            if (exchange == null && waiting == null && request == null && current == null) {
+                betweenRequests();
+            }
         }
     }
 
@@ -473,6 +638,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         dropRequest();
+        cancelBodyTimer();
         releasePending();
         if (waiting != null) {
             Plan w = waiting;
@@ -498,6 +664,22 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderDeadline.Expired.INSTANCE) {
+            // HTTP/1.1 only (the deadline is the connection's); a request under way has its headers already
+            if (request == null && exchange == null && waiting == null && current == null && !discarding) {
+                headerTimeouts.warn("closed connections that did not complete request headers within "
+                        + headerTimeoutNanos / 1_000_000 + " ms (" + EdgeLimits.REQUEST_HEADER_TIMEOUT_FLAG
+                        + "): 408");
+                ctx.writeAndFlush(ErrorResponses.of(
+                                ctx.alloc(),
+                                ErrorCode.REQUEST_TIMEOUT,
+                                "request headers not received within " + headerTimeoutNanos / 1_000_000 + " ms",
+                                null,
+                                false))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // while an exchange runs, the upstream's idle timeout decides
             if (exchange == null) {

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every connection handler of one gateway shares: the current configuration (read once per request), the
- * options, the in-flight tracker, the router, the upstream connector, and the drain state. Thread-safe: the
- * config supplier reads an atomic reference, the counters are atomics, everything else is immutable.
+ * options, the in-flight tracker, the router, the upstream connector, the budget of buffered request bytes, and the
+ * drain state. Thread-safe: the config supplier reads an atomic reference, the counters are atomics, everything
+ * else is immutable.
  */
 public final class ProxyRuntime {
 
@@ -29,6 +30,7 @@ public final class ProxyRuntime {
     private final RequestRouter router;
     private final Upstreams upstreams;
     private final LongSupplier ticker;
+    private final RequestBodyBudget bodyBudget;
     private final AtomicInteger activeExchanges = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
@@ -47,6 +49,7 @@ public final class ProxyRuntime {
         this.router = Objects.requireNonNull(router, "router");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.upstreams = new Upstreams(options);
+        this.bodyBudget = new RequestBodyBudget(options.limits().maxBufferedRequestBytes());
     }
 
     public GatewayConfig config() {
@@ -67,6 +70,15 @@ public final class ProxyRuntime {
 
     Upstreams upstreams() {
         return upstreams;
+    }
+
+    RequestBodyBudget bodyBudget() {
+        return bodyBudget;
+    }
+
+    /** Request body bytes held right now by requests whose body is still arriving (for tests and metrics). */
+    public long bufferedRequestBytes() {
+        return bodyBudget.used();
     }
 
     long nanoTime() {

@@ -120,6 +120,7 @@ class HttpFrontendHandlerTest {
     void contentLengthOverTheLimitIs413BeforeTheBodyIsRead() throws Exception {
         EmbeddedChannel ch = channel(100);
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions");
+        head.headers().set(HttpHeaderNames.HOST, "gw");
         HttpUtil.setContentLength(head, 5000);
         ch.writeInbound(head);
         JsonNode body = error(ch.readOutbound(), 413, "request_too_large");
@@ -139,6 +140,7 @@ class HttpFrontendHandlerTest {
         long cap = HttpFrontendHandler.maxDiscardBytes(100);
         assertThat(cap).isEqualTo(1 << 20);
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions");
+        head.headers().set(HttpHeaderNames.HOST, "gw");
         HttpUtil.setContentLength(head, 64L << 20); // declares far more than the cap
         ch.writeInbound(head);
         error(ch.readOutbound(), 413, "request_too_large");
@@ -166,6 +168,7 @@ class HttpFrontendHandlerTest {
     void chunkedBodyGrowingOverTheLimitIs413() throws Exception {
         EmbeddedChannel ch = channel(100);
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/completions");
+        head.headers().set(HttpHeaderNames.HOST, "gw");
         HttpUtil.setTransferEncodingChunked(head, true);
         ch.writeInbound(head);
         ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[60])));
@@ -181,6 +184,7 @@ class HttpFrontendHandlerTest {
     void modelsAreListedByTheGateway() throws Exception {
         EmbeddedChannel ch = channel(100);
         FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/v1/models");
+        get.headers().set(HttpHeaderNames.HOST, "gw");
         ch.writeInbound(get);
         FullHttpResponse r = ch.readOutbound();
         try {

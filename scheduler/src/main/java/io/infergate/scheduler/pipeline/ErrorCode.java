@@ -14,6 +14,15 @@ package io.infergate.scheduler.pipeline;
 public enum ErrorCode {
     /** The request line or headers could not be decoded. */
     BAD_HTTP(400, "invalid_request_error", "bad_request"),
+    /**
+     * The request target is not a path the gateway forwards: an encoded {@code /} or {@code \\}, a NUL (raw or
+     * {@code %00}), a raw backslash, or dot-segments that climb above the root.
+     */
+    INVALID_PATH(400, "invalid_request_error", "invalid_path"),
+    /** An HTTP/1.1 request without a {@code Host} header, or with more than one (RFC 9112 §3.2). */
+    INVALID_HOST(400, "invalid_request_error", "invalid_host"),
+    /** The request headers, or the next bytes of its body, did not arrive within their timeout. */
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
     /** The body is not a JSON object, or a field the gateway reads has the wrong type. */
     MALFORMED_BODY(400, "invalid_request_error", "invalid_body"),
     /** {@code /v1/chat/completions} or {@code /v1/completions} without a {@code model}. */
@@ -48,6 +57,11 @@ public enum ErrorCode {
     PICKER_UNAVAILABLE(503, "server_error", "endpoint_picker_unavailable"),
     /** An external endpoint picker answered with something the protocol does not allow; the pool fails closed. */
     PICKER_MALFORMED(500, "server_error", "endpoint_picker_malformed_response"),
+    /**
+     * The gateway holds as many request body bytes as its limit allows ({@code --max-buffered-request-bytes}):
+     * bodies being received by other requests must finish first.
+     */
+    OVERLOADED(503, "server_error", "gateway_overloaded"),
     /** The request waited in flow control longer than the TTL (or the queue was shut down). */
     QUEUE_TIMEOUT(503, "server_error", "queue_timeout"),
     /** The upstream connect or the upstream response went idle for longer than the idle timeout. */
