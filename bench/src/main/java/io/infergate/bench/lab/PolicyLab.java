@@ -6,6 +6,7 @@ import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.admission.PoolCapacity;
 import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
@@ -205,7 +206,7 @@ public final class PolicyLab {
                         new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT);
                 flow = new FlowController<>(
                         FlowControlConfig.DEFAULT,
-                        () -> !detector.isSaturated(PoolSignals.of(datastore, inFlight, POOL, loop.now())),
+                        PoolCapacity.of(detector, () -> PoolSignals.of(datastore, inFlight, POOL, loop.now())),
                         loop.clock()::nanoTime);
             } else {
                 flow = null;

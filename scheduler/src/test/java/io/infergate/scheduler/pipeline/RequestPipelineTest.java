@@ -219,7 +219,7 @@ class RequestPipelineTest {
     private final boolean[] capacity = {true};
 
     private FlowController<Object> flow(FlowControlConfig config) {
-        return new FlowController<>(config, () -> capacity[0], () -> now[0]);
+        return new FlowController<>(config, dispatching -> capacity[0], () -> now[0]);
     }
 
     @Test
