@@ -4,6 +4,7 @@ import io.infergate.api.model.PoolEndpoint;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.PoolCapacity;
@@ -83,6 +84,10 @@ public final class PolicyLab {
 
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
+
+    /** The queue settings of {@code serve}'s pools with flow control by annotation: GIE's limits, a 30 s TTL. */
+    static final FlowControlConfig LAB_FLOW_CONTROL =
+            FlowControlConfig.DEFAULT.withRequestTtl(SchedulingOptions.DEFAULT_QUEUE_TTL);
 
     private final LabSettings settings;
 
@@ -205,7 +210,7 @@ public final class PolicyLab {
                 UtilizationSaturationDetector detector =
                         new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT);
                 flow = new FlowController<>(
-                        FlowControlConfig.DEFAULT,
+                        LAB_FLOW_CONTROL,
                         PoolCapacity.of(detector, () -> PoolSignals.of(datastore, inFlight, POOL, loop.now())),
                         loop.clock()::nanoTime);
             } else {
