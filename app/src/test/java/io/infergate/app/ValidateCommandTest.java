@@ -174,8 +174,8 @@ class ValidateCommandTest {
                                 + " (expected: an integer)",
                         cm + ":16:11: warning: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]: engine"
                                 + " \"myengine\" reads no queuedRequestsSpec and no kvUsageSpec: its endpoints count as"
-                                + " saturated for shedding and flow control, which need the waiting queue and the KV-cache"
-                                + " usage (GIE reads the missing value as 0)",
+                                + " saturated for shedding and flow control, which need the waiting queue or the KV-cache"
+                                + " usage",
                         cm + ":17:30: error: ConfigMap/plugins-config: plugins[1].parameters.engineConfigs[0]"
                                 + ".queuedRequestSpec: unknown parameter \"queuedRequestSpec\" (accepted: name,"
                                 + " queuedRequestsSpec, runningRequestsSpec, kvUsageSpec, loraSpec, cacheInfoSpec,"

@@ -140,6 +140,7 @@ public final class GatewayServer implements AutoCloseable {
         RequestRouter router = new RequestRouter(
                 pickers::picker,
                 pool -> flows.controller(pool.id()),
+                config::get,
                 System::nanoTime,
                 schedulerLatency::record,
                 scheduling.debugScores(),

@@ -4,8 +4,10 @@ import io.infergate.api.model.PoolEndpoint;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
+import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.admission.PoolCapacity;
 import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
@@ -82,6 +84,10 @@ public final class PolicyLab {
 
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
+
+    /** The queue settings of {@code serve}'s pools with flow control by annotation: GIE's limits, a 30 s TTL. */
+    static final FlowControlConfig LAB_FLOW_CONTROL =
+            FlowControlConfig.DEFAULT.withRequestTtl(SchedulingOptions.DEFAULT_QUEUE_TTL);
 
     private final LabSettings settings;
 
@@ -204,8 +210,8 @@ public final class PolicyLab {
                 UtilizationSaturationDetector detector =
                         new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT);
                 flow = new FlowController<>(
-                        FlowControlConfig.DEFAULT,
-                        () -> !detector.isSaturated(PoolSignals.of(datastore, inFlight, POOL, loop.now())),
+                        LAB_FLOW_CONTROL,
+                        PoolCapacity.of(detector, () -> PoolSignals.of(datastore, inFlight, POOL, loop.now())),
                         loop.clock()::nanoTime);
             } else {
                 flow = null;

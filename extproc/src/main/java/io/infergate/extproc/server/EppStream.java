@@ -295,8 +295,15 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         act(pipeline.decide(parsed, new ServedPool(state, served)), scanned, raw, length);
     }
 
-    /** The served pool as the pipeline sees it. */
+    /**
+     * The served pool as the pipeline sees it. Endpoints and picker are the pool as served when asked: a request
+     * dispatched from flow control after a reload is picked from the pool's current endpoints.
+     */
     private record ServedPool(EppState state, EppState.Served served) implements PoolState {
+        private EppState.Served now() {
+            return state.served().orElse(served);
+        }
+
         @Override
         public Resolution resolve(
                 String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
@@ -305,12 +312,12 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
 
         @Override
         public PoolSnapshot snapshot() {
-            return served.pool().snapshot();
+            return now().pool().snapshot();
         }
 
         @Override
         public EndpointPicker picker() {
-            return served.picker();
+            return now().picker();
         }
 
         @Override

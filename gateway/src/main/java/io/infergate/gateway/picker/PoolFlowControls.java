@@ -27,9 +27,11 @@ import java.util.function.LongSupplier;
  * such a pool waits in its controller while the pool is saturated and is dispatched, by priority band, fairness id
  * and arrival, as capacity appears.
  *
- * <p><b>Capacity</b> is GIE's utilization detector over the pool's endpoints, with the pool's current thresholds
- * (its configuration's {@code utilization-detector}, else GIE's defaults) over {@link PoolSignals}: the scraped
- * signals, corrected so that a burst between two scrapes cannot all pass on the same stale reading.
+ * <p><b>Capacity</b> is the utilization detector's per-endpoint {@linkplain UtilizationSaturationDetector#headroom
+ * headroom}, with the pool's current thresholds (its configuration's {@code utilization-detector}, else GIE's
+ * defaults) over {@link PoolSignals}: the scraped signals plus our requests leased since, less the requests the
+ * controller released whose pick has not run yet. So a burst between two scrapes cannot all pass on the same stale
+ * reading, and one poke releases at most what the endpoints can take.
  *
  * <p><b>Reloads.</b> A pool keeps its controller, and its queue, while its settings stay equal. When they change,
  * a new controller takes the pool's new requests at once and the old one is <em>retired</em>: it accepts nothing
@@ -145,14 +147,19 @@ public final class PoolFlowControls implements AutoCloseable {
         long generation = ++generations;
         // the older queue of the pool goes first: no capacity for this one while a retired one still holds requests
         FlowController<Object> c = new FlowController<>(
-                settings.config(), () -> !olderQueued(pool, generation) && hasCapacity(pool), nanoTime);
+                settings.config(),
+                dispatching -> !olderQueued(pool, generation) && hasCapacity(pool, dispatching),
+                nanoTime);
         return new Current(settings, generation, c);
     }
 
-    /** The pool's detector as configured now (a removed pool has none: no capacity) over its endpoints. */
-    private boolean hasCapacity(PoolId pool) {
+    /**
+     * Whether the pool's endpoints can take more than the {@code dispatching} requests already released to them, by
+     * the pool's detector as configured now (a removed pool has none: no capacity).
+     */
+    private boolean hasCapacity(PoolId pool, int dispatching) {
         UtilizationSaturationDetector detector = detectors.get(pool);
-        return detector != null && !detector.isSaturated(signals(pool));
+        return detector != null && detector.headroom(signals(pool)) > dispatching;
     }
 
     private boolean olderQueued(PoolId pool, long generation) {

@@ -16,7 +16,8 @@ import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * The one place where an {@link ErrorCode} becomes an HTTP response: status, OpenAI error body
- * {@code {"error":{"message":...,"type":...,"code":...}}}, and one log line with the request id. Client errors
+ * {@code {"error":{"message":...,"type":...,"code":...}}}, {@code Retry-After} on a 429 (shed or a full queue),
+ * and one log line with the request id. Client errors
  * (4xx) log at debug, gateway and upstream failures (5xx) at warn.
  *
  * <p>Stateless; called on event loops; never blocks.
@@ -24,6 +25,12 @@ import tools.jackson.core.io.JsonStringEncoder;
 public final class ErrorResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+    /**
+     * {@code Retry-After} of every 429: one second, about how long a saturated pool takes to finish a batch of
+     * requests and so to have room again.
+     */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private ErrorResponses() {}
 
@@ -58,6 +65,10 @@ public final class ErrorResponses {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         if (requestId != null) {
             r.headers().set(HeaderNames.X_REQUEST_ID, requestId);
+        }
+        if (status == 429) {
+            // shed or over a queue limit: the client may come back, and should not at once (RFC 9110 10.2.3)
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

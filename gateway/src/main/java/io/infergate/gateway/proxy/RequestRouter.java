@@ -55,6 +55,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.io.JsonStringEncoder;
@@ -89,6 +90,7 @@ public final class RequestRouter {
     private final Function<PoolRuntime, EndpointPicker> pickers;
     private final RequestPipeline pipeline;
     private final Function<PoolRuntime, FlowController<Object>> flows;
+    private final Supplier<GatewayConfig> latest;
     private final boolean debugScores;
     private final ExternalPickers external;
 
@@ -104,13 +106,16 @@ public final class RequestRouter {
      *                  block
      */
     public RequestRouter(Function<PoolRuntime, EndpointPicker> pickers, LongSupplier nanoTime, LongConsumer pickNanos) {
-        this(pickers, pool -> null, nanoTime, pickNanos, false, ExternalPickers.NONE);
+        this(pickers, pool -> null, null, nanoTime, pickNanos, false, ExternalPickers.NONE);
     }
 
     /**
      * @param pickers     each pool's picker; called on event loops, must not block
      * @param flows       each pool's flow controller, or null for a pool without flow control; called on event
      *                    loops
+     * @param latest      the configuration being served now, read when a queued request is dispatched so that it
+     *                    is picked from its pool as reloads left it; null (routers without flow control): the
+     *                    configuration the request was planned with
      * @param nanoTime    the clock picks are timed with
      * @param pickNanos   receives how long each pick took, rejected ones included; called on event loops, must
      *                    not block
@@ -122,11 +127,13 @@ public final class RequestRouter {
     public RequestRouter(
             Function<PoolRuntime, EndpointPicker> pickers,
             Function<PoolRuntime, FlowController<Object>> flows,
+            Supplier<GatewayConfig> latest,
             LongSupplier nanoTime,
             LongConsumer pickNanos,
             boolean debugScores,
             ExternalPickers external) {
         this.external = Objects.requireNonNull(external, "external");
+        this.latest = latest;
         this.debugScores = debugScores;
         this.pickers = pickers;
         this.flows = flows;
@@ -278,13 +285,23 @@ public final class RequestRouter {
 
     /**
      * A pool as the pipeline sees it: the picker and the flow controller are looked up when the pipeline asks (the
-     * picker only once a queued request may go).
+     * picker only once a queued request may go). Endpoints and picker are those of the pool as the configuration
+     * being served has it when asked: a request dispatched from flow control after a reload goes to the pool's
+     * current endpoints, not to those of the moment it was queued. A pool that a reload removed has no endpoints.
      */
     private final class PoolView implements PoolState {
         private final PoolRuntime pool;
 
         PoolView(PoolRuntime pool) {
             this.pool = pool;
+        }
+
+        private PoolRuntime now() {
+            GatewayConfig served = latest == null ? null : latest.get();
+            if (served == null) {
+                return pool;
+            }
+            return served.pool(pool.id());
         }
 
         @Override
@@ -295,12 +312,14 @@ public final class RequestRouter {
 
         @Override
         public PoolSnapshot snapshot() {
-            return pool.snapshot();
+            PoolRuntime current = now();
+            return current == null ? new PoolSnapshot(pool.id(), List.of()) : current.snapshot();
         }
 
         @Override
         public EndpointPicker picker() {
-            return pickers.apply(pool);
+            PoolRuntime current = now();
+            return pickers.apply(current == null ? pool : current);
         }
 
         @Override

@@ -2,7 +2,9 @@ package io.infergate.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.api.Manifests;
 import io.infergate.gateway.GatewayOptions;
+import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
@@ -79,13 +81,21 @@ class GatewayFlowControlIT {
         }
     }
 
-    /** A gateway in front of the fleet whose pool has flow control, with the given request TTL. */
-    private static GatewayFixture gateway(Duration requestTtl) {
+    /** The fixture's manifests with flow control on for pool {@code pool}. */
+    private static String manifests() {
         List<Integer> ports = fleet.replicas().stream().map(SimReplica::port).toList();
-        String manifests = GatewayFixture.manifests(ports, ports.get(0))
+        return GatewayFixture.manifests(ports, ports.get(0))
                 .replace(
                         "metadata: {name: pool}",
                         "metadata: {name: pool, annotations: {infergate.io/flow-control: \"true\"}}");
+    }
+
+    /** A gateway in front of the fleet whose pool has flow control, with the given request TTL. */
+    private static GatewayFixture gateway(Duration requestTtl) {
+        return gateway(manifests(), requestTtl);
+    }
+
+    private static GatewayFixture gateway(String manifests, Duration requestTtl) {
         return new GatewayFixture(
                 manifests,
                 GatewayOptions.defaults(),
@@ -152,6 +162,21 @@ class GatewayFlowControlIT {
         assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
         assertThat(JSON.readTree(released.body()).path("model").asString()).isEqualTo("canary");
         assertThat(queue().stats().expired()).isZero();
+    }
+
+    @Test
+    void aQueuedRequestIsPickedFromThePoolAsAReloadLeftIt() throws Exception {
+        // queued while the pool selects no Pod (no endpoint: no capacity), released by a reload that adds one
+        String podless = manifests().replace("labels: {app: sim}", "labels: {app: elsewhere}");
+        gw = gateway(podless, NEVER_EXPIRES);
+        CompletableFuture<HttpResponse<String>> waiting = chat(GatewayFixture.BASE_MODEL);
+        Awaitility.await().until(() -> queue().queuedRequests() == 1);
+
+        var loaded = Manifests.load("test.yaml", manifests());
+        gw.server.update(GatewayConfig.compile(loaded.manifests()));
+        HttpResponse<String> released = waiting.get();
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        assertThat(queue().stats().dispatched()).isEqualTo(1);
     }
 
     @Test

@@ -23,8 +23,13 @@ import java.util.function.LongSupplier;
  * come first served. Bands are created on demand from {@link FlowControlConfig#band(int)}.
  *
  * <h2>Dispatch</h2>
- * Before each dispatch the controller asks its {@link PoolCapacity}; while the answer is no it holds the head
- * request (and so everything behind it: GIE's "strict priority preservation"). Nothing here runs on a timer: the
+ * Before each dispatch the controller asks its {@link PoolCapacity}, telling it how many requests it has dispatched
+ * whose continuation has not run yet (their outcome sits in an executor's queue, so no pick has leased an endpoint
+ * for them and no signal shows them); while the answer is no it holds the head request (and so everything behind
+ * it: GIE's "strict priority preservation"). Without that count a poke would see the same load before every
+ * dispatch and release the whole queue at once; with it, one poke releases at most what the pool can take. A
+ * dispatched request stops counting when its outcome's continuation has returned (the pick has leased by then),
+ * and the controller pokes itself then, in case that pick took nothing. Nothing here runs on a timer: the
  * data plane calls {@link #poke()} whenever capacity may have appeared (a request finished, metrics were
  * refreshed), and each {@link #enqueue} pokes too. {@link #sweepExpired()} (which also pokes) is meant to be called
  * every {@link FlowControlConfig#expirySweepInterval()} by a control-plane scheduler; tests call it after advancing
@@ -73,6 +78,9 @@ public final class FlowController<T> implements AutoCloseable {
     private final AtomicInteger drainRequests = new AtomicInteger();
 
     private final AtomicLong capacityCheckErrors = new AtomicLong();
+
+    /** Dispatched from the queue, outcome not yet delivered: invisible to the pool's signals (see Dispatch). */
+    private final AtomicInteger dispatching = new AtomicInteger();
 
     private final ReentrantLock lock = new ReentrantLock();
     // Everything below is guarded by lock.
@@ -218,6 +226,7 @@ public final class FlowController<T> implements AutoCloseable {
                 } else {
                     band.served(t);
                     dispatched++;
+                    dispatching.incrementAndGet();
                     outcome = new Outcome.Dispatched(now - t.enqueuedNanos);
                 }
             } finally {
@@ -344,9 +353,20 @@ public final class FlowController<T> implements AutoCloseable {
         }
     }
 
+    /** Called once a dispatched request's outcome has been delivered (its pick has run): see Dispatch. */
+    void delivered() {
+        dispatching.decrementAndGet();
+        poke();
+    }
+
+    /** Requests dispatched whose outcome has not been delivered yet; for tests and gauges. */
+    public int dispatching() {
+        return dispatching.get();
+    }
+
     private boolean hasCapacity() {
         try {
-            return capacity.hasCapacity();
+            return capacity.hasCapacity(dispatching.get());
         } catch (RuntimeException e) {
             capacityCheckErrors.incrementAndGet();
             return false;

@@ -14,7 +14,15 @@ import java.util.List;
  * A pool's saturation signals for flow control's capacity check: each endpoint's scraped waiting queue and KV use,
  * with one correction so that a burst between two scrapes cannot all pass on the same stale reading: an endpoint's
  * waiting queue also counts the requests of ours it has beyond what it reported as running and waiting (requests
- * we sent since its last scrape). Used by the gateway's flow controllers and by the policy lab.
+ * we sent since its last scrape). Used by the gateway's flow controllers and by the policy lab; {@link #of(ScrapedMetrics,
+ * long)} is the one mapping of a scrape onto {@link EndpointSignals}, which the scheduler's shedding check and the
+ * {@code utilization-detector} filter use too.
+ *
+ * <p><b>Signals an engine does not export.</b> A signal the scrapes never yielded (TGI has no KV-usage gauge; a
+ * custom mapping may disable the queue) contributes nothing: it reads as 0, so the endpoint is judged by the
+ * signals it has. Only an endpoint with neither signal (never scraped, the last scrape failed, or nothing readable)
+ * counts as having no metrics. Partial scrapes keep earlier values ({@code ModelServerMetrics.orElse}), so a signal
+ * an engine does export does not drop out because one page missed it.
  *
  * <p>Stateless; safe from any thread (it reads the datastore and the tracker, both thread-safe).
  */
@@ -32,16 +40,31 @@ public final class PoolSignals {
         for (int i = 0; i < state.slots().size(); i++) {
             EndpointSlot slot = state.slots().get(i);
             ScrapedMetrics s = slot.metrics();
-            ModelServerMetrics m = s.metrics();
-            if (s.failure() != null || !s.everRead() || !m.hasWaitingQueue() || !m.hasKvUsage()) {
-                out.add(EndpointSignals.NO_METRICS);
+            EndpointSignals scraped = of(s, nowNanos);
+            if (!scraped.hasMetrics()) {
+                out.add(scraped);
                 continue;
             }
-            int reported = m.waitingQueue() + Math.max(0, m.runningRequests());
+            ModelServerMetrics m = s.metrics();
+            int reported = scraped.waitingQueue() + Math.max(0, m.runningRequests());
             int ours = inFlight.inFlight(state.endpoints().get(i));
-            int waiting = m.waitingQueue() + Math.max(0, ours - reported);
-            out.add(EndpointSignals.of(s.ageNanos(nowNanos), waiting, m.kvUsage()));
+            int waiting = scraped.waitingQueue() + Math.max(0, ours - reported);
+            out.add(EndpointSignals.of(scraped.metricsAgeNanos(), waiting, scraped.kvUsage()));
         }
         return out;
+    }
+
+    /**
+     * One endpoint's scraped signals, uncorrected: {@link EndpointSignals#NO_METRICS} when the last scrape failed,
+     * none succeeded yet, or it had neither a waiting queue nor a KV usage; otherwise the signals it has, a missing
+     * one as 0 (see the class comment).
+     */
+    public static EndpointSignals of(ScrapedMetrics s, long nowNanos) {
+        ModelServerMetrics m = s.metrics();
+        if (s.failure() != null || !s.everRead() || !(m.hasWaitingQueue() || m.hasKvUsage())) {
+            return EndpointSignals.NO_METRICS;
+        }
+        return EndpointSignals.of(
+                s.ageNanos(nowNanos), m.hasWaitingQueue() ? m.waitingQueue() : 0, m.hasKvUsage() ? m.kvUsage() : 0.0);
     }
 }

@@ -93,14 +93,28 @@ public final class Ticket<T> {
         return owner != null && owner.cancel(this);
     }
 
-    /** Hands {@code outcome} to the caller's executor; called outside the controller's lock. */
+    /**
+     * Hands {@code outcome} to the caller's executor; called outside the controller's lock. A dispatch is reported
+     * back to the controller once its continuations have run ({@link FlowController#delivered}), however they end.
+     */
     void complete(Outcome outcome) {
         Objects.requireNonNull(outcome);
+        Runnable deliver = outcome instanceof Outcome.Dispatched
+                ? () -> deliverDispatch(outcome)
+                : () -> promise.complete(outcome);
         try {
-            executor.execute(() -> promise.complete(outcome));
+            executor.execute(deliver);
         } catch (RuntimeException refused) {
             // The executor is gone (say, its event loop shut down): completing here beats leaving a waiter behind.
+            deliver.run();
+        }
+    }
+
+    private void deliverDispatch(Outcome outcome) {
+        try {
             promise.complete(outcome);
+        } finally {
+            owner.delivered();
         }
     }
 }

@@ -10,11 +10,13 @@ import java.util.Objects;
  * GIE's {@code utilization-detector} (v1.4+; v1.5.0
  * {@code framework/plugins/flowcontrol/saturationdetector/utilization/detector.go}), in its two roles.
  *
- * <p><b>Saturation detector.</b> {@link #saturation} is the mean over the candidate endpoints of each endpoint's
- * roofline score {@code max(waitingQueue / queueDepthThreshold, kvUsage / kvCacheUtilThreshold)}; an endpoint
- * without metrics, or whose metrics are older than {@code metricsStalenessThreshold}, scores 1.0; no candidates
- * at all gives 1.0. The pool is {@linkplain #isSaturated saturated} when that mean is {@code >= 1.0}. The mean is
- * unweighted: a small saturated endpoint weighs as much as a large idle one, exactly as in GIE.
+ * <p><b>Saturation detector.</b> {@link #saturation} is GIE's: the mean over the candidate endpoints of each
+ * endpoint's roofline score {@code max(waitingQueue / queueDepthThreshold, kvUsage / kvCacheUtilThreshold)}; an
+ * endpoint without metrics, or whose metrics are older than {@code metricsStalenessThreshold}, scores 1.0; no
+ * candidates at all gives 1.0. It is kept as a gauge. The decisions are per endpoint (ours): the pool is
+ * {@linkplain #isSaturated saturated} when every candidate scores at least 1.0, and its {@linkplain #headroom
+ * headroom} is what the unsaturated ones can still take. GIE's mean lets one endpoint with a deep queue hold the
+ * pool "saturated" while the others idle.
  *
  * <p><b>Filter.</b> {@link #filter} keeps the endpoints whose metrics are fresh and that are strictly below the
  * relaxed limits {@code queueDepthThreshold·(1+headroom)} and {@code kvCacheUtilThreshold·(1+headroom)}. When that
@@ -116,9 +118,33 @@ public final class UtilizationSaturationDetector {
         return total / n;
     }
 
-    /** {@code saturation(candidates) >= 1.0}. */
+    /**
+     * How many more requests the endpoints can take before each is saturated, summed over endpoints: for a fresh
+     * endpoint whose KV usage is below {@code kvCacheUtilThreshold}, {@code queueDepthThreshold - waitingQueue}
+     * (at least 0); 0 for a stale endpoint, one without metrics or one at its KV limit. A per-endpoint view, unlike
+     * the mean of {@link #saturation}: one endpoint with a deep queue does not hide three idle ones, and idle
+     * endpoints do not hide that each can take only so much. Flow control releases at most this many requests
+     * ahead of the next signals ({@link PoolCapacity#of}). 0 for no candidates; never negative, saturating at
+     * {@link Integer#MAX_VALUE}.
+     */
+    public int headroom(List<EndpointSignals> candidates) {
+        long room = 0;
+        for (int i = 0, n = candidates.size(); i < n; i++) {
+            EndpointSignals e = candidates.get(i);
+            if (isFresh(e) && e.kvUsage() < config.kvCacheUtilThreshold()) {
+                room += Math.max(0, config.queueDepthThreshold() - e.waitingQueue());
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, room);
+    }
+
+    /**
+     * Whether no candidate can take another request ({@link #headroom} 0: every endpoint's score is at least 1.0).
+     * Not GIE's {@code saturation(candidates) >= 1.0}: with the mean, one endpoint with a deep queue keeps the pool
+     * "saturated" (and sheds its Sheddable requests) while the others idle.
+     */
     public boolean isSaturated(List<EndpointSignals> candidates) {
-        return saturation(candidates) >= 1.0;
+        return headroom(candidates) == 0;
     }
 
     /** Whether the filter keeps {@code e} on its own merits (before the fail-open fallback). */

@@ -26,7 +26,11 @@ public interface PoolState {
      */
     Resolution resolve(String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random);
 
-    /** The pool's ready endpoints as of now. */
+    /**
+     * The pool's ready endpoints as of now: asked when the request is decided and again when a queued request is
+     * dispatched, so it must follow reloads (the current configuration's pool, not the one a request was queued
+     * with).
+     */
     PoolSnapshot snapshot();
 
     /** The picker that ranks the endpoints; asked when the request may go (after any wait in flow control). */

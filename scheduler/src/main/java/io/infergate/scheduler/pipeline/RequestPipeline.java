@@ -87,18 +87,12 @@ public final class RequestPipeline {
         }
         PickRequest pick = new PickRequest(
                 request.requestId(), target, priority, promptBytes, request.flowId(), request.sessionId(), prompt);
-        PoolSnapshot all = pool.snapshot();
-        PoolSnapshot candidates = all;
-        if (request.candidates() != null) {
-            List<Endpoint> allowed = request.candidates().apply(all.endpoints());
-            if (allowed.isEmpty()) {
-                return new Decision.Refuse(ErrorCode.NO_ENDPOINT, NO_CANDIDATES, pick);
-            }
-            candidates = new PoolSnapshot(all.pool(), allowed);
+        if (candidates(request, pool) == null) {
+            return new Decision.Refuse(ErrorCode.NO_ENDPOINT, NO_CANDIDATES, pick);
         }
         Pending pending = new Pending(
                 pick,
-                candidates,
+                request,
                 rewrite,
                 TokenEstimate.promptTokens(promptBytes),
                 TokenEstimate.outputTokens(request.scanned()),
@@ -122,10 +116,24 @@ public final class RequestPipeline {
                         : admitted(outcome, pending, pool));
     }
 
+    /**
+     * The pool's endpoints as of now, narrowed by the request's candidates filter; null when the filter leaves none.
+     * Asked again when a queued request is dispatched: a reload while it waited (a pod added or removed) must count,
+     * not the endpoints of the moment it was queued.
+     */
+    private static PoolSnapshot candidates(ParsedRequest request, PoolState pool) {
+        PoolSnapshot all = pool.snapshot();
+        if (request.candidates() == null) {
+            return all;
+        }
+        List<Endpoint> allowed = request.candidates().apply(all.endpoints());
+        return allowed.isEmpty() ? null : new PoolSnapshot(all.pool(), allowed);
+    }
+
     /** What {@link #decide} worked out before the pick, kept while the request waits. */
     private record Pending(
             PickRequest pick,
-            PoolSnapshot candidates,
+            ParsedRequest request,
             Decision.Rewrite rewrite,
             long promptTokens,
             long outputTokens,
@@ -146,17 +154,21 @@ public final class RequestPipeline {
     }
 
     private Decision pick(Pending pending, PoolState pool) {
+        PoolSnapshot candidates = candidates(pending.request(), pool);
+        if (candidates == null) {
+            return new Decision.Refuse(ErrorCode.NO_ENDPOINT, NO_CANDIDATES, pending.pick());
+        }
         EndpointPicker picker = pool.picker();
         long start = nanoTime.getAsLong();
         PickResult picked;
         String explanation = null;
         if (pending.explain() && picker instanceof Scheduler scheduler) {
-            Scheduler.Decision d = scheduler.decide(pending.pick(), pending.candidates());
+            Scheduler.Decision d = scheduler.decide(pending.pick(), candidates);
             picked = d.result();
             var e = d.explanation();
             explanation = e == null ? "none (rejected before scoring)" : e.toString();
         } else {
-            picked = picker.pick(pending.pick(), pending.candidates());
+            picked = picker.pick(pending.pick(), candidates);
         }
         pickNanos.accept(nanoTime.getAsLong() - start);
         return switch (picked) {

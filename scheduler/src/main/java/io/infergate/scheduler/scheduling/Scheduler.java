@@ -1,12 +1,12 @@
 package io.infergate.scheduler.scheduling;
 
 import io.infergate.scheduler.admission.EndpointSignals;
+import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.scheduler.datastore.PoolState;
 import io.infergate.scheduler.datastore.ScrapedMetrics;
-import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.EndpointPicker;
 import io.infergate.scheduler.pick.InFlightTracker;
@@ -161,16 +161,8 @@ public final class Scheduler implements EndpointPicker {
     static List<EndpointSignals> signals(Candidates c, long now) {
         List<EndpointSignals> out = new ArrayList<>(c.size());
         for (int i = 0; i < c.size(); i++) {
-            out.add(signals(c.scraped(i), now));
+            out.add(PoolSignals.of(c.scraped(i), now));
         }
         return out;
-    }
-
-    static EndpointSignals signals(ScrapedMetrics s, long now) {
-        ModelServerMetrics m = s.metrics();
-        if (s.failure() != null || !s.everRead() || !m.hasWaitingQueue() || !m.hasKvUsage()) {
-            return EndpointSignals.NO_METRICS;
-        }
-        return EndpointSignals.of(s.ageNanos(now), m.waitingQueue(), m.kvUsage());
     }
 }

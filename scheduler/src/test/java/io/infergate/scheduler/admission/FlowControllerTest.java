@@ -28,7 +28,7 @@ class FlowControllerTest {
         int checks;
 
         @Override
-        public boolean hasCapacity() {
+        public boolean hasCapacity(int dispatching) {
             checks++;
             if (permits == Integer.MAX_VALUE) {
                 return true;
@@ -115,6 +115,47 @@ class FlowControllerTest {
         assertThat(s.dispatched()).isEqualTo(1);
         assertThat(s.dispatchedImmediately()).isEqualTo(1);
         assertThat(s.queuedRequests()).isZero();
+    }
+
+    @Test
+    void aDipInTheScrapedLoadReleasesOnlyWhatThePoolCanTakeNotTheWholeQueue() {
+        // two endpoints as the last scrape saw them, plus the requests leased since (what PoolSignals folds in)
+        int[] scrapedWaiting = {5, 5}; // saturated: queue threshold 5 each
+        int[] leased = {0, 0};
+        UtilizationSaturationDetector detector = UtilizationSaturationDetector.withDefaults();
+        controller = new FlowController<>(
+                FlowControlConfig.DEFAULT,
+                PoolCapacity.of(
+                        detector,
+                        () -> List.of(
+                                EndpointSignals.of(0, scrapedWaiting[0] + leased[0], 0.1),
+                                EndpointSignals.of(0, scrapedWaiting[1] + leased[1], 0.1))),
+                ticker);
+        RecordingExecutor loop = new RecordingExecutor(); // the event loop: outcomes wait for it to run
+        int[] picks = {0};
+        for (int i = 0; i < 30; i++) {
+            controller
+                    .enqueue(FlowKey.of(null, 0), 10, "r" + i, loop)
+                    .outcome()
+                    .thenAccept(o -> leased[picks[0]++ % 2]++); // the pick leases, alternating endpoints
+        }
+        assertThat(controller.queuedRequests()).isEqualTo(30);
+
+        scrapedWaiting[0] = 0; // a scrape shows both queues drained: room for 5 + 5
+        scrapedWaiting[1] = 0;
+        controller.poke();
+        assertThat(controller.queuedRequests()).isEqualTo(20); // 10 released, not 30
+        assertThat(controller.dispatching()).isEqualTo(10);
+
+        loop.runAll(); // the picks run and lease; no new scrape yet: both endpoints are full, nothing more goes
+        assertThat(leased).containsExactly(5, 5);
+        assertThat(controller.dispatching()).isZero();
+        assertThat(controller.queuedRequests()).isEqualTo(20);
+        assertThat(loop.pending()).isZero();
+
+        scrapedWaiting[0] = -3; // a scrape: endpoint 0 started three of ours (5 leased, 2 still waiting)
+        controller.poke();
+        assertThat(controller.queuedRequests()).isEqualTo(17);
     }
 
     @Test
@@ -449,7 +490,7 @@ class FlowControllerTest {
         AtomicInteger calls = new AtomicInteger();
         controller = new FlowController<>(
                 FlowControlConfig.DEFAULT,
-                () -> {
+                dispatching -> {
                     if (calls.incrementAndGet() <= 3) {
                         throw new IllegalStateException("metrics store broken");
                     }

@@ -64,13 +64,27 @@ class UtilizationSaturationDetectorTest {
     void saturationIsTheMeanScore() {
         assertThat(detector.saturation(List.of(fresh(4, 0.4), fresh(0, 0.2))))
                 .isCloseTo((0.8 + 0.25) / 2, within(1e-12));
-        // An average, not "all pods bad": one overloaded endpoint and one idle one make exactly 1.0.
+        // GIE's average, kept as a gauge: one overloaded endpoint and one idle one make exactly 1.0 ...
         List<EndpointSignals> mixed = List.of(fresh(10, 0), fresh(0, 0));
         assertThat(detector.saturation(mixed)).isEqualTo(1.0);
-        assertThat(detector.isSaturated(mixed)).isTrue();
+        // ... but the pool is not saturated while one endpoint can take a request (issue 16: one deep queue kept
+        // the pool "saturated" while three replicas idled)
+        assertThat(detector.isSaturated(mixed)).isFalse();
+        assertThat(detector.isSaturated(List.of(fresh(10, 0), fresh(5, 0), fresh(0, 0.8))))
+                .isTrue();
         List<EndpointSignals> justBelow = List.of(fresh(5, 0), fresh(0, 0.79));
         assertThat(detector.saturation(justBelow)).isLessThan(1.0);
         assertThat(detector.isSaturated(justBelow)).isFalse();
+    }
+
+    @Test
+    void headroomIsWhatEachUnsaturatedEndpointCanStillTake() {
+        // queue threshold 5: an idle endpoint takes 5, one with 3 waiting 2, a deep queue or a full KV cache none
+        assertThat(detector.headroom(List.of(fresh(0, 0), fresh(3, 0.5), fresh(9, 0), fresh(0, 0.8))))
+                .isEqualTo(7);
+        assertThat(detector.headroom(List.of(EndpointSignals.NO_METRICS, EndpointSignals.of(200 * MS + 1, 0, 0))))
+                .isZero();
+        assertThat(detector.headroom(List.of())).isZero();
     }
 
     @Test

@@ -62,6 +62,7 @@ class RequestPipelineTest {
             return rejection != null ? rejection : new PickResult.Picked(candidates.endpoints());
         };
         FlowController<Object> flow;
+        PoolSnapshot snapshot = SNAPSHOT;
 
         @Override
         public Resolution resolve(
@@ -81,7 +82,7 @@ class RequestPipelineTest {
 
         @Override
         public PoolSnapshot snapshot() {
-            return SNAPSHOT;
+            return snapshot;
         }
 
         @Override
@@ -218,7 +219,7 @@ class RequestPipelineTest {
     private final boolean[] capacity = {true};
 
     private FlowController<Object> flow(FlowControlConfig config) {
-        return new FlowController<>(config, () -> capacity[0], () -> now[0]);
+        return new FlowController<>(config, dispatching -> capacity[0], () -> now[0]);
     }
 
     @Test
@@ -244,6 +245,41 @@ class RequestPipelineTest {
         var outcome = q.ticket().outcome().toCompletableFuture().getNow(null);
         assertThat(q.resume(outcome, null)).isInstanceOf(Decision.Forward.class);
         assertThat(picked).hasSize(1);
+    }
+
+    @Test
+    void aQueuedRequestIsPickedFromThePoolAsItIsWhenDispatchedNotAsItWasWhenQueued() {
+        Pool pool = new Pool();
+        pool.flow = flow(FlowControlConfig.DEFAULT);
+        pool.snapshot = new PoolSnapshot(POOL, List.of()); // queued while the pool had no ready endpoint
+        capacity[0] = false;
+        Decision.Queued q = (Decision.Queued) pipeline.decide(request("{\"model\":\"m\"}"), pool);
+
+        pool.snapshot = new PoolSnapshot(POOL, List.of(B)); // a reload added a pod
+        capacity[0] = true;
+        pool.flow.poke();
+        var outcome = q.ticket().outcome().toCompletableFuture().getNow(null);
+        Decision d = q.resume(outcome, null);
+        assertThat(d).isInstanceOf(Decision.Forward.class);
+        assertThat(((Decision.Forward) d).endpoints()).containsExactly(B);
+    }
+
+    @Test
+    void aQueuedRequestWhoseCandidatesLeftWhileItWaitedIsRefusedAtDispatch() {
+        Pool pool = new Pool();
+        pool.flow = flow(FlowControlConfig.DEFAULT);
+        capacity[0] = false;
+        Decision.Queued q = (Decision.Queued) pipeline.decide(
+                request("{\"model\":\"m\"}", null, false, eps -> eps.contains(A) ? List.of(A) : List.of()), pool);
+
+        pool.snapshot = new PoolSnapshot(POOL, List.of(B)); // A was removed meanwhile
+        capacity[0] = true;
+        pool.flow.poke();
+        var outcome = q.ticket().outcome().toCompletableFuture().getNow(null);
+        Decision d = q.resume(outcome, null);
+        assertThat(d).isInstanceOf(Decision.Refuse.class);
+        assertThat(((Decision.Refuse) d).code()).isEqualTo(ErrorCode.NO_ENDPOINT);
+        assertThat(picked).isEmpty();
     }
 
     @Test

@@ -94,6 +94,22 @@ class SchedulerTest {
     }
 
     @Test
+    void anIdleTgiPoolShedsNothingThoughTgiExportsNoKvUsage() {
+        // TGI's mapping reads only tgi_queue_size and tgi_batch_current_size: the KV usage is never known
+        ScrapedMetrics idle = new ScrapedMetrics(
+                new ModelServerMetrics("tgi", 0, 1, Double.NaN, null, null, -1, -1, -1, List.of()), Pods.NOW, null);
+        PoolSnapshot p = pool(List.of(idle, idle));
+        Scheduler s = scheduler(BuiltInProfiles.GIE_V1_DEFAULT);
+        assertThat(s.pick(request("m", -1, new byte[0]), p)).isInstanceOf(PickResult.Picked.class);
+        // its queue still counts: a TGI pool with deep queues is saturated
+        ScrapedMetrics busy = new ScrapedMetrics(
+                new ModelServerMetrics("tgi", 9, 8, Double.NaN, null, null, -1, -1, -1, List.of()), Pods.NOW, null);
+        PickResult shed = s.pick(request("m", -1, new byte[0]), pool(List.of(busy, busy)));
+        assertThat(shed).isInstanceOf(PickResult.Rejected.class);
+        assertThat(((PickResult.Rejected) shed).httpStatus()).isEqualTo(429);
+    }
+
+    @Test
     void selectLoraDespiteHigherKvCache() {
         // GIE hermetic case: queues 10/10/10, KV 0.2/0.4/0.3, only pod 1 runs the adapter (no room elsewhere)
         PoolSnapshot p = pool(List.of(

@@ -171,9 +171,11 @@ final class CoreMetricsExtractorFactory {
         if (ok && !unread.isEmpty()) {
             e.warning(
                     e.tree(),
-                    "engine \"" + engine + "\" reads no " + String.join(" and no ", unread) + ": its"
-                            + " endpoints count as saturated for shedding and flow control, which need the waiting queue and"
-                            + " the KV-cache usage (GIE reads the missing value as 0)");
+                    "engine \"" + engine + "\" reads no " + String.join(" and no ", unread) + ": "
+                            + (unread.size() == 1
+                                    ? "shedding and flow control judge its endpoints by the other signal alone"
+                                    : "its endpoints count as saturated for shedding and flow control, which need"
+                                            + " the waiting queue or the KV-cache usage"));
         }
         if (!engine.isEmpty() && !engine.equals(EngineMapping.RESERVED_DEFAULT) && !engines.containsKey(engine)) {
             engines.put(engine, e.tree().path());

@@ -1,10 +1,8 @@
 package io.infergate.scheduler.scheduling.plugins;
 
 import io.infergate.api.load.Params;
-import io.infergate.scheduler.admission.EndpointSignals;
+import io.infergate.scheduler.admission.PoolSignals;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
-import io.infergate.scheduler.datastore.ScrapedMetrics;
-import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
@@ -59,22 +57,13 @@ public final class UtilizationFilter implements SelectingFilter {
         boolean[] keep = new boolean[n];
         boolean any = false;
         for (int i = 0; i < n; i++) {
-            keep[i] = detector.passes(signals(c.scraped(i), ctx.nowNanos()));
+            keep[i] = detector.passes(PoolSignals.of(c.scraped(i), ctx.nowNanos()));
             any |= keep[i];
         }
         if (!any) {
             Arrays.fill(keep, true);
         }
         return keep;
-    }
-
-    /** The same view of an endpoint as the scheduler's admission check. */
-    private static EndpointSignals signals(ScrapedMetrics s, long now) {
-        ModelServerMetrics m = s.metrics();
-        if (s.failure() != null || !s.everRead() || !m.hasWaitingQueue() || !m.hasKvUsage()) {
-            return EndpointSignals.NO_METRICS;
-        }
-        return EndpointSignals.of(s.ageNanos(now), m.waitingQueue(), m.kvUsage());
     }
 
     // --- the factory

@@ -122,8 +122,8 @@ class CoreMetricsExtractorTest {
                 .containsExactly(
                         at(body, "name: myengine")
                                 + ": warning: plugins[0].parameters.engineConfigs[0]: engine \"myengine\""
-                                + " reads no kvUsageSpec: its endpoints count as saturated for shedding and flow control,"
-                                + " which need the waiting queue and the KV-cache usage (GIE reads the missing value as 0)",
+                                + " reads no kvUsageSpec: shedding and flow control judge its endpoints by the other"
+                                + " signal alone",
                         at(body, "my_kv_usage") + ": error: plugins[0].parameters.engineConfigs[0].kvUsgeSpec: unknown"
                                 + " parameter \"kvUsgeSpec\" (accepted: name, queuedRequestsSpec, runningRequestsSpec,"
                                 + " kvUsageSpec, loraSpec, cacheInfoSpec, cacheBlockSizeSpec, cacheNumBlocksSpec,"
@@ -207,9 +207,8 @@ class CoreMetricsExtractorTest {
                 """;
         assertThat(problems(body))
                 .containsExactly(at(body, "name: queue-only") + ": warning:"
-                        + " plugins[0].parameters.engineConfigs[0]: engine \"queue-only\" reads no kvUsageSpec: its endpoints"
-                        + " count as saturated for shedding and flow control, which need the waiting queue and the KV-cache"
-                        + " usage (GIE reads the missing value as 0)");
+                        + " plugins[0].parameters.engineConfigs[0]: engine \"queue-only\" reads no kvUsageSpec:"
+                        + " shedding and flow control judge its endpoints by the other signal alone");
         assertThat(Epc.build(body).metricsExtractor().mapping("queue-only").kvUsage())
                 .isNull();
     }

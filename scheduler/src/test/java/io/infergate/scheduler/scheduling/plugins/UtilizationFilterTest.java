@@ -31,9 +31,12 @@ class UtilizationFilterTest {
         "1/0.1/10 1/0.1/200,          0,    T T",
         "1/0.1/10 failed never,       0,    T F F",
         "9/0.9/10 failed never,       0,    T T T",
-        "1/NaN/10 2/0.1/10,           0,    F T",
+        "1/NaN/10 2/0.1/10,           0,    T T",
+        "5/NaN/10 2/0.1/10,           0,    F T",
+        "-1/NaN/10 2/0.1/10,          0,    F T",
         "6/0.1/10 1/0.9/10,           0.5,  T T",
     })
+    // NaN: a KV usage the engine does not export (TGI) is judged by its queue alone; -1/NaN: no signal at all
     void keepsTheEndpointsBelowTheThresholdsOrAllWhenNoneIs(String endpoints, double headroom, String expected) {
         UtilizationFilter f = new UtilizationFilter(
                 "d", new UtilizationSaturationDetector.Config(5, 0.8, Duration.ofMillis(200), headroom));
