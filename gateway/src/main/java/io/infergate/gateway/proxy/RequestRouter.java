@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.InferencePool;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
@@ -193,13 +194,13 @@ public final class RequestRouter {
         return switch (match.backends().choose(random)) {
             case BackendChoice.Failed f ->
                 throw new ProxyException(ErrorCode.INVALID_BACKEND, "route cannot forward: " + f.detail());
-            case BackendChoice.Picked(PoolBackend pool) ->
+            case BackendChoice.Picked(PoolBackend pool, List<HttpRoute.Filter> filters) ->
                 toPool(
                         config,
                         listener,
                         request,
                         pool,
-                        match,
+                        filters,
                         scanned,
                         body,
                         rewriteHeader,
@@ -211,7 +212,8 @@ public final class RequestRouter {
                         log,
                         random,
                         alloc);
-            case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
+            case BackendChoice.Picked(ServiceBackend svc, List<HttpRoute.Filter> filters) ->
+                toService(config, svc, filters, body);
         };
     }
 
@@ -220,7 +222,7 @@ public final class RequestRouter {
             ListenerConfig listener,
             HttpRequest request,
             PoolBackend backend,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             ByteBuf body,
             String rewriteHeader,
@@ -245,7 +247,7 @@ public final class RequestRouter {
                     ErrorCode.PICKER_UNAVAILABLE,
                     "endpoint picker reference is invalid: " + invalid.reason(),
                     body,
-                    match,
+                    filters,
                     scanned,
                     random);
         }
@@ -255,7 +257,8 @@ public final class RequestRouter {
             addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
             addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
             return ExternalRouting.call(
-                    external, pool, ext, listener, request, control, match, scanned, body, log, random, alloc, scanner);
+                    external, pool, ext, listener, request, control, filters, scanned, body, log, random, alloc,
+                    scanner);
         }
         byte[] array = body.hasArray() ? body.array() : null;
         int offset = array == null ? 0 : body.arrayOffset() + body.readerIndex();
@@ -273,7 +276,7 @@ public final class RequestRouter {
                 null,
                 random,
                 executor);
-        return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, match, log, alloc);
+        return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, filters, log, alloc);
     }
 
     /**
@@ -318,7 +321,7 @@ public final class RequestRouter {
             Decision decision,
             ByteBuf body,
             ScannedRequest scanned,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             RequestLog log,
             ByteBufAllocator alloc) {
         if (decision.request() != null) {
@@ -331,7 +334,7 @@ public final class RequestRouter {
             case Decision.Queued q ->
                 new Plan.Deferred(
                         q.ticket(),
-                        (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, match, log, alloc));
+                        (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, filters, log, alloc));
             case Decision.Forward f -> {
                 List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
                 for (Endpoint e : f.endpoints()) {
@@ -348,7 +351,7 @@ public final class RequestRouter {
                         out,
                         rewrite == null ? null : rewrite.upstream(),
                         rewrite == null ? null : rewrite.client(),
-                        match.filters(),
+                        filters,
                         f.promptTokens(),
                         f.outputTokens(),
                         f.explanation(),
@@ -375,7 +378,7 @@ public final class RequestRouter {
             ErrorCode failure,
             String message,
             ByteBuf body,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             RandomGenerator random) {
         if (mode != InferencePool.FailureMode.FAIL_OPEN) {
@@ -397,7 +400,7 @@ public final class RequestRouter {
                 body,
                 null,
                 null,
-                match.filters(),
+                filters,
                 TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
                 TokenEstimate.outputTokens(scanned),
                 null,
@@ -405,7 +408,8 @@ public final class RequestRouter {
                 RetryRule.DEFAULT);
     }
 
-    private static Plan toService(GatewayConfig config, ServiceBackend backend, RouteMatch match, ByteBuf body) {
+    private static Plan toService(
+            GatewayConfig config, ServiceBackend backend, List<HttpRoute.Filter> filters, ByteBuf body) {
         ServiceTarget svc = config.service(backend);
         List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
         if (rotation.isEmpty()) {
@@ -416,7 +420,7 @@ public final class RequestRouter {
         for (InetSocketAddress a : rotation) {
             targets.add(UpstreamTarget.of(a));
         }
-        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0, null, null, RetryRule.DEFAULT);
+        return new Plan.Forward(targets, body, null, null, filters, 0, 0, null, null, RetryRule.DEFAULT);
     }
 
     private ScannedRequest scan(ByteBuf body) {
