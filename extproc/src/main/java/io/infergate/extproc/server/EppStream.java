@@ -114,6 +114,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     private String incomingModel;
     private String targetModel;
     private int priority;
+    private boolean objectiveRefused;
     private ModelNameRestorer restorer;
     private boolean streaming;
     private Bytes responseBody;
@@ -292,15 +293,27 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                 subset.isEmpty() ? null : subset.get()::filter,
                 random,
                 Runnable::run);
-        act(pipeline.decide(parsed, new ServedPool(state, served)), scanned, raw, length);
+        act(
+                pipeline.decide(parsed, new ServedPool(state, served, () -> objectiveRefused = true)),
+                scanned,
+                raw,
+                length);
     }
 
-    /** The served pool as the pipeline sees it. */
-    private record ServedPool(EppState state, EppState.Served served) implements PoolState {
+    /**
+     * The served pool as the pipeline sees it. The headers come from the data plane, which epp trusts: every
+     * objective of the pool applies unless the pool's {@code infergate.io/client-objectives} annotation says
+     * otherwise ({@code onRefused} then notes it for the record).
+     */
+    private record ServedPool(EppState state, EppState.Served served, Runnable onRefused) implements PoolState {
         @Override
         public Resolution resolve(
                 String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
-            return served.pool().models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+            Resolution r = served.pool().models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+            if (r instanceof Resolution.Resolved resolved && resolved.objectiveRefused()) {
+                onRefused.run();
+            }
+            return r;
         }
 
         @Override
@@ -586,7 +599,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                         usage.completionTokens(),
                         priority,
                         errorType,
-                        endpoint == null ? 0 : 1));
+                        endpoint == null ? 0 : 1,
+                        objectiveRefused));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

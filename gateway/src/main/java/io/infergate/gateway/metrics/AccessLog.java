@@ -80,6 +80,16 @@ public final class AccessLog implements ProxyListener {
         return b.substring(1);
     }
 
+    /**
+     * A client's string as the access log writes a value: escaped, quoted when needed, cut after
+     * {@value #MAX_VALUE_CHARS} characters; {@code -} for null or empty. For other log lines that quote clients.
+     */
+    public static String escape(String value) {
+        StringBuilder b = new StringBuilder();
+        field(b, "", value);
+        return b.substring(2); // the " =" of an unnamed field
+    }
+
     private static String millis(long nanos) {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
     }

@@ -7,6 +7,7 @@ import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.config.ServiceTarget;
+import io.infergate.gateway.metrics.AccessLog;
 import io.infergate.gateway.picker.ExternalPickers;
 import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.gateway.route.BackendChoice;
@@ -14,6 +15,7 @@ import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteMatch;
 import io.infergate.gateway.route.ServiceBackend;
 import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.model.ClientObjectives;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
@@ -57,6 +59,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.io.JsonStringEncoder;
 
@@ -81,6 +84,8 @@ import tools.jackson.core.io.JsonStringEncoder;
  */
 public final class RequestRouter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
+
     private static final String CHAT = "/v1/chat/completions";
     private static final String COMPLETIONS = "/v1/completions";
     private static final String EMBEDDINGS = "/v1/embeddings";
@@ -92,6 +97,7 @@ public final class RequestRouter {
     private final Function<PoolRuntime, FlowController<Object>> flows;
     private final boolean debugScores;
     private final ExternalPickers external;
+    private final ClientObjectives clientObjectives;
 
     /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
@@ -127,6 +133,23 @@ public final class RequestRouter {
             LongConsumer pickNanos,
             boolean debugScores,
             ExternalPickers external) {
+        this(pickers, flows, nanoTime, pickNanos, debugScores, external, ClientObjectives.NOT_ABOVE_MODEL);
+    }
+
+    /**
+     * @param clientObjectives whether a client's {@code x-gateway-inference-objective} may choose its objective in a
+     *                         pool without the {@value ClientObjectives#ANNOTATION} annotation
+     * @see #RequestRouter(Function, Function, LongSupplier, LongConsumer, boolean, ExternalPickers)
+     */
+    public RequestRouter(
+            Function<PoolRuntime, EndpointPicker> pickers,
+            Function<PoolRuntime, FlowController<Object>> flows,
+            LongSupplier nanoTime,
+            LongConsumer pickNanos,
+            boolean debugScores,
+            ExternalPickers external,
+            ClientObjectives clientObjectives) {
+        this.clientObjectives = Objects.requireNonNull(clientObjectives, "clientObjectives");
         this.external = Objects.requireNonNull(external, "external");
         this.debugScores = debugScores;
         this.pickers = pickers;
@@ -154,7 +177,8 @@ public final class RequestRouter {
             ByteBufAllocator alloc,
             Executor executor) {
         HttpHeaders headers = request.headers();
-        String rewriteHeader = headers.get(HeaderNames.MODEL_NAME_REWRITE);
+        // a client's x-gateway-model-name-rewrite is never read: it would choose the model sent upstream past the
+        // pool's model list (stripControlHeaders removes it below)
         String objectiveHeader = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
         String fairness = headers.get(HeaderNames.FAIRNESS_ID);
         String sessionHeader = headers.get(HeaderNames.SESSION_ID);
@@ -203,7 +227,6 @@ public final class RequestRouter {
                         filters,
                         scanned,
                         body,
-                        rewriteHeader,
                         executor,
                         session,
                         debug,
@@ -225,7 +248,6 @@ public final class RequestRouter {
             List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             ByteBuf body,
-            String rewriteHeader,
             Executor executor,
             String session,
             boolean debug,
@@ -252,9 +274,13 @@ public final class RequestRouter {
                     random);
         }
         if (pool.picker() instanceof PickerRef.External ext) {
-            List<HeaderEntry> control = new ArrayList<>(3);
-            addIfPresent(control, HeaderNames.MODEL_NAME_REWRITE, rewriteHeader);
-            addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
+            List<HeaderEntry> control = new ArrayList<>(2);
+            String incoming = scanned != null && scanned.hasModel() ? scanned.model() : null;
+            if (pool.models().allowsObjective(incoming, objectiveHeader, clientObjectives)) {
+                addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
+            } else {
+                objectiveRefused(pool, objectiveHeader, log);
+            }
             addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
             return ExternalRouting.call(
                     external, pool, ext, listener, request, control, filters, scanned, body, log, random, alloc,
@@ -268,7 +294,7 @@ public final class RequestRouter {
                 array,
                 offset,
                 body.readableBytes(),
-                rewriteHeader,
+                null,
                 objectiveHeader,
                 fairness,
                 session,
@@ -276,7 +302,7 @@ public final class RequestRouter {
                 null,
                 random,
                 executor);
-        return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, filters, log, alloc);
+        return toPlan(pipeline.decide(parsed, new PoolView(pool, log)), body, scanned, filters, log, alloc);
     }
 
     /**
@@ -285,15 +311,22 @@ public final class RequestRouter {
      */
     private final class PoolView implements PoolState {
         private final PoolRuntime pool;
+        private final RequestLog log;
 
-        PoolView(PoolRuntime pool) {
+        PoolView(PoolRuntime pool, RequestLog log) {
             this.pool = pool;
+            this.log = log;
         }
 
         @Override
         public Resolution resolve(
                 String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
-            return pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+            Resolution r =
+                    pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, clientObjectives, random);
+            if (r instanceof Resolution.Resolved resolved && resolved.objectiveRefused()) {
+                objectiveRefused(pool, objectiveHeader, log);
+            }
+            return r;
         }
 
         @Override
@@ -359,6 +392,22 @@ public final class RequestRouter {
                         RetryRule.DEFAULT);
             }
         };
+    }
+
+    /**
+     * A client named an objective the pool's setting does not let it choose: the request goes on with its model's
+     * priority. One debug line (the name is the client's: escaped and cut) and the record's flag, which the metrics
+     * count per pool.
+     */
+    private static void objectiveRefused(PoolRuntime pool, String objectiveHeader, RequestLog log) {
+        log.objectiveRefused = true;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "request {}: client objective {} refused in InferencePool {}; the model's priority applies",
+                    log.requestId,
+                    AccessLog.escape(objectiveHeader),
+                    pool.id());
+        }
     }
 
     private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {
