@@ -193,4 +193,36 @@ class LoaderTest {
         // a route with no parentRefs is legal but serves nothing: a warning says so
         assertThat(r.warnings()).singleElement().extracting(Problem::field).isEqualTo("spec.parentRefs");
     }
+
+    @Test
+    void anUnsupportedBackendLevelFilterNamesTheRouteTheBackendRefAndTheFilter() {
+        LoadResult r = Yaml.load("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata:
+                  name: r
+                spec:
+                  rules:
+                    - backendRefs:
+                        - name: svc
+                          port: 80
+                          filters:
+                            - type: RequestHeaderModifier
+                              requestHeaderModifier:
+                                set: [{name: x-a, value: "1"}]
+                            - type: RequestMirror
+                              requestMirror:
+                                backendRef: {name: other, port: 80}
+                """);
+        // (the undeclared Service is reported too: this set has none)
+        assertThat(r.errors())
+                .filteredOn(p -> p.field().contains("filters"))
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.location().line()).isEqualTo(14);
+                    assertThat(p.object()).contains("HTTPRoute").contains("r");
+                    assertThat(p.field()).isEqualTo("spec.rules[0].backendRefs[0].filters[1].type");
+                    assertThat(p.message()).startsWith("filter type RequestMirror is not supported by Infergate");
+                });
+    }
 }

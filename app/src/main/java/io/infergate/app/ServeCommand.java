@@ -9,6 +9,7 @@ import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
+import io.infergate.scheduler.model.ClientObjectives;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,6 +223,15 @@ public final class ServeCommand implements Callable<Integer> {
                     + "'x-infergate-debug: scores' (answered in 'x-infergate-scores'); off by default.")
     boolean debugScores;
 
+    @Option(
+            names = "--client-objectives",
+            defaultValue = "not-above-model",
+            paramLabel = "WHEN",
+            description = "Whether a client's x-gateway-inference-objective header may choose its objective: never, "
+                    + "not-above-model (only objectives whose priority is not above the model's own) or any; a pool's "
+                    + "infergate.io/client-objectives annotation overrides it (default: ${DEFAULT-VALUE}).")
+    String clientObjectives;
+
     /** Tests (and side-by-side runs): bind every listener on an ephemeral port whatever the manifests say. */
     @Option(names = "--ephemeral-ports", hidden = true)
     boolean ephemeralPorts;
@@ -309,9 +319,16 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        ClientObjectives objectives = ClientObjectives.parse(clientObjectives)
+                .orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--client-objectives: " + clientObjectives + " (expected one of: "
+                                + ClientObjectives.spellings() + ")"));
         SchedulingOptions scheduling;
         try {
-            scheduling = new SchedulingOptions(schedulingProfile, metricsInterval).withDebugScores(debugScores);
+            scheduling = new SchedulingOptions(schedulingProfile, metricsInterval)
+                    .withDebugScores(debugScores)
+                    .withClientObjectives(objectives);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());

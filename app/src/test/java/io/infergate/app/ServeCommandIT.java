@@ -305,4 +305,17 @@ class ServeCommandIT {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("'soon' (expected: a duration such as 500ms");
     }
+
+    @Test
+    void anUnknownClientObjectivesSettingIsAUsageError() throws Exception {
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, manifests(replica.port(), ""));
+        CommandLine cl = Main.newCommandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("serve", "--config", config.toString(), "--client-objectives", "always"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--client-objectives: always (expected one of: never, not-above-model, any)");
+    }
 }

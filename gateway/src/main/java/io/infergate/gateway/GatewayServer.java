@@ -144,7 +144,8 @@ public final class GatewayServer implements AutoCloseable {
                 System::nanoTime,
                 schedulerLatency::record,
                 scheduling.debugScores(),
-                external);
+                external,
+                scheduling.clientObjectives());
         ProxyListener user = Objects.requireNonNull(listener, "listener");
         ProxyListener poking = r -> {
             try {

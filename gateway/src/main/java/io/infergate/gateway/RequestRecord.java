@@ -20,6 +20,8 @@ package io.infergate.gateway;
  * @param priority         the resolved priority (0 when none applied)
  * @param errorType        the OpenAI error type of a gateway-generated error or failure, null on success
  * @param attempts         upstream attempts made (0 when the gateway answered itself)
+ * @param objectiveRefused whether the client named an {@code x-gateway-inference-objective} that the pool's
+ *                         client-objectives setting did not let it choose (the model's priority applied)
  */
 public record RequestRecord(
         String requestId,
@@ -37,4 +39,44 @@ public record RequestRecord(
         int completionTokens,
         int priority,
         String errorType,
-        int attempts) {}
+        int attempts,
+        boolean objectiveRefused) {
+
+    /** A record without a refused client objective. */
+    public RequestRecord(
+            String requestId,
+            String listener,
+            String method,
+            String path,
+            String incomingModel,
+            String targetModel,
+            String pool,
+            String endpoint,
+            int status,
+            long ttftNanos,
+            long durationNanos,
+            int promptTokens,
+            int completionTokens,
+            int priority,
+            String errorType,
+            int attempts) {
+        this(
+                requestId,
+                listener,
+                method,
+                path,
+                incomingModel,
+                targetModel,
+                pool,
+                endpoint,
+                status,
+                ttftNanos,
+                durationNanos,
+                promptTokens,
+                completionTokens,
+                priority,
+                errorType,
+                attempts,
+                false);
+    }
+}

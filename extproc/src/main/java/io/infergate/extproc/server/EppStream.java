@@ -114,6 +114,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
     private String incomingModel;
     private String targetModel;
     private int priority;
+    private boolean objectiveRefused;
     private ModelNameRestorer restorer;
     private boolean streaming;
     private Bytes responseBody;
@@ -292,14 +293,20 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                 subset.isEmpty() ? null : subset.get()::filter,
                 random,
                 Runnable::run);
-        act(pipeline.decide(parsed, new ServedPool(state, served)), scanned, raw, length);
+        act(
+                pipeline.decide(parsed, new ServedPool(state, served, () -> objectiveRefused = true)),
+                scanned,
+                raw,
+                length);
     }
 
     /**
-     * The served pool as the pipeline sees it. Endpoints and picker are the pool as served when asked: a request
-     * dispatched from flow control after a reload is picked from the pool's current endpoints.
+     * The served pool as the pipeline sees it. The headers come from the data plane, which epp trusts: every
+     * objective of the pool applies unless the pool's {@code infergate.io/client-objectives} annotation says
+     * otherwise ({@code onRefused} then notes it for the record). Endpoints and picker are the pool as served when
+     * asked: a request dispatched from flow control after a reload is picked from the pool's current endpoints.
      */
-    private record ServedPool(EppState state, EppState.Served served) implements PoolState {
+    private record ServedPool(EppState state, EppState.Served served, Runnable onRefused) implements PoolState {
         private EppState.Served now() {
             return state.served().orElse(served);
         }
@@ -307,7 +314,11 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         @Override
         public Resolution resolve(
                 String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
-            return served.pool().models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+            Resolution r = served.pool().models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+            if (r instanceof Resolution.Resolved resolved && resolved.objectiveRefused()) {
+                onRefused.run();
+            }
+            return r;
         }
 
         @Override
@@ -593,7 +604,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                         usage.completionTokens(),
                         priority,
                         errorType,
-                        endpoint == null ? 0 : 1));
+                        endpoint == null ? 0 : 1,
+                        objectiveRefused));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -98,6 +98,16 @@ public final class AccessLog implements ProxyListener {
         b.append(tenths / 10).append('.').append(tenths % 10);
     }
 
+    /**
+     * A client's string as the access log writes a value: escaped, quoted when needed, cut after
+     * {@value #MAX_VALUE_CHARS} characters; {@code -} for null or empty. For other log lines that quote clients.
+     */
+    public static String escape(String value) {
+        StringBuilder b = new StringBuilder();
+        field(b, "", value);
+        return b.substring(2); // the " =" of an unnamed field
+    }
+
     private static void field(StringBuilder b, String key, String value) {
         b.append(' ').append(key).append('=');
         if (value == null || value.isEmpty()) {

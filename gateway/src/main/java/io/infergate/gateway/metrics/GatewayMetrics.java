@@ -59,6 +59,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>ours: {@code infergate_requests_total{listener,code}} for every request (also those without a model),
  *       {@code infergate_upstream_retries_total{pool}}, {@code infergate_endpoint_requests_total{pool,endpoint}},
  *       {@code infergate_requests_shed_total{pool,model_name}} (429 {@code rate_limit_error} from the picker),
+ *       {@code infergate_client_objectives_refused_total{pool}} (a client's {@code x-gateway-inference-objective}
+ *       that the pool's client-objectives setting ignored),
  *       {@code infergate_endpoint_in_flight_requests} and {@code _in_flight_tokens{pool,endpoint}} (the picker's
  *       own load signals), {@code infergate_endpoint_metrics_age_seconds{pool,endpoint}} (endpoints read at least
  *       once) and {@code infergate_endpoint_stale{pool,endpoint}} (1 or 0).</li>
@@ -120,6 +122,7 @@ public final class GatewayMetrics implements ProxyListener {
     private final ConcurrentHashMap<ModelKey, ModelSeries> models = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ListenerKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> retries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> objectivesRefused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<EndpointKey, LongAdder> endpointRequests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ShedKey, LongAdder> shed = new ConcurrentHashMap<>();
 
@@ -158,6 +161,9 @@ public final class GatewayMetrics implements ProxyListener {
                 .increment();
         if (r.pool() != null && r.attempts() > 1) {
             retries.computeIfAbsent(r.pool(), k -> new LongAdder()).add(r.attempts() - 1L);
+        }
+        if (r.pool() != null && r.objectiveRefused()) {
+            objectivesRefused.computeIfAbsent(r.pool(), k -> new LongAdder()).increment();
         }
         if (r.pool() != null && r.endpoint() != null) {
             endpointRequests
@@ -265,6 +271,18 @@ public final class GatewayMetrics implements ProxyListener {
         for (var e : sorted(retries, Comparator.naturalOrder())) {
             out.sample(
                     "infergate_upstream_retries_total",
+                    POOL_ONLY,
+                    List.of(e.getKey()),
+                    e.getValue().sum());
+        }
+        out.family(
+                "infergate_client_objectives_refused_total",
+                "counter",
+                "Requests whose x-gateway-inference-objective header the pool did not let the client choose (the"
+                        + " model's priority applied instead).");
+        for (var e : sorted(objectivesRefused, Comparator.naturalOrder())) {
+            out.sample(
+                    "infergate_client_objectives_refused_total",
                     POOL_ONLY,
                     List.of(e.getKey()),
                     e.getValue().sum());

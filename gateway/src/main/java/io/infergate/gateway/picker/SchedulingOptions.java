@@ -1,6 +1,7 @@
 package io.infergate.gateway.picker;
 
 import io.infergate.scheduler.admission.FlowControlConfig;
+import io.infergate.scheduler.model.ClientObjectives;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,9 +22,16 @@ import java.util.TreeSet;
  *                        every pool's queue is swept for expired requests
  * @param debugScores     whether a request may ask for the picker's scores ({@code x-infergate-debug: scores});
  *                        off by default, since the answer shows the pool's endpoints
+ * @param clientObjectives whether a request's own {@code x-gateway-inference-objective} header may choose its
+ *                        objective, for pools without the {@value ClientObjectives#ANNOTATION} annotation; default
+ *                        {@link ClientObjectives#NOT_ABOVE_MODEL} (a client may lower its priority, never raise it)
  */
 public record SchedulingOptions(
-        String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl, boolean debugScores) {
+        String defaultProfile,
+        Duration metricsInterval,
+        FlowControlConfig flowControl,
+        boolean debugScores,
+        ClientObjectives clientObjectives) {
 
     /** The TTL of a queued request unless configured otherwise. */
     public static final Duration DEFAULT_QUEUE_TTL = Duration.ofSeconds(30);
@@ -38,6 +46,13 @@ public record SchedulingOptions(
             throw new IllegalArgumentException("metricsInterval: " + metricsInterval + " (expected: >= 0)");
         }
         Objects.requireNonNull(flowControl, "flowControl");
+        Objects.requireNonNull(clientObjectives, "clientObjectives");
+    }
+
+    /** Options with the default {@link #clientObjectives()} setting. */
+    public SchedulingOptions(
+            String defaultProfile, Duration metricsInterval, FlowControlConfig flowControl, boolean debugScores) {
+        this(defaultProfile, metricsInterval, flowControl, debugScores, ClientObjectives.NOT_ABOVE_MODEL);
     }
 
     /** Convenience for the two options {@code serve} exposes; flow control at its defaults. */
@@ -50,18 +65,22 @@ public record SchedulingOptions(
     }
 
     public SchedulingOptions withDefaultProfile(String v) {
-        return new SchedulingOptions(v, metricsInterval, flowControl, debugScores);
+        return new SchedulingOptions(v, metricsInterval, flowControl, debugScores, clientObjectives);
     }
 
     public SchedulingOptions withMetricsInterval(Duration v) {
-        return new SchedulingOptions(defaultProfile, v, flowControl, debugScores);
+        return new SchedulingOptions(defaultProfile, v, flowControl, debugScores, clientObjectives);
     }
 
     public SchedulingOptions withFlowControl(FlowControlConfig v) {
-        return new SchedulingOptions(defaultProfile, metricsInterval, v, debugScores);
+        return new SchedulingOptions(defaultProfile, metricsInterval, v, debugScores, clientObjectives);
     }
 
     public SchedulingOptions withDebugScores(boolean v) {
-        return new SchedulingOptions(defaultProfile, metricsInterval, flowControl, v);
+        return new SchedulingOptions(defaultProfile, metricsInterval, flowControl, v, clientObjectives);
+    }
+
+    public SchedulingOptions withClientObjectives(ClientObjectives v) {
+        return new SchedulingOptions(defaultProfile, metricsInterval, flowControl, debugScores, v);
     }
 }

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.HttpRoute;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
@@ -9,7 +10,6 @@ import io.infergate.gateway.picker.ExternalPickRequest;
 import io.infergate.gateway.picker.ExternalPickerException;
 import io.infergate.gateway.picker.ExternalPickers;
 import io.infergate.gateway.picker.HeaderEntry;
-import io.infergate.gateway.route.RouteMatch;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
@@ -72,7 +72,7 @@ final class ExternalRouting {
             ListenerConfig listener,
             HttpRequest request,
             List<HeaderEntry> control,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             ByteBuf body,
             RequestLog log,
@@ -104,12 +104,12 @@ final class ExternalRouting {
                 pickers.pick(pool, ext, new ExternalPickRequest(log.requestId, headers, ByteBufUtil.getBytes(body)));
         return new Plan.External(call, (decision, error) -> {
             if (error != null) {
-                return failed(pool, ext, error, body, match, scanned, random);
+                return failed(pool, ext, error, body, filters, scanned, random);
             }
             return switch (decision) {
                 case ExternalDecision.Immediate im -> immediate(ext, im, alloc);
                 case ExternalDecision.Route r ->
-                    route(pool, ext, r, call, request, match, scanned, body, log, random, alloc, scanner);
+                    route(pool, ext, r, call, request, filters, scanned, body, log, random, alloc, scanner);
             };
         });
     }
@@ -119,7 +119,7 @@ final class ExternalRouting {
             PickerRef.External ext,
             Throwable error,
             ByteBuf body,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             RandomGenerator random) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -135,7 +135,7 @@ final class ExternalRouting {
                 malformed ? ErrorCode.PICKER_MALFORMED : ErrorCode.PICKER_UNAVAILABLE,
                 message,
                 body,
-                match,
+                filters,
                 scanned,
                 random);
     }
@@ -171,7 +171,7 @@ final class ExternalRouting {
             ExternalDecision.Route r,
             ExternalPickCall call,
             HttpRequest request,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             ByteBuf body,
             RequestLog log,
@@ -190,7 +190,7 @@ final class ExternalRouting {
                             + ext.name() + " returned a malformed x-gateway-destination-endpoint \"" + r.destination()
                             + "\": " + e.getMessage(),
                     body,
-                    match,
+                    filters,
                     scanned,
                     random);
         }
@@ -201,7 +201,7 @@ final class ExternalRouting {
                     ErrorCode.PICKER_UNAVAILABLE,
                     "endpoint picker " + ext.name() + " returned no endpoint",
                     body,
-                    match,
+                    filters,
                     scanned,
                     random);
         }
@@ -225,7 +225,7 @@ final class ExternalRouting {
                             + ext.name() + " returned no ready endpoint of InferencePool " + pool.id() + " ("
                             + r.destination() + ")",
                     body,
-                    match,
+                    filters,
                     scanned,
                     random);
         }
@@ -258,7 +258,7 @@ final class ExternalRouting {
                 out,
                 upstream,
                 client,
-                match.filters(),
+                filters,
                 TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
                 TokenEstimate.outputTokens(scanned),
                 null,

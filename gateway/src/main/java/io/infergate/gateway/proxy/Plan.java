@@ -45,7 +45,7 @@ sealed interface Plan {
      * @param body        the body to send (spliced when the model was rewritten); owned by the plan's receiver
      * @param upstreamModel the model name the upstream answers with, null when no rewrite is needed
      * @param clientModel the name to restore in the response, null when no rewrite is needed
-     * @param filters     the matched rule's filters (header modifiers)
+     * @param filters     the header modifiers of the matched rule, then of the chosen backendRef
      * @param promptTokens estimated prompt tokens (in-flight token load until the first token), >= 0
      * @param outputTokens estimated output tokens (in-flight token load until the end), >= 0
      * @param scores       the picker's explanation for the {@code x-infergate-scores} response header, or null

@@ -23,6 +23,7 @@ final class RequestLog {
     int priority;
     String errorType;
     int attempts;
+    boolean objectiveRefused;
 
     RequestLog(String requestId, String listener, String method, String path, long startNanos) {
         this.requestId = requestId;
@@ -49,6 +50,7 @@ final class RequestLog {
                 completionTokens,
                 priority,
                 errorType,
-                attempts);
+                attempts,
+                objectiveRefused);
     }
 }

@@ -1,11 +1,13 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.InferencePool;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.config.ServiceTarget;
+import io.infergate.gateway.metrics.AccessLog;
 import io.infergate.gateway.picker.ExternalPickers;
 import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.gateway.route.BackendChoice;
@@ -13,6 +15,7 @@ import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteMatch;
 import io.infergate.gateway.route.ServiceBackend;
 import io.infergate.scheduler.admission.FlowController;
+import io.infergate.scheduler.model.ClientObjectives;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.EncodedModelName;
@@ -57,6 +60,7 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.io.JsonStringEncoder;
 
@@ -81,6 +85,8 @@ import tools.jackson.core.io.JsonStringEncoder;
  */
 public final class RequestRouter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
+
     private static final String CHAT = "/v1/chat/completions";
     private static final String COMPLETIONS = "/v1/completions";
     private static final String EMBEDDINGS = "/v1/embeddings";
@@ -93,6 +99,7 @@ public final class RequestRouter {
     private final Supplier<GatewayConfig> latest;
     private final boolean debugScores;
     private final ExternalPickers external;
+    private final ClientObjectives clientObjectives;
 
     /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
@@ -132,6 +139,23 @@ public final class RequestRouter {
             LongConsumer pickNanos,
             boolean debugScores,
             ExternalPickers external) {
+        this(pickers, flows, nanoTime, pickNanos, debugScores, external, ClientObjectives.NOT_ABOVE_MODEL);
+    }
+
+    /**
+     * @param clientObjectives whether a client's {@code x-gateway-inference-objective} may choose its objective in a
+     *                         pool without the {@value ClientObjectives#ANNOTATION} annotation
+     * @see #RequestRouter(Function, Function, LongSupplier, LongConsumer, boolean, ExternalPickers)
+     */
+    public RequestRouter(
+            Function<PoolRuntime, EndpointPicker> pickers,
+            Function<PoolRuntime, FlowController<Object>> flows,
+            LongSupplier nanoTime,
+            LongConsumer pickNanos,
+            boolean debugScores,
+            ExternalPickers external,
+            ClientObjectives clientObjectives) {
+        this.clientObjectives = Objects.requireNonNull(clientObjectives, "clientObjectives");
         this.external = Objects.requireNonNull(external, "external");
         this.latest = latest;
         this.debugScores = debugScores;
@@ -160,7 +184,8 @@ public final class RequestRouter {
             ByteBufAllocator alloc,
             Executor executor) {
         HttpHeaders headers = request.headers();
-        String rewriteHeader = headers.get(HeaderNames.MODEL_NAME_REWRITE);
+        // a client's x-gateway-model-name-rewrite is never read: it would choose the model sent upstream past the
+        // pool's model list (stripControlHeaders removes it below)
         String objectiveHeader = headers.get(HeaderNames.INFERENCE_OBJECTIVE);
         String fairness = headers.get(HeaderNames.FAIRNESS_ID);
         String sessionHeader = headers.get(HeaderNames.SESSION_ID);
@@ -200,16 +225,15 @@ public final class RequestRouter {
         return switch (match.backends().choose(random)) {
             case BackendChoice.Failed f ->
                 throw new ProxyException(ErrorCode.INVALID_BACKEND, "route cannot forward: " + f.detail());
-            case BackendChoice.Picked(PoolBackend pool) ->
+            case BackendChoice.Picked(PoolBackend pool, List<HttpRoute.Filter> filters) ->
                 toPool(
                         config,
                         listener,
                         request,
                         pool,
-                        match,
+                        filters,
                         scanned,
                         body,
-                        rewriteHeader,
                         executor,
                         session,
                         debug,
@@ -218,7 +242,8 @@ public final class RequestRouter {
                         log,
                         random,
                         alloc);
-            case BackendChoice.Picked(ServiceBackend svc) -> toService(config, svc, match, body);
+            case BackendChoice.Picked(ServiceBackend svc, List<HttpRoute.Filter> filters) ->
+                toService(config, svc, filters, body);
         };
     }
 
@@ -227,10 +252,9 @@ public final class RequestRouter {
             ListenerConfig listener,
             HttpRequest request,
             PoolBackend backend,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             ByteBuf body,
-            String rewriteHeader,
             Executor executor,
             String session,
             boolean debug,
@@ -252,17 +276,22 @@ public final class RequestRouter {
                     ErrorCode.PICKER_UNAVAILABLE,
                     "endpoint picker reference is invalid: " + invalid.reason(),
                     body,
-                    match,
+                    filters,
                     scanned,
                     random);
         }
         if (pool.picker() instanceof PickerRef.External ext) {
-            List<HeaderEntry> control = new ArrayList<>(3);
-            addIfPresent(control, HeaderNames.MODEL_NAME_REWRITE, rewriteHeader);
-            addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
+            List<HeaderEntry> control = new ArrayList<>(2);
+            String incoming = scanned != null && scanned.hasModel() ? scanned.model() : null;
+            if (pool.models().allowsObjective(incoming, objectiveHeader, clientObjectives)) {
+                addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
+            } else {
+                objectiveRefused(pool, objectiveHeader, log);
+            }
             addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
             return ExternalRouting.call(
-                    external, pool, ext, listener, request, control, match, scanned, body, log, random, alloc, scanner);
+                    external, pool, ext, listener, request, control, filters, scanned, body, log, random, alloc,
+                    scanner);
         }
         byte[] array = body.hasArray() ? body.array() : null;
         int offset = array == null ? 0 : body.arrayOffset() + body.readerIndex();
@@ -272,7 +301,7 @@ public final class RequestRouter {
                 array,
                 offset,
                 body.readableBytes(),
-                rewriteHeader,
+                null,
                 objectiveHeader,
                 fairness,
                 session,
@@ -280,7 +309,7 @@ public final class RequestRouter {
                 null,
                 random,
                 executor);
-        return toPlan(pipeline.decide(parsed, new PoolView(pool)), body, scanned, match, log, alloc);
+        return toPlan(pipeline.decide(parsed, new PoolView(pool, log)), body, scanned, filters, log, alloc);
     }
 
     /**
@@ -291,9 +320,11 @@ public final class RequestRouter {
      */
     private final class PoolView implements PoolState {
         private final PoolRuntime pool;
+        private final RequestLog log;
 
-        PoolView(PoolRuntime pool) {
+        PoolView(PoolRuntime pool, RequestLog log) {
             this.pool = pool;
+            this.log = log;
         }
 
         private PoolRuntime now() {
@@ -307,7 +338,12 @@ public final class RequestRouter {
         @Override
         public Resolution resolve(
                 String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
-            return pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, random);
+            Resolution r =
+                    pool.models().resolve(incomingModel, rewriteHeader, objectiveHeader, clientObjectives, random);
+            if (r instanceof Resolution.Resolved resolved && resolved.objectiveRefused()) {
+                objectiveRefused(pool, objectiveHeader, log);
+            }
+            return r;
         }
 
         @Override
@@ -337,7 +373,7 @@ public final class RequestRouter {
             Decision decision,
             ByteBuf body,
             ScannedRequest scanned,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             RequestLog log,
             ByteBufAllocator alloc) {
         if (decision.request() != null) {
@@ -350,7 +386,7 @@ public final class RequestRouter {
             case Decision.Queued q ->
                 new Plan.Deferred(
                         q.ticket(),
-                        (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, match, log, alloc));
+                        (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, filters, log, alloc));
             case Decision.Forward f -> {
                 List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
                 for (Endpoint e : f.endpoints()) {
@@ -367,7 +403,7 @@ public final class RequestRouter {
                         out,
                         rewrite == null ? null : rewrite.upstream(),
                         rewrite == null ? null : rewrite.client(),
-                        match.filters(),
+                        filters,
                         f.promptTokens(),
                         f.outputTokens(),
                         f.explanation(),
@@ -375,6 +411,22 @@ public final class RequestRouter {
                         RetryRule.DEFAULT);
             }
         };
+    }
+
+    /**
+     * A client named an objective the pool's setting does not let it choose: the request goes on with its model's
+     * priority. One debug line (the name is the client's: escaped and cut) and the record's flag, which the metrics
+     * count per pool.
+     */
+    private static void objectiveRefused(PoolRuntime pool, String objectiveHeader, RequestLog log) {
+        log.objectiveRefused = true;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "request {}: client objective {} refused in InferencePool {}; the model's priority applies",
+                    log.requestId,
+                    AccessLog.escape(objectiveHeader),
+                    pool.id());
+        }
     }
 
     private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {
@@ -394,7 +446,7 @@ public final class RequestRouter {
             ErrorCode failure,
             String message,
             ByteBuf body,
-            RouteMatch match,
+            List<HttpRoute.Filter> filters,
             ScannedRequest scanned,
             RandomGenerator random) {
         if (mode != InferencePool.FailureMode.FAIL_OPEN) {
@@ -416,7 +468,7 @@ public final class RequestRouter {
                 body,
                 null,
                 null,
-                match.filters(),
+                filters,
                 TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
                 TokenEstimate.outputTokens(scanned),
                 null,
@@ -424,7 +476,8 @@ public final class RequestRouter {
                 RetryRule.DEFAULT);
     }
 
-    private static Plan toService(GatewayConfig config, ServiceBackend backend, RouteMatch match, ByteBuf body) {
+    private static Plan toService(
+            GatewayConfig config, ServiceBackend backend, List<HttpRoute.Filter> filters, ByteBuf body) {
         ServiceTarget svc = config.service(backend);
         List<InetSocketAddress> rotation = svc == null ? List.of() : svc.rotation();
         if (rotation.isEmpty()) {
@@ -435,7 +488,7 @@ public final class RequestRouter {
         for (InetSocketAddress a : rotation) {
             targets.add(UpstreamTarget.of(a));
         }
-        return new Plan.Forward(targets, body, null, null, match.filters(), 0, 0, null, null, RetryRule.DEFAULT);
+        return new Plan.Forward(targets, body, null, null, filters, 0, 0, null, null, RetryRule.DEFAULT);
     }
 
     private ScannedRequest scan(ByteBuf body) {

@@ -64,7 +64,7 @@ public final class TcpProxyHandlers {
             }
             List<InetSocketAddress> endpoints = List.of();
             if (route.get().backends().choose(rt.options().random().get())
-                    instanceof BackendChoice.Picked(ServiceBackend svc)) {
+                    instanceof BackendChoice.Picked(ServiceBackend svc, var unused)) {
                 ServiceTarget target = config.service(svc);
                 endpoints = target == null ? List.of() : target.rotation();
             }

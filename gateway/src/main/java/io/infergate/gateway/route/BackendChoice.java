@@ -1,5 +1,7 @@
 package io.infergate.gateway.route;
 
+import io.infergate.api.model.HttpRoute;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,10 +10,22 @@ import java.util.Objects;
  */
 public sealed interface BackendChoice {
 
-    /** Forward to this backend. */
-    record Picked(Backend backend) implements BackendChoice {
+    /**
+     * Forward to this backend.
+     *
+     * @param filters the header modifiers a request sent to this backend gets, in the order they apply: the rule's
+     *                filters, then the backendRef's own ({@code backendRefs[].filters}, which the Gateway API applies
+     *                only to requests forwarded to that backend); empty for TCP
+     */
+    record Picked(Backend backend, List<HttpRoute.Filter> filters) implements BackendChoice {
         public Picked {
             Objects.requireNonNull(backend, "backend");
+            filters = List.copyOf(filters);
+        }
+
+        /** A backend without filters. */
+        public Picked(Backend backend) {
+            this(backend, List.of());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.infergate.gateway.route;
 
 import io.infergate.api.model.BackendRef;
+import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.Service;
@@ -77,20 +78,49 @@ public final class BackendSet {
         for (int i = 0; i < refs.size(); i++) {
             BackendRef ref = refs.get(i);
             out.add(new Option(
-                    resolve(ref, set, routeNamespace, owner + " backendRefs[" + i + "]", poolsAllowed), ref.weight()));
+                    resolve(ref, List.of(), set, routeNamespace, owner + " backendRefs[" + i + "]", poolsAllowed),
+                    ref.weight()));
+        }
+        return new BackendSet(out, owner);
+    }
+
+    /**
+     * Compiles an HTTPRoute rule's backendRefs as {@link #compile} does; each resolved backend carries the filters a
+     * request sent there gets: the rule's, then its backendRef's own. Concatenated here, once per configuration, so
+     * that a request allocates nothing for them.
+     */
+    static BackendSet compileHttp(HttpRoute.Rule rule, ManifestSet set, String routeNamespace, String owner) {
+        List<HttpRoute.Backend> refs = rule.backendRefs();
+        List<Option> out = new ArrayList<>(refs.size());
+        for (int i = 0; i < refs.size(); i++) {
+            HttpRoute.Backend b = refs.get(i);
+            List<HttpRoute.Filter> filters = new ArrayList<>(rule.filters());
+            filters.addAll(b.filters());
+            out.add(new Option(
+                    resolve(b.ref(), filters, set, routeNamespace, owner + " backendRefs[" + i + "]", true),
+                    b.ref().weight()));
         }
         return new BackendSet(out, owner);
     }
 
     private static BackendChoice resolve(
-            BackendRef ref, ManifestSet set, String routeNamespace, String where, boolean poolsAllowed) {
+            BackendRef ref,
+            List<HttpRoute.Filter> filters,
+            ManifestSet set,
+            String routeNamespace,
+            String where,
+            boolean poolsAllowed) {
         if (!ref.namespace().equals(routeNamespace)) {
             return invalid(where, "points into namespace " + ref.namespace() + " (ReferenceGrant is not supported)");
         }
         if (poolsAllowed && ref.isInferencePool()) {
             Optional<InferencePool> pool = set.inferencePoolFor(ref.group(), ref.namespace(), ref.name());
-            return pool.<BackendChoice>map(p -> new BackendChoice.Picked(new PoolBackend(
-                            p.group(), p.metadata().namespace(), p.metadata().name())))
+            return pool.<BackendChoice>map(p -> new BackendChoice.Picked(
+                            new PoolBackend(
+                                    p.group(),
+                                    p.metadata().namespace(),
+                                    p.metadata().name()),
+                            filters))
                     .orElseGet(() ->
                             invalid(where, "InferencePool " + ref.namespace() + "/" + ref.name() + " is not declared"));
         }
@@ -105,7 +135,7 @@ public final class BackendSet {
             return invalid(where, "Service " + ref.name() + " has no port " + ref.port());
         }
         return new BackendChoice.Picked(
-                new ServiceBackend(ref.namespace(), ref.name(), ref.port().getAsInt()));
+                new ServiceBackend(ref.namespace(), ref.name(), ref.port().getAsInt()), filters);
     }
 
     private static BackendChoice invalid(String where, String why) {

@@ -1,6 +1,5 @@
 package io.infergate.gateway.route;
 
-import io.infergate.api.model.BackendRef;
 import io.infergate.api.model.Gateway;
 import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.ManifestSet;
@@ -115,9 +114,7 @@ public final class RouteTable {
             HttpRoute.Rule rule = route.rules().get(i);
             RouteId id = new RouteId(
                     HttpRoute.KIND, ns, route.metadata().name(), i, rule.name().orElse(""));
-            List<BackendRef> refs =
-                    rule.backendRefs().stream().map(HttpRoute.Backend::ref).toList();
-            BackendSet backends = BackendSet.compile(refs, set, ns, id.toString(), true);
+            BackendSet backends = BackendSet.compileHttp(rule, set, ns, id.toString());
             Optional<RouteMatch> result = Optional.of(new RouteMatch(id, backends, rule.filters()));
             List<HttpRoute.Match> matches = rule.matches().isEmpty() ? List.of(HttpRoute.Match.ANY) : rule.matches();
             for (int j = 0; j < matches.size(); j++) {

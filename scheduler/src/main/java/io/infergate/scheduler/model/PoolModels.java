@@ -47,8 +47,10 @@ import java.util.random.RandomGenerator;
  * <h2>Priority</h2>
  * The InferenceObjective of the pool named by the {@code x-gateway-inference-objective} header (GIE v1 binds
  * objectives per request by {@code metadata.name}, never by model name); unset priority means 0. Without the
- * header, or when it names no objective of this pool, the claiming InferenceModel's criticality mapped by
- * {@link Priorities#of}; without one, {@link Priorities#DEFAULT} (0). Negative priority is sheddable.
+ * header, when it names no objective of this pool, or when the pool's {@link ClientObjectives} setting refuses it,
+ * the claiming InferenceModel's criticality mapped by {@link Priorities#of}; without one, {@link Priorities#DEFAULT}
+ * (0). Negative priority is sheddable. The setting is the pool's {@value ClientObjectives#ANNOTATION} annotation
+ * when it has a valid one, else what the caller passes (the transport's flag).
  *
  * <h2>Unknown models</h2>
  * By default (GIE v1) every model name is routable: with no InferenceModel or rule for it, the request goes to
@@ -73,6 +75,7 @@ public final class PoolModels {
     private final RewriteRules rules;
     private final Map<String, Optional<InferenceObjective>> objectives;
     private final List<String> incomingModelNames;
+    private final Optional<ClientObjectives> clientObjectives;
 
     private PoolModels(
             InferencePool pool,
@@ -80,6 +83,9 @@ public final class PoolModels {
             RewriteRules rules,
             Map<String, Optional<InferenceObjective>> objectives) {
         this.pool = pool;
+        // an invalid value is a validation error (PoolSchedulingResolver); tolerated here as absent
+        this.clientObjectives =
+                ClientObjectives.parse(pool.metadata().annotations().get(ClientObjectives.ANNOTATION));
         this.models = models;
         this.rules = rules;
         this.objectives = objectives;
@@ -136,7 +142,8 @@ public final class PoolModels {
     }
 
     /**
-     * Resolves one request's model.
+     * Resolves one request's model, honouring any objective header of the pool unless the pool's annotation says
+     * otherwise (the Inference Extension's behaviour; for callers whose headers come from a trusted component).
      *
      * @param incomingModel   the {@code model} string of the request body
      * @param rewriteHeader   the {@code x-gateway-model-name-rewrite} value, or null
@@ -146,7 +153,27 @@ public final class PoolModels {
      */
     public Resolution resolve(
             String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
+        return resolve(incomingModel, rewriteHeader, objectiveHeader, ClientObjectives.ANY, random);
+    }
+
+    /**
+     * Resolves one request's model.
+     *
+     * @param incomingModel    the {@code model} string of the request body
+     * @param rewriteHeader    the {@code x-gateway-model-name-rewrite} value, or null
+     * @param objectiveHeader  the {@code x-gateway-inference-objective} value, or null
+     * @param clientObjectives whether the objective header may apply, unless the pool's annotation says otherwise
+     * @param random           the calling thread's generator; drawn from only when a weighted choice has more
+     *                         than one target
+     */
+    public Resolution resolve(
+            String incomingModel,
+            String rewriteHeader,
+            String objectiveHeader,
+            ClientObjectives clientObjectives,
+            RandomGenerator random) {
         Objects.requireNonNull(incomingModel, "incomingModel");
+        Objects.requireNonNull(clientObjectives, "clientObjectives");
         ModelEntry model = models.get(incomingModel);
         RewriteRules.Rule exact = rules.exact(incomingModel);
         if (model == null && exact == null && isStrict()) {
@@ -156,16 +183,20 @@ public final class PoolModels {
                             + pool.metadata().namespace() + "/"
                             + pool.metadata().name() + ".");
         }
+        int modelPriority = model != null ? model.priority() : Priorities.DEFAULT;
         Optional<InferenceObjective> objective = isAbsent(objectiveHeader)
                 ? Optional.empty()
                 : objectives.getOrDefault(objectiveHeader, Optional.empty());
-        int priority = objective.isPresent()
-                ? objective.get().effectivePriority()
-                : model != null ? model.priority() : Priorities.DEFAULT;
+        boolean refused = false;
+        if (!isAbsent(objectiveHeader) && !allows(objective, modelPriority, clientObjectives)) {
+            objective = Optional.empty();
+            refused = true;
+        }
+        int priority = objective.isPresent() ? objective.get().effectivePriority() : modelPriority;
         Optional<InferenceModel> claimed = model != null ? model.model() : Optional.empty();
 
         if (exact != null) {
-            return rewritten(incomingModel, exact, priority, claimed, objective, random);
+            return rewritten(incomingModel, exact, priority, claimed, objective, refused, random);
         }
         if (model != null && model.targets() != null) {
             return new Resolved(
@@ -175,17 +206,62 @@ public final class PoolModels {
                     TargetSource.INFERENCE_MODEL,
                     claimed,
                     Optional.empty(),
-                    objective);
+                    objective,
+                    refused);
         }
         if (rules.generic() != null) {
-            return rewritten(incomingModel, rules.generic(), priority, claimed, objective, random);
+            return rewritten(incomingModel, rules.generic(), priority, claimed, objective, refused, random);
         }
         if (!isAbsent(rewriteHeader)) {
             return new Resolved(
-                    incomingModel, rewriteHeader, priority, TargetSource.HEADER, claimed, Optional.empty(), objective);
+                    incomingModel,
+                    rewriteHeader,
+                    priority,
+                    TargetSource.HEADER,
+                    claimed,
+                    Optional.empty(),
+                    objective,
+                    refused);
         }
         return new Resolved(
-                incomingModel, incomingModel, priority, TargetSource.INCOMING, claimed, Optional.empty(), objective);
+                incomingModel,
+                incomingModel,
+                priority,
+                TargetSource.INCOMING,
+                claimed,
+                Optional.empty(),
+                objective,
+                refused);
+    }
+
+    /**
+     * Whether a request for {@code incomingModel} may carry the client's {@code objectiveHeader} (blank counts as
+     * absent, and absent is always fine), under the pool's setting or else {@code clientObjectives}. For transports
+     * that pass the header on instead of resolving the model themselves (an external endpoint picker).
+     */
+    public boolean allowsObjective(String incomingModel, String objectiveHeader, ClientObjectives clientObjectives) {
+        if (isAbsent(objectiveHeader)) {
+            return true;
+        }
+        ModelEntry model = incomingModel == null ? null : models.get(incomingModel);
+        return allows(
+                objectives.getOrDefault(objectiveHeader, Optional.empty()),
+                model != null ? model.priority() : Priorities.DEFAULT,
+                clientObjectives);
+    }
+
+    private boolean allows(
+            Optional<InferenceObjective> objective, int modelPriority, ClientObjectives clientObjectives) {
+        ClientObjectives setting = this.clientObjectives.orElse(clientObjectives);
+        if (setting == ClientObjectives.ANY) {
+            return true; // an objective the pool does not declare then simply has no effect
+        }
+        return objective.isPresent() && setting.allows(objective.get().effectivePriority(), modelPriority);
+    }
+
+    /** The pool's {@value ClientObjectives#ANNOTATION} annotation, when it has a valid one. */
+    public Optional<ClientObjectives> clientObjectives() {
+        return clientObjectives;
     }
 
     private static Resolved rewritten(
@@ -194,6 +270,7 @@ public final class PoolModels {
             int priority,
             Optional<InferenceModel> claimed,
             Optional<InferenceObjective> objective,
+            boolean refused,
             RandomGenerator random) {
         return new Resolved(
                 incomingModel,
@@ -202,7 +279,8 @@ public final class PoolModels {
                 TargetSource.REWRITE,
                 claimed,
                 rule.rewrite(),
-                objective);
+                objective,
+                refused);
     }
 
     private static boolean isAbsent(String header) {

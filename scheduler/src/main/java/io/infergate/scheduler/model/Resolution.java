@@ -35,7 +35,10 @@ public sealed interface Resolution permits Resolution.Resolved, Resolution.Unkno
      * @param inferenceModel the InferenceModel claiming {@code incomingModel}, if any (also when a rewrite
      *                       chose the target)
      * @param rewrite        the InferenceModelRewrite whose rule chose the target, if any
-     * @param objective      the InferenceObjective named by the request header, if it exists in the pool
+     * @param objective      the InferenceObjective named by the request header, if it exists in the pool and the
+     *                       pool's {@link ClientObjectives} setting let it apply
+     * @param objectiveRefused whether the header named an objective that the setting did not let apply (the request
+     *                       then has its model's priority); for the transport's debug line and refusal counter
      */
     record Resolved(
             String incomingModel,
@@ -44,8 +47,22 @@ public sealed interface Resolution permits Resolution.Resolved, Resolution.Unkno
             TargetSource targetSource,
             Optional<InferenceModel> inferenceModel,
             Optional<InferenceModelRewrite> rewrite,
-            Optional<InferenceObjective> objective)
+            Optional<InferenceObjective> objective,
+            boolean objectiveRefused)
             implements Resolution {
+
+        /** A resolution in which no objective header was refused. */
+        public Resolved(
+                String incomingModel,
+                String targetModel,
+                int priority,
+                TargetSource targetSource,
+                Optional<InferenceModel> inferenceModel,
+                Optional<InferenceModelRewrite> rewrite,
+                Optional<InferenceObjective> objective) {
+            this(incomingModel, targetModel, priority, targetSource, inferenceModel, rewrite, objective, false);
+        }
+
         public Resolved {
             Objects.requireNonNull(incomingModel, "incomingModel");
             Objects.requireNonNull(targetModel, "targetModel");

@@ -457,4 +457,86 @@ class PoolModelsTest {
         assertThat(models.incomingModelNames()).containsExactly("base", "food-review", "canary");
         assertThat(List.copyOf(models.incomingModelNames())).doesNotContain("food-review-1", "everything");
     }
+
+    @Test
+    void aClientObjectiveAboveTheModelsOwnPriorityIsRefusedUnlessTheSettingAllowsAny() {
+        PoolModels models = Sets.legacy(Sets.load(docs(
+                model("s", "shed", "Sheddable"),
+                model("c", "crit", "Critical"),
+                objective("premium", "{name: legacy, group: inference.networking.x-k8s.io}", 100),
+                objective("batch", "{name: legacy, group: inference.networking.x-k8s.io}", -5))));
+        RandomGenerator random = new SplittableRandom(1);
+
+        // not-above-model: a Sheddable request cannot lift itself to 100; it may lower itself; unknown is refused
+        Resolved lifted = resolved(models.resolve("shed", null, "premium", ClientObjectives.NOT_ABOVE_MODEL, random));
+        assertThat(lifted.priority()).isEqualTo(Priorities.SHEDDABLE);
+        assertThat(lifted.objective()).isEmpty();
+        assertThat(lifted.objectiveRefused()).isTrue();
+        Resolved lowered = resolved(models.resolve("crit", null, "batch", ClientObjectives.NOT_ABOVE_MODEL, random));
+        assertThat(lowered.priority()).isEqualTo(-5);
+        assertThat(lowered.objectiveRefused()).isFalse();
+        assertThat(resolved(models.resolve("crit", null, "nope", ClientObjectives.NOT_ABOVE_MODEL, random))
+                        .objectiveRefused())
+                .isTrue();
+        assertThat(models.allowsObjective("shed", "premium", ClientObjectives.NOT_ABOVE_MODEL))
+                .isFalse();
+        assertThat(models.allowsObjective("crit", "batch", ClientObjectives.NOT_ABOVE_MODEL))
+                .isTrue();
+
+        // never: even lowering is ignored
+        Resolved never = resolved(models.resolve("crit", null, "batch", ClientObjectives.NEVER, random));
+        assertThat(never.priority()).isEqualTo(Priorities.CRITICAL);
+        assertThat(never.objectiveRefused()).isTrue();
+
+        // any: the reference picker's behaviour, and what the four-argument resolve does
+        assertThat(resolved(models.resolve("shed", null, "premium", ClientObjectives.ANY, random))
+                        .priority())
+                .isEqualTo(100);
+        assertThat(resolved(models.resolve("shed", null, "premium", random)).priority())
+                .isEqualTo(100);
+        // no header: nothing to refuse
+        assertThat(resolved(models.resolve("shed", null, null, ClientObjectives.NEVER, random))
+                        .objectiveRefused())
+                .isFalse();
+    }
+
+    @Test
+    void thePoolsAnnotationOverridesTheCallersSetting() {
+        ManifestSet set = Sets.load(docs(
+                """
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata:
+                  name: open
+                  annotations: {infergate.io/client-objectives: any}
+                spec:
+                  selector: {matchLabels: {app: vllm}}
+                  targetPorts: [{number: 8000}]
+                """,
+                """
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata:
+                  name: closed
+                  annotations: {infergate.io/client-objectives: Never}
+                spec:
+                  selector: {matchLabels: {app: vllm}}
+                  targetPorts: [{number: 8000}]
+                """,
+                objective("premium", "{name: open}", 100),
+                objective("premium-closed", "{name: closed}", -1)));
+        RandomGenerator random = new SplittableRandom(1);
+        PoolModels open = PoolModels.compile(set, Sets.pool(set, "inference.networking.k8s.io", "open"));
+        PoolModels closed = PoolModels.compile(set, Sets.pool(set, "inference.networking.k8s.io", "closed"));
+        assertThat(open.clientObjectives()).contains(ClientObjectives.ANY);
+        assertThat(resolved(open.resolve("m", null, "premium", ClientObjectives.NEVER, random))
+                        .priority())
+                .isEqualTo(100);
+        assertThat(closed.clientObjectives()).contains(ClientObjectives.NEVER);
+        assertThat(resolved(closed.resolve("m", null, "premium-closed", ClientObjectives.ANY, random)))
+                .satisfies(r -> {
+                    assertThat(r.priority()).isZero();
+                    assertThat(r.objectiveRefused()).isTrue();
+                });
+    }
 }

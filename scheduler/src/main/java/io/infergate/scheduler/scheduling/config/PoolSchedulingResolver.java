@@ -8,6 +8,7 @@ import io.infergate.api.model.ConfigMap;
 import io.infergate.api.model.EndpointPickerConfig;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
+import io.infergate.scheduler.model.ClientObjectives;
 import io.infergate.scheduler.scheduling.plugins.BuiltInProfiles;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +30,8 @@ import java.util.TreeSet;
  *       cannot occur in an object name, so the two forms cannot be confused.) A name that is both a document and a
  *       ConfigMap means the document, with a warning. No annotation: the gateway's default profile.</li>
  *   <li>{@value #FLOW_CONTROL_ANNOTATION}: {@code "true"} or {@code "false"} (absent: false).</li>
+ *   <li>{@value ClientObjectives#ANNOTATION}: one of {@link ClientObjectives}'s spellings (checked here, applied by
+ *       {@link io.infergate.scheduler.model.PoolModels}).</li>
  * </ul>
  * <b>Flow control.</b> A configuration whose {@code flowControl} feature gate is on turns flow control on for its
  * pools, with its {@code flowControl} section (GIE's limits and TTL where the section says nothing) and its
@@ -124,6 +127,12 @@ public final class PoolSchedulingResolver {
     }
 
     private PoolScheduling pool(InferencePool pool) {
+        annotation(pool, ClientObjectives.ANNOTATION)
+                .filter(v -> ClientObjectives.parse(v).isEmpty())
+                .ifPresent(v -> annotationError(
+                        pool,
+                        ClientObjectives.ANNOTATION,
+                        "\"" + v + "\" (expected one of: " + ClientObjectives.spellings() + ")"));
         Optional<Boolean> flowControl = flowControlAnnotation(pool);
         String profile = annotation(pool, PROFILE_ANNOTATION).orElse("");
         if (profile.isEmpty() || BuiltInProfiles.NAMES.contains(profile)) {

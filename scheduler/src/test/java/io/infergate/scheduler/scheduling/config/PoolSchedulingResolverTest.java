@@ -343,4 +343,16 @@ class PoolSchedulingResolverTest {
                         FILE + ":6:27: error: EndpointPickerConfig/unused: plugins[0].parameters.threshold: found -1"
                                 + " (expected: 0..2147483647)");
     }
+
+    @Test
+    void aClientObjectivesAnnotationOutsideItsSpellingsIsAnError() {
+        String text = pool("ok", "infergate.io/client-objectives: not-above-model")
+                + pool("typo", "infergate.io/client-objectives: always");
+        PoolSchedulingResolver.Resolution r = resolve(withExampleF(text));
+        assertThat(r.problems())
+                .extracting(Problem::format)
+                .containsExactly(FILE + ":" + lineOf(text, "always")
+                        + ":37: error: InferencePool/typo: metadata.annotations.infergate.io/client-objectives:"
+                        + " \"always\" (expected one of: never, not-above-model, any)");
+    }
 }
