@@ -82,9 +82,11 @@ final class BenchChaosCommand implements Callable<Integer> {
 
     @Option(
             names = "--ttl",
-            defaultValue = "30s",
+            defaultValue = "60s",
             converter = ServeCommand.DurationConverter.class,
-            description = "Every request's deadline from its scheduled start (default: ${DEFAULT-VALUE}).")
+            description = "Every request's deadline from its scheduled start: a request with no end by then is"
+                    + " hung. Longer than the gateway's own flow-control TTL (30 s), so that its 503 can arrive"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration ttl;
 
     @Option(names = "--fault-rate", defaultValue = "10", description = "faults: streamed requests per second.")

@@ -136,6 +136,12 @@ public final class ChaosRun {
             URI metrics = URI.create("http://127.0.0.1:" + gwAdmin + "/metrics");
             IntFunction<byte[]> same = i -> request;
 
+            // warm-up, unrecorded: the gateway's JIT, the replicas' first requests
+            OpenLoop.run(
+                    settings.faultRate(),
+                    Duration.ofSeconds(3),
+                    settings.ttl(),
+                    (i, start, deadline) -> ChaosClient.call(gw, request, start, deadline, ChaosClient.Pace.FAST));
             faultRow(t, procs, metrics, "none (baseline)", gw, same, () -> {});
             faultRow(t, procs, metrics, "replica kill -9 mid-stream (1 of 3)", gw, same, () -> {
                 Processes.pause(settings.faultDuration().toMillis() / 3);
@@ -233,8 +239,14 @@ public final class ChaosRun {
                 String.join("; ", tally.examples())));
     }
 
-    /** The sum of a Prometheus counter's samples over all label sets; -1 when the text has none. */
+    /**
+     * The sum of a Prometheus counter's samples over all label sets: 0 when the text has none (a counter is
+     * exported once it has counted), -1 when there is no text (the scrape failed).
+     */
     static long counter(String metricsText, String name) {
+        if (metricsText.isEmpty()) {
+            return -1;
+        }
         double sum = 0;
         boolean found = false;
         for (String line : metricsText.split("\n")) {
@@ -251,7 +263,7 @@ public final class ChaosRun {
                 }
             }
         }
-        return found ? Math.round(sum) : -1;
+        return found ? Math.round(sum) : 0;
     }
 
     // ---------------------------------------------------------------- resource attacks
@@ -274,13 +286,15 @@ public final class ChaosRun {
                         "normal p99 ms",
                         "unloaded p99 ms",
                         "normal completed/failed/unmapped/lost/hung",
+                        "/metrics KB after",
                         "gateway alive"));
         print("\n### Resource attacks (each held " + settings.attackDuration().toSeconds() + " s; normal requests "
                 + settings.normalRate() + "/s, non-streamed, 8 tokens; gateway " + settings.gatewayJvm() + ")\n");
         print(t.header());
         try (Processes procs = new Processes(setup)) {
-            int simPort = Processes.freePort();
-            procs.sim(2, simPort, Processes.freePort(), List.of());
+            int[] sim = Processes.freePorts(2, 1);
+            int simPort = sim[0];
+            procs.sim(2, simPort, sim[1], List.of());
             List<Integer> ports = List.of(simPort, simPort + 1);
             double unloaded = Double.NaN;
             record Case(String name, String size, Attack attack) {}
@@ -327,6 +341,7 @@ public final class ChaosRun {
                 }
                 ProcStats peak = sampler.stop();
                 boolean alive = gateway.isAlive();
+                String metricsText = alive ? procs.body(URI.create("http://127.0.0.1:" + gwAdmin + "/metrics")) : "";
                 double p99 = normal.latencyMillis(99);
                 if (c.size().equals("-")) {
                     unloaded = p99;
@@ -347,6 +362,7 @@ public final class ChaosRun {
                         unloaded,
                         normal.completed() + "/" + normal.failed() + "/" + normal.unmapped() + "/" + normal.lost() + "/"
                                 + normal.hung(),
+                        metricsText.isEmpty() ? Double.NaN : metricsText.length() / 1024.0,
                         alive ? "yes" : "no (exit " + gateway.exitValue() + ")"));
                 Processes.stop(gateway);
             }
@@ -458,7 +474,11 @@ public final class ChaosRun {
         ProcStats stop() throws InterruptedException {
             thread.interrupt();
             thread.join();
-            return new ProcStats(rss.get(), (int) fds.get(), last.get().fdSoftLimit());
+            return new ProcStats(
+                    rss.get(),
+                    (int) fds.get(),
+                    last.get().fdSoftLimit(),
+                    last.get().cpuMillis());
         }
     }
 
@@ -486,19 +506,19 @@ public final class ChaosRun {
                         "fd limit",
                         "normal p99 ms during",
                         "normal p99 ms unloaded",
+                        "gateway CPU s",
                         "gateway"));
         int n = settings.streams();
         print("\n### Scale (" + n + " streams of " + settings.streamTokens() + " tokens, one a second; gateway "
                 + settings.gatewayJvm() + ")\n");
         print(t.header());
         try (Processes procs = new Processes(setup)) {
-            int slow = Processes.freePort();
-            int fast = Processes.freePort();
-            int replicas = 2;
+            int[] slowPorts = Processes.freePorts(2, 1);
+            int slow = slowPorts[0];
             procs.sim(
-                    replicas,
+                    2,
                     slow,
-                    Processes.freePort(),
+                    slowPorts[1],
                     List.of(
                             "--min-step-ms",
                             "1000",
@@ -508,6 +528,7 @@ public final class ChaosRun {
                             Integer.toString(n * 4 + 64),
                             "--max-num-batched-tokens",
                             Integer.toString(Math.max(8192, n * 64))));
+            int fast = Processes.freePort();
             procs.sim(1, fast, Processes.freePort(), List.of());
             int slowGw = Processes.freePort();
             int fastGw = Processes.freePort();
@@ -565,6 +586,9 @@ public final class ChaosRun {
                     peak.fdSoftLimit(),
                     during.latencyMillis(99),
                     unloaded.latencyMillis(99),
+                    peak.cpuMillis() < 0 || before.cpuMillis() < 0
+                            ? Double.NaN
+                            : (peak.cpuMillis() - before.cpuMillis()) / 1000.0,
                     gateway.isAlive() ? "alive" : "exited " + gateway.exitValue()));
             if (!s.examples().isEmpty()) {
                 print("examples: " + String.join("; ", s.examples()));
@@ -609,8 +633,9 @@ public final class ChaosRun {
         print("\n### Overload (real time): 3 replicas (--max-num-seqs 8 --min-step-ms 25), 1,000-character prompts, "
                 + "64 tokens, 20 % Critical / 50 % Standard / 30 % Sheddable\n");
         try (Processes procs = new Processes(setup)) {
-            int simPort = Processes.freePort();
-            procs.sim(3, simPort, Processes.freePort(), List.of("--max-num-seqs", "8", "--min-step-ms", "25"));
+            int[] sim = Processes.freePorts(3, 1);
+            int simPort = sim[0];
+            procs.sim(3, simPort, sim[1], List.of("--max-num-seqs", "8", "--min-step-ms", "25"));
             List<Integer> ports = List.of(simPort, simPort + 1, simPort + 2);
             // capacity: flow control off, rates growing by half until one misses TTFT <= 2 s
             double capacity = 0;
@@ -642,7 +667,10 @@ public final class ChaosRun {
             print(String.format(
                     Locale.ROOT, "capacity: %.1f req/s%s%n", capacity, capacity > 0 ? "" : " (none passed: using 1)"));
             print(t.header());
-            row(t, "unloaded (capacity / 4), flow control off", base / 4, mixed(gw, base / 4, settings.stepDuration()));
+            // unloaded: a quarter of the capacity, long enough for 20 requests of each class at least
+            Duration unloaded = Duration.ofMillis(
+                    Math.max(settings.stepDuration().toMillis(), (long) Math.ceil(100 / (base / 4) * 1000)));
+            row(t, "unloaded (capacity / 4), flow control off", base / 4, mixed(gw, base / 4, unloaded));
             row(t, "2x capacity, flow control off", 2 * base, mixed(gw, 2 * base, settings.overloadDuration()));
             Processes.stop(gateway);
             Files.writeString(config, Manifests.gateway("pool", gwPort, ports, true, CLASSES));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real processes of a chaos run: simulator replicas ({@code infergate sim}) and {@code infergate serve}
@@ -39,7 +40,8 @@ public final class Processes implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private int logs;
+    // across instances: the scenarios of one run share the work directory
+    private static final AtomicInteger LOGS = new AtomicInteger();
 
     public Processes(Setup setup) {
         this.setup = setup;
@@ -55,6 +57,53 @@ public final class Processes implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Ports free at the moment of asking: the first of {@code consecutive} consecutive ports (a multi-replica
+     * {@code sim} uses port, port + 1, ...), then {@code singles} other ports; all are held at once while they are
+     * chosen, so none of them overlap.
+     */
+    public static int[] freePorts(int consecutive, int singles) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] out = new int[1 + singles];
+            for (int attempt = 0; ; attempt++) {
+                ServerSocket first = new ServerSocket(0);
+                List<ServerSocket> block = new ArrayList<>(List.of(first));
+                try {
+                    for (int i = 1; i < consecutive; i++) {
+                        block.add(new ServerSocket(first.getLocalPort() + i));
+                    }
+                    held.addAll(block);
+                    out[0] = first.getLocalPort();
+                    break;
+                } catch (IOException taken) {
+                    for (ServerSocket s : block) {
+                        s.close();
+                    }
+                    if (attempt > 100) {
+                        throw taken;
+                    }
+                }
+            }
+            for (int i = 0; i < singles; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                out[1 + i] = s.getLocalPort();
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // chosen anyway
+                }
+            }
         }
     }
 
@@ -106,7 +155,7 @@ public final class Processes implements AutoCloseable {
     }
 
     private Process start(String name, List<String> cmd) {
-        Path log = setup.workDir().resolve(String.format("%02d-%s.log", ++logs, name));
+        Path log = setup.workDir().resolve(String.format("%02d-%s.log", LOGS.incrementAndGet(), name));
         try {
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)

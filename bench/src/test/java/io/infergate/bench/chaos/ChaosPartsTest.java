@@ -20,12 +20,14 @@ class ChaosPartsTest {
                 dir.resolve("limits"),
                 "Limit                     Soft Limit           Hard Limit           Units\n"
                         + "Max open files            65536                1048576              files\n");
+        Files.writeString(
+                dir.resolve("stat"), "42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 1 0\n");
         Files.createDirectory(dir.resolve("fd"));
         for (int i = 0; i < 3; i++) {
             Files.writeString(dir.resolve("fd").resolve(Integer.toString(i)), "");
         }
         ProcStats p = ProcStats.read(dir);
-        assertThat(p).isEqualTo(new ProcStats(123456, 3, 65536));
+        assertThat(p).isEqualTo(new ProcStats(123456, 3, 65536, 3000));
         assertThat(p.rssMb()).isEqualTo(123456 / 1024.0);
     }
 
@@ -53,6 +55,8 @@ class ChaosPartsTest {
                 + "infergate_upstream_retries_total{pool=\"b\"} 3\n"
                 + "infergate_upstream_retries_totalx 100\n";
         assertThat(ChaosRun.counter(text, "infergate_upstream_retries_total")).isEqualTo(5);
+        assertThat(ChaosRun.counter("other_total 1\n", "infergate_upstream_retries_total"))
+                .isZero();
         assertThat(ChaosRun.counter("", "infergate_upstream_retries_total")).isEqualTo(-1);
     }
 
