@@ -199,7 +199,7 @@ final class BenchChaosCommand implements Callable<Integer> {
                 "chaos: gateway %s, work dir %s, load average %s%n",
                 setup.gatewayJar(),
                 dir,
-                loadAverage());
+                ChaosRun.loadAverage());
         out.flush();
         ChaosRun run = new ChaosRun(setup, settings, out);
         List<Map<String, Object>> tables = new ArrayList<>();
@@ -216,7 +216,7 @@ final class BenchChaosCommand implements Callable<Integer> {
             tables.add(m);
             writeJson(tables);
         }
-        out.printf(Locale.ROOT, "%nload average after: %s; JSON: %s%n", loadAverage(), json.toAbsolutePath());
+        out.printf(Locale.ROOT, "%nload average after: %s; JSON: %s%n", ChaosRun.loadAverage(), json.toAbsolutePath());
         out.flush();
         return 0;
     }
@@ -225,22 +225,11 @@ final class BenchChaosCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("finished", Instant.now().toString());
         report.put("gatewayJar", String.valueOf(gatewayJar));
-        report.put("loadAverage", loadAverage());
+        report.put("loadAverage", ChaosRun.loadAverage());
         report.put("scenarios", tables);
         JsonMapper mapper =
                 JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Files.writeString(json, mapper.writeValueAsString(report));
-    }
-
-    private static String loadAverage() {
-        try {
-            return String.join(
-                    " ",
-                    List.of(Files.readString(Path.of("/proc/loadavg")).split(" "))
-                            .subList(0, 3));
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
     }
 
     private static Path self() {

@@ -48,7 +48,10 @@ public final class Attacks {
             return refused.get();
         }
 
-        /** Connections the gateway closed (or answered, then closed) while the attack held them. */
+        /**
+         * Connections that ended on the server side while the attack held them: closed or answered by the gateway,
+         * or reset (which the kernel also does when the gateway does not accept fast enough).
+         */
         public int closedByPeer() {
             return closedByPeer.get();
         }
@@ -280,11 +283,12 @@ public final class Attacks {
         }
     }
 
-    /** Whether the peer has closed (or answered): a read that returns at once. */
+    /** Whether the peer has closed, reset or answered: a read that returns (a byte or the end) within 1 ms. */
     private static boolean peerClosed(Socket s) {
         try {
             s.setSoTimeout(1);
-            return s.getInputStream().read() >= -1;
+            s.getInputStream().read();
+            return true;
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {

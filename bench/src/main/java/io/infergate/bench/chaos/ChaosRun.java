@@ -85,6 +85,16 @@ public final class ChaosRun {
         this.out = out;
     }
 
+    /** The 1, 5 and 15 minute load averages of the machine, "?" when unknown (not Linux). */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     private void print(String s) {
         out.println(s);
         out.flush();
@@ -109,7 +119,8 @@ public final class ChaosRun {
                         "TTFT p99 ms",
                         "examples"));
         print("\n### Faults (" + settings.faultRate() + " streamed req/s, "
-                + settings.faultDuration().toSeconds() + " s per fault, " + settings.maxTokens() + " tokens each)\n");
+                + settings.faultDuration().toSeconds() + " s per fault, " + settings.maxTokens()
+                + " tokens each; load average " + loadAverage() + ")\n");
         print(t.header());
         int replicas = 3;
         List<Integer> ports = new ArrayList<>();
@@ -149,30 +160,18 @@ public final class ChaosRun {
             });
             // the killed replica comes back on its ports for the next cases
             sims.set(2, procs.sim(1, ports.get(2), admins.get(2), List.of("--seed", "3")));
-            faultRow(
-                    t,
-                    procs,
-                    metrics,
-                    "injected 5xx (30 % of replica 0: 500/503)",
-                    gw,
-                    same,
-                    () -> faults(procs, admins.get(0), "{\"errorRate\":0.3,\"errorStatuses\":[500,503]}"));
+            // injected faults are set before the load starts, and the row says when the simulator refused them
+            faults(procs, admins.get(0), "{\"errorRate\":0.3,\"errorStatuses\":[500,503]}");
+            faultRow(t, procs, metrics, "injected 5xx (30 % of replica 0: 500/503)", gw, same, () -> {});
             clearFaults(procs, admins);
-            faultRow(
-                    t,
-                    procs,
-                    metrics,
-                    "crashed streams (50 % of replica 0 reset after 5 events)",
-                    gw,
-                    same,
-                    () -> faults(procs, admins.get(0), "{\"crashAfterChunks\":5,\"crashRate\":0.5}"));
+            faults(procs, admins.get(0), "{\"crashAfterChunks\":5,\"crashRate\":0.5}");
+            faultRow(t, procs, metrics, "crashed streams (50 % of replica 0 reset after 5 events)", gw, same, () -> {});
             clearFaults(procs, admins);
             for (String m : List.of("garbled", "slow", "failing")) {
-                faultRow(t, procs, metrics, "/metrics " + m + " (all replicas)", gw, same, () -> {
-                    for (int a : admins) {
-                        faults(procs, a, "{\"metricsFault\":\"" + m + "\"}");
-                    }
-                });
+                for (int a : admins) {
+                    faults(procs, a, "{\"metricsFault\":\"" + m + "\"}");
+                }
+                faultRow(t, procs, metrics, "/metrics " + m + " (all replicas)", gw, same, () -> {});
                 clearFaults(procs, admins);
             }
             faultRow(t, procs, metrics, "config rewritten every 1 s (pool of 3, then 2, ...)", gw, same, () -> {
@@ -191,13 +190,24 @@ public final class ChaosRun {
         return t;
     }
 
-    private static void faults(Processes procs, int admin, String json) {
-        procs.sendJson("PATCH", URI.create("http://127.0.0.1:" + admin + "/replicas/0/faults"), json);
+    private void faults(Processes procs, int admin, String json) {
+        admin(procs, "PATCH", admin, json);
     }
 
-    private static void clearFaults(Processes procs, List<Integer> admins) {
+    private void clearFaults(Processes procs, List<Integer> admins) {
         for (int a : admins) {
-            procs.sendJson("PUT", URI.create("http://127.0.0.1:" + a + "/replicas/0/faults"), "{}");
+            admin(procs, "PUT", a, "{}");
+        }
+    }
+
+    /** A simulator admin call, tried three times; a failure is printed (the row then shows no effect of it). */
+    private void admin(Processes procs, String method, int admin, String json) {
+        int status = -1;
+        for (int attempt = 0; attempt < 3 && status != 200; attempt++) {
+            status = procs.sendJson(method, URI.create("http://127.0.0.1:" + admin + "/replicas/0/faults"), json);
+        }
+        if (status != 200) {
+            print("fault injection failed: " + method + " " + json + " on admin port " + admin + ": status " + status);
         }
     }
 
@@ -281,7 +291,7 @@ public final class ChaosRun {
                         "fds before",
                         "fds peak",
                         "fd limit",
-                        "closed by gateway",
+                        "attack connections closed or reset / not opened",
                         "h2 resets",
                         "normal p99 ms",
                         "unloaded p99 ms",
@@ -289,7 +299,9 @@ public final class ChaosRun {
                         "/metrics KB after",
                         "gateway alive"));
         print("\n### Resource attacks (each held " + settings.attackDuration().toSeconds() + " s; normal requests "
-                + settings.normalRate() + "/s, non-streamed, 8 tokens; gateway " + settings.gatewayJvm() + ")\n");
+                + settings.normalRate() + "/s, non-streamed, 8 tokens; gateway " + settings.gatewayJvm()
+                + "; load average "
+                + loadAverage() + ")\n");
         print(t.header());
         try (Processes procs = new Processes(setup)) {
             int[] sim = Processes.freePorts(2, 1);
@@ -356,7 +368,7 @@ public final class ChaosRun {
                         before.fds(),
                         peak.fds(),
                         before.fdSoftLimit(),
-                        held == null ? "-" : Integer.toString(held.closedByPeer()),
+                        held == null ? "-" : held.closedByPeer() + " / " + held.refused(),
                         held == null ? "-" : Integer.toString(held.resets()),
                         p99,
                         unloaded,
@@ -510,7 +522,7 @@ public final class ChaosRun {
                         "gateway"));
         int n = settings.streams();
         print("\n### Scale (" + n + " streams of " + settings.streamTokens() + " tokens, one a second; gateway "
-                + settings.gatewayJvm() + ")\n");
+                + settings.gatewayJvm() + "; load average " + loadAverage() + ")\n");
         print(t.header());
         try (Processes procs = new Processes(setup)) {
             int[] slowPorts = Processes.freePorts(2, 1);
@@ -631,7 +643,7 @@ public final class ChaosRun {
                         "TTFT p50 ms",
                         "TTFT p90 ms"));
         print("\n### Overload (real time): 3 replicas (--max-num-seqs 8 --min-step-ms 25), 1,000-character prompts, "
-                + "64 tokens, 20 % Critical / 50 % Standard / 30 % Sheddable\n");
+                + "64 tokens, 20 % Critical / 50 % Standard / 30 % Sheddable; load average " + loadAverage() + "\n");
         try (Processes procs = new Processes(setup)) {
             int[] sim = Processes.freePorts(3, 1);
             int simPort = sim[0];
@@ -646,7 +658,7 @@ public final class ChaosRun {
             gateway = procs.gateway(config, Processes.freePort(), settings.gatewayJvm(), List.of());
             InetSocketAddress gw = Processes.local(gwPort);
             mixed(gw, 1, Duration.ofSeconds(3)); // warm-up
-            for (double rate = 2; rate <= 200; rate *= 1.5) {
+            for (double rate = 0.5; rate <= 200; rate *= 1.5) {
                 List<Outcome> o = mixed(gw, rate, settings.stepDuration());
                 boolean ok = o.stream().allMatch(x -> x instanceof Outcome.Completed c && c.ttftNanos() <= 2e9);
                 Tally all = Tally.of(o);
@@ -663,14 +675,18 @@ public final class ChaosRun {
                 }
                 capacity = rate;
             }
-            double base = capacity > 0 ? capacity : 1;
+            double base = capacity > 0 ? capacity : 0.5; // none passed: the lowest rate tried
             print(String.format(
-                    Locale.ROOT, "capacity: %.1f req/s%s%n", capacity, capacity > 0 ? "" : " (none passed: using 1)"));
+                    Locale.ROOT,
+                    "capacity: %.1f req/s%s%n",
+                    capacity,
+                    capacity > 0 ? "" : " (none passed: using 0.5)"));
             print(t.header());
-            // unloaded: a quarter of the capacity, long enough for 20 requests of each class at least
-            Duration unloaded = Duration.ofMillis(
-                    Math.max(settings.stepDuration().toMillis(), (long) Math.ceil(100 / (base / 4) * 1000)));
-            row(t, "unloaded (capacity / 4), flow control off", base / 4, mixed(gw, base / 4, unloaded));
+            // the reference: half the capacity (every request met TTFT <= 2 s at the full capacity), long enough
+            // for 60 requests (12 Critical) or a minute; lower rates would make a quick run minutes longer
+            Duration light = Duration.ofMillis(Math.max(
+                    settings.stepDuration().toMillis(), Math.min(60_000, (long) Math.ceil(60 / (base / 2) * 1000))));
+            row(t, "light load (capacity / 2), flow control off", base / 2, mixed(gw, base / 2, light));
             row(t, "2x capacity, flow control off", 2 * base, mixed(gw, 2 * base, settings.overloadDuration()));
             Processes.stop(gateway);
             Files.writeString(config, Manifests.gateway("pool", gwPort, ports, true, CLASSES));

@@ -204,7 +204,7 @@ public final class Processes implements AutoCloseable {
     /** {@code method uri} with a JSON body; the status, -1 when there was no answer. */
     public int sendJson(String method, URI uri, String json) {
         return send(HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofSeconds(5))
+                        .timeout(Duration.ofSeconds(15))
                         .header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(json))
                         .build())
