@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Jmh.class,
             BenchLabCommand.class,
             BenchLabVsRealCommand.class,
-            BenchEppCommand.class
+            BenchEppCommand.class,
+            BenchChaosCommand.class
         })
 public final class BenchCommand implements Runnable {
 

@@ -3,6 +3,7 @@ package io.infergate.app;
 import io.infergate.simulator.engine.EngineConfig;
 import io.infergate.simulator.engine.OutputLengthDistribution;
 import io.infergate.simulator.engine.Preset;
+import io.infergate.simulator.engine.StepTimeModel;
 import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.fault.MetricsFault;
 import io.infergate.simulator.http.HttpServerConfig;
@@ -132,6 +133,12 @@ public final class SimCommand implements Callable<Integer> {
 
     @Option(names = "--frontend-overhead-ms", description = "API-server time before a request reaches the scheduler.")
     Double frontendOverheadMs;
+
+    @Option(
+            names = "--min-step-ms",
+            description = "Every engine step takes at least this long (raises the step-time model's memory-bound"
+                    + " floor): e.g. 1000 streams a token a second, for long-lived streams in load tests.")
+    Double minStepMs;
 
     // ---- LoRA ----
 
@@ -367,6 +374,18 @@ public final class SimCommand implements Callable<Integer> {
         }
         if (frontendOverheadMs != null) {
             b.frontendOverheadNanos(millisToNanos("--frontend-overhead-ms", frontendOverheadMs));
+        }
+        if (minStepMs != null) {
+            millisToNanos("--min-step-ms", minStepMs); // the same validation: a finite number >= 0
+            StepTimeModel t = base.stepTime();
+            b.stepTime(new StepTimeModel(
+                    Math.max(t.memFloorMs(), minStepMs),
+                    t.memPerPrefillTokenMs(),
+                    t.memPerDecodeSeqMs(),
+                    t.memPerContextTokenMs(),
+                    t.computeBaseMs(),
+                    t.computePerTokenMs(),
+                    t.computePerAttentionPairMs()));
         }
         b.enableLora(enableLora || hasAdapters || base.enableLora());
         if (maxLoras != null) {

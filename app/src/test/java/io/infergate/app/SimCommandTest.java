@@ -82,6 +82,14 @@ class SimCommandTest {
     }
 
     @Test
+    void minStepMsIsTheFloorOfEveryStep() {
+        EngineConfig c = parse("sim", "--min-step-ms", "1000").replicaSpec().engine();
+        assertThat(c.stepTime().stepMs(0, 1, 100, 0)).isGreaterThanOrEqualTo(1000.0);
+        assertThat(parse("sim").replicaSpec().engine().stepTime().stepMs(0, 1, 100, 0))
+                .isLessThan(1000.0);
+    }
+
+    @Test
     void startsAFleetAndPrintsItsEndpoints() throws Exception {
         SimCommand cmd = parse(
                 "sim",
