@@ -29,6 +29,7 @@ import io.infergate.scheduler.pick.PoolSnapshot;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import io.infergate.scheduler.pipeline.PoolState;
 import io.infergate.scheduler.pipeline.RequestPipeline;
 import java.util.AbstractMap;
@@ -82,9 +83,9 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             ModelHeaders.FAIRNESS_ID,
             ModelHeaders.INFERENCE_OBJECTIVE,
             ModelHeaders.MODEL_NAME_REWRITE,
-            Messages.SUBSET_HINT_KEY,
-            Messages.DESTINATION_ENDPOINT,
-            Messages.DESTINATION_ENDPOINT_SERVED,
+            PickerProtocol.DESTINATION_ENDPOINT_SUBSET,
+            PickerProtocol.DESTINATION_ENDPOINT,
+            PickerProtocol.DESTINATION_ENDPOINT_SERVED,
             "content-length");
 
     private enum Phase {
@@ -371,15 +372,10 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             outLength = outBody.length;
             restorer = new ModelNameRestorer(rewrite.upstream(), rewrite.client());
         }
-        List<Endpoint> chosen = f.endpoints();
-        int n = Math.min(settings.maxDestinationEndpoints(), chosen.size());
-        StringBuilder destination = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            destination.append(i == 0 ? "" : ",").append(chosen.get(i).hostPort());
-        }
-        lease = state.inFlight().acquire(chosen.get(0), f.promptTokens(), f.outputTokens());
+        String destination = PickerProtocol.formatDestinations(f.endpoints(), settings.maxDestinationEndpoints());
+        lease = state.inFlight().acquire(f.preferred(), f.promptTokens(), f.outputTokens());
         phase = Phase.RESPONSE_HEADERS;
-        out.onNext(Messages.requestHeaders(destination.toString(), outLength, copiedHeaders()));
+        out.onNext(Messages.requestHeaders(destination, outLength, copiedHeaders()));
         for (ProcessingResponse chunk : Messages.requestBody(outBody, outLength)) {
             out.onNext(chunk);
         }
@@ -417,7 +413,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         expect(Phase.RESPONSE_HEADERS, "response headers");
         if (request.hasMetadataContext()) {
             moveLeaseToServed(
-                    request.getMetadataContext().getFilterMetadataMap().get(Messages.LB_NAMESPACE));
+                    request.getMetadataContext().getFilterMetadataMap().get(PickerProtocol.LB_NAMESPACE));
         }
         HttpHeaders h = request.getResponseHeaders();
         for (HeaderValue v : h.getHeaders().getHeadersList()) {
@@ -448,7 +444,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         if (lb == null || lease == null || served == null) {
             return;
         }
-        Value v = lb.getFieldsMap().get(Messages.DESTINATION_ENDPOINT_SERVED);
+        Value v = lb.getFieldsMap().get(PickerProtocol.DESTINATION_ENDPOINT_SERVED);
         if (v == null
                 || !v.hasStringValue()
                 || v.getStringValue().equals(lease.endpoint().hostPort())) {

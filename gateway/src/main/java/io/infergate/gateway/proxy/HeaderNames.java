@@ -1,6 +1,7 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.scheduler.model.ModelHeaders;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import io.netty.util.AsciiString;
 
 /** Header names the data plane reads or writes, prepared once as {@link AsciiString}s (lower case). */
@@ -26,7 +27,7 @@ public final class HeaderNames {
      * {@code ...-subset}, {@code ...-served}). A client must never choose its own upstream address, so every
      * header with this prefix is removed from incoming requests.
      */
-    public static final String DESTINATION_ENDPOINT_PREFIX = "x-gateway-destination-endpoint";
+    public static final String DESTINATION_ENDPOINT_PREFIX = PickerProtocol.DESTINATION_ENDPOINT;
     /** Prefix of the other inference control headers ({@code x-gateway-inference-objective}, ...). */
     public static final String INFERENCE_PREFIX = "x-gateway-inference-";
 
