@@ -153,7 +153,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         } catch (ProtocolViolation e) {
             fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         } catch (RuntimeException e) {
-            log.warn("ext_proc stream {} failed", headers.get("x-request-id"), e);
+            log.warn("ext_proc stream {} failed", headers.get(ParsedRequest.REQUEST_ID_HEADER), e);
             fail(Status.INTERNAL.withDescription("endpoint picker failed: " + e));
         }
     }
@@ -190,7 +190,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                     v.getRawValue().isEmpty() ? v.getValue() : v.getRawValue().toStringUtf8();
             headers.put(v.getKey().toLowerCase(Locale.ROOT), value);
         }
-        headers.computeIfAbsent("x-request-id", k -> UUID.randomUUID().toString());
+        headers.computeIfAbsent(
+                ParsedRequest.REQUEST_ID_HEADER, k -> UUID.randomUUID().toString());
         if (settings.subsetFilter() && request.hasMetadataContext()) {
             subset = SubsetHint.of(request.getMetadataContext());
         }
@@ -280,7 +281,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         incomingModel = scanned.model();
         ParsedRequest parsed = new ParsedRequest(
-                headers.get("x-request-id"),
+                headers.get(ParsedRequest.REQUEST_ID_HEADER),
                 scanned,
                 raw,
                 0,
@@ -288,7 +289,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                 headers.get(ModelHeaders.MODEL_NAME_REWRITE),
                 headers.get(ModelHeaders.INFERENCE_OBJECTIVE),
                 headers.get(ModelHeaders.FAIRNESS_ID),
-                headers.getOrDefault("x-session-id", "").strip(),
+                headers.getOrDefault(ParsedRequest.SESSION_ID_HEADER, "").strip(),
                 false,
                 subset.isEmpty() ? null : subset.get()::filter,
                 random,
@@ -357,7 +358,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         } catch (InferenceError e) {
             refuse(e);
         } catch (RuntimeException e) {
-            log.warn("ext_proc stream {} failed after queueing", headers.get("x-request-id"), e);
+            log.warn("ext_proc stream {} failed after queueing", headers.get(ParsedRequest.REQUEST_ID_HEADER), e);
             fail(Status.INTERNAL.withDescription("endpoint picker failed: " + e));
         }
     }
@@ -537,7 +538,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         status = e.httpStatus();
         errorType = e.reference().wire();
         if (log.isDebugEnabled()) {
-            log.debug("request {} refused: {}", headers.get("x-request-id"), e.body());
+            log.debug("request {} refused: {}", headers.get(ParsedRequest.REQUEST_ID_HEADER), e.body());
         }
         finishRequest();
         closed = true;
@@ -567,7 +568,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         responseBody = null;
         state.metrics()
                 .onComplete(new RequestRecord(
-                        headers.getOrDefault("x-request-id", ""),
+                        headers.getOrDefault(ParsedRequest.REQUEST_ID_HEADER, ""),
                         "epp",
                         headers.getOrDefault(":method", ""),
                         headers.getOrDefault(":path", ""),

@@ -77,17 +77,13 @@ final class ExternalRouting {
         headers.add(new HeaderEntry(":path", request.uri()));
         headers.add(new HeaderEntry(":authority", authority == null ? "" : authority));
         headers.add(new HeaderEntry(":scheme", "HTTPS".equals(listener.protocol()) ? "https" : "http"));
-        for (Map.Entry<String, String> e : h) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!name.equals("host")
-                    && !name.equals(HeaderNames.X_REQUEST_ID.toString())
-                    && !name.equals("connection")
-                    && !name.equals("keep-alive")
-                    && !name.equals("te")
-                    && !name.equals("transfer-encoding")
-                    && !name.equals("upgrade")) {
-                headers.add(new HeaderEntry(name, e.getValue()));
-            }
+        // what the picker sees of the client's headers is what an upstream would: the same hop-by-hop rule
+        HttpHeaders sent = h.copy();
+        ProxyHeaders.removeHopByHop(sent);
+        sent.remove(HttpHeaderNames.HOST);
+        sent.remove(HeaderNames.X_REQUEST_ID);
+        for (Map.Entry<String, String> e : sent) {
+            headers.add(new HeaderEntry(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
         }
         headers.addAll(control);
         headers.add(new HeaderEntry(HeaderNames.X_REQUEST_ID.toString(), log.requestId));
