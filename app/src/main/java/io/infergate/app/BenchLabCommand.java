@@ -1,6 +1,7 @@
 package io.infergate.app;
 
 import io.infergate.bench.lab.LabEnvironment;
+import io.infergate.bench.lab.LabModels;
 import io.infergate.bench.lab.LabPolicies;
 import io.infergate.bench.lab.LabPolicy;
 import io.infergate.bench.lab.LabSettings;
@@ -11,7 +12,9 @@ import io.infergate.bench.results.Slo;
 import io.infergate.bench.results.SweepReport;
 import io.infergate.bench.workload.Workloads;
 import io.infergate.simulator.engine.Preset;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,6 +146,13 @@ final class BenchLabCommand implements Callable<Integer> {
                     + " in front of every policy, instead of shedding sheddable requests at once.")
     boolean flowControl;
 
+    @Option(
+            names = "--manifests",
+            paramLabel = "FILE",
+            description = "InferenceModels, InferenceObjectives and InferenceModelRewrites for the lab's InferencePool"
+                    + " lab/sim-pool, resolved as the gateway resolves them (default: none, every model as named).")
+    Path manifests;
+
     @Option(names = "--threads", defaultValue = "2", description = "Runs at a time (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -170,7 +180,8 @@ final class BenchLabCommand implements Callable<Integer> {
                         Duration.ofNanos(networkDelayUs * 1000),
                         Duration.ofMinutes(5),
                         1,
-                        flowControl));
+                        flowControl,
+                        labModels()));
         Slo slo = option("--slo-ttft-ms / --slo-tpot-ms", () -> new Slo(sloTtftMs, sloTpotMs));
         for (String name : workloads) {
             LabSweep sweep = option(
@@ -223,6 +234,19 @@ final class BenchLabCommand implements Callable<Integer> {
             w.flush();
         }
         return 0;
+    }
+
+    private LabModels labModels() {
+        if (manifests == null) {
+            return LabModels.none();
+        }
+        String text;
+        try {
+            text = Files.readString(manifests);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--manifests: cannot read " + manifests + ": " + e);
+        }
+        return option("--manifests", () -> LabModels.of(manifests.toString(), text));
     }
 
     private <T> T option(String which, Supplier<T> build) {

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param id      unique in the run ({@code "r<sequence>"})
  * @param source  the workload request
  * @param body    the {@code /v1/completions} body (UTF-8 JSON), as sent to a real gateway
- * @param pick    what the gateway's scheduler receives: target model, priority, prompt bytes, fairness id, session
+ * @param pick    what the gateway's pipeline asked the picker for: target model, priority, prompt bytes, fairness id,
+ *                session
  * @param tokens  the prompt's token ids as the simulated engine tokenizes the same text
  * @param text    the prompt text (SGLang's cache-aware router matches on raw text)
  * @param outputEstimate the output tokens the gateway charges the request's in-flight lease with
@@ -39,9 +40,12 @@ public record LabRequest(
         }
     }
 
-    /** The model or adapter the request names ({@link WorkloadRequest#model()}). */
+    /**
+     * The model or adapter the request is routed as: the workload's {@code model} after the gateway's model
+     * resolution ({@link PickRequest#targetModel()}).
+     */
     public String model() {
-        return source.model();
+        return pick.targetModel();
     }
 
     /** {@code max_tokens}: also the number of tokens the simulated engine generates (the workloads ignore EOS). */

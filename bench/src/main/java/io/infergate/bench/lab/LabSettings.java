@@ -22,6 +22,8 @@ import java.util.Objects;
  *                       fairness, FCFS, utilization detector over the scraped and in-flight load) until the pool has
  *                       capacity, for every policy; the scheduler-backed policies then queue sheddable requests
  *                       instead of dropping them, as the gateway does with flow control on
+ * @param models         the InferenceModels, InferenceObjectives and InferenceModelRewrites of the lab's pool,
+ *                       resolved as the gateway resolves them ({@link LabModels#none()} by default)
  */
 public record LabSettings(
         EngineConfig engine,
@@ -31,7 +33,30 @@ public record LabSettings(
         Duration networkDelay,
         Duration drainLimit,
         long seed,
-        boolean flowControl) {
+        boolean flowControl,
+        LabModels models) {
+
+    /** Without manifests: every model resolves to itself. */
+    public LabSettings(
+            EngineConfig engine,
+            int replicas,
+            Duration scrapeInterval,
+            Duration scrapeDelay,
+            Duration networkDelay,
+            Duration drainLimit,
+            long seed,
+            boolean flowControl) {
+        this(
+                engine,
+                replicas,
+                scrapeInterval,
+                scrapeDelay,
+                networkDelay,
+                drainLimit,
+                seed,
+                flowControl,
+                LabModels.none());
+    }
 
     /** Without flow control (the gateway's default). */
     public LabSettings(
@@ -73,6 +98,7 @@ public record LabSettings(
             throw new IllegalArgumentException("networkDelay: " + networkDelay + " (expected: >= 0)");
         }
         positive("drainLimit", drainLimit);
+        Objects.requireNonNull(models, "models");
     }
 
     private static void positive(String name, Duration d) {
@@ -83,18 +109,27 @@ public record LabSettings(
     }
 
     public LabSettings withReplicas(int n) {
-        return new LabSettings(engine, n, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl);
+        return new LabSettings(
+                engine, n, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl, models);
     }
 
     public LabSettings withSeed(long s) {
-        return new LabSettings(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, s, flowControl);
+        return new LabSettings(
+                engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, s, flowControl, models);
     }
 
     public LabSettings withEngine(EngineConfig e) {
-        return new LabSettings(e, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl);
+        return new LabSettings(
+                e, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl, models);
     }
 
     public LabSettings withFlowControl(boolean on) {
-        return new LabSettings(engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, on);
+        return new LabSettings(
+                engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, on, models);
+    }
+
+    public LabSettings withModels(LabModels m) {
+        return new LabSettings(
+                engine, replicas, scrapeInterval, scrapeDelay, networkDelay, drainLimit, seed, flowControl, m);
     }
 }

@@ -14,7 +14,7 @@ import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.MetricsScraper;
 import io.infergate.scheduler.datastore.ScrapedMetrics;
 import io.infergate.scheduler.metrics.EngineMapping;
-import io.infergate.scheduler.model.ModelHeaders;
+import io.infergate.scheduler.model.PoolModels;
 import io.infergate.scheduler.model.Resolution;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
@@ -26,7 +26,6 @@ import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.pick.PickResult;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
-import io.infergate.scheduler.pick.PromptBytes;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ParsedRequest;
 import io.infergate.scheduler.pipeline.PoolState;
@@ -51,11 +50,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 
 /**
  * The policy lab: one workload through one routing policy onto a fleet of simulated vLLM engines, all in virtual
@@ -78,9 +77,6 @@ import java.util.random.RandomGenerator;
  * {@link #run}.
  */
 public final class PolicyLab {
-
-    /** No model resolution in the lab draws on it: every workload model resolves to itself. */
-    private static final RandomGenerator NO_RANDOM = new SplittableRandom(0);
 
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
@@ -158,6 +154,10 @@ public final class PolicyLab {
         private final OpenAiRequestScanner scanner = new OpenAiRequestScanner();
         /** The gateway's pipeline; picks are not timed (the lab's clock is virtual). */
         private final RequestPipeline pipeline = RequestPipeline.untimed();
+        /** The pool's model resolution, compiled as the gateway compiles it ({@link LabModels}). */
+        private final PoolModels models;
+        /** Weighted target models draw from it, request after request in arrival order: seeded, so repeatable. */
+        private final RandomGenerator modelRandom;
 
         private int open; // requests sent and not yet recorded
         private long lastRecordNanos;
@@ -173,6 +173,11 @@ public final class PolicyLab {
             this.requests = List.copyOf(requests);
             this.delay = settings.networkDelay().toNanos();
             this.baseModel = settings.engine().servedModelName();
+            this.models = settings.models()
+                    .compile(this.requests.stream()
+                            .map(WorkloadRequest::priority)
+                            .collect(Collectors.toSet()));
+            this.modelRandom = new SplittableRandom(settings.seed());
             for (int i = 0; i < settings.replicas(); i++) {
                 Engine engine = new Engine(
                         settings.engine(),
@@ -291,41 +296,41 @@ public final class PolicyLab {
         }
 
         /**
-         * Through the gateway's own {@link RequestPipeline}: model resolution, token estimates, the flow-control
-         * queue when there is one, then the policy as the pool's picker.
+         * Through the gateway's own {@link RequestPipeline}: model resolution (the request names the objective of
+         * its priority, {@link LabModels#objectiveFor}), token estimates, the flow-control queue when there is one,
+         * then the policy as the pool's picker.
          */
         private void admit(int i, WorkloadRequest w) {
             byte[] body = RequestBodies.completion(w);
             ScannedRequest scanned = scanner.scan(body);
-            LabRequest request = toLabRequest(i, w, body, scanned);
             ParsedRequest parsed = new ParsedRequest(
-                    request.id(),
+                    "r" + i,
                     scanned,
                     body,
                     0,
                     body.length,
                     null,
-                    null,
+                    LabModels.objectiveFor(w.priority()),
                     w.fairnessId(),
                     w.sessionId(),
                     false,
                     null,
-                    NO_RANDOM,
+                    modelRandom,
                     Runnable::run);
-            LabPool pool = new LabPool(request, w.priority());
+            LabPool pool = new LabPool(w, body, scanned, ApproxTokenizer.encode(w.prompt(), true));
             // outcomes of queued requests complete on the loop's thread, inside enqueue or a poke
-            decided(i, w, request, pool, pipeline.decide(parsed, pool));
+            decided(i, w, pool, pipeline.decide(parsed, pool));
         }
 
-        private void decided(int i, WorkloadRequest w, LabRequest request, LabPool pool, Decision decision) {
+        private void decided(int i, WorkloadRequest w, LabPool pool, Decision decision) {
             switch (decision) {
-                case Decision.Forward f -> routed(i, w, request, pool.routed, f);
+                case Decision.Forward f -> routed(i, w, pool.request, pool.routed, f);
                 case Decision.Queued q ->
                     q.ticket()
                             .outcome()
-                            .whenComplete((outcome, error) -> decided(i, w, request, pool, q.resume(outcome, error)));
+                            .whenComplete((outcome, error) -> decided(i, w, pool, q.resume(outcome, error)));
                 case Decision.Refuse r -> {
-                    int tokens = request.tokens().length;
+                    int tokens = pool.tokens.length;
                     record(
                             i,
                             switch (r.code()) {
@@ -334,8 +339,7 @@ public final class PolicyLab {
                                 // lab
                                 // never cancels a queued request, so QUEUE_TIMEOUT is always an expiry here)
                                 case QUEUE_TIMEOUT -> RequestRecord.shed(w.arrivalNanos(), 503, w.priority(), tokens);
-                                case INTERNAL ->
-                                    throw new IllegalStateException("request " + request.id() + ": " + r.message());
+                                case INTERNAL -> throw new IllegalStateException("request r" + i + ": " + r.message());
                                 default -> RequestRecord.failed(w.arrivalNanos(), r.status(), w.priority(), tokens);
                             });
                 }
@@ -343,31 +347,30 @@ public final class PolicyLab {
         }
 
         /**
-         * The lab's pool as the pipeline sees it, for one request: no InferenceModels (the workload's priority
-         * stands in for its InferenceObjective's), the fleet, the flow controller, and the policy as the picker.
+         * The lab's pool as the pipeline sees it, for one request: the gateway's model resolution of the lab's
+         * manifests, the fleet, the flow controller, and the policy as the picker.
          */
         private final class LabPool implements PoolState, EndpointPicker {
-            private final LabRequest request;
-            private final int priority;
+            private final WorkloadRequest source;
+            private final byte[] body;
+            private final ScannedRequest scanned;
+            private final int[] tokens;
+            /** The request as the policy saw it, once the pipeline asked for a pick. */
+            private LabRequest request;
             /** The endpoint index the policy chose, when it chose one. */
             private int routed = -1;
 
-            LabPool(LabRequest request, int priority) {
-                this.request = request;
-                this.priority = priority;
+            LabPool(WorkloadRequest source, byte[] body, ScannedRequest scanned, int[] tokens) {
+                this.source = source;
+                this.body = body;
+                this.scanned = scanned;
+                this.tokens = tokens;
             }
 
             @Override
             public Resolution resolve(
                     String incomingModel, String rewriteHeader, String objectiveHeader, RandomGenerator random) {
-                return new Resolution.Resolved(
-                        incomingModel,
-                        incomingModel,
-                        priority,
-                        Resolution.TargetSource.INCOMING,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty());
+                return models.resolve(incomingModel, rewriteHeader, objectiveHeader, random);
             }
 
             @Override
@@ -387,6 +390,14 @@ public final class PolicyLab {
 
             @Override
             public PickResult pick(PickRequest pick, PoolSnapshot candidates) {
+                request = new LabRequest(
+                        pick.requestId(),
+                        source,
+                        body,
+                        pick,
+                        tokens,
+                        source.prompt(),
+                        TokenEstimate.outputTokens(scanned));
                 Route route;
                 try {
                     route = policy.route(request, Run.this);
@@ -427,7 +438,7 @@ public final class PolicyLab {
                 return;
             }
             VirtualEngineDriver driver = drivers.get(ep);
-            String adapter = w.model().equals(baseModel) ? null : w.model();
+            String adapter = request.model().equals(baseModel) ? null : request.model();
             RequestObserver observer = new RequestObserver() {
                 @Override
                 public void onToken(int index, int tokenId, long nanoTime) {
@@ -510,27 +521,6 @@ public final class PolicyLab {
                     d.abort(id);
                 }
             }
-        }
-
-        private LabRequest toLabRequest(int i, WorkloadRequest w, byte[] body, ScannedRequest scanned) {
-            int promptBytes = TokenEstimate.promptBytes(scanned);
-            String fairness = w.fairnessId().isBlank() ? ModelHeaders.DEFAULT_FAIRNESS_ID : w.fairnessId();
-            PickRequest pick = new PickRequest(
-                    "r" + i,
-                    w.model(),
-                    w.priority(),
-                    promptBytes,
-                    fairness,
-                    w.sessionId(),
-                    PromptBytes.of(scanned, body, 0));
-            return new LabRequest(
-                    "r" + i,
-                    w,
-                    body,
-                    pick,
-                    ApproxTokenizer.encode(w.prompt(), true),
-                    w.prompt(),
-                    TokenEstimate.outputTokens(scanned));
         }
 
         @Override

@@ -4,6 +4,8 @@ import io.infergate.bench.load.OpenLoopLoad;
 import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.workload.RequestBodies;
 import io.infergate.bench.workload.WorkloadRequest;
+import io.infergate.scheduler.model.ModelHeaders;
+import io.infergate.scheduler.pipeline.ParsedRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -83,9 +85,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class StreamingLoad {
 
     /** The session-affinity header. */
-    public static final AsciiString SESSION_ID = AsciiString.cached("x-session-id");
+    public static final AsciiString SESSION_ID = AsciiString.cached(ParsedRequest.SESSION_ID_HEADER);
     /** The flow-control fairness (tenant) header. */
-    public static final AsciiString FAIRNESS_ID = AsciiString.cached("x-gateway-inference-fairness-id");
+    public static final AsciiString FAIRNESS_ID = AsciiString.cached(ModelHeaders.FAIRNESS_ID);
 
     /** Idle keep-alive connections older than this are not reused: below common server idle timeouts (5 s). */
     static final long IDLE_LIMIT_NANOS = Duration.ofSeconds(2).toNanos();

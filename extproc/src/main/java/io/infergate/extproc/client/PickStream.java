@@ -24,6 +24,7 @@ import io.infergate.gateway.picker.ExternalPickCall;
 import io.infergate.gateway.picker.ExternalPickRequest;
 import io.infergate.gateway.picker.ExternalPickerException;
 import io.infergate.gateway.picker.HeaderEntry;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>gateway → picker: {@code request_headers} (pseudo-headers and headers as {@code raw_value} bytes;
  *       {@code end_of_stream} when there is no body), then the body as {@code request_body} chunks of at most
- *       {@value #BODY_CHUNK_BYTES} bytes, {@code end_of_stream} on the last;</li>
+ *       {@value PickerProtocol#BODY_CHUNK_LIMIT} bytes, {@code end_of_stream} on the last;</li>
  *   <li>picker → gateway: a {@code request_headers} response whose {@code envoy.lb} dynamic metadata and/or
  *       {@code x-gateway-destination-endpoint} set-header carry the endpoint list (when both are present and differ,
  *       the metadata wins and a warning is logged), then, for a request with a body, {@code request_body}
@@ -64,13 +65,6 @@ import org.slf4j.LoggerFactory;
 final class PickStream implements ExternalPickCall, ClientResponseObserver<ProcessingRequest, ProcessingResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(PickStream.class);
-
-    /** The largest body chunk sent or expected, as the reference picker's {@code BodyByteLimit}. */
-    static final int BODY_CHUNK_BYTES = 62_000;
-
-    static final String LB_NAMESPACE = "envoy.lb";
-    static final String DESTINATION = "x-gateway-destination-endpoint";
-    static final String SERVED = "x-gateway-destination-endpoint-served";
 
     private final String name;
     private final ExternalPickRequest request;
@@ -114,8 +108,8 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                                 .setHeaders(headerMap(request.headers()))
                                 .setEndOfStream(body.length == 0))
                         .build());
-                for (int off = 0; off < body.length; off += BODY_CHUNK_BYTES) {
-                    int len = Math.min(BODY_CHUNK_BYTES, body.length - off);
+                for (int off = 0; off < body.length; off += PickerProtocol.BODY_CHUNK_LIMIT) {
+                    int len = Math.min(PickerProtocol.BODY_CHUNK_LIMIT, body.length - off);
                     out.onNext(ProcessingRequest.newBuilder()
                             .setRequestBody(HttpBody.newBuilder()
                                     .setBody(ByteString.copyFrom(body, off, len))
@@ -171,7 +165,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                     String fromHeader = null;
                     for (HeaderValueOption o : c.getHeaderMutation().getSetHeadersList()) {
                         HeaderEntry h = entry(o.getHeader());
-                        if (h.name().equals(DESTINATION)) {
+                        if (h.name().equals(PickerProtocol.DESTINATION_ENDPOINT)) {
                             fromHeader = h.value();
                         } else {
                             setHeaders.add(h);
@@ -184,7 +178,7 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                                         + " the metadata",
                                 request.requestId(),
                                 name,
-                                DESTINATION,
+                                PickerProtocol.DESTINATION_ENDPOINT,
                                 fromMetadata,
                                 fromHeader);
                     }
@@ -304,11 +298,11 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
     }
 
     private static String metadataDestination(Struct metadata) {
-        Value lb = metadata.getFieldsMap().get(LB_NAMESPACE);
+        Value lb = metadata.getFieldsMap().get(PickerProtocol.LB_NAMESPACE);
         if (lb == null || !lb.hasStructValue()) {
             return null;
         }
-        Value d = lb.getStructValue().getFieldsMap().get(DESTINATION);
+        Value d = lb.getStructValue().getFieldsMap().get(PickerProtocol.DESTINATION_ENDPOINT);
         return d != null && d.hasStringValue() ? d.getStringValue() : null;
     }
 
@@ -345,10 +339,10 @@ final class PickStream implements ExternalPickCall, ClientResponseObserver<Proce
                                 .setEndOfStream(false))
                         .setMetadataContext(Metadata.newBuilder()
                                 .putFilterMetadata(
-                                        LB_NAMESPACE,
+                                        PickerProtocol.LB_NAMESPACE,
                                         Struct.newBuilder()
                                                 .putFields(
-                                                        SERVED,
+                                                        PickerProtocol.DESTINATION_ENDPOINT_SERVED,
                                                         Value.newBuilder()
                                                                 .setStringValue(servedEndpoint)
                                                                 .build())

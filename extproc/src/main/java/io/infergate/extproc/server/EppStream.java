@@ -29,6 +29,7 @@ import io.infergate.scheduler.pick.PoolSnapshot;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import io.infergate.scheduler.pipeline.PoolState;
 import io.infergate.scheduler.pipeline.RequestPipeline;
 import java.util.AbstractMap;
@@ -82,9 +83,9 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             ModelHeaders.FAIRNESS_ID,
             ModelHeaders.INFERENCE_OBJECTIVE,
             ModelHeaders.MODEL_NAME_REWRITE,
-            Messages.SUBSET_HINT_KEY,
-            Messages.DESTINATION_ENDPOINT,
-            Messages.DESTINATION_ENDPOINT_SERVED,
+            PickerProtocol.DESTINATION_ENDPOINT_SUBSET,
+            PickerProtocol.DESTINATION_ENDPOINT,
+            PickerProtocol.DESTINATION_ENDPOINT_SERVED,
             "content-length");
 
     private enum Phase {
@@ -153,7 +154,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         } catch (ProtocolViolation e) {
             fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         } catch (RuntimeException e) {
-            log.warn("ext_proc stream {} failed", headers.get("x-request-id"), e);
+            log.warn("ext_proc stream {} failed", headers.get(ParsedRequest.REQUEST_ID_HEADER), e);
             fail(Status.INTERNAL.withDescription("endpoint picker failed: " + e));
         }
     }
@@ -190,7 +191,8 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                     v.getRawValue().isEmpty() ? v.getValue() : v.getRawValue().toStringUtf8();
             headers.put(v.getKey().toLowerCase(Locale.ROOT), value);
         }
-        headers.computeIfAbsent("x-request-id", k -> UUID.randomUUID().toString());
+        headers.computeIfAbsent(
+                ParsedRequest.REQUEST_ID_HEADER, k -> UUID.randomUUID().toString());
         if (settings.subsetFilter() && request.hasMetadataContext()) {
             subset = SubsetHint.of(request.getMetadataContext());
         }
@@ -280,7 +282,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         }
         incomingModel = scanned.model();
         ParsedRequest parsed = new ParsedRequest(
-                headers.get("x-request-id"),
+                headers.get(ParsedRequest.REQUEST_ID_HEADER),
                 scanned,
                 raw,
                 0,
@@ -288,7 +290,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
                 headers.get(ModelHeaders.MODEL_NAME_REWRITE),
                 headers.get(ModelHeaders.INFERENCE_OBJECTIVE),
                 headers.get(ModelHeaders.FAIRNESS_ID),
-                headers.getOrDefault("x-session-id", "").strip(),
+                headers.getOrDefault(ParsedRequest.SESSION_ID_HEADER, "").strip(),
                 false,
                 subset.isEmpty() ? null : subset.get()::filter,
                 random,
@@ -374,7 +376,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         } catch (InferenceError e) {
             refuse(e);
         } catch (RuntimeException e) {
-            log.warn("ext_proc stream {} failed after queueing", headers.get("x-request-id"), e);
+            log.warn("ext_proc stream {} failed after queueing", headers.get(ParsedRequest.REQUEST_ID_HEADER), e);
             fail(Status.INTERNAL.withDescription("endpoint picker failed: " + e));
         }
     }
@@ -389,15 +391,10 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
             outLength = outBody.length;
             restorer = new ModelNameRestorer(rewrite.upstream(), rewrite.client());
         }
-        List<Endpoint> chosen = f.endpoints();
-        int n = Math.min(settings.maxDestinationEndpoints(), chosen.size());
-        StringBuilder destination = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            destination.append(i == 0 ? "" : ",").append(chosen.get(i).hostPort());
-        }
-        lease = state.inFlight().acquire(chosen.get(0), f.promptTokens(), f.outputTokens());
+        String destination = PickerProtocol.formatDestinations(f.endpoints(), settings.maxDestinationEndpoints());
+        lease = state.inFlight().acquire(f.preferred(), f.promptTokens(), f.outputTokens());
         phase = Phase.RESPONSE_HEADERS;
-        out.onNext(Messages.requestHeaders(destination.toString(), outLength, copiedHeaders()));
+        out.onNext(Messages.requestHeaders(destination, outLength, copiedHeaders()));
         for (ProcessingResponse chunk : Messages.requestBody(outBody, outLength)) {
             out.onNext(chunk);
         }
@@ -435,7 +432,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         expect(Phase.RESPONSE_HEADERS, "response headers");
         if (request.hasMetadataContext()) {
             moveLeaseToServed(
-                    request.getMetadataContext().getFilterMetadataMap().get(Messages.LB_NAMESPACE));
+                    request.getMetadataContext().getFilterMetadataMap().get(PickerProtocol.LB_NAMESPACE));
         }
         HttpHeaders h = request.getResponseHeaders();
         for (HeaderValue v : h.getHeaders().getHeadersList()) {
@@ -466,7 +463,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         if (lb == null || lease == null || served == null) {
             return;
         }
-        Value v = lb.getFieldsMap().get(Messages.DESTINATION_ENDPOINT_SERVED);
+        Value v = lb.getFieldsMap().get(PickerProtocol.DESTINATION_ENDPOINT_SERVED);
         if (v == null
                 || !v.hasStringValue()
                 || v.getStringValue().equals(lease.endpoint().hostPort())) {
@@ -559,7 +556,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         status = e.httpStatus();
         errorType = e.reference().wire();
         if (log.isDebugEnabled()) {
-            log.debug("request {} refused: {}", headers.get("x-request-id"), e.body());
+            log.debug("request {} refused: {}", headers.get(ParsedRequest.REQUEST_ID_HEADER), e.body());
         }
         finishRequest();
         closed = true;
@@ -589,7 +586,7 @@ final class EppStream implements StreamObserver<ProcessingRequest> {
         responseBody = null;
         state.metrics()
                 .onComplete(new RequestRecord(
-                        headers.getOrDefault("x-request-id", ""),
+                        headers.getOrDefault(ParsedRequest.REQUEST_ID_HEADER, ""),
                         "epp",
                         headers.getOrDefault(":method", ""),
                         headers.getOrDefault(":path", ""),

@@ -17,6 +17,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +29,6 @@ import java.util.Map;
  */
 public final class Messages {
 
-    /** The request header, and the {@code envoy.lb} metadata key, carrying the chosen endpoints. */
-    public static final String DESTINATION_ENDPOINT = "x-gateway-destination-endpoint";
-    /** The response-phase {@code envoy.lb} metadata key naming the endpoint that served. */
-    public static final String DESTINATION_ENDPOINT_SERVED = "x-gateway-destination-endpoint-served";
-    /** The request-phase metadata namespace and key of the subset hint. */
-    public static final String SUBSET_HINT_NAMESPACE = "envoy.lb.subset_hint";
-
-    public static final String SUBSET_HINT_KEY = "x-gateway-destination-endpoint-subset";
-    /** The dynamic-metadata namespace Envoy's load balancer reads host metadata from. */
-    public static final String LB_NAMESPACE = "envoy.lb";
-    /** "certain envoy implementations set a max limit of 64Kb per streamed chunk" (the reference's BodyByteLimit). */
-    public static final int BODY_CHUNK_LIMIT = 62_000;
-
     private Messages() {}
 
     /**
@@ -51,7 +39,7 @@ public final class Messages {
     public static ProcessingResponse requestHeaders(
             String destination, int bodyLength, List<Map.Entry<String, String>> copy) {
         HeaderMutation.Builder mutation =
-                HeaderMutation.newBuilder().addSetHeaders(header(DESTINATION_ENDPOINT, destination));
+                HeaderMutation.newBuilder().addSetHeaders(header(PickerProtocol.DESTINATION_ENDPOINT, destination));
         if (bodyLength > 0) {
             mutation.addSetHeaders(header("Content-Length", Integer.toString(bodyLength)));
         }
@@ -60,7 +48,7 @@ public final class Messages {
         }
         Struct lb = Struct.newBuilder()
                 .putFields(
-                        DESTINATION_ENDPOINT,
+                        PickerProtocol.DESTINATION_ENDPOINT,
                         Value.newBuilder().setStringValue(destination).build())
                 .build();
         return ProcessingResponse.newBuilder()
@@ -70,13 +58,13 @@ public final class Messages {
                                 .setHeaderMutation(mutation)))
                 .setDynamicMetadata(Struct.newBuilder()
                         .putFields(
-                                LB_NAMESPACE,
+                                PickerProtocol.LB_NAMESPACE,
                                 Value.newBuilder().setStructValue(lb).build()))
                 .build();
     }
 
     /**
-     * The body re-sent in chunks of at most {@value #BODY_CHUNK_LIMIT} bytes, end of stream on the last. The chunks
+     * The body re-sent in chunks of at most {@value PickerProtocol#BODY_CHUNK_LIMIT} bytes, end of stream on the last. The chunks
      * share {@code body} without copying it: the caller must not change the array afterwards.
      */
     public static List<ProcessingResponse> requestBody(byte[] body, int length) {
@@ -96,12 +84,12 @@ public final class Messages {
     }
 
     private static List<ProcessingResponse> chunks(byte[] body, int length, boolean request) {
-        List<ProcessingResponse> out = new ArrayList<>(length / BODY_CHUNK_LIMIT + 1);
+        List<ProcessingResponse> out = new ArrayList<>(length / PickerProtocol.BODY_CHUNK_LIMIT + 1);
         // a body of hundreds of KiB is common (long prompts): wrap it once instead of copying every chunk
         ByteString whole = UnsafeByteOperations.unsafeWrap(body, 0, length);
         int offset = 0;
         do {
-            int n = Math.min(BODY_CHUNK_LIMIT, length - offset);
+            int n = Math.min(PickerProtocol.BODY_CHUNK_LIMIT, length - offset);
             BodyResponse r = bodyResponse(whole.substring(offset, offset + n), offset + n == length);
             ProcessingResponse.Builder b = ProcessingResponse.newBuilder();
             out.add(request ? b.setRequestBody(r).build() : b.setResponseBody(r).build());

@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,11 +24,11 @@ record SubsetHint(List<String> entries) {
 
     /** The hint in the request's metadata, if the key is present (even with an empty list). */
     static Optional<SubsetHint> of(Metadata metadata) {
-        Struct ns = metadata.getFilterMetadataMap().get(Messages.SUBSET_HINT_NAMESPACE);
-        if (ns == null || !ns.containsFields(Messages.SUBSET_HINT_KEY)) {
+        Struct ns = metadata.getFilterMetadataMap().get(PickerProtocol.SUBSET_HINT_NAMESPACE);
+        if (ns == null || !ns.containsFields(PickerProtocol.DESTINATION_ENDPOINT_SUBSET)) {
             return Optional.empty();
         }
-        Value v = ns.getFieldsOrThrow(Messages.SUBSET_HINT_KEY);
+        Value v = ns.getFieldsOrThrow(PickerProtocol.DESTINATION_ENDPOINT_SUBSET);
         List<String> out = new ArrayList<>();
         switch (v.getKindCase()) {
             case LIST_VALUE ->

@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import io.infergate.testing.Patience;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -187,10 +188,10 @@ final class EnvoySide {
         if (servedEndpoint != null) {
             b.setMetadataContext(Metadata.newBuilder()
                     .putFilterMetadata(
-                            Messages.LB_NAMESPACE,
+                            PickerProtocol.LB_NAMESPACE,
                             Struct.newBuilder()
                                     .putFields(
-                                            Messages.DESTINATION_ENDPOINT_SERVED,
+                                            PickerProtocol.DESTINATION_ENDPOINT_SERVED,
                                             Value.newBuilder()
                                                     .setStringValue(servedEndpoint)
                                                     .build())
@@ -214,10 +215,10 @@ final class EnvoySide {
         }
         return Metadata.newBuilder()
                 .putFilterMetadata(
-                        Messages.SUBSET_HINT_NAMESPACE,
+                        PickerProtocol.SUBSET_HINT_NAMESPACE,
                         Struct.newBuilder()
                                 .putFields(
-                                        Messages.SUBSET_HINT_KEY,
+                                        PickerProtocol.DESTINATION_ENDPOINT_SUBSET,
                                         Value.newBuilder().setListValue(list).build())
                                 .build())
                 .build();
@@ -247,9 +248,9 @@ final class EnvoySide {
     /** The {@code envoy.lb} destination of a request-headers response. */
     static String lbDestination(ProcessingResponse r) {
         return r.getDynamicMetadata()
-                .getFieldsOrThrow(Messages.LB_NAMESPACE)
+                .getFieldsOrThrow(PickerProtocol.LB_NAMESPACE)
                 .getStructValue()
-                .getFieldsOrThrow(Messages.DESTINATION_ENDPOINT)
+                .getFieldsOrThrow(PickerProtocol.DESTINATION_ENDPOINT)
                 .getStringValue();
     }
 }

@@ -19,6 +19,7 @@ import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.datastore.EndpointSlot;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.PoolId;
+import io.infergate.scheduler.pipeline.PickerProtocol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -475,7 +476,7 @@ class EppProtocolTest {
                     .getResponse()
                     .getBodyMutation()
                     .getStreamedResponse();
-            assertThat(r.getBody().size()).isLessThanOrEqualTo(Messages.BODY_CHUNK_LIMIT);
+            assertThat(r.getBody().size()).isLessThanOrEqualTo(PickerProtocol.BODY_CHUNK_LIMIT);
             assertThat(r.getEndOfStream()).isEqualTo(i == chunks.size() - 1);
         }
     }

@@ -1,23 +1,26 @@
 package io.infergate.gateway.metrics;
 
+import io.infergate.scheduler.pipeline.ErrorCode.ReferenceCode;
+
 /**
  * The {@code error_code} label of {@code *_request_error_total}: the reference EPP's error codes
  * ({@code pkg/common/error}), chosen from the response status, so queries such as
  * {@code error_code="ResourceExhausted"} keep meaning the same thing.
  *
- * <p>As in the EPP, an error status that came back from the model server itself is {@code ModelServerError},
+ * <p>The names {@code epp} also answers with are {@link ReferenceCode}'s; the others ({@code Unauthorized},
+ * {@code Forbidden}, {@code ModelServerError}, {@code Unknown}) only label metrics. As in the EPP, an error status that came back from the model server itself is {@code ModelServerError},
  * whatever its number; errors the gateway produced map by status. Stateless and thread-safe.
  */
 final class ErrorCodes {
 
-    static final String BAD_REQUEST = "BadRequest";
+    static final String BAD_REQUEST = ReferenceCode.BAD_REQUEST.wire();
     static final String UNAUTHORIZED = "Unauthorized";
     static final String FORBIDDEN = "Forbidden";
-    static final String NOT_FOUND = "NotFound";
-    static final String RESOURCE_EXHAUSTED = "ResourceExhausted";
-    static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
+    static final String NOT_FOUND = ReferenceCode.NOT_FOUND.wire();
+    static final String RESOURCE_EXHAUSTED = ReferenceCode.RESOURCE_EXHAUSTED.wire();
+    static final String SERVICE_UNAVAILABLE = ReferenceCode.SERVICE_UNAVAILABLE.wire();
     static final String MODEL_SERVER_ERROR = "ModelServerError";
-    static final String INTERNAL = "Internal";
+    static final String INTERNAL = ReferenceCode.INTERNAL.wire();
     static final String UNKNOWN = "Unknown";
 
     private ErrorCodes() {}

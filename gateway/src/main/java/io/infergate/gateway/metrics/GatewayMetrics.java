@@ -11,6 +11,7 @@ import io.infergate.scheduler.datastore.ScrapedMetrics;
 import io.infergate.scheduler.metrics.ModelServerMetrics;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.InFlightTracker;
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.scheduler.prefix.PrefixIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,10 +99,6 @@ public final class GatewayMetrics implements ProxyListener {
     private static final List<String> POOL = List.of("name", "namespace");
     private static final List<String> POOL_POD = List.of("name", "namespace", "model_server_pod");
     private static final List<String> POOL_MODEL = List.of("pool", "model_name");
-    /** The OpenAI error type of a request the picker shed ({@code ErrorCode.SHED}). */
-    private static final String SHED_ERROR_TYPE = "rate_limit_error";
-
-    private static final int TOO_MANY_REQUESTS = 429;
     private static final List<String> LISTENER_CODE = List.of("listener", "code");
     private static final List<String> POOL_ONLY = List.of("pool");
     private static final List<String> POOL_ENDPOINT = List.of("pool", "endpoint");
@@ -170,7 +167,9 @@ public final class GatewayMetrics implements ProxyListener {
                     .computeIfAbsent(new EndpointKey(r.pool(), r.endpoint()), k -> new LongAdder())
                     .increment();
         }
-        if (r.pool() != null && r.status() == TOO_MANY_REQUESTS && SHED_ERROR_TYPE.equals(r.errorType())) {
+        if (r.pool() != null
+                && r.status() == ErrorCode.SHED.status()
+                && ErrorCode.SHED.type().equals(r.errorType())) {
             // the gateway's own 429 (a model server's 429 is passed on without an error type)
             shed.computeIfAbsent(new ShedKey(r.pool(), names.label(r.incomingModel())), k -> new LongAdder())
                     .increment();

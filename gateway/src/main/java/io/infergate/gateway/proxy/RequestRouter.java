@@ -1,13 +1,13 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.api.model.HttpRoute;
-import io.infergate.api.model.InferencePool;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.config.ServiceTarget;
 import io.infergate.gateway.metrics.AccessLog;
+import io.infergate.gateway.picker.ExternalPickCall;
 import io.infergate.gateway.picker.ExternalPickers;
 import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.gateway.route.BackendChoice;
@@ -29,9 +29,9 @@ import io.infergate.scheduler.pick.PoolSnapshot;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.scheduler.pipeline.ParsedRequest;
+import io.infergate.scheduler.pipeline.PickerAnswers;
 import io.infergate.scheduler.pipeline.PoolState;
 import io.infergate.scheduler.pipeline.RequestPipeline;
-import io.infergate.scheduler.pipeline.TokenEstimate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -139,17 +139,18 @@ public final class RequestRouter {
             LongConsumer pickNanos,
             boolean debugScores,
             ExternalPickers external) {
-        this(pickers, flows, nanoTime, pickNanos, debugScores, external, ClientObjectives.NOT_ABOVE_MODEL);
+        this(pickers, flows, latest, nanoTime, pickNanos, debugScores, external, ClientObjectives.NOT_ABOVE_MODEL);
     }
 
     /**
      * @param clientObjectives whether a client's {@code x-gateway-inference-objective} may choose its objective in a
      *                         pool without the {@value ClientObjectives#ANNOTATION} annotation
-     * @see #RequestRouter(Function, Function, LongSupplier, LongConsumer, boolean, ExternalPickers)
+     * @see #RequestRouter(Function, Function, Supplier, LongSupplier, LongConsumer, boolean, ExternalPickers)
      */
     public RequestRouter(
             Function<PoolRuntime, EndpointPicker> pickers,
             Function<PoolRuntime, FlowController<Object>> flows,
+            Supplier<GatewayConfig> latest,
             LongSupplier nanoTime,
             LongConsumer pickNanos,
             boolean debugScores,
@@ -269,30 +270,6 @@ public final class RequestRouter {
                     ErrorCode.INVALID_BACKEND, "InferencePool " + backend.displayName() + " is not declared");
         }
         log.pool = pool.id().toString();
-        if (pool.picker() instanceof PickerRef.Invalid invalid) {
-            return failureMode(
-                    pool,
-                    invalid.failureMode(),
-                    ErrorCode.PICKER_UNAVAILABLE,
-                    "endpoint picker reference is invalid: " + invalid.reason(),
-                    body,
-                    filters,
-                    scanned,
-                    random);
-        }
-        if (pool.picker() instanceof PickerRef.External ext) {
-            List<HeaderEntry> control = new ArrayList<>(2);
-            String incoming = scanned != null && scanned.hasModel() ? scanned.model() : null;
-            if (pool.models().allowsObjective(incoming, objectiveHeader, clientObjectives)) {
-                addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
-            } else {
-                objectiveRefused(pool, objectiveHeader, log);
-            }
-            addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
-            return ExternalRouting.call(
-                    external, pool, ext, listener, request, control, filters, scanned, body, log, random, alloc,
-                    scanner);
-        }
         byte[] array = body.hasArray() ? body.array() : null;
         int offset = array == null ? 0 : body.arrayOffset() + body.readerIndex();
         ParsedRequest parsed = new ParsedRequest(
@@ -309,7 +286,37 @@ public final class RequestRouter {
                 null,
                 random,
                 executor);
-        return toPlan(pipeline.decide(parsed, new PoolView(pool, log)), body, scanned, filters, log, alloc);
+        return switch (pool.picker()) {
+            case PickerRef.Invalid invalid ->
+                toPlan(
+                        PickerAnswers.failureMode(
+                                parsed,
+                                pool.snapshot(),
+                                invalid.failureMode(),
+                                ErrorCode.PICKER_UNAVAILABLE,
+                                "endpoint picker reference is invalid: " + invalid.reason(),
+                                RetryRule.DEFAULT.maxAttempts()),
+                        body,
+                        scanned,
+                        filters,
+                        log,
+                        alloc,
+                        null);
+            case PickerRef.External ext -> {
+                List<HeaderEntry> control = new ArrayList<>(2);
+                String incoming = scanned != null && scanned.hasModel() ? scanned.model() : null;
+                if (pool.models().allowsObjective(incoming, objectiveHeader, clientObjectives)) {
+                    addIfPresent(control, HeaderNames.INFERENCE_OBJECTIVE, objectiveHeader);
+                } else {
+                    objectiveRefused(pool, objectiveHeader, log);
+                }
+                addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
+                yield ExternalRouting.call(
+                        external, pool, ext, listener, request, control, filters, parsed, body, log, alloc, scanner);
+            }
+            default ->
+                toPlan(pipeline.decide(parsed, new PoolView(pool, log)), body, scanned, filters, log, alloc, null);
+        };
     }
 
     /**
@@ -365,17 +372,20 @@ public final class RequestRouter {
     }
 
     /**
-     * The pipeline's decision as a plan: a refusal is thrown, a forward splices the body when the model was
-     * rewritten (then it owns the copy and {@code body} is released), a queued request resumes the same way once
-     * flow control has spoken.
+     * The pipeline's decision as a plan, whoever picked: a refusal is thrown, a forward carries the edited body
+     * (spliced when the model was rewritten, or an external picker's replacement; then it owns the copy and
+     * {@code body} is released), a queued request resumes the same way once flow control has spoken.
+     *
+     * @param picker the external picker's call that chose the endpoints, or null
      */
-    private static Plan toPlan(
+    static Plan toPlan(
             Decision decision,
             ByteBuf body,
             ScannedRequest scanned,
             List<HttpRoute.Filter> filters,
             RequestLog log,
-            ByteBufAllocator alloc) {
+            ByteBufAllocator alloc,
+            ExternalPickCall picker) {
         if (decision.request() != null) {
             String target = decision.request().targetModel();
             log.targetModel = target.isEmpty() ? null : target;
@@ -386,7 +396,8 @@ public final class RequestRouter {
             case Decision.Queued q ->
                 new Plan.Deferred(
                         q.ticket(),
-                        (outcome, failure) -> toPlan(q.resume(outcome, failure), body, scanned, filters, log, alloc));
+                        (outcome, failure) ->
+                                toPlan(q.resume(outcome, failure), body, scanned, filters, log, alloc, picker));
             case Decision.Forward f -> {
                 List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
                 for (Endpoint e : f.endpoints()) {
@@ -394,7 +405,10 @@ public final class RequestRouter {
                 }
                 Decision.Rewrite rewrite = f.rewrite();
                 ByteBuf out = body;
-                if (rewrite != null) {
+                if (f.replacement() != null) {
+                    out = alloc.heapBuffer(f.replacement().length).writeBytes(f.replacement());
+                    body.release();
+                } else if (rewrite != null) {
                     out = splice(body, scanned, rewrite.upstream(), alloc);
                     body.release();
                 }
@@ -407,7 +421,7 @@ public final class RequestRouter {
                         f.promptTokens(),
                         f.outputTokens(),
                         f.explanation(),
-                        null,
+                        picker,
                         RetryRule.DEFAULT);
             }
         };
@@ -433,47 +447,6 @@ public final class RequestRouter {
         if (value != null) {
             out.add(new HeaderEntry(name.toString(), value));
         }
-    }
-
-    /**
-     * What a pool does when its picker cannot decide: fail closed with {@code failure}, or (FailOpen) forward the
-     * original body to random ready endpoints of the pool (the first preferred, the rest retry fallbacks). On a
-     * {@link Plan.Forward} the plan owns {@code body}; on a {@link ProxyException} the caller still does.
-     */
-    static Plan failureMode(
-            PoolRuntime pool,
-            InferencePool.FailureMode mode,
-            ErrorCode failure,
-            String message,
-            ByteBuf body,
-            List<HttpRoute.Filter> filters,
-            ScannedRequest scanned,
-            RandomGenerator random) {
-        if (mode != InferencePool.FailureMode.FAIL_OPEN) {
-            throw new ProxyException(failure, message);
-        }
-        List<Endpoint> ready = new ArrayList<>(pool.snapshot().endpoints());
-        if (ready.isEmpty()) {
-            throw new ProxyException(
-                    ErrorCode.NO_ENDPOINT,
-                    "InferencePool " + pool.id() + " has no ready endpoint (" + message + "; failing open)");
-        }
-        List<UpstreamTarget> targets = new ArrayList<>(RetryRule.DEFAULT.maxAttempts());
-        while (!ready.isEmpty() && targets.size() < RetryRule.DEFAULT.maxAttempts()) {
-            targets.add(UpstreamTarget.of(ready.remove(random.nextInt(ready.size()))));
-        }
-        LoggerFactory.getLogger(RequestRouter.class).debug("InferencePool {} fails open: {}", pool.id(), message);
-        return new Plan.Forward(
-                targets,
-                body,
-                null,
-                null,
-                filters,
-                TokenEstimate.promptTokens(TokenEstimate.promptBytes(scanned)),
-                TokenEstimate.outputTokens(scanned),
-                null,
-                null,
-                RetryRule.DEFAULT);
     }
 
     private static Plan toService(

@@ -143,6 +143,7 @@ class ClientSteeringTest {
         return new RequestRouter(
                 pool -> (request, snapshot) -> new PickResult.Picked(snapshot.endpoints()),
                 pool -> null,
+                null,
                 () -> 0L,
                 nanos -> {},
                 false,

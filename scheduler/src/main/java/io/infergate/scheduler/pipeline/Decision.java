@@ -33,6 +33,10 @@ public sealed interface Decision {
      * @param outputTokens the output tokens the in-flight lease is charged with ({@link TokenEstimate}), >= 0
      * @param explanation  the picker's per-scorer explanation when the request asked for one and the picker can
      *                     explain itself, or null
+     * @param replacement  the body to send instead of the client's, as an external endpoint picker returned it, or
+     *                     null to send the client's body (spliced when {@code rewrite} is set); with a replacement,
+     *                     {@code rewrite} only names what to restore in the response (the replacement already
+     *                     carries the upstream name). Not copied: must not be modified
      */
     record Forward(
             PickRequest request,
@@ -40,7 +44,8 @@ public sealed interface Decision {
             Rewrite rewrite,
             long promptTokens,
             long outputTokens,
-            String explanation)
+            String explanation,
+            byte[] replacement)
             implements Decision {
         public Forward {
             Objects.requireNonNull(request, "request");

@@ -91,6 +91,42 @@ public enum ErrorCode {
         return code;
     }
 
+    /**
+     * A picker's or flow control's rejection of a request it could not place: {@link #SHED} for 429, otherwise
+     * {@link #NO_ENDPOINT} (the rejection keeps its own status).
+     */
+    public static ErrorCode ofRejection(int status) {
+        return status == 429 ? SHED : NO_ENDPOINT;
+    }
+
+    /**
+     * An external endpoint picker's {@code ImmediateResponse} with {@code status}: {@link #SHED} for 429,
+     * {@link #PICKER_REJECTED} for another 4xx, {@link #PICKER_UNAVAILABLE} for a 5xx (each keeps the picker's status),
+     * or null for a status that is not an error (the data plane then passes the answer on as it is, as Envoy does).
+     */
+    public static ErrorCode ofPickerAnswer(int status) {
+        if (status == 429) {
+            return SHED;
+        }
+        if (status >= 400 && status <= 499) {
+            return PICKER_REJECTED;
+        }
+        if (status >= 500 && status <= 599) {
+            return PICKER_UNAVAILABLE;
+        }
+        return null;
+    }
+
+    /**
+     * An external endpoint picker that gave no usable decision (unreachable, stream error, no decision within the
+     * timeout, cancelled, an empty list or none of the pool's endpoints): {@link #PICKER_UNAVAILABLE}; or one that
+     * answered something the protocol does not allow: {@link #PICKER_MALFORMED}. The pool's failure mode decides
+     * whether the request is refused with it.
+     */
+    public static ErrorCode ofPickerFailure(boolean malformed) {
+        return malformed ? PICKER_MALFORMED : PICKER_UNAVAILABLE;
+    }
+
     /** The reference picker's error code for this entry with its default status. */
     public ReferenceCode reference() {
         return ReferenceCode.ofStatus(status);

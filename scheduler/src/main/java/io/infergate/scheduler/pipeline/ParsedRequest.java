@@ -48,6 +48,11 @@ public record ParsedRequest(
         RandomGenerator random,
         Executor executor) {
 
+    /** The request id header; a transport generates one when the client sent none. */
+    public static final String REQUEST_ID_HEADER = "x-request-id";
+    /** The session-affinity header ({@link #sessionId}). */
+    public static final String SESSION_ID_HEADER = "x-session-id";
+
     public ParsedRequest {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(sessionId, "sessionId");

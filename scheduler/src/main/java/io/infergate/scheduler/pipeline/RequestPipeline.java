@@ -150,7 +150,7 @@ public final class RequestPipeline {
 
     /** A picker's or flow control's rejection: shed (429) or nothing available, keeping its status. */
     private static Decision.Refuse rejected(int status, String message, PickRequest pick) {
-        return new Decision.Refuse(status == 429 ? ErrorCode.SHED : ErrorCode.NO_ENDPOINT, status, message, pick);
+        return new Decision.Refuse(ErrorCode.ofRejection(status), status, message, pick);
     }
 
     private Decision pick(Pending pending, PoolState pool) {
@@ -180,7 +180,8 @@ public final class RequestPipeline {
                         pending.rewrite(),
                         pending.promptTokens(),
                         pending.outputTokens(),
-                        explanation);
+                        explanation,
+                        null);
         };
     }
 }
