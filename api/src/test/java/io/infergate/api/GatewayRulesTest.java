@@ -66,6 +66,20 @@ class GatewayRulesTest {
     }
 
     @Test
+    void maxConnectionsAnnotationIsAPositiveInteger() {
+        String annotated = BASE.replaceFirst(
+                "  name: gw\n", "  name: gw\n  annotations:\n    infergate.io/max-connections: \"lots\"\n");
+        error(
+                annotated,
+                6,
+                "Gateway/gw",
+                "metadata.annotations.infergate.io/max-connections",
+                "\"lots\" is not a connection cap (expected: a positive integer)");
+        assertThat(Yaml.load(annotated.replace("\"lots\"", "\"500\"")).problems())
+                .isEmpty();
+    }
+
+    @Test
     void listenerNamesUnique() {
         error(
                 BASE.replace("name: tcp", "name: http"),

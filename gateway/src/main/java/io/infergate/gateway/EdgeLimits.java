@@ -1,5 +1,6 @@
 package io.infergate.gateway;
 
+import io.infergate.api.model.Gateway;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -48,7 +49,7 @@ public record EdgeLimits(
     public static final String BODY_READ_TIMEOUT_FLAG = "--body-read-timeout";
     public static final String MAX_CONNECTIONS_FLAG = "--max-connections";
     /** The Gateway annotation that caps open connections per listener of that Gateway (a positive integer). */
-    public static final String MAX_CONNECTIONS_ANNOTATION = "infergate.io/max-connections";
+    public static final String MAX_CONNECTIONS_ANNOTATION = Gateway.MAX_CONNECTIONS_ANNOTATION;
 
     public EdgeLimits {
         Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");

@@ -45,7 +45,11 @@ public final class ThrottledLog {
             return;
         }
         long n = events.getAndSet(0);
-        log.warn("{} ({} time(s) in the last {} s at most)", message, n, intervalNanos / 1_000_000_000L);
+        log.warn(
+                "{} [{} time(s) since the previous line like this; at most one line per {} s]",
+                message,
+                n,
+                intervalNanos / 1_000_000_000L);
     }
 
     /** Occurrences since the last line written (for tests). */

@@ -14,6 +14,11 @@ public record Gateway(ObjectMeta metadata, Origin origin, String gatewayClassNam
         implements Resource {
 
     public static final String KIND = "Gateway";
+    /**
+     * The annotation that caps open client connections per listener of this Gateway (a positive integer); read by
+     * {@code serve} ({@code gateway/.../EdgeLimits}), checked by validation.
+     */
+    public static final String MAX_CONNECTIONS_ANNOTATION = "infergate.io/max-connections";
 
     public Gateway {
         Objects.requireNonNull(metadata, "metadata");

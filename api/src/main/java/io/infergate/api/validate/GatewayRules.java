@@ -16,6 +16,25 @@ final class GatewayRules {
 
     private GatewayRules() {}
 
+    /** The connection-cap annotation, when present, is a positive integer. */
+    private static void maxConnections(Reporter r, Gateway g) {
+        String v = g.metadata().annotations().get(Gateway.MAX_CONNECTIONS_ANNOTATION);
+        if (v == null) {
+            return;
+        }
+        try {
+            if (Integer.parseInt(v.strip()) >= 1) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        r.error(
+                g,
+                "metadata.annotations." + Gateway.MAX_CONNECTIONS_ANNOTATION,
+                "\"" + v + "\" is not a connection cap (expected: a positive integer)");
+    }
+
     static void check(Reporter r) {
         // one socket per port across all Gateways: protocols on one port must agree
         Map<Integer, String> portOwner = new HashMap<>();
@@ -23,6 +42,7 @@ final class GatewayRules {
         // listeners sharing a port are told apart by hostname, across Gateways too: they end up on one socket
         Map<String, String> portHostOwner = new HashMap<>();
         for (Gateway g : r.set().gateways()) {
+            maxConnections(r, g);
             List<Gateway.Listener> listeners = g.listeners();
             r.maxItems(g, "spec.listeners", listeners.size(), 64);
             Set<String> names = new HashSet<>();
