@@ -34,7 +34,8 @@ public final class Processes implements AutoCloseable {
      */
     public record Setup(Path java, Path simJar, Path gatewayJar, Path workDir) {}
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    // generous: a JVM's start on a busy 2-core machine has taken over a minute
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Setup setup;
     private final List<Process> started = new ArrayList<>();
