@@ -198,6 +198,7 @@ final class ProxyExchange {
      * opens the next one. Returns whether it did.
      */
     private boolean retried(AttemptFailure failure, String why) {
+        reportFailure(failure);
         RetryDecision decision = plan.retry()
                 .decide(
                         failure,
@@ -223,6 +224,26 @@ final class ProxyExchange {
             case RetryDecision.NoRetry n -> {
                 return false;
             }
+        }
+    }
+
+    /**
+     * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, or a close before
+     * the response on a fresh connection. Not an idle timeout (a slow model is not a broken one), nor a close of a
+     * reused keep-alive connection (the server may have closed it idle), nor anything once the response started.
+     */
+    private void reportFailure(AttemptFailure failure) {
+        if (attempt.target().endpoint() == null || phase.responseStarted()) {
+            return;
+        }
+        boolean counts = switch (failure) {
+            case AttemptFailure.ConnectFailed c -> true;
+            case AttemptFailure.ServerError e -> true;
+            case AttemptFailure.Closed c -> !attempt.reused();
+            case AttemptFailure.Idle i -> false;
+        };
+        if (counts) {
+            rt.outliers().failed(attempt.target().endpoint());
         }
     }
 
@@ -267,6 +288,9 @@ final class ProxyExchange {
             if (code < 200) {
                 ReferenceCountUtil.release(msg); // interim response; the final one follows
                 return;
+            }
+            if (code < 500 && attempt.target().endpoint() != null) {
+                rt.outliers().succeeded(attempt.target().endpoint());
             }
             if (plan.picker() != null) {
                 askPicker(ch, resp);

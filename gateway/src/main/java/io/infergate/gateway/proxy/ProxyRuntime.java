@@ -29,6 +29,7 @@ public final class ProxyRuntime {
     private final RequestRouter router;
     private final Upstreams upstreams;
     private final LongSupplier ticker;
+    private final OutlierDetector outliers;
     private final AtomicInteger activeExchanges = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
@@ -40,6 +41,19 @@ public final class ProxyRuntime {
             InFlightTracker inFlight,
             RequestRouter router,
             LongSupplier ticker) {
+        this(config, options, listener, inFlight, router, ticker, router.outliers());
+    }
+
+    /** @param outliers the detector attempts are reported to (the one the router filters candidates with) */
+    public ProxyRuntime(
+            Supplier<GatewayConfig> config,
+            GatewayOptions options,
+            ProxyListener listener,
+            InFlightTracker inFlight,
+            RequestRouter router,
+            LongSupplier ticker,
+            OutlierDetector outliers) {
+        this.outliers = Objects.requireNonNull(outliers, "outliers");
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -63,6 +77,10 @@ public final class ProxyRuntime {
 
     RequestRouter router() {
         return router;
+    }
+
+    OutlierDetector outliers() {
+        return outliers;
     }
 
     Upstreams upstreams() {

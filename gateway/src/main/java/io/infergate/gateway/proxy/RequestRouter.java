@@ -98,6 +98,7 @@ public final class RequestRouter {
     private final boolean debugScores;
     private final ExternalPickers external;
     private final ClientObjectives clientObjectives;
+    private final OutlierDetector outliers;
 
     /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
@@ -149,6 +150,31 @@ public final class RequestRouter {
             boolean debugScores,
             ExternalPickers external,
             ClientObjectives clientObjectives) {
+        this(
+                pickers,
+                flows,
+                nanoTime,
+                pickNanos,
+                debugScores,
+                external,
+                clientObjectives,
+                new OutlierDetector(OutlierDetector.Settings.DEFAULT, nanoTime));
+    }
+
+    /**
+     * @param outliers ejected endpoints are left out of a pool's candidates; the exchanges report to the same one
+     * @see #RequestRouter(Function, Function, LongSupplier, LongConsumer, boolean, ExternalPickers, ClientObjectives)
+     */
+    public RequestRouter(
+            Function<PoolRuntime, EndpointPicker> pickers,
+            Function<PoolRuntime, FlowController<Object>> flows,
+            LongSupplier nanoTime,
+            LongConsumer pickNanos,
+            boolean debugScores,
+            ExternalPickers external,
+            ClientObjectives clientObjectives,
+            OutlierDetector outliers) {
+        this.outliers = Objects.requireNonNull(outliers, "outliers");
         this.clientObjectives = Objects.requireNonNull(clientObjectives, "clientObjectives");
         this.external = Objects.requireNonNull(external, "external");
         this.debugScores = debugScores;
@@ -331,7 +357,7 @@ public final class RequestRouter {
 
         @Override
         public PoolSnapshot snapshot() {
-            return pool.snapshot();
+            return outliers.candidates(pool.snapshot());
         }
 
         @Override
@@ -408,6 +434,11 @@ public final class RequestRouter {
                     AccessLog.escape(objectiveHeader),
                     pool.id());
         }
+    }
+
+    /** The detector this router leaves ejected endpoints out with. */
+    OutlierDetector outliers() {
+        return outliers;
     }
 
     private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {

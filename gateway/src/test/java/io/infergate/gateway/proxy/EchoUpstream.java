@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model server stand-in on an ephemeral loopback port that echoes what it was sent: the body of every answer
  * lists the request's headers, one {@code name: value} line per value, names lower-cased and sorted. Every answer
  * carries {@code x-upstream: <id>} and {@code x-drop-me: yes}, for response filters to act on. {@code /metrics}
- * answers an idle vLLM page so a pool's in-process picker finds it ready. Tests start and close it.
+ * answers an idle vLLM page so a pool's in-process picker finds it ready; other paths answer with the status given
+ * (200 by default) and are counted. Tests start and close it.
  */
 final class EchoUpstream implements AutoCloseable {
 
@@ -28,25 +30,38 @@ final class EchoUpstream implements AutoCloseable {
             """;
 
     private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
 
     EchoUpstream(String id) throws IOException {
+        this(id, 200);
+    }
+
+    EchoUpstream(String id, int status) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> answer(ex, id));
+        server.createContext("/", ex -> answer(ex, id, status));
         server.start();
+    }
+
+    /** Requests answered, {@code /metrics} left out. */
+    int requests() {
+        return requests.get();
     }
 
     int port() {
         return server.getAddress().getPort();
     }
 
-    private static void answer(HttpExchange ex, String id) throws IOException {
+    private void answer(HttpExchange ex, String id, int status) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             in.readAllBytes();
         }
         StringBuilder text = new StringBuilder();
+        int code = 200;
         if (ex.getRequestURI().getPath().equals("/metrics")) {
             text.append(METRICS);
         } else {
+            requests.incrementAndGet();
+            code = status;
             Map<String, List<String>> sorted = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), v));
             sorted.forEach((k, vs) ->
@@ -56,7 +71,7 @@ final class EchoUpstream implements AutoCloseable {
         ex.getResponseHeaders().add("content-type", "text/plain");
         ex.getResponseHeaders().add("x-upstream", id);
         ex.getResponseHeaders().add("x-drop-me", "yes");
-        ex.sendResponseHeaders(200, bytes.length);
+        ex.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
