@@ -106,6 +106,9 @@ final class ProxyExchange {
 
     private Phase phase = Phase.CONNECTING;
     private UpstreamAttempt attempt;
+    /** Whether this request moved on to another target and so counts against the retry budget until it ends. */
+    private boolean retrying;
+
     private HeldResponse held; // only in HOLDING
 
     ProxyExchange(
@@ -203,9 +206,22 @@ final class ProxyExchange {
                 .decide(
                         failure,
                         new AttemptState(
-                                attempt.index(), plan.targets().size(), attempt.reused(), phase.responseStarted()));
+                                attempt.index(),
+                                plan.targets().size(),
+                                attempt.reused(),
+                                phase.responseStarted(),
+                                rt.activeExchanges(),
+                                rt.activeRetries()));
         switch (decision) {
             case RetryDecision.NextEndpoint n -> {
+                if (!retrying) {
+                    if (!rt.tryStartRetry(plan.retry())) {
+                        // another event loop took the budget's last room since the rule looked
+                        log.debug("request {}: retry budget exhausted, not retrying ({})", record.requestId, why);
+                        return false;
+                    }
+                    retrying = true;
+                }
                 log.debug(
                         "request {}: attempt {} failed ({}), trying the next endpoint",
                         record.requestId,
@@ -466,6 +482,9 @@ final class ProxyExchange {
         }
         relay.recordTokens();
         rt.complete(record.toRecord(rt.nanoTime()));
+        if (retrying) {
+            rt.retryEnded();
+        }
         rt.exchangeEnded();
         frontend.exchangeDone(this, keepAlive);
     }

@@ -2,6 +2,7 @@ package io.infergate.gateway.proxy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.infergate.testing.Patience;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,14 +36,25 @@ final class EchoUpstream implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     EchoUpstream(String id) throws IOException {
         this(id, 200);
     }
 
     EchoUpstream(String id, int status) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> answer(ex, id, status));
+        this(id, status, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new CountDownLatch(0));
+    }
+
+    /**
+     * @param bind where to listen
+     * @param gate requests (not {@code /metrics}) are counted on arrival and answered only once it is open; one
+     *             thread per request, so held requests do not hold up others
+     */
+    EchoUpstream(String id, int status, InetSocketAddress bind, CountDownLatch gate) throws IOException {
+        server = HttpServer.create(bind, 0);
+        server.setExecutor(executor);
+        server.createContext("/", ex -> answer(ex, id, status, gate));
         server.start();
     }
 
@@ -51,7 +67,7 @@ final class EchoUpstream implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void answer(HttpExchange ex, String id, int status) throws IOException {
+    private void answer(HttpExchange ex, String id, int status, CountDownLatch gate) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             in.readAllBytes();
         }
@@ -62,6 +78,14 @@ final class EchoUpstream implements AutoCloseable {
         } else {
             requests.incrementAndGet();
             code = status;
+            try {
+                if (!gate.await(Patience.EVENTUALLY.toMillis(), TimeUnit.MILLISECONDS)) {
+                    code = 504; // the test never opened the gate: fail visibly rather than hang
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                code = 504;
+            }
             Map<String, List<String>> sorted = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), v));
             sorted.forEach((k, vs) ->
@@ -80,5 +104,6 @@ final class EchoUpstream implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
