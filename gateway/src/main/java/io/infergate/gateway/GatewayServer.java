@@ -11,6 +11,7 @@ import io.infergate.gateway.picker.PoolFlowControls;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.proxy.DrainEvent;
+import io.infergate.gateway.proxy.OutlierDetector;
 import io.infergate.gateway.proxy.ProxyRuntime;
 import io.infergate.gateway.proxy.RequestRouter;
 import io.infergate.gateway.proxy.TcpProxyHandlers;
@@ -137,6 +138,7 @@ public final class GatewayServer implements AutoCloseable {
         pickers.update(initial);
         flows.update(initial);
         external.update(initial);
+        OutlierDetector outliers = new OutlierDetector(OutlierDetector.Settings.DEFAULT, System::nanoTime);
         RequestRouter router = new RequestRouter(
                 pickers::picker,
                 pool -> flows.controller(pool.id()),
@@ -145,7 +147,8 @@ public final class GatewayServer implements AutoCloseable {
                 schedulerLatency::record,
                 scheduling.debugScores(),
                 external,
-                scheduling.clientObjectives());
+                scheduling.clientObjectives(),
+                outliers);
         ProxyListener user = Objects.requireNonNull(listener, "listener");
         ProxyListener poking = r -> {
             try {
@@ -154,7 +157,7 @@ public final class GatewayServer implements AutoCloseable {
                 flows.pokeAll(); // a request ended: capacity may have appeared for a queued one
             }
         };
-        this.runtime = new ProxyRuntime(config::get, options, poking, inFlight, router, System::nanoTime);
+        this.runtime = new ProxyRuntime(config::get, options, poking, inFlight, router, System::nanoTime, outliers);
     }
 
     /**

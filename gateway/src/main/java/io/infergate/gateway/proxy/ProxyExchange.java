@@ -106,6 +106,9 @@ final class ProxyExchange {
 
     private Phase phase = Phase.CONNECTING;
     private UpstreamAttempt attempt;
+    /** Whether this request moved on to another target and so counts against the retry budget until it ends. */
+    private boolean retrying;
+
     private HeldResponse held; // only in HOLDING
 
     ProxyExchange(
@@ -198,13 +201,27 @@ final class ProxyExchange {
      * opens the next one. Returns whether it did.
      */
     private boolean retried(AttemptFailure failure, String why) {
+        reportFailure(failure);
         RetryDecision decision = plan.retry()
                 .decide(
                         failure,
                         new AttemptState(
-                                attempt.index(), plan.targets().size(), attempt.reused(), phase.responseStarted()));
+                                attempt.index(),
+                                plan.targets().size(),
+                                attempt.reused(),
+                                phase.responseStarted(),
+                                rt.activeExchanges(),
+                                rt.activeRetries()));
         switch (decision) {
             case RetryDecision.NextEndpoint n -> {
+                if (!retrying) {
+                    if (!rt.tryStartRetry(plan.retry())) {
+                        // another event loop took the budget's last room since the rule looked
+                        log.debug("request {}: retry budget exhausted, not retrying ({})", record.requestId, why);
+                        return false;
+                    }
+                    retrying = true;
+                }
                 log.debug(
                         "request {}: attempt {} failed ({}), trying the next endpoint",
                         record.requestId,
@@ -223,6 +240,26 @@ final class ProxyExchange {
             case RetryDecision.NoRetry n -> {
                 return false;
             }
+        }
+    }
+
+    /**
+     * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, or a close before
+     * the response on a fresh connection. Not an idle timeout (a slow model is not a broken one), nor a close of a
+     * reused keep-alive connection (the server may have closed it idle), nor anything once the response started.
+     */
+    private void reportFailure(AttemptFailure failure) {
+        if (attempt.target().endpoint() == null || phase.responseStarted()) {
+            return;
+        }
+        boolean counts = switch (failure) {
+            case AttemptFailure.ConnectFailed c -> true;
+            case AttemptFailure.ServerError e -> true;
+            case AttemptFailure.Closed c -> !attempt.reused();
+            case AttemptFailure.Idle i -> false;
+        };
+        if (counts) {
+            rt.outliers().failed(attempt.target().endpoint());
         }
     }
 
@@ -267,6 +304,9 @@ final class ProxyExchange {
             if (code < 200) {
                 ReferenceCountUtil.release(msg); // interim response; the final one follows
                 return;
+            }
+            if (code < 500 && attempt.target().endpoint() != null) {
+                rt.outliers().succeeded(attempt.target().endpoint());
             }
             if (plan.picker() != null) {
                 askPicker(ch, resp);
@@ -442,6 +482,9 @@ final class ProxyExchange {
         }
         relay.recordTokens();
         rt.complete(record.toRecord(rt.nanoTime()));
+        if (retrying) {
+            rt.retryEnded();
+        }
         rt.exchangeEnded();
         frontend.exchangeDone(this, keepAlive);
     }

@@ -31,7 +31,9 @@ public final class ProxyRuntime {
     private final Upstreams upstreams;
     private final LongSupplier ticker;
     private final RequestBodyBudget bodyBudget;
+    private final OutlierDetector outliers;
     private final AtomicInteger activeExchanges = new AtomicInteger();
+    private final AtomicInteger activeRetries = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
@@ -42,6 +44,19 @@ public final class ProxyRuntime {
             InFlightTracker inFlight,
             RequestRouter router,
             LongSupplier ticker) {
+        this(config, options, listener, inFlight, router, ticker, router.outliers());
+    }
+
+    /** @param outliers the detector attempts are reported to (the one the router filters candidates with) */
+    public ProxyRuntime(
+            Supplier<GatewayConfig> config,
+            GatewayOptions options,
+            ProxyListener listener,
+            InFlightTracker inFlight,
+            RequestRouter router,
+            LongSupplier ticker,
+            OutlierDetector outliers) {
+        this.outliers = Objects.requireNonNull(outliers, "outliers");
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -66,6 +81,10 @@ public final class ProxyRuntime {
 
     RequestRouter router() {
         return router;
+    }
+
+    OutlierDetector outliers() {
+        return outliers;
     }
 
     Upstreams upstreams() {
@@ -101,6 +120,32 @@ public final class ProxyRuntime {
         if (activeExchanges.decrementAndGet() == 0 && draining) {
             drained.complete(null);
         }
+    }
+
+    /**
+     * A forwarded request wants to move on to another target for the first time: counts it as retrying, unless
+     * {@code rule}'s budget has no room left. Check and count are one atomic step, so event loops deciding at once
+     * cannot overdraw the budget. A request counted here calls {@link #retryEnded} when it ends.
+     */
+    boolean tryStartRetry(RetryRule rule) {
+        while (true) {
+            int retrying = activeRetries.get();
+            if (!rule.budgetAllows(activeExchanges.get(), retrying)) {
+                return false;
+            }
+            if (activeRetries.compareAndSet(retrying, retrying + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void retryEnded() {
+        activeRetries.decrementAndGet();
+    }
+
+    /** Forwarded requests that have moved on to another target at least once and are not done (the retry budget). */
+    int activeRetries() {
+        return activeRetries.get();
     }
 
     /** Requests being forwarded right now (for draining and tests). */

@@ -100,6 +100,7 @@ public final class RequestRouter {
     private final boolean debugScores;
     private final ExternalPickers external;
     private final ClientObjectives clientObjectives;
+    private final OutlierDetector outliers;
 
     /** One picker for every pool, untimed, without flow control (tests). */
     public RequestRouter(EndpointPicker picker) {
@@ -156,6 +157,34 @@ public final class RequestRouter {
             boolean debugScores,
             ExternalPickers external,
             ClientObjectives clientObjectives) {
+        this(
+                pickers,
+                flows,
+                latest,
+                nanoTime,
+                pickNanos,
+                debugScores,
+                external,
+                clientObjectives,
+                new OutlierDetector(OutlierDetector.Settings.DEFAULT, nanoTime));
+    }
+
+    /**
+     * @param outliers ejected endpoints are left out of a pool's candidates; the exchanges report to the same one
+     * @see #RequestRouter(Function, Function, Supplier, LongSupplier, LongConsumer, boolean, ExternalPickers,
+     *     ClientObjectives)
+     */
+    public RequestRouter(
+            Function<PoolRuntime, EndpointPicker> pickers,
+            Function<PoolRuntime, FlowController<Object>> flows,
+            Supplier<GatewayConfig> latest,
+            LongSupplier nanoTime,
+            LongConsumer pickNanos,
+            boolean debugScores,
+            ExternalPickers external,
+            ClientObjectives clientObjectives,
+            OutlierDetector outliers) {
+        this.outliers = Objects.requireNonNull(outliers, "outliers");
         this.clientObjectives = Objects.requireNonNull(clientObjectives, "clientObjectives");
         this.external = Objects.requireNonNull(external, "external");
         this.latest = latest;
@@ -356,7 +385,7 @@ public final class RequestRouter {
         @Override
         public PoolSnapshot snapshot() {
             PoolRuntime current = now();
-            return current == null ? new PoolSnapshot(pool.id(), List.of()) : current.snapshot();
+            return outliers.candidates(current == null ? new PoolSnapshot(pool.id(), List.of()) : current.snapshot());
         }
 
         @Override
@@ -441,6 +470,11 @@ public final class RequestRouter {
                     AccessLog.escape(objectiveHeader),
                     pool.id());
         }
+    }
+
+    /** The detector this router leaves ejected endpoints out with. */
+    OutlierDetector outliers() {
+        return outliers;
     }
 
     private static void addIfPresent(List<HeaderEntry> out, CharSequence name, String value) {

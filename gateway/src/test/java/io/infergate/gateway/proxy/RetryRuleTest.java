@@ -110,4 +110,28 @@ class RetryRuleTest {
             default -> throw new IllegalArgumentException(kind);
         };
     }
+
+    /** Envoy's retry budget defaults: 20 % of active requests may be retrying, at least 3. */
+    @ParameterizedTest(name = "attempt {0}, {2} of {1} active retrying -> {3}")
+    @CsvSource(textBlock = """
+            # attempt active retrying expected
+            0,        1,     0,       next
+            0,        10,    2,       next
+            0,        10,    3,       none
+            0,        100,   19,      next
+            0,        100,   20,      none
+            0,        1000,  199,     next
+            0,        1000,  200,     none
+            1,        10,    3,       next
+            1,        10,    50,      next
+            """)
+    void aRequestStartsRetryingOnlyWithinTheBudget(int attempt, int active, int retrying, String expected) {
+        RetryDecision d = RetryRule.DEFAULT.decide(
+                new AttemptFailure.ServerError(503), new AttemptState(attempt, 3, false, false, active, retrying));
+        assertThat(d).isEqualTo(decision(expected));
+        // a stale keep-alive connection is not a retry: never refused for the budget
+        assertThat(RetryRule.DEFAULT.decide(
+                        new AttemptFailure.Closed(), new AttemptState(attempt, 3, true, false, active, retrying)))
+                .isEqualTo(RetryDecision.FRESH_CONNECTION);
+    }
 }
