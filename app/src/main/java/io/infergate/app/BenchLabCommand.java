@@ -7,9 +7,11 @@ import io.infergate.bench.lab.LabPolicy;
 import io.infergate.bench.lab.LabSettings;
 import io.infergate.bench.lab.LabSweep;
 import io.infergate.bench.report.ReportWriter;
+import io.infergate.bench.results.RequestRecord;
 import io.infergate.bench.results.RunSummary;
 import io.infergate.bench.results.Slo;
 import io.infergate.bench.results.SweepReport;
+import io.infergate.bench.workload.WorkloadRequest;
 import io.infergate.bench.workload.Workloads;
 import io.infergate.simulator.engine.Preset;
 import java.io.IOException;
@@ -142,7 +144,7 @@ final class BenchLabCommand implements Callable<Integer> {
 
     @Option(
             names = "--flow-control",
-            description = "Queue every request in the gateway's flow control (GIE's defaults)"
+            description = "Queue every request in the gateway's flow control (serve's defaults: GIE's bands, 30 s TTL)"
                     + " in front of every policy, instead of shedding sheddable requests at once.")
     boolean flowControl;
 
@@ -227,6 +229,7 @@ final class BenchLabCommand implements Callable<Integer> {
                         s.shed(),
                         s.failed(),
                         p.result().wallNanos() / 1e9);
+                printPerPriority(w, p, slo);
                 w.flush();
             });
             List<Path> files = ReportWriter.write(out, report);
@@ -247,6 +250,37 @@ final class BenchLabCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--manifests: cannot read " + manifests + ": " + e);
         }
         return option("--manifests", () -> LabModels.of(manifests.toString(), text));
+    }
+
+    /**
+     * When the run mixes priorities: one line per priority (Critical, Standard, Sheddable) with its TTFT, goodput
+     * and refusals, so that what flow control does for each is visible.
+     */
+    private void printPerPriority(PrintWriter w, LabSweep.Progress p, Slo slo) {
+        List<RequestRecord> records = p.result().records();
+        if (records.stream().map(RequestRecord::priority).distinct().count() < 2) {
+            return;
+        }
+        for (int priority : new int[] {WorkloadRequest.CRITICAL, WorkloadRequest.STANDARD, WorkloadRequest.SHEDDABLE}) {
+            List<RequestRecord> mine =
+                    records.stream().filter(r -> r.priority() == priority).toList();
+            RunSummary s = RunSummary.of(mine, slo);
+            long shed429 = mine.stream()
+                    .filter(r -> r.status() == RequestRecord.Status.SHED && r.httpStatus() == 429)
+                    .count();
+            w.printf(
+                    Locale.ROOT,
+                    "    priority %2d: %5d sent | TTFT p50 %8.1f p90 %8.1f ms | goodput %5.1f%% | shed 429 %d,"
+                            + " expired 503 %d, failed %d%n",
+                    priority,
+                    s.sent(),
+                    s.ttftP50(),
+                    s.ttftP90(),
+                    s.goodputFraction() * 100,
+                    shed429,
+                    s.shed() - shed429,
+                    s.failed());
+        }
     }
 
     private <T> T option(String which, Supplier<T> build) {

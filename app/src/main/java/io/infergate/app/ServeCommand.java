@@ -218,6 +218,21 @@ public final class ServeCommand implements Callable<Integer> {
     Duration metricsInterval;
 
     @Option(
+            names = "--flow-control-ttl",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Longest a request waits in the flow-control queue of a pool with flow control by annotation"
+                    + " before it gets 503 queue_timeout; 0 = until the client gives up (default: ${DEFAULT-VALUE}).")
+    Duration flowControlTtl;
+
+    @Option(
+            names = "--flow-control-max-requests",
+            defaultValue = "0",
+            description = "Most requests waiting in one such pool's queue, all priorities together; one more gets"
+                    + " 429 with Retry-After; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    long flowControlMaxRequests;
+
+    @Option(
             names = "--debug-scores",
             description = "Let a request ask for the picker's per-scorer scores with the header "
                     + "'x-infergate-debug: scores' (answered in 'x-infergate-scores'); off by default.")
@@ -332,6 +347,13 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
+        }
+        try {
+            scheduling = scheduling.withFlowControl(
+                    scheduling.flowControl().withRequestTtl(flowControlTtl).withMaxRequests(flowControlMaxRequests));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--flow-control-ttl / --flow-control-max-requests: " + e.getMessage());
         }
         ServeLauncher launcher = new ServeLauncher(
                 host,

@@ -304,6 +304,11 @@ class ServeCommandIT {
         assertThat(cl.execute("serve", "--config", config.toString(), "--refresh-metrics-interval", "soon"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("'soon' (expected: a duration such as 500ms");
+        assertThat(cl.execute("serve", "--config", config.toString(), "--flow-control-max-requests", "-1"))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--flow-control-ttl / --flow-control-max-requests: maxRequests: -1 (expected: >= 0,"
+                        + " 0 = unlimited)");
     }
 
     @Test

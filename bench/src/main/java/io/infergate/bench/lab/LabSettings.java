@@ -18,8 +18,9 @@ import java.util.Objects;
  * @param drainLimit     how long after the last arrival requests may still run; then they are aborted and counted
  *                       failed (a policy that lets a backlog grow past any client's patience cannot hide it)
  * @param seed           seeds the engines and the policies (the workload has its own seed)
- * @param flowControl    requests wait in the gateway's flow-control queue (GIE's defaults: priority bands,
- *                       fairness, FCFS, utilization detector over the scraped and in-flight load) until the pool has
+ * @param flowControl    requests wait in the gateway's flow-control queue ({@code serve}'s defaults: GIE's priority
+ *                       bands, fairness, FCFS, a 30 s TTL; per-endpoint headroom over the scraped and in-flight
+ *                       load) until the pool has
  *                       capacity, for every policy; the scheduler-backed policies then queue sheddable requests
  *                       instead of dropping them, as the gateway does with flow control on
  * @param models         the InferenceModels, InferenceObjectives and InferenceModelRewrites of the lab's pool,

@@ -45,13 +45,27 @@ public final class PoolSignals {
                 out.add(scraped);
                 continue;
             }
-            ModelServerMetrics m = s.metrics();
-            int reported = scraped.waitingQueue() + Math.max(0, m.runningRequests());
-            int ours = inFlight.inFlight(state.endpoints().get(i));
-            int waiting = scraped.waitingQueue() + Math.max(0, ours - reported);
+            int waiting = queueWithOurs(
+                    scraped.waitingQueue(),
+                    s.metrics().runningRequests(),
+                    inFlight.inFlight(state.endpoints().get(i)));
             out.add(EndpointSignals.of(scraped.metricsAgeNanos(), waiting, scraped.kvUsage()));
         }
         return out;
+    }
+
+    /**
+     * An endpoint's waiting queue as of now: the scraped one plus the requests of ours it has beyond what it reported
+     * as waiting and running (sent since its last scrape). The scheduler's {@code queue-scorer} reads it too, so
+     * that a burst between two scrapes does not herd onto the endpoint whose last scrape looked emptiest.
+     *
+     * @param waiting scraped waiting queue, >= 0
+     * @param running scraped running batch, or -1 when the engine does not export it
+     * @param ours    our in-flight requests on the endpoint now
+     */
+    public static int queueWithOurs(int waiting, int running, int ours) {
+        int reported = waiting + Math.max(0, running);
+        return waiting + Math.max(0, ours - reported);
     }
 
     /**

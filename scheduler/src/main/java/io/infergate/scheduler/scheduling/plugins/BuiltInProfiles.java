@@ -62,8 +62,8 @@ public final class BuiltInProfiles {
      * session affinity, and load signals that depend on the pool. Every pool: the prompts still waiting for their
      * first token (ours, exact, x1). Pools without adapters: those prompts again (x1 more) and the least recently
      * picked endpoint (x1), which spread neighbouring requests like round-robin where scraped queues would herd.
-     * Pools with adapters: the sticky LoRA affinity filter first, then GIE's scraped queue (x2), which keeps each
-     * adapter on few engines (see {@link LoraPoolGate} for why the two kinds differ).
+     * Pools with adapters: the sticky LoRA affinity filter first, then GIE's scraped queue plus our requests sent
+     * since the scrape (x2), which keeps each adapter on few engines (see {@link LoraPoolGate} for why the two kinds differ).
      */
     static SchedulerProfile infergateDefault(String name, PrefixIndex index, PrefixHasher hasher) {
         return new SchedulerProfile(
@@ -76,7 +76,7 @@ public final class BuiltInProfiles {
                         new WeightedScorer(new PrefillQueueScorer(), 1),
                         new WeightedScorer(new LoraPoolGate(new PrefillQueueScorer(), false), 1),
                         new WeightedScorer(new LoraPoolGate(new LeastRecentlyPickedScorer(), false), 1),
-                        new WeightedScorer(new LoraPoolGate(new QueueScorer(), true), 2)),
+                        new WeightedScorer(new LoraPoolGate(QueueScorer.countingOurs(), true), 2)),
                 new MaxScorePicker(),
                 FALLBACKS);
     }
