@@ -3,8 +3,11 @@ package io.infergate.api;
 import static io.infergate.api.Yaml.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infergate.api.load.EndpointPickerConfigLoader;
+import io.infergate.api.load.EndpointPickerConfigResult;
 import io.infergate.api.load.LoadResult;
 import io.infergate.api.load.ManifestLoader;
+import io.infergate.api.load.YamlNesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -224,5 +227,22 @@ class LoaderTest {
                     assertThat(p.field()).isEqualTo("spec.rules[0].backendRefs[0].filters[1].type");
                     assertThat(p.message()).startsWith("filter type RequestMirror is not supported by Infergate");
                 });
+    }
+
+    /** SnakeYAML Engine's composer recurses per level: before YamlNesting this was a StackOverflowError. */
+    @Test
+    void deepNestingIsAProblemAtItsLineNotAStackOverflow() {
+        String deep = POOL + "---\nx: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n";
+        LoadResult r = Manifests.load("deep.yaml", deep);
+        assertThat(r.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location().line()).isEqualTo(12); // the "x: [[[" line after the Pool and "---"
+            assertThat(p.message()).contains("nested more than " + YamlNesting.MAX_DEPTH + " levels deep");
+        });
+        // the depth is checked before any document is composed: nothing of the file is loaded
+        assertThat(r.manifests().all()).isEmpty();
+
+        EndpointPickerConfigResult epc =
+                EndpointPickerConfigLoader.load("epc.yaml", "plugins: " + "{a: ".repeat(20_000) + "}".repeat(20_000));
+        assertThat(epc.problems()).anySatisfy(p -> assertThat(p.message()).contains("levels deep"));
     }
 }

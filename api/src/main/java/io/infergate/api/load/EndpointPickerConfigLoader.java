@@ -11,7 +11,6 @@ import io.infergate.api.model.ObjectMeta;
 import io.infergate.api.model.Origin;
 import io.infergate.api.model.Resource;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -26,7 +25,6 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -157,9 +155,7 @@ public final class EndpointPickerConfigLoader {
                 .build();
         Node doc;
         try {
-            Iterator<Node> documents = new Compose(settings)
-                    .composeAllFromReader(new StringReader(text))
-                    .iterator();
+            Iterator<Node> documents = YamlNesting.composeAll(settings, text);
             doc = null;
             while (doc == null && documents.hasNext()) {
                 Node next = documents.next();
@@ -247,9 +243,7 @@ public final class EndpointPickerConfigLoader {
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // Obj reports duplicates with a field path
                 .build();
-        Iterator<Node> documents = new Compose(settings)
-                .composeAllFromReader(new StringReader(text))
-                .iterator();
+        Iterator<Node> documents = YamlNesting.composeAll(settings, text);
         Node first = null;
         try {
             while (documents.hasNext()) {

@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -156,9 +155,7 @@ public final class ManifestLoader {
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // Obj reports duplicates with a field path
                 .build();
-        Iterator<Node> documents = new Compose(settings)
-                .composeAllFromReader(new StringReader(text))
-                .iterator();
+        Iterator<Node> documents = YamlNesting.composeAll(settings, text);
         int before = resources.size();
         documents(sourceName, documents);
         for (int i = before; i < resources.size(); i++) {

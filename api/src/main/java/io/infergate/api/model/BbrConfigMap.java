@@ -1,13 +1,13 @@
 package io.infergate.api.model;
 
 import io.infergate.api.Severity;
+import io.infergate.api.load.YamlNesting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -123,7 +123,7 @@ public record BbrConfigMap(ConfigMap configMap, String baseModel, List<String> a
                     .setLabel(ADAPTERS_FIELD)
                     .setSchema(new CoreSchema())
                     .build();
-            parsed = new Compose(settings).composeString(raw);
+            parsed = YamlNesting.composeOne(settings, raw);
         } catch (MarkedYamlEngineException e) {
             String where = e.getProblemMark()
                     .or(e::getContextMark)
