@@ -205,6 +205,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             refuseRequest(ErrorCode.INVALID_PATH, bad.reason());
             return;
         }
+        if (!http2 && req.protocolVersion().majorVersion() != 1) {
+            // Netty's decoder takes any "NAME/x.y": an HTTP/1 message claiming HTTP/2.0 or 9.9 is malformed, and a 4xx
+            // (RFC 9110 §15.6.6 would allow 505; we keep client mistakes in the 4xx range)
+            refuseRequest(
+                    ErrorCode.BAD_HTTP,
+                    "unsupported HTTP version " + req.protocolVersion().text());
+            return;
+        }
         String hostProblem = http2 ? null : hostProblem(req);
         if (hostProblem != null) {
             refuseRequest(ErrorCode.INVALID_HOST, hostProblem);

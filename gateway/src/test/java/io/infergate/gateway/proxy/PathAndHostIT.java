@@ -158,4 +158,14 @@ class PathAndHostIT {
         assertThat(send("POST /v1/completions HTTP/1.0\r\n", BODY).status()).isEqualTo(200);
         assertThat(seen).containsExactly("/v1/completions");
     }
+
+    @Test
+    void anHttp1MessageClaimingAnotherMajorVersionGets400() throws IOException {
+        for (String version : List.of("HTTP/2.0", "HTTP/9.9", "HTTP/0.9")) {
+            Reply r = send("POST /v1/completions " + version + "\r\nHost: gw\r\n", BODY);
+            assertThat(r.status()).as(version).isEqualTo(400);
+            assertThat(r.text()).as(version).contains("\"code\":\"bad_request\"");
+        }
+        assertThat(seen).isEmpty();
+    }
 }
