@@ -100,7 +100,7 @@ final class AdminJson {
             } else {
                 pool.put("prefixIndexSize", index.size());
             }
-            pool.put("readyEndpoints", ReadyEndpoints.count(p, datastore, now));
+            pool.put("readyEndpoints", ReadyEndpoints.count(p, source.readyNeedsMetrics() ? datastore : null, now));
             Map<String, EndpointSlot> slots = slotsOf(datastore, p);
             ArrayNode endpoints = pool.putArray("endpoints");
             long total = 0;

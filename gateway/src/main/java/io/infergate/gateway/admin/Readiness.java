@@ -37,7 +37,7 @@ public record Readiness(boolean ready, String reason) {
         int ready = 0;
         int listed = 0;
         for (PoolRuntime p : pools) {
-            ready += ReadyEndpoints.count(p, source.datastore(), now);
+            ready += ReadyEndpoints.count(p, source.readyNeedsMetrics() ? source.datastore() : null, now);
             listed += p.snapshot().endpoints().size();
         }
         if (!pools.isEmpty() && ready == 0) {

@@ -46,7 +46,8 @@ import java.util.function.ToDoubleFunction;
  *       dashboards of either era work; {@link #GatewayMetrics(boolean) turn them off} if unwanted;</li>
  *   <li>{@code inference_pool_ready_pods{name,namespace}}: ready endpoints (pod x target port, as the EPP counts
  *       them) of each pool of the current configuration, computed at scrape time, without those whose
- *       {@code /metrics} scrape failed or is stale ({@link ReadyEndpoints});</li>
+ *       {@code /metrics} scrape failed or is stale ({@link ReadyEndpoints}) unless the view says otherwise (the
+ *       endpoint picker counts as GIE's EPP does);</li>
  *   <li>from the endpoint picker's datastore ({@link SchedulingView}), at scrape time:
  *       {@code inference_pool_average_kv_cache_utilization}, {@code _average_queue_size} and
  *       {@code _average_running_requests{name,namespace}}, means over the pool's <em>fresh</em> endpoints only
@@ -411,7 +412,7 @@ public final class GatewayMetrics implements ProxyListener {
         pools.sort(Comparator.comparing((PoolRuntime p) -> p.id().namespace()).thenComparing(p -> p.id().name()));
         out.family("inference_pool_ready_pods", "gauge", "The number of ready pods in the inference server pool.");
         for (PoolRuntime p : pools) {
-            long ready = scheduling == null
+            long ready = scheduling == null || !scheduling.readyNeedsMetrics()
                     ? p.snapshot().endpoints().size()
                     : ReadyEndpoints.count(p, scheduling.datastore(), scheduling.nowNanos());
             out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()), ready);
