@@ -6,7 +6,9 @@ import io.infergate.api.load.LoadResult;
 import io.infergate.app.serve.ServeLauncher;
 import io.infergate.app.serve.ServeRuntime;
 import io.infergate.gateway.EdgeLimits;
+import io.infergate.gateway.RetryBudget;
 import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.gateway.proxy.OutlierDetector;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
 import io.infergate.scheduler.model.ClientObjectives;
@@ -182,6 +184,55 @@ public final class ServeCommand implements Callable<Integer> {
     int maxConnections;
 
     @Option(
+            names = "--outlier-consecutive-failures",
+            defaultValue = "5",
+            paramLabel = "N",
+            description = "Failed attempts in a row (connect failures, closes, 5xx; never 4xx) that eject a pool "
+                    + "endpoint; 0 = never eject (default: ${DEFAULT-VALUE}).")
+    int outlierConsecutiveFailures;
+
+    @Option(
+            names = "--outlier-base-ejection",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "The first ejection's length, doubled for each further one until a success "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration outlierBaseEjection;
+
+    @Option(
+            names = "--outlier-max-ejection",
+            defaultValue = "300s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "The longest ejection (default: ${DEFAULT-VALUE}).")
+    Duration outlierMaxEjection;
+
+    @Option(
+            names = "--outlier-max-ejection-percent",
+            defaultValue = "50",
+            paramLabel = "PERCENT",
+            description = "Largest share of a pool's endpoints ejected at once, rounded down; 0 = never eject "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int outlierMaxEjectionPercent;
+
+    @Option(
+            names = "--retry-budget-percent",
+            defaultValue = "20",
+            paramLabel = "PERCENT",
+            description = "Share of the requests being forwarded that may be retrying on another endpoint at once; "
+                    + "100 = no budget (default: ${DEFAULT-VALUE}).")
+    int retryBudgetPercent;
+
+    @Option(
+            names = "--retry-budget-min",
+            defaultValue = "3",
+            paramLabel = "N",
+            description = "Requests that may be retrying at once whatever the share; with --retry-budget-percent 0, "
+                    + "0 = no retries on another endpoint (default: ${DEFAULT-VALUE}).")
+    int retryBudgetMin;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -250,6 +301,17 @@ public final class ServeCommand implements Callable<Integer> {
     /** Tests (and side-by-side runs): bind every listener on an ephemeral port whatever the manifests say. */
     @Option(names = "--ephemeral-ports", hidden = true)
     boolean ephemeralPorts;
+
+    /** The {@code --outlier-*} flags as settings; throws IllegalArgumentException naming a flag out of range. */
+    OutlierDetector.Settings outlierSettings() {
+        return new OutlierDetector.Settings(
+                outlierConsecutiveFailures, outlierBaseEjection, outlierMaxEjection, outlierMaxEjectionPercent);
+    }
+
+    /** The {@code --retry-budget-*} flags; throws IllegalArgumentException naming a flag out of range. */
+    RetryBudget retryBudget() {
+        return new RetryBudget(retryBudgetPercent, retryBudgetMin);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -334,6 +396,14 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        OutlierDetector.Settings outliers;
+        RetryBudget retryBudget;
+        try {
+            outliers = outlierSettings();
+            retryBudget = retryBudget();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         ClientObjectives objectives = ClientObjectives.parse(clientObjectives)
                 .orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(),
@@ -364,7 +434,9 @@ public final class ServeCommand implements Callable<Integer> {
                 reloadDebounce,
                 ephemeralPorts,
                 scheduling,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
         try {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);

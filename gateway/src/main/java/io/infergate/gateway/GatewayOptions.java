@@ -1,6 +1,7 @@
 package io.infergate.gateway;
 
 import io.infergate.gateway.config.ListenerConfig;
+import io.infergate.gateway.proxy.OutlierDetector;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +26,10 @@ import java.util.random.RandomGenerator;
  *                            drives requests one at a time
  * @param limits              what slow, greedy or hostile clients may hold: HTTP/2 streams, buffered body bytes,
  *                            header and body timeouts, connections ({@link EdgeLimits#defaults()})
+ * @param outliers            when a pool endpoint is ejected for failing, and for how long
+ *                            ({@link OutlierDetector.Settings#DEFAULT})
+ * @param retryBudget         how many requests may be retrying on another target at once
+ *                            ({@link RetryBudget#DEFAULT})
  */
 public record GatewayOptions(
         String bindHost,
@@ -35,7 +40,9 @@ public record GatewayOptions(
         Duration drainTimeout,
         int eventLoopThreads,
         Supplier<RandomGenerator> random,
-        EdgeLimits limits) {
+        EdgeLimits limits,
+        OutlierDetector.Settings outliers,
+        RetryBudget retryBudget) {
 
     public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -47,6 +54,8 @@ public record GatewayOptions(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(outliers, "outliers");
+        Objects.requireNonNull(retryBudget, "retryBudget");
         if (maxRequestBodyBytes < 1) {
             throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 1)");
         }
@@ -74,7 +83,9 @@ public record GatewayOptions(
                 Duration.ofSeconds(30),
                 0,
                 ThreadLocalRandom::current,
-                EdgeLimits.defaults());
+                EdgeLimits.defaults(),
+                OutlierDetector.Settings.DEFAULT,
+                RetryBudget.DEFAULT);
     }
 
     public GatewayOptions withBindHost(String v) {
@@ -87,7 +98,9 @@ public record GatewayOptions(
                 drainTimeout,
                 eventLoopThreads,
                 random,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withPortMapper(ToIntFunction<ListenerConfig> v) {
@@ -100,12 +113,24 @@ public record GatewayOptions(
                 drainTimeout,
                 eventLoopThreads,
                 random,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withMaxRequestBodyBytes(int v) {
         return new GatewayOptions(
-                bindHost, portMapper, v, idleTimeout, connectTimeout, drainTimeout, eventLoopThreads, random, limits);
+                bindHost,
+                portMapper,
+                v,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random,
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withIdleTimeout(Duration v) {
@@ -118,7 +143,9 @@ public record GatewayOptions(
                 drainTimeout,
                 eventLoopThreads,
                 random,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withDrainTimeout(Duration v) {
@@ -131,7 +158,9 @@ public record GatewayOptions(
                 v,
                 eventLoopThreads,
                 random,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withEventLoopThreads(int v) {
@@ -144,7 +173,9 @@ public record GatewayOptions(
                 drainTimeout,
                 v,
                 random,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withRandom(Supplier<RandomGenerator> v) {
@@ -157,7 +188,9 @@ public record GatewayOptions(
                 drainTimeout,
                 eventLoopThreads,
                 v,
-                limits);
+                limits,
+                outliers,
+                retryBudget);
     }
 
     public GatewayOptions withLimits(EdgeLimits v) {
@@ -170,6 +203,38 @@ public record GatewayOptions(
                 drainTimeout,
                 eventLoopThreads,
                 random,
+                v,
+                outliers,
+                retryBudget);
+    }
+
+    public GatewayOptions withOutliers(OutlierDetector.Settings v) {
+        return new GatewayOptions(
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random,
+                limits,
+                v,
+                retryBudget);
+    }
+
+    public GatewayOptions withRetryBudget(RetryBudget v) {
+        return new GatewayOptions(
+                bindHost,
+                portMapper,
+                maxRequestBodyBytes,
+                idleTimeout,
+                connectTimeout,
+                drainTimeout,
+                eventLoopThreads,
+                random,
+                limits,
+                outliers,
                 v);
     }
 }

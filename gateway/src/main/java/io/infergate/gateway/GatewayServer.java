@@ -138,7 +138,7 @@ public final class GatewayServer implements AutoCloseable {
         pickers.update(initial);
         flows.update(initial);
         external.update(initial);
-        OutlierDetector outliers = new OutlierDetector(OutlierDetector.Settings.DEFAULT, System::nanoTime);
+        OutlierDetector outliers = new OutlierDetector(options.outliers(), System::nanoTime);
         RequestRouter router = new RequestRouter(
                 pickers::picker,
                 pool -> flows.controller(pool.id()),

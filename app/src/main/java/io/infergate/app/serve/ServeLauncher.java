@@ -9,6 +9,7 @@ import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.ProxyListener;
+import io.infergate.gateway.RetryBudget;
 import io.infergate.gateway.admin.AdminServer;
 import io.infergate.gateway.admin.AdminSource;
 import io.infergate.gateway.admin.ConfigStatus;
@@ -17,6 +18,7 @@ import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.metrics.AccessLog;
 import io.infergate.gateway.metrics.GatewayMetrics;
 import io.infergate.gateway.picker.SchedulingOptions;
+import io.infergate.gateway.proxy.OutlierDetector;
 import io.infergate.kubernetes.ClusterMode;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
@@ -54,6 +56,8 @@ public final class ServeLauncher {
     private final boolean ephemeralPorts;
     private final SchedulingOptions scheduling;
     private final EdgeLimits limits;
+    private final OutlierDetector.Settings outliers;
+    private final RetryBudget retryBudget;
 
     public ServeLauncher(
             String host,
@@ -106,6 +110,38 @@ public final class ServeLauncher {
             boolean ephemeralPorts,
             SchedulingOptions scheduling,
             EdgeLimits limits) {
+        this(
+                host,
+                adminHost,
+                adminPort,
+                maxBodyBytes,
+                drainTimeout,
+                reloadDebounce,
+                ephemeralPorts,
+                scheduling,
+                limits,
+                OutlierDetector.Settings.DEFAULT,
+                RetryBudget.DEFAULT);
+    }
+
+    /**
+     * @param outliers    when a failing pool endpoint is ejected ({@code --outlier-*})
+     * @param retryBudget how many requests may be retrying at once ({@code --retry-budget-*})
+     */
+    public ServeLauncher(
+            String host,
+            String adminHost,
+            int adminPort,
+            int maxBodyBytes,
+            Duration drainTimeout,
+            Duration reloadDebounce,
+            boolean ephemeralPorts,
+            SchedulingOptions scheduling,
+            EdgeLimits limits,
+            OutlierDetector.Settings outliers,
+            RetryBudget retryBudget) {
+        this.outliers = Objects.requireNonNull(outliers, "outliers");
+        this.retryBudget = Objects.requireNonNull(retryBudget, "retryBudget");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.scheduling = scheduling;
         this.host = host;
@@ -222,7 +258,9 @@ public final class ServeLauncher {
                 .withPortMapper(ports)
                 .withMaxRequestBodyBytes(maxBodyBytes)
                 .withDrainTimeout(drainTimeout)
-                .withLimits(limits);
+                .withLimits(limits)
+                .withOutliers(outliers)
+                .withRetryBudget(retryBudget);
         // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
         GatewayServer gateway = new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers());
         served.set(gateway);

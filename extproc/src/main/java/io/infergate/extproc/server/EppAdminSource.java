@@ -86,7 +86,8 @@ final class EppAdminSource implements AdminSource {
                 .scrape(
                         config(),
                         state.inFlight(),
-                        new SchedulingView(state.datastore(), state.pickers(), state.schedulerLatency(), nanoTime()));
+                        new SchedulingView(
+                                state.datastore(), state.pickers(), state.schedulerLatency(), nanoTime(), false));
     }
 
     /** Ready exactly when the gRPC {@code readiness} service is SERVING ({@link PickerHealth}), and running. */
@@ -102,6 +103,12 @@ final class EppAdminSource implements AdminSource {
             return new Readiness(false, "not synced with the cluster yet, or not the leader");
         }
         return new Readiness(true, "ready");
+    }
+
+    /** The pool's ready pods as GIE's EPP counts them: its metrics' freshness is for the scorers to weigh. */
+    @Override
+    public boolean readyNeedsMetrics() {
+        return false;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.infergate.gateway.config.ListenerConfig;
 import io.infergate.gateway.config.PickerRef;
 import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.metrics.EndpointFreshness;
+import io.infergate.gateway.metrics.ReadyEndpoints;
 import io.infergate.gateway.picker.PoolPickers;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.EndpointSlot;
@@ -99,7 +100,7 @@ final class AdminJson {
             } else {
                 pool.put("prefixIndexSize", index.size());
             }
-            pool.put("readyEndpoints", p.snapshot().endpoints().size());
+            pool.put("readyEndpoints", ReadyEndpoints.count(p, source.readyNeedsMetrics() ? datastore : null, now));
             Map<String, EndpointSlot> slots = slotsOf(datastore, p);
             ArrayNode endpoints = pool.putArray("endpoints");
             long total = 0;

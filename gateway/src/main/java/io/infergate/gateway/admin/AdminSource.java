@@ -63,6 +63,15 @@ public interface AdminSource {
         return true;
     }
 
+    /**
+     * Whether an endpoint whose {@code /metrics} scrape failed or is stale is left out of the ready endpoints of
+     * {@code /api/pools} and {@code /readyz} ({@link io.infergate.gateway.metrics.ReadyEndpoints}). The default,
+     * the gateway's, is true; the endpoint picker counts its pool's ready pods as GIE's EPP does.
+     */
+    default boolean readyNeedsMetrics() {
+        return true;
+    }
+
     /** Every pool's endpoints with their latest scraped metrics; null (the default) leaves them out of the API. */
     default Datastore datastore() {
         return null;

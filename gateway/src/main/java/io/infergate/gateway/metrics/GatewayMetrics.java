@@ -45,7 +45,9 @@ import java.util.function.ToDoubleFunction;
  *       {@code priority}, errors, duration, NTPOT, input and output tokens; v0.5 had no TTFT or TPOT), so
  *       dashboards of either era work; {@link #GatewayMetrics(boolean) turn them off} if unwanted;</li>
  *   <li>{@code inference_pool_ready_pods{name,namespace}}: ready endpoints (pod x target port, as the EPP counts
- *       them) of each pool of the current configuration, computed at scrape time;</li>
+ *       them) of each pool of the current configuration, computed at scrape time, without those whose
+ *       {@code /metrics} scrape failed or is stale ({@link ReadyEndpoints}) unless the view says otherwise (the
+ *       endpoint picker counts as GIE's EPP does);</li>
  *   <li>from the endpoint picker's datastore ({@link SchedulingView}), at scrape time:
  *       {@code inference_pool_average_kv_cache_utilization}, {@code _average_queue_size} and
  *       {@code _average_running_requests{name,namespace}}, means over the pool's <em>fresh</em> endpoints only
@@ -410,8 +412,10 @@ public final class GatewayMetrics implements ProxyListener {
         pools.sort(Comparator.comparing((PoolRuntime p) -> p.id().namespace()).thenComparing(p -> p.id().name()));
         out.family("inference_pool_ready_pods", "gauge", "The number of ready pods in the inference server pool.");
         for (PoolRuntime p : pools) {
-            out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()), (long)
-                    p.snapshot().endpoints().size());
+            long ready = scheduling == null || !scheduling.readyNeedsMetrics()
+                    ? p.snapshot().endpoints().size()
+                    : ReadyEndpoints.count(p, scheduling.datastore(), scheduling.nowNanos());
+            out.sample("inference_pool_ready_pods", POOL, List.of(p.id().name(), p.id().namespace()), ready);
         }
         Map<PoolRuntime, List<Scraped>> scraped = scheduling == null ? Map.of() : scraped(pools, scheduling);
         if (scheduling != null) {

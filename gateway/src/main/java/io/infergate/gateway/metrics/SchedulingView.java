@@ -16,10 +16,19 @@ import java.util.Objects;
  *                  {@code inference_extension_scheduler_e2e_duration_seconds} out
  * @param nowNanos  now, on the clock the scraper stamped the read times with ({@code System.nanoTime()} in the
  *                  gateway), for ages and staleness
+ * @param readyNeedsMetrics whether {@code inference_pool_ready_pods} counts only endpoints whose metrics scrape has
+ *                  not failed and is not stale ({@link ReadyEndpoints}; the gateway), or every ready endpoint of the
+ *                  pool (the endpoint picker, as GIE's EPP counts its datastore's pods)
  */
-public record SchedulingView(Datastore datastore, PoolPickers pickers, SchedulerLatency latency, long nowNanos) {
+public record SchedulingView(
+        Datastore datastore, PoolPickers pickers, SchedulerLatency latency, long nowNanos, boolean readyNeedsMetrics) {
 
     public SchedulingView {
         Objects.requireNonNull(datastore, "datastore");
+    }
+
+    /** The gateway's view: {@code inference_pool_ready_pods} leaves out endpoints whose scrape failed or is stale. */
+    public SchedulingView(Datastore datastore, PoolPickers pickers, SchedulerLatency latency, long nowNanos) {
+        this(datastore, pickers, latency, nowNanos, true);
     }
 }

@@ -13,6 +13,7 @@ import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.scheduler.openai.BadRequestBodyException;
 import io.infergate.scheduler.openai.OpenAiRequestScanner;
 import io.infergate.scheduler.openai.ScannedRequest;
+import io.infergate.scheduler.pick.PoolSnapshot;
 import io.infergate.scheduler.pipeline.Decision;
 import io.infergate.scheduler.pipeline.ParsedRequest;
 import io.infergate.scheduler.pipeline.PickerAnswers;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code serve}'s adapter for a pool with an external endpoint picker, as an Envoy data plane runs it: send the
@@ -56,7 +58,12 @@ final class ExternalRouting {
 
     private ExternalRouting() {}
 
-    /** Calls the pool's picker; the decision is turned into a plan by the returned plan's {@code resume}. */
+    /**
+     * Calls the pool's picker; the decision is turned into a plan by the returned plan's {@code resume}.
+     *
+     * @param candidates the pool's endpoints less those outlier detection holds out, asked when the answer
+     *                   arrives: failing open never picks an ejected endpoint (the picker itself chooses freely)
+     */
     static Plan.External call(
             ExternalPickers pickers,
             PoolRuntime pool,
@@ -69,7 +76,8 @@ final class ExternalRouting {
             ByteBuf body,
             RequestLog log,
             ByteBufAllocator alloc,
-            OpenAiRequestScanner scanner) {
+            OpenAiRequestScanner scanner,
+            UnaryOperator<PoolSnapshot> candidates) {
         List<HeaderEntry> headers = new ArrayList<>(request.headers().size() + 8);
         HttpHeaders h = request.headers();
         String authority = h.get(HttpHeaderNames.HOST);
@@ -94,7 +102,12 @@ final class ExternalRouting {
         return new Plan.External(call, (decision, error) -> {
             if (error != null) {
                 Decision failed = PickerAnswers.failed(
-                        parsed, pool.snapshot(), describe(ext, error), malformed(error), ext.failureMode(), fallback);
+                        parsed,
+                        candidates.apply(pool.snapshot()),
+                        describe(ext, error),
+                        malformed(error),
+                        ext.failureMode(),
+                        fallback);
                 return RequestRouter.toPlan(failed, body, scanned, filters, log, alloc, null);
             }
             return switch (decision) {
@@ -108,6 +121,7 @@ final class ExternalRouting {
                     PickerAnswers.Routed routed = PickerAnswers.routed(
                             parsed,
                             pool.snapshot(),
+                            candidates.apply(pool.snapshot()),
                             ext.name(),
                             r.destination(),
                             r.body() == null || !parsed.hasModel() ? null : modelOf(r.body(), scanner),

@@ -33,7 +33,8 @@ public final class OutlierDetector {
     private static final Logger LOG = LoggerFactory.getLogger(OutlierDetector.class);
 
     /**
-     * @param consecutiveFailures failed attempts in a row that eject an endpoint, >= 1 (Envoy's default: 5)
+     * @param consecutiveFailures failed attempts in a row that eject an endpoint, >= 0 (Envoy's default: 5); 0 turns
+     *                            ejection off
      * @param baseEjection        the first ejection's length (Envoy's default: 30 s)
      * @param maxEjection         the longest ejection (Envoy's default: 300 s)
      * @param maxEjectionPercent  the largest share of a pool held out at once, 0..100 (Envoy's default is 10 %; ours
@@ -45,15 +46,17 @@ public final class OutlierDetector {
         public static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(30), Duration.ofSeconds(300), 50);
 
         public Settings {
-            if (consecutiveFailures < 1) {
-                throw new IllegalArgumentException("consecutiveFailures: " + consecutiveFailures + " (expected: >= 1)");
+            if (consecutiveFailures < 0) {
+                throw new IllegalArgumentException(
+                        "--outlier-consecutive-failures: " + consecutiveFailures + " (expected: >= 0, 0 = off)");
             }
             if (baseEjection.isNegative() || baseEjection.isZero() || maxEjection.compareTo(baseEjection) < 0) {
-                throw new IllegalArgumentException("baseEjection " + baseEjection + ", maxEjection " + maxEjection
-                        + " (expected: 0 < base <= max)");
+                throw new IllegalArgumentException("--outlier-base-ejection " + baseEjection
+                        + ", --outlier-max-ejection " + maxEjection + " (expected: 0 < base <= max)");
             }
             if (maxEjectionPercent < 0 || maxEjectionPercent > 100) {
-                throw new IllegalArgumentException("maxEjectionPercent: " + maxEjectionPercent + " (expected: 0..100)");
+                throw new IllegalArgumentException(
+                        "--outlier-max-ejection-percent: " + maxEjectionPercent + " (expected: 0..100)");
             }
         }
     }
@@ -81,6 +84,9 @@ public final class OutlierDetector {
 
     /** An attempt on {@code endpoint} failed in a way that counts (the caller leaves out 4xx and idle timeouts). */
     void failed(Endpoint endpoint) {
+        if (settings.consecutiveFailures() == 0) {
+            return; // ejection turned off: nothing to remember
+        }
         String key = endpoint.hostPort();
         State s = states.computeIfAbsent(key, k -> new State());
         long now = nanoTime.getAsLong();

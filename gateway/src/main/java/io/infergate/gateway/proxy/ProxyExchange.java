@@ -202,7 +202,7 @@ final class ProxyExchange {
      */
     private boolean retried(AttemptFailure failure, String why) {
         reportFailure(failure);
-        RetryDecision decision = plan.retry()
+        RetryDecision decision = rt.budgeted(plan.retry())
                 .decide(
                         failure,
                         new AttemptState(

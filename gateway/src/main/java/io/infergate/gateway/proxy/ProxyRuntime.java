@@ -128,15 +128,21 @@ public final class ProxyRuntime {
      * cannot overdraw the budget. A request counted here calls {@link #retryEnded} when it ends.
      */
     boolean tryStartRetry(RetryRule rule) {
+        RetryRule budgeted = budgeted(rule);
         while (true) {
             int retrying = activeRetries.get();
-            if (!rule.budgetAllows(activeExchanges.get(), retrying)) {
+            if (!budgeted.budgetAllows(activeExchanges.get(), retrying)) {
                 return false;
             }
             if (activeRetries.compareAndSet(retrying, retrying + 1)) {
                 return true;
             }
         }
+    }
+
+    /** {@code rule} with this gateway's retry budget ({@link GatewayOptions#retryBudget()}). */
+    RetryRule budgeted(RetryRule rule) {
+        return rule.withBudget(options.retryBudget());
     }
 
     void retryEnded() {

@@ -320,7 +320,7 @@ public final class RequestRouter {
                 toPlan(
                         PickerAnswers.failureMode(
                                 parsed,
-                                pool.snapshot(),
+                                outliers.candidates(pool.snapshot()),
                                 invalid.failureMode(),
                                 ErrorCode.PICKER_UNAVAILABLE,
                                 "endpoint picker reference is invalid: " + invalid.reason(),
@@ -341,7 +341,19 @@ public final class RequestRouter {
                 }
                 addIfPresent(control, HeaderNames.FAIRNESS_ID, fairness);
                 yield ExternalRouting.call(
-                        external, pool, ext, listener, request, control, filters, parsed, body, log, alloc, scanner);
+                        external,
+                        pool,
+                        ext,
+                        listener,
+                        request,
+                        control,
+                        filters,
+                        parsed,
+                        body,
+                        log,
+                        alloc,
+                        scanner,
+                        outliers::candidates);
             }
             default ->
                 toPlan(pipeline.decide(parsed, new PoolView(pool, log)), body, scanned, filters, log, alloc, null);

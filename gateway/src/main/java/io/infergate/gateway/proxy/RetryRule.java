@@ -1,5 +1,7 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.gateway.RetryBudget;
+
 /**
  * When a failed upstream attempt is tried again, as a value: built once per configuration (today the one
  * {@link #DEFAULT}; an HTTPRoute {@code retry} stanza would build another) and asked by each exchange with
@@ -18,6 +20,7 @@ package io.infergate.gateway.proxy;
  * are fewer than {@code budgetPercent} percent of the requests being forwarded, or fewer than
  * {@code minRetryConcurrency}, whichever allows more. A failing pool then cannot double its own load. A request that
  * already retries keeps its remaining attempts; a fresh connection after a stale keep-alive one is not a retry.
+ * The gateway's {@link RetryBudget} ({@code serve --retry-budget-*}) replaces a plan's budget ({@link #withBudget}).
  *
  * @param maxAttempts         upper bound on targets tried for one request, >= 1
  * @param retryServerErrors   whether a 5xx status is retried (the last attempt's 5xx always goes to the client)
@@ -44,6 +47,17 @@ record RetryRule(int maxAttempts, boolean retryServerErrors, int budgetPercent, 
     /** A rule with the default budget. */
     RetryRule(int maxAttempts, boolean retryServerErrors) {
         this(maxAttempts, retryServerErrors, DEFAULT.budgetPercent, DEFAULT.minRetryConcurrency);
+    }
+
+    /**
+     * This rule with the gateway's budget ({@code serve --retry-budget-percent / --retry-budget-min}): the budget
+     * counts requests across the whole gateway, so it is the runtime's, whatever rule a plan carries.
+     */
+    RetryRule withBudget(RetryBudget budget) {
+        if (budget.percent() == budgetPercent && budget.minConcurrency() == minRetryConcurrency) {
+            return this; // the usual case: no copy per failed attempt
+        }
+        return new RetryRule(maxAttempts, retryServerErrors, budget.percent(), budget.minConcurrency());
     }
 
     /** Whether one more request may start retrying while {@code retrying} of {@code active} requests do. */

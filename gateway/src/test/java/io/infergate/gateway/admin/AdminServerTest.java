@@ -258,6 +258,39 @@ class AdminServerTest {
     }
 
     @Test
+    void anEndpointWhoseScrapeFailedOrIsStaleIsNotReady() throws Exception {
+        ModelServerMetrics read = new ModelServerMetrics("vllm", 0, 0, 0.1, Set.of(), Set.of(), 4, 16, 1000, List.of());
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(read, NOW - 100 * MS, null));
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(read, NOW - 100 * MS, "connection refused"));
+        assertThat(get("/readyz")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body())
+                    .isEqualTo("no InferencePool has a ready endpoint (pools: default/pool); 1 endpoint(s) left out"
+                            + " because their /metrics scrape failed or is stale\n");
+        });
+        assertThat(get("/metrics").body())
+                .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 0\n");
+        assertThat(json.readTree(get("/api/pools").body())
+                        .get("pools")
+                        .get(0)
+                        .get("readyEndpoints")
+                        .asInt())
+                .isZero();
+
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(read, NOW - 2_001 * MS, null));
+        assertThat(get("/readyz").statusCode()).isEqualTo(503);
+        assertThat(get("/metrics").body())
+                .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 0\n");
+
+        source.slot("10.0.0.1:8000").metrics(new ScrapedMetrics(read, NOW - 2_000 * MS, null));
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+        assertThat(get("/metrics").body())
+                .contains("inference_pool_ready_pods{name=\"pool\",namespace=\"default\"} 1\n");
+    }
+
+    @Test
     void poolsListEndpointsModelsAndInFlight() throws Exception {
         Lease lease = source.inFlight.acquire(
                 source.config.pools().get(0).snapshot().endpoints().get(0));

@@ -41,6 +41,29 @@ class OutlierDetectorTest {
     }
 
     @Test
+    void zeroConsecutiveFailuresTurnsEjectionOff() {
+        OutlierDetector off = new OutlierDetector(
+                new OutlierDetector.Settings(0, Duration.ofSeconds(30), Duration.ofSeconds(300), 50), () -> now);
+        PoolSnapshot pool = pool(2);
+        for (int i = 0; i < 100; i++) {
+            off.failed(pool.endpoints().get(0));
+        }
+        assertThat(off.ejected(pool.endpoints().get(0))).isFalse();
+        assertThat(off.candidates(pool)).isSameAs(pool);
+    }
+
+    @Test
+    void theConsecutiveFailuresAreASetting() {
+        OutlierDetector two = new OutlierDetector(
+                new OutlierDetector.Settings(2, Duration.ofSeconds(30), Duration.ofSeconds(300), 50), () -> now);
+        Endpoint e = endpoint(1);
+        two.failed(e);
+        assertThat(two.ejected(e)).isFalse();
+        two.failed(e);
+        assertThat(two.ejected(e)).isTrue();
+    }
+
+    @Test
     void fiveFailuresInARowEjectAndASuccessInBetweenStartsTheCountOver() {
         Endpoint e = endpoint(1);
         fail(e, 4);

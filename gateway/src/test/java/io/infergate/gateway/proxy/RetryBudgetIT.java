@@ -7,6 +7,7 @@ import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
+import io.infergate.gateway.RetryBudget;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.testing.Patience;
 import java.net.InetAddress;
@@ -35,6 +36,17 @@ class RetryBudgetIT {
 
     @Test
     void aFailingReplicaCannotDoubleTheLoadBeyondTheBudget() throws Exception {
+        fiveFailOnTheBadReplica(GatewayOptions.defaults(), 3);
+    }
+
+    /** {@code serve --retry-budget-percent 0 --retry-budget-min 1}: one request at a time may retry. */
+    @Test
+    void theBudgetIsTheGatewaysSetting() throws Exception {
+        fiveFailOnTheBadReplica(GatewayOptions.defaults().withRetryBudget(new RetryBudget(0, 1)), 1);
+    }
+
+    /** Ten requests, five held by the replica that will answer 503: {@code retries} of them move on. */
+    private static void fiveFailOnTheBadReplica(GatewayOptions options, int retries) throws Exception {
         CountDownLatch badGate = new CountDownLatch(1);
         CountDownLatch goodGate = new CountDownLatch(1);
         InetAddress one = InetAddress.getByName("127.0.0.1");
@@ -75,10 +87,8 @@ class RetryBudgetIT {
                     status: {podIP: 127.0.0.2, phase: Running}
                     """.formatted(bad.port()));
             assertThat(r.errors()).isEmpty();
-            GatewayServer server = new GatewayServer(
-                    GatewayConfig.compile(r.manifests()),
-                    GatewayOptions.defaults().withPortMapper(l -> 0),
-                    rec -> {});
+            GatewayServer server =
+                    new GatewayServer(GatewayConfig.compile(r.manifests()), options.withPortMapper(l -> 0), rec -> {});
             server.start();
             try {
                 int port = server.boundPorts().get("default/gw/http");
@@ -95,14 +105,15 @@ class RetryBudgetIT {
                 assertThat(bad.requests()).isEqualTo(5);
                 badGate.countDown();
                 await().until(() ->
-                        responses.stream().filter(CompletableFuture::isDone).count() == 2 && good.requests() == 5 + 3);
+                        responses.stream().filter(CompletableFuture::isDone).count() == 5 - retries
+                                && good.requests() == 5 + retries);
                 goodGate.countDown();
                 List<Integer> statuses = new ArrayList<>();
                 for (CompletableFuture<HttpResponse<String>> f : responses) {
                     statuses.add(f.get().statusCode());
                 }
-                assertThat(statuses).filteredOn(s -> s == 503).hasSize(2);
-                assertThat(statuses).filteredOn(s -> s == 200).hasSize(8);
+                assertThat(statuses).filteredOn(s -> s == 503).hasSize(5 - retries);
+                assertThat(statuses).filteredOn(s -> s == 200).hasSize(5 + retries);
             } finally {
                 server.close();
             }

@@ -65,6 +65,26 @@ public final class PickerAnswers {
             byte[] replacement,
             FailureMode mode,
             int maxFallback) {
+        return routed(request, pool, pool, picker, destination, pickedModel, replacement, mode, maxFallback);
+    }
+
+    /**
+     * As {@link #routed(ParsedRequest, PoolSnapshot, String, String, String, byte[], FailureMode, int)}, with the
+     * endpoints a failing-open request may go to apart from those the picker may name: the data plane's outlier
+     * detection holds ejected endpoints out of its own fallback, while the picker chooses for itself.
+     *
+     * @param fallback the endpoints failing open chooses from (the pool's, less those the data plane ejected)
+     */
+    public static Routed routed(
+            ParsedRequest request,
+            PoolSnapshot pool,
+            PoolSnapshot fallback,
+            String picker,
+            String destination,
+            String pickedModel,
+            byte[] replacement,
+            FailureMode mode,
+            int maxFallback) {
         List<String> listed;
         try {
             listed = PickerProtocol.parseDestinations(destination);
@@ -72,7 +92,7 @@ public final class PickerAnswers {
             return new Routed(
                     failureMode(
                             request,
-                            pool,
+                            fallback,
                             mode,
                             ErrorCode.ofPickerFailure(true),
                             "endpoint picker " + picker + " returned a malformed " + PickerProtocol.DESTINATION_ENDPOINT
@@ -84,7 +104,7 @@ public final class PickerAnswers {
             return new Routed(
                     failureMode(
                             request,
-                            pool,
+                            fallback,
                             mode,
                             ErrorCode.ofPickerFailure(false),
                             "endpoint picker " + picker + " returned no endpoint",
@@ -106,7 +126,7 @@ public final class PickerAnswers {
             return new Routed(
                     failureMode(
                             request,
-                            pool,
+                            fallback,
                             mode,
                             ErrorCode.ofPickerFailure(false),
                             "endpoint picker " + picker + " returned no ready endpoint of InferencePool " + pool.pool()

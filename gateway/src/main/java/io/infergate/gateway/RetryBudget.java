@@ -1,0 +1,27 @@
+package io.infergate.gateway;
+
+/**
+ * How many forwarded requests may be retrying on another target at once, gateway-wide, as Envoy's retry budgets
+ * (https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/circuit_breaker.proto, {@code
+ * RetryBudget}): a request may start retrying while fewer than {@code percent} percent of the requests being
+ * forwarded, or fewer than {@code minConcurrency}, whichever is more, are retrying. {@code 100} lifts the budget (a
+ * request can always start); {@code 0} and {@code 0} forbid moving on to another target at all. Immutable; any
+ * thread.
+ *
+ * @param percent        the share of active requests that may be retrying at once, 0..100 (Envoy's default: 20)
+ * @param minConcurrency retries allowed at once whatever the share, >= 0 (Envoy's default: 3)
+ * @throws IllegalArgumentException for a value out of range, naming the {@code serve} flag
+ */
+public record RetryBudget(int percent, int minConcurrency) {
+
+    public static final RetryBudget DEFAULT = new RetryBudget(20, 3);
+
+    public RetryBudget {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("--retry-budget-percent: " + percent + " (expected: 0..100)");
+        }
+        if (minConcurrency < 0) {
+            throw new IllegalArgumentException("--retry-budget-min: " + minConcurrency + " (expected: >= 0)");
+        }
+    }
+}
