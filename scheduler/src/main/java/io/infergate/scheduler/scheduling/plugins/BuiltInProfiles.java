@@ -65,12 +65,22 @@ public final class BuiltInProfiles {
      * Pools with adapters: the sticky LoRA affinity filter first, then GIE's scraped queue plus our requests sent
      * since the scrape (x2), which keeps each adapter on few engines (see {@link LoraPoolGate} for why the two kinds differ).
      */
+    /**
+     * {@code infergate-default}'s prefill lead limit ({@link PrefixCacheScorer}): an endpoint with more than 4 of our
+     * prompts waiting beyond the least loaded one loses its prefix credit, so a prefix every request shares cannot
+     * send all traffic to one replica.
+     */
+    static final int INFERGATE_DEFAULT_PREFILL_LEAD = 4;
+
     static SchedulerProfile infergateDefault(String name, PrefixIndex index, PrefixHasher hasher) {
         return new SchedulerProfile(
                 name,
                 List.of(new StickyLoraFilter()),
                 List.of(
-                        new WeightedScorer(new PrefixCacheScorer(index, hasher, true), 3),
+                        new WeightedScorer(
+                                new PrefixCacheScorer(
+                                        PrefixCacheScorer.TYPE, index, hasher, true, INFERGATE_DEFAULT_PREFILL_LEAD),
+                                3),
                         new WeightedScorer(new KvCacheUtilizationScorer(), 1),
                         new WeightedScorer(new SessionAffinityScorer(SessionAffinityScorer.DEFAULT_MAX_SESSIONS), 1),
                         new WeightedScorer(new PrefillQueueScorer(), 1),

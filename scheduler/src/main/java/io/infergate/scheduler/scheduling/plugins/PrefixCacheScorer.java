@@ -19,6 +19,13 @@ import java.util.Objects;
  * walk, {@link PrefixIndex#matchLengths}); after the pick the blocks are recorded for the chosen endpoint only.
  * With autoTune (GIE's default) an endpoint's index capacity follows its {@code num_gpu_blocks} when scraped.
  *
+ * <p>Ours, off in GIE's profiles: a <em>prefill lead</em> limit. An endpoint with more than {@code maxPrefillLead}
+ * of our prompts waiting for their first token beyond the least such count among the candidates gets no prefix
+ * credit. Why: when every request shares one prompt prefix, the endpoint that learnt it first would otherwise win
+ * every pick however long its queue grows (the credit outweighs every load signal of {@code infergate-default}),
+ * and one replica takes all the traffic while the others idle; past the limit, a load signal decides, the request
+ * goes to another endpoint, which learns the prefix in turn.
+ *
  * <p>Thread-safe: the index is; the hasher is immutable.
  */
 public final class PrefixCacheScorer implements Scorer, PostPick {
@@ -45,6 +52,7 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
     private final PrefixIndex index;
     private final PrefixHasher hasher;
     private final boolean autoTune;
+    private final int maxPrefillLead;
 
     public PrefixCacheScorer(PrefixIndex index, PrefixHasher hasher, boolean autoTune) {
         this(TYPE, index, hasher, autoTune);
@@ -52,11 +60,28 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
 
     /** @param name the instance name of an EndpointPickerConfig plugin (defaults to the type) */
     public PrefixCacheScorer(String name, PrefixIndex index, PrefixHasher hasher, boolean autoTune) {
+        this(name, index, hasher, autoTune, NO_PREFILL_LEAD_LIMIT);
+    }
+
+    /**
+     * @param maxPrefillLead how many more prompts waiting for their first token than the least loaded candidate an
+     *                       endpoint may have and still get prefix credit; {@link #NO_PREFILL_LEAD_LIMIT} for none
+     *                       (GIE's behaviour)
+     */
+    public PrefixCacheScorer(
+            String name, PrefixIndex index, PrefixHasher hasher, boolean autoTune, int maxPrefillLead) {
         this.name = Objects.requireNonNull(name, "name");
         this.index = Objects.requireNonNull(index, "index");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.autoTune = autoTune;
+        if (maxPrefillLead < NO_PREFILL_LEAD_LIMIT) {
+            throw new IllegalArgumentException("maxPrefillLead: " + maxPrefillLead + " (expected: >= -1)");
+        }
+        this.maxPrefillLead = maxPrefillLead;
     }
+
+    /** No prefill lead limit: prefix credit whatever the endpoint's load (GIE). */
+    public static final int NO_PREFILL_LEAD_LIMIT = -1;
 
     @Override
     public String type() {
@@ -94,6 +119,17 @@ public final class PrefixCacheScorer implements Scorer, PostPick {
                 Endpoint e = c.endpoint(i);
                 if (index.capacity(e.hostPort()) != c.metrics(i).numGpuBlocks()) {
                     index.setCapacity(e, c.metrics(i).numGpuBlocks());
+                }
+            }
+        }
+        if (maxPrefillLead != NO_PREFILL_LEAD_LIMIT) {
+            int least = Integer.MAX_VALUE;
+            for (int i = 0; i < c.size(); i++) {
+                least = Math.min(least, c.prefilling(i));
+            }
+            for (int i = 0; i < c.size(); i++) {
+                if (c.prefilling(i) - least > maxPrefillLead) {
+                    scores[i] = 0;
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.infergate.scheduler.scheduling.plugins;
 import static io.infergate.scheduler.scheduling.plugins.Table.ctx;
 import static io.infergate.scheduler.scheduling.plugins.Table.doubles;
 import static io.infergate.scheduler.scheduling.plugins.Table.score;
+import static io.infergate.scheduler.scheduling.plugins.Table.withPrefilling;
 import static io.infergate.scheduler.scheduling.plugins.Table.withQueues;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,34 @@ class PrefixCacheScorerTest {
         s.picked(ctx("m", "", prompt(learnt), HASHER, 1), c.endpoint(0));
 
         assertThat(score(s, ctx("m", "", prompt(asked), HASHER, 1), c)).containsExactly(doubles(expected));
+    }
+
+    /**
+     * Every endpoint holds the prompt; with a prefill lead limit of 2, an endpoint more than 2 waiting prompts ahead
+     * of the least loaded candidate loses its credit (the herding a shared prefix would cause), and without a limit
+     * (GIE) nobody does.
+     */
+    @ParameterizedTest(name = "prefilling [{0}], limit {1}: [{2}]")
+    @CsvSource({
+        "0 0 0,   2, 1.0 1.0 1.0",
+        "2 0 0,   2, 1.0 1.0 1.0",
+        "3 0 0,   2, 0.0 1.0 1.0",
+        "9 4 3,   2, 0.0 1.0 1.0",
+        "9 0 1,  -1, 1.0 1.0 1.0",
+    })
+    void anEndpointFarAheadInPrefillLosesItsPrefixCredit(String prefilling, int limit, String expected) {
+        PrefixCacheScorer s = new PrefixCacheScorer(
+                PrefixCacheScorer.TYPE,
+                new PrefixIndex(100, PrefixIndex.AddOrder.PROMPT_ORDER, Runnable::run),
+                HASHER,
+                false,
+                limit);
+        Candidates c = withPrefilling(prefilling);
+        for (int i = 0; i < c.size(); i++) {
+            s.picked(ctx("m", "", prompt("A B"), HASHER, 1), c.endpoint(i));
+        }
+
+        assertThat(score(s, ctx("m", "", prompt("A B"), HASHER, 1), c)).containsExactly(doubles(expected));
     }
 
     /** One 16-byte block per letter, each letter's block distinct. */

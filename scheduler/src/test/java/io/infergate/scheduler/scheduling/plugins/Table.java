@@ -104,6 +104,18 @@ final class Table {
         return candidates(m, new int[n], new long[n]);
     }
 
+    /** Candidates with healthy metrics and these counts of our prompts waiting for their first token. */
+    static Candidates withPrefilling(String prefilling) {
+        int[] p = ints(prefilling);
+        List<Endpoint> eps = new ArrayList<>();
+        List<ScrapedMetrics> m = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            eps.add(endpoint(i));
+            m.add(metrics(0, 0, 0.0));
+        }
+        return Candidates.of(eps, m, new int[p.length], new long[p.length], p);
+    }
+
     /** Candidates with healthy metrics and our in-flight requests and tokens. */
     static Candidates withInFlight(int[] requests, long[] tokens) {
         List<ScrapedMetrics> m = new ArrayList<>();
