@@ -71,7 +71,7 @@ class BatchingAppenderTest {
         OutputStream stalled = new OutputStream() {
             @Override
             public void write(int b) {
-                throw new UnsupportedOperationException("whole arrays only");
+                throw new AssertionError("the appender writes whole arrays, never single bytes");
             }
 
             @Override

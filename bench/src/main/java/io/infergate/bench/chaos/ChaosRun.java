@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -457,25 +459,16 @@ public final class ChaosRun {
         }
     }
 
-    /** The largest RSS and descriptor count of a process, sampled every 200 ms on a virtual thread. */
+    /** The largest RSS and descriptor count of a process, sampled every 200 ms on a scheduler thread of its own. */
     private static final class Sampler {
         private final AtomicLong rss = new AtomicLong(-1);
         private final AtomicLong fds = new AtomicLong(-1);
         private final AtomicReference<ProcStats> last = new AtomicReference<>(ProcStats.UNKNOWN);
-        private Thread thread;
+        private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
         static Sampler start(long pid) {
             Sampler s = new Sampler();
-            s.thread = Thread.ofVirtual().start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    s.sample(pid);
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            s.scheduler.scheduleAtFixedRate(() -> s.sample(pid), 0, 200, TimeUnit.MILLISECONDS);
             return s;
         }
 
@@ -489,8 +482,8 @@ public final class ChaosRun {
         }
 
         ProcStats stop() throws InterruptedException {
-            thread.interrupt();
-            thread.join();
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(10, TimeUnit.SECONDS); // a /proc read in progress
             return new ProcStats(
                     rss.get(),
                     (int) fds.get(),
@@ -582,7 +575,7 @@ public final class ChaosRun {
                 }
             });
             // the normal requests while the streams are all open: after the ramp, for half the streams' length
-            Thread.sleep(n * rampNanos / 1_000_000 + 1000);
+            Processes.pause(n * rampNanos / 1_000_000 + 1000);
             Tally during = normal(
                     normalGw, settings.normalRate(), Duration.ofSeconds(Math.max(3, settings.streamTokens() / 2)));
             load.join();

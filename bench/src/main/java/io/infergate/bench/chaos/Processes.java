@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -249,11 +251,18 @@ public final class Processes implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits {@code millis} of real time, as a load scenario's pacing needs (not a wait for a condition): on the JDK's
+     * delayed executor, so the caller parks on a future. Returns early, with the interrupt flag set, if interrupted.
+     */
     static void pause(long millis) {
         try {
-            Thread.sleep(millis);
+            CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 
