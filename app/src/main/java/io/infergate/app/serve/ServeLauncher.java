@@ -66,25 +66,6 @@ public final class ServeLauncher {
             int maxBodyBytes,
             Duration drainTimeout,
             Duration reloadDebounce,
-            boolean ephemeralPorts) {
-        this(
-                host,
-                adminHost,
-                adminPort,
-                maxBodyBytes,
-                drainTimeout,
-                reloadDebounce,
-                ephemeralPorts,
-                SchedulingOptions.defaults());
-    }
-
-    public ServeLauncher(
-            String host,
-            String adminHost,
-            int adminPort,
-            int maxBodyBytes,
-            Duration drainTimeout,
-            Duration reloadDebounce,
             boolean ephemeralPorts,
             SchedulingOptions scheduling) {
         this(
@@ -96,35 +77,13 @@ public final class ServeLauncher {
                 reloadDebounce,
                 ephemeralPorts,
                 scheduling,
-                EdgeLimits.defaults());
-    }
-
-    /** @param limits what clients may hold at the listeners ({@code --max-concurrent-streams} and the like) */
-    public ServeLauncher(
-            String host,
-            String adminHost,
-            int adminPort,
-            int maxBodyBytes,
-            Duration drainTimeout,
-            Duration reloadDebounce,
-            boolean ephemeralPorts,
-            SchedulingOptions scheduling,
-            EdgeLimits limits) {
-        this(
-                host,
-                adminHost,
-                adminPort,
-                maxBodyBytes,
-                drainTimeout,
-                reloadDebounce,
-                ephemeralPorts,
-                scheduling,
-                limits,
+                EdgeLimits.defaults(),
                 OutlierDetector.Settings.DEFAULT,
                 RetryBudget.DEFAULT);
     }
 
     /**
+     * @param limits      what clients may hold at the listeners ({@code --max-concurrent-streams} and the like)
      * @param outliers    when a failing pool endpoint is ejected ({@code --outlier-*})
      * @param retryBudget how many requests may be retrying at once ({@code --retry-budget-*})
      */
