@@ -5,6 +5,7 @@ import io.infergate.gateway.proxy.OutlierDetector;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
@@ -89,152 +90,93 @@ public record GatewayOptions(
     }
 
     public GatewayOptions withBindHost(String v) {
-        return new GatewayOptions(
-                v,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.bindHost = v);
     }
 
     public GatewayOptions withPortMapper(ToIntFunction<ListenerConfig> v) {
-        return new GatewayOptions(
-                bindHost,
-                v,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.portMapper = v);
     }
 
     public GatewayOptions withMaxRequestBodyBytes(int v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                v,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.maxRequestBodyBytes = v);
     }
 
     public GatewayOptions withIdleTimeout(Duration v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                v,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.idleTimeout = v);
     }
 
     public GatewayOptions withDrainTimeout(Duration v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                v,
-                eventLoopThreads,
-                random,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.drainTimeout = v);
     }
 
     public GatewayOptions withEventLoopThreads(int v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                v,
-                random,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.eventLoopThreads = v);
     }
 
     public GatewayOptions withRandom(Supplier<RandomGenerator> v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                v,
-                limits,
-                outliers,
-                retryBudget);
+        return with(c -> c.random = v);
     }
 
     public GatewayOptions withLimits(EdgeLimits v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                v,
-                outliers,
-                retryBudget);
+        return with(c -> c.limits = v);
     }
 
     public GatewayOptions withOutliers(OutlierDetector.Settings v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                limits,
-                v,
-                retryBudget);
+        return with(c -> c.outliers = v);
     }
 
     public GatewayOptions withRetryBudget(RetryBudget v) {
-        return new GatewayOptions(
-                bindHost,
-                portMapper,
-                maxRequestBodyBytes,
-                idleTimeout,
-                connectTimeout,
-                drainTimeout,
-                eventLoopThreads,
-                random,
-                limits,
-                outliers,
-                v);
+        return with(c -> c.retryBudget = v);
+    }
+
+    /** A copy with {@code change} applied to a mutable copy of the fields (validated again by the constructor). */
+    private GatewayOptions with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The fields of one copy while a {@code with...} method changes it; confined to that call. */
+    private static final class Copy {
+        String bindHost;
+        ToIntFunction<ListenerConfig> portMapper;
+        int maxRequestBodyBytes;
+        Duration idleTimeout;
+        Duration connectTimeout;
+        Duration drainTimeout;
+        int eventLoopThreads;
+        Supplier<RandomGenerator> random;
+        EdgeLimits limits;
+        OutlierDetector.Settings outliers;
+        RetryBudget retryBudget;
+
+        Copy(GatewayOptions o) {
+            bindHost = o.bindHost;
+            portMapper = o.portMapper;
+            maxRequestBodyBytes = o.maxRequestBodyBytes;
+            idleTimeout = o.idleTimeout;
+            connectTimeout = o.connectTimeout;
+            drainTimeout = o.drainTimeout;
+            eventLoopThreads = o.eventLoopThreads;
+            random = o.random;
+            limits = o.limits;
+            outliers = o.outliers;
+            retryBudget = o.retryBudget;
+        }
+
+        GatewayOptions build() {
+            return new GatewayOptions(
+                    bindHost,
+                    portMapper,
+                    maxRequestBodyBytes,
+                    idleTimeout,
+                    connectTimeout,
+                    drainTimeout,
+                    eventLoopThreads,
+                    random,
+                    limits,
+                    outliers,
+                    retryBudget);
+        }
     }
 }
