@@ -3,6 +3,7 @@ package io.infergate.api;
 import static io.infergate.api.Yaml.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Gateway API rules (v1 Gateway, HTTPRoute, v1alpha2 TCPRoute) and their references, one bad manifest each. */
@@ -77,6 +78,37 @@ class GatewayRulesTest {
                 "\"lots\" is not a connection cap (expected: a positive integer)");
         assertThat(Yaml.load(annotated.replace("\"lots\"", "\"500\"")).problems())
                 .isEmpty();
+    }
+
+    @Test
+    void maxConcurrentStreamsAnnotationIsAPositiveInteger() {
+        String annotated = BASE.replaceFirst(
+                "  name: gw\n", "  name: gw\n  annotations:\n    infergate.io/max-concurrent-streams: \"0\"\n");
+        error(
+                annotated,
+                6,
+                "Gateway/gw",
+                "metadata.annotations.infergate.io/max-concurrent-streams",
+                "\"0\" is not a stream cap (expected: a positive integer)");
+        assertThat(Yaml.load(annotated.replace("\"0\"", "\"250\"")).problems()).isEmpty();
+    }
+
+    @Test
+    void timeoutAnnotationsArePositiveDurations() {
+        for (String name : List.of("infergate.io/request-header-timeout", "infergate.io/body-read-timeout")) {
+            String annotated =
+                    BASE.replaceFirst("  name: gw\n", "  name: gw\n  annotations:\n    " + name + ": \"soon\"\n");
+            error(
+                    annotated,
+                    6,
+                    "Gateway/gw",
+                    "metadata.annotations." + name,
+                    "\"soon\" is not a timeout (expected: a positive duration such as 500ms or 30s)");
+            assertThat(Yaml.load(annotated.replace("\"soon\"", "\"0s\"")).problems())
+                    .hasSize(1);
+            assertThat(Yaml.load(annotated.replace("\"soon\"", "\"2.5s\"")).problems())
+                    .isEmpty();
+        }
     }
 
     @Test

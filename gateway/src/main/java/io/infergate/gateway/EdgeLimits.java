@@ -1,6 +1,7 @@
 package io.infergate.gateway;
 
 import io.infergate.api.model.Gateway;
+import io.infergate.api.model.ListenerLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,7 +10,9 @@ import java.util.Objects;
  * and the names that change them: the {@code serve} flag of each and, where a per-listener value makes sense, the
  * Gateway annotation. This record is the one place they are named; {@code docs/reliability.md} ("Limits") lists
  * the same, with what happens at each limit. The request body size limit stays {@link
- * GatewayOptions#maxRequestBodyBytes()} (flag {@value #MAX_BODY_BYTES_FLAG}). Immutable.
+ * GatewayOptions#maxRequestBodyBytes()} (flag {@value #MAX_BODY_BYTES_FLAG}). The HTTP/2 stream cap, both timeouts
+ * and the connection cap can also be set per Gateway by annotation ({@link ListenerLimits}); a connection's values
+ * are {@link io.infergate.gateway.config.ListenerGroup#limits}. Immutable.
  *
  * @param maxConcurrentStreams    HTTP/2 streams one client connection may have open at once
  *                                ({@code SETTINGS_MAX_CONCURRENT_STREAMS}); a stream beyond it is refused with

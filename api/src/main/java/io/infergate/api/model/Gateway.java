@@ -16,7 +16,8 @@ public record Gateway(ObjectMeta metadata, Origin origin, String gatewayClassNam
     public static final String KIND = "Gateway";
     /**
      * The annotation that caps open client connections per listener of this Gateway (a positive integer); read by
-     * {@code serve} ({@code gateway/.../EdgeLimits}), checked by validation.
+     * {@code serve} ({@code gateway/.../EdgeLimits}), checked by validation. The other per-listener limits are in
+     * {@link ListenerLimits}.
      */
     public static final String MAX_CONNECTIONS_ANNOTATION = "infergate.io/max-connections";
 

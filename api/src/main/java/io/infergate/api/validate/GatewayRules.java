@@ -2,6 +2,7 @@ package io.infergate.api.validate;
 
 import io.infergate.api.model.ApiGroups;
 import io.infergate.api.model.Gateway;
+import io.infergate.api.model.ListenerLimits;
 import io.infergate.api.model.Secret;
 import java.util.Base64;
 import java.util.HashMap;
@@ -16,23 +17,10 @@ final class GatewayRules {
 
     private GatewayRules() {}
 
-    /** The connection-cap annotation, when present, is a positive integer. */
-    private static void maxConnections(Reporter r, Gateway g) {
-        String v = g.metadata().annotations().get(Gateway.MAX_CONNECTIONS_ANNOTATION);
-        if (v == null) {
-            return;
-        }
-        try {
-            if (Integer.parseInt(v.strip()) >= 1) {
-                return;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        r.error(
-                g,
-                "metadata.annotations." + Gateway.MAX_CONNECTIONS_ANNOTATION,
-                "\"" + v + "\" is not a connection cap (expected: a positive integer)");
+    /** The per-listener limit annotations ({@link ListenerLimits}), when present, are valid. */
+    private static void listenerLimits(Reporter r, Gateway g) {
+        ListenerLimits.of(
+                g.metadata().annotations(), (name, problem) -> r.error(g, "metadata.annotations." + name, problem));
     }
 
     static void check(Reporter r) {
@@ -42,7 +30,7 @@ final class GatewayRules {
         // listeners sharing a port are told apart by hostname, across Gateways too: they end up on one socket
         Map<String, String> portHostOwner = new HashMap<>();
         for (Gateway g : r.set().gateways()) {
-            maxConnections(r, g);
+            listenerLimits(r, g);
             List<Gateway.Listener> listeners = g.listeners();
             r.maxItems(g, "spec.listeners", listeners.size(), 64);
             Set<String> names = new HashSet<>();

@@ -6,10 +6,10 @@ import io.infergate.api.model.EndpointSlice;
 import io.infergate.api.model.Gateway;
 import io.infergate.api.model.HttpRoute;
 import io.infergate.api.model.InferencePool;
+import io.infergate.api.model.ListenerLimits;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.Pod;
 import io.infergate.api.model.Service;
-import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteTable;
 import io.infergate.gateway.route.ServiceBackend;
@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -196,7 +195,7 @@ public final class GatewayConfig {
                     Optional.of(TcpRouteTable.compile(set, gw, l)),
                     Optional.empty(),
                     List.of(),
-                    maxConnections(gw, id));
+                    listenerLimits(gw, id));
         }
         RouteTable table = RouteTable.compile(set, gw, l);
         Optional<SslContext> ssl = l.protocol() == Gateway.Protocol.HTTPS
@@ -223,29 +222,23 @@ public final class GatewayConfig {
                 Optional.empty(),
                 ssl,
                 List.copyOf(reachable),
-                maxConnections(gw, id));
+                listenerLimits(gw, id));
     }
 
     /**
-     * The Gateway's {@value EdgeLimits#MAX_CONNECTIONS_ANNOTATION} annotation, if set.
+     * The per-listener limits the Gateway's annotations set ({@link ListenerLimits}).
      *
-     * @throws IllegalArgumentException when it is not a positive integer
+     * @throws IllegalArgumentException naming the annotation and its value when one is not valid, so that a reload
+     *                                  with it keeps the last good configuration
      */
-    static OptionalInt maxConnections(Gateway gw, String listenerId) {
-        String v = gw.metadata().annotations().get(EdgeLimits.MAX_CONNECTIONS_ANNOTATION);
-        if (v == null) {
-            return OptionalInt.empty();
+    static ListenerLimits listenerLimits(Gateway gw, String listenerId) {
+        List<String> problems = new ArrayList<>();
+        ListenerLimits limits = ListenerLimits.of(
+                gw.metadata().annotations(), (name, problem) -> problems.add("annotation " + name + ": " + problem));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("listener " + listenerId + ": " + String.join("; ", problems));
         }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 1) {
-                return OptionalInt.of(n);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("listener " + listenerId + ": annotation "
-                + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + " is \"" + v + "\" (expected: a positive integer)");
+        return limits;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.infergate.gateway.config;
 
+import io.infergate.api.model.ListenerLimits;
 import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.route.RouteTable;
 import io.infergate.gateway.route.TcpRouteTable;
@@ -8,7 +9,6 @@ import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * One Gateway listener, compiled: what to bind and how to serve it. Immutable; read by event loops without locks.
@@ -23,8 +23,9 @@ import java.util.OptionalInt;
  * @param tcpRoutes the TCPRoute table (TCP listeners only)
  * @param ssl       the server TLS context (HTTPS listeners only; present whenever the protocol is HTTPS)
  * @param pools     the InferencePools some attached route can reach, for {@code GET /v1/models}
- * @param maxConnections the cap on open connections its Gateway's {@value EdgeLimits#MAX_CONNECTIONS_ANNOTATION}
- *                       annotation sets, if any (else the gateway-wide {@link EdgeLimits#maxConnections()})
+ * @param limits    the client-side limits its Gateway's annotations set ({@link ListenerLimits}: connections,
+ *                  HTTP/2 streams, request-header and body-read timeouts); an absent one is the gateway-wide
+ *                  {@link EdgeLimits} value
  */
 public record ListenerConfig(
         String id,
@@ -35,7 +36,7 @@ public record ListenerConfig(
         Optional<TcpRouteTable> tcpRoutes,
         Optional<SslContext> ssl,
         List<PoolId> pools,
-        OptionalInt maxConnections) {
+        ListenerLimits limits) {
 
     public ListenerConfig {
         Objects.requireNonNull(id, "id");
@@ -45,11 +46,7 @@ public record ListenerConfig(
         Objects.requireNonNull(tcpRoutes, "tcpRoutes");
         Objects.requireNonNull(ssl, "ssl");
         pools = List.copyOf(pools);
-        Objects.requireNonNull(maxConnections, "maxConnections");
-        if (maxConnections.isPresent() && maxConnections.getAsInt() < 1) {
-            throw new IllegalArgumentException(
-                    "listener " + id + ": maxConnections " + maxConnections.getAsInt() + " (expected: >= 1)");
-        }
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }

@@ -1,11 +1,17 @@
 package io.infergate.gateway.config;
 
+import io.infergate.api.model.ListenerLimits;
+import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.route.Hostnames;
 import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * The Gateway listeners served by one socket: every listener with the same manifest port (across Gateways), which
@@ -53,17 +59,44 @@ public record ListenerGroup(String key, int port, String protocol, List<Listener
     }
 
     /**
-     * The cap on open connections to this socket: the smallest {@link ListenerConfig#maxConnections()} among its
+     * The cap on open connections to this socket: the smallest {@link ListenerLimits#maxConnections()} among its
      * listeners, else {@code fallback} (the gateway-wide limit).
      */
     public int maxConnections(int fallback) {
-        int cap = Integer.MAX_VALUE;
-        for (ListenerConfig l : listeners) {
-            if (l.maxConnections().isPresent()) {
-                cap = Math.min(cap, l.maxConnections().getAsInt());
-            }
-        }
-        return cap == Integer.MAX_VALUE ? fallback : cap;
+        return smallest(ListenerLimits::maxConnections, fallback);
+    }
+
+    /**
+     * The limits a connection to this socket gets: each one the smallest its listeners' Gateway annotations set
+     * ({@link ListenerConfig#limits()}), else the gateway-wide one. The smallest, because listeners sharing a port
+     * share connections: a connection's limits apply before its request names a host. Called per connection, on
+     * its event loop.
+     */
+    public EdgeLimits limits(EdgeLimits gatewayWide) {
+        return gatewayWide
+                .withMaxConnections(maxConnections(gatewayWide.maxConnections()))
+                .withMaxConcurrentStreams(
+                        smallest(ListenerLimits::maxConcurrentStreams, gatewayWide.maxConcurrentStreams()))
+                .withRequestHeaderTimeout(
+                        shortest(ListenerLimits::requestHeaderTimeout, gatewayWide.requestHeaderTimeout()))
+                .withBodyReadTimeout(shortest(ListenerLimits::bodyReadTimeout, gatewayWide.bodyReadTimeout()));
+    }
+
+    private int smallest(Function<ListenerLimits, OptionalInt> limit, int fallback) {
+        return listeners.stream()
+                .map(l -> limit.apply(l.limits()))
+                .filter(OptionalInt::isPresent)
+                .mapToInt(OptionalInt::getAsInt)
+                .min()
+                .orElse(fallback);
+    }
+
+    private Duration shortest(Function<ListenerLimits, Optional<Duration>> limit, Duration fallback) {
+        return listeners.stream()
+                .map(l -> limit.apply(l.limits()))
+                .flatMap(Optional::stream)
+                .min(Comparator.naturalOrder())
+                .orElse(fallback);
     }
 
     /** The key of the socket that serves {@code listener}. */

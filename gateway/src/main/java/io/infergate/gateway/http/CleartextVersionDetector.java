@@ -1,5 +1,6 @@
 package io.infergate.gateway.http;
 
+import io.infergate.gateway.EdgeLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,9 +22,12 @@ public final class CleartextVersionDetector extends ByteToMessageDecoder {
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
 
     private final HttpPipelines pipelines;
+    private final EdgeLimits limits;
 
-    public CleartextVersionDetector(HttpPipelines pipelines) {
+    /** @param limits the connection's limits ({@code ListenerGroup.limits}) */
+    public CleartextVersionDetector(HttpPipelines pipelines, EdgeLimits limits) {
         this.pipelines = pipelines;
+        this.limits = limits;
     }
 
     @Override
@@ -35,9 +39,9 @@ public final class CleartextVersionDetector extends ByteToMessageDecoder {
             return; // a prefix of the preface so far: wait for more bytes
         }
         if (matches) {
-            pipelines.http2(ctx.pipeline());
+            pipelines.http2(ctx.pipeline(), limits);
         } else {
-            pipelines.http1(ctx.pipeline());
+            pipelines.http1(ctx.pipeline(), limits);
         }
         ctx.pipeline().remove(this);
     }

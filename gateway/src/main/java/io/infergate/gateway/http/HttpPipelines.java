@@ -1,5 +1,6 @@
 package io.infergate.gateway.http;
 
+import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.config.ListenerGroup;
 import io.infergate.gateway.proxy.HeaderDeadline;
 import io.infergate.gateway.proxy.HttpFrontendHandler;
@@ -44,9 +45,6 @@ public final class HttpPipelines {
     private final String groupKey;
     private final long idleNanos;
     private final long gracefulShutdownMillis;
-    // streams one client may have open at once; more are refused with REFUSED_STREAM (StreamCapCodec)
-    private final int maxConcurrentStreams;
-    private final long headerTimeoutNanos;
 
     /**
      * @param groupKey the {@link ListenerGroup#key()} of the socket: each request picks its listener from the group
@@ -57,20 +55,20 @@ public final class HttpPipelines {
         this.groupKey = groupKey;
         this.idleNanos = runtime.options().idleTimeout().toNanos();
         this.gracefulShutdownMillis = runtime.options().drainTimeout().toMillis();
-        this.maxConcurrentStreams = runtime.options().limits().maxConcurrentStreams();
-        this.headerTimeoutNanos =
-                runtime.options().limits().requestHeaderTimeout().toNanos();
     }
 
     /**
      * Sets up a new client connection: the request-header deadline ({@link HeaderDeadline}), TLS for an HTTPS group
      * (the certificate chosen by SNI when listeners share the port), an idle timer over the raw bytes that covers the whole life of the connection, and the handler
-     * that chooses the HTTP version, which then appends {@link #http1} or {@link #http2}.
+     * that chooses the HTTP version, which then appends {@link #http1} or {@link #http2}. The connection's limits
+     * are the group's as of its accept ({@link ListenerGroup#limits}: the Gateway annotations over the flags); a
+     * reload applies to later connections.
      */
     public void initConnection(Channel ch, ListenerGroup group) {
+        EdgeLimits limits = group.limits(runtime.options().limits());
         ChannelPipeline p = ch.pipeline();
         // first, before TLS: the header timeout counts from the accept, and any byte starts the next request
-        p.addLast(new HeaderDeadline(headerTimeoutNanos));
+        p.addLast(new HeaderDeadline(limits.requestHeaderTimeout().toNanos()));
         if (group.isHttps()) {
             if (group.listeners().size() == 1) {
                 p.addLast(group.first().ssl().orElseThrow().newHandler(ch.alloc()));
@@ -79,16 +77,21 @@ public final class HttpPipelines {
             }
         }
         p.addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
-        p.addLast(group.isHttps() ? new TlsVersionNegotiator(this) : new CleartextVersionDetector(this));
+        p.addLast(
+                group.isHttps() ? new TlsVersionNegotiator(this, limits) : new CleartextVersionDetector(this, limits));
     }
 
     /** Appends the HTTP/1.1 handlers. */
-    void http1(ChannelPipeline p) {
-        p.addLast(new HttpServerCodec(), new HttpFrontendHandler(runtime, groupKey, false));
+    void http1(ChannelPipeline p, EdgeLimits limits) {
+        p.addLast(new HttpServerCodec(), new HttpFrontendHandler(runtime, groupKey, false, limits));
     }
 
-    /** Appends the HTTP/2 handlers; the client's connection preface must still be unread. */
-    void http2(ChannelPipeline p) {
+    /**
+     * Appends the HTTP/2 handlers; the client's connection preface must still be unread. More streams than
+     * {@link EdgeLimits#maxConcurrentStreams()} at once are refused with REFUSED_STREAM ({@link StreamCapCodec}).
+     */
+    void http2(ChannelPipeline p, EdgeLimits limits) {
+        int maxConcurrentStreams = limits.maxConcurrentStreams();
         Http2FrameCodec codec = new StreamCapCodec.Builder(maxConcurrentStreams)
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(maxConcurrentStreams)
@@ -105,7 +108,7 @@ public final class HttpPipelines {
                         stream.pipeline()
                                 .addLast(
                                         new Http2StreamFrameToHttpObjectCodec(true),
-                                        new HttpFrontendHandler(runtime, groupKey, true));
+                                        new HttpFrontendHandler(runtime, groupKey, true, limits));
                     }
                 }));
     }

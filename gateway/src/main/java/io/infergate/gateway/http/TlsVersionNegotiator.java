@@ -1,5 +1,6 @@
 package io.infergate.gateway.http;
 
+import io.infergate.gateway.EdgeLimits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -17,18 +18,21 @@ public final class TlsVersionNegotiator extends ApplicationProtocolNegotiationHa
     private static final Logger log = LoggerFactory.getLogger(TlsVersionNegotiator.class);
 
     private final HttpPipelines pipelines;
+    private final EdgeLimits limits;
 
-    public TlsVersionNegotiator(HttpPipelines pipelines) {
+    /** @param limits the connection's limits ({@code ListenerGroup.limits}) */
+    public TlsVersionNegotiator(HttpPipelines pipelines, EdgeLimits limits) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.pipelines = pipelines;
+        this.limits = limits;
     }
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            pipelines.http2(ctx.pipeline());
+            pipelines.http2(ctx.pipeline(), limits);
         } else {
-            pipelines.http1(ctx.pipeline());
+            pipelines.http1(ctx.pipeline(), limits);
         }
     }
 

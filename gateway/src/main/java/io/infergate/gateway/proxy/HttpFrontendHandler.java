@@ -121,15 +121,18 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     /**
      * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
      *              {@code Http2StreamFrameToHttpObjectCodec}) rather than an HTTP/1.1 connection
+     * @param limits the connection's limits: the listeners' Gateway annotations over the flags
+     *               ({@code ListenerGroup.limits}); the header and body timeouts are
+     *               read from it
      */
-    public HttpFrontendHandler(ProxyRuntime rt, String groupKey, boolean http2) {
+    public HttpFrontendHandler(ProxyRuntime rt, String groupKey, boolean http2, EdgeLimits limits) {
         this.rt = rt;
         this.groupKey = groupKey;
         this.http2 = http2;
         this.maxBody = rt.options().maxRequestBodyBytes();
         this.maxDiscard = maxDiscardBytes(maxBody);
-        this.headerTimeoutNanos = rt.options().limits().requestHeaderTimeout().toNanos();
-        this.bodyTimeoutNanos = rt.options().limits().bodyReadTimeout().toNanos();
+        this.headerTimeoutNanos = limits.requestHeaderTimeout().toNanos();
+        this.bodyTimeoutNanos = limits.bodyReadTimeout().toNanos();
     }
 
     /** How many bytes of a refused body are read and dropped before the connection is closed instead. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.ListenerLimits;
 import io.infergate.gateway.EdgeLimits;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.config.GatewayConfig;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -295,5 +297,113 @@ class EdgeLimitsIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(EdgeLimits.MAX_CONNECTIONS_ANNOTATION)
                 .hasMessageContaining("\"lots\"");
+    }
+
+    // ---- per-listener limits: Gateway annotations over the serve flags
+
+    private static String annotated(Map<String, String> annotations) {
+        StringBuilder a = new StringBuilder();
+        annotations.forEach((k, v) -> a.append(a.isEmpty() ? "" : ", ")
+                .append(k)
+                .append(": \"")
+                .append(v)
+                .append('"'));
+        String manifests = GatewayFixture.manifests(List.of(9), 9)
+                .replaceFirst("metadata: \\{name: gw}", "metadata: {name: gw, annotations: {" + a + "}}");
+        assertThat(manifests).contains(annotations.keySet().iterator().next());
+        return manifests;
+    }
+
+    private static GatewayConfig compile(String manifests) {
+        return GatewayConfig.compile(Manifests.load("t.yaml", manifests).manifests());
+    }
+
+    @Test
+    void gatewayAnnotationsSetTheTimeoutsOfTheirListenersOverTheFlags() throws IOException {
+        String manifests = annotated(Map.of(
+                ListenerLimits.REQUEST_HEADER_TIMEOUT, "300ms",
+                ListenerLimits.BODY_READ_TIMEOUT, "300ms"));
+        // the flags would wait a minute: the 408s come from the annotations
+        gateway = new GatewayFixture(manifests, timeouts(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+
+        Socket headers = connect();
+        write(headers, "POST /v1/completions HTTP/1.1\r\nHo");
+        assertThat(readToClose(headers)).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"");
+
+        Socket body = connect();
+        write(body, postHead(1000) + "{\"model\":");
+        assertThat(readToClose(body)).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"");
+    }
+
+    @Test
+    void aStreamCapAnnotationIsAdvertisedAndEnforced() throws IOException {
+        gateway = new GatewayFixture(
+                annotated(Map.of(ListenerLimits.MAX_CONCURRENT_STREAMS, "3")), GatewayOptions.defaults());
+        Socket s = connect();
+        OutputStream out = s.getOutputStream();
+        RawH2.writePreface(out);
+        for (int i = 0; i < 5; i++) {
+            RawH2.writeFrame(
+                    out,
+                    RawH2.HEADERS,
+                    RawH2.END_HEADERS,
+                    1 + 2 * i,
+                    RawH2.headerBlock(
+                            ":method", "POST",
+                            ":scheme", "http",
+                            ":path", "/v1/completions",
+                            ":authority", "gw",
+                            "content-type", "application/json",
+                            "content-length", "100"));
+        }
+        out.flush();
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        Set<Integer> refused = new HashSet<>();
+        long advertised = -1;
+        while (refused.size() < 2) {
+            RawH2.Frame f = RawH2.readFrame(in);
+            if (f.type() == RawH2.SETTINGS && f.streamId() == 0 && (f.flags() & 1) == 0) {
+                advertised = f.setting(RawH2.SETTINGS_MAX_CONCURRENT_STREAMS);
+            }
+            if (f.type() == RawH2.RST_STREAM) {
+                assertThat(f.errorCode()).isEqualTo(RawH2.REFUSED_STREAM);
+                refused.add(f.streamId());
+            }
+        }
+        assertThat(advertised).isEqualTo(3);
+        assertThat(refused).containsExactlyInAnyOrder(7, 9);
+    }
+
+    @Test
+    void aReloadAppliesTheAnnotationsToNewConnectionsAndABadValueIsNotCompiled() throws IOException {
+        gateway = new GatewayFixture(
+                GatewayFixture.manifests(List.of(9), 9), timeouts(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        gateway.server.update(compile(annotated(Map.of(ListenerLimits.REQUEST_HEADER_TIMEOUT, "300ms"))));
+        Socket s = connect();
+        write(s, "GET /nothing-here HTTP/1.1\r\nHo");
+        assertThat(readToClose(s)).startsWith("HTTP/1.1 408");
+
+        // a bad value is refused before anything is applied: the last good configuration (300 ms) still holds
+        String bad = annotated(Map.of(ListenerLimits.REQUEST_HEADER_TIMEOUT, "soon"));
+        assertThatThrownBy(() -> compile(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ListenerLimits.REQUEST_HEADER_TIMEOUT)
+                .hasMessageContaining("\"soon\"");
+        Socket again = connect();
+        write(again, "GET /nothing-here HTTP/1.1\r\nHo");
+        assertThat(readToClose(again)).startsWith("HTTP/1.1 408");
+    }
+
+    @Test
+    void limitAnnotationsThatAreNotValidAreRefusedByName() {
+        Map<String, String> bad = Map.of(
+                ListenerLimits.MAX_CONCURRENT_STREAMS, "-1",
+                ListenerLimits.REQUEST_HEADER_TIMEOUT, "0s",
+                ListenerLimits.BODY_READ_TIMEOUT, "30");
+        bad.forEach((name, value) -> assertThatThrownBy(() -> compile(annotated(Map.of(name, value))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listener default/gw/")
+                .hasMessageContaining(name)
+                .hasMessageContaining("\"" + value + "\""));
     }
 }

@@ -51,7 +51,7 @@ class HttpFrontendHandlerTest {
     private EmbeddedChannel channel(int maxBody) {
         GatewayOptions options = GatewayOptions.defaults().withMaxRequestBodyBytes(maxBody);
         ProxyRuntime rt = new ProxyRuntime(() -> CONFIG, options, records::add, tracker, router, System::nanoTime);
-        channel = new EmbeddedChannel(new HttpFrontendHandler(rt, "port/8080", false));
+        channel = new EmbeddedChannel(new HttpFrontendHandler(rt, "port/8080", false, options.limits()));
         return channel;
     }
 
