@@ -2,8 +2,9 @@
 # The reliability suite on real sockets (docs/reliability.md): `infergate bench chaos` starts a real `serve` gateway
 # (the product jar, app/target/infergate.jar) over `infergate sim` processes on loopback and runs faults, resource
 # attacks, many long-lived streams and overload; one Markdown row per case on stdout, every table in JSON.
-# Wall-clock figures: run it on a quiet machine. The descriptor limit is raised for the run (the gateway holds two
-# descriptors per stream: --streams 10000 needs > 20,000).
+# Wall-clock figures: run it on a quiet machine. The descriptor limit (per process) is raised for the run, to the hard
+# limit at most: the scale case's streams come over h2c, 100 to a connection, so the gateway holds one descriptor per
+# stream upstream and one per 100 downstream, the simulator one per stream (--streams 10000: ~10,100 and ~10,000).
 # Usage: scripts/bench-chaos.sh [scenarios] [extra `bench chaos` flags...]
 #   scenarios: comma-separated, of faults,attacks,scale,overload (default: all); e.g.
 #   scripts/bench-chaos.sh scale --streams 10000

@@ -149,6 +149,12 @@ final class BenchChaosCommand implements Callable<Integer> {
     int streamTokens;
 
     @Option(
+            names = "--stream-ramp",
+            defaultValue = "500",
+            description = "scale: new streams a second until all are open (default: ${DEFAULT-VALUE}).")
+    double streamRamp;
+
+    @Option(
             names = "--step-duration",
             defaultValue = "8s",
             converter = ServeCommand.DurationConverter.class,
@@ -171,6 +177,10 @@ final class BenchChaosCommand implements Callable<Integer> {
                         spec.commandLine(), "--scenario: " + s + " (expected: faults, attacks, scale, overload)");
             }
         }
+        if (!(streamRamp > 0)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--stream-ramp: " + streamRamp + " (expected: > 0)");
+        }
         Path self = self();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("infergate-chaos");
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
@@ -192,6 +202,7 @@ final class BenchChaosCommand implements Callable<Integer> {
                 slowReaders,
                 streams,
                 streamTokens,
+                streamRamp,
                 stepDuration,
                 overloadDuration);
         out.printf(

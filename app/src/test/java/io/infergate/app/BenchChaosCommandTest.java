@@ -19,6 +19,7 @@ class BenchChaosCommandTest {
         assertThat(c.gatewayJvm).containsExactly("-Xmx512m");
         assertThat(c.ttl).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.streams).isEqualTo(1000);
+        assertThat(c.streamRamp).isEqualTo(500);
         assertThat(c.gatewayJar).isNull();
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class ChaosRun {
      * @param slowReaders    attacks: streaming clients reading 64 bytes every 200 ms
      * @param streams        scale: concurrent long-lived streams
      * @param streamTokens   scale: tokens per stream (one a second)
+     * @param streamRamp     scale: new streams a second until all are open
      * @param stepDuration   overload: seconds per rate of the capacity search, and of the unloaded run
      * @param overloadDuration overload: seconds at twice the capacity, per flow-control mode
      */
@@ -72,6 +74,7 @@ public final class ChaosRun {
             int slowReaders,
             int streams,
             int streamTokens,
+            double streamRamp,
             Duration stepDuration,
             Duration overloadDuration) {}
 
@@ -494,9 +497,12 @@ public final class ChaosRun {
 
     // ---------------------------------------------------------------- scale
 
+    /** Streams per h2c connection in the scale case: the gateway's default cap, so none is refused. */
+    static final int STREAMS_PER_CONNECTION = 100;
+
     /**
-     * Many long-lived streams (a token a second) through one gateway, with normal requests on a second listener of
-     * the same gateway over a fast pool, measured before and during.
+     * Many long-lived streams (a token a second, over h2c: {@link H2Streams}) through one gateway, with normal
+     * requests on a second listener of the same gateway over a fast pool, measured before and during.
      */
     public Table scale() throws InterruptedException, IOException {
         Table t = new Table(
@@ -519,7 +525,9 @@ public final class ChaosRun {
                         "gateway CPU s",
                         "gateway"));
         int n = settings.streams();
-        print("\n### Scale (" + n + " streams of " + settings.streamTokens() + " tokens, one a second; gateway "
+        print("\n### Scale (" + n + " streams of " + settings.streamTokens() + " tokens, one a second, opened at "
+                + settings.streamRamp() + "/s over " + (n + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION
+                + " h2c connections; gateway "
                 + settings.gatewayJvm() + "; load average " + loadAverage() + ")\n");
         print(t.header());
         try (Processes procs = new Processes(setup)) {
@@ -554,31 +562,33 @@ public final class ChaosRun {
             Tally unloaded = normal(normalGw, settings.normalRate(), Duration.ofSeconds(5));
             ProcStats before = ProcStats.of(gateway.pid());
             Sampler sampler = Sampler.start(gateway.pid());
-            byte[] request = ChaosClient.post(
-                    "/v1/completions",
-                    Manifests.completion(Manifests.BASE_MODEL, 40, settings.streamTokens(), true),
-                    Map.of());
-            InetSocketAddress streamsGw = Processes.local(slowGw);
-            long rampNanos = 2_000_000L; // 500 new streams a second
+            byte[] request = Manifests.completion(Manifests.BASE_MODEL, 40, settings.streamTokens(), true)
+                    .getBytes(StandardCharsets.UTF_8);
+            long rampNanos = (long) (1e9 / settings.streamRamp());
             Duration ttl = settings.ttl().plus(Duration.ofSeconds(settings.streamTokens() * 3L));
             AtomicReference<List<Outcome>> streams = new AtomicReference<>(List.of());
-            Thread load = Thread.ofVirtual().start(() -> {
-                try {
-                    streams.set(OpenLoop.run(
-                            n,
-                            rampNanos,
-                            ttl,
-                            (i, start, deadline) ->
-                                    ChaosClient.call(streamsGw, request, start, deadline, ChaosClient.Pace.FAST)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            // the normal requests while the streams are all open: after the ramp, for half the streams' length
-            Processes.pause(n * rampNanos / 1_000_000 + 1000);
-            Tally during = normal(
-                    normalGw, settings.normalRate(), Duration.ofSeconds(Math.max(3, settings.streamTokens() / 2)));
-            load.join();
+            Tally during;
+            // h2c, STREAMS_PER_CONNECTION streams a connection: the gateway holds a descriptor per connection on
+            // the client side instead of one per stream, so 10,000 streams fit a descriptor limit of 20,000
+            int connections = (n + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION;
+            try (H2Streams h2 = H2Streams.open(Processes.local(slowGw), connections)) {
+                Thread load = Thread.ofVirtual().start(() -> {
+                    try {
+                        streams.set(OpenLoop.run(
+                                n,
+                                rampNanos,
+                                ttl,
+                                (i, start, deadline) -> h2.call(i, "/v1/completions", request, start, deadline)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                // the normal requests while the streams are all open: after the ramp, for half the streams' length
+                Processes.pause(n * rampNanos / 1_000_000 + 1000);
+                during = normal(
+                        normalGw, settings.normalRate(), Duration.ofSeconds(Math.max(3, settings.streamTokens() / 2)));
+                load.join();
+            }
             ProcStats peak = sampler.stop();
             Tally s = Tally.of(streams.get());
             print(t.add(
