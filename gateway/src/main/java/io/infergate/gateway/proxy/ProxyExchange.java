@@ -244,18 +244,20 @@ final class ProxyExchange {
     }
 
     /**
-     * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, or a close before
-     * the response on a fresh connection. Not an idle timeout (a slow model is not a broken one), nor a close of a
-     * reused keep-alive connection (the server may have closed it idle), nor anything once the response started.
+     * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, a close before
+     * the response on a fresh connection, or a close after the response started (a stream the model server cut: it
+     * answered on this connection, so the connection was sound; Envoy counts such a reset against the upstream host
+     * too). Not an idle timeout (a slow model is not a broken one), nor a close of a reused keep-alive connection
+     * before the response (the server may have closed it idle).
      */
     private void reportFailure(AttemptFailure failure) {
-        if (attempt.target().endpoint() == null || phase.responseStarted()) {
+        if (attempt.target().endpoint() == null) {
             return;
         }
         boolean counts = switch (failure) {
             case AttemptFailure.ConnectFailed c -> true;
             case AttemptFailure.ServerError e -> true;
-            case AttemptFailure.Closed c -> !attempt.reused();
+            case AttemptFailure.Closed c -> !attempt.reused() || phase.responseStarted();
             case AttemptFailure.Idle i -> false;
         };
         if (counts) {
@@ -306,9 +308,6 @@ final class ProxyExchange {
                 ReferenceCountUtil.release(msg); // interim response; the final one follows
                 return;
             }
-            if (code < 500 && attempt.target().endpoint() != null) {
-                rt.outliers().succeeded(attempt.target().endpoint());
-            }
             if (plan.picker() != null) {
                 askPicker(ch, resp);
                 return;
@@ -329,6 +328,10 @@ final class ProxyExchange {
             onUpstreamClosed(ch, c.decoderResult().cause());
         } else if (relay.forward(c, attempt.lease())) {
             enter(Phase.COMPLETE);
+            if (attempt.target().endpoint() != null) {
+                // a success only once the whole answer came: a head followed by a cut stream is a failure
+                rt.outliers().succeeded(attempt.target().endpoint());
+            }
         }
     }
 
