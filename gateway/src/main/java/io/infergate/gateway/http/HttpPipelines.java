@@ -70,7 +70,7 @@ public final class HttpPipelines {
     public void initConnection(Channel ch, ListenerGroup group) {
         ChannelPipeline p = ch.pipeline();
         // first, before TLS: the header timeout counts from the accept, and any byte starts the next request
-        p.addLast(new HeaderDeadline(headerTimeoutNanos));
+        p.addLast(new HeaderDeadline(headerTimeoutNanos, runtime.refusals()));
         if (group.isHttps()) {
             if (group.listeners().size() == 1) {
                 p.addLast(group.first().ssl().orElseThrow().newHandler(ch.alloc()));
@@ -89,7 +89,7 @@ public final class HttpPipelines {
 
     /** Appends the HTTP/2 handlers; the client's connection preface must still be unread. */
     void http2(ChannelPipeline p) {
-        Http2FrameCodec codec = new StreamCapCodec.Builder(maxConcurrentStreams)
+        Http2FrameCodec codec = new StreamCapCodec.Builder(maxConcurrentStreams, runtime.refusals())
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(maxConcurrentStreams)
                         .initialWindowSize(INITIAL_WINDOW_BYTES)
