@@ -227,6 +227,14 @@ public final class ChaosRun {
             int grpc = Processes.freePort();
             Process epp = procs.epp(eppPool, "pool", grpc, Processes.freePort(), Processes.freePort());
             usePicker(procs, config, pools, gwPort, ports, grpc, mode);
+            // warm-up, unrecorded: the picker's channel and TLS handshake, its first picks; the kill then hits a
+            // picker in use, not one still being connected to
+            OpenLoop.run(
+                    settings.faultRate(),
+                    Duration.ofSeconds(3),
+                    settings.ttl(),
+                    (i, start, deadline) ->
+                            ChaosClient.call(gw, request.apply(i), start, deadline, ChaosClient.Pace.FAST));
             faultRow(t, procs, metrics, "endpoint picker kill -9 mid-case (" + mode + ")", gw, request, () -> {
                 Processes.pause(settings.faultDuration().toMillis() / 3);
                 Processes.kill9(epp);
