@@ -246,9 +246,10 @@ final class ProxyExchange {
     /**
      * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, a close before
      * the response on a fresh connection, or a close after the response started (a stream the model server cut: it
-     * answered on this connection, so the connection was sound; Envoy counts such a reset against the upstream host
-     * too). Not an idle timeout (a slow model is not a broken one), nor a close of a reused keep-alive connection
-     * before the response (the server may have closed it idle).
+     * answered on this connection, so the connection was sound; Envoy's outlier detection counts a TCP reset as a
+     * locally originated error of the host, https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/outlier).
+     * Not an idle timeout (a slow model is not a broken one), nor a close of a reused keep-alive connection before the
+     * response (the server may have closed it idle).
      */
     private void reportFailure(AttemptFailure failure) {
         if (attempt.target().endpoint() == null) {
