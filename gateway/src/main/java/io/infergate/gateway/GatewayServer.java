@@ -274,6 +274,7 @@ public final class GatewayServer implements AutoCloseable {
                 : g.maxConnections(options.limits().maxConnections());
         if (open.incrementAndGet() > cap) {
             open.decrementAndGet();
+            runtime.refusals().refused(EdgeRefusals.Reason.TOO_MANY_CONNECTIONS);
             connectionCap.warn("listener " + (g == null ? groupKey : g.first().id()) + " has " + cap
                     + " open connections, its limit (" + EdgeLimits.MAX_CONNECTIONS_FLAG + " or the Gateway annotation "
                     + EdgeLimits.MAX_CONNECTIONS_ANNOTATION + "): closing new connections");
@@ -412,6 +413,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public InFlightTracker inFlight() {
         return inFlight;
+    }
+
+    /** The edge's refusal counters, for {@code infergate_edge_refusals_total}. */
+    public EdgeRefusals edgeRefusals() {
+        return runtime.refusals();
     }
 
     /** Every pool's endpoints with their latest metrics. */

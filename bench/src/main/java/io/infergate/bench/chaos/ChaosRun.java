@@ -3,7 +3,10 @@ package io.infergate.bench.chaos;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -196,8 +200,91 @@ public final class ChaosRun {
                     Processes.pause(1000);
                 }
             });
+            pickerDown(t, procs, metrics, config, gwPort, gwAdmin, ports, gw, same);
         }
         return t;
+    }
+
+    /**
+     * The pool's external endpoint picker down, under each failure mode: an {@code infergate epp} killed (SIGKILL) a
+     * third into the case, and a picker that accepts connections and never answers, so that every request waits
+     * for the picker client's timeout. FailOpen must route to the pool, FailClose must answer 503
+     * {@code endpoint_picker_unavailable}. Ends with the in-process picker again.
+     */
+    private void pickerDown(
+            Table t,
+            Processes procs,
+            URI metrics,
+            Path config,
+            int gwPort,
+            int gwAdmin,
+            List<Integer> ports,
+            InetSocketAddress gw,
+            IntFunction<byte[]> request)
+            throws IOException, InterruptedException {
+        // the picker's own view of the pool: the same pool without a picker reference, so that it picks itself
+        Path eppPool = setup.workDir().resolve("epp-pool.yaml");
+        Files.writeString(eppPool, Manifests.gateway("pool", gwPort, ports, false, List.of()));
+        URI pools = URI.create("http://127.0.0.1:" + gwAdmin + "/api/pools");
+        for (String mode : List.of("FailOpen", "FailClose")) {
+            int grpc = Processes.freePort();
+            Process epp = procs.epp(eppPool, "pool", grpc, Processes.freePort(), Processes.freePort());
+            usePicker(procs, config, pools, gwPort, ports, grpc, mode);
+            // warm-up, unrecorded: the picker's channel and TLS handshake, its first picks; the kill then hits a
+            // picker in use, not one still being connected to
+            OpenLoop.run(
+                    settings.faultRate(),
+                    Duration.ofSeconds(3),
+                    settings.ttl(),
+                    (i, start, deadline) ->
+                            ChaosClient.call(gw, request.apply(i), start, deadline, ChaosClient.Pace.FAST));
+            faultRow(t, procs, metrics, "endpoint picker kill -9 mid-case (" + mode + ")", gw, request, () -> {
+                Processes.pause(settings.faultDuration().toMillis() / 3);
+                Processes.kill9(epp);
+            });
+        }
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        // closed in reverse order: the socket first, which ends the accept loop the executor then waits for
+        try (ExecutorService acceptor = Executors.newVirtualThreadPerTaskExecutor();
+                ServerSocket silent = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress())) {
+            acceptor.submit(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        accepted.add(silent.accept()); // held open, never read from nor written to
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            for (String mode : List.of("FailOpen", "FailClose")) {
+                usePicker(procs, config, pools, gwPort, ports, silent.getLocalPort(), mode);
+                faultRow(t, procs, metrics, "endpoint picker never answers (" + mode + ")", gw, request, () -> {});
+            }
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+        Files.writeString(config, Manifests.gateway("pool", gwPort, ports, false, List.of()));
+    }
+
+    /**
+     * Rewrites the gateway's config so that the pool's picker is the one at {@code pickerPort} with {@code mode},
+     * and waits (at most 30 s) until the gateway's {@code /api/pools} shows it; prints a line when it does not.
+     */
+    private void usePicker(
+            Processes procs, Path config, URI pools, int gwPort, List<Integer> ports, int pickerPort, String mode)
+            throws IOException {
+        Files.writeString(config, Manifests.gatewayWithPicker("pool", gwPort, ports, pickerPort, mode));
+        String expected = ":" + pickerPort + " (TLS, " + mode + ")";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!procs.body(pools).contains(expected)) {
+            if (System.nanoTime() > deadline) {
+                print("the gateway did not take the picker " + expected + " within 30 s: the row is not about it");
+                return;
+            }
+            Processes.pause(200);
+        }
     }
 
     private void faults(Processes procs, int admin, String json) {

@@ -21,6 +21,28 @@ public final class Manifests {
      */
     public static String gateway(
             String name, int port, List<Integer> ports, boolean flowControl, List<String[]> criticalModels) {
+        return gateway(name, port, ports, flowControl, criticalModels, -1, null);
+    }
+
+    /**
+     * {@link #gateway(String, int, List, boolean, List)} with an external endpoint picker: the pool's
+     * {@code endpointPickerRef} names Service {@code <name>-epp}, whose one Pod is the picker at
+     * {@code 127.0.0.1:pickerPort} (TLS, as {@code infergate epp} serves by default), with {@code failureMode}
+     * ({@code FailOpen} or {@code FailClose}).
+     */
+    public static String gatewayWithPicker(
+            String name, int port, List<Integer> ports, int pickerPort, String failureMode) {
+        return gateway(name, port, ports, false, List.of(), pickerPort, failureMode);
+    }
+
+    private static String gateway(
+            String name,
+            int port,
+            List<Integer> ports,
+            boolean flowControl,
+            List<String[]> criticalModels,
+            int pickerPort,
+            String failureMode) {
         String targetPorts = ports.stream().map(p -> "{number: " + p + "}").collect(Collectors.joining(", "));
         StringBuilder b = new StringBuilder()
                 .append("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ")
@@ -44,7 +66,29 @@ public final class Manifests {
                 .append(name)
                 .append("}}\n  targetPorts: [")
                 .append(targetPorts)
-                .append("]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: ")
+                .append("]\n");
+        if (failureMode != null) {
+            b.append("  endpointPickerRef: {name: ")
+                    .append(name)
+                    .append("-epp, port: {number: ")
+                    .append(pickerPort)
+                    .append("}, failureMode: ")
+                    .append(failureMode)
+                    .append("}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ")
+                    .append(name)
+                    .append("-epp}\nspec:\n  selector: {app: ")
+                    .append(name)
+                    .append("-epp}\n  ports: [{port: ")
+                    .append(pickerPort)
+                    .append(", targetPort: ")
+                    .append(pickerPort)
+                    .append(", appProtocol: http2}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: ")
+                    .append(name)
+                    .append("-epp, labels: {app: ")
+                    .append(name)
+                    .append("-epp}}\nstatus: {podIP: 127.0.0.1, phase: Running}\n");
+        }
+        b.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: ")
                 .append(name)
                 .append("-0, labels: {app: ")
                 .append(name)

@@ -157,6 +157,35 @@ public final class Processes implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts {@code epp --manifests manifests --pool-name pool} on loopback (ext_proc over TLS on {@code grpcPort},
+     * as by default), and waits until its {@code /readyz} on {@code metricsPort} answers 200.
+     */
+    public Process epp(Path manifests, String pool, int grpcPort, int healthPort, int metricsPort) {
+        Process p = start(
+                "epp",
+                List.of(
+                        setup.java().toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        setup.gatewayJar().toString(),
+                        "epp",
+                        "--manifests",
+                        manifests.toString(),
+                        "--pool-name",
+                        pool,
+                        "--host",
+                        "127.0.0.1",
+                        "--grpc-port",
+                        Integer.toString(grpcPort),
+                        "--grpc-health-port",
+                        Integer.toString(healthPort),
+                        "--metrics-port",
+                        Integer.toString(metricsPort)));
+        awaitHttp(p, URI.create("http://127.0.0.1:" + metricsPort + "/readyz"));
+        return p;
+    }
+
     private Process start(String name, List<String> cmd) {
         Path log = setup.workDir().resolve(String.format("%02d-%s.log", LOGS.incrementAndGet(), name));
         try {

@@ -3,7 +3,15 @@ package io.infergate.bench.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.api.Problem;
+import io.infergate.api.load.LoadResult;
+import io.infergate.api.load.ManifestLoader;
+import io.infergate.api.model.InferencePool;
+import io.infergate.api.validate.ManifestValidator;
+import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.PickerRef;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,6 +82,23 @@ class ChaosPartsTest {
         byte[] f = Attacks.frame(1, 0x4, 3, new byte[] {7, 8});
         assertThat(f).containsExactly(0, 0, 2, 1, 4, 0, 0, 0, 3, 7, 8);
         assertThat(Attacks.h2RequestHeaders(100)[0]).isEqualTo((byte) 0x83);
+    }
+
+    @Test
+    void thePickerCasesManifestsNameAnExternalPickerWithItsFailureMode() {
+        LoadResult r = ManifestLoader.load(
+                "picker.yaml", Manifests.gatewayWithPicker("pool", 8080, List.of(8000, 8001), 9002, "FailClose"));
+        assertThat(r.errors()).isEmpty();
+        assertThat(ManifestValidator.validate(r.manifests())).noneMatch(Problem::isError);
+        GatewayConfig config = GatewayConfig.compile(r.manifests());
+        assertThat(config.pools())
+                .singleElement()
+                .satisfies(pool -> assertThat(pool.picker()).isInstanceOfSatisfying(PickerRef.External.class, e -> {
+                    assertThat(e.failureMode()).isEqualTo(InferencePool.FailureMode.FAIL_CLOSE);
+                    assertThat(e.tls()).isTrue();
+                    assertThat(e.addresses()).containsExactly(InetSocketAddress.createUnresolved("127.0.0.1", 9002));
+                    assertThat(pool.snapshot().endpoints()).hasSize(2);
+                }));
     }
 
     @Test

@@ -130,8 +130,8 @@ public interface AdminSource {
                 return metrics.scrape(
                         server.config(),
                         server.inFlight(),
-                        new SchedulingView(
-                                server.datastore(), server.pickers(), server.schedulerLatency(), nanoTime()));
+                        new SchedulingView(server.datastore(), server.pickers(), server.schedulerLatency(), nanoTime()),
+                        server.edgeRefusals());
             }
 
             @Override

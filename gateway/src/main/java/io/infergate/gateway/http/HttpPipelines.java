@@ -68,7 +68,7 @@ public final class HttpPipelines {
         EdgeLimits limits = group.limits(runtime.options().limits());
         ChannelPipeline p = ch.pipeline();
         // first, before TLS: the header timeout counts from the accept, and any byte starts the next request
-        p.addLast(new HeaderDeadline(limits.requestHeaderTimeout().toNanos()));
+        p.addLast(new HeaderDeadline(limits.requestHeaderTimeout().toNanos(), runtime.refusals()));
         if (group.isHttps()) {
             if (group.listeners().size() == 1) {
                 p.addLast(group.first().ssl().orElseThrow().newHandler(ch.alloc()));
@@ -92,7 +92,7 @@ public final class HttpPipelines {
      */
     void http2(ChannelPipeline p, EdgeLimits limits) {
         int maxConcurrentStreams = limits.maxConcurrentStreams();
-        Http2FrameCodec codec = new StreamCapCodec.Builder(maxConcurrentStreams)
+        Http2FrameCodec codec = new StreamCapCodec.Builder(maxConcurrentStreams, runtime.refusals())
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(maxConcurrentStreams)
                         .initialWindowSize(INITIAL_WINDOW_BYTES)

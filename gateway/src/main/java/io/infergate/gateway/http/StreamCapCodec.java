@@ -1,6 +1,7 @@
 package io.infergate.gateway.http;
 
 import io.infergate.gateway.EdgeLimits;
+import io.infergate.gateway.EdgeRefusals;
 import io.infergate.gateway.ThrottledLog;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
 final class StreamCapCodec extends Http2FrameCodec {
 
     private static final Logger log = LoggerFactory.getLogger(StreamCapCodec.class);
-    private static final ThrottledLog refusals = new ThrottledLog(log);
+    private static final ThrottledLog refusalLog = new ThrottledLog(log);
 
     private final int maxStreams;
+    private final EdgeRefusals refusals;
 
     private StreamCapCodec(
             Http2ConnectionEncoder encoder,
@@ -34,9 +36,11 @@ final class StreamCapCodec extends Http2FrameCodec {
             Http2Settings settings,
             boolean decoupleCloseAndGoAway,
             boolean flushPreface,
-            int maxStreams) {
+            int maxStreams,
+            EdgeRefusals refusals) {
         super(encoder, decoder, settings, decoupleCloseAndGoAway, flushPreface);
         this.maxStreams = maxStreams;
+        this.refusals = refusals;
     }
 
     @Override
@@ -46,7 +50,8 @@ final class StreamCapCodec extends Http2FrameCodec {
                 && e instanceof Http2Exception.StreamException se
                 && se.error() == Http2Error.REFUSED_STREAM
                 && connection().stream(se.streamId()) == null) {
-            refusals.warn("HTTP/2 clients opened more than " + maxStreams + " concurrent streams on a connection ("
+            refusals.refused(EdgeRefusals.Reason.TOO_MANY_STREAMS);
+            refusalLog.warn("HTTP/2 clients opened more than " + maxStreams + " concurrent streams on a connection ("
                     + EdgeLimits.MAX_CONCURRENT_STREAMS_FLAG + "), or streams on a closing connection: refused with"
                     + " RST_STREAM(REFUSED_STREAM)");
             resetStream(ctx, se.streamId(), Http2Error.REFUSED_STREAM.code(), ctx.newPromise());
@@ -55,13 +60,18 @@ final class StreamCapCodec extends Http2FrameCodec {
         super.onError(ctx, outbound, cause);
     }
 
-    /** The server-side builder; {@code maxStreams} is the value of the initial settings, for the log line. */
+    /**
+     * The server-side builder; {@code maxStreams} is the value of the initial settings, for the log line; each refused
+     * stream counts in {@code refusals}.
+     */
     static final class Builder extends Http2FrameCodecBuilder {
 
         private final int maxStreams;
+        private final EdgeRefusals refusals;
 
-        Builder(int maxStreams) {
+        Builder(int maxStreams, EdgeRefusals refusals) {
             this.maxStreams = maxStreams;
+            this.refusals = refusals;
             server(true);
         }
 
@@ -69,7 +79,7 @@ final class StreamCapCodec extends Http2FrameCodec {
         protected Http2FrameCodec build(
                 Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
             StreamCapCodec codec = new StreamCapCodec(
-                    encoder, decoder, initialSettings, decoupleCloseAndGoAway(), flushPreface(), maxStreams);
+                    encoder, decoder, initialSettings, decoupleCloseAndGoAway(), flushPreface(), maxStreams, refusals);
             codec.gracefulShutdownTimeoutMillis(gracefulShutdownTimeoutMillis());
             return codec;
         }

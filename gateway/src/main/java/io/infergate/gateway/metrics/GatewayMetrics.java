@@ -1,5 +1,6 @@
 package io.infergate.gateway.metrics;
 
+import io.infergate.gateway.EdgeRefusals;
 import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
@@ -103,6 +104,7 @@ public final class GatewayMetrics implements ProxyListener {
     private static final List<String> POOL_MODEL = List.of("pool", "model_name");
     private static final List<String> LISTENER_CODE = List.of("listener", "code");
     private static final List<String> POOL_ONLY = List.of("pool");
+    private static final List<String> REASON = List.of("reason");
     private static final List<String> POOL_ENDPOINT = List.of("pool", "endpoint");
     /** The status a record carries when the client went away before the end (nginx's convention). */
     private static final int CLIENT_CLOSED = 499;
@@ -237,6 +239,16 @@ public final class GatewayMetrics implements ProxyListener {
      *                   size and the scheduling latency
      */
     public String scrape(GatewayConfig config, InFlightTracker inFlight, SchedulingView scheduling) {
+        return scrape(config, inFlight, scheduling, null);
+    }
+
+    /**
+     * Renders every family, with the edge's refusals.
+     *
+     * @param refusals the gateway's edge refusal counters; null leaves {@code infergate_edge_refusals_total} out
+     */
+    public String scrape(
+            GatewayConfig config, InFlightTracker inFlight, SchedulingView scheduling, EdgeRefusals refusals) {
         StringBuilder sb = new StringBuilder(8192);
         Exposition out = new Exposition(sb);
         List<Map.Entry<ModelKey, ModelSeries>> series =
@@ -308,6 +320,15 @@ public final class GatewayMetrics implements ProxyListener {
                     POOL_MODEL,
                     List.of(e.getKey().pool(), e.getKey().model()),
                     e.getValue().sum());
+        }
+        if (refusals != null) {
+            out.family(
+                    "infergate_edge_refusals_total",
+                    "counter",
+                    "Connections, streams and requests the edge refused before routing, by reason (a fixed set).");
+            for (EdgeRefusals.Reason reason : EdgeRefusals.Reason.values()) {
+                out.sample("infergate_edge_refusals_total", REASON, List.of(reason.label()), refusals.count(reason));
+            }
         }
         return sb.toString();
     }

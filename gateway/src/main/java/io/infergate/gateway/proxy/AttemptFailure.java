@@ -9,8 +9,13 @@ import io.netty.channel.ConnectTimeoutException;
  */
 sealed interface AttemptFailure {
 
-    /** The error a request that is not retried after this failure is answered with (ignored for a 5xx). */
+    /** The error a request that is not retried after this failure is answered with. */
     ErrorCode errorCode();
+
+    /** The status that answer carries: the error's own, except for a model server's 5xx. */
+    default int answerStatus() {
+        return errorCode().status();
+    }
 
     /** The TCP connection could not be opened; {@code timedOut} when the connect timeout expired. */
     record ConnectFailed(boolean timedOut) implements AttemptFailure {
@@ -45,7 +50,12 @@ sealed interface AttemptFailure {
 
         @Override
         public ErrorCode errorCode() {
-            return ErrorCode.UPSTREAM_FAILED;
+            return ErrorCode.UPSTREAM_ERROR;
+        }
+
+        @Override
+        public int answerStatus() {
+            return ErrorCode.ofUpstreamStatus(status);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.gateway.EdgeRefusals;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,13 +28,16 @@ public final class HeaderDeadline extends ChannelInboundHandlerAdapter {
     }
 
     private final long timeoutNanos;
+    private final EdgeRefusals refusals;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private boolean armOnNextRead;
     private boolean done;
 
-    public HeaderDeadline(long timeoutNanos) {
+    /** @param refusals counts each expiry as {@link EdgeRefusals.Reason#HEADER_TIMEOUT} */
+    public HeaderDeadline(long timeoutNanos, EdgeRefusals refusals) {
         this.timeoutNanos = timeoutNanos;
+        this.refusals = refusals;
     }
 
     /** The deadline of {@code connection}'s pipeline, or null when it has none (TCP listeners, tests). */
@@ -100,6 +104,7 @@ public final class HeaderDeadline extends ChannelInboundHandlerAdapter {
     private void expire() {
         timer = null;
         if (!done && ctx.channel().isActive()) {
+            refusals.refused(EdgeRefusals.Reason.HEADER_TIMEOUT);
             ctx.fireUserEventTriggered(Expired.INSTANCE);
         }
     }

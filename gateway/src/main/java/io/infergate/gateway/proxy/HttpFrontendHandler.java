@@ -1,6 +1,7 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.gateway.EdgeLimits;
+import io.infergate.gateway.EdgeRefusals.Reason;
 import io.infergate.gateway.ThrottledLog;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.ListenerConfig;
@@ -198,6 +199,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (req.decoderResult().isFailure()) {
             // the decoder drops everything after a bad message: answer and close
+            rt.refusals().refused(Reason.BAD_REQUEST);
             respond(
                     ErrorCode.BAD_HTTP,
                     "malformed HTTP request: " + req.decoderResult().cause().getMessage(),
@@ -205,12 +207,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (target instanceof RequestTargets.Bad bad) {
+            rt.refusals().refused(Reason.INVALID_PATH);
             refuseRequest(ErrorCode.INVALID_PATH, bad.reason());
             return;
         }
         if (!http2 && req.protocolVersion().majorVersion() != 1) {
             // Netty's decoder takes any "NAME/x.y": an HTTP/1 message claiming HTTP/2.0 or 9.9 is malformed, and a 4xx
             // (RFC 9110 §15.6.6 would allow 505; we keep client mistakes in the 4xx range)
+            rt.refusals().refused(Reason.BAD_REQUEST);
             refuseRequest(
                     ErrorCode.BAD_HTTP,
                     "unsupported HTTP version " + req.protocolVersion().text());
@@ -218,11 +222,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         String hostProblem = http2 ? null : hostProblem(req);
         if (hostProblem != null) {
+            rt.refusals().refused(Reason.INVALID_HOST);
             refuseRequest(ErrorCode.INVALID_HOST, hostProblem);
             return;
         }
         long length = HttpUtil.getContentLength(req, -1L);
         if (length > maxBody) {
+            rt.refusals().refused(Reason.BODY_TOO_LARGE);
             refuseRequest(ErrorCode.BODY_TOO_LARGE, tooLarge(length));
             return;
         }
@@ -262,6 +268,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         dropRequest();
+        rt.refusals().refused(Reason.BODY_TIMEOUT);
         bodyTimeouts.warn("closed connections whose request body paused longer than " + bodyTimeoutNanos / 1_000_000
                 + " ms (" + EdgeLimits.BODY_READ_TIMEOUT_FLAG + "): 408");
         respond(
@@ -348,6 +355,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                 startDiscarding();
             }
             closeAfterDiscard = true;
+            rt.refusals().refused(Reason.BAD_REQUEST);
             respond(
                     ErrorCode.BAD_HTTP,
                     "malformed HTTP request body: " + c.decoderResult().cause().getMessage(),
@@ -360,10 +368,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         ByteBuf data = c.content();
         int n = data.readableBytes();
         if (n > maxBody - body.readableBytes()) {
+            rt.refusals().refused(Reason.BODY_TOO_LARGE);
             refuseBody(ErrorCode.BODY_TOO_LARGE, tooLarge(-1), last);
             return;
         }
         if (n > 0 && !rt.bodyBudget().tryReserve(n)) {
+            rt.refusals().refused(Reason.BUFFERED_BYTES);
             overloaded.warn(
                     "request bodies being received hold " + rt.bodyBudget().used() + " bytes, the limit of "
                             + rt.bodyBudget().max() + " (" + EdgeLimits.MAX_BUFFERED_REQUEST_BYTES_FLAG

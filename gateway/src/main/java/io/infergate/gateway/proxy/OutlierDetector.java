@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Outlier ejection per pool endpoint, in the manner of Envoy's outlier detection (consecutive 5xx / gateway
  * failures, {@code max_ejection_percent}; https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/outlier):
  * {@link Settings#consecutiveFailures} failed attempts in a row on one endpoint (a failed connect, a close before the
- * response on a fresh connection, a 5xx; never a 4xx, which is the client's doing, nor an idle timeout, which is a
- * slow model) eject it for {@link Settings#baseEjection}, doubled for each ejection since its last success and capped
+ * response on a fresh connection, a 5xx, a response cut off after it started; never a 4xx, which is the client's
+ * doing, nor an idle timeout, which is a slow model) eject it for {@link Settings#baseEjection}, doubled for each ejection since its last success and capped
  * at {@link Settings#maxEjection}. An ejected endpoint is not a candidate of its pool ({@link #candidates}); at most
  * {@link Settings#maxEjectionPercent} percent of a pool's endpoints (rounded down) are held out at once, the ones
  * ejected first, so that a pool-wide failure (or a one-endpoint pool) still sends traffic somewhere and the client
@@ -119,7 +119,7 @@ public final class OutlierDetector {
                 ejections);
     }
 
-    /** An attempt on {@code endpoint} got a response that is not a server error. */
+    /** An attempt on {@code endpoint} got a whole response that is not a server error. */
     void succeeded(Endpoint endpoint) {
         if (states.isEmpty()) {
             return; // the common case: nothing to forget

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Retries</h2>
  * Every failure of an attempt (connect failed, closed, 5xx status, idle) goes to {@link RetryRule#decide}: the next
  * target, the same target on a fresh connection, or no retry. The lease of an abandoned attempt is released
- * before the next one is taken. Without a retry, a 5xx goes to the client unchanged (it is the model server's own
- * answer), another failure before the response started is a gateway error response, and after it the stream is
- * cut.
+ * before the next one is taken. Without a retry, a failure before the response started is a gateway error response
+ * (a 5xx too: {@link ErrorCode#UPSTREAM_ERROR}, nothing of the model server's answer passed on), and after it the
+ * stream is cut.
  *
  * <h2>External picker's response phase</h2>
  * When an external endpoint picker chose the endpoints ({@link Plan.Forward#picker()}), the final upstream response
@@ -244,18 +244,21 @@ final class ProxyExchange {
     }
 
     /**
-     * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, or a close before
-     * the response on a fresh connection. Not an idle timeout (a slow model is not a broken one), nor a close of a
-     * reused keep-alive connection (the server may have closed it idle), nor anything once the response started.
+     * Tells the outlier detector about a failed attempt on a pool endpoint: a failed connect, a 5xx, a close before
+     * the response on a fresh connection, or a close after the response started (a stream the model server cut: it
+     * answered on this connection, so the connection was sound; Envoy's outlier detection counts a TCP reset as a
+     * locally originated error of the host, https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/outlier).
+     * Not an idle timeout (a slow model is not a broken one), nor a close of a reused keep-alive connection before the
+     * response (the server may have closed it idle).
      */
     private void reportFailure(AttemptFailure failure) {
-        if (attempt.target().endpoint() == null || phase.responseStarted()) {
+        if (attempt.target().endpoint() == null) {
             return;
         }
         boolean counts = switch (failure) {
             case AttemptFailure.ConnectFailed c -> true;
             case AttemptFailure.ServerError e -> true;
-            case AttemptFailure.Closed c -> !attempt.reused();
+            case AttemptFailure.Closed c -> !attempt.reused() || phase.responseStarted();
             case AttemptFailure.Idle i -> false;
         };
         if (counts) {
@@ -271,8 +274,8 @@ final class ProxyExchange {
         if (phase.responseStarted()) {
             cutStream(why);
         } else {
-            attempt.abandon();
-            fail(failure.errorCode(), why);
+            attempt.abandon(); // for a 5xx also the rest of its body: closing is the one way to skip it
+            fail(failure.errorCode(), failure.answerStatus(), why);
         }
     }
 
@@ -294,19 +297,17 @@ final class ProxyExchange {
                 return;
             }
             int code = resp.status().code();
-            if (code >= 500
-                    && retried(
-                            new AttemptFailure.ServerError(code),
-                            "upstream " + attempt.target().hostPort() + " answered " + code)) {
+            if (code >= 500) {
+                // retried, or answered by the gateway: the model server's own 5xx never reaches the client
                 ReferenceCountUtil.release(msg);
+                failed(
+                        new AttemptFailure.ServerError(code),
+                        "upstream " + attempt.target().hostPort() + " answered " + code);
                 return;
             }
             if (code < 200) {
                 ReferenceCountUtil.release(msg); // interim response; the final one follows
                 return;
-            }
-            if (code < 500 && attempt.target().endpoint() != null) {
-                rt.outliers().succeeded(attempt.target().endpoint());
             }
             if (plan.picker() != null) {
                 askPicker(ch, resp);
@@ -328,6 +329,10 @@ final class ProxyExchange {
             onUpstreamClosed(ch, c.decoderResult().cause());
         } else if (relay.forward(c, attempt.lease())) {
             enter(Phase.COMPLETE);
+            if (attempt.target().endpoint() != null) {
+                // a success only once the whole answer came: a head followed by a cut stream is a failure
+                rt.outliers().succeeded(attempt.target().endpoint());
+            }
         }
     }
 
@@ -451,12 +456,12 @@ final class ProxyExchange {
     }
 
     /** A gateway error response, before any response byte went to the client. */
-    private void fail(ErrorCode failure, String message) {
+    private void fail(ErrorCode failure, int status, String message) {
         attempt.releaseLease();
-        record.status = failure.status();
+        record.status = status;
         record.errorType = failure.type();
         boolean keepAlive = clientKeepAlive && !rt.isDraining();
-        client.writeAndFlush(ErrorResponses.of(client.alloc(), failure, message, record.requestId, keepAlive));
+        client.writeAndFlush(ErrorResponses.of(client.alloc(), failure, status, message, record.requestId, keepAlive));
         end(keepAlive);
     }
 

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.gateway.EdgeRefusals;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.RequestRecord;
@@ -32,6 +33,7 @@ public final class ProxyRuntime {
     private final LongSupplier ticker;
     private final RequestBodyBudget bodyBudget;
     private final OutlierDetector outliers;
+    private final EdgeRefusals refusals = new EdgeRefusals();
     private final AtomicInteger activeExchanges = new AtomicInteger();
     private final AtomicInteger activeRetries = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -85,6 +87,11 @@ public final class ProxyRuntime {
 
     OutlierDetector outliers() {
         return outliers;
+    }
+
+    /** The edge's refusal counters ({@code infergate_edge_refusals_total}). */
+    public EdgeRefusals refusals() {
+        return refusals;
     }
 
     Upstreams upstreams() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
+import io.infergate.gateway.EdgeRefusals;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.scheduler.pick.Endpoint;
@@ -250,6 +251,27 @@ class GatewayMetricsTest {
                 .isEqualTo(2);
         assertThat(e.value("infergate_endpoint_requests_total{pool=\"default/pool\",endpoint=\"10.0.0.2:8000\"}"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void edgeRefusalsHaveOneSeriesPerReasonZerosIncluded() {
+        EdgeRefusals refusals = new EdgeRefusals();
+        refusals.refused(EdgeRefusals.Reason.HEADER_TIMEOUT);
+        refusals.refused(EdgeRefusals.Reason.HEADER_TIMEOUT);
+        refusals.refused(EdgeRefusals.Reason.TOO_MANY_STREAMS);
+        String text = new GatewayMetrics().scrape(null, null, null, refusals);
+        Exposed e = Exposed.parse(text);
+        assertThat(e.value("infergate_edge_refusals_total{reason=\"header_timeout\"}"))
+                .isEqualTo(2);
+        assertThat(e.value("infergate_edge_refusals_total{reason=\"too_many_streams\"}"))
+                .isEqualTo(1);
+        assertThat(e.value("infergate_edge_refusals_total{reason=\"invalid_host\"}"))
+                .isEqualTo(0);
+        assertThat(e.samples.keySet().stream().filter(k -> k.startsWith("infergate_edge_refusals_total")))
+                .hasSize(EdgeRefusals.Reason.values().length);
+        assertThat(text).contains("# TYPE infergate_edge_refusals_total counter");
+        // without the counters (epp, tools) the family is left out
+        assertThat(new GatewayMetrics().scrape(null, null)).doesNotContain("infergate_edge_refusals_total");
     }
 
     @Test

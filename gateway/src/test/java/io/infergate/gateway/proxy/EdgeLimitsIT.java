@@ -8,6 +8,7 @@ import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
 import io.infergate.api.model.ListenerLimits;
 import io.infergate.gateway.EdgeLimits;
+import io.infergate.gateway.EdgeRefusals.Reason;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.testing.Patience;
@@ -54,6 +55,14 @@ class EdgeLimitsIT {
     private GatewayFixture start(GatewayOptions options) {
         gateway = new GatewayFixture(GatewayFixture.manifests(List.of(9), 9), options);
         return gateway;
+    }
+
+    /** Waits until the gateway counted {@code n} refusals for {@code reason}, and no more. */
+    private void refused(Reason reason, long n) {
+        await().until(() -> gateway.server.edgeRefusals().count(reason) >= n);
+        assertThat(gateway.server.edgeRefusals().count(reason))
+                .as(reason.label())
+                .isEqualTo(n);
     }
 
     private Socket connect() throws IOException {
@@ -143,6 +152,7 @@ class EdgeLimitsIT {
                 .containsIgnoringCase("connection: close")
                 .contains("\"code\":\"gateway_overloaded\"");
         assertThat(gateway.server.bufferedRequestBytes()).isEqualTo(600);
+        refused(Reason.BUFFERED_BYTES, 1);
 
         first.close();
         await().atMost(Patience.EVENTUALLY).until(() -> gateway.server.bufferedRequestBytes() == 0);
@@ -189,6 +199,16 @@ class EdgeLimitsIT {
         // exactly the streams past the first 100
         assertThat(refused)
                 .allSatisfy(id -> assertThat(id).isGreaterThan(2 * EdgeLimits.DEFAULT_MAX_CONCURRENT_STREAMS));
+        refused(Reason.TOO_MANY_STREAMS, 50);
+    }
+
+    @Test
+    void aDeclaredBodyOverTheMaxGets413AndIsCounted() throws IOException {
+        start(GatewayOptions.defaults().withMaxRequestBodyBytes(1000));
+        Socket s = connect();
+        write(s, postHead(1001));
+        assertThat(readResponse(s)).startsWith("HTTP/1.1 413").contains("\"code\":\"request_too_large\"");
+        refused(Reason.BODY_TOO_LARGE, 1);
     }
 
     // ---- defect 5: header and body timeouts, connection caps
@@ -209,6 +229,7 @@ class EdgeLimitsIT {
 
         // a connection that never sends a byte is closed too (no HTTP version known: nothing to answer)
         assertThat(readToClose(connect())).isEmpty();
+        refused(Reason.HEADER_TIMEOUT, 2);
     }
 
     @Test
@@ -229,6 +250,8 @@ class EdgeLimitsIT {
         String reply = readToClose(s);
         assertThat(reply).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"");
         assertThat(gateway.server.bufferedRequestBytes()).isZero();
+        refused(Reason.BODY_TIMEOUT, 1);
+        refused(Reason.HEADER_TIMEOUT, 0);
     }
 
     @Test
@@ -248,6 +271,7 @@ class EdgeLimitsIT {
             }
         }
         assertThat(closed).isTrue();
+        refused(Reason.HEADER_TIMEOUT, 1);
     }
 
     @Test
@@ -277,6 +301,7 @@ class EdgeLimitsIT {
         }
         Socket third = connect();
         assertThat(readToClose(third)).isEmpty();
+        refused(Reason.TOO_MANY_CONNECTIONS, 1);
 
         first.close();
         await().atMost(Patience.EVENTUALLY).untilAsserted(() -> {

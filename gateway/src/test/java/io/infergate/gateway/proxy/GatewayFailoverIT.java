@@ -7,6 +7,7 @@ import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.scheduler.pick.Endpoint;
+import io.infergate.simulator.fault.FaultConfig;
 import io.infergate.simulator.server.FleetSpec;
 import io.infergate.simulator.server.ReplicaSpec;
 import io.infergate.simulator.server.SimReplica;
@@ -199,5 +200,71 @@ class GatewayFailoverIT {
                 == 10);
         assertThat(gw.records.stream().filter(r -> r.requestId().startsWith("after-")))
                 .allSatisfy(r -> assertThat(r.endpoint()).isNotEqualTo("127.0.0.1:" + victimPort));
+    }
+
+    /**
+     * A replica that resets every stream after its first event (the simulator's {@code crashAfterChunks}) is ejected
+     * after five cut streams in a row, though each of them started with a 200: afterwards every stream goes to the
+     * other replica. Before cut streams counted, the head's 200 was a success and nothing was ever ejected.
+     */
+    @Test
+    void aReplicaCuttingItsStreamsIsEjected() throws Exception {
+        fleet = new SimulatorFleet(new FleetSpec(
+                        2,
+                        0,
+                        -1,
+                        ReplicaSpec.builder(GatewayFixture.engine(8))
+                                .loraModules(GatewayFixture.loras())
+                                .build()))
+                .start();
+        SimReplica crasher = fleet.replica(0);
+        crasher.faults().set(FaultConfig.NONE.withCrashAfterChunks(1));
+        List<Integer> ports = List.of(crasher.port(), fleet.replica(1).port());
+        // no scraping: both replicas look idle, so the picker chooses between them at random and the crasher keeps
+        // getting streams until it is ejected; one ejection outlasts the test
+        gw = new GatewayFixture(
+                GatewayFixture.manifests(ports, ports.get(1)),
+                GatewayOptions.defaults()
+                        .withOutliers(new OutlierDetector.Settings(5, Duration.ofHours(1), Duration.ofHours(1), 50)),
+                SchedulingOptions.defaults().withMetricsInterval(Duration.ZERO));
+        int sent = 0;
+        while (cutStreams() < 5) {
+            assertThat(sent).as("streams sent before five were cut").isLessThan(200);
+            stream("before-" + sent++);
+        }
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = stream("after-" + i);
+            assertThat(r.body()).as(r.body()).endsWith("data: [DONE]\n\n");
+        }
+        await().until(() -> gw.records.stream()
+                        .filter(r -> r.requestId().startsWith("after-"))
+                        .count()
+                == 20);
+        assertThat(gw.records.stream().filter(r -> r.requestId().startsWith("after-")))
+                .allSatisfy(r -> {
+                    assertThat(r.errorType()).isNull();
+                    assertThat(r.endpoint()).isNotEqualTo("127.0.0.1:" + crasher.port());
+                });
+    }
+
+    private long cutStreams() {
+        return gw.records.stream()
+                .filter(r -> "upstream_disconnected".equals(r.errorType()))
+                .count();
+    }
+
+    /** One streamed completion; returns once the gateway recorded it. */
+    private HttpResponse<String> stream(String requestId) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(gw.url() + "/v1/completions"))
+                        .header("content-type", "application/json")
+                        .header("x-request-id", requestId)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + GatewayFixture.BASE_MODEL
+                                + "\",\"prompt\":\"go\",\"max_tokens\":8,\"stream\":true}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        await().until(() -> gw.records.stream().anyMatch(rec -> rec.requestId().equals(requestId)));
+        return r;
     }
 }

@@ -3,6 +3,7 @@ package io.infergate.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.infergate.gateway.EdgeRefusals.Reason;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.testing.Patience;
@@ -92,6 +93,11 @@ class PathAndHostIT {
         }
     }
 
+    /** The gateway's refusals for {@code reason} so far (the gateway is shared by the tests: compare counts). */
+    private static long refusals(Reason reason) {
+        return gateway.server.edgeRefusals().count(reason);
+    }
+
     private static Reply post(String target) throws IOException {
         return send("POST " + target + " HTTP/1.1\r\nHost: gw\r\n", BODY);
     }
@@ -124,6 +130,7 @@ class PathAndHostIT {
 
     @Test
     void targetsThatCannotBeMadeSafeGet400() throws IOException {
+        long invalidPaths = refusals(Reason.INVALID_PATH);
         for (String target : List.of(
                 "/v1/%2Fcompletions",
                 "/v1/%5ccompletions",
@@ -135,6 +142,7 @@ class PathAndHostIT {
             assertThat(r.status()).as(target).isEqualTo(400);
             assertThat(r.text()).as(target).contains("\"code\":\"invalid_path\"");
         }
+        assertThat(refusals(Reason.INVALID_PATH)).isEqualTo(invalidPaths + 6);
         Reply nul = send("POST /v1/compl\u0000etions HTTP/1.1\r\nHost: gw\r\n", BODY);
         assertThat(nul.status()).isEqualTo(400);
         assertThat(seen).isEmpty();
@@ -142,6 +150,7 @@ class PathAndHostIT {
 
     @Test
     void http11NeedsExactlyOneHost() throws IOException {
+        long invalidHosts = refusals(Reason.INVALID_HOST);
         Reply none = send("POST /v1/completions HTTP/1.1\r\n", BODY);
         assertThat(none.status()).isEqualTo(400);
         assertThat(none.text()).contains("\"code\":\"invalid_host\"");
@@ -152,6 +161,7 @@ class PathAndHostIT {
 
         Reply list = send("POST /v1/completions HTTP/1.1\r\nHost: gw, other\r\n", BODY);
         assertThat(list.status()).isEqualTo(400);
+        assertThat(refusals(Reason.INVALID_HOST)).isEqualTo(invalidHosts + 3);
         assertThat(seen).isEmpty();
 
         // HTTP/1.0 may leave Host out
@@ -161,11 +171,13 @@ class PathAndHostIT {
 
     @Test
     void anHttp1MessageClaimingAnotherMajorVersionGets400() throws IOException {
+        long badRequests = refusals(Reason.BAD_REQUEST);
         for (String version : List.of("HTTP/2.0", "HTTP/9.9", "HTTP/0.9")) {
             Reply r = send("POST /v1/completions " + version + "\r\nHost: gw\r\n", BODY);
             assertThat(r.status()).as(version).isEqualTo(400);
             assertThat(r.text()).as(version).contains("\"code\":\"bad_request\"");
         }
+        assertThat(refusals(Reason.BAD_REQUEST)).isEqualTo(badRequests + 3);
         assertThat(seen).isEmpty();
     }
 }

@@ -81,7 +81,12 @@ class RetryRuleTest {
                         .errorCode())
                 .isEqualTo(ErrorCode.UPSTREAM_FAILED);
         assertThat(new AttemptFailure.Closed().errorCode()).isEqualTo(ErrorCode.UPSTREAM_FAILED);
-        assertThat(new AttemptFailure.ServerError(502).errorCode()).isEqualTo(ErrorCode.UPSTREAM_FAILED);
+        assertThat(new AttemptFailure.ServerError(500).errorCode()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
+        assertThat(new AttemptFailure.ServerError(500).answerStatus()).isEqualTo(502);
+        assertThat(new AttemptFailure.ServerError(503).answerStatus()).isEqualTo(503);
+        assertThat(new AttemptFailure.ServerError(504).answerStatus()).isEqualTo(504);
+        assertThat(new AttemptFailure.ServerError(600).answerStatus()).isEqualTo(502);
+        assertThat(new AttemptFailure.Closed().answerStatus()).isEqualTo(502);
         assertThat(new AttemptFailure.Idle().errorCode()).isEqualTo(ErrorCode.UPSTREAM_TIMEOUT);
     }
 

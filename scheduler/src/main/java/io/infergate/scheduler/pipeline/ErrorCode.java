@@ -48,6 +48,12 @@ public enum ErrorCode {
     INTERNAL(500, "server_error", "internal_error"),
     /** Every upstream attempt failed to connect or broke before a response. */
     UPSTREAM_FAILED(502, "server_error", "upstream_failed"),
+    /**
+     * The model server answered with a 5xx and the request was not tried again (no endpoint left, or the retry
+     * budget said no): the client gets this, never the model server's own answer, whose body may say more about the
+     * server than a client should learn. The status is {@link #ofUpstreamStatus}'s.
+     */
+    UPSTREAM_ERROR(502, "server_error", "upstream_error"),
     /** The backend has no ready endpoint, or the listener is being removed / the gateway is shutting down. */
     NO_ENDPOINT(503, "server_error", "no_ready_endpoint"),
     /**
@@ -89,6 +95,15 @@ public enum ErrorCode {
     /** The OpenAI error {@code code}. */
     public String code() {
         return code;
+    }
+
+    /**
+     * The status a final upstream 5xx is answered with ({@link #UPSTREAM_ERROR}): 503 and 504 keep their meaning for
+     * the client (unavailable for now, timed out), every other status (500, 501, 505 and up, a nonstandard 6xx) is
+     * 502, a bad answer from the server behind the gateway (RFC 9110 §15.6.3).
+     */
+    public static int ofUpstreamStatus(int upstreamStatus) {
+        return upstreamStatus == 503 || upstreamStatus == 504 ? upstreamStatus : UPSTREAM_ERROR.status;
     }
 
     /**
