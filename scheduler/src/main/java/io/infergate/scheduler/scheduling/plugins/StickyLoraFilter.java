@@ -70,7 +70,8 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
      * Per deciding thread, the metrics whose adapters it has added to {@link #adapters} (by identity: a scrape's
      * metrics are immutable and last for several decisions). Learning a candidate's adapters iterates two sets,
      * which for 256 endpoints was a quarter of a decision; the adapters only ever grow between clears, so a
-     * metrics object learnt once needs no second look until the next clear.
+     * metrics object learnt once needs no second look until the next clear. Keeps at most {@value #MAX_LEARNT}
+     * metrics objects reachable per thread (a few scrapes of a large pool) until it forgets them.
      */
     private final ThreadLocal<Learnt> learnt = ThreadLocal.withInitial(Learnt::new);
 
