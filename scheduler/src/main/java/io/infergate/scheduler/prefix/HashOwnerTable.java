@@ -102,14 +102,12 @@ final class HashOwnerTable {
         if ((owner >>> 6) >= words) {
             rebuild(capacity(), (owner >>> 6) + 1);
         }
-        int slot = find(hash);
-        if (slot < 0) {
+        // one probe finds the hash or the empty slot where it belongs (linear probing keeps no gap before it)
+        int slot = findOrFree(hash);
+        if (empty(slot)) {
             if ((size + 1) * 3L > capacity() * 2L) {
                 rebuild(capacity() * 2, words);
-            }
-            slot = home(hash);
-            while (!empty(slot)) {
-                slot = (slot + 1) & mask;
+                slot = findOrFree(hash);
             }
             data[slot * stride] = hash;
             size++;
@@ -165,22 +163,46 @@ final class HashOwnerTable {
     }
 
     /**
-     * If {@code owner} holds {@code hash} with its reference bit set, clears that bit (the clock's second chance)
-     * and returns true; otherwise changes nothing and returns false. Touches no owner bit.
+     * The slot of {@code hash} when {@code owner} holds it, else -1: for the clock's step on an endpoint's oldest
+     * entry, which then needs no second probe ({@link #clearReferenceAt} or {@link #clearAt}). The slot stays valid
+     * until the table next changes structurally (an insert, removal or rebuild).
      */
-    boolean clearReference(long hash, int owner) {
+    int slotHeldBy(long hash, int owner) {
         int slot = find(hash);
         int w = owner >>> 6;
-        if (slot < 0 || owner < 0 || w >= words) {
-            return false;
+        if (slot < 0 || owner < 0 || w >= words || (data[slot * stride + 1 + w] & (1L << owner)) == 0) {
+            return -1;
         }
-        int i = slot * stride + 1 + words + w;
+        return slot;
+    }
+
+    /**
+     * At a slot from {@link #slotHeldBy}: if {@code owner}'s reference bit is set, clears it (the clock's second
+     * chance) and returns true; otherwise returns false. Touches no owner bit.
+     */
+    boolean clearReferenceAt(int slot, int owner) {
+        int i = slot * stride + 1 + words + (owner >>> 6);
         long bit = 1L << owner;
         if ((data[i] & bit) == 0) {
             return false;
         }
         data[i] &= ~bit;
         return true;
+    }
+
+    /**
+     * At a slot from {@link #slotHeldBy}: removes {@code owner} from the hash's owners, and the hash with its last
+     * owner, like {@link #clear}.
+     */
+    void clearAt(int slot, int owner) {
+        int i = slot * stride + 1 + (owner >>> 6);
+        long bit = 1L << owner;
+        data[i] &= ~bit;
+        data[i + words] &= ~bit;
+        pairs--;
+        if (empty(slot)) {
+            removeAt(slot);
+        }
     }
 
     /** Whether {@code owner} holds {@code hash} with its reference bit set; for tests. */
@@ -254,6 +276,15 @@ final class HashOwnerTable {
             }
         }
         return -1;
+    }
+
+    /** The slot holding {@code hash}, or else the empty slot that ends its probe run (where it would go). */
+    private int findOrFree(long hash) {
+        int i = home(hash);
+        while (!empty(i) && data[i * stride] != hash) {
+            i = (i + 1) & mask;
+        }
+        return i;
     }
 
     private boolean empty(int slot) {

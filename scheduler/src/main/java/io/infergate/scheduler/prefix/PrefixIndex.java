@@ -481,15 +481,19 @@ public final class PrefixIndex {
         while (true) {
             long victim = ring.pop();
             int s = stripe(victim);
-            if (tables[s].clearReference(victim, e.id)) {
-                ring.push(victim, e.capacity);
+            HashOwnerTable table = tables[s];
+            int slot = table.slotHeldBy(victim, e.id); // one probe for both outcomes
+            if (slot >= 0 && table.clearReferenceAt(slot, e.id)) {
+                ring.push(victim, e.capacity); // readers never look at reference bits: no version change
                 continue;
             }
-            beginWrite(s);
-            try {
-                tables[s].clear(victim, e.id);
-            } finally {
-                endWrite(s);
+            if (slot >= 0) {
+                beginWrite(s);
+                try {
+                    table.clearAt(slot, e.id);
+                } finally {
+                    endWrite(s);
+                }
             }
             return;
         }

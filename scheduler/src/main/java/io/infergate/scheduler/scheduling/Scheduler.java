@@ -84,7 +84,7 @@ public final class Scheduler implements EndpointPicker {
 
     @Override
     public PickResult pick(PickRequest request, PoolSnapshot snapshot) {
-        return decide(request, snapshot).result();
+        return decide(request, snapshot, false).result(); // nobody will ask why: keep no per-scorer scores
     }
 
     /**
@@ -101,8 +101,12 @@ public final class Scheduler implements EndpointPicker {
         }
     }
 
-    /** Like {@link #pick}, with the explanation of the choice. */
+    /** Like {@link #pick} (the same choice), with the explanation of the choice. */
     public Decision decide(PickRequest request, PoolSnapshot snapshot) {
+        return decide(request, snapshot, true);
+    }
+
+    private Decision decide(PickRequest request, PoolSnapshot snapshot, boolean explain) {
         if (snapshot.isEmpty()) {
             return new Decision(PickResult.noReadyEndpoint(snapshot.pool()), null);
         }
@@ -118,7 +122,7 @@ public final class Scheduler implements EndpointPicker {
                     null);
         }
         SchedulingContext ctx = new SchedulingContext(request, now, random.get(), hasher);
-        ProfileResult r = profile.run(ctx, candidates);
+        ProfileResult r = explain ? profile.run(ctx, candidates) : profile.runUnexplained(ctx, candidates);
         return switch (r) {
             case ProfileResult.Failed f -> new Decision(PickResult.rejected(429, f.reason()), null);
             case ProfileResult.Chosen c -> {
@@ -129,7 +133,7 @@ public final class Scheduler implements EndpointPicker {
                         log.error("post-pick hook {} failed for request {}", hook, request.requestId(), e);
                     }
                 }
-                yield new Decision(PickResult.picked(c.endpoints()), c.explainer());
+                yield new Decision(PickResult.picked(c.endpoints()), explain ? c.explainer() : null);
             }
         };
     }

@@ -2,6 +2,7 @@ package io.infergate.scheduler.scheduling;
 
 import io.infergate.scheduler.pick.Endpoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,8 +26,25 @@ public record SchedulerProfile(
         }
     }
 
-    /** Runs the profile on {@code candidates}, which the filters narrow in place. */
+    /**
+     * Runs the profile on {@code candidates}, which the filters narrow in place, keeping every scorer's scores for
+     * {@link ProfileResult.Chosen#explanation()}.
+     */
     public ProfileResult run(SchedulingContext ctx, Candidates candidates) {
+        return run(ctx, candidates, true);
+    }
+
+    /**
+     * Like {@link #run(SchedulingContext, Candidates)}, with the same choice, but without keeping the scorers'
+     * scores: one scratch array serves every scorer (a decision nobody explains then allocates two arrays per
+     * candidate instead of one per scorer and candidate). The result's {@link ProfileResult.Chosen#explanation()}
+     * throws {@link IllegalStateException}.
+     */
+    public ProfileResult runUnexplained(SchedulingContext ctx, Candidates candidates) {
+        return run(ctx, candidates, false);
+    }
+
+    private ProfileResult run(SchedulingContext ctx, Candidates candidates, boolean explain) {
         if (candidates.isEmpty()) {
             return new ProfileResult.Failed("no candidate endpoints");
         }
@@ -38,21 +56,26 @@ public record SchedulerProfile(
         }
         int n = candidates.size();
         double[] totals = new double[n];
-        double[][] scores = new double[scorers.size()][];
-        double[] weights = new double[scorers.size()];
-        List<String> names = new ArrayList<>(scorers.size());
+        double[][] scores = explain ? new double[scorers.size()][] : null;
+        double[] scratch = explain ? null : new double[n];
         for (int k = 0; k < scorers.size(); k++) {
             WeightedScorer ws = scorers.get(k);
-            double[] s = new double[n];
+            double[] s;
+            if (explain) {
+                s = new double[n];
+                scores[k] = s;
+            } else {
+                s = scratch;
+                if (k > 0) {
+                    Arrays.fill(s, 0.0); // scorers may leave positions unwritten and mean 0
+                }
+            }
             ws.scorer().score(ctx, candidates, s);
             for (int i = 0; i < n; i++) {
                 double v = s[i];
                 s[i] = v >= 0 ? Math.min(v, 1.0) : 0.0; // clamps negatives and NaN to 0, > 1 to 1
                 totals[i] += s[i] * ws.weight();
             }
-            scores[k] = s;
-            weights[k] = ws.weight();
-            names.add(ws.scorer().name());
         }
         int[] picked = picker.pick(ctx, candidates, totals, Math.min(maxEndpoints, n));
         if (picked.length == 0) {
@@ -63,6 +86,21 @@ public record SchedulerProfile(
             chosen.add(candidates.endpoint(i));
         }
         return new ProfileResult.Chosen(
-                chosen, () -> new Explanation(candidates.endpoints(), names, weights, scores, totals));
+                chosen,
+                explain
+                        ? () -> explanation(candidates, scores, totals)
+                        : () -> {
+                            throw new IllegalStateException("profile " + name + " ran without keeping its scores");
+                        });
+    }
+
+    private Explanation explanation(Candidates candidates, double[][] scores, double[] totals) {
+        List<String> names = new ArrayList<>(scorers.size());
+        double[] weights = new double[scorers.size()];
+        for (int k = 0; k < scorers.size(); k++) {
+            names.add(scorers.get(k).scorer().name());
+            weights[k] = scorers.get(k).weight();
+        }
+        return new Explanation(candidates.endpoints(), names, weights, scores, totals);
     }
 }

@@ -7,5 +7,10 @@ package io.infergate.scheduler.scheduling;
  */
 public interface Scorer extends Plugin {
 
+    /**
+     * Writes candidate {@code i}'s score to {@code scores[i]}; {@code scores} arrives zeroed and at least
+     * {@code candidates.size()} long, so a position left unwritten scores 0. The array may be reused for the
+     * next scorer once the profile has read it: keep no reference to it.
+     */
     void score(SchedulingContext ctx, Candidates candidates, double[] scores);
 }

@@ -60,6 +60,24 @@ class HashOwnerTableTest {
     }
 
     @Test
+    void clearingAtASlotRemovesTheOwnerAndTheHashWithItsLastOwner() {
+        HashOwnerTable t = new HashOwnerTable();
+        t.set(7, 3);
+        t.set(7, 5);
+        t.referenceIfHeld(7, 5);
+        t.clearAt(t.slotHeldBy(7, 5), 5);
+        assertThat(t.has(7, 5)).isFalse();
+        assertThat(t.has(7, 3)).isTrue();
+        t.set(7, 5);
+        assertThat(t.referenced(7, 5)).isFalse(); // its reference bit left with it
+        t.clearAt(t.slotHeldBy(7, 3), 3);
+        t.clearAt(t.slotHeldBy(7, 5), 5);
+        assertThat(t.size()).isZero();
+        assertThat(t.pairs()).isZero();
+        assertThat(t.readOwners(7, new long[1])).isZero();
+    }
+
+    @Test
     void referenceBitsBelongToHoldersAndNeverShowAsOwners() {
         HashOwnerTable t = new HashOwnerTable();
         assertThat(t.referenceIfHeld(7, 3)).isFalse(); // not held: nothing to mark
@@ -73,8 +91,12 @@ class HashOwnerTableTest {
         assertThat(t.readOwners(7, out)).isEqualTo(1);
         assertThat(out[0]).isEqualTo((1L << 3) | (1L << 5));
 
-        assertThat(t.clearReference(7, 3)).isTrue(); // the second chance, used once
-        assertThat(t.clearReference(7, 3)).isFalse();
+        int slot = t.slotHeldBy(7, 3);
+        assertThat(slot).isNotNegative();
+        assertThat(t.slotHeldBy(7, 4)).isEqualTo(-1); // not an owner
+        assertThat(t.slotHeldBy(8, 3)).isEqualTo(-1); // not there
+        assertThat(t.clearReferenceAt(slot, 3)).isTrue(); // the second chance, used once
+        assertThat(t.clearReferenceAt(slot, 3)).isFalse();
         assertThat(t.has(7, 3)).isTrue();
 
         t.referenceIfHeld(7, 5);

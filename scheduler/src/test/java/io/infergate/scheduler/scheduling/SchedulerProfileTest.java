@@ -1,6 +1,7 @@
 package io.infergate.scheduler.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infergate.scheduler.datastore.ScrapedMetrics;
 import io.infergate.scheduler.pick.Endpoint;
@@ -86,6 +87,50 @@ class SchedulerProfileTest {
         ProfileResult.Chosen r = (ProfileResult.Chosen) p.run(ctx(new byte[0], 1), c);
         assertThat(r.explanation().totals()).containsExactly(5.0, 0.0, 0.0);
         assertThat(r.endpoints().get(0)).isEqualTo(Pods.endpoint(0));
+    }
+
+    @Test
+    void runningUnexplainedChoosesTheSameWithoutKeepingScores() {
+        // the second scorer writes one position and leaves the others meaning 0: the shared scratch array must not
+        // hand it the first scorer's values
+        SchedulerProfile p = new SchedulerProfile(
+                "p",
+                List.of(),
+                List.of(
+                        new WeightedScorer(fixed("a", 0.5, 0.9, 0), 1),
+                        new WeightedScorer(fixed("b", Double.NaN, Double.NaN, 1), 2)),
+                new MaxScorePicker(),
+                3);
+        List<Endpoint> eps = List.of(Pods.endpoint(0), Pods.endpoint(1), Pods.endpoint(2));
+        List<ScrapedMetrics> metrics = List.of(Pods.metrics(0, 0), Pods.metrics(0, 0), Pods.metrics(0, 0));
+
+        ProfileResult.Chosen explained = (ProfileResult.Chosen) p.run(ctx(new byte[0], 1), Candidates.of(eps, metrics));
+        ProfileResult.Chosen unexplained =
+                (ProfileResult.Chosen) p.runUnexplained(ctx(new byte[0], 1), Candidates.of(eps, metrics));
+
+        assertThat(explained.explanation().totals()).containsExactly(0.5, 0.9, 2.0);
+        assertThat(unexplained.endpoints()).containsExactly(eps.get(2), eps.get(1), eps.get(0));
+        assertThat(unexplained.endpoints()).isEqualTo(explained.endpoints());
+        assertThatThrownBy(unexplained::explanation).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A scorer that writes {@code values} where they are not NaN and leaves the other positions alone. */
+    private static Scorer fixed(String type, double... values) {
+        return new Scorer() {
+            @Override
+            public String type() {
+                return type;
+            }
+
+            @Override
+            public void score(SchedulingContext ctx, Candidates c, double[] s) {
+                for (int i = 0; i < values.length; i++) {
+                    if (!Double.isNaN(values[i])) {
+                        s[i] = values[i];
+                    }
+                }
+            }
+        };
     }
 
     @Test

@@ -9,10 +9,12 @@ import io.infergate.scheduler.scheduling.SchedulingContext;
 import io.infergate.scheduler.scheduling.config.PluginFactory;
 import io.infergate.scheduler.scheduling.config.PluginInstance;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ours ({@code sticky-lora-affinity-filter}): GIE v0.5's LoRA affinity with a memory of our own picks. An endpoint
@@ -54,12 +56,24 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
                             * 1_000_000L));
 
     static final int MAX_MODELS = 4096;
+    /** Metrics a thread remembers having learnt from before it forgets them all (a few scrapes of a large pool). */
+    static final int MAX_LEARNT = 4096;
 
     private final String name;
     private final long memoryNanos;
     private final ConcurrentHashMap<String, Map<String, Long>> recent = new ConcurrentHashMap<>();
     /** Names some scrape showed as a running or waiting adapter. */
     private final Set<String> adapters = ConcurrentHashMap.newKeySet();
+    /** Bumped whenever {@link #adapters} is cleared: what a thread learnt before then must be learnt again. */
+    private final AtomicLong adaptersGeneration = new AtomicLong();
+    /**
+     * Per deciding thread, the metrics whose adapters it has added to {@link #adapters} (by identity: a scrape's
+     * metrics are immutable and last for several decisions). Learning a candidate's adapters iterates two sets,
+     * which for 256 endpoints was a quarter of a decision; the adapters only ever grow between clears, so a
+     * metrics object learnt once needs no second look until the next clear. Keeps at most {@value #MAX_LEARNT}
+     * metrics objects reachable per thread (a few scrapes of a large pool) until it forgets them.
+     */
+    private final ThreadLocal<Learnt> learnt = ThreadLocal.withInitial(Learnt::new);
 
     public StickyLoraFilter() {
         this(TYPE, DEFAULT_MEMORY_NANOS);
@@ -122,10 +136,13 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
     private void learnAdapters(Candidates c) {
         if (adapters.size() >= MAX_MODELS) {
             adapters.clear();
+            adaptersGeneration.incrementAndGet();
         }
+        Learnt seen = learnt.get();
+        seen.sync(adaptersGeneration.get());
         for (int i = 0; i < c.size(); i++) {
             ModelServerMetrics m = c.metrics(i);
-            if (m.hasLoraInfo()) {
+            if (m.hasLoraInfo() && seen.add(m)) {
                 for (String a : m.activeAdapters()) {
                     if (!adapters.contains(a)) {
                         adapters.add(a);
@@ -137,6 +154,25 @@ public final class StickyLoraFilter implements SelectingFilter, PostPick {
                     }
                 }
             }
+        }
+    }
+
+    /** One thread's record of the metrics it learnt adapters from, valid for one generation of the adapters. */
+    private static final class Learnt {
+        private final Map<ModelServerMetrics, Boolean> metrics = new IdentityHashMap<>();
+        private long generation;
+
+        /** Forgets everything when the adapters were cleared since, or when the record has grown too large. */
+        void sync(long current) {
+            if (generation != current || metrics.size() >= MAX_LEARNT) {
+                metrics.clear();
+                generation = current;
+            }
+        }
+
+        /** True when {@code m} was not recorded yet (and records it). */
+        boolean add(ModelServerMetrics m) {
+            return metrics.put(m, Boolean.TRUE) == null;
         }
     }
 

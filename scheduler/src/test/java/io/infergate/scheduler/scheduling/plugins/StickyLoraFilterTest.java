@@ -11,6 +11,7 @@ import io.infergate.scheduler.pick.PickRequest;
 import io.infergate.scheduler.scheduling.Candidates;
 import io.infergate.scheduler.scheduling.SchedulingContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +68,23 @@ class StickyLoraFilterTest {
         filter.picked(at("m", 0), c.endpoint(0));
 
         assertThat(filter.select(at("m", 1), c)).containsExactly(true, true);
+    }
+
+    @Test
+    void adaptersLearntBeforeTheNamesAreClearedAreLearntAgainFromTheSameScrape() {
+        // the same metrics objects throughout: a thread remembers which it learnt from, and must forget that when
+        // the adapter names are cleared (past MAX_MODELS), or "z" would stop counting as an adapter
+        Candidates c = candidates(lora(Set.of(), Set.of()), lora(Set.of("z"), Set.of()));
+        filter.select(at("z", 0), c);
+        filter.picked(at("z", 0), c.endpoint(0));
+        Set<String> many = new HashSet<>();
+        for (int i = 0; i < StickyLoraFilter.MAX_MODELS; i++) {
+            many.add("m" + i);
+        }
+        filter.select(at("other", 1), candidates(lora(many, Set.of())));
+
+        // this select clears the names first (there are MAX_MODELS + 1), then must learn "z" again from c
+        assertThat(filter.select(at("z", 2), c)).containsExactly(true, true);
     }
 
     @Test
