@@ -39,10 +39,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of the HTTP proxy (the "frontend handler" of Netty's HexDumpProxy), one per client connection,
- * behind an {@code HttpServerCodec}. It reads one request at a time into a heap buffer that grows with the bytes
- * received (never sized from the declared {@code Content-Length}), asks the
+ * behind an {@code HttpServerCodec}. It reads one request at a time into a buffer that grows with the bytes received
+ * (never sized from the declared {@code Content-Length}), asks the
  * {@link RequestRouter} what to do with it, and either answers at once or hands the request to a
- * {@link ProxyExchange}, which streams the response back and calls {@link #exchangeDone} when it is over.
+ * {@link ProxyExchange}, which streams the response back and calls {@link #exchangeDone} when it is over. The body
+ * is received into pooled direct pieces, which are what goes upstream unless the router edits the body; the router
+ * reads one heap copy of it.
  *
  * <h2>Body limit</h2>
  * A {@code Content-Length} above {@code maxRequestBodyBytes} is refused with 413 before any body byte is read; a
@@ -86,8 +88,11 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final ThrottledLog headerTimeouts = new ThrottledLog(log);
     private static final ThrottledLog bodyTimeouts = new ThrottledLog(log);
-    /** A body buffer's first capacity; it doubles as bytes arrive, up to the body limit. */
-    static final int INITIAL_BODY_CAPACITY = 256;
+    /**
+     * Pieces a body buffer may have before Netty merges them into one: never reached, since each growth adds a piece
+     * as large as the body so far (at most about 20 pieces up to 16 MiB), and merging would copy the whole body.
+     */
+    static final int MAX_BODY_PIECES = 1024;
 
     private final ProxyRuntime rt;
     private final String groupKey;
@@ -118,6 +123,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
     // its body (released when the wait ends either way)
     private Plan waiting;
     private ByteBuf waitingBody;
+    // the body of the request being routed as it was received (pooled direct pieces): what goes upstream unless the
+    // router edited the body. The router reads a heap copy (its scanner and the picker's prefix hashing need one
+    // array); both are released together (releaseBody), or this one travels with the forward (carryOut)
+    private ByteBuf wire;
 
     /**
      * @param http2 whether this handler serves one HTTP/2 stream (a child channel behind
@@ -238,9 +247,12 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             req.headers().remove(HttpHeaderNames.EXPECT);
         }
         request = req;
-        // grows with the bytes received (doubling), never sized from the declared length: a client that declares
-        // 16 MiB and sends 100 bytes holds a few hundred bytes
-        body = ctx.alloc().heapBuffer(Math.min(INITIAL_BODY_CAPACITY, maxBody), maxBody);
+        // grows with the bytes received (each growth adds a pooled direct piece as large as the body so far), never
+        // sized from the declared length: a client that declares 16 MiB and sends 100 bytes holds a few hundred
+        // bytes. Pieces rather than one buffer: growing copies nothing, and the body goes upstream as it is, in one
+        // gathering write, where a heap buffer was copied at each doubling and once more into direct memory to be
+        // sent
+        body = ctx.alloc().compositeDirectBuffer(MAX_BODY_PIECES);
         lastBodyReadNanos = rt.nanoTime();
         scheduleBodyCheck(bodyTimeoutNanos);
     }
@@ -387,12 +399,13 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         body.writeBytes(data);
         if (last) {
             HttpRequest r = request;
-            ByteBuf b = body;
+            ByteBuf received = body;
             request = null;
             body = null;
             releaseReserved();
             cancelBodyTimer();
-            dispatch(r, b);
+            wire = received;
+            dispatch(r, heapCopy(received));
         }
     }
 
@@ -419,18 +432,63 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The body as one heap array, what the router reads; empty bodies share Netty's empty buffer. */
+    private ByteBuf heapCopy(ByteBuf received) {
+        int n = received.readableBytes();
+        if (n == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf copy = ctx.alloc().heapBuffer(n, n);
+        received.getBytes(received.readerIndex(), copy, n);
+        return copy;
+    }
+
+    /** Releases the router's copy of a body and the received body it was made from. */
+    private void releaseBody(ByteBuf b) {
+        b.release();
+        if (wire != null) {
+            wire.release();
+            wire = null;
+        }
+    }
+
+    /**
+     * The forward with the body to send: the received pieces when the router kept the body it was given
+     * ({@code b}, whose copy is then released), else the router's edited body (and the received one is released).
+     */
+    private Plan.Forward withWireBody(Plan.Forward f, ByteBuf b) {
+        ByteBuf received = wire;
+        wire = null;
+        if (f.body() != b) {
+            received.release();
+            return f;
+        }
+        b.release();
+        return new Plan.Forward(
+                f.targets(),
+                received,
+                f.upstreamModel(),
+                f.clientModel(),
+                f.filters(),
+                f.promptTokens(),
+                f.outputTokens(),
+                f.scores(),
+                f.picker(),
+                f.retry());
+    }
+
     private void dispatch(HttpRequest req, ByteBuf b) {
         GatewayConfig config = rt.config();
         ListenerGroup group = config.group(groupKey);
         if (group == null || group.isTcp()) {
-            b.release();
+            releaseBody(b);
             respond(ErrorCode.NO_ENDPOINT, "listener " + current.listener + " is being removed", false);
             return;
         }
         String authority = req.headers().get(HttpHeaderNames.HOST);
         ListenerConfig listener = group.select(authority);
         if (listener == null) {
-            b.release();
+            releaseBody(b);
             respond(
                     ErrorCode.NO_ROUTE,
                     "no listener on port " + group.port() + " accepts host \"" + (authority == null ? "" : authority)
@@ -466,10 +524,10 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
         try {
             return next.get();
         } catch (ProxyException e) {
-            b.release();
+            releaseBody(b);
             respond(e.failure(), e.status(), e.getMessage(), keepAlive);
         } catch (RuntimeException e) {
-            b.release();
+            releaseBody(b);
             log.error("request {}: unexpected failure {}", current.requestId, when, e);
             respond(ErrorCode.INTERNAL, "internal error while routing the request", keepAlive);
         }
@@ -492,14 +550,14 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
                         req,
                         "after the endpoint picker's decision");
             case Plan.Answer a -> {
-                b.release();
+                releaseBody(b);
                 FullHttpResponse r = a.response();
                 r.headers().set(HeaderNames.X_REQUEST_ID, current.requestId);
                 current.status = r.status().code();
                 finishLocal(r, keepAlive);
             }
             case Plan.Forward f -> {
-                exchange = new ProxyExchange(this, ctx, rt, current, req, f, keepAlive);
+                exchange = new ProxyExchange(this, ctx, rt, current, req, withWireBody(f, b), keepAlive);
                 current = null;
                 exchange.start();
             }
@@ -530,7 +588,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             waitingBody = null;
             if (!ctx.channel().isActive()) {
                 endWait(wait, null);
-                b.release();
+                releaseBody(b);
                 return;
             }
             Plan next = step(() -> resume.apply(result, error), b, when);
@@ -671,7 +729,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             } else if (w instanceof Plan.External e) {
                 e.call().cancel();
             }
-            b.release();
+            releaseBody(b);
             current.status = 499;
             current.errorType = "client_closed";
             rt.complete(current.toRecord(rt.nanoTime()));

@@ -434,4 +434,33 @@ class OpenAiRequestScannerTest {
             }
         }
     }
+
+    @Test
+    void theBranchFreeWordTestAgreesWithTheEightByteTest() {
+        int[] values = {0x00, 0x1f, 0x20, 0x21, '"', '\\', 0x5b, 0x5d, 0x61, 0x7f, 0x80, 0xc3, 0xff};
+        for (int lane = 0; lane < 8; lane++) {
+            for (int v = 0; v < 256; v++) {
+                for (int other = 0; other < 8; other++) {
+                    for (int u : values) {
+                        long w = 0x6161616161616161L;
+                        w = (w & ~(0xFFL << (8 * lane))) | ((long) v << (8 * lane));
+                        w = (w & ~(0xFFL << (8 * other))) | ((long) u << (8 * other));
+                        Assertions.assertThat(OpenAiRequestScanner.attention(w) == 0)
+                                .as("word %016x", w)
+                                .isEqualTo(OpenAiRequestScanner.isPlain(w));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aQuoteOrEscapeAtAnyOffsetOfALongStringEndsOrContinuesItThere() {
+        for (int k = 0; k < 80; k++) {
+            String prompt = "a".repeat(k) + "\\\"" + "b".repeat(45) + "\u00e9" + "c".repeat(k % 37);
+            String json = "{\"prompt\":\"" + prompt + "\",\"model\":\"m" + k + "\"}";
+            ScannedRequest r = new OpenAiRequestScanner().scan(json.getBytes(StandardCharsets.UTF_8));
+            assertThat(r.model()).as("offset %d", k).isEqualTo("m" + k);
+        }
+    }
 }
