@@ -58,6 +58,29 @@ class FidelityReportTest {
     }
 
     @Test
+    void theDefaultPresetMeetsEveryTargetOfConfigA() {
+        FidelityReport a = new FidelityReport(
+                PublishedRun.A,
+                StageReplay.run(
+                        PublishedRun.A, PublishedRun.A.engineConfig(Preset.DEFAULT), Duration.ofSeconds(60), 1));
+        assertThat(a.itlWithinTolerance()).isTrue();
+        assertThat(a.kneeMatches()).isTrue();
+        assertThat(a.saturatedThroughputWithinTolerance()).isTrue();
+    }
+
+    @Test
+    void theDefaultPresetMatchesConfigBsStepsAtAndPastTheKnee() {
+        FidelityReport b = new FidelityReport(
+                PublishedRun.B,
+                StageReplay.run(
+                        PublishedRun.B, PublishedRun.B.engineConfig(Preset.DEFAULT), Duration.ofSeconds(60), 1));
+        assertThat(b.saturatedThroughputWithinTolerance()).isTrue();
+        for (int i = PublishedRun.B.kneeStage(); i < PublishedRun.B.stages().size(); i++) {
+            assertThat(Math.abs(b.itlError(i))).isLessThan(FidelityReport.ITL_TOLERANCE);
+        }
+    }
+
+    @Test
     void aReplayOfTheWrongLengthIsRejected() {
         assertThatThrownBy(() -> new FidelityReport(PublishedRun.A, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
