@@ -2,12 +2,15 @@ package io.infergate.app;
 
 import io.infergate.bench.fidelity.FidelityReport;
 import io.infergate.bench.fidelity.PublishedRun;
+import io.infergate.bench.fidelity.RealTimeReplay;
 import io.infergate.bench.fidelity.StageReplay;
 import io.infergate.bench.fidelity.StageResult;
 import io.infergate.simulator.engine.Preset;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +32,9 @@ import picocli.CommandLine.Spec;
                     + " demos/kubecon-na-2025: vLLM 0.11, Llama-3.1-8B, one H100; config A with prefix caching and"
                     + " chunked prefill, B without) against one simulated engine and prints published / simulated /"
                     + " error for derived ITL, E2E, TTFT mean and output tokens/s, and the TTFT knee.",
-            "Virtual time by default (deterministic, seconds)."
+            "Virtual time by default (deterministic, seconds); --real-time streams the same requests over HTTP to a"
+                    + " sim replica started in this process (wall-clock: run it on a quiet machine, e.g. with"
+                    + " --stage-length 10s)."
         })
 final class BenchFidelityCommand implements Callable<Integer> {
 
@@ -56,11 +61,16 @@ final class BenchFidelityCommand implements Callable<Integer> {
             description = "Arrivals per stage (default: ${DEFAULT-VALUE}, as published).")
     Duration stageLength;
 
+    @Option(
+            names = "--real-time",
+            description = "Replay in real time against a sim replica over HTTP instead of in virtual time.")
+    boolean realTime;
+
     @Option(names = "--seed", defaultValue = "1", description = "Prompts and engine seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Preset p;
         try {
@@ -73,10 +83,24 @@ final class BenchFidelityCommand implements Callable<Integer> {
                     spec.commandLine(), "--stage-length: " + stageLength + " (expected: > 0)");
         }
         for (PublishedRun run : configs) {
-            List<StageResult> results = StageReplay.run(run, run.engineConfig(p), stageLength, seed);
+            List<StageResult> results = realTime
+                    ? RealTimeReplay.run(run, run.engineConfig(p), stageLength, seed)
+                    : StageReplay.run(run, run.engineConfig(p), stageLength, seed);
             out.println(new FidelityReport(run, results).markdown());
+            if (realTime) {
+                out.printf(
+                        Locale.ROOT,
+                        "real time, stages of %s; load average after the run: %s%n%n",
+                        stageLength,
+                        loadAverage());
+            }
             out.flush();
         }
         return 0;
+    }
+
+    private static String loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
     }
 }

@@ -75,7 +75,7 @@ public final class StageReplay {
             firstSend = -1;
             lastFinish = -1;
             long start = loop.now() + GAP_NANOS;
-            long requests = Math.round(qps * length.toNanos() / 1e9);
+            long requests = RealTimeReplay.requests(qps, length);
             for (long i = 0; i < requests; i++) {
                 long n = next++;
                 loop.schedule(start + Math.round(i * 1e9 / qps), () -> arrive(n));

@@ -6,7 +6,8 @@
  *
  * <p>{@link io.infergate.bench.fidelity.PublishedRun} holds the published numbers,
  * {@link io.infergate.bench.fidelity.StageReplay} replays them in virtual time (deterministic, seconds for the
- * whole sweep), and
+ * whole sweep), {@link io.infergate.bench.fidelity.RealTimeReplay} in real time against a {@code sim} replica over
+ * HTTP, and
  * {@link io.infergate.bench.fidelity.FidelityReport} prints the side-by-side table. Everything here runs on the
  * caller's thread (the real-time replay also uses the JDK HTTP client's threads).
  */
