@@ -90,8 +90,8 @@ final class BenchFidelityCommand implements Callable<Integer> {
             if (realTime) {
                 out.printf(
                         Locale.ROOT,
-                        "real time, stages of %s; load average after the run: %s%n%n",
-                        stageLength,
+                        "real time, stages of %.1f s; load average after the run: %s%n%n",
+                        stageLength.toMillis() / 1000.0,
                         loadAverage());
             }
             out.flush();

@@ -379,6 +379,7 @@ public final class SimCommand implements Callable<Integer> {
         if (minStepMs != null) {
             millisToNanos("--min-step-ms", minStepMs); // the same validation: a finite number >= 0
             StepTimeModel t = base.stepTime();
+            // without the preset's step-time variance, so that "at least" holds for every step
             b.stepTime(new StepTimeModel(
                     Math.max(t.memFloorMs(), minStepMs),
                     t.memPerPrefillTokenMs(),
