@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
         description = "Benchmarks: the simulator's virtual-time speed and its real-time streaming capacity; streaming"
                 + " workload load (load) and non-streaming HTTP load (http-load);"
                 + " JMH micro-benchmarks of the endpoint picker; the policy lab (lab) and how close it is to the"
-                + " real gateway (lab-vs-real).",
+                + " real gateway (lab-vs-real); the simulator against published vLLM measurements (fidelity).",
         subcommands = {
             BenchCommand.SimLoop.class,
             BenchCommand.SimCapacity.class,
@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Jmh.class,
             BenchLabCommand.class,
             BenchLabVsRealCommand.class,
+            BenchFidelityCommand.class,
             BenchEppCommand.class,
             BenchChaosCommand.class
         })

@@ -86,8 +86,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(
             names = "--preset",
             defaultValue = "llama-3.1-8b-h100",
-            description = "Model/GPU preset: llama-3.1-8b-h100, llama-3.1-8b-a100, llama-3.1-70b-h100-tp4 "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Model/GPU preset: llama-3.1-8b-h100 (calibrated against published vLLM 0.11 H100"
+                    + " measurements, see bench fidelity), llama-3.1-8b-a100 and llama-3.1-70b-h100-tp4 (uncalibrated:"
+                    + " scaled estimates) (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(
@@ -378,6 +379,7 @@ public final class SimCommand implements Callable<Integer> {
         if (minStepMs != null) {
             millisToNanos("--min-step-ms", minStepMs); // the same validation: a finite number >= 0
             StepTimeModel t = base.stepTime();
+            // without the preset's step-time variance, so that "at least" holds for every step
             b.stepTime(new StepTimeModel(
                     Math.max(t.memFloorMs(), minStepMs),
                     t.memPerPrefillTokenMs(),

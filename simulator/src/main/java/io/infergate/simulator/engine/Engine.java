@@ -44,6 +44,8 @@ public final class Engine {
     private final SimClock clock;
     private final EngineMetrics metrics;
     private final SplittableRandom random;
+    // its own stream, so step-time variance leaves the token ids and the other draws of a seed unchanged
+    private final SplittableRandom stepNoise;
     private final KvCache kv;
     private final LoraSlots loras;
 
@@ -66,6 +68,7 @@ public final class Engine {
                     "metrics were created for another config (expected: the same EngineConfig)");
         }
         this.random = new SplittableRandom(seed);
+        this.stepNoise = new SplittableRandom(Seq.mix(seed ^ 0x5DEECE66DL));
         this.kv = new KvCache(config.blockSize(), config.numGpuBlocks(), config.enablePrefixCaching());
         this.loras = new LoraSlots(config);
     }
@@ -345,7 +348,9 @@ public final class Engine {
                 attention += num * (before + num / 2.0);
             }
         }
-        long duration = config.stepTime().stepNanos(prefill, decodes, decodeContext, attention);
+        StepTimeModel model = config.stepTime();
+        double noise = model.stepTimeCv() > 0 ? stepNoise.nextGaussian() : 0;
+        long duration = model.stepNanos(prefill, decodes, decodeContext, attention, noise);
         if (config.enableLora() && !stepLoras.isEmpty()) {
             duration += loras.activate(stepLoras);
         }

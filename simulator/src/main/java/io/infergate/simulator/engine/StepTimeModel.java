@@ -23,7 +23,28 @@ public record StepTimeModel(
         double memPerContextTokenMs,
         double computeBaseMs,
         double computePerTokenMs,
-        double computePerAttentionPairMs) {
+        double computePerAttentionPairMs,
+        double stepTimeCv) {
+
+    /** A model whose steps take exactly the modelled time (no variance). */
+    public StepTimeModel(
+            double memFloorMs,
+            double memPerPrefillTokenMs,
+            double memPerDecodeSeqMs,
+            double memPerContextTokenMs,
+            double computeBaseMs,
+            double computePerTokenMs,
+            double computePerAttentionPairMs) {
+        this(
+                memFloorMs,
+                memPerPrefillTokenMs,
+                memPerDecodeSeqMs,
+                memPerContextTokenMs,
+                computeBaseMs,
+                computePerTokenMs,
+                computePerAttentionPairMs,
+                0);
+    }
 
     public StepTimeModel {
         requireNonNegative("memFloorMs", memFloorMs);
@@ -33,10 +54,17 @@ public record StepTimeModel(
         requireNonNegative("computeBaseMs", computeBaseMs);
         requireNonNegative("computePerTokenMs", computePerTokenMs);
         requireNonNegative("computePerAttentionPairMs", computePerAttentionPairMs);
+        if (!(stepTimeCv >= 0 && stepTimeCv <= MAX_CV)) {
+            throw new IllegalArgumentException(
+                    "stepTimeCv: " + stepTimeCv + " (expected: 0.." + MAX_CV + ", a relative standard deviation)");
+        }
         if (memFloorMs == 0 && computeBaseMs == 0) {
             throw new IllegalArgumentException("memFloorMs and computeBaseMs are both 0 (expected: a step takes time)");
         }
     }
+
+    /** The largest step-time variance accepted: beyond it the clamp at half the mean would distort the mean. */
+    public static final double MAX_CV = 0.2;
 
     private static void requireNonNegative(String name, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
@@ -66,8 +94,37 @@ public record StepTimeModel(
                 computeBoundMs(prefillTokens, decodeSeqs, attentionPairs));
     }
 
-    /** The step time in nanoseconds, at least 1. */
+    /** The step time in nanoseconds, at least 1, without variance. */
     public long stepNanos(long prefillTokens, long decodeSeqs, long decodeContextTokens, double attentionPairs) {
-        return Math.max(1L, Math.round(stepMs(prefillTokens, decodeSeqs, decodeContextTokens, attentionPairs) * 1e6));
+        return stepNanos(prefillTokens, decodeSeqs, decodeContextTokens, attentionPairs, 0);
+    }
+
+    /**
+     * The step time in nanoseconds, at least 1, scaled by {@code 1 + stepTimeCv * standardNormal} (kept within
+     * 0.5..1.5 of the modelled time): the caller draws {@code standardNormal} from its seeded random source, so a
+     * run stays reproducible.
+     */
+    public long stepNanos(
+            long prefillTokens,
+            long decodeSeqs,
+            long decodeContextTokens,
+            double attentionPairs,
+            double standardNormal) {
+        double factor = Math.clamp(1 + stepTimeCv * standardNormal, 0.5, 1.5);
+        return Math.max(
+                1L, Math.round(stepMs(prefillTokens, decodeSeqs, decodeContextTokens, attentionPairs) * factor * 1e6));
+    }
+
+    /** This model with another step-time variance. */
+    public StepTimeModel withStepTimeCv(double cv) {
+        return new StepTimeModel(
+                memFloorMs,
+                memPerPrefillTokenMs,
+                memPerDecodeSeqMs,
+                memPerContextTokenMs,
+                computeBaseMs,
+                computePerTokenMs,
+                computePerAttentionPairMs,
+                cv);
     }
 }

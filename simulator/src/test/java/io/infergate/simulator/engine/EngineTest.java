@@ -34,7 +34,7 @@ class EngineTest {
     }
 
     @Test
-    void busyStepWith128DecodesAndAbout400PrefillTokensTakesAboutTwelveMilliseconds() {
+    void busyStepWith128DecodesAnd400PrefillTokensCostsDecodePlusPrefill() {
         VirtualClock clock = new VirtualClock();
         EngineConfig config = H100.toBuilder().frontendOverheadNanos(0).build();
         Engine engine = new Engine(config, clock, new EngineMetrics(config), 7);
@@ -48,7 +48,9 @@ class EngineTest {
         StepPlan plan = engine.beginStep();
         assertThat(plan.decodeSeqs()).isEqualTo(128);
         assertThat(plan.prefillTokens()).isEqualTo(400);
-        assertThat(plan.durationNanos() / 1e6).isBetween(11.5, 12.5);
+        // 7.2 floor + 0.021 x (400 + 128) tokens + ~31k context tokens x 0.00005 = ~19.8 ms, +-1.5 % variance: the
+        // prefill is not hidden under the memory floor (the old max() form said 12.4 ms)
+        assertThat(plan.durationNanos() / 1e6).isBetween(19.0, 20.6);
     }
 
     @Test

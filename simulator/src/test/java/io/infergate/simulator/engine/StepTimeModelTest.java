@@ -11,16 +11,56 @@ class StepTimeModelTest {
 
     private final StepTimeModel h100 = Preset.LLAMA_3_1_8B_H100.stepTime();
 
+    // Calibration points of the default preset against the KubeCon NA 2025 inference-perf runs
+    // (kubernetes-sigs/inference-perf demos/kubecon-na-2025, vLLM 0.11, one H100; docs/simulator.md, "Fidelity").
+
     @Test
-    void batchOfOneDecodesInAboutSevenMilliseconds() {
-        assertThat(h100.stepMs(0, 1, 300, 0)).isCloseTo(7.0, within(0.1));
+    void batchOfOneDecodesAtThePublishedLightLoadStep() {
+        // published: 7.14 ms at 1 QPS in both configs ((E2E - TTFT) / 63)
+        assertThat(h100.stepMs(0, 1, 235, 0)).isCloseTo(7.14, within(0.1));
     }
 
     @Test
-    void busyDecodeStepWithPrefillTakesAboutTwelveMilliseconds() {
-        // 128 decoding sequences (~240 tokens of context each) plus ~400 prefill tokens
-        double attention = 400 * (0 + 400 / 2.0);
-        assertThat(h100.stepMs(400, 128, 128 * 240, attention)).isBetween(11.5, 12.5);
+    void eachRunningSequenceAddsThePublishedSlope() {
+        // published config A: ITL grows ~0.033 ms per running sequence (engine tokens)
+        double perSeq = (h100.stepMs(0, 101, 101 * 235L, 0) - h100.stepMs(0, 1, 235, 0)) / 100;
+        assertThat(perSeq).isCloseTo(0.033, within(0.002));
+    }
+
+    @Test
+    void aFullBatchWithPrefixCachedPromptsStepsAtConfigASaturation() {
+        // config A saturated: 128 running, ~2 new prompts per step with 11 uncached tokens each; published 11.5-11.7 ms
+        assertThat(h100.stepMs(22, 128, 128 * 235L, 22 * 200.0)).isBetween(11.5 * 0.95, 11.7 * 1.05);
+    }
+
+    @Test
+    void aMixedStepCostsDecodePlusPrefillAtConfigBSaturation() {
+        // config B saturated: 192 running, three whole 201-token prompts per step; published 25.3-26.1 ms. The old
+        // max(memory, compute) form hid the prefill under the memory floor here (16.9 ms).
+        double attention = 3 * 201 * (201 / 2.0);
+        assertThat(h100.stepMs(603, 192, 192 * 232L, attention)).isBetween(25.3 * 0.95, 26.1 * 1.05);
+    }
+
+    @Test
+    void stepTimesVaryByTheSeededNoise() {
+        long plain = h100.stepNanos(0, 1, 235, 0);
+        assertThat(h100.stepNanos(0, 1, 235, 0, 1.0)).isEqualTo(Math.round(plain * 1.015));
+        assertThat(h100.stepNanos(0, 1, 235, 0, -100)).isEqualTo(Math.round(plain * 0.5));
+        assertThat(h100.stepTimeCv()).isEqualTo(0.015);
+    }
+
+    @Test
+    void rejectsAVarianceBeyondTheClamp() {
+        assertThatThrownBy(() -> h100.withStepTimeCv(0.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stepTimeCv: 0.5");
+    }
+
+    @Test
+    void onlyTheDefaultPresetIsCalibrated() {
+        assertThat(Preset.LLAMA_3_1_8B_H100.calibrated()).isTrue();
+        assertThat(Preset.LLAMA_3_1_8B_A100.calibrated()).isFalse();
+        assertThat(Preset.LLAMA_3_1_70B_H100_TP4.calibration()).startsWith("uncalibrated");
     }
 
     @Test
