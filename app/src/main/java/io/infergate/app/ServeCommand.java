@@ -11,6 +11,7 @@ import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.proxy.OutlierDetector;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
+import io.infergate.scheduler.admission.CriticalReserve;
 import io.infergate.scheduler.model.ClientObjectives;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -284,6 +285,21 @@ public final class ServeCommand implements Callable<Integer> {
     long flowControlMaxRequests;
 
     @Option(
+            names = "--flow-control-critical-reserve",
+            defaultValue = "0.1",
+            description = "Share of each endpoint's learned batch capacity that flow control keeps free for requests"
+                    + " of a positive priority (Critical) while they arrive; 0 = none (default: ${DEFAULT-VALUE}).")
+    double flowControlCriticalReserve;
+
+    @Option(
+            names = "--flow-control-reserve-prefills",
+            defaultValue = "2",
+            description = "While Critical requests arrive, requests of priority 0 and below are released to an"
+                    + " endpoint only while fewer of ours than this are still prefilling on it; 0 = no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int flowControlReservePrefills;
+
+    @Option(
             names = "--debug-scores",
             description = "Let a request ask for the picker's per-scorer scores with the header "
                     + "'x-infergate-debug: scores' (answered in 'x-infergate-scores'); off by default.")
@@ -419,11 +435,16 @@ public final class ServeCommand implements Callable<Integer> {
                     spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
         }
         try {
-            scheduling = scheduling.withFlowControl(
-                    scheduling.flowControl().withRequestTtl(flowControlTtl).withMaxRequests(flowControlMaxRequests));
+            scheduling = scheduling.withFlowControl(scheduling
+                    .flowControl()
+                    .withRequestTtl(flowControlTtl)
+                    .withMaxRequests(flowControlMaxRequests)
+                    .withCriticalReserve(new CriticalReserve(flowControlCriticalReserve, flowControlReservePrefills)));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--flow-control-ttl / --flow-control-max-requests: " + e.getMessage());
+                    spec.commandLine(),
+                    "--flow-control-ttl / --flow-control-max-requests / --flow-control-critical-reserve /"
+                            + " --flow-control-reserve-prefills: " + e.getMessage());
         }
         ServeLauncher launcher = new ServeLauncher(
                 host,

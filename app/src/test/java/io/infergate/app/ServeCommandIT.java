@@ -307,8 +307,11 @@ class ServeCommandIT {
         assertThat(cl.execute("serve", "--config", config.toString(), "--flow-control-max-requests", "-1"))
                 .isEqualTo(2);
         assertThat(err.toString())
-                .contains("--flow-control-ttl / --flow-control-max-requests: maxRequests: -1 (expected: >= 0,"
-                        + " 0 = unlimited)");
+                .contains("--flow-control-ttl / --flow-control-max-requests / --flow-control-critical-reserve /"
+                        + " --flow-control-reserve-prefills: maxRequests: -1 (expected: >= 0, 0 = unlimited)");
+        assertThat(cl.execute("serve", "--config", config.toString(), "--flow-control-critical-reserve", "1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("critical reserve: 1.0 (expected: a share in [0, 1))");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.PoolCapacity;
 import io.infergate.scheduler.admission.PoolSignals;
+import io.infergate.scheduler.admission.ReservingHeadroom;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
 import io.infergate.scheduler.datastore.MetricsScraper;
@@ -81,7 +82,10 @@ public final class PolicyLab {
     /** The pool the lab's endpoints belong to. */
     public static final PoolId POOL = new PoolId("inference.networking.k8s.io", "lab", "sim-pool");
 
-    /** The queue settings of {@code serve}'s pools with flow control by annotation: GIE's limits, a 30 s TTL. */
+    /**
+     * The queue settings of {@code serve}'s pools with flow control by annotation: GIE's limits, a 30 s TTL, the
+     * default Critical reserve.
+     */
     static final FlowControlConfig LAB_FLOW_CONTROL =
             FlowControlConfig.DEFAULT.withRequestTtl(SchedulingOptions.DEFAULT_QUEUE_TTL);
 
@@ -212,11 +216,13 @@ public final class PolicyLab {
                             settings.flowControl())),
                     "policy");
             if (settings.flowControl()) {
-                UtilizationSaturationDetector detector =
-                        new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT);
+                ReservingHeadroom headroom = new ReservingHeadroom(
+                        new UtilizationSaturationDetector(UtilizationSaturationDetector.Config.DEFAULT),
+                        LAB_FLOW_CONTROL.criticalReserve(),
+                        loop.clock()::nanoTime);
                 flow = new FlowController<>(
                         LAB_FLOW_CONTROL,
-                        PoolCapacity.of(detector, () -> PoolSignals.of(datastore, inFlight, POOL, loop.now())),
+                        PoolCapacity.of(headroom, () -> PoolSignals.loads(datastore, inFlight, POOL, loop.now())),
                         loop.clock()::nanoTime);
             } else {
                 flow = null;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * The per-priority overload scenario of issue 16 in virtual time: 2 replicas, the {@code priority} workload (20 %
  * Critical, 50 % Standard, 30 % Sheddable), capacity found with flow control off, then twice that rate with flow
  * control on and off. Deterministic: the figures below are those of seed 1 (docs/reliability.md, "Overload", has
- * held-out seeds).
+ * held-out seeds). Before the Critical reserve, Critical's p90 was about 5.6x its unloaded one (174 ms against 31).
  */
 class OverloadScenarioTest {
 
@@ -33,22 +33,21 @@ class OverloadScenarioTest {
         var critical = on.priority(CRITICAL).summary();
         assertThat(on.unanswered()).isZero();
         assertThat(off.unanswered()).isZero();
-        // Critical: every request served within the SLO, at a few times its unloaded TTFT (not 1.5x: see the docs)
+        // Critical: every request served within the SLO, at a TTFT p90 within 1.5x of its unloaded one (the
+        // reserve: lower priorities held to 2 prompts in prefill per endpoint while Critical requests arrive)
         assertThat(critical.completed()).isEqualTo(critical.sent());
         assertThat(critical.goodputFraction()).isEqualTo(1.0);
-        assertThat(critical.ttftP90()).isLessThan(6 * criticalUnloaded);
-        // strict priority: Standard well ahead of Sheddable (4.8x on the recalibrated H100 preset, 5x+ before it)
+        assertThat(critical.ttftP90()).isLessThan(1.5 * criticalUnloaded);
+        // strict priority: Standard ahead of Sheddable
         assertThat(on.priority(STANDARD).summary().ttftP90())
-                .isLessThan(on.priority(SHEDDABLE).summary().ttftP90() / 4);
-        // on beats off where it matters: Critical and Standard are served sooner and more of them within the SLO
+                .isLessThan(on.priority(SHEDDABLE).summary().ttftP90());
+        assertThat(on.priority(STANDARD).summary().ttftP50())
+                .isLessThan(on.priority(SHEDDABLE).summary().ttftP50());
+        // on beats off for Critical; Standard pays for it (docs/reliability.md, "Overload")
         assertThat(critical.ttftP90())
-                .isLessThan(off.priority(CRITICAL).summary().ttftP90() / 4);
-        assertThat(on.priority(STANDARD).summary().ttftP90())
-                .isLessThan(off.priority(STANDARD).summary().ttftP90());
+                .isLessThan(off.priority(CRITICAL).summary().ttftP90() / 10);
         assertThat(critical.goodputFraction())
                 .isGreaterThanOrEqualTo(off.priority(CRITICAL).summary().goodputFraction());
-        assertThat(on.priority(STANDARD).summary().goodputFraction())
-                .isGreaterThanOrEqualTo(off.priority(STANDARD).summary().goodputFraction());
         // without flow control only Sheddable requests are shed (429), and with it they wait instead
         assertThat(off.priority(SHEDDABLE).shed429()).isPositive();
         assertThat(off.priority(CRITICAL).shed429() + off.priority(STANDARD).shed429())

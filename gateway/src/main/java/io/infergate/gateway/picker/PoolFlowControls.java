@@ -2,12 +2,14 @@ package io.infergate.gateway.picker;
 
 import io.infergate.gateway.config.GatewayConfig;
 import io.infergate.gateway.config.PoolRuntime;
-import io.infergate.scheduler.admission.EndpointSignals;
+import io.infergate.scheduler.admission.EndpointLoad;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.admission.PoolSignals;
+import io.infergate.scheduler.admission.ReservingHeadroom;
 import io.infergate.scheduler.admission.UtilizationSaturationDetector;
 import io.infergate.scheduler.datastore.Datastore;
+import io.infergate.scheduler.datastore.PoolState;
 import io.infergate.scheduler.pick.InFlightTracker;
 import io.infergate.scheduler.pick.PoolId;
 import java.util.HashMap;
@@ -31,7 +33,10 @@ import java.util.function.LongSupplier;
  * headroom}, with the pool's current thresholds (its configuration's {@code utilization-detector}, else GIE's
  * defaults) over {@link PoolSignals}: the scraped signals plus our requests leased since, less the requests the
  * controller released whose pick has not run yet. So a burst between two scrapes cannot all pass on the same stale
- * reading, and one poke releases at most what the endpoints can take.
+ * reading, and one poke releases at most what the endpoints can take. Per priority ({@link ReservingHeadroom}):
+ * while Critical requests arrive, priorities 0 and below get less, so that part of each endpoint's batch stays free
+ * for Critical ({@link io.infergate.scheduler.admission.CriticalReserve}, from {@code --flow-control-critical-reserve}
+ * and {@code --flow-control-reserve-prefills}, the same for every pool).
  *
  * <p><b>Reloads.</b> A pool keeps its controller, and its queue, while its settings stay equal. When they change,
  * a new controller takes the pool's new requests at once and the old one is <em>retired</em>: it accepts nothing
@@ -72,8 +77,8 @@ public final class PoolFlowControls implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Map<PoolId, Current> controllers = new ConcurrentHashMap<>();
     private final List<Retired> retired = new CopyOnWriteArrayList<>();
-    /** Every pool's saturation detector as configured now; retired controllers of the pool dispatch by it too. */
-    private final Map<PoolId, UtilizationSaturationDetector> detectors = new ConcurrentHashMap<>();
+    /** Every pool's capacity rule as configured now; retired controllers of the pool dispatch by it too. */
+    private final Map<PoolId, ReservingHeadroom> detectors = new ConcurrentHashMap<>();
 
     private long generations; // guarded by this
 
@@ -104,16 +109,25 @@ public final class PoolFlowControls implements AutoCloseable {
         for (PoolRuntime pool : next.pools()) {
             present.add(pool.id());
             UtilizationSaturationDetector.Config d = pool.scheduling().saturationDetector();
-            UtilizationSaturationDetector detector = detectors.get(pool.id());
-            if (detector == null || !detector.config().equals(d)) {
-                detectors.put(pool.id(), new UtilizationSaturationDetector(d));
+            // the reserve is the process's (serve / epp flags), also for pools with a flowControl section of their own
+            FlowControlConfig config = pool.scheduling()
+                    .flowControlConfig()
+                    .map(c -> c.withCriticalReserve(defaults.criticalReserve()))
+                    .orElse(defaults);
+            ReservingHeadroom headroom = detectors.get(pool.id());
+            if (headroom == null
+                    || !headroom.detector().config().equals(d)
+                    || !headroom.reserve().equals(config.criticalReserve())) {
+                detectors.put(
+                        pool.id(),
+                        new ReservingHeadroom(
+                                new UtilizationSaturationDetector(d), config.criticalReserve(), nanoTime));
             }
             if (!pool.flowControl()) {
                 continue;
             }
             keep.add(pool.id());
-            Settings settings =
-                    new Settings(pool.scheduling().flowControlConfig().orElse(defaults), d);
+            Settings settings = new Settings(config, d);
             Current old = controllers.get(pool.id());
             if (old != null && old.settings().equals(settings)) {
                 continue;
@@ -148,7 +162,7 @@ public final class PoolFlowControls implements AutoCloseable {
         // the older queue of the pool goes first: no capacity for this one while a retired one still holds requests
         FlowController<Object> c = new FlowController<>(
                 settings.config(),
-                dispatching -> !olderQueued(pool, generation) && hasCapacity(pool, dispatching),
+                (priority, dispatching) -> !olderQueued(pool, generation) && hasCapacity(pool, priority, dispatching),
                 nanoTime);
         return new Current(settings, generation, c);
     }
@@ -157,9 +171,9 @@ public final class PoolFlowControls implements AutoCloseable {
      * Whether the pool's endpoints can take more than the {@code dispatching} requests already released to them, by
      * the pool's detector as configured now (a removed pool has none: no capacity).
      */
-    private boolean hasCapacity(PoolId pool, int dispatching) {
-        UtilizationSaturationDetector detector = detectors.get(pool);
-        return detector != null && detector.headroom(signals(pool)) > dispatching;
+    private boolean hasCapacity(PoolId pool, int priority, int dispatching) {
+        ReservingHeadroom headroom = detectors.get(pool);
+        return headroom != null && headroom.headroom(priority, loads(pool)) > dispatching;
     }
 
     private boolean olderQueued(PoolId pool, long generation) {
@@ -196,6 +210,14 @@ public final class PoolFlowControls implements AutoCloseable {
             }
         }
         controllers.values().forEach(c -> c.controller().sweepExpired());
+        detectors.forEach((pool, headroom) -> {
+            PoolState state = datastore.state(pool);
+            if (state != null) {
+                Set<String> present = new HashSet<>();
+                state.endpoints().forEach(e -> present.add(e.hostPort()));
+                headroom.retainOnly(present); // forget what was learned of endpoints that left
+            }
+        });
     }
 
     /** The controllers of new requests, by pool. */
@@ -216,8 +238,8 @@ public final class PoolFlowControls implements AutoCloseable {
         return n;
     }
 
-    private List<EndpointSignals> signals(PoolId pool) {
-        return PoolSignals.of(datastore, inFlight, pool, nanoTime.getAsLong());
+    private List<EndpointLoad> loads(PoolId pool) {
+        return PoolSignals.loads(datastore, inFlight, pool, nanoTime.getAsLong());
     }
 
     @Override

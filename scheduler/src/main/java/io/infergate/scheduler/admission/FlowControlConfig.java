@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param expirySweepInterval how often the owner should call {@link FlowController#sweepExpired}, > 0 (default 1 s)
  * @param defaultBand         the template for bands not listed in {@code bands}, created on demand
  * @param bands               explicitly configured bands by priority
+ * @param criticalReserve     what is held back for Critical requests while they arrive (ours, not GIE's; default
+ *                            {@link CriticalReserve#DEFAULT}); the gateway sets it from its flags for every pool
  */
 public record FlowControlConfig(
         long maxRequests,
@@ -23,10 +25,11 @@ public record FlowControlConfig(
         Duration requestTtl,
         Duration expirySweepInterval,
         BandConfig defaultBand,
-        Map<Integer, BandConfig> bands) {
+        Map<Integer, BandConfig> bands,
+        CriticalReserve criticalReserve) {
 
-    public static final FlowControlConfig DEFAULT =
-            new FlowControlConfig(0, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT, Map.of());
+    public static final FlowControlConfig DEFAULT = new FlowControlConfig(
+            0, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT, Map.of(), CriticalReserve.DEFAULT);
 
     public FlowControlConfig {
         if (maxRequests < 0) {
@@ -45,6 +48,7 @@ public record FlowControlConfig(
         }
         Objects.requireNonNull(defaultBand, "defaultBand");
         bands = Map.copyOf(bands);
+        Objects.requireNonNull(criticalReserve, "criticalReserve");
     }
 
     /** The configuration of the band for {@code priority}: its own entry, else {@link #defaultBand}. */
@@ -54,29 +58,39 @@ public record FlowControlConfig(
     }
 
     public FlowControlConfig withMaxRequests(long maxRequests) {
-        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands);
+        return new FlowControlConfig(
+                maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands, criticalReserve);
     }
 
     public FlowControlConfig withMaxBytes(long maxBytes) {
-        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands);
+        return new FlowControlConfig(
+                maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands, criticalReserve);
     }
 
     public FlowControlConfig withRequestTtl(Duration requestTtl) {
-        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands);
+        return new FlowControlConfig(
+                maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands, criticalReserve);
     }
 
     public FlowControlConfig withExpirySweepInterval(Duration interval) {
-        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, interval, defaultBand, bands);
+        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, interval, defaultBand, bands, criticalReserve);
     }
 
     public FlowControlConfig withDefaultBand(BandConfig defaultBand) {
-        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands);
+        return new FlowControlConfig(
+                maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands, criticalReserve);
+    }
+
+    public FlowControlConfig withCriticalReserve(CriticalReserve criticalReserve) {
+        return new FlowControlConfig(
+                maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, bands, criticalReserve);
     }
 
     /** This configuration with {@code priority}'s band configured as {@code band} (replacing any earlier entry). */
     public FlowControlConfig withBand(int priority, BandConfig band) {
         Map<Integer, BandConfig> m = new HashMap<>(bands);
         m.put(priority, Objects.requireNonNull(band, "band"));
-        return new FlowControlConfig(maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, m);
+        return new FlowControlConfig(
+                maxRequests, maxBytes, requestTtl, expirySweepInterval, defaultBand, m, criticalReserve);
     }
 }

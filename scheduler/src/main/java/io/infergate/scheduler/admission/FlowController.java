@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
  * come first served. Bands are created on demand from {@link FlowControlConfig#band(int)}.
  *
  * <h2>Dispatch</h2>
- * Before each dispatch the controller asks its {@link PoolCapacity}, telling it how many requests it has dispatched
+ * Before each dispatch the controller asks its {@link PoolCapacity} about the head request's priority (a policy may
+ * hold back a lower priority where it would release a higher one), telling it how many requests it has dispatched
  * whose continuation has not run yet (their outcome sits in an executor's queue, so no pick has leased an endpoint
  * for them and no signal shows them); while the answer is no it holds the head request (and so everything behind
  * it: GIE's "strict priority preservation"). Without that count a poke would see the same load before every
@@ -141,7 +142,7 @@ public final class FlowController<T> implements AutoCloseable {
             throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: >= 0)");
         }
         // Probed outside the lock, since a capacity check may scan every endpoint; rechecked emptiness under it.
-        boolean idle = queuedRequests == 0 && hasCapacity();
+        boolean idle = queuedRequests == 0 && hasCapacity(flow.priority());
         Outcome decided;
         Ticket<T> ticket = null;
         lock.lock();
@@ -207,7 +208,23 @@ public final class FlowController<T> implements AutoCloseable {
     }
 
     private void drain() {
-        while (queuedRequests > 0 && hasCapacity()) {
+        while (queuedRequests > 0) {
+            // The head's priority is read first and capacity asked for it outside the lock (the check may scan every
+            // endpoint); a lower priority may be held back where a higher one would still be released.
+            int priority;
+            lock.lock();
+            try {
+                Ticket<T> head = headLocked();
+                if (head == null) {
+                    return;
+                }
+                priority = head.flow().priority();
+            } finally {
+                lock.unlock();
+            }
+            if (!hasCapacity(priority)) {
+                return;
+            }
             Ticket<T> t;
             Outcome outcome;
             lock.lock();
@@ -215,6 +232,9 @@ public final class FlowController<T> implements AutoCloseable {
                 t = headLocked();
                 if (t == null) {
                     return;
+                }
+                if (t.flow().priority() < priority) {
+                    continue; // the checked head left (cancelled, expired): ask again for this lower one
                 }
                 long now = ticker.getAsLong();
                 Band<T> band = t.band;
@@ -364,9 +384,9 @@ public final class FlowController<T> implements AutoCloseable {
         return dispatching.get();
     }
 
-    private boolean hasCapacity() {
+    private boolean hasCapacity(int priority) {
         try {
-            return capacity.hasCapacity(dispatching.get());
+            return capacity.hasCapacity(priority, dispatching.get());
         } catch (RuntimeException e) {
             capacityCheckErrors.incrementAndGet();
             return false;

@@ -23,19 +23,33 @@ import java.util.function.Supplier;
 public interface PoolCapacity {
 
     /**
+     * @param priority    the priority of the request the controller would release next: a policy may hold back lower
+     *                    priorities where it would still release a higher one (never the reverse, or strict
+     *                    priority would stall)
      * @param dispatching requests released by the controller and not yet visible to the pool's signals, >= 0
      */
-    boolean hasCapacity(int dispatching);
+    boolean hasCapacity(int priority, int dispatching);
 
     /**
      * Capacity while the pool's {@link UtilizationSaturationDetector#headroom headroom} over {@code candidates}
      * exceeds what is being dispatched; the supplier is called on every check and must return the pool's current
-     * candidate signals (an empty list has no headroom: no capacity).
+     * candidate signals (an empty list has no headroom: no capacity). The same for every priority.
      */
     static PoolCapacity of(
             UtilizationSaturationDetector detector, Supplier<? extends List<EndpointSignals>> candidates) {
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(candidates, "candidates");
-        return dispatching -> detector.headroom(candidates.get()) > dispatching;
+        return (priority, dispatching) -> detector.headroom(candidates.get()) > dispatching;
+    }
+
+    /**
+     * Capacity while {@code headroom} for the request's priority over the pool's current {@code loads} exceeds what
+     * is being dispatched: the full detector headroom for priorities that may use the reserve, less for the others
+     * ({@link ReservingHeadroom}). The supplier is called on every check.
+     */
+    static PoolCapacity of(ReservingHeadroom headroom, Supplier<? extends List<EndpointLoad>> loads) {
+        Objects.requireNonNull(headroom, "headroom");
+        Objects.requireNonNull(loads, "loads");
+        return (priority, dispatching) -> headroom.headroom(priority, loads.get()) > dispatching;
     }
 }

@@ -32,24 +32,45 @@ public final class PoolSignals {
 
     /** The signals of every endpoint of {@code pool} (empty when the pool is unknown: no capacity). */
     public static List<EndpointSignals> of(Datastore datastore, InFlightTracker inFlight, PoolId pool, long nowNanos) {
+        List<EndpointLoad> loads = loads(datastore, inFlight, pool, nowNanos);
+        List<EndpointSignals> out = new ArrayList<>(loads.size());
+        for (int i = 0; i < loads.size(); i++) {
+            out.add(loads.get(i).signals());
+        }
+        return out;
+    }
+
+    /**
+     * The load of every endpoint of {@code pool}, each with its {@linkplain #of(Datastore, InFlightTracker, PoolId,
+     * long) signals} (empty when the pool is unknown: no capacity).
+     */
+    public static List<EndpointLoad> loads(Datastore datastore, InFlightTracker inFlight, PoolId pool, long nowNanos) {
         PoolState state = datastore.state(pool);
         if (state == null) {
             return List.of();
         }
-        List<EndpointSignals> out = new ArrayList<>(state.slots().size());
+        List<EndpointLoad> out = new ArrayList<>(state.slots().size());
         for (int i = 0; i < state.slots().size(); i++) {
             EndpointSlot slot = state.slots().get(i);
             ScrapedMetrics s = slot.metrics();
+            String hostPort = state.endpoints().get(i).hostPort();
+            int ours = inFlight.inFlight(state.endpoints().get(i));
+            int prefilling = inFlight.prefilling(state.endpoints().get(i));
             EndpointSignals scraped = of(s, nowNanos);
             if (!scraped.hasMetrics()) {
-                out.add(scraped);
+                out.add(new EndpointLoad(hostPort, scraped, s.readAtNanos(), 0, -1, ours, prefilling));
                 continue;
             }
-            int waiting = queueWithOurs(
+            int running = s.metrics().runningRequests();
+            int waiting = queueWithOurs(scraped.waitingQueue(), running, ours);
+            out.add(new EndpointLoad(
+                    hostPort,
+                    EndpointSignals.of(scraped.metricsAgeNanos(), waiting, scraped.kvUsage()),
+                    s.readAtNanos(),
                     scraped.waitingQueue(),
-                    s.metrics().runningRequests(),
-                    inFlight.inFlight(state.endpoints().get(i)));
-            out.add(EndpointSignals.of(scraped.metricsAgeNanos(), waiting, scraped.kvUsage()));
+                    Math.max(-1, running),
+                    ours,
+                    prefilling));
         }
         return out;
     }

@@ -130,12 +130,19 @@ public final class UtilizationSaturationDetector {
     public int headroom(List<EndpointSignals> candidates) {
         long room = 0;
         for (int i = 0, n = candidates.size(); i < n; i++) {
-            EndpointSignals e = candidates.get(i);
-            if (isFresh(e) && e.kvUsage() < config.kvCacheUtilThreshold()) {
-                room += Math.max(0, config.queueDepthThreshold() - e.waitingQueue());
-            }
+            room += room(candidates.get(i));
         }
         return (int) Math.min(Integer.MAX_VALUE, room);
+    }
+
+    /**
+     * One endpoint's part of {@link #headroom}: {@code queueDepthThreshold - waitingQueue} (at least 0) when its
+     * metrics are fresh and its KV usage is below {@code kvCacheUtilThreshold}, else 0.
+     */
+    public int room(EndpointSignals e) {
+        return isFresh(e) && e.kvUsage() < config.kvCacheUtilThreshold()
+                ? Math.max(0, config.queueDepthThreshold() - e.waitingQueue())
+                : 0;
     }
 
     /**

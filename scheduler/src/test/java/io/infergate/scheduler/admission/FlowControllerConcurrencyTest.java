@@ -43,7 +43,7 @@ class FlowControllerConcurrencyTest {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicBoolean open = new AtomicBoolean();
         // Capacity: our own in-flight count below a limit, as a concurrency detector would see it.
-        PoolCapacity capacity = dispatching -> open.get() || inFlight.get() + dispatching < maxInFlight;
+        PoolCapacity capacity = (priority, dispatching) -> open.get() || inFlight.get() + dispatching < maxInFlight;
         FlowControlConfig config = FlowControlConfig.DEFAULT
                 .withMaxRequests(400)
                 .withRequestTtl(Duration.ofMillis(50))

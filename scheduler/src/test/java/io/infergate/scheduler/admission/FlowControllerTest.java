@@ -28,7 +28,7 @@ class FlowControllerTest {
         int checks;
 
         @Override
-        public boolean hasCapacity(int dispatching) {
+        public boolean hasCapacity(int priority, int dispatching) {
             checks++;
             if (permits == Integer.MAX_VALUE) {
                 return true;
@@ -222,6 +222,25 @@ class FlowControllerTest {
         assertThat(controller.stats().band(0).queuedRequests()).isEqualTo(2);
 
         assertThat(releaseOneByOne()).containsExactly("urgent", "critical", "standard-1", "standard-2", "sheddable");
+    }
+
+    @Test
+    void capacityIsAskedForTheHeadsPrioritySoALowerOneWaitsWhereAHigherOneIsReleased() {
+        List<Integer> asked = new ArrayList<>();
+        controller = new FlowController<>(
+                FlowControlConfig.DEFAULT,
+                (priority, dispatching) -> {
+                    asked.add(priority);
+                    return priority > 0; // room kept for Critical only
+                },
+                ticker);
+        Ticket<String> standard = enqueue("standard", "t", 0);
+        Ticket<String> critical = enqueue("critical", "t", 1);
+        assertThat(outcomeNow(critical)).isInstanceOf(Outcome.Dispatched.class);
+        assertThat(standard.isDone()).isFalse();
+        assertThat(asked).contains(0, 1);
+        assertThat(controller.queuedRequests()).isEqualTo(1);
+        standard.cancel();
     }
 
     @Test
@@ -490,7 +509,7 @@ class FlowControllerTest {
         AtomicInteger calls = new AtomicInteger();
         controller = new FlowController<>(
                 FlowControlConfig.DEFAULT,
-                dispatching -> {
+                (priority, dispatching) -> {
                     if (calls.incrementAndGet() <= 3) {
                         throw new IllegalStateException("metrics store broken");
                     }

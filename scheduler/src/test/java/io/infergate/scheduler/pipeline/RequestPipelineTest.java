@@ -3,7 +3,6 @@ package io.infergate.scheduler.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.model.PoolEndpoint;
-import io.infergate.scheduler.admission.BandConfig;
 import io.infergate.scheduler.admission.FlowControlConfig;
 import io.infergate.scheduler.admission.FlowController;
 import io.infergate.scheduler.datastore.Datastore;
@@ -219,7 +218,7 @@ class RequestPipelineTest {
     private final boolean[] capacity = {true};
 
     private FlowController<Object> flow(FlowControlConfig config) {
-        return new FlowController<>(config, dispatching -> capacity[0], () -> now[0]);
+        return new FlowController<>(config, (priority, dispatching) -> capacity[0], () -> now[0]);
     }
 
     @Test
@@ -314,8 +313,7 @@ class RequestPipelineTest {
     @Test
     void aFullQueueShedsAtOnce() {
         Pool pool = new Pool();
-        pool.flow =
-                flow(new FlowControlConfig(1, 0, Duration.ZERO, Duration.ofSeconds(1), BandConfig.DEFAULT, Map.of()));
+        pool.flow = flow(FlowControlConfig.DEFAULT.withMaxRequests(1));
         capacity[0] = false;
         assertThat(pipeline.decide(request("{\"model\":\"m\"}"), pool)).isInstanceOf(Decision.Queued.class);
 

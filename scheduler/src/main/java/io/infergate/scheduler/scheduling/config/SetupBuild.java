@@ -523,7 +523,8 @@ final class SetupBuild implements PluginFactory.Handle {
                 ttl,
                 FlowControlConfig.DEFAULT.expirySweepInterval(),
                 template,
-                Map.of());
+                Map.of(),
+                FlowControlConfig.DEFAULT.criticalReserve());
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < fc.priorityBands().size(); i++) {
             PriorityBand b = fc.priorityBands().get(i);
