@@ -17,6 +17,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.infergate.scheduler.pipeline.ErrorCode;
 import io.infergate.scheduler.pipeline.PickerProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -143,11 +144,15 @@ public final class Messages {
         } else {
             status.setCodeValue(error.httpStatus());
         }
-        return ProcessingResponse.newBuilder()
-                .setImmediateResponse(ImmediateResponse.newBuilder()
-                        .setStatus(status)
-                        .setBody(ByteString.copyFrom(error.body(), StandardCharsets.UTF_8)))
-                .build();
+        ImmediateResponse.Builder response = ImmediateResponse.newBuilder()
+                .setStatus(status)
+                .setBody(ByteString.copyFrom(error.body(), StandardCharsets.UTF_8));
+        if (error.code().asksToRetryLater(error.httpStatus())) {
+            // the same promise serve makes: a shed request is told when to come back
+            response.setHeaders(HeaderMutation.newBuilder()
+                    .addSetHeaders(header("retry-after", Integer.toString(ErrorCode.RETRY_AFTER_SECONDS))));
+        }
+        return ProcessingResponse.newBuilder().setImmediateResponse(response).build();
     }
 
     static HeaderValueOption header(String name, String value) {

@@ -596,7 +596,13 @@ class EppProtocolTest {
         headers.put("x-gateway-inference-objective", "batch");
         EnvoySide.Stream s =
                 envoy.open().send(requestHeaders(headers, false, null)).send(requestBody(chat("m"), true));
-        assertImmediate(s.next(), 429, "inference error: ResourceExhausted - ");
+        ProcessingResponse shed = s.next();
+        assertImmediate(shed, 429, "inference error: ResourceExhausted - ");
+        // told when to come back, as serve's 429 is
+        assertThat(shed.getImmediateResponse().getHeaders().getSetHeadersList()).anySatisfy(h -> {
+            assertThat(h.getHeader().getKey()).isEqualTo("retry-after");
+            assertThat(h.getHeader().getRawValue().toStringUtf8()).isEqualTo("1");
+        });
         // a request of default priority still goes through
         ProcessingResponse h = pick(envoy.open(), post(CHAT), chat("m"), new ArrayList<>(), null);
         assertThat(EnvoySide.setHeaders(h)).containsKey("x-gateway-destination-endpoint");

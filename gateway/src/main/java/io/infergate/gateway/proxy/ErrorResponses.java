@@ -16,7 +16,7 @@ import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * The one place where an {@link ErrorCode} becomes an HTTP response: status, OpenAI error body
- * {@code {"error":{"message":...,"type":...,"code":...}}}, {@code Retry-After} on a 429 (shed or a full queue),
+ * {@code {"error":{"message":...,"type":...,"code":...}}}, {@code Retry-After} where {@link ErrorCode#asksToRetryLater} says so (a 429, a queue timeout, an overload),
  * and one log line with the request id. Client errors
  * (4xx) log at debug, gateway and upstream failures (5xx) at warn.
  *
@@ -25,12 +25,6 @@ import tools.jackson.core.io.JsonStringEncoder;
 public final class ErrorResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
-
-    /**
-     * {@code Retry-After} of every 429: one second, about how long a saturated pool takes to finish a batch of
-     * requests and so to have room again.
-     */
-    static final String RETRY_AFTER_SECONDS = "1";
 
     private ErrorResponses() {}
 
@@ -66,9 +60,8 @@ public final class ErrorResponses {
         if (requestId != null) {
             r.headers().set(HeaderNames.X_REQUEST_ID, requestId);
         }
-        if (status == 429) {
-            // shed or over a queue limit: the client may come back, and should not at once (RFC 9110 10.2.3)
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if (failure.asksToRetryLater(status)) {
+            r.headers().setInt(HttpHeaderNames.RETRY_AFTER, ErrorCode.RETRY_AFTER_SECONDS);
         }
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -98,6 +98,24 @@ public enum ErrorCode {
     }
 
     /**
+     * Seconds a client is asked to wait before it tries again ({@code Retry-After}), where a refusal says "not now"
+     * rather than "not this": one second, about how long a saturated pool takes to finish a batch of requests and so
+     * to have room again.
+     */
+    public static final int RETRY_AFTER_SECONDS = 1;
+
+    /**
+     * Whether a refusal answered with {@code status} tells its client when to come back ({@code Retry-After},
+     * RFC 9110 §10.2.3): every 429 (shed, or over a queue limit), and the 503s that mean the gateway is busy, not
+     * broken ({@link #QUEUE_TIMEOUT}: waited its TTL in flow control; {@link #OVERLOADED}: too many bodies being
+     * received). Other 503s (no ready endpoint, picker unavailable) last until an operator or a replica acts, so a
+     * retry time would be a guess. {@code serve}'s responses and {@code epp}'s immediate responses both read this.
+     */
+    public boolean asksToRetryLater(int status) {
+        return status == 429 || this == QUEUE_TIMEOUT || this == OVERLOADED;
+    }
+
+    /**
      * The status a final upstream 5xx is answered with ({@link #UPSTREAM_ERROR}): 503 and 504 keep their meaning for
      * the client (unavailable for now, timed out), every other status (500, 501, 505 and up, a nonstandard 6xx) is
      * 502, a bad answer from the server behind the gateway (RFC 9110 §15.6.3).
