@@ -76,7 +76,7 @@ class InferenceRulesTest {
                 6,
                 "InferencePool/pool",
                 "metadata.annotations.infergate.io/outlier-consecutive-failures",
-                "\"-1\" is out of range (expected: an integer >= 0)");
+                "\"-1\" is not valid (expected: an integer >= 0)");
         assertThat(Yaml.load(annotated.replace("\"-1\"", "\"2\"")).problems()).isEmpty();
         String budget = POOL.replaceFirst(
                 "  name: pool\n", "  name: pool\n  annotations:\n    infergate.io/retry-budget-percent: \"150\"\n");
@@ -85,7 +85,7 @@ class InferenceRulesTest {
                 6,
                 "InferencePool/pool",
                 "metadata.annotations.infergate.io/retry-budget-percent",
-                "\"150\" is out of range (expected: an integer 0..100)");
+                "\"150\" is not valid (expected: an integer 0..100)");
     }
 
     @Test

@@ -63,15 +63,14 @@ class PoolFaultLimitsTest {
         assertThat(limits).isEqualTo(PoolFaultLimits.NONE);
         assertThat(problems)
                 .containsExactlyInAnyOrder(
-                        PoolFaultLimits.CONSECUTIVE_FAILURES + ": \"five\" is out of range (expected: an integer >= 0)",
+                        PoolFaultLimits.CONSECUTIVE_FAILURES + ": \"five\" is not valid (expected: an integer >= 0)",
                         PoolFaultLimits.BASE_EJECTION
                                 + ": \"0s\" is not an ejection length (expected: a positive duration such as 30s)",
                         PoolFaultLimits.MAX_EJECTION
                                 + ": \"soon\" is not an ejection length (expected: a positive duration such as 30s)",
-                        PoolFaultLimits.MAX_EJECTION_PERCENT
-                                + ": \"101\" is out of range (expected: an integer 0..100)",
-                        PoolFaultLimits.RETRY_BUDGET_PERCENT + ": \"-1\" is out of range (expected: an integer 0..100)",
-                        PoolFaultLimits.RETRY_BUDGET_MIN + ": \"-3\" is out of range (expected: an integer >= 0)");
+                        PoolFaultLimits.MAX_EJECTION_PERCENT + ": \"101\" is not valid (expected: an integer 0..100)",
+                        PoolFaultLimits.RETRY_BUDGET_PERCENT + ": \"-1\" is not valid (expected: an integer 0..100)",
+                        PoolFaultLimits.RETRY_BUDGET_MIN + ": \"-3\" is not valid (expected: an integer >= 0)");
     }
 
     @Test

@@ -115,7 +115,7 @@ public record PoolFaultLimits(
         }
         problems.accept(
                 name,
-                "\"" + v + "\" is out of range (expected: an integer "
+                "\"" + v + "\" is not valid (expected: an integer "
                         + (max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max) + ")");
         return OptionalInt.empty();
     }

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.scheduler.pick.Lease;
 import io.infergate.scheduler.pipeline.ErrorCode;
@@ -202,7 +203,7 @@ final class ProxyExchange {
      */
     private boolean retried(AttemptFailure failure, String why) {
         reportFailure(failure);
-        RetryDecision decision = rt.budgeted(plan.retry())
+        RetryDecision decision = rt.budgeted(plan.retry(), faults())
                 .decide(
                         failure,
                         new AttemptState(
@@ -215,7 +216,7 @@ final class ProxyExchange {
         switch (decision) {
             case RetryDecision.NextEndpoint n -> {
                 if (!retrying) {
-                    if (!rt.tryStartRetry(plan.retry())) {
+                    if (!rt.tryStartRetry(plan.retry(), faults())) {
                         // another event loop took the budget's last room since the rule looked
                         log.debug("request {}: retry budget exhausted, not retrying ({})", record.requestId, why);
                         return false;
@@ -262,8 +263,13 @@ final class ProxyExchange {
             case AttemptFailure.Idle i -> false;
         };
         if (counts) {
-            rt.outliers().failed(attempt.target().endpoint());
+            rt.outliers().failed(attempt.target().endpoint(), faults());
         }
+    }
+
+    /** The outlier and retry-budget limits of the plan's pool ({@link PoolFaultLimits#NONE}: the flags'). */
+    private PoolFaultLimits faults() {
+        return plan.pool() == null ? PoolFaultLimits.NONE : plan.pool().faults();
     }
 
     /** A failure of the current attempt that is not a response: retried, or the end of the exchange. */

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.gateway.EdgeRefusals;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.ProxyListener;
@@ -134,8 +135,8 @@ public final class ProxyRuntime {
      * {@code rule}'s budget has no room left. Check and count are one atomic step, so event loops deciding at once
      * cannot overdraw the budget. A request counted here calls {@link #retryEnded} when it ends.
      */
-    boolean tryStartRetry(RetryRule rule) {
-        RetryRule budgeted = budgeted(rule);
+    boolean tryStartRetry(RetryRule rule, PoolFaultLimits pool) {
+        RetryRule budgeted = budgeted(rule, pool);
         while (true) {
             int retrying = activeRetries.get();
             if (!budgeted.budgetAllows(activeExchanges.get(), retrying)) {
@@ -147,9 +148,12 @@ public final class ProxyRuntime {
         }
     }
 
-    /** {@code rule} with this gateway's retry budget ({@link GatewayOptions#retryBudget()}). */
-    RetryRule budgeted(RetryRule rule) {
-        return rule.withBudget(options.retryBudget());
+    /**
+     * {@code rule} with this gateway's retry budget ({@link GatewayOptions#retryBudget()}) as the pool's annotations
+     * set it ({@code infergate.io/retry-budget-*}; {@link PoolFaultLimits#NONE}: the flags).
+     */
+    RetryRule budgeted(RetryRule rule, PoolFaultLimits pool) {
+        return rule.withBudget(options.retryBudget().over(pool));
     }
 
     void retryEnded() {
