@@ -188,7 +188,8 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "5",
             paramLabel = "N",
             description = "Failed attempts in a row (connect failures, closes, 5xx; never 4xx) that eject a pool "
-                    + "endpoint; 0 = never eject (default: ${DEFAULT-VALUE}).")
+                    + "endpoint; 0 = never eject; a pool's infergate.io/outlier-consecutive-failures annotation "
+                    + "overrides it (default: ${DEFAULT-VALUE}).")
     int outlierConsecutiveFailures;
 
     @Option(
@@ -196,8 +197,8 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "30s",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description = "The first ejection's length, doubled for each further one until a success "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "The first ejection's length, doubled for each further one until a success; a pool's "
+                    + "infergate.io/outlier-base-ejection annotation overrides it (default: ${DEFAULT-VALUE}).")
     Duration outlierBaseEjection;
 
     @Option(
@@ -205,14 +206,16 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "300s",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description = "The longest ejection (default: ${DEFAULT-VALUE}).")
+            description = "The longest ejection; a pool's infergate.io/outlier-max-ejection annotation overrides it "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration outlierMaxEjection;
 
     @Option(
             names = "--outlier-max-ejection-percent",
             defaultValue = "50",
             paramLabel = "PERCENT",
-            description = "Largest share of a pool's endpoints ejected at once, rounded down; 0 = never eject "
+            description = "Largest share of a pool's endpoints ejected at once, rounded down; 0 = never eject; a "
+                    + "pool's infergate.io/outlier-max-ejection-percent annotation overrides it "
                     + "(default: ${DEFAULT-VALUE}).")
     int outlierMaxEjectionPercent;
 
@@ -220,8 +223,9 @@ public final class ServeCommand implements Callable<Integer> {
             names = "--retry-budget-percent",
             defaultValue = "20",
             paramLabel = "PERCENT",
-            description = "Share of the requests being forwarded that may be retrying on another endpoint at once; "
-                    + "100 = no budget (default: ${DEFAULT-VALUE}).")
+            description = "Share of a pool's requests being forwarded that may be retrying on another endpoint at "
+                    + "once; 100 = no budget; a pool's infergate.io/retry-budget-percent annotation overrides it "
+                    + "(default: ${DEFAULT-VALUE}).")
     int retryBudgetPercent;
 
     @Option(
@@ -229,7 +233,8 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "3",
             paramLabel = "N",
             description = "Requests that may be retrying at once whatever the share; with --retry-budget-percent 0, "
-                    + "0 = no retries on another endpoint (default: ${DEFAULT-VALUE}).")
+                    + "0 = no retries on another endpoint; a pool's infergate.io/retry-budget-min annotation "
+                    + "overrides it (default: ${DEFAULT-VALUE}).")
     int retryBudgetMin;
 
     @Option(

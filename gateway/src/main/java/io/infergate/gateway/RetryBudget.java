@@ -3,10 +3,10 @@ package io.infergate.gateway;
 import io.infergate.api.model.PoolFaultLimits;
 
 /**
- * How many forwarded requests may be retrying on another target at once, as Envoy's retry budgets
+ * How many forwarded requests of one pool may be retrying on another target at once, as Envoy's retry budgets
  * (https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/circuit_breaker.proto, {@code
- * RetryBudget}; a pool's annotations may set its own percent and minimum, {@link #over}): a request may start
- * retrying while fewer than {@code percent} percent of the requests being
+ * RetryBudget}, counted per cluster there and per pool here, {@code gateway/.../proxy/RetryLoads}; a pool's
+ * annotations may set its own percent and minimum, {@link #over}): a request may start retrying while fewer than {@code percent} percent of the requests being
  * forwarded, or fewer than {@code minConcurrency}, whichever is more, are retrying. {@code 100} lifts the budget (a
  * request can always start); {@code 0} and {@code 0} forbid moving on to another target at all. Immutable; any
  * thread.

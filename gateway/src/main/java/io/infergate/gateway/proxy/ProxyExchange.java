@@ -109,6 +109,8 @@ final class ProxyExchange {
     private UpstreamAttempt attempt;
     /** Whether this request moved on to another target and so counts against the retry budget until it ends. */
     private boolean retrying;
+    /** The retry budget's count of this request's pool (set when it starts). */
+    private RetryLoads.Load load;
 
     private HeldResponse held; // only in HOLDING
 
@@ -132,7 +134,7 @@ final class ProxyExchange {
     }
 
     void start() {
-        rt.exchangeStarted();
+        load = rt.exchangeStarted(plan.pool());
         open(0, false);
     }
 
@@ -211,12 +213,12 @@ final class ProxyExchange {
                                 plan.targets().size(),
                                 attempt.reused(),
                                 phase.responseStarted(),
-                                rt.activeExchanges(),
-                                rt.activeRetries()));
+                                load.active(),
+                                load.retrying()));
         switch (decision) {
             case RetryDecision.NextEndpoint n -> {
                 if (!retrying) {
-                    if (!rt.tryStartRetry(plan.retry(), faults())) {
+                    if (!rt.tryStartRetry(plan.retry(), faults(), load)) {
                         // another event loop took the budget's last room since the rule looked
                         log.debug("request {}: retry budget exhausted, not retrying ({})", record.requestId, why);
                         return false;
@@ -494,9 +496,9 @@ final class ProxyExchange {
         relay.recordTokens();
         rt.complete(record.toRecord(rt.nanoTime()));
         if (retrying) {
-            rt.retryEnded();
+            rt.retryEnded(load);
         }
-        rt.exchangeEnded();
+        rt.exchangeEnded(load);
         frontend.exchangeDone(this, keepAlive);
     }
 }
