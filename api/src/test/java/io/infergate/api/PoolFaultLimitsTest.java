@@ -37,7 +37,8 @@ class PoolFaultLimitsTest {
                 PoolFaultLimits.MAX_EJECTION, "1m",
                 PoolFaultLimits.MAX_EJECTION_PERCENT, " 100 ",
                 PoolFaultLimits.RETRY_BUDGET_PERCENT, "0",
-                PoolFaultLimits.RETRY_BUDGET_MIN, "7"));
+                PoolFaultLimits.RETRY_BUDGET_MIN, "7",
+                PoolFaultLimits.PICKER_TIMEOUT, "1.5s"));
         assertThat(problems).isEmpty();
         assertThat(limits)
                 .isEqualTo(new PoolFaultLimits(
@@ -46,7 +47,8 @@ class PoolFaultLimitsTest {
                         Optional.of(Duration.ofMinutes(1)),
                         OptionalInt.of(100),
                         OptionalInt.of(0),
-                        OptionalInt.of(7)));
+                        OptionalInt.of(7),
+                        Optional.of(Duration.ofMillis(1500))));
         assertThat(limits.outliersUnset()).isFalse();
         assertThat(limits.retryBudgetUnset()).isFalse();
     }
@@ -59,7 +61,8 @@ class PoolFaultLimitsTest {
                 PoolFaultLimits.MAX_EJECTION, "soon",
                 PoolFaultLimits.MAX_EJECTION_PERCENT, "101",
                 PoolFaultLimits.RETRY_BUDGET_PERCENT, "-1",
-                PoolFaultLimits.RETRY_BUDGET_MIN, "-3"));
+                PoolFaultLimits.RETRY_BUDGET_MIN, "-3",
+                PoolFaultLimits.PICKER_TIMEOUT, "-1s"));
         assertThat(limits).isEqualTo(PoolFaultLimits.NONE);
         assertThat(problems)
                 .containsExactlyInAnyOrder(
@@ -70,7 +73,9 @@ class PoolFaultLimitsTest {
                                 + ": \"soon\" is not an ejection length (expected: a positive duration such as 30s)",
                         PoolFaultLimits.MAX_EJECTION_PERCENT + ": \"101\" is not valid (expected: an integer 0..100)",
                         PoolFaultLimits.RETRY_BUDGET_PERCENT + ": \"-1\" is not valid (expected: an integer 0..100)",
-                        PoolFaultLimits.RETRY_BUDGET_MIN + ": \"-3\" is not valid (expected: an integer >= 0)");
+                        PoolFaultLimits.RETRY_BUDGET_MIN + ": \"-3\" is not valid (expected: an integer >= 0)",
+                        PoolFaultLimits.PICKER_TIMEOUT
+                                + ": \"-1s\" is not a timeout (expected: a positive duration such as 30s)");
     }
 
     @Test

@@ -238,6 +238,16 @@ public final class ServeCommand implements Callable<Integer> {
     int retryBudgetMin;
 
     @Option(
+            names = "--picker-timeout",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long an external endpoint picker may take to decide; then a FailOpen pool routes "
+                    + "without it and a FailClose pool answers 503; a pool's infergate.io/picker-timeout annotation "
+                    + "overrides it (default: ${DEFAULT-VALUE}).")
+    Duration pickerTimeout;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "30s",
             converter = DurationConverter.class,
@@ -314,6 +324,15 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The {@code --retry-budget-*} flags; throws IllegalArgumentException naming a flag out of range. */
+    /** The {@code --picker-timeout} flag; throws IllegalArgumentException naming it when it is not positive. */
+    Duration pickerTimeout() {
+        if (!pickerTimeout.isPositive()) {
+            throw new IllegalArgumentException(
+                    "--picker-timeout: " + pickerTimeout + " (expected: a positive duration)");
+        }
+        return pickerTimeout;
+    }
+
     RetryBudget retryBudget() {
         return new RetryBudget(retryBudgetPercent, retryBudgetMin);
     }
@@ -403,9 +422,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         OutlierDetector.Settings outliers;
         RetryBudget retryBudget;
+        Duration pickerTimeout;
         try {
             outliers = outlierSettings();
             retryBudget = retryBudget();
+            pickerTimeout = pickerTimeout();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -441,7 +462,8 @@ public final class ServeCommand implements Callable<Integer> {
                 scheduling,
                 limits,
                 outliers,
-                retryBudget);
+                retryBudget,
+                pickerTimeout);
         try {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);

@@ -11,7 +11,13 @@ class RetryBudgetTest {
 
     private static PoolFaultLimits budget(OptionalInt percent, OptionalInt min) {
         return new PoolFaultLimits(
-                OptionalInt.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), percent, min);
+                OptionalInt.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                OptionalInt.empty(),
+                percent,
+                min,
+                Optional.empty());
     }
 
     @Test

@@ -9,9 +9,9 @@ import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 
 /**
- * The fault-handling limits an InferencePool's annotations set for that pool: outlier ejection and the retry
- * budget. An absent one leaves the gateway-wide {@code serve} flag in force ({@code --outlier-*},
- * {@code --retry-budget-*}). Read by {@code serve} ({@code gateway/.../config/PoolRuntime}) and checked by
+ * The fault-handling limits an InferencePool's annotations set for that pool: outlier ejection, the retry budget
+ * and how long its external endpoint picker may take. An absent one leaves the gateway-wide {@code serve} flag in
+ * force ({@code --outlier-*}, {@code --retry-budget-*}, {@code --picker-timeout}). Read by {@code serve} ({@code gateway/.../config/PoolRuntime}) and checked by
  * validation, through the one parser {@link #of}, so both refuse the same values with the same words. Immutable;
  * any thread.
  *
@@ -22,6 +22,8 @@ import java.util.function.BiConsumer;
  * @param retryBudgetPercent  {@value #RETRY_BUDGET_PERCENT}: the share of the pool's active requests that may be
  *                            retrying at once
  * @param retryBudgetMin      {@value #RETRY_BUDGET_MIN}: retries of the pool allowed at once whatever the share
+ * @param pickerTimeout       {@value #PICKER_TIMEOUT}: how long the pool's external endpoint picker may take to
+ *                            decide (a FailOpen pool then routes without it, a FailClose pool answers 503)
  */
 public record PoolFaultLimits(
         OptionalInt consecutiveFailures,
@@ -29,7 +31,8 @@ public record PoolFaultLimits(
         Optional<Duration> maxEjection,
         OptionalInt maxEjectionPercent,
         OptionalInt retryBudgetPercent,
-        OptionalInt retryBudgetMin) {
+        OptionalInt retryBudgetMin,
+        Optional<Duration> pickerTimeout) {
 
     /** An integer >= 0; 0 turns ejection off for the pool. */
     public static final String CONSECUTIVE_FAILURES = "infergate.io/outlier-consecutive-failures";
@@ -43,6 +46,8 @@ public record PoolFaultLimits(
     public static final String RETRY_BUDGET_PERCENT = "infergate.io/retry-budget-percent";
     /** An integer >= 0. */
     public static final String RETRY_BUDGET_MIN = "infergate.io/retry-budget-min";
+    /** A positive Go duration ({@code 500ms}). */
+    public static final String PICKER_TIMEOUT = "infergate.io/picker-timeout";
 
     /** No annotation: every limit is the gateway-wide one. */
     public static final PoolFaultLimits NONE = new PoolFaultLimits(
@@ -51,7 +56,8 @@ public record PoolFaultLimits(
             Optional.empty(),
             OptionalInt.empty(),
             OptionalInt.empty(),
-            OptionalInt.empty());
+            OptionalInt.empty(),
+            Optional.empty());
 
     public PoolFaultLimits {
         Objects.requireNonNull(consecutiveFailures, "consecutiveFailures");
@@ -60,6 +66,7 @@ public record PoolFaultLimits(
         Objects.requireNonNull(maxEjectionPercent, "maxEjectionPercent");
         Objects.requireNonNull(retryBudgetPercent, "retryBudgetPercent");
         Objects.requireNonNull(retryBudgetMin, "retryBudgetMin");
+        Objects.requireNonNull(pickerTimeout, "pickerTimeout");
     }
 
     /** Whether no outlier annotation is set (the pool ejects as the flags say). */
@@ -81,8 +88,8 @@ public record PoolFaultLimits(
      * configuration. Never throws on bad input.
      */
     public static PoolFaultLimits of(Map<String, String> annotations, BiConsumer<String, String> problems) {
-        Optional<Duration> base = duration(annotations, BASE_EJECTION, problems);
-        Optional<Duration> max = duration(annotations, MAX_EJECTION, problems);
+        Optional<Duration> base = duration(annotations, BASE_EJECTION, "an ejection length", problems);
+        Optional<Duration> max = duration(annotations, MAX_EJECTION, "an ejection length", problems);
         if (base.isPresent() && max.isPresent() && max.get().compareTo(base.get()) < 0) {
             problems.accept(
                     MAX_EJECTION,
@@ -96,7 +103,8 @@ public record PoolFaultLimits(
                 max,
                 integer(annotations, MAX_EJECTION_PERCENT, 0, 100, problems),
                 integer(annotations, RETRY_BUDGET_PERCENT, 0, 100, problems),
-                integer(annotations, RETRY_BUDGET_MIN, 0, Integer.MAX_VALUE, problems));
+                integer(annotations, RETRY_BUDGET_MIN, 0, Integer.MAX_VALUE, problems),
+                duration(annotations, PICKER_TIMEOUT, "a timeout", problems));
     }
 
     private static OptionalInt integer(
@@ -121,7 +129,7 @@ public record PoolFaultLimits(
     }
 
     private static Optional<Duration> duration(
-            Map<String, String> annotations, String name, BiConsumer<String, String> problems) {
+            Map<String, String> annotations, String name, String what, BiConsumer<String, String> problems) {
         String v = annotations.get(name);
         if (v == null) {
             return Optional.empty();
@@ -134,7 +142,7 @@ public record PoolFaultLimits(
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        problems.accept(name, "\"" + v + "\" is not an ejection length (expected: a positive duration such as 30s)");
+        problems.accept(name, "\"" + v + "\" is not " + what + " (expected: a positive duration such as 30s)");
         return Optional.empty();
     }
 }

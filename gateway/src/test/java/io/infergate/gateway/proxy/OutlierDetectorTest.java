@@ -130,7 +130,8 @@ class OutlierDetectorTest {
     }
 
     private static PoolFaultLimits outliers(OptionalInt failures, Optional<Duration> base, Optional<Duration> max) {
-        return new PoolFaultLimits(failures, base, max, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+        return new PoolFaultLimits(
+                failures, base, max, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
     }
 
     @Test
@@ -146,7 +147,8 @@ class OutlierDetectorTest {
                         Optional.empty(),
                         OptionalInt.of(100),
                         OptionalInt.empty(),
-                        OptionalInt.empty())))
+                        OptionalInt.empty(),
+                        Optional.empty())))
                 .isEqualTo(new OutlierDetector.Settings(3, Duration.ofSeconds(10), Duration.ofSeconds(100), 100));
         // an annotated base longer than the flag's max raises the max with it
         assertThat(flags.over(outliers(OptionalInt.empty(), Optional.of(Duration.ofMinutes(5)), Optional.empty())))
