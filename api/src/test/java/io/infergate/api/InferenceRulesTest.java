@@ -67,6 +67,28 @@ class InferenceRulesTest {
     }
 
     @Test
+    void faultLimitAnnotationsAreCheckedWithTheServeParser() {
+        String annotated = POOL.replaceFirst(
+                "  name: pool\n",
+                "  name: pool\n  annotations:\n    infergate.io/outlier-consecutive-failures: \"-1\"\n");
+        error(
+                annotated,
+                6,
+                "InferencePool/pool",
+                "metadata.annotations.infergate.io/outlier-consecutive-failures",
+                "\"-1\" is not valid (expected: an integer >= 0)");
+        assertThat(Yaml.load(annotated.replace("\"-1\"", "\"2\"")).problems()).isEmpty();
+        String budget = POOL.replaceFirst(
+                "  name: pool\n", "  name: pool\n  annotations:\n    infergate.io/retry-budget-percent: \"150\"\n");
+        error(
+                budget,
+                6,
+                "InferencePool/pool",
+                "metadata.annotations.infergate.io/retry-budget-percent",
+                "\"150\" is not valid (expected: an integer 0..100)");
+    }
+
+    @Test
     void targetPortsAtMostEight() {
         StringBuilder ports = new StringBuilder();
         for (int i = 0; i < 9; i++) {

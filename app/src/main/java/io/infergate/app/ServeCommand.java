@@ -189,7 +189,8 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "5",
             paramLabel = "N",
             description = "Failed attempts in a row (connect failures, closes, 5xx; never 4xx) that eject a pool "
-                    + "endpoint; 0 = never eject (default: ${DEFAULT-VALUE}).")
+                    + "endpoint; 0 = never eject; a pool's infergate.io/outlier-consecutive-failures annotation "
+                    + "overrides it (default: ${DEFAULT-VALUE}).")
     int outlierConsecutiveFailures;
 
     @Option(
@@ -197,8 +198,8 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "30s",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description = "The first ejection's length, doubled for each further one until a success "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "The first ejection's length, doubled for each further one until a success; a pool's "
+                    + "infergate.io/outlier-base-ejection annotation overrides it (default: ${DEFAULT-VALUE}).")
     Duration outlierBaseEjection;
 
     @Option(
@@ -206,14 +207,16 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "300s",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description = "The longest ejection (default: ${DEFAULT-VALUE}).")
+            description = "The longest ejection; a pool's infergate.io/outlier-max-ejection annotation overrides it "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration outlierMaxEjection;
 
     @Option(
             names = "--outlier-max-ejection-percent",
             defaultValue = "50",
             paramLabel = "PERCENT",
-            description = "Largest share of a pool's endpoints ejected at once, rounded down; 0 = never eject "
+            description = "Largest share of a pool's endpoints ejected at once, rounded down; 0 = never eject; a "
+                    + "pool's infergate.io/outlier-max-ejection-percent annotation overrides it "
                     + "(default: ${DEFAULT-VALUE}).")
     int outlierMaxEjectionPercent;
 
@@ -221,8 +224,9 @@ public final class ServeCommand implements Callable<Integer> {
             names = "--retry-budget-percent",
             defaultValue = "20",
             paramLabel = "PERCENT",
-            description = "Share of the requests being forwarded that may be retrying on another endpoint at once; "
-                    + "100 = no budget (default: ${DEFAULT-VALUE}).")
+            description = "Share of a pool's requests being forwarded that may be retrying on another endpoint at "
+                    + "once; 100 = no budget; a pool's infergate.io/retry-budget-percent annotation overrides it "
+                    + "(default: ${DEFAULT-VALUE}).")
     int retryBudgetPercent;
 
     @Option(
@@ -230,8 +234,19 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "3",
             paramLabel = "N",
             description = "Requests that may be retrying at once whatever the share; with --retry-budget-percent 0, "
-                    + "0 = no retries on another endpoint (default: ${DEFAULT-VALUE}).")
+                    + "0 = no retries on another endpoint; a pool's infergate.io/retry-budget-min annotation "
+                    + "overrides it (default: ${DEFAULT-VALUE}).")
     int retryBudgetMin;
+
+    @Option(
+            names = "--picker-timeout",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long an external endpoint picker may take to decide; then a FailOpen pool routes "
+                    + "without it and a FailClose pool answers 503; a pool's infergate.io/picker-timeout annotation "
+                    + "overrides it (default: ${DEFAULT-VALUE}).")
+    Duration pickerTimeout;
 
     @Option(
             names = "--drain-timeout",
@@ -325,6 +340,15 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The {@code --retry-budget-*} flags; throws IllegalArgumentException naming a flag out of range. */
+    /** The {@code --picker-timeout} flag; throws IllegalArgumentException naming it when it is not positive. */
+    Duration pickerTimeout() {
+        if (!pickerTimeout.isPositive()) {
+            throw new IllegalArgumentException(
+                    "--picker-timeout: " + pickerTimeout + " (expected: a positive duration)");
+        }
+        return pickerTimeout;
+    }
+
     RetryBudget retryBudget() {
         return new RetryBudget(retryBudgetPercent, retryBudgetMin);
     }
@@ -414,9 +438,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         OutlierDetector.Settings outliers;
         RetryBudget retryBudget;
+        Duration pickerTimeout;
         try {
             outliers = outlierSettings();
             retryBudget = retryBudget();
+            pickerTimeout = pickerTimeout();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -457,7 +483,8 @@ public final class ServeCommand implements Callable<Integer> {
                 scheduling,
                 limits,
                 outliers,
-                retryBudget);
+                retryBudget,
+                pickerTimeout);
         try {
             if (kubernetes) {
                 String leaseNs = PodNamespace.or(leaseNamespace);

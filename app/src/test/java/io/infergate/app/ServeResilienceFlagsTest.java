@@ -3,6 +3,7 @@ package io.infergate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infergate.extproc.client.GrpcExternalPickers;
 import io.infergate.gateway.RetryBudget;
 import io.infergate.gateway.proxy.OutlierDetector;
 import java.time.Duration;
@@ -21,6 +22,7 @@ class ServeResilienceFlagsTest {
         ServeCommand serve = parse("serve");
         assertThat(serve.outlierSettings()).isEqualTo(OutlierDetector.Settings.DEFAULT);
         assertThat(serve.retryBudget()).isEqualTo(RetryBudget.DEFAULT);
+        assertThat(serve.pickerTimeout()).isEqualTo(GrpcExternalPickers.DEFAULT_TIMEOUT);
     }
 
     @Test
@@ -38,10 +40,13 @@ class ServeResilienceFlagsTest {
                 "--retry-budget-percent",
                 "100",
                 "--retry-budget-min",
-                "0");
+                "0",
+                "--picker-timeout",
+                "750ms");
         assertThat(serve.outlierSettings())
                 .isEqualTo(new OutlierDetector.Settings(0, Duration.ofSeconds(10), Duration.ofMinutes(1), 25));
         assertThat(serve.retryBudget()).isEqualTo(new RetryBudget(100, 0));
+        assertThat(serve.pickerTimeout()).isEqualTo(Duration.ofMillis(750));
     }
 
     @Test
@@ -50,5 +55,7 @@ class ServeResilienceFlagsTest {
                 .hasMessage("--retry-budget-percent: 101 (expected: 0..100)");
         assertThatThrownBy(() -> parse("serve", "--outlier-max-ejection", "10s").outlierSettings())
                 .hasMessageStartingWith("--outlier-base-ejection PT30S, --outlier-max-ejection PT10S");
+        assertThatThrownBy(() -> parse("serve", "--picker-timeout", "0s").pickerTimeout())
+                .hasMessage("--picker-timeout: PT0S (expected: a positive duration)");
     }
 }

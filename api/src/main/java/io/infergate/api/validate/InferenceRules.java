@@ -6,6 +6,7 @@ import io.infergate.api.model.InferenceModelRewrite;
 import io.infergate.api.model.InferenceObjective;
 import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ManifestSet;
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.api.model.PoolRef;
 import io.infergate.api.model.Resource;
 import io.infergate.api.model.Service;
@@ -48,6 +49,8 @@ final class InferenceRules {
     }
 
     private static void pool(Reporter r, InferencePool p) {
+        PoolFaultLimits.of(
+                p.metadata().annotations(), (name, problem) -> r.error(p, "metadata.annotations." + name, problem));
         boolean v1 = !p.isLegacy();
         String selectorPath = v1 ? "spec.selector.matchLabels" : "spec.selector";
         if (v1) {

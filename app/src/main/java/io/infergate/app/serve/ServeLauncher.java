@@ -58,6 +58,7 @@ public final class ServeLauncher {
     private final EdgeLimits limits;
     private final OutlierDetector.Settings outliers;
     private final RetryBudget retryBudget;
+    private final Duration pickerTimeout;
 
     public ServeLauncher(
             String host,
@@ -82,11 +83,7 @@ public final class ServeLauncher {
                 RetryBudget.DEFAULT);
     }
 
-    /**
-     * @param limits      what clients may hold at the listeners ({@code --max-concurrent-streams} and the like)
-     * @param outliers    when a failing pool endpoint is ejected ({@code --outlier-*})
-     * @param retryBudget how many requests may be retrying at once ({@code --retry-budget-*})
-     */
+    /** With external pickers given {@link GrpcExternalPickers#DEFAULT_TIMEOUT} to decide. */
     public ServeLauncher(
             String host,
             String adminHost,
@@ -99,6 +96,42 @@ public final class ServeLauncher {
             EdgeLimits limits,
             OutlierDetector.Settings outliers,
             RetryBudget retryBudget) {
+        this(
+                host,
+                adminHost,
+                adminPort,
+                maxBodyBytes,
+                drainTimeout,
+                reloadDebounce,
+                ephemeralPorts,
+                scheduling,
+                limits,
+                outliers,
+                retryBudget,
+                GrpcExternalPickers.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param limits        what clients may hold at the listeners ({@code --max-concurrent-streams} and the like)
+     * @param outliers      when a failing pool endpoint is ejected ({@code --outlier-*})
+     * @param retryBudget   how many requests may be retrying at once ({@code --retry-budget-*})
+     * @param pickerTimeout how long an external endpoint picker may take to decide ({@code --picker-timeout}); a
+     *                      pool's {@code infergate.io/picker-timeout} annotation wins over it; positive
+     */
+    public ServeLauncher(
+            String host,
+            String adminHost,
+            int adminPort,
+            int maxBodyBytes,
+            Duration drainTimeout,
+            Duration reloadDebounce,
+            boolean ephemeralPorts,
+            SchedulingOptions scheduling,
+            EdgeLimits limits,
+            OutlierDetector.Settings outliers,
+            RetryBudget retryBudget,
+            Duration pickerTimeout) {
+        this.pickerTimeout = Objects.requireNonNull(pickerTimeout, "pickerTimeout");
         this.outliers = Objects.requireNonNull(outliers, "outliers");
         this.retryBudget = Objects.requireNonNull(retryBudget, "retryBudget");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -221,7 +254,8 @@ public final class ServeLauncher {
                 .withOutliers(outliers)
                 .withRetryBudget(retryBudget);
         // pools whose endpointPickerRef names a declared Service call that picker over ext_proc; the server owns it
-        GatewayServer gateway = new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers());
+        GatewayServer gateway =
+                new GatewayServer(config, options, scheduling, listener, new GrpcExternalPickers(pickerTimeout));
         served.set(gateway);
         AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
         Supplier<ConfigStatus> status = fixedStatus != null

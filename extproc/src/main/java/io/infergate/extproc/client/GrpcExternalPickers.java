@@ -69,7 +69,8 @@ public final class GrpcExternalPickers implements ExternalPickers {
 
     /**
      * @param timeout how long a picker may take to decide, and to answer the response headers (then the response
-     *                goes on unchanged); positive
+     *                goes on unchanged), unless the pool's {@code infergate.io/picker-timeout} annotation says
+     *                otherwise ({@code serve --picker-timeout}); positive
      */
     public GrpcExternalPickers(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -105,8 +106,11 @@ public final class GrpcExternalPickers implements ExternalPickers {
         InetSocketAddress a = ref.addresses().get(Math.floorMod(rotation.getAndIncrement(), n));
         Key key = new Key(a.getHostString(), a.getPort(), ref.tls());
         ManagedChannel channel = channels.computeIfAbsent(key, this::open);
-        PickStream stream =
-                new PickStream("endpoint picker " + ref.name() + " at " + key.display(), request, timeout, timer);
+        PickStream stream = new PickStream(
+                "endpoint picker " + ref.name() + " at " + key.display(),
+                request,
+                pool.faults().pickerTimeout().orElse(timeout),
+                timer);
         stream.start(channel);
         return stream;
     }

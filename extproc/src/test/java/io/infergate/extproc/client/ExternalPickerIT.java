@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.infergate.api.Manifests;
 import io.infergate.api.load.LoadResult;
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.GatewayServer;
 import io.infergate.gateway.RequestRecord;
@@ -482,6 +483,27 @@ class ExternalPickerIT {
         // assert what both orders guarantee: a silent stream the picker received ends cancelled. The marker tells it
         // from a warm-up attempt that timed out, which may be cancelled too, at any time.
         await().until(() -> !marked(picker.received, "silent") || marked(picker.cancelledAfterDeciding, "silent"));
+    }
+
+    /**
+     * A pool's {@code infergate.io/picker-timeout} wins over the client's (here the never-expiring one of the other
+     * cases, as {@code serve --picker-timeout} would be): the silent picker is given up on after the pool's 2 s.
+     */
+    @Test
+    void aPoolsPickerTimeoutAnnotationWinsOverTheGatewaysTimeout() throws Exception {
+        picker = new FakePicker(false);
+        start(
+                manifests(
+                        List.of(port(0)),
+                        REF_CLOSE,
+                        H2C + ", " + PoolFaultLimits.PICKER_TIMEOUT + ": \"" + SILENT_TIMEOUT.toSeconds() + "s\"",
+                        picker.port()),
+                GatewayConfig.Options.STANDALONE);
+        await().until(() -> post(ep(port(0))).statusCode() == 200);
+        picker.script = rec -> new FakePicker.Silent();
+        HttpResponse<String> r = post("silent");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("gave no decision within " + SILENT_TIMEOUT);
     }
 
     private static boolean marked(Collection<FakePicker.Received> streams, String marker) {

@@ -9,6 +9,7 @@ import io.infergate.api.model.InferencePool;
 import io.infergate.api.model.ListenerLimits;
 import io.infergate.api.model.ManifestSet;
 import io.infergate.api.model.Pod;
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.api.model.Service;
 import io.infergate.gateway.route.PoolBackend;
 import io.infergate.gateway.route.RouteTable;
@@ -137,7 +138,8 @@ public final class GatewayConfig {
                     PoolModels.compile(set, pool),
                     PoolSnapshot.of(set, pool),
                     scheduling.pool(pool),
-                    PickerRef.resolve(set, pool, options.missingPickerServiceIsBuiltIn())));
+                    PickerRef.resolve(set, pool, options.missingPickerServiceIsBuiltIn()),
+                    poolFaults(pool)));
         }
         Map<ServiceBackend, ServiceTarget> services = new HashMap<>();
         for (Service svc : set.services()) {
@@ -239,6 +241,22 @@ public final class GatewayConfig {
             throw new IllegalArgumentException("listener " + listenerId + ": " + String.join("; ", problems));
         }
         return limits;
+    }
+
+    /**
+     * The outlier-ejection and retry-budget limits the pool's annotations set ({@link PoolFaultLimits}).
+     *
+     * @throws IllegalArgumentException naming the pool, the annotation and its value when one is not valid, so that
+     *                                  a reload with it keeps the last good configuration
+     */
+    static PoolFaultLimits poolFaults(InferencePool pool) {
+        List<String> problems = new ArrayList<>();
+        PoolFaultLimits faults = PoolFaultLimits.of(
+                pool.metadata().annotations(), (name, problem) -> problems.add("annotation " + name + ": " + problem));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("InferencePool " + PoolId.of(pool) + ": " + String.join("; ", problems));
+        }
+        return faults;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.infergate.gateway.config;
 
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.scheduler.model.PoolModels;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
@@ -18,9 +19,16 @@ import java.util.Optional;
  *                   extractor ({@link PoolSchedulingResolver})
  * @param picker     which endpoint picker serves the pool: in-process, external over ext_proc, or an invalid
  *                   reference ({@link PickerRef#resolve})
+ * @param faults     the outlier-ejection and retry-budget limits the pool's annotations set over the {@code serve}
+ *                   flags ({@link PoolFaultLimits}; {@link PoolFaultLimits#NONE}: the flags)
  */
 public record PoolRuntime(
-        PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling, PickerRef picker) {
+        PoolId id,
+        PoolModels models,
+        PoolSnapshot snapshot,
+        PoolScheduling scheduling,
+        PickerRef picker,
+        PoolFaultLimits faults) {
 
     /** The InferencePool annotation that turns flow control on ({@code "true"}) for the pool. */
     public static final String FLOW_CONTROL_ANNOTATION = PoolSchedulingResolver.FLOW_CONTROL_ANNOTATION;
@@ -34,6 +42,13 @@ public record PoolRuntime(
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(scheduling, "scheduling");
         Objects.requireNonNull(picker, "picker");
+        Objects.requireNonNull(faults, "faults");
+    }
+
+    /** A pool without fault-limit annotations: the {@code serve} flags apply. */
+    public PoolRuntime(
+            PoolId id, PoolModels models, PoolSnapshot snapshot, PoolScheduling scheduling, PickerRef picker) {
+        this(id, models, snapshot, scheduling, picker, PoolFaultLimits.NONE);
     }
 
     /** A pool served by the in-process picker. */

@@ -108,14 +108,14 @@ final class ExternalRouting {
                         malformed(error),
                         ext.failureMode(),
                         fallback);
-                return RequestRouter.toPlan(failed, body, scanned, filters, log, alloc, null);
+                return RequestRouter.toPlan(failed, body, scanned, filters, log, alloc, null, pool);
             }
             return switch (decision) {
                 case ExternalDecision.Immediate im -> {
                     Decision.Refuse refuse = PickerAnswers.immediate(ext.name(), im.status(), im.message());
                     yield refuse == null
                             ? passOn(im, alloc)
-                            : RequestRouter.toPlan(refuse, body, scanned, filters, log, alloc, null);
+                            : RequestRouter.toPlan(refuse, body, scanned, filters, log, alloc, null, pool);
                 }
                 case ExternalDecision.Route r -> {
                     PickerAnswers.Routed routed = PickerAnswers.routed(
@@ -132,7 +132,14 @@ final class ExternalRouting {
                         setHeaders(request.headers(), r.setHeaders());
                     }
                     yield RequestRouter.toPlan(
-                            routed.decision(), body, scanned, filters, log, alloc, routed.byPicker() ? call : null);
+                            routed.decision(),
+                            body,
+                            scanned,
+                            filters,
+                            log,
+                            alloc,
+                            routed.byPicker() ? call : null,
+                            pool);
                 }
             };
         });

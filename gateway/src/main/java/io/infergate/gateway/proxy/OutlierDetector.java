@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PoolSnapshot;
 import java.time.Duration;
@@ -22,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@link Settings#maxEjectionPercent} percent of a pool's endpoints (rounded down) are held out at once, the ones
  * ejected first, so that a pool-wide failure (or a one-endpoint pool) still sends traffic somewhere and the client
  * gets the model server's own error rather than 503.
+ *
+ * <p>The settings are the {@code serve} flags' ({@code --outlier-*}) unless the pool's annotations set their own
+ * ({@code infergate.io/outlier-*}, {@link PoolFaultLimits}): each call names the pool's limits, so each pool ejects
+ * by its own rules. An endpoint that two pools share is one server and has one state; each pool applies its own
+ * threshold and share to it.
  *
  * <p>State is kept per {@code host:port} only while an endpoint has failures or ejections to remember: a success
  * that leaves nothing to remember removes it, so the map holds only troubled endpoints. Thread-safe: event loops
@@ -59,6 +65,24 @@ public final class OutlierDetector {
                         "--outlier-max-ejection-percent: " + maxEjectionPercent + " (expected: 0..100)");
             }
         }
+
+        /**
+         * These settings with what a pool's annotations set over them; itself when they set nothing, so the usual
+         * case makes no copy. An annotated base ejection longer than the max in force (the flag's) raises the max to
+         * it: the annotation is the more specific word. The annotations were validated by {@link PoolFaultLimits#of}.
+         */
+        public Settings over(PoolFaultLimits pool) {
+            if (pool.outliersUnset()) {
+                return this;
+            }
+            Duration base = pool.baseEjection().orElse(baseEjection);
+            Duration max = pool.maxEjection().orElse(maxEjection);
+            return new Settings(
+                    pool.consecutiveFailures().orElse(consecutiveFailures),
+                    base,
+                    max.compareTo(base) < 0 ? base : max,
+                    pool.maxEjectionPercent().orElse(maxEjectionPercent));
+        }
     }
 
     /** One troubled endpoint. Guarded by its own monitor. */
@@ -82,8 +106,17 @@ public final class OutlierDetector {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
-    /** An attempt on {@code endpoint} failed in a way that counts (the caller leaves out 4xx and idle timeouts). */
+    /** {@link #failed(Endpoint, PoolFaultLimits)} with the flags' settings. */
     void failed(Endpoint endpoint) {
+        failed(endpoint, PoolFaultLimits.NONE);
+    }
+
+    /**
+     * An attempt on {@code endpoint} of the pool whose limits are {@code pool} failed in a way that counts (the caller
+     * leaves out 4xx and idle timeouts).
+     */
+    void failed(Endpoint endpoint, PoolFaultLimits pool) {
+        Settings settings = this.settings.over(pool);
         if (settings.consecutiveFailures() == 0) {
             return; // ejection turned off: nothing to remember
         }
@@ -146,15 +179,21 @@ public final class OutlierDetector {
         }
     }
 
+    /** {@link #candidates(PoolSnapshot, PoolFaultLimits)} with the flags' settings. */
+    public PoolSnapshot candidates(PoolSnapshot pool) {
+        return candidates(pool, PoolFaultLimits.NONE);
+    }
+
     /**
      * The pool's endpoints less the ejected ones, at most {@link Settings#maxEjectionPercent} percent of them (those
-     * ejected earliest). Returns {@code pool} itself when nothing is held out.
+     * ejected earliest; the percent is the pool's annotation or the flag). Returns {@code pool} itself when nothing is
+     * held out.
      */
-    public PoolSnapshot candidates(PoolSnapshot pool) {
+    public PoolSnapshot candidates(PoolSnapshot pool, PoolFaultLimits limits) {
         if (states.isEmpty()) {
             return pool;
         }
-        int cap = pool.endpoints().size() * settings.maxEjectionPercent() / 100;
+        int cap = pool.endpoints().size() * settings.over(limits).maxEjectionPercent() / 100;
         if (cap == 0) {
             return pool;
         }

@@ -1,6 +1,7 @@
 package io.infergate.gateway.proxy;
 
 import io.infergate.api.model.HttpRoute;
+import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.gateway.picker.ExternalDecision;
 import io.infergate.gateway.picker.ExternalPickCall;
 import io.infergate.scheduler.admission.Outcome;
@@ -52,6 +53,8 @@ sealed interface Plan {
      * @param picker       the external picker's call, for the response phase (served endpoint, response headers),
      *                     or null for the in-process picker; the exchange ends it
      * @param retry        when a failed attempt is tried again ({@link RetryRule#DEFAULT} unless configured)
+     * @param pool         the InferencePool the targets belong to (its annotations' outlier and retry-budget
+     *                     limits), or null for a Service backend
      */
     record Forward(
             List<UpstreamTarget> targets,
@@ -63,7 +66,8 @@ sealed interface Plan {
             long outputTokens,
             String scores,
             ExternalPickCall picker,
-            RetryRule retry)
+            RetryRule retry,
+            PoolRuntime pool)
             implements Plan {
 
         public Forward {

@@ -1,5 +1,6 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.gateway.picker.HeaderEntry;
 import io.infergate.scheduler.pick.Lease;
 import io.infergate.scheduler.pipeline.ErrorCode;
@@ -108,6 +109,8 @@ final class ProxyExchange {
     private UpstreamAttempt attempt;
     /** Whether this request moved on to another target and so counts against the retry budget until it ends. */
     private boolean retrying;
+    /** The retry budget's count of this request's pool (set when it starts). */
+    private RetryLoads.Load load;
 
     private HeldResponse held; // only in HOLDING
 
@@ -131,7 +134,7 @@ final class ProxyExchange {
     }
 
     void start() {
-        rt.exchangeStarted();
+        load = rt.exchangeStarted(plan.pool());
         open(0, false);
     }
 
@@ -202,7 +205,7 @@ final class ProxyExchange {
      */
     private boolean retried(AttemptFailure failure, String why) {
         reportFailure(failure);
-        RetryDecision decision = rt.budgeted(plan.retry())
+        RetryDecision decision = rt.budgeted(plan.retry(), faults())
                 .decide(
                         failure,
                         new AttemptState(
@@ -210,12 +213,12 @@ final class ProxyExchange {
                                 plan.targets().size(),
                                 attempt.reused(),
                                 phase.responseStarted(),
-                                rt.activeExchanges(),
-                                rt.activeRetries()));
+                                load.active(),
+                                load.retrying()));
         switch (decision) {
             case RetryDecision.NextEndpoint n -> {
                 if (!retrying) {
-                    if (!rt.tryStartRetry(plan.retry())) {
+                    if (!rt.tryStartRetry(plan.retry(), faults(), load)) {
                         // another event loop took the budget's last room since the rule looked
                         log.debug("request {}: retry budget exhausted, not retrying ({})", record.requestId, why);
                         return false;
@@ -262,8 +265,13 @@ final class ProxyExchange {
             case AttemptFailure.Idle i -> false;
         };
         if (counts) {
-            rt.outliers().failed(attempt.target().endpoint());
+            rt.outliers().failed(attempt.target().endpoint(), faults());
         }
+    }
+
+    /** The outlier and retry-budget limits of the plan's pool ({@link PoolFaultLimits#NONE}: the flags'). */
+    private PoolFaultLimits faults() {
+        return plan.pool() == null ? PoolFaultLimits.NONE : plan.pool().faults();
     }
 
     /** A failure of the current attempt that is not a response: retried, or the end of the exchange. */
@@ -488,9 +496,9 @@ final class ProxyExchange {
         relay.recordTokens();
         rt.complete(record.toRecord(rt.nanoTime()));
         if (retrying) {
-            rt.retryEnded();
+            rt.retryEnded(load);
         }
-        rt.exchangeEnded();
+        rt.exchangeEnded(load);
         frontend.exchangeDone(this, keepAlive);
     }
 }

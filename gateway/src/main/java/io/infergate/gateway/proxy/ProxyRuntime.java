@@ -1,10 +1,12 @@
 package io.infergate.gateway.proxy;
 
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.gateway.EdgeRefusals;
 import io.infergate.gateway.GatewayOptions;
 import io.infergate.gateway.ProxyListener;
 import io.infergate.gateway.RequestRecord;
 import io.infergate.gateway.config.GatewayConfig;
+import io.infergate.gateway.config.PoolRuntime;
 import io.infergate.scheduler.pick.InFlightTracker;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +37,7 @@ public final class ProxyRuntime {
     private final OutlierDetector outliers;
     private final EdgeRefusals refusals = new EdgeRefusals();
     private final AtomicInteger activeExchanges = new AtomicInteger();
-    private final AtomicInteger activeRetries = new AtomicInteger();
+    private final RetryLoads retryLoads = new RetryLoads();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
@@ -119,46 +121,38 @@ public final class ProxyRuntime {
         }
     }
 
-    void exchangeStarted() {
+    /** A request to {@code pool} (null: a Service) starts being forwarded; returns its pool's retry-budget count. */
+    RetryLoads.Load exchangeStarted(PoolRuntime pool) {
         activeExchanges.incrementAndGet();
+        return retryLoads.started(pool);
     }
 
-    void exchangeEnded() {
+    void exchangeEnded(RetryLoads.Load load) {
+        retryLoads.ended(load);
         if (activeExchanges.decrementAndGet() == 0 && draining) {
             drained.complete(null);
         }
     }
 
     /**
-     * A forwarded request wants to move on to another target for the first time: counts it as retrying, unless
-     * {@code rule}'s budget has no room left. Check and count are one atomic step, so event loops deciding at once
-     * cannot overdraw the budget. A request counted here calls {@link #retryEnded} when it ends.
+     * A forwarded request wants to move on to another target for the first time: counts it as retrying in its
+     * pool's {@code load}, unless the pool's budget has no room left ({@link RetryLoads#tryStartRetry}). A request
+     * counted here calls {@link #retryEnded} when it ends.
      */
-    boolean tryStartRetry(RetryRule rule) {
-        RetryRule budgeted = budgeted(rule);
-        while (true) {
-            int retrying = activeRetries.get();
-            if (!budgeted.budgetAllows(activeExchanges.get(), retrying)) {
-                return false;
-            }
-            if (activeRetries.compareAndSet(retrying, retrying + 1)) {
-                return true;
-            }
-        }
+    boolean tryStartRetry(RetryRule rule, PoolFaultLimits pool, RetryLoads.Load load) {
+        return retryLoads.tryStartRetry(budgeted(rule, pool), load);
     }
 
-    /** {@code rule} with this gateway's retry budget ({@link GatewayOptions#retryBudget()}). */
-    RetryRule budgeted(RetryRule rule) {
-        return rule.withBudget(options.retryBudget());
+    /**
+     * {@code rule} with this gateway's retry budget ({@link GatewayOptions#retryBudget()}) as the pool's annotations
+     * set it ({@code infergate.io/retry-budget-*}; {@link PoolFaultLimits#NONE}: the flags).
+     */
+    RetryRule budgeted(RetryRule rule, PoolFaultLimits pool) {
+        return rule.withBudget(options.retryBudget().over(pool));
     }
 
-    void retryEnded() {
-        activeRetries.decrementAndGet();
-    }
-
-    /** Forwarded requests that have moved on to another target at least once and are not done (the retry budget). */
-    int activeRetries() {
-        return activeRetries.get();
+    void retryEnded(RetryLoads.Load load) {
+        retryLoads.retryEnded(load);
     }
 
     /** Requests being forwarded right now (for draining and tests). */

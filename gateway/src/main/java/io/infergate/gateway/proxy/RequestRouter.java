@@ -320,7 +320,7 @@ public final class RequestRouter {
                 toPlan(
                         PickerAnswers.failureMode(
                                 parsed,
-                                outliers.candidates(pool.snapshot()),
+                                outliers.candidates(pool.snapshot(), pool.faults()),
                                 invalid.failureMode(),
                                 ErrorCode.PICKER_UNAVAILABLE,
                                 "endpoint picker reference is invalid: " + invalid.reason(),
@@ -330,7 +330,8 @@ public final class RequestRouter {
                         filters,
                         log,
                         alloc,
-                        null);
+                        null,
+                        pool);
             case PickerRef.External ext -> {
                 List<HeaderEntry> control = new ArrayList<>(2);
                 String incoming = scanned != null && scanned.hasModel() ? scanned.model() : null;
@@ -353,10 +354,18 @@ public final class RequestRouter {
                         log,
                         alloc,
                         scanner,
-                        outliers::candidates);
+                        snapshot -> outliers.candidates(snapshot, pool.faults()));
             }
             default ->
-                toPlan(pipeline.decide(parsed, new PoolView(pool, log)), body, scanned, filters, log, alloc, null);
+                toPlan(
+                        pipeline.decide(parsed, new PoolView(pool, log)),
+                        body,
+                        scanned,
+                        filters,
+                        log,
+                        alloc,
+                        null,
+                        pool);
         };
     }
 
@@ -397,7 +406,9 @@ public final class RequestRouter {
         @Override
         public PoolSnapshot snapshot() {
             PoolRuntime current = now();
-            return outliers.candidates(current == null ? new PoolSnapshot(pool.id(), List.of()) : current.snapshot());
+            return current == null
+                    ? new PoolSnapshot(pool.id(), List.of())
+                    : outliers.candidates(current.snapshot(), current.faults());
         }
 
         @Override
@@ -418,6 +429,7 @@ public final class RequestRouter {
      * {@code body} is released), a queued request resumes the same way once flow control has spoken.
      *
      * @param picker the external picker's call that chose the endpoints, or null
+     * @param pool   the pool the endpoints belong to (its fault limits go with the plan)
      */
     static Plan toPlan(
             Decision decision,
@@ -426,7 +438,8 @@ public final class RequestRouter {
             List<HttpRoute.Filter> filters,
             RequestLog log,
             ByteBufAllocator alloc,
-            ExternalPickCall picker) {
+            ExternalPickCall picker,
+            PoolRuntime pool) {
         if (decision.request() != null) {
             String target = decision.request().targetModel();
             log.targetModel = target.isEmpty() ? null : target;
@@ -438,7 +451,7 @@ public final class RequestRouter {
                 new Plan.Deferred(
                         q.ticket(),
                         (outcome, failure) ->
-                                toPlan(q.resume(outcome, failure), body, scanned, filters, log, alloc, picker));
+                                toPlan(q.resume(outcome, failure), body, scanned, filters, log, alloc, picker, pool));
             case Decision.Forward f -> {
                 List<UpstreamTarget> targets = new ArrayList<>(f.endpoints().size());
                 for (Endpoint e : f.endpoints()) {
@@ -463,7 +476,8 @@ public final class RequestRouter {
                         f.outputTokens(),
                         f.explanation(),
                         picker,
-                        RetryRule.DEFAULT);
+                        RetryRule.DEFAULT,
+                        pool);
             }
         };
     }
@@ -507,7 +521,7 @@ public final class RequestRouter {
         for (InetSocketAddress a : rotation) {
             targets.add(UpstreamTarget.of(a));
         }
-        return new Plan.Forward(targets, body, null, null, filters, 0, 0, null, null, RetryRule.DEFAULT);
+        return new Plan.Forward(targets, body, null, null, filters, 0, 0, null, null, RetryRule.DEFAULT, null);
     }
 
     private ScannedRequest scan(ByteBuf body) {

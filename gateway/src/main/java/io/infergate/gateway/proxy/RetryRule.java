@@ -50,8 +50,9 @@ record RetryRule(int maxAttempts, boolean retryServerErrors, int budgetPercent, 
     }
 
     /**
-     * This rule with the gateway's budget ({@code serve --retry-budget-percent / --retry-budget-min}): the budget
-     * counts requests across the whole gateway, so it is the runtime's, whatever rule a plan carries.
+     * This rule with the gateway's budget ({@code serve --retry-budget-percent / --retry-budget-min}, or the pool's
+     * {@code infergate.io/retry-budget-*} annotations): the budget counts the requests of a pool across the whole
+     * gateway ({@link RetryLoads}), so it is the runtime's, whatever rule a plan carries.
      */
     RetryRule withBudget(RetryBudget budget) {
         if (budget.percent() == budgetPercent && budget.minConcurrency() == minRetryConcurrency) {

@@ -3,6 +3,7 @@ package io.infergate.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infergate.api.model.PoolEndpoint;
+import io.infergate.api.model.PoolFaultLimits;
 import io.infergate.scheduler.pick.Endpoint;
 import io.infergate.scheduler.pick.PoolId;
 import io.infergate.scheduler.pick.PoolSnapshot;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class OutlierDetectorTest {
@@ -124,5 +127,49 @@ class OutlierDetectorTest {
         assertThat(detector.candidates(four).endpoints())
                 .extracting(Endpoint::name)
                 .containsExactly("pod-3", "pod-4");
+    }
+
+    private static PoolFaultLimits outliers(OptionalInt failures, Optional<Duration> base, Optional<Duration> max) {
+        return new PoolFaultLimits(
+                failures, base, max, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
+    }
+
+    @Test
+    void aPoolsAnnotationsWinOverTheFlagsWhichWinOverTheDefaults() {
+        OutlierDetector.Settings flags =
+                new OutlierDetector.Settings(3, Duration.ofSeconds(10), Duration.ofSeconds(100), 50);
+        assertThat(flags.over(PoolFaultLimits.NONE)).isSameAs(flags);
+        assertThat(flags.over(outliers(OptionalInt.of(2), Optional.empty(), Optional.empty())))
+                .isEqualTo(new OutlierDetector.Settings(2, Duration.ofSeconds(10), Duration.ofSeconds(100), 50));
+        assertThat(flags.over(new PoolFaultLimits(
+                        OptionalInt.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        OptionalInt.of(100),
+                        OptionalInt.empty(),
+                        OptionalInt.empty(),
+                        Optional.empty())))
+                .isEqualTo(new OutlierDetector.Settings(3, Duration.ofSeconds(10), Duration.ofSeconds(100), 100));
+        // an annotated base longer than the flag's max raises the max with it
+        assertThat(flags.over(outliers(OptionalInt.empty(), Optional.of(Duration.ofMinutes(5)), Optional.empty())))
+                .isEqualTo(new OutlierDetector.Settings(3, Duration.ofMinutes(5), Duration.ofMinutes(5), 50));
+        assertThat(OutlierDetector.Settings.DEFAULT.over(
+                        outliers(OptionalInt.empty(), Optional.empty(), Optional.of(Duration.ofMinutes(1)))))
+                .isEqualTo(new OutlierDetector.Settings(5, Duration.ofSeconds(30), Duration.ofMinutes(1), 50));
+    }
+
+    @Test
+    void eachPoolEjectsByItsOwnThreshold() {
+        PoolFaultLimits two = outliers(OptionalInt.of(2), Optional.empty(), Optional.empty());
+        Endpoint annotated = endpoint(1);
+        Endpoint flags = endpoint(2);
+        for (int i = 0; i < 2; i++) {
+            detector.failed(annotated, two);
+            detector.failed(flags, PoolFaultLimits.NONE);
+        }
+        assertThat(detector.ejected(annotated)).isTrue();
+        assertThat(detector.ejected(flags)).isFalse();
+        fail(flags, 3);
+        assertThat(detector.ejected(flags)).isTrue();
     }
 }
