@@ -464,17 +464,7 @@ public final class HttpFrontendHandler extends ChannelInboundHandlerAdapter {
             return f;
         }
         b.release();
-        return new Plan.Forward(
-                f.targets(),
-                received,
-                f.upstreamModel(),
-                f.clientModel(),
-                f.filters(),
-                f.promptTokens(),
-                f.outputTokens(),
-                f.scores(),
-                f.picker(),
-                f.retry());
+        return f.withBody(received);
     }
 
     private void dispatch(HttpRequest req, ByteBuf b) {

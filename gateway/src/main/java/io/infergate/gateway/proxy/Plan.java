@@ -78,5 +78,21 @@ sealed interface Plan {
                 throw new IllegalArgumentException("targets: empty (expected: at least one)");
             }
         }
+
+        /** The same forward sending {@code wireBody} instead (the received pieces of an unedited body). */
+        public Forward withBody(ByteBuf wireBody) {
+            return new Forward(
+                    targets,
+                    wireBody,
+                    upstreamModel,
+                    clientModel,
+                    filters,
+                    promptTokens,
+                    outputTokens,
+                    scores,
+                    picker,
+                    retry,
+                    pool);
+        }
     }
 }
