@@ -68,14 +68,14 @@ class PoolFaultLimitsTest {
                 .containsExactlyInAnyOrder(
                         PoolFaultLimits.CONSECUTIVE_FAILURES + ": \"five\" is not valid (expected: an integer >= 0)",
                         PoolFaultLimits.BASE_EJECTION
-                                + ": \"0s\" is not an ejection length (expected: a positive duration such as 30s)",
+                                + ": \"0s\" is not an ejection length (expected: a positive duration such as 500ms or 30s)",
                         PoolFaultLimits.MAX_EJECTION
-                                + ": \"soon\" is not an ejection length (expected: a positive duration such as 30s)",
+                                + ": \"soon\" is not an ejection length (expected: a positive duration such as 500ms or 30s)",
                         PoolFaultLimits.MAX_EJECTION_PERCENT + ": \"101\" is not valid (expected: an integer 0..100)",
                         PoolFaultLimits.RETRY_BUDGET_PERCENT + ": \"-1\" is not valid (expected: an integer 0..100)",
                         PoolFaultLimits.RETRY_BUDGET_MIN + ": \"-3\" is not valid (expected: an integer >= 0)",
                         PoolFaultLimits.PICKER_TIMEOUT
-                                + ": \"-1s\" is not a timeout (expected: a positive duration such as 30s)");
+                                + ": \"-1s\" is not a timeout (expected: a positive duration such as 500ms or 30s)");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.infergate.api.model;
 
-import io.infergate.api.load.GoDuration;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -54,8 +53,8 @@ public record ListenerLimits(
         return new ListenerLimits(
                 count(annotations, MAX_CONNECTIONS, "connection cap", problems),
                 count(annotations, MAX_CONCURRENT_STREAMS, "stream cap", problems),
-                timeout(annotations, REQUEST_HEADER_TIMEOUT, problems),
-                timeout(annotations, BODY_READ_TIMEOUT, problems));
+                AnnotationDurations.positive(annotations, REQUEST_HEADER_TIMEOUT, "a timeout", problems),
+                AnnotationDurations.positive(annotations, BODY_READ_TIMEOUT, "a timeout", problems));
     }
 
     private static OptionalInt count(
@@ -74,23 +73,5 @@ public record ListenerLimits(
         }
         problems.accept(name, "\"" + v + "\" is not a " + what + " (expected: a positive integer)");
         return OptionalInt.empty();
-    }
-
-    private static Optional<Duration> timeout(
-            Map<String, String> annotations, String name, BiConsumer<String, String> problems) {
-        String v = annotations.get(name);
-        if (v == null) {
-            return Optional.empty();
-        }
-        try {
-            Duration d = GoDuration.parse(v.strip());
-            if (d.isPositive()) {
-                return Optional.of(d);
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        problems.accept(name, "\"" + v + "\" is not a timeout (expected: a positive duration such as 500ms or 30s)");
-        return Optional.empty();
     }
 }

@@ -1,6 +1,5 @@
 package io.infergate.api.model;
 
-import io.infergate.api.load.GoDuration;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -88,8 +87,10 @@ public record PoolFaultLimits(
      * configuration. Never throws on bad input.
      */
     public static PoolFaultLimits of(Map<String, String> annotations, BiConsumer<String, String> problems) {
-        Optional<Duration> base = duration(annotations, BASE_EJECTION, "an ejection length", problems);
-        Optional<Duration> max = duration(annotations, MAX_EJECTION, "an ejection length", problems);
+        Optional<Duration> base =
+                AnnotationDurations.positive(annotations, BASE_EJECTION, "an ejection length", problems);
+        Optional<Duration> max =
+                AnnotationDurations.positive(annotations, MAX_EJECTION, "an ejection length", problems);
         if (base.isPresent() && max.isPresent() && max.get().compareTo(base.get()) < 0) {
             problems.accept(
                     MAX_EJECTION,
@@ -104,7 +105,7 @@ public record PoolFaultLimits(
                 integer(annotations, MAX_EJECTION_PERCENT, 0, 100, problems),
                 integer(annotations, RETRY_BUDGET_PERCENT, 0, 100, problems),
                 integer(annotations, RETRY_BUDGET_MIN, 0, Integer.MAX_VALUE, problems),
-                duration(annotations, PICKER_TIMEOUT, "a timeout", problems));
+                AnnotationDurations.positive(annotations, PICKER_TIMEOUT, "a timeout", problems));
     }
 
     private static OptionalInt integer(
@@ -126,23 +127,5 @@ public record PoolFaultLimits(
                 "\"" + v + "\" is not valid (expected: an integer "
                         + (max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max) + ")");
         return OptionalInt.empty();
-    }
-
-    private static Optional<Duration> duration(
-            Map<String, String> annotations, String name, String what, BiConsumer<String, String> problems) {
-        String v = annotations.get(name);
-        if (v == null) {
-            return Optional.empty();
-        }
-        try {
-            Duration d = GoDuration.parse(v.strip());
-            if (d.isPositive()) {
-                return Optional.of(d);
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        problems.accept(name, "\"" + v + "\" is not " + what + " (expected: a positive duration such as 30s)");
-        return Optional.empty();
     }
 }
