@@ -80,34 +80,7 @@ public final class ServeLauncher {
                 scheduling,
                 EdgeLimits.defaults(),
                 OutlierDetector.Settings.DEFAULT,
-                RetryBudget.DEFAULT);
-    }
-
-    /** With external pickers given {@link GrpcExternalPickers#DEFAULT_TIMEOUT} to decide. */
-    public ServeLauncher(
-            String host,
-            String adminHost,
-            int adminPort,
-            int maxBodyBytes,
-            Duration drainTimeout,
-            Duration reloadDebounce,
-            boolean ephemeralPorts,
-            SchedulingOptions scheduling,
-            EdgeLimits limits,
-            OutlierDetector.Settings outliers,
-            RetryBudget retryBudget) {
-        this(
-                host,
-                adminHost,
-                adminPort,
-                maxBodyBytes,
-                drainTimeout,
-                reloadDebounce,
-                ephemeralPorts,
-                scheduling,
-                limits,
-                outliers,
-                retryBudget,
+                RetryBudget.DEFAULT,
                 GrpcExternalPickers.DEFAULT_TIMEOUT);
     }
 
