@@ -11,7 +11,6 @@ import io.infergate.app.epp.EppRuntime;
 import io.infergate.extproc.server.PickerConfigOverride;
 import io.infergate.extproc.server.StreamSettings;
 import io.infergate.gateway.picker.SchedulingOptions;
-import io.infergate.scheduler.admission.CriticalReserve;
 import io.infergate.scheduler.pick.PoolId;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -98,20 +98,8 @@ public final class EppCommand implements Callable<Integer> {
                     + "infergate-default, gie-v1-default or gie-v0-filter-tree (default: ${DEFAULT-VALUE}).")
     String schedulingProfile;
 
-    @Option(
-            names = "--flow-control-critical-reserve",
-            defaultValue = "0.1",
-            description = "Share of each endpoint's learned batch capacity that flow control keeps free for requests"
-                    + " of a positive priority (Critical) while they arrive; 0 = none (default: ${DEFAULT-VALUE}).")
-    double flowControlCriticalReserve;
-
-    @Option(
-            names = "--flow-control-reserve-prefills",
-            defaultValue = "2",
-            description = "While Critical requests arrive, requests of priority 0 and below are released to an"
-                    + " endpoint only while fewer of ours than this are still prefilling on it; 0 = no limit"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int flowControlReservePrefills;
+    @Mixin
+    CriticalReserveOptions criticalReserve;
 
     @Option(names = "--grpc-port", defaultValue = "9002", description = "ext_proc port (default: ${DEFAULT-VALUE}).")
     int grpcPort;
@@ -248,9 +236,8 @@ public final class EppCommand implements Callable<Integer> {
                     spec.commandLine(), "--scheduling-profile / " + "--refresh-metrics-interval: " + e.getMessage());
         }
         try {
-            scheduling = scheduling.withFlowControl(scheduling
-                    .flowControl()
-                    .withCriticalReserve(new CriticalReserve(flowControlCriticalReserve, flowControlReservePrefills)));
+            scheduling =
+                    scheduling.withFlowControl(scheduling.flowControl().withCriticalReserve(criticalReserve.reserve()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),

@@ -11,7 +11,6 @@ import io.infergate.gateway.picker.SchedulingOptions;
 import io.infergate.gateway.proxy.OutlierDetector;
 import io.infergate.kubernetes.LeaderElection;
 import io.infergate.kubernetes.WatchScope;
-import io.infergate.scheduler.admission.CriticalReserve;
 import io.infergate.scheduler.model.ClientObjectives;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -299,20 +299,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + " 429 with Retry-After; 0 = unlimited (default: ${DEFAULT-VALUE}).")
     long flowControlMaxRequests;
 
-    @Option(
-            names = "--flow-control-critical-reserve",
-            defaultValue = "0.1",
-            description = "Share of each endpoint's learned batch capacity that flow control keeps free for requests"
-                    + " of a positive priority (Critical) while they arrive; 0 = none (default: ${DEFAULT-VALUE}).")
-    double flowControlCriticalReserve;
-
-    @Option(
-            names = "--flow-control-reserve-prefills",
-            defaultValue = "2",
-            description = "While Critical requests arrive, requests of priority 0 and below are released to an"
-                    + " endpoint only while fewer of ours than this are still prefilling on it; 0 = no limit"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int flowControlReservePrefills;
+    @Mixin
+    CriticalReserveOptions criticalReserve;
 
     @Option(
             names = "--debug-scores",
@@ -465,7 +453,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .flowControl()
                     .withRequestTtl(flowControlTtl)
                     .withMaxRequests(flowControlMaxRequests)
-                    .withCriticalReserve(new CriticalReserve(flowControlCriticalReserve, flowControlReservePrefills)));
+                    .withCriticalReserve(criticalReserve.reserve()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
